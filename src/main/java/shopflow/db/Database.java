@@ -1,0 +1,122 @@
+package shopflow.db;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.ZoneId;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/**
+ * The ShopFlow database a command works on: the embedded server (started, or attached to when it
+ * already runs) or an external PostgreSQL 16, behind one connection pool. Every connection cuts
+ * days in the shop's time zone.
+ */
+public final class Database implements AutoCloseable {
+
+    private final HikariDataSource pool;
+    private final String jdbcUrl;
+    private final String user;
+    private final ZoneId timeZone;
+    private final EmbeddedServer server; // null for an external database
+
+    private Database(String jdbcUrl, String user, String password, ZoneId timeZone, EmbeddedServer server) {
+        this.jdbcUrl = jdbcUrl;
+        this.user = user;
+        this.timeZone = timeZone;
+        this.server = server;
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(jdbcUrl);
+        config.setUsername(user);
+        config.setPassword(password);
+        config.setPoolName("shopflow");
+        config.setMaximumPoolSize(16);
+        config.setMinimumIdle(0);
+        config.setConnectionTimeout(10_000);
+        // Set at connect, not through the URL: pgjdbc would otherwise send the JVM's zone.
+        config.setConnectionInitSql("set time zone '" + timeZone.getId() + "'");
+        try {
+            this.pool = new HikariDataSource(config);
+        } catch (RuntimeException e) {
+            throw new DatabaseException("cannot connect to " + jdbcUrl + " as " + user + ": " + rootMessage(e), e);
+        }
+    }
+
+    /** Opens the database the options name: external when a JDBC URL is given, embedded otherwise. */
+    public static Database open(DatabaseOptions options) {
+        if (options.isExternal()) {
+            if (!options.jdbcUrl().startsWith("jdbc:postgresql:")) {
+                throw new DatabaseException("--jdbc-url must start with jdbc:postgresql:, got '" + options.jdbcUrl() + "'");
+            }
+            return new Database(options.jdbcUrl(), options.user(), options.password(), options.timeZone(), null);
+        }
+        EmbeddedServer server = EmbeddedServer.startOrAttach(options.dataDir(), options.port());
+        try {
+            return new Database(server.jdbcUrl(), EmbeddedServer.OWNER_ROLE, null, options.timeZone(), server);
+        } catch (RuntimeException e) {
+            server.close();
+            throw e;
+        }
+    }
+
+    public DataSource dataSource() {
+        return pool;
+    }
+
+    public Connection connection() throws SQLException {
+        return pool.getConnection();
+    }
+
+    public String jdbcUrl() {
+        return jdbcUrl;
+    }
+
+    public String user() {
+        return user;
+    }
+
+    public ZoneId timeZone() {
+        return timeZone;
+    }
+
+    /** The embedded server's port, when this is the embedded database. */
+    public Optional<Integer> embeddedPort() {
+        return Optional.ofNullable(server).map(EmbeddedServer::port);
+    }
+
+    /** Whether this process started the embedded server (it stops when we close). */
+    public boolean startedServerHere() {
+        return server != null && server.startedHere();
+    }
+
+    /** How to reach this database from psql, for the person at the keyboard. */
+    public String connectionHelp() {
+        if (server == null) {
+            return "database: " + jdbcUrl + " (user " + user + ")";
+        }
+        return String.join(System.lineSeparator(),
+                "PostgreSQL 16 (embedded) on localhost:" + server.port() + ", database " + EmbeddedServer.DATABASE
+                        + ", user " + EmbeddedServer.OWNER_ROLE + " (no password, localhost only)",
+                "  data directory: " + server.dataDir(),
+                "  psql:           psql -h localhost -p " + server.port() + " -U " + EmbeddedServer.OWNER_ROLE + " "
+                        + EmbeddedServer.DATABASE,
+                "  JDBC:           " + jdbcUrl + "?user=" + EmbeddedServer.OWNER_ROLE);
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        return root.getMessage();
+    }
+}

@@ -1,0 +1,223 @@
+package shopflow.db;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The embedded PostgreSQL 16 on a persistent data directory.
+ *
+ * <p>One data directory has one server: when a server already runs on it (started by another
+ * ShopFlow command, or left behind by a killed one) we connect to it instead of starting a second,
+ * and leave it running when we finish. Only a server we started is stopped by {@link #close()}.
+ */
+final class EmbeddedServer implements AutoCloseable {
+
+    static final String OWNER_ROLE = "shopflow";
+    static final String DATABASE = "shopflow";
+    private static final String SUPERUSER = "postgres";
+    private static final String MAJOR_VERSION = "16";
+
+    private final Path dataDir;
+    private final int port;
+    private final EmbeddedPostgres started; // null when we attached to a running server
+
+    private EmbeddedServer(Path dataDir, int port, EmbeddedPostgres started) {
+        this.dataDir = dataDir;
+        this.port = port;
+        this.started = started;
+    }
+
+    /** Attaches to the server running on {@code dataDir}, or starts one on {@code port}. */
+    static EmbeddedServer startOrAttach(Path requestedDataDir, int port) {
+        Path dataDir = requestedDataDir.toAbsolutePath().normalize();
+        checkDataDirectory(dataDir);
+        EmbeddedServer server = runningServerPort(dataDir)
+                .map(runningPort -> new EmbeddedServer(dataDir, runningPort, null))
+                .orElseGet(() -> start(dataDir, port));
+        server.ensureRoleAndDatabase();
+        return server;
+    }
+
+    private static EmbeddedServer start(Path dataDir, int port) {
+        checkPortFree(port);
+        try {
+            EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+                    .setDataDirectory(dataDir)
+                    .setCleanDataDirectory(false)
+                    .setPort(port)
+                    .setPGStartupWait(Duration.ofSeconds(60))
+                    .setServerConfig("listen_addresses", "localhost")
+                    // Bulk loads into tables created or truncated in the same transaction skip the WAL.
+                    .setServerConfig("wal_level", "minimal")
+                    .setServerConfig("max_wal_senders", "0")
+                    .setServerConfig("synchronous_commit", "on")
+                    .setServerConfig("max_connections", "200")
+                    .setServerConfig("shared_buffers", "512MB")
+                    .setServerConfig("work_mem", "32MB")
+                    .setServerConfig("maintenance_work_mem", "512MB")
+                    .setServerConfig("max_wal_size", "4GB")
+                    .setServerConfig("checkpoint_timeout", "30min")
+                    .setServerConfig("timezone", "UTC")
+                    // The server writes its own log into the data directory: it outlives our pipes.
+                    .setServerConfig("logging_collector", "on")
+                    .setServerConfig("log_directory", "log")
+                    .start();
+            return new EmbeddedServer(dataDir, port, postgres);
+        } catch (IOException | RuntimeException e) {
+            throw new DatabaseException("could not start the embedded PostgreSQL on " + dataDir + " (port " + port
+                    + "): " + rootMessage(e) + ". Its log is in " + dataDir.resolve("log")
+                    + "; the data directory was left as it was.", e);
+        }
+    }
+
+    /** Refuses, before touching anything, a directory we cannot use; never deletes anything. */
+    private static void checkDataDirectory(Path dataDir) {
+        Path existing = dataDir;
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing == null || !Files.isDirectory(existing)) {
+            throw new DatabaseException("data directory " + dataDir + " cannot be created: " + existing
+                    + " is not a directory. Choose another with --data-dir.");
+        }
+        if (!Files.isWritable(existing)) {
+            throw new DatabaseException("data directory " + dataDir + " is not writable (" + existing
+                    + "). Choose another with --data-dir or fix its permissions.");
+        }
+        Path versionFile = dataDir.resolve("PG_VERSION");
+        if (Files.exists(versionFile)) {
+            String version = read(versionFile).strip();
+            if (!MAJOR_VERSION.equals(version)) {
+                throw new DatabaseException("data directory " + dataDir + " was made by PostgreSQL " + version
+                        + ", but ShopFlow runs PostgreSQL " + MAJOR_VERSION + ". Nothing was changed: choose another"
+                        + " directory with --data-dir, or upgrade that one with pg_upgrade.");
+            }
+        } else if (Files.isDirectory(dataDir) && !isEmpty(dataDir)) {
+            throw new DatabaseException("data directory " + dataDir + " is not empty and holds no PostgreSQL data"
+                    + " (no PG_VERSION). Nothing was changed: choose another directory with --data-dir.");
+        }
+    }
+
+    /** The port of a live server on this data directory, read from its postmaster.pid. */
+    private static Optional<Integer> runningServerPort(Path dataDir) {
+        Path pidFile = dataDir.resolve("postmaster.pid");
+        if (!Files.exists(pidFile)) {
+            return Optional.empty();
+        }
+        List<String> lines = read(pidFile).lines().toList();
+        if (lines.size() < 4) {
+            return Optional.empty();
+        }
+        long pid = Long.parseLong(lines.get(0).strip());
+        int port = Integer.parseInt(lines.get(3).strip());
+        boolean alive = ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+        // A pid file left by a killed server is stale: PostgreSQL itself replaces it on the next start.
+        return alive && accepts(port) ? Optional.of(port) : Optional.empty();
+    }
+
+    private static boolean accepts(int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1000);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static void checkPortFree(int port) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+        } catch (IOException e) {
+            throw new DatabaseException("port " + port + " on localhost is already in use by another program."
+                    + " Pick another with --port N (or SHOPFLOW_PORT=N), e.g. --port " + (port + 1) + ".");
+        }
+    }
+
+    /** Creates the shopflow role and database on first start; a no-op afterwards. */
+    private void ensureRoleAndDatabase() {
+        try (Connection c = DriverManager.getConnection(jdbcUrl("postgres"), SUPERUSER, null);
+                Statement s = c.createStatement()) {
+            var roles = s.executeQuery("select 1 from pg_roles where rolname = '" + OWNER_ROLE + "'");
+            if (!roles.next()) {
+                s.execute("create role " + OWNER_ROLE + " login createrole");
+            }
+            var databases = s.executeQuery("select 1 from pg_database where datname = '" + DATABASE + "'");
+            if (!databases.next()) {
+                s.execute("create database " + DATABASE + " owner " + OWNER_ROLE + " encoding 'UTF8'");
+            }
+        } catch (SQLException e) {
+            throw new DatabaseException("could not prepare the shopflow database on port " + port + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    String jdbcUrl() {
+        return jdbcUrl(DATABASE);
+    }
+
+    private String jdbcUrl(String database) {
+        return "jdbc:postgresql://localhost:" + port + "/" + database;
+    }
+
+    int port() {
+        return port;
+    }
+
+    Path dataDir() {
+        return dataDir;
+    }
+
+    /** Whether this process started the server (and so stops it on close). */
+    boolean startedHere() {
+        return started != null;
+    }
+
+    @Override
+    public void close() {
+        if (started != null) {
+            try {
+                started.close();
+            } catch (IOException e) {
+                throw new DatabaseException("could not stop the embedded PostgreSQL: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new DatabaseException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean isEmpty(Path dir) {
+        try (var entries = Files.list(dir)) {
+            return entries.findAny().isEmpty();
+        } catch (IOException e) {
+            throw new DatabaseException("cannot read data directory " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? root.toString() : root.getMessage();
+    }
+}

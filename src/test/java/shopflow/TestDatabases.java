@@ -1,0 +1,79 @@
+package shopflow;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.concurrent.atomic.AtomicInteger;
+import shopflow.db.Database;
+import shopflow.db.DatabaseOptions;
+import shopflow.db.Migrations;
+
+/**
+ * One real embedded PostgreSQL 16 for the whole test run, and a fresh, migrated database per test
+ * class: cloned from a migrated template, so each costs a file copy rather than a migration.
+ */
+public final class TestDatabases {
+
+    private static final AtomicInteger COUNTER = new AtomicInteger();
+    private static Database server;
+
+    private TestDatabases() {
+    }
+
+    /** A new database with the current schema and no rows, on the shared test server. */
+    public static synchronized Database fresh() {
+        Database root = server();
+        String name = "test_" + ProcessHandle.current().pid() + "_" + COUNTER.incrementAndGet();
+        execute(root.embeddedPort().orElseThrow(),
+                "create database " + name + " template shopflow_template owner shopflow");
+        return Database.open(DatabaseOptions.external(
+                "jdbc:postgresql://localhost:" + root.embeddedPort().orElseThrow() + "/" + name, "shopflow", null));
+    }
+
+    /** The port of the shared test server, for tests that connect as another role. */
+    public static synchronized int port() {
+        return server().embeddedPort().orElseThrow();
+    }
+
+    private static Database server() {
+        if (server == null) {
+            try {
+                Path dataDir = Files.createTempDirectory("shopflow-test-pg");
+                server = Database.open(DatabaseOptions.embedded(dataDir.resolve("pgdata"), freePort()));
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+            int port = server.embeddedPort().orElseThrow();
+            execute(port, "create database shopflow_template owner shopflow");
+            try (Database template = Database.open(DatabaseOptions.external(
+                    "jdbc:postgresql://localhost:" + port + "/shopflow_template", "shopflow", null))) {
+                Migrations.migrate(template);
+            }
+            Runtime.getRuntime().addShutdownHook(new Thread(server::close));
+        }
+        return server;
+    }
+
+    /** Runs SQL as the superuser of the embedded server on {@code port}. */
+    public static void execute(int port, String sql) {
+        try (Connection c = DriverManager.getConnection("jdbc:postgresql://localhost:" + port + "/postgres", "postgres", null);
+                Statement s = c.createStatement()) {
+            s.execute(sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql + ": " + e.getMessage(), e);
+        }
+    }
+
+    public static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package shopflow.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import shopflow.Main;
+import shopflow.TestDatabases;
+
+class CommandLineTest {
+
+    record Run(int exitCode, String out, String err) {
+    }
+
+    static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cmd = Main.commandLine();
+        cmd.setOut(new PrintWriter(out, true));
+        cmd.setErr(new PrintWriter(err, true));
+        int code = cmd.execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void top_level_help_lists_the_commands() {
+        Run run = run("--help");
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).contains("db", "migrate", "--version");
+    }
+
+    @Test
+    void every_command_has_help() {
+        for (String command : Main.commandLine().getSubcommands().keySet()) {
+            Run run = run(command, "--help");
+            assertThat(run.exitCode()).as(command).isZero();
+            assertThat(run.out()).as(command).contains("Usage: shopflow " + command);
+        }
+    }
+
+    @Test
+    void version_names_the_product() {
+        Run run = run("--version");
+        assertThat(run.out()).contains("ShopFlow Analytics");
+    }
+
+    @Test
+    void an_unknown_command_suggests_the_closest_one() {
+        Run run = run("migrat");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("migrat", "Did you mean", "migrate", "--help");
+    }
+
+    @Test
+    void an_unknown_option_is_named_with_a_hint() {
+        Run run = run("migrate", "--colour");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("Unknown option: '--colour'", "shopflow migrate --help");
+    }
+
+    @Test
+    void migrate_works_on_an_external_database_given_by_jdbc_url() throws Exception {
+        int port = TestDatabases.port();
+        TestDatabases.execute(port, "create database external_target owner shopflow");
+        String url = "jdbc:postgresql://localhost:" + port + "/external_target";
+
+        Run first = run("migrate", "--jdbc-url", url, "--db-user", "shopflow");
+        assertThat(first.exitCode()).as(first.err()).isZero();
+        Run second = run("migrate", "--jdbc-url", url, "--db-user", "shopflow");
+        assertThat(second.exitCode()).isZero();
+
+        try (Connection c = java.sql.DriverManager.getConnection(url, "shopflow", null);
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("select count(*) from information_schema.tables"
+                        + " where table_schema = 'public' and table_name in ('orders', 'order_items', 'page_views')")) {
+            rs.next();
+            assertThat(rs.getInt(1)).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void a_jdbc_url_that_is_not_postgresql_is_refused() {
+        Run run = run("migrate", "--jdbc-url", "jdbc:mysql://localhost/shop");
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err()).contains("jdbc:postgresql:");
+    }
+}

@@ -1,0 +1,130 @@
+package shopflow.db;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import shopflow.TestDatabases;
+
+class EmbeddedServerTest {
+
+    @TempDir
+    Path temp;
+
+    @Test
+    void data_survives_a_restart_on_the_same_directory() throws SQLException {
+        Path dataDir = temp.resolve("pgdata");
+        int port = TestDatabases.freePort();
+        try (Database first = Database.open(DatabaseOptions.embedded(dataDir, port))) {
+            assertThat(first.startedServerHere()).isTrue();
+            Migrations.migrate(first);
+            execute(first, "insert into customers (email) values ('kept@example.com')");
+        }
+        try (Database second = Database.open(DatabaseOptions.embedded(dataDir, port))) {
+            assertThat(Migrations.migrate(second).migrationsExecuted).isZero();
+            assertThat(queryString(second, "select email from customers")).isEqualTo("kept@example.com");
+        }
+    }
+
+    @Test
+    void a_second_open_attaches_to_the_running_server_instead_of_starting_another() throws SQLException {
+        Path dataDir = temp.resolve("pgdata");
+        int port = TestDatabases.freePort();
+        try (Database first = Database.open(DatabaseOptions.embedded(dataDir, port))) {
+            // A different port is asked for, but the data directory already has a server: use it.
+            try (Database second = Database.open(DatabaseOptions.embedded(dataDir, TestDatabases.freePort()))) {
+                assertThat(second.startedServerHere()).isFalse();
+                assertThat(second.embeddedPort()).contains(port);
+            }
+            // Closing the attached one left the server up for the first.
+            assertThat(queryString(first, "select 'still up'")).isEqualTo("still up");
+        }
+    }
+
+    @Test
+    void a_server_killed_hard_does_not_prevent_the_next_start() throws Exception {
+        Path dataDir = temp.resolve("pgdata");
+        int port = TestDatabases.freePort();
+        Database first = Database.open(DatabaseOptions.embedded(dataDir, port));
+        Migrations.migrate(first);
+        execute(first, "insert into customers (email) values ('before-crash@example.com')");
+        long pid = Long.parseLong(Files.readAllLines(dataDir.resolve("postmaster.pid")).get(0).strip());
+        new ProcessBuilder("kill", "-9", String.valueOf(pid)).start().waitFor(10, TimeUnit.SECONDS);
+        ProcessHandle.of(pid).ifPresent(p -> p.onExit().join());
+        first.close(); // cannot stop a dead server; releases our file lock as a killed JVM would
+        // The pid file and the lock file are left behind, as after kill -9 or a power cut.
+        assertThat(dataDir.resolve("postmaster.pid")).exists();
+        assertThat(dataDir.resolve("epg-lock")).exists();
+
+        try (Database second = Database.open(DatabaseOptions.embedded(dataDir, TestDatabases.freePort()))) {
+            assertThat(second.startedServerHere()).isTrue();
+            assertThat(queryString(second, "select email from customers")).isEqualTo("before-crash@example.com");
+        }
+    }
+
+    @Test
+    void a_port_in_use_is_named_with_the_option_to_pick_another() throws IOException {
+        try (ServerSocket busy = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            int port = busy.getLocalPort();
+            assertThatThrownBy(() -> Database.open(DatabaseOptions.embedded(temp.resolve("pgdata"), port)))
+                    .isInstanceOf(DatabaseException.class)
+                    .hasMessageContaining("port " + port)
+                    .hasMessageContaining("--port");
+        }
+    }
+
+    @Test
+    void a_directory_made_by_another_postgresql_version_is_refused_and_left_alone() throws IOException {
+        Path dataDir = Files.createDirectories(temp.resolve("old"));
+        Files.writeString(dataDir.resolve("PG_VERSION"), "15\n");
+        Files.writeString(dataDir.resolve("precious"), "data");
+        assertThatThrownBy(() -> Database.open(DatabaseOptions.embedded(dataDir, TestDatabases.freePort())))
+                .isInstanceOf(DatabaseException.class)
+                .hasMessageContaining("PostgreSQL 15")
+                .hasMessageContaining("Nothing was changed");
+        assertThat(dataDir.resolve("precious")).hasContent("data");
+    }
+
+    @Test
+    void a_directory_that_cannot_be_created_is_explained() throws IOException {
+        Path file = Files.writeString(temp.resolve("a-file"), "x");
+        assertThatThrownBy(() -> Database.open(DatabaseOptions.embedded(file.resolve("pgdata"), TestDatabases.freePort())))
+                .isInstanceOf(DatabaseException.class)
+                .hasMessageContaining("is not a directory")
+                .hasMessageContaining("--data-dir");
+    }
+
+    @Test
+    void a_non_empty_directory_without_postgresql_data_is_refused() throws IOException {
+        Path dataDir = Files.createDirectories(temp.resolve("photos"));
+        Files.writeString(dataDir.resolve("holiday.jpg"), "not a database");
+        assertThatThrownBy(() -> Database.open(DatabaseOptions.embedded(dataDir, TestDatabases.freePort())))
+                .isInstanceOf(DatabaseException.class)
+                .hasMessageContaining("not empty");
+        assertThat(dataDir.resolve("holiday.jpg")).exists();
+    }
+
+    static void execute(Database database, String sql) throws SQLException {
+        try (Connection c = database.connection(); Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    static String queryString(Database database, String sql) throws SQLException {
+        try (Connection c = database.connection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+}
