@@ -8,7 +8,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
 import shopflow.cli.DbCommand;
 import shopflow.cli.MigrateCommand;
+import shopflow.cli.ReportCommand;
 import shopflow.db.DatabaseException;
+import shopflow.reports.ReportException;
 
 @Command(name = "shopflow",
         mixinStandardHelpOptions = true,
@@ -19,7 +21,7 @@ import shopflow.db.DatabaseException;
             "With no --jdbc-url, every command runs on an embedded PostgreSQL 16 kept in ~/.shopflow/pgdata",
             "(started when needed, shared when already running)."
         },
-        subcommands = {DbCommand.class, MigrateCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {DbCommand.class, MigrateCommand.class, ReportCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Run 'shopflow COMMAND --help' for a command's options."})
 public final class Main implements Runnable {
 
@@ -45,7 +47,7 @@ public final class Main implements Runnable {
 
     /** Known problems print their message alone; anything else keeps its stack trace for a bug report. */
     private static int explain(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
-        if (e instanceof DatabaseException || e instanceof IllegalArgumentException) {
+        if (e instanceof DatabaseException || e instanceof IllegalArgumentException || e instanceof ReportException) {
             cmd.getErr().println("shopflow: " + e.getMessage());
         } else {
             cmd.getErr().println("shopflow: unexpected error, please report it with the trace below");

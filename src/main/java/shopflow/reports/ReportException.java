@@ -1,0 +1,40 @@
+package shopflow.reports;
+
+/**
+ * A report request that cannot be answered as asked: the message says what was wrong and what is
+ * accepted; {@link #field()} names the offending input for API errors.
+ */
+public final class ReportException extends RuntimeException {
+
+    /** What kind of problem, so the CLI and the HTTP API can answer with the right code. */
+    public enum Kind { UNKNOWN_REPORT, BAD_PARAMETER, FAILED }
+
+    private final Kind kind;
+    private final String field;
+
+    private ReportException(Kind kind, String field, String message, Throwable cause) {
+        super(message, cause);
+        this.kind = kind;
+        this.field = field;
+    }
+
+    static ReportException unknownReport(String message) {
+        return new ReportException(Kind.UNKNOWN_REPORT, "report", message, null);
+    }
+
+    static ReportException badParameter(String field, String message) {
+        return new ReportException(Kind.BAD_PARAMETER, field, message, null);
+    }
+
+    static ReportException failed(String message, Throwable cause) {
+        return new ReportException(Kind.FAILED, null, message, cause);
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    public String field() {
+        return field;
+    }
+}

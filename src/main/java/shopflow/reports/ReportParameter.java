@@ -1,0 +1,84 @@
+package shopflow.reports;
+
+import java.math.BigDecimal;
+import java.util.List;
+
+/**
+ * A parameter a report declares in its header: {@code -- param: days | integer | 30 | 1..3660 | ...}.
+ * Values arrive as text (CLI, query string) and are checked and typed here, then bound, never spliced.
+ *
+ * @param type     {@code integer}, {@code numeric} or {@code text}
+ * @param min      lowest accepted value of a number, or null
+ * @param max      highest accepted value of a number, or null
+ * @param allowed  the accepted values of a text parameter, or empty for any text
+ */
+public record ReportParameter(String name, String type, String defaultValue, BigDecimal min, BigDecimal max,
+        List<String> allowed, String description) {
+
+    public ReportParameter {
+        if (!List.of("integer", "numeric", "text").contains(type)) {
+            throw new IllegalArgumentException("parameter " + name + ": type must be integer, numeric or text, got " + type);
+        }
+        allowed = List.copyOf(allowed);
+    }
+
+    /** The value to bind for {@code raw}, or the default when raw is null. */
+    public Object bind(String raw) {
+        String text = raw == null ? defaultValue : raw.strip();
+        switch (type) {
+            case "integer" -> {
+                long value;
+                try {
+                    value = Long.parseLong(text);
+                } catch (NumberFormatException e) {
+                    throw invalid(raw, "must be a whole number " + range());
+                }
+                checkRange(raw, BigDecimal.valueOf(value));
+                return value;
+            }
+            case "numeric" -> {
+                BigDecimal value;
+                try {
+                    value = new BigDecimal(text);
+                } catch (NumberFormatException e) {
+                    throw invalid(raw, "must be a number " + range());
+                }
+                checkRange(raw, value);
+                return value;
+            }
+            default -> {
+                if (!allowed.isEmpty() && !allowed.contains(text)) {
+                    throw invalid(raw, "must be one of " + String.join(", ", allowed));
+                }
+                return text;
+            }
+        }
+    }
+
+    /** The accepted values, as help text shows them. */
+    public String range() {
+        if (!allowed.isEmpty()) {
+            return "one of " + String.join(", ", allowed);
+        }
+        if (min != null && max != null) {
+            return "from " + min.toPlainString() + " to " + max.toPlainString();
+        }
+        if (min != null) {
+            return "at least " + min.toPlainString();
+        }
+        if (max != null) {
+            return "at most " + max.toPlainString();
+        }
+        return "any " + type;
+    }
+
+    private void checkRange(String raw, BigDecimal value) {
+        if ((min != null && value.compareTo(min) < 0) || (max != null && value.compareTo(max) > 0)) {
+            throw invalid(raw, "is out of range: accepted " + range());
+        }
+    }
+
+    private ReportException invalid(String raw, String problem) {
+        return ReportException.badParameter(name, "parameter '" + name + "' = '" + raw + "' " + problem);
+    }
+}

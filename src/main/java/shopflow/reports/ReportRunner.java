@@ -1,0 +1,97 @@
+package shopflow.reports;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import javax.sql.DataSource;
+
+/**
+ * Runs a report: checks and binds its parameters, then runs its SQL in a read-only transaction
+ * with a statement timeout, so a report can neither change data nor hold the database for long.
+ */
+public final class ReportRunner {
+
+    private final DataSource dataSource;
+    private final Duration statementTimeout;
+
+    public ReportRunner(DataSource dataSource, Duration statementTimeout) {
+        this.dataSource = dataSource;
+        this.statementTimeout = statementTimeout;
+    }
+
+    public ReportRunner(DataSource dataSource) {
+        this(dataSource, Duration.ofSeconds(60));
+    }
+
+    /**
+     * Answers {@code report} as of {@code asOf}, with {@code rawParameters} as the user wrote them
+     * (unknown names and bad values are refused before anything runs).
+     */
+    public ReportResult run(Report report, OffsetDateTime asOf, Map<String, String> rawParameters) {
+        Map<String, Object> bound = report.bind(rawParameters);
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            connection.setReadOnly(true);
+            try (Statement settings = connection.createStatement()) {
+                settings.execute("set local statement_timeout = " + statementTimeout.toMillis());
+            }
+            try (PreparedStatement statement = connection.prepareStatement(report.sql())) {
+                int index = 1;
+                for (String placeholder : report.placeholders()) {
+                    statement.setObject(index++, placeholder.equals(Report.AS_OF) ? asOf : bound.get(placeholder));
+                }
+                try (ResultSet rs = statement.executeQuery()) {
+                    ReportResult result = read(report, asOf, bound, rs);
+                    connection.commit();
+                    return result;
+                }
+            } catch (SQLException e) {
+                connection.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            String reason = "57014".equals(e.getSQLState())
+                    ? "took longer than " + statementTimeout.toSeconds() + " s and was stopped"
+                    : "failed: " + e.getMessage();
+            throw ReportException.failed("report " + report.name() + " " + reason, e);
+        }
+    }
+
+    private static ReportResult read(Report report, OffsetDateTime asOf, Map<String, Object> bound, ResultSet rs)
+            throws SQLException {
+        ResultSetMetaData meta = rs.getMetaData();
+        List<String> columns = new ArrayList<>();
+        for (int i = 1; i <= meta.getColumnCount(); i++) {
+            columns.add(meta.getColumnLabel(i));
+        }
+        List<List<Object>> rows = new ArrayList<>();
+        while (rs.next()) {
+            Object[] row = new Object[columns.size()];
+            for (int i = 1; i <= row.length; i++) {
+                row[i - 1] = value(rs, meta, i);
+            }
+            rows.add(Arrays.asList(row));
+        }
+        return new ReportResult(report, asOf, bound, columns, rows);
+    }
+
+    /** Values in plain Java types: LocalDate for dates, OffsetDateTime for moments, BigDecimal for numeric. */
+    private static Object value(ResultSet rs, ResultSetMetaData meta, int column) throws SQLException {
+        return switch (meta.getColumnType(column)) {
+            case Types.DATE -> rs.getObject(column, LocalDate.class);
+            case Types.TIMESTAMP, Types.TIMESTAMP_WITH_TIMEZONE -> rs.getObject(column, OffsetDateTime.class);
+            default -> rs.getObject(column);
+        };
+    }
+}
