@@ -6,7 +6,9 @@ import java.util.Properties;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
+import shopflow.cli.BenchCommand;
 import shopflow.cli.DbCommand;
+import shopflow.cli.GenerateCommand;
 import shopflow.cli.MigrateCommand;
 import shopflow.cli.ReportCommand;
 import shopflow.db.DatabaseException;
@@ -21,7 +23,14 @@ import shopflow.reports.ReportException;
             "With no --jdbc-url, every command runs on an embedded PostgreSQL 16 kept in ~/.shopflow/pgdata",
             "(started when needed, shared when already running)."
         },
-        subcommands = {DbCommand.class, MigrateCommand.class, ReportCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {
+            DbCommand.class,
+            MigrateCommand.class,
+            GenerateCommand.class,
+            ReportCommand.class,
+            BenchCommand.class,
+            CommandLine.HelpCommand.class,
+        },
         footer = {"", "Run 'shopflow COMMAND --help' for a command's options."})
 public final class Main implements Runnable {
 

@@ -1,0 +1,214 @@
+package shopflow.generate;
+
+import java.time.DayOfWeek;
+import java.time.LocalDate;
+import java.time.Month;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.temporal.TemporalAdjusters;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+/**
+ * The shop's two years of history, day by day in its own time zone, and how busy each day and hour
+ * is: weekends above weekdays, a quiet January, Black Friday to Cyber Monday, the run-up to
+ * Christmas, a dead Christmas Day, Boxing Day sales. Signups also grow over the years (the
+ * customer base, and so the orders, grow with them).
+ */
+final class DemandCalendar {
+
+    static final int HISTORY_DAYS = 730;
+    /** Signups per day grow by this factor a year. */
+    private static final double SIGNUP_GROWTH_PER_YEAR = 2.2;
+    private static final double[] HOUR_WEIGHTS = {
+        0.3, 0.2, 0.15, 0.1, 0.1, 0.15, 0.3, 0.6, 0.9, 1.0, 1.1, 1.2,
+        1.3, 1.25, 1.1, 1.05, 1.05, 1.1, 1.3, 1.5, 1.6, 1.5, 1.1, 0.6};
+
+    private final ZoneId zone;
+    private final long end;
+    private final LocalDate firstDay;
+    private final long[] dayStart;          // epoch second each local day starts, plus one past the last
+    private final double[] demand;          // cumulative demand weight by day
+    private final double[] signups;         // cumulative signup weight by day
+    private final double[] seasonal;        // demand weight of each day
+    private final double[] hourCumulative;
+
+    DemandCalendar(OffsetDateTime asOf, ZoneId zone) {
+        this.zone = zone;
+        this.end = asOf.toEpochSecond();
+        LocalDate lastDay = asOf.atZoneSameInstant(zone).toLocalDate();
+        this.firstDay = lastDay.minusDays(HISTORY_DAYS - 1);
+        int days = HISTORY_DAYS;
+        dayStart = new long[days + 1];
+        seasonal = new double[days];
+        demand = new double[days];
+        signups = new double[days];
+        double demandSum = 0;
+        double signupSum = 0;
+        for (int i = 0; i <= days; i++) {
+            LocalDate day = firstDay.plusDays(i);
+            dayStart[i] = day.atStartOfDay(zone).toEpochSecond();
+            if (i == days) {
+                break;
+            }
+            double weight = weekly(day) * yearly(day);
+            // The last day counts only up to the as-of moment.
+            double fraction = i == days - 1
+                    ? Math.max(0.0, (double) (end - dayStart[i]) / (day.plusDays(1).atStartOfDay(zone).toEpochSecond() - dayStart[i]))
+                    : 1.0;
+            seasonal[i] = weight;
+            demandSum += weight * fraction;
+            demand[i] = demandSum;
+            signupSum += weight * fraction * Math.pow(SIGNUP_GROWTH_PER_YEAR, i / 365.0);
+            signups[i] = signupSum;
+        }
+        hourCumulative = new double[24];
+        double hours = 0;
+        for (int h = 0; h < 24; h++) {
+            hours += HOUR_WEIGHTS[h];
+            hourCumulative[h] = hours;
+        }
+    }
+
+    long start() {
+        return dayStart[0];
+    }
+
+    long end() {
+        return end;
+    }
+
+    ZoneId zone() {
+        return zone;
+    }
+
+    /** The shop-local date (as an epoch day) of an instant. */
+    long localEpochDay(long epochSecond) {
+        int index = dayIndex(epochSecond);
+        return firstDay.toEpochDay() + index;
+    }
+
+    LocalDate firstDay() {
+        return firstDay;
+    }
+
+    LocalDate lastDay() {
+        return firstDay.plusDays(HISTORY_DAYS - 1);
+    }
+
+    /** How busy a local date is compared with an ordinary weekday (1.0). */
+    double seasonalWeight(long epochDay) {
+        int index = (int) (epochDay - firstDay.toEpochDay());
+        return index >= 0 && index < seasonal.length ? seasonal[index] : 1.0;
+    }
+
+    /** A signup moment: more recent days are likelier (the shop grows). */
+    long sampleSignup(SplittableRandom random) {
+        return sampleFrom(signups, random, dayStart[0], end);
+    }
+
+    /** A moment in [from, to) following the shop's daily and hourly rhythm. */
+    long sampleInstant(SplittableRandom random, long from, long to) {
+        return sampleFrom(demand, random, from, to);
+    }
+
+    private long sampleFrom(double[] cumulative, SplittableRandom random, long from, long to) {
+        from = Math.max(from, dayStart[0]);
+        to = Math.min(to, end);
+        if (to - from < 2) {
+            return from;
+        }
+        int first = dayIndex(from);
+        int last = dayIndex(to - 1);
+        double lo = first == 0 ? 0 : cumulative[first - 1];
+        double hi = cumulative[last];
+        for (int attempt = 0; attempt < 8; attempt++) {
+            double target = lo + random.nextDouble() * (hi - lo);
+            int day = Math.min(last, Math.max(first, search(cumulative, target)));
+            long dayLength = dayStart[day + 1] - dayStart[day];
+            int hour = search(hourCumulative, random.nextDouble() * hourCumulative[23]);
+            long moment = dayStart[day] + Math.min(dayLength - 1, hour * 3600L + random.nextInt(3600));
+            if (moment >= from && moment < to) {
+                return moment;
+            }
+        }
+        // A window shorter than the hours the draws land in: any moment inside it will do.
+        return from + random.nextLong(to - from);
+    }
+
+    int dayIndex(long epochSecond) {
+        int index = Arrays.binarySearch(dayStart, epochSecond);
+        int day = index >= 0 ? index : -index - 2;
+        return Math.max(0, Math.min(HISTORY_DAYS - 1, day));
+    }
+
+    private static int search(double[] cumulative, double target) {
+        int lo = 0;
+        int hi = cumulative.length - 1;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (cumulative[mid] <= target) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+
+    private static double weekly(LocalDate day) {
+        return switch (day.getDayOfWeek()) {
+            case SATURDAY -> 1.3;
+            case SUNDAY -> 1.35;
+            case TUESDAY, WEDNESDAY -> 0.95;
+            default -> 1.0;
+        };
+    }
+
+    private static double yearly(LocalDate day) {
+        LocalDate blackFriday = blackFriday(day.getYear());
+        long fromBlackFriday = day.toEpochDay() - blackFriday.toEpochDay();
+        if (fromBlackFriday == 0) {
+            return 3.5;
+        }
+        if (fromBlackFriday == 1 || fromBlackFriday == 2) {
+            return 1.6;
+        }
+        if (fromBlackFriday == 3) {
+            return 2.5; // Cyber Monday
+        }
+        if (day.getMonth() == Month.DECEMBER) {
+            int d = day.getDayOfMonth();
+            if (d <= 18) {
+                return 1.5;
+            }
+            if (d <= 22) {
+                return 1.3;
+            }
+            return switch (d) {
+                case 23 -> 0.9;
+                case 24 -> 0.6;
+                case 25 -> 0.3;
+                case 26 -> 1.6; // Boxing Day sales
+                default -> 1.1;
+            };
+        }
+        return switch (day.getMonth()) {
+            case JANUARY -> 0.85;
+            case FEBRUARY -> 0.9;
+            case MARCH -> 0.95;
+            case JUNE -> 0.95;
+            case JULY, AUGUST -> 0.9;
+            case OCTOBER -> 1.05;
+            case NOVEMBER -> 1.15;
+            default -> 1.0;
+        };
+    }
+
+    /** The day after the fourth Thursday of November. */
+    static LocalDate blackFriday(int year) {
+        return LocalDate.of(year, Month.NOVEMBER, 1)
+                .with(TemporalAdjusters.dayOfWeekInMonth(4, DayOfWeek.THURSDAY))
+                .plusDays(1);
+    }
+}

@@ -1,0 +1,259 @@
+package shopflow.generate;
+
+import java.io.PrintStream;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.stream.Collectors;
+import shopflow.db.Database;
+import shopflow.db.DatabaseException;
+
+/**
+ * Fills the database with a synthetic shop: plans the customers, drops keys and indexes, streams
+ * every table through COPY (chunks of customers generated on worker threads, written in chunk
+ * order, one stream per table), then rebuilds keys, indexes and foreign keys and analyzes.
+ */
+public final class Generator {
+
+    /** Chunks generated or waiting to be written, per worker: bounds memory at any scale. */
+    private static final int CHUNKS_IN_FLIGHT_PER_THREAD = 3;
+    private static final long LOCK_KEY = 0x5347454EL; // "SGEN": one generate per database at a time
+
+    private final Database database;
+    private final GeneratorSettings settings;
+    private final PrintStream out;
+    private final boolean terminal;
+    private final List<GenerationReport.Phase> phases = new ArrayList<>();
+    private long phaseStart;
+
+    public Generator(Database database, GeneratorSettings settings, PrintStream out, boolean terminal) {
+        this.database = database;
+        this.settings = settings;
+        this.out = out;
+        this.terminal = terminal;
+    }
+
+    public GenerationReport run() {
+        long start = System.nanoTime();
+        try (Connection control = database.connection()) {
+            try (Statement s = control.createStatement()) {
+                var r = s.executeQuery("select pg_try_advisory_lock(" + LOCK_KEY + ")");
+                r.next();
+                if (!r.getBoolean(1)) {
+                    throw new DatabaseException("another 'shopflow generate' is running on this database; wait for it"
+                            + " to finish (nothing was changed)");
+                }
+            }
+            String notice = checkPrevious(control);
+            if (notice != null) {
+                say(notice);
+            }
+            phaseStart = System.nanoTime();
+            DemandCalendar calendar = new DemandCalendar(settings.asOf(), settings.zone());
+            Sizes sizes = Sizes.of(settings.scale());
+            CategoryTree tree = new CategoryTree();
+            Catalog catalog = new Catalog(tree, sizes.products(), settings.seed());
+            CustomerPlan plan = new CustomerPlan(sizes, calendar, settings.seed());
+            CouponBook coupons = new CouponBook(calendar, sizes.chunks(), settings.seed());
+            GenerationContext context = new GenerationContext(settings.seed(), sizes, calendar, catalog, coupons, plan);
+            phase("plan customers and catalog");
+
+            long runId = GeneratorRuns.start(control, settings);
+            int dropped = SchemaObjects.saveAndDrop(control,
+                    Arrays.stream(Table.values()).map(Table::sqlName).toList());
+            phase("drop keys, indexes, foreign keys (" + dropped + ")");
+
+            List<GenerationReport.TableLoad> loads = load(context);
+            phase("generate + COPY (all tables)");
+
+            SchemaObjects.restoreKeysAndIndexes(database, 2);
+            phase("primary keys, unique keys, indexes");
+            SchemaObjects.restoreForeignKeys(database, 2);
+            phase("foreign keys (validate)");
+
+            finishData(control);
+            phase("sequences, coupon use counts");
+            try (Statement s = control.createStatement()) {
+                s.execute("analyze " + Arrays.stream(Table.values()).map(Table::sqlName).collect(Collectors.joining(", ")));
+            }
+            phase("analyze");
+
+            GeneratorRuns.complete(control, runId, loads.stream()
+                    .map(l -> l.table() + "=" + l.rows()).collect(Collectors.joining(", ")));
+            try (Statement s = control.createStatement()) {
+                s.execute("select pg_advisory_unlock(" + LOCK_KEY + ")");
+            }
+            return new GenerationReport(List.copyOf(phases), loads, (System.nanoTime() - start) / 1e9, notice);
+        } catch (SQLException e) {
+            throw new DatabaseException("generate failed: " + e.getMessage()
+                    + " (the run stays marked unfinished; run generate again to replace its data)", e);
+        }
+    }
+
+    /**
+     * Refuses to overwrite a shop's data without --replace; recovers from an interrupted run, whose
+     * partial data is never taken for complete.
+     */
+    private String checkPrevious(Connection control) throws SQLException {
+        Optional<GeneratorRuns.Run> previous = GeneratorRuns.latest(control);
+        if (previous.isPresent() && previous.get().status().equals("running")) {
+            return "a previous generate (" + previous.get().summary() + ") started at " + previous.get().startedAt()
+                    + " did not finish; its partial data is being replaced"
+                    + (SchemaObjects.pending(control) > 0 ? " and its dropped indexes and constraints restored" : "");
+        }
+        long existing = GeneratorRuns.existingRows(control);
+        if (existing > 0 && !settings.replace()) {
+            throw new IllegalArgumentException("the database already holds data (customers, products or orders);"
+                    + " generate would delete it. Add --replace to replace it with generated data"
+                    + " (nothing was changed).");
+        }
+        return null;
+    }
+
+    private List<GenerationReport.TableLoad> load(GenerationContext context) throws SQLException {
+        Map<Table, TableStream> streams = new EnumMap<>(Table.class);
+        Map<Table, ExecutorService> writers = new EnumMap<>(Table.class);
+        ExecutorService workers = Executors.newFixedThreadPool(settings.threads(), daemon("generate"));
+        try {
+            for (Table table : Table.values()) {
+                streams.put(table, new TableStream(database, table));
+            }
+            Catalog catalog = context.catalog();
+            streams.get(Table.CATEGORIES).write(CatalogRows.categories(catalog.tree()));
+            streams.get(Table.PRODUCTS).write(CatalogRows.products(catalog, context.calendar(), settings.seed()));
+            streams.get(Table.INVENTORY).write(CatalogRows.inventory(catalog, context.calendar(), settings.seed()));
+            streams.get(Table.COUPONS).write(CatalogRows.coupons(context.coupons(), context.calendar()));
+
+            List<Table> chunkTables = Arrays.stream(Table.values()).filter(Table::perCustomerChunk).toList();
+            for (Table table : chunkTables) {
+                writers.put(table, Executors.newSingleThreadExecutor(daemon("copy-" + table.sqlName())));
+            }
+            int chunks = context.sizes().chunks();
+            int window = settings.threads() * CHUNKS_IN_FLIGHT_PER_THREAD;
+            Semaphore inFlight = new Semaphore(window);
+            List<CompletableFuture<ChunkRows>> generated = new ArrayList<>();
+            List<CompletableFuture<Void>> written = new ArrayList<>();
+            try (Progress progress = new Progress(out, chunks, terminal)) {
+                int submitted = 0;
+                Map<Table, CompletableFuture<Void>> tail = new EnumMap<>(Table.class);
+                for (Table table : chunkTables) {
+                    tail.put(table, CompletableFuture.completedFuture(null));
+                }
+                for (int chunk = 0; chunk < chunks; chunk++) {
+                    // Generate ahead, but never more than the window holds: a permit is returned when
+                    // every table has written the chunk.
+                    while (submitted < chunks && submitted <= chunk + window) {
+                        inFlight.acquire();
+                        int c = submitted++;
+                        generated.add(CompletableFuture.supplyAsync(() -> new ChunkBuilder(context, c).build(), workers));
+                    }
+                    ChunkRows rows = generated.get(chunk).get();
+                    generated.set(chunk, null);
+                    List<CompletableFuture<Void>> tables = new ArrayList<>();
+                    for (Table table : chunkTables) {
+                        TableStream stream = streams.get(table);
+                        CompletableFuture<Void> next = tail.get(table).thenRunAsync(() -> {
+                            try {
+                                stream.write(rows.of(table));
+                                progress.rows(table, rows.of(table).rows());
+                            } catch (SQLException e) {
+                                throw new IllegalStateException(table.sqlName() + ": " + e.getMessage(), e);
+                            }
+                        }, writers.get(table));
+                        tail.put(table, next);
+                        tables.add(next);
+                    }
+                    written.add(CompletableFuture.allOf(tables.toArray(CompletableFuture[]::new))
+                            .whenComplete((ok, failure) -> {
+                                inFlight.release();
+                                progress.chunkDone();
+                            }));
+                    failFast(written);
+                }
+                CompletableFuture.allOf(written.toArray(CompletableFuture[]::new)).get();
+            }
+            List<GenerationReport.TableLoad> loads = new ArrayList<>();
+            for (TableStream stream : streams.values()) {
+                stream.finish();
+            }
+            for (TableStream stream : streams.values()) {
+                stream.commit();
+                loads.add(new GenerationReport.TableLoad(stream.table().sqlName(), stream.rows(), stream.seconds()));
+            }
+            return loads;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DatabaseException("generate was interrupted; run it again to replace the partial data", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() instanceof IllegalStateException s && s.getCause() instanceof SQLException sql
+                    ? sql : e.getCause();
+            if (cause instanceof SQLException sql) {
+                throw sql;
+            }
+            throw new IllegalStateException("generate failed: " + cause, cause);
+        } finally {
+            workers.shutdownNow();
+            writers.values().forEach(ExecutorService::shutdownNow);
+            streams.values().forEach(TableStream::close);
+        }
+    }
+
+    private static void failFast(List<CompletableFuture<Void>> written) throws ExecutionException, InterruptedException {
+        for (int i = Math.max(0, written.size() - 4); i < written.size(); i++) {
+            CompletableFuture<Void> f = written.get(i);
+            if (f.isCompletedExceptionally()) {
+                f.get();
+            }
+        }
+    }
+
+    /** Sequences continue after the generated ids; coupons count their uses from order_coupons. */
+    private static void finishData(Connection control) throws SQLException {
+        try (Statement s = control.createStatement()) {
+            for (Table table : Table.values()) {
+                if (table.idColumn() != null) {
+                    s.execute("select setval(pg_get_serial_sequence('%1$s', '%2$s'), coalesce(max(%2$s), 0) + 1, false) from %1$s"
+                            .formatted(table.sqlName(), table.idColumn()));
+                }
+            }
+            s.execute("""
+                    update coupons c set times_used = u.uses
+                    from (select coupon_id, count(*) as uses from order_coupons group by coupon_id) u
+                    where c.coupon_id = u.coupon_id""");
+        }
+    }
+
+    private void phase(String name) {
+        long now = System.nanoTime();
+        phases.add(new GenerationReport.Phase(name, (now - phaseStart) / 1e9));
+        if (out != null && !terminal) {
+            out.printf("generate: %s: %.1f s%n", name, (now - phaseStart) / 1e9);
+        }
+        phaseStart = now;
+    }
+
+    private void say(String message) {
+        if (out != null) {
+            out.println("generate: " + message);
+        }
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return runnable -> {
+            Thread thread = new Thread(runnable, name);
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}

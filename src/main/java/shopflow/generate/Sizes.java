@@ -1,0 +1,35 @@
+package shopflow.generate;
+
+/**
+ * How many rows a scale factor means. Scale 1 is the shop's real size: 50,000 customers, 10,000
+ * products, 500,000 orders, about 5 million page views and 1 million cart events.
+ */
+record Sizes(int customers, int products, int orders, int browsingSessions, int chunks) {
+
+    /** Customers per chunk: the unit of parallel work, fixed so the rows never depend on the threads. */
+    static final int CHUNK_CUSTOMERS = 250;
+
+    static Sizes of(double scale) {
+        int customers = (int) Math.max(50, Math.round(50_000 * scale));
+        int products = (int) Math.max(300, Math.round(10_000 * scale));
+        int orders = (int) Math.max(100, Math.round(500_000 * scale));
+        // Sessions that end without an order; with the ordering sessions of the last 90 days they make
+        // about 5 million page views and 1 million cart events at scale 1.
+        int browsing = (int) Math.round(1_550_000 * scale);
+        int chunks = (customers + CHUNK_CUSTOMERS - 1) / CHUNK_CUSTOMERS;
+        return new Sizes(customers, products, orders, browsing, chunks);
+    }
+
+    int firstCustomer(int chunk) {
+        return chunk * CHUNK_CUSTOMERS + 1;
+    }
+
+    int lastCustomer(int chunk) {
+        return Math.min(customers, (chunk + 1) * CHUNK_CUSTOMERS);
+    }
+
+    /** This chunk's share of the browsing sessions. */
+    int browsingSessions(int chunk) {
+        return browsingSessions / chunks + (chunk < browsingSessions % chunks ? 1 : 0);
+    }
+}

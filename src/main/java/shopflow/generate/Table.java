@@ -1,0 +1,56 @@
+package shopflow.generate;
+
+/**
+ * The tables the generator fills, in load order, with the columns it writes. Tables whose ids
+ * nothing refers to (order lines, page views, cart events) leave the id to their sequence: one
+ * COPY stream per table, fed chunk after chunk in order, numbers them the same on every run.
+ */
+enum Table {
+    CATEGORIES("categories", "category_id, name, parent_id, slug", "category_id"),
+    PRODUCTS("products", "product_id, sku, name, description, category_id, brand, cost_price, list_price, weight_kg, "
+            + "is_active, created_at", "product_id"),
+    INVENTORY("inventory", "inventory_id, product_id, warehouse, quantity, reorder_level, last_updated", "inventory_id"),
+    COUPONS("coupons", "coupon_id, code, discount_type, discount_value, min_order_value, max_uses, times_used, "
+            + "valid_from, valid_until, is_active", "coupon_id"),
+    CUSTOMERS("customers", "customer_id, email, first_name, last_name, phone, date_of_birth, gender, signup_date, "
+            + "last_login, is_active, tier", "customer_id"),
+    ADDRESSES("addresses", "address_id, customer_id, type, street, city, state, country, postcode, is_default",
+            "address_id"),
+    ORDERS("orders", "order_id, customer_id, order_number, status, payment_method, shipping_address_id, session_id, "
+            + "subtotal, discount_amount, shipping_cost, tax_amount, total_amount, currency, notes, created_at, "
+            + "updated_at", "order_id"),
+    ORDER_ITEMS("order_items", "order_id, product_id, quantity, unit_price, discount_pct, line_total", "item_id"),
+    ORDER_COUPONS("order_coupons", "order_id, coupon_id, discount_applied", null),
+    FRAUD_GROUND_TRUTH("fraud_ground_truth", "order_id, pattern", null),
+    PAGE_VIEWS("page_views", "session_id, customer_id, page_url, product_id, viewed_at, time_on_page, referrer, "
+            + "device_type", "view_id"),
+    CART_EVENTS("cart_events", "session_id, customer_id, product_id, action, quantity, event_at", "event_id");
+
+    private final String sqlName;
+    private final String columns;
+    private final String idColumn;
+
+    Table(String sqlName, String columns, String idColumn) {
+        this.sqlName = sqlName;
+        this.columns = columns;
+        this.idColumn = idColumn;
+    }
+
+    String sqlName() {
+        return sqlName;
+    }
+
+    String copyStatement() {
+        return "copy " + sqlName + " (" + columns + ") from stdin with (freeze)";
+    }
+
+    /** The serial id column, whose sequence must continue after the generated ids (null: none). */
+    String idColumn() {
+        return idColumn;
+    }
+
+    /** Tables filled chunk by chunk from the customers; the others come from the catalog. */
+    boolean perCustomerChunk() {
+        return ordinal() >= CUSTOMERS.ordinal();
+    }
+}

@@ -1,0 +1,88 @@
+package shopflow.generate;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
+import shopflow.db.Database;
+
+/**
+ * One table's COPY stream on a connection of its own: TRUNCATE and COPY ... FREEZE in one
+ * transaction, so PostgreSQL writes the rows already frozen (no later vacuum rewrite) and, with
+ * wal_level=minimal, without WAL. Committed only when every chunk is in: until then the table's
+ * old contents are what anyone else sees.
+ */
+final class TableStream implements AutoCloseable {
+
+    private final Table table;
+    private final Connection connection;
+    private final CopyIn copy;
+    private long rows;
+    private long firstWriteNanos;
+    private long lastWriteNanos;
+
+    TableStream(Database database, Table table) throws SQLException {
+        this.table = table;
+        this.connection = database.connection();
+        connection.setAutoCommit(false);
+        try (Statement s = connection.createStatement()) {
+            s.execute("truncate table " + table.sqlName() + " restart identity");
+        }
+        this.copy = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(table.copyStatement());
+    }
+
+    Table table() {
+        return table;
+    }
+
+    void write(CopyBuffer buffer) throws SQLException {
+        if (firstWriteNanos == 0) {
+            firstWriteNanos = System.nanoTime();
+        }
+        if (buffer.length() > 0) {
+            copy.writeToCopy(buffer.array(), 0, buffer.length());
+        }
+        rows += buffer.rows();
+        lastWriteNanos = System.nanoTime();
+    }
+
+    long rows() {
+        return rows;
+    }
+
+    /** Ends the COPY; the rows become visible at {@link #commit()}. */
+    void finish() throws SQLException {
+        long copied = copy.endCopy();
+        lastWriteNanos = System.nanoTime();
+        if (copied != rows) {
+            throw new IllegalStateException(table.sqlName() + ": wrote " + rows + " rows, PostgreSQL copied " + copied);
+        }
+    }
+
+    void commit() throws SQLException {
+        connection.commit();
+    }
+
+    double seconds() {
+        return firstWriteNanos == 0 ? 0 : (lastWriteNanos - firstWriteNanos) / 1e9;
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (copy.isActive()) {
+                copy.cancelCopy();
+            }
+        } catch (SQLException ignored) {
+            // the connection is going away anyway
+        }
+        try {
+            connection.rollback(); // no-op after commit; undoes a failed run's truncate
+            connection.setAutoCommit(true);
+            connection.close();
+        } catch (SQLException ignored) {
+            // closing a broken connection: nothing more to undo
+        }
+    }
+}
