@@ -59,9 +59,13 @@ public final class ReportCatalog {
         if (report != null) {
             return report;
         }
+        // A name typed in part ("funnel") means the report that contains it; otherwise the nearest spelling.
         String closest = reports.keySet().stream()
-                .min(Comparator.comparingInt(candidate -> distance(candidate, name)))
-                .orElse("");
+                .filter(candidate -> !name.isBlank() && candidate.contains(name))
+                .findFirst()
+                .orElseGet(() -> reports.keySet().stream()
+                        .min(Comparator.comparingInt(candidate -> distance(candidate, name)))
+                        .orElse(""));
         throw ReportException.unknownReport("unknown report '" + name + "'; did you mean '" + closest
                 + "'? ('shopflow report --list' shows them all)");
     }

@@ -62,10 +62,15 @@ public final class ReportRunner {
             }
         } catch (SQLException e) {
             String reason = "57014".equals(e.getSQLState())
-                    ? "took longer than " + statementTimeout.toSeconds() + " s and was stopped"
+                    ? "took longer than " + seconds(statementTimeout) + " s and was stopped"
                     : "failed: " + e.getMessage();
             throw ReportException.failed("report " + report.name() + " " + reason, e);
         }
+    }
+
+    /** 60, 1.5 or 0.3: the timeout as a person would write it. */
+    private static String seconds(Duration duration) {
+        return java.math.BigDecimal.valueOf(duration.toMillis(), 3).stripTrailingZeros().toPlainString();
     }
 
     private static ReportResult read(Report report, OffsetDateTime asOf, Map<String, Object> bound, ResultSet rs)
