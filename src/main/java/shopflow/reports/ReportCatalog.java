@@ -64,7 +64,7 @@ public final class ReportCatalog {
                 .filter(candidate -> !name.isBlank() && candidate.contains(name))
                 .findFirst()
                 .orElseGet(() -> reports.keySet().stream()
-                        .min(Comparator.comparingInt(candidate -> distance(candidate, name)))
+                        .min(Comparator.comparingInt(candidate -> nearness(candidate, name)))
                         .orElse(""));
         throw ReportException.unknownReport("unknown report '" + name + "'; did you mean '" + closest
                 + "'? ('shopflow report --list' shows them all)");
@@ -102,6 +102,15 @@ public final class ReportCatalog {
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** How far {@code typed} is from the report name or from one of its words ("funel" is near "conversion_funnel"). */
+    private static int nearness(String candidate, String typed) {
+        int nearest = distance(candidate, typed);
+        for (String word : candidate.split("_")) {
+            nearest = Math.min(nearest, distance(word, typed) + 1);
+        }
+        return nearest;
     }
 
     /** Levenshtein distance, for "did you mean". */

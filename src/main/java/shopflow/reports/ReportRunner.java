@@ -7,9 +7,12 @@ import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -52,7 +55,7 @@ public final class ReportRunner {
                     statement.setObject(index++, placeholder.equals(Report.AS_OF) ? asOf : bound.get(placeholder));
                 }
                 try (ResultSet rs = statement.executeQuery()) {
-                    ReportResult result = read(report, asOf, bound, rs);
+                    ReportResult result = read(report, asOf, bound, rs, sessionZone(connection));
                     connection.commit();
                     return result;
                 }
@@ -73,8 +76,20 @@ public final class ReportRunner {
         return java.math.BigDecimal.valueOf(duration.toMillis(), 3).stripTrailingZeros().toPlainString();
     }
 
-    private static ReportResult read(Report report, OffsetDateTime asOf, Map<String, Object> bound, ResultSet rs)
-            throws SQLException {
+    /** The session's time zone (the shop's), so moments come back as the shop's clock shows them. */
+    private static ZoneId sessionZone(Connection connection) throws SQLException {
+        try (Statement show = connection.createStatement(); ResultSet rs = show.executeQuery("show timezone")) {
+            rs.next();
+            try {
+                return ZoneId.of(rs.getString(1));
+            } catch (DateTimeException unknownToJava) {
+                return ZoneOffset.UTC;
+            }
+        }
+    }
+
+    private static ReportResult read(Report report, OffsetDateTime asOf, Map<String, Object> bound, ResultSet rs,
+            ZoneId zone) throws SQLException {
         ResultSetMetaData meta = rs.getMetaData();
         List<String> columns = new ArrayList<>();
         for (int i = 1; i <= meta.getColumnCount(); i++) {
@@ -84,7 +99,7 @@ public final class ReportRunner {
         while (rs.next()) {
             Object[] row = new Object[columns.size()];
             for (int i = 1; i <= row.length; i++) {
-                row[i - 1] = value(rs, meta, i);
+                row[i - 1] = value(rs, meta, i, zone);
             }
             rows.add(Arrays.asList(row));
         }
@@ -92,10 +107,13 @@ public final class ReportRunner {
     }
 
     /** Values in plain Java types: LocalDate for dates, OffsetDateTime for moments, BigDecimal for numeric. */
-    private static Object value(ResultSet rs, ResultSetMetaData meta, int column) throws SQLException {
+    private static Object value(ResultSet rs, ResultSetMetaData meta, int column, ZoneId zone) throws SQLException {
         return switch (meta.getColumnType(column)) {
             case Types.DATE -> rs.getObject(column, LocalDate.class);
-            case Types.TIMESTAMP, Types.TIMESTAMP_WITH_TIMEZONE -> rs.getObject(column, OffsetDateTime.class);
+            case Types.TIMESTAMP, Types.TIMESTAMP_WITH_TIMEZONE -> {
+                OffsetDateTime moment = rs.getObject(column, OffsetDateTime.class);
+                yield moment == null ? null : moment.atZoneSameInstant(zone).toOffsetDateTime();
+            }
             default -> rs.getObject(column);
         };
     }

@@ -38,6 +38,7 @@ class ReportInputTest {
         "cohorts,       retention_cohorts",
         "lowstock,      low_stock",
         "fraud_reveiw,  fraud_review",
+        "funel,         conversion_funnel",
     })
     void an_unknown_report_names_the_closest_one(String typed, String suggested) {
         assertThatThrownBy(() -> CATALOG.get(typed))
