@@ -59,9 +59,13 @@ public final class ReportCatalog {
         if (report != null) {
             return report;
         }
+        // A name typed in part ("funnel") means the report that contains it; otherwise the nearest spelling.
         String closest = reports.keySet().stream()
-                .min(Comparator.comparingInt(candidate -> distance(candidate, name)))
-                .orElse("");
+                .filter(candidate -> !name.isBlank() && candidate.contains(name))
+                .findFirst()
+                .orElseGet(() -> reports.keySet().stream()
+                        .min(Comparator.comparingInt(candidate -> nearness(candidate, name)))
+                        .orElse(""));
         throw ReportException.unknownReport("unknown report '" + name + "'; did you mean '" + closest
                 + "'? ('shopflow report --list' shows them all)");
     }
@@ -98,6 +102,15 @@ public final class ReportCatalog {
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** How far {@code typed} is from the report name or from one of its words ("funel" is near "conversion_funnel"). */
+    private static int nearness(String candidate, String typed) {
+        int nearest = distance(candidate, typed);
+        for (String word : candidate.split("_")) {
+            nearest = Math.min(nearest, distance(word, typed) + 1);
+        }
+        return nearest;
     }
 
     /** Levenshtein distance, for "did you mean". */

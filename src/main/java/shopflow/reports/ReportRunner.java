@@ -7,9 +7,12 @@ import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -52,7 +55,7 @@ public final class ReportRunner {
                     statement.setObject(index++, placeholder.equals(Report.AS_OF) ? asOf : bound.get(placeholder));
                 }
                 try (ResultSet rs = statement.executeQuery()) {
-                    ReportResult result = read(report, asOf, bound, rs);
+                    ReportResult result = read(report, asOf, bound, rs, sessionZone(connection));
                     connection.commit();
                     return result;
                 }
@@ -62,14 +65,31 @@ public final class ReportRunner {
             }
         } catch (SQLException e) {
             String reason = "57014".equals(e.getSQLState())
-                    ? "took longer than " + statementTimeout.toSeconds() + " s and was stopped"
+                    ? "took longer than " + seconds(statementTimeout) + " s and was stopped"
                     : "failed: " + e.getMessage();
             throw ReportException.failed("report " + report.name() + " " + reason, e);
         }
     }
 
-    private static ReportResult read(Report report, OffsetDateTime asOf, Map<String, Object> bound, ResultSet rs)
-            throws SQLException {
+    /** 60, 1.5 or 0.3: the timeout as a person would write it. */
+    private static String seconds(Duration duration) {
+        return java.math.BigDecimal.valueOf(duration.toMillis(), 3).stripTrailingZeros().toPlainString();
+    }
+
+    /** The session's time zone (the shop's), so moments come back as the shop's clock shows them. */
+    private static ZoneId sessionZone(Connection connection) throws SQLException {
+        try (Statement show = connection.createStatement(); ResultSet rs = show.executeQuery("show timezone")) {
+            rs.next();
+            try {
+                return ZoneId.of(rs.getString(1));
+            } catch (DateTimeException unknownToJava) {
+                return ZoneOffset.UTC;
+            }
+        }
+    }
+
+    private static ReportResult read(Report report, OffsetDateTime asOf, Map<String, Object> bound, ResultSet rs,
+            ZoneId zone) throws SQLException {
         ResultSetMetaData meta = rs.getMetaData();
         List<String> columns = new ArrayList<>();
         for (int i = 1; i <= meta.getColumnCount(); i++) {
@@ -79,7 +99,7 @@ public final class ReportRunner {
         while (rs.next()) {
             Object[] row = new Object[columns.size()];
             for (int i = 1; i <= row.length; i++) {
-                row[i - 1] = value(rs, meta, i);
+                row[i - 1] = value(rs, meta, i, zone);
             }
             rows.add(Arrays.asList(row));
         }
@@ -87,10 +107,13 @@ public final class ReportRunner {
     }
 
     /** Values in plain Java types: LocalDate for dates, OffsetDateTime for moments, BigDecimal for numeric. */
-    private static Object value(ResultSet rs, ResultSetMetaData meta, int column) throws SQLException {
+    private static Object value(ResultSet rs, ResultSetMetaData meta, int column, ZoneId zone) throws SQLException {
         return switch (meta.getColumnType(column)) {
             case Types.DATE -> rs.getObject(column, LocalDate.class);
-            case Types.TIMESTAMP, Types.TIMESTAMP_WITH_TIMEZONE -> rs.getObject(column, OffsetDateTime.class);
+            case Types.TIMESTAMP, Types.TIMESTAMP_WITH_TIMEZONE -> {
+                OffsetDateTime moment = rs.getObject(column, OffsetDateTime.class);
+                yield moment == null ? null : moment.atZoneSameInstant(zone).toOffsetDateTime();
+            }
             default -> rs.getObject(column);
         };
     }

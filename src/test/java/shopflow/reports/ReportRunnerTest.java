@@ -1,0 +1,103 @@
+package shopflow.reports;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** A report can neither change data nor hold the database for long. */
+class ReportRunnerTest {
+
+    private static ShopFixture shop;
+
+    @BeforeAll
+    static void load() {
+        shop = ShopFixture.load();
+    }
+
+    @AfterAll
+    static void close() {
+        shop.close();
+    }
+
+    private static Report report(String name, String sql) {
+        return ReportFile.parse(name, """
+                -- question: test
+                -- grain:    test
+                -- column:   x | x | x
+                """ + sql);
+    }
+
+    @Test
+    void a_report_that_tries_to_write_is_stopped_and_changes_nothing() {
+        Report writer = report("writer", "with gone as (delete from orders returning order_id) select count(*) as x from gone;");
+        assertThatThrownBy(() -> new ReportRunner(shop.database.dataSource()).run(writer, ShopFixture.AS_OF, Map.of()))
+                .isInstanceOf(ReportException.class)
+                .hasMessageContaining("report writer failed")
+                .hasMessageContaining("read-only transaction");
+        assertThat(shop.run("customer_lifetime").rows()).hasSize(6);
+    }
+
+    @Test
+    void a_too_long_report_is_stopped_with_a_clear_message() {
+        Report slow = report("slow", "select pg_sleep(5) as x;");
+        long started = System.nanoTime();
+        assertThatThrownBy(() -> new ReportRunner(shop.database.dataSource(), Duration.ofMillis(300))
+                .run(slow, ShopFixture.AS_OF, Map.of()))
+                .isInstanceOf(ReportException.class)
+                .hasMessage("report slow took longer than 0.3 s and was stopped");
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(4));
+    }
+
+    @Test
+    void the_timeout_and_read_only_setting_do_not_leak_into_the_next_use_of_the_connection() {
+        Report slow = report("slow", "select pg_sleep(1) as x;");
+        ReportRunner impatient = new ReportRunner(shop.database.dataSource(), Duration.ofMillis(100));
+        for (int i = 0; i < 3; i++) {
+            assertThatThrownBy(() -> impatient.run(slow, ShopFixture.AS_OF, Map.of())).isInstanceOf(ReportException.class);
+        }
+        ShopFixture.execute(shop.database, "select pg_sleep(0.3); create temporary table still_writable (x int)");
+    }
+
+    @Test
+    void every_report_runs_on_an_empty_shop_and_returns_the_columns_its_header_declares() {
+        try (ShopFixture empty = ShopFixture.empty()) {
+            for (Report report : ReportCatalog.load().all()) {
+                ReportResult result = empty.run(report.name());
+                assertThat(result.columns()).as(report.name())
+                        .containsExactlyElementsOf(report.columns().stream().map(ReportColumn::name).toList());
+            }
+        }
+    }
+
+    @Test
+    void the_catalog_holds_every_report_of_the_brief_and_more() {
+        assertThat(ReportCatalog.load().all().stream().map(Report::name).toList()).containsExactly(
+                "category_sales", "conversion_funnel", "customer_lifetime", "daily_revenue", "fraud_review",
+                "low_stock", "market_basket", "retention_cohorts", "revenue_summary", "rfm_customers",
+                "rfm_segments", "top_products");
+    }
+
+    @Test
+    void no_report_reads_the_wall_clock() {
+        for (Report report : ReportCatalog.load().all()) {
+            assertThat(report.sql().toLowerCase()).as(report.name())
+                    .doesNotContain("now()", "current_date", "current_timestamp", "localtimestamp", "clock_timestamp");
+        }
+    }
+
+    @Test
+    void customer_reports_mark_their_personal_columns() {
+        List<String> personal = ReportCatalog.load().all().stream()
+                .filter(r -> r.audience() == Audience.AGGREGATE)
+                .flatMap(r -> r.columns().stream().filter(ReportColumn::personal).map(c -> r.name() + "." + c.name()))
+                .toList();
+        assertThat(personal).as("personal columns in aggregate reports").isEmpty();
+        assertThat(ReportCatalog.load().get("customer_lifetime").column("email").orElseThrow().personal()).isTrue();
+    }
+}
