@@ -11,6 +11,8 @@ import shopflow.cli.DbCommand;
 import shopflow.cli.GenerateCommand;
 import shopflow.cli.MigrateCommand;
 import shopflow.cli.ReportCommand;
+import shopflow.cli.ServeCommand;
+import shopflow.cli.TokenCommand;
 import shopflow.db.DatabaseException;
 import shopflow.reports.ReportException;
 
@@ -29,6 +31,8 @@ import shopflow.reports.ReportException;
             GenerateCommand.class,
             ReportCommand.class,
             BenchCommand.class,
+            ServeCommand.class,
+            TokenCommand.class,
             CommandLine.HelpCommand.class,
         },
         footer = {"", "Run 'shopflow COMMAND --help' for a command's options."})

@@ -10,6 +10,7 @@ import java.nio.file.FileSystemNotFoundException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +44,13 @@ public final class ReportCatalog {
             }
         });
         return new ReportCatalog(reports);
+    }
+
+    /** A catalog of the given reports, e.g. a test's own. */
+    public static ReportCatalog of(Collection<Report> reports) {
+        Map<String, Report> byName = new TreeMap<>();
+        reports.forEach(report -> byName.put(report.name(), report));
+        return new ReportCatalog(byName);
     }
 
     public List<Report> all() {

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import javax.sql.DataSource;
 
 /**
@@ -25,12 +26,32 @@ import javax.sql.DataSource;
  */
 public final class ReportRunner {
 
+    private static final Pattern ROLE_NAME = Pattern.compile("[a-z_][a-z0-9_]*");
+
     private final DataSource dataSource;
     private final Duration statementTimeout;
+    private final String readerRole; // null: run as the connection's own user
 
     public ReportRunner(DataSource dataSource, Duration statementTimeout) {
+        this(dataSource, statementTimeout, null);
+    }
+
+    private ReportRunner(DataSource dataSource, Duration statementTimeout, String readerRole) {
         this.dataSource = dataSource;
         this.statementTimeout = statementTimeout;
+        this.readerRole = readerRole;
+    }
+
+    /**
+     * The same runner, but each report transaction switches to {@code role} ({@code set local role}):
+     * the HTTP server runs reports as {@code shopflow_reader}, which can only read, so the database
+     * itself guarantees a report changes nothing, whatever its SQL.
+     */
+    public ReportRunner asRole(String role) {
+        if (!ROLE_NAME.matcher(role).matches()) {
+            throw new IllegalArgumentException("not a role name: " + role);
+        }
+        return new ReportRunner(dataSource, statementTimeout, role);
     }
 
     public ReportRunner(DataSource dataSource) {
@@ -48,6 +69,9 @@ public final class ReportRunner {
             connection.setReadOnly(true);
             try (Statement settings = connection.createStatement()) {
                 settings.execute("set local statement_timeout = " + statementTimeout.toMillis());
+                if (readerRole != null) {
+                    settings.execute("set local role " + readerRole);
+                }
             }
             try (PreparedStatement statement = connection.prepareStatement(report.sql())) {
                 int index = 1;

@@ -1,0 +1,189 @@
+package shopflow.web;
+
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import shopflow.reports.Audience;
+import shopflow.reports.Report;
+import shopflow.reports.ReportCatalog;
+import shopflow.reports.ReportColumn;
+import shopflow.reports.ReportException;
+import shopflow.reports.ReportFormat;
+import shopflow.reports.ReportParameter;
+import shopflow.reports.ReportResult;
+import shopflow.reports.ReportRunner;
+import shopflow.time.AsOf;
+import shopflow.web.TokenStore.Principal;
+
+/**
+ * {@code GET /api/reports} and {@code GET /api/reports/{name}}: the report catalog over HTTP. The
+ * SQL is the catalog's; this class only checks who asks, reads the query string and masks.
+ */
+final class ReportsApi {
+
+    private static final String CSV_TYPE = "text/csv";
+
+    private final ReportCatalog catalog;
+    private final ReportRunner runner;
+    private final Access access;
+    private final ZoneId shopZone;
+    private final Clock clock;
+
+    ReportsApi(ReportCatalog catalog, ReportRunner runner, Access access, ZoneId shopZone, Clock clock) {
+        this.catalog = catalog;
+        this.runner = runner;
+        this.access = access;
+        this.shopZone = shopZone;
+        this.clock = clock;
+    }
+
+    void list(Context ctx) {
+        Principal principal = access.require(ctx, Role.VIEWER, "the report catalog");
+        List<Map<String, Object>> reports = new ArrayList<>();
+        for (Report report : catalog.all()) {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("name", report.name());
+            entry.put("question", report.question());
+            entry.put("grain", report.grain());
+            entry.put("audience", report.audience().name().toLowerCase(Locale.ROOT));
+            entry.put("readable", principal.role().includes(requiredRole(report)));
+            entry.put("parameters", report.parameters().stream().map(ReportsApi::describe).toList());
+            entry.put("columns", report.columns().stream().map(ReportsApi::describe).toList());
+            reports.add(entry);
+        }
+        ctx.json(Map.of("reports", reports, "role", principal.role().label()));
+    }
+
+    void run(Context ctx) {
+        Principal principal = access.require(ctx, Role.VIEWER, "reports");
+        Report report = find(ctx.pathParam("name"));
+        Role required = requiredRole(report);
+        if (!principal.role().includes(required)) {
+            throw ApiError.forbidden("report " + report.name() + " lists customers (personal data) and needs the "
+                    + required.label() + " role; token " + principal.tokenId() + " has " + principal.role().label());
+        }
+        ReportFormat format = format(ctx);
+        if (format == ReportFormat.CSV && !principal.role().includes(Role.ANALYST)) {
+            throw ApiError.forbidden("CSV exports need the analyst role; token " + principal.tokenId() + " has "
+                    + principal.role().label() + " (ask for JSON instead)");
+        }
+        Map<String, String> parameters = new LinkedHashMap<>();
+        String asOfText = null;
+        for (Map.Entry<String, List<String>> param : ctx.queryParamMap().entrySet()) {
+            String name = param.getKey();
+            if (param.getValue().size() > 1) {
+                throw ApiError.badRequest(name, "parameter '" + name + "' is given " + param.getValue().size()
+                        + " times; give it once");
+            }
+            switch (name) {
+                case "format" -> { } // read above
+                case Report.AS_OF -> asOfText = param.getValue().get(0);
+                default -> parameters.put(name, param.getValue().get(0));
+            }
+        }
+        OffsetDateTime asOf;
+        try {
+            asOf = AsOf.parseOrNow(asOfText, shopZone, clock);
+        } catch (IllegalArgumentException e) {
+            throw ApiError.badRequest(Report.AS_OF, e.getMessage().replace("as-of", "as_of"));
+        }
+        ReportResult result = runner.run(report, asOf, parameters);
+        if (!principal.role().includes(Role.ANALYST)) {
+            result = masked(report, result);
+        }
+        StringWriter out = new StringWriter();
+        try {
+            format.write(result, out);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write to memory", e);
+        }
+        if (format == ReportFormat.CSV) {
+            ctx.contentType(CSV_TYPE + "; charset=utf-8");
+            ctx.header("Content-Disposition", "attachment; filename=\"" + report.name() + ".csv\"");
+        } else {
+            ctx.contentType("application/json");
+        }
+        ctx.result(out.toString());
+    }
+
+    /** Customer-level reports name people: analysts and admins only. */
+    static Role requiredRole(Report report) {
+        return report.audience() == Audience.CUSTOMER ? Role.ANALYST : Role.VIEWER;
+    }
+
+    private Report find(String name) {
+        try {
+            return catalog.get(name);
+        } catch (ReportException e) {
+            throw ApiError.notFound("report", e.getMessage()
+                    .replace("'shopflow report --list' shows them all", "GET /api/reports lists them all"));
+        }
+    }
+
+    /** {@code ?format=json|csv} wins; otherwise {@code Accept: text/csv} asks for CSV; JSON by default. */
+    private static ReportFormat format(Context ctx) {
+        String format = ctx.queryParam("format");
+        if (format != null) {
+            return switch (format.strip().toLowerCase(Locale.ROOT)) {
+                case "json" -> ReportFormat.JSON;
+                case "csv" -> ReportFormat.CSV;
+                default -> throw ApiError.badRequest("format", "format '" + format + "' is not json or csv");
+            };
+        }
+        String accept = ctx.header("Accept");
+        return accept != null && accept.toLowerCase(Locale.ROOT).contains(CSV_TYPE) ? ReportFormat.CSV : ReportFormat.JSON;
+    }
+
+    private static ReportResult masked(Report report, ReportResult result) {
+        boolean[] personal = new boolean[result.columns().size()];
+        boolean any = false;
+        for (int c = 0; c < personal.length; c++) {
+            personal[c] = report.column(result.columns().get(c)).map(ReportColumn::personal).orElse(false);
+            any |= personal[c];
+        }
+        if (!any) {
+            return result;
+        }
+        List<List<Object>> rows = new ArrayList<>();
+        for (List<Object> row : result.rows()) {
+            List<Object> copy = new ArrayList<>(row);
+            for (int c = 0; c < personal.length; c++) {
+                if (personal[c]) {
+                    copy.set(c, PersonalData.mask(copy.get(c)));
+                }
+            }
+            rows.add(copy);
+        }
+        return new ReportResult(result.report(), result.asOf(), result.parameters(), result.columns(), rows);
+    }
+
+    private static Map<String, Object> describe(ReportParameter parameter) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("name", parameter.name());
+        out.put("type", parameter.type());
+        out.put("default", parameter.defaultValue());
+        out.put("min", parameter.min());
+        out.put("max", parameter.max());
+        out.put("allowed", parameter.allowed());
+        out.put("range", parameter.range());
+        out.put("description", parameter.description());
+        return out;
+    }
+
+    private static Map<String, Object> describe(ReportColumn column) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("name", column.name());
+        out.put("unit", column.unit());
+        out.put("description", column.description());
+        out.put("personal", column.personal());
+        return out;
+    }
+}

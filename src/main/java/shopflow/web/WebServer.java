@@ -1,0 +1,203 @@
+package shopflow.web;
+
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.http.sse.SseHandler;
+import io.javalin.http.staticfiles.Location;
+import io.javalin.json.JavalinJackson;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import shopflow.db.Database;
+import shopflow.reports.ReportCatalog;
+import shopflow.reports.ReportException;
+import shopflow.reports.ReportFormat;
+import shopflow.reports.ReportRunner;
+
+/**
+ * The HTTP server: the reports API, tokens, health, the live event stream and the dashboard's
+ * static files, on the given database. Errors are JSON {@code {"error", "field"}}; the log names
+ * token ids, never tokens, and never query strings (they may carry a ticket).
+ */
+public final class WebServer implements AutoCloseable {
+
+    /** The database role report transactions run as (V4 creates it): it can only read. */
+    public static final String READER_ROLE = "shopflow_reader";
+    /** Requests are small (query strings, a token's JSON): anything bigger is refused before it is read. */
+    static final long MAX_REQUEST_BYTES = 64 * 1024;
+    private static final int LOG_LINES = 500;
+    private static final Logger LOG = LoggerFactory.getLogger(WebServer.class);
+
+    private final Database database;
+    private final TokenStore tokens;
+    private final LiveUpdates live;
+    private final Javalin app;
+    private final Deque<String> recentLog = new ArrayDeque<>();
+
+    private WebServer(Database database, ReportCatalog catalog, Clock clock) {
+        this.database = database;
+        this.tokens = new TokenStore(database.dataSource(), clock);
+        Access access = new Access(tokens, clock);
+        ReportsApi reports = new ReportsApi(catalog, new ReportRunner(database.dataSource()).asRole(READER_ROLE),
+                access, database.timeZone(), clock);
+        TokensApi tokensApi = new TokensApi(tokens, access, clock);
+        this.live = new LiveUpdates(database, this::log);
+        this.app = Javalin.create(config -> {
+            config.startup.showJavalinBanner = false;
+            config.startup.showOldJavalinVersionWarning = false;
+            config.http.maxRequestSize = MAX_REQUEST_BYTES;
+            config.jsonMapper(new JavalinJackson(ReportFormat.JSON_MAPPER, false));
+            config.staticFiles.add(files -> {
+                files.hostedPath = "/";
+                files.directory = "/web";
+                files.location = Location.CLASSPATH;
+                files.headers = Map.of("Cache-Control", "no-cache");
+            });
+            config.staticFiles.enableWebjars();
+            config.requestLogger.http(this::logRequest);
+
+            config.routes.before(ctx -> {
+                ctx.header("X-Content-Type-Options", "nosniff");
+                ctx.header("Referrer-Policy", "no-referrer");
+                ctx.header("Content-Security-Policy", "default-src 'self'; style-src 'self' 'unsafe-inline';"
+                        + " img-src 'self' data:; frame-ancestors 'none'");
+                long length = ctx.req().getContentLengthLong();
+                if (length > MAX_REQUEST_BYTES) {
+                    throw ApiError.tooLarge("the request body is " + length + " bytes; at most " + MAX_REQUEST_BYTES
+                            + " are accepted");
+                }
+            });
+            config.routes.before("/api/*", ctx -> ctx.header("Cache-Control", "no-store"));
+            config.routes.get("/api/health", this::health);
+            config.routes.get("/api/reports", reports::list);
+            config.routes.get("/api/reports/{name}", reports::run);
+            config.routes.get("/api/tokens", tokensApi::list);
+            config.routes.post("/api/tokens", tokensApi::create);
+            config.routes.delete("/api/tokens/{id}", tokensApi::revoke);
+            config.routes.get("/api/me", ctx -> {
+                var principal = access.authenticate(ctx);
+                ctx.json(Map.of("token_id", principal.tokenId(), "role", principal.role().label()));
+            });
+            config.routes.post("/api/events/ticket", ctx -> {
+                var principal = access.require(ctx, Role.VIEWER, "the event stream");
+                ctx.json(Map.of("ticket", access.issueTicket(principal),
+                        "expires_in_seconds", Access.ticketLifetime().toSeconds()));
+            });
+            // Checked before the stream starts, so a bad ticket gets a plain 401 rather than an empty stream.
+            config.routes.before("/api/events/stream", access::redeemTicket);
+            config.routes.get("/api/events/stream", new SseHandler(0, live::add));
+
+            config.routes.exception(ApiError.class, (e, ctx) -> error(ctx, e.status(), e.getMessage(), e.field()));
+            config.routes.exception(ReportException.class, this::reportError);
+            config.routes.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(),
+                    e.getStatus() == 404 ? "no such page: " + ctx.method() + " " + ctx.path()
+                            + " (the API is under /api: GET /api/reports lists the reports)" : e.getMessage(), null));
+            config.routes.exception(Exception.class, (e, ctx) -> internalError(ctx, e));
+        });
+    }
+
+    /** Starts the server on {@code host}:{@code port} (port 0: any free port) over {@code database}. */
+    public static WebServer start(Database database, ReportCatalog catalog, String host, int port, Clock clock) {
+        WebServer server = new WebServer(database, catalog, clock);
+        server.live.start();
+        server.app.start(host, port);
+        server.log("serving on http://" + host + ":" + server.port() + "/");
+        return server;
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    public TokenStore tokens() {
+        return tokens;
+    }
+
+    /** The last lines of this server's log, oldest first (tests print them when they fail). */
+    public synchronized List<String> recentLog() {
+        return new ArrayList<>(recentLog);
+    }
+
+    @Override
+    public void close() {
+        live.close();
+        app.stop();
+    }
+
+    private void health(Context ctx) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        Map<String, Object> db = new LinkedHashMap<>();
+        try (Connection c = database.connection();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("select max(version::int) from flyway_schema_history where success"
+                        + " and version is not null")) {
+            rs.next();
+            db.put("reachable", true);
+            db.put("schema_version", rs.getInt(1));
+            out.put("status", "ok");
+        } catch (SQLException e) {
+            log("health: database unreachable: " + e.getMessage());
+            db.put("reachable", false);
+            db.put("schema_version", null);
+            out.put("status", "unavailable");
+            ctx.status(503);
+        }
+        out.put("database", db);
+        out.put("live_clients", live.clientCount());
+        ctx.json(out);
+    }
+
+    private void reportError(ReportException e, Context ctx) {
+        switch (e.kind()) {
+            case UNKNOWN_REPORT -> error(ctx, 404, e.getMessage(), e.field());
+            case BAD_PARAMETER -> error(ctx, 400, e.getMessage(), e.field());
+            default -> internalError(ctx, e);
+        }
+    }
+
+    /** The detail goes to the log with an incident id; the caller gets the id, not the detail. */
+    private void internalError(Context ctx, Exception e) {
+        String incident = UUID.randomUUID().toString().substring(0, 8);
+        LOG.error("incident {} on {} {}", incident, ctx.method(), ctx.path(), e);
+        remember("ERROR incident " + incident + ": " + e);
+        error(ctx, 500, "internal error (incident " + incident + " in the server log)", null);
+    }
+
+    private static void error(Context ctx, int status, String message, String field) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", message);
+        body.put("field", field);
+        ctx.status(status).json(body);
+    }
+
+    private void logRequest(Context ctx, Float millis) {
+        TokenStore.Principal principal = ctx.attribute(Access.PRINCIPAL);
+        String detail = ctx.attribute("shopflow.log.detail");
+        log(String.format("%s %s %d %.0f ms token=%s%s", ctx.method(), ctx.path(), ctx.status().getCode(), millis,
+                principal == null ? "-" : principal.tokenId(), detail == null ? "" : " " + detail));
+    }
+
+    private void log(String line) {
+        LOG.info(line);
+        remember(line);
+    }
+
+    private synchronized void remember(String line) {
+        if (recentLog.size() == LOG_LINES) {
+            recentLog.removeFirst();
+        }
+        recentLog.addLast(line);
+    }
+}

@@ -1,0 +1,146 @@
+package shopflow.web;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.TestWatcher;
+import shopflow.TestDatabases;
+import shopflow.db.Database;
+import shopflow.reports.Audience;
+import shopflow.reports.Report;
+import shopflow.reports.ReportCatalog;
+import shopflow.reports.ReportColumn;
+
+/**
+ * The web tests' one helper: a real server on port 0 over a fresh database holding the small shop
+ * of {@code web/fixture.sql}, a token per role, and an HTTP client. Registered as an extension,
+ * it prints the server's log when a test fails and stops everything after the class.
+ */
+final class TestServer implements TestWatcher, AfterAllCallback {
+
+    /** An aggregate report with a personal column, which the packaged reports do not have yet. */
+    static final String PERSONAL_REPORT = "test_customer_emails";
+    /** A customer-level report: analysts and admins only. */
+    static final String CUSTOMER_REPORT = "test_customer_orders";
+    /** A report whose SQL fails: the API must answer 500 without the detail. */
+    static final String BROKEN_REPORT = "test_broken";
+
+    final Database database;
+    final WebServer server;
+    final String viewer;
+    final String analyst;
+    final String admin;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private TestServer() {
+        database = TestDatabases.fresh();
+        sql(resource("/web/fixture.sql"));
+        List<Report> reports = new ArrayList<>(ReportCatalog.load().all());
+        reports.add(new Report(PERSONAL_REPORT, "Which customers signed up?", "one row per customer",
+                Audience.AGGREGATE, List.of(),
+                List.of(new ReportColumn("customer_id", "id", "the customer", false),
+                        new ReportColumn("email", "text", "their email", true)),
+                "select customer_id, email from customers order by customer_id", List.of(), ""));
+        reports.add(new Report(CUSTOMER_REPORT, "What did each customer order?", "one row per order",
+                Audience.CUSTOMER, List.of(),
+                List.of(new ReportColumn("order_number", "text", "the order", false),
+                        new ReportColumn("email", "text", "who ordered", true)),
+                "select order_number, email from orders join customers using (customer_id) order by order_id",
+                List.of(), ""));
+        reports.add(new Report(BROKEN_REPORT, "What breaks?", "none", Audience.AGGREGATE, List.of(),
+                List.of(new ReportColumn("x", "n", "nothing", false)), "select x from no_such_table", List.of(), ""));
+        server = WebServer.start(database, ReportCatalog.of(reports), "localhost", 0, Clock.systemUTC());
+        viewer = server.tokens().create(Role.VIEWER, "test viewer", Optional.empty()).token();
+        analyst = server.tokens().create(Role.ANALYST, "test analyst", Optional.empty()).token();
+        admin = server.tokens().create(Role.ADMIN, "test admin", Optional.empty()).token();
+    }
+
+    static TestServer start() {
+        return new TestServer();
+    }
+
+    String url(String path) {
+        return "http://localhost:" + server.port() + path;
+    }
+
+    HttpResponse<String> get(String path, String token, String... headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url(path))).GET();
+        return send(request, token, headers);
+    }
+
+    HttpResponse<String> post(String path, String token, String body) {
+        return send(HttpRequest.newBuilder(URI.create(url(path))).POST(HttpRequest.BodyPublishers.ofString(body))
+                .header("Content-Type", "application/json"), token);
+    }
+
+    HttpResponse<String> delete(String path, String token) {
+        return send(HttpRequest.newBuilder(URI.create(url(path))).DELETE(), token);
+    }
+
+    HttpResponse<String> send(HttpRequest.Builder request, String token, String... headers) {
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        if (headers.length > 0) {
+            request.headers(headers);
+        }
+        try {
+            return http.send(request.timeout(Duration.ofSeconds(30)).build(),
+                    HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    HttpClient http() {
+        return http;
+    }
+
+    /** Runs statements as the database owner (fixtures, and writes that the live tests watch). */
+    void sql(String statements) {
+        try (Connection c = database.connection(); Statement s = c.createStatement()) {
+            s.execute(statements);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    static String resource(String name) {
+        try (InputStream in = TestServer.class.getResourceAsStream(name)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void testFailed(ExtensionContext context, Throwable cause) {
+        System.err.println("---- server log for failed test " + context.getDisplayName() + " ----");
+        server.recentLog().forEach(System.err::println);
+        System.err.println("---- end of server log ----");
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        server.close();
+        database.close();
+    }
+}

@@ -1,0 +1,265 @@
+package shopflow.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.StreamSupport;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import shopflow.reports.ReportFormat;
+
+/** The HTTP API over real HTTP on a real database; expected numbers worked out by hand from web/fixture.sql. */
+class WebApiTest {
+
+    @RegisterExtension
+    static final TestServer app = TestServer.start();
+
+    /** 2026-06-30 12:00 in London (BST). */
+    private static final String AS_OF = "as_of=2026-06-30T12:00";
+
+    private static JsonNode json(HttpResponse<String> response) {
+        try {
+            return ReportFormat.JSON_MAPPER.readTree(response.body());
+        } catch (Exception e) {
+            throw new AssertionError("not JSON: " + response.body(), e);
+        }
+    }
+
+    private static void assertError(HttpResponse<String> response, int status, String field, String... words) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("application/json"));
+        JsonNode body = json(response);
+        assertThat(body.has("error") && body.has("field")).as(response.body()).isTrue();
+        assertThat(body.get("field").isNull() ? null : body.get("field").asText()).isEqualTo(field);
+        assertThat(body.get("error").asText()).contains(words);
+    }
+
+    @Test
+    void health_answers_without_a_token_with_the_schema_version() {
+        HttpResponse<String> response = app.get("/api/health", null);
+        assertThat(response.statusCode()).isEqualTo(200);
+        JsonNode body = json(response);
+        assertThat(body.get("status").asText()).isEqualTo("ok");
+        assertThat(body.at("/database/reachable").asBoolean()).isTrue();
+        assertThat(body.at("/database/schema_version").asInt()).isGreaterThanOrEqualTo(4);
+    }
+
+    @Test
+    void the_catalog_lists_reports_with_parameters_and_column_units() {
+        JsonNode body = json(app.get("/api/reports", app.viewer));
+        JsonNode daily = find(body.get("reports"), "daily_revenue");
+        assertThat(daily.get("audience").asText()).isEqualTo("aggregate");
+        assertThat(daily.get("readable").asBoolean()).isTrue();
+        JsonNode days = daily.at("/parameters/0");
+        assertThat(days.get("name").asText()).isEqualTo("days");
+        assertThat(days.get("type").asText()).isEqualTo("integer");
+        assertThat(days.get("default").asText()).isEqualTo("30");
+        assertThat(days.get("min").asInt()).isEqualTo(1);
+        assertThat(days.get("max").asInt()).isEqualTo(3660);
+        JsonNode summary = find(body.get("reports"), "revenue_summary");
+        assertThat(summary.at("/columns/0/name").asText()).isEqualTo("today");
+        assertThat(summary.at("/columns/0/unit").asText()).isEqualTo("GBP");
+        assertThat(find(body.get("reports"), TestServer.CUSTOMER_REPORT).get("readable").asBoolean()).isFalse();
+        assertThat(body.get("role").asText()).isEqualTo("viewer");
+    }
+
+    private static JsonNode find(JsonNode reports, String name) {
+        return StreamSupport.stream(reports.spliterator(), false)
+                .filter(report -> report.get("name").asText().equals(name))
+                .findFirst().orElseThrow(() -> new AssertionError("no report " + name + " in " + reports));
+    }
+
+    @Test
+    void revenue_summary_gives_the_hand_computed_totals_as_of_a_moment() {
+        HttpResponse<String> response = app.get("/api/reports/revenue_summary?" + AS_OF, app.viewer);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        JsonNode body = json(response);
+        assertThat(body.get("report").asText()).isEqualTo("revenue_summary");
+        assertThat(body.get("as_of").asText()).isEqualTo("2026-06-30T12:00:00+01:00");
+        JsonNode row = body.at("/rows/0");
+        // Order 1 today; order 2 six days before; 3 cancelled; 4 last month; 5 in January; 6 after as_of.
+        assertThat(row.get("today").decimalValue()).isEqualByComparingTo("100.00");
+        assertThat(row.get("last_7_days").decimalValue()).isEqualByComparingTo("150.50");
+        assertThat(row.get("mtd").decimalValue()).isEqualByComparingTo("150.50");
+        assertThat(row.get("ytd").decimalValue()).isEqualByComparingTo("380.50");
+        assertThat(row.get("last_month").decimalValue()).isEqualByComparingTo("200.00");
+        assertThat(row.get("mom_growth_pct").decimalValue()).isEqualByComparingTo("-24.8");
+    }
+
+    @Test
+    void daily_revenue_takes_its_days_parameter_from_the_query_string() {
+        JsonNode body = json(app.get("/api/reports/daily_revenue?days=7&" + AS_OF, app.viewer));
+        JsonNode rows = body.get("rows");
+        assertThat(rows).hasSize(7);
+        assertThat(rows.get(0).get("day").asText()).isEqualTo("2026-06-24");
+        assertThat(rows.get(1).get("revenue").decimalValue()).isEqualByComparingTo("50.50");
+        assertThat(rows.get(6).get("day").asText()).isEqualTo("2026-06-30");
+        assertThat(rows.get(6).get("orders").asInt()).isEqualTo(1);
+        assertThat(rows.get(6).get("revenue").decimalValue()).isEqualByComparingTo("100.00");
+        assertThat(body.at("/parameters/days").asInt()).isEqualTo(7);
+    }
+
+    @Test
+    void analysts_get_csv_by_accept_header_or_format_parameter() {
+        HttpResponse<String> byHeader = app.get("/api/reports/revenue_summary?" + AS_OF, app.analyst, "Accept", "text/csv");
+        assertThat(byHeader.statusCode()).isEqualTo(200);
+        assertThat(byHeader.headers().firstValue("Content-Type").orElse("")).startsWith("text/csv");
+        assertThat(byHeader.body().lines().toList()).containsExactly(
+                "today,last_7_days,mtd,ytd,this_month,last_month,mom_growth_pct",
+                "100.00,150.50,150.50,380.50,150.50,200.00,-24.8");
+        HttpResponse<String> byParam = app.get("/api/reports/revenue_summary?format=csv&" + AS_OF, app.admin);
+        assertThat(byParam.body()).isEqualTo(byHeader.body());
+    }
+
+    @Test
+    void viewers_may_not_export_csv() {
+        assertError(app.get("/api/reports/revenue_summary?format=csv", app.viewer), 403, null, "CSV", "analyst");
+        assertError(app.get("/api/reports/revenue_summary", app.viewer, "Accept", "text/csv"), 403, null, "analyst");
+    }
+
+    @Test
+    void customer_level_reports_are_for_analysts_and_admins() {
+        assertError(app.get("/api/reports/" + TestServer.CUSTOMER_REPORT, app.viewer), 403, null, "analyst role",
+                "viewer");
+        for (String token : List.of(app.analyst, app.admin)) {
+            JsonNode body = json(app.get("/api/reports/" + TestServer.CUSTOMER_REPORT, token));
+            assertThat(body.at("/rows/0/email").asText()).isEqualTo("alice@example.com");
+        }
+    }
+
+    @Test
+    void viewers_see_personal_columns_masked_and_analysts_in_clear() {
+        JsonNode masked = json(app.get("/api/reports/" + TestServer.PERSONAL_REPORT, app.viewer)).get("rows");
+        assertThat(masked.findValuesAsText("email"))
+                .containsExactly("a***@example.com", "b***@example.org", "c***@example.net");
+        assertThat(masked.findValuesAsText("customer_id")).containsExactly("1", "2", "3");
+        JsonNode clear = json(app.get("/api/reports/" + TestServer.PERSONAL_REPORT, app.analyst)).get("rows");
+        assertThat(clear.findValuesAsText("email"))
+                .containsExactly("alice@example.com", "bob@example.org", "carol@example.net");
+    }
+
+    @Test
+    void a_missing_or_malformed_or_unknown_token_gets_401() {
+        assertError(app.get("/api/reports", null), 401, "authorization", "Authorization: Bearer");
+        assertError(app.get("/api/reports", null, "Authorization", "Basic dXNlcjpwYXNz"), 401, "authorization", "Bearer");
+        assertError(app.get("/api/reports", "not-a-token"), 401, "authorization", "not a ShopFlow token");
+        assertError(app.get("/api/reports", "sf_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"), 401, "authorization",
+                "unknown token");
+    }
+
+    @Test
+    void an_expired_token_gets_401_naming_when_it_expired() {
+        // Created a week ago, valid for a day.
+        TokenStore lastWeek = new TokenStore(app.database.dataSource(), Clock.offset(Clock.systemUTC(), Duration.ofDays(-7)));
+        TokenStore.IssuedToken token = lastWeek.create(Role.ADMIN, "old", Optional.of(Duration.ofDays(1)));
+        assertError(app.get("/api/reports", token.token()), 401, "authorization", "token " + token.id() + " expired at");
+    }
+
+    @Test
+    void admins_create_and_revoke_tokens_and_a_revoked_token_stops_working() {
+        HttpResponse<String> created = app.post("/api/tokens", app.admin,
+                "{\"role\": \"analyst\", \"label\": \"campaign export\", \"expires\": \"2h\"}");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        JsonNode token = json(created);
+        assertThat(token.get("token").asText()).startsWith("sf_").hasSize(3 + 43);
+        assertThat(token.get("role").asText()).isEqualTo("analyst");
+        String secret = token.get("token").asText();
+        assertThat(app.get("/api/reports/" + TestServer.CUSTOMER_REPORT, secret).statusCode()).isEqualTo(200);
+
+        JsonNode listed = json(app.get("/api/tokens", app.admin));
+        assertThat(listed.toString()).contains("campaign export").doesNotContain(secret);
+
+        HttpResponse<String> revoked = app.delete("/api/tokens/" + token.get("id").asLong(), app.admin);
+        assertThat(revoked.statusCode()).isEqualTo(204);
+        assertError(app.get("/api/reports", secret), 401, "authorization", "revoked at");
+        assertError(app.delete("/api/tokens/" + token.get("id").asLong(), app.admin), 404, "id", "no active token");
+    }
+
+    @Test
+    void only_admins_manage_tokens() {
+        assertError(app.post("/api/tokens", app.analyst, "{\"role\": \"admin\"}"), 403, null, "admin role");
+        assertError(app.get("/api/tokens", app.viewer), 403, null, "admin role");
+        assertError(app.delete("/api/tokens/1", app.viewer), 403, null, "admin role");
+    }
+
+    @Test
+    void a_bad_token_request_names_the_field_and_creates_nothing() {
+        int before = app.server.tokens().list().size();
+        assertError(app.post("/api/tokens", app.admin, "{\"role\": \"owner\"}"), 400, "role", "viewer, analyst, admin");
+        assertError(app.post("/api/tokens", app.admin, "{\"role\": \"viewer\", \"expires\": \"soon\"}"), 400,
+                "expires", "30d");
+        assertError(app.post("/api/tokens", app.admin, "{\"role\": \"viewer\", \"colour\": 1}"), 400, "colour",
+                "unknown field");
+        assertError(app.post("/api/tokens", app.admin, "{not json"), 400, "body", "JSON");
+        assertThat(app.server.tokens().list()).hasSize(before);
+    }
+
+    @Test
+    void an_unknown_report_gets_404_with_the_closest_name() {
+        assertError(app.get("/api/reports/daily_revenu", app.viewer), 404, "report", "unknown report 'daily_revenu'",
+                "did you mean 'daily_revenue'", "GET /api/reports");
+    }
+
+    @Test
+    void an_unknown_route_gets_a_json_404() {
+        assertError(app.get("/api/nothing-here", app.viewer), 404, null, "no such page", "/api/nothing-here");
+    }
+
+    @Test
+    void bad_parameters_get_400_naming_the_field() {
+        assertError(app.get("/api/reports/daily_revenue?days=abc", app.viewer), 400, "days", "whole number");
+        assertError(app.get("/api/reports/daily_revenue?days=0", app.viewer), 400, "days", "from 1 to 3660");
+        assertError(app.get("/api/reports/daily_revenue?weeks=2", app.viewer), 400, "weeks", "it takes days");
+        assertError(app.get("/api/reports/daily_revenue?days=1&days=2", app.viewer), 400, "days", "once");
+        assertError(app.get("/api/reports/daily_revenue?as_of=yesterday", app.viewer), 400, "as_of", "2026-06-30");
+        assertError(app.get("/api/reports/daily_revenue?format=xml", app.viewer), 400, "format", "json or csv");
+    }
+
+    @Test
+    void an_oversized_request_gets_413_and_changes_nothing() {
+        int before = app.server.tokens().list().size();
+        String huge = "{\"role\": \"viewer\", \"label\": \"" + "x".repeat(200_000) + "\"}";
+        HttpResponse<String> response = app.post("/api/tokens", app.admin, huge);
+        assertError(response, 413, null, "at most 65536");
+        assertThat(app.server.tokens().list()).hasSize(before);
+    }
+
+    @Test
+    void a_failing_report_gets_a_generic_500_and_the_detail_goes_to_the_log() {
+        HttpResponse<String> response = app.get("/api/reports/" + TestServer.BROKEN_REPORT, app.viewer);
+        assertError(response, 500, null, "internal error", "incident");
+        assertThat(response.body()).doesNotContain("no_such_table");
+        assertThat(String.join("\n", app.server.recentLog())).contains("no_such_table");
+    }
+
+    @Test
+    void the_log_names_token_ids_and_never_tokens() {
+        app.get("/api/reports/revenue_summary?" + AS_OF, app.analyst);
+        app.get("/api/reports", "sf_wrongwrongwrong");
+        String log = String.join("\n", app.server.recentLog());
+        assertThat(log).contains("GET /api/reports/revenue_summary 200").contains("token=");
+        for (String token : List.of(app.viewer, app.analyst, app.admin, "sf_wrongwrongwrong")) {
+            assertThat(log).doesNotContain(token);
+        }
+        assertThat(log).doesNotContain("as_of=");
+    }
+
+    @Test
+    void the_dashboard_and_echarts_are_served_by_the_app() {
+        HttpResponse<String> page = app.get("/", null);
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("ShopFlow");
+        HttpResponse<String> echarts = app.send(HttpRequest.newBuilder(
+                URI.create(app.url("/webjars/echarts/5.3.1/dist/echarts.min.js"))).GET(), null);
+        assertThat(echarts.statusCode()).isEqualTo(200);
+        assertThat(echarts.body()).contains("echarts");
+    }
+}
