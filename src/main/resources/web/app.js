@@ -1,0 +1,429 @@
+// ShopFlow dashboard: signs in with an API token, runs the reports of /api/reports for each panel,
+// and runs them again whenever the server says the data changed (server-sent events).
+'use strict';
+
+(() => {
+  const TOKEN_KEY = 'shopflow.token';
+  const gbp = new Intl.NumberFormat('en-GB', { style: 'currency', currency: 'GBP' });
+  const gbpRound = new Intl.NumberFormat('en-GB', { style: 'currency', currency: 'GBP', maximumFractionDigits: 0 });
+  const count = new Intl.NumberFormat('en-GB');
+  const oneDecimal = new Intl.NumberFormat('en-GB', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+  const COLORS = ['#3457d5', '#1a8f5a', '#e08a1e', '#8a4fd1', '#d0455b', '#2a9fb8', '#7a8599', '#b7a21f'];
+
+  const $ = (selector) => document.querySelector(selector);
+  const percent = (value) => (value == null ? '—' : oneDecimal.format(value) + '%');
+  const money = (value) => (value == null ? '—' : gbp.format(value));
+
+  let token = sessionStorage.getItem(TOKEN_KEY);
+  let catalog = {};
+  const charts = {};
+  let loading = false;
+  let again = false;
+  let loads = 0;
+  let events = null;
+  let reconnectDelay = 1000;
+  let reconnectTimer = null;
+
+  class SignedOut extends Error {}
+
+  // ---------------------------------------------------------------- API
+
+  async function api(path, params = {}) {
+    const url = new URL(path, window.location.origin);
+    Object.entries(params).forEach(([name, value]) => {
+      if (value !== null && value !== undefined && value !== '') url.searchParams.set(name, value);
+    });
+    const response = await fetch(url, { headers: { Authorization: 'Bearer ' + token, Accept: 'application/json' } });
+    let body = null;
+    try {
+      body = await response.json();
+    } catch (notJson) {
+      // an error page from a proxy, say: the status says enough
+    }
+    if (response.status === 401) throw new SignedOut(body && body.error ? body.error : 'Please sign in.');
+    if (!response.ok) throw new Error(body && body.error ? body.error : 'HTTP ' + response.status);
+    return body;
+  }
+
+  // ---------------------------------------------------------------- sign-in
+
+  function showSignIn(message) {
+    token = null;
+    sessionStorage.removeItem(TOKEN_KEY);
+    closeEvents();
+    $('#dashboard').hidden = true;
+    $('#signin').hidden = false;
+    const error = $('#signin-error');
+    error.textContent = message || '';
+    error.hidden = !message;
+    $('#token').focus();
+  }
+
+  async function signIn(candidate) {
+    token = candidate.trim();
+    try {
+      const me = await api('/api/me');
+      sessionStorage.setItem(TOKEN_KEY, token);
+      await showDashboard(me);
+    } catch (e) {
+      showSignIn(e instanceof SignedOut ? 'That token does not work: ' + e.message : 'Cannot reach the server: ' + e.message);
+    }
+  }
+
+  async function showDashboard(me) {
+    $('#signin').hidden = true;
+    $('#dashboard').hidden = false;
+    $('#role').textContent = me.role;
+    const list = await api('/api/reports');
+    catalog = Object.fromEntries(list.reports.map((report) => [report.name, report]));
+    await loadAll();
+    connectEvents();
+  }
+
+  // ---------------------------------------------------------------- panels
+
+  function setState(section, state, message) {
+    section.dataset.state = state;
+    section.querySelector('.panel-message').textContent = message || '';
+  }
+
+  function chart(id) {
+    if (!charts[id]) charts[id] = echarts.init(document.getElementById(id), null, { renderer: 'canvas' });
+    return charts[id];
+  }
+
+  function table(containerId, columns, rows, limit) {
+    const container = document.getElementById(containerId);
+    const shown = rows.slice(0, limit);
+    const element = document.createElement('table');
+    const head = element.createTHead().insertRow();
+    columns.forEach((column) => {
+      const th = document.createElement('th');
+      th.textContent = column.label;
+      if (column.numeric) th.className = 'num';
+      head.appendChild(th);
+    });
+    const body = element.createTBody();
+    shown.forEach((row) => {
+      const tr = body.insertRow();
+      columns.forEach((column) => {
+        const td = tr.insertCell();
+        const value = column.value(row);
+        if (value instanceof Node) td.appendChild(value); else td.textContent = value == null ? '—' : value;
+        td.className = column.numeric ? 'num' : (column.wrap ? 'wrap' : '');
+      });
+    });
+    container.replaceChildren(element);
+    if (rows.length > shown.length) {
+      const more = document.createElement('p');
+      more.className = 'muted';
+      more.textContent = '+ ' + count.format(rows.length - shown.length) + ' more (the full list: the API or shopflow report)';
+      container.appendChild(more);
+    }
+  }
+
+  function pill(text, className) {
+    const span = document.createElement('span');
+    span.className = className;
+    span.textContent = text;
+    return span;
+  }
+
+  const dayLabel = (iso) => new Date(iso + 'T00:00:00').toLocaleDateString('en-GB', { day: 'numeric', month: 'short' });
+  const monthLabel = (iso) => new Date(iso + 'T00:00:00').toLocaleDateString('en-GB', { month: 'short', year: 'numeric' });
+
+  const PANELS = [
+    {
+      report: 'revenue_summary',
+      render(rows, section) {
+        const row = rows[0];
+        ['today', 'last_7_days', 'mtd', 'ytd'].forEach((key) => {
+          section.querySelector(`[data-kpi="${key}"]`).textContent = money(row[key]);
+        });
+        const growth = section.querySelector('[data-kpi="mom_growth_pct"]');
+        const value = row.mom_growth_pct;
+        growth.textContent = value == null ? '—' : (value > 0 ? '▲ +' : value < 0 ? '▼ ' : '') + percent(value);
+        growth.className = 'tile-value' + (value > 0 ? ' up' : value < 0 ? ' down' : '');
+        section.querySelector('[data-kpi-note="last_month"]').textContent =
+          'this month so far vs ' + gbpRound.format(row.last_month) + ' last month';
+      },
+    },
+    {
+      report: 'daily_revenue',
+      params: { days: 30 },
+      render(rows) {
+        chart('chart-daily').setOption({
+          color: COLORS,
+          grid: { left: 70, right: 50, top: 30, bottom: 30 },
+          tooltip: {
+            trigger: 'axis',
+            formatter: (items) => items[0].axisValue + '<br>' + items.map((item) =>
+              item.marker + item.seriesName + ': ' + (item.seriesIndex === 0 ? gbp.format(item.value) : count.format(item.value))).join('<br>'),
+          },
+          legend: { data: ['Revenue', 'Orders'], top: 0, right: 0 },
+          xAxis: { type: 'category', data: rows.map((r) => dayLabel(r.day)) },
+          yAxis: [
+            { type: 'value', axisLabel: { formatter: (v) => gbpRound.format(v) } },
+            { type: 'value', splitLine: { show: false } },
+          ],
+          series: [
+            { name: 'Revenue', type: 'bar', data: rows.map((r) => Number(r.revenue)), itemStyle: { borderRadius: [3, 3, 0, 0] } },
+            { name: 'Orders', type: 'line', yAxisIndex: 1, symbol: 'none', data: rows.map((r) => r.orders) },
+          ],
+        }, true);
+      },
+    },
+    {
+      report: 'conversion_funnel',
+      params: { days: 30 },
+      render(rows) {
+        chart('chart-funnel').setOption({
+          color: COLORS,
+          tooltip: { trigger: 'item', formatter: (p) => p.name + ': ' + count.format(p.value) + ' sessions' },
+          series: [{
+            type: 'funnel', sort: 'none', left: '5%', width: '90%', top: 10, bottom: 10, gap: 2,
+            label: {
+              position: 'inside',
+              formatter: (p) => p.name + '  ' + count.format(p.value) + '  (' + percent(rows[p.dataIndex].pct_of_top) + ')',
+            },
+            data: rows.map((r) => ({ name: r.stage, value: r.sessions })),
+          }],
+        }, true);
+      },
+    },
+    {
+      report: 'rfm_segments',
+      render(rows) {
+        const sorted = [...rows].sort((a, b) => a.customers - b.customers);
+        chart('chart-rfm').setOption({
+          color: COLORS,
+          grid: { left: 130, right: 30, top: 10, bottom: 30 },
+          tooltip: {
+            trigger: 'axis', axisPointer: { type: 'shadow' },
+            formatter: (items) => {
+              const r = sorted[items[0].dataIndex];
+              return `${r.segment}<br>${count.format(r.customers)} customers<br>average spend ${money(r.avg_spend)}`
+                + `<br>${r.avg_orders} orders, last ${r.avg_days_since_order} days ago`;
+            },
+          },
+          xAxis: { type: 'value' },
+          yAxis: { type: 'category', data: sorted.map((r) => r.segment) },
+          series: [{ type: 'bar', data: sorted.map((r) => r.customers), itemStyle: { borderRadius: [0, 3, 3, 0] } }],
+        }, true);
+      },
+    },
+    {
+      report: 'retention_cohorts',
+      render(rows) {
+        const months = Array.from({ length: 12 }, (_, i) => 'M' + (i + 1));
+        const cohorts = rows.map((r) => monthLabel(r.cohort_month) + ' (' + count.format(r.customers) + ')');
+        const cells = [];
+        let max = 0;
+        rows.forEach((r, y) => months.forEach((_, x) => {
+          const value = r['month_' + (x + 1) + '_pct'];
+          if (value != null) {
+            cells.push([x, y, Number(value)]);
+            max = Math.max(max, Number(value));
+          }
+        }));
+        chart('chart-retention').setOption({
+          tooltip: { formatter: (p) => cohorts[p.value[1]] + ', month ' + (p.value[0] + 1) + ': ' + percent(p.value[2]) },
+          grid: { left: 130, right: 20, top: 10, bottom: 60 },
+          xAxis: { type: 'category', data: months, splitArea: { show: true } },
+          yAxis: { type: 'category', data: cohorts, inverse: true },
+          visualMap: {
+            min: 0, max: Math.max(max, 1), calculable: true, orient: 'horizontal', left: 'center', bottom: 0,
+            inRange: { color: ['#eef2fd', '#3457d5'] }, formatter: (v) => oneDecimal.format(v) + '%',
+          },
+          series: [{ type: 'heatmap', data: cells, label: { show: true, formatter: (p) => oneDecimal.format(p.value[2]) } }],
+        }, true);
+      },
+    },
+    {
+      report: 'category_sales',
+      render(rows) {
+        const top = rows.filter((r) => r.level === 1).sort((a, b) => b.revenue - a.revenue);
+        chart('chart-categories').setOption({
+          color: [COLORS[1]],
+          grid: { left: 70, right: 20, top: 10, bottom: 60 },
+          tooltip: {
+            trigger: 'axis', axisPointer: { type: 'shadow' },
+            formatter: (items) => {
+              const r = top[items[0].dataIndex];
+              return `${r.category}<br>${money(r.revenue)}<br>${count.format(r.units_sold)} units, margin ${percent(r.margin_pct)}`;
+            },
+          },
+          xAxis: { type: 'category', data: top.map((r) => r.category), axisLabel: { rotate: 30 } },
+          yAxis: { type: 'value', axisLabel: { formatter: (v) => gbpRound.format(v) } },
+          series: [{ type: 'bar', data: top.map((r) => Number(r.revenue)), itemStyle: { borderRadius: [3, 3, 0, 0] } }],
+        }, true);
+      },
+    },
+    {
+      report: 'top_products',
+      params: { limit: 10 },
+      render(rows) {
+        table('table-products', [
+          { label: '#', value: (r) => r.revenue_rank, numeric: true },
+          { label: 'Product', value: (r) => r.product_name, wrap: true },
+          { label: 'Category', value: (r) => r.category },
+          { label: 'Units', value: (r) => count.format(r.units_sold), numeric: true },
+          { label: 'Revenue', value: (r) => money(r.revenue), numeric: true },
+          { label: 'Margin', value: (r) => percent(r.margin_pct), numeric: true },
+        ], rows, 10);
+      },
+    },
+    {
+      report: 'low_stock',
+      params: { show: 'low' },
+      empty: 'No product is low on stock.',
+      render(rows) {
+        table('table-stock', [
+          { label: 'Status', value: (r) => pill(r.status, 'status ' + (r.status === 'REORDER NOW' ? 'reorder' : r.status === 'OK' ? 'ok' : 'low')) },
+          { label: 'Product', value: (r) => r.product_name, wrap: true },
+          { label: 'Warehouse', value: (r) => r.warehouse },
+          { label: 'Stock', value: (r) => count.format(r.stock), numeric: true },
+          { label: 'Days left', value: (r) => (r.days_of_stock == null ? '—' : oneDecimal.format(r.days_of_stock)), numeric: true },
+          { label: 'Reorder', value: (r) => count.format(r.suggested_reorder_qty), numeric: true },
+        ], rows, 50);
+      },
+    },
+    {
+      report: 'fraud_review',
+      empty: 'Nothing to review.',
+      render(rows) {
+        table('table-fraud', [
+          { label: 'Risk', value: (r) => pill(String(r.risk_score), 'risk ' + (r.risk_score >= 60 ? 'high' : r.risk_score >= 30 ? 'medium' : '')), numeric: true },
+          { label: 'Order', value: (r) => r.order_number },
+          { label: 'Customer', value: (r) => r.customer_id, numeric: true },
+          { label: 'Placed', value: (r) => new Date(r.created_at).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' }) },
+          { label: 'Total', value: (r) => money(r.total_amount), numeric: true },
+          { label: 'Why', value: (r) => r.reasons, wrap: true },
+        ], rows, 50);
+      },
+    },
+  ];
+
+  async function runPanel(panel, asOf) {
+    const section = document.querySelector(`[data-report="${panel.report}"]`);
+    const report = catalog[panel.report];
+    if (!report) {
+      setState(section, 'missing', `This server has no ${panel.report} report yet.`);
+      return;
+    }
+    if (!report.readable) {
+      setState(section, 'locked', 'This panel lists customers: it needs the analyst role (your token is a '
+        + $('#role').textContent + '). Ask an admin for an analyst token.');
+      return;
+    }
+    setState(section, 'loading');
+    try {
+      const result = await api('/api/reports/' + panel.report, { ...(panel.params || {}), as_of: asOf });
+      if (result.rows.length === 0) {
+        setState(section, 'empty', panel.empty || 'No data for this moment.');
+        panel.render(result.rows, section);
+        return;
+      }
+      panel.render(result.rows, section);
+      setState(section, 'ready');
+    } catch (e) {
+      if (e instanceof SignedOut) throw e;
+      setState(section, 'error', 'Could not load: ' + e.message);
+    }
+  }
+
+  /** Runs every panel; a change notice that arrives meanwhile runs them once more afterwards. */
+  async function loadAll() {
+    if (loading) {
+      again = true;
+      return;
+    }
+    loading = true;
+    try {
+      const asOf = $('#as-of').value || null;
+      const results = await Promise.allSettled(PANELS.map((panel) => runPanel(panel, asOf)));
+      const signedOut = results.find((r) => r.status === 'rejected' && r.reason instanceof SignedOut);
+      if (signedOut) {
+        showSignIn(signedOut.reason.message);
+        return;
+      }
+      loads += 1;
+      document.body.dataset.loads = String(loads);
+      $('#updated').textContent = 'updated ' + new Date().toLocaleTimeString('en-GB')
+        + (asOf ? ' · as of ' + asOf.replace('T', ' ') : ' · as of now');
+    } finally {
+      loading = false;
+    }
+    if (again) {
+      again = false;
+      await loadAll();
+    }
+  }
+
+  // ---------------------------------------------------------------- live updates
+
+  function setLive(state, text) {
+    const live = $('#live');
+    live.dataset.state = state;
+    live.textContent = text;
+  }
+
+  function closeEvents() {
+    if (events) events.close();
+    events = null;
+    clearTimeout(reconnectTimer);
+  }
+
+  /** EventSource cannot send the token: it asks for a one-use ticket first, and a new one on each reconnect. */
+  async function connectEvents() {
+    closeEvents();
+    if (!token) return;
+    setLive('connecting', 'connecting…');
+    try {
+      const response = await fetch('/api/events/ticket', { method: 'POST', headers: { Authorization: 'Bearer ' + token } });
+      if (response.status === 401) {
+        showSignIn('Your token no longer works: please sign in again.');
+        return;
+      }
+      if (!response.ok) throw new Error('HTTP ' + response.status);
+      const { ticket } = await response.json();
+      const wasDown = reconnectDelay > 1000;
+      events = new EventSource('/api/events/stream?ticket=' + encodeURIComponent(ticket));
+      events.addEventListener('ready', () => {
+        setLive('live', 'live');
+        if (wasDown) loadAll(); // changes may have been missed while disconnected
+        reconnectDelay = 1000;
+      });
+      events.addEventListener('changed', () => loadAll());
+      events.onerror = () => {
+        closeEvents();
+        reconnectLater();
+      };
+    } catch (e) {
+      reconnectLater();
+    }
+  }
+
+  function reconnectLater() {
+    setLive('down', 'reconnecting…');
+    clearTimeout(reconnectTimer);
+    reconnectTimer = setTimeout(connectEvents, reconnectDelay);
+    reconnectDelay = Math.min(reconnectDelay * 2, 30000);
+  }
+
+  // ---------------------------------------------------------------- start
+
+  $('#signin-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    signIn($('#token').value);
+  });
+  $('#signout').addEventListener('click', () => showSignIn());
+  $('#as-of').addEventListener('change', () => loadAll());
+  $('#as-of-now').addEventListener('click', () => {
+    $('#as-of').value = '';
+    loadAll();
+  });
+  window.addEventListener('resize', () => Object.values(charts).forEach((c) => c.resize()));
+
+  if (token) signIn(token); else showSignIn();
+})();

@@ -1,0 +1,101 @@
+package shopflow.web;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * Headless Debian Chromium driven by Selenium: Selenium Manager cannot download drivers here, so
+ * the binaries are named. Used by the browser test and by {@link DashboardScreenshot}.
+ */
+final class Browser implements AutoCloseable {
+
+    final ChromeDriver driver;
+    private final Path profile;
+
+    Browser(int width, int height) {
+        try {
+            profile = Files.createTempDirectory("shopflow-chromium");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary("/usr/bin/chromium");
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+                "--window-size=" + width + "," + height, "--user-data-dir=" + profile);
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(new File("/usr/bin/chromedriver"))
+                .usingAnyFreePort()
+                .build();
+        driver = new ChromeDriver(service, options);
+    }
+
+    /** Opens the dashboard and signs in with {@code token}, waiting until every panel has loaded once. */
+    void signIn(String baseUrl, String token) {
+        openSignedOut(baseUrl);
+        driver.findElement(By.id("token")).sendKeys(token);
+        driver.findElement(By.id("signin-button")).click();
+        waitForLoads(1);
+    }
+
+    /** Opens the dashboard with no token in this tab: the sign-in page. */
+    void openSignedOut(String baseUrl) {
+        driver.get(baseUrl + "/");
+        script("sessionStorage.clear()");
+        driver.get(baseUrl + "/");
+        wait(Duration.ofSeconds(20)).until(d -> d.findElement(By.id("token")).isDisplayed());
+    }
+
+    /** Waits until the dashboard has finished loading its panels at least {@code count} times. */
+    void waitForLoads(int count) {
+        wait(Duration.ofSeconds(30)).until(d -> loads() >= count);
+    }
+
+    int loads() {
+        Object loads = ((JavascriptExecutor) driver).executeScript("return document.body.dataset.loads || '0'");
+        return Integer.parseInt(String.valueOf(loads));
+    }
+
+    WebDriverWait wait(Duration timeout) {
+        return new WebDriverWait(driver, timeout);
+    }
+
+    Object script(String script, Object... args) {
+        return ((JavascriptExecutor) driver).executeScript(script, args);
+    }
+
+    void screenshot(Path file) {
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            Files.write(file, driver.getScreenshotAs(OutputType.BYTES));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    WebDriver driver() {
+        return driver;
+    }
+
+    @Override
+    public void close() {
+        driver.quit();
+        try (var files = Files.walk(profile)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            // a temp profile left behind is harmless
+        }
+    }
+}
