@@ -73,6 +73,20 @@ class DashboardBrowserTest {
     }
 
     @Test
+    void a_new_order_refreshes_the_open_dashboard_by_itself() throws Exception {
+        browser.signIn(app.url(""), app.analyst);
+        browser.wait(Duration.ofSeconds(10)).until(d -> "live".equals(
+                d.findElement(By.id("live")).getAttribute("data-state")));
+        String before = tile("today");
+        int loads = browser.loads();
+        app.sql("insert into orders (customer_id, order_number, status, subtotal, total_amount)"
+                + " values (2, 'ORD-BROWSER-1', 'processing', 12.34, 12.34)");
+        browser.waitForLoads(loads + 1);
+        browser.wait(Duration.ofSeconds(5)).until(d -> !tile("today").equals(before));
+        assertThat(tile("today")).isEqualTo(gbp(summary("").get("today")));
+    }
+
+    @Test
     void a_viewer_sees_the_fraud_panel_explain_it_needs_the_analyst_role() {
         browser.signIn(app.url(""), app.viewer);
         var fraud = browser.driver.findElement(By.cssSelector("[data-report='fraud_review']"));
