@@ -60,9 +60,11 @@
   }
 
   async function signIn(candidate) {
-    token = candidate.trim();
+    const tried = candidate.trim();
+    token = tried;
     try {
       const me = await api('/api/me');
+      if (token !== tried) return; // signed out (or in again) meanwhile
       sessionStorage.setItem(TOKEN_KEY, token);
       await showDashboard(me);
     } catch (e) {

@@ -52,7 +52,8 @@ final class Browser implements AutoCloseable {
 
     /** Opens the dashboard with no token in this tab: the sign-in page. */
     void openSignedOut(String baseUrl) {
-        driver.get(baseUrl + "/");
+        // Cleared on a page without the app's script, which could sign in again with the old token meanwhile.
+        driver.get(baseUrl + "/style.css");
         script("sessionStorage.clear()");
         driver.get(baseUrl + "/");
         wait(Duration.ofSeconds(20)).until(d -> d.findElement(By.id("token")).isDisplayed());
