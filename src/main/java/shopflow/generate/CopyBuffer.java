@@ -32,10 +32,10 @@ final class CopyBuffer {
     }
 
     CopyBuffer text(String value) {
-        separator();
         if (value == null) {
             return nullValue();
         }
+        separator();
         int n = value.length();
         ensure(n * 3);
         for (int i = 0; i < n; i++) {

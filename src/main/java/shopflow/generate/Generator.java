@@ -153,7 +153,7 @@ public final class Generator {
                 for (int chunk = 0; chunk < chunks; chunk++) {
                     // Generate ahead, but never more than the window holds: a permit is returned when
                     // every table has written the chunk.
-                    while (submitted < chunks && submitted <= chunk + window) {
+                    while (submitted < chunks && submitted < chunk + window) {
                         inFlight.acquire();
                         int c = submitted++;
                         generated.add(CompletableFuture.supplyAsync(() -> new ChunkBuilder(context, c).build(), workers));

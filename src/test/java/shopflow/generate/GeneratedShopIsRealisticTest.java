@@ -1,0 +1,290 @@
+package shopflow.generate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static shopflow.generate.GeneratedData.number;
+import static shopflow.generate.GeneratedData.strings;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import shopflow.TestDatabases;
+import shopflow.db.Database;
+
+/** One generated shop (scale 0.02: 1,000 customers, 10,000 orders), checked for what the reports rely on. */
+class GeneratedShopIsRealisticTest {
+
+    private static Database db;
+
+    @BeforeAll
+    static void generate() {
+        db = TestDatabases.fresh();
+        GeneratedData.generate(db, 0.02, 2);
+    }
+
+    @AfterAll
+    static void close() {
+        db.close();
+    }
+
+    @Test
+    void it_has_the_sizes_of_the_scale() {
+        assertThat(number(db, "select count(*) from customers")).isEqualTo(1000);
+        assertThat(number(db, "select count(*) from addresses")).isEqualTo(2000);
+        assertThat(number(db, "select count(*) from products")).isEqualTo(300);
+        double orders = number(db, "select count(*) from orders");
+        assertThat(orders).as("orders: %s", orders).isBetween(9_000.0, 11_000.0);
+        double itemsPerOrder = number(db, "select count(*)::float / (select count(*) from orders) from order_items");
+        assertThat(itemsPerOrder).as("order lines per order: %s", itemsPerOrder).isBetween(2.2, 2.8);
+        double pageViews = number(db, "select count(*) from page_views");
+        assertThat(pageViews).as("page views: %s", pageViews).isBetween(80_000.0, 120_000.0);
+        double cartEvents = number(db, "select count(*) from cart_events");
+        assertThat(cartEvents).as("cart events: %s", cartEvents).isBetween(15_000.0, 25_000.0);
+    }
+
+    @Test
+    void categories_form_a_tree_three_levels_deep() {
+        double categories = number(db, "select count(*) from categories");
+        double depth = number(db, """
+                with recursive tree as (
+                    select category_id, 1 as depth from categories where parent_id is null
+                    union all
+                    select c.category_id, t.depth + 1 from categories c join tree t on c.parent_id = t.category_id)
+                select max(depth) from tree""");
+        assertThat(categories).as("categories: %s", categories).isBetween(90.0, 130.0);
+        assertThat(depth).as("depth: %s", depth).isEqualTo(3);
+    }
+
+    @Test
+    void revenue_grows_year_on_year() {
+        double ratio = number(db, """
+                select sum(total_amount) filter (where created_at >= timestamptz '2026-06-30 12:00' - interval '1 year')
+                     / sum(total_amount) filter (where created_at < timestamptz '2026-06-30 12:00' - interval '1 year')
+                from orders where status not in ('cancelled', 'refunded')""");
+        assertThat(ratio).as("last year's revenue / the year before: %s", ratio).isGreaterThan(1.3);
+    }
+
+    @Test
+    void weekends_sell_more_than_weekdays() {
+        double ratio = number(db, """
+                with daily as (
+                    select created_at::date as day, count(*) as orders from orders group by 1)
+                select avg(orders) filter (where extract(isodow from day) >= 6)
+                     / avg(orders) filter (where extract(isodow from day) < 6)
+                from daily""");
+        assertThat(ratio).as("orders per weekend day / per weekday: %s", ratio).isBetween(1.15, 1.6);
+    }
+
+    @Test
+    void black_friday_and_the_run_up_to_christmas_peak() {
+        double blackFriday = number(db, """
+                select count(*) filter (where created_at::date = date '2025-11-28')
+                     / (count(*) filter (where created_at::date <> date '2025-11-28') / 29.0)
+                from orders where created_at::date between date '2025-11-01' and date '2025-11-30'""");
+        double december = number(db, """
+                select (count(*) filter (where created_at::date between date '2025-12-01' and date '2025-12-20') / 20.0)
+                     / (count(*) filter (where created_at::date between date '2025-10-01' and date '2025-10-31') / 31.0)
+                from orders""");
+        double christmasDay = number(db, """
+                select count(*) filter (where created_at::date = date '2025-12-25')
+                     / (count(*) filter (where created_at::date between date '2025-12-01' and date '2025-12-20') / 20.0)
+                from orders""");
+        assertThat(blackFriday).as("Black Friday orders / an average November day: %s", blackFriday).isGreaterThan(2.5);
+        assertThat(december).as("1-20 December daily orders / October's: %s", december).isGreaterThan(1.25);
+        assertThat(christmasDay).as("Christmas Day / a December day: %s", christmasDay).isLessThan(0.5);
+    }
+
+    @Test
+    void the_top_fifth_of_buyers_bring_most_revenue() {
+        double topShare = number(db, """
+                with spend as (
+                    select customer_id, sum(total_amount) as revenue from orders
+                    where status not in ('cancelled', 'refunded') group by customer_id),
+                ranked as (select revenue, ntile(5) over (order by revenue desc) as fifth from spend)
+                select sum(revenue) filter (where fifth = 1) / sum(revenue) from ranked""");
+        double never = number(db, """
+                select avg((not exists (select 1 from orders o where o.customer_id = c.customer_id))::int) from customers c""");
+        double once = number(db, """
+                select avg((n = 1)::int) from (select count(*) as n from orders group by customer_id) b""");
+        assertThat(topShare).as("revenue share of the top 20%% of buyers: %s", topShare).isGreaterThanOrEqualTo(0.6);
+        assertThat(never).as("share of customers who never ordered: %s", never).isBetween(0.28, 0.40);
+        assertThat(once).as("share of buyers who ordered once: %s", once).isBetween(0.30, 0.60);
+    }
+
+    @Test
+    void product_popularity_follows_a_zipf_curve() {
+        double slope = number(db, """
+                with sold as (select product_id, count(*) as lines from order_items group by product_id),
+                ranked as (select lines, row_number() over (order by lines desc) as rank from sold)
+                select regr_slope(ln(lines), ln(rank)) from ranked where rank <= 100""");
+        double topTenth = number(db, """
+                with sold as (select product_id, count(*) as lines from order_items group by product_id),
+                ranked as (select lines, ntile(10) over (order by lines desc) as tenth from sold)
+                select sum(lines) filter (where tenth = 1)::float / sum(lines) from ranked""");
+        assertThat(slope).as("log-log slope of order lines by rank (top 100): %s", slope).isBetween(-1.3, -0.4);
+        assertThat(topTenth).as("share of order lines of the top 10%% of products: %s", topTenth).isBetween(0.3, 0.8);
+    }
+
+    @Test
+    void prices_and_costs_are_plausible_per_category() {
+        double costAtOrAbovePrice = number(db, "select count(*) from products where cost_price >= list_price or cost_price <= 0");
+        double electronicsOverBooks = number(db, """
+                with priced as (
+                    select top.name as department, p.list_price
+                    from products p
+                    join categories leaf on leaf.category_id = p.category_id
+                    join categories mid on mid.category_id = leaf.parent_id
+                    join categories top on top.category_id = mid.parent_id)
+                select percentile_cont(0.5) within group (order by list_price) filter (where department = 'Electronics')
+                     / percentile_cont(0.5) within group (order by list_price) filter (where department = 'Books')
+                from priced""");
+        assertThat(costAtOrAbovePrice).as("products with cost >= price: %s", costAtOrAbovePrice).isZero();
+        assertThat(electronicsOverBooks).as("median electronics price / median book price: %s", electronicsOverBooks)
+                .isGreaterThan(5);
+    }
+
+    @Test
+    void products_bought_together_share_a_category_or_a_complementary_one() {
+        CategoryTree tree = new CategoryTree();
+        Set<String> related = new HashSet<>();
+        for (CategoryTree.Node category : tree.categories()) {
+            related.add(category.slug() + "|" + category.slug());
+            CategoryTree.Node complement = tree.categories().get(tree.complementOf(category.categoryIndex()));
+            related.add(category.slug() + "|" + complement.slug());
+            related.add(complement.slug() + "|" + category.slug());
+        }
+        List<String> pairs = strings(db, """
+                with orders_total as (select count(*)::float as n from orders),
+                bought as (select product_id, count(*) as n from order_items group by product_id),
+                pairs as (
+                    select a.product_id as p1, b.product_id as p2, count(*) as together
+                    from order_items a join order_items b on a.order_id = b.order_id and a.product_id < b.product_id
+                    group by 1, 2 having count(*) >= 5
+                    order by together desc limit 20),
+                category_of as (
+                    select p.product_id, mid.slug from products p
+                    join categories leaf on leaf.category_id = p.category_id
+                    join categories mid on mid.category_id = leaf.parent_id)
+                select c1.slug || '|' || c2.slug || '|'
+                       || (pairs.together * (select n from orders_total) / (b1.n * b2.n))::numeric(10, 2)
+                from pairs
+                join bought b1 on b1.product_id = pairs.p1 join bought b2 on b2.product_id = pairs.p2
+                join category_of c1 on c1.product_id = pairs.p1 join category_of c2 on c2.product_id = pairs.p2""");
+        assertThat(pairs).as("pairs bought together at least 5 times").hasSizeGreaterThanOrEqualTo(10);
+        long relatedPairs = pairs.stream().filter(p -> related.contains(p.substring(0, p.lastIndexOf('|')))).count();
+        double[] lifts = pairs.stream().mapToDouble(p -> Double.parseDouble(p.substring(p.lastIndexOf('|') + 1))).sorted().toArray();
+        double medianLift = lifts[lifts.length / 2];
+        assertThat((double) relatedPairs / pairs.size()).as("share of top pairs in the same or a complementary category: %s of %s",
+                relatedPairs, pairs.size()).isGreaterThanOrEqualTo(0.7);
+        assertThat(medianLift).as("median lift of the top pairs: %s", medianLift).isGreaterThan(3);
+    }
+
+    @Test
+    void order_status_follows_age_with_a_few_cancellations_and_refunds() {
+        double oldOpen = number(db, """
+                select count(*) from orders where created_at < timestamptz '2026-06-30 12:00' - interval '30 days'
+                and status in ('pending', 'processing', 'shipped')""");
+        double recentOpen = number(db, """
+                select avg((status in ('pending', 'processing'))::int) from orders
+                where created_at > timestamptz '2026-06-30 12:00' - interval '1 day' and status <> 'cancelled'""");
+        double cancelled = number(db, "select avg((status = 'cancelled')::int) from orders");
+        double refunded = number(db, "select avg((status = 'refunded')::int) from orders");
+        assertThat(oldOpen).as("orders older than 30 days still open: %s", oldOpen).isZero();
+        assertThat(recentOpen).as("share of last day's orders pending or processing: %s", recentOpen).isEqualTo(1.0);
+        assertThat(cancelled).as("cancelled share: %s", cancelled).isBetween(0.035, 0.065);
+        assertThat(refunded).as("refunded share: %s", refunded).isBetween(0.02, 0.04);
+    }
+
+    @Test
+    void money_adds_up_to_the_penny() {
+        assertThat(number(db, """
+                select count(*) from order_items
+                where line_total <> round(quantity * unit_price * (1 - discount_pct / 100), 2)""")).isZero();
+        assertThat(number(db, """
+                select count(*) from orders o
+                where subtotal <> (select sum(line_total) from order_items i where i.order_id = o.order_id)
+                   or total_amount <> subtotal - discount_amount + shipping_cost + tax_amount
+                   or discount_amount <> coalesce((select sum(discount_applied) from order_coupons oc
+                                                   where oc.order_id = o.order_id), 0)""")).isZero();
+        double couponOrders = number(db, "select count(*) from order_coupons");
+        assertThat(couponOrders).as("orders with a coupon: %s", couponOrders).isGreaterThan(100);
+    }
+
+    @Test
+    void coupons_respect_dates_minimums_and_max_uses() {
+        assertThat(number(db, """
+                select count(*) from order_coupons oc
+                join orders o using (order_id) join coupons c using (coupon_id)
+                where o.created_at::date < c.valid_from or o.created_at::date > c.valid_until
+                   or o.subtotal < c.min_order_value""")).isZero();
+        assertThat(number(db, """
+                select count(*) from coupons c
+                where times_used <> (select count(*) from order_coupons oc where oc.coupon_id = c.coupon_id)
+                   or times_used > max_uses""")).isZero();
+        double exhausted = number(db, "select count(*) from coupons where times_used = max_uses");
+        assertThat(exhausted).as("coupons used up to their max_uses: %s", exhausted).isGreaterThan(0);
+    }
+
+    @Test
+    void sessions_flow_from_page_view_to_order_with_drop_off() {
+        double sessions = number(db, "select count(distinct session_id) from page_views");
+        double productViews = number(db, "select count(distinct session_id) from page_views where product_id is not null");
+        double adds = number(db, "select count(distinct session_id) from cart_events where action = 'add'");
+        double ordered = number(db, "select count(distinct session_id) from orders where session_id is not null");
+        String funnel = List.of(sessions, productViews, adds, ordered).toString();
+        assertThat(productViews / sessions).as("funnel %s", funnel).isBetween(0.4, 0.9);
+        assertThat(adds / productViews).as("funnel %s", funnel).isBetween(0.1, 0.6);
+        assertThat(ordered / sessions).as("sessions that order, funnel %s", funnel).isBetween(0.02, 0.09);
+        assertThat(number(db, """
+                select count(*) from orders o where session_id is not null and (
+                    not exists (select 1 from page_views v where v.session_id = o.session_id and v.viewed_at < o.created_at)
+                    or not exists (select 1 from cart_events e where e.session_id = o.session_id and e.action = 'add'
+                                   and e.event_at < o.created_at)
+                    or exists (select 1 from page_views v where v.session_id = o.session_id and v.viewed_at >= o.created_at))""")).isZero();
+        double recentWithoutSession = number(db, """
+                select count(*) from orders where session_id is null
+                and created_at > timestamptz '2026-06-30 12:00' - interval '89 days'""");
+        assertThat(recentWithoutSession).as("recent orders without their session: %s", recentWithoutSession).isZero();
+    }
+
+    @Test
+    void a_few_per_cent_of_stock_is_at_or_under_its_reorder_level() {
+        double low = number(db, "select avg((quantity <= reorder_level)::int) from inventory");
+        double warehouses = number(db, "select count(distinct warehouse) from inventory");
+        assertThat(low).as("share of stock rows at or under reorder level: %s", low).isBetween(0.015, 0.08);
+        assertThat(warehouses).isEqualTo(3);
+    }
+
+    @Test
+    void injected_fraud_is_rare_labelled_and_found_by_rules_on_earlier_orders() {
+        double labelled = number(db, "select count(distinct order_id)::float / (select count(*) from orders) from fraud_ground_truth");
+        assertThat(labelled).as("share of orders labelled fraud: %s", labelled).isBetween(0.0005, 0.01);
+        assertThat(strings(db, "select distinct pattern from fraud_ground_truth order by 1"))
+                .containsExactly("burst", "card_testing", "high_multiple", "new_account");
+        // The rules a fraud report would use, counting only orders before the scored one.
+        String flags = """
+                with scored as (
+                    select o.order_id, o.total_amount, o.created_at, c.signup_date,
+                           (select count(*) from orders e where e.customer_id = o.customer_id
+                              and e.created_at >= o.created_at - interval '1 hour' and e.created_at < o.created_at) as last_hour,
+                           (select avg(e.total_amount) from orders e where e.customer_id = o.customer_id
+                              and e.created_at < o.created_at and e.status not in ('cancelled', 'refunded')) as earlier_avg
+                    from orders o join customers c using (customer_id))
+                select order_id,
+                       case when last_hour >= 3 then 'velocity'
+                            when total_amount > 5 * earlier_avg then 'high_multiple'
+                            when created_at - signup_date < interval '1 hour' and total_amount >= 300 then 'new_account'
+                       end as flag
+                from scored""";
+        double missed = number(db, "with f as (" + flags + ") select count(*) from fraud_ground_truth g join f using (order_id) where f.flag is null");
+        double falseAlarms = number(db, "with f as (" + flags + ") select count(*) from f where flag is not null "
+                + "and not exists (select 1 from fraud_ground_truth g where g.order_id = f.order_id)");
+        double velocityOnNormal = number(db, "with f as (" + flags + ") select count(*) from f where flag = 'velocity' "
+                + "and not exists (select 1 from fraud_ground_truth g where g.order_id = f.order_id)");
+        assertThat(missed).as("labelled fraud the rules miss: %s", missed).isZero();
+        assertThat(velocityOnNormal).as("unlabelled orders with 3+ orders in the hour before: %s", velocityOnNormal).isZero();
+        assertThat(falseAlarms).as("unlabelled orders the rules flag: %s", falseAlarms).isLessThanOrEqualTo(5);
+    }
+}
