@@ -53,9 +53,6 @@ create table order_status_changes (
 create index idx_order_status_changes_order on order_status_changes (order_id);
 create index idx_order_status_changes_time  on order_status_changes (changed_at);
 
--- Returning stock reads an order's movements.
-create index if not exists idx_stock_movements_order on stock_movements (order_id);
-
 -- Any status change, by anyone, must be an allowed transition.
 create function orders_guard_status() returns trigger
 language plpgsql as $$
