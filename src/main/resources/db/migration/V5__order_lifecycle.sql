@@ -362,7 +362,8 @@ begin
     insert into orders (order_id, customer_id, order_number, status, payment_method, shipping_address_id, session_id,
                         subtotal, discount_amount, shipping_cost, tax_amount, total_amount, currency, created_at, updated_at)
     values (v_order_id, p_customer_id,
-            'ORD-' || to_char(now(), 'YYYY') || '-' || lpad(v_order_id::text, 6, '0'),
+            -- the generator's format; lpad alone would cut ids longer than 7 digits
+            'ORD-' || to_char(now(), 'YYYY') || '-' || lpad(v_order_id::text, greatest(7, length(v_order_id::text)), '0'),
             'pending', coalesce(p_payment_method, 'card'),
             (select a.address_id from addresses a
              where a.customer_id = p_customer_id and a.type = 'shipping'

@@ -64,7 +64,7 @@ class OrderPlacementTest {
         assertThat(order.taxAmount()).isEqualByComparingTo("7.60");
         assertThat(order.totalAmount()).isEqualByComparingTo("45.59");
         assertThat(order.status()).isEqualTo("pending");
-        assertThat(order.orderNumber()).matches("ORD-20\\d\\d-\\d{6,}").endsWith(String.format("%06d", order.orderId()));
+        assertThat(order.orderNumber()).matches("ORD-20\\d\\d-\\d{7,}").endsWith(String.format("%07d", order.orderId()));
         assertThat(order.items()).extracting(PlacedOrder.Item::unitPrice, PlacedOrder.Item::lineTotal)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple(new BigDecimal("12.50"), new BigDecimal("25.00")),
                         org.assertj.core.groups.Tuple.tuple(new BigDecimal("8.00"), new BigDecimal("8.00")));
