@@ -141,11 +141,15 @@ begin
         having sum(m.quantity) < 0
         order by m.item_id, m.warehouse
     loop
-        -- The row exists (stock left from it); the upsert only guards against it being deleted since.
-        insert into inventory as i (product_id, warehouse, quantity, last_updated)
-        values (v_back.product_id, v_back.warehouse, v_back.quantity, now())
-        on conflict (product_id, warehouse)
-        do update set quantity = i.quantity + excluded.quantity, last_updated = now();
+        -- The row exists: stock left from it, and stock_movements' foreign key keeps it.
+        -- (A plain update, not an upsert: it must not depend on a unique key that a bulk load may
+        -- have dropped for a while.)
+        update inventory i set quantity = i.quantity + v_back.quantity, last_updated = now()
+        where i.product_id = v_back.product_id and i.warehouse = v_back.warehouse;
+        if not found then
+            insert into inventory (product_id, warehouse, quantity, last_updated)
+            values (v_back.product_id, v_back.warehouse, v_back.quantity, now());
+        end if;
         insert into stock_movements (product_id, warehouse, order_id, item_id, quantity, reason, moved_at)
         values (v_back.product_id, v_back.warehouse, p_order_id, v_back.item_id, v_back.quantity, 'return', now());
     end loop;
