@@ -10,10 +10,12 @@ import shopflow.cli.BenchCommand;
 import shopflow.cli.DbCommand;
 import shopflow.cli.GenerateCommand;
 import shopflow.cli.MigrateCommand;
+import shopflow.cli.OrderCommand;
 import shopflow.cli.ReportCommand;
 import shopflow.cli.ServeCommand;
 import shopflow.cli.TokenCommand;
 import shopflow.db.DatabaseException;
+import shopflow.orders.OrderException;
 import shopflow.reports.ReportException;
 
 @Command(name = "shopflow",
@@ -30,6 +32,7 @@ import shopflow.reports.ReportException;
             MigrateCommand.class,
             GenerateCommand.class,
             ReportCommand.class,
+            OrderCommand.class,
             BenchCommand.class,
             ServeCommand.class,
             TokenCommand.class,
@@ -60,7 +63,8 @@ public final class Main implements Runnable {
 
     /** Known problems print their message alone; anything else keeps its stack trace for a bug report. */
     private static int explain(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
-        if (e instanceof DatabaseException || e instanceof IllegalArgumentException || e instanceof ReportException) {
+        if (e instanceof DatabaseException || e instanceof IllegalArgumentException || e instanceof ReportException
+                || e instanceof OrderException) {
             cmd.getErr().println("shopflow: " + e.getMessage());
         } else {
             cmd.getErr().println("shopflow: unexpected error, please report it with the trace below");
