@@ -34,7 +34,7 @@ public record OrderRequest(int customerId, List<Line> items, String couponCode, 
     /** Reads a JSON body such as {@code {"customer_id": 7, "items": [{"product_id": 3, "quantity": 2}]}}. */
     public static OrderRequest fromJson(JsonNode body) {
         if (body == null || !body.isObject()) {
-            throw OrderException.badInput(null, "the request body must be a JSON object with customer_id and items, got "
+            throw OrderException.badInput("body", "the request body must be a JSON object with customer_id and items, got "
                     + describe(body));
         }
         rejectUnknown(body, FIELDS, "");

@@ -31,6 +31,10 @@ final class ApiError extends RuntimeException {
         return new ApiError(404, field, message);
     }
 
+    static ApiError unsupportedType(String message) {
+        return new ApiError(415, "Content-Type", message);
+    }
+
     static ApiError tooLarge(String message) {
         return new ApiError(413, null, message);
     }

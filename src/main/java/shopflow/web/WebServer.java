@@ -21,6 +21,12 @@ import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import shopflow.db.Database;
+import shopflow.ingest.EventBatchRefused;
+import shopflow.ingest.EventIngest;
+import shopflow.ingest.EventParser;
+import shopflow.orders.OrderException;
+import shopflow.orders.OrderLifecycle;
+import shopflow.orders.OrderPlacement;
 import shopflow.reports.ReportCatalog;
 import shopflow.reports.ReportException;
 import shopflow.reports.ReportFormat;
@@ -37,6 +43,9 @@ public final class WebServer implements AutoCloseable {
     public static final String READER_ROLE = "shopflow_reader";
     /** Requests are small (query strings, a token's JSON): anything bigger is refused before it is read. */
     static final long MAX_REQUEST_BYTES = 64 * 1024;
+    /** Event batches are the one big body: up to EventParser.MAX_EVENTS events. */
+    static final long MAX_EVENT_BATCH_BYTES = 8 * 1024 * 1024;
+    static final String EVENTS_PATH = "/api/events";
     private static final int LOG_LINES = 500;
     private static final Logger LOG = LoggerFactory.getLogger(WebServer.class);
 
@@ -53,11 +62,14 @@ public final class WebServer implements AutoCloseable {
         ReportsApi reports = new ReportsApi(catalog, new ReportRunner(database.dataSource()).asRole(READER_ROLE),
                 access, database.timeZone(), clock);
         TokensApi tokensApi = new TokensApi(tokens, access, clock);
+        OrdersApi orders = new OrdersApi(new OrderPlacement(database.dataSource()),
+                new OrderLifecycle(database.dataSource()), access);
+        EventsApi events = new EventsApi(new EventParser(clock), new EventIngest(database.dataSource()), access);
         this.live = new LiveUpdates(database, this::log);
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
-            config.http.maxRequestSize = MAX_REQUEST_BYTES;
+            config.http.maxRequestSize = MAX_EVENT_BATCH_BYTES;
             config.jsonMapper(new JavalinJackson(ReportFormat.JSON_MAPPER, false));
             config.staticFiles.add(files -> {
                 files.hostedPath = "/";
@@ -74,9 +86,10 @@ public final class WebServer implements AutoCloseable {
                 ctx.header("Content-Security-Policy", "default-src 'self'; style-src 'self' 'unsafe-inline';"
                         + " img-src 'self' data:; frame-ancestors 'none'");
                 long length = ctx.req().getContentLengthLong();
-                if (length > MAX_REQUEST_BYTES) {
-                    throw ApiError.tooLarge("the request body is " + length + " bytes; at most " + MAX_REQUEST_BYTES
-                            + " are accepted");
+                long limit = EVENTS_PATH.equals(ctx.path()) ? MAX_EVENT_BATCH_BYTES : MAX_REQUEST_BYTES;
+                if (length > limit) {
+                    throw ApiError.tooLarge("the request body is " + length + " bytes; at most " + limit
+                            + " are accepted here");
                 }
             });
             config.routes.before("/api/*", ctx -> ctx.header("Cache-Control", "no-store"));
@@ -86,6 +99,9 @@ public final class WebServer implements AutoCloseable {
             config.routes.get("/api/tokens", tokensApi::list);
             config.routes.post("/api/tokens", tokensApi::create);
             config.routes.delete("/api/tokens/{id}", tokensApi::revoke);
+            config.routes.post("/api/orders", orders::place);
+            config.routes.post("/api/orders/{id}/status", orders::changeStatus);
+            config.routes.post(EVENTS_PATH, events::post);
             config.routes.get("/api/me", ctx -> {
                 var principal = access.authenticate(ctx);
                 ctx.json(Map.of("token_id", principal.tokenId(), "role", principal.role().label()));
@@ -101,6 +117,15 @@ public final class WebServer implements AutoCloseable {
 
             config.routes.exception(ApiError.class, (e, ctx) -> error(ctx, e.status(), e.getMessage(), e.field()));
             config.routes.exception(ReportException.class, this::reportError);
+            config.routes.exception(OrderException.class, (e, ctx) -> error(ctx, e.kind().httpStatus(), e.getMessage(),
+                    e.field()));
+            config.routes.exception(EventBatchRefused.class, (e, ctx) -> {
+                Map<String, Object> body = new LinkedHashMap<>();
+                body.put("error", e.getMessage());
+                body.put("field", e.errors().get(0).field());
+                body.put("errors", e.errors());
+                ctx.status(e.tooLarge() ? 413 : 400).json(body);
+            });
             config.routes.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(),
                     e.getStatus() == 404 ? "no such page: " + ctx.method() + " " + ctx.path()
                             + " (the API is under /api: GET /api/reports lists the reports)" : e.getMessage(), null));

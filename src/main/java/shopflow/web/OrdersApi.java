@@ -1,0 +1,124 @@
+package shopflow.web;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import shopflow.orders.OrderLifecycle;
+import shopflow.orders.OrderPlacement;
+import shopflow.orders.OrderRequest;
+import shopflow.orders.OrderStatus;
+import shopflow.orders.PlacedOrder;
+import shopflow.orders.Transition;
+
+/**
+ * {@code POST /api/orders} places an order (priced by the server) and
+ * {@code POST /api/orders/{id}/status} moves one through its lifecycle; both need the admin role.
+ * Refusals answer {@code {"error", "field"}} with 400, 404, 409 or 422 and change nothing.
+ */
+final class OrdersApi {
+
+    /** Strict: a key given twice is an error rather than "the last one wins". */
+    static final ObjectMapper STRICT_JSON = new ObjectMapper()
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+
+    private final OrderPlacement placement;
+    private final OrderLifecycle lifecycle;
+    private final Access access;
+
+    OrdersApi(OrderPlacement placement, OrderLifecycle lifecycle, Access access) {
+        this.placement = placement;
+        this.lifecycle = lifecycle;
+        this.access = access;
+    }
+
+    /** Body: {@code {"customer_id": 7, "items": [{"product_id": 3, "quantity": 2}], "coupon_code": "TEN"}}. */
+    void place(Context ctx) {
+        access.require(ctx, Role.ADMIN, "placing orders");
+        OrderRequest request = OrderRequest.fromJson(jsonBody(ctx, "{\"customer_id\": 7, \"items\": [{\"product_id\": 3,"
+                + " \"quantity\": 2}], \"coupon_code\": \"TEN\", \"session_id\": \"...\"}"));
+        PlacedOrder order = placement.place(request, ctx.header("Idempotency-Key"));
+        ctx.attribute("shopflow.log.detail", (order.replayed() ? "replayed order " : "placed order ") + order.orderId());
+        ctx.status(order.replayed() ? 200 : 201).json(order);
+    }
+
+    /** Body: {@code {"status": "shipped"}}. */
+    void changeStatus(Context ctx) {
+        access.require(ctx, Role.ADMIN, "changing an order's status");
+        int orderId = orderId(ctx.pathParam("id"));
+        JsonNode body = jsonBody(ctx, "{\"status\": \"shipped\"}");
+        if (!body.isObject()) {
+            throw ApiError.badRequest("body", "the body must be a JSON object like {\"status\": \"shipped\"}");
+        }
+        for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!name.equals("status")) {
+                throw ApiError.badRequest(name, "unknown field '" + name + "': the body is {\"status\": \"shipped\"}");
+            }
+        }
+        JsonNode status = body.get("status");
+        if (status == null || status.isNull()) {
+            throw ApiError.badRequest("status", "status is required: one of pending, processing, shipped, delivered,"
+                    + " cancelled, refunded");
+        }
+        if (!status.isTextual()) {
+            throw ApiError.badRequest("status", "status must be a string: one of pending, processing, shipped, delivered,"
+                    + " cancelled, refunded");
+        }
+        Transition transition = lifecycle.transition(orderId, OrderStatus.parse(status.textValue()));
+        ctx.attribute("shopflow.log.detail", transition.message());
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("order_id", transition.orderId());
+        out.put("order_number", transition.orderNumber());
+        out.put("previous_status", transition.previousStatus());
+        out.put("status", transition.status());
+        out.put("changed", transition.changed());
+        out.put("message", transition.message());
+        ctx.json(out);
+    }
+
+    private static int orderId(String text) {
+        try {
+            int id = Integer.parseInt(text);
+            if (id > 0) {
+                return id;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw ApiError.badRequest("order_id", "order id '" + abbreviate(text) + "' is not a positive whole number");
+    }
+
+    /** The body as JSON; 415 when it is not declared JSON, 400 when it does not parse. */
+    static JsonNode jsonBody(Context ctx, String example) {
+        String type = ctx.contentType();
+        if (type == null || !type.toLowerCase().startsWith("application/json")) {
+            throw ApiError.unsupportedType("send the body as JSON with Content-Type: application/json, e.g. " + example);
+        }
+        try {
+            JsonNode body = STRICT_JSON.readTree(ctx.bodyAsBytes());
+            if (body == null || body.isMissingNode()) {
+                throw ApiError.badRequest("body", "the body is empty; send JSON like " + example);
+            }
+            return body;
+        } catch (JsonProcessingException e) {
+            throw ApiError.badRequest("body", "the body is not valid JSON (" + e.getOriginalMessage() + " at line "
+                    + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + "); send JSON like "
+                    + example);
+        } catch (IOException e) {
+            throw ApiError.badRequest("body", "the body could not be read: " + e.getMessage());
+        }
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() <= 40 ? text : text.substring(0, 40) + "...";
+    }
+}
