@@ -13,6 +13,7 @@ import shopflow.cli.MigrateCommand;
 import shopflow.cli.OrderCommand;
 import shopflow.cli.ReportCommand;
 import shopflow.cli.ServeCommand;
+import shopflow.cli.SimulateCommand;
 import shopflow.cli.TokenCommand;
 import shopflow.db.DatabaseException;
 import shopflow.orders.OrderException;
@@ -33,6 +34,7 @@ import shopflow.reports.ReportException;
             GenerateCommand.class,
             ReportCommand.class,
             OrderCommand.class,
+            SimulateCommand.class,
             BenchCommand.class,
             ServeCommand.class,
             TokenCommand.class,

@@ -30,14 +30,41 @@ final class OrdersApi {
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
+    /** A random sample of what traffic can refer to: active customers, and active products in stock first. */
+    private static final String SAMPLE = """
+            select (select coalesce(json_agg(customer_id), '[]') from
+                        (select customer_id from customers where is_active order by random() limit 200) c) as customer_ids,
+                   (select coalesce(json_agg(product_id), '[]') from
+                        (select p.product_id from products p where p.is_active is not false
+                         order by exists (select 1 from inventory i where i.product_id = p.product_id and i.quantity > 0) desc,
+                                  random()
+                         limit 200) p) as product_ids""";
+
     private final OrderPlacement placement;
     private final OrderLifecycle lifecycle;
     private final Access access;
+    private final javax.sql.DataSource dataSource;
 
-    OrdersApi(OrderPlacement placement, OrderLifecycle lifecycle, Access access) {
-        this.placement = placement;
-        this.lifecycle = lifecycle;
+    OrdersApi(javax.sql.DataSource dataSource, Access access) {
+        this.dataSource = dataSource;
+        this.placement = new OrderPlacement(dataSource);
+        this.lifecycle = new OrderLifecycle(dataSource);
         this.access = access;
+    }
+
+    /** {@code GET /api/catalog/sample} (admin): ids for traffic tools such as {@code shopflow simulate}. */
+    void sample(Context ctx) throws java.sql.SQLException {
+        access.require(ctx, Role.ADMIN, "sampling ids for traffic");
+        try (var connection = dataSource.getConnection(); var statement = connection.createStatement();
+                var row = statement.executeQuery(SAMPLE)) {
+            row.next();
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("customer_ids", STRICT_JSON.readTree(row.getString("customer_ids")));
+            out.put("product_ids", STRICT_JSON.readTree(row.getString("product_ids")));
+            ctx.json(out);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Body: {@code {"customer_id": 7, "items": [{"product_id": 3, "quantity": 2}], "coupon_code": "TEN"}}. */

@@ -25,8 +25,6 @@ import shopflow.ingest.EventBatchRefused;
 import shopflow.ingest.EventIngest;
 import shopflow.ingest.EventParser;
 import shopflow.orders.OrderException;
-import shopflow.orders.OrderLifecycle;
-import shopflow.orders.OrderPlacement;
 import shopflow.reports.ReportCatalog;
 import shopflow.reports.ReportException;
 import shopflow.reports.ReportFormat;
@@ -62,8 +60,7 @@ public final class WebServer implements AutoCloseable {
         ReportsApi reports = new ReportsApi(catalog, new ReportRunner(database.dataSource()).asRole(READER_ROLE),
                 access, database.timeZone(), clock);
         TokensApi tokensApi = new TokensApi(tokens, access, clock);
-        OrdersApi orders = new OrdersApi(new OrderPlacement(database.dataSource()),
-                new OrderLifecycle(database.dataSource()), access);
+        OrdersApi orders = new OrdersApi(database.dataSource(), access);
         EventsApi events = new EventsApi(new EventParser(clock), new EventIngest(database.dataSource()), access);
         this.live = new LiveUpdates(database, this::log);
         this.app = Javalin.create(config -> {
@@ -100,6 +97,7 @@ public final class WebServer implements AutoCloseable {
             config.routes.post("/api/tokens", tokensApi::create);
             config.routes.delete("/api/tokens/{id}", tokensApi::revoke);
             config.routes.post("/api/orders", orders::place);
+            config.routes.get("/api/catalog/sample", orders::sample);
             config.routes.post("/api/orders/{id}/status", orders::changeStatus);
             config.routes.post(EVENTS_PATH, events::post);
             config.routes.get("/api/me", ctx -> {

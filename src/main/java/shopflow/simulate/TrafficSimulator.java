@@ -1,0 +1,294 @@
+package shopflow.simulate;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.SplittableRandom;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Live shop traffic through the public HTTP API, so the dashboard moves: shoppers' sessions browse
+ * (page views, product pages), fill carts (cart events), some check out (orders tied to a
+ * session), and the warehouse moves orders along the lifecycle (processing, shipped, delivered,
+ * now and then a cancellation or a refund). Requests are paced at {@code rate} per second.
+ */
+public final class TrafficSimulator {
+
+    /** How the run went: requests by outcome. */
+    public record Summary(long requests, long events, long ordersPlaced, long statusChanges, long refused, long failed,
+            Map<String, Long> byStatusCode) {
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String[] PAGES = {"/", "/search?q=gift", "/category/electronics", "/category/clothing",
+        "/category/books", "/deals", "/account"};
+    private static final String[] REFERRERS = {"https://www.google.com/", "https://www.bing.com/", null, null,
+        "https://news.example/", "https://social.example/"};
+    private static final String[] DEVICES = {"desktop", "mobile", "mobile", "tablet"};
+    private static final List<String> FORWARD = List.of("pending", "processing", "shipped", "delivered");
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final URI base;
+    private final String token;
+    private final PrintWriter log;
+    private final SplittableRandom random;
+    private final ConcurrentLinkedQueue<Integer> openOrders = new ConcurrentLinkedQueue<>();
+    private final Map<Integer, String> statusOf = new ConcurrentHashMap<>();
+    private final Map<String, Long> byStatusCode = new ConcurrentHashMap<>();
+    private final AtomicLong requests = new AtomicLong();
+    private final AtomicLong events = new AtomicLong();
+    private final AtomicLong placed = new AtomicLong();
+    private final AtomicLong changes = new AtomicLong();
+    private final AtomicLong refused = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+    private List<Integer> customers = List.of();
+    private List<Integer> products = List.of();
+
+    public TrafficSimulator(URI base, String token, long seed, PrintWriter log) {
+        this.base = base;
+        this.token = token;
+        this.random = new SplittableRandom(seed);
+        this.log = log;
+    }
+
+    /** Sends about {@code rate} requests per second for {@code duration} (or until interrupted). */
+    public Summary run(double rate, Duration duration) throws InterruptedException {
+        loadSample();
+        ExecutorService workers = Executors.newFixedThreadPool(8);
+        // At most 32 requests in flight: a slow server slows the simulator down rather than piling up work.
+        Semaphore inFlight = new Semaphore(32);
+        long intervalNanos = (long) (1_000_000_000L / rate);
+        long start = System.nanoTime();
+        long end = start + duration.toNanos();
+        long next = start;
+        long lastReport = start;
+        try {
+            while (System.nanoTime() < end && !Thread.currentThread().isInterrupted()) {
+                long wait = next - System.nanoTime();
+                if (wait > 0) {
+                    TimeUnit.NANOSECONDS.sleep(wait);
+                }
+                next += intervalNanos;
+                inFlight.acquire();
+                SplittableRandom stepRandom = split();
+                workers.submit(() -> {
+                    try {
+                        step(stepRandom);
+                    } finally {
+                        inFlight.release();
+                    }
+                });
+                if (System.nanoTime() - lastReport > 10_000_000_000L) {
+                    lastReport = System.nanoTime();
+                    log.printf("%d requests: %d events, %d orders placed, %d status changes, %d refused, %d failed%n",
+                            requests.get(), events.get(), placed.get(), changes.get(), refused.get(), failed.get());
+                    log.flush();
+                }
+            }
+        } finally {
+            workers.shutdown();
+            workers.awaitTermination(30, TimeUnit.SECONDS);
+        }
+        return new Summary(requests.get(), events.get(), placed.get(), changes.get(), refused.get(), failed.get(),
+                Map.copyOf(byStatusCode));
+    }
+
+    private synchronized SplittableRandom split() {
+        return random.split();
+    }
+
+    private void step(SplittableRandom r) {
+        int pick = r.nextInt(100);
+        if (pick < 60 || customers.isEmpty() || products.isEmpty()) {
+            browse(r);
+        } else if (pick < 75) {
+            checkout(r);
+        } else {
+            advanceAnOrder(r);
+        }
+    }
+
+    /** A session's visit: a few pages, product pages, maybe a cart. */
+    private void browse(SplittableRandom r) {
+        String session = "sim-" + UUID.randomUUID();
+        Integer customer = customers.isEmpty() || r.nextInt(3) == 0 ? null : pick(customers, r);
+        String device = DEVICES[r.nextInt(DEVICES.length)];
+        String referrer = REFERRERS[r.nextInt(REFERRERS.length)];
+        List<String> batch = new ArrayList<>();
+        for (int i = 0, n = 1 + r.nextInt(6); i < n; i++) {
+            Integer product = products.isEmpty() || r.nextInt(2) == 0 ? null : pick(products, r);
+            String url = product == null ? PAGES[r.nextInt(PAGES.length)] : "/product/" + product;
+            Map<String, Object> view = event("page_view", session, customer, product);
+            view.put("page_url", url);
+            view.put("referrer", referrer);
+            view.put("device_type", device);
+            view.put("time_on_page", 1 + r.nextInt(120));
+            batch.add(write(view));
+            referrer = null;  // only the landing page has one
+            if (product != null && r.nextInt(4) == 0) {
+                Map<String, Object> add = event("cart_event", session, customer, product);
+                add.put("action", "add");
+                add.put("quantity", 1 + r.nextInt(2));
+                batch.add(write(add));
+            }
+        }
+        HttpResponse<String> response = post("/api/events", "application/x-ndjson", String.join("\n", batch), null);
+        if (response != null && response.statusCode() == 201) {
+            events.addAndGet(batch.size());
+        }
+    }
+
+    private void checkout(SplittableRandom r) {
+        List<Map<String, Object>> items = new ArrayList<>();
+        for (int i = 0, n = 1 + r.nextInt(3); i < n; i++) {
+            items.add(Map.of("product_id", pick(products, r), "quantity", 1 + r.nextInt(2)));
+        }
+        Map<String, Object> order = new LinkedHashMap<>(Map.of("customer_id", pick(customers, r), "items", items,
+                "session_id", "sim-" + UUID.randomUUID(), "payment_method", r.nextInt(4) == 0 ? "paypal" : "card"));
+        HttpResponse<String> response = post("/api/orders", "application/json", write(order), UUID.randomUUID().toString());
+        if (response != null && response.statusCode() == 201) {
+            placed.incrementAndGet();
+            int id = read(response.body()).get("order_id").asInt();
+            statusOf.put(id, "pending");
+            openOrders.add(id);
+        }
+    }
+
+    /** The warehouse's day: the oldest open order moves on; a few are cancelled or refunded. */
+    private void advanceAnOrder(SplittableRandom r) {
+        Integer id = openOrders.poll();
+        if (id == null) {
+            return;
+        }
+        String current = statusOf.get(id);
+        int roll = r.nextInt(100);
+        String target;
+        if (roll < 5 && (current.equals("pending") || current.equals("processing"))) {
+            target = "cancelled";
+        } else if (roll < 8 && (current.equals("shipped") || current.equals("delivered"))) {
+            target = "refunded";
+        } else {
+            int index = FORWARD.indexOf(current);
+            target = index < 0 || index == FORWARD.size() - 1 ? null : FORWARD.get(index + 1);
+        }
+        if (target == null) {
+            statusOf.remove(id);
+            return;
+        }
+        HttpResponse<String> response = post("/api/orders/" + id + "/status", "application/json",
+                "{\"status\": \"" + target + "\"}", null);
+        if (response != null && response.statusCode() == 200) {
+            changes.incrementAndGet();
+            statusOf.put(id, target);
+        }
+        boolean finished = target.equals("cancelled") || target.equals("refunded") || target.equals("delivered") && roll > 20;
+        if (finished) {
+            statusOf.remove(id);
+        } else {
+            openOrders.add(id);  // back of the queue: it moves again later
+        }
+    }
+
+    private static Map<String, Object> event(String type, String session, Integer customer, Integer product) {
+        Map<String, Object> event = new LinkedHashMap<>();
+        event.put("type", type);
+        event.put("session_id", session);
+        event.put("customer_id", customer);
+        event.put("product_id", product);
+        return event;
+    }
+
+    private void loadSample() {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(base.resolve("/api/catalog/sample")).GET());
+        if (response == null || response.statusCode() != 200) {
+            throw new IllegalArgumentException("cannot read ids from " + base.resolve("/api/catalog/sample") + ": "
+                    + (response == null ? "no answer (is 'shopflow serve' running there?)"
+                            : response.statusCode() + " " + response.body()) + ". The simulator needs an admin token"
+                    + " (--token or SHOPFLOW_TOKEN; 'shopflow token create --role admin').");
+        }
+        JsonNode body = read(response.body());
+        customers = ids(body.get("customer_ids"));
+        products = ids(body.get("product_ids"));
+        log.printf("simulating against %s with %d customers and %d products%s%n", base, customers.size(), products.size(),
+                products.isEmpty() ? " (no products: browsing only; run 'shopflow generate' first)" : "");
+        log.flush();
+    }
+
+    private HttpResponse<String> post(String path, String type, String body, String idempotencyKey) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).header("Content-Type", type);
+        if (idempotencyKey != null) {
+            request.header("Idempotency-Key", idempotencyKey);
+        }
+        return send(request);
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder request) {
+        requests.incrementAndGet();
+        try {
+            HttpResponse<String> response = http.send(request.header("Authorization", "Bearer " + token)
+                    .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+            byStatusCode.merge(String.valueOf(response.statusCode()), 1L, Long::sum);
+            if (response.statusCode() >= 500) {
+                failed.incrementAndGet();
+            } else if (response.statusCode() >= 400) {
+                refused.incrementAndGet();   // e.g. not enough stock to ship: the shop says no, as it should
+            }
+            return response;
+        } catch (IOException e) {
+            failed.incrementAndGet();
+            byStatusCode.merge("no answer", 1L, Long::sum);
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    private static <T> T pick(List<T> list, SplittableRandom r) {
+        return list.get(r.nextInt(list.size()));
+    }
+
+    private static List<Integer> ids(JsonNode array) {
+        List<Integer> ids = new ArrayList<>();
+        if (array != null) {
+            array.forEach(id -> ids.add(id.asInt()));
+        }
+        return List.copyOf(ids);
+    }
+
+    private static String write(Map<String, Object> value) {
+        value.values().removeIf(Objects::isNull);
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static JsonNode read(String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (IOException e) {
+            throw new IllegalStateException("not JSON: " + json, e);
+        }
+    }
+}
