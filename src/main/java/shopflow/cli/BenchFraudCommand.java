@@ -65,7 +65,7 @@ public final class BenchFraudCommand implements Runnable {
                 ResultSet rs = s.executeQuery("select as_of from generator_runs where status = 'complete'"
                         + " order by run_id desc limit 1")) {
             if (rs.next()) {
-                return rs.getObject(1, OffsetDateTime.class);
+                return rs.getObject(1, OffsetDateTime.class).atZoneSameInstant(database.timeZone()).toOffsetDateTime();
             }
         } catch (SQLException e) {
             // no generator_runs table: fall through to the same advice
