@@ -8,7 +8,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
 import shopflow.cli.BenchCommand;
 import shopflow.cli.DbCommand;
+import shopflow.cli.DemoCommand;
 import shopflow.cli.GenerateCommand;
+import shopflow.cli.MetabaseCommand;
 import shopflow.cli.MigrateCommand;
 import shopflow.cli.OrderCommand;
 import shopflow.cli.ReportCommand;
@@ -29,6 +31,7 @@ import shopflow.reports.ReportException;
             "(started when needed, shared when already running)."
         },
         subcommands = {
+            DemoCommand.class,
             DbCommand.class,
             MigrateCommand.class,
             GenerateCommand.class,
@@ -38,6 +41,7 @@ import shopflow.reports.ReportException;
             BenchCommand.class,
             ServeCommand.class,
             TokenCommand.class,
+            MetabaseCommand.class,
             CommandLine.HelpCommand.class,
         },
         footer = {"", "Run 'shopflow COMMAND --help' for a command's options."})

@@ -1,0 +1,93 @@
+package shopflow.cli;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import shopflow.db.Database;
+import shopflow.db.DatabaseException;
+import shopflow.db.DatabaseOptions;
+import shopflow.db.Migrations;
+import shopflow.generate.GenerationReport;
+import shopflow.generate.Generator;
+import shopflow.generate.GeneratorSettings;
+import shopflow.reports.ReportCatalog;
+import shopflow.time.AsOf;
+import shopflow.web.Role;
+import shopflow.web.TokenStore;
+import shopflow.web.WebServer;
+
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = {"Everything in one command: the embedded PostgreSQL, the schema, a realistic shop (generated when",
+            "the database has no orders yet), and the live dashboard with an admin sign-in token printed once.",
+            "Ctrl-C stops it; the data stays for next time."},
+        footer = {"", "Examples:",
+            "  shopflow demo                  # scale 1: 50,000 customers, 500,000 orders (a few minutes the first time)",
+            "  shopflow demo --scale 0.1      # a smaller shop, ready in seconds",
+            "  shopflow demo --http-port 9000"})
+public final class DemoCommand implements Runnable {
+
+    @Mixin
+    DatabaseOptions databaseOptions;
+
+    @Mixin
+    ServeCommand.HttpOptions httpOptions;
+
+    @Option(names = "--scale", paramLabel = "FACTOR", defaultValue = "1",
+            description = "Size of the generated shop when the database is empty (default: ${DEFAULT-VALUE};"
+                    + " see 'shopflow generate --help').")
+    double scale;
+
+    @Override
+    public void run() {
+        httpOptions.check();
+        Database database = Database.open(databaseOptions);
+        try {
+            Migrations.migrate(database);
+            if (hasOrders(database)) {
+                System.out.println("The database already holds a shop: using it (reset: 'shopflow generate --replace').");
+            } else {
+                generate(database);
+            }
+            WebServer server = WebServer.start(database, ReportCatalog.load(), httpOptions.host, httpOptions.port,
+                    Clock.systemUTC());
+            TokenStore.IssuedToken token = server.tokens().create(Role.ADMIN, "demo", TokenStore.parseValidity("1d"));
+            System.out.println();
+            System.out.println("ShopFlow dashboard: " + httpOptions.url(server));
+            System.out.println("Sign in with this admin token (shown once, valid for a day; token id " + token.id() + "):");
+            System.out.println();
+            System.out.println("  " + token.token());
+            System.out.println();
+            System.out.println(database.connectionHelp());
+            System.out.println("Ctrl-C stops the server" + (database.startedServerHere() ? " and the database." : "."));
+            ServeCommand.runUntilStopped(database, server);
+        } catch (RuntimeException e) {
+            database.close();
+            throw e;
+        }
+    }
+
+    /** The data generator (issue 3), with its progress bar, at --scale, seed 42, history ending now. */
+    private void generate(Database database) {
+        GeneratorSettings settings = new GeneratorSettings(scale, 42,
+                AsOf.parseOrNow(null, databaseOptions.timeZone(), Clock.systemUTC()), databaseOptions.timeZone(),
+                Runtime.getRuntime().availableProcessors(), false);
+        System.out.println("Generating a shop at scale " + scale + " (once; the data stays in the database)...");
+        GenerationReport report = new Generator(database, settings, System.out, System.console() != null).run();
+        System.out.printf("generated %,d rows in %.1f s%n", report.totalRows(), report.totalSeconds());
+    }
+
+    private static boolean hasOrders(Database database) {
+        try (Connection c = database.connection(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("select exists (select 1 from orders)")) {
+            rs.next();
+            return rs.getBoolean(1);
+        } catch (SQLException e) {
+            throw new DatabaseException("cannot read the orders table: " + e.getMessage(), e);
+        }
+    }
+}
