@@ -185,7 +185,7 @@
           series: [{
             type: 'funnel', sort: 'none', left: '5%', width: '90%', top: 10, bottom: 10, gap: 2,
             label: {
-              position: 'inside',
+              position: 'inside', color: '#fff', fontWeight: 600, textBorderWidth: 0,
               formatter: (p) => p.name + '  ' + count.format(p.value) + '  (' + percent(rows[p.dataIndex].pct_of_top) + ')',
             },
             data: rows.map((r) => ({ name: r.stage, value: r.sessions })),

@@ -15,10 +15,11 @@ import org.openqa.selenium.By;
 class DashboardScreenshot {
 
     @Test
-    void screenshot_of_a_running_dashboard() {
+    void screenshot_of_a_running_dashboard() throws InterruptedException {
         try (Browser browser = new Browser(1400, 1000)) {
             browser.signIn(System.getProperty("shopflow.screenshot.url"), System.getProperty("shopflow.screenshot.token"));
             browser.wait(Duration.ofSeconds(30)).until(d -> !d.findElements(By.cssSelector("#chart-retention canvas")).isEmpty());
+            Thread.sleep(2000); // the charts' entry animations
             browser.screenshot(Path.of(System.getProperty("shopflow.screenshot.file", "docs/dashboard.png")));
         }
     }
