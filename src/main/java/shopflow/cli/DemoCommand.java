@@ -1,10 +1,14 @@
 package shopflow.cli;
 
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.net.URI;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
+import java.time.Duration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -16,6 +20,7 @@ import shopflow.generate.GenerationReport;
 import shopflow.generate.Generator;
 import shopflow.generate.GeneratorSettings;
 import shopflow.reports.ReportCatalog;
+import shopflow.simulate.TrafficSimulator;
 import shopflow.time.AsOf;
 import shopflow.web.Role;
 import shopflow.web.TokenStore;
@@ -42,9 +47,22 @@ public final class DemoCommand implements Runnable {
                     + " see 'shopflow generate --help').")
     double scale;
 
+    @Option(names = "--no-simulate",
+            description = "Do not send live shop traffic through the API in the background (by default the demo"
+                    + " simulates shoppers so the dashboard moves).")
+    boolean noSimulate;
+
+    @Option(names = "--simulate-rate", paramLabel = "N", defaultValue = "5",
+            description = "Requests per second of the background traffic (default: ${DEFAULT-VALUE}).")
+    double simulateRate;
+
     @Override
     public void run() {
         httpOptions.check();
+        if (!noSimulate) {
+            // One access-log line per simulated request would bury the sign-in token; 'serve' keeps the log.
+            System.setProperty("org.slf4j.simpleLogger.log.shopflow.web.WebServer", "warn");
+        }
         Database database = Database.open(databaseOptions);
         try {
             Migrations.migrate(database);
@@ -63,12 +81,39 @@ public final class DemoCommand implements Runnable {
             System.out.println("  " + token.token());
             System.out.println();
             System.out.println(database.connectionHelp());
+            if (!noSimulate) {
+                startTraffic(server);
+            }
             System.out.println("Ctrl-C stops the server" + (database.startedServerHere() ? " and the database." : "."));
             ServeCommand.runUntilStopped(database, server);
         } catch (RuntimeException e) {
             database.close();
             throw e;
         }
+    }
+
+    /**
+     * Live traffic through the same HTTP API a shop's front end would use, on a daemon thread that
+     * ends with the server. Its own admin token keeps the printed one out of the simulator's hands.
+     */
+    private void startTraffic(WebServer server) {
+        if (!(simulateRate > 0 && simulateRate <= 1000)) {
+            throw new IllegalArgumentException("--simulate-rate " + simulateRate + " is out of range: more than 0, at most 1000");
+        }
+        TokenStore.IssuedToken token = server.tokens().create(Role.ADMIN, "demo-simulator", TokenStore.parseValidity("1d"));
+        URI url = URI.create(httpOptions.url(server).replaceFirst("/+$", ""));
+        Thread traffic = new Thread(() -> {
+            try {
+                new TrafficSimulator(url, token.token(), 42, new PrintWriter(Writer.nullWriter()))
+                        .run(simulateRate, Duration.ofDays(3650));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "demo-traffic");
+        traffic.setDaemon(true);
+        traffic.start();
+        System.out.println("Simulating live traffic at " + simulateRate + " requests/s (sessions, carts, orders,"
+                + " status changes); --no-simulate turns it off.");
     }
 
     /** The data generator (issue 3), with its progress bar, at --scale, seed 42, history ending now. */
