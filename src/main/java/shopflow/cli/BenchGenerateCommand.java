@@ -47,13 +47,14 @@ public final class BenchGenerateCommand implements Runnable {
         }
         out.printf("%-40s %9.2f%n", "total", report.totalSeconds());
         out.println();
-        out.printf("%-20s %12s %9s %12s%n", "table (COPY stream)", "rows", "seconds", "rows/s");
+        out.printf("%-20s %12s %9s %12s%n", "table", "rows", "COPY s", "rows/s");
         for (GenerationReport.TableLoad load : report.tables()) {
             out.printf("%-20s %,12d %9.2f %,12.0f%n", load.table(), load.rows(), load.seconds(), load.rowsPerSecond());
         }
         out.printf("%-20s %,12d %9s %,12.0f%n", "all tables", report.totalRows(), "",
                 report.totalRows() / report.totalSeconds());
-        out.println("(tables stream side by side, so their seconds overlap; rows/s of 'all tables' is over the total)");
+        out.println("(COPY s: time each table's stream spent sending rows; the streams run side by side, one per table,"
+                + " while the generator threads build the next chunks. 'all tables' rows/s is over the total time.)");
         out.flush();
     }
 }

@@ -292,7 +292,7 @@ final class ChunkBuilder {
         long day = calendar.localEpochDay(at);
         double saleChance = calendar.seasonalWeight(day) >= 1.6 ? 0.45 : 0.08;
         for (int attempt = 0; attempt < 6; attempt++) {
-            int lines = attempt >= 2 ? 1 : 1 + Streams.geometric(random, 0.65, 8);
+            int lines = attempt >= 3 ? 1 : Math.max(1, (1 + Streams.geometric(random, 0.7, 8)) >> attempt);
             basketSize = 0;
             int first = random.nextDouble() < 0.55 ? catalog.inDepartment(preferred, random) : catalog.popular(random);
             addLine(random, first, saleChance);
