@@ -193,7 +193,7 @@ final class SchemaObjects {
                     try (Connection c = database.connection(); Statement s = c.createStatement()) {
                         // We run the builds side by side ourselves; PostgreSQL's own workers would fight them for the cores.
                         s.execute("set max_parallel_maintenance_workers = 0");
-                        s.execute("set maintenance_work_mem = '256MB'");
+                        s.execute("set maintenance_work_mem = '512MB'");
                         for (Saved o = queue.poll(); o != null; o = queue.poll()) {
                             step.run(c, o);
                         }
