@@ -35,6 +35,9 @@ public final class GenerateCommand implements Runnable {
             Migrations.migrate(database);
             GenerationReport report = new Generator(database, settings, System.out, System.console() != null).run();
             var out = spec.commandLine().getOut();
+            if (report.notice() != null) {
+                out.println("note: " + report.notice());
+            }
             out.printf("generated %,d rows in %.1f s (scale %s, seed %d, as of %s):%n", report.totalRows(),
                     report.totalSeconds(), settings.scale(), settings.seed(), settings.asOf());
             for (GenerationReport.TableLoad load : report.tables()) {

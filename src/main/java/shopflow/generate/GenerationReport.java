@@ -10,8 +10,9 @@ public record GenerationReport(List<Phase> phases, List<TableLoad> tables, doubl
     }
 
     /**
-     * One table's load: rows, and the seconds from its first to its last COPY write (tables load side
-     * by side, so these overlap and do not add up to the load phase).
+     * One table's load: rows, and the seconds its COPY stream spent sending them (blocked while the
+     * PostgreSQL backend parses and stores them). Tables stream side by side, so these overlap and
+     * do not add up to the load phase.
      */
     public record TableLoad(String table, long rows, double seconds) {
 

@@ -69,6 +69,7 @@ public final class Generator {
             GenerationContext context = new GenerationContext(settings.seed(), sizes, calendar, catalog, coupons, plan);
             phase("plan customers and catalog");
 
+            GeneratorRuns.markReplaced(control);
             long runId = GeneratorRuns.start(control, settings);
             int dropped = SchemaObjects.saveAndDrop(control,
                     Arrays.stream(Table.values()).map(Table::sqlName).toList());

@@ -41,6 +41,14 @@ final class GeneratorRuns {
         }
     }
 
+    /** Unfinished earlier runs whose data this run replaces. */
+    static void markReplaced(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.executeUpdate("update generator_runs set status = 'replaced', finished_at = clock_timestamp()"
+                    + " where status = 'running'");
+        }
+    }
+
     static void complete(Connection c, long runId, String rowCounts) throws SQLException {
         try (PreparedStatement p = c.prepareStatement("""
                 update generator_runs set status = 'complete', finished_at = clock_timestamp(), row_counts = ?

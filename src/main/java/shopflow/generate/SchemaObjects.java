@@ -37,6 +37,13 @@ final class SchemaObjects {
         boolean autoCommit = c.getAutoCommit();
         c.setAutoCommit(false);
         try (Statement s = c.createStatement()) {
+            // Rows of other tables that point at the data being replaced (stock movements, status
+            // history, idempotency keys...) describe that data: they go with it, or their foreign
+            // keys could not be validated again.
+            List<String> dependents = dependents(c, names);
+            if (!dependents.isEmpty()) {
+                s.execute("truncate table " + String.join(", ", dependents));
+            }
             List<Saved> objects = new ArrayList<>();
             objects.addAll(query(c, """
                     select conrelid::regclass::text, conname::text, 'foreign_key', pg_get_constraintdef(oid)
@@ -82,6 +89,29 @@ final class SchemaObjects {
         } finally {
             c.setAutoCommit(autoCommit);
         }
+    }
+
+    /** Tables outside {@code tables} whose foreign keys lead (directly or not) into them. */
+    private static List<String> dependents(Connection c, String[] tables) throws SQLException {
+        List<String> found = new ArrayList<>();
+        try (PreparedStatement p = c.prepareStatement("""
+                with recursive dependent(rel) as (
+                    select conrelid from pg_constraint
+                    where contype = 'f' and confrelid = any (select to_regclass(t) from unnest(?::text[]) t)
+                    union
+                    select k.conrelid from pg_constraint k join dependent d on k.confrelid = d.rel
+                    where k.contype = 'f')
+                select distinct rel::regclass::text from dependent
+                where rel <> all (select to_regclass(t) from unnest(?::text[]) t)""")) {
+            p.setArray(1, c.createArrayOf("text", tables));
+            p.setArray(2, c.createArrayOf("text", tables));
+            try (ResultSet r = p.executeQuery()) {
+                while (r.next()) {
+                    found.add(r.getString(1));
+                }
+            }
+        }
+        return found;
     }
 
     private static List<Saved> query(Connection c, String sql, String[] tables, boolean twice) throws SQLException {
@@ -193,7 +223,7 @@ final class SchemaObjects {
                     try (Connection c = database.connection(); Statement s = c.createStatement()) {
                         // We run the builds side by side ourselves; PostgreSQL's own workers would fight them for the cores.
                         s.execute("set max_parallel_maintenance_workers = 0");
-                        s.execute("set maintenance_work_mem = '256MB'");
+                        s.execute("set maintenance_work_mem = '512MB'");
                         for (Saved o = queue.poll(); o != null; o = queue.poll()) {
                             step.run(c, o);
                         }

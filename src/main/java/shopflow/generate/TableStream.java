@@ -19,8 +19,7 @@ final class TableStream implements AutoCloseable {
     private final Connection connection;
     private final CopyIn copy;
     private long rows;
-    private long firstWriteNanos;
-    private long lastWriteNanos;
+    private long busyNanos;
 
     TableStream(Database database, Table table) throws SQLException {
         this.table = table;
@@ -37,14 +36,12 @@ final class TableStream implements AutoCloseable {
     }
 
     void write(CopyBuffer buffer) throws SQLException {
-        if (firstWriteNanos == 0) {
-            firstWriteNanos = System.nanoTime();
-        }
+        long start = System.nanoTime();
         if (buffer.length() > 0) {
             copy.writeToCopy(buffer.array(), 0, buffer.length());
         }
         rows += buffer.rows();
-        lastWriteNanos = System.nanoTime();
+        busyNanos += System.nanoTime() - start;
     }
 
     long rows() {
@@ -53,8 +50,9 @@ final class TableStream implements AutoCloseable {
 
     /** Ends the COPY; the rows become visible at {@link #commit()}. */
     void finish() throws SQLException {
+        long start = System.nanoTime();
         long copied = copy.endCopy();
-        lastWriteNanos = System.nanoTime();
+        busyNanos += System.nanoTime() - start;
         if (copied != rows) {
             throw new IllegalStateException(table.sqlName() + ": wrote " + rows + " rows, PostgreSQL copied " + copied);
         }
@@ -64,8 +62,9 @@ final class TableStream implements AutoCloseable {
         connection.commit();
     }
 
+    /** Seconds spent handing rows to PostgreSQL (blocked while its backend parses and stores them). */
     double seconds() {
-        return firstWriteNanos == 0 ? 0 : (lastWriteNanos - firstWriteNanos) / 1e9;
+        return busyNanos / 1e9;
     }
 
     @Override

@@ -14,12 +14,13 @@ create table fraud_ground_truth (
 
 -- One row per generate run. A run is 'running' until everything (rows, indexes, constraints,
 -- statistics) is in place, so an interrupted run (Ctrl-C, kill, crash) is visible to the next
--- one and to anyone looking at the database: its data must not be taken as complete.
+-- one and to anyone looking at the database: its data must not be taken as complete. The next
+-- run marks such a run 'replaced' when it takes over.
 create table generator_runs (
     run_id       serial primary key,
     started_at   timestamptz not null default now(),
     finished_at  timestamptz,
-    status       varchar(20) not null default 'running' check (status in ('running', 'complete')),
+    status       varchar(20) not null default 'running' check (status in ('running', 'complete', 'replaced')),
     scale        numeric(10, 4) not null,
     seed         bigint not null,
     as_of        timestamptz not null,
