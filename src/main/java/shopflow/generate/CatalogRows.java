@@ -5,9 +5,6 @@ import java.util.SplittableRandom;
 /** The COPY text of the catalog side: categories, products, stock per warehouse, coupons. */
 final class CatalogRows {
 
-    /** Share of stock rows at or under their reorder level: a few per cent, as in a healthy shop. */
-    static final double LOW_STOCK_SHARE = 0.04;
-
     private CatalogRows() {
     }
 
@@ -42,31 +39,12 @@ final class CatalogRows {
         return out;
     }
 
-    /**
-     * Stock in three warehouses: every product in London, most in Manchester, half in Bristol. Reorder
-     * levels follow popularity; a few per cent of rows sit at or under theirs.
-     */
-    static CopyBuffer inventory(Catalog catalog, DemandCalendar calendar, long seed) {
-        SplittableRandom random = Streams.of(seed, Streams.CATALOG, 2);
-        CopyBuffer out = new CopyBuffer(catalog.size() * 3 * 60);
-        double top = 0;
-        for (double p : catalog.popularity) {
-            top = Math.max(top, p);
-        }
-        int id = 1;
-        double[] presence = {1.0, 0.7, 0.5};
-        for (int p = 0; p < catalog.size(); p++) {
-            for (int w = 0; w < Catalog.WAREHOUSES.length; w++) {
-                if (random.nextDouble() >= presence[w]) {
-                    continue;
-                }
-                int reorder = 5 + (int) Math.round(60 * Math.sqrt(catalog.popularity[p] / top) * (0.6 + random.nextDouble() * 0.8));
-                int quantity = random.nextDouble() < LOW_STOCK_SHARE
-                        ? random.nextInt(reorder + 1)
-                        : (int) Math.round(reorder * (1.3 + random.nextDouble() * 9));
-                out.number(id++).number(Catalog.productId(p)).text(Catalog.WAREHOUSES[w]).number(quantity)
-                        .number(reorder).timestamp(calendar.end() - random.nextInt(7 * 86_400)).endRow();
-            }
+    /** The inventory rows: the stock at as_of (see {@link StockLevels}). */
+    static CopyBuffer inventory(StockLevels stock) {
+        CopyBuffer out = new CopyBuffer(stock.rows() * 60);
+        for (int row = 0; row < stock.rows(); row++) {
+            out.number(row + 1).number(Catalog.productId(stock.product[row])).text(Catalog.WAREHOUSES[stock.warehouse[row]])
+                    .number(stock.quantity[row]).number(stock.reorderLevel[row]).timestamp(stock.lastUpdated[row]).endRow();
         }
         return out;
     }

@@ -59,6 +59,8 @@ final class ChunkBuilder {
     private final int[] basketPct = new int[16];
     private final long[] basketLine = new long[16];
     private int basketSize;
+    /** Units of one order line per warehouse of its product, in shipping order (reused). */
+    private final int[] shipmentUnits = new int[Catalog.WAREHOUSES.length];
 
     // the session being built (reused)
     private final String[] eventUrl = new String[64];
@@ -406,6 +408,7 @@ final class ChunkBuilder {
     private long writeOrder(SplittableRandom random, long orderId, int customerId, long at, boolean fraudulent,
             String payment, String device) {
         long subtotal = 0;
+        int firstLine = items.rows();
         for (int i = 0; i < basketSize; i++) {
             items.number(orderId).number(Catalog.productId(basketProduct[i])).number(basketQuantity[i])
                     .money(catalog.priceCents[basketProduct[i]]).number(basketPct[i]).money(basketLine[i]).endRow();
@@ -451,6 +454,7 @@ final class ChunkBuilder {
         }
         updated = Math.min(updated, end);
         lastStatusCounts = !status.equals("cancelled") && !status.equals("refunded");
+        stockMovements(orderId, firstLine, at, status, updated);
 
         String session = at >= clickstreamStart ? orderSession(random, customerId, at, device) : null;
         int year = LocalDate.ofEpochDay(day).getYear();
@@ -462,6 +466,80 @@ final class ChunkBuilder {
                 .timestamp(at).timestamp(updated)
                 .endRow();
         return total;
+    }
+
+    /**
+     * The order's stock movements, if it left the warehouses within the ledger's window: a 'ship' per
+     * line and warehouse when it shipped, and for a refund a 'return' of the same units to the same
+     * warehouses. Shipped orders shipped at their last update; delivered and refunded ones half a day
+     * to a day and a half after they were placed. Drawn from a stream of the order's own, so the
+     * orders, sessions and everything else are the same as without the ledger.
+     */
+    private void stockMovements(long orderId, int firstLine, long at, String status, long updated) {
+        boolean delivered = status.equals("delivered") || status.equals("refunded");
+        if (!delivered && !status.equals("shipped")) {
+            return;
+        }
+        SplittableRandom random = Streams.of(context.seed(), Streams.SHIPMENT, orderId);
+        long shippedAt = delivered ? Math.min(at + 43_200 + random.nextInt(86_400), updated - 1) : updated;
+        if (shippedAt < context.ledgerStart()) {
+            return;
+        }
+        StockLevels stock = context.stock();
+        for (int i = 0; i < basketSize; i++) {
+            int[] warehouses = stock.shippingOrder(basketProduct[i]);
+            int first = firstWarehouse(random, stock, warehouses);
+            // From the first as much as it holds, then the others most stock first (V5's rule); more
+            // than all warehouses hold today (stock is as of as_of, not then) comes from the first.
+            int left = basketQuantity[i];
+            int fromFirst = Math.min(left, stock.quantity[warehouses[first]]);
+            left -= fromFirst;
+            for (int k = 0; k < warehouses.length; k++) {
+                int units = k == first ? 0 : Math.min(left, stock.quantity[warehouses[k]]);
+                left -= units;
+                shipmentUnits[k] = units;
+            }
+            shipmentUnits[first] = fromFirst + left;
+            for (int k = 0; k < warehouses.length; k++) {
+                if (shipmentUnits[k] > 0) {
+                    move(stock, warehouses[k], orderId, firstLine + i, shipmentUnits[k], shippedAt,
+                            status.equals("refunded") ? updated : -1);
+                }
+            }
+        }
+    }
+
+    /**
+     * The warehouse a line ships from first. The order lifecycle takes the best stocked warehouse;
+     * over a real history the best stocked one changes as each ships, so shipments spread over the
+     * warehouses in proportion to their stock. Drawn that way here (the rows being stock at as_of):
+     * the best stocked ships most, and every warehouse has a velocity of its own.
+     */
+    private static int firstWarehouse(SplittableRandom random, StockLevels stock, int[] warehouses) {
+        long total = 0;
+        for (int row : warehouses) {
+            total += stock.quantity[row];
+        }
+        if (total == 0) {
+            return 0;
+        }
+        long u = random.nextLong(total);
+        for (int k = 0; k < warehouses.length; k++) {
+            u -= stock.quantity[warehouses[k]];
+            if (u < 0) {
+                return k;
+            }
+        }
+        return 0;
+    }
+
+    /** A 'ship' of the line's units out of the inventory row and, for a refund (returnedAt >= 0), their 'return'. */
+    private void move(StockLevels stock, int row, long orderId, int line, int units, long shippedAt, long returnedAt) {
+        StockLedger ledger = rows.ledger();
+        ledger.add(stock.product[row], stock.warehouse[row], orderId, line, -units, StockLedger.SHIP, shippedAt);
+        if (returnedAt >= 0) {
+            ledger.add(stock.product[row], stock.warehouse[row], orderId, line, units, StockLedger.RETURN, returnedAt);
+        }
     }
 
     /**

@@ -4,6 +4,7 @@ package shopflow.generate;
 final class ChunkRows {
 
     private final CopyBuffer[] buffers = new CopyBuffer[Table.values().length];
+    private final StockLedger ledger = new StockLedger();
 
     ChunkRows() {
         for (Table table : Table.values()) {
@@ -15,5 +16,17 @@ final class ChunkRows {
 
     CopyBuffer of(Table table) {
         return buffers[table.ordinal()];
+    }
+
+    StockLedger ledger() {
+        return ledger;
+    }
+
+    /**
+     * Writes the stock movements' COPY text, now that the id of the chunk's first order line is
+     * known; called once per chunk, in chunk order, before the chunk goes to the writers.
+     */
+    void numberOrderLines(long firstItemId) {
+        ledger.writeTo(of(Table.STOCK_MOVEMENTS), firstItemId);
     }
 }

@@ -66,7 +66,9 @@ public final class Generator {
             Catalog catalog = new Catalog(tree, sizes.products(), settings.seed());
             CustomerPlan plan = new CustomerPlan(sizes, calendar, settings.seed());
             CouponBook coupons = new CouponBook(calendar, sizes.chunks(), settings.seed());
-            GenerationContext context = new GenerationContext(settings.seed(), sizes, calendar, catalog, coupons, plan);
+            StockLevels stock = new StockLevels(catalog, calendar, settings.seed());
+            GenerationContext context = new GenerationContext(settings.seed(), sizes, calendar, catalog, stock, coupons,
+                    plan);
             phase("plan customers and catalog");
 
             GeneratorRuns.markReplaced(control);
@@ -133,7 +135,7 @@ public final class Generator {
             Catalog catalog = context.catalog();
             streams.get(Table.CATEGORIES).write(CatalogRows.categories(catalog.tree()));
             streams.get(Table.PRODUCTS).write(CatalogRows.products(catalog, context.calendar(), settings.seed()));
-            streams.get(Table.INVENTORY).write(CatalogRows.inventory(catalog, context.calendar(), settings.seed()));
+            streams.get(Table.INVENTORY).write(CatalogRows.inventory(context.stock()));
             streams.get(Table.COUPONS).write(CatalogRows.coupons(context.coupons(), context.calendar()));
 
             List<Table> chunkTables = Arrays.stream(Table.values()).filter(Table::perCustomerChunk).toList();
@@ -147,6 +149,7 @@ public final class Generator {
             List<CompletableFuture<Void>> written = new ArrayList<>();
             try (Progress progress = new Progress(out, chunks, terminal)) {
                 int submitted = 0;
+                long orderLinesWritten = 0; // order_items ids run from 1 (truncate ... restart identity)
                 Map<Table, CompletableFuture<Void>> tail = new EnumMap<>(Table.class);
                 for (Table table : chunkTables) {
                     tail.put(table, CompletableFuture.completedFuture(null));
@@ -161,6 +164,8 @@ public final class Generator {
                     }
                     ChunkRows rows = generated.get(chunk).get();
                     generated.set(chunk, null);
+                    rows.numberOrderLines(orderLinesWritten + 1);
+                    orderLinesWritten += rows.of(Table.ORDER_ITEMS).rows();
                     List<CompletableFuture<Void>> tables = new ArrayList<>();
                     for (Table table : chunkTables) {
                         TableStream stream = streams.get(table);

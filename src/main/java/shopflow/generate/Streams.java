@@ -16,6 +16,7 @@ final class Streams {
     static final long COUPONS = 5;
     static final long FRAUD = 6;
     static final long CHUNK_COUPONS = 7;
+    static final long SHIPMENT = 8;
 
     private Streams() {
     }

@@ -2,7 +2,8 @@ package shopflow.generate;
 
 /**
  * The tables the generator fills, in load order, with the columns it writes. Tables whose ids
- * nothing refers to (order lines, page views, cart events) leave the id to their sequence: one
+ * nothing refers to (page views, cart events, stock movements) or only the generator's own stock
+ * movements (order lines: see {@link StockLedger}) leave the id to their sequence: one
  * COPY stream per table, fed chunk after chunk in order, numbers them the same on every run.
  */
 enum Table {
@@ -24,7 +25,9 @@ enum Table {
     FRAUD_GROUND_TRUTH("fraud_ground_truth", "order_id, pattern", null),
     PAGE_VIEWS("page_views", "session_id, customer_id, page_url, product_id, viewed_at, time_on_page, referrer, "
             + "device_type", "view_id"),
-    CART_EVENTS("cart_events", "session_id, customer_id, product_id, action, quantity, event_at", "event_id");
+    CART_EVENTS("cart_events", "session_id, customer_id, product_id, action, quantity, event_at", "event_id"),
+    STOCK_MOVEMENTS("stock_movements", "product_id, warehouse, order_id, item_id, quantity, reason, moved_at",
+            "movement_id");
 
     private final String sqlName;
     private final String columns;

@@ -38,6 +38,25 @@ class EmbeddedServerTest {
     }
 
     @Test
+    void a_new_data_directory_sorts_text_by_bytes_and_still_knows_unicode_case() throws SQLException {
+        try (Database db = Database.open(DatabaseOptions.embedded(temp.resolve("pgdata"), TestDatabases.freePort()))) {
+            assertThat(queryString(db, "select datcollate || ' ' || datctype from pg_database where datname = current_database()"))
+                    .isEqualTo("C C.UTF-8");
+            assertThat(queryString(db, "select string_agg(x, ',' order by x) from (values ('b'), ('é'), ('B'), ('a')) v (x)"))
+                    .isEqualTo("B,a,b,é");
+            assertThat(queryString(db, "select upper('émile')")).isEqualTo("ÉMILE");
+        }
+    }
+
+    @Test
+    void test_databases_have_the_same_collation_as_a_new_data_directory() throws SQLException {
+        try (Database db = TestDatabases.fresh()) {
+            assertThat(queryString(db, "select datcollate || ' ' || datctype from pg_database where datname = current_database()"))
+                    .isEqualTo("C C.UTF-8");
+        }
+    }
+
+    @Test
     void a_second_open_attaches_to_the_running_server_instead_of_starting_another() throws SQLException {
         Path dataDir = temp.resolve("pgdata");
         int port = TestDatabases.freePort();

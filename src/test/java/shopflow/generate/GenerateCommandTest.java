@@ -83,9 +83,10 @@ class GenerateCommandTest {
 
         // An interrupted run: its record still 'running', its keys and indexes dropped, half its rows gone.
         try (Connection c = db.connection(); Statement s = c.createStatement()) {
-            // a row of another feature pointing at the data being replaced
-            s.execute("insert into stock_movements (product_id, warehouse, order_id, quantity, reason, moved_at)"
-                    + " select product_id, warehouse, 1, -1, 'ship', now() from inventory limit 1");
+            // a row of another feature pointing at the data being replaced, and a movement the generator never writes
+            s.execute("insert into order_status_changes (order_id, from_status, to_status) values (1, 'pending', 'processing')");
+            s.execute("insert into stock_movements (product_id, warehouse, quantity, reason, moved_at)"
+                    + " select product_id, warehouse, -1, 'adjust', now() from inventory limit 1");
             s.execute("insert into generator_runs (scale, seed, as_of, threads) values (0.002, 1, now(), 2)");
             SchemaObjects.saveAndDrop(c, Arrays.stream(Table.values()).map(Table::sqlName).toList());
             s.execute("delete from page_views where view_id % 2 = 0");
@@ -98,7 +99,9 @@ class GenerateCommandTest {
         assertThat(number(db, "select count(*) from pg_indexes where schemaname = 'public'")).isEqualTo(indexes);
         assertThat(number(db, "select count(*) from pg_constraint where contype = 'f'")).isEqualTo(foreignKeys);
         assertThat(number(db, "select count(*) from generator_saved_ddl")).isZero();
-        assertThat(number(db, "select count(*) from stock_movements")).as("movements of the replaced orders").isZero();
+        assertThat(number(db, "select count(*) from order_status_changes")).as("status changes of the replaced orders").isZero();
+        assertThat(number(db, "select count(*) from stock_movements where reason = 'adjust'")).as("replaced movements").isZero();
+        assertThat(number(db, "select count(*) from stock_movements where reason = 'ship'")).as("generated shipments").isPositive();
         assertThat(number(db, "select count(*) from generator_runs where status = 'running'")).isZero();
         assertThat(number(db, "select count(*) from generator_runs where status = 'replaced'")).isEqualTo(1);
         assertThat(GeneratedData.strings(db, "select status from generator_runs order by run_id desc limit 1"))

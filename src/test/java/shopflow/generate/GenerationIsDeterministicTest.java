@@ -37,7 +37,9 @@ class GenerationIsDeterministicTest {
             threeThreads = checksums(db);
         }
         assertThat(threeThreads).isEqualTo(oneThread);
+        assertThat(oneThread).containsKey("stock_movements");
         assertThat(oneThread.get("page_views")).doesNotStartWith("0:");
+        assertThat(oneThread.get("stock_movements")).doesNotStartWith("0:");
     }
 
     @Test
