@@ -11,10 +11,12 @@ import shopflow.cli.DbCommand;
 import shopflow.cli.GenerateCommand;
 import shopflow.cli.MigrateCommand;
 import shopflow.cli.OrderCommand;
+import shopflow.cli.RefreshCommand;
 import shopflow.cli.ReportCommand;
 import shopflow.cli.ServeCommand;
 import shopflow.cli.SimulateCommand;
 import shopflow.cli.TokenCommand;
+import shopflow.cli.VerifyCommand;
 import shopflow.db.DatabaseException;
 import shopflow.orders.OrderException;
 import shopflow.reports.ReportException;
@@ -35,6 +37,8 @@ import shopflow.reports.ReportException;
             ReportCommand.class,
             OrderCommand.class,
             SimulateCommand.class,
+            VerifyCommand.class,
+            RefreshCommand.class,
             BenchCommand.class,
             ServeCommand.class,
             TokenCommand.class,

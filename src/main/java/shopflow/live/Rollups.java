@@ -1,0 +1,34 @@
+package shopflow.live;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import javax.sql.DataSource;
+import shopflow.db.DatabaseException;
+
+/**
+ * The rollup tables as a whole (their maintenance is SQL: V6__rollups.sql). Rebuilding runs
+ * {@code rebuild_rollups()} in one transaction: readers see the old rollups or the new ones,
+ * never a mix; writers wait for the few seconds it takes.
+ */
+public final class Rollups {
+
+    private Rollups() {
+    }
+
+    /** Recomputes every rollup from the raw tables (and turns their triggers back on). */
+    public static void rebuild(DataSource dataSource) {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("select rebuild_rollups()");
+                connection.commit();
+            } catch (SQLException e) {
+                connection.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new DatabaseException("rebuilding the rollups failed (nothing changed): " + e.getMessage(), e);
+        }
+    }
+}
