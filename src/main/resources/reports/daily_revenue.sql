@@ -11,8 +11,8 @@
 -- The brief's version aliased daily_orders as "do", a reserved word: it does not run.
 -- psql: psql -v as_of="'2026-06-30 12:00'" -v days=30 -f daily_revenue.sql
 --
--- Reads the hourly rollup (rollup_order_hours, see V6__rollups.sql) for the complete hours
--- before as_of's hour and the raw orders of as_of's own hour. The full-scan version is
+-- Reads the daily rollup (rollup_order_days, see V6__rollups.sql) for the complete days before
+-- as_of's day and the raw orders of as_of's own day. The full-scan version is
 -- reference/daily_revenue.sql.
 
 \if :{?as_of} \else \set as_of 'now()' \endif
@@ -23,7 +23,6 @@ with
 params as (
     select
         :as_of::timestamptz                                   as as_of,
-        shop_hour(:as_of::timestamptz)                        as hour_start,
         (:as_of::timestamptz)::date - (:days::int - 1)        as first_day
 ),
 
@@ -32,27 +31,20 @@ day_spine as (
     from params
 ),
 
--- complete hours from the rollup, then as_of's own hour from the raw orders
-revenue_hours as (
-    select rollup_order_hours.hour as created_at, rollup_order_hours.orders, rollup_order_hours.revenue
-    from rollup_order_hours, params
-    where rollup_order_hours.status not in ('cancelled', 'refunded')
-      and rollup_order_hours.hour >= params.first_day::timestamptz
-      and rollup_order_hours.hour < params.hour_start
+-- complete days from the rollup, then as_of's own day from the raw orders
+daily_orders as (
+    select rollup_order_days.day, sum(rollup_order_days.orders)::bigint as orders, sum(rollup_order_days.revenue) as revenue
+    from rollup_order_days, params
+    where rollup_order_days.status not in ('cancelled', 'refunded')
+      and rollup_order_days.day >= params.first_day
+      and rollup_order_days.day < params.as_of::date
+    group by rollup_order_days.day
     union all
-    select orders.created_at, 1, orders.total_amount
+    select params.as_of::date, count(*), sum(orders.total_amount)
     from orders, params
     where orders.status not in ('cancelled', 'refunded')
-      and orders.created_at >= params.hour_start
+      and orders.created_at >= params.as_of::date::timestamptz
       and orders.created_at <= params.as_of
-),
-
-daily_orders as (
-    select
-        created_at::date        as day,
-        sum(orders)::bigint     as orders,
-        sum(revenue)            as revenue
-    from revenue_hours
     group by 1
 ),
 

@@ -18,35 +18,35 @@
 --     one pass at the end (rebuild_rollups(), also `shopflow refresh`).
 --
 -- Time grain
---   Order rollups are per UTC hour (shop_hour()), not per shop day: an hour bucket is the same
---   whatever the session's time zone, and every shop day, month and year in a zone whose offset
---   is a whole number of hours (Europe/London, and nearly every zone in use) is a whole number
---   of hours. Reports sum complete hours from the rollup and read the raw rows of as_of's own
---   hour (a handful, through idx_orders_created), so every "as of" is exact to the microsecond.
+--   Order rollups are per shop day (shop_day(): the calendar day in the shop's time zone, the
+--   one V1 makes the database's default, ${shop_time_zone} here). Reports sum the complete days
+--   before as_of's day from the rollup and read the raw orders of as_of's own day (hundreds,
+--   through idx_orders_created), so every "as of" is exact to the microsecond. A session cutting
+--   days in another zone than the shop's would see drift (`shopflow verify` says so).
 
--- The hour bucket a moment falls in: [hour, hour + 1 hour), aligned to UTC.
-create function shop_hour(moment timestamptz) returns timestamptz
+-- The shop day a moment falls in.
+create function shop_day(moment timestamptz) returns date
 language sql immutable parallel safe
-return date_bin(interval '1 hour', moment, timestamptz '2000-01-01 00:00:00+00');
+return (moment at time zone '${shop_time_zone}')::date;
 
 -- ============================================================
--- ORDERS PER HOUR AND STATUS (revenue_summary, daily_revenue)
+-- ORDERS PER DAY AND STATUS (revenue_summary, daily_revenue)
 -- ============================================================
--- Grain: one row per (UTC hour the order was placed, its current status).
+-- Grain: one row per (shop day the order was placed, its current status).
 -- A row whose orders reach 0 (every order moved to another status) stays, with zeros.
-create table rollup_order_hours (
-    hour     timestamptz not null,        -- shop_hour(orders.created_at)
+create table rollup_order_days (
+    day      date not null,               -- shop_day(orders.created_at)
     status   varchar(20) not null,        -- orders.status, current
     orders   bigint not null,             -- number of orders
     revenue  numeric(16, 2) not null,     -- sum of orders.total_amount, GBP
-    primary key (hour, status)
+    primary key (day, status)
 );
 
 -- Applies changed orders to every order rollup: added rows count +1, removed rows -1.
 create function rollup_orders_apply(added orders[], removed orders[]) returns void
 language sql as $$
-    insert into rollup_order_hours as rollup (hour, status, orders, revenue)
-    select shop_hour(delta.created_at), delta.status, sum(delta.sign)::bigint, sum(delta.sign * delta.total_amount)
+    insert into rollup_order_days as rollup (day, status, orders, revenue)
+    select shop_day(delta.created_at), delta.status, sum(delta.sign)::bigint, sum(delta.sign * delta.total_amount)
     from (
         select created_at, status, total_amount, 1 as sign from unnest(added)
         union all
@@ -55,7 +55,7 @@ language sql as $$
     group by 1, 2
     having sum(delta.sign) <> 0 or sum(delta.sign * delta.total_amount) <> 0
     order by 1, 2   -- a fixed lock order, so concurrent writers do not deadlock on rollup rows
-    on conflict (hour, status) do update
+    on conflict (day, status) do update
         set orders = rollup.orders + excluded.orders,
             revenue = rollup.revenue + excluded.revenue;
 $$;
@@ -87,7 +87,7 @@ $$;
 create function orders_rollups_truncated() returns trigger
 language plpgsql as $$
 begin
-    delete from rollup_order_hours;
+    delete from rollup_order_days;
     return null;
 end
 $$;
@@ -119,9 +119,9 @@ begin
     lock table orders in share row exclusive mode;
     perform set_rollup_triggers(true);
 
-    delete from rollup_order_hours;
-    insert into rollup_order_hours (hour, status, orders, revenue)
-    select shop_hour(created_at), status, count(*), sum(total_amount)
+    delete from rollup_order_days;
+    insert into rollup_order_days (day, status, orders, revenue)
+    select shop_day(created_at), status, count(*), sum(total_amount)
     from orders
     group by 1, 2;
 end

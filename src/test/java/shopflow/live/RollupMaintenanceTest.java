@@ -44,21 +44,22 @@ class RollupMaintenanceTest {
         return OffsetDateTime.parse(local + "+01:00"); // June: British Summer Time
     }
 
-    /** The rollup as "hour status orders revenue" lines, hours in UTC. */
+    /** The rollup as "day status orders revenue" lines. */
     private static String rollup(Connection c) throws SQLException {
-        return (String) Writes.value(c, "select coalesce(string_agg(to_char(hour at time zone 'UTC', 'MM-DD HH24')"
-                + " || ' ' || status || ' ' || orders || ' ' || revenue, ', ' order by hour, status), '')"
-                + " from rollup_order_hours");
+        return (String) Writes.value(c, "select coalesce(string_agg(to_char(day, 'MM-DD')"
+                + " || ' ' || status || ' ' || orders || ' ' || revenue, ', ' order by day, status), '')"
+                + " from rollup_order_days");
     }
 
     @Test
-    void placed_orders_are_counted_in_their_hour_and_status() throws SQLException {
+    void placed_orders_are_counted_in_their_shop_day_and_status() throws SQLException {
         try (Connection c = database.connection()) {
-            Writes.order(c, 1, at("2026-06-30T10:15"), "pending", new BigDecimal("10.00"));
-            Writes.order(c, 2, at("2026-06-30T10:59:59.999999"), "pending", new BigDecimal("20.50"));
-            Writes.order(c, 3, at("2026-06-30T11:00"), "delivered", new BigDecimal("5.25"));
+            Writes.order(c, 1, at("2026-06-30T00:00"), "pending", new BigDecimal("10.00"));
+            // 22:59:59 UTC, still 30 June in London; the next order is 1 July in London, 30 June in UTC
+            Writes.order(c, 2, at("2026-06-30T23:59:59.999999"), "pending", new BigDecimal("20.50"));
+            Writes.order(c, 3, at("2026-07-01T00:00"), "delivered", new BigDecimal("5.25"));
 
-            assertThat(rollup(c)).isEqualTo("06-30 09 pending 2 30.50, 06-30 10 delivered 1 5.25");
+            assertThat(rollup(c)).isEqualTo("06-30 pending 2 30.50, 07-01 delivered 1 5.25");
         }
     }
 
@@ -70,7 +71,7 @@ class RollupMaintenanceTest {
 
             Writes.status(c, first, "refunded");
 
-            assertThat(rollup(c)).isEqualTo("06-30 09 pending 1 20.00, 06-30 09 refunded 1 10.00");
+            assertThat(rollup(c)).isEqualTo("06-30 pending 1 20.00, 06-30 refunded 1 10.00");
         }
     }
 
@@ -78,13 +79,13 @@ class RollupMaintenanceTest {
     void one_statement_changing_many_orders_moves_each_of_them() throws SQLException {
         try (Connection c = database.connection()) {
             Writes.order(c, 1, at("2026-06-30T10:15"), "pending", new BigDecimal("10.00"));
-            Writes.order(c, 2, at("2026-06-30T12:45"), "processing", new BigDecimal("20.00"));
-            Writes.order(c, 3, at("2026-06-30T12:50"), "shipped", new BigDecimal("1.00"));
+            Writes.order(c, 2, at("2026-07-01T12:45"), "processing", new BigDecimal("20.00"));
+            Writes.order(c, 3, at("2026-07-01T12:50"), "shipped", new BigDecimal("1.00"));
 
             Writes.execute(c, "update orders set status = 'cancelled' where status in ('pending', 'processing')");
 
-            assertThat(rollup(c)).isEqualTo("06-30 09 cancelled 1 10.00, 06-30 09 pending 0 0.00,"
-                    + " 06-30 11 cancelled 1 20.00, 06-30 11 processing 0 0.00, 06-30 11 shipped 1 1.00");
+            assertThat(rollup(c)).isEqualTo("06-30 cancelled 1 10.00, 06-30 pending 0 0.00,"
+                    + " 07-01 cancelled 1 20.00, 07-01 processing 0 0.00, 07-01 shipped 1 1.00");
         }
     }
 
@@ -96,7 +97,7 @@ class RollupMaintenanceTest {
 
             Writes.execute(c, "delete from orders where order_id = " + order);
 
-            assertThat(rollup(c)).isEqualTo("06-30 09 pending 1 3.00");
+            assertThat(rollup(c)).isEqualTo("06-30 pending 1 3.00");
         }
     }
 
@@ -107,7 +108,7 @@ class RollupMaintenanceTest {
             c.setAutoCommit(false);
             int order = Writes.order(c, 2, at("2026-06-30T10:30"), "pending", new BigDecimal("99.00"));
             Writes.status(c, order, "shipped");
-            assertThat(rollup(c)).isEqualTo("06-30 09 pending 1 10.00, 06-30 09 shipped 1 99.00");
+            assertThat(rollup(c)).isEqualTo("06-30 pending 1 10.00, 06-30 shipped 1 99.00");
 
             assertThatThrownBy(() -> Writes.order(c, 3, at("2026-06-30T10:40"), "pending", new BigDecimal("-1")))
                     .hasMessageContaining("violates check constraint");
@@ -115,7 +116,7 @@ class RollupMaintenanceTest {
             c.setAutoCommit(true);
 
             assertThat(Writes.value(c, "select count(*) from orders")).isEqualTo(1L);
-            assertThat(rollup(c)).isEqualTo("06-30 09 pending 1 10.00");
+            assertThat(rollup(c)).isEqualTo("06-30 pending 1 10.00");
         }
     }
 
@@ -123,12 +124,12 @@ class RollupMaintenanceTest {
     void a_statement_failing_on_one_row_changes_neither_the_orders_nor_the_rollup() throws SQLException {
         try (Connection c = database.connection()) {
             Writes.order(c, 1, at("2026-06-30T10:15"), "pending", new BigDecimal("10.00"));
-            Writes.order(c, 2, at("2026-06-30T11:15"), "pending", new BigDecimal("20.00"));
+            Writes.order(c, 2, at("2026-07-01T11:15"), "pending", new BigDecimal("20.00"));
 
             assertThatThrownBy(() -> Writes.execute(c, "update orders set status = 'lost' where customer_id = 2"))
                     .hasMessageContaining("status_check");
 
-            assertThat(rollup(c)).isEqualTo("06-30 09 pending 1 10.00, 06-30 10 pending 1 20.00");
+            assertThat(rollup(c)).isEqualTo("06-30 pending 1 10.00, 07-01 pending 1 20.00");
         }
     }
 
@@ -138,15 +139,15 @@ class RollupMaintenanceTest {
             Writes.order(c, 1, at("2026-06-30T10:15"), "pending", new BigDecimal("10.00"));
             Writes.execute(c, "select suspend_rollups()");
             try {
-                Writes.order(c, 2, at("2026-06-30T11:15"), "delivered", new BigDecimal("20.00"));
-                assertThat(rollup(c)).isEqualTo("06-30 09 pending 1 10.00");
+                Writes.order(c, 2, at("2026-07-01T11:15"), "delivered", new BigDecimal("20.00"));
+                assertThat(rollup(c)).isEqualTo("06-30 pending 1 10.00");
             } finally {
                 Rollups.rebuild(database.dataSource());
             }
 
-            assertThat(rollup(c)).isEqualTo("06-30 09 pending 1 10.00, 06-30 10 delivered 1 20.00");
-            Writes.order(c, 3, at("2026-06-30T11:30"), "delivered", new BigDecimal("1.00"));
-            assertThat(rollup(c)).isEqualTo("06-30 09 pending 1 10.00, 06-30 10 delivered 2 21.00");
+            assertThat(rollup(c)).isEqualTo("06-30 pending 1 10.00, 07-01 delivered 1 20.00");
+            Writes.order(c, 3, at("2026-07-01T11:30"), "delivered", new BigDecimal("1.00"));
+            assertThat(rollup(c)).isEqualTo("06-30 pending 1 10.00, 07-01 delivered 2 21.00");
         }
     }
 
@@ -163,17 +164,17 @@ class RollupMaintenanceTest {
 
     @Test
     void verify_names_the_report_and_row_of_a_rollup_out_of_step_and_refresh_repairs_it() throws SQLException {
-        OffsetDateTime asOf = at("2026-06-30T18:00");
+        OffsetDateTime asOf = at("2026-07-01T18:00");
         try (Connection c = database.connection()) {
             Writes.order(c, 1, at("2026-06-30T10:15"), "pending", new BigDecimal("10.00"));
             RollupVerifier verifier = new RollupVerifier(database.dataSource());
             assertThat(verifier.verify(asOf)).isEmpty();
 
-            Writes.execute(c, "update rollup_order_hours set revenue = revenue + 1");
+            Writes.execute(c, "update rollup_order_days set revenue = revenue + 1");
 
             assertThat(verifier.compare("daily_revenue", asOf, Map.of("days", "3")))
                     .hasValueSatisfying(drift -> assertThat(drift.describe()).isEqualTo(
-                            "report daily_revenue {days=3} as of 2026-06-30T18:00+01:00: row 3, column revenue:"
+                            "report daily_revenue {days=3} as of 2026-07-01T18:00+01:00: row 2, column revenue:"
                                     + " rollups say 11.00, reference SQL says 10.00"));
             assertThat(verifier.verify(asOf)).extracting(Drift::report)
                     .containsExactly("daily_revenue", "revenue_summary");
