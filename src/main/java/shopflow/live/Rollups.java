@@ -3,6 +3,7 @@ package shopflow.live;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import javax.sql.DataSource;
 import shopflow.db.DatabaseException;
 
@@ -13,7 +14,19 @@ import shopflow.db.DatabaseException;
  */
 public final class Rollups {
 
+    private static final List<String> ROLLUP_TABLES = List.of("rollup_order_days");
+
     private Rollups() {
+    }
+
+    /**
+     * Stops rollup maintenance for a bulk load (the triggers are disabled, for every session)
+     * until {@link #rebuild} turns it back on. Meanwhile reports from rollups miss the new rows.
+     */
+    public static void suspend(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("select suspend_rollups()");
+        }
     }
 
     /** Recomputes every rollup from the raw tables (and turns their triggers back on). */
@@ -23,6 +36,9 @@ public final class Rollups {
             try (Statement statement = connection.createStatement()) {
                 statement.execute("select rebuild_rollups()");
                 connection.commit();
+                // fresh statistics, so reports plan on the rebuilt sizes (ANALYZE cannot run in a function)
+                connection.setAutoCommit(true);
+                statement.execute("analyze " + String.join(", ", ROLLUP_TABLES));
             } catch (SQLException e) {
                 connection.rollback();
                 throw e;
