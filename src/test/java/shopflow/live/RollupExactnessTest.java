@@ -48,11 +48,12 @@ class RollupExactnessTest {
             Map.entry("customer_lifetime", List.of(Map.of())),
             Map.entry("fraud_review", List.of(Map.of())),
             Map.entry("low_stock", List.of(Map.of())),
-            Map.entry("market_basket", List.of(Map.of())),
+            Map.entry("market_basket", List.of(Map.of(), Map.of("min_count", "1"), Map.of("min_count", "2", "limit", "3"),
+                    Map.of("min_count", "1", "min_support", "4"))),
             Map.entry("retention_cohorts", List.of(Map.of())),
             Map.entry("rfm_customers", List.of(Map.of())),
             Map.entry("rfm_segments", List.of(Map.of())),
-            Map.entry("top_products", List.of(Map.of())));
+            Map.entry("top_products", List.of(Map.of(), Map.of("limit", "1"), Map.of("limit", "4"))));
 
     private static Database database;
 
@@ -124,14 +125,32 @@ class RollupExactnessTest {
 
     private static void write(Connection c, Random random, List<Integer> committed, List<Integer> placedHere,
             List<OffsetDateTime> placedAt) throws SQLException {
-        int kind = random.nextInt(10);
+        int kind = random.nextInt(13);
         List<Integer> known = new ArrayList<>(committed);
         known.addAll(placedHere);
         if (kind < 5 || known.isEmpty()) {
             OffsetDateTime at = moment(random);
             placedAt.add(at);
             String status = random.nextInt(4) == 0 ? STATUSES.get(random.nextInt(STATUSES.size())) : "pending";
-            placedHere.add(Writes.order(c, 1 + random.nextInt(20), at, status, money(random)));
+            int order = Writes.order(c, 1 + random.nextInt(20), at, status, money(random));
+            placedHere.add(order);
+            // a few lines, one statement each; few products, so pairs repeat and a product may come twice
+            for (int line = random.nextInt(4); line > 0; line--) {
+                Writes.line(c, order, 1 + random.nextInt(6), 1 + random.nextInt(3));
+            }
+        } else if (kind == 10) {
+            int order = known.get(random.nextInt(known.size()));
+            Writes.execute(c, "insert into order_items (order_id, product_id, quantity, unit_price, line_total)"
+                    + " select " + order + ", product_id, 2, list_price, 2 * list_price from products"
+                    + " where product_id <= " + (1 + random.nextInt(5))
+                    + " and exists (select 1 from orders where order_id = " + order + ")"); // it may have been deleted
+        } else if (kind == 11) {
+            Writes.execute(c, "update order_items set quantity = quantity + 1, line_total = line_total + unit_price,"
+                    + " product_id = case when product_id < 6 then product_id + 1 else product_id end"
+                    + " where item_id in (select item_id from order_items order by item_id desc limit 2)");
+        } else if (kind == 12) {
+            Writes.execute(c, "delete from order_items where item_id in (select item_id from order_items"
+                    + " where order_id = " + known.get(random.nextInt(known.size())) + " limit 1)");
         } else if (kind < 8) {
             Writes.status(c, known.get(random.nextInt(known.size())), STATUSES.get(random.nextInt(STATUSES.size())));
         } else if (kind == 8) {
@@ -143,7 +162,9 @@ class RollupExactnessTest {
                     + " select 1 + i % 20, 'BULK-' || nextval('orders_order_id_seq'), 'delivered', 7.5 * i, 7.5 * i,"
                     + " timestamptz '" + moment(random) + "' + i * interval '37 minutes' from generate_series(1, 5) i");
         } else {
-            Writes.execute(c, "delete from orders where order_id = " + known.get(random.nextInt(known.size())));
+            int order = known.get(random.nextInt(known.size()));
+            Writes.execute(c, "delete from order_items where order_id = " + order);
+            Writes.execute(c, "delete from orders where order_id = " + order);
         }
     }
 

@@ -44,6 +44,19 @@ final class Writes {
         }
     }
 
+    /** Adds a line of {@code quantity} x {@code product} to an order, at the product's list price. */
+    static void line(Connection c, int orderId, int productId, int quantity) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("insert into order_items (order_id, product_id, quantity,"
+                + " unit_price, line_total) select ?, product_id, ?, list_price, list_price * ? from products"
+                + " where product_id = ?")) {
+            s.setInt(1, orderId);
+            s.setInt(2, quantity);
+            s.setInt(3, quantity);
+            s.setInt(4, productId);
+            s.executeUpdate();
+        }
+    }
+
     static int status(Connection c, int orderId, String status) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("update orders set status = ?, updated_at = now() where order_id = ?")) {
             s.setString(1, status);
