@@ -108,6 +108,10 @@ class RollupExactnessTest {
         BigDecimal ytd = (BigDecimal) new ReportRunner(database.dataSource())
                 .run(ReportCatalog.load().get("revenue_summary"), START.plus(SPAN), Map.of()).value(0, "ytd");
         assertThat(ytd).isPositive();
+        try (Connection c = database.connection()) {
+            assertThat((Long) Writes.value(c, "select count(*) from order_status_changes")).isPositive();
+            assertThat((Long) Writes.value(c, "select max(orders) from rollup_product_pairs")).isGreaterThan(1L);
+        }
     }
 
     @org.junit.jupiter.api.Test
@@ -131,6 +135,7 @@ class RollupExactnessTest {
         if (kind < 5 || known.isEmpty()) {
             OffsetDateTime at = moment(random);
             placedAt.add(at);
+            // inserted as of any status, as an import would; from then on they follow the lifecycle
             String status = random.nextInt(4) == 0 ? STATUSES.get(random.nextInt(STATUSES.size())) : "pending";
             int order = Writes.order(c, 1 + random.nextInt(20), at, status, money(random));
             placedHere.add(order);
@@ -150,21 +155,28 @@ class RollupExactnessTest {
                     + " where item_id in (select item_id from order_items order by item_id desc limit 2)");
         } else if (kind == 12) {
             Writes.execute(c, "delete from order_items where item_id in (select item_id from order_items"
-                    + " where order_id = " + known.get(random.nextInt(known.size())) + " limit 1)");
-        } else if (kind < 8) {
-            Writes.status(c, known.get(random.nextInt(known.size())), STATUSES.get(random.nextInt(STATUSES.size())));
+                    + " where order_id = " + known.get(random.nextInt(known.size())) + " and not exists (select 1"
+                    + " from stock_movements m where m.item_id = order_items.item_id) limit 1)");
+        } else if (kind < 7) {
+            Writes.transition(c, known.get(random.nextInt(known.size())), random.nextInt(2));
+        } else if (kind == 7) {
+            // placed now (after most as_of moments) through place_order, lines and all
+            placedHere.add(Writes.placeOrder(c, 1 + random.nextInt(20), "[{\"product_id\": " + (1 + random.nextInt(6))
+                    + ", \"quantity\": 2}, {\"product_id\": " + (1 + random.nextInt(6)) + ", \"quantity\": 1}]"));
         } else if (kind == 8) {
             // one statement moving many orders at once, as a batch job would
-            Writes.execute(c, "update orders set status = '" + STATUSES.get(random.nextInt(STATUSES.size()))
-                    + "' where customer_id = " + (1 + random.nextInt(20)));
+            Writes.execute(c, "update orders set status = 'cancelled' where status in ('pending', 'processing')"
+                    + " and customer_id = " + (1 + random.nextInt(20)));
         } else if (random.nextBoolean()) {
             Writes.execute(c, "insert into orders (customer_id, order_number, status, subtotal, total_amount, created_at)"
                     + " select 1 + i % 20, 'BULK-' || nextval('orders_order_id_seq'), 'delivered', 7.5 * i, 7.5 * i,"
                     + " timestamptz '" + moment(random) + "' + i * interval '37 minutes' from generate_series(1, 5) i");
         } else {
             int order = known.get(random.nextInt(known.size()));
-            Writes.execute(c, "delete from order_items where order_id = " + order);
-            Writes.execute(c, "delete from orders where order_id = " + order);
+            for (String table : List.of("stock_movements", "order_status_changes", "order_idempotency_keys",
+                    "order_coupons", "order_items", "orders")) {
+                Writes.execute(c, "delete from " + table + " where order_id = " + order);
+            }
         }
     }
 

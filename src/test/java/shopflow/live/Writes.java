@@ -23,6 +23,8 @@ final class Writes {
                     + customers + ") i");
             s.execute("insert into products (product_id, sku, name, category_id, cost_price, list_price)"
                     + " select i, 'SKU-' || i, 'Product ' || i, 1, 5, 10 + i from generate_series(1, " + products + ") i");
+            s.execute("insert into inventory (product_id, warehouse, quantity)"
+                    + " select product_id, warehouse, 100000 from products, unnest(array['LON', 'MAN']) warehouse");
         }
     }
 
@@ -54,6 +56,37 @@ final class Writes {
             s.setInt(3, quantity);
             s.setInt(4, productId);
             s.executeUpdate();
+        }
+    }
+
+    /**
+     * Moves an order one step along its lifecycle with the orders engineer's order_transition
+     * (stock moves included), choosing the {@code choice}-th allowed next status; a final
+     * status stays. Returns whether it moved.
+     */
+    static boolean transition(Connection c, int orderId, int choice) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("select changed from orders o, lateral ("
+                + " select t.to_status from order_status_transitions t where t.from_status = o.status"
+                + " order by t.to_status offset ? % greatest(1, (select count(*) from order_status_transitions t2"
+                + " where t2.from_status = o.status)) limit 1) next, lateral order_transition(o.order_id, next.to_status)"
+                + " where o.order_id = ?")) {
+            s.setInt(1, choice);
+            s.setInt(2, orderId);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
+        }
+    }
+
+    /** Places an order now through place_order (priced from the catalog); returns its id. */
+    static int placeOrder(Connection c, int customerId, String itemsJson) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("select order_id from place_order(?, ?::jsonb)")) {
+            s.setInt(1, customerId);
+            s.setString(2, itemsJson);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
         }
     }
 
