@@ -21,6 +21,11 @@ public record ReportTimings(String report, double[] rollupMillis, double[] refer
         return percentile(referenceMillis, 95);
     }
 
+    /** Whether the report still runs its reference SQL (the same timings on both sides). */
+    public boolean sameSql() {
+        return rollupMillis == referenceMillis;
+    }
+
     /** How many times faster the rollups answer, by medians. */
     public double speedUp() {
         return referenceMedian() / rollupMedian();

@@ -2,6 +2,7 @@ package shopflow.live;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,7 +27,7 @@ public final class RollupVerifier {
     private final ReportRunner runner;
 
     public RollupVerifier(DataSource dataSource) {
-        this(ReportCatalog.load(), ReportCatalog.references(), new ReportRunner(dataSource));
+        this(ReportCatalog.load(), ReportCatalog.references(), new ReportRunner(dataSource, Duration.ofMinutes(10)));
     }
 
     RollupVerifier(ReportCatalog reports, ReportCatalog references, ReportRunner runner) {
