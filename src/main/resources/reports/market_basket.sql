@@ -74,42 +74,47 @@ threshold as (
     limit 1
 ),
 
+-- candidates carry their rollup count, so the pairs table is read through its index only
 candidates as (
-    select rollup_product_pairs.product_1_id, rollup_product_pairs.product_2_id
+    select rollup_product_pairs.product_1_id, rollup_product_pairs.product_2_id, rollup_product_pairs.orders
     from rollup_product_pairs
     where rollup_product_pairs.orders >= greatest(coalesce((select orders from threshold), 0), :min_count::int)
     union
-    select product_1_id, product_2_id from later_pairs
+    select rollup_product_pairs.product_1_id, rollup_product_pairs.product_2_id, rollup_product_pairs.orders
+    from later_pairs
+    join rollup_product_pairs using (product_1_id, product_2_id)
 ),
 
 pairs as (
     select
         candidates.product_1_id,
         candidates.product_2_id,
-        rollup_product_pairs.orders - coalesce(later_pairs.orders_together, 0) as orders_together
+        candidates.orders - coalesce(later_pairs.orders_together, 0) as orders_together
     from candidates
-    join rollup_product_pairs using (product_1_id, product_2_id)
     left join later_pairs using (product_1_id, product_2_id)
-    where rollup_product_pairs.orders - coalesce(later_pairs.orders_together, 0) >= :min_count::int
+    where candidates.orders - coalesce(later_pairs.orders_together, 0) >= :min_count::int
 ),
 
 product_orders as (
     select
-        rollup_product_sales.product_id,
-        rollup_product_sales.orders - coalesce(later.orders, 0) as orders
-    from rollup_product_sales
+        paired.product_id,
+        sales.orders - coalesce(later.orders, 0) as orders
+    from (select product_1_id as product_id from pairs union select product_2_id from pairs) as paired
+    cross join lateral (
+        select orders from rollup_product_sales where rollup_product_sales.product_id = paired.product_id
+    ) as sales
     left join (
         select product_id, count(*) as orders from later_lines group by product_id
     ) as later using (product_id)
-    where rollup_product_sales.product_id in (select product_1_id from pairs union select product_2_id from pairs)
 ),
 
+-- a few dozen rows: products, names and counts are looked up one by one through their keys
 final as (
     select
         pairs.product_1_id,
-        product_1.name                                                          as product_1,
+        (select name from products where product_id = pairs.product_1_id)      as product_1,
         pairs.product_2_id,
-        product_2.name                                                          as product_2,
+        (select name from products where product_id = pairs.product_2_id)      as product_2,
         pairs.orders_together,
         round(100.0 * pairs.orders_together / order_count.orders, 2)            as support_pct,
         round(100.0 * pairs.orders_together / orders_1.orders, 1)               as confidence_1_to_2_pct,
@@ -118,10 +123,8 @@ final as (
               / (orders_1.orders * orders_2.orders), 2)                          as lift
     from pairs
     cross join order_count
-    join product_orders orders_1 on orders_1.product_id = pairs.product_1_id
-    join product_orders orders_2 on orders_2.product_id = pairs.product_2_id
-    join products product_1 on product_1.product_id = pairs.product_1_id
-    join products product_2 on product_2.product_id = pairs.product_2_id
+    cross join lateral (select orders from product_orders where product_id = pairs.product_1_id) as orders_1
+    cross join lateral (select orders from product_orders where product_id = pairs.product_2_id) as orders_2
     where 100.0 * pairs.orders_together / order_count.orders >= :min_support::numeric
 )
 

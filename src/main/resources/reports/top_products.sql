@@ -62,42 +62,49 @@ threshold as (
     limit 1
 ),
 
+-- candidates carry their rollup figures, so the rollup is read through its revenue index only
 candidates as (
-    select rollup_product_sales.product_id
+    select rollup_product_sales.*
     from rollup_product_sales
     where rollup_product_sales.revenue >= coalesce((select revenue from threshold), 0)
     union
-    select product_id from later_sales
+    select rollup_product_sales.*
+    from later_sales
+    join rollup_product_sales using (product_id)
 ),
 
 product_sales as (
     select
-        rollup_product_sales.product_id,
-        rollup_product_sales.units - coalesce(later_sales.units_sold, 0)  as units_sold,
-        rollup_product_sales.orders - coalesce(later_sales.orders, 0)     as orders,
-        rollup_product_sales.revenue - coalesce(later_sales.revenue, 0)   as revenue
+        candidates.product_id,
+        candidates.units - coalesce(later_sales.units_sold, 0)  as units_sold,
+        candidates.orders - coalesce(later_sales.orders, 0)     as orders,
+        candidates.revenue - coalesce(later_sales.revenue, 0)   as revenue
     from candidates
-    join rollup_product_sales using (product_id)
     left join later_sales using (product_id)
-    where rollup_product_sales.orders - coalesce(later_sales.orders, 0) > 0
+    where candidates.orders - coalesce(later_sales.orders, 0) > 0
+),
+
+-- the candidates (a few dozen) with their product and category, looked up through their keys
+described as (
+    select product_sales.*, products.sku, products.name, products.category_id, products.cost_price,
+           (select categories.name from categories where categories.category_id = products.category_id) as category
+    from product_sales
+    cross join lateral (select * from products where products.product_id = product_sales.product_id) as products
 ),
 
 ranked as (
     select
-        rank() over (order by product_sales.revenue desc)                                   as revenue_rank,
-        products.product_id,
-        products.sku,
-        products.name                                                                       as product_name,
-        categories.name                                                                     as category,
-        product_sales.units_sold,
-        product_sales.orders,
-        product_sales.revenue,
-        round(100.0 * (product_sales.revenue - product_sales.units_sold * products.cost_price)
-              / nullif(product_sales.revenue, 0), 1)                                        as margin_pct,
-        rank() over (partition by products.category_id order by product_sales.revenue desc) as rank_in_category
-    from product_sales
-    join products using (product_id)
-    left join categories using (category_id)
+        rank() over (order by revenue desc)                                   as revenue_rank,
+        product_id,
+        sku,
+        name                                                                  as product_name,
+        category,
+        units_sold,
+        orders,
+        revenue,
+        round(100.0 * (revenue - units_sold * cost_price) / nullif(revenue, 0), 1) as margin_pct,
+        rank() over (partition by category_id order by revenue desc)          as rank_in_category
+    from described
 ),
 
 final as (
