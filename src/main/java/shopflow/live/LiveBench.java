@@ -44,15 +44,15 @@ public final class LiveBench {
     private final Database database;
     private final OrderPlacement placement;
     private final EventIngest ingest;
-    private final int customers;
-    private final int products;
+    private final int[] customers;
+    private final int[] products;
 
     public LiveBench(Database database) {
         this.database = database;
         this.placement = new OrderPlacement(database.dataSource());
         this.ingest = new EventIngest(database.dataSource());
-        this.customers = max("select max(customer_id) from customers");
-        this.products = max("select max(product_id) from products where is_active");
+        this.customers = ids("select customer_id from customers where is_active");
+        this.products = ids("select product_id from products where is_active");
     }
 
     public record Throughput(double withRollups, double withoutRollups, double rebuildSeconds) {
@@ -96,13 +96,22 @@ public final class LiveBench {
         long periodMicros = 1_000_000L / Math.max(1, ordersPerSecond);
         for (int i = 0; i < 2; i++) {
             load.scheduleAtFixedRate(() -> {
-                place(new Random());
-                orders.incrementAndGet();
+                try {
+                    place(new Random());
+                    orders.incrementAndGet();
+                } catch (RuntimeException stoppedMidOrder) {
+                    // as above
+                }
             }, 0, periodMicros * 2, TimeUnit.MICROSECONDS);
         }
         int perBatch = Math.max(1, eventsPerSecond / 10);
-        load.scheduleAtFixedRate(() -> events.addAndGet(ingest.store(events(perBatch, new Random())).total()),
-                0, 100, TimeUnit.MILLISECONDS);
+        load.scheduleAtFixedRate(() -> {
+            try {
+                events.addAndGet(ingest.store(events(perBatch, new Random())).total());
+            } catch (RuntimeException stoppedMidBatch) {
+                // the load is stopped by interrupting it: a batch cut short is not a result
+            }
+        }, 0, 100, TimeUnit.MILLISECONDS);
 
         ReportRunner runner = new ReportRunner(database.dataSource());
         ReportCatalog catalog = ReportCatalog.load();
@@ -173,16 +182,16 @@ public final class LiveBench {
         List<OrderRequest.Line> lines = new ArrayList<>();
         int count = 1 + random.nextInt(3);
         for (int i = 0; i < count; i++) {
-            lines.add(new OrderRequest.Line(1 + random.nextInt(products), 1 + random.nextInt(2)));
+            lines.add(new OrderRequest.Line(products[random.nextInt(products.length)], 1 + random.nextInt(2)));
         }
-        return placement.place(new OrderRequest(1 + random.nextInt(customers), lines, null, null, "card"), null);
+        return placement.place(new OrderRequest(customers[random.nextInt(customers.length)], lines, null, null, "card"), null);
     }
 
     private List<Event> events(int count, Random random) {
         List<Event> batch = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             String session = "bench-" + random.nextInt(1_000_000);
-            int product = 1 + random.nextInt(products);
+            int product = products[random.nextInt(products.length)];
             batch.add(i % 5 == 4
                     ? new Event.CartEvent(session, null, product, "add", 1, OffsetDateTime.now())
                     : new Event.PageView(session, null, "/products/" + product, product, OffsetDateTime.now(), 12, null,
@@ -205,10 +214,13 @@ public final class LiveBench {
                 .value(0, "today");
     }
 
-    private int max(String sql) {
+    private int[] ids(String sql) {
         try (Connection c = database.connection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getInt(1);
+            List<Integer> ids = new ArrayList<>();
+            while (rs.next()) {
+                ids.add(rs.getInt(1));
+            }
+            return ids.stream().mapToInt(Integer::intValue).toArray();
         } catch (SQLException e) {
             throw new DatabaseException(sql + ": " + e.getMessage(), e);
         }

@@ -107,9 +107,11 @@ $$;
 
 -- The baskets of the given orders as order_items holds them now; only_counted: only of orders
 -- whose current status counts as a sale.
+-- (PL/pgSQL for its cached plan, see rollup_orders_apply in V6.)
 create function current_baskets(order_ids int[], only_counted boolean default true) returns basket_line[]
-language sql stable as $$
-    select coalesce(array_agg(row(order_items.order_id, order_items.product_id, order_items.units,
+language plpgsql stable as $$
+begin
+    return (select coalesce(array_agg(row(order_items.order_id, order_items.product_id, order_items.units,
                                   order_items.revenue)::basket_line), '{}')
     from (
         select order_id, product_id, sum(quantity)::bigint as units, sum(line_total) as revenue
@@ -118,7 +120,8 @@ language sql stable as $$
         group by order_id, product_id
     ) as order_items
     join orders using (order_id)
-    where counts_as_sale(orders.status) or not only_counted;
+    where counts_as_sale(orders.status) or not only_counted);
+end
 $$;
 
 -- Order lines changed: for each order touched, its basket now against its basket before the
