@@ -13,10 +13,12 @@ import shopflow.cli.GenerateCommand;
 import shopflow.cli.MetabaseCommand;
 import shopflow.cli.MigrateCommand;
 import shopflow.cli.OrderCommand;
+import shopflow.cli.RefreshCommand;
 import shopflow.cli.ReportCommand;
 import shopflow.cli.ServeCommand;
 import shopflow.cli.SimulateCommand;
 import shopflow.cli.TokenCommand;
+import shopflow.cli.VerifyCommand;
 import shopflow.db.DatabaseException;
 import shopflow.orders.OrderException;
 import shopflow.reports.ReportException;
@@ -38,6 +40,8 @@ import shopflow.reports.ReportException;
             ReportCommand.class,
             OrderCommand.class,
             SimulateCommand.class,
+            VerifyCommand.class,
+            RefreshCommand.class,
             BenchCommand.class,
             ServeCommand.class,
             TokenCommand.class,

@@ -10,6 +10,10 @@
 --
 -- The brief's version aliased daily_orders as "do", a reserved word: it does not run.
 -- psql: psql -v as_of="'2026-06-30 12:00'" -v days=30 -f daily_revenue.sql
+--
+-- Reads the daily rollup (rollup_order_days, see V6__rollups.sql) for the complete days before
+-- as_of's day and the raw orders of as_of's own day. The full-scan version is
+-- reference/daily_revenue.sql.
 
 \if :{?as_of} \else \set as_of 'now()' \endif
 \if :{?days} \else \set days 30 \endif
@@ -27,14 +31,19 @@ day_spine as (
     from params
 ),
 
+-- complete days from the rollup, then as_of's own day from the raw orders
 daily_orders as (
-    select
-        orders.created_at::date   as day,
-        count(*)                  as orders,
-        sum(orders.total_amount)  as revenue
+    select rollup_order_days.day, sum(rollup_order_days.orders)::bigint as orders, sum(rollup_order_days.revenue) as revenue
+    from rollup_order_days, params
+    where rollup_order_days.status not in ('cancelled', 'refunded')
+      and rollup_order_days.day >= params.first_day
+      and rollup_order_days.day < params.as_of::date
+    group by rollup_order_days.day
+    union all
+    select params.as_of::date, count(*), sum(orders.total_amount)
     from orders, params
     where orders.status not in ('cancelled', 'refunded')
-      and orders.created_at >= params.first_day::timestamptz
+      and orders.created_at >= params.as_of::date::timestamptz
       and orders.created_at <= params.as_of
     group by 1
 ),

@@ -21,6 +21,12 @@
 -- excluded cancelled and refunded orders from the total but not from the pairs, and counted
 -- order lines rather than orders.
 -- psql: psql -v as_of="'2026-06-30 12:00'" -v min_count=10 -v min_support=0 -v limit=20 -f market_basket.sql
+--
+-- Reads rollup_product_pairs, rollup_product_sales and rollup_basket_totals (all history, kept
+-- current by triggers, see V6_1__product_rollups.sql) and subtracts what orders placed after
+-- as_of contributed (none for the dashboard's "now"). The most frequent pairs come first from
+-- the pairs' index: only pairs at or above the (N + later pairs)th count can be in the top N.
+-- The full-scan version is reference/market_basket.sql.
 
 \if :{?as_of} \else \set as_of 'now()' \endif
 \if :{?min_count} \else \set min_count 10 \endif
@@ -33,45 +39,82 @@ params as (
     select :as_of::timestamptz as as_of
 ),
 
-basket_lines as (
+-- the baskets of orders placed after as_of: what they added to the rollups
+later_lines as (
     select distinct order_items.order_id, order_items.product_id
-    from order_items
-    join orders using (order_id)
+    from orders
+    join order_items using (order_id)
     cross join params
     where orders.status not in ('cancelled', 'refunded')
-      and orders.created_at <= params.as_of
+      and orders.created_at > params.as_of
 ),
 
-order_count as (
-    select count(distinct order_id) as orders
-    from basket_lines
-),
-
-product_orders as (
-    select product_id, count(*) as orders
-    from basket_lines
-    group by product_id
-),
-
-pairs as (
+later_pairs as (
     select
         first_line.product_id   as product_1_id,
         second_line.product_id  as product_2_id,
         count(*)                as orders_together
-    from basket_lines first_line
-    join basket_lines second_line
+    from later_lines first_line
+    join later_lines second_line
       on second_line.order_id = first_line.order_id
      and second_line.product_id > first_line.product_id
     group by first_line.product_id, second_line.product_id
-    having count(*) >= :min_count::int
 ),
 
+order_count as (
+    select rollup_basket_totals.orders - (select count(distinct order_id) from later_lines) as orders
+    from rollup_basket_totals
+),
+
+threshold as (
+    select rollup_product_pairs.orders
+    from rollup_product_pairs
+    order by rollup_product_pairs.orders desc
+    offset (select :limit::int - 1 + count(*) from later_pairs)
+    limit 1
+),
+
+-- candidates carry their rollup count, so the pairs table is read through its index only
+candidates as (
+    select rollup_product_pairs.product_1_id, rollup_product_pairs.product_2_id, rollup_product_pairs.orders
+    from rollup_product_pairs
+    where rollup_product_pairs.orders >= greatest(coalesce((select orders from threshold), 0), :min_count::int)
+    union
+    select rollup_product_pairs.product_1_id, rollup_product_pairs.product_2_id, rollup_product_pairs.orders
+    from later_pairs
+    join rollup_product_pairs using (product_1_id, product_2_id)
+),
+
+pairs as (
+    select
+        candidates.product_1_id,
+        candidates.product_2_id,
+        candidates.orders - coalesce(later_pairs.orders_together, 0) as orders_together
+    from candidates
+    left join later_pairs using (product_1_id, product_2_id)
+    where candidates.orders - coalesce(later_pairs.orders_together, 0) >= :min_count::int
+),
+
+product_orders as (
+    select
+        paired.product_id,
+        sales.orders - coalesce(later.orders, 0) as orders
+    from (select product_1_id as product_id from pairs union select product_2_id from pairs) as paired
+    cross join lateral (
+        select orders from rollup_product_sales where rollup_product_sales.product_id = paired.product_id
+    ) as sales
+    left join (
+        select product_id, count(*) as orders from later_lines group by product_id
+    ) as later using (product_id)
+),
+
+-- a few dozen rows: products, names and counts are looked up one by one through their keys
 final as (
     select
         pairs.product_1_id,
-        product_1.name                                                          as product_1,
+        (select name from products where product_id = pairs.product_1_id)      as product_1,
         pairs.product_2_id,
-        product_2.name                                                          as product_2,
+        (select name from products where product_id = pairs.product_2_id)      as product_2,
         pairs.orders_together,
         round(100.0 * pairs.orders_together / order_count.orders, 2)            as support_pct,
         round(100.0 * pairs.orders_together / orders_1.orders, 1)               as confidence_1_to_2_pct,
@@ -80,10 +123,8 @@ final as (
               / (orders_1.orders * orders_2.orders), 2)                          as lift
     from pairs
     cross join order_count
-    join product_orders orders_1 on orders_1.product_id = pairs.product_1_id
-    join product_orders orders_2 on orders_2.product_id = pairs.product_2_id
-    join products product_1 on product_1.product_id = pairs.product_1_id
-    join products product_2 on product_2.product_id = pairs.product_2_id
+    cross join lateral (select orders from product_orders where product_id = pairs.product_1_id) as orders_1
+    cross join lateral (select orders from product_orders where product_id = pairs.product_2_id) as orders_2
     where 100.0 * pairs.orders_together / order_count.orders >= :min_support::numeric
 )
 

@@ -20,6 +20,14 @@
 -- looked as profitable as at full price. It also ranked within category names, which repeat
 -- across the tree; here within the category itself.
 -- psql: psql -v as_of="'2026-06-30 12:00'" -v limit=50 -f top_products.sql
+--
+-- Reads rollup_product_sales (all history, kept current by triggers, see V6_1__product_rollups.sql)
+-- and subtracts what orders placed after as_of contributed (none for the dashboard's "now").
+-- Both ranks need only the products above the Nth: a product's rank is one more than the number
+-- of products, overall or in its category, with more revenue, and all of those are in the top N.
+-- So it reads the top N rows of the rollup by revenue (plus one more for each product sold after
+-- as_of, whose revenue as of then may be lower) through its revenue index. The full-scan version
+-- is reference/top_products.sql.
 
 \if :{?as_of} \else \set as_of 'now()' \endif
 \if :{?limit} \else \set limit 50 \endif
@@ -30,45 +38,73 @@ params as (
     select :as_of::timestamptz as as_of
 ),
 
-sold_items as (
+-- what orders placed after as_of added to the rollup, per product
+later_sales as (
     select
-        order_items.order_id,
         order_items.product_id,
-        order_items.quantity,
-        order_items.line_total
-    from order_items
-    join orders using (order_id)
+        sum(order_items.quantity)             as units_sold,
+        count(distinct order_items.order_id)  as orders,
+        sum(order_items.line_total)           as revenue
+    from orders
+    join order_items using (order_id)
     cross join params
     where orders.status not in ('cancelled', 'refunded')
-      and orders.created_at <= params.as_of
+      and orders.created_at > params.as_of
+    group by order_items.product_id
+),
+
+-- the rollup's revenue at the (N + later products)th place: every candidate for the top N is at or above it
+threshold as (
+    select rollup_product_sales.revenue
+    from rollup_product_sales
+    order by rollup_product_sales.revenue desc
+    offset (select :limit::int - 1 + count(*) from later_sales)
+    limit 1
+),
+
+-- candidates carry their rollup figures, so the rollup is read through its revenue index only
+candidates as (
+    select rollup_product_sales.*
+    from rollup_product_sales
+    where rollup_product_sales.revenue >= coalesce((select revenue from threshold), 0)
+    union
+    select rollup_product_sales.*
+    from later_sales
+    join rollup_product_sales using (product_id)
 ),
 
 product_sales as (
     select
-        product_id,
-        sum(quantity)             as units_sold,
-        count(distinct order_id)  as orders,
-        sum(line_total)           as revenue
-    from sold_items
-    group by product_id
+        candidates.product_id,
+        candidates.units - coalesce(later_sales.units_sold, 0)  as units_sold,
+        candidates.orders - coalesce(later_sales.orders, 0)     as orders,
+        candidates.revenue - coalesce(later_sales.revenue, 0)   as revenue
+    from candidates
+    left join later_sales using (product_id)
+    where candidates.orders - coalesce(later_sales.orders, 0) > 0
+),
+
+-- the candidates (a few dozen) with their product and category, looked up through their keys
+described as (
+    select product_sales.*, products.sku, products.name, products.category_id, products.cost_price,
+           (select categories.name from categories where categories.category_id = products.category_id) as category
+    from product_sales
+    cross join lateral (select * from products where products.product_id = product_sales.product_id) as products
 ),
 
 ranked as (
     select
-        rank() over (order by product_sales.revenue desc)                                   as revenue_rank,
-        products.product_id,
-        products.sku,
-        products.name                                                                       as product_name,
-        categories.name                                                                     as category,
-        product_sales.units_sold,
-        product_sales.orders,
-        product_sales.revenue,
-        round(100.0 * (product_sales.revenue - product_sales.units_sold * products.cost_price)
-              / nullif(product_sales.revenue, 0), 1)                                        as margin_pct,
-        rank() over (partition by products.category_id order by product_sales.revenue desc) as rank_in_category
-    from product_sales
-    join products using (product_id)
-    left join categories using (category_id)
+        rank() over (order by revenue desc)                                   as revenue_rank,
+        product_id,
+        sku,
+        name                                                                  as product_name,
+        category,
+        units_sold,
+        orders,
+        revenue,
+        round(100.0 * (revenue - units_sold * cost_price) / nullif(revenue, 0), 1) as margin_pct,
+        rank() over (partition by category_id order by revenue desc)          as rank_in_category
+    from described
 ),
 
 final as (

@@ -7,7 +7,8 @@ import picocli.CommandLine.Model.CommandSpec;
 /** Measurements of ShopFlow's moving parts on this machine; one subcommand per part. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure ShopFlow on this machine and print the figures (one subcommand per part).",
-        subcommands = {BenchGenerateCommand.class, BenchIngestCommand.class, BenchFraudCommand.class})
+        subcommands = {BenchGenerateCommand.class, BenchIngestCommand.class, BenchFraudCommand.class,
+            BenchReportsCommand.class, BenchLiveCommand.class})
 public final class BenchCommand implements Runnable {
 
     @Spec

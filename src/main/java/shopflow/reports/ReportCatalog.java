@@ -21,10 +21,16 @@ import java.util.stream.Stream;
 /**
  * Every report, read from the {@code reports/*.sql} resources: adding a report means adding its
  * file. The CLI, the HTTP API and the dashboard all read this one catalog.
+ *
+ * <p>Each report also has a reference version under {@code reports/reference/}, with the same
+ * name, parameters and columns: the full-scan SQL over the raw tables that the report proper
+ * (which reads the rollups) must always agree with. {@link #references()} loads those, for
+ * {@code shopflow verify}, {@code shopflow bench reports} and the tests; nothing else runs them.
  */
 public final class ReportCatalog {
 
     private static final String FOLDER = "reports";
+    private static final String REFERENCE_FOLDER = "reports/reference";
 
     private final Map<String, Report> reports;
 
@@ -34,8 +40,17 @@ public final class ReportCatalog {
 
     /** The catalog of the reports packaged with ShopFlow. */
     public static ReportCatalog load() {
+        return load(FOLDER);
+    }
+
+    /** The reference (full-scan) version of every report, by the same names. */
+    public static ReportCatalog references() {
+        return load(REFERENCE_FOLDER);
+    }
+
+    private static ReportCatalog load(String resourceFolder) {
         Map<String, Report> reports = new TreeMap<>();
-        withFolder(folder -> {
+        withFolder(resourceFolder, folder -> {
             try (Stream<Path> files = Files.list(folder)) {
                 for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".sql")).toList()) {
                     String name = file.getFileName().toString().replaceFirst("\\.sql$", "");
@@ -83,9 +98,9 @@ public final class ReportCatalog {
     }
 
     /** Lists the resource folder whether it is a directory (tests, IDE) or inside the jar. */
-    private static void withFolder(FolderAction action) {
+    private static void withFolder(String resourceFolder, FolderAction action) {
         try {
-            URI uri = ReportCatalog.class.getClassLoader().getResource(FOLDER).toURI();
+            URI uri = ReportCatalog.class.getClassLoader().getResource(resourceFolder).toURI();
             if (!"jar".equals(uri.getScheme())) {
                 action.accept(Path.of(uri));
                 return;
@@ -99,7 +114,7 @@ public final class ReportCatalog {
                 opened = true;
             }
             try {
-                action.accept(jar.getPath(FOLDER));
+                action.accept(jar.getPath(resourceFolder));
             } finally {
                 if (opened) {
                     jar.close();

@@ -1,0 +1,79 @@
+package shopflow.cli;
+
+import java.io.PrintWriter;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+import shopflow.db.Database;
+import shopflow.db.DatabaseOptions;
+import shopflow.db.Migrations;
+import shopflow.live.LiveBench;
+
+@Command(name = "live", mixinStandardHelpOptions = true,
+        description = {"Measure the write side of the rollups on the data in the database:",
+            "  1. orders placed per second (place_order, N clients flat out) with rollup maintenance, then with it"
+                + " suspended (then rebuilt);",
+            "  2. freshness under load (background orders and events at the given rates): commit of a probe order"
+                + " -> the change notification the dashboard listens for -> the dashboard's reports re-read, checked"
+                + " to include the order.",
+            "It adds real orders and events, placed now, to the database."},
+        footer = {"", "Example:", "  shopflow bench live --orders-per-second 200 --events-per-second 2000 --seconds 30"})
+public final class BenchLiveCommand implements Runnable {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    DatabaseOptions databaseOptions;
+
+    @Option(names = "--clients", paramLabel = "N", defaultValue = "4",
+            description = "Clients placing orders flat out for the throughput figure (default: ${DEFAULT-VALUE}).")
+    int clients;
+
+    @Option(names = "--seconds", paramLabel = "S", defaultValue = "20",
+            description = "Length of each measurement (default: ${DEFAULT-VALUE}).")
+    int seconds;
+
+    @Option(names = "--orders-per-second", paramLabel = "N", defaultValue = "200",
+            description = "Background orders during the freshness probe (default: ${DEFAULT-VALUE}).")
+    int ordersPerSecond;
+
+    @Option(names = "--events-per-second", paramLabel = "N", defaultValue = "2000",
+            description = "Background events (page views, cart adds) during the freshness probe (default: ${DEFAULT-VALUE}).")
+    int eventsPerSecond;
+
+    @Override
+    public void run() {
+        if (clients < 1 || seconds < 1 || ordersPerSecond < 1 || eventsPerSecond < 0) {
+            throw new IllegalArgumentException("--clients, --seconds and --orders-per-second must be at least 1 and"
+                    + " --events-per-second at least 0");
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        try (Database database = Database.open(databaseOptions)) {
+            Migrations.migrate(database);
+            if (BenchData.orders(database) == 0) {
+                throw new IllegalArgumentException("the database has no shop: fill it first with 'shopflow generate"
+                        + " --scale 1' (same --data-dir/--port)");
+            }
+            LiveBench bench = new LiveBench(database);
+            out.printf("order placement, %d clients flat out, %d s each (machine: %d processors)%n", clients, seconds,
+                    Runtime.getRuntime().availableProcessors());
+            out.flush();
+            LiveBench.Throughput t = bench.throughput(clients, seconds);
+            out.printf("  with rollup maintenance     %8.0f orders/s%n", t.withRollups());
+            out.printf("  without (triggers disabled) %8.0f orders/s%n", t.withoutRollups());
+            out.printf("  cost of the rollups         %7.1f %% of throughput (then rebuilt in %.1f s)%n", t.overheadPct(),
+                    t.rebuildSeconds());
+            out.flush();
+            LiveBench.Freshness f = bench.freshness(ordersPerSecond, eventsPerSecond, seconds, databaseOptions.timeZone());
+            out.printf("freshness under %.0f orders/s + %.0f events/s (asked: %d + %d), %d probes:%n", f.ordersPerSecond(),
+                    f.eventsPerSecond(), ordersPerSecond, eventsPerSecond, f.probes());
+            out.printf("  commit -> notification -> %s re-read: median %.0f ms, p95 %.0f ms%n",
+                    "dashboard reports", f.medianMillis(), f.p95Millis());
+            out.println("  (the web server adds at most its coalescing interval, 500 ms, before the SSE event)");
+            out.flush();
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package shopflow.cli;
+
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+import shopflow.db.Database;
+import shopflow.db.DatabaseOptions;
+import shopflow.db.Migrations;
+import shopflow.live.Drift;
+import shopflow.live.ReportBench;
+import shopflow.live.ReportTimings;
+import shopflow.live.RollupVerifier;
+import shopflow.reports.ReportCatalog;
+import shopflow.time.AsOf;
+
+@Command(name = "reports", mixinStandardHelpOptions = true,
+        description = {"Time every dashboard report from the rollups and from its reference SQL over the raw tables,",
+            "in the same run on the same data, and print median, p95 and the speed-up per report.",
+            "Uses the data in the database; checks first that both versions agree (no drift)."},
+        footer = {"", "Examples:",
+            "  shopflow generate --scale 1 && shopflow bench reports",
+            "  shopflow bench reports --runs 50 --reference-runs 3 --as-of 2026-06-30T12:00"})
+public final class BenchReportsCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    DatabaseOptions databaseOptions;
+
+    @Option(names = "--runs", paramLabel = "N", defaultValue = "20",
+            description = "Timed runs of each report from the rollups (default: ${DEFAULT-VALUE}).")
+    int runs;
+
+    @Option(names = "--reference-runs", paramLabel = "N", defaultValue = "5",
+            description = "Timed runs of each reference query; they take seconds each (default: ${DEFAULT-VALUE}).")
+    int referenceRuns;
+
+    @Option(names = "--report", paramLabel = "NAME", description = "Only this report (repeatable; default: all).")
+    List<String> only = new ArrayList<>();
+
+    @Option(names = "--skip-verify", description = "Do not check rollups against the reference SQL first.")
+    boolean skipVerify;
+
+    @Option(names = "--as-of", paramLabel = "TIME",
+            description = "The moment the reports answer for (default: now, as the dashboard asks).")
+    String asOf;
+
+    @Override
+    public Integer call() {
+        if (runs < 1 || referenceRuns < 1) {
+            throw new IllegalArgumentException("--runs and --reference-runs must be at least 1, got " + runs + " and "
+                    + referenceRuns);
+        }
+        OffsetDateTime moment = AsOf.parseOrNow(asOf, databaseOptions.timeZone(), Clock.systemUTC());
+        PrintWriter out = spec.commandLine().getOut();
+        try (Database database = Database.open(databaseOptions)) {
+            Migrations.migrate(database);
+            long orders = BenchData.orders(database);
+            if (orders == 0) {
+                throw new IllegalArgumentException("the database has no orders: fill it first with 'shopflow generate"
+                        + " --scale 1' (same --data-dir/--port)");
+            }
+            var drifts = skipVerify ? List.<Drift>of() : new RollupVerifier(database.dataSource()).verify(moment);
+            if (!drifts.isEmpty()) {
+                drifts.forEach(d -> out.println("DRIFT " + d.describe()));
+                out.println("the rollups disagree with the reference SQL: run 'shopflow refresh' first");
+                out.flush();
+                return 1;
+            }
+            out.printf("%,d orders; as of %s; %d runs from rollups, %d from the reference SQL per report%n", orders,
+                    moment, runs, referenceRuns);
+            out.printf("%-20s %12s %12s %14s %14s %10s%n", "report", "rollup med", "rollup p95", "reference med",
+                    "reference p95", "speed-up");
+            out.flush();
+            for (String name : only) {
+                ReportCatalog.load().get(name); // an unknown name is refused with the closest one
+            }
+            List<ReportTimings> all = new ReportBench(database.dataSource()).run(moment, runs, referenceRuns, only, t -> {
+                if (t.sameSql()) {
+                    out.printf("%-20s %12s %12s %11.1f ms %11.1f ms %10s%n", t.report(), "-", "-", t.referenceMedian(),
+                            t.referenceP95(), "(no rollup yet)");
+                } else {
+                    out.printf("%-20s %9.1f ms %9.1f ms %11.1f ms %11.1f ms %9.0fx%n", t.report(), t.rollupMedian(),
+                            t.rollupP95(), t.referenceMedian(), t.referenceP95(), t.speedUp());
+                }
+                out.flush();
+            });
+            List<ReportTimings> backed = all.stream().filter(t -> !t.sameSql()).toList();
+            double worstP95 = backed.stream().mapToDouble(ReportTimings::rollupP95).max().orElse(0);
+            double leastSpeedUp = backed.stream().mapToDouble(ReportTimings::speedUp).min().orElse(0);
+            out.printf("rollup-backed reports: worst p95 %.1f ms, smallest speed-up %.0fx%n", worstP95, leastSpeedUp);
+            out.flush();
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,101 @@
+package shopflow.live;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import javax.sql.DataSource;
+import shopflow.reports.Report;
+import shopflow.reports.ReportCatalog;
+import shopflow.reports.ReportResult;
+import shopflow.reports.ReportRunner;
+
+/**
+ * Checks that every report, answered from the rollups, equals its reference SQL over the raw
+ * tables, row for row. Numbers compare by value (a sum over rollup rows may say 0.00 where
+ * the reference's coalesce says 0); everything else by equality.
+ */
+public final class RollupVerifier {
+
+    private final ReportCatalog reports;
+    private final ReportCatalog references;
+    private final ReportRunner runner;
+
+    public RollupVerifier(DataSource dataSource) {
+        this(ReportCatalog.load(), ReportCatalog.references(), new ReportRunner(dataSource, Duration.ofMinutes(10)));
+    }
+
+    RollupVerifier(ReportCatalog reports, ReportCatalog references, ReportRunner runner) {
+        this.reports = reports;
+        this.references = references;
+        this.runner = runner;
+    }
+
+    /** Every report with its default parameters as of {@code asOf}: the drifts found, if any. */
+    public List<Drift> verify(OffsetDateTime asOf) {
+        List<Drift> drifts = new ArrayList<>();
+        for (Report report : reports.all()) {
+            compare(report.name(), asOf, Map.of()).ifPresent(drifts::add);
+        }
+        return drifts;
+    }
+
+    /** One report with {@code parameters} as the user would write them. */
+    public Optional<Drift> compare(String name, OffsetDateTime asOf, Map<String, String> parameters) {
+        Report report = reports.get(name);
+        Report reference = references.find(name).orElseThrow(() -> new IllegalStateException(
+                "report " + name + " has no reference SQL (reports/reference/" + name + ".sql)"));
+        ReportResult fromRollups = runner.run(report, asOf, parameters);
+        ReportResult fromReference = runner.run(reference, asOf, parameters);
+        return firstDifference(name, asOf, parameters, fromRollups, fromReference);
+    }
+
+    static Optional<Drift> firstDifference(String name, OffsetDateTime asOf, Map<String, String> parameters,
+            ReportResult fromRollups, ReportResult fromReference) {
+        if (!fromRollups.columns().equals(fromReference.columns())) {
+            return Optional.of(new Drift(name, asOf, parameters, 0, null, fromRollups.columns(), fromReference.columns()));
+        }
+        int rows = Math.max(fromRollups.rows().size(), fromReference.rows().size());
+        for (int r = 0; r < rows; r++) {
+            if (r >= fromRollups.rows().size() || r >= fromReference.rows().size()) {
+                Object mine = r < fromRollups.rows().size() ? fromRollups.rows().get(r) : "no row";
+                Object theirs = r < fromReference.rows().size() ? fromReference.rows().get(r) : "no row";
+                return Optional.of(new Drift(name, asOf, parameters, r + 1, null, mine, theirs));
+            }
+            List<Object> mine = fromRollups.rows().get(r);
+            List<Object> theirs = fromReference.rows().get(r);
+            for (int c = 0; c < mine.size(); c++) {
+                if (!sameValue(mine.get(c), theirs.get(c))) {
+                    return Optional.of(new Drift(name, asOf, parameters, r + 1, fromRollups.columns().get(c),
+                            mine.get(c), theirs.get(c)));
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    static boolean sameValue(Object a, Object b) {
+        if (a instanceof Number x && b instanceof Number y) {
+            return decimal(x).compareTo(decimal(y)) == 0;
+        }
+        return Objects.equals(a, b);
+    }
+
+    private static BigDecimal decimal(Number n) {
+        if (n instanceof BigDecimal d) {
+            return d;
+        }
+        if (n instanceof BigInteger i) {
+            return new BigDecimal(i);
+        }
+        if (n instanceof Double || n instanceof Float) {
+            return BigDecimal.valueOf(n.doubleValue());
+        }
+        return BigDecimal.valueOf(n.longValue());
+    }
+}

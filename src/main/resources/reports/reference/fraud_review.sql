@@ -1,0 +1,125 @@
+-- Fraud review: the orders a risk analyst should look at, each flag explained.
+--
+-- question: Which recent orders look fraudulent, why, and how risky is each?
+-- grain:    one row per flagged order placed in the last N shop days up to as_of, riskiest first
+-- audience: customer
+-- param:    days        | integer | 30 | 1..3660  | review orders placed in the last N shop days, ending with as_of
+-- param:    small_order | numeric | 15 | 0..1000  | an order totalling at most this (GBP) counts as small, for card testing
+-- column:   order_id                | id      | the order
+-- column:   order_number            | text    | its human-readable number
+-- column:   customer_id             | id      | who placed it
+-- column:   created_at              | time    | when
+-- column:   total_amount            | GBP     | its total
+-- column:   payment_method          | text    | how it was paid
+-- column:   orders_in_prior_hour    | orders  | the customer's orders in the hour before this one (not counting it)
+-- column:   multiple_of_avg         | ratio   | its total against the average of the customer's earlier orders, one decimal; null for a first order
+-- column:   account_age_minutes     | minutes | minutes from the customer's signup to this order
+-- column:   small_orders_prior_hour | orders  | the customer's small orders in the hour before this one
+-- column:   risk_score              | 0-100   | the sum of the flags' weights, at most 100
+-- column:   reasons                 | text    | each flag raised, in words
+--
+-- Flags (each counts only orders placed before the one being scored, never itself or later ones):
+--   burst          30  at least 3 earlier orders within the hour before: the 4th order in an hour
+--   high_multiple  30  more than 5 times the average of the customer's earlier orders
+--   new_account    40  placed less than an hour after the customer signed up
+--   card_testing   40  a small order after at least 3 earlier small orders within the hour
+--                      before: someone trying a card with cheap orders
+-- Orders cancelled or refunded are neither reviewed nor history (no money was taken).
+-- The brief counted the order itself in its "orders in the last hour" and averaged over all the
+-- customer's orders, later ones included, and gave a bare score.
+-- psql: psql -v as_of="'2026-06-30 12:00'" -v days=30 -v small_order=15 -f fraud_review.sql
+
+\if :{?as_of} \else \set as_of 'now()' \endif
+\if :{?days} \else \set days 30 \endif
+\if :{?small_order} \else \set small_order 15 \endif
+
+with
+
+params as (
+    select
+        :as_of::timestamptz                                                            as as_of,
+        date_trunc('day', :as_of::timestamptz) - make_interval(days => :days::int - 1) as window_start,
+        :small_order::numeric                                                          as small_order
+),
+
+counted_orders as (
+    select orders.*
+    from orders, params
+    where orders.status not in ('cancelled', 'refunded')
+      and orders.created_at <= params.as_of
+),
+
+-- the history of every customer with an order to review
+customer_history as (
+    select counted_orders.*
+    from counted_orders
+    where counted_orders.customer_id in (
+        select customer_id from counted_orders, params where counted_orders.created_at >= params.window_start
+    )
+),
+
+-- "exclude group": the frame stops before this order (and any placed at the same instant)
+order_signals as (
+    select
+        customer_history.order_id,
+        customer_history.order_number,
+        customer_history.customer_id,
+        customer_history.created_at,
+        customer_history.total_amount,
+        customer_history.payment_method,
+        customer_history.total_amount <= params.small_order as is_small,
+        count(*) over prior_hour                                                         as orders_in_prior_hour,
+        count(*) filter (where customer_history.total_amount <= params.small_order) over prior_hour
+                                                                                         as small_orders_prior_hour,
+        avg(customer_history.total_amount) over all_before                               as earlier_avg
+    from customer_history, params
+    window
+        prior_hour as (partition by customer_history.customer_id order by customer_history.created_at
+                       range between interval '1 hour' preceding and current row exclude group),
+        all_before as (partition by customer_history.customer_id order by customer_history.created_at
+                       range between unbounded preceding and current row exclude group)
+),
+
+flags as (
+    select
+        order_signals.*,
+        order_signals.total_amount / nullif(order_signals.earlier_avg, 0)       as multiple,
+        extract(epoch from order_signals.created_at - customers.signup_date) / 60 as age_minutes,
+        order_signals.orders_in_prior_hour >= 3                                  as burst,
+        order_signals.total_amount > 5 * order_signals.earlier_avg               as high_multiple,
+        order_signals.created_at - customers.signup_date < interval '1 hour'     as new_account,
+        order_signals.is_small and order_signals.small_orders_prior_hour >= 3    as card_testing
+    from order_signals
+    join customers using (customer_id)
+    cross join params
+    where order_signals.created_at >= params.window_start
+),
+
+final as (
+    select
+        order_id,
+        order_number,
+        customer_id,
+        created_at,
+        total_amount,
+        payment_method,
+        orders_in_prior_hour,
+        round(multiple, 1)                                          as multiple_of_avg,
+        floor(age_minutes)::bigint                                  as account_age_minutes,
+        small_orders_prior_hour,
+        least(100, case when burst then 30 else 0 end
+                 + case when high_multiple then 30 else 0 end
+                 + case when new_account then 40 else 0 end
+                 + case when card_testing then 40 else 0 end)       as risk_score,
+        concat_ws('; ',
+            case when burst then 'burst: ' || orders_in_prior_hour || ' orders in the hour before' end,
+            case when high_multiple then 'high_multiple: ' || round(multiple, 1) || ' times the earlier average' end,
+            case when new_account then 'new_account: placed ' || floor(age_minutes) || ' minutes after signup' end,
+            case when card_testing then 'card_testing: ' || small_orders_prior_hour || ' small orders in the hour before' end
+        )                                                           as reasons
+    from flags
+    where burst or high_multiple or new_account or card_testing
+)
+
+select * from final
+order by risk_score desc, created_at desc, order_id;

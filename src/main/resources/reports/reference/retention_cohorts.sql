@@ -1,0 +1,129 @@
+-- Retention cohorts: do customers come back after their first order?
+--
+-- question: Of the customers whose first order fell in each month, what share ordered again 1, 2, ... 12 months later?
+-- grain:    one row per cohort month (the month of a customer's first order), oldest first; the last N months up to as_of's month, empty months included
+-- audience: aggregate
+-- param:    cohorts | integer | 12 | 1..120 | number of cohort months, ending with as_of's month
+-- column:   cohort_month | date      | first day of the cohort's month (shop's time zone)
+-- column:   customers    | customers | customers whose first order was placed that month
+-- column:   month_1_pct  | %         | share of the cohort who ordered in the month after, one decimal; null when that month had not begun by as_of or the cohort is empty
+-- column:   month_2_pct  | %         | the same, two months after
+-- column:   month_3_pct  | %         | three months after
+-- column:   month_4_pct  | %         | four months after
+-- column:   month_5_pct  | %         | five months after
+-- column:   month_6_pct  | %         | six months after
+-- column:   month_7_pct  | %         | seven months after
+-- column:   month_8_pct  | %         | eight months after
+-- column:   month_9_pct  | %         | nine months after
+-- column:   month_10_pct | %         | ten months after
+-- column:   month_11_pct | %         | eleven months after
+-- column:   month_12_pct | %         | twelve months after
+--
+-- Orders are those placed up to as_of and not cancelled or refunded (their current status).
+-- Months are calendar months in the shop's time zone. A month counts once it has begun by
+-- as_of: as_of's own month is shown, partly elapsed; later months are null, not 0.
+-- psql: psql -v as_of="'2026-06-30 12:00'" -v cohorts=12 -f retention_cohorts.sql
+
+\if :{?as_of} \else \set as_of 'now()' \endif
+\if :{?cohorts} \else \set cohorts 12 \endif
+
+with
+
+params as (
+    select
+        :as_of::timestamptz                                                   as as_of,
+        date_trunc('month', :as_of::timestamptz)::date                        as as_of_month,
+        (date_trunc('month', :as_of::timestamptz)
+            - make_interval(months => :cohorts::int - 1))::date                as first_cohort_month
+),
+
+customer_order_months as (
+    select distinct
+        orders.customer_id,
+        date_trunc('month', orders.created_at)::date as order_month
+    from orders, params
+    where orders.status not in ('cancelled', 'refunded')
+      and orders.created_at <= params.as_of
+),
+
+first_orders as (
+    select customer_id, min(order_month) as cohort_month
+    from customer_order_months
+    group by customer_id
+),
+
+-- months after the first order in which each customer ordered again
+repeat_months as (
+    select
+        first_orders.cohort_month,
+        ((extract(year from customer_order_months.order_month) - extract(year from first_orders.cohort_month)) * 12
+          + extract(month from customer_order_months.order_month) - extract(month from first_orders.cohort_month))::int
+                                                                              as month_number,
+        first_orders.customer_id
+    from first_orders
+    join customer_order_months using (customer_id)
+    cross join params
+    where first_orders.cohort_month >= params.first_cohort_month
+),
+
+cohort_spine as (
+    select generate_series(params.first_cohort_month, params.as_of_month, interval '1 month')::date as cohort_month
+    from params
+),
+
+cohort_sizes as (
+    select cohort_month, count(*) as customers
+    from first_orders, params
+    where cohort_month >= params.first_cohort_month
+    group by cohort_month
+),
+
+returning_counts as (
+    select cohort_month, month_number, count(distinct customer_id) as returning_customers
+    from repeat_months
+    where month_number between 1 and 12
+    group by cohort_month, month_number
+),
+
+-- one cell: the share of the cohort back in month k, or null if month k had not begun by as_of
+cells as (
+    select
+        cohort_spine.cohort_month,
+        months.month_number,
+        case
+            when (cohort_spine.cohort_month + make_interval(months => months.month_number))::date <= params.as_of_month
+            then round(100.0 * coalesce(returning_counts.returning_customers, 0) / nullif(cohort_sizes.customers, 0), 1)
+        end as pct
+    from cohort_spine
+    cross join generate_series(1, 12) as months (month_number)
+    cross join params
+    left join cohort_sizes using (cohort_month)
+    left join returning_counts
+           on returning_counts.cohort_month = cohort_spine.cohort_month
+          and returning_counts.month_number = months.month_number
+),
+
+final as (
+    select
+        cohort_spine.cohort_month,
+        coalesce(cohort_sizes.customers, 0)                  as customers,
+        max(cells.pct) filter (where cells.month_number = 1)  as month_1_pct,
+        max(cells.pct) filter (where cells.month_number = 2)  as month_2_pct,
+        max(cells.pct) filter (where cells.month_number = 3)  as month_3_pct,
+        max(cells.pct) filter (where cells.month_number = 4)  as month_4_pct,
+        max(cells.pct) filter (where cells.month_number = 5)  as month_5_pct,
+        max(cells.pct) filter (where cells.month_number = 6)  as month_6_pct,
+        max(cells.pct) filter (where cells.month_number = 7)  as month_7_pct,
+        max(cells.pct) filter (where cells.month_number = 8)  as month_8_pct,
+        max(cells.pct) filter (where cells.month_number = 9)  as month_9_pct,
+        max(cells.pct) filter (where cells.month_number = 10) as month_10_pct,
+        max(cells.pct) filter (where cells.month_number = 11) as month_11_pct,
+        max(cells.pct) filter (where cells.month_number = 12) as month_12_pct
+    from cohort_spine
+    left join cohort_sizes using (cohort_month)
+    join cells using (cohort_month)
+    group by cohort_spine.cohort_month, cohort_sizes.customers
+)
+
+select * from final
+order by cohort_month;
