@@ -3,7 +3,6 @@ package shopflow.live;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.List;
 import javax.sql.DataSource;
 import shopflow.db.DatabaseException;
 
@@ -13,8 +12,6 @@ import shopflow.db.DatabaseException;
  * never a mix; writers wait for the few seconds it takes.
  */
 public final class Rollups {
-
-    private static final List<String> ROLLUP_TABLES = List.of("rollup_order_days");
 
     private Rollups() {
     }
@@ -36,9 +33,9 @@ public final class Rollups {
             try (Statement statement = connection.createStatement()) {
                 statement.execute("select rebuild_rollups()");
                 connection.commit();
-                // fresh statistics, so reports plan on the rebuilt sizes (ANALYZE cannot run in a function)
+                // after the commit: statistics gathered inside the rebuild would not see its rows
                 connection.setAutoCommit(true);
-                statement.execute("analyze " + String.join(", ", ROLLUP_TABLES));
+                statement.execute("select analyze_rollups()");
             } catch (SQLException e) {
                 connection.rollback();
                 throw e;

@@ -21,6 +21,7 @@ import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import shopflow.db.Database;
+import shopflow.live.RollupFolder;
 import shopflow.ingest.EventBatchRefused;
 import shopflow.ingest.EventIngest;
 import shopflow.ingest.EventParser;
@@ -50,6 +51,7 @@ public final class WebServer implements AutoCloseable {
     private final Database database;
     private final TokenStore tokens;
     private final LiveUpdates live;
+    private final RollupFolder folder;
     private final Javalin app;
     private final Deque<String> recentLog = new ArrayDeque<>();
 
@@ -63,6 +65,7 @@ public final class WebServer implements AutoCloseable {
         OrdersApi orders = new OrdersApi(database.dataSource(), access);
         EventsApi events = new EventsApi(new EventParser(clock), new EventIngest(database.dataSource()), access);
         this.live = new LiveUpdates(database, this::log);
+        this.folder = new RollupFolder(database.dataSource(), this::log);
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
@@ -135,6 +138,7 @@ public final class WebServer implements AutoCloseable {
     public static WebServer start(Database database, ReportCatalog catalog, String host, int port, Clock clock) {
         WebServer server = new WebServer(database, catalog, clock);
         server.live.start();
+        server.folder.start();
         server.app.start(host, port);
         server.log("serving on http://" + host + ":" + server.port() + "/");
         return server;
@@ -155,6 +159,7 @@ public final class WebServer implements AutoCloseable {
 
     @Override
     public void close() {
+        folder.close();
         live.close();
         app.stop();
     }

@@ -232,6 +232,7 @@ create trigger order_items_rollups_truncate after truncate on order_items
 -- ============================================================
 -- REBUILD
 -- ============================================================
+-- Called by rebuild_rollups() (V6), which finds every rebuild_<family>_rollups() function.
 create function rebuild_product_rollups() returns void
 language plpgsql as $$
 begin
@@ -263,22 +264,5 @@ begin
 
     update rollup_basket_totals set orders = (select count(distinct order_id) from counted_baskets);
     drop table counted_baskets;
-end
-$$;
-
--- rebuild_rollups() (V6) now rebuilds these too.
-create or replace function rebuild_rollups() returns void
-language plpgsql as $$
-begin
-    lock table orders, order_items in share row exclusive mode;
-    perform set_rollup_triggers(true);
-
-    delete from rollup_order_days;
-    insert into rollup_order_days (day, status, orders, revenue)
-    select shop_day(created_at), status, count(*), sum(total_amount)
-    from orders
-    group by 1, 2;
-
-    perform rebuild_product_rollups();
 end
 $$;

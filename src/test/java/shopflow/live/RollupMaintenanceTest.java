@@ -44,11 +44,12 @@ class RollupMaintenanceTest {
         return OffsetDateTime.parse(local + "+01:00"); // June: British Summer Time
     }
 
-    /** The rollup as "day status orders revenue" lines. */
+    /** The rollup as "day status orders revenue" lines, folded and pending rows summed by key. */
     private static String rollup(Connection c) throws SQLException {
         return (String) Writes.value(c, "select coalesce(string_agg(to_char(day, 'MM-DD')"
                 + " || ' ' || status || ' ' || orders || ' ' || revenue, ', ' order by day, status), '')"
-                + " from rollup_order_days");
+                + " from (select day, status, sum(orders) as orders, sum(revenue) as revenue"
+                + " from rollup_order_days group by day, status) as rollup");
     }
 
     @Test
@@ -71,6 +72,24 @@ class RollupMaintenanceTest {
 
             Writes.status(c, first, "cancelled");
 
+            assertThat(rollup(c)).isEqualTo("06-30 cancelled 1 10.00, 06-30 pending 1 20.00");
+        }
+    }
+
+    @Test
+    void folding_moves_pending_changes_into_one_row_per_key_without_changing_the_figures() throws SQLException {
+        try (Connection c = database.connection()) {
+            int first = Writes.order(c, 1, at("2026-06-30T10:15"), "pending", new BigDecimal("10.00"));
+            Writes.order(c, 2, at("2026-06-30T10:45"), "pending", new BigDecimal("20.00"));
+            Writes.status(c, first, "cancelled");
+            assertThat(Writes.value(c, "select count(*) from rollup_order_days_pending")).isEqualTo(4L);
+
+            Writes.execute(c, "select fold_rollups()");
+
+            assertThat(Writes.value(c, "select count(*) from rollup_order_days_pending")).isEqualTo(0L);
+            assertThat(Writes.value(c, "select string_agg(status || ' ' || orders || ' ' || revenue, ', '"
+                    + " order by status) from rollup_order_days_folded"))
+                    .isEqualTo("cancelled 1 10.00, pending 1 20.00");
             assertThat(rollup(c)).isEqualTo("06-30 cancelled 1 10.00, 06-30 pending 1 20.00");
         }
     }
@@ -170,7 +189,7 @@ class RollupMaintenanceTest {
             RollupVerifier verifier = new RollupVerifier(database.dataSource());
             assertThat(verifier.verify(asOf)).isEmpty();
 
-            Writes.execute(c, "update rollup_order_days set revenue = revenue + 1");
+            Writes.execute(c, "insert into rollup_order_days_pending values ('2026-06-30', 'pending', 0, 1)");
 
             assertThat(verifier.compare("daily_revenue", asOf, Map.of("days", "3")))
                     .hasValueSatisfying(drift -> assertThat(drift.describe()).isEqualTo(

@@ -1,0 +1,64 @@
+package shopflow.live;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import javax.sql.DataSource;
+
+/**
+ * Folds the rollups' pending changes into their folded rows ({@code fold_rollups()}, V6) every
+ * {@link #INTERVAL}, so reports read one row per key plus at most a second's worth of writes.
+ * Skipping a fold changes no answer, only how many rows a report sums: a failure is logged and
+ * the next tick tries again.
+ */
+public final class RollupFolder implements AutoCloseable {
+
+    public static final Duration INTERVAL = Duration.ofSeconds(1);
+
+    private final DataSource dataSource;
+    private final Consumer<String> log;
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "shopflow-rollup-folder");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private volatile boolean failing;
+
+    public RollupFolder(DataSource dataSource, Consumer<String> log) {
+        this.dataSource = dataSource;
+        this.log = log;
+    }
+
+    public void start() {
+        scheduler.scheduleWithFixedDelay(this::foldOnce, INTERVAL.toMillis(), INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Folds now; false (and one log line until it works again) when the database refused. */
+    public boolean foldOnce() {
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+            statement.execute("select fold_rollups()");
+            if (failing) {
+                log.accept("rollups: folding works again");
+                failing = false;
+            }
+            return true;
+        } catch (SQLException | RuntimeException e) {
+            if (!failing) {
+                log.accept("rollups: folding pending changes failed, retrying every " + INTERVAL.toSeconds()
+                        + " s (reports stay exact meanwhile): " + e.getMessage());
+                failing = true;
+            }
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        scheduler.shutdownNow();
+    }
+}
