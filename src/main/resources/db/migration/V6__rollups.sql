@@ -134,25 +134,32 @@ create trigger orders_rollups_truncate after truncate on orders
 -- ============================================================
 -- FOLD
 -- ============================================================
--- Moves every pending change into the folded rollups, family by family (fold_<family>_rollups()).
--- One folder at a time: a second caller returns at once (the running one, or the next, folds
--- what it would have). Rows appended after the folder's snapshot stay pending for the next fold.
-create function fold_rollups() returns void
+-- Calls <verb>_<family>_rollups() of every rollup family, in name order.
+create function run_rollup_families(verb text) returns void
 language plpgsql as $$
 declare
     family regproc;
 begin
-    if not pg_try_advisory_xact_lock(hashtext('shopflow.fold_rollups')) then
-        return;
-    end if;
     for family in
         select oid::regproc from pg_proc
-        where proname like 'fold\_%\_rollups' and pronargs = 0
+        where proname like verb || '\_%\_rollups' and pronargs = 0
           and pronamespace = 'public'::regnamespace
         order by proname
     loop
         execute format('select %s()', family);
     end loop;
+end
+$$;
+
+-- Moves every pending change into the folded rollups, family by family (fold_<family>_rollups()).
+-- One folder at a time: a second caller returns at once (the running one, or the next, folds
+-- what it would have). Rows appended after the folder's snapshot stay pending for the next fold.
+create function fold_rollups() returns void
+language plpgsql as $$
+begin
+    if pg_try_advisory_xact_lock(hashtext('shopflow.fold_rollups')) then
+        perform run_rollup_families('fold');
+    end if;
 end
 $$;
 
@@ -186,18 +193,9 @@ $$;
 -- suspend_rollups().
 create function rebuild_rollups() returns void
 language plpgsql as $$
-declare
-    family regproc;
 begin
     perform set_rollup_triggers(true);
-    for family in
-        select oid::regproc from pg_proc
-        where proname like 'rebuild\_%\_rollups' and pronargs = 0
-          and pronamespace = 'public'::regnamespace
-        order by proname
-    loop
-        execute format('select %s()', family);
-    end loop;
+    perform run_rollup_families('rebuild');
 end
 $$;
 
