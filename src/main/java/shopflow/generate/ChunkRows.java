@@ -9,7 +9,8 @@ final class ChunkRows {
     ChunkRows() {
         for (Table table : Table.values()) {
             if (table.perCustomerChunk()) {
-                buffers[table.ordinal()] = new CopyBuffer(table == Table.PAGE_VIEWS ? 1 << 20 : 1 << 16);
+                buffers[table.ordinal()] = new CopyBuffer(table == Table.PAGE_VIEWS ? 1 << 20 : 1 << 16,
+                        table.binaryCopy());
             }
         }
     }

@@ -44,7 +44,12 @@ enum Table {
     }
 
     String copyStatement() {
-        return "copy " + sqlName + " (" + columns + ") from stdin with (freeze)";
+        return "copy " + sqlName + " (" + columns + ") from stdin with (freeze" + (binaryCopy() ? ", format binary)" : ")");
+    }
+
+    /** The event tables, most of the rows, go in COPY's binary format (see {@link CopyBuffer}). */
+    boolean binaryCopy() {
+        return this == PAGE_VIEWS || this == CART_EVENTS;
     }
 
     /** The serial id column, whose sequence must continue after the generated ids (null: none). */

@@ -29,6 +29,9 @@ final class TableStream implements AutoCloseable {
             s.execute("truncate table " + table.sqlName() + " restart identity");
         }
         this.copy = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(table.copyStatement());
+        if (table.binaryCopy()) {
+            copy.writeToCopy(CopyBuffer.BINARY_HEADER, 0, CopyBuffer.BINARY_HEADER.length);
+        }
     }
 
     Table table() {
@@ -51,6 +54,9 @@ final class TableStream implements AutoCloseable {
     /** Ends the COPY; the rows become visible at {@link #commit()}. */
     void finish() throws SQLException {
         long start = System.nanoTime();
+        if (table.binaryCopy()) {
+            copy.writeToCopy(CopyBuffer.BINARY_TRAILER, 0, CopyBuffer.BINARY_TRAILER.length);
+        }
         long copied = copy.endCopy();
         busyNanos += System.nanoTime() - start;
         if (copied != rows) {
