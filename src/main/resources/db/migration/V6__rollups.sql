@@ -33,7 +33,7 @@
 --   Order rollups are per shop day (shop_day(): the calendar day in the shop's time zone, the
 --   one V1 makes the database's default, ${shop_time_zone} here). Reports sum the complete days
 --   before as_of's day from the rollup and read the raw orders of as_of's own day (hundreds,
---   through idx_orders_created), so every "as of" is exact to the microsecond. A session cutting
+--   through idx_orders_created_revenue), so every "as of" is exact to the microsecond. A session cutting
 --   days in another zone than the shop's would see drift (`shopflow verify` says so).
 
 -- The shop day a moment falls in.
