@@ -169,11 +169,11 @@ public final class WebServer implements AutoCloseable {
         Map<String, Object> db = new LinkedHashMap<>();
         try (Connection c = database.connection();
                 Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("select max(version::int) from flyway_schema_history where success"
-                        + " and version is not null")) {
-            rs.next();
+                // versions such as 6.1 are not integers: the latest applied one, as Flyway writes it
+                ResultSet rs = s.executeQuery("select version from flyway_schema_history where success"
+                        + " and version is not null order by installed_rank desc limit 1")) {
             db.put("reachable", true);
-            db.put("schema_version", rs.getInt(1));
+            db.put("schema_version", rs.next() ? rs.getString(1) : null);
             out.put("status", "ok");
         } catch (SQLException e) {
             log("health: database unreachable: " + e.getMessage());
