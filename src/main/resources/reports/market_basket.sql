@@ -22,10 +22,12 @@
 -- order lines rather than orders.
 -- psql: psql -v as_of="'2026-06-30 12:00'" -v min_count=10 -v min_support=0 -v limit=20 -f market_basket.sql
 --
--- Reads rollup_product_pairs, rollup_product_sales and rollup_basket_totals (all history, kept
--- current by triggers, see V6_1__product_rollups.sql) and subtracts what orders placed after
--- as_of contributed (none for the dashboard's "now"). The most frequent pairs come first from
--- the pairs' index: only pairs at or above the (N + later pairs)th count can be in the top N.
+-- Reads the rollups rollup_product_pairs, rollup_product_sales and rollup_basket_totals (all
+-- history, kept current by triggers, see V6_1__product_rollups.sql): their folded rows plus their
+-- pending changes (at most a second's worth while the web server folds them), and subtracts what
+-- orders placed after as_of contributed (none for the dashboard's "now"). The most frequent pairs
+-- come first from the folded pairs' index: only pairs at or above the (N + pairs with pending or
+-- later changes)th folded count can be in the top N, besides those pairs themselves.
 -- The full-scan version is reference/market_basket.sql.
 
 \if :{?as_of} \else \set as_of 'now()' \endif
@@ -61,48 +63,61 @@ later_pairs as (
     group by first_line.product_id, second_line.product_id
 ),
 
-order_count as (
-    select rollup_basket_totals.orders - (select count(distinct order_id) from later_lines) as orders
-    from rollup_basket_totals
+-- changes not folded into rollup_product_pairs_folded yet, per pair
+pending_pairs as (
+    select product_1_id, product_2_id, sum(orders) as orders
+    from rollup_product_pairs_pending
+    group by product_1_id, product_2_id
 ),
 
+order_count as (
+    select coalesce((select sum(orders) from rollup_basket_totals_folded), 0)
+           + coalesce((select sum(orders) from rollup_basket_totals_pending), 0)
+           - (select count(distinct order_id) from later_lines) as orders
+),
+
+-- the folded count at the (N + pairs with pending or later changes)th place: every candidate for
+-- the top N whose folded count is its own is at or above it
 threshold as (
-    select rollup_product_pairs.orders
-    from rollup_product_pairs
-    order by rollup_product_pairs.orders desc
-    offset (select :limit::int - 1 + count(*) from later_pairs)
+    select rollup_product_pairs_folded.orders
+    from rollup_product_pairs_folded
+    order by rollup_product_pairs_folded.orders desc
+    offset (select :limit::int - 1 + count(*) from later_pairs) + (select count(*) from pending_pairs)
     limit 1
 ),
 
--- candidates carry their rollup count, so the pairs table is read through its index only
 candidates as (
-    select rollup_product_pairs.product_1_id, rollup_product_pairs.product_2_id, rollup_product_pairs.orders
-    from rollup_product_pairs
-    where rollup_product_pairs.orders >= greatest(coalesce((select orders from threshold), 0), :min_count::int)
+    select rollup_product_pairs_folded.product_1_id, rollup_product_pairs_folded.product_2_id
+    from rollup_product_pairs_folded
+    where rollup_product_pairs_folded.orders >= greatest(coalesce((select orders from threshold), 0), :min_count::int)
     union
-    select rollup_product_pairs.product_1_id, rollup_product_pairs.product_2_id, rollup_product_pairs.orders
-    from later_pairs
-    join rollup_product_pairs using (product_1_id, product_2_id)
+    select product_1_id, product_2_id from pending_pairs
+    union
+    select product_1_id, product_2_id from later_pairs
 ),
 
+-- folded + pending - later, per candidate (the folded row looked up through its key)
 pairs as (
-    select
-        candidates.product_1_id,
-        candidates.product_2_id,
-        candidates.orders - coalesce(later_pairs.orders_together, 0) as orders_together
+    select candidates.product_1_id, candidates.product_2_id, counts.orders_together
     from candidates
+    left join rollup_product_pairs_folded as folded using (product_1_id, product_2_id)
+    left join pending_pairs using (product_1_id, product_2_id)
     left join later_pairs using (product_1_id, product_2_id)
-    where candidates.orders - coalesce(later_pairs.orders_together, 0) >= :min_count::int
+    cross join lateral (
+        select coalesce(folded.orders, 0) + coalesce(pending_pairs.orders, 0)
+               - coalesce(later_pairs.orders_together, 0) as orders_together
+    ) as counts
+    where counts.orders_together >= :min_count::int
 ),
 
+-- orders containing each paired product: folded + pending - later
 product_orders as (
     select
         paired.product_id,
-        sales.orders - coalesce(later.orders, 0) as orders
+        coalesce((select orders from rollup_product_sales_folded folded where folded.product_id = paired.product_id), 0)
+        + coalesce((select sum(orders) from rollup_product_sales_pending pending where pending.product_id = paired.product_id), 0)
+        - coalesce(later.orders, 0) as orders
     from (select product_1_id as product_id from pairs union select product_2_id from pairs) as paired
-    cross join lateral (
-        select orders from rollup_product_sales where rollup_product_sales.product_id = paired.product_id
-    ) as sales
     left join (
         select product_id, count(*) as orders from later_lines group by product_id
     ) as later using (product_id)

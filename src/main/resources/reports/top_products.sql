@@ -21,13 +21,15 @@
 -- across the tree; here within the category itself.
 -- psql: psql -v as_of="'2026-06-30 12:00'" -v limit=50 -f top_products.sql
 --
--- Reads rollup_product_sales (all history, kept current by triggers, see V6_1__product_rollups.sql)
--- and subtracts what orders placed after as_of contributed (none for the dashboard's "now").
--- Both ranks need only the products above the Nth: a product's rank is one more than the number
--- of products, overall or in its category, with more revenue, and all of those are in the top N.
--- So it reads the top N rows of the rollup by revenue (plus one more for each product sold after
--- as_of, whose revenue as of then may be lower) through its revenue index. The full-scan version
--- is reference/top_products.sql.
+-- Reads the rollup_product_sales rollup (all history, kept current by triggers, see
+-- V6_1__product_rollups.sql): its folded rows, one per product, plus its pending changes (at most
+-- a second's worth while the web server folds them), and subtracts what orders placed after as_of
+-- contributed (none for the dashboard's "now"). Both ranks need only the products above the Nth:
+-- a product's rank is one more than the number of products, overall or in its category, with more
+-- revenue, and all of those are in the top N. So it reads the top N folded rows by revenue through
+-- their index, plus one more for each product whose folded figures are not its own as of then
+-- (those with pending changes or sold after as_of), plus those products themselves. The full-scan
+-- version is reference/top_products.sql.
 
 \if :{?as_of} \else \set as_of 'now()' \endif
 \if :{?limit} \else \set limit 50 \endif
@@ -53,35 +55,49 @@ later_sales as (
     group by order_items.product_id
 ),
 
--- the rollup's revenue at the (N + later products)th place: every candidate for the top N is at or above it
+-- changes not folded into rollup_product_sales_folded yet, per product
+pending_sales as (
+    select
+        product_id,
+        sum(units)    as units,
+        sum(orders)   as orders,
+        sum(revenue)  as revenue
+    from rollup_product_sales_pending
+    group by product_id
+),
+
+-- the folded revenue at the (N + products with pending or later sales)th place: every candidate
+-- for the top N whose folded figures are its own is at or above it
 threshold as (
-    select rollup_product_sales.revenue
-    from rollup_product_sales
-    order by rollup_product_sales.revenue desc
-    offset (select :limit::int - 1 + count(*) from later_sales)
+    select rollup_product_sales_folded.revenue
+    from rollup_product_sales_folded
+    order by rollup_product_sales_folded.revenue desc
+    offset (select :limit::int - 1 + count(*) from later_sales) + (select count(*) from pending_sales)
     limit 1
 ),
 
--- candidates carry their rollup figures, so the rollup is read through its revenue index only
 candidates as (
-    select rollup_product_sales.*
-    from rollup_product_sales
-    where rollup_product_sales.revenue >= coalesce((select revenue from threshold), 0)
+    select rollup_product_sales_folded.product_id
+    from rollup_product_sales_folded
+    where rollup_product_sales_folded.revenue >= coalesce((select revenue from threshold), 0)
     union
-    select rollup_product_sales.*
-    from later_sales
-    join rollup_product_sales using (product_id)
+    select product_id from pending_sales
+    union
+    select product_id from later_sales
 ),
 
+-- folded + pending - later, per candidate (the folded row looked up through its key)
 product_sales as (
     select
         candidates.product_id,
-        candidates.units - coalesce(later_sales.units_sold, 0)  as units_sold,
-        candidates.orders - coalesce(later_sales.orders, 0)     as orders,
-        candidates.revenue - coalesce(later_sales.revenue, 0)   as revenue
+        coalesce(folded.units, 0) + coalesce(pending_sales.units, 0) - coalesce(later_sales.units_sold, 0)  as units_sold,
+        coalesce(folded.orders, 0) + coalesce(pending_sales.orders, 0) - coalesce(later_sales.orders, 0)   as orders,
+        coalesce(folded.revenue, 0) + coalesce(pending_sales.revenue, 0) - coalesce(later_sales.revenue, 0) as revenue
     from candidates
+    left join rollup_product_sales_folded as folded using (product_id)
+    left join pending_sales using (product_id)
     left join later_sales using (product_id)
-    where candidates.orders - coalesce(later_sales.orders, 0) > 0
+    where coalesce(folded.orders, 0) + coalesce(pending_sales.orders, 0) - coalesce(later_sales.orders, 0) > 0
 ),
 
 -- the candidates (a few dozen) with their product and category, looked up through their keys

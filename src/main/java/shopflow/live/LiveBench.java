@@ -32,8 +32,8 @@ import shopflow.reports.ReportRunner;
  * Write-side figures of the rollups: order-placement throughput with and without their
  * maintenance, and freshness (commit of an order to the change notification the dashboard
  * listens for, plus re-reading the dashboard's reports, which then include the order) under a
- * steady background load of orders and events. It writes real orders and events (placed now)
- * into the database it runs on.
+ * steady background load of orders and events, the rollups folded every second meanwhile as the
+ * web server folds them. It writes real orders and events (placed now) into the database it runs on.
  */
 public final class LiveBench {
 
@@ -67,7 +67,10 @@ public final class LiveBench {
 
     /** Orders placed per second by {@code clients} clients as fast as they can, rollups on, then off. */
     public Throughput throughput(int clients, int seconds) {
-        double on = placeFlatOut(clients, seconds);
+        double on;
+        try (RollupFolder folder = folding()) {
+            on = placeFlatOut(clients, seconds);
+        }
         try (Connection c = database.connection()) {
             Rollups.suspend(c);
         } catch (SQLException e) {
@@ -117,7 +120,7 @@ public final class LiveBench {
         ReportCatalog catalog = ReportCatalog.load();
         List<Double> millis = new ArrayList<>();
         long started = System.nanoTime();
-        try (Connection listener = database.connection()) {
+        try (RollupFolder folder = folding(); Connection listener = database.connection()) {
             try (Statement s = listener.createStatement()) {
                 s.execute("listen shopflow_changes");
             }
@@ -152,6 +155,13 @@ public final class LiveBench {
         double[] values = millis.stream().mapToDouble(Double::doubleValue).toArray();
         return new Freshness(values.length, ReportTimings.percentile(values, 50), ReportTimings.percentile(values, 95),
                 orders.get() / elapsed, events.get() / elapsed);
+    }
+
+    /** Folds the rollups every second while the bench writes, as the web server does. */
+    private RollupFolder folding() {
+        RollupFolder folder = new RollupFolder(database.dataSource(), System.err::println);
+        folder.start();
+        return folder;
     }
 
     private double placeFlatOut(int clients, int seconds) {
