@@ -96,15 +96,17 @@ candidates as (
     select product_1_id, product_2_id from later_pairs
 ),
 
--- folded + pending - later, per candidate (the folded row looked up through its key)
+-- folded + pending - later, per candidate (the folded row looked up through its key, one by one)
 pairs as (
     select candidates.product_1_id, candidates.product_2_id, counts.orders_together
     from candidates
-    left join rollup_product_pairs_folded as folded using (product_1_id, product_2_id)
     left join pending_pairs using (product_1_id, product_2_id)
     left join later_pairs using (product_1_id, product_2_id)
     cross join lateral (
-        select coalesce(folded.orders, 0) + coalesce(pending_pairs.orders, 0)
+        select coalesce((select folded.orders from rollup_product_pairs_folded as folded
+                         where folded.product_1_id = candidates.product_1_id
+                           and folded.product_2_id = candidates.product_2_id), 0)
+               + coalesce(pending_pairs.orders, 0)
                - coalesce(later_pairs.orders_together, 0) as orders_together
     ) as counts
     where counts.orders_together >= :min_count::int
@@ -115,9 +117,12 @@ product_orders as (
     select
         paired.product_id,
         coalesce((select orders from rollup_product_sales_folded folded where folded.product_id = paired.product_id), 0)
-        + coalesce((select sum(orders) from rollup_product_sales_pending pending where pending.product_id = paired.product_id), 0)
+        + coalesce(pending.orders, 0)
         - coalesce(later.orders, 0) as orders
     from (select product_1_id as product_id from pairs union select product_2_id from pairs) as paired
+    left join (
+        select product_id, sum(orders) as orders from rollup_product_sales_pending group by product_id
+    ) as pending using (product_id)
     left join (
         select product_id, count(*) as orders from later_lines group by product_id
     ) as later using (product_id)

@@ -86,7 +86,7 @@ candidates as (
     select product_id from later_sales
 ),
 
--- folded + pending - later, per candidate (the folded row looked up through its key)
+-- folded + pending - later, per candidate (the folded row looked up through its key, one by one)
 product_sales as (
     select
         candidates.product_id,
@@ -94,9 +94,11 @@ product_sales as (
         coalesce(folded.orders, 0) + coalesce(pending_sales.orders, 0) - coalesce(later_sales.orders, 0)   as orders,
         coalesce(folded.revenue, 0) + coalesce(pending_sales.revenue, 0) - coalesce(later_sales.revenue, 0) as revenue
     from candidates
-    left join rollup_product_sales_folded as folded using (product_id)
-    left join pending_sales using (product_id)
-    left join later_sales using (product_id)
+    left join lateral (
+        select * from rollup_product_sales_folded where rollup_product_sales_folded.product_id = candidates.product_id
+    ) as folded on true
+    left join pending_sales on pending_sales.product_id = candidates.product_id
+    left join later_sales on later_sales.product_id = candidates.product_id
     where coalesce(folded.orders, 0) + coalesce(pending_sales.orders, 0) - coalesce(later_sales.orders, 0) > 0
 ),
 

@@ -92,7 +92,7 @@ select single, orders from rollup_basket_totals_pending;
 -- ============================================================
 -- MAINTENANCE
 -- ============================================================
--- Lines added to orders (an insert): appends what they add. "added" holds the new lines; the
+-- Lines added to orders that already had lines: appends what they add. "added" holds the new lines; the
 -- lines their orders had before are read from order_items (all but the new ones), through the
 -- order index: none for an order being placed. PL/pgSQL for its cached plans (see V6).
 create function rollup_lines_added(added order_items[]) returns void
@@ -200,10 +200,45 @@ begin
 end
 $$;
 
+-- Lines inserted. Placing an order inserts all its lines at once into an order without lines:
+-- then what they add is just themselves, appended straight from the transition table (measured:
+-- a quarter of the cost of rollup_lines_added's general statement, which was most of the cost of
+-- placing an order). Lines added to orders that already had some take the general way.
 create function order_items_rollups_inserted() returns trigger
 language plpgsql as $$
 begin
-    perform rollup_lines_added(array(select n::order_items from new_items n));
+    if exists (select 1 from order_items
+               where order_items.order_id in (select order_id from new_items)
+                 and not exists (select 1 from new_items where new_items.item_id = order_items.item_id)) then
+        perform rollup_lines_added(array(select n::order_items from new_items n));
+        return null;
+    end if;
+
+    with counted_lines as (
+        select new_items.order_id, new_items.product_id, new_items.quantity, new_items.line_total
+        from new_items
+        join orders using (order_id)
+        where counts_as_sale(orders.status)
+    ),
+    sales as (
+        insert into rollup_product_sales_pending (product_id, units, revenue, orders)
+        select product_id, sum(quantity), sum(line_total), count(distinct order_id)
+        from counted_lines
+        group by product_id
+    ),
+    pairs as (
+        insert into rollup_product_pairs_pending (product_1_id, product_2_id, orders)
+        select first_line.product_id, second_line.product_id, count(distinct first_line.order_id)
+        from counted_lines first_line
+        join counted_lines second_line
+          on second_line.order_id = first_line.order_id
+         and second_line.product_id > first_line.product_id
+        group by 1, 2
+    )
+    insert into rollup_basket_totals_pending (orders)
+    select count(distinct order_id)
+    from counted_lines
+    having count(*) > 0;
     return null;
 end
 $$;
