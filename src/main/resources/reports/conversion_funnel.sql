@@ -46,32 +46,45 @@ params as (
 
 -- a session is at stage k by as_of when its reach time k (the latest first time of stages 1..k)
 -- is at most as_of; it is in the window when its first page view is at or after window_start
-reached as (
-    -- reached on a day before as_of's day
-    select rollup_funnel_days.stage, rollup_funnel_days.sessions
+
+-- reached on a day before as_of's day
+reached_before as (
+    select rollup_funnel_days.stage, sum(rollup_funnel_days.sessions) as sessions
     from rollup_funnel_days, params
     where rollup_funnel_days.first_day >= params.window_start::date
       and rollup_funnel_days.reach_day < params.day_start::date
-    union all
-    -- reached on as_of's own day, up to as_of
-    select reach.stage, 1
-    from rollup_funnel_sessions sessions
-    cross join params
-    cross join lateral unnest(funnel_reach(sessions.first_seen_at, sessions.product_view_at, sessions.add_at,
-                                           sessions.checkout_at, sessions.order_at))
-                       with ordinality as reach (reach_at, stage)
+    group by rollup_funnel_days.stage
+),
+
+-- reached on as_of's own day, up to as_of: among the sessions whose last stage so far came that
+-- day or later, those whose reach time k (the latest of its first times up to stage k; null
+-- when one is missing) falls between the start of the day and as_of
+reached_today as (
+    select array[
+        count(*) filter (where first_seen_at >= day_start and first_seen_at <= as_of),
+        count(*) filter (where product_view_at >= day_start and product_view_at <= as_of),
+        count(*) filter (where greatest(product_view_at, add_at) >= day_start
+                           and product_view_at <= as_of and add_at <= as_of),
+        count(*) filter (where greatest(product_view_at, add_at, checkout_at) >= day_start
+                           and product_view_at <= as_of and add_at <= as_of and checkout_at <= as_of),
+        count(*) filter (where greatest(product_view_at, add_at, checkout_at, order_at) >= day_start
+                           and product_view_at <= as_of and add_at <= as_of and checkout_at <= as_of
+                           and order_at <= as_of)
+    ] as sessions
+    from rollup_funnel_sessions sessions, params
     where sessions.last_reached_at >= params.day_start
       and sessions.first_seen_at >= params.window_start
-      and reach.reach_at >= params.day_start
-      and reach.reach_at <= params.as_of
 ),
 
 stage_counts as (
-    select stages.step, stages.stage, coalesce(sum(reached.sessions), 0)::bigint as sessions
+    select
+        stages.step,
+        stages.stage,
+        coalesce(reached_before.sessions, 0)::bigint + reached_today.sessions[stages.step] as sessions
     from (values (1, 'sessions'), (2, 'product view'), (3, 'add to cart'), (4, 'checkout'), (5, 'order'))
          as stages (step, stage)
-    left join reached on reached.stage = stages.step
-    group by stages.step, stages.stage
+    cross join reached_today
+    left join reached_before on reached_before.stage = stages.step
 ),
 
 final as (
