@@ -105,30 +105,40 @@ select first_day, stage, reach_day, sessions from rollup_funnel_days_pending;
 -- ============================================================
 -- FUNNEL: MAINTENANCE
 -- ============================================================
--- Proposed first times for some sessions. replace_*: the proposal's view (first_seen_at,
--- product_view_at), cart (add_at, checkout_at) or order (order_at) times are the session's,
--- read from the raw rows; otherwise the new time is the least of the row's and the proposal's
--- (a null proposal keeps the row's). Sessions without a row get one. Appends the day deltas.
+-- Proposed first times for some sessions. replace_*: the session's view (first_seen_at,
+-- product_view_at), cart (add_at, checkout_at) or order (order_at) times are read again from
+-- the raw rows, once its row is locked (the proposal then only names the sessions); otherwise
+-- the new time is the least of the row's and the proposal's (a null proposal keeps the row's).
+-- Sessions without a row get one. Appends the day deltas.
 -- (PL/pgSQL for its cached plans, see rollup_orders_apply in V6.)
 create function rollup_funnel_merge(proposal rollup_funnel_sessions[], replace_views boolean,
                                     replace_carts boolean, replace_orders boolean) returns void
 language plpgsql as $$
 declare
-    created varchar[];
+    rereading boolean := replace_views or replace_carts or replace_orders;
+    created varchar[] := '{}';
     before rollup_funnel_sessions[];
-    after rollup_funnel_sessions[];
+    after rollup_funnel_sessions[] := '{}';
 begin
-    -- new sessions: the proposal is all there is (no row, so no event of theirs before)
-    with inserted as (
-        insert into rollup_funnel_sessions (session_id, first_seen_at, product_view_at, add_at, checkout_at, order_at)
-        select p.session_id, p.first_seen_at, p.product_view_at, p.add_at, p.checkout_at, p.order_at
-        from unnest(proposal) p
+    if rereading then
+        -- rows for new sessions, empty: the raw rows are read below, once every row is locked
+        insert into rollup_funnel_sessions (session_id)
+        select p.session_id from unnest(proposal) p
         order by p.session_id
-        on conflict (session_id) do nothing
-        returning *
-    )
-    select coalesce(array_agg(row(inserted.*)::rollup_funnel_sessions), '{}') into after from inserted;
-    select coalesce(array_agg(session_id), '{}') into created from unnest(after);
+        on conflict (session_id) do nothing;
+    else
+        -- new sessions: the proposal is all there is (no row, so no event of theirs before)
+        with inserted as (
+            insert into rollup_funnel_sessions (session_id, first_seen_at, product_view_at, add_at, checkout_at, order_at)
+            select p.session_id, p.first_seen_at, p.product_view_at, p.add_at, p.checkout_at, p.order_at
+            from unnest(proposal) p
+            order by p.session_id
+            on conflict (session_id) do nothing
+            returning *
+        )
+        select coalesce(array_agg(row(inserted.*)::rollup_funnel_sessions), '{}') into after from inserted;
+        select coalesce(array_agg(session_id), '{}') into created from unnest(after);
+    end if;
 
     -- existing sessions: lock them in session order (a concurrent writer of the same session
     -- waits here, then reads what the first one committed)
@@ -140,6 +150,12 @@ begin
         order by session_id
         for update
     ) as s;
+
+    if rereading then
+        -- after the lock: a writer of the same session that went first has committed its rows
+        proposal := funnel_sessions_from_raw(array(select b.session_id from unnest(before) b),
+                                             replace_views, replace_carts, replace_orders);
+    end if;
 
     with changed as (
         select o.session_id,
@@ -211,6 +227,11 @@ begin
 end
 $$;
 
+-- Sessions by name only, for rollup_funnel_merge to read again.
+create function funnel_sessions_named(sessions varchar[]) returns rollup_funnel_sessions[]
+language sql immutable parallel safe
+return array(select row(s, null, null, null, null, null, null)::rollup_funnel_sessions from unnest(sessions) s);
+
 -- Page views inserted (the ingest's COPY): least of the row's and the statement's first times.
 create function page_views_rollups_funnel_inserted() returns trigger
 language plpgsql as $$
@@ -237,7 +258,7 @@ begin
     else
         touched := array(select distinct session_id from old_views where session_id is not null);
     end if;
-    perform rollup_funnel_merge(funnel_sessions_from_raw(touched, true, false, false), true, false, false);
+    perform rollup_funnel_merge(funnel_sessions_named(touched), true, false, false);
     return null;
 end
 $$;
@@ -257,7 +278,7 @@ begin
     else
         touched := array(select distinct session_id from old_events where session_id is not null);
     end if;
-    perform rollup_funnel_merge(funnel_sessions_from_raw(touched, false, true, false), false, true, false);
+    perform rollup_funnel_merge(funnel_sessions_named(touched), false, true, false);
     return null;
 end
 $$;
@@ -282,7 +303,7 @@ begin
         touched := array(select distinct session_id from old_orders where session_id is not null);
     end if;
     if cardinality(touched) > 0 then
-        perform rollup_funnel_merge(funnel_sessions_from_raw(touched, false, false, true), false, false, true);
+        perform rollup_funnel_merge(funnel_sessions_named(touched), false, false, true);
     end if;
     return null;
 end
@@ -550,13 +571,24 @@ begin
         order by session_id
         returning *
     )
+    -- funnel_reach() spelt out: plain expressions cost a fraction of an array per session
     insert into rollup_funnel_days_folded (first_day, stage, reach_day, sessions)
     select shop_day(sessions.first_seen_at), reach.stage, shop_day(reach.reach_at), count(*)
     from sessions
-    cross join lateral unnest(funnel_reach(sessions.first_seen_at, sessions.product_view_at, sessions.add_at,
-                                           sessions.checkout_at, sessions.order_at))
-                       with ordinality as reach (reach_at, stage)
-    where reach.reach_at is not null
+    cross join lateral (
+        values
+            (1, sessions.first_seen_at),
+            (2, sessions.product_view_at),
+            (3, case when sessions.add_at is not null
+                     then greatest(sessions.product_view_at, sessions.add_at) end),
+            (4, case when sessions.add_at is not null and sessions.checkout_at is not null
+                     then greatest(sessions.product_view_at, sessions.add_at, sessions.checkout_at) end),
+            (5, case when sessions.add_at is not null and sessions.checkout_at is not null and sessions.order_at is not null
+                     then greatest(sessions.product_view_at, sessions.add_at, sessions.checkout_at, sessions.order_at) end)
+    ) as reach (stage, reach_at)
+    where sessions.first_seen_at is not null
+      and reach.reach_at is not null
+      and (reach.stage = 1 or sessions.product_view_at is not null)
     group by 1, 2, 3;
 end
 $$;
