@@ -25,6 +25,12 @@
 -- The brief mixed units (all-time sessions, then customers of the last 30 days) and numbered
 -- the stages with ROW_NUMBER() OVER (), whose order PostgreSQL does not promise.
 -- psql: psql -v as_of="'2026-06-30 12:00'" -v days=30 -f conversion_funnel.sql
+--
+-- Reads rollup_funnel_days (V6_2__funnel_rollups.sql) for the stages the window's sessions
+-- reached before as_of's day, and the sessions that reached a stage on as_of's own day from
+-- rollup_funnel_sessions (their first times): exact, and a few hundred rollup rows and the
+-- day's sessions instead of 5 million page views. The full-scan version is
+-- reference/conversion_funnel.sql.
 
 \if :{?as_of} \else \set as_of 'now()' \endif
 \if :{?days} \else \set days 30 \endif
@@ -34,81 +40,51 @@ with
 params as (
     select
         :as_of::timestamptz                                                      as as_of,
+        date_trunc('day', :as_of::timestamptz)                                   as day_start,
         date_trunc('day', :as_of::timestamptz) - make_interval(days => :days::int - 1) as window_start
 ),
 
--- sessions with a page view in the window that had none before it: they started in the window
-window_sessions as (
-    select distinct page_views.session_id
-    from page_views, params
-    where page_views.session_id is not null
-      and page_views.viewed_at >= params.window_start
-      and page_views.viewed_at <= params.as_of
-      and not exists (
-          select 1
-          from page_views earlier
-          where earlier.session_id = page_views.session_id
-            and earlier.viewed_at < params.window_start
-      )
+-- a session is at stage k by as_of when its reach time k (the latest first time of stages 1..k)
+-- is at most as_of; it is in the window when its first page view is at or after window_start
+
+-- reached on a day before as_of's day
+reached_before as (
+    select rollup_funnel_days.stage, sum(rollup_funnel_days.sessions) as sessions
+    from rollup_funnel_days, params
+    where rollup_funnel_days.first_day >= params.window_start::date
+      and rollup_funnel_days.reach_day < params.day_start::date
+    group by rollup_funnel_days.stage
 ),
 
-product_view_sessions as (
-    select distinct page_views.session_id
-    from page_views
-    join window_sessions using (session_id)
-    cross join params
-    where page_views.product_id is not null
-      and page_views.viewed_at <= params.as_of
-),
-
-session_carts as (
-    select
-        cart_events.session_id,
-        min(cart_events.event_at) filter (where cart_events.action = 'add')       as first_add_at,
-        max(cart_events.event_at) filter (where cart_events.action = 'view_cart') as last_view_cart_at
-    from cart_events
-    join window_sessions using (session_id)
-    cross join params
-    where cart_events.event_at <= params.as_of
-    group by cart_events.session_id
-),
-
-order_sessions as (
-    select distinct orders.session_id
-    from orders
-    join window_sessions using (session_id)
-    cross join params
-    where orders.created_at <= params.as_of
-),
-
-session_stages as (
-    select
-        window_sessions.session_id,
-        product_view_sessions.session_id is not null                          as viewed_product,
-        session_carts.first_add_at is not null                                as added_to_cart,
-        session_carts.last_view_cart_at >= session_carts.first_add_at         as checked_out,
-        order_sessions.session_id is not null                                 as ordered
-    from window_sessions
-    left join product_view_sessions using (session_id)
-    left join session_carts using (session_id)
-    left join order_sessions using (session_id)
+-- reached on as_of's own day, up to as_of: among the sessions whose last stage so far came that
+-- day or later, those whose reach time k (the latest of its first times up to stage k; null
+-- when one is missing) falls between the start of the day and as_of
+reached_today as (
+    select array[
+        count(*) filter (where first_seen_at >= day_start and first_seen_at <= as_of),
+        count(*) filter (where product_view_at >= day_start and product_view_at <= as_of),
+        count(*) filter (where greatest(product_view_at, add_at) >= day_start
+                           and product_view_at <= as_of and add_at <= as_of),
+        count(*) filter (where greatest(product_view_at, add_at, checkout_at) >= day_start
+                           and product_view_at <= as_of and add_at <= as_of and checkout_at <= as_of),
+        count(*) filter (where greatest(product_view_at, add_at, checkout_at, order_at) >= day_start
+                           and product_view_at <= as_of and add_at <= as_of and checkout_at <= as_of
+                           and order_at <= as_of)
+    ] as sessions
+    from rollup_funnel_sessions sessions, params
+    where sessions.last_reached_at >= params.day_start
+      and sessions.first_seen_at >= params.window_start
 ),
 
 stage_counts as (
-    select 1 as step, 'sessions' as stage, count(*) as sessions
-    from session_stages
-    union all
-    select 2, 'product view', count(*) filter (where viewed_product)
-    from session_stages
-    union all
-    select 3, 'add to cart', count(*) filter (where viewed_product and added_to_cart)
-    from session_stages
-    union all
-    select 4, 'checkout', count(*) filter (where viewed_product and added_to_cart and checked_out)
-    from session_stages
-    union all
-    select 5, 'order', count(*) filter (where viewed_product and added_to_cart and checked_out and ordered)
-    from session_stages
+    select
+        stages.step,
+        stages.stage,
+        coalesce(reached_before.sessions, 0)::bigint + reached_today.sessions[stages.step] as sessions
+    from (values (1, 'sessions'), (2, 'product view'), (3, 'add to cart'), (4, 'checkout'), (5, 'order'))
+         as stages (step, stage)
+    cross join reached_today
+    left join reached_before on reached_before.stage = stages.step
 ),
 
 final as (

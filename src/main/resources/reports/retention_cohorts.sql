@@ -23,6 +23,12 @@
 -- Months are calendar months in the shop's time zone. A month counts once it has begun by
 -- as_of: as_of's own month is shown, partly elapsed; later months are null, not 0.
 -- psql: psql -v as_of="'2026-06-30 12:00'" -v cohorts=12 -f retention_cohorts.sql
+--
+-- Reads rollup_cohort_months (V6_2__funnel_rollups.sql: customers per cohort month and month
+-- they ordered in, kept per write): exact for every month before as_of's, whose orders were all
+-- placed before as_of. For as_of's own month it takes the rollup's figures less the customers
+-- whose counted orders that month all came after as_of (none for "now"). A few hundred rollup
+-- rows instead of every order. The full-scan version is reference/retention_cohorts.sql.
 
 \if :{?as_of} \else \set as_of 'now()' \endif
 \if :{?cohorts} \else \set cohorts 12 \endif
@@ -32,38 +38,53 @@ with
 params as (
     select
         :as_of::timestamptz                                                   as as_of,
+        date_trunc('month', :as_of::timestamptz)                              as month_start,
+        date_trunc('month', :as_of::timestamptz) + interval '1 month'         as next_month_start,
         date_trunc('month', :as_of::timestamptz)::date                        as as_of_month,
         (date_trunc('month', :as_of::timestamptz)
             - make_interval(months => :cohorts::int - 1))::date                as first_cohort_month
 ),
 
-customer_order_months as (
-    select distinct
-        orders.customer_id,
-        date_trunc('month', orders.created_at)::date as order_month
+-- customers the rollup counts in as_of's month whose counted orders that month all came after as_of
+late_customers as (
+    select orders.customer_id
     from orders, params
     where orders.status not in ('cancelled', 'refunded')
-      and orders.created_at <= params.as_of
+      and orders.created_at > params.as_of
+      and orders.created_at < params.next_month_start
+      and not exists (
+          select 1
+          from orders earlier
+          where earlier.customer_id = orders.customer_id
+            and earlier.status not in ('cancelled', 'refunded')
+            and earlier.created_at >= params.month_start
+            and earlier.created_at <= params.as_of
+      )
+    group by orders.customer_id
 ),
 
-first_orders as (
-    select customer_id, min(order_month) as cohort_month
-    from customer_order_months
-    group by customer_id
+-- (cohort month, month ordered in): customers; the rollup's, then the late customers taken out
+pairs as (
+    select rollup_cohort_months.cohort_month, rollup_cohort_months.activity_month, rollup_cohort_months.customers
+    from rollup_cohort_months, params
+    where rollup_cohort_months.cohort_month >= params.first_cohort_month
+      and rollup_cohort_months.activity_month <= params.as_of_month
+    union all
+    select late.cohort_month, params.as_of_month, -1
+    from (
+        select (select date_trunc('month', min(orders.created_at))::date
+                from orders
+                where orders.customer_id = late_customers.customer_id
+                  and orders.status not in ('cancelled', 'refunded')) as cohort_month
+        from late_customers
+    ) as late, params
+    where late.cohort_month >= params.first_cohort_month
 ),
 
--- months after the first order in which each customer ordered again
-repeat_months as (
-    select
-        first_orders.cohort_month,
-        ((extract(year from customer_order_months.order_month) - extract(year from first_orders.cohort_month)) * 12
-          + extract(month from customer_order_months.order_month) - extract(month from first_orders.cohort_month))::int
-                                                                              as month_number,
-        first_orders.customer_id
-    from first_orders
-    join customer_order_months using (customer_id)
-    cross join params
-    where first_orders.cohort_month >= params.first_cohort_month
+pair_counts as (
+    select cohort_month, activity_month, sum(customers) as customers
+    from pairs
+    group by cohort_month, activity_month
 ),
 
 cohort_spine as (
@@ -72,17 +93,18 @@ cohort_spine as (
 ),
 
 cohort_sizes as (
-    select cohort_month, count(*) as customers
-    from first_orders, params
-    where cohort_month >= params.first_cohort_month
-    group by cohort_month
+    select cohort_month, customers
+    from pair_counts
+    where activity_month = cohort_month
 ),
 
 returning_counts as (
-    select cohort_month, month_number, count(distinct customer_id) as returning_customers
-    from repeat_months
-    where month_number between 1 and 12
-    group by cohort_month, month_number
+    select
+        cohort_month,
+        ((extract(year from activity_month) - extract(year from cohort_month)) * 12
+          + extract(month from activity_month) - extract(month from cohort_month))::int as month_number,
+        customers as returning_customers
+    from pair_counts
 ),
 
 -- one cell: the share of the cohort back in month k, or null if month k had not begun by as_of

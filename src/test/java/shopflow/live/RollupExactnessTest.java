@@ -44,13 +44,13 @@ class RollupExactnessTest {
             Map.entry("daily_revenue", List.of(Map.of(), Map.of("days", "1"), Map.of("days", "7"), Map.of("days", "60"))),
             // not rollup-backed yet: their reference is the same SQL (see README), checked all the same
             Map.entry("category_sales", List.of(Map.of())),
-            Map.entry("conversion_funnel", List.of(Map.of())),
+            Map.entry("conversion_funnel", List.of(Map.of(), Map.of("days", "1"), Map.of("days", "7"), Map.of("days", "90"))),
             Map.entry("customer_lifetime", List.of(Map.of())),
             Map.entry("fraud_review", List.of(Map.of())),
             Map.entry("low_stock", List.of(Map.of())),
             Map.entry("market_basket", List.of(Map.of(), Map.of("min_count", "1"), Map.of("min_count", "2", "limit", "3"),
                     Map.of("min_count", "1", "min_support", "4"))),
-            Map.entry("retention_cohorts", List.of(Map.of())),
+            Map.entry("retention_cohorts", List.of(Map.of(), Map.of("cohorts", "1"), Map.of("cohorts", "3"))),
             Map.entry("rfm_customers", List.of(Map.of())),
             Map.entry("rfm_segments", List.of(Map.of())),
             Map.entry("top_products", List.of(Map.of(), Map.of("limit", "1"), Map.of("limit", "4"))));
@@ -131,6 +131,14 @@ class RollupExactnessTest {
         try (Connection c = database.connection()) {
             assertThat((Long) Writes.value(c, "select count(*) from order_status_changes")).isPositive();
             assertThat((Long) Writes.value(c, "select max(orders) from rollup_product_pairs_folded")).isGreaterThan(1L);
+            // sessions that went all the way, and customers who came back in a later month
+            assertThat((Long) Writes.value(c, "select count(*) from rollup_funnel_sessions"
+                    + " where (funnel_reach(first_seen_at, product_view_at, add_at, checkout_at, order_at))[5] is not null"))
+                    .isPositive();
+            assertThat((Long) Writes.value(c, "select count(*) from rollup_funnel_sessions where checkout_at > add_at"))
+                    .isPositive();
+            assertThat((java.math.BigDecimal) Writes.value(c, "select sum(customers) from rollup_cohort_months"
+                    + " where activity_month > cohort_month")).isPositive();
         }
     }
 
@@ -149,9 +157,13 @@ class RollupExactnessTest {
 
     private static void write(Connection c, Random random, List<Integer> committed, List<Integer> placedHere,
             List<OffsetDateTime> placedAt) throws SQLException {
-        int kind = random.nextInt(13);
+        int kind = random.nextInt(20);
         List<Integer> known = new ArrayList<>(committed);
         known.addAll(placedHere);
+        if (kind >= 13) {
+            sessionWrite(c, random, kind, known);
+            return;
+        }
         if (kind < 5 || known.isEmpty()) {
             OffsetDateTime at = moment(random);
             placedAt.add(at);
@@ -196,6 +208,61 @@ class RollupExactnessTest {
             for (String table : List.of("stock_movements", "order_status_changes", "order_idempotency_keys",
                     "order_coupons", "order_items", "orders")) {
                 Writes.execute(c, "delete from " + table + " where order_id = " + order);
+            }
+        }
+    }
+
+    /**
+     * Browsing writes for the funnel: page views and cart events of a few sessions at random
+     * moments (so events arrive out of order and a late earlier 'add' moves a checkout), orders
+     * placed in a session, and the rare update or delete of any of them.
+     */
+    private static void sessionWrite(Connection c, Random random, int kind, List<Integer> known) throws SQLException {
+        String session = "'s" + random.nextInt(8) + "'";
+        if (kind == 15) {
+            // a whole journey: a product page, an add, the cart, an order, minutes apart
+            OffsetDateTime at = moment(random);
+            Writes.execute(c, "insert into page_views (session_id, product_id, viewed_at) values (" + session + ", 3,"
+                    + " timestamptz '" + at + "')");
+            Writes.execute(c, "insert into cart_events (session_id, product_id, action, quantity, event_at) values ("
+                    + session + ", 3, 'add', 1, timestamptz '" + at.plusMinutes(5) + "'), (" + session + ", 3,"
+                    + " 'view_cart', 1, timestamptz '" + at.plusMinutes(10) + "')");
+            Writes.execute(c, "insert into orders (customer_id, order_number, status, session_id, subtotal, total_amount,"
+                    + " created_at) values (" + (1 + random.nextInt(20)) + ", 'SESS-' || nextval('orders_order_id_seq'),"
+                    + " 'pending', " + session + ", 10, 10, timestamptz '" + at.plusMinutes(15) + "')");
+        } else if (kind <= 14) {
+            // one to three page views in one statement, product pages or not, maybe of two sessions
+            Writes.execute(c, "insert into page_views (session_id, product_id, viewed_at) select case when i = 3 then 's"
+                    + random.nextInt(8) + "' else " + session + " end, case when i = " + random.nextInt(4) + " then 1 + i end,"
+                    + " timestamptz '" + moment(random) + "' + i * interval '50 minutes'"
+                    + " from generate_series(1, " + (1 + random.nextInt(3)) + ") i");
+        } else if (kind <= 17) {
+            // an event, then the cart viewed an hour later
+            String action = List.of("add", "view_cart", "remove").get(random.nextInt(3));
+            OffsetDateTime at = moment(random);
+            Writes.execute(c, "insert into cart_events (session_id, product_id, action, quantity, event_at) values ("
+                    + session + ", 1, '" + action + "', 1, timestamptz '" + at + "'),"
+                    + " (" + session + ", 2, 'view_cart', 1, timestamptz '" + at.plusHours(1) + "')");
+        } else if (kind == 18) {
+            if (random.nextBoolean() || known.isEmpty()) {
+                Writes.execute(c, "insert into orders (customer_id, order_number, status, session_id, subtotal, total_amount,"
+                        + " created_at) values (" + (1 + random.nextInt(20)) + ", 'SESS-' || nextval('orders_order_id_seq'),"
+                        + " 'pending', " + session + ", 10, 10, timestamptz '" + moment(random) + "')");
+            } else {
+                // an order moved to another session, or its time corrected
+                Writes.execute(c, "update orders set session_id = " + session + ", created_at = created_at - interval '2 days'"
+                        + " where order_id = " + known.get(random.nextInt(known.size())));
+            }
+        } else {
+            switch (random.nextInt(4)) {
+                case 0 -> Writes.execute(c, "delete from page_views where view_id in (select view_id from page_views"
+                        + " where session_id = " + session + " order by viewed_at limit 1)");
+                case 1 -> Writes.execute(c, "delete from cart_events where event_id in (select event_id from cart_events"
+                        + " where session_id = " + session + " order by event_at limit 1)");
+                case 2 -> Writes.execute(c, "update cart_events set event_at = event_at + interval '3 hours'"
+                        + " where session_id = " + session);
+                default -> Writes.execute(c, "update page_views set viewed_at = viewed_at - interval '1 day',"
+                        + " product_id = null where session_id = " + session);
             }
         }
     }

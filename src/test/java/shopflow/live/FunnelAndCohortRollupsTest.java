@@ -1,0 +1,146 @@
+package shopflow.live;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import shopflow.TestDatabases;
+import shopflow.db.Database;
+
+/** The funnel and cohort rollups (V6_2) after small hand-made writes, expected rows worked out by hand. */
+class FunnelAndCohortRollupsTest {
+
+    private static Database database;
+
+    @BeforeAll
+    static void createShop() throws SQLException {
+        database = TestDatabases.fresh();
+        try (Connection c = database.connection()) {
+            Writes.shop(c, 3, 2);
+        }
+    }
+
+    @AfterAll
+    static void close() {
+        database.close();
+    }
+
+    @BeforeEach
+    void noEvents() throws SQLException {
+        try (Connection c = database.connection()) {
+            // their truncate triggers empty the rollups
+            Writes.execute(c, "truncate page_views, cart_events");
+            Writes.execute(c, "truncate orders cascade");
+        }
+    }
+
+    private static OffsetDateTime at(String local) {
+        return OffsetDateTime.parse(local + "+01:00"); // June: British Summer Time
+    }
+
+    /** The funnel rollup as "first day stage reach day sessions" lines, summed by key, zeros left out. */
+    private static String funnelDays(Connection c) throws SQLException {
+        return (String) Writes.value(c, "select coalesce(string_agg(to_char(first_day, 'MM-DD') || ' ' || stage"
+                + " || ' ' || to_char(reach_day, 'MM-DD') || ' ' || sessions, ', ' order by first_day, stage, reach_day), '')"
+                + " from (select first_day, stage, reach_day, sum(sessions) as sessions from rollup_funnel_days"
+                + " group by 1, 2, 3 having sum(sessions) <> 0) as rollup");
+    }
+
+    /** The cohort rollup as "cohort month activity month customers" lines, summed by key, zeros left out. */
+    private static String cohorts(Connection c) throws SQLException {
+        return (String) Writes.value(c, "select coalesce(string_agg(to_char(cohort_month, 'YYYY-MM') || ' '"
+                + " || to_char(activity_month, 'YYYY-MM') || ' ' || customers, ', ' order by cohort_month, activity_month), '')"
+                + " from (select cohort_month, activity_month, sum(customers) as customers from rollup_cohort_months"
+                + " group by 1, 2 having sum(customers) <> 0) as rollup");
+    }
+
+    private static void view(Connection c, String session, Integer product, OffsetDateTime at) throws SQLException {
+        Writes.execute(c, "insert into page_views (session_id, product_id, viewed_at) values ('" + session + "', "
+                + product + ", timestamptz '" + at + "')");
+    }
+
+    private static void cart(Connection c, String session, String action, OffsetDateTime at) throws SQLException {
+        Writes.execute(c, "insert into cart_events (session_id, product_id, action, quantity, event_at) values ('"
+                + session + "', 1, '" + action + "', 1, timestamptz '" + at + "')");
+    }
+
+    @Test
+    void a_session_reaches_each_stage_on_the_day_of_the_latest_first_time_so_far() throws SQLException {
+        try (Connection c = database.connection()) {
+            view(c, "a", null, at("2026-06-29T23:30"));
+            view(c, "a", 1, at("2026-06-30T00:10"));
+            // the cart viewed before the add is no checkout; the one after it is
+            cart(c, "a", "view_cart", at("2026-06-30T00:20"));
+            cart(c, "a", "add", at("2026-06-30T00:30"));
+            cart(c, "a", "view_cart", at("2026-07-01T09:00"));
+
+            assertThat(funnelDays(c)).isEqualTo("06-29 1 06-29 1, 06-29 2 06-30 1, 06-29 3 06-30 1, 06-29 4 07-01 1");
+        }
+    }
+
+    @Test
+    void an_earlier_add_arriving_late_makes_an_earlier_cart_view_a_checkout() throws SQLException {
+        try (Connection c = database.connection()) {
+            view(c, "b", 1, at("2026-06-30T10:00"));
+            cart(c, "b", "view_cart", at("2026-06-30T10:20"));
+            cart(c, "b", "add", at("2026-06-30T10:30"));
+            assertThat(funnelDays(c)).isEqualTo("06-30 1 06-30 1, 06-30 2 06-30 1, 06-30 3 06-30 1");
+
+            cart(c, "b", "add", at("2026-06-30T10:05"));
+
+            assertThat(funnelDays(c)).isEqualTo("06-30 1 06-30 1, 06-30 2 06-30 1, 06-30 3 06-30 1, 06-30 4 06-30 1");
+            assertThat(Writes.value(c, "select checkout_at = timestamptz '2026-06-30T10:20+01:00'"
+                    + " from rollup_funnel_sessions where session_id = 'b'")).isEqualTo(true);
+        }
+    }
+
+    @Test
+    void deleting_a_session_s_first_page_view_moves_it_to_the_day_of_the_next() throws SQLException {
+        try (Connection c = database.connection()) {
+            view(c, "c", null, at("2026-06-29T12:00"));
+            view(c, "c", null, at("2026-06-30T12:00"));
+            Writes.execute(c, "insert into orders (customer_id, order_number, session_id, subtotal, total_amount, created_at)"
+                    + " values (1, 'S-1', 'c', 10, 10, timestamptz '2026-06-30T13:00+01:00')");
+            assertThat(funnelDays(c)).isEqualTo("06-29 1 06-29 1");
+
+            Writes.execute(c, "delete from page_views where viewed_at = timestamptz '2026-06-29T12:00+01:00'");
+
+            assertThat(funnelDays(c)).isEqualTo("06-30 1 06-30 1");
+            assertThat(Writes.value(c, "select order_at is not null from rollup_funnel_sessions where session_id = 'c'"))
+                    .isEqualTo(true);
+        }
+    }
+
+    @Test
+    void cancelling_a_customer_s_first_order_moves_them_to_the_cohort_of_their_next() throws SQLException {
+        try (Connection c = database.connection()) {
+            int first = Writes.order(c, 1, at("2026-05-20T10:00"), "pending", new BigDecimal("10.00"));
+            Writes.order(c, 1, at("2026-06-02T10:00"), "pending", new BigDecimal("10.00"));
+            Writes.order(c, 1, at("2026-08-02T10:00"), "delivered", new BigDecimal("10.00"));
+            Writes.order(c, 2, at("2026-06-30T23:30"), "pending", new BigDecimal("10.00")); // 30 June in London
+            assertThat(cohorts(c)).isEqualTo("2026-05 2026-05 1, 2026-05 2026-06 1, 2026-05 2026-08 1, 2026-06 2026-06 1");
+
+            Writes.status(c, first, "cancelled");
+
+            assertThat(cohorts(c)).isEqualTo("2026-06 2026-06 2, 2026-06 2026-08 1");
+        }
+    }
+
+    @Test
+    void a_second_order_in_the_same_month_changes_nothing_and_its_refund_neither() throws SQLException {
+        try (Connection c = database.connection()) {
+            Writes.order(c, 3, at("2026-06-01T10:00"), "pending", new BigDecimal("10.00"));
+            int second = Writes.order(c, 3, at("2026-06-20T10:00"), "delivered", new BigDecimal("10.00"));
+            Writes.status(c, second, "refunded");
+
+            assertThat(cohorts(c)).isEqualTo("2026-06 2026-06 1");
+            assertThat((Long) Writes.value(c, "select count(*) from rollup_cohort_months_pending")).isEqualTo(1L);
+        }
+    }
+}
