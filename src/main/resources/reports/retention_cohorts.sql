@@ -24,9 +24,10 @@
 -- as_of: as_of's own month is shown, partly elapsed; later months are null, not 0.
 -- psql: psql -v as_of="'2026-06-30 12:00'" -v cohorts=12 -f retention_cohorts.sql
 --
--- Reads rollup_cohort_months (V6_2__funnel_rollups.sql: customers per cohort month and month
--- they ordered in, kept per write): exact for every month before as_of's, whose orders were all
--- placed before as_of. For as_of's own month it takes the rollup's figures less the customers
+-- Reads rollup_cohort_months_folded (V6_2__funnel_rollups.sql: customers per cohort month and
+-- month they ordered in, as of the last fold) and moves the customers with pending changes to
+-- their current pairs: exact for every month before as_of's, whose orders were all placed
+-- before as_of. For as_of's own month it takes the rollup's figures less the customers
 -- whose counted orders that month all came after as_of (none for "now"). A few hundred rollup
 -- rows instead of every order. The full-scan version is reference/retention_cohorts.sql.
 
@@ -63,12 +64,35 @@ late_customers as (
     group by orders.customer_id
 ),
 
--- (cohort month, month ordered in): customers; the rollup's, then the late customers taken out
+-- customers with changes not folded in yet: the folded pairs hold them as they were
+pending_customers as (
+    select distinct customer_id from rollup_customer_months_pending
+),
+
+folded_months as (
+    select array_agg(row(folded.customer_id, folded.month, folded.orders)::customer_month) as months
+    from rollup_customer_months_folded folded
+    where folded.customer_id in (select customer_id from pending_customers)
+),
+
+pending_months as (
+    select array_agg(row(pending.customer_id, pending.month, pending.orders)::customer_month) as months
+    from rollup_customer_months_pending pending
+),
+
+-- (cohort month, month ordered in): customers; the folded pairs, the pending customers moved
+-- from their folded pairs to their current ones, then the late customers taken out
 pairs as (
-    select rollup_cohort_months.cohort_month, rollup_cohort_months.activity_month, rollup_cohort_months.customers
-    from rollup_cohort_months, params
-    where rollup_cohort_months.cohort_month >= params.first_cohort_month
-      and rollup_cohort_months.activity_month <= params.as_of_month
+    select rollup_cohort_months_folded.cohort_month, rollup_cohort_months_folded.activity_month,
+           rollup_cohort_months_folded.customers
+    from rollup_cohort_months_folded
+    union all
+    select current_pairs.cohort_month, current_pairs.activity_month, 1
+    from folded_months, pending_months,
+         cohort_pairs(coalesce(folded_months.months, '{}') || coalesce(pending_months.months, '{}')) as current_pairs
+    union all
+    select folded_pairs.cohort_month, folded_pairs.activity_month, -1
+    from folded_months, cohort_pairs(coalesce(folded_months.months, '{}')) as folded_pairs
     union all
     select late.cohort_month, params.as_of_month, -1
     from (
@@ -78,13 +102,14 @@ pairs as (
                   and orders.status not in ('cancelled', 'refunded')) as cohort_month
         from late_customers
     ) as late, params
-    where late.cohort_month >= params.first_cohort_month
 ),
 
 pair_counts as (
-    select cohort_month, activity_month, sum(customers) as customers
-    from pairs
-    group by cohort_month, activity_month
+    select pairs.cohort_month, pairs.activity_month, sum(pairs.customers) as customers
+    from pairs, params
+    where pairs.cohort_month >= params.first_cohort_month
+      and pairs.activity_month <= params.as_of_month
+    group by pairs.cohort_month, pairs.activity_month
 ),
 
 cohort_spine as (

@@ -25,15 +25,16 @@
 --   and new reach times give the -1/+1 appended to rollup_funnel_days_pending.
 --
 -- RETENTION COHORTS
---   Counted orders are those not cancelled or refunded (current status). rollup_cohort_months
---   holds customers per (cohort month = month of their first counted order, a month they had a
---   counted order in), so (c, c) is the cohort's size. A customer's whole row set depends on
---   their first month, which a cancellation or refund can move: for each customer an order
---   statement touches, the trigger reads the customer's counted orders per month now
---   (idx_orders_customer), derives the months before the statement (now, less the statement's
---   new rows, plus its old ones) and appends "pairs after" +1, "pairs before" -1. Writers for
---   one customer take turns (a transaction-level advisory lock per customer, taken in customer
---   order, before reading), so each one's "before" is what the rollup holds.
+--   Counted orders are those not cancelled or refunded (current status). Writers only append
+--   counted orders per (customer, month) to rollup_customer_months_pending, +1/-1 like V6's
+--   order rollup: no reads, no locks (orders of one customer placed concurrently must not
+--   wait on one another: they hold stock and coupon locks). A customer's cohort (the month of
+--   their first counted order) can move when an order is cancelled or refunded, so the pairs
+--   (cohort month, month ordered in) are derived by the one folder: fold_cohort_rollups() folds
+--   the pending months and moves each customer it touched from their old pairs to their new
+--   ones in rollup_cohort_months_folded (customers per pair; (c, c) is the cohort's size).
+--   A report takes those pairs, less the old pairs and plus the current pairs of the few
+--   customers with pending rows (cohort_pairs()), so it is exact before any fold.
 --   As of as_of: pairs whose activity month is before as_of's month are exact (every order of
 --   those months was placed before as_of, and the cohort month is at most the activity month).
 --   as_of's own month is the rollup's, less the customers whose counted orders that month all
@@ -356,21 +357,31 @@ create trigger orders_rollups_funnel_truncate after truncate on orders
 -- ============================================================
 -- COHORTS: TABLES
 -- ============================================================
+-- Grain: one row per (customer, shop month) with counted orders ever: their number (0 once
+-- all are cancelled, refunded or deleted; the row stays).
+create table rollup_customer_months_folded (
+    customer_id  int not null,
+    month        date not null,     -- shop_month(orders.created_at)
+    orders       bigint not null,   -- counted orders
+    primary key (customer_id, month)
+);
+create table rollup_customer_months_pending (like rollup_customer_months_folded);
+create index idx_rollup_customer_months_pending_customer on rollup_customer_months_pending (customer_id);
+
+create view rollup_customer_months as
+select customer_id, month, orders from rollup_customer_months_folded
+union all
+select customer_id, month, orders from rollup_customer_months_pending;
+
 -- Grain: one row per (cohort month, activity month): customers whose first counted order was
--- placed in the cohort month and who had a counted order in the activity month (the cohort's
--- size where the two are equal). A row whose customers reach 0 stays, with 0.
+-- placed in the cohort month and who had a counted order in the activity month, as of the last
+-- fold (rollup_customer_months_folded). Written by the folder and the rebuild only.
 create table rollup_cohort_months_folded (
     cohort_month    date not null,   -- shop_month(first counted order)
     activity_month  date not null,   -- shop_month(a counted order)
     customers       bigint not null,
     primary key (cohort_month, activity_month)
 );
-create table rollup_cohort_months_pending (like rollup_cohort_months_folded);
-
-create view rollup_cohort_months as
-select cohort_month, activity_month, customers from rollup_cohort_months_folded
-union all
-select cohort_month, activity_month, customers from rollup_cohort_months_pending;
 
 -- ============================================================
 -- COHORTS: MAINTENANCE
@@ -382,72 +393,34 @@ create type customer_month as (
     orders       bigint
 );
 
--- The rollup pairs of customers given their counted orders per month, with a sign.
+-- The (cohort month, activity month) pairs of customers given their counted orders per month
+-- (several rows per (customer, month) are summed), one row per customer and month ordered in.
 create function cohort_pairs(months customer_month[]) returns table (cohort_month date, activity_month date)
 language sql immutable parallel safe
 begin atomic
     select min(m.month) over (partition by m.customer_id), m.month
-    from unnest(months) m
+    from (
+        select customer_id, month, sum(orders) as orders
+        from unnest(months)
+        group by customer_id, month
+    ) as m
     where m.orders > 0;
 end;
 
--- Orders changed: "added" and "removed" are the statement's new and old rows. For every customer
--- they touch, the pairs of their counted months now, +1, and before the statement, -1.
+-- Orders changed: counted orders per (customer, month), +1 for new rows and -1 for old ones.
 create function rollup_cohorts_apply(added orders[], removed orders[]) returns void
 language plpgsql as $$
-declare
-    touched int[];
-    now_months customer_month[];
-    before_months customer_month[];
 begin
-    -- customers whose counted months may have changed (a row whose customer, month and
-    -- countedness are the same before and after changes nothing)
-    touched := array(
-        select distinct customer_id from (
-            select customer_id
-            from (
-                select customer_id, shop_month(created_at) as month, 1 as sign
-                from unnest(added) where status not in ('cancelled', 'refunded')
-                union all
-                select customer_id, shop_month(created_at), -1
-                from unnest(removed) where status not in ('cancelled', 'refunded')
-            ) as delta
-            group by customer_id, month
-            having sum(sign) <> 0
-        ) as changed
-        order by 1);
-    if cardinality(touched) = 0 then
-        return;
-    end if;
-    -- one writer per customer at a time, in customer order; the next reads what it committed
-    perform pg_advisory_xact_lock(hashtext('shopflow.cohorts'), customer_id) from unnest(touched) as customer_id;
-
-    now_months := array(
-        select row(customer_id, shop_month(created_at), count(*))::customer_month
-        from orders
-        where customer_id = any (touched) and status not in ('cancelled', 'refunded')
-        group by customer_id, shop_month(created_at));
-    before_months := array(
-        select row(customer_id, month, sum(orders))::customer_month
-        from (
-            select customer_id, month, orders from unnest(now_months)
-            union all
-            select customer_id, shop_month(created_at), -1 from unnest(added)
-            where status not in ('cancelled', 'refunded') and customer_id = any (touched)
-            union all
-            select customer_id, shop_month(created_at), 1 from unnest(removed)
-            where status not in ('cancelled', 'refunded') and customer_id = any (touched)
-        ) as b
-        group by customer_id, month);
-
-    insert into rollup_cohort_months_pending (cohort_month, activity_month, customers)
-    select cohort_month, activity_month, sum(sign)
+    insert into rollup_customer_months_pending (customer_id, month, orders)
+    select customer_id, month, sum(sign)
     from (
-        select cohort_month, activity_month, 1 as sign from cohort_pairs(now_months)
+        select customer_id, shop_month(created_at) as month, 1 as sign
+        from unnest(added) where status not in ('cancelled', 'refunded')
         union all
-        select cohort_month, activity_month, -1 from cohort_pairs(before_months)
+        select customer_id, shop_month(created_at), -1
+        from unnest(removed) where status not in ('cancelled', 'refunded')
     ) as delta
-    group by 1, 2
+    group by customer_id, month
     having sum(sign) <> 0;
 end
 $$;
@@ -469,8 +442,9 @@ $$;
 create function orders_rollups_cohorts_truncated() returns trigger
 language plpgsql as $$
 begin
+    delete from rollup_customer_months_folded;
+    delete from rollup_customer_months_pending;
     delete from rollup_cohort_months_folded;
-    delete from rollup_cohort_months_pending;
     return null;
 end
 $$;
@@ -506,17 +480,43 @@ begin
 end
 $$;
 
+-- Folds the pending customer months and moves every customer they touch from their pairs
+-- before to their pairs after. One folder at a time (fold_rollups()), so nothing moves under it.
 create function fold_cohort_rollups() returns void
 language plpgsql as $$
+declare
+    moved customer_month[];
+    touched int[];
+    before customer_month[];
 begin
-    with moved as (
-        delete from rollup_cohort_months_pending returning *
+    with deleted as (
+        delete from rollup_customer_months_pending returning *
     )
+    select coalesce(array_agg(row(customer_id, month, orders)::customer_month), '{}') into moved from deleted;
+    touched := array(select distinct customer_id from unnest(moved));
+    before := array(select row(customer_id, month, orders)::customer_month
+                    from rollup_customer_months_folded where customer_id = any (touched));
+
+    insert into rollup_customer_months_folded as rollup (customer_id, month, orders)
+    select customer_id, month, sum(orders)
+    from unnest(moved)
+    group by customer_id, month
+    order by customer_id, month
+    on conflict (customer_id, month) do update
+        set orders = rollup.orders + excluded.orders;
+
     insert into rollup_cohort_months_folded as rollup (cohort_month, activity_month, customers)
-    select cohort_month, activity_month, sum(customers)
-    from moved
-    group by cohort_month, activity_month
-    order by cohort_month, activity_month
+    select cohort_month, activity_month, sum(sign)
+    from (
+        select cohort_month, activity_month, 1 as sign
+        from cohort_pairs(before || moved)
+        union all
+        select cohort_month, activity_month, -1
+        from cohort_pairs(before)
+    ) as delta
+    group by 1, 2
+    having sum(sign) <> 0
+    order by 1, 2
     on conflict (cohort_month, activity_month) do update
         set customers = rollup.customers + excluded.customers;
 end
@@ -604,23 +604,24 @@ as $$
 begin
     lock table orders in share row exclusive mode;
 
-    delete from rollup_cohort_months_pending;
+    delete from rollup_customer_months_pending;
+    delete from rollup_customer_months_folded;
     delete from rollup_cohort_months_folded;
 
-    with customer_months as (
-        select customer_id, shop_month(created_at) as month
-        from orders
-        where status not in ('cancelled', 'refunded')
-        group by 1, 2
-    ),
-    cohorts as (
+    insert into rollup_customer_months_folded (customer_id, month, orders)
+    select customer_id, shop_month(created_at), count(*)
+    from orders
+    where status not in ('cancelled', 'refunded')
+    group by 1, 2;
+
+    with cohorts as (
         select customer_id, min(month) as cohort_month
-        from customer_months
+        from rollup_customer_months_folded
         group by customer_id
     )
     insert into rollup_cohort_months_folded (cohort_month, activity_month, customers)
     select cohorts.cohort_month, customer_months.month, count(*)
-    from customer_months
+    from rollup_customer_months_folded customer_months
     join cohorts using (customer_id)
     group by 1, 2;
 end

@@ -6,6 +6,14 @@ import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -52,11 +60,15 @@ class FunnelAndCohortRollupsTest {
                 + " group by 1, 2, 3 having sum(sessions) <> 0) as rollup");
     }
 
-    /** The cohort rollup as "cohort month activity month customers" lines, summed by key, zeros left out. */
+    /**
+     * The cohort pairs as "cohort month activity month customers" lines, zeros left out, after a
+     * fold (the folder derives them from the customer months).
+     */
     private static String cohorts(Connection c) throws SQLException {
+        Writes.execute(c, "select fold_rollups()");
         return (String) Writes.value(c, "select coalesce(string_agg(to_char(cohort_month, 'YYYY-MM') || ' '"
                 + " || to_char(activity_month, 'YYYY-MM') || ' ' || customers, ', ' order by cohort_month, activity_month), '')"
-                + " from (select cohort_month, activity_month, sum(customers) as customers from rollup_cohort_months"
+                + " from (select cohort_month, activity_month, sum(customers) as customers from rollup_cohort_months_folded"
                 + " group by 1, 2 having sum(customers) <> 0) as rollup");
     }
 
@@ -133,14 +145,71 @@ class FunnelAndCohortRollupsTest {
     }
 
     @Test
-    void a_second_order_in_the_same_month_changes_nothing_and_its_refund_neither() throws SQLException {
+    void a_second_order_in_the_same_month_and_its_refund_leave_the_customer_once_in_the_cohort() throws SQLException {
         try (Connection c = database.connection()) {
             Writes.order(c, 3, at("2026-06-01T10:00"), "pending", new BigDecimal("10.00"));
             int second = Writes.order(c, 3, at("2026-06-20T10:00"), "delivered", new BigDecimal("10.00"));
             Writes.status(c, second, "refunded");
 
             assertThat(cohorts(c)).isEqualTo("2026-06 2026-06 1");
-            assertThat((Long) Writes.value(c, "select count(*) from rollup_cohort_months_pending")).isEqualTo(1L);
+            assertThat((Long) Writes.value(c, "select orders from rollup_customer_months_folded where customer_id = 3"))
+                    .isEqualTo(1L);
+        }
+    }
+
+    @Test
+    void concurrent_writers_of_the_same_sessions_and_customers_leave_the_rollups_exact() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<?>> writers = new ArrayList<>();
+            for (int w = 0; w < 4; w++) {
+                long seed = w;
+                writers.add(pool.submit(() -> {
+                    writeConcurrently(new Random(seed));
+                    return null;
+                }));
+            }
+            for (Future<?> writer : writers) {
+                writer.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+
+        RollupVerifier verifier = new RollupVerifier(database.dataSource());
+        for (String asOf : List.of("2026-06-30T12:00", "2026-07-01T00:00", "2026-07-02T10:30", "2026-08-15T00:00")) {
+            for (String report : List.of("conversion_funnel", "retention_cohorts")) {
+                Optional<Drift> drift = verifier.compare(report, at(asOf), Map.of());
+                assertThat(drift).as(() -> drift.map(Drift::describe).orElse("")).isEmpty();
+            }
+        }
+        try (Connection c = database.connection()) {
+            assertThat((Long) Writes.value(c, "select count(*) from rollup_funnel_sessions where checkout_at is not null"))
+                    .isPositive();
+        }
+    }
+
+    /**
+     * One writer: 25 transactions, each a page view, a cart event and now and then an order of
+     * three sessions and three customers shared with the other writers, as the ingest and the
+     * shop write them (events in session order, one statement per table).
+     */
+    private static void writeConcurrently(Random random) throws SQLException {
+        try (Connection c = database.connection()) {
+            c.setAutoCommit(false);
+            for (int t = 0; t < 25; t++) {
+                String session = "x" + random.nextInt(3);
+                OffsetDateTime moment = at("2026-06-30T09:00").plusMinutes(random.nextInt(48 * 60));
+                view(c, session, random.nextBoolean() ? 1 : null, moment);
+                cart(c, session, random.nextBoolean() ? "add" : "view_cart", moment.plusMinutes(random.nextInt(120) - 60));
+                if (random.nextInt(3) == 0) {
+                    Writes.execute(c, "insert into orders (customer_id, order_number, status, session_id, subtotal,"
+                            + " total_amount, created_at) values (" + (1 + random.nextInt(3)) + ", 'X-' || nextval("
+                            + "'orders_order_id_seq'), '" + (random.nextInt(4) == 0 ? "cancelled" : "pending") + "', '"
+                            + session + "', 10, 10, timestamptz '" + moment.plusDays(random.nextInt(40)) + "')");
+                }
+                c.commit();
+            }
         }
     }
 }

@@ -89,6 +89,10 @@ class RollupExactnessTest {
                         Writes.execute(c, "select fold_rollups()");
                     }
                 }
+                if (transaction == 30) {
+                    // half the changes folded (the cohorts' folder derives pairs), half pending
+                    Writes.execute(c, "select fold_rollups()");
+                }
                 if (random.nextInt(6) == 0) {
                     c.rollback(); // a failed request: none of its writes may show in the rollups
                 } else {
@@ -137,8 +141,9 @@ class RollupExactnessTest {
                     .isPositive();
             assertThat((Long) Writes.value(c, "select count(*) from rollup_funnel_sessions where checkout_at > add_at"))
                     .isPositive();
-            assertThat((java.math.BigDecimal) Writes.value(c, "select sum(customers) from rollup_cohort_months"
-                    + " where activity_month > cohort_month")).isPositive();
+            assertThat((Long) Writes.value(c, "select count(*) from (select customer_id from (select customer_id, month"
+                    + " from rollup_customer_months group by 1, 2 having sum(orders) > 0) as months"
+                    + " group by customer_id having count(*) > 1) as repeat_customers")).isPositive();
         }
     }
 
