@@ -15,7 +15,8 @@
 -- column:   avg_order_value  | GBP    | lifetime_value / total_orders, to the penny (null with none)
 --
 -- The brief's mv_customer_lifetime (kept in the schema for psql users) as of any moment and
--- always fresh: the materialized view is only as current as its last refresh.
+-- always fresh: the materialized view is only as current as its last refresh. Read from the
+-- customer rollups through customer_orders_as_of(as_of) (migration V6_3).
 -- psql: psql -v as_of="'2026-06-30 12:00'" -v limit=1000 -f customer_lifetime.sql
 
 \if :{?as_of} \else \set as_of 'now()' \endif
@@ -27,22 +28,14 @@ params as (
     select :as_of::timestamptz as as_of
 ),
 
-counted_orders as (
-    select orders.customer_id, orders.order_id, orders.total_amount, orders.created_at
-    from orders, params
-    where orders.status not in ('cancelled', 'refunded')
-      and orders.created_at <= params.as_of
-),
-
 customer_orders as (
     select
         customer_id,
-        count(*)           as total_orders,
-        sum(total_amount)  as lifetime_value,
-        min(created_at)    as first_order_at,
-        max(created_at)    as last_order_at
-    from counted_orders
-    group by customer_id
+        orders          as total_orders,
+        spend           as lifetime_value,
+        first_order_at,
+        last_order_at
+    from params, customer_orders_as_of(params.as_of)
 ),
 
 final as (
