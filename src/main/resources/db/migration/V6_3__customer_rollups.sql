@@ -21,6 +21,13 @@
 -- ============================================================
 -- TABLES
 -- ============================================================
+-- RFM scoring sorts customers by (value, customer_id); packed into one bigint, value * 2^32 +
+-- customer_id, that is the same order, and sorting bare bigints is several times faster than
+-- sorting rows (measured, see README). Any value below 2^31: days, orders, pence up to GBP 21M.
+create function rfm_key(value bigint, customer_id int) returns bigint
+language sql immutable parallel safe
+return value * 4294967296 + customer_id;
+
 -- Grain: one row per customer who has ever had a counted order. A customer whose counted orders
 -- all went away keeps a row with 0 orders (and no first/last order).
 create table rollup_customer_orders_folded (
@@ -28,15 +35,25 @@ create table rollup_customer_orders_folded (
     orders          bigint not null,          -- counted orders
     spend           numeric(16, 2) not null,  -- their orders.total_amount, GBP
     first_order_at  timestamptz,              -- the first of them (null with none)
-    last_order_at   timestamptz               -- the last of them (null with none)
+    last_order_at   timestamptz,              -- the last of them (null with none)
+    -- RFM sort keys, computed once per fold rather than on every read: the last order's shop day
+    -- (days since 2000-01-01), the orders, the spend in pence, each with customer_id (rfm_key)
+    recency_key     bigint generated always as
+                        (rfm_key(shop_day(last_order_at) - date '2000-01-01', customer_id)) stored,
+    frequency_key   bigint generated always as (rfm_key(orders, customer_id)) stored,
+    monetary_key    bigint generated always as (rfm_key((spend * 100)::bigint, customer_id)) stored
 );
 
--- Changes not folded in yet, several rows per customer: the folded columns, where first and
--- last_order_at are those of the orders the change added (null if none), plus removed: how many
--- counted orders it took away (cancelled, refunded, deleted, moved). While a customer has a
--- removal pending, its figures come from its raw orders.
+-- Changes not folded in yet, several rows per customer: first and last_order_at are those of the
+-- orders the change added (null if none); removed: how many counted orders it took away
+-- (cancelled, refunded, deleted, moved). While a customer has a removal pending, its figures
+-- come from its raw orders.
 create table rollup_customer_orders_pending (
-    like rollup_customer_orders_folded,
+    customer_id     int not null,
+    orders          bigint not null,
+    spend           numeric(16, 2) not null,
+    first_order_at  timestamptz,
+    last_order_at   timestamptz,
     removed         bigint not null
 );
 
@@ -198,10 +215,12 @@ $$;
 -- READING: EACH CUSTOMER AS OF A MOMENT, RFM SCORES
 -- ============================================================
 -- Each customer with at least one counted order placed up to as_of: how many, their total, the
--- first and the last. Exactly the aggregate of the reference SQL over the raw orders.
+-- first and the last (exactly the aggregate of the reference SQL over the raw orders), and the
+-- RFM sort keys (see the folded table).
 --   psql: select * from customer_orders_as_of(now()) order by spend desc limit 10;
 create function customer_orders_as_of(as_of timestamptz)
-returns table (customer_id int, orders bigint, spend numeric, first_order_at timestamptz, last_order_at timestamptz)
+returns table (customer_id int, orders bigint, spend numeric, first_order_at timestamptz, last_order_at timestamptz,
+               recency_key bigint, frequency_key bigint, monetary_key bigint)
 language sql stable
 begin atomic
     with
@@ -222,6 +241,32 @@ begin atomic
         where created_at > as_of and status not in ('cancelled', 'refunded')
     ),
 
+    -- customers whose folded row is not the answer
+    changed as (
+        select customer_id from pending
+        union
+        select customer_id from recount
+    ),
+
+    unchanged as (
+        select customer_id, orders, spend, first_order_at, last_order_at, recency_key, frequency_key, monetary_key
+        from rollup_customer_orders_folded
+        where orders > 0
+          and customer_id not in (select customer_id from changed)
+    ),
+
+    added_to as (
+        select
+            pending.customer_id,
+            coalesce(folded.orders, 0) + pending.orders                 as orders,
+            coalesce(folded.spend, 0) + pending.spend                   as spend,
+            least(folded.first_order_at, pending.first_order_at)        as first_order_at,
+            greatest(folded.last_order_at, pending.last_order_at)       as last_order_at
+        from pending
+        left join rollup_customer_orders_folded as folded using (customer_id)
+        where pending.customer_id not in (select customer_id from recount)
+    ),
+
     recounted as (
         select customer_id, count(*) as orders, sum(total_amount) as spend, min(created_at) as first_order_at,
                max(created_at) as last_order_at
@@ -232,34 +277,43 @@ begin atomic
         group by customer_id
     ),
 
-    rolled_up as (
-        select
-            customer_id,
-            coalesce(folded.orders, 0) + coalesce(pending.orders, 0)                    as orders,
-            coalesce(folded.spend, 0) + coalesce(pending.spend, 0)                      as spend,
-            least(folded.first_order_at, pending.first_order_at)                        as first_order_at,
-            greatest(folded.last_order_at, pending.last_order_at)                       as last_order_at
-        from rollup_customer_orders_folded as folded
-        full join pending using (customer_id)
-        where customer_id not in (select customer_id from recount)
+    changed_now as (
+        select * from added_to where orders > 0
+        union all
+        select * from recounted
     )
 
-    select customer_id, orders, spend, first_order_at, last_order_at from rolled_up where orders > 0
+    select * from unchanged
     union all
-    select customer_id, orders, spend, first_order_at, last_order_at from recounted;
+    select
+        customer_id, orders, spend, first_order_at, last_order_at,
+        rfm_key(shop_day(last_order_at) - date '2000-01-01', customer_id),
+        rfm_key(orders, customer_id),
+        rfm_key((spend * 100)::bigint, customer_id)
+    from changed_now;
 end;
+
+-- The last of the sorted keys in each tile but the last, when ntile(tiles) cuts them in order:
+-- with n keys, ntile gives the first n % tiles tiles one key more, so tile k ends at key
+-- k * (n / tiles) + least(k, n % tiles). A key's tile is then 1 + width_bucket(key - 1, ends)
+-- (how many tiles end before it; integer keys, all distinct).
+create function ntile_ends(sorted_keys bigint[], tiles int) returns bigint[]
+language sql immutable parallel safe
+return array(
+    select sorted_keys[k * (cardinality(sorted_keys) / tiles) + least(k, cardinality(sorted_keys) % tiles)]
+    from generate_series(1, tiles - 1) as k
+    order by k
+);
 
 -- RFM scores and segment of every customer with a counted order up to as_of: rfm_segments.sql
 -- and rfm_customers.sql both read it (one definition of the scoring, theirs unchanged).
 --   r_score  5 = most recent buyers (fewest days since the last order), 1 = longest ago
 --   f_score  5 = most orders;  m_score  5 = highest spend
--- Each score is the customer's quintile, exactly as ntile(5) over (order by value, customer_id)
--- would give (ties in a fixed order, so a rerun scores everyone alike): with n customers, ntile
--- gives the first n % 5 quintiles one row more, so quintile k ends at row k * (n / 5) +
--- least(k, n % 5), and a customer's score is 1 + the number of quintile ends before it. Those
--- four ends come from one sorted array per score, of (value, customer_id) packed into a bigint
--- (value * 2^32 + customer_id: the same order): sorting bare bigints is several times faster
--- than three window functions sorting the whole rows (measured, see README).
+-- Each score is the customer's quintile exactly as ntile(5) over (order by value, customer_id)
+-- gives it (ties in a fixed order, so a rerun scores everyone alike), computed without window
+-- functions: one sorted array of the customers' rfm_key per score, its four quintile ends
+-- (ntile_ends), and each customer's quintile by binary search (width_bucket). Days are shop
+-- days, as in the reference SQL run in the shop's time zone (the database's default).
 --   psql: select segment, count(*) from rfm_scores(now()) group by segment;
 create function rfm_scores(as_of timestamptz)
 returns table (customer_id int, recency_days int, frequency bigint, monetary numeric,
@@ -271,43 +325,31 @@ begin atomic
     rfm_base as (
         select
             customer_id,
-            (as_of::date - last_order_at::date)                                as recency_days,
-            orders                                                              as frequency,
-            spend                                                               as monetary,
-            -- sort keys; recency_days descending is the last order's day ascending
-            (last_order_at::date - date '2000-01-01')::bigint * 4294967296 + customer_id as r_key,
-            orders * 4294967296 + customer_id                                   as f_key,
-            (spend * 100)::bigint * 4294967296 + customer_id                    as m_key
+            -- days from the last order's shop day (recency_key / 2^32 days after 2000-01-01)
+            (as_of::date - date '2000-01-01') - (recency_key >> 32)::int  as recency_days,
+            orders                                                      as frequency,
+            spend                                                       as monetary,
+            -- recency_days descending is the last order's day ascending
+            recency_key                                                 as r_key,
+            frequency_key                                               as f_key,
+            monetary_key                                                as m_key
         from customer_orders_as_of(as_of)
     ),
 
-    sorted as (
-        select
-            count(*)::int                    as n,
-            array_agg(r_key order by r_key) as r_keys,
-            array_agg(f_key order by f_key) as f_keys,
-            array_agg(m_key order by m_key) as m_keys
-        from rfm_base
-    ),
-
-    -- the last row of quintiles 1 to 4, in each order
     quintile_ends as (
         select
-            array_agg(r_keys[k * (n / 5) + least(k, n % 5)] order by k) as r_ends,
-            array_agg(f_keys[k * (n / 5) + least(k, n % 5)] order by k) as f_ends,
-            array_agg(m_keys[k * (n / 5) + least(k, n % 5)] order by k) as m_ends
-        from sorted, generate_series(1, 4) as k
+            ntile_ends(array_agg(r_key order by r_key), 5) as r_ends,
+            ntile_ends(array_agg(f_key order by f_key), 5) as f_ends,
+            ntile_ends(array_agg(m_key order by m_key), 5) as m_ends
+        from rfm_base
     ),
 
     rfm_scores as (
         select
             rfm_base.*,
-            1 + (r_key > r_ends[1])::int + (r_key > r_ends[2])::int + (r_key > r_ends[3])::int
-              + (r_key > r_ends[4])::int as r_score,
-            1 + (f_key > f_ends[1])::int + (f_key > f_ends[2])::int + (f_key > f_ends[3])::int
-              + (f_key > f_ends[4])::int as f_score,
-            1 + (m_key > m_ends[1])::int + (m_key > m_ends[2])::int + (m_key > m_ends[3])::int
-              + (m_key > m_ends[4])::int as m_score
+            1 + width_bucket(r_key - 1, r_ends) as r_score,
+            1 + width_bucket(f_key - 1, f_ends) as f_score,
+            1 + width_bucket(m_key - 1, m_ends) as m_score
         from rfm_base, quintile_ends
     )
 
