@@ -25,13 +25,8 @@
 
 with
 
-params as (
-    select :as_of::timestamptz as as_of
-),
-
 rfm_segments as (
-    select rfm_scores.*
-    from params, rfm_scores(params.as_of)
+    select * from rfm_scores(:as_of::timestamptz)
 ),
 
 final as (

@@ -57,6 +57,10 @@ create table rollup_customer_orders_pending (
     removed         bigint not null
 );
 
+-- customer_lifetime reads the best customers first
+create index idx_rollup_customer_orders_folded_spend on rollup_customer_orders_folded (spend desc, customer_id)
+    where orders > 0;
+
 create view rollup_customer_orders as
 select customer_id, orders, spend, first_order_at, last_order_at, 0::bigint as removed from rollup_customer_orders_folded
 union all
@@ -214,13 +218,12 @@ $$;
 -- ============================================================
 -- READING: EACH CUSTOMER AS OF A MOMENT, RFM SCORES
 -- ============================================================
--- Each customer with at least one counted order placed up to as_of: how many, their total, the
--- first and the last (exactly the aggregate of the reference SQL over the raw orders), and the
--- RFM sort keys (see the folded table).
---   psql: select * from customer_orders_as_of(now()) order by spend desc limit 10;
-create function customer_orders_as_of(as_of timestamptz)
-returns table (customer_id int, orders bigint, spend numeric, first_order_at timestamptz, last_order_at timestamptz,
-               recency_key bigint, frequency_key bigint, monetary_key bigint)
+-- Customers whose folded row is not their answer as of as_of, with their answer (0 orders: none
+-- up to as_of): those with changes pending (added to their folded row, or recounted from their
+-- raw orders when a change removed an order), and those with counted orders placed after as_of
+-- (recounted up to as_of; the rollup holds all history). A handful for the dashboard's "now".
+create function customer_orders_changed(as_of timestamptz)
+returns table (customer_id int, orders bigint, spend numeric, first_order_at timestamptz, last_order_at timestamptz)
 language sql stable
 begin atomic
     with
@@ -232,27 +235,11 @@ begin atomic
         group by customer_id
     ),
 
-    -- customers the rollup cannot answer for: a removal not folded yet, or counted orders placed
-    -- after as_of (the rollup holds all history)
     recount as (
         select customer_id from pending where removed > 0
         union
         select customer_id from orders
         where created_at > as_of and status not in ('cancelled', 'refunded')
-    ),
-
-    -- customers whose folded row is not the answer
-    changed as (
-        select customer_id from pending
-        union
-        select customer_id from recount
-    ),
-
-    unchanged as (
-        select customer_id, orders, spend, first_order_at, last_order_at, recency_key, frequency_key, monetary_key
-        from rollup_customer_orders_folded
-        where orders > 0
-          and customer_id not in (select customer_id from changed)
     ),
 
     added_to as (
@@ -268,29 +255,51 @@ begin atomic
     ),
 
     recounted as (
-        select customer_id, count(*) as orders, sum(total_amount) as spend, min(created_at) as first_order_at,
-               max(created_at) as last_order_at
-        from orders
-        where customer_id in (select customer_id from recount)
-          and status not in ('cancelled', 'refunded')
-          and created_at <= as_of
-        group by customer_id
-    ),
-
-    changed_now as (
-        select * from added_to where orders > 0
-        union all
-        select * from recounted
+        select recount.customer_id, counted.orders, coalesce(counted.spend, 0) as spend, counted.first_order_at,
+               counted.last_order_at
+        from recount
+        cross join lateral (
+            select count(*) as orders, sum(total_amount) as spend, min(created_at) as first_order_at,
+                   max(created_at) as last_order_at
+            from orders
+            where orders.customer_id = recount.customer_id
+              and orders.status not in ('cancelled', 'refunded')
+              and orders.created_at <= as_of
+        ) as counted
     )
 
-    select * from unchanged
+    select * from added_to
+    union all
+    select * from recounted;
+end;
+
+-- Each customer with at least one counted order placed up to as_of: how many, their total, the
+-- first and the last (exactly the aggregate of the reference SQL over the raw orders), and the
+-- RFM sort keys (see the folded table).
+--   psql: select * from customer_orders_as_of(now()) order by spend desc limit 10;
+create function customer_orders_as_of(as_of timestamptz)
+returns table (customer_id int, orders bigint, spend numeric, first_order_at timestamptz, last_order_at timestamptz,
+               recency_key bigint, frequency_key bigint, monetary_key bigint)
+language sql stable
+begin atomic
+    with
+
+    changed as (
+        select * from customer_orders_changed(as_of)
+    )
+
+    select customer_id, orders, spend, first_order_at, last_order_at, recency_key, frequency_key, monetary_key
+    from rollup_customer_orders_folded
+    where orders > 0
+      and customer_id not in (select customer_id from changed)
     union all
     select
         customer_id, orders, spend, first_order_at, last_order_at,
         rfm_key(shop_day(last_order_at) - date '2000-01-01', customer_id),
         rfm_key(orders, customer_id),
         rfm_key((spend * 100)::bigint, customer_id)
-    from changed_now;
+    from changed
+    where orders > 0;
 end;
 
 -- The last of the sorted keys in each tile but the last, when ntile(tiles) cuts them in order:
