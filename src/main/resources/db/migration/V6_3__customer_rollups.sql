@@ -22,8 +22,10 @@
 -- TABLES
 -- ============================================================
 -- RFM scoring sorts customers by (value, customer_id); packed into one bigint, value * 2^32 +
--- customer_id, that is the same order, and sorting bare bigints is several times faster than
--- sorting rows (measured, see README). Any value below 2^31: days, orders, pence up to GBP 21M.
+-- customer_id, that is the same order, and sorting bare bigints measured about 3x faster than
+-- three ntile() window functions over the rows (README). Values up to 2^31: days, orders, and
+-- pence up to GBP 21M of lifetime spend (beyond, the bigint overflows: an error, never a wrong
+-- score).
 create function rfm_key(value bigint, customer_id int) returns bigint
 language sql immutable parallel safe
 return value * 4294967296 + customer_id;
