@@ -97,10 +97,6 @@ class RollupExactnessTest {
                     c.commit();
                     orders.addAll(placedHere);
                 }
-                if (random.nextInt(8) == 0) {
-                    Writes.execute(c, "select fold_rollups()"); // as the web server does every second
-                    c.commit();
-                }
             }
             c.setAutoCommit(true);
         }
