@@ -15,7 +15,8 @@
 -- column:   avg_order_value  | GBP    | lifetime_value / total_orders, to the penny (null with none)
 --
 -- The brief's mv_customer_lifetime (kept in the schema for psql users) as of any moment and
--- always fresh: the materialized view is only as current as its last refresh.
+-- always fresh: the materialized view is only as current as its last refresh. Read from the
+-- customer rollups through customer_orders_as_of(as_of) (migration V6_3).
 -- psql: psql -v as_of="'2026-06-30 12:00'" -v limit=1000 -f customer_lifetime.sql
 
 \if :{?as_of} \else \set as_of 'now()' \endif
@@ -27,22 +28,47 @@ params as (
     select :as_of::timestamptz as as_of
 ),
 
-counted_orders as (
-    select orders.customer_id, orders.order_id, orders.total_amount, orders.created_at
-    from orders, params
-    where orders.status not in ('cancelled', 'refunded')
-      and orders.created_at <= params.as_of
+-- customers whose folded rollup row is not their answer as of as_of (a handful for "now")
+changed as (
+    select * from customer_orders_changed(:as_of::timestamptz)
+),
+
+-- The top N is among: the N best customers whose folded row holds (read best first through
+-- idx_rollup_customer_orders_folded_spend), the changed ones, and the N first (by customer_id)
+-- customers with no counted order, who all have a lifetime value of 0.
+best_unchanged as (
+    select folded.customer_id, folded.orders, folded.spend, folded.first_order_at, folded.last_order_at
+    from rollup_customer_orders_folded as folded
+    join customers using (customer_id)
+    cross join params
+    where folded.orders > 0
+      and folded.customer_id not in (select customer_id from changed)
+      and customers.signup_date <= params.as_of
+    order by folded.spend desc, folded.customer_id
+    limit :limit
+),
+
+-- walks customers in customer_id order and stops at N: per-row subplans, not a join over all
+without_orders as (
+    select customers.customer_id
+    from customers
+    cross join params
+    where customers.signup_date <= params.as_of
+      and customers.customer_id not in (select customer_id from changed where orders > 0)
+      and (customers.customer_id in (select customer_id from changed)
+           or coalesce((select folded.orders from rollup_customer_orders_folded as folded
+                        where folded.customer_id = customers.customer_id), 0) = 0)
+    order by customers.customer_id
+    limit :limit
 ),
 
 customer_orders as (
-    select
-        customer_id,
-        count(*)           as total_orders,
-        sum(total_amount)  as lifetime_value,
-        min(created_at)    as first_order_at,
-        max(created_at)    as last_order_at
-    from counted_orders
-    group by customer_id
+    select customer_id, orders as total_orders, spend as lifetime_value, first_order_at, last_order_at
+    from best_unchanged
+    union all
+    select customer_id, orders, spend, first_order_at, last_order_at
+    from changed
+    where orders > 0
 ),
 
 final as (
@@ -56,9 +82,16 @@ final as (
         customer_orders.first_order_at,
         customer_orders.last_order_at,
         round(customer_orders.lifetime_value / customer_orders.total_orders, 2) as avg_order_value
-    from customers
+    from (
+        select customer_id from customer_orders
+        union all
+        select customer_id from without_orders
+    ) as candidates
+    cross join lateral (  -- each candidate by its key, not a scan of all customers ("offset 0" keeps it so)
+        select * from customers where customers.customer_id = candidates.customer_id offset 0
+    ) as customers
     cross join params
-    left join customer_orders using (customer_id)
+    left join customer_orders on customer_orders.customer_id = candidates.customer_id
     where customers.signup_date <= params.as_of
 )
 

@@ -16,8 +16,8 @@
 -- column:   m_score       | 1-5    | monetary quintile, 5 = highest spend
 -- column:   segment       | text   | the segment
 --
--- Scores and segments exactly as in rfm_segments.sql (same rules, same deterministic tie order;
--- RfmReportsTest checks the two agree). The segment is a bound value from the allowed list.
+-- Scores and segments exactly as in rfm_segments.sql: both read rfm_scores(as_of) (migration
+-- V6_3), over the customer rollups. The segment is a bound value from the allowed list.
 -- psql: psql -v as_of="'2026-06-30 12:00'" -v segment='Loyal Customers' -f rfm_customers.sql
 
 \if :{?as_of} \else \set as_of 'now()' \endif
@@ -25,44 +25,8 @@
 
 with
 
-params as (
-    select :as_of::timestamptz as as_of
-),
-
-rfm_base as (
-    select
-        orders.customer_id,
-        (params.as_of::date - max(orders.created_at)::date) as recency_days,
-        count(distinct orders.order_id)                     as frequency,
-        sum(orders.total_amount)                            as monetary
-    from orders, params
-    where orders.status not in ('cancelled', 'refunded')
-      and orders.created_at <= params.as_of
-    group by orders.customer_id, params.as_of
-),
-
-rfm_scores as (
-    select
-        *,
-        ntile(5) over (order by recency_days desc, customer_id) as r_score,
-        ntile(5) over (order by frequency, customer_id)         as f_score,
-        ntile(5) over (order by monetary, customer_id)          as m_score
-    from rfm_base
-),
-
 rfm_segments as (
-    select
-        *,
-        case
-            when r_score >= 4 and f_score >= 4 and m_score >= 4 then 'Champions'
-            when r_score >= 4 and f_score >= 2                  then 'Loyal Customers'
-            when r_score >= 4 and f_score = 1                   then 'Recent Customers'
-            when r_score = 3 and f_score >= 3                   then 'Potential Loyalists'
-            when r_score = 2 and f_score >= 4                   then 'At Risk'
-            when r_score <= 2 and f_score <= 2                  then 'Hibernating'
-            else 'Needs Attention'
-        end as segment
-    from rfm_scores
+    select * from rfm_scores(:as_of::timestamptz)
 ),
 
 final as (

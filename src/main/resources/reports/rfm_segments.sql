@@ -16,51 +16,16 @@
 -- Ties go in a fixed order (by the value, then customer_id), so a rerun scores everyone alike.
 -- The brief ordered recency ascending, which gave the most recent buyers r_score 1, the
 -- opposite of its own comment: its Champions were its lapsed customers. The segment rules are
--- the brief's, unchanged, and the same as in rfm_customers.sql (RfmReportsTest checks it).
+-- the brief's, unchanged. Scores and segments come from rfm_scores(as_of) (migration V6_3), which
+-- rfm_customers.sql reads too: one definition of the scoring, over the customer rollups.
 -- psql: psql -v as_of="'2026-06-30 12:00'" -f rfm_segments.sql
 
 \if :{?as_of} \else \set as_of 'now()' \endif
 
 with
 
-params as (
-    select :as_of::timestamptz as as_of
-),
-
-rfm_base as (
-    select
-        orders.customer_id,
-        (params.as_of::date - max(orders.created_at)::date) as recency_days,
-        count(distinct orders.order_id)                     as frequency,
-        sum(orders.total_amount)                            as monetary
-    from orders, params
-    where orders.status not in ('cancelled', 'refunded')
-      and orders.created_at <= params.as_of
-    group by orders.customer_id, params.as_of
-),
-
-rfm_scores as (
-    select
-        *,
-        ntile(5) over (order by recency_days desc, customer_id) as r_score,
-        ntile(5) over (order by frequency, customer_id)         as f_score,
-        ntile(5) over (order by monetary, customer_id)          as m_score
-    from rfm_base
-),
-
 rfm_segments as (
-    select
-        *,
-        case
-            when r_score >= 4 and f_score >= 4 and m_score >= 4 then 'Champions'
-            when r_score >= 4 and f_score >= 2                  then 'Loyal Customers'
-            when r_score >= 4 and f_score = 1                   then 'Recent Customers'
-            when r_score = 3 and f_score >= 3                   then 'Potential Loyalists'
-            when r_score = 2 and f_score >= 4                   then 'At Risk'
-            when r_score <= 2 and f_score <= 2                  then 'Hibernating'
-            else 'Needs Attention'
-        end as segment
-    from rfm_scores
+    select * from rfm_scores(:as_of::timestamptz)
 ),
 
 segment_names (segment) as (

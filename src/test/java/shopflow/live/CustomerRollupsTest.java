@@ -1,0 +1,216 @@
+package shopflow.live;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import shopflow.TestDatabases;
+import shopflow.db.Database;
+
+/**
+ * The customer rollups (V6_3) after small hand-made writes, expected rows worked out by hand:
+ * first and last order kept exact through removals, before and after the fold, as of any moment.
+ */
+class CustomerRollupsTest {
+
+    private static final OffsetDateTime END = at("2026-12-31T00:00");
+
+    private static Database database;
+
+    @BeforeAll
+    static void createShop() throws SQLException {
+        database = TestDatabases.fresh();
+        try (Connection c = database.connection()) {
+            Writes.shop(c, 8, 2);
+        }
+    }
+
+    @AfterAll
+    static void close() {
+        database.close();
+    }
+
+    @BeforeEach
+    void noOrders() throws SQLException {
+        try (Connection c = database.connection()) {
+            Writes.execute(c, "truncate orders cascade"); // its trigger empties the rollups too
+        }
+    }
+
+    private static OffsetDateTime at(String local) {
+        return OffsetDateTime.parse(local + "+01:00"); // June: British Summer Time
+    }
+
+    /** customer_orders_as_of(asOf) as "customer orders spend first last" lines, times in London. */
+    private static String customers(Connection c, OffsetDateTime asOf) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("select coalesce(string_agg(customer_id || ' ' || orders || ' '"
+                + " || spend || ' ' || to_char(first_order_at, 'MM-DD HH24:MI') || ' '"
+                + " || to_char(last_order_at, 'MM-DD HH24:MI'), ', ' order by customer_id), '')"
+                + " from customer_orders_as_of(?)")) {
+            s.setObject(1, asOf);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getString(1);
+            }
+        }
+    }
+
+    private static long pendingRows(Connection c) throws SQLException {
+        return (Long) Writes.value(c, "select count(*) from rollup_customer_orders_pending");
+    }
+
+    @Test
+    void counted_orders_add_up_per_customer_with_the_first_and_the_last() throws SQLException {
+        try (Connection c = database.connection()) {
+            Writes.order(c, 1, at("2026-06-20T10:00"), "pending", new BigDecimal("20.00"));
+            Writes.order(c, 1, at("2026-06-10T10:00"), "delivered", new BigDecimal("10.50"));
+            Writes.order(c, 2, at("2026-06-15T10:00"), "cancelled", new BigDecimal("99.00"));
+            Writes.order(c, 3, at("2026-06-16T10:00"), "refunded", new BigDecimal("99.00"));
+
+            assertThat(customers(c, END)).isEqualTo("1 2 30.50 06-10 10:00 06-20 10:00");
+        }
+    }
+
+    @Test
+    void a_status_step_between_counted_statuses_appends_nothing() throws SQLException {
+        try (Connection c = database.connection()) {
+            int order = Writes.order(c, 1, at("2026-06-20T10:00"), "pending", new BigDecimal("20.00"));
+            long before = pendingRows(c);
+
+            Writes.status(c, order, "processing");
+            Writes.status(c, order, "shipped");
+
+            assertThat(pendingRows(c)).isEqualTo(before).isEqualTo(1L);
+            assertThat(customers(c, END)).isEqualTo("1 1 20.00 06-20 10:00 06-20 10:00");
+        }
+    }
+
+    @Test
+    void cancelling_the_last_order_and_refunding_the_first_bring_back_their_neighbours_before_and_after_the_fold()
+            throws SQLException {
+        try (Connection c = database.connection()) {
+            int first = Writes.order(c, 1, at("2026-06-10T10:00"), "delivered", new BigDecimal("10.00"));
+            Writes.order(c, 1, at("2026-06-20T10:00"), "delivered", new BigDecimal("20.00"));
+            int last = Writes.order(c, 1, at("2026-06-25T10:00"), "pending", new BigDecimal("40.00"));
+            Writes.execute(c, "select fold_rollups()");
+
+            Writes.status(c, last, "cancelled");
+            assertThat(customers(c, END)).isEqualTo("1 2 30.00 06-10 10:00 06-20 10:00");
+            Writes.execute(c, "select fold_rollups()");
+            assertThat(pendingRows(c)).isZero();
+            assertThat(customers(c, END)).isEqualTo("1 2 30.00 06-10 10:00 06-20 10:00");
+
+            Writes.status(c, first, "refunded");
+            assertThat(customers(c, END)).isEqualTo("1 1 20.00 06-20 10:00 06-20 10:00");
+            Writes.execute(c, "select fold_rollups()");
+            assertThat(customers(c, END)).isEqualTo("1 1 20.00 06-20 10:00 06-20 10:00");
+            assertThat(Writes.value(c, "select last_order_at = timestamptz '2026-06-20 10:00+01'"
+                    + " from rollup_customer_orders_folded where customer_id = 1")).isEqualTo(true);
+        }
+    }
+
+    @Test
+    void a_customer_whose_orders_all_go_away_leaves_the_answer() throws SQLException {
+        try (Connection c = database.connection()) {
+            int order = Writes.order(c, 1, at("2026-06-10T10:00"), "delivered", new BigDecimal("10.00"));
+            Writes.order(c, 2, at("2026-06-11T10:00"), "delivered", new BigDecimal("11.00"));
+            Writes.execute(c, "select fold_rollups()");
+
+            Writes.execute(c, "delete from orders where order_id = " + order);
+            assertThat(customers(c, END)).isEqualTo("2 1 11.00 06-11 10:00 06-11 10:00");
+            Writes.execute(c, "select fold_rollups()");
+            assertThat(customers(c, END)).isEqualTo("2 1 11.00 06-11 10:00 06-11 10:00");
+            assertThat(Writes.value(c, "select orders from rollup_customer_orders_folded where customer_id = 1"))
+                    .isEqualTo(0L);
+        }
+    }
+
+    @Test
+    void an_order_moved_to_another_customer_or_moment_moves_their_first_and_last_orders() throws SQLException {
+        try (Connection c = database.connection()) {
+            Writes.order(c, 1, at("2026-06-10T10:00"), "delivered", new BigDecimal("10.00"));
+            int moved = Writes.order(c, 1, at("2026-06-20T10:00"), "delivered", new BigDecimal("20.00"));
+            Writes.execute(c, "select fold_rollups()");
+
+            Writes.execute(c, "update orders set customer_id = 2 where order_id = " + moved);
+            assertThat(customers(c, END))
+                    .isEqualTo("1 1 10.00 06-10 10:00 06-10 10:00, 2 1 20.00 06-20 10:00 06-20 10:00");
+
+            Writes.execute(c, "update orders set created_at = timestamptz '2026-06-05 09:00+01', customer_id = 1"
+                    + " where order_id = " + moved);
+            assertThat(customers(c, END)).isEqualTo("1 2 30.00 06-05 09:00 06-10 10:00");
+            Writes.execute(c, "select fold_rollups()");
+            assertThat(customers(c, END)).isEqualTo("1 2 30.00 06-05 09:00 06-10 10:00");
+        }
+    }
+
+    @Test
+    void as_of_a_moment_only_orders_placed_by_then_count() throws SQLException {
+        try (Connection c = database.connection()) {
+            Writes.order(c, 1, at("2026-06-10T10:00"), "delivered", new BigDecimal("10.00"));
+            Writes.order(c, 1, at("2026-06-20T10:00"), "delivered", new BigDecimal("20.00"));
+            Writes.order(c, 2, at("2026-06-20T10:00"), "delivered", new BigDecimal("5.00"));
+            Writes.execute(c, "select fold_rollups()");
+
+            assertThat(customers(c, at("2026-06-20T10:00")))
+                    .isEqualTo("1 2 30.00 06-10 10:00 06-20 10:00, 2 1 5.00 06-20 10:00 06-20 10:00");
+            assertThat(customers(c, at("2026-06-20T09:59:59.999999"))).isEqualTo("1 1 10.00 06-10 10:00 06-10 10:00");
+            assertThat(customers(c, at("2026-06-10T09:00"))).isEmpty();
+        }
+    }
+
+    @Test
+    void rfm_scores_are_ntile_quintiles_for_any_number_of_customers_ties_included() throws SQLException {
+        String reference = "select customer_id, recency_days, frequency, monetary,"
+                + " ntile(5) over (order by recency_days desc, customer_id) as r_score,"
+                + " ntile(5) over (order by frequency, customer_id) as f_score,"
+                + " ntile(5) over (order by monetary, customer_id) as m_score"
+                + " from (select customer_id, (timestamptz '2026-07-01 12:00+01')::date - max(created_at)::date"
+                + " as recency_days, count(*) as frequency, sum(total_amount) as monetary from orders"
+                + " where status not in ('cancelled', 'refunded') group by customer_id) as base";
+        String scores = "select customer_id, recency_days, frequency, monetary, r_score, f_score, m_score"
+                + " from rfm_scores(timestamptz '2026-07-01 12:00+01')";
+        try (Connection c = database.connection()) {
+            for (int customer = 1; customer <= 8; customer++) {
+                // ties: customers 2k-1 and 2k have the same recency, spend and order count
+                int pair = (customer + 1) / 2;
+                for (int order = 0; order < pair % 3 + 1; order++) {
+                    Writes.order(c, customer, at("2026-06-" + (10 + pair) + "T1" + order + ":00"), "delivered",
+                            new BigDecimal(pair % 2 == 0 ? "10.00" : "25.00"));
+                }
+                assertThat(Writes.value(c, "select count(*) from (" + scores + ") s")).isEqualTo((long) customer);
+                assertThat(Writes.value(c, "select count(*) from ((" + reference + " except all " + scores
+                        + ") union all (" + scores + " except all " + reference + ")) as different"))
+                        .as("%d customers", customer).isEqualTo(0L);
+            }
+            assertThat(Writes.value(c, "select string_agg(r_score || '' || f_score || m_score, ' '"
+                    + " order by customer_id) from (" + scores + ") s"))
+                    .isEqualTo("124 125 243 253 312 312 431 531");
+        }
+    }
+
+    @Test
+    void rebuilding_gives_the_figures_the_writes_maintained() throws SQLException {
+        try (Connection c = database.connection()) {
+            Writes.order(c, 1, at("2026-06-10T10:00"), "delivered", new BigDecimal("10.00"));
+            int cancelled = Writes.order(c, 1, at("2026-06-20T10:00"), "pending", new BigDecimal("20.00"));
+            Writes.order(c, 2, at("2026-06-21T10:00"), "pending", new BigDecimal("7.00"));
+            Writes.status(c, cancelled, "cancelled");
+            String maintained = customers(c, END);
+
+            Writes.execute(c, "select rebuild_customer_rollups()");
+
+            assertThat(pendingRows(c)).isZero();
+            assertThat(customers(c, END)).isEqualTo(maintained)
+                    .isEqualTo("1 1 10.00 06-10 10:00 06-10 10:00, 2 1 7.00 06-21 10:00 06-21 10:00");
+        }
+    }
+}
