@@ -46,7 +46,7 @@ class RollupExactnessTest {
             Map.entry("category_sales", List.of(Map.of())),
             Map.entry("conversion_funnel", List.of(Map.of(), Map.of("days", "1"), Map.of("days", "7"), Map.of("days", "90"))),
             Map.entry("customer_lifetime", List.of(Map.of())),
-            Map.entry("fraud_review", List.of(Map.of())),
+            Map.entry("fraud_review", List.of(Map.of(), Map.of("days", "1"), Map.of("days", "60", "small_order", "100"))),
             Map.entry("low_stock", List.of(Map.of())),
             Map.entry("market_basket", List.of(Map.of(), Map.of("min_count", "1"), Map.of("min_count", "2", "limit", "3"),
                     Map.of("min_count", "1", "min_support", "4"))),
@@ -157,10 +157,10 @@ class RollupExactnessTest {
 
     private static void write(Connection c, Random random, List<Integer> committed, List<Integer> placedHere,
             List<OffsetDateTime> placedAt) throws SQLException {
-        int kind = random.nextInt(20);
+        int kind = random.nextInt(24);
         List<Integer> known = new ArrayList<>(committed);
         known.addAll(placedHere);
-        if (kind >= 13) {
+        if (kind >= 13 && kind < 20) {
             sessionWrite(c, random, kind, known);
             return;
         }
@@ -175,6 +175,27 @@ class RollupExactnessTest {
             for (int line = random.nextInt(4); line > 0; line--) {
                 Writes.line(c, order, 1 + random.nextInt(6), 1 + random.nextInt(3));
             }
+        } else if (kind == 20) {
+            // a burst for fraud_review: four small-to-large orders within the hour, one statement each
+            int customer = 1 + random.nextInt(20);
+            OffsetDateTime at = moment(random);
+            for (int i = 0; i < 4; i++) {
+                OffsetDateTime placed = at.plusMinutes(i * (5 + random.nextInt(15)));
+                placedAt.add(placed);
+                placedHere.add(Writes.order(c, customer, placed, random.nextInt(5) == 0 ? "cancelled" : "pending",
+                        BigDecimal.valueOf(500 + random.nextInt(3000), 2)));
+            }
+        } else if (kind == 21) {
+            // a signup moved next to the customer's orders: new accounts appear and disappear
+            Writes.execute(c, "update customers set signup_date = timestamptz '" + moment(random) + "' where customer_id = "
+                    + (1 + random.nextInt(20)));
+        } else if (kind == 22) {
+            // an order back-dated (or moved later): its customer's later orders see it differently
+            Writes.execute(c, "update orders set created_at = created_at + " + (random.nextInt(240) - 180)
+                    + " * interval '1 minute' where order_id = " + known.get(random.nextInt(known.size())));
+        } else if (kind == 23) {
+            // pending changes folded in mid-way, as the web server does every second
+            Writes.execute(c, "select fold_rollups()");
         } else if (kind == 10) {
             int order = known.get(random.nextInt(known.size()));
             Writes.execute(c, "insert into order_items (order_id, product_id, quantity, unit_price, line_total)"
