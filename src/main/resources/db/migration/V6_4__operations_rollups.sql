@@ -55,8 +55,9 @@ select order_id, customer_id, created_at, total_amount, earlier_orders, earlier_
 from rollup_order_risk_pending;
 
 -- A customer's orders in time order: the maintenance reads each changed order's earlier and
--- later orders, the report each candidate's earlier ones, from the index alone.
-create index idx_orders_customer_created on orders (customer_id, created_at) include (status, total_amount);
+-- later orders, the report each candidate's earlier ones, and the rebuild every order already
+-- in window order, from the index alone.
+create index idx_orders_customer_created on orders (customer_id, created_at) include (status, total_amount, order_id);
 
 -- Applies a statement's changed orders: "added" are the new versions (the table as it is now),
 -- "removed" the old ones (the table before the statement: now, less the new versions, plus the
@@ -251,22 +252,25 @@ begin
     delete from rollup_order_risk_folded;
     insert into rollup_order_risk_folded (order_id, customer_id, created_at, total_amount, earlier_orders,
                                           earlier_revenue, prior_hour_orders, new_account)
-    select order_id, customer_id, created_at, total_amount,
-           count(counted_total) over all_before,
-           coalesce(sum(counted_total) over all_before, 0),
-           count(counted_total) over hour_before,
-           new_account
+    select orders.order_id, orders.customer_id, orders.created_at, orders.total_amount, orders.earlier_orders,
+           orders.earlier_revenue, orders.prior_hour_orders,
+           (orders.created_at - customers.signup_date < interval '1 hour')::int
     from (
-        select orders.order_id, orders.customer_id, orders.created_at, orders.total_amount,
-               case when orders.status not in ('cancelled', 'refunded') then orders.total_amount end as counted_total,
-               (orders.created_at - customers.signup_date < interval '1 hour')::int as new_account
-        from orders
-        join customers using (customer_id)
+        select order_id, customer_id, created_at, total_amount,
+               count(counted_total) over all_before                 as earlier_orders,
+               coalesce(sum(counted_total) over all_before, 0)      as earlier_revenue,
+               count(counted_total) over hour_before                as prior_hour_orders
+        from (
+            select order_id, customer_id, created_at, total_amount,
+                   case when status not in ('cancelled', 'refunded') then total_amount end as counted_total
+            from orders
+        ) as orders
+        window
+            all_before as (partition by customer_id order by created_at
+                           range between unbounded preceding and interval '1 microsecond' preceding),
+            hour_before as (partition by customer_id order by created_at
+                            range between interval '1 hour' preceding and interval '1 microsecond' preceding)
     ) as orders
-    window
-        all_before as (partition by customer_id order by created_at
-                       range between unbounded preceding and interval '1 microsecond' preceding),
-        hour_before as (partition by customer_id order by created_at
-                        range between interval '1 hour' preceding and interval '1 microsecond' preceding);
+    join customers using (customer_id);
 end
 $$;

@@ -62,6 +62,11 @@ class RollupExactnessTest {
         database = TestDatabases.fresh();
         try (Connection c = database.connection()) {
             Writes.shop(c, 20, 10);
+            // a category tree for category_sales: Shoes > Boots, Hats > Caps, and a product with none
+            Writes.execute(c, "insert into categories (category_id, name, slug, parent_id) values (2, 'Boots', 'boots', 1),"
+                    + " (3, 'Hats', 'hats', null), (4, 'Caps', 'caps', 3)");
+            Writes.execute(c, "update products set category_id = case when product_id = 10 then null"
+                    + " else 1 + product_id % 4 end");
         }
     }
 
@@ -157,7 +162,7 @@ class RollupExactnessTest {
 
     private static void write(Connection c, Random random, List<Integer> committed, List<Integer> placedHere,
             List<OffsetDateTime> placedAt) throws SQLException {
-        int kind = random.nextInt(24);
+        int kind = random.nextInt(26);
         List<Integer> known = new ArrayList<>(committed);
         known.addAll(placedHere);
         if (kind >= 13 && kind < 20) {
@@ -196,6 +201,15 @@ class RollupExactnessTest {
         } else if (kind == 23) {
             // pending changes folded in mid-way, as the web server does every second
             Writes.execute(c, "select fold_rollups()");
+        } else if (kind == 24) {
+            // a product moved to another category (or out of the tree): its past orders move with it
+            int category = random.nextInt(5);
+            Writes.execute(c, "update products set category_id = " + (category == 0 ? "null" : category)
+                    + " where product_id = " + (1 + random.nextInt(10)));
+        } else if (kind == 25) {
+            // a category moved in the tree
+            Writes.execute(c, "update categories set parent_id = " + List.of("null", "1", "3").get(random.nextInt(3))
+                    + " where category_id = " + (random.nextBoolean() ? 2 : 4));
         } else if (kind == 10) {
             int order = known.get(random.nextInt(known.size()));
             Writes.execute(c, "insert into order_items (order_id, product_id, quantity, unit_price, line_total)"
