@@ -235,7 +235,11 @@ begin
 end
 $$;
 
--- One pass: each counted order's distinct (order, category) pairs, spread to the ancestors.
+-- One pass over the counted lines. Spreading each (order, category) pair to its ancestors and
+-- counting distinct orders per ancestor sorted millions of rows (about 40 s at scale 1 on a busy
+-- machine); instead each category's path to the top is a bit string, each order ORs the paths
+-- of its lines (the set of categories it reaches, as one value), and the orders are counted per
+-- distinct set (some 50,000 at scale 1) before the sets are spread to their categories.
 create function rebuild_category_rollups() returns void
 language plpgsql as $$
 begin
@@ -244,15 +248,35 @@ begin
     delete from rollup_category_orders_pending;
     delete from rollup_category_orders_folded;
     insert into rollup_category_orders_folded (category_id, orders)
-    select ancestry.ancestor_id, count(distinct order_categories.order_id)
-    from (
-        select distinct order_items.order_id, products.category_id
+    with
+    positions as (
+        select category_id, (row_number() over (order by category_id) - 1)::int as position
+        from categories
+    ),
+    paths as (
+        select ancestry.category_id, bit_or(set_bit(blank.bits, positions.position, 1)) as reached
+        from category_ancestry ancestry
+        join positions on positions.category_id = ancestry.ancestor_id
+        cross join (select repeat('0', count(*)::int)::varbit as bits from categories) as blank
+        group by ancestry.category_id
+    ),
+    order_reach as (
+        select bit_or(paths.reached) as reached
         from order_items
         join orders using (order_id)
         join products using (product_id)
+        join paths on paths.category_id = products.category_id
         where orders.status not in ('cancelled', 'refunded')
-    ) as order_categories
-    join category_ancestry ancestry using (category_id)
-    group by ancestry.ancestor_id;
+        group by order_items.order_id
+    ),
+    reach_counts as (
+        select reached, count(*) as orders
+        from order_reach
+        group by reached
+    )
+    select positions.category_id, sum(reach_counts.orders)
+    from reach_counts
+    join positions on get_bit(reach_counts.reached, positions.position) = 1
+    group by positions.category_id;
 end
 $$;
