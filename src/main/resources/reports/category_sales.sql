@@ -60,17 +60,10 @@ descendants as (
     join categories child on child.parent_id = descendants.descendant_id
 ) cycle descendant_id set is_cycle using visited,
 
--- what each product sold, all history
-product_sales as (
-    select product_id, sum(units) as units_sold, sum(revenue) as revenue
-    from rollup_product_sales
-    group by product_id
-),
-
 -- the lines of counted orders placed after as_of, which the rollups hold and the report must not
 later_items as (
-    select order_items.order_id, order_items.product_id, products.category_id, order_items.quantity,
-           order_items.line_total
+    select order_items.order_id, products.category_id, order_items.quantity, order_items.line_total,
+           products.cost_price
     from orders
     join order_items using (order_id)
     join products using (product_id)
@@ -79,25 +72,41 @@ later_items as (
       and orders.created_at > params.as_of
 ),
 
-later_product_sales as (
-    select product_id, sum(quantity) as units_sold, sum(line_total) as revenue
-    from later_items
-    group by product_id
-),
-
--- up to as_of, per category of the product (its own category only, not yet its ancestors')
-category_own_sales as (
+-- what each category's own products sold (not yet its descendants'), all history then after
+-- as_of; summed straight from the product rollup's rows (the sums are linear in them), with each
+-- product's current category and cost price
+category_sales_all as (
     select
         products.category_id,
-        sum(product_sales.units_sold - coalesce(later_product_sales.units_sold, 0))  as units_sold,
-        sum(product_sales.revenue - coalesce(later_product_sales.revenue, 0))        as revenue,
-        sum(product_sales.revenue - coalesce(later_product_sales.revenue, 0))
-            filter (where products.cost_price is not null)                           as costed_revenue,
-        sum((product_sales.units_sold - coalesce(later_product_sales.units_sold, 0)) * products.cost_price) as cost
-    from product_sales
+        sum(rollup_product_sales.units)                                                 as units_sold,
+        sum(rollup_product_sales.revenue)                                               as revenue,
+        sum(rollup_product_sales.revenue) filter (where products.cost_price is not null) as costed_revenue,
+        sum(rollup_product_sales.units * products.cost_price)                           as cost
+    from rollup_product_sales
     join products using (product_id)
-    left join later_product_sales using (product_id)
     group by products.category_id
+),
+
+category_sales_later as (
+    select
+        category_id,
+        sum(quantity)                                           as units_sold,
+        sum(line_total)                                         as revenue,
+        sum(line_total) filter (where cost_price is not null)   as costed_revenue,
+        sum(quantity * cost_price)                              as cost
+    from later_items
+    group by category_id
+),
+
+category_own_sales as (
+    select
+        category_id,
+        category_sales_all.units_sold - coalesce(category_sales_later.units_sold, 0)           as units_sold,
+        category_sales_all.revenue - coalesce(category_sales_later.revenue, 0)                 as revenue,
+        category_sales_all.costed_revenue - coalesce(category_sales_later.costed_revenue, 0)   as costed_revenue,
+        category_sales_all.cost - coalesce(category_sales_later.cost, 0)                       as cost
+    from category_sales_all
+    left join category_sales_later using (category_id)
 ),
 
 category_sales_totals as (
