@@ -21,6 +21,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import shopflow.TestDatabases;
 import shopflow.db.Database;
 import shopflow.reports.ReportCatalog;
+import shopflow.reports.ReportResult;
 import shopflow.reports.ReportRunner;
 
 /**
@@ -133,6 +134,11 @@ class RollupExactnessTest {
         BigDecimal ytd = (BigDecimal) new ReportRunner(database.dataSource())
                 .run(ReportCatalog.load().get("revenue_summary"), START.plus(SPAN), Map.of()).value(0, "ytd");
         assertThat(ytd).isPositive();
+        // Not vacuous for fraud_review: the bursts written are flagged
+        ReportResult review = new ReportRunner(database.dataSource())
+                .run(ReportCatalog.load().get("fraud_review"), START.plus(SPAN), Map.of("days", "60"));
+        assertThat(review.rows()).anySatisfy(row ->
+                assertThat((String) row.get(review.columns().indexOf("reasons"))).contains("burst"));
         try (Connection c = database.connection()) {
             assertThat((Long) Writes.value(c, "select count(*) from order_status_changes")).isPositive();
             assertThat((Long) Writes.value(c, "select max(orders) from rollup_product_pairs_folded")).isGreaterThan(1L);
