@@ -16,6 +16,9 @@
 -- Orders placed up to as_of and not cancelled or refunded (their current status), all history.
 -- A category's figures include all its descendants (a recursive walk of categories.parent_id);
 -- categories with no sales show zeros.
+-- From the rollups: units, revenue and cost from the product rollups (V6_1), orders per category
+-- from rollup_category_orders (V6_4_1), both all history, less what orders placed after as_of
+-- added (read from the raw tables: nothing for the dashboard's "now").
 -- psql: psql -v as_of="'2026-06-30 12:00'" -f category_sales.sql
 
 \if :{?as_of} \else \set as_of 'now()' \endif
@@ -57,33 +60,89 @@ descendants as (
     join categories child on child.parent_id = descendants.descendant_id
 ) cycle descendant_id set is_cycle using visited,
 
-sold_items as (
-    select
-        order_items.order_id,
-        products.category_id,
-        order_items.quantity,
-        order_items.line_total,
-        order_items.quantity * products.cost_price  as cost
-    from order_items
-    join orders using (order_id)
+-- the lines of counted orders placed after as_of, which the rollups hold and the report must not
+later_items as (
+    select order_items.order_id, products.category_id, order_items.quantity, order_items.line_total,
+           products.cost_price
+    from orders
+    join order_items using (order_id)
     join products using (product_id)
     cross join params
     where orders.status not in ('cancelled', 'refunded')
-      and orders.created_at <= params.as_of
+      and orders.created_at > params.as_of
+),
+
+-- what each category's own products sold (not yet its descendants'), all history then after
+-- as_of; summed straight from the product rollup's rows (the sums are linear in them), with each
+-- product's current category and cost price
+category_sales_all as (
+    select
+        products.category_id,
+        sum(rollup_product_sales.units)                                                 as units_sold,
+        sum(rollup_product_sales.revenue)                                               as revenue,
+        sum(rollup_product_sales.revenue) filter (where products.cost_price is not null) as costed_revenue,
+        sum(rollup_product_sales.units * products.cost_price)                           as cost
+    from rollup_product_sales
+    join products using (product_id)
+    group by products.category_id
+),
+
+category_sales_later as (
+    select
+        category_id,
+        sum(quantity)                                           as units_sold,
+        sum(line_total)                                         as revenue,
+        sum(line_total) filter (where cost_price is not null)   as costed_revenue,
+        sum(quantity * cost_price)                              as cost
+    from later_items
+    group by category_id
+),
+
+category_own_sales as (
+    select
+        category_id,
+        category_sales_all.units_sold - coalesce(category_sales_later.units_sold, 0)           as units_sold,
+        category_sales_all.revenue - coalesce(category_sales_later.revenue, 0)                 as revenue,
+        category_sales_all.costed_revenue - coalesce(category_sales_later.costed_revenue, 0)   as costed_revenue,
+        category_sales_all.cost - coalesce(category_sales_later.cost, 0)                       as cost
+    from category_sales_all
+    left join category_sales_later using (category_id)
+),
+
+category_sales_totals as (
+    select
+        descendants.ancestor_id                  as category_id,
+        sum(category_own_sales.units_sold)       as units_sold,
+        sum(category_own_sales.revenue)          as revenue,
+        sum(category_own_sales.costed_revenue)   as costed_revenue,
+        sum(category_own_sales.cost)             as cost
+    from descendants
+    join category_own_sales on category_own_sales.category_id = descendants.descendant_id
+    where not descendants.is_cycle
+    group by descendants.ancestor_id
+),
+
+-- orders per category, all history, less the orders placed after as_of
+later_category_orders as (
+    select descendants.ancestor_id as category_id, count(distinct later_items.order_id) as orders
+    from descendants
+    join later_items on later_items.category_id = descendants.descendant_id
+    where not descendants.is_cycle
+    group by descendants.ancestor_id
 ),
 
 category_totals as (
     select
-        descendants.ancestor_id                                     as category_id,
-        count(distinct sold_items.order_id)                         as orders,
-        sum(sold_items.quantity)                                    as units_sold,
-        sum(sold_items.line_total)                                  as revenue,
-        sum(sold_items.line_total) filter (where sold_items.cost is not null) as costed_revenue,
-        sum(sold_items.cost)                                        as cost
-    from descendants
-    join sold_items on sold_items.category_id = descendants.descendant_id
-    where not descendants.is_cycle
-    group by descendants.ancestor_id
+        category_sales_totals.category_id,
+        coalesce(category_orders.orders, 0) - coalesce(later_category_orders.orders, 0) as orders,
+        category_sales_totals.units_sold,
+        category_sales_totals.revenue,
+        category_sales_totals.costed_revenue,
+        category_sales_totals.cost
+    from category_sales_totals
+    left join (select category_id, sum(orders) as orders from rollup_category_orders group by category_id)
+         as category_orders using (category_id)
+    left join later_category_orders using (category_id)
 ),
 
 final as (

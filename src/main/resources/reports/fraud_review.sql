@@ -27,6 +27,9 @@
 -- Orders cancelled or refunded are neither reviewed nor history (no money was taken).
 -- The brief counted the order itself in its "orders in the last hour" and averaged over all the
 -- customer's orders, later ones included, and gave a bare score.
+-- From the rollups (V6_4, rollup_order_risk): the orders that may be a burst, a high multiple or
+-- a new account's are the candidates; each candidate's figures are then computed from the raw
+-- orders, as the reference computes them.
 -- psql: psql -v as_of="'2026-06-30 12:00'" -v days=30 -v small_order=15 -f fraud_review.sql
 
 \if :{?as_of} \else \set as_of 'now()' \endif
@@ -42,42 +45,68 @@ params as (
         :small_order::numeric                                                          as small_order
 ),
 
-counted_orders as (
+-- possible bursts, high multiples and new accounts: folded rows through their partial index, and
+-- every order with changes not folded in yet (card testing is a burst of small orders). The
+-- window is written out rather than read from params, so the planner sees it.
+candidate_ids as (
+    select rollup_order_risk_folded.order_id
+    from rollup_order_risk_folded
+    where rollup_order_risk_folded.created_at
+              >= date_trunc('day', :as_of::timestamptz) - make_interval(days => :days::int - 1)
+      and rollup_order_risk_folded.created_at <= :as_of::timestamptz
+      and (rollup_order_risk_folded.prior_hour_orders >= 3
+           or (rollup_order_risk_folded.earlier_orders > 0
+               and rollup_order_risk_folded.total_amount * rollup_order_risk_folded.earlier_orders
+                   >= 5 * rollup_order_risk_folded.earlier_revenue)
+           or rollup_order_risk_folded.new_account > 0)
+    union
+    select rollup_order_risk_pending.order_id
+    from rollup_order_risk_pending
+    where rollup_order_risk_pending.created_at
+              >= date_trunc('day', :as_of::timestamptz) - make_interval(days => :days::int - 1)
+      and rollup_order_risk_pending.created_at <= :as_of::timestamptz
+),
+
+-- the candidates' orders, each looked up by its key (offset 0: a probe per candidate, where the
+-- planner would otherwise join the whole window)
+candidates as (
     select orders.*
-    from orders, params
+    from candidate_ids
+    cross join lateral (select * from orders where orders.order_id = candidate_ids.order_id offset 0) as orders
+    cross join params
     where orders.status not in ('cancelled', 'refunded')
+      and orders.created_at >= params.window_start
       and orders.created_at <= params.as_of
 ),
 
--- the history of every customer with an order to review
-customer_history as (
-    select counted_orders.*
-    from counted_orders
-    where counted_orders.customer_id in (
-        select customer_id from counted_orders, params where counted_orders.created_at >= params.window_start
-    )
-),
-
--- "exclude group": the frame stops before this order (and any placed at the same instant)
+-- each candidate against its customer's earlier counted orders (strictly earlier, as the
+-- reference's frames exclude the order and any placed at the same instant)
 order_signals as (
     select
-        customer_history.order_id,
-        customer_history.order_number,
-        customer_history.customer_id,
-        customer_history.created_at,
-        customer_history.total_amount,
-        customer_history.payment_method,
-        customer_history.total_amount <= params.small_order as is_small,
-        count(*) over prior_hour                                                         as orders_in_prior_hour,
-        count(*) filter (where customer_history.total_amount <= params.small_order) over prior_hour
-                                                                                         as small_orders_prior_hour,
-        avg(customer_history.total_amount) over all_before                               as earlier_avg
-    from customer_history, params
-    window
-        prior_hour as (partition by customer_history.customer_id order by customer_history.created_at
-                       range between interval '1 hour' preceding and current row exclude group),
-        all_before as (partition by customer_history.customer_id order by customer_history.created_at
-                       range between unbounded preceding and current row exclude group)
+        candidates.order_id,
+        candidates.order_number,
+        candidates.customer_id,
+        candidates.created_at,
+        candidates.total_amount,
+        candidates.payment_method,
+        candidates.total_amount <= params.small_order as is_small,
+        earlier.orders_in_prior_hour,
+        earlier.small_orders_prior_hour,
+        earlier.earlier_avg
+    from candidates
+    cross join params
+    cross join lateral (
+        select
+            count(*) filter (where history.created_at >= candidates.created_at - interval '1 hour')
+                                                                                         as orders_in_prior_hour,
+            count(*) filter (where history.created_at >= candidates.created_at - interval '1 hour'
+                               and history.total_amount <= params.small_order)           as small_orders_prior_hour,
+            avg(history.total_amount)                                                    as earlier_avg
+        from orders history
+        where history.customer_id = candidates.customer_id
+          and history.created_at < candidates.created_at
+          and history.status not in ('cancelled', 'refunded')
+    ) as earlier
 ),
 
 flags as (
@@ -91,8 +120,6 @@ flags as (
         order_signals.is_small and order_signals.small_orders_prior_hour >= 3    as card_testing
     from order_signals
     join customers using (customer_id)
-    cross join params
-    where order_signals.created_at >= params.window_start
 ),
 
 final as (

@@ -21,6 +21,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import shopflow.TestDatabases;
 import shopflow.db.Database;
 import shopflow.reports.ReportCatalog;
+import shopflow.reports.ReportResult;
 import shopflow.reports.ReportRunner;
 
 /**
@@ -47,10 +48,9 @@ class RollupExactnessTest {
                     Map.of("segment", "Recent Customers"), Map.of("segment", "Potential Loyalists"),
                     Map.of("segment", "At Risk"), Map.of("segment", "Hibernating"), Map.of("segment", "Needs Attention"))),
             Map.entry("customer_lifetime", List.of(Map.of(), Map.of("limit", "1"), Map.of("limit", "7"))),
-            // not rollup-backed yet: their reference is the same SQL (see README), checked all the same
             Map.entry("category_sales", List.of(Map.of())),
             Map.entry("conversion_funnel", List.of(Map.of(), Map.of("days", "1"), Map.of("days", "7"), Map.of("days", "90"))),
-            Map.entry("fraud_review", List.of(Map.of())),
+            Map.entry("fraud_review", List.of(Map.of(), Map.of("days", "1"), Map.of("days", "60", "small_order", "100"))),
             Map.entry("low_stock", List.of(Map.of())),
             Map.entry("market_basket", List.of(Map.of(), Map.of("min_count", "1"), Map.of("min_count", "2", "limit", "3"),
                     Map.of("min_count", "1", "min_support", "4"))),
@@ -64,6 +64,11 @@ class RollupExactnessTest {
         database = TestDatabases.fresh();
         try (Connection c = database.connection()) {
             Writes.shop(c, 20, 10);
+            // a category tree for category_sales: Shoes > Boots, Hats > Caps, and a product with none
+            Writes.execute(c, "insert into categories (category_id, name, slug, parent_id) values (2, 'Boots', 'boots', 1),"
+                    + " (3, 'Hats', 'hats', null), (4, 'Caps', 'caps', 3)");
+            Writes.execute(c, "update products set category_id = case when product_id = 10 then null"
+                    + " else 1 + product_id % 4 end");
         }
     }
 
@@ -134,6 +139,11 @@ class RollupExactnessTest {
         BigDecimal ytd = (BigDecimal) new ReportRunner(database.dataSource())
                 .run(ReportCatalog.load().get("revenue_summary"), START.plus(SPAN), Map.of()).value(0, "ytd");
         assertThat(ytd).isPositive();
+        // Not vacuous for fraud_review: the bursts written are flagged
+        ReportResult review = new ReportRunner(database.dataSource())
+                .run(ReportCatalog.load().get("fraud_review"), START.plus(SPAN), Map.of("days", "60"));
+        assertThat(review.rows()).anySatisfy(row ->
+                assertThat((String) row.get(review.columns().indexOf("reasons"))).contains("burst"));
         try (Connection c = database.connection()) {
             assertThat((Long) Writes.value(c, "select count(*) from order_status_changes")).isPositive();
             assertThat((Long) Writes.value(c, "select max(orders) from rollup_product_pairs_folded")).isGreaterThan(1L);
@@ -164,10 +174,10 @@ class RollupExactnessTest {
 
     private static void write(Connection c, Random random, List<Integer> committed, List<Integer> placedHere,
             List<OffsetDateTime> placedAt) throws SQLException {
-        int kind = random.nextInt(21);
+        int kind = random.nextInt(27);
         List<Integer> known = new ArrayList<>(committed);
         known.addAll(placedHere);
-        if (kind == 20 && !known.isEmpty()) {
+        if (kind == 26 && !known.isEmpty()) {
             // a correction: the order was another customer's, or placed at another moment
             Writes.execute(c, "update orders set customer_id = " + (1 + random.nextInt(20)) + ", created_at = created_at"
                     + " + interval '" + (random.nextInt(97) - 48) + " hours' where order_id = "
@@ -189,6 +199,36 @@ class RollupExactnessTest {
             for (int line = random.nextInt(4); line > 0; line--) {
                 Writes.line(c, order, 1 + random.nextInt(6), 1 + random.nextInt(3));
             }
+        } else if (kind == 20) {
+            // a burst for fraud_review: four small-to-large orders within the hour, one statement each
+            int customer = 1 + random.nextInt(20);
+            OffsetDateTime at = moment(random);
+            for (int i = 0; i < 4; i++) {
+                OffsetDateTime placed = at.plusMinutes(i * (5 + random.nextInt(15)));
+                placedAt.add(placed);
+                placedHere.add(Writes.order(c, customer, placed, random.nextInt(5) == 0 ? "cancelled" : "pending",
+                        BigDecimal.valueOf(500 + random.nextInt(3000), 2)));
+            }
+        } else if (kind == 21) {
+            // a signup moved next to the customer's orders: new accounts appear and disappear
+            Writes.execute(c, "update customers set signup_date = timestamptz '" + moment(random) + "' where customer_id = "
+                    + (1 + random.nextInt(20)));
+        } else if (kind == 22) {
+            // an order back-dated (or moved later): its customer's later orders see it differently
+            Writes.execute(c, "update orders set created_at = created_at + " + (random.nextInt(240) - 180)
+                    + " * interval '1 minute' where order_id = " + known.get(random.nextInt(known.size())));
+        } else if (kind == 23) {
+            // pending changes folded in mid-way, as the web server does every second
+            Writes.execute(c, "select fold_rollups()");
+        } else if (kind == 24) {
+            // a product moved to another category (or out of the tree): its past orders move with it
+            int category = random.nextInt(5);
+            Writes.execute(c, "update products set category_id = " + (category == 0 ? "null" : category)
+                    + " where product_id = " + (1 + random.nextInt(10)));
+        } else if (kind == 25) {
+            // a category moved in the tree
+            Writes.execute(c, "update categories set parent_id = " + List.of("null", "1", "3").get(random.nextInt(3))
+                    + " where category_id = " + (random.nextBoolean() ? 2 : 4));
         } else if (kind == 10) {
             int order = known.get(random.nextInt(known.size()));
             Writes.execute(c, "insert into order_items (order_id, product_id, quantity, unit_price, line_total)"
