@@ -267,13 +267,18 @@ class OrdersAndEventsApiTest {
         assertThat(errors.get(1).get("field").asText()).isEqualTo("session_id");
     }
 
-    /** md5 of every row of every table but the token table (signing in may touch it). */
+    /**
+     * md5 of every row of every table but the token table (signing in may touch it) and the
+     * rollups: they are derived from the others, and the server folds their pending rows at any
+     * moment (the rollup tests check that they follow the tables exactly).
+     */
     private static Map<String, String> checksums() {
         Map<String, String> sums = new LinkedHashMap<>();
         try (var c = app.database.connection(); var s = c.createStatement()) {
             List<String> tables = new ArrayList<>();
             try (var rows = s.executeQuery("select table_name from information_schema.tables where table_schema = 'public'"
                     + " and table_type = 'BASE TABLE' and table_name not in ('api_tokens', 'flyway_schema_history')"
+                    + " and table_name not like 'rollup\\_%'"
                     + " order by 1")) {
                 while (rows.next()) {
                     tables.add(rows.getString(1));
