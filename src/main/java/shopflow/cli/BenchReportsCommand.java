@@ -14,6 +14,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import shopflow.db.Database;
 import shopflow.db.DatabaseOptions;
 import shopflow.db.Migrations;
+import shopflow.generate.Generator;
+import shopflow.generate.GeneratorSettings;
 import shopflow.live.Drift;
 import shopflow.live.ReportBench;
 import shopflow.live.ReportTimings;
@@ -24,9 +26,10 @@ import shopflow.time.AsOf;
 @Command(name = "reports", mixinStandardHelpOptions = true,
         description = {"Time every dashboard report from the rollups and from its reference SQL over the raw tables,",
             "in the same run on the same data, and print median, p95 and the speed-up per report.",
-            "Uses the data in the database; checks first that both versions agree (no drift)."},
+            "Uses the data in the database (with --scale, generates a shop first when it holds none);",
+            "checks first that both versions agree (no drift)."},
         footer = {"", "Examples:",
-            "  shopflow generate --scale 1 && shopflow bench reports",
+            "  shopflow bench reports --scale 1",
             "  shopflow bench reports --runs 50 --reference-runs 3 --as-of 2026-06-30T12:00"})
 public final class BenchReportsCommand implements Callable<Integer> {
 
@@ -50,6 +53,11 @@ public final class BenchReportsCommand implements Callable<Integer> {
     @Option(names = "--skip-verify", description = "Do not check rollups against the reference SQL first.")
     boolean skipVerify;
 
+    @Option(names = "--scale", paramLabel = "FACTOR",
+            description = "When the database holds no orders, generate a shop of this size first (seed 42, as of now),"
+                    + " as 'shopflow generate --scale FACTOR' would. A database with orders is timed as it is.")
+    Double scale;
+
     @Option(names = "--as-of", paramLabel = "TIME",
             description = "The moment the reports answer for (default: now, as the dashboard asks).")
     String asOf;
@@ -65,9 +73,17 @@ public final class BenchReportsCommand implements Callable<Integer> {
         try (Database database = Database.open(databaseOptions)) {
             Migrations.migrate(database);
             long orders = BenchData.orders(database);
-            if (orders == 0) {
-                throw new IllegalArgumentException("the database has no orders: fill it first with 'shopflow generate"
-                        + " --scale 1' (same --data-dir/--port)");
+            if (orders == 0 && scale != null) {
+                GeneratorSettings settings = new GeneratorSettings(scale, 42, moment, databaseOptions.timeZone(),
+                        Runtime.getRuntime().availableProcessors(), false);
+                new Generator(database, settings, System.err, System.console() != null).run();
+                orders = BenchData.orders(database);
+            } else if (orders == 0) {
+                throw new IllegalArgumentException("the database has no orders: add --scale 1 to generate a shop first,"
+                        + " or fill it with 'shopflow generate --scale 1' (same --data-dir/--port)");
+            } else if (scale != null) {
+                out.printf("the database already holds %,d orders: timing them as they are (--scale %s not generated)%n",
+                        orders, scale);
             }
             var drifts = skipVerify ? List.<Drift>of() : new RollupVerifier(database.dataSource()).verify(moment);
             if (!drifts.isEmpty()) {

@@ -1,0 +1,44 @@
+package shopflow.live;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import shopflow.Main;
+import shopflow.TestDatabases;
+import shopflow.db.Database;
+
+class BenchReportsCommandTest {
+
+    private static String run(Database db, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cmd = Main.commandLine();
+        cmd.setOut(new PrintWriter(out, true));
+        cmd.setErr(new PrintWriter(err, true));
+        String[] all = java.util.Arrays.copyOf(args, args.length + 2);
+        all[args.length] = "--jdbc-url";
+        all[args.length + 1] = db.jdbcUrl();
+        int code = cmd.execute(all);
+        return code + "\n" + out + err;
+    }
+
+    @Test
+    void an_empty_database_is_refused_without_scale_and_filled_with_it_then_every_report_is_timed() {
+        try (Database db = TestDatabases.fresh()) {
+            assertThat(run(db, "bench", "reports")).startsWith("1\n").contains("has no orders", "--scale 1");
+
+            String timed = run(db, "bench", "reports", "--scale", "0.002", "--runs", "2", "--reference-runs", "1");
+
+            assertThat(timed).startsWith("0\n");
+            for (String report : shopflow.reports.ReportCatalog.load().all().stream().map(r -> r.name()).toList()) {
+                assertThat(timed).as(report).containsPattern("(?m)^" + report + " +([0-9.]+ ms|- ) ");
+            }
+            assertThat(timed).contains("rollup-backed reports: worst p95");
+            assertThat(run(db, "bench", "reports", "--scale", "1", "--runs", "1", "--reference-runs", "1",
+                    "--report", "daily_revenue")).startsWith("0\n").contains("already holds", "not generated");
+        }
+    }
+}
