@@ -96,10 +96,6 @@ class RollupExactnessTest {
                         Writes.execute(c, "select fold_rollups()");
                     }
                 }
-                if (transaction == 30) {
-                    // half the changes folded (the cohorts' folder derives pairs), half pending
-                    Writes.execute(c, "select fold_rollups()");
-                }
                 if (random.nextInt(6) == 0) {
                     c.rollback(); // a failed request: none of its writes may show in the rollups
                 } else {
