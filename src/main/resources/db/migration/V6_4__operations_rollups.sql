@@ -38,7 +38,7 @@ create table rollup_order_risk_folded (
     primary key (order_id, customer_id, created_at)
 );
 
--- The review's candidates among folded rows: a possible burst or high multiple (>= rather
+-- The review's candidates among folded rows: a possible burst, high multiple or new account (>= rather
 -- than >: the report's average is rounded, the candidates must include every flagged order).
 create index idx_rollup_order_risk_folded_candidates on rollup_order_risk_folded (created_at) include (order_id)
     where prior_hour_orders >= 3 or (earlier_orders > 0 and total_amount * earlier_orders >= 5 * earlier_revenue)
