@@ -53,14 +53,16 @@ late_customers as (
     where orders.status not in ('cancelled', 'refunded')
       and orders.created_at > params.as_of
       and orders.created_at < params.next_month_start
-      and not exists (
+      -- asked per late customer through idx_orders_customer_created: written as a plain
+      -- NOT EXISTS, the planner made it a hash anti join over every order (0.6 s at scale 1)
+      and not (select exists (
           select 1
           from orders earlier
           where earlier.customer_id = orders.customer_id
             and earlier.status not in ('cancelled', 'refunded')
             and earlier.created_at >= params.month_start
             and earlier.created_at <= params.as_of
-      )
+      ))
     group by orders.customer_id
 ),
 
