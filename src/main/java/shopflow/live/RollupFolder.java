@@ -27,7 +27,7 @@ public final class RollupFolder implements AutoCloseable {
         thread.setDaemon(true);
         return thread;
     });
-    private volatile boolean failing;
+    private boolean failing; // only the scheduler thread reads and writes it
 
     public RollupFolder(DataSource dataSource, Consumer<String> log) {
         this.dataSource = dataSource;
@@ -38,22 +38,20 @@ public final class RollupFolder implements AutoCloseable {
         scheduler.scheduleWithFixedDelay(this::foldOnce, INTERVAL.toMillis(), INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** Folds now; false (and one log line until it works again) when the database refused. */
-    public boolean foldOnce() {
+    /** One fold; a failure is logged once, until folding works again. */
+    private void foldOnce() {
         try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
             statement.execute("select fold_rollups()");
             if (failing) {
                 log.accept("rollups: folding works again");
                 failing = false;
             }
-            return true;
         } catch (SQLException | RuntimeException e) {
             if (!failing) {
                 log.accept("rollups: folding pending changes failed, retrying every " + INTERVAL.toSeconds()
                         + " s (reports stay exact meanwhile): " + e.getMessage());
                 failing = true;
             }
-            return false;
         }
     }
 
