@@ -22,9 +22,9 @@ import java.util.stream.Stream;
  * Every report, read from the {@code reports/*.sql} resources: adding a report means adding its
  * file. The CLI, the HTTP API and the dashboard all read this one catalog.
  *
- * <p>Each report also has a reference version under {@code reports/reference/}, with the same
- * name, parameters and columns: the full-scan SQL over the raw tables that the report proper
- * (which reads the rollups) must always agree with. {@link #references()} loads those, for
+ * <p>Each rollup-backed report also has a reference version under {@code reports/reference/},
+ * with the same name, parameters and columns: the full-scan SQL over the raw tables that the
+ * report proper (which reads the rollups) must always agree with. {@link #references()} loads those, for
  * {@code shopflow verify}, {@code shopflow bench reports} and the tests; nothing else runs them.
  */
 public final class ReportCatalog {
@@ -43,9 +43,14 @@ public final class ReportCatalog {
         return load(FOLDER);
     }
 
-    /** The reference (full-scan) version of every report, by the same names. */
+    /**
+     * The reference (full-scan) version of every report, by the same names. A report without a
+     * file there is not rollup-backed yet: it is its own reference.
+     */
     public static ReportCatalog references() {
-        return load(REFERENCE_FOLDER);
+        Map<String, Report> references = new TreeMap<>(load().reports);
+        references.putAll(load(REFERENCE_FOLDER).reports);
+        return new ReportCatalog(references);
     }
 
     private static ReportCatalog load(String resourceFolder) {
