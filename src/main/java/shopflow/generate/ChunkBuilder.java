@@ -45,6 +45,7 @@ final class ChunkBuilder {
     private final CopyBuffer items;
     private final CopyBuffer pageViews;
     private final CopyBuffer cartEvents;
+    private final CopyBuffer funnelSessions;
     private final long end;
     private final long clickstreamStart;
     private final int[] couponUses;
@@ -68,6 +69,7 @@ final class ChunkBuilder {
     private final int[] eventCart = new int[64]; // 0 page view, 1 add, 2 remove, 3 view cart
     private final int[] eventQuantity = new int[64];
     private final int[] eventGap = new int[64];
+    private final long[] eventAt = new long[64]; // filled as the session is written
     private int eventCount;
 
     ChunkBuilder(GenerationContext context, int chunk) {
@@ -80,6 +82,7 @@ final class ChunkBuilder {
         this.items = rows.of(Table.ORDER_ITEMS);
         this.pageViews = rows.of(Table.PAGE_VIEWS);
         this.cartEvents = rows.of(Table.CART_EVENTS);
+        this.funnelSessions = rows.of(Table.ROLLUP_FUNNEL_SESSIONS);
         this.end = calendar.end();
         this.clickstreamStart = context.clickstreamStart();
         this.couponUses = new int[context.coupons().shared().size()];
@@ -602,7 +605,7 @@ final class ChunkBuilder {
             duration += eventGap[i];
         }
         String session = sessionId();
-        emit(random, session, customerId, orderAt - duration, device, orderAt);
+        emit(random, session, customerId, orderAt - duration, device, orderAt, orderAt);
         return session;
     }
 
@@ -640,7 +643,7 @@ final class ChunkBuilder {
             }
         }
         String device = DEVICE[Streams.choose(random, DEVICE_SHARE)];
-        emit(random, sessionId(), customerId, start, device, end);
+        emit(random, sessionId(), customerId, start, device, end, FunnelSessionRow.NONE);
     }
 
     private void landing(SplittableRandom random, int product) {
@@ -690,15 +693,23 @@ final class ChunkBuilder {
         return 5 + (int) Math.min(900, Math.exp(3.2 + 0.9 * Streams.gaussian(random)));
     }
 
-    private void emit(SplittableRandom random, String session, int customerId, long start, String device, long limit) {
+    /**
+     * Writes the session's events up to {@code limit}, and its row of the funnel rollup (ending
+     * in an order placed at {@code orderAt}, or {@link FunnelSessionRow#NONE}).
+     */
+    private void emit(SplittableRandom random, String session, int customerId, long start, String device, long limit,
+            long orderAt) {
         String referrer = REFERRER[Streams.choose(random, REFERRER_SHARE)];
         long at = start;
         boolean firstPage = true;
+        int emitted = 0;
         for (int i = 0; i < eventCount; i++) {
             at += i == 0 ? 0 : eventGap[i];
             if (at >= limit) {
                 break;
             }
+            eventAt[i] = at;
+            emitted++;
             if (eventCart[i] == 0) {
                 // time on page: until the next page view, or a last glance
                 long next = -1;
@@ -735,6 +746,7 @@ final class ChunkBuilder {
                 cartEvents.timestamp(at).endRow();
             }
         }
+        FunnelSessionRow.write(funnelSessions, session, eventAt, eventCart, eventProduct, emitted, orderAt);
     }
 
     private static void customer(CopyBuffer out, int customerId) {

@@ -74,12 +74,13 @@ public final class Generator {
 
             GeneratorRuns.markReplaced(control);
             long runId = GeneratorRuns.start(control, settings);
+            // Row-by-row rollup maintenance would hand every COPY's rows to the triggers at once;
+            // the rollups are rebuilt in one pass after the load instead. Suspended first: the
+            // funnel's session rollup is loaded too, and its triggers need its key.
+            Rollups.suspend(control);
             int dropped = SchemaObjects.saveAndDrop(control,
                     Arrays.stream(Table.values()).map(Table::sqlName).toList());
             phase("drop keys, indexes, foreign keys (" + dropped + ")");
-            // Row-by-row rollup maintenance would hand every COPY's rows to the triggers at once;
-            // the rollups are rebuilt in one pass after the load instead.
-            Rollups.suspend(control);
 
             List<GenerationReport.TableLoad> loads = load(context);
             phase("generate + COPY (all tables)");
@@ -91,8 +92,8 @@ public final class Generator {
 
             finishData(control);
             phase("sequences, coupon use counts");
-            Rollups.rebuild(database.dataSource());
-            phase("rollups (rebuild_rollups)");
+            Rollups.rebuildAfterGenerate(database.dataSource());
+            phase("rollups (rebuilt from the load)");
             try (Statement s = control.createStatement()) {
                 s.execute("analyze " + Arrays.stream(Table.values()).map(Table::sqlName).collect(Collectors.joining(", ")));
             }

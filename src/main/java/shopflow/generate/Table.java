@@ -27,7 +27,10 @@ enum Table {
             + "device_type", "view_id"),
     CART_EVENTS("cart_events", "session_id, customer_id, product_id, action, quantity, event_at", "event_id"),
     STOCK_MOVEMENTS("stock_movements", "product_id, warehouse, order_id, item_id, quantity, reason, moved_at",
-            "movement_id");
+            "movement_id"),
+    /** Not shop data: the funnel rollup's per-session rows, written with the sessions (see {@link FunnelSessionRow}). */
+    ROLLUP_FUNNEL_SESSIONS("rollup_funnel_sessions", "session_id, first_seen_at, product_view_at, add_at, checkout_at, "
+            + "order_at", null);
 
     private final String sqlName;
     private final String columns;
@@ -49,7 +52,7 @@ enum Table {
 
     /** The event tables, most of the rows, go in COPY's binary format (see {@link CopyBuffer}). */
     boolean binaryCopy() {
-        return this == PAGE_VIEWS || this == CART_EVENTS;
+        return this == PAGE_VIEWS || this == CART_EVENTS || this == ROLLUP_FUNNEL_SESSIONS;
     }
 
     /** The serial id column, whose sequence must continue after the generated ids (null: none). */

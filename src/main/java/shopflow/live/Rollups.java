@@ -28,10 +28,22 @@ public final class Rollups {
 
     /** Recomputes every rollup from the raw tables (and turns their triggers back on). */
     public static void rebuild(DataSource dataSource) {
+        run(dataSource, "rebuild_rollups");
+    }
+
+    /**
+     * The same after the generator's load, which wrote the funnel's session rows itself: those are
+     * kept, everything else is recomputed (V8_9).
+     */
+    public static void rebuildAfterGenerate(DataSource dataSource) {
+        run(dataSource, "rebuild_rollups_after_generate");
+    }
+
+    private static void run(DataSource dataSource, String rebuildFunction) {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try (Statement statement = connection.createStatement()) {
-                statement.execute("select rebuild_rollups()");
+                statement.execute("select " + rebuildFunction + "()");
                 connection.commit();
                 // after the commit: statistics gathered inside the rebuild would not see its rows
                 connection.setAutoCommit(true);

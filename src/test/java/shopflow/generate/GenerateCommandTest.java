@@ -88,6 +88,7 @@ class GenerateCommandTest {
             s.execute("insert into stock_movements (product_id, warehouse, quantity, reason, moved_at)"
                     + " select product_id, warehouse, -1, 'adjust', now() from inventory limit 1");
             s.execute("insert into generator_runs (scale, seed, as_of, threads) values (0.002, 1, now(), 2)");
+            s.execute("select suspend_rollups()");
             SchemaObjects.saveAndDrop(c, Arrays.stream(Table.values()).map(Table::sqlName).toList());
             s.execute("delete from page_views where view_id % 2 = 0");
         }

@@ -1,0 +1,67 @@
+package shopflow.generate;
+
+/**
+ * A generated session's row of {@code rollup_funnel_sessions}: its first times at each stage of
+ * the funnel, as V6_2's rebuild would read them back from the session's page views, cart events
+ * and order. The generator has them in hand as it writes the session; reading six million events
+ * back to find them was most of the load's rollup rebuild. (GeneratedRollupsTest holds this
+ * definition to the SQL one.)
+ */
+final class FunnelSessionRow {
+
+    static final int PAGE_VIEW = 0;
+    static final int ADD = 1;
+    static final int VIEW_CART = 3;
+    /** No such moment: the column is null. */
+    static final long NONE = Long.MIN_VALUE;
+
+    private FunnelSessionRow() {
+    }
+
+    /**
+     * Writes the row of a session whose first {@code count} events happened at {@code at}, of the
+     * given kinds (cart actions as ChunkBuilder numbers them) and products (-1: a page without
+     * one), and that ended in an order placed at {@code orderAt} ({@link #NONE}: no order).
+     */
+    static void write(CopyBuffer out, String session, long[] at, int[] kind, int[] product, int count, long orderAt) {
+        long firstSeen = NONE;
+        long productView = NONE;
+        long add = NONE;
+        for (int i = 0; i < count; i++) {
+            if (kind[i] == PAGE_VIEW) {
+                firstSeen = earliest(firstSeen, at[i]);
+                if (product[i] >= 0) {
+                    productView = earliest(productView, at[i]);
+                }
+            } else if (kind[i] == ADD) {
+                add = earliest(add, at[i]);
+            }
+        }
+        // the checkout: the first view of the cart at or after the first add
+        long checkout = NONE;
+        for (int i = 0; i < count; i++) {
+            if (kind[i] == VIEW_CART && add != NONE && at[i] >= add) {
+                checkout = earliest(checkout, at[i]);
+            }
+        }
+        out.text(session);
+        moment(out, firstSeen);
+        moment(out, productView);
+        moment(out, add);
+        moment(out, checkout);
+        moment(out, orderAt);
+        out.endRow();
+    }
+
+    private static long earliest(long current, long candidate) {
+        return current == NONE ? candidate : Math.min(current, candidate);
+    }
+
+    private static void moment(CopyBuffer out, long epochSecond) {
+        if (epochSecond == NONE) {
+            out.nullValue();
+        } else {
+            out.timestamp(epochSecond);
+        }
+    }
+}

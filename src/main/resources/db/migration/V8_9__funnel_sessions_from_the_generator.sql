@@ -1,0 +1,127 @@
+-- The generator writes rollup_funnel_sessions itself, as it writes each session's events (it has
+-- the session's first times in hand; reading five million page views and a million cart events
+-- back to find them was two thirds of the load's rollup rebuild). After such a load the funnel
+-- days are derived from those session rows; every other family is rebuilt from the raw rows.
+--
+-- rebuild_funnel_rollups() (V6_2) is split in its two halves so both paths share the second:
+-- rebuild_funnel_sessions() (raw rows -> sessions) and rebuild_funnel_days() (sessions -> days).
+
+-- run_rollup_families(verb) with a family to leave out (by name: 'funnel' for
+-- rebuild_funnel_rollups()).
+drop function run_rollup_families(text);
+create function run_rollup_families(verb text, except_family text default null) returns void
+language plpgsql as $$
+declare
+    family regproc;
+begin
+    for family in
+        select oid::regproc from pg_proc
+        where proname like verb || '\_%\_rollups' and pronargs = 0
+          and pronamespace = 'public'::regnamespace
+          and proname is distinct from format('%s_%s_rollups', verb, except_family)
+        order by proname
+    loop
+        execute format('select %s()', family);
+    end loop;
+end
+$$;
+
+-- Every rollup after the generator's load: the funnel's days from the sessions it wrote, every
+-- other family from the raw rows (and the triggers back on), in the caller's transaction.
+create function rebuild_rollups_after_generate() returns void
+language plpgsql as $$
+begin
+    perform set_rollup_triggers(true);
+    perform run_rollup_families('rebuild', except_family => 'funnel');
+    lock table page_views, cart_events, orders in share row exclusive mode;
+    perform rebuild_funnel_days();
+end
+$$;
+
+create or replace function rebuild_funnel_rollups() returns void
+language plpgsql as $$
+begin
+    lock table page_views, cart_events, orders in share row exclusive mode;
+    perform rebuild_funnel_sessions();
+    perform rebuild_funnel_days();
+end
+$$;
+
+-- rollup_funnel_sessions from the raw rows (the caller holds the locks).
+create function rebuild_funnel_sessions() returns void
+language plpgsql
+set work_mem = '256MB'
+as $$
+begin
+    truncate rollup_funnel_sessions;
+    -- built once after the insert: 2 million sessions inserted in session order into an index on
+    -- their reach times cost more than twice the rest of the insert (measured at scale 1)
+    drop index idx_rollup_funnel_sessions_last_reached;
+
+    with views as (
+        select session_id, min(viewed_at) as first_seen_at,
+               min(viewed_at) filter (where product_id is not null) as product_view_at
+        from page_views
+        where session_id is not null
+        group by session_id
+    ),
+    -- the checkout is the first 'view_cart' at or after the first 'add': each event knows the
+    -- session's first add through a window, then one group per session
+    carts as (
+        select session_id, min(add_at) as add_at,
+               min(event_at) filter (where action = 'view_cart' and event_at >= add_at) as checkout_at
+        from (
+            select session_id, action, event_at,
+                   min(event_at) filter (where action = 'add') over (partition by session_id) as add_at
+            from cart_events
+            where session_id is not null
+        ) as events
+        group by session_id
+    ),
+    ordered as (
+        select session_id, min(created_at) as order_at
+        from orders
+        where session_id is not null
+        group by session_id
+    )
+    insert into rollup_funnel_sessions (session_id, first_seen_at, product_view_at, add_at, checkout_at, order_at)
+    select session_id, views.first_seen_at, views.product_view_at, carts.add_at, carts.checkout_at, ordered.order_at
+    from views
+    full join carts using (session_id)
+    full join ordered using (session_id)
+    order by session_id;
+
+    create index idx_rollup_funnel_sessions_last_reached on rollup_funnel_sessions (last_reached_at);
+end
+$$;
+
+-- rollup_funnel_days from rollup_funnel_sessions (the caller holds the locks).
+create function rebuild_funnel_days() returns void
+language plpgsql
+set work_mem = '256MB'
+as $$
+begin
+    delete from rollup_funnel_days_pending;
+    delete from rollup_funnel_days_folded;
+
+    -- funnel_reach() spelt out: plain expressions cost a fraction of an array per session
+    insert into rollup_funnel_days_folded (first_day, stage, reach_day, sessions)
+    select shop_day(sessions.first_seen_at), reach.stage, shop_day(reach.reach_at), count(*)
+    from rollup_funnel_sessions sessions
+    cross join lateral (
+        values
+            (1, sessions.first_seen_at),
+            (2, sessions.product_view_at),
+            (3, case when sessions.add_at is not null
+                     then greatest(sessions.product_view_at, sessions.add_at) end),
+            (4, case when sessions.add_at is not null and sessions.checkout_at is not null
+                     then greatest(sessions.product_view_at, sessions.add_at, sessions.checkout_at) end),
+            (5, case when sessions.add_at is not null and sessions.checkout_at is not null and sessions.order_at is not null
+                     then greatest(sessions.product_view_at, sessions.add_at, sessions.checkout_at, sessions.order_at) end)
+    ) as reach (stage, reach_at)
+    where sessions.first_seen_at is not null
+      and reach.reach_at is not null
+      and (reach.stage = 1 or sessions.product_view_at is not null)
+    group by 1, 2, 3;
+end
+$$;

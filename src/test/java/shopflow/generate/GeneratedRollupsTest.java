@@ -1,0 +1,91 @@
+package shopflow.generate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static shopflow.generate.GeneratedData.number;
+import static shopflow.generate.GeneratedData.strings;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import shopflow.TestDatabases;
+import shopflow.db.Database;
+import shopflow.live.Drift;
+import shopflow.live.RollupVerifier;
+
+/**
+ * The rollups a generated shop starts with (scale 0.01: 500 customers, 5,000 orders, ~50,000
+ * page views): the funnel's session rows the generator writes itself are the ones the SQL rebuild
+ * derives from the raw rows, and every report agrees with its reference SQL. (In this order: the
+ * second test rebuilds the rollups.)
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class GeneratedRollupsTest {
+
+    private static final String FUNNEL_SESSIONS = """
+            select string_agg(format('%s %s %s %s %s %s', session_id, first_seen_at, product_view_at, add_at,
+                                     checkout_at, order_at), E'\\n' order by session_id)
+            from rollup_funnel_sessions""";
+    private static final String FUNNEL_DAYS = """
+            select string_agg(format('%s %s %s %s', first_day, stage, reach_day, sessions), E'\\n'
+                              order by first_day, stage, reach_day)
+            from rollup_funnel_days""";
+    private static Database db;
+
+    @BeforeAll
+    static void generate() {
+        db = TestDatabases.fresh();
+        GeneratedData.generate(db, 0.01, 2);
+    }
+
+    @AfterAll
+    static void close() {
+        db.close();
+    }
+
+    @Test
+    @Order(2)
+    void the_generators_funnel_sessions_and_days_are_the_ones_the_sql_rebuild_derives_from_the_raw_rows() {
+        double sessions = number(db, "select count(*) from rollup_funnel_sessions");
+        double withCheckout = number(db, "select count(*) from rollup_funnel_sessions where checkout_at is not null");
+        double withOrder = number(db, "select count(*) from rollup_funnel_sessions where order_at is not null");
+        assertThat(sessions).as("sessions").isEqualTo(number(db, """
+                select count(*) from (select session_id from page_views union select session_id from cart_events
+                                      union select session_id from orders where session_id is not null) s"""));
+        assertThat(withCheckout).as("sessions with a checkout, of %s", sessions).isGreaterThan(0);
+        assertThat(withOrder).as("sessions with an order, of %s", sessions).isGreaterThan(0);
+        List<String> generated = List.of(strings(db, FUNNEL_SESSIONS).get(0), strings(db, FUNNEL_DAYS).get(0));
+
+        execute("select rebuild_funnel_rollups()");
+
+        List<String> rebuilt = List.of(strings(db, FUNNEL_SESSIONS).get(0), strings(db, FUNNEL_DAYS).get(0));
+        assertThat(generated.get(0)).as("rollup_funnel_sessions as generated vs as rebuilt").isEqualTo(rebuilt.get(0));
+        assertThat(generated.get(1)).as("rollup_funnel_days as generated vs as rebuilt").isEqualTo(rebuilt.get(1));
+    }
+
+    @Test
+    @Order(1)
+    void every_report_from_the_generated_rollups_equals_its_reference_sql() {
+        RollupVerifier verifier = new RollupVerifier(db.dataSource());
+        for (OffsetDateTime asOf : List.of(OffsetDateTime.of(2026, 6, 30, 11, 0, 0, 0, ZoneOffset.UTC),
+                OffsetDateTime.of(2025, 12, 24, 18, 30, 0, 0, ZoneOffset.UTC))) {
+            assertThat(verifier.verify(asOf)).as("drifts as of %s", asOf).extracting(Drift::describe).isEmpty();
+        }
+    }
+
+    private static void execute(String sql) {
+        try (Connection c = db.connection(); Statement s = c.createStatement()) {
+            s.execute(sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql + ": " + e.getMessage(), e);
+        }
+    }
+}
