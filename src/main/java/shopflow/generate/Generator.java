@@ -10,10 +10,12 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.stream.Collectors;
 import shopflow.db.Database;
@@ -85,17 +87,22 @@ public final class Generator {
             List<GenerationReport.TableLoad> loads = load(context);
             phase("generate + COPY (all tables)");
 
-            SchemaObjects.restoreKeysAndIndexes(database, 2);
-            phase("primary keys, unique keys, indexes");
+            Set<String> clickstream = Arrays.stream(Table.values()).filter(Table::clickstream).map(Table::sqlName)
+                    .collect(Collectors.toSet());
+            SchemaObjects.restoreKeysAndIndexes(database, 2, table -> !clickstream.contains(table));
+            phase("keys and indexes of the shop tables");
+            rebuildRollupsBesideIndexesOf(clickstream);
+            phase("rollups, beside the clickstream's keys and indexes");
             SchemaObjects.restoreForeignKeys(database, 2);
             phase("foreign keys (validate)");
 
             finishData(control);
-            phase("sequences, coupon use counts");
-            Rollups.rebuildAfterGenerate(database.dataSource());
-            phase("rollups (rebuilt from the load)");
+            Rollups.resume(control);
+            phase("sequences, coupon use counts, rollup triggers on");
             try (Statement s = control.createStatement()) {
-                s.execute("analyze " + Arrays.stream(Table.values()).map(Table::sqlName).collect(Collectors.joining(", ")));
+                // the funnel's session rows were analyzed with the rollups
+                s.execute("analyze " + Arrays.stream(Table.values()).filter(t -> t != Table.ROLLUP_FUNNEL_SESSIONS)
+                        .map(Table::sqlName).collect(Collectors.joining(", ")));
             }
             phase("analyze");
 
@@ -219,6 +226,36 @@ public final class Generator {
             workers.shutdownNow();
             writers.values().forEach(ExecutorService::shutdownNow);
             streams.values().forEach(TableStream::close);
+        }
+    }
+
+    /**
+     * Rebuilds the rollups on a connection of their own while the keys and indexes of
+     * {@code tables} are built on two others: the rebuild is one backend's work, so a core would
+     * idle through it, and it reads none of those tables.
+     */
+    private void rebuildRollupsBesideIndexesOf(Set<String> tables) throws SQLException {
+        ExecutorService rollupThread = Executors.newSingleThreadExecutor(daemon("rollups"));
+        try {
+            Future<?> rollups = rollupThread.submit(() -> Rollups.rebuildAfterGenerate(database.dataSource()));
+            try {
+                SchemaObjects.restoreKeysAndIndexes(database, 2, tables::contains);
+            } finally {
+                waitFor(rollups);
+            }
+        } finally {
+            rollupThread.shutdown();
+        }
+    }
+
+    private static void waitFor(Future<?> rollups) {
+        try {
+            rollups.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DatabaseException("generate was interrupted; run it again to replace the partial data", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
         }
     }
 

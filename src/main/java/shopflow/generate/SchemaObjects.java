@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Predicate;
 import shopflow.db.Database;
 
 /**
@@ -139,12 +140,13 @@ final class SchemaObjects {
     }
 
     /**
-     * Recreates what was saved: keys and indexes first (on {@code parallel} connections, largest
-     * tables first), then foreign keys, added NOT VALID and validated in parallel (validation takes
+     * Recreates what was saved: keys and indexes first (of the tables {@code ofTable} accepts, on
+     * {@code parallel} connections, largest tables first), then foreign keys, added NOT VALID and validated in parallel (validation takes
      * only light locks, so two validations never wait on each other).
      */
-    static void restoreKeysAndIndexes(Database database, int parallel) throws SQLException {
-        runAll(database, parallel, saved(database, "kind in ('key', 'index')"), SchemaObjects::create);
+    static void restoreKeysAndIndexes(Database database, int parallel, Predicate<String> ofTable) throws SQLException {
+        List<Saved> objects = saved(database, "kind in ('key', 'index')").stream().filter(o -> ofTable.test(o.table())).toList();
+        runAll(database, parallel, objects, SchemaObjects::create);
     }
 
     static void restoreForeignKeys(Database database, int parallel) throws SQLException {

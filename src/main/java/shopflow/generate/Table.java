@@ -50,8 +50,16 @@ enum Table {
         return "copy " + sqlName + " (" + columns + ") from stdin with (freeze" + (binaryCopy() ? ", format binary)" : ")");
     }
 
-    /** The event tables, most of the rows, go in COPY's binary format (see {@link CopyBuffer}). */
+    /** The clickstream, most of the rows, goes in COPY's binary format (see {@link CopyBuffer}). */
     boolean binaryCopy() {
+        return clickstream();
+    }
+
+    /**
+     * Page views, cart events and the funnel's session rows: no rollup rebuild after a load reads
+     * them, so their indexes are built while the rollups are (see {@link Generator}).
+     */
+    boolean clickstream() {
         return this == PAGE_VIEWS || this == CART_EVENTS || this == ROLLUP_FUNNEL_SESSIONS;
     }
 

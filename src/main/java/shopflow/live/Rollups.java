@@ -31,9 +31,17 @@ public final class Rollups {
         run(dataSource, "rebuild_rollups");
     }
 
+    /** Turns rollup maintenance back on after {@link #suspend} and {@link #rebuildAfterGenerate}. */
+    public static void resume(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("select set_rollup_triggers(true)");
+        }
+    }
+
     /**
      * The same after the generator's load, which wrote the funnel's session rows itself: those are
-     * kept, everything else is recomputed (V8_9).
+     * kept, everything else is recomputed (V8_9). The triggers stay off until {@link #resume}: turning
+     * them on would wait for the index builds the generator runs meanwhile.
      */
     public static void rebuildAfterGenerate(DataSource dataSource) {
         run(dataSource, "rebuild_rollups_after_generate");

@@ -26,14 +26,14 @@ begin
 end
 $$;
 
--- Every rollup after the generator's load: the funnel's days from the sessions it wrote, every
--- other family from the raw rows (and the triggers back on), in the caller's transaction.
+-- Every rollup after the generator's load, in the caller's transaction: the funnel's days from
+-- the sessions it wrote, every other family from the raw rows. The triggers stay suspended (the
+-- generator turns them on once it has built the clickstream's indexes meanwhile, which
+-- set_rollup_triggers would wait for), and nothing locks the clickstream tables, for the same reason.
 create function rebuild_rollups_after_generate() returns void
 language plpgsql as $$
 begin
-    perform set_rollup_triggers(true);
     perform run_rollup_families('rebuild', except_family => 'funnel');
-    lock table page_views, cart_events, orders in share row exclusive mode;
     perform rebuild_funnel_days();
 end
 $$;
@@ -104,24 +104,30 @@ begin
     delete from rollup_funnel_days_pending;
     delete from rollup_funnel_days_folded;
 
-    -- funnel_reach() spelt out: plain expressions cost a fraction of an array per session
+    -- funnel_reach() spelt out, per distinct (day of each stage) rather than per session: the
+    -- 2 million sessions fall into a few thousand such rows, and expanding each session into its
+    -- stages was ten times slower than the whole rest (measured at scale 1)
     insert into rollup_funnel_days_folded (first_day, stage, reach_day, sessions)
-    select shop_day(sessions.first_seen_at), reach.stage, shop_day(reach.reach_at), count(*)
-    from rollup_funnel_sessions sessions
+    select days.first_day, reach.stage, reach.reach_day, sum(days.sessions)
+    from (
+        select shop_day(first_seen_at) as first_day,
+               shop_day(product_view_at) as product_view_day,
+               shop_day(case when add_at is not null then greatest(product_view_at, add_at) end) as add_day,
+               shop_day(case when add_at is not null and checkout_at is not null
+                             then greatest(product_view_at, add_at, checkout_at) end) as checkout_day,
+               shop_day(case when add_at is not null and checkout_at is not null and order_at is not null
+                             then greatest(product_view_at, add_at, checkout_at, order_at) end) as order_day,
+               count(*) as sessions
+        from rollup_funnel_sessions
+        where first_seen_at is not null
+        group by 1, 2, 3, 4, 5
+    ) as days
     cross join lateral (
-        values
-            (1, sessions.first_seen_at),
-            (2, sessions.product_view_at),
-            (3, case when sessions.add_at is not null
-                     then greatest(sessions.product_view_at, sessions.add_at) end),
-            (4, case when sessions.add_at is not null and sessions.checkout_at is not null
-                     then greatest(sessions.product_view_at, sessions.add_at, sessions.checkout_at) end),
-            (5, case when sessions.add_at is not null and sessions.checkout_at is not null and sessions.order_at is not null
-                     then greatest(sessions.product_view_at, sessions.add_at, sessions.checkout_at, sessions.order_at) end)
-    ) as reach (stage, reach_at)
-    where sessions.first_seen_at is not null
-      and reach.reach_at is not null
-      and (reach.stage = 1 or sessions.product_view_at is not null)
+        values (1, days.first_day), (2, days.product_view_day), (3, days.add_day), (4, days.checkout_day),
+               (5, days.order_day)
+    ) as reach (stage, reach_day)
+    where reach.reach_day is not null
+      and (reach.stage = 1 or days.product_view_day is not null)
     group by 1, 2, 3;
 end
 $$;

@@ -81,6 +81,16 @@ class GeneratedRollupsTest {
         }
     }
 
+    @Test
+    @Order(3)
+    void rollup_maintenance_is_back_on_after_the_load() {
+        assertThat(number(db, "select count(*) from pg_trigger where tgname like '%\\_rollups\\_%' and tgenabled = 'D'"))
+                .as("rollup triggers left disabled").isZero();
+        execute("insert into page_views (session_id, page_url, viewed_at) values ('after-the-load', '/', '2026-06-30 10:00+00')");
+        assertThat(strings(db, "select (first_seen_at = '2026-06-30 10:00+00')::text from rollup_funnel_sessions"
+                + " where session_id = 'after-the-load'")).as("the new session's first page view").containsExactly("true");
+    }
+
     private static void execute(String sql) {
         try (Connection c = db.connection(); Statement s = c.createStatement()) {
             s.execute(sql);
