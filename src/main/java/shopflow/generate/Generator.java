@@ -90,15 +90,15 @@ public final class Generator {
             Set<String> clickstream = Arrays.stream(Table.values()).filter(Table::clickstream).map(Table::sqlName)
                     .collect(Collectors.toSet());
             SchemaObjects.restoreKeysAndIndexes(database, 2, table -> !clickstream.contains(table));
-            phase("keys and indexes of the shop tables");
+            phase("keys, indexes of the shop tables");
             rebuildRollupsBesideIndexesOf(clickstream);
-            phase("rollups, beside the clickstream's keys and indexes");
+            phase("rollups + clickstream keys, indexes");
             SchemaObjects.restoreForeignKeys(database, 2);
             phase("foreign keys (validate)");
 
             finishData(control);
             Rollups.resume(control);
-            phase("sequences, coupon use counts, rollup triggers on");
+            phase("sequences, coupon uses, triggers on");
             try (Statement s = control.createStatement()) {
                 // the funnel's session rows were analyzed with the rollups
                 s.execute("analyze " + Arrays.stream(Table.values()).filter(t -> t != Table.ROLLUP_FUNNEL_SESSIONS)
