@@ -51,7 +51,8 @@ class RollupExactnessTest {
             Map.entry("category_sales", List.of(Map.of())),
             Map.entry("conversion_funnel", List.of(Map.of(), Map.of("days", "1"), Map.of("days", "7"), Map.of("days", "90"))),
             Map.entry("fraud_review", List.of(Map.of(), Map.of("days", "1"), Map.of("days", "60", "small_order", "100"))),
-            Map.entry("low_stock", List.of(Map.of())),
+            Map.entry("low_stock", List.of(Map.of(), Map.of("show", "all"), Map.of("days", "1"),
+                    Map.of("days", "7", "show", "all"), Map.of("days", "60", "cover_days", "14"))),
             Map.entry("market_basket", List.of(Map.of(), Map.of("min_count", "1"), Map.of("min_count", "2", "limit", "3"),
                     Map.of("min_count", "1", "min_support", "4"))),
             Map.entry("retention_cohorts", List.of(Map.of(), Map.of("cohorts", "1"), Map.of("cohorts", "3"))),
@@ -81,6 +82,8 @@ class RollupExactnessTest {
     @ValueSource(longs = {1, 2, 3})
     void reports_from_rollups_equal_the_reference_sql_after_random_writes(long seed) throws SQLException {
         Random random = new Random(seed);
+        // stock writes draw from their own stream, so the order and browsing writes stay those of each seed
+        Random stockRandom = new Random(-seed);
         List<Integer> orders = new ArrayList<>();
         List<OffsetDateTime> placedAt = new ArrayList<>();
         try (Connection c = database.connection()) {
@@ -90,6 +93,9 @@ class RollupExactnessTest {
                 int writes = 1 + random.nextInt(5);
                 for (int w = 0; w < writes; w++) {
                     write(c, random, orders, placedHere, placedAt);
+                    if (stockRandom.nextInt(3) == 0) {
+                        stockWrite(c, stockRandom);
+                    }
                     if (random.nextInt(8) == 0 && transaction < 50) {
                         // as the web server's folder would, here even inside a transaction later rolled back;
                         // none in the last transactions, so pending changes are left for the checks below
@@ -111,6 +117,10 @@ class RollupExactnessTest {
                 placedAt.add(burst.plusMinutes(10L * i));
                 Writes.order(c, 1, burst.plusMinutes(10L * i), "pending", new BigDecimal("25.00"));
             }
+            // and one warehouse row surely low and shipping at the end, so low_stock's default shows a velocity
+            Writes.execute(c, "update inventory set quantity = 3, reorder_level = 10 where product_id = 1 and warehouse = 'MAN'");
+            Writes.execute(c, "insert into stock_movements (product_id, warehouse, quantity, reason, moved_at) values"
+                    + " (1, 'MAN', -2, 'ship', timestamptz '" + burst + "')");
         }
 
         RollupVerifier verifier = new RollupVerifier(database.dataSource());
@@ -147,7 +157,13 @@ class RollupExactnessTest {
                 .run(ReportCatalog.load().get("fraud_review"), START.plus(SPAN), Map.of("days", "60"));
         assertThat(review.rows()).anySatisfy(row ->
                 assertThat((String) row.get(review.columns().indexOf("reasons"))).contains("burst"));
+        // Not vacuous for low_stock: low rows with shipments in their window, a shipment moved by the stock writes
+        ReportResult lowStock = new ReportRunner(database.dataSource())
+                .run(ReportCatalog.load().get("low_stock"), START.plus(SPAN), Map.of());
+        assertThat(lowStock.rows()).anySatisfy(row ->
+                assertThat(((Number) row.get(lowStock.columns().indexOf("shipped_in_window"))).longValue()).isPositive());
         try (Connection c = database.connection()) {
+            assertThat((Long) Writes.value(c, "select count(*) from rollup_stock_days_folded where shipped > 0")).isPositive();
             assertThat((Long) Writes.value(c, "select count(*) from order_status_changes")).isPositive();
             assertThat((Long) Writes.value(c, "select max(orders) from rollup_product_pairs_folded")).isGreaterThan(1L);
             // sessions that went all the way, and customers who came back in a later month
@@ -266,6 +282,43 @@ class RollupExactnessTest {
                     "order_coupons", "order_items", "orders")) {
                 Writes.execute(c, "delete from " + table + " where order_id = " + order);
             }
+        }
+    }
+
+    /**
+     * Stock writes for low_stock: movements of every reason at random moments (one to three per
+     * statement, inventory following them as a real writer's would), re-timed, re-classified or
+     * deleted later, and warehouse rows of Manchester brought near their reorder level. London
+     * keeps plenty, so every order can still ship (from London, the best stocked).
+     */
+    private static void stockWrite(Connection c, Random random) throws SQLException {
+        int product = 1 + random.nextInt(10);
+        switch (random.nextInt(6)) {
+            case 0, 1 -> {
+                List<String> rows = new ArrayList<>();
+                for (int i = 1 + random.nextInt(3); i > 0; i--) {
+                    String reason = List.of("ship", "ship", "return", "restock", "adjust").get(random.nextInt(5));
+                    int units = (1 + random.nextInt(4)) * (reason.equals("ship") || (reason.equals("adjust")
+                            && random.nextBoolean()) ? -1 : 1);
+                    rows.add("(" + product + ", '" + (random.nextBoolean() ? "MAN" : "LON") + "', " + units + ", '" + reason
+                            + "', timestamptz '" + moment(random) + "')");
+                }
+                Writes.execute(c, "with moved as (insert into stock_movements (product_id, warehouse, quantity, reason,"
+                        + " moved_at) values " + String.join(", ", rows) + " returning product_id, warehouse, quantity)"
+                        + " update inventory set quantity = greatest(0, inventory.quantity + moved.quantity)"
+                        + " from (select product_id, warehouse, sum(quantity) as quantity from moved group by 1, 2) as moved"
+                        + " where inventory.product_id = moved.product_id and inventory.warehouse = moved.warehouse");
+            }
+            case 2 -> Writes.execute(c, "update stock_movements set moved_at = moved_at + " + (random.nextInt(97) - 48)
+                    + " * interval '1 hour' where movement_id in (select movement_id from stock_movements"
+                    + " order by movement_id desc limit 1 offset " + random.nextInt(5) + ")");
+            case 3 -> Writes.execute(c, "update stock_movements set reason = case when reason = 'ship' then 'adjust'"
+                    + " else 'ship' end where quantity < 0 and product_id = " + product);
+            case 4 -> Writes.execute(c, "delete from stock_movements where movement_id in (select movement_id"
+                    + " from stock_movements where product_id = " + product + " order by moved_at limit 1)");
+            default -> Writes.execute(c, "update inventory set quantity = " + random.nextInt(40) + ", reorder_level = "
+                    + (random.nextInt(4) == 0 ? "null" : String.valueOf(5 + random.nextInt(15)))
+                    + " where warehouse = 'MAN' and product_id = " + product);
         }
     }
 
