@@ -53,7 +53,8 @@ create index idx_inventory_low_stock on inventory (product_id, warehouse) includ
 -- ============================================================
 -- MAINTENANCE
 -- ============================================================
--- Appends the shipments in "added" and takes out those in "removed" (updates are old out, new in).
+-- Movements updated or deleted (corrections, rare): appends the shipments in "added" and takes out
+-- those in "removed" (updates are old out, new in).
 -- Returns, restocks and adjustments are not shipments: a movement changing reason moves in or out.
 -- PL/pgSQL for its cached plans (see V6).
 create function rollup_stock_movements_apply(added stock_movements[], removed stock_movements[]) returns void
@@ -71,10 +72,18 @@ begin
 end
 $$;
 
+-- Movements inserted (shipping an order: one statement per line and warehouse) append straight
+-- from the transition table. Measured at scale 1, shipping batches of 400 orders alternately with
+-- the trigger on and off: through rollup_stock_movements_apply()'s arrays it added 25 to 100 % to
+-- order_transition's cost; this way, nothing above the noise.
 create function stock_movements_rollups_inserted() returns trigger
 language plpgsql as $$
 begin
-    perform rollup_stock_movements_apply(array(select n::stock_movements from new_movements n), '{}');
+    insert into rollup_stock_days_pending (product_id, warehouse, day, shipped)
+    select product_id, warehouse, shop_day(moved_at), -sum(quantity)
+    from new_movements
+    where reason = 'ship'
+    group by 1, 2, 3;
     return null;
 end
 $$;
