@@ -16,8 +16,10 @@
 -- column:   m_score       | 1-5    | monetary quintile, 5 = highest spend
 -- column:   segment       | text   | the segment
 --
--- Scores and segments exactly as in rfm_segments.sql: both read rfm_scores(as_of) (migration
--- V6_3), over the customer rollups. The segment is a bound value from the allowed list.
+-- Scores and segments exactly as in rfm_segments.sql, from the same RFM rollups (V8_1): the
+-- segment's customers at the last scoring of every buyer, less the customers whose score has
+-- moved since (rfm_rescored(as_of)), plus those of them in the segment as of as_of. The segment is
+-- a bound value from the allowed list.
 -- psql: psql -v as_of="'2026-06-30 12:00'" -v segment='Loyal Customers' -f rfm_customers.sql
 
 \if :{?as_of} \else \set as_of 'now()' \endif
@@ -25,8 +27,28 @@
 
 with
 
+rescored as (
+    select * from rfm_rescored(:as_of::timestamptz)
+),
+
 rfm_segments as (
-    select * from rfm_scores(:as_of::timestamptz)
+    select
+        scored.customer_id,
+        rfm_recency_days(:as_of::timestamptz, scored.recency_key)  as recency_days,
+        scored.orders                                               as frequency,
+        scored.spend                                                as monetary,
+        scored.r_score,
+        scored.f_score,
+        scored.m_score,
+        scored.segment
+    from rollup_rfm_scored as scored
+    where scored.segment = :'segment'
+      and scored.customer_id not in (select customer_id from rescored)
+    union all
+    select customer_id, recency_days, frequency, monetary, r_score, f_score, m_score, segment
+    from rescored
+    where change = 1
+      and segment = :'segment'
 ),
 
 final as (
@@ -44,7 +66,6 @@ final as (
         rfm_segments.segment
     from rfm_segments
     join customers using (customer_id)
-    where rfm_segments.segment = :'segment'
 )
 
 select * from final

@@ -16,16 +16,31 @@
 -- Ties go in a fixed order (by the value, then customer_id), so a rerun scores everyone alike.
 -- The brief ordered recency ascending, which gave the most recent buyers r_score 1, the
 -- opposite of its own comment: its Champions were its lapsed customers. The segment rules are
--- the brief's, unchanged. Scores and segments come from rfm_scores(as_of) (migration V6_3), which
--- rfm_customers.sql reads too: one definition of the scoring, over the customer rollups.
+-- the brief's, unchanged (rfm_segment(), migration V8_1).
+-- Read from the RFM rollups (V8_1): the sums per segment of the last scoring of every buyer, less
+-- the scored rows of the customers whose score has moved since (changed customers and those near
+-- a quintile end, rfm_rescored(as_of)), plus their rows as of as_of.
 -- psql: psql -v as_of="'2026-06-30 12:00'" -f rfm_segments.sql
 
 \if :{?as_of} \else \set as_of 'now()' \endif
 
 with
 
-rfm_segments as (
-    select * from rfm_scores(:as_of::timestamptz)
+params as (
+    select (:as_of::timestamptz)::date - date '2000-01-01' as as_of_day
+),
+
+rescored as (
+    select * from rfm_rescored(:as_of::timestamptz)
+),
+
+-- per segment: customers, spend, orders and days since the last order, as sums
+segment_sums as (
+    select segment, customers, spend, orders, customers * params.as_of_day - last_days as days_since_order
+    from rollup_rfm_segments, params
+    union all
+    select segment, change, change * monetary, change * frequency, change * recency_days
+    from rescored
 ),
 
 segment_names (segment) as (
@@ -36,12 +51,12 @@ segment_names (segment) as (
 final as (
     select
         segment_names.segment,
-        count(rfm_segments.customer_id)               as customers,
-        round(avg(rfm_segments.monetary), 2)          as avg_spend,
-        round(avg(rfm_segments.frequency), 1)         as avg_orders,
-        round(avg(rfm_segments.recency_days))         as avg_days_since_order
+        coalesce(sum(segment_sums.customers), 0)::bigint                                            as customers,
+        round(sum(segment_sums.spend) / nullif(sum(segment_sums.customers), 0), 2)                  as avg_spend,
+        round(sum(segment_sums.orders) / nullif(sum(segment_sums.customers), 0), 1)                 as avg_orders,
+        round(sum(segment_sums.days_since_order) / nullif(sum(segment_sums.customers), 0))          as avg_days_since_order
     from segment_names
-    left join rfm_segments using (segment)
+    left join segment_sums using (segment)
     group by segment_names.segment
 )
 

@@ -1,0 +1,458 @@
+-- RFM rollups: every buyer's scores kept between reads, so rfm_segments and rfm_customers
+-- rescore only the few customers an order moves (issue 7).
+--
+-- Any change to the buyers moves the quintile ends of every score (ntile(5) over all buyers), so
+-- V6_3's rfm_scores(as_of) scored all buyers on every read (~100 ms at scale 1, ~1 s at scale 10).
+-- But one customer more or less moves each end by at most one place, so with d customers changed
+-- only the customers near the ends, and the changed ones, can change score. So:
+--   * rollup_rfm_scored keeps each buyer's scores and segment as of the last scoring of the
+--     folded customer rollup, rollup_rfm_quintiles the three sorted key arrays of that scoring,
+--     rollup_rfm_segments its sums per segment;
+--   * fold_customer_rollups() marks each customer it folds as changed since that scoring
+--     (rollup_rfm_stale); fold_rfm_rollups() (after it, in the same fold) scores everyone again
+--     once those are more than 1/256 of the buyers, rebuild_customer_rollups() always;
+--   * rfm_rescored(as_of) finds the changed customers (stale, pending, or with orders after
+--     as_of), each new quintile end from a window of the sorted keys around the old end, and
+--     returns the customers whose score moved: their scored row (change -1) and their row as of
+--     as_of (change +1). The reports add those to the kept rows: exactly ntile(5), as before.
+
+-- ============================================================
+-- TABLES
+-- ============================================================
+-- Grain: one row per customer with a counted order in the folded customer rollup at the last
+-- scoring. Keys as in rollup_customer_orders_folded (rfm_key: value * 2^32 + customer_id).
+create table rollup_rfm_scored (
+    customer_id    int primary key,
+    orders         bigint not null,
+    spend          numeric(16, 2) not null,
+    recency_key    bigint not null,    -- last order's shop day (days after 2000-01-01) * 2^32 + customer_id
+    frequency_key  bigint not null,
+    monetary_key   bigint not null,
+    r_score        int not null,
+    f_score        int not null,
+    m_score        int not null,
+    segment        text not null
+);
+
+-- rfm_customers lists one segment
+create index idx_rollup_rfm_scored_segment on rollup_rfm_scored (segment);
+
+-- Grain: one row. The last scoring's keys, sorted: position i is the i-th smallest, so the
+-- quintile ends and the keys around them are array slices (no index walk to count positions).
+create table rollup_rfm_quintiles (
+    customers      int not null,
+    recency_keys   bigint[] not null,
+    frequency_keys bigint[] not null,
+    monetary_keys  bigint[] not null
+);
+-- read whole on every report: no compression to undo (the keys hardly compress anyway)
+alter table rollup_rfm_quintiles alter column recency_keys set storage external,
+    alter column frequency_keys set storage external, alter column monetary_keys set storage external;
+insert into rollup_rfm_quintiles values (0, '{}', '{}', '{}');
+
+-- Grain: one row per segment with customers at the last scoring.
+create table rollup_rfm_segments (
+    segment        text primary key,
+    customers      bigint not null,
+    spend          numeric not null,
+    orders         numeric not null,
+    last_days      numeric not null    -- sum of the last orders' shop days, as days after 2000-01-01
+);
+
+-- Customers folded since the last scoring: their scored row may not be their folded row.
+create table rollup_rfm_stale (
+    customer_id    int primary key
+);
+
+-- ============================================================
+-- SCORING
+-- ============================================================
+-- The brief's segment rules, in one place (rfm_scores and the scoring below read it).
+create function rfm_segment(r_score int, f_score int, m_score int) returns text
+language sql immutable parallel safe
+return case
+    when r_score >= 4 and f_score >= 4 and m_score >= 4 then 'Champions'
+    when r_score >= 4 and f_score >= 2                  then 'Loyal Customers'
+    when r_score >= 4 and f_score = 1                   then 'Recent Customers'
+    when r_score = 3 and f_score >= 3                   then 'Potential Loyalists'
+    when r_score = 2 and f_score >= 4                   then 'At Risk'
+    when r_score <= 2 and f_score <= 2                  then 'Hibernating'
+    else 'Needs Attention'
+end;
+
+-- The position of the last key of tile k when ntile(tiles) cuts n sorted keys: ntile gives the
+-- first n % tiles tiles one key more.
+create function ntile_end(n int, tiles int, k int) returns int
+language sql immutable parallel safe
+return k * (n / tiles) + least(k, n % tiles);
+
+create or replace function ntile_ends(sorted_keys bigint[], tiles int) returns bigint[]
+language sql immutable parallel safe
+return array(
+    select sorted_keys[ntile_end(cardinality(sorted_keys), tiles, k)]
+    from generate_series(1, tiles - 1) as k
+    order by k
+);
+
+-- Days from the last order's shop day (recency_key / 2^32 days after 2000-01-01) to as_of's,
+-- as the reference SQL counts them in a session in the shop's time zone.
+create function rfm_recency_days(as_of timestamptz, recency_key bigint) returns int
+language sql stable parallel safe
+return (as_of::date - date '2000-01-01') - (recency_key >> 32)::int;
+
+-- Same scoring as V6_3, the segment rules now from rfm_segment().
+create or replace function rfm_scores(as_of timestamptz)
+returns table (customer_id int, recency_days int, frequency bigint, monetary numeric,
+               r_score int, f_score int, m_score int, segment text)
+language sql stable
+begin atomic
+    with
+
+    rfm_base as (
+        select
+            customer_id,
+            rfm_recency_days(as_of, recency_key)                        as recency_days,
+            orders                                                      as frequency,
+            spend                                                       as monetary,
+            -- recency_days descending is the last order's day ascending
+            recency_key                                                 as r_key,
+            frequency_key                                               as f_key,
+            monetary_key                                                as m_key
+        from customer_orders_as_of(as_of)
+    ),
+
+    quintile_ends as (
+        select
+            ntile_ends(array_agg(r_key order by r_key), 5) as r_ends,
+            ntile_ends(array_agg(f_key order by f_key), 5) as f_ends,
+            ntile_ends(array_agg(m_key order by m_key), 5) as m_ends
+        from rfm_base
+    ),
+
+    rfm_scores as (
+        select
+            rfm_base.*,
+            1 + width_bucket(r_key - 1, r_ends) as r_score,
+            1 + width_bucket(f_key - 1, f_ends) as f_score,
+            1 + width_bucket(m_key - 1, m_ends) as m_score
+        from rfm_base, quintile_ends
+    )
+
+    select customer_id, recency_days, frequency, monetary, r_score, f_score, m_score, rfm_segment(r_score, f_score, m_score)
+    from rfm_scores;
+end;
+
+-- Scores every buyer of the folded customer rollup again. Stale marks first: a fold committing
+-- meanwhile (there is one folder, but fold_customer_rollups() can be called alone) leaves its
+-- marks, at worst for customers this scoring already sees as they are.
+create function rescore_rfm_rollups() returns void
+language plpgsql as $$
+declare
+    r_ends bigint[];
+    f_ends bigint[];
+    m_ends bigint[];
+begin
+    delete from rollup_rfm_stale;
+
+    update rollup_rfm_quintiles
+    set customers = sorted.customers, recency_keys = sorted.recency_keys,
+        frequency_keys = sorted.frequency_keys, monetary_keys = sorted.monetary_keys
+    from (
+        select
+            count(*)                                                      as customers,
+            coalesce(array_agg(recency_key order by recency_key), '{}')       as recency_keys,
+            coalesce(array_agg(frequency_key order by frequency_key), '{}')   as frequency_keys,
+            coalesce(array_agg(monetary_key order by monetary_key), '{}')     as monetary_keys
+        from rollup_customer_orders_folded
+        where orders > 0
+    ) as sorted;
+
+    select ntile_ends(recency_keys, 5), ntile_ends(frequency_keys, 5), ntile_ends(monetary_keys, 5)
+    into r_ends, f_ends, m_ends
+    from rollup_rfm_quintiles;
+
+    delete from rollup_rfm_scored;
+    insert into rollup_rfm_scored (customer_id, orders, spend, recency_key, frequency_key, monetary_key,
+                                   r_score, f_score, m_score, segment)
+    select customer_id, orders, spend, recency_key, frequency_key, monetary_key,
+           r_score, f_score, m_score, rfm_segment(r_score, f_score, m_score)
+    from (
+        select
+            folded.*,
+            1 + width_bucket(folded.recency_key - 1, r_ends)   as r_score,
+            1 + width_bucket(folded.frequency_key - 1, f_ends) as f_score,
+            1 + width_bucket(folded.monetary_key - 1, m_ends)  as m_score
+        from rollup_customer_orders_folded as folded
+        where folded.orders > 0
+    ) as scored
+    order by customer_id;
+
+    delete from rollup_rfm_segments;
+    insert into rollup_rfm_segments (segment, customers, spend, orders, last_days)
+    select segment, count(*), sum(spend), sum(orders), sum(recency_key >> 32)
+    from rollup_rfm_scored
+    group by segment;
+end
+$$;
+
+-- ============================================================
+-- FOLD, REBUILD (fold_rfm_rollups() after fold_customer_rollups(): families run in name order)
+-- ============================================================
+-- Every change to the folded customer rollup (a fold, a rebuild, a truncate of orders) marks its
+-- customers as changed since the last scoring, whoever makes it.
+create function rollup_rfm_mark_stale() returns trigger
+language plpgsql as $$
+begin
+    insert into rollup_rfm_stale (customer_id)
+    select distinct customer_id from changed_rows
+    order by customer_id
+    on conflict (customer_id) do nothing;
+    return null;
+end
+$$;
+
+create trigger rollup_customer_orders_folded_rfm_stale_insert after insert on rollup_customer_orders_folded
+    referencing new table as changed_rows
+    for each statement execute function rollup_rfm_mark_stale();
+create trigger rollup_customer_orders_folded_rfm_stale_update after update on rollup_customer_orders_folded
+    referencing new table as changed_rows
+    for each statement execute function rollup_rfm_mark_stale();
+create trigger rollup_customer_orders_folded_rfm_stale_delete after delete on rollup_customer_orders_folded
+    referencing old table as changed_rows
+    for each statement execute function rollup_rfm_mark_stale();
+
+-- Scores everyone again once the changed customers, which every read rescores itself, are more
+-- than 1/256 of the buyers (125 at scale 1): a scoring costs about one full read (~0.1 s at
+-- scale 1), a read's cost grows with the changed customers.
+create function fold_rfm_rollups() returns void
+language plpgsql as $$
+begin
+    if (select count(*) from rollup_rfm_stale) > (select customers / 256 from rollup_rfm_quintiles) then
+        perform rescore_rfm_rollups();
+    end if;
+end
+$$;
+
+create function rebuild_rfm_rollups() returns void
+language plpgsql as $$
+begin
+    perform rescore_rfm_rollups();
+end
+$$;
+
+-- ============================================================
+-- READING
+-- ============================================================
+-- The customers whose scored row is not their figures as of as_of: folded since the last scoring
+-- (stale), with changes pending, or with counted orders after as_of. Their figures as of as_of
+-- (orders 0: no counted order up to as_of) with their sort keys.
+create function rfm_changed(as_of timestamptz)
+returns table (customer_id int, orders bigint, spend numeric, recency_key bigint, frequency_key bigint, monetary_key bigint)
+language plpgsql stable as $$
+#variable_conflict use_column
+begin
+    -- (PL/pgSQL: planned once per connection, not at every call)
+    return query
+    with
+
+    changed as (
+        select * from customer_orders_changed(as_of)
+    )
+
+    select
+        changed.customer_id, changed.orders, changed.spend,
+        rfm_key(shop_day(changed.last_order_at) - date '2000-01-01', changed.customer_id),
+        rfm_key(changed.orders, changed.customer_id),
+        rfm_key((changed.spend * 100)::bigint, changed.customer_id)
+    from changed
+    union all
+    select stale.customer_id, coalesce(folded.orders, 0), coalesce(folded.spend, 0),
+           folded.recency_key, folded.frequency_key, folded.monetary_key
+    from rollup_rfm_stale as stale
+    -- each by its key: the stale table churns, its statistics are rarely current
+    left join lateral (
+        select * from rollup_customer_orders_folded as folded where folded.customer_id = stale.customer_id offset 0
+    ) as folded on true
+    where stale.customer_id not in (select changed.customer_id from changed);
+end
+$$;
+
+-- The k-th smallest key of a sorted array after taking out the keys removed (all in sorted) and
+-- putting in the keys added (none in sorted but those removed), both sorted and small, and how many of the sorted
+-- keys are up to it: a binary search over sorted for the first key with at least k new keys up to
+-- it, then the k-th among it and the added keys just below it. width_bucket(key, keys) counts the
+-- keys up to key.
+create function kth_key_after(k int, sorted bigint[], removed bigint[], added bigint[],
+                              out key bigint, out sorted_up_to_key int)
+language plpgsql immutable parallel safe as $$
+declare
+    below int := 0;                          -- the last position with fewer than k new keys up to it (0: none)
+    above int := cardinality(sorted) + 1;    -- the first position with k or more (past the end: none)
+    middle int;
+    new_keys_up_to_below int := 0;
+    below_key bigint;                        -- sorted[below], sorted[above] (null: none), taken out of the
+    above_key bigint;                        -- array first, so that the query below is not handed all of it
+begin
+    while above - below > 1 loop
+        middle := (below + above) / 2;
+        if middle - width_bucket(sorted[middle], removed) + width_bucket(sorted[middle], added) >= k then
+            above := middle;
+        else
+            below := middle;
+        end if;
+    end loop;
+    if below > 0 then
+        below_key := sorted[below];
+        new_keys_up_to_below := below - width_bucket(below_key, removed) + width_bucket(below_key, added);
+    end if;
+    if above <= cardinality(sorted) then
+        above_key := sorted[above];
+    end if;
+    -- the new keys after sorted[below] up to sorted[above]: that one unless removed (a key removed
+    -- and added again, a customer whose value did not change, is among the added)
+    key := (
+        select candidate
+        from (
+            select candidate from unnest(added) as candidate
+            where (below_key is null or candidate > below_key) and (above_key is null or candidate <= above_key)
+            union all
+            select above_key where above_key is not null and above_key <> all (removed)
+        ) as candidates
+        order by candidate
+        offset k - new_keys_up_to_below - 1
+        limit 1
+    );
+    sorted_up_to_key := case when key = above_key then above else below end;
+end
+$$;
+
+-- The customers whose RFM row as of as_of differs from their scored row: change -1 with the
+-- scored row (none for a customer not scored then), change +1 with the row as of as_of (none for a
+-- customer without a counted order up to as_of). Everyone else keeps their scored row: a report
+-- reads rollup_rfm_scored (or rollup_rfm_segments), takes these customers out and puts their +1
+-- rows in. recency_days are as of as_of for both.
+--
+-- The changed customers' old keys come out of the scoring's sorted keys, their new keys go in, and
+-- each new quintile end is found by binary search (kth_key_after): a score moves only for the
+-- changed customers and the scored customers between an old end and its new one. With more
+-- changed customers than full_rescore_above (default 1/64 of the buyers, at least 64: as of long
+-- ago, or after a rebuild of the customer rollup alone, when scoring everyone costs less), the -1
+-- rows are every scored row and the +1 rows rfm_scores(as_of).
+create function rfm_rescored(as_of timestamptz, full_rescore_above int default null)
+returns table (customer_id int, change int, recency_days int, frequency bigint, monetary numeric,
+               r_score int, f_score int, m_score int, segment text)
+language plpgsql stable as $$
+declare
+    scored int;                 -- customers at the last scoring
+    changed_ids int[];
+    changed_orders bigint[];
+    changed_spend numeric[];
+    changed_keys bigint[];      -- [customer][score]: the new keys, null for a customer without orders
+    removed_keys bigint[];      -- one score's old keys of the changed customers
+    added_keys bigint[];        -- and their new keys
+    n int;
+    sorted bigint[];
+    old_end int;                -- a quintile end's position among the scored keys
+    new_end record;             -- its key after the changes, and its position among the scored keys
+    between_ends bigint[];
+    affected int[];             -- the changed customers and those between an old end and its new one
+    ends bigint[] := '{}';      -- the new quintile ends: recency 1-4, frequency 5-8, monetary 9-12
+    moved int[] := '{}';
+begin
+    select coalesce(array_agg(c.customer_id order by c.customer_id), '{}'),
+           coalesce(array_agg(c.orders order by c.customer_id), '{}'),
+           coalesce(array_agg(c.spend order by c.customer_id), '{}'),
+           coalesce(array_agg(array[c.recency_key, c.frequency_key, c.monetary_key] order by c.customer_id), '{}')
+    into changed_ids, changed_orders, changed_spend, changed_keys
+    from rfm_changed(as_of) as c;
+    if cardinality(changed_ids) = 0 then
+        return;  -- everyone's scored row holds
+    end if;
+
+    select customers into scored from rollup_rfm_quintiles;
+    n := scored
+         - (select count(*) from rollup_rfm_scored as s where s.customer_id = any (changed_ids))::int
+         + (select count(*) from unnest(changed_orders) as o where o > 0)::int;
+
+    if scored = 0 or n = 0
+       or cardinality(changed_ids) > coalesce(full_rescore_above, greatest(64, scored / 64)) then
+        return query
+            select s.customer_id, -1, rfm_recency_days(as_of, s.recency_key), s.orders, s.spend,
+                   s.r_score, s.f_score, s.m_score, s.segment
+            from rollup_rfm_scored as s
+            union all
+            select scores.customer_id, 1, scores.recency_days, scores.frequency, scores.monetary,
+                   scores.r_score, scores.f_score, scores.m_score, scores.segment
+            from rfm_scores(as_of) as scores;
+        return;
+    end if;
+
+    for score in 1..3 loop
+        -- one array at a time, read whole (each of them is an n-key array)
+        select case score when 1 then q.recency_keys when 2 then q.frequency_keys else q.monetary_keys end
+        into sorted from rollup_rfm_quintiles as q;
+        removed_keys := array(
+            select case score when 1 then s.recency_key when 2 then s.frequency_key else s.monetary_key end as key
+            from rollup_rfm_scored as s where s.customer_id = any (changed_ids)
+            order by key);
+        added_keys := array(
+            select changed_keys[i][score] as key from generate_subscripts(changed_ids, 1) as i
+            where changed_orders[i] > 0
+            order by key);
+        for k in 1..4 loop
+            old_end := ntile_end(scored, 5, k);
+            select * into new_end from kth_key_after(ntile_end(n, 5, k), sorted, removed_keys, added_keys);
+            ends := ends || new_end.key;
+            -- the scored customers between the old end and the new one change tile
+            between_ends := sorted[least(old_end, new_end.sorted_up_to_key) + 1 : greatest(old_end, new_end.sorted_up_to_key)];
+            moved := moved || array(select (key & 4294967295)::int from unnest(between_ends) as key);
+        end loop;
+    end loop;
+
+    affected := array(select distinct id from unnest(changed_ids || moved) as id);
+
+    -- (= any (array): each customer by its key)
+    return query
+        with
+
+        now_keys as (
+            select ids.id, ids.orders, ids.spend, ids.i as changed_at
+            from unnest(changed_ids, changed_orders, changed_spend) with ordinality as ids (id, orders, spend, i)
+        ),
+
+        -- as of as_of: the changed customers' new figures, the others' scored ones
+        as_of_rows as (
+            select now_keys.id, now_keys.orders, now_keys.spend,
+                   changed_keys[now_keys.changed_at][1] as recency_key,
+                   changed_keys[now_keys.changed_at][2] as frequency_key,
+                   changed_keys[now_keys.changed_at][3] as monetary_key
+            from now_keys
+            where now_keys.orders > 0
+            union all
+            select s.customer_id, s.orders, s.spend, s.recency_key, s.frequency_key, s.monetary_key
+            from rollup_rfm_scored as s
+            where s.customer_id = any (affected)
+              and s.customer_id <> all (changed_ids)
+        ),
+
+        rescored as (
+            select as_of_rows.*,
+                   1 + width_bucket(as_of_rows.recency_key - 1, ends[1:4])    as r,
+                   1 + width_bucket(as_of_rows.frequency_key - 1, ends[5:8])  as f,
+                   1 + width_bucket(as_of_rows.monetary_key - 1, ends[9:12])  as m
+            from as_of_rows
+        )
+
+        select s.customer_id, -1, rfm_recency_days(as_of, s.recency_key), s.orders, s.spend,
+               s.r_score, s.f_score, s.m_score, s.segment
+        from rollup_rfm_scored as s
+        where s.customer_id = any (affected)
+        union all
+        select rescored.id, 1, rfm_recency_days(as_of, rescored.recency_key), rescored.orders, rescored.spend,
+               rescored.r, rescored.f, rescored.m, rfm_segment(rescored.r, rescored.f, rescored.m)
+        from rescored;
+end
+$$;
+
+-- a shop migrated with its data: scored now, not at the first fold
+select rescore_rfm_rollups();

@@ -1,0 +1,180 @@
+package shopflow.live;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import shopflow.TestDatabases;
+import shopflow.db.Database;
+
+/**
+ * The RFM rollups (V8_1): the scores kept from the last scoring, plus the customers
+ * rfm_rescored(as_of) says have moved, are every buyer's scores as rfm_scores(as_of) computes them
+ * over all buyers (itself checked against ntile(5) in CustomerRollupsTest), whether the changes
+ * are pending, folded since the scoring, or orders after as_of.
+ */
+class RfmRollupsTest {
+
+    private static final int CUSTOMERS = 150;
+    private static final String END = "timestamptz '2026-12-31 00:00+00'";
+
+    private static Database database;
+
+    @BeforeAll
+    static void createShop() throws SQLException {
+        database = TestDatabases.fresh();
+        try (Connection c = database.connection()) {
+            Writes.shop(c, CUSTOMERS, 2);
+        }
+    }
+
+    @AfterAll
+    static void close() {
+        database.close();
+    }
+
+    /**
+     * 120 buyers of 150 customers: customer i has 1 + i % 7 orders over June 2026, totals with
+     * ties (10 values), all scored.
+     */
+    @BeforeEach
+    void buyersScored() throws SQLException {
+        try (Connection c = database.connection()) {
+            Writes.execute(c, "truncate orders cascade");
+            Writes.execute(c, "insert into orders (customer_id, order_number, status, subtotal, total_amount, created_at)"
+                    + " select i, 'F-' || i || '-' || k, 'delivered', 10 * (1 + (i * k) % 10), 10 * (1 + (i * k) % 10),"
+                    + " timestamptz '2026-06-01 09:00+01' + (i * 7 + k * 3) % 29 * interval '1 day' + k * interval '1 hour'"
+                    + " from generate_series(1, 120) i, generate_series(1, 7) k where k <= 1 + i % 7");
+            Writes.execute(c, "select fold_rollups()");
+        }
+    }
+
+    /** The kept rows with the moved customers' rows put in, minus rfm_scores, both ways: 0 when equal. */
+    private static long differences(Connection c, String asOf, int fullRescoreAbove) throws SQLException {
+        String rescored = "rfm_rescored(" + asOf + ", " + fullRescoreAbove + ")";
+        String incremental = "select s.customer_id, rfm_recency_days(" + asOf + ", s.recency_key), s.orders, s.spend,"
+                + " s.r_score, s.f_score, s.m_score, s.segment from rollup_rfm_scored s"
+                + " where s.customer_id not in (select customer_id from " + rescored + ")"
+                + " union all select customer_id, recency_days, frequency, monetary, r_score, f_score, m_score, segment"
+                + " from " + rescored + " where change = 1";
+        String full = "select customer_id, recency_days, frequency, monetary, r_score, f_score, m_score, segment"
+                + " from rfm_scores(" + asOf + ")";
+        return (Long) Writes.value(c, "select count(*) from (((" + incremental + ") except all (" + full + "))"
+                + " union all ((" + full + ") except all (" + incremental + "))) as different");
+    }
+
+    private static long rescoredCustomers(Connection c, String asOf) throws SQLException {
+        return (Long) Writes.value(c, "select count(distinct customer_id) from rfm_rescored(" + asOf + ", 1000)");
+    }
+
+    private static void assertRescoringExact(Connection c) throws SQLException {
+        for (String asOf : new String[] {END, "timestamptz '2026-06-20 12:00+01'", "timestamptz '2026-06-02 00:00+01'",
+                "timestamptz '2026-05-01 00:00+01'"}) {
+            assertThat(differences(c, asOf, 1000)).as("only the moved customers rescored, as of %s", asOf).isZero();
+            assertThat(differences(c, asOf, 0)).as("everyone rescored, as of %s", asOf).isZero();
+        }
+    }
+
+    @Test
+    void a_fold_scores_everyone_again_and_nothing_has_moved_since() throws SQLException {
+        try (Connection c = database.connection()) {
+            assertThat(Writes.value(c, "select count(*) from rollup_rfm_scored")).isEqualTo(120L);
+            assertThat(Writes.value(c, "select count(*) from rollup_rfm_stale")).isEqualTo(0L);
+            assertThat(rescoredCustomers(c, END)).isZero();
+            assertThat(Writes.value(c, "select sum(customers) from rollup_rfm_segments")).isEqualTo(new BigDecimal("120"));
+            assertRescoringExact(c);
+        }
+    }
+
+    @Test
+    void new_buyers_cancellations_corrections_pending_or_folded_rescore_only_the_customers_they_move()
+            throws SQLException {
+        try (Connection c = database.connection()) {
+            // new buyers (the most recent), a cancelled order, a moved one, a corrected total: pending
+            for (int customer = 121; customer <= 126; customer++) {
+                Writes.order(c, customer, OffsetDateTime.parse("2026-07-0" + (customer - 120) + "T10:00+01:00"),
+                        "pending", new BigDecimal("55.00"));
+            }
+            int cancelled = Writes.order(c, 3, OffsetDateTime.parse("2026-07-10T10:00+01:00"), "pending",
+                    new BigDecimal("500.00"));
+            Writes.status(c, cancelled, "cancelled");
+            Writes.execute(c, "update orders set customer_id = 127 where order_number = 'F-40-1'");
+            Writes.execute(c, "update orders set subtotal = 990, total_amount = 990 where order_number = 'F-76-2'");
+            assertThat(Writes.value(c, "select count(*) from rollup_customer_orders_pending")).isNotEqualTo(0L);
+            assertRescoringExact(c);
+            long moved = rescoredCustomers(c, END);
+            assertThat(moved).as("rescored customers").isGreaterThanOrEqualTo(10L).isLessThan(120L);
+
+            // folded but not scored again: the folded customers are stale
+            Writes.execute(c, "select fold_customer_rollups()");
+            assertThat(Writes.value(c, "select count(*) from rollup_customer_orders_pending")).isEqualTo(0L);
+            assertThat(Writes.value(c, "select count(*) from rollup_rfm_stale")).isEqualTo(10L);
+            assertRescoringExact(c);
+            assertThat(rescoredCustomers(c, END)).isEqualTo(moved);
+
+            // more changes on top, pending: a stale customer again, a customer who loses every order
+            Writes.order(c, 121, OffsetDateTime.parse("2026-08-01T10:00+01:00"), "delivered", new BigDecimal("10.00"));
+            Writes.execute(c, "delete from orders where customer_id = 7");
+            assertRescoringExact(c);
+
+            // the fold scores everyone again
+            Writes.execute(c, "select fold_rollups()");
+            assertThat(Writes.value(c, "select count(*) from rollup_rfm_stale")).isEqualTo(0L);
+            assertThat(rescoredCustomers(c, END)).isZero();
+            assertRescoringExact(c);
+        }
+    }
+
+    @Test
+    void a_rebuild_of_the_customer_rollup_alone_leaves_every_buyer_to_rescore_and_a_full_rebuild_scores_them()
+            throws SQLException {
+        try (Connection c = database.connection()) {
+            Writes.order(c, 130, OffsetDateTime.parse("2026-07-01T10:00+01:00"), "delivered", new BigDecimal("20.00"));
+            Writes.execute(c, "select rebuild_customer_rollups()");
+            assertThat(Writes.value(c, "select count(*) from rollup_rfm_stale")).isEqualTo(121L);
+            assertRescoringExact(c);
+
+            Writes.execute(c, "select rebuild_rollups()");
+            assertThat(Writes.value(c, "select count(*) from rollup_rfm_stale")).isEqualTo(0L);
+            assertThat(Writes.value(c, "select count(*) from rollup_rfm_scored")).isEqualTo(121L);
+            assertThat(rescoredCustomers(c, END)).isZero();
+            assertRescoringExact(c);
+        }
+    }
+
+    @Test
+    void the_kth_key_after_removing_and_adding_keys_is_found_by_binary_search() throws SQLException {
+        try (Connection c = database.connection()) {
+            Writes.execute(c, "select setseed(0.42)");
+            // 2,000 random cases: up to 30 sorted keys, some removed, some of those added back, new ones added
+            Writes.execute(c, "create temp table kth_cases as"
+                    + " select sorted, removed, array(select key from (select unnest(fresh) as key union"
+                    + "   select key from unnest(removed) as key where random() < 0.5 and g > 0) as keys order by key) as added"
+                    + " from (select g, array(select key * 10 from generate_series(1, 30) as key"
+                    + "   where random() < 0.5 and g > 0 order by key) as sorted from generate_series(1, 2000) as g) as base,"
+                    + " lateral (select array(select key from unnest(base.sorted) as key where random() < 0.3 and g > 0"
+                    + "   order by key) as removed, array(select key * 10 + 5 from generate_series(0, 30) as key"
+                    + "   where random() < 0.15 and g > 0 order by key) as fresh) as changes");
+            Writes.execute(c, "create temp table kth_answers as"
+                    + " select *, (kth_key_after(k, sorted, removed, added)).*,"
+                    + " (select key from (select unnest(sorted) as key except select unnest(removed) union"
+                    + "   select unnest(added)) as after order by key offset k - 1 limit 1) as expected"
+                    + " from (select *, 1 + (random() * (cardinality(sorted) - cardinality(removed) + cardinality(added) - 1))::int as k"
+                    + "   from kth_cases where cardinality(sorted) - cardinality(removed) + cardinality(added) > 0) as cases");
+            assertThat(Writes.value(c, "select count(*) from kth_answers")).isEqualTo(2000L - (Long) Writes.value(c,
+                    "select count(*) from kth_cases where cardinality(sorted) - cardinality(removed) + cardinality(added) = 0"));
+            assertThat(Writes.value(c, "select count(*) from kth_answers where key is distinct from expected"))
+                    .isEqualTo(0L);
+            assertThat(Writes.value(c, "select count(*) from kth_answers where sorted_up_to_key <>"
+                    + " (select count(*) from unnest(sorted) as old_key where old_key <= expected)")).isEqualTo(0L);
+            // removed keys added back happen (a customer whose value did not change)
+            assertThat((Long) Writes.value(c, "select count(*) from kth_cases where removed && added")).isPositive();
+        }
+    }
+}
