@@ -34,10 +34,13 @@ changed as (
 ),
 
 -- The top N is among: the N best customers whose folded row holds (read best first through
--- idx_rollup_customer_orders_folded_spend), the changed ones, and the N first (by customer_id)
--- customers with no counted order, who all have a lifetime value of 0.
+-- idx_rollup_customer_orders_folded_spend, each with its customer row), the changed ones, and,
+-- only when those leave room, the first customers (by customer_id) without a counted order, who
+-- all have a lifetime value of 0.
 best_unchanged as (
-    select folded.customer_id, folded.orders, folded.spend, folded.first_order_at, folded.last_order_at
+    select
+        customers.customer_id, customers.email, customers.tier, customers.signup_date,
+        folded.orders, folded.spend, folded.first_order_at, folded.last_order_at
     from rollup_customer_orders_folded as folded
     join customers using (customer_id)
     cross join params
@@ -48,9 +51,24 @@ best_unchanged as (
     limit :limit
 ),
 
--- walks customers in customer_id order and stops at N: per-row subplans, not a join over all
+changed_with_orders as (
+    select
+        customers.customer_id, customers.email, customers.tier, customers.signup_date,
+        changed.orders, changed.spend, changed.first_order_at, changed.last_order_at
+    from changed
+    join customers using (customer_id)
+    cross join params
+    where changed.orders > 0
+      and customers.signup_date <= params.as_of
+),
+
+-- walks customers in customer_id order and stops at the room left (per-row subplans, not a join
+-- over all): none when N customers with a lifetime value above 0 are already in
 without_orders as (
-    select customers.customer_id
+    select
+        customers.customer_id, customers.email, customers.tier, customers.signup_date,
+        null::bigint as orders, null::numeric as spend, null::timestamptz as first_order_at,
+        null::timestamptz as last_order_at
     from customers
     cross join params
     where customers.signup_date <= params.as_of
@@ -59,40 +77,29 @@ without_orders as (
            or coalesce((select folded.orders from rollup_customer_orders_folded as folded
                         where folded.customer_id = customers.customer_id), 0) = 0)
     order by customers.customer_id
-    limit :limit
+    limit greatest(0, :limit - (select count(*) from best_unchanged where spend > 0))
 ),
 
-customer_orders as (
-    select customer_id, orders as total_orders, spend as lifetime_value, first_order_at, last_order_at
-    from best_unchanged
+candidates as (
+    select * from best_unchanged
     union all
-    select customer_id, orders, spend, first_order_at, last_order_at
-    from changed
-    where orders > 0
+    select * from changed_with_orders
+    union all
+    select * from without_orders
 ),
 
 final as (
     select
-        customers.customer_id,
-        customers.email,
-        customers.tier,
-        customers.signup_date,
-        coalesce(customer_orders.total_orders, 0)                               as total_orders,
-        coalesce(customer_orders.lifetime_value, 0)                             as lifetime_value,
-        customer_orders.first_order_at,
-        customer_orders.last_order_at,
-        round(customer_orders.lifetime_value / customer_orders.total_orders, 2) as avg_order_value
-    from (
-        select customer_id from customer_orders
-        union all
-        select customer_id from without_orders
-    ) as candidates
-    cross join lateral (  -- each candidate by its key, not a scan of all customers ("offset 0" keeps it so)
-        select * from customers where customers.customer_id = candidates.customer_id offset 0
-    ) as customers
-    cross join params
-    left join customer_orders on customer_orders.customer_id = candidates.customer_id
-    where customers.signup_date <= params.as_of
+        customer_id,
+        email,
+        tier,
+        signup_date,
+        coalesce(orders, 0)                         as total_orders,
+        coalesce(spend, 0)                          as lifetime_value,
+        first_order_at,
+        last_order_at,
+        round(spend / orders, 2)                    as avg_order_value
+    from candidates
 )
 
 select * from final
