@@ -8,13 +8,17 @@
 --   * rollup_rfm_scored keeps each buyer's scores and segment as of the last scoring of the
 --     folded customer rollup, rollup_rfm_quintiles the three sorted key arrays of that scoring,
 --     rollup_rfm_segments its sums per segment;
---   * fold_customer_rollups() marks each customer it folds as changed since that scoring
---     (rollup_rfm_stale); fold_rfm_rollups() (after it, in the same fold) scores everyone again
---     once those are more than 1/256 of the buyers, rebuild_customer_rollups() always;
---   * rfm_rescored(as_of) finds the changed customers (stale, pending, or with orders after
---     as_of), each new quintile end from a window of the sorted keys around the old end, and
---     returns the customers whose score moved: their scored row (change -1) and their row as of
---     as_of (change +1). The reports add those to the kept rows: exactly ntile(5), as before.
+--   * a trigger on the folded customer rollup marks each customer a fold (or a rebuild) changes
+--     as changed since the scoring (rollup_rfm_stale);
+--   * rfm_moved() takes changed customers' new figures and returns the rows that change: the
+--     changed customers' and those of the customers between an old quintile end and its new one
+--     (each new end found by binary search over the sorted keys), -1 for the scored row, +1 for
+--     the new one;
+--   * rfm_rescored(as_of) does that for the customers changed as of as_of (stale, pending, or with
+--     orders after as_of): the reports add its rows to the kept ones, exactly ntile(5) as before;
+--   * fold_rfm_rollups() (after the customer family's fold, in the same transaction) does it for
+--     the stale customers and writes the result into the kept rows, once they are more than a
+--     handful; rebuild_rfm_rollups() scores everyone.
 
 -- ============================================================
 -- TABLES
@@ -221,15 +225,105 @@ create trigger rollup_customer_orders_folded_rfm_stale_delete after delete on ro
     referencing old table as changed_rows
     for each statement execute function rollup_rfm_mark_stale();
 
--- Scores everyone again once the changed customers, which every read rescores itself, are more
--- than 1/256 of the buyers (125 at scale 1): a scoring costs about one full read (~0.1 s at
--- scale 1), a read's cost grows with the changed customers.
+-- Sorted keys after taking some out (all in sorted) and putting others in.
+create function sorted_after(sorted bigint[], removed bigint[], added bigint[]) returns bigint[]
+language sql immutable parallel safe
+return array(
+    select key from unnest(sorted) as key where key not in (select unnest(removed))
+    union all
+    select unnest(added)
+    order by 1
+);
+
+-- Brings the scoring up to the folded customer rollup, the way the readers do: only the stale
+-- customers and those they move (rfm_moved) are scored again, the segment sums and the sorted
+-- keys adjusted. Left to the readers while the stale customers are a handful (up to 1/2048 of the
+-- buyers); everyone scored again from scratch when they are many (more than 64 and 1/16).
 create function fold_rfm_rollups() returns void
 language plpgsql as $$
+declare
+    scored int;
+    changed_ids int[];
+    changed_orders bigint[];
+    changed_spend numeric[];
+    changed_keys bigint[];
 begin
-    if (select count(*) from rollup_rfm_stale) > (select customers / 256 from rollup_rfm_quintiles) then
+    select customers into scored from rollup_rfm_quintiles;
+    select coalesce(array_agg(stale.customer_id order by stale.customer_id), '{}'),
+           coalesce(array_agg(coalesce(folded.orders, 0) order by stale.customer_id), '{}'),
+           coalesce(array_agg(coalesce(folded.spend, 0) order by stale.customer_id), '{}'),
+           coalesce(array_agg(array[folded.recency_key, folded.frequency_key, folded.monetary_key]
+                              order by stale.customer_id), '{}')
+    into changed_ids, changed_orders, changed_spend, changed_keys
+    from rollup_rfm_stale as stale
+    left join rollup_customer_orders_folded as folded using (customer_id);
+
+    if cardinality(changed_ids) <= scored / 2048 then
+        return;
+    elsif cardinality(changed_ids) > greatest(64, scored / 16) then
         perform rescore_rfm_rollups();
+        return;
     end if;
+
+    -- one statement, one snapshot: rfm_moved reads the scoring as it was before this fold
+    with
+
+    moved as materialized (
+        select * from rfm_moved(changed_ids, changed_orders, changed_spend, changed_keys)
+    ),
+
+    rescored as (
+        insert into rollup_rfm_scored as s (customer_id, orders, spend, recency_key, frequency_key, monetary_key,
+                                            r_score, f_score, m_score, segment)
+        select customer_id, orders, spend, recency_key, frequency_key, monetary_key, r_score, f_score, m_score, segment
+        from moved
+        where change = 1
+        order by customer_id
+        on conflict (customer_id) do update
+            set orders = excluded.orders, spend = excluded.spend, recency_key = excluded.recency_key,
+                frequency_key = excluded.frequency_key, monetary_key = excluded.monetary_key,
+                r_score = excluded.r_score, f_score = excluded.f_score, m_score = excluded.m_score,
+                segment = excluded.segment
+    ),
+
+    without_orders as (
+        delete from rollup_rfm_scored as s
+        where s.customer_id in (select customer_id from moved where change = -1)
+          and s.customer_id not in (select customer_id from moved where change = 1)
+    ),
+
+    segment_sums as (
+        insert into rollup_rfm_segments as sums (segment, customers, spend, orders, last_days)
+        select segment, sum(change), sum(change * spend), sum(change * orders), sum(change * (recency_key >> 32))
+        from moved
+        group by segment
+        order by segment
+        on conflict (segment) do update
+            set customers = sums.customers + excluded.customers, spend = sums.spend + excluded.spend,
+                orders = sums.orders + excluded.orders, last_days = sums.last_days + excluded.last_days
+    ),
+
+    -- every moved customer's old key out, its new key in (the same key for most)
+    keys as (
+        select
+            sum(change)                                                                          as customers,
+            coalesce(array_agg(recency_key order by recency_key) filter (where change = -1), '{}')       as old_r,
+            coalesce(array_agg(recency_key order by recency_key) filter (where change = 1), '{}')        as new_r,
+            coalesce(array_agg(frequency_key order by frequency_key) filter (where change = -1), '{}')   as old_f,
+            coalesce(array_agg(frequency_key order by frequency_key) filter (where change = 1), '{}')    as new_f,
+            coalesce(array_agg(monetary_key order by monetary_key) filter (where change = -1), '{}')     as old_m,
+            coalesce(array_agg(monetary_key order by monetary_key) filter (where change = 1), '{}')      as new_m
+        from moved
+    )
+
+    update rollup_rfm_quintiles as q
+    set customers = q.customers + coalesce(keys.customers, 0),
+        recency_keys = sorted_after(q.recency_keys, keys.old_r, keys.new_r),
+        frequency_keys = sorted_after(q.frequency_keys, keys.old_f, keys.new_f),
+        monetary_keys = sorted_after(q.monetary_keys, keys.old_m, keys.new_m)
+    from keys;
+
+    delete from rollup_rfm_stale where customer_id = any (changed_ids);
 end
 $$;
 
@@ -326,88 +420,59 @@ begin
 end
 $$;
 
--- The customers whose RFM row as of as_of differs from their scored row: change -1 with the
--- scored row (none for a customer not scored then), change +1 with the row as of as_of (none for a
--- customer without a counted order up to as_of). Everyone else keeps their scored row: a report
--- reads rollup_rfm_scored (or rollup_rfm_segments), takes these customers out and puts their +1
--- rows in. recency_days are as of as_of for both.
---
--- The changed customers' old keys come out of the scoring's sorted keys, their new keys go in, and
--- each new quintile end is found by binary search (kth_key_after): a score moves only for the
--- changed customers and the scored customers between an old end and its new one. With more
--- changed customers than full_rescore_above (default 1/64 of the buyers, at least 64: as of long
--- ago, or after a rebuild of the customer rollup alone, when scoring everyone costs less), the -1
--- rows are every scored row and the +1 rows rfm_scores(as_of).
-create function rfm_rescored(as_of timestamptz, full_rescore_above int default null)
-returns table (customer_id int, change int, recency_days int, frequency bigint, monetary numeric,
-               r_score int, f_score int, m_score int, segment text)
+-- The RFM rows that change when the given customers change (their new figures: orders 0 for none,
+-- keys as in rollup_customer_orders_folded, indexed alike): for each such customer, change -1
+-- with its scored row (none for a customer not scored) and change +1 with its new row (none for a
+-- customer without orders now). The changed customers' old keys come out of the scoring's sorted
+-- keys, their new keys go in, and each new quintile end is found by binary search
+-- (kth_key_after): a score moves only for the changed customers and the scored customers between
+-- an old end and its new one. Cost: the three sorted arrays read, and the moved customers.
+create function rfm_moved(changed_ids int[], changed_orders bigint[], changed_spend numeric[], changed_keys bigint[])
+returns table (customer_id int, change int, orders bigint, spend numeric, recency_key bigint, frequency_key bigint,
+               monetary_key bigint, r_score int, f_score int, m_score int, segment text)
 language plpgsql stable as $$
 declare
     scored int;                 -- customers at the last scoring
-    changed_ids int[];
-    changed_orders bigint[];
-    changed_spend numeric[];
-    changed_keys bigint[];      -- [customer][score]: the new keys, null for a customer without orders
+    n int;                      -- customers after the changes
     removed_keys bigint[];      -- one score's old keys of the changed customers
     added_keys bigint[];        -- and their new keys
-    n int;
     sorted bigint[];
     old_end int;                -- a quintile end's position among the scored keys
     new_end record;             -- its key after the changes, and its position among the scored keys
     between_ends bigint[];
-    affected int[];             -- the changed customers and those between an old end and its new one
     ends bigint[] := '{}';      -- the new quintile ends: recency 1-4, frequency 5-8, monetary 9-12
     moved int[] := '{}';
+    affected int[];             -- the changed customers and those between an old end and its new one
 begin
-    select coalesce(array_agg(c.customer_id order by c.customer_id), '{}'),
-           coalesce(array_agg(c.orders order by c.customer_id), '{}'),
-           coalesce(array_agg(c.spend order by c.customer_id), '{}'),
-           coalesce(array_agg(array[c.recency_key, c.frequency_key, c.monetary_key] order by c.customer_id), '{}')
-    into changed_ids, changed_orders, changed_spend, changed_keys
-    from rfm_changed(as_of) as c;
-    if cardinality(changed_ids) = 0 then
-        return;  -- everyone's scored row holds
-    end if;
-
     select customers into scored from rollup_rfm_quintiles;
     n := scored
          - (select count(*) from rollup_rfm_scored as s where s.customer_id = any (changed_ids))::int
          + (select count(*) from unnest(changed_orders) as o where o > 0)::int;
 
-    if scored = 0 or n = 0
-       or cardinality(changed_ids) > coalesce(full_rescore_above, greatest(64, scored / 64)) then
-        return query
-            select s.customer_id, -1, rfm_recency_days(as_of, s.recency_key), s.orders, s.spend,
-                   s.r_score, s.f_score, s.m_score, s.segment
-            from rollup_rfm_scored as s
-            union all
-            select scores.customer_id, 1, scores.recency_days, scores.frequency, scores.monetary,
-                   scores.r_score, scores.f_score, scores.m_score, scores.segment
-            from rfm_scores(as_of) as scores;
-        return;
-    end if;
-
-    for score in 1..3 loop
-        -- one array at a time, read whole (each of them is an n-key array)
-        select case score when 1 then q.recency_keys when 2 then q.frequency_keys else q.monetary_keys end
-        into sorted from rollup_rfm_quintiles as q;
-        removed_keys := array(
-            select case score when 1 then s.recency_key when 2 then s.frequency_key else s.monetary_key end as key
-            from rollup_rfm_scored as s where s.customer_id = any (changed_ids)
-            order by key);
-        added_keys := array(
-            select changed_keys[i][score] as key from generate_subscripts(changed_ids, 1) as i
-            where changed_orders[i] > 0
-            order by key);
-        for k in 1..4 loop
-            old_end := ntile_end(scored, 5, k);
-            select * into new_end from kth_key_after(ntile_end(n, 5, k), sorted, removed_keys, added_keys);
-            ends := ends || new_end.key;
-            -- the scored customers between the old end and the new one change tile
-            between_ends := sorted[least(old_end, new_end.sorted_up_to_key) + 1 : greatest(old_end, new_end.sorted_up_to_key)];
-            moved := moved || array(select (key & 4294967295)::int from unnest(between_ends) as key);
+    if n > 0 then
+        for score in 1..3 loop
+            -- one array at a time, read whole (each of them is an n-key array)
+            select case score when 1 then q.recency_keys when 2 then q.frequency_keys else q.monetary_keys end
+            into sorted from rollup_rfm_quintiles as q;
+            removed_keys := array(
+                select case score when 1 then s.recency_key when 2 then s.frequency_key else s.monetary_key end as key
+                from rollup_rfm_scored as s where s.customer_id = any (changed_ids)
+                order by key);
+            added_keys := array(
+                select changed_keys[i][score] as key from generate_subscripts(changed_ids, 1) as i
+                where changed_orders[i] > 0
+                order by key);
+            for k in 1..4 loop
+                old_end := ntile_end(scored, 5, k);
+                select * into new_end from kth_key_after(ntile_end(n, 5, k), sorted, removed_keys, added_keys);
+                ends := ends || new_end.key;
+                -- the scored customers between the old end and the new one change tile
+                between_ends := sorted[least(old_end, new_end.sorted_up_to_key) + 1
+                                       : greatest(old_end, new_end.sorted_up_to_key)];
+                moved := moved || array(select (key & 4294967295)::int from unnest(between_ends) as key);
+            end loop;
         end loop;
-    end loop;
+    end if;
 
     affected := array(select distinct id from unnest(changed_ids || moved) as id);
 
@@ -420,8 +485,8 @@ begin
             from unnest(changed_ids, changed_orders, changed_spend) with ordinality as ids (id, orders, spend, i)
         ),
 
-        -- as of as_of: the changed customers' new figures, the others' scored ones
-        as_of_rows as (
+        -- the changed customers' new figures, the others' scored ones
+        now_rows as (
             select now_keys.id, now_keys.orders, now_keys.spend,
                    changed_keys[now_keys.changed_at][1] as recency_key,
                    changed_keys[now_keys.changed_at][2] as frequency_key,
@@ -432,25 +497,69 @@ begin
             select s.customer_id, s.orders, s.spend, s.recency_key, s.frequency_key, s.monetary_key
             from rollup_rfm_scored as s
             where s.customer_id = any (affected)
-              and s.customer_id <> all (changed_ids)
+              and s.customer_id not in (select unnest(changed_ids))  -- hashed, not a scan of the array per row
         ),
 
         rescored as (
-            select as_of_rows.*,
-                   1 + width_bucket(as_of_rows.recency_key - 1, ends[1:4])    as r,
-                   1 + width_bucket(as_of_rows.frequency_key - 1, ends[5:8])  as f,
-                   1 + width_bucket(as_of_rows.monetary_key - 1, ends[9:12])  as m
-            from as_of_rows
+            select now_rows.*,
+                   1 + width_bucket(now_rows.recency_key - 1, ends[1:4])    as r,
+                   1 + width_bucket(now_rows.frequency_key - 1, ends[5:8])  as f,
+                   1 + width_bucket(now_rows.monetary_key - 1, ends[9:12])  as m
+            from now_rows
         )
 
-        select s.customer_id, -1, rfm_recency_days(as_of, s.recency_key), s.orders, s.spend,
+        select s.customer_id, -1, s.orders, s.spend, s.recency_key, s.frequency_key, s.monetary_key,
                s.r_score, s.f_score, s.m_score, s.segment
         from rollup_rfm_scored as s
         where s.customer_id = any (affected)
         union all
-        select rescored.id, 1, rfm_recency_days(as_of, rescored.recency_key), rescored.orders, rescored.spend,
-               rescored.r, rescored.f, rescored.m, rfm_segment(rescored.r, rescored.f, rescored.m)
+        select rescored.id, 1, rescored.orders, rescored.spend, rescored.recency_key, rescored.frequency_key,
+               rescored.monetary_key, rescored.r, rescored.f, rescored.m, rfm_segment(rescored.r, rescored.f, rescored.m)
         from rescored;
+end
+$$;
+
+-- The customers whose RFM row as of as_of differs from their scored row (rfm_moved() for the
+-- customers of rfm_changed(as_of)), recency_days as of as_of. Everyone else keeps their scored
+-- row: a report reads rollup_rfm_scored (or rollup_rfm_segments), takes these customers out and
+-- puts their +1 rows in. With more changed customers than full_rescore_above (default 1/64 of the
+-- buyers, at least 64: as of long ago, or after a rebuild of the customer rollup alone, when
+-- scoring everyone costs less), the -1 rows are every scored row and the +1 rows rfm_scores(as_of).
+create function rfm_rescored(as_of timestamptz, full_rescore_above int default null)
+returns table (customer_id int, change int, recency_days int, frequency bigint, monetary numeric,
+               r_score int, f_score int, m_score int, segment text)
+language plpgsql stable as $$
+declare
+    changed_ids int[];
+    changed_orders bigint[];
+    changed_spend numeric[];
+    changed_keys bigint[];      -- [customer][score]: the new keys, null for a customer without orders
+begin
+    select coalesce(array_agg(c.customer_id order by c.customer_id), '{}'),
+           coalesce(array_agg(c.orders order by c.customer_id), '{}'),
+           coalesce(array_agg(c.spend order by c.customer_id), '{}'),
+           coalesce(array_agg(array[c.recency_key, c.frequency_key, c.monetary_key] order by c.customer_id), '{}')
+    into changed_ids, changed_orders, changed_spend, changed_keys
+    from rfm_changed(as_of) as c;
+
+    if cardinality(changed_ids) = 0 then
+        return;  -- everyone's scored row holds
+    elsif cardinality(changed_ids) > coalesce(full_rescore_above,
+                                               greatest(64, (select customers / 64 from rollup_rfm_quintiles))) then
+        return query
+            select s.customer_id, -1, rfm_recency_days(as_of, s.recency_key), s.orders, s.spend,
+                   s.r_score, s.f_score, s.m_score, s.segment
+            from rollup_rfm_scored as s
+            union all
+            select scores.customer_id, 1, scores.recency_days, scores.frequency, scores.monetary,
+                   scores.r_score, scores.f_score, scores.m_score, scores.segment
+            from rfm_scores(as_of) as scores;
+    else
+        return query
+            select moved.customer_id, moved.change, rfm_recency_days(as_of, moved.recency_key), moved.orders,
+                   moved.spend, moved.r_score, moved.f_score, moved.m_score, moved.segment
+            from rfm_moved(changed_ids, changed_orders, changed_spend, changed_keys) as moved;
+    end if;
 end
 $$;
 

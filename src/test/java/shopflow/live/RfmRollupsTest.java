@@ -69,6 +69,14 @@ class RfmRollupsTest {
                 + " union all ((" + full + ") except all (" + incremental + "))) as different");
     }
 
+    /** The kept scoring (rows, segment sums, sorted keys) as text. */
+    private static String scoring(Connection c) throws SQLException {
+        return Writes.value(c, "select string_agg(s::text, ' ' order by customer_id) from rollup_rfm_scored s") + " / "
+                + Writes.value(c, "select string_agg(s::text, ' ' order by segment) from rollup_rfm_segments s"
+                        + " where customers > 0") + " / "
+                + Writes.value(c, "select q::text from rollup_rfm_quintiles q");
+    }
+
     private static long rescoredCustomers(Connection c, String asOf) throws SQLException {
         return (Long) Writes.value(c, "select count(distinct customer_id) from rfm_rescored(" + asOf + ", 1000)");
     }
@@ -123,11 +131,15 @@ class RfmRollupsTest {
             Writes.execute(c, "delete from orders where customer_id = 7");
             assertRescoringExact(c);
 
-            // the fold scores everyone again
+            // the fold scores the stale customers and those they move again, as a reader does: the
+            // kept rows, sums and sorted keys are then those of a scoring of everyone
             Writes.execute(c, "select fold_rollups()");
             assertThat(Writes.value(c, "select count(*) from rollup_rfm_stale")).isEqualTo(0L);
             assertThat(rescoredCustomers(c, END)).isZero();
             assertRescoringExact(c);
+            String folded = scoring(c);
+            Writes.execute(c, "select rescore_rfm_rollups()");
+            assertThat(folded).isEqualTo(scoring(c));
         }
     }
 
