@@ -27,28 +27,31 @@
 
 with
 
+params as (
+    select :as_of::timestamptz as as_of
+),
+
 rescored as (
-    select * from rfm_rescored(:as_of::timestamptz)
+    select rescored.* from params, rfm_rescored(params.as_of) as rescored
 ),
 
 rfm_segments as (
     select
         scored.customer_id,
-        rfm_recency_days(:as_of::timestamptz, scored.recency_key)  as recency_days,
-        scored.orders                                               as frequency,
-        scored.spend                                                as monetary,
+        rfm_recency_days(params.as_of, scored.recency_key)  as recency_days,
+        scored.orders                                        as frequency,
+        scored.spend                                         as monetary,
         scored.r_score,
         scored.f_score,
         scored.m_score,
         scored.segment
-    from rollup_rfm_scored as scored
-    where scored.segment = :'segment'
-      and scored.customer_id not in (select customer_id from rescored)
+    from rollup_rfm_scored as scored, params
+    where scored.customer_id not in (select customer_id from rescored)
     union all
-    select customer_id, recency_days, frequency, monetary, r_score, f_score, m_score, segment
+    select rescored.customer_id, rescored.recency_days, rescored.frequency, rescored.monetary,
+           rescored.r_score, rescored.f_score, rescored.m_score, rescored.segment
     from rescored
-    where change = 1
-      and segment = :'segment'
+    where rescored.change = 1
 ),
 
 final as (
@@ -66,6 +69,7 @@ final as (
         rfm_segments.segment
     from rfm_segments
     join customers using (customer_id)
+    where rfm_segments.segment = :'segment'  -- read through idx_rollup_rfm_scored_segment
 )
 
 select * from final
