@@ -68,7 +68,11 @@ final as (
         rfm_segments.m_score,
         rfm_segments.segment
     from rfm_segments
-    join customers using (customer_id)
+    -- each customer by its key: cheaper than hashing every customer for a segment's few thousand
+    -- ("offset 0" keeps it so)
+    cross join lateral (
+        select * from customers where customers.customer_id = rfm_segments.customer_id offset 0
+    ) as customers
     where rfm_segments.segment = :'segment'  -- read through idx_rollup_rfm_scored_segment
 )
 
