@@ -124,14 +124,16 @@ public final class ReportRunner {
             ZoneId zone) throws SQLException {
         ResultSetMetaData meta = rs.getMetaData();
         List<String> columns = new ArrayList<>();
-        for (int i = 1; i <= meta.getColumnCount(); i++) {
+        int[] types = new int[meta.getColumnCount()]; // looked up once, not for every value of a long export
+        for (int i = 1; i <= types.length; i++) {
             columns.add(meta.getColumnLabel(i));
+            types[i - 1] = meta.getColumnType(i);
         }
         List<List<Object>> rows = new ArrayList<>();
         while (rs.next()) {
             Object[] row = new Object[columns.size()];
             for (int i = 1; i <= row.length; i++) {
-                row[i - 1] = value(rs, meta, i, zone);
+                row[i - 1] = value(rs, types[i - 1], i, zone);
             }
             rows.add(Arrays.asList(row));
         }
@@ -139,8 +141,8 @@ public final class ReportRunner {
     }
 
     /** Values in plain Java types: LocalDate for dates, OffsetDateTime for moments, BigDecimal for numeric. */
-    private static Object value(ResultSet rs, ResultSetMetaData meta, int column, ZoneId zone) throws SQLException {
-        return switch (meta.getColumnType(column)) {
+    private static Object value(ResultSet rs, int type, int column, ZoneId zone) throws SQLException {
+        return switch (type) {
             case Types.DATE -> rs.getObject(column, LocalDate.class);
             case Types.TIMESTAMP, Types.TIMESTAMP_WITH_TIMEZONE -> {
                 OffsetDateTime moment = rs.getObject(column, OffsetDateTime.class);
