@@ -156,6 +156,7 @@ declare
     f_ends bigint[];
     m_ends bigint[];
 begin
+    lock table rollup_rfm_quintiles in exclusive mode;  -- see fold_rfm_rollups()
     delete from rollup_rfm_stale;
 
     update rollup_rfm_quintiles
@@ -248,6 +249,10 @@ declare
     changed_spend numeric[];
     changed_keys bigint[];
 begin
+    -- One scoring at a time (readers are not blocked): a fold adds its changes to the scoring it
+    -- read, so one running beside a rebuild (`shopflow refresh` while the web server folds) would
+    -- add them to the rebuilt scoring too. The statements below see what the other committed.
+    lock table rollup_rfm_quintiles in exclusive mode;
     select customers into scored from rollup_rfm_quintiles;
     select coalesce(array_agg(stale.customer_id order by stale.customer_id), '{}'),
            coalesce(array_agg(coalesce(folded.orders, 0) order by stale.customer_id), '{}'),
