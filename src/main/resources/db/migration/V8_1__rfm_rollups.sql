@@ -41,20 +41,22 @@ create table rollup_rfm_scored (
 -- rfm_customers lists one segment
 create index idx_rollup_rfm_scored_segment on rollup_rfm_scored (segment);
 
--- Grain: one row. The last scoring's keys, sorted: position i is the i-th smallest, so the
--- quintile ends and the keys around them are array slices (no index walk to count positions).
+-- Grain: one row. The last scoring's keys, sorted: position i is the i-th smallest, so a quintile
+-- end is an array element and a binary search over positions is array subscripts (no index walk
+-- to count positions).
 create table rollup_rfm_quintiles (
     customers      int not null,
     recency_keys   bigint[] not null,
     frequency_keys bigint[] not null,
     monetary_keys  bigint[] not null
 );
--- read whole on every report: no compression to undo (the keys hardly compress anyway)
+-- read whole by every read with changes to rescore: no compression to undo (the keys hardly
+-- compress anyway)
 alter table rollup_rfm_quintiles alter column recency_keys set storage external,
     alter column frequency_keys set storage external, alter column monetary_keys set storage external;
 insert into rollup_rfm_quintiles values (0, '{}', '{}', '{}');
 
--- Grain: one row per segment with customers at the last scoring.
+-- Grain: one row per segment that had customers at a scoring (0 customers once a fold empties it).
 create table rollup_rfm_segments (
     segment        text primary key,
     customers      bigint not null,
@@ -63,7 +65,7 @@ create table rollup_rfm_segments (
     last_days      numeric not null    -- sum of the last orders' shop days, as days after 2000-01-01
 );
 
--- Customers folded since the last scoring: their scored row may not be their folded row.
+-- Customers whose folded row changed since the last scoring: their scored row may not hold.
 create table rollup_rfm_stale (
     customer_id    int primary key
 );
