@@ -184,7 +184,9 @@ final class ChunkBuilder {
             }
             case HIGH_MULTIPLE -> {
                 long after = normal == 0 ? signup + 86_400 : times[normal - 1] + 3 * 3600;
-                long at = after < end - 600 ? after + random.nextLong(end - 600 - after) : (after + end) / 2;
+                // no three quiet hours left before as_of: as late as the shop's history goes (the last
+                // normal order comes a minute before at the latest)
+                long at = after < end - 600 ? after + random.nextLong(end - 600 - after) : end - 60;
                 entries[normal] = at * 8 + SPIKE;
             }
             case NEW_ACCOUNT -> entries[normal] = (signup + 120 + random.nextInt(1380)) * 8 + NEW_ACCOUNT;

@@ -45,6 +45,17 @@ class GeneratedShopIsRealisticTest {
     }
 
     @Test
+    void nothing_happens_after_as_of() {
+        for (String moment : List.of("customers.signup_date", "orders.created_at", "page_views.viewed_at",
+                "cart_events.event_at", "stock_movements.moved_at")) {
+            String table = moment.substring(0, moment.indexOf('.'));
+            assertThat(number(db, "select count(*) from " + table + " where " + moment + " > timestamp '" + GeneratedData.AS_OF
+                    + "' at time zone 'Europe/London'"))
+                    .as("%s after as_of", moment).isZero();
+        }
+    }
+
+    @Test
     void categories_form_a_tree_three_levels_deep() {
         double categories = number(db, "select count(*) from categories");
         double depth = number(db, """
