@@ -9,6 +9,7 @@ import picocli.CommandLine.IVersionProvider;
 import shopflow.cli.BenchCommand;
 import shopflow.cli.DbCommand;
 import shopflow.cli.DemoCommand;
+import shopflow.cli.DistributeCommand;
 import shopflow.cli.GenerateCommand;
 import shopflow.cli.MetabaseCommand;
 import shopflow.cli.MigrateCommand;
@@ -36,6 +37,7 @@ import shopflow.reports.ReportException;
             DemoCommand.class,
             DbCommand.class,
             MigrateCommand.class,
+            DistributeCommand.class,
             GenerateCommand.class,
             ReportCommand.class,
             OrderCommand.class,

@@ -21,6 +21,7 @@ import java.util.stream.Collectors;
 import shopflow.db.Database;
 import shopflow.db.DatabaseException;
 import shopflow.live.Rollups;
+import shopflow.scaleout.Cluster;
 
 /**
  * Fills the database with a synthetic shop: plans the customers, drops keys and indexes, streams
@@ -83,6 +84,9 @@ public final class Generator {
             int dropped = SchemaObjects.saveAndDrop(control,
                     Arrays.stream(Table.values()).map(Table::sqlName).toList());
             phase("drop keys, indexes, foreign keys (" + dropped + ")");
+            // A Citus cluster has no rollups to keep (its reports read the raw tables, see
+            // shopflow.scaleout.Cluster): there the load is followed by its keys and indexes alone.
+            boolean rollups = !Cluster.isDistributed(database.dataSource());
 
             List<GenerationReport.TableLoad> loads = load(context);
             phase("generate + COPY (all tables)");
@@ -91,8 +95,13 @@ public final class Generator {
                     .collect(Collectors.toSet());
             SchemaObjects.restoreKeysAndIndexes(database, 2, table -> !clickstream.contains(table));
             phase("keys, indexes of the shop tables");
-            rebuildRollupsBesideIndexesOf(clickstream);
-            phase("rollups + clickstream keys, indexes");
+            if (rollups) {
+                rebuildRollupsBesideIndexesOf(clickstream);
+                phase("rollups + clickstream keys, indexes");
+            } else {
+                SchemaObjects.restoreKeysAndIndexes(database, 2, clickstream::contains);
+                phase("clickstream keys, indexes (no rollups on a cluster)");
+            }
             SchemaObjects.restoreForeignKeys(database, 2);
             phase("foreign keys (validate)");
 
@@ -277,10 +286,14 @@ public final class Generator {
                             .formatted(table.sqlName(), table.idColumn()));
                 }
             }
+            // Citus: an update of a reference table after reading its distributed referrers goes
+            // over one connection per worker (a placeholder setting on a single node).
+            s.execute("set citus.multi_shard_modify_mode to 'sequential'");
             s.execute("""
                     update coupons c set times_used = u.uses
                     from (select coupon_id, count(*) as uses from order_coupons group by coupon_id) u
                     where c.coupon_id = u.coupon_id""");
+            s.execute("reset citus.multi_shard_modify_mode");
         }
     }
 

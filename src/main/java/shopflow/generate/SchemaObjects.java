@@ -38,6 +38,10 @@ final class SchemaObjects {
         boolean autoCommit = c.getAutoCommit();
         c.setAutoCommit(false);
         try (Statement s = c.createStatement()) {
+            // On a Citus cluster this one transaction touches distributed tables and the reference
+            // tables they point at, which Citus only allows over one connection per worker. (On a
+            // single node the setting is an unused placeholder.)
+            s.execute("set local citus.multi_shard_modify_mode to 'sequential'");
             // Rows of other tables that point at the data being replaced (stock movements, status
             // history, idempotency keys...) describe that data: they go with it, or their foreign
             // keys could not be validated again.

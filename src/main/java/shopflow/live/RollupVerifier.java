@@ -55,7 +55,7 @@ public final class RollupVerifier {
         return firstDifference(name, asOf, parameters, fromRollups, fromReference);
     }
 
-    static Optional<Drift> firstDifference(String name, OffsetDateTime asOf, Map<String, String> parameters,
+    public static Optional<Drift> firstDifference(String name, OffsetDateTime asOf, Map<String, String> parameters,
             ReportResult fromRollups, ReportResult fromReference) {
         if (!fromRollups.columns().equals(fromReference.columns())) {
             return Optional.of(new Drift(name, asOf, parameters, 0, null, fromRollups.columns(), fromReference.columns()));

@@ -1,0 +1,109 @@
+package shopflow.scaleout;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import shopflow.db.Database;
+import shopflow.db.DatabaseException;
+
+/**
+ * Turns a migrated ShopFlow schema on a Citus coordinator into a distributed one, by running
+ * {@code db/citus/distribute.sql} statement by statement (Citus moves a table's rows into its shards
+ * in the statement that distributes it; one transaction around all of them would hold every table).
+ */
+public final class Distribution {
+
+    private static final String SCRIPT = "db/citus/distribute.sql";
+
+    /** One row of the layout: how a table is placed on the cluster. */
+    public record Placement(String table, String kind, String distributionColumn, int colocationId, int shards) {
+    }
+
+    private Distribution() {
+    }
+
+    /** Distributes the schema (what is already distributed stays as it is) and returns the layout. */
+    public static List<Placement> apply(Database database) {
+        try (Connection c = database.connection(); Statement s = c.createStatement()) {
+            requireCitusWithSchema(c, database);
+            for (String statement : statements(script())) {
+                s.execute(statement);
+            }
+            return layout(c);
+        } catch (SQLException e) {
+            throw new DatabaseException("distribute failed: " + e.getMessage()
+                    + " (the steps already done stay; run distribute again to finish)", e);
+        }
+    }
+
+    /** The distributed and reference tables, as Citus lists them. */
+    public static List<Placement> layout(Connection c) throws SQLException {
+        List<Placement> placements = new ArrayList<>();
+        try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("""
+                select table_name::text, citus_table_type, distribution_column, colocation_id, shard_count
+                from citus_tables order by citus_table_type, colocation_id, table_name::text""")) {
+            while (r.next()) {
+                placements.add(new Placement(r.getString(1), r.getString(2), r.getString(3), r.getInt(4), r.getInt(5)));
+            }
+        }
+        return placements;
+    }
+
+    private static void requireCitusWithSchema(Connection c, Database database) throws SQLException {
+        try (Statement s = c.createStatement();
+                ResultSet r = s.executeQuery("""
+                        select exists (select 1 from pg_extension where extname = 'citus'),
+                               to_regclass('orders') is not null""")) {
+            r.next();
+            if (!r.getBoolean(1)) {
+                throw new DatabaseException(database.jdbcUrl() + " is not a Citus coordinator: the citus extension is"
+                        + " not installed in this database (create extension citus; see docs/scale-out.md)");
+            }
+            if (!r.getBoolean(2)) {
+                throw new DatabaseException("no ShopFlow schema on " + database.jdbcUrl()
+                        + ": run 'shopflow migrate' with the same --jdbc-url first");
+            }
+        }
+    }
+
+    private static String script() {
+        try (InputStream in = Distribution.class.getClassLoader().getResourceAsStream(SCRIPT)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The script's statements: each ends with a semicolon at the end of a line, outside a
+     * dollar-quoted body ({@code do $$ ... $$;}).
+     */
+    static List<String> statements(String script) {
+        List<String> statements = new ArrayList<>();
+        StringBuilder current = new StringBuilder();
+        boolean inBody = false;
+        for (String line : script.split("\n", -1)) {
+            if (!inBody && (line.isBlank() || line.stripLeading().startsWith("--"))) {
+                continue;
+            }
+            current.append(line).append('\n');
+            int dollars = line.split("\\$\\$", -1).length - 1;
+            inBody ^= dollars % 2 == 1;
+            if (!inBody && line.stripTrailing().endsWith(";")) {
+                statements.add(current.toString().strip());
+                current.setLength(0);
+            }
+        }
+        if (!current.toString().isBlank()) {
+            statements.add(current.toString().strip());
+        }
+        return statements;
+    }
+}

@@ -1,0 +1,132 @@
+-- ShopFlow on Citus: turns the migrated schema on a Citus coordinator into a distributed one.
+-- Run by `shopflow distribute --jdbc-url <coordinator>` (statement by statement, each in its own
+-- transaction) after `shopflow migrate` on the same coordinator, before data is loaded (a table
+-- that already holds rows is copied into its shards). docs/scale-out.md explains every choice.
+-- Every step can run again: a table already distributed is left as it is.
+--
+--   distributed by order_id (one colocation group: their joins never leave a worker)
+--       orders, order_items, order_coupons, order_status_changes, fraud_ground_truth
+--   distributed by session_id (colocated with each other; anonymous page views have no customer)
+--       page_views, cart_events
+--   distributed by their own key
+--       stock_movements (product_id: restocks have no order), order_idempotency_keys (the key)
+--   reference tables (a full copy on every node, so every join with them stays on the worker)
+--       categories, products, inventory, coupons, customers, addresses, order_status_transitions
+--   plain tables of the coordinator
+--       api_tokens, generator_runs, generator_saved_ddl, the rollup_* tables (not used on a cluster:
+--       reports run their reference SQL there, see docs/scale-out.md)
+
+-- Days are cut in the shop's time zone on the workers too: they run the pushed-down parts of the
+-- reports (created_at::date, date_trunc) in sessions of their own.
+select run_command_on_all_nodes(format('alter database %I set timezone = %L', current_database(),
+                                       current_setting('TimeZone')));
+
+-- Triggers: Citus refuses to distribute a table with triggers, and the rollup triggers read
+-- statement transition tables, which it cannot run on shards. On a cluster the rollups are not
+-- maintained; the status guard's rule stays enforced by order_transition() (the only writer of
+-- statuses in ShopFlow), and live updates are not pushed (the dashboard reloads on demand).
+do $$
+declare
+    t record;
+begin
+    for t in
+        select g.tgname, g.tgrelid::regclass as rel
+        from pg_trigger g
+        where not g.tgisinternal
+          and g.tgrelid = any (array['orders', 'order_items', 'order_coupons', 'order_status_changes',
+                                     'fraud_ground_truth', 'page_views', 'cart_events', 'stock_movements',
+                                     'order_idempotency_keys', 'categories', 'products', 'inventory',
+                                     'coupons', 'customers', 'addresses', 'order_status_transitions']::regclass[])
+    loop
+        execute format('drop trigger %I on %s', t.tgname, t.rel);
+    end loop;
+end
+$$;
+
+-- Foreign keys: Citus keeps those from a distributed table to a reference table and those between
+-- colocated tables on the distribution column. The others go; the code that writes the rows
+-- (place_order, order_transition, the generator, the event ingest) checks what they checked.
+do $$
+declare
+    k record;
+begin
+    for k in
+        select c.conname, c.conrelid::regclass as rel
+        from pg_constraint c
+        where c.contype = 'f'
+          and (c.conrelid, c.confrelid) in (
+              ('orders'::regclass, 'customers'::regclass),
+              ('orders'::regclass, 'addresses'::regclass),
+              ('page_views'::regclass, 'customers'::regclass),
+              ('cart_events'::regclass, 'customers'::regclass),
+              ('stock_movements'::regclass, 'orders'::regclass),
+              ('stock_movements'::regclass, 'order_items'::regclass),
+              ('order_idempotency_keys'::regclass, 'orders'::regclass),
+              ('order_items'::regclass, 'orders'::regclass),
+              ('order_coupons'::regclass, 'orders'::regclass),
+              ('order_status_changes'::regclass, 'orders'::regclass),
+              ('fraud_ground_truth'::regclass, 'orders'::regclass))
+          and not exists (select 1 from pg_dist_partition p where p.logicalrelid = c.conrelid and p.partmethod = 'h')
+    loop
+        execute format('alter table %s drop constraint %I', k.rel, k.conname);
+    end loop;
+end
+$$;
+
+-- Unique keys of a distributed table must include its distribution column. Ids still come from
+-- one sequence on the coordinator, so they stay unique; order numbers are made from the order id.
+do $$
+begin
+    if not exists (select 1 from pg_dist_partition where logicalrelid = 'orders'::regclass and partmethod = 'h') then
+        alter table orders drop constraint orders_order_number_key;
+        create index if not exists idx_orders_number on orders (order_number);
+        alter table order_items drop constraint order_items_pkey;
+        alter table order_items add primary key (order_id, item_id);
+        alter table order_status_changes drop constraint order_status_changes_pkey;
+        alter table order_status_changes add primary key (order_id, change_id);
+    end if;
+    if not exists (select 1 from pg_dist_partition where logicalrelid = 'page_views'::regclass and partmethod = 'h') then
+        alter table page_views drop constraint page_views_pkey;
+        alter table page_views add primary key (session_id, view_id);
+        alter table cart_events drop constraint cart_events_pkey;
+        alter table cart_events add primary key (session_id, event_id);
+    end if;
+    if not exists (select 1 from pg_dist_partition where logicalrelid = 'stock_movements'::regclass and partmethod = 'h') then
+        alter table stock_movements drop constraint stock_movements_pkey;
+        alter table stock_movements add primary key (product_id, movement_id);
+    end if;
+end
+$$;
+
+-- Reference tables first: the foreign keys of the distributed tables point at them.
+select create_reference_table(t) from unnest(array['categories', 'products', 'inventory', 'coupons',
+    'customers', 'addresses', 'order_status_transitions']) t
+where not exists (select 1 from citus_tables c where c.table_name = t::regclass and c.citus_table_type = 'reference');
+
+select create_distributed_table(t, 'order_id', colocate_with => case t when 'orders' then 'default' else 'orders' end)
+from unnest(array['orders', 'order_items', 'order_coupons', 'order_status_changes', 'fraud_ground_truth']) with ordinality u(t, n)
+where not exists (select 1 from pg_dist_partition p where p.logicalrelid = t::regclass and p.partmethod = 'h')
+order by n;
+
+select create_distributed_table(t, 'session_id', colocate_with => case t when 'page_views' then 'none' else 'page_views' end)
+from unnest(array['page_views', 'cart_events']) with ordinality u(t, n)
+where not exists (select 1 from pg_dist_partition p where p.logicalrelid = t::regclass and p.partmethod = 'h')
+order by n;
+
+select create_distributed_table('stock_movements', 'product_id', colocate_with => 'none')
+where not exists (select 1 from pg_dist_partition p where p.logicalrelid = 'stock_movements'::regclass and p.partmethod = 'h');
+
+select create_distributed_table('order_idempotency_keys', 'idempotency_key', colocate_with => 'none')
+where not exists (select 1 from pg_dist_partition p where p.logicalrelid = 'order_idempotency_keys'::regclass and p.partmethod = 'h');
+
+-- The colocated foreign keys come back now that both sides share their shards.
+do $$
+begin
+    if not exists (select 1 from pg_constraint where conrelid = 'order_items'::regclass and confrelid = 'orders'::regclass) then
+        alter table order_items add foreign key (order_id) references orders (order_id);
+        alter table order_coupons add foreign key (order_id) references orders (order_id);
+        alter table order_status_changes add foreign key (order_id) references orders (order_id);
+        alter table fraud_ground_truth add foreign key (order_id) references orders (order_id);
+    end if;
+end
+$$;
