@@ -7,7 +7,7 @@ package shopflow.reports;
 public final class ReportException extends RuntimeException {
 
     /** What kind of problem, so the CLI and the HTTP API can answer with the right code. */
-    public enum Kind { UNKNOWN_REPORT, BAD_PARAMETER, FAILED }
+    public enum Kind { UNKNOWN_REPORT, BAD_PARAMETER, FAILED, UNAVAILABLE }
 
     private final Kind kind;
     private final String field;
@@ -28,6 +28,11 @@ public final class ReportException extends RuntimeException {
 
     static ReportException failed(String message, Throwable cause) {
         return new ReportException(Kind.FAILED, null, message, cause);
+    }
+
+    /** The database (or a node of a Citus cluster) could not be reached: worth trying again later. */
+    static ReportException unavailable(String message, Throwable cause) {
+        return new ReportException(Kind.UNAVAILABLE, null, message, cause);
     }
 
     public Kind kind() {

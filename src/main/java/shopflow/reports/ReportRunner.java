@@ -66,6 +66,21 @@ public final class ReportRunner {
      */
     public ReportResult run(Report report, OffsetDateTime asOf, Map<String, String> rawParameters) {
         Map<String, Object> bound = report.bind(rawParameters);
+        try {
+            return runOnce(report, asOf, bound);
+        } catch (ReportException e) {
+            if (e.kind() != ReportException.Kind.UNAVAILABLE) {
+                throw e;
+            }
+            // Citus keeps its connections to the workers open between statements: after a worker
+            // restarts, the first statement on such a connection fails and Citus drops it. A report
+            // only reads, so one more attempt (on a fresh connection) is safe; a node still down
+            // fails it again, with the same message.
+            return runOnce(report, asOf, bound);
+        }
+    }
+
+    private ReportResult runOnce(Report report, OffsetDateTime asOf, Map<String, Object> bound) {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             connection.setReadOnly(true);
@@ -81,15 +96,37 @@ public final class ReportRunner {
                     return result;
                 }
             } catch (SQLException e) {
-                connection.rollback();
+                try {
+                    connection.rollback();
+                } catch (SQLException closed) {
+                    // The pool closes a connection after a connection-class error (SQLSTATE 08, as
+                    // Citus reports an unreachable worker): the report's own error is the one to tell.
+                    e.addSuppressed(closed);
+                }
                 throw e;
             }
         } catch (SQLException e) {
+            if (nodeUnreachable(e)) {
+                throw ReportException.unavailable("report " + report.name() + " cannot run now, a database node is"
+                        + " unreachable: " + e.getMessage().lines().findFirst().orElse(""), e);
+            }
             String reason = "57014".equals(e.getSQLState())
                     ? "took longer than " + seconds(statementTimeout) + " s and was stopped"
                     : "failed: " + e.getMessage();
             throw ReportException.failed("report " + report.name() + " " + reason, e);
         }
+    }
+
+    /**
+     * The database, or on a Citus cluster a worker the report needs, cannot be reached. Citus names
+     * the node in its message: "connection to the remote node user@host:port failed" (SQLSTATE
+     * class 08) when it connects, "failure on connection marked as essential: host:port" (no code
+     * of its own) when a connection it had open breaks.
+     */
+    private static boolean nodeUnreachable(SQLException e) {
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        String message = e.getMessage() == null ? "" : e.getMessage();
+        return state.startsWith("08") || message.contains("failure on connection marked as essential");
     }
 
     /** 60, 1.5 or 0.3: the timeout as a person would write it. */

@@ -28,6 +28,7 @@ import shopflow.ingest.EventParser;
 import shopflow.orders.OrderException;
 import shopflow.reports.ReportCatalog;
 import shopflow.reports.ReportException;
+import shopflow.scaleout.Cluster;
 import shopflow.reports.ReportFormat;
 import shopflow.reports.ReportRunner;
 
@@ -138,7 +139,10 @@ public final class WebServer implements AutoCloseable {
     public static WebServer start(Database database, ReportCatalog catalog, String host, int port, Clock clock) {
         WebServer server = new WebServer(database, catalog, clock);
         server.live.start();
-        server.folder.start();
+        // A Citus cluster keeps no rollups (its reports read the raw tables): nothing to fold there.
+        if (!Cluster.isDistributed(database.dataSource())) {
+            server.folder.start();
+        }
         server.app.start(host, port);
         server.log("serving on http://" + host + ":" + server.port() + "/");
         return server;
@@ -191,6 +195,10 @@ public final class WebServer implements AutoCloseable {
         switch (e.kind()) {
             case UNKNOWN_REPORT -> error(ctx, 404, e.getMessage(), e.field());
             case BAD_PARAMETER -> error(ctx, 400, e.getMessage(), e.field());
+            case UNAVAILABLE -> {
+                log("report unavailable: " + e.getMessage());
+                error(ctx, 503, e.getMessage(), null);
+            }
             default -> internalError(ctx, e);
         }
     }

@@ -130,3 +130,14 @@ begin
     end if;
 end
 $$;
+
+-- The order writers read shards (an order's lines, its stock movements) and then update reference
+-- tables that distributed tables point at (stock, coupon counts): Citus allows that in one
+-- transaction only over one connection per worker, which this setting makes them use.
+alter function order_transition(int, text) set citus.multi_shard_modify_mode = 'sequential';
+alter function place_order(int, jsonb, text, text, text, text, text) set citus.multi_shard_modify_mode = 'sequential';
+
+-- The web server runs reports as shopflow_reader (set local role): Citus reaches the workers as
+-- the current user, so that role must be allowed to log in there. It has no password; let the
+-- workers' pg_hba.conf accept it from the coordinator only (docs/scale-out.md).
+alter role shopflow_reader login;

@@ -3,15 +3,21 @@ package shopflow.scaleout;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -23,12 +29,16 @@ import shopflow.generate.GeneratorSettings;
 import shopflow.live.Drift;
 import shopflow.live.RollupVerifier;
 import shopflow.orders.ConcurrentOrdersScenario;
+import shopflow.orders.OrderLifecycle;
+import shopflow.orders.OrderStatus;
 import shopflow.reports.Report;
 import shopflow.reports.ReportCatalog;
 import shopflow.reports.ReportException;
 import shopflow.reports.ReportResult;
 import shopflow.reports.ReportRunner;
 import shopflow.time.AsOf;
+import shopflow.web.Role;
+import shopflow.web.WebServer;
 
 /**
  * The same shop on a Citus cluster (a coordinator and two workers) and on one embedded node: the
@@ -143,20 +153,63 @@ class DistributedShopTest {
     }
 
     @Test
-    void a_stopped_worker_fails_the_report_naming_it_and_the_report_answers_again_when_it_returns() {
+    void a_stopped_worker_fails_reports_naming_it_changes_nothing_and_all_answer_again_when_it_returns()
+            throws Exception {
         ReportRunner runner = new ReportRunner(distributed.dataSource());
         Report report = Cluster.reportCatalog(distributed.dataSource()).get("revenue_summary");
         ReportResult before = runner.run(report, GENERATED_AS_OF, Map.of());
-        cluster.stopWorker(2);
-        try {
-            assertThatThrownBy(() -> runner.run(report, GENERATED_AS_OF, Map.of()))
-                    .isInstanceOf(ReportException.class)
-                    .hasMessageContaining("report revenue_summary failed")
-                    .hasMessageContaining("localhost:" + cluster.workerPort(2));
-        } finally {
-            cluster.startWorker(2);
+        String stock = scalar(distributed, "select sum(quantity) || '/' || count(*) from inventory");
+        String movements = scalar(distributed, "select count(*) from stock_movements");
+        String order = scalar(distributed, "select min(order_id) from orders where status = 'processing'");
+        HttpClient http = HttpClient.newHttpClient();
+        try (WebServer server = WebServer.start(distributed, Cluster.reportCatalog(distributed.dataSource()),
+                "localhost", 0, Clock.systemUTC())) {
+            String token = server.tokens().create(Role.ADMIN, "test", Optional.empty()).token();
+            URI url = URI.create("http://localhost:" + server.port() + "/api/reports/revenue_summary?as_of=2026-06-30T12:00");
+            HttpRequest request = HttpRequest.newBuilder(url).header("Authorization", "Bearer " + token).build();
+            HttpResponse<String> up = http.send(request, HttpResponse.BodyHandlers.ofString());
+            assertThat(up.statusCode()).isEqualTo(200);
+            assertThat(scalar(distributed, "select count(*) from page_views where session_id = 'cluster-s1'"))
+                    .isEqualTo("0");
+            HttpResponse<String> events = http.send(HttpRequest.newBuilder(
+                    URI.create("http://localhost:" + server.port() + "/api/events"))
+                    .header("Authorization", "Bearer " + token).header("Content-Type", "application/x-ndjson")
+                    .POST(HttpRequest.BodyPublishers.ofString("""
+                            {"type":"page_view","session_id":"cluster-s1","page_url":"/"}
+                            {"type":"page_view","session_id":"cluster-s1","page_url":"/p/3","product_id":3}
+                            {"type":"cart_event","session_id":"cluster-s1","product_id":3,"action":"add","quantity":1}
+                            """)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(events.statusCode()).as(events.body()).isEqualTo(201);
+            assertThat(scalar(distributed, "select count(*) from page_views where session_id = 'cluster-s1'"))
+                    .isEqualTo("2");
+
+            cluster.stopWorker(2);
+            try {
+                assertThatThrownBy(() -> runner.run(report, GENERATED_AS_OF, Map.of()))
+                        .isInstanceOf(ReportException.class)
+                        .hasMessageContaining("report revenue_summary cannot run now, a database node is unreachable")
+                        .hasMessageContaining("localhost:" + cluster.workerPort(2));
+                HttpResponse<String> down = http.send(request, HttpResponse.BodyHandlers.ofString());
+                assertThat(down.statusCode()).isEqualTo(503);
+                assertThat(down.body()).contains("localhost:" + cluster.workerPort(2));
+                // A shipment moves stock on every node: with one down it fails whole.
+                assertThatThrownBy(() -> new OrderLifecycle(distributed.dataSource())
+                        .transition(Integer.parseInt(order), OrderStatus.SHIPPED)).isNotNull();
+                HttpResponse<String> health = http.send(HttpRequest.newBuilder(
+                        URI.create("http://localhost:" + server.port() + "/api/health")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(health.statusCode()).as("the server stays up").isEqualTo(200);
+            } finally {
+                cluster.startWorker(2);
+            }
+            assertThat(runner.run(report, GENERATED_AS_OF, Map.of()).rows()).isEqualTo(before.rows());
+            HttpResponse<String> again = http.send(request, HttpResponse.BodyHandlers.ofString());
+            assertThat(again.statusCode()).isEqualTo(200);
+            assertThat(again.body()).isEqualTo(up.body());
         }
-        assertThat(runner.run(report, GENERATED_AS_OF, Map.of()).rows()).isEqualTo(before.rows());
+        assertThat(scalar(distributed, "select sum(quantity) || '/' || count(*) from inventory")).isEqualTo(stock);
+        assertThat(scalar(distributed, "select count(*) from stock_movements")).isEqualTo(movements);
+        assertThat(scalar(distributed, "select status from orders where order_id = " + order)).isEqualTo("processing");
     }
 
     private static String scalar(Database database, String sql) throws SQLException {
