@@ -113,6 +113,27 @@ class OperationsRollupsTest {
         }
     }
 
+    @Test
+    void orders_placed_after_a_category_is_added_or_moved_count_under_its_new_ancestors() throws SQLException {
+        try (Connection c = database.connection()) {
+            // a tree of its own, so the other tests' moves of categories 1 and 2 do not matter
+            Writes.execute(c, "insert into categories (category_id, name, slug, parent_id)"
+                    + " values (10, 'Summer', 'summer', null), (11, 'Sandals', 'sandals', 10)");
+            Writes.execute(c, "insert into products (product_id, sku, name, category_id, cost_price, list_price)"
+                    + " values (10, 'SKU-10', 'Flip-flop', 11, 2, 6)");
+            int first = Writes.order(c, 1, at("2026-06-30T10:00"), "pending", new BigDecimal("6.00"));
+            Writes.line(c, first, 10, 1);
+            assertThat(categoryOrders(c)).isEqualTo("10 1, 11 1");
+
+            Writes.execute(c, "insert into categories (category_id, name, slug, parent_id) values (12, 'Outlet', 'outlet', null)");
+            Writes.execute(c, "update categories set parent_id = 12 where category_id = 11");
+            assertThat(categoryOrders(c)).isEqualTo("11 1, 12 1"); // recounted over the new tree
+            int second = Writes.order(c, 2, at("2026-06-30T11:00"), "pending", new BigDecimal("6.00"));
+            Writes.line(c, second, 10, 1);
+            assertThat(categoryOrders(c)).isEqualTo("11 2, 12 2");
+        }
+    }
+
     /** "category orders" per category, pending rows summed in. */
     private static String categoryOrders(Connection c) throws SQLException {
         return (String) Writes.value(c, "select string_agg(category_id || ' ' || orders, ', ' order by category_id)"
