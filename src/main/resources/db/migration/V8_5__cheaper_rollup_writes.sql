@@ -64,25 +64,16 @@ create trigger categories_ancestry_refresh after insert or update or delete or t
 select refresh_category_ancestry();
 
 -- ============================================================
--- CATEGORY ORDERS: LINES INTO A NEW ORDER
+-- CATEGORY ORDERS: LINES INSERTED
 -- ============================================================
--- Placing an order inserts all its lines at once into an order without lines: each category
--- they reach is new to the order, so the statement's lines give the counts directly (one
--- statement, where the general way reads the orders' lines twice and subtracts). Lines added to
--- orders that already had some take the general way.
+-- Inserting lines only adds to an order's categories: the ones its new lines reach that its
+-- other lines (those it had before the statement) did not. So the statement's lines give the
+-- counts directly, one statement, where the general way reads the orders' lines twice and
+-- subtracts. For an order placed with all its lines at once there are no other lines; placing
+-- one line by line (V9_2) checks each line's categories against the lines before it.
 create or replace function order_items_category_inserted() returns trigger
 language plpgsql as $$
-declare
-    touched int[] := array(select distinct order_id from new_items);
 begin
-    if exists (select 1 from order_items
-               where order_items.order_id = any (touched)
-                 and not exists (select 1 from new_items where new_items.item_id = order_items.item_id)) then
-        perform rollup_category_orders_apply(order_categories(touched),
-                                             order_categories(touched, array(select item_id from new_items)));
-        return null;
-    end if;
-
     insert into rollup_category_orders_pending (category_id, orders)
     select ancestry.ancestor_id, count(distinct new_items.order_id)
     from new_items
@@ -90,6 +81,14 @@ begin
     join products using (product_id)
     join category_ancestry ancestry using (category_id)
     where orders.status not in ('cancelled', 'refunded')
+      and not exists (
+          select 1
+          from order_items other
+          join products other_product on other_product.product_id = other.product_id
+          join category_ancestry other_ancestry on other_ancestry.category_id = other_product.category_id
+          where other.order_id = new_items.order_id
+            and other_ancestry.ancestor_id = ancestry.ancestor_id
+            and not exists (select 1 from new_items n where n.item_id = other.item_id))
     group by ancestry.ancestor_id;
     return null;
 end
