@@ -101,6 +101,10 @@ $$;
 -- planned once per session rather than on every call (see the top of this file).
 alter function rollup_category_orders_apply(order_category[], order_category[]) set plan_cache_mode = force_generic_plan;
 alter function order_categories(int[], int[], order_items[], boolean) set plan_cache_mode = force_generic_plan;
+-- The product rollups' way for lines added to an order that already had some (V6_1): since
+-- place_order inserts its lines one by one (V9_2), every line after an order's first. Planned on
+-- every call it took 0.55 ms per line, planned once 0.22 ms (scale 1, loaded machine).
+alter function rollup_lines_added(order_items[]) set plan_cache_mode = force_generic_plan;
 
 -- ============================================================
 -- ORDER RISK: NEW ACCOUNT AS A JOIN, NEW ORDERS APPENDED DIRECTLY
