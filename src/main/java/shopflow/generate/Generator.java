@@ -6,6 +6,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -93,27 +94,24 @@ public final class Generator {
 
             Set<String> clickstream = Arrays.stream(Table.values()).filter(Table::clickstream).map(Table::sqlName)
                     .collect(Collectors.toSet());
-            SchemaObjects.restoreKeysAndIndexes(database, 2, table -> !clickstream.contains(table));
-            phase("keys, indexes of the shop tables");
             if (rollups) {
                 rebuildRollupsBesideIndexesOf(clickstream);
-                phase("rollups + clickstream keys, indexes");
+                phase("rollups + clickstream indexes, analyze");
             } else {
                 SchemaObjects.restoreKeysAndIndexes(database, 2, clickstream::contains);
-                phase("clickstream keys, indexes (no rollups on a cluster)");
+                analyze(clickstream);
+                phase("clickstream indexes, analyze (cluster)");
             }
+            SchemaObjects.restoreKeysAndIndexes(database, 2, table -> !clickstream.contains(table));
+            phase("keys, indexes of the shop tables");
             SchemaObjects.restoreForeignKeys(database, 2);
             phase("foreign keys (validate)");
 
             finishData(control);
             Rollups.resume(control);
             phase("sequences, coupon uses, triggers on");
-            try (Statement s = control.createStatement()) {
-                // the funnel's session rows were analyzed with the rollups
-                s.execute("analyze " + Arrays.stream(Table.values()).filter(t -> t != Table.ROLLUP_FUNNEL_SESSIONS)
-                        .map(Table::sqlName).collect(Collectors.joining(", ")));
-            }
-            phase("analyze");
+            analyze(Arrays.stream(Table.values()).filter(t -> !t.clickstream()).map(Table::sqlName).toList());
+            phase("analyze the shop tables");
 
             GeneratorRuns.complete(control, runId, loads.stream()
                     .map(l -> l.table() + "=" + l.rows()).collect(Collectors.joining(", ")));
@@ -240,8 +238,8 @@ public final class Generator {
 
     /**
      * Rebuilds the rollups on a connection of their own while the keys and indexes of
-     * {@code tables} are built on two others: the rebuild is one backend's work, so a core would
-     * idle through it, and it reads none of those tables.
+     * {@code tables} are built on two others, then the tables analyzed: the rebuild is one
+     * backend's work, so a core would idle through it, and it reads none of those tables.
      */
     private void rebuildRollupsBesideIndexesOf(Set<String> tables) throws SQLException {
         ExecutorService rollupThread = Executors.newSingleThreadExecutor(daemon("rollups"));
@@ -249,11 +247,18 @@ public final class Generator {
             Future<?> rollups = rollupThread.submit(() -> Rollups.rebuildAfterGenerate(database.dataSource()));
             try {
                 SchemaObjects.restoreKeysAndIndexes(database, 2, tables::contains);
+                analyze(tables);
             } finally {
                 waitFor(rollups);
             }
         } finally {
             rollupThread.shutdown();
+        }
+    }
+
+    private void analyze(Collection<String> tables) throws SQLException {
+        try (Connection c = database.connection(); Statement s = c.createStatement()) {
+            s.execute("analyze " + tables.stream().sorted().collect(Collectors.joining(", ")));
         }
     }
 
