@@ -27,7 +27,8 @@ import shopflow.scaleout.Cluster;
 /**
  * Fills the database with a synthetic shop: plans the customers, drops keys and indexes, streams
  * every table through COPY (chunks of customers generated on worker threads, written in chunk
- * order, one stream per table), then rebuilds keys, indexes and foreign keys and analyzes.
+ * order, one stream per table), then rebuilds the rollups (beside the clickstream's indexes),
+ * keys, indexes and foreign keys, and analyzes.
  */
 public final class Generator {
 
