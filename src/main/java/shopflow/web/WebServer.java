@@ -6,6 +6,8 @@ import io.javalin.http.HttpResponseException;
 import io.javalin.http.sse.SseHandler;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -45,6 +47,8 @@ public final class WebServer implements AutoCloseable {
     static final long MAX_REQUEST_BYTES = 64 * 1024;
     /** Event batches are the one big body: up to EventParser.MAX_EVENTS events. */
     static final long MAX_EVENT_BATCH_BYTES = 8 * 1024 * 1024;
+    /** How far over its limit a refused body is still read before the 413 (see readAndDropModestOverflow). */
+    private static final long READ_OVERFLOW_BYTES = 1024 * 1024;
     static final String EVENTS_PATH = "/api/events";
     private static final int LOG_LINES = 500;
     private static final Logger LOG = LoggerFactory.getLogger(WebServer.class);
@@ -89,6 +93,7 @@ public final class WebServer implements AutoCloseable {
                 long length = ctx.req().getContentLengthLong();
                 long limit = EVENTS_PATH.equals(ctx.path()) ? MAX_EVENT_BATCH_BYTES : MAX_REQUEST_BYTES;
                 if (length > limit) {
+                    readAndDropModestOverflow(ctx, length - limit);
                     throw ApiError.tooLarge("the request body is " + length + " bytes; at most " + limit
                             + " are accepted here");
                 }
@@ -136,6 +141,22 @@ public final class WebServer implements AutoCloseable {
     }
 
     /** Starts the server on {@code host}:{@code port} (port 0: any free port) over {@code database}. */
+    /**
+     * Reads and drops the body of a request refused for its size when it is only modestly over the
+     * limit: answering before the client has sent its body makes the server close the connection
+     * under it, and the client may then see a reset instead of the 413 and its message. A body far
+     * over the limit is not read (the connection is closed after the 413).
+     */
+    private static void readAndDropModestOverflow(Context ctx, long overflow) {
+        if (overflow <= READ_OVERFLOW_BYTES) {
+            try {
+                ctx.req().getInputStream().transferTo(OutputStream.nullOutputStream());
+            } catch (IOException e) {
+                // the client went away: nothing to answer
+            }
+        }
+    }
+
     public static WebServer start(Database database, ReportCatalog catalog, String host, int port, Clock clock) {
         WebServer server = new WebServer(database, catalog, clock);
         server.live.start();
