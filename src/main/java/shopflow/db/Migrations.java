@@ -24,7 +24,7 @@ public final class Migrations {
                     + " migrated by another build, or its migration history was edited), so it was left as it is: "
                     + e.getMessage().strip() + ". Use the build that created it, or a new database (--data-dir).", e);
         } catch (FlywayException e) {
-            throw new DatabaseException("migrating the schema failed; the failing migration was rolled back: "
+            throw new DatabaseException("migrating the schema failed (a migration that fails is rolled back whole): "
                     + e.getMessage().strip(), e);
         }
     }

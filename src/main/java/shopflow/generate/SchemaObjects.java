@@ -145,11 +145,13 @@ final class SchemaObjects {
 
     /**
      * Recreates what was saved: keys and indexes first (of the tables {@code ofTable} accepts, on
-     * {@code parallel} connections, largest tables first), then foreign keys, added NOT VALID and validated in parallel (validation takes
-     * only light locks, so two validations never wait on each other).
+     * {@code parallel} connections, largest tables first), then foreign keys, added NOT VALID and
+     * validated in parallel (validation takes only light locks, so two validations never wait on
+     * each other).
      */
     static void restoreKeysAndIndexes(Database database, int parallel, Predicate<String> ofTable) throws SQLException {
-        List<Saved> objects = saved(database, "kind in ('key', 'index')").stream().filter(o -> ofTable.test(o.table())).toList();
+        List<Saved> objects = saved(database, "kind in ('key', 'index')").stream()
+                .filter(o -> ofTable.test(o.table())).toList();
         runAll(database, parallel, objects, SchemaObjects::create);
     }
 
