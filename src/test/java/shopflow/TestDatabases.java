@@ -42,21 +42,40 @@ public final class TestDatabases {
 
     private static Database server() {
         if (server == null) {
+            Path dataDir;
             try {
-                Path dataDir = Files.createTempDirectory("shopflow-test-pg");
-                server = Database.open(DatabaseOptions.embedded(dataDir.resolve("pgdata"), freePort()));
+                dataDir = Files.createTempDirectory("shopflow-test-pg");
             } catch (IOException e) {
                 throw new IllegalStateException(e);
             }
+            server = Database.open(DatabaseOptions.embedded(dataDir.resolve("pgdata"), freePort()));
             int port = server.embeddedPort().orElseThrow();
             execute(port, "create database shopflow_template owner shopflow");
             try (Database template = Database.open(DatabaseOptions.external(
                     "jdbc:postgresql://localhost:" + port + "/shopflow_template", "shopflow", null))) {
                 Migrations.migrate(template);
             }
-            Runtime.getRuntime().addShutdownHook(new Thread(server::close));
+            Database started = server;
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                started.close();
+                // The embedded server's library has its own shutdown hook, running beside this one:
+                // the server may still be writing its last files, so wait for it to be gone.
+                awaitServerGone(dataDir.resolve("pgdata"));
+                TempDirectories.delete(dataDir);
+            }));
         }
         return server;
+    }
+
+    private static void awaitServerGone(Path pgdata) {
+        for (int i = 0; i < 100 && Files.exists(pgdata.resolve("postmaster.pid")); i++) {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     /** Runs SQL as the superuser of the embedded server on {@code port}. */

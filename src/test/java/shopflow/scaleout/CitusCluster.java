@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import shopflow.TempDirectories;
 import shopflow.db.Database;
 import shopflow.db.DatabaseOptions;
 
@@ -125,11 +126,7 @@ final class CitusCluster implements AutoCloseable {
         try {
             script("stop", dir.toString());
         } finally {
-            try (Stream<Path> files = Files.walk(dir)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            } catch (IOException e) {
-                // a temporary directory left behind is not worth failing the test for
-            }
+            TempDirectories.delete(dir);
         }
     }
 
