@@ -118,9 +118,20 @@ class StockRollupsTest {
 
     /** low_stock as of 10 July 12:00 over 9 days, one line per row. */
     private static List<String> lowStock() {
+        return lowStock("2026-07-10T12:00", Map.of("days", "9"));
+    }
+
+    /** low_stock as of a moment of the shop's summer, one line per row. */
+    private static List<String> lowStock(String asOf, Map<String, String> parameters) {
         ReportResult report = new ReportRunner(database.dataSource()).run(ReportCatalog.load().get("low_stock"),
-                at("2026-07-10T12:00"), Map.of("days", "9"));
+                at(asOf), parameters);
         return report.rows().stream().map(row -> String.join(", ", row.stream().map(String::valueOf).toList())).toList();
+    }
+
+    /** low_stock equals its reference SQL with every row shown, as of that moment over 9 days. */
+    private static void sameAsReference(String asOf) {
+        assertThat(new RollupVerifier(database.dataSource()).compare("low_stock", at(asOf),
+                Map.of("days", "9", "show", "all"))).isEmpty();
     }
 
     @Test
@@ -148,6 +159,132 @@ class StockRollupsTest {
             assertThat(lowStock()).containsExactly(restocked, "SKU-2, Product 2, MAN, 18, 10, 9, 1.00, 18.0, 22, Low Stock");
             assertThat(new RollupVerifier(database.dataSource()).compare("low_stock", at("2026-07-10T12:00"),
                     Map.of("days", "9", "show", "all"))).isEmpty();
+        }
+    }
+
+    @Test
+    void low_stock_as_of_a_morning_or_an_afternoon_counts_shipments_folded_or_not() throws SQLException {
+        try (Connection c = database.connection()) {
+            Writes.execute(c, "update inventory set quantity = 8 where product_id = 1 and warehouse = 'MAN'");
+            move(c, "1 MAN -4 ship 2026-07-01T08:00", "1 MAN -3 ship 2026-07-01T09:00", "1 MAN -2 ship 2026-07-01T09:30",
+                    "1 MAN -5 ship 2026-07-06T23:30");
+            Writes.execute(c, "select fold_rollups()");
+            // today's shipments, not folded yet: one before 09:00, one just after
+            move(c, "1 MAN -1 ship 2026-07-10T08:59", "1 MAN -6 ship 2026-07-10T09:00:00.000001");
+
+            // as of 10 July 09:00 over 9 days, the window is (1 July 09:00, 10 July 09:00]: 2 + 5 + 1 = 8 shipped
+            // (the first day counted whole, less its 4 + 3 up to 09:00). Stock 8 + 6 shipped after = 14: Low Stock;
+            // 0.89 a day; 14 x 9 / 8 = 15.75 days; reorder ceil(8 x 30 / 9) + 10 - 14 = 23
+            String morning = "SKU-1, Product 1, MAN, 14, 10, 8, 0.89, 15.8, 23, Low Stock";
+            // as of 15:00: (1 July 15:00, 10 July 15:00] (the first day left out, nothing of it after 15:00):
+            // 5 + 1 + 6 = 12; stock 8; 1.33 a day; 8 x 9 / 12 = 6.0 days; ceil(12 x 30 / 9) + 10 - 8 = 42
+            String afternoon = "SKU-1, Product 1, MAN, 8, 10, 12, 1.33, 6.0, 42, REORDER NOW";
+            assertThat(lowStock("2026-07-10T09:00", Map.of("days", "9"))).containsExactly(morning);
+            assertThat(lowStock("2026-07-10T15:00", Map.of("days", "9"))).containsExactly(afternoon);
+            sameAsReference("2026-07-10T09:00");
+            sameAsReference("2026-07-10T15:00");
+
+            Writes.execute(c, "select fold_rollups()");
+            assertThat((Long) Writes.value(c, "select count(*) from rollup_stock_days_pending")).isZero();
+            assertThat(lowStock("2026-07-10T09:00", Map.of("days", "9"))).containsExactly(morning);
+            assertThat(lowStock("2026-07-10T15:00", Map.of("days", "9"))).containsExactly(afternoon);
+            // a day earlier, the 9 July window (30 June 15:00, 9 July 15:00] holds 4 + 3 + 2 + 5 = 14; stock 8 + 7 = 15
+            assertThat(lowStock("2026-07-09T15:00", Map.of("days", "9")))
+                    .containsExactly("SKU-1, Product 1, MAN, 15, 10, 14, 1.56, 9.6, 42, Low Stock");
+        }
+    }
+
+    @Test
+    void a_row_crossing_its_reorder_level_both_ways_comes_and_goes_at_each_moment() throws SQLException {
+        try (Connection c = database.connection()) {
+            Writes.execute(c, "update inventory set quantity = 15 where product_id = 2 and warehouse = 'LON'");
+            assertThat(lowStock("2026-07-20T12:00", Map.of("days", "9")))
+                    .containsExactly("SKU-2, Product 2, LON, 15, 10, 0, 0.00, null, 0, Low Stock");
+
+            // restocked at 13:00: above twice its level now, still low as of 12:00
+            move(c, "2 LON 30 restock 2026-07-20T13:00");
+            Writes.execute(c, "update inventory set quantity = 45 where product_id = 2 and warehouse = 'LON'");
+            assertThat(lowStock("2026-07-20T12:00", Map.of("days", "9")))
+                    .containsExactly("SKU-2, Product 2, LON, 15, 10, 0, 0.00, null, 0, Low Stock");
+            assertThat(lowStock("2026-07-20T14:00", Map.of("days", "9"))).isEmpty();
+
+            // 40 shipped at 15:00: low again after it, not between the restock and it
+            move(c, "2 LON -40 ship 2026-07-20T15:00");
+            Writes.execute(c, "update inventory set quantity = 5 where product_id = 2 and warehouse = 'LON'");
+            assertThat(lowStock("2026-07-20T12:00", Map.of("days", "9")))
+                    .containsExactly("SKU-2, Product 2, LON, 15, 10, 0, 0.00, null, 0, Low Stock");
+            assertThat(lowStock("2026-07-20T14:00", Map.of("days", "9"))).isEmpty();
+            // 40 in 9 days: 4.44 a day, 5 x 9 / 40 = 1.125 days; reorder ceil(40 x 30 / 9) + 10 - 5 = 139
+            String reorder = "SKU-2, Product 2, LON, 5, 10, 40, 4.44, 1.1, 139, REORDER NOW";
+            assertThat(lowStock("2026-07-20T16:00", Map.of("days", "9"))).containsExactly(reorder);
+            Writes.execute(c, "select fold_rollups()");
+            assertThat(lowStock("2026-07-20T16:00", Map.of("days", "9"))).containsExactly(reorder);
+            sameAsReference("2026-07-20T12:00");
+            sameAsReference("2026-07-20T16:00");
+
+            // the reorder level lowered, then none set (0), then the row emptied
+            Writes.execute(c, "update inventory set reorder_level = 2 where product_id = 2 and warehouse = 'LON'");
+            assertThat(lowStock("2026-07-20T16:00", Map.of("days", "9"))).isEmpty();
+            Writes.execute(c, "update inventory set reorder_level = null where product_id = 2 and warehouse = 'LON'");
+            assertThat(lowStock("2026-07-20T16:00", Map.of("days", "9"))).isEmpty();
+            Writes.execute(c, "update inventory set quantity = 0 where product_id = 2 and warehouse = 'LON'");
+            // 0 left, 40 shipped: 0 days; reorder ceil(40 x 30 / 9) + 0 - 0 = 134
+            assertThat(lowStock("2026-07-20T16:00", Map.of("days", "9")))
+                    .containsExactly("SKU-2, Product 2, LON, 0, 0, 40, 4.44, 0.0, 134, REORDER NOW");
+            sameAsReference("2026-07-20T16:00");
+        }
+    }
+
+    @Test
+    void products_renamed_or_deactivated_and_warehouse_rows_added_or_removed_follow() throws SQLException {
+        try (Connection c = database.connection()) {
+            Writes.execute(c, "update inventory set quantity = 4 where product_id = 1 and warehouse = 'LON'");
+            Writes.execute(c, "update products set sku = 'BOOT-1', name = 'Boots' where product_id = 1");
+            assertThat(lowStock()).containsExactly("BOOT-1, Boots, LON, 4, 10, 0, 0.00, null, 6, REORDER NOW");
+            Writes.execute(c, "update products set is_active = false where product_id = 1");
+            assertThat(lowStock()).isEmpty();
+            Writes.execute(c, "update products set is_active = null where product_id = 1"); // not active either
+            assertThat(lowStock()).isEmpty();
+            Writes.execute(c, "update products set is_active = true, sku = 'SKU-1', name = 'Product 1' where product_id = 1");
+            assertThat(lowStock()).containsExactly("SKU-1, Product 1, LON, 4, 10, 0, 0.00, null, 6, REORDER NOW");
+
+            // a new warehouse row, low from the start (reorder level 5), then gone
+            Writes.execute(c, "insert into inventory (product_id, warehouse, quantity, reorder_level) values (2, 'EDI', 1, 5)");
+            assertThat(lowStock()).containsExactly("SKU-1, Product 1, LON, 4, 10, 0, 0.00, null, 6, REORDER NOW",
+                    "SKU-2, Product 2, EDI, 1, 5, 0, 0.00, null, 4, REORDER NOW");
+            sameAsReference("2026-07-10T12:00");
+            Writes.execute(c, "delete from inventory where warehouse = 'EDI'");
+            assertThat(lowStock()).containsExactly("SKU-1, Product 1, LON, 4, 10, 0, 0.00, null, 6, REORDER NOW");
+
+            // what the triggers kept is what a rebuild finds
+            String levels = "select string_agg(concat_ws(' ', product_id, warehouse, sku, product_name, is_active, quantity,"
+                    + " reorder_level, days, shipped_through), ', ' order by product_id, warehouse) from rollup_stock_levels";
+            move(c, "2 MAN -3 ship 2026-07-08T10:00", "2 MAN -2 ship 2026-07-09T10:00");
+            Writes.execute(c, "select fold_rollups()");
+            String kept = (String) Writes.value(c, levels);
+            assertThat(kept).contains("2 MAN SKU-2 Product 2 t 100000 10 {2026-07-08,2026-07-09} {3,5}");
+            Writes.execute(c, "select rebuild_rollups()");
+            assertThat((String) Writes.value(c, levels)).isEqualTo(kept);
+        }
+    }
+
+    @Test
+    void the_fold_leaves_a_row_a_writer_holds_for_the_next_fold() throws SQLException {
+        try (Connection c = database.connection(); Connection writer = database.connection()) {
+            move(c, "1 LON -2 ship 2026-07-08T10:00");
+            writer.setAutoCommit(false);
+            // a shipping writer updates the warehouse row (its rollup row with it) and has not committed yet
+            Writes.execute(writer, "update inventory set quantity = quantity - 2 where product_id = 1 and warehouse = 'LON'");
+            Writes.execute(c, "set statement_timeout = '10s'"); // the fold must not wait for the writer
+            Writes.execute(c, "select fold_rollups()");
+            assertThat((Long) Writes.value(c, "select count(*) from rollup_stock_days_pending")).isOne();
+            assertThat(rollup(c)).isEqualTo("1 LON 07-08 2");
+            writer.commit();
+            Writes.execute(c, "select fold_rollups()");
+            assertThat((Long) Writes.value(c, "select count(*) from rollup_stock_days_pending")).isZero();
+            assertThat((String) Writes.value(c, "select days::text || ' ' || shipped_through::text from rollup_stock_levels"
+                    + " where product_id = 1 and warehouse = 'LON'")).isEqualTo("{2026-07-08} {2}");
+            Writes.execute(c, "reset statement_timeout");
         }
     }
 }
