@@ -73,16 +73,47 @@ params as (
     from moments
 ),
 
--- taken back out of today's stock to give the stock at as_of (nothing after "now")
-moved_after_as_of as (
-    select stock_movements.product_id, stock_movements.warehouse, sum(stock_movements.quantity) as quantity
-    from stock_movements, params
-    where stock_movements.moved_at > params.as_of
-    group by stock_movements.product_id, stock_movements.warehouse
+-- Per row, what the rollup row does not say, all from one join: the units moved after as_of
+-- (taken back out of the stock now to give the stock then: none for "now"), and the shipments
+-- the running totals miss: the whole days' shipments not folded in yet (a second's worth) and, at
+-- the window's two ends, what the whole days miss or overcount (a shipment's quantity is negative).
+besides_rollup as (
+    select besides.product_id, besides.warehouse,
+           sum(besides.moved_after_as_of) as moved_after_as_of,
+           sum(besides.shipped)::bigint   as shipped
+    from (
+        -- after as_of; those shipped on as_of's own day are counted there whole
+        select stock_movements.product_id, stock_movements.warehouse, stock_movements.quantity as moved_after_as_of,
+               case when stock_movements.reason = 'ship' and stock_movements.moved_at < params.last_day_end
+                    then stock_movements.quantity else 0 end as shipped
+        from stock_movements, params
+        where stock_movements.moved_at > params.as_of
+        union all
+        select rollup_stock_days_pending.product_id, rollup_stock_days_pending.warehouse, 0,
+               rollup_stock_days_pending.shipped
+        from rollup_stock_days_pending, params
+        where rollup_stock_days_pending.day > params.whole_days_after
+          and rollup_stock_days_pending.day <= params.last_day
+        union all
+        -- the first day counted whole: its shipments up to window_start are not in the window
+        select stock_movements.product_id, stock_movements.warehouse, 0, stock_movements.quantity
+        from stock_movements, params
+        where params.first_day_whole
+          and stock_movements.moved_at >= params.first_day_start and stock_movements.moved_at <= params.window_start
+          and stock_movements.reason = 'ship'
+        union all
+        -- the first day left out: its shipments after window_start are in the window
+        select stock_movements.product_id, stock_movements.warehouse, 0, -stock_movements.quantity
+        from stock_movements, params
+        where not params.first_day_whole
+          and stock_movements.moved_at > params.window_start and stock_movements.moved_at < params.first_day_end
+          and stock_movements.reason = 'ship'
+    ) as besides
+    group by besides.product_id, besides.warehouse
 ),
 
 -- the rows that can show: every active one for show=all; otherwise those at or under twice their
--- reorder level now (the partial index), and those not, whose stock moved after as_of; each with
+-- reorder level now (the partial index), and those not whose stock moved after as_of; each with
 -- its shipments on the days counted whole (from its running totals, as of the last fold)
 candidates as (
     select rollup.product_id, rollup.warehouse, rollup.sku, rollup.product_name, rollup.quantity, rollup.reorder_level,
@@ -102,81 +133,32 @@ candidates as (
     select rollup.product_id, rollup.warehouse, rollup.sku, rollup.product_name, rollup.quantity, rollup.reorder_level,
            stock_shipped_between(rollup.days, rollup.shipped_through, params.whole_days_after, params.last_day)
                as shipped_on_whole_days
-    from moved_after_as_of
+    from besides_rollup
     join rollup_stock_levels as rollup using (product_id, warehouse)
     cross join params
     where params.show <> 'all'
+      and besides_rollup.moved_after_as_of <> 0
       and not rollup.quantity <= 2 * rollup.reorder_level and rollup.is_active
 ),
 
--- the rows to show: status depends on stock and reorder level only
-shown as (
-    select
-        candidates.product_id,
-        candidates.warehouse,
-        candidates.sku,
-        candidates.product_name,
-        candidates.quantity - coalesce(moved_after_as_of.quantity, 0)     as stock,
-        candidates.reorder_level,
-        candidates.shipped_on_whole_days
-    from candidates
-    cross join params
-    left join moved_after_as_of
-           on moved_after_as_of.product_id = candidates.product_id
-          and moved_after_as_of.warehouse = candidates.warehouse
-    where params.show = 'all'
-       or candidates.quantity - coalesce(moved_after_as_of.quantity, 0) <= 2 * candidates.reorder_level
-),
-
--- what the running totals miss: the whole days' shipments not folded in yet (a second's worth),
--- and at the window's ends what the whole days miss or overcount (a shipment's quantity is negative)
-shipped_besides as (
-    select besides.product_id, besides.warehouse, sum(besides.units)::bigint as units
-    from (
-        select rollup_stock_days_pending.product_id, rollup_stock_days_pending.warehouse,
-               rollup_stock_days_pending.shipped as units
-        from rollup_stock_days_pending, params
-        where rollup_stock_days_pending.day > params.whole_days_after
-          and rollup_stock_days_pending.day <= params.last_day
-        union all
-        -- the first day counted whole: its shipments up to window_start are not in the window
-        select stock_movements.product_id, stock_movements.warehouse, stock_movements.quantity
-        from stock_movements, params
-        where params.first_day_whole
-          and stock_movements.moved_at >= params.first_day_start and stock_movements.moved_at <= params.window_start
-          and stock_movements.reason = 'ship'
-        union all
-        -- the first day left out: its shipments after window_start are in the window
-        select stock_movements.product_id, stock_movements.warehouse, -stock_movements.quantity
-        from stock_movements, params
-        where not params.first_day_whole
-          and stock_movements.moved_at > params.window_start and stock_movements.moved_at < params.first_day_end
-          and stock_movements.reason = 'ship'
-        union all
-        -- as_of's day after as_of
-        select stock_movements.product_id, stock_movements.warehouse, stock_movements.quantity
-        from stock_movements, params
-        where stock_movements.moved_at > params.as_of and stock_movements.moved_at < params.last_day_end
-          and stock_movements.reason = 'ship'
-    ) as besides
-    group by besides.product_id, besides.warehouse
-),
-
+-- the rows to show (status depends on stock and reorder level only), with their figures
 stock_levels as (
     select
-        shown.sku,
-        shown.product_name,
-        shown.warehouse,
-        shown.stock,
-        shown.reorder_level,
-        shown.shipped_on_whole_days + coalesce(shipped_besides.units, 0) as shipped_in_window,
+        candidates.sku,
+        candidates.product_name,
+        candidates.warehouse,
+        candidates.quantity - coalesce(besides_rollup.moved_after_as_of, 0)         as stock,
+        candidates.reorder_level,
+        candidates.shipped_on_whole_days + coalesce(besides_rollup.shipped, 0)      as shipped_in_window,
         params.days,
         params.cover_days
-    from shown
+    from candidates
     cross join params
-    left join shipped_besides
-           on shipped_besides.product_id = shown.product_id
-          and shipped_besides.warehouse = shown.warehouse
+    left join besides_rollup
+           on besides_rollup.product_id = candidates.product_id
+          and besides_rollup.warehouse = candidates.warehouse
+    where params.show = 'all'
+       or candidates.quantity - coalesce(besides_rollup.moved_after_as_of, 0) <= 2 * candidates.reorder_level
 ),
 
 -- The reference's round(1.0 * a / b, n) and ceil(), in integers: for b > 0, a / b rounded half
