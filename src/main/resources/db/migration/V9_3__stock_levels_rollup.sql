@@ -3,9 +3,10 @@
 --
 -- V8_7 kept the units shipped per (product, warehouse, shop day); low_stock found its rows in
 -- inventory (a partial index), joined products for their names and summed each row's days over
--- its window (one index range per row). Profiled at scale 1 (backend CPU per run, perf), the
--- joins and per-row probes were about half of it. Now each inventory row has one rollup row
--- holding everything the report reads:
+-- its window (one index range per row). Profiled at scale 1 (backend CPU per run, perf and
+-- variants of the query), the joins with inventory and products, the numeric arithmetic and the
+-- final sort cost more than the probes. Now each inventory row has one rollup row holding
+-- everything the report reads:
 --   * its product's sku, name and whether it is active (kept by a trigger on products);
 --   * its quantity and reorder level (kept by triggers on inventory, in the writer's statement);
 --   * the shop days it shipped on, ascending, and the running total of units shipped through
@@ -25,6 +26,7 @@
 -- idx_inventory_low_stock (V8_7: it made every stock update a non-HOT update; the report no longer
 -- reads inventory); creates the table rollup_stock_levels (index idx_rollup_stock_levels_low), the
 -- view rollup_stock_days again (per-day rows: for checks and psql), the functions
+-- stock_shipped_between(), stock_levels_arrived(), stock_levels_left(),
 -- stock_levels_rollups_inserted/_updated/_deleted/_truncated() and stock_levels_rollups_products()
 -- with the triggers inventory_rollups_insert/_update/_delete/_truncate and
 -- products_stock_rollups_update; replaces fold_stock_rollups(), rebuild_stock_rollups() and
@@ -75,46 +77,53 @@ return coalesce(shipped_through[width_bucket(last_day, days)], 0)
 -- ============================================================
 -- MAINTENANCE: inventory and products
 -- ============================================================
-create function stock_levels_rollups_inserted() returns trigger
-language plpgsql as $$
-begin
+-- Warehouse rows arriving at a (product, warehouse): inserted, or moved from another one.
+create function stock_levels_arrived(arrived inventory[]) returns void
+language sql as $$
     insert into rollup_stock_levels as rollup
         (product_id, warehouse, sku, product_name, is_active, quantity, reorder_level, days, shipped_through)
     select new_rows.product_id, new_rows.warehouse, products.sku, products.name, coalesce(products.is_active, false),
            new_rows.quantity, coalesce(new_rows.reorder_level, 0), '{}', '{}'
-    from new_rows
+    from unnest(arrived) as new_rows
     join products using (product_id)
     order by new_rows.product_id, new_rows.warehouse
     on conflict (product_id, warehouse) do update
         set quantity = excluded.quantity,
             reorder_level = excluded.reorder_level;
+$$;
+
+-- Warehouse rows leaving a (product, warehouse): deleted, or moved to another one. A row leaves
+-- only with no movements left (their foreign key), so nothing shipped from it counts: its rollup
+-- row and its pending shipments (those of its deleted movements, netting to zero) go.
+create function stock_levels_left(departed inventory[]) returns void
+language sql as $$
+    delete from rollup_stock_levels as rollup
+    using unnest(departed) as old_rows
+    where rollup.product_id = old_rows.product_id and rollup.warehouse = old_rows.warehouse;
+    delete from rollup_stock_days_pending as pending
+    using unnest(departed) as old_rows
+    where pending.product_id = old_rows.product_id and pending.warehouse = old_rows.warehouse;
+$$;
+
+create function stock_levels_rollups_inserted() returns trigger
+language plpgsql as $$
+begin
+    perform stock_levels_arrived(array(select new_rows::inventory from new_rows));
     return null;
 end
 $$;
 
 -- A stock update (every shipment, return, restock) changes quantity only: one update by key.
--- A row moved to another product or warehouse (it had no movements: their foreign key) leaves
--- its old key and arrives at the new one.
 create function stock_levels_rollups_updated() returns trigger
 language plpgsql as $$
 begin
     if exists (select 1 from old_rows join new_rows using (inventory_id)
                where (old_rows.product_id, old_rows.warehouse) is distinct from (new_rows.product_id, new_rows.warehouse)) then
-        delete from rollup_stock_levels as rollup
-        using old_rows
-        where rollup.product_id = old_rows.product_id and rollup.warehouse = old_rows.warehouse
-          and not exists (select 1 from new_rows
-                          where new_rows.product_id = old_rows.product_id and new_rows.warehouse = old_rows.warehouse);
-        insert into rollup_stock_levels as rollup
-            (product_id, warehouse, sku, product_name, is_active, quantity, reorder_level, days, shipped_through)
-        select new_rows.product_id, new_rows.warehouse, products.sku, products.name, coalesce(products.is_active, false),
-               new_rows.quantity, coalesce(new_rows.reorder_level, 0), '{}', '{}'
-        from new_rows
-        join products using (product_id)
-        order by new_rows.product_id, new_rows.warehouse
-        on conflict (product_id, warehouse) do update
-            set quantity = excluded.quantity,
-                reorder_level = excluded.reorder_level;
+        perform stock_levels_left(array(
+            select old_rows::inventory from old_rows
+            where not exists (select 1 from new_rows
+                              where new_rows.product_id = old_rows.product_id and new_rows.warehouse = old_rows.warehouse)));
+        perform stock_levels_arrived(array(select new_rows::inventory from new_rows));
         return null;
     end if;
 
@@ -129,16 +138,10 @@ begin
 end
 $$;
 
--- An inventory row deleted had no movements left (their foreign key): nothing shipped from it counts.
 create function stock_levels_rollups_deleted() returns trigger
 language plpgsql as $$
 begin
-    delete from rollup_stock_levels as rollup
-    using old_rows
-    where rollup.product_id = old_rows.product_id and rollup.warehouse = old_rows.warehouse;
-    delete from rollup_stock_days_pending as pending
-    using old_rows
-    where pending.product_id = old_rows.product_id and pending.warehouse = old_rows.warehouse;
+    perform stock_levels_left(array(select old_rows::inventory from old_rows));
     return null;
 end
 $$;
