@@ -219,7 +219,16 @@ from (
     select
         final.urgency,
         coalesce(final.days_of_stock_tenths, 9223372036854775807) as days_of_stock_key, -- nulls last
-        final.*
+        final.sku,
+        final.warehouse,
+        final.product_name,
+        final.stock,
+        final.reorder_level,
+        final.shipped_in_window,
+        final.daily_velocity,
+        final.days_of_stock,
+        final.suggested_reorder_qty,
+        final.status
     from final, params
     where params.show = 'all' or final.urgency < 2
     order by 1, 2, final.sku, final.warehouse
