@@ -18,8 +18,11 @@
 --
 -- Scores and segments exactly as in rfm_segments.sql, from the same RFM rollups (V8_1): the
 -- segment's customers at the last scoring of every buyer, less the customers whose score has
--- moved since (rfm_rescored(as_of)), plus those of them in the segment as of as_of. The segment is
--- a bound value from the allowed list.
+-- moved since (rfm_rescored(as_of)), plus those of them in the segment as of as_of. The kept rows
+-- carry the customer's email and name (kept current by a trigger on customers) and lie in the
+-- report's order (V9_4): export_key, one bigint, sorts as "monetary desc, customer_id" does, so the
+-- final sort finds the kept rows already in order; only the moved customers are looked up in
+-- customers. The segment is a bound value from the allowed list.
 -- psql: psql -v as_of="'2026-06-30 12:00'" -v segment='Loyal Customers' -f rfm_customers.sql
 
 \if :{?as_of} \else \set as_of 'now()' \endif
@@ -28,53 +31,66 @@
 with
 
 params as (
-    select :as_of::timestamptz as as_of
+    select
+        given.as_of,
+        given.as_of::date - date '2000-01-01'                as as_of_day  -- shop days after 2000-01-01
+    from (select :as_of::timestamptz as as_of) as given
 ),
 
 rescored as (
     select rescored.* from params, rfm_rescored(params.as_of) as rescored
 ),
 
-rfm_segments as (
+-- the customers whose scored row holds (the segment's only: its filter below reaches this scan,
+-- through idx_rollup_rfm_scored_export)
+kept as (
     select
         scored.customer_id,
-        rfm_recency_days(params.as_of, scored.recency_key)  as recency_days,
+        scored.email,
+        scored.first_name,
+        scored.last_name,
+        -- rfm_recency_days(), as_of's day worked out once
+        (select as_of_day from params) - (scored.recency_key >> 32)::int  as recency_days,
         scored.orders                                        as frequency,
         scored.spend                                         as monetary,
         scored.r_score,
         scored.f_score,
         scored.m_score,
-        scored.segment
-    from rollup_rfm_scored as scored, params
+        scored.segment,
+        scored.export_key
+    from rollup_rfm_scored as scored
     where scored.customer_id not in (select customer_id from rescored)
-    union all
-    select rescored.customer_id, rescored.recency_days, rescored.frequency, rescored.monetary,
-           rescored.r_score, rescored.f_score, rescored.m_score, rescored.segment
-    from rescored
-    where rescored.change = 1
 ),
 
-final as (
+-- the customers whose row has moved since the scoring, with their customer rows
+moved as (
     select
         customers.customer_id,
         customers.email,
         customers.first_name,
         customers.last_name,
-        rfm_segments.recency_days,
-        rfm_segments.frequency,
-        rfm_segments.monetary,
-        rfm_segments.r_score,
-        rfm_segments.f_score,
-        rfm_segments.m_score,
-        rfm_segments.segment
-    from rfm_segments
-    -- each customer by its key: cheaper than hashing every customer for a segment's few thousand
-    -- ("offset 0" keeps it so)
-    cross join lateral (
-        select * from customers where customers.customer_id = rfm_segments.customer_id offset 0
-    ) as customers
-    where rfm_segments.segment = :'segment'  -- read through idx_rollup_rfm_scored_segment
+        rescored.recency_days,
+        rescored.frequency,
+        rescored.monetary,
+        rescored.r_score,
+        rescored.f_score,
+        rescored.m_score,
+        rescored.segment,
+        2 * rescored.customer_id - rfm_key((rescored.monetary * 100)::bigint, rescored.customer_id) as export_key
+    from rescored
+    join customers using (customer_id)
+    where rescored.change = 1
+),
+
+final as (
+    select * from kept
+    union all
+    select * from moved
 )
 
-select * from final
-order by monetary desc, customer_id;
+select
+    customer_id, email, first_name, last_name, recency_days, frequency, monetary, r_score, f_score, m_score, segment
+from final
+where segment = :'segment'
+-- monetary desc, customer_id
+order by export_key;

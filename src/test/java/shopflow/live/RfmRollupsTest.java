@@ -6,12 +6,18 @@ import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import shopflow.TestDatabases;
 import shopflow.db.Database;
+import shopflow.reports.ReportCatalog;
+import shopflow.reports.ReportResult;
+import shopflow.reports.ReportRunner;
 
 /**
  * The RFM rollups (V8_1): the scores kept from the last scoring, plus the customers
@@ -157,6 +163,67 @@ class RfmRollupsTest {
             assertThat(Writes.value(c, "select count(*) from rollup_rfm_scored")).isEqualTo(121L);
             assertThat(rescoredCustomers(c, END)).isZero();
             assertRescoringExact(c);
+        }
+    }
+
+    /** The rfm_customers export of a segment as of END, each row "customer_id email first last monetary". */
+    private static List<String> export(String segment) {
+        ReportResult result = new ReportRunner(database.dataSource()).run(ReportCatalog.load().get("rfm_customers"),
+                OffsetDateTime.parse("2026-12-31T00:00Z"), Map.of("segment", segment));
+        return result.rows().stream().map(row -> row.get(0) + " " + row.get(1) + " " + row.get(2) + " " + row.get(3)
+                + " " + row.get(6)).toList();
+    }
+
+    private static void assertExportEqualsReference(Connection c) throws SQLException {
+        RollupVerifier verifier = new RollupVerifier(database.dataSource());
+        for (String segment : List.of("Champions", "Loyal Customers", "Hibernating", "Needs Attention")) {
+            Optional<Drift> drift = verifier.compare("rfm_customers", OffsetDateTime.parse("2026-12-31T00:00Z"),
+                    Map.of("segment", segment));
+            assertThat(drift).as(() -> drift.map(Drift::describe).orElse("")).isEmpty();
+        }
+    }
+
+    @Test
+    void the_export_shows_a_customer_s_new_email_and_name_at_once_and_lists_spend_ties_by_customer_id()
+            throws SQLException {
+        try (Connection c = database.connection()) {
+            int champion = ((Number) Writes.value(c, "select min(customer_id) from rollup_rfm_scored"
+                    + " where segment = 'Champions'")).intValue();
+            Writes.execute(c, "update customers set email = 'renamed-" + champion + "@example.org', first_name = 'Ada',"
+                    + " last_name = null where customer_id = " + champion);
+
+            assertThat(export("Champions")).anySatisfy(row -> assertThat(row)
+                    .startsWith(champion + " renamed-" + champion + "@example.org Ada null "));
+            assertExportEqualsReference(c);
+            // spend ties (ten totals only): highest spend first, then customer_id
+            List<String> champions = export("Champions");
+            for (int i = 1; i < champions.size(); i++) {
+                String[] before = champions.get(i - 1).split(" ");
+                String[] after = champions.get(i).split(" ");
+                int bySpend = new BigDecimal(after[4]).compareTo(new BigDecimal(before[4]));
+                assertThat(bySpend < 0 || bySpend == 0 && Integer.parseInt(after[0]) > Integer.parseInt(before[0]))
+                        .as("%s after %s", champions.get(i), champions.get(i - 1)).isTrue();
+            }
+            assertThat(champions.stream().map(row -> row.split(" ")[4]).distinct().count())
+                    .as("distinct spends among %s champions", champions.size()).isLessThan(champions.size());
+        }
+    }
+
+    @Test
+    void a_new_buyer_is_listed_with_email_and_name_before_and_after_the_fold_scores_them() throws SQLException {
+        try (Connection c = database.connection()) {
+            // the biggest spender of all, recent, but with one order: pending, then scored by the fold alone
+            Writes.execute(c, "update customers set first_name = 'Grace', last_name = 'Hopper' where customer_id = 140");
+            Writes.order(c, 140, OffsetDateTime.parse("2026-07-30T10:00+01:00"), "delivered", new BigDecimal("900.00"));
+            String email = "c140@example.com";
+            assertThat(export("Recent Customers").get(0)).isEqualTo("140 " + email + " Grace Hopper 900.00");
+            assertExportEqualsReference(c);
+
+            Writes.execute(c, "select fold_rollups()");
+            assertThat(Writes.value(c, "select count(*) from rollup_rfm_stale")).isEqualTo(0L);
+            assertThat(Writes.value(c, "select email from rollup_rfm_scored where customer_id = 140")).isEqualTo(email);
+            assertThat(export("Recent Customers").get(0)).isEqualTo("140 " + email + " Grace Hopper 900.00");
+            assertExportEqualsReference(c);
         }
     }
 
