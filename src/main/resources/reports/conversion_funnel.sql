@@ -26,10 +26,11 @@
 -- the stages with ROW_NUMBER() OVER (), whose order PostgreSQL does not promise.
 -- psql: psql -v as_of="'2026-06-30 12:00'" -v days=30 -f conversion_funnel.sql
 --
--- Reads rollup_funnel_days (V6_2__funnel_rollups.sql) for the stages the window's sessions
--- reached before as_of's day, and the sessions that reached a stage on as_of's own day from
--- rollup_funnel_sessions (their first times): exact, and a few hundred rollup rows and the
--- day's sessions instead of 5 million page views. The full-scan version is
+-- Reads rollup_funnel_days (V6_2__funnel_rollups.sql, by hour since V9_4_1) for the stages the
+-- window's sessions reached before the start of as_of's hour, and the sessions that reached a
+-- stage since then from rollup_funnel_sessions (their first times): exact, and a few thousand
+-- rollup rows and, for "now", an hour's sessions at most instead of 5 million page views (as of a
+-- past moment, every session active since it). The full-scan version is
 -- reference/conversion_funnel.sql.
 
 \if :{?as_of} \else \set as_of 'now()' \endif
@@ -40,39 +41,40 @@ with
 params as (
     select
         :as_of::timestamptz                                                      as as_of,
-        date_trunc('day', :as_of::timestamptz)                                   as day_start,
-        date_trunc('day', :as_of::timestamptz) - make_interval(days => :days::int - 1) as window_start
+        date_trunc('day', :as_of::timestamptz) - make_interval(days => :days::int - 1) as window_start,
+        -- from here on, sessions are counted one by one: the start of as_of's hour
+        shop_hour(:as_of::timestamptz)                                           as counted_from
 ),
 
 -- a session is at stage k by as_of when its reach time k (the latest first time of stages 1..k)
 -- is at most as_of; it is in the window when its first page view is at or after window_start
 
--- reached on a day before as_of's day
+-- reached in an hour before as_of's (each hour over before the next begins)
 reached_before as (
     select rollup_funnel_days.stage, sum(rollup_funnel_days.sessions) as sessions
     from rollup_funnel_days, params
     where rollup_funnel_days.first_day >= params.window_start::date
-      and rollup_funnel_days.reach_day < params.day_start::date
+      and rollup_funnel_days.reach_hour < params.counted_from
     group by rollup_funnel_days.stage
 ),
 
--- reached on as_of's own day, up to as_of: among the sessions whose last stage so far came that
--- day or later, those whose reach time k (the latest of its first times up to stage k; null
--- when one is missing) falls between the start of the day and as_of
-reached_today as (
+-- reached from counted_from up to as_of: among the sessions whose last stage so far came then or
+-- later (for "now", those of the last hour at most), those whose reach time k (the latest of its
+-- first times up to stage k; null when one is missing) falls between counted_from and as_of
+reached_since as (
     select array[
-        count(*) filter (where first_seen_at >= day_start and first_seen_at <= as_of),
-        count(*) filter (where product_view_at >= day_start and product_view_at <= as_of),
-        count(*) filter (where greatest(product_view_at, add_at) >= day_start
+        count(*) filter (where first_seen_at >= counted_from and first_seen_at <= as_of),
+        count(*) filter (where product_view_at >= counted_from and product_view_at <= as_of),
+        count(*) filter (where greatest(product_view_at, add_at) >= counted_from
                            and product_view_at <= as_of and add_at <= as_of),
-        count(*) filter (where greatest(product_view_at, add_at, checkout_at) >= day_start
+        count(*) filter (where greatest(product_view_at, add_at, checkout_at) >= counted_from
                            and product_view_at <= as_of and add_at <= as_of and checkout_at <= as_of),
-        count(*) filter (where greatest(product_view_at, add_at, checkout_at, order_at) >= day_start
+        count(*) filter (where greatest(product_view_at, add_at, checkout_at, order_at) >= counted_from
                            and product_view_at <= as_of and add_at <= as_of and checkout_at <= as_of
                            and order_at <= as_of)
     ] as sessions
     from rollup_funnel_sessions sessions, params
-    where sessions.last_reached_at >= params.day_start
+    where sessions.last_reached_at >= params.counted_from
       and sessions.first_seen_at >= params.window_start
 ),
 
@@ -80,10 +82,10 @@ stage_counts as (
     select
         stages.step,
         stages.stage,
-        coalesce(reached_before.sessions, 0)::bigint + reached_today.sessions[stages.step] as sessions
+        coalesce(reached_before.sessions, 0)::bigint + reached_since.sessions[stages.step] as sessions
     from (values (1, 'sessions'), (2, 'product view'), (3, 'add to cart'), (4, 'checkout'), (5, 'order'))
          as stages (step, stage)
-    cross join reached_today
+    cross join reached_since
     left join reached_before on reached_before.stage = stages.step
 ),
 

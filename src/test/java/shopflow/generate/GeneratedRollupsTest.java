@@ -35,8 +35,8 @@ class GeneratedRollupsTest {
                                      checkout_at, order_at), E'\\n' order by session_id)
             from rollup_funnel_sessions""";
     private static final String FUNNEL_DAYS = """
-            select string_agg(format('%s %s %s %s', first_day, stage, reach_day, sessions), E'\\n'
-                              order by first_day, stage, reach_day)
+            select string_agg(format('%s %s %s %s %s', first_day, stage, reach_day, reach_hour, sessions), E'\\n'
+                              order by first_day, stage, reach_day, reach_hour)
             from rollup_funnel_days""";
     private static Database db;
 

@@ -20,6 +20,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import shopflow.TestDatabases;
 import shopflow.db.Database;
+import shopflow.reports.ReportCatalog;
+import shopflow.reports.ReportResult;
+import shopflow.reports.ReportRunner;
 
 /** The funnel and cohort rollups (V6_2) after small hand-made writes, expected rows worked out by hand. */
 class FunnelAndCohortRollupsTest {
@@ -129,6 +132,59 @@ class FunnelAndCohortRollupsTest {
         }
     }
 
+    /** The funnel rollup's rows as "stage reach hour (UTC) sessions", summed by key, zeros left out. */
+    private static String funnelHours(Connection c) throws SQLException {
+        return (String) Writes.value(c, "select coalesce(string_agg(stage || ' ' || to_char(reach_hour at time zone 'UTC',"
+                + " 'MM-DD HH24:MI') || ' ' || sessions, ', ' order by stage, reach_hour), '')"
+                + " from (select stage, reach_hour, sum(sessions) as sessions from rollup_funnel_days"
+                + " group by 1, 2 having sum(sessions) <> 0) as rollup");
+    }
+
+    /** conversion_funnel's sessions per step, last day only, as of a moment. */
+    private static List<Long> funnel(OffsetDateTime asOf) {
+        ReportResult result = new ReportRunner(database.dataSource())
+                .run(ReportCatalog.load().get("conversion_funnel"), asOf, Map.of("days", "1"));
+        assertThat(new RollupVerifier(database.dataSource()).compare("conversion_funnel", asOf, Map.of("days", "1")))
+                .as("conversion_funnel as of %s against its reference", asOf).isEmpty();
+        return result.rows().stream().map(row -> ((Number) row.get(2)).longValue()).toList();
+    }
+
+    @Test
+    void the_funnel_rollup_keeps_each_stage_s_hour_and_the_report_counts_sessions_one_by_one_only_since_as_of_s_hour()
+            throws SQLException {
+        try (Connection c = database.connection()) {
+            view(c, "late", 1, at("2026-06-30T13:59:59.999999"));
+            view(c, "sharp", 1, at("2026-06-30T14:00"));
+            view(c, "slow", null, at("2026-06-30T12:10"));
+            view(c, "slow", 1, at("2026-06-30T14:20"));
+            cart(c, "slow", "add", at("2026-06-30T14:25"));
+
+            assertThat(funnelHours(c)).isEqualTo("1 06-30 11:00 1, 1 06-30 12:00 1, 1 06-30 13:00 1,"
+                    + " 2 06-30 12:00 1, 2 06-30 13:00 2, 3 06-30 13:00 1");
+            // sessions, product view, add to cart, checkout, order
+            assertThat(funnel(at("2026-06-30T14:30"))).containsExactly(3L, 3L, 1L, 0L, 0L);
+            assertThat(funnel(at("2026-06-30T14:24:59"))).containsExactly(3L, 3L, 0L, 0L, 0L);
+            assertThat(funnel(at("2026-06-30T14:00"))).containsExactly(3L, 2L, 0L, 0L, 0L);
+            assertThat(funnel(at("2026-06-30T13:59:59.999999"))).containsExactly(2L, 1L, 0L, 0L, 0L);
+            assertThat(funnel(at("2026-06-30T13:59:59.999998"))).containsExactly(1L, 0L, 0L, 0L, 0L);
+            assertThat(funnel(at("2026-07-01T00:30"))).containsExactly(0L, 0L, 0L, 0L, 0L);
+        }
+    }
+
+    @Test
+    void the_hour_that_comes_twice_when_the_clocks_go_back_is_two_hours_of_the_rollup() throws SQLException {
+        try (Connection c = database.connection()) {
+            // 25 October 2026 in London: 01:00-02:00 British Summer Time, then 01:00-02:00 GMT
+            view(c, "summer", 1, OffsetDateTime.parse("2026-10-25T01:30+01:00"));
+            view(c, "winter", 1, OffsetDateTime.parse("2026-10-25T01:30Z"));
+
+            assertThat(funnelHours(c)).isEqualTo("1 10-25 00:00 1, 1 10-25 01:00 1, 2 10-25 00:00 1, 2 10-25 01:00 1");
+            assertThat(funnel(OffsetDateTime.parse("2026-10-25T01:45+01:00"))).containsExactly(1L, 1L, 0L, 0L, 0L);
+            assertThat(funnel(OffsetDateTime.parse("2026-10-25T01:45Z"))).containsExactly(2L, 2L, 0L, 0L, 0L);
+            assertThat(funnel(OffsetDateTime.parse("2026-10-25T02:00Z"))).containsExactly(2L, 2L, 0L, 0L, 0L);
+        }
+    }
+
     @Test
     void cancelling_a_customer_s_first_order_moves_them_to_the_cohort_of_their_next() throws SQLException {
         try (Connection c = database.connection()) {
@@ -186,6 +242,10 @@ class FunnelAndCohortRollupsTest {
         try (Connection c = database.connection()) {
             assertThat((Long) Writes.value(c, "select count(*) from rollup_funnel_sessions where checkout_at is not null"))
                     .isPositive();
+            // the rows the writers appended, hour by hour, are those a rebuild derives from the raw rows
+            String appended = funnelHours(c);
+            Writes.execute(c, "select rebuild_funnel_rollups()");
+            assertThat(funnelHours(c)).isEqualTo(appended);
         }
     }
 
