@@ -23,42 +23,22 @@
 
 \if :{?as_of} \else \set as_of 'now()' \endif
 
-with recursive
+with
 
 params as (
     select :as_of::timestamptz as as_of
 ),
 
--- the tree from the top: each category with its path and level
+-- the tree from the top (each category with its path and level), and every (ancestor,
+-- descendant) pair, a category being its own descendant: from functions (V9_1), as the reference
+-- does, because Citus plans a recursive CTE only in a statement over reference tables alone
 category_tree as (
-    select
-        category_id,
-        name,
-        parent_id,
-        array[name::text]  as name_path,
-        1                  as level
-    from categories
-    where parent_id is null
-    union all
-    select
-        child.category_id,
-        child.name,
-        child.parent_id,
-        category_tree.name_path || child.name::text,
-        category_tree.level + 1
-    from categories child
-    join category_tree on child.parent_id = category_tree.category_id
-) cycle category_id set is_cycle using visited,
+    select * from category_paths()
+),
 
--- every (ancestor, descendant) pair, a category being its own descendant
 descendants as (
-    select category_id as ancestor_id, category_id as descendant_id
-    from categories
-    union all
-    select descendants.ancestor_id, child.category_id
-    from descendants
-    join categories child on child.parent_id = descendants.descendant_id
-) cycle descendant_id set is_cycle using visited,
+    select * from category_descendants()
+),
 
 -- the lines of counted orders placed after as_of, which the rollups hold and the report must not
 later_items as (
@@ -118,7 +98,6 @@ category_sales_totals as (
         sum(category_own_sales.cost)             as cost
     from descendants
     join category_own_sales on category_own_sales.category_id = descendants.descendant_id
-    where not descendants.is_cycle
     group by descendants.ancestor_id
 ),
 
@@ -127,7 +106,6 @@ later_category_orders as (
     select descendants.ancestor_id as category_id, count(distinct later_items.order_id) as orders
     from descendants
     join later_items on later_items.category_id = descendants.descendant_id
-    where not descendants.is_cycle
     group by descendants.ancestor_id
 ),
 
@@ -160,7 +138,6 @@ final as (
         category_tree.name_path
     from category_tree
     left join category_totals using (category_id)
-    where not category_tree.is_cycle
 )
 
 select category_id, category, path, level, parent_id, orders, units_sold, revenue, margin_pct

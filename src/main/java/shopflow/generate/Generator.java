@@ -86,8 +86,8 @@ public final class Generator {
             int dropped = SchemaObjects.saveAndDrop(control,
                     Arrays.stream(Table.values()).map(Table::sqlName).toList());
             phase("drop keys, indexes, foreign keys (" + dropped + ")");
-            // A Citus cluster has no rollups to keep (its reports read the raw tables, see
-            // shopflow.scaleout.Cluster): there the load is followed by its keys and indexes alone.
+            // On a Citus cluster the load is followed by its keys and indexes alone; the rollups are
+            // rebuilt at the end, once, setting the watermarks of the job that keeps them there (V9_6).
             boolean rollups = !Cluster.isDistributed(database.dataSource());
 
             List<GenerationReport.TableLoad> loads = load(context);
@@ -113,6 +113,10 @@ public final class Generator {
             phase("sequences, coupon uses, triggers on");
             analyze(Arrays.stream(Table.values()).filter(t -> !t.clickstream()).map(Table::sqlName).toList());
             phase("analyze the shop tables");
+            if (!rollups) {
+                Rollups.rebuild(database.dataSource());
+                phase("rollups and their watermarks (cluster)");
+            }
 
             GeneratorRuns.complete(control, runId, loads.stream()
                     .map(l -> l.table() + "=" + l.rows()).collect(Collectors.joining(", ")));

@@ -14,7 +14,9 @@ import javax.sql.DataSource;
  * Folds the rollups' pending changes into their folded rows ({@code fold_rollups()}, V6) every
  * {@link #INTERVAL}, so reports read one row per key plus at most a second's worth of writes.
  * Skipping a fold changes no answer, only how many rows a report sums: a failure is logged and
- * the next tick tries again.
+ * the next tick tries again. On a Citus cluster, where no trigger keeps the rollups, each tick
+ * applies the rows written since the last one and folds them ({@link Rollups#catchUp}), which
+ * also tells the dashboard (a notification) when it applied anything.
  */
 public final class RollupFolder implements AutoCloseable {
 
@@ -28,6 +30,7 @@ public final class RollupFolder implements AutoCloseable {
         return thread;
     });
     private boolean failing; // only the scheduler thread reads and writes it
+    private volatile String step;
 
     public RollupFolder(DataSource dataSource, Consumer<String> log) {
         this.dataSource = dataSource;
@@ -35,20 +38,22 @@ public final class RollupFolder implements AutoCloseable {
     }
 
     public void start() {
+        step = Rollups.keptByJob(dataSource) ? "select catch_up_rollups()" : "select fold_rollups()";
         scheduler.scheduleWithFixedDelay(this::foldOnce, INTERVAL.toMillis(), INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** One fold; a failure is logged once, until folding works again. */
     private void foldOnce() {
         try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
-            statement.execute("select fold_rollups()");
+            statement.execute(step);
             if (failing) {
                 log.accept("rollups: folding works again");
                 failing = false;
             }
         } catch (SQLException | RuntimeException e) {
             if (!failing) {
-                log.accept("rollups: folding pending changes failed, retrying every " + INTERVAL.toSeconds()
+                log.accept("rollups: " + (step.contains("catch_up") ? "applying new rows" : "folding pending changes")
+                        + " failed, retrying every " + INTERVAL.toSeconds()
                         + " s (reports stay exact meanwhile): " + e.getMessage());
                 failing = true;
             }

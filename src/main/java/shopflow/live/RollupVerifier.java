@@ -14,6 +14,7 @@ import shopflow.reports.Report;
 import shopflow.reports.ReportCatalog;
 import shopflow.reports.ReportResult;
 import shopflow.reports.ReportRunner;
+import shopflow.scaleout.Cluster;
 
 /**
  * Checks that every report, answered from the rollups, equals its reference SQL over the raw
@@ -26,8 +27,10 @@ public final class RollupVerifier {
     private final ReportCatalog references;
     private final ReportRunner runner;
 
+    /** The reports as this database serves them (on a Citus cluster, some are their reference SQL). */
     public RollupVerifier(DataSource dataSource) {
-        this(ReportCatalog.load(), ReportCatalog.references(), new ReportRunner(dataSource, Duration.ofMinutes(10)));
+        this(Cluster.reportCatalog(dataSource), ReportCatalog.references(),
+                new ReportRunner(dataSource, Duration.ofMinutes(10)));
     }
 
     RollupVerifier(ReportCatalog reports, ReportCatalog references, ReportRunner runner) {
@@ -40,7 +43,9 @@ public final class RollupVerifier {
     public List<Drift> verify(OffsetDateTime asOf) {
         List<Drift> drifts = new ArrayList<>();
         for (Report report : reports.all()) {
-            compare(report.name(), asOf, Map.of()).ifPresent(drifts::add);
+            if (!report.sql().equals(references.get(report.name()).sql())) { // a reference equals itself
+                compare(report.name(), asOf, Map.of()).ifPresent(drifts::add);
+            }
         }
         return drifts;
     }

@@ -1,6 +1,7 @@
 package shopflow.live;
 
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import javax.sql.DataSource;
@@ -26,9 +27,38 @@ public final class Rollups {
         }
     }
 
-    /** Recomputes every rollup from the raw tables (and turns their triggers back on). */
+    /**
+     * Recomputes every rollup from the raw tables (and turns their triggers back on). On a Citus
+     * cluster it also sets the watermarks of the job that keeps them there ({@link #catchUp}).
+     */
     public static void rebuild(DataSource dataSource) {
-        run(dataSource, "rebuild_rollups");
+        run(dataSource, keptByJob(dataSource) ? "rebuild_rollups_marking_watermarks" : "rebuild_rollups");
+    }
+
+    /**
+     * Whether a job keeps the rollups rather than triggers: on a Citus cluster, where the triggers
+     * are gone (V9_6). Then {@link #catchUp} applies the rows written since its last run.
+     */
+    public static boolean keptByJob(DataSource dataSource) {
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement();
+                ResultSet result = statement.executeQuery("select rollups_kept_by_job()")) {
+            result.next();
+            return result.getBoolean(1);
+        } catch (SQLException e) {
+            throw new DatabaseException("cannot tell how the rollups are kept: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * On a cluster: applies the rows written since the last run to the rollups and folds them
+     * ({@code catch_up_rollups()}, V9_6); returns how many rows it applied.
+     */
+    public static long catchUp(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement();
+                ResultSet result = statement.executeQuery("select catch_up_rollups()")) {
+            result.next();
+            return result.getLong(1);
+        }
     }
 
     /** Turns rollup maintenance back on after {@link #suspend} and {@link #rebuildAfterGenerate}. */

@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Types;
 import java.time.DateTimeException;
 import java.time.Duration;
@@ -33,6 +34,13 @@ public final class ReportRunner {
     private final DataSource dataSource;
     private final Duration statementTimeout;
     private final String readerRole; // null: run as the connection's own user
+    /**
+     * On a Citus cluster a job keeps the rollups, not triggers (V9_6): each report first applies
+     * what was written up to then ({@code catch_up_rollups()}, which waits for the writers in
+     * flight), so that it answers exactly as of any moment, as on one node. Null until the first
+     * report finds out.
+     */
+    private volatile Boolean catchUpFirst;
 
     public ReportRunner(DataSource dataSource, Duration statementTimeout) {
         this(dataSource, statementTimeout, null);
@@ -82,6 +90,7 @@ public final class ReportRunner {
 
     private ReportResult runOnce(Report report, OffsetDateTime asOf, Map<String, Object> bound) {
         try (Connection connection = dataSource.getConnection()) {
+            catchUpRollups(connection);
             connection.setAutoCommit(false);
             connection.setReadOnly(true);
             ZoneId zone = applySettings(connection);
@@ -114,6 +123,21 @@ public final class ReportRunner {
                     ? "took longer than " + seconds(statementTimeout) + " s and was stopped"
                     : "failed: " + e.getMessage();
             throw ReportException.failed("report " + report.name() + " " + reason, e);
+        }
+    }
+
+    /** On a cluster, the rows written so far applied to the rollups, in their own transaction. */
+    private void catchUpRollups(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            if (catchUpFirst == null) {
+                try (ResultSet kept = statement.executeQuery("select rollups_kept_by_job()")) {
+                    kept.next();
+                    catchUpFirst = kept.getBoolean(1);
+                }
+            }
+            if (catchUpFirst) {
+                statement.execute("select catch_up_rollups()");
+            }
         }
     }
 

@@ -4,15 +4,17 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Set;
 import javax.sql.DataSource;
 import shopflow.db.DatabaseException;
 import shopflow.reports.ReportCatalog;
 
 /**
  * Whether the database is a distributed (Citus) one, and what that changes for the rest of ShopFlow.
- * On a cluster the rollup triggers are gone (Citus cannot run them on shards), so the rollups are
- * not current there: reports run their reference SQL, which reads the raw tables and which Citus
- * spreads over the workers.
+ * On a cluster the rollup triggers are gone (Citus cannot run them on shards): a job keeps the
+ * rollups instead ({@code catch_up_rollups()}, V9_6; run every second by the web server's folder
+ * and before every report), and the reports read them, except those whose rollup SQL Citus
+ * cannot plan yet, which run their reference SQL over the distributed tables.
  */
 public final class Cluster {
 
@@ -38,8 +40,25 @@ public final class Cluster {
         }
     }
 
-    /** The reports to serve: from the rollups on one node, their reference SQL on a cluster. */
+    /**
+     * Reports whose rollup SQL Citus cannot plan: they look up each customer's or order's raw
+     * orders in correlated subqueries and lateral joins ({@code customer_orders_changed},
+     * {@code rfm_rescored}, the fraud candidates' figures, the cohorts' late customers), which Citus
+     * refuses over a table distributed by another column ("cannot push down this subquery").
+     */
+    public static final Set<String> REFERENCE_ON_CLUSTER = Set.of("customer_lifetime", "fraud_review",
+            "retention_cohorts", "rfm_customers", "rfm_segments");
+
+    /** The reports to serve: from the rollups on one node; on a cluster too, but for {@link #REFERENCE_ON_CLUSTER}. */
     public static ReportCatalog reportCatalog(DataSource dataSource) {
-        return isDistributed(dataSource) ? ReportCatalog.references() : ReportCatalog.load();
+        return isDistributed(dataSource) ? clusterCatalog() : ReportCatalog.load();
+    }
+
+    /** The reports as a cluster serves them. */
+    public static ReportCatalog clusterCatalog() {
+        ReportCatalog references = ReportCatalog.references();
+        return ReportCatalog.of(ReportCatalog.load().all().stream()
+                .map(report -> REFERENCE_ON_CLUSTER.contains(report.name()) ? references.get(report.name()) : report)
+                .toList());
     }
 }

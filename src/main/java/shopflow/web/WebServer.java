@@ -160,10 +160,8 @@ public final class WebServer implements AutoCloseable {
     public static WebServer start(Database database, ReportCatalog catalog, String host, int port, Clock clock) {
         WebServer server = new WebServer(database, catalog, clock);
         server.live.start();
-        // A Citus cluster keeps no rollups (its reports read the raw tables): nothing to fold there.
-        if (!Cluster.isDistributed(database.dataSource())) {
-            server.folder.start();
-        }
+        // on a Citus cluster the folder applies the new rows to the rollups first (no triggers there)
+        server.folder.start();
         server.app.start(host, port);
         server.log("serving on http://" + host + ":" + server.port() + "/");
         return server;

@@ -13,8 +13,8 @@
 --   reference tables (a full copy on every node, so every join with them stays on the worker)
 --       categories, products, inventory, coupons, customers, addresses, order_status_transitions
 --   plain tables of the coordinator
---       api_tokens, generator_runs, generator_saved_ddl, the rollup_* tables (not used on a cluster:
---       reports run their reference SQL there, see docs/scale-out.md)
+--       api_tokens, generator_runs, generator_saved_ddl, the rollup_* tables (kept by a job on a
+--       cluster, catch_up_rollups(), V9_6; see docs/scale-out.md)
 
 -- Days are cut in the shop's time zone on the workers too: they run the pushed-down parts of the
 -- reports (created_at::date, date_trunc) in sessions of their own.
@@ -22,9 +22,10 @@ select run_command_on_all_nodes(format('alter database %I set timezone = %L', cu
                                        current_setting('TimeZone')));
 
 -- Triggers: Citus refuses to distribute a table with triggers, and the rollup triggers read
--- statement transition tables, which it cannot run on shards. On a cluster the rollups are not
--- maintained; the status guard's rule stays enforced by order_transition() (the only writer of
--- statuses in ShopFlow), and live updates are not pushed (the dashboard reloads on demand).
+-- statement transition tables, which it cannot run on shards. On a cluster a job keeps the
+-- rollups instead (catch_up_rollups(), V9_6), and notifies the dashboard when it applied rows;
+-- the status guard's rule stays enforced by order_transition() (the only writer of statuses in
+-- ShopFlow).
 do $$
 declare
     t record;
@@ -98,6 +99,22 @@ begin
 end
 $$;
 
+-- Citus 13 drops the functions that take arrays of order_items or stock_movements rows when it
+-- distributes those tables (rollup_lines_added, order_categories, rollup_stock_movements_apply),
+-- which the rollup job calls on a cluster (V9_6): their definitions are kept here and created
+-- again once the tables are distributed (below).
+create table if not exists citus_saved_functions (definition text not null);
+
+insert into citus_saved_functions (definition)
+select pg_get_functiondef(p.oid)
+from pg_proc p
+where p.pronamespace = 'public'::regnamespace
+  and exists (select 1 from pg_type t
+              where t.typname in ('orders', 'order_items', 'page_views', 'cart_events', 'stock_movements')
+                and t.typnamespace = 'public'::regnamespace and t.typarray = any (p.proargtypes))
+  and not exists (select 1 from pg_dist_partition where logicalrelid = 'stock_movements'::regclass)
+  and not exists (select 1 from citus_saved_functions);
+
 -- Reference tables first: the foreign keys of the distributed tables point at them.
 select create_reference_table(t) from unnest(array['categories', 'products', 'inventory', 'coupons',
     'customers', 'addresses', 'order_status_transitions']) t
@@ -131,6 +148,17 @@ begin
 end
 $$;
 
+do $$
+declare
+    f record;
+begin
+    for f in select definition from citus_saved_functions loop
+        execute f.definition;
+    end loop;
+    delete from citus_saved_functions;
+end
+$$;
+
 -- The order writers read shards (an order's lines, its stock movements) and then update reference
 -- tables that distributed tables point at (stock, coupon counts): Citus allows that in one
 -- transaction only over one connection per worker, which this setting makes them use.
@@ -141,3 +169,7 @@ alter function place_order(int, jsonb, text, text, text, text, text) set citus.m
 -- the current user, so that role must be allowed to log in there. It has no password; let the
 -- workers' pg_hba.conf accept it from the coordinator only (docs/scale-out.md).
 alter role shopflow_reader login;
+
+-- The rollups: on a cluster a job keeps them (catch_up_rollups(), V9_6), from watermarks set here
+-- (and by every rebuild: generate, shopflow refresh).
+select rebuild_rollups_marking_watermarks();

@@ -90,6 +90,16 @@ final class CitusCluster implements AutoCloseable {
         for (int i = 1; i <= WORKERS; i++) {
             execute(port, name, "select citus_add_node('localhost', " + (port + i) + ")");
         }
+        return open(name);
+    }
+
+    /**
+     * A new pool on an existing database. Connections that were open while {@code distribute} ran
+     * keep stale Citus caches of the tables it distributed ("cache lookup failed for type ..." on a
+     * whole-row reference to their rows): a test reopens the database after distributing it, as
+     * the CLI's separate processes do.
+     */
+    Database open(String name) {
         return Database.open(DatabaseOptions.external("jdbc:postgresql://localhost:" + port + "/" + name, "postgres",
                 null));
     }

@@ -8,19 +8,30 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.OffsetDateTime;
+import java.time.temporal.ChronoUnit;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import shopflow.TestDatabases;
 import shopflow.db.Database;
 import shopflow.db.Migrations;
@@ -28,12 +39,14 @@ import shopflow.generate.Generator;
 import shopflow.generate.GeneratorSettings;
 import shopflow.live.Drift;
 import shopflow.live.RollupVerifier;
+import shopflow.live.Rollups;
 import shopflow.orders.ConcurrentOrdersScenario;
 import shopflow.orders.OrderLifecycle;
 import shopflow.orders.OrderStatus;
 import shopflow.reports.Report;
 import shopflow.reports.ReportCatalog;
 import shopflow.reports.ReportException;
+import shopflow.reports.ReportFormat;
 import shopflow.reports.ReportResult;
 import shopflow.reports.ReportRunner;
 import shopflow.time.AsOf;
@@ -42,9 +55,13 @@ import shopflow.web.WebServer;
 
 /**
  * The same shop on a Citus cluster (a coordinator and two workers) and on one embedded node: the
- * same generated data (same seed), and every report must answer the same rows on both. On the
- * cluster reports run their reference SQL over the distributed tables; on the node, from the rollups.
+ * same generated data (same seed), and every report must answer the same rows on both. On the node
+ * the reports read the rollups kept by triggers; on the cluster those kept by the catch-up job
+ * (catch_up_rollups(), V9_6), but for Cluster.REFERENCE_ON_CLUSTER, which run their reference SQL.
  */
+// In this order: the comparisons with the single node first, then the writes made on the cluster
+// alone, and the stopped worker last (the connections Citus had open to it fail once afterwards).
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DistributedShopTest {
 
     private static final ZoneId LONDON = ZoneId.of("Europe/London");
@@ -57,9 +74,11 @@ class DistributedShopTest {
     @BeforeAll
     static void start() {
         cluster = CitusCluster.start();
-        distributed = cluster.database("shop");
-        Migrations.migrate(distributed);
-        Distribution.apply(distributed);
+        try (Database created = cluster.database("shop")) {
+            Migrations.migrate(created);
+            Distribution.apply(created);
+        }
+        distributed = cluster.open("shop");
         single = TestDatabases.fresh();
         for (Database database : List.of(distributed, single)) {
             new Generator(database, new GeneratorSettings(0.01, 42, GENERATED_AS_OF, LONDON, 2, false), null, false)
@@ -81,6 +100,7 @@ class DistributedShopTest {
     }
 
     @Test
+    @Order(1)
     void the_orders_and_events_are_spread_over_both_workers() throws SQLException {
         assertThat(Cluster.isDistributed(distributed.dataSource())).isTrue();
         assertThat(Cluster.isDistributed(single.dataSource())).isFalse();
@@ -93,6 +113,7 @@ class DistributedShopTest {
     }
 
     @Test
+    @Order(2)
     void every_report_answers_the_same_rows_on_the_cluster_as_on_one_node() {
         ReportCatalog onNode = Cluster.reportCatalog(single.dataSource());
         ReportCatalog onCluster = Cluster.reportCatalog(distributed.dataSource());
@@ -119,6 +140,7 @@ class DistributedShopTest {
     }
 
     @Test
+    @Order(3)
     void some_reports_with_other_parameters_answer_the_same_rows_too() {
         ReportRunner nodeRunner = new ReportRunner(single.dataSource());
         ReportRunner clusterRunner = new ReportRunner(distributed.dataSource());
@@ -144,6 +166,7 @@ class DistributedShopTest {
     }
 
     @Test
+    @Order(7)
     void concurrent_orders_keep_stock_and_coupon_uses_exact_on_the_cluster() throws Exception {
         try (Database orders = cluster.database("orders_concurrency")) {
             Migrations.migrate(orders);
@@ -153,6 +176,7 @@ class DistributedShopTest {
     }
 
     @Test
+    @Order(8)
     void a_stopped_worker_fails_reports_naming_it_changes_nothing_and_all_answer_again_when_it_returns()
             throws Exception {
         ReportRunner runner = new ReportRunner(distributed.dataSource());
@@ -210,6 +234,215 @@ class DistributedShopTest {
         assertThat(scalar(distributed, "select sum(quantity) || '/' || count(*) from inventory")).isEqualTo(stock);
         assertThat(scalar(distributed, "select count(*) from stock_movements")).isEqualTo(movements);
         assertThat(scalar(distributed, "select status from orders where order_id = " + order)).isEqualTo("processing");
+    }
+
+    @Test
+    @Order(4)
+    void after_writes_and_one_run_of_the_job_every_report_equals_its_reference_and_the_single_node() throws Exception {
+        assertThat(catchUp(distributed)).as("nothing pending before the writes").isZero();
+        // the same writes on both, then their moments made the same on both (the cluster's are not
+        // applied yet: the job reads the rows as they are when it runs)
+        OffsetDateTime moment = OffsetDateTime.now().minusMinutes(10).truncatedTo(ChronoUnit.SECONDS);
+        for (Database database : List.of(distributed, single)) {
+            shopWrites(database, "rollups-job");
+            // to_timestamp(seconds): Citus refuses stable functions (timestamptz + interval) in updates
+            try (Connection c = database.connection(); PreparedStatement s = c.prepareStatement("""
+                    update orders set created_at = to_timestamp(? + order_id % 1000)
+                    where session_id like 'rollups-job-%';
+                    update page_views set viewed_at = to_timestamp(? + (view_id % 1000) / 1000.0)
+                    where session_id like 'rollups-job-%';
+                    update cart_events set event_at = to_timestamp(? + (event_id % 1000) / 1000.0)
+                    where session_id like 'rollups-job-%'""")) {
+                s.setLong(1, moment.toEpochSecond());
+                s.setLong(2, moment.toEpochSecond() - 120);
+                s.setLong(3, moment.toEpochSecond() - 60);
+                s.execute();
+            }
+        }
+        assertThat(catchUp(distributed)).as("rows applied by one run").isGreaterThan(20);
+        assertThat(catchUp(distributed)).as("a second run finds nothing new").isZero();
+
+        ReportCatalog onCluster = Cluster.reportCatalog(distributed.dataSource());
+        ReportCatalog references = ReportCatalog.references();
+        assertThat(onCluster.all().stream().filter(r -> !r.sql().equals(references.get(r.name()).sql())))
+                .as("reports read from rollups on the cluster").hasSize(7);
+        ReportRunner nodeRunner = new ReportRunner(single.dataSource());
+        ReportRunner clusterRunner = new ReportRunner(distributed.dataSource());
+        OffsetDateTime now = OffsetDateTime.now(); // after the writes on both
+        List<String> differences = new ArrayList<>();
+        for (OffsetDateTime asOf : List.of(now, GENERATED_AS_OF)) {
+            for (Report report : onCluster.all()) {
+                ReportResult fromCluster = clusterRunner.run(report, asOf, Map.of());
+                ReportResult referenceOnCluster = clusterRunner.run(references.get(report.name()), asOf, Map.of());
+                ReportResult fromNode = nodeRunner.run(ReportCatalog.load().get(report.name()), asOf, Map.of());
+                assertThat(fromNode.rows()).as(report.name() + " has rows").isNotEmpty();
+                RollupVerifier.firstDifference(report.name(), asOf, Map.of(), fromCluster, referenceOnCluster)
+                        .map(d -> "cluster vs its reference: " + d.describe()).ifPresent(differences::add);
+                RollupVerifier.firstDifference(report.name(), asOf, Map.of(), fromCluster, fromNode)
+                        .map(d -> "cluster vs one node: " + d.describe()).ifPresent(differences::add);
+            }
+        }
+        assertThat(differences).isEmpty();
+        assertThat(new RollupVerifier(distributed.dataSource()).verify(now)).isEmpty();
+    }
+
+    @Test
+    @Order(5)
+    void an_order_committed_after_one_with_a_higher_id_is_applied_once_not_skipped() throws Exception {
+        catchUp(distributed);
+        ExecutorService job = Executors.newSingleThreadExecutor();
+        try (Connection slow = distributed.connection()) {
+            slow.setAutoCommit(false);
+            int lower = placeOrder(slow, 0, "watermark-slow");
+            int higher;
+            try (Connection fast = distributed.connection()) {
+                higher = placeOrder(fast, 1, "watermark-fast");
+            }
+            assertThat(higher).isGreaterThan(lower);
+            Future<Long> run = job.submit(() -> catchUp(distributed));
+            Thread.sleep(1500);
+            assertThat(run.isDone()).as("the job waits for the writer holding the lower id").isFalse();
+            slow.commit();
+            assertThat(run.get(60, TimeUnit.SECONDS)).isGreaterThanOrEqualTo(2);
+        } finally {
+            job.shutdownNow();
+        }
+        // and under a stream of orders, the job running meanwhile
+        Future<?> writer = Executors.newSingleThreadExecutor().submit(() -> {
+            try (Connection c = distributed.connection()) {
+                for (int i = 0; i < 30; i++) {
+                    placeOrder(c, i, "watermark-stream-" + i);
+                }
+            }
+            return null;
+        });
+        while (!writer.isDone()) {
+            catchUp(distributed);
+        }
+        writer.get();
+        catchUp(distributed);
+        assertThat(scalar(distributed, "select sum(orders) || ' ' || sum(revenue) from rollup_order_days"))
+                .as("every order counted once").isEqualTo(scalar(distributed,
+                        "select count(*) || ' ' || sum(total_amount) from orders"));
+        assertThat(scalar(distributed, "select sum(units) || ' ' || sum(revenue) from rollup_product_sales"))
+                .isEqualTo(scalar(distributed, """
+                        select sum(quantity) || ' ' || sum(line_total) from order_items join orders using (order_id)
+                        where status not in ('cancelled', 'refunded')"""));
+    }
+
+    @Test
+    @Order(6)
+    void the_dashboard_hears_of_new_orders_on_the_cluster_within_two_seconds() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        try (WebServer server = WebServer.start(distributed, Cluster.reportCatalog(distributed.dataSource()),
+                "localhost", 0, Clock.systemUTC())) {
+            String token = server.tokens().create(Role.ADMIN, "test", Optional.empty()).token();
+            HttpResponse<String> ticket = http.send(HttpRequest.newBuilder(
+                    URI.create("http://localhost:" + server.port() + "/api/events/ticket"))
+                    .header("Authorization", "Bearer " + token).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(ticket.statusCode()).as(ticket.body()).isEqualTo(200);
+            String ticketId = ReportFormat.JSON_MAPPER.readTree(ticket.body()).get("ticket").asText();
+            HttpResponse<java.util.stream.Stream<String>> stream = http.send(HttpRequest.newBuilder(
+                    URI.create("http://localhost:" + server.port() + "/api/events/stream?ticket=" + ticketId))
+                    .header("Accept", "text/event-stream").GET().build(), HttpResponse.BodyHandlers.ofLines());
+            BlockingQueue<String> events = new LinkedBlockingQueue<>();
+            Thread reader = new Thread(() -> {
+                try {
+                    stream.body().filter(line -> line.startsWith("event:"))
+                            .forEach(line -> events.add(line.substring("event:".length()).strip()));
+                } catch (RuntimeException closed) {
+                    // the test closed the stream
+                }
+            });
+            reader.setDaemon(true);
+            reader.start();
+            try {
+                assertThat(events.poll(5, TimeUnit.SECONDS)).isEqualTo("ready");
+                Thread.sleep(1500);
+                events.clear(); // anything the folder applied before
+                long start = System.nanoTime();
+                try (Connection c = distributed.connection()) {
+                    placeOrder(c, 3, "live-cluster");
+                }
+                assertThat(events.poll(2500, TimeUnit.MILLISECONDS)).as("pushed after the job applied the order")
+                        .isEqualTo("changed");
+                System.out.printf("live update on the cluster: order to event in %d ms%n",
+                        (System.nanoTime() - start) / 1_000_000);
+                assertThat(scalar(distributed, "select count(*) from rollup_order_risk where customer_id in"
+                        + " (select customer_id from orders where session_id = 'live-cluster')")).isNotEqualTo("0");
+            } finally {
+                stream.body().close();
+            }
+        }
+    }
+
+    /** Orders placed, moved along their lifecycle (refunds, cancellations), older orders moved too, events. */
+    private static void shopWrites(Database database, String prefix) throws SQLException {
+        List<Integer> placed = new ArrayList<>();
+        try (Connection c = database.connection()) {
+            for (int i = 0; i < 10; i++) {
+                placed.add(placeOrder(c, i, prefix + "-" + i));
+            }
+            try (Statement s = c.createStatement()) {
+                s.execute("insert into page_views (session_id, customer_id, page_url, product_id)"
+                        + " select '" + prefix + "-' || i, null, '/p', (select min(product_id) from products)"
+                        + " from generate_series(0, 14) i");
+                s.execute("insert into cart_events (session_id, product_id, action, quantity)"
+                        + " select '" + prefix + "-' || i, (select min(product_id) from products), a, 1"
+                        + " from generate_series(0, 11) i, unnest(array['add', 'view_cart']) a");
+            }
+            String olderProcessing = scalar(database, "select min(order_id) from orders where status = 'processing'");
+            String olderDelivered = scalar(database, "select min(order_id) from orders where status = 'delivered'");
+            OrderLifecycle lifecycle = new OrderLifecycle(database.dataSource());
+            for (int i = 0; i < 6; i++) {
+                lifecycle.transition(placed.get(i), OrderStatus.PROCESSING);
+            }
+            for (int i = 0; i < 4; i++) {
+                lifecycle.transition(placed.get(i), OrderStatus.SHIPPED);
+            }
+            for (int i = 0; i < 2; i++) {
+                lifecycle.transition(placed.get(i), OrderStatus.DELIVERED);
+            }
+            lifecycle.transition(placed.get(0), OrderStatus.REFUNDED);
+            lifecycle.transition(placed.get(6), OrderStatus.CANCELLED);
+            lifecycle.transition(placed.get(7), OrderStatus.CANCELLED);
+            lifecycle.transition(Integer.parseInt(olderProcessing), OrderStatus.SHIPPED);
+            lifecycle.transition(Integer.parseInt(olderDelivered), OrderStatus.REFUNDED);
+        }
+    }
+
+    /** place_order for the n-th active customer with two lines of products in stock; the order's id. */
+    private static int placeOrder(Connection c, int n, String session) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("""
+                with customer as (
+                    select customer_id from customers where is_active order by customer_id offset ? limit 1
+                ),
+                product as (
+                    select product_id, row_number() over (order by product_id) as k
+                    from products
+                    where is_active and product_id in (select product_id from inventory group by 1 having min(quantity) > 40)
+                )
+                select order_id from place_order((select customer_id from customer),
+                    jsonb_build_array(
+                        jsonb_build_object('product_id', (select product_id from product where k = 1 + ? % 20), 'quantity', 1),
+                        jsonb_build_object('product_id', (select product_id from product where k = 21 + ? % 20), 'quantity', 2)),
+                    null, ?)""")) {
+            s.setInt(1, 3 * n + 1);
+            s.setInt(2, n);
+            s.setInt(3, 7 * n);
+            s.setString(4, session);
+            try (ResultSet r = s.executeQuery()) {
+                r.next();
+                return r.getInt(1);
+            }
+        }
+    }
+
+    private static long catchUp(Database database) throws SQLException {
+        try (Connection c = database.connection()) {
+            return Rollups.catchUp(c);
+        }
     }
 
     private static String scalar(Database database, String sql) throws SQLException {

@@ -1,0 +1,168 @@
+-- place_order as in V9_2, with one change: it locks the orders table (row exclusive, as its
+-- insert does) before it takes the order's id from the sequence. On a Citus cluster the rollup
+-- job (V9_6) reads the ids handed out once it holds the source tables in exclusive mode, which
+-- waits for every writer holding them; an id taken before the lock could still belong to an
+-- order not written yet, which the job would pass over for ever (the test of it lost the order
+-- in flight at every run). On one node nothing changes: the insert took the same lock a few
+-- statements later.
+
+create or replace function place_order(
+    p_customer_id     int,
+    p_items           jsonb,
+    p_coupon_code     text default null,
+    p_session_id      text default null,
+    p_payment_method  text default null,
+    p_idempotency_key text default null,
+    p_request_hash    text default null)
+returns table (order_id int, replayed boolean)
+language plpgsql as $$
+#variable_conflict use_column
+declare
+    v_known     record;
+    v_customer  record;
+    v_coupon    record;
+    v_coupon_id int;
+    v_bad       record;
+    v_order_id  int;
+    v_address   int;
+    v_products   int[];
+    v_quantities int[];
+    v_prices     numeric[];
+    v_subtotal  numeric(12, 2);
+    v_discount  numeric(12, 2) := 0;
+    v_shipping  numeric(12, 2);
+    v_tax       numeric(12, 2);
+begin
+    if p_idempotency_key is not null then
+        -- Two retries of one request arriving together: the second waits here for the first.
+        perform pg_advisory_xact_lock(hashtextextended('place_order:' || p_idempotency_key, 0));
+        select k.order_id, k.request_hash into v_known
+        from order_idempotency_keys k where k.idempotency_key = p_idempotency_key;
+        if found then
+            if v_known.request_hash is distinct from p_request_hash then
+                raise exception 'Idempotency-Key ''%'' was already used for a different request (order %); use a new key for a new order',
+                        p_idempotency_key, v_known.order_id
+                    using errcode = 'SF422', column = 'Idempotency-Key';
+            end if;
+            return query select v_known.order_id, true;
+            return;
+        end if;
+    end if;
+
+    select c.customer_id, c.is_active into v_customer from customers c where c.customer_id = p_customer_id;
+    if not found then
+        raise exception 'customer % does not exist', coalesce(p_customer_id::text, 'null')
+            using errcode = 'SF404', column = 'customer_id';
+    elsif not v_customer.is_active then
+        raise exception 'customer % is not active', p_customer_id using errcode = 'SF422', column = 'customer_id';
+    end if;
+
+    if jsonb_typeof(p_items) is distinct from 'array' or jsonb_array_length(p_items) = 0 then
+        raise exception 'items must be a non-empty array of {product_id, quantity}'
+            using errcode = 'SF400', column = 'items';
+    end if;
+
+    -- The first line naming a product that does not exist, or is no longer sold.
+    select e.idx, e.item ->> 'product_id' as product_id, p.product_id is not null as is_known into v_bad
+    from jsonb_array_elements(p_items) with ordinality as e (item, idx)
+    left join products p on p.product_id = (e.item ->> 'product_id')::int
+    where p.product_id is null or p.is_active is not true
+    order by e.idx
+    limit 1;
+    if found then
+        if v_bad.is_known then
+            raise exception 'product % is not for sale (inactive)', v_bad.product_id
+                using errcode = 'SF422', column = format('items[%s].product_id', v_bad.idx - 1);
+        end if;
+        raise exception 'product % does not exist', v_bad.product_id
+            using errcode = 'SF404', column = format('items[%s].product_id', v_bad.idx - 1);
+    end if;
+
+    select sum(p.list_price * (e.item ->> 'quantity')::int) into v_subtotal
+    from jsonb_array_elements(p_items) as e (item)
+    join products p on p.product_id = (e.item ->> 'product_id')::int;
+
+    if p_coupon_code is not null then
+        select c.* into v_coupon from coupons c where c.code = p_coupon_code;
+        if not found then
+            raise exception 'coupon ''%'' does not exist', p_coupon_code using errcode = 'SF404', column = 'coupon_code';
+        elsif v_coupon.is_active is not true then
+            raise exception 'coupon ''%'' is not active', p_coupon_code using errcode = 'SF422', column = 'coupon_code';
+        elsif v_coupon.valid_from is not null and current_date < v_coupon.valid_from then
+            raise exception 'coupon ''%'' is valid from %', p_coupon_code, v_coupon.valid_from
+                using errcode = 'SF422', column = 'coupon_code';
+        elsif v_coupon.valid_until is not null and current_date > v_coupon.valid_until then
+            raise exception 'coupon ''%'' expired on %', p_coupon_code, v_coupon.valid_until
+                using errcode = 'SF422', column = 'coupon_code';
+        elsif v_subtotal < coalesce(v_coupon.min_order_value, 0) then
+            raise exception 'coupon ''%'' needs an order of at least £% (this one is £%)',
+                    p_coupon_code, v_coupon.min_order_value, v_subtotal
+                using errcode = 'SF422', column = 'coupon_code';
+        end if;
+        -- Counted atomically: concurrent orders wait on the row and re-check the limit.
+        update coupons c set times_used = coalesce(c.times_used, 0) + 1
+        where c.coupon_id = v_coupon.coupon_id and (c.max_uses is null or coalesce(c.times_used, 0) < c.max_uses);
+        if not found then
+            raise exception 'coupon ''%'' has been used up (limit % uses)', p_coupon_code, v_coupon.max_uses
+                using errcode = 'SF409', column = 'coupon_code';
+        end if;
+        v_coupon_id := v_coupon.coupon_id;
+        v_discount := case v_coupon.discount_type
+            when 'percentage' then round(v_subtotal * v_coupon.discount_value / 100, 2)
+            else least(v_coupon.discount_value, v_subtotal)
+        end;
+    end if;
+
+    v_shipping := order_shipping_cost(v_subtotal - v_discount);
+    v_tax := order_vat(v_subtotal - v_discount + v_shipping);
+    -- the table before the id: see the top of this file
+    lock table orders in row exclusive mode;
+    v_order_id := nextval(pg_get_serial_sequence('orders', 'order_id'));
+    select a.address_id into v_address
+    from addresses a
+    where a.customer_id = p_customer_id and a.type = 'shipping'
+    order by a.is_default desc nulls last, a.address_id limit 1;
+
+    insert into orders (order_id, customer_id, order_number, status, payment_method, shipping_address_id, session_id,
+                        subtotal, discount_amount, shipping_cost, tax_amount, total_amount, currency, created_at, updated_at)
+    values (v_order_id, p_customer_id,
+            -- the generator's format; lpad alone would cut ids longer than 7 digits
+            'ORD-' || to_char(now(), 'YYYY') || '-' || lpad(v_order_id::text, greatest(7, length(v_order_id::text)), '0'),
+            'pending', coalesce(p_payment_method, 'card'),
+            v_address,
+            p_session_id,
+            v_subtotal, v_discount, v_shipping, v_tax, v_subtotal - v_discount + v_shipping + v_tax, 'GBP', now(), now());
+
+    select array_agg(p.product_id order by e.idx), array_agg((e.item ->> 'quantity')::int order by e.idx),
+           array_agg(p.list_price order by e.idx)
+    into v_products, v_quantities, v_prices
+    from jsonb_array_elements(p_items) with ordinality as e (item, idx)
+    join products p on p.product_id = (e.item ->> 'product_id')::int;
+
+    insert into order_items (order_id, product_id, quantity, unit_price, discount_pct, line_total)
+    select v_order_id, line.product_id, line.quantity, line.list_price, 0, line.list_price * line.quantity
+    from unnest(v_products, v_quantities, v_prices) with ordinality as line (product_id, quantity, list_price, idx)
+    order by line.idx;
+
+    if v_coupon_id is not null then
+        insert into order_coupons (order_id, coupon_id, discount_applied) values (v_order_id, v_coupon_id, v_discount);
+    end if;
+    if p_idempotency_key is not null then
+        insert into order_idempotency_keys (idempotency_key, request_hash, order_id)
+        values (p_idempotency_key, p_request_hash, v_order_id);
+    end if;
+
+    return query select v_order_id, false;
+end
+$$;
+
+-- On a cluster distributed before this migration, the setting distribute.sql gave the function
+-- (create or replace drops it) is given again.
+do $$
+begin
+    if to_regclass('pg_catalog.pg_dist_partition') is not null then
+        alter function place_order(int, jsonb, text, text, text, text, text)
+            set citus.multi_shard_modify_mode = 'sequential';
+    end if;
+end
+$$;
