@@ -2,9 +2,9 @@
 --
 -- On a cluster `shopflow distribute` drops the rollup triggers (Citus cannot run statement
 -- transition tables on shards). There catch_up_rollups() applies, every second (the web
--- server's RollupFolder, before its fold) and before every report, the rows written since its
--- last run, through the same maintenance functions the triggers call with arrays of changed rows
--- (rollup_<table>_apply(added, removed) and friends): the rollup logic has one copy.
+-- server's RollupFolder, where one node folds) and before every report, the rows written since
+-- its last run, through the same maintenance functions the triggers call with arrays of changed
+-- rows (rollup_<table>_apply(added, removed) and friends), then folds: the rollup logic has one copy.
 --
 -- What it applies, by id watermark (ids come from one sequence per table on the coordinator):
 --   orders                new orders, as they are at the run (their status changes included)
@@ -21,8 +21,10 @@
 -- The classic pitfall of id watermarks: a transaction that took a lower id can commit after one
 -- that took a higher id, and a run reading up to the higher id would skip the lower one for
 -- ever. A run therefore locks the source tables in EXCLUSIVE mode (writers wait; readers do not)
--- before reading the sequences: every writer holding an id has committed by then, and a writer
--- after it takes a higher id. The lock is held until the run commits, not released right after
+-- before reading the sequences: every writer holding an id has committed by then (a writer takes
+-- the table's lock before its id: the insert's default does, place_order locks first since V9_7),
+-- and a writer after it takes a higher id; then it waits for the two-phase commits those writers
+-- left prepared on the workers (wait_for_prepared_writes()). The lock is held until the run commits, not released right after
 -- the sequences are read (as in Citus's blog), because the maintenance functions also read the
 -- raw tables (an order's other lines, a customer's earlier orders) and must see them exactly as
 -- of the watermarks. A run with nothing new takes no lock.
@@ -151,7 +153,8 @@ end
 $$;
 
 -- The run's copies of the raw rows it touches (see catch_up_rollups() below): emptied and filled
--- by every run, unlogged (a crash loses nothing the next run needs).
+-- by every run, unlogged (a crash loses nothing the next run needs). A migration that adds a
+-- column to one of these tables adds it here too (the runs copy select *).
 create schema rollup_job;
 create unlogged table rollup_job.orders (like public.orders);
 create index on rollup_job.orders (order_id);

@@ -265,7 +265,7 @@ class DistributedShopTest {
         ReportCatalog onCluster = Cluster.reportCatalog(distributed.dataSource());
         ReportCatalog references = ReportCatalog.references();
         assertThat(onCluster.all().stream().filter(r -> !r.sql().equals(references.get(r.name()).sql())))
-                .as("reports read from rollups on the cluster").hasSize(7);
+                .as("reports read from rollups on the cluster").hasSize(6);
         ReportRunner nodeRunner = new ReportRunner(single.dataSource());
         ReportRunner clusterRunner = new ReportRunner(distributed.dataSource());
         OffsetDateTime now = OffsetDateTime.now(); // after the writes on both
@@ -282,6 +282,11 @@ class DistributedShopTest {
                         .map(d -> "cluster vs one node: " + d.describe()).ifPresent(differences::add);
             }
         }
+        // low_stock runs its reference on a cluster (faster there), but its rollup is kept exact too
+        Report lowStock = ReportCatalog.load().get("low_stock");
+        RollupVerifier.firstDifference("low_stock", now, Map.of(), clusterRunner.run(lowStock, now, Map.of()),
+                clusterRunner.run(references.get("low_stock"), now, Map.of()))
+                .map(d -> "low_stock's rollup on the cluster: " + d.describe()).ifPresent(differences::add);
         assertThat(differences).isEmpty();
         assertThat(new RollupVerifier(distributed.dataSource()).verify(now)).isEmpty();
     }
