@@ -45,9 +45,10 @@ public final class Cluster {
      * they look up each customer's or order's raw orders in correlated subqueries and lateral joins
      * ({@code customer_orders_changed}, {@code rfm_rescored}, the fraud candidates' figures, the
      * cohorts' late customers), which Citus refuses over a table distributed by another column
-     * ("cannot push down this subquery"). And {@code low_stock}, measured slower from its rollup
-     * there (2.9 s against 1.5 s at scale 1): it reads the stock ledger once per shown row, each
-     * read a query over the shards.
+     * ("cannot push down this subquery"). And {@code low_stock}: its V8_7 rollup SQL was measured
+     * slower there (2.9 s against 1.5 s at scale 1: a ledger read over the shards per shown row),
+     * and the stock levels of its V9_3 rollup are kept by triggers on {@code inventory}, which the
+     * catch-up job does not replace (only a rebuild sets them on a cluster).
      */
     public static final Set<String> REFERENCE_ON_CLUSTER = Set.of("customer_lifetime", "fraud_review",
             "low_stock", "retention_cohorts", "rfm_customers", "rfm_segments");

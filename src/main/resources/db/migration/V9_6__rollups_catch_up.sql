@@ -16,7 +16,8 @@
 -- hand): updates and deletes of those rows other than status changes through order_transition(),
 -- customers' signup dates (fraud's new-account flag), products moved to another category and
 -- changes of the category tree. Refunds and cancellations are status changes; stock (inventory)
--- and customers are read raw by the reports.
+-- and customers are read raw by the reports. Nor the stock quantities of rollup_stock_levels
+-- (V9_3), kept by triggers on inventory: on a cluster low_stock runs its reference SQL.
 --
 -- The classic pitfall of id watermarks: a transaction that took a lower id can commit after one
 -- that took a higher id, and a run reading up to the higher id would skip the lower one for
