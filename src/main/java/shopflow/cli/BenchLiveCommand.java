@@ -13,8 +13,8 @@ import shopflow.live.LiveBench;
 
 @Command(name = "live", mixinStandardHelpOptions = true,
         description = {"Measure the write side of the rollups on the data in the database:",
-            "  1. orders placed per second (place_order, N clients flat out) with rollup maintenance, then with it"
-                + " suspended (then rebuilt);",
+            "  1. orders placed per second (place_order, N clients flat out) with rollup maintenance and with it"
+                + " suspended, alternately in slices of 5 s (then rebuilt);",
             "  2. freshness under load (background orders and events at the given rates): commit of a probe order"
                 + " -> the change notification the dashboard listens for -> the dashboard's reports re-read, checked"
                 + " to include the order.",

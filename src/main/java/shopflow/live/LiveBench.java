@@ -40,12 +40,16 @@ public final class LiveBench {
     /** The reports the dashboard reloads on a change notification. */
     private static final List<String> DASHBOARD = List.of("revenue_summary", "daily_revenue", "top_products",
             "market_basket");
+    /** The length of one slice of the throughput measurement, with or without maintenance. */
+    static final int SLICE_SECONDS = 5;
 
     private final Database database;
     private final OrderPlacement placement;
     private final EventIngest ingest;
     private final int[] customers;
     private final int[] products;
+    /** Seeds of the clients' orders: each slice places other orders than the one before. */
+    private final Random seeds = new Random(42);
 
     public LiveBench(Database database) {
         this.database = database;
@@ -65,26 +69,57 @@ public final class LiveBench {
             double eventsPerSecond) {
     }
 
-    /** Orders placed per second by {@code clients} clients as fast as they can, rollups on, then off. */
+    /**
+     * Orders placed per second by {@code clients} clients as fast as they can for {@code seconds}
+     * with rollup maintenance and {@code seconds} without (triggers suspended), then the rollups
+     * rebuilt. The two run in alternating slices of {@link #SLICE_SECONDS} (or fewer), so that a load
+     * changing on a shared machine weighs on both alike: one phase after the other measured 8 to 36 %
+     * of rollup cost in one half hour. What a slice with maintenance leaves pending is folded by the
+     * next one's folder, beside its writers; what the last one leaves is folded at the end, alone,
+     * and counted in its time.
+     */
     public Throughput throughput(int clients, int seconds) {
-        double on;
-        try (RollupFolder folder = folding()) {
-            on = placeFlatOut(clients, seconds);
-        }
-        try (Connection c = database.connection()) {
-            Rollups.suspend(c);
-        } catch (SQLException e) {
-            throw new DatabaseException("cannot suspend the rollups: " + e.getMessage(), e);
-        }
-        double off;
+        int slices = Math.max(1, seconds / SLICE_SECONDS);
+        long onPlaced = 0;
+        long onNanos = 0;
+        long offPlaced = 0;
+        long offNanos = 0;
         long start;
         try {
-            off = placeFlatOut(clients, seconds);
+            for (int slice = 0; slice < slices; slice++) {
+                int sliceSeconds = seconds / slices + (slice < seconds % slices ? 1 : 0);
+                long sliceStart = System.nanoTime();
+                try (RollupFolder folder = folding()) {
+                    onPlaced += placeFlatOut(clients, sliceSeconds);
+                }
+                onNanos += System.nanoTime() - sliceStart;
+
+                setMaintenance(false);
+                sliceStart = System.nanoTime();
+                offPlaced += placeFlatOut(clients, sliceSeconds);
+                offNanos += System.nanoTime() - sliceStart;
+                setMaintenance(true); // the rollups miss the orders placed meanwhile until the rebuild below
+            }
+            long foldStart = System.nanoTime();
+            Rollups.fold(database.dataSource());
+            onNanos += System.nanoTime() - foldStart;
         } finally {
             start = System.nanoTime();
             Rollups.rebuild(database.dataSource());
         }
-        return new Throughput(on, off, (System.nanoTime() - start) / 1e9);
+        return new Throughput(onPlaced / (onNanos / 1e9), offPlaced / (offNanos / 1e9), (System.nanoTime() - start) / 1e9);
+    }
+
+    private void setMaintenance(boolean on) {
+        try (Connection c = database.connection()) {
+            if (on) {
+                Rollups.resume(c);
+            } else {
+                Rollups.suspend(c);
+            }
+        } catch (SQLException e) {
+            throw new DatabaseException("cannot " + (on ? "resume" : "suspend") + " the rollups: " + e.getMessage(), e);
+        }
     }
 
     /**
@@ -164,13 +199,13 @@ public final class LiveBench {
         return folder;
     }
 
-    private double placeFlatOut(int clients, int seconds) {
+    /** Orders placed by {@code clients} clients as fast as they can in {@code seconds}. */
+    private long placeFlatOut(int clients, int seconds) {
         ExecutorService pool = Executors.newFixedThreadPool(clients);
         AtomicLong placed = new AtomicLong();
         long end = System.nanoTime() + seconds * 1_000_000_000L;
-        long start = System.nanoTime();
         for (int i = 0; i < clients; i++) {
-            long seed = i;
+            long seed = seeds.nextLong();
             pool.submit(() -> {
                 Random random = new Random(seed);
                 while (System.nanoTime() < end) {
@@ -185,7 +220,7 @@ public final class LiveBench {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        return placed.get() / ((System.nanoTime() - start) / 1e9);
+        return placed.get();
     }
 
     private PlacedOrder place(Random random) {

@@ -98,8 +98,14 @@ public final class RollupFolder implements AutoCloseable {
         }
     }
 
+    /** Stops folding; a fold under way is waited for (it holds the fold lock, see fold_rollups()). */
     @Override
     public void close() {
         scheduler.shutdownNow();
+        try {
+            scheduler.awaitTermination(1, TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -61,6 +61,15 @@ public final class Rollups {
         }
     }
 
+    /** Folds every pending change into the folded rollups now, as {@link RollupFolder} does every second. */
+    public static void fold(DataSource dataSource) {
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+            statement.execute("select fold_rollups()");
+        } catch (SQLException e) {
+            throw new DatabaseException("folding the rollups failed: " + e.getMessage(), e);
+        }
+    }
+
     /** Turns rollup maintenance back on after {@link #suspend} and {@link #rebuildAfterGenerate}. */
     public static void resume(Connection connection) throws SQLException {
         try (Statement statement = connection.createStatement()) {
