@@ -90,7 +90,7 @@ public final class RollupFolder implements AutoCloseable {
             }
         } catch (SQLException | RuntimeException e) {
             if (!failing) {
-                log.accept("rollups: " + (step.contains("catch_up") ? "applying new rows" : "folding pending changes")
+                log.accept("rollups: " + (catchingUp ? "applying new rows" : "folding pending changes")
                         + " failed, retrying every " + INTERVAL.toSeconds()
                         + " s (reports stay exact meanwhile): " + e.getMessage());
                 failing = true;
