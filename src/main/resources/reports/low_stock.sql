@@ -1,11 +1,12 @@
 -- Low stock: what to reorder, warehouse by warehouse.
 --
 -- question: Which products are running low in which warehouse, how fast is each warehouse shipping them, and how much should we reorder?
--- grain:    one row per active product and warehouse, most urgent first
+-- grain:    one row per active product and warehouse, most urgent first, the top N
 -- audience: aggregate
 -- param:    days       | integer | 30  | 1..365  | the velocity window: shipments in the N days before as_of
 -- param:    cover_days | integer | 30  | 1..365  | days of demand a reorder should cover
 -- param:    show       | text    | low | low, all | low: only REORDER NOW and Low Stock rows; all: every row
+-- param:    limit      | integer | 50  | 1..10000000 | the number of rows to show, most urgent first
 -- column:   sku                    | text       | the product's stock-keeping unit
 -- column:   product_name           | text       | its name
 -- column:   warehouse              | text       | the warehouse
@@ -23,12 +24,13 @@
 -- all warehouses, so every warehouse looked as if it sold the whole shop's volume.
 -- Stock at as_of is inventory.quantity less the movements recorded after as_of (for as_of now,
 -- simply the current quantity). Inactive products are left out.
--- psql: psql -v as_of="'2026-06-30 12:00'" -v days=30 -v cover_days=30 -v show=low -f low_stock.sql
+-- psql: psql -v as_of="'2026-06-30 12:00'" -v days=30 -v cover_days=30 -v show=low -v limit=50 -f low_stock.sql
 --
 -- Reads rollup_stock_levels (V9_3__stock_levels_rollup.sql): one row per warehouse row with its
 -- product's sku, name and active flag, its stock and reorder level now, and the running total of
--- units shipped through each shop day it shipped on. The rows shown by default are a partial
--- index of it, read in one scan. Stock as of is the row's quantity less the movements after
+-- units shipped through each shop day it shipped on. The rows at or under their reorder level, and
+-- those between it and twice it, are two partial indexes of it (V10_5): the first page usually
+-- needs only the first. Stock as of is the row's quantity less the movements after
 -- as_of (none for "now"). Shipments in the window are counted by whole shop days from the running
 -- totals (the total at as_of's day less the total at the day before the first whole day), plus the
 -- days not folded in yet, corrected at the two ends from the ledger by time: the first day's
@@ -43,6 +45,7 @@
 \if :{?days} \else \set days 30 \endif
 \if :{?cover_days} \else \set cover_days 30 \endif
 \if :{?show} \else \set show low \endif
+\if :{?limit} \else \set limit 50 \endif
 
 with
 
@@ -52,7 +55,8 @@ moments as (
         :as_of::timestamptz - make_interval(days => :days::int)       as window_start,
         :days::int                                                    as days,
         :cover_days::int                                              as cover_days,
-        :'show'::text                                                 as show
+        :'show'::text                                                 as show,
+        :limit::int                                                   as row_limit
 ),
 
 -- the session's time zone is the shop's: these are shop days and midnights
@@ -112,53 +116,78 @@ besides_rollup as (
     group by besides.product_id, besides.warehouse
 ),
 
--- the rows that can show: every active one for show=all; otherwise those at or under twice their
--- reorder level now (the partial index), and those not whose stock moved after as_of; each with
--- its shipments on the days counted whole (from its running totals, as of the last fold)
-candidates as (
-    select rollup.product_id, rollup.warehouse, rollup.sku, rollup.product_name, rollup.quantity, rollup.reorder_level,
+-- The rows that can show, with their stock at as_of and their shipments in the window: the days
+-- counted whole from the row's running totals (as of the last fold) plus what besides_rollup adds.
+-- For show=all, every active row. Otherwise, in two steps, so that the usual page (the most
+-- urgent rows, all REORDER NOW when there are enough of them) computes a third of the rows:
+-- first the rows at or under their reorder level now (a partial index) and every row whose stock
+-- moved after as_of (its status then may be anything); then, only when those hold fewer REORDER
+-- NOW rows than the page, the rest of the rows under twice their reorder level now, which are Low
+-- Stock at as_of (their stock did not move since). Each branch joins besides_rollup itself: its
+-- few rows are hashed, where one join over all the branches sorted every row to merge them.
+first_rows as (
+    select rollup.sku, rollup.product_name, rollup.warehouse,
+           rollup.quantity - coalesce(besides_rollup.moved_after_as_of, 0) as stock,
+           rollup.reorder_level,
            stock_shipped_between(rollup.days, rollup.shipped_through, params.whole_days_after, params.last_day)
-               as shipped_on_whole_days
-    from rollup_stock_levels as rollup, params
+               + coalesce(besides_rollup.shipped, 0) as shipped_in_window
+    from rollup_stock_levels as rollup
+    cross join params
+    left join besides_rollup
+           on besides_rollup.product_id = rollup.product_id and besides_rollup.warehouse = rollup.warehouse
     where params.show = 'all'
       and rollup.is_active
     union all
-    select rollup.product_id, rollup.warehouse, rollup.sku, rollup.product_name, rollup.quantity, rollup.reorder_level,
+    select rollup.sku, rollup.product_name, rollup.warehouse,
+           rollup.quantity - coalesce(besides_rollup.moved_after_as_of, 0),
+           rollup.reorder_level,
            stock_shipped_between(rollup.days, rollup.shipped_through, params.whole_days_after, params.last_day)
-               as shipped_on_whole_days
-    from rollup_stock_levels as rollup, params
+               + coalesce(besides_rollup.shipped, 0)
+    from rollup_stock_levels as rollup
+    cross join params
+    left join besides_rollup
+           on besides_rollup.product_id = rollup.product_id and besides_rollup.warehouse = rollup.warehouse
     where params.show <> 'all'
-      and rollup.quantity <= 2 * rollup.reorder_level and rollup.is_active
+      and rollup.quantity <= rollup.reorder_level and rollup.is_active
     union all
-    select rollup.product_id, rollup.warehouse, rollup.sku, rollup.product_name, rollup.quantity, rollup.reorder_level,
+    select rollup.sku, rollup.product_name, rollup.warehouse,
+           rollup.quantity - besides_rollup.moved_after_as_of,
+           rollup.reorder_level,
            stock_shipped_between(rollup.days, rollup.shipped_through, params.whole_days_after, params.last_day)
-               as shipped_on_whole_days
+               + besides_rollup.shipped
     from besides_rollup
     join rollup_stock_levels as rollup using (product_id, warehouse)
     cross join params
     where params.show <> 'all'
       and besides_rollup.moved_after_as_of <> 0
-      and not rollup.quantity <= 2 * rollup.reorder_level and rollup.is_active
+      and not rollup.quantity <= rollup.reorder_level and rollup.is_active
 ),
 
--- the rows to show (status depends on stock and reorder level only), with their figures
-stock_levels as (
-    select
-        candidates.sku,
-        candidates.product_name,
-        candidates.warehouse,
-        candidates.quantity - coalesce(besides_rollup.moved_after_as_of, 0)         as stock,
-        candidates.reorder_level,
-        candidates.shipped_on_whole_days + coalesce(besides_rollup.shipped, 0)      as shipped_in_window,
-        params.days,
-        params.cover_days
-    from candidates
+more_rows as (
+    select rollup.sku, rollup.product_name, rollup.warehouse,
+           rollup.quantity as stock,
+           rollup.reorder_level,
+           stock_shipped_between(rollup.days, rollup.shipped_through, params.whole_days_after, params.last_day)
+               + coalesce(besides_rollup.shipped, 0) as shipped_in_window
+    from rollup_stock_levels as rollup
     cross join params
     left join besides_rollup
-           on besides_rollup.product_id = candidates.product_id
-          and besides_rollup.warehouse = candidates.warehouse
+           on besides_rollup.product_id = rollup.product_id and besides_rollup.warehouse = rollup.warehouse
+    where params.show <> 'all'
+      and rollup.quantity > rollup.reorder_level and rollup.quantity <= 2 * rollup.reorder_level and rollup.is_active
+      and coalesce(besides_rollup.moved_after_as_of, 0) = 0
+      and (select count(*) from first_rows where first_rows.stock <= first_rows.reorder_level) < params.row_limit
+),
+
+stock_levels as (
+    select shown.*, params.days, params.cover_days
+    from (
+        select * from first_rows
+        union all
+        select * from more_rows
+    ) as shown, params
     where params.show = 'all'
-       or candidates.quantity - coalesce(besides_rollup.moved_after_as_of, 0) <= 2 * candidates.reorder_level
+       or shown.stock <= 2 * shown.reorder_level
 ),
 
 -- The reference's round(1.0 * a / b, n) and ceil(), in integers: for b > 0, a / b rounded half
@@ -232,4 +261,5 @@ from (
     from final, params
     where params.show = 'all' or final.urgency < 2
     order by 1, 2, final.sku, final.warehouse
+    limit (select row_limit from params)
 ) as sorted;

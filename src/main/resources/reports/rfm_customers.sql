@@ -1,9 +1,10 @@
 -- RFM customers: the customer list behind a segment, for a campaign export.
 --
 -- question: Which customers are in a given RFM segment, with their scores and contact details?
--- grain:    one row per customer in the segment, highest spend first
+-- grain:    one row per customer in the segment, highest spend first, the top N
 -- audience: customer
 -- param:    segment | text | Champions | Champions, Loyal Customers, Recent Customers, Potential Loyalists, At Risk, Hibernating, Needs Attention | the segment to list
+-- param:    limit   | integer | 1000 | 1..10000000 | number of customers to list, highest spend first (a campaign export: raise it to list the whole segment)
 -- column:   customer_id   | id     | the customer
 -- column:   email         | text   | the customer's email address | personal
 -- column:   first_name    | text   | the customer's first name | personal
@@ -23,10 +24,11 @@
 -- report's order (V9_4): export_key, one bigint, sorts as "monetary desc, customer_id" does, so the
 -- final sort finds the kept rows already in order; only the moved customers are looked up in
 -- customers. The segment is a bound value from the allowed list.
--- psql: psql -v as_of="'2026-06-30 12:00'" -v segment='Loyal Customers' -f rfm_customers.sql
+-- psql: psql -v as_of="'2026-06-30 12:00'" -v segment='Loyal Customers' -v limit=1000 -f rfm_customers.sql
 
 \if :{?as_of} \else \set as_of 'now()' \endif
 \if :{?segment} \else \set segment Champions \endif
+\if :{?limit} \else \set limit 1000 \endif
 
 with
 
@@ -41,8 +43,9 @@ rescored as (
     select rescored.* from params, rfm_rescored(params.as_of) as rescored
 ),
 
--- the customers whose scored row holds (the segment's only: its filter below reaches this scan,
--- through idx_rollup_rfm_scored_export)
+-- the segment's customers whose scored row holds, the first N in export order: an ordered scan of
+-- idx_rollup_rfm_scored_export that stops after N rows (no moved customer ranks among the
+-- final N unless it ranks among these N with them)
 kept as (
     select
         scored.customer_id,
@@ -59,10 +62,13 @@ kept as (
         scored.segment,
         scored.export_key
     from rollup_rfm_scored as scored
-    where scored.customer_id not in (select customer_id from rescored)
+    where scored.segment = :'segment'
+      and scored.customer_id not in (select customer_id from rescored)
+    order by scored.export_key
+    limit :limit
 ),
 
--- the customers whose row has moved since the scoring, with their customer rows
+-- the segment's customers whose row has moved since the scoring, with their customer rows
 moved as (
     select
         customers.customer_id,
@@ -80,6 +86,7 @@ moved as (
     from rescored
     join customers using (customer_id)
     where rescored.change = 1
+      and rescored.segment = :'segment'
 ),
 
 final as (
@@ -91,6 +98,6 @@ final as (
 select
     customer_id, email, first_name, last_name, recency_days, frequency, monetary, r_score, f_score, m_score, segment
 from final
-where segment = :'segment'
 -- monetary desc, customer_id
-order by export_key;
+order by export_key
+limit :limit;

@@ -277,7 +277,7 @@
     },
     {
       report: 'low_stock',
-      params: { show: 'low' },
+      params: { show: 'low', limit: 50 },
       empty: 'No product is low on stock.',
       render(rows) {
         table('table-stock', [

@@ -84,6 +84,11 @@ public final class ReportCommand implements Runnable {
             Report served = Cluster.reportCatalog(database.dataSource()).get(name);
             ReportResult result = new ReportRunner(database.dataSource()).run(served, moment, parameters);
             write(result, out);
+            if (result.filledItsLimit()) {
+                // on stderr, so that a CSV export stays clean: the likeliest surprise is a cut-off export
+                spec.commandLine().getErr().println("report: " + result.rows().size() + " rows, the report's limit; there may"
+                        + " be more (--param limit=N, up to " + report.parameter("limit").orElseThrow().max().toPlainString() + ")");
+            }
         }
     }
 

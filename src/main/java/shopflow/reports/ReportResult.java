@@ -24,4 +24,9 @@ public record ReportResult(Report report, OffsetDateTime asOf, Map<String, Objec
         }
         return rows.get(row).get(index);
     }
+
+    /** True when the report takes a {@code limit} and returned that many rows: it may have more. */
+    public boolean filledItsLimit() {
+        return parameters.get("limit") instanceof Number limit && rows.size() == limit.longValue();
+    }
 }

@@ -1,11 +1,12 @@
 -- Low stock: what to reorder, warehouse by warehouse.
 --
 -- question: Which products are running low in which warehouse, how fast is each warehouse shipping them, and how much should we reorder?
--- grain:    one row per active product and warehouse, most urgent first
+-- grain:    one row per active product and warehouse, most urgent first, the top N
 -- audience: aggregate
 -- param:    days       | integer | 30  | 1..365  | the velocity window: shipments in the N days before as_of
 -- param:    cover_days | integer | 30  | 1..365  | days of demand a reorder should cover
 -- param:    show       | text    | low | low, all | low: only REORDER NOW and Low Stock rows; all: every row
+-- param:    limit      | integer | 50  | 1..10000000 | the number of rows to show, most urgent first
 -- column:   sku                    | text       | the product's stock-keeping unit
 -- column:   product_name           | text       | its name
 -- column:   warehouse              | text       | the warehouse
@@ -23,12 +24,13 @@
 -- all warehouses, so every warehouse looked as if it sold the whole shop's volume.
 -- Stock at as_of is inventory.quantity less the movements recorded after as_of (for as_of now,
 -- simply the current quantity). Inactive products are left out.
--- psql: psql -v as_of="'2026-06-30 12:00'" -v days=30 -v cover_days=30 -v show=low -f low_stock.sql
+-- psql: psql -v as_of="'2026-06-30 12:00'" -v days=30 -v cover_days=30 -v show=low -v limit=50 -f low_stock.sql
 
 \if :{?as_of} \else \set as_of 'now()' \endif
 \if :{?days} \else \set days 30 \endif
 \if :{?cover_days} \else \set cover_days 30 \endif
 \if :{?show} \else \set show low \endif
+\if :{?limit} \else \set limit 50 \endif
 
 with
 
@@ -102,4 +104,5 @@ order by
     case final.status when 'REORDER NOW' then 0 when 'Low Stock' then 1 else 2 end,
     final.days_of_stock nulls last,
     final.sku,
-    final.warehouse;
+    final.warehouse
+limit :limit;

@@ -1,9 +1,10 @@
 -- RFM customers: the customer list behind a segment, for a campaign export.
 --
 -- question: Which customers are in a given RFM segment, with their scores and contact details?
--- grain:    one row per customer in the segment, highest spend first
+-- grain:    one row per customer in the segment, highest spend first, the top N
 -- audience: customer
 -- param:    segment | text | Champions | Champions, Loyal Customers, Recent Customers, Potential Loyalists, At Risk, Hibernating, Needs Attention | the segment to list
+-- param:    limit   | integer | 1000 | 1..10000000 | number of customers to list, highest spend first (a campaign export: raise it to list the whole segment)
 -- column:   customer_id   | id     | the customer
 -- column:   email         | text   | the customer's email address | personal
 -- column:   first_name    | text   | the customer's first name | personal
@@ -18,10 +19,11 @@
 --
 -- Scores and segments exactly as in rfm_segments.sql (same rules, same deterministic tie order;
 -- RfmReportsTest checks the two agree). The segment is a bound value from the allowed list.
--- psql: psql -v as_of="'2026-06-30 12:00'" -v segment='Loyal Customers' -f rfm_customers.sql
+-- psql: psql -v as_of="'2026-06-30 12:00'" -v segment='Loyal Customers' -v limit=1000 -f rfm_customers.sql
 
 \if :{?as_of} \else \set as_of 'now()' \endif
 \if :{?segment} \else \set segment Champions \endif
+\if :{?limit} \else \set limit 1000 \endif
 
 with
 
@@ -84,4 +86,5 @@ final as (
 )
 
 select * from final
-order by monetary desc, customer_id;
+order by monetary desc, customer_id
+limit :limit;

@@ -91,7 +91,7 @@ class ReportInputTest {
         // the value spliced in would fail to parse; bound, it just matches no segment name.
         Report report = CATALOG.get("rfm_customers");
         assertThat(report.sql()).contains("segment = ?").doesNotContain(":'segment'");
-        assertThat(report.placeholders()).containsExactly("as_of", "segment");
+        assertThat(report.placeholders()).containsExactly("as_of", "segment", "limit", "segment", "limit");
     }
 
     private static long count(String table) throws SQLException {
