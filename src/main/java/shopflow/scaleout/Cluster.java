@@ -41,17 +41,14 @@ public final class Cluster {
     }
 
     /**
-     * Reports served from their reference SQL on a cluster. Five whose rollup SQL Citus cannot plan:
-     * they look up each customer's or order's raw orders in correlated subqueries and lateral joins
+     * Reports served from their reference SQL on a cluster: five whose rollup SQL Citus cannot plan.
+     * They look up each customer's or order's raw orders in correlated subqueries and lateral joins
      * ({@code customer_orders_changed}, {@code rfm_rescored}, the fraud candidates' figures, the
      * cohorts' late customers), which Citus refuses over a table distributed by another column
-     * ("cannot push down this subquery"). And {@code low_stock}: its V8_7 rollup SQL was measured
-     * slower there (2.9 s against 1.5 s at scale 1: a ledger read over the shards per shown row),
-     * and the stock levels of its V9_3 rollup are kept by triggers on {@code inventory}, which the
-     * catch-up job does not replace (only a rebuild sets them on a cluster).
+     * ("cannot push down this subquery").
      */
     public static final Set<String> REFERENCE_ON_CLUSTER = Set.of("customer_lifetime", "fraud_review",
-            "low_stock", "retention_cohorts", "rfm_customers", "rfm_segments");
+            "retention_cohorts", "rfm_customers", "rfm_segments");
 
     /** The reports to serve: from the rollups on one node; on a cluster too, but for {@link #REFERENCE_ON_CLUSTER}. */
     public static ReportCatalog reportCatalog(DataSource dataSource) {
