@@ -110,6 +110,8 @@ class DistributedShopTest {
                 .isEqualTo(cluster.workerPort(1) + "," + cluster.workerPort(2));
         assertThat(scalar(distributed, "select count(*) from orders")).isEqualTo(scalar(single, "select count(*) from orders"));
         assertThat(scalar(distributed, "select count(*) from orders")).isNotEqualTo("0");
+        // the coordinator's sessions (new ones: the setting is the database's) do not compile plans
+        assertThat(scalar(distributed, "show jit")).isEqualTo("off");
     }
 
     @Test
