@@ -34,6 +34,7 @@ public final class Migrations {
                 .dataSource(database.dataSource())
                 .locations("classpath:db/migration")
                 .loggers("slf4j")
+                .callbacks(new CitusMigrationMessages())
                 .placeholders(Map.of("shop_time_zone", database.timeZone().getId()))
                 .load();
     }
