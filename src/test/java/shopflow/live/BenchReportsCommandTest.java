@@ -39,6 +39,11 @@ class BenchReportsCommandTest {
             assertThat(timed).contains("rollup-backed reports: worst p95");
             assertThat(run(db, "bench", "reports", "--scale", "1", "--runs", "1", "--reference-runs", "1",
                     "--report", "daily_revenue")).startsWith("0\n").contains("already holds", "not generated");
+            assertThat(run(db, "bench", "reports", "--runs", "2", "--reference-runs", "0", "--report", "daily_revenue"))
+                    .startsWith("0\n").containsPattern("(?m)^daily_revenue +[0-9.]+ ms +[0-9.]+ ms +- +- +-$")
+                    .contains("worst p95").doesNotContain("speed-up 0");
+            assertThat(run(db, "bench", "reports", "--reference-runs", "-1")).startsWith("1\n")
+                    .contains("--reference-runs at least 0");
         }
     }
 }

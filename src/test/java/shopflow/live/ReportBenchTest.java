@@ -30,4 +30,10 @@ class ReportBenchTest {
         assertThat(ReportBench.schedule(3, 2)).containsExactly(Run.REFERENCE_WARM_UP, Run.WARM_UP, Run.WARM_UP,
                 Run.TIMED, Run.REFERENCE_TIMED, Run.WARM_UP, Run.TIMED, Run.REFERENCE_TIMED, Run.WARM_UP, Run.TIMED);
     }
+
+    @Test
+    void without_reference_runs_the_reference_is_not_run_at_all() {
+        assertThat(ReportBench.schedule(3, 0)).containsExactly(Run.WARM_UP, Run.WARM_UP, Run.TIMED, Run.TIMED,
+                Run.TIMED);
+    }
 }
