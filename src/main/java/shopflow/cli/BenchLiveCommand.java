@@ -10,6 +10,7 @@ import shopflow.db.Database;
 import shopflow.db.DatabaseOptions;
 import shopflow.db.Migrations;
 import shopflow.live.LiveBench;
+import shopflow.live.RollupFolder;
 
 @Command(name = "live", mixinStandardHelpOptions = true,
         description = {"Measure the write side of the rollups on the data in the database:",
@@ -18,7 +19,10 @@ import shopflow.live.LiveBench;
             "  2. freshness under load (background orders and events at the given rates): commit of a probe order"
                 + " -> the change notification the dashboard listens for -> the dashboard's reports re-read, checked"
                 + " to include the order.",
-            "It adds real orders and events, placed now, to the database."},
+            "It adds real orders and events, placed now, to the database.",
+            "On a Citus cluster (after 'shopflow distribute') maintenance is the catch-up job run every second, as the"
+                + " web server runs it, and without it no job: the job locks the tables it reads until it commits, and"
+                + " the placement times (median, p95, max) show what writers wait."},
         footer = {"", "Example:", "  shopflow bench live --orders-per-second 200 --events-per-second 2000 --seconds 30"})
 public final class BenchLiveCommand implements Runnable {
 
@@ -58,14 +62,24 @@ public final class BenchLiveCommand implements Runnable {
                         + " --scale 1' (same --data-dir/--port)");
             }
             LiveBench bench = new LiveBench(database);
-            out.printf("order placement, %d clients flat out, %d s each (machine: %d processors)%n", clients, seconds,
-                    Runtime.getRuntime().availableProcessors());
+            out.printf("order placement, %d clients flat out, %d s each (machine: %d processors)%s%n", clients, seconds,
+                    Runtime.getRuntime().availableProcessors(),
+                    bench.keptByJob() ? ", on a Citus cluster: rollups kept by the catch-up job" : "");
             out.flush();
             LiveBench.Throughput t = bench.throughput(clients, seconds);
-            out.printf("  with rollup maintenance     %8.0f orders/s%n", t.withRollups());
-            out.printf("  without (triggers disabled) %8.0f orders/s%n", t.withoutRollups());
-            out.printf("  cost of the rollups         %7.1f %% of throughput (then rebuilt in %.1f s)%n", t.overheadPct(),
+            out.printf("  %-28s %8.0f orders/s   %s%n", bench.keptByJob() ? "with the job every second" : "with rollup maintenance",
+                    t.withRollups(), latency(t.withLatency()));
+            out.printf("  %-28s %8.0f orders/s   %s%n", bench.keptByJob() ? "without (no job)" : "without (triggers disabled)",
+                    t.withoutRollups(), latency(t.withoutLatency()));
+            out.printf("  %-28s %7.1f %% of throughput (then rebuilt in %.1f s)%n", "cost of the rollups", t.overheadPct(),
                     t.rebuildSeconds());
+            RollupFolder.Runs folds = t.folds();
+            if (folds.count() > 0) {
+                out.printf("  %-28s %d runs, %.0f ms on average, longest %.0f ms%s%n",
+                        bench.keptByJob() ? "catch-up job (folder)" : "folds (folder)", folds.count(),
+                        folds.total().toNanos() / 1e6 / folds.count(), folds.longest().toNanos() / 1e6,
+                        bench.keptByJob() ? " (writers wait for each run)" : "");
+            }
             out.flush();
             LiveBench.Freshness f = bench.freshness(ordersPerSecond, eventsPerSecond, seconds, databaseOptions.timeZone());
             out.printf("freshness under %.0f orders/s + %.0f events/s (asked: %d + %d), %d probes:%n", f.ordersPerSecond(),
@@ -75,5 +89,10 @@ public final class BenchLiveCommand implements Runnable {
             out.println("  (the web server adds at most its coalescing interval, 500 ms, before the SSE event)");
             out.flush();
         }
+    }
+
+    private static String latency(LiveBench.Latency l) {
+        return String.format("place_order median %.1f ms, p95 %.1f ms, max %.0f ms", l.medianMillis(), l.p95Millis(),
+                l.maxMillis());
     }
 }

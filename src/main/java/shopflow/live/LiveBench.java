@@ -1,6 +1,10 @@
 package shopflow.live;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -8,6 +12,7 @@ import java.sql.Statement;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -34,9 +39,16 @@ import shopflow.reports.ReportRunner;
  * listens for, plus re-reading the dashboard's reports, which then include the order) under a
  * steady background load of orders and events, the rollups folded every second meanwhile as the
  * web server folds them. It writes real orders and events (placed now) into the database it runs on.
+ *
+ * <p>On a Citus cluster the rollups are kept by the catch-up job ({@code catch_up_rollups()}, V9_6),
+ * which the folder runs every second as the web server does; "without maintenance" is then no job
+ * at all, and what the writers placed meanwhile is passed over ({@code db/citus/skip-catch-up.sql})
+ * until the final rebuild, as the suspended triggers leave it on one node. The job locks the source
+ * tables until it commits, so the placement latencies (median, p95, max) show what writers wait.
  */
 public final class LiveBench {
 
+    private static final String SKIP_CATCH_UP = resource("db/citus/skip-catch-up.sql");
     /** The reports the dashboard reloads on a change notification. */
     private static final List<String> DASHBOARD = List.of("revenue_summary", "daily_revenue", "top_products",
             "market_basket");
@@ -48,6 +60,8 @@ public final class LiveBench {
     private final EventIngest ingest;
     private final int[] customers;
     private final int[] products;
+    /** On a cluster: a job keeps the rollups, not triggers. */
+    private final boolean keptByJob;
     /** Seeds of the clients' orders: each slice places other orders than the one before. */
     private final Random seeds = new Random(42);
 
@@ -57,11 +71,35 @@ public final class LiveBench {
         this.ingest = new EventIngest(database.dataSource());
         this.customers = ids("select customer_id from customers where is_active");
         this.products = ids("select product_id from products where is_active");
+        this.keptByJob = Rollups.keptByJob(database.dataSource());
     }
 
-    public record Throughput(double withRollups, double withoutRollups, double rebuildSeconds) {
+    /** Whether the rollups are kept by the catch-up job (a Citus cluster) rather than by triggers. */
+    public boolean keptByJob() {
+        return keptByJob;
+    }
+
+    /**
+     * Orders per second with and without rollup maintenance, the time of each {@code place_order}
+     * call (as its client waited for it) in both, and the folder's runs during the slices with maintenance
+     * (on a cluster, each held the source tables' lock for its whole time).
+     */
+    public record Throughput(double withRollups, double withoutRollups, double rebuildSeconds, Latency withLatency,
+            Latency withoutLatency, RollupFolder.Runs folds) {
         public double overheadPct() {
             return 100.0 * (1 - withRollups / withoutRollups);
+        }
+    }
+
+    /** Median, p95 and longest of {@code count} timed calls, in milliseconds. */
+    public record Latency(int count, double medianMillis, double p95Millis, double maxMillis) {
+        static Latency of(List<Double> millis) {
+            double[] values = millis.stream().mapToDouble(Double::doubleValue).toArray();
+            if (values.length == 0) {
+                return new Latency(0, 0, 0, 0);
+            }
+            return new Latency(values.length, ReportTimings.percentile(values, 50), ReportTimings.percentile(values, 95),
+                    ReportTimings.percentile(values, 100));
         }
     }
 
@@ -80,9 +118,10 @@ public final class LiveBench {
      */
     public Throughput throughput(int clients, int seconds) {
         int slices = Math.max(1, seconds / SLICE_SECONDS);
-        long onPlaced = 0;
+        List<Double> onMillis = Collections.synchronizedList(new ArrayList<>());
+        List<Double> offMillis = Collections.synchronizedList(new ArrayList<>());
+        RollupFolder.Runs folds = RollupFolder.Runs.NONE;
         long onNanos = 0;
-        long offPlaced = 0;
         long offNanos = 0;
         long start;
         try {
@@ -90,35 +129,62 @@ public final class LiveBench {
                 int sliceSeconds = seconds / slices + (slice < seconds % slices ? 1 : 0);
                 long sliceStart = System.nanoTime();
                 try (RollupFolder folder = folding()) {
-                    onPlaced += placeFlatOut(clients, sliceSeconds);
+                    placeFlatOut(clients, sliceSeconds, onMillis);
+                    folder.close();
+                    folds = folds.and(folder.runs());
                 }
                 onNanos += System.nanoTime() - sliceStart;
 
                 setMaintenance(false);
                 sliceStart = System.nanoTime();
-                offPlaced += placeFlatOut(clients, sliceSeconds);
+                placeFlatOut(clients, sliceSeconds, offMillis);
                 offNanos += System.nanoTime() - sliceStart;
                 setMaintenance(true); // the rollups miss the orders placed meanwhile until the rebuild below
             }
             long foldStart = System.nanoTime();
-            Rollups.fold(database.dataSource());
+            catchUpOrFold();
             onNanos += System.nanoTime() - foldStart;
         } finally {
             start = System.nanoTime();
             Rollups.rebuild(database.dataSource());
         }
-        return new Throughput(onPlaced / (onNanos / 1e9), offPlaced / (offNanos / 1e9), (System.nanoTime() - start) / 1e9);
+        return new Throughput(onMillis.size() / (onNanos / 1e9), offMillis.size() / (offNanos / 1e9),
+                (System.nanoTime() - start) / 1e9, Latency.of(onMillis), Latency.of(offMillis), folds);
     }
 
+    /**
+     * Suspends or resumes rollup maintenance. On a cluster there is no trigger to suspend (the
+     * folder, the job's only runner here, is stopped between the slices with maintenance): resuming
+     * passes over what was written meanwhile.
+     */
     private void setMaintenance(boolean on) {
         try (Connection c = database.connection()) {
-            if (on) {
+            if (keptByJob) {
+                if (on) {
+                    try (Statement s = c.createStatement()) {
+                        s.execute(SKIP_CATCH_UP);
+                    }
+                }
+            } else if (on) {
                 Rollups.resume(c);
             } else {
                 Rollups.suspend(c);
             }
         } catch (SQLException e) {
             throw new DatabaseException("cannot " + (on ? "resume" : "suspend") + " the rollups: " + e.getMessage(), e);
+        }
+    }
+
+    /** What the last slice with maintenance left pending, applied now as the folder would. */
+    private void catchUpOrFold() {
+        if (!keptByJob) {
+            Rollups.fold(database.dataSource());
+            return;
+        }
+        try (Connection c = database.connection()) {
+            Rollups.catchUp(c);
+        } catch (SQLException e) {
+            throw new DatabaseException("applying the new rows to the rollups failed: " + e.getMessage(), e);
         }
     }
 
@@ -137,8 +203,8 @@ public final class LiveBench {
                 try {
                     place(new Random());
                     orders.incrementAndGet();
-                } catch (RuntimeException stoppedMidOrder) {
-                    // as above
+                } catch (RuntimeException refused) {
+                    // as below
                 }
             }, 0, periodMicros * 2, TimeUnit.MICROSECONDS);
         }
@@ -146,8 +212,8 @@ public final class LiveBench {
         load.scheduleAtFixedRate(() -> {
             try {
                 events.addAndGet(ingest.store(events(perBatch, new Random())).total());
-            } catch (RuntimeException stoppedMidBatch) {
-                // the load is stopped by interrupting it: a batch cut short is not a result
+            } catch (RuntimeException refused) {
+                // a background write that failed is not a result; the load goes on
             }
         }, 0, 100, TimeUnit.MILLISECONDS);
 
@@ -184,12 +250,29 @@ public final class LiveBench {
         } catch (SQLException e) {
             throw new DatabaseException("freshness probe failed: " + e.getMessage(), e);
         } finally {
-            load.shutdownNow();
+            stop(load);
         }
         double elapsed = (System.nanoTime() - started) / 1e9;
         double[] values = millis.stream().mapToDouble(Double::doubleValue).toArray();
         return new Freshness(values.length, ReportTimings.percentile(values, 50), ReportTimings.percentile(values, 95),
                 orders.get() / elapsed, events.get() / elapsed);
+    }
+
+    /**
+     * Stops the background load after the writes under way: interrupting them would close their
+     * connections mid-statement (on a cluster, where a write can wait a second for the catch-up job's
+     * lock, it did, and the pool logged each broken connection).
+     */
+    private static void stop(ScheduledExecutorService load) {
+        load.shutdown();
+        try {
+            if (!load.awaitTermination(1, TimeUnit.MINUTES)) {
+                load.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            load.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Folds the rollups every second while the bench writes, as the web server does. */
@@ -199,18 +282,20 @@ public final class LiveBench {
         return folder;
     }
 
-    /** Orders placed by {@code clients} clients as fast as they can in {@code seconds}. */
-    private long placeFlatOut(int clients, int seconds) {
+    /** Orders placed by {@code clients} clients as fast as they can in {@code seconds}, each one's time added to {@code millis}. */
+    private void placeFlatOut(int clients, int seconds, List<Double> millis) {
         ExecutorService pool = Executors.newFixedThreadPool(clients);
-        AtomicLong placed = new AtomicLong();
         long end = System.nanoTime() + seconds * 1_000_000_000L;
         for (int i = 0; i < clients; i++) {
             long seed = seeds.nextLong();
             pool.submit(() -> {
                 Random random = new Random(seed);
-                while (System.nanoTime() < end) {
+                long started = System.nanoTime();
+                while (started < end) {
                     place(random);
-                    placed.incrementAndGet();
+                    long placed = System.nanoTime();
+                    millis.add((placed - started) / 1e6);
+                    started = placed;
                 }
             });
         }
@@ -220,7 +305,6 @@ public final class LiveBench {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        return placed.get();
     }
 
     private PlacedOrder place(Random random) {
@@ -268,6 +352,14 @@ public final class LiveBench {
             return ids.stream().mapToInt(Integer::intValue).toArray();
         } catch (SQLException e) {
             throw new DatabaseException(sql + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String resource(String name) {
+        try (InputStream in = LiveBench.class.getClassLoader().getResourceAsStream(name)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

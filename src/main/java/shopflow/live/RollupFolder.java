@@ -45,6 +45,22 @@ public final class RollupFolder implements AutoCloseable {
     private boolean failing; // only the scheduler thread reads and writes it
     private volatile String step;
     private volatile boolean catchingUp;
+    private volatile Runs runs = Runs.NONE;
+
+    /** The folds done so far (failed ones not counted): how many, their total time and the longest. */
+    public record Runs(int count, Duration total, Duration longest) {
+        public static final Runs NONE = new Runs(0, Duration.ZERO, Duration.ZERO);
+
+        Runs plus(Duration fold) {
+            return new Runs(count + 1, total.plus(fold), fold.compareTo(longest) > 0 ? fold : longest);
+        }
+
+        /** These runs and {@code other}'s, as one series. */
+        public Runs and(Runs other) {
+            return new Runs(count + other.count, total.plus(other.total),
+                    other.longest.compareTo(longest) > 0 ? other.longest : longest);
+        }
+    }
 
     public RollupFolder(DataSource dataSource, Consumer<String> log) {
         this.dataSource = dataSource;
@@ -71,23 +87,31 @@ public final class RollupFolder implements AutoCloseable {
         }
     }
 
+    /** The folds done so far (bench live reports how long the cluster's catch-up job held its lock). */
+    public Runs runs() {
+        return runs;
+    }
+
     /** One fold, then the next one scheduled; a failure is logged once, until folding works again. */
     private void foldOnce() {
         long started = System.nanoTime();
         try {
-            fold();
+            if (fold()) {
+                runs = runs.plus(Duration.ofNanos(System.nanoTime() - started));
+            }
         } finally {
             foldAfter(catchingUp ? INTERVAL : waitAfter(Duration.ofNanos(System.nanoTime() - started)));
         }
     }
 
-    private void fold() {
+    private boolean fold() {
         try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
             statement.execute(step);
             if (failing) {
                 log.accept("rollups: folding works again");
                 failing = false;
             }
+            return true;
         } catch (SQLException | RuntimeException e) {
             if (!failing) {
                 log.accept("rollups: " + (catchingUp ? "applying new rows" : "folding pending changes")
@@ -95,6 +119,7 @@ public final class RollupFolder implements AutoCloseable {
                         + " s (reports stay exact meanwhile): " + e.getMessage());
                 failing = true;
             }
+            return false;
         }
     }
 

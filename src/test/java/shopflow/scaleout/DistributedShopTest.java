@@ -185,6 +185,38 @@ class DistributedShopTest {
     }
 
     @Test
+    @Order(72)
+    void bench_live_on_the_cluster_times_orders_with_the_catch_up_job_and_without_and_leaves_the_rollups_exact() {
+        try (Database created = cluster.database("live")) {
+            Migrations.migrate(created);
+            Distribution.apply(created);
+        }
+        try (Database live = cluster.open("live")) {
+            new Generator(live, new GeneratorSettings(0.01, 42, GENERATED_AS_OF, LONDON, 2, false), null, false).run();
+            Output bench = shopflow("bench", "live", "--seconds", "4", "--clients", "2", "--orders-per-second", "20",
+                    "--events-per-second", "100", "--jdbc-url", coordinatorUrl("live"), "--db-user", "postgres");
+            assertThat(bench.exitCode()).as(bench.text()).isZero();
+            assertThat(bench.text()).contains("on a Citus cluster", "with the job every second", "without (no job)",
+                    "place_order median", "catch-up job (folder)", "writers wait for each run", "freshness under");
+
+            // the orders of the slices without the job were passed over, then the rollups rebuilt; the
+            // freshness probe's were applied by the job: every report from the rollups equals its reference
+            ReportCatalog references = ReportCatalog.references();
+            ReportRunner runner = new ReportRunner(live.dataSource());
+            OffsetDateTime now = OffsetDateTime.now();
+            List<String> differences = new ArrayList<>();
+            for (Report report : Cluster.reportCatalog(live.dataSource()).all()) {
+                if (!Cluster.REFERENCE_ON_CLUSTER.contains(report.name())) {
+                    RollupVerifier.firstDifference(report.name(), now, Map.of(), runner.run(report, now, Map.of()),
+                            runner.run(references.get(report.name()), now, Map.of()))
+                            .map(Drift::describe).ifPresent(differences::add);
+                }
+            }
+            assertThat(differences).isEmpty();
+        }
+    }
+
+    @Test
     @Order(75)
     void distribute_keeps_citus_notes_on_coordinator_objects_quiet_and_a_failing_migration_still_shows() {
         cluster.database("quiet").close();
