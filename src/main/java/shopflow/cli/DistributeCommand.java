@@ -3,6 +3,7 @@ package shopflow.cli;
 import java.io.PrintWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 import shopflow.db.Database;
@@ -27,17 +28,24 @@ public final class DistributeCommand implements Runnable {
     @Mixin
     DatabaseOptions databaseOptions;
 
+    @Option(names = "--shards", paramLabel = "N",
+            description = "Shards per distributed table (default: 4 per active worker; tables already distributed keep theirs).")
+    Integer shards;
+
     @Override
     public void run() {
         if (!databaseOptions.isExternal()) {
             throw new DatabaseException("distribute needs a Citus coordinator: give it with --jdbc-url"
                     + " (the embedded PostgreSQL has no Citus)");
         }
+        if (shards != null && shards < 1) {
+            throw new IllegalArgumentException("--shards must be at least 1, not " + shards);
+        }
         PrintWriter out = spec.commandLine().getOut();
         try (Database database = Database.open(databaseOptions)) {
             Migrations.migrate(database);
             out.printf("%-24s %-12s %-20s %10s %7s%n", "table", "kind", "distribution column", "colocation", "shards");
-            for (Distribution.Placement p : Distribution.apply(database)) {
+            for (Distribution.Placement p : Distribution.apply(database, shards)) {
                 out.printf("%-24s %-12s %-20s %10d %7d%n", p.table(), p.kind(),
                         p.distributionColumn().equals("<none>") ? "-" : p.distributionColumn(), p.colocationId(),
                         p.shards());

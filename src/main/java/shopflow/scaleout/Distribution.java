@@ -5,9 +5,11 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
 import shopflow.db.Database;
@@ -22,6 +24,9 @@ public final class Distribution {
 
     private static final String SCRIPT = "db/citus/distribute.sql";
 
+    /** Shards per active worker when {@code distribute} is not told how many. */
+    static final int SHARDS_PER_WORKER = 4;
+
     /** One row of the layout: how a table is placed on the cluster. */
     public record Placement(String table, String kind, String distributionColumn, int colocationId, int shards) {
     }
@@ -29,10 +34,22 @@ public final class Distribution {
     private Distribution() {
     }
 
-    /** Distributes the schema (what is already distributed stays as it is) and returns the layout. */
-    public static List<Placement> apply(Database database) {
+    /**
+     * Distributes the schema (what is already distributed stays as it is) and returns the layout.
+     * {@code shards} per distributed table, or, when null, {@link #SHARDS_PER_WORKER} per active
+     * worker: Citus's default of 32 suits a few workers of many cores; on a small cluster every
+     * query over all shards pays a task per shard for nothing (docs/scale-out.md has the figures).
+     */
+    public static List<Placement> apply(Database database, Integer shards) {
         try (Connection c = database.connection(); Statement s = c.createStatement()) {
             requireCitusWithSchema(c, database);
+            try (PreparedStatement shardCount = c.prepareStatement("""
+                    select set_config('citus.shard_count', coalesce(?, ? * count(*))::text, false)
+                    from citus_get_active_worker_nodes()""")) {
+                shardCount.setObject(1, shards, Types.INTEGER);
+                shardCount.setInt(2, SHARDS_PER_WORKER);
+                shardCount.execute();
+            }
             for (String statement : statements(script())) {
                 s.execute(statement);
             }

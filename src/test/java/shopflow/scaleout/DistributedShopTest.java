@@ -83,7 +83,7 @@ class DistributedShopTest {
         cluster = CitusCluster.start();
         try (Database created = cluster.database("shop")) {
             Migrations.migrate(created);
-            Distribution.apply(created);
+            Distribution.apply(created, null);
         }
         distributed = cluster.open("shop");
         single = TestDatabases.fresh();
@@ -117,6 +117,9 @@ class DistributedShopTest {
                 .isEqualTo(cluster.workerPort(1) + "," + cluster.workerPort(2));
         assertThat(scalar(distributed, "select count(*) from orders")).isEqualTo(scalar(single, "select count(*) from orders"));
         assertThat(scalar(distributed, "select count(*) from orders")).isNotEqualTo("0");
+        // 4 shards per worker unless told otherwise
+        assertThat(scalar(distributed, "select shard_count from citus_tables where table_name = 'orders'::regclass"))
+                .isEqualTo("8");
         // the coordinator's sessions (new ones: the setting is the database's) do not compile plans
         assertThat(scalar(distributed, "show jit")).isEqualTo("off");
     }
@@ -179,7 +182,7 @@ class DistributedShopTest {
     void concurrent_orders_keep_stock_and_coupon_uses_exact_on_the_cluster() throws Exception {
         try (Database orders = cluster.database("orders_concurrency")) {
             Migrations.migrate(orders);
-            Distribution.apply(orders);
+            Distribution.apply(orders, null);
             ConcurrentOrdersScenario.runAndCheck(orders.dataSource());
         }
     }
@@ -189,7 +192,7 @@ class DistributedShopTest {
     void bench_live_on_the_cluster_times_orders_with_the_catch_up_job_and_without_and_leaves_the_rollups_exact() {
         try (Database created = cluster.database("live")) {
             Migrations.migrate(created);
-            Distribution.apply(created);
+            Distribution.apply(created, null);
         }
         try (Database live = cluster.open("live")) {
             new Generator(live, new GeneratorSettings(0.01, 42, GENERATED_AS_OF, LONDON, 2, false), null, false).run();
@@ -220,9 +223,12 @@ class DistributedShopTest {
     @Order(75)
     void distribute_keeps_citus_notes_on_coordinator_objects_quiet_and_a_failing_migration_still_shows() {
         cluster.database("quiet").close();
-        Output quiet = shopflow("distribute", "--jdbc-url", coordinatorUrl("quiet"), "--db-user", "postgres");
+        Output badShards = shopflow("distribute", "--shards", "0", "--jdbc-url", coordinatorUrl("quiet"), "--db-user", "postgres");
+        assertThat(badShards.exitCode()).isEqualTo(1);
+        assertThat(badShards.text()).contains("--shards must be at least 1, not 0");
+        Output quiet = shopflow("distribute", "--shards", "3", "--jdbc-url", coordinatorUrl("quiet"), "--db-user", "postgres");
         assertThat(quiet.exitCode()).as(quiet.text()).isZero();
-        assertThat(quiet.text()).contains("orders                   distributed  order_id")
+        assertThat(quiet.text()).containsPattern("orders +distributed +order_id +\\d+ +3\\R")
                 // 33 of them before, one per rollup function or view of the coordinator
                 .doesNotContain("that is not in Citus' metadata").doesNotContain("WARN");
 
