@@ -67,20 +67,45 @@ candidate_ids as (
       and rollup_order_risk_pending.created_at <= :as_of::timestamptz
 ),
 
--- the candidates' orders, each looked up by its key (offset 0: a probe per candidate, where the
--- planner would otherwise join the whole window)
+-- the candidates' orders, each looked up by its key (= any of the ids: a probe per candidate, where
+-- the planner would otherwise join the whole window; a lookup correlated with another relation,
+-- as in a lateral join, is a subquery Citus cannot plan over orders distributed by order_id)
 candidates as (
     select orders.*
-    from candidate_ids
-    cross join lateral (select * from orders where orders.order_id = candidate_ids.order_id offset 0) as orders
+    from orders
     cross join params
-    where orders.status not in ('cancelled', 'refunded')
+    where orders.order_id = any (array(select order_id from candidate_ids))
+      and orders.status not in ('cancelled', 'refunded')
       and orders.created_at >= params.window_start
       and orders.created_at <= params.as_of
 ),
 
 -- each candidate against its customer's earlier counted orders (strictly earlier, as the
--- reference's frames exclude the order and any placed at the same instant)
+-- reference's frames exclude the order and any placed at the same instant). The candidates are
+-- gathered into arrays and joined with orders as a set (not a lateral subquery per candidate):
+-- on one node a probe of idx_orders_customer_created per candidate, as a lateral join would do;
+-- on a cluster every shard joins the same few candidates with its orders and sends its partial
+-- counts. Candidates without an earlier order have no row here.
+earlier as (
+    select
+        candidate.order_id,
+        count(*) filter (where history.created_at >= candidate.created_at - interval '1 hour')  as orders_in_prior_hour,
+        count(*) filter (where history.created_at >= candidate.created_at - interval '1 hour'
+                           and history.total_amount <= params.small_order)                   as small_orders_prior_hour,
+        avg(history.total_amount)                                                           as earlier_avg
+    from (select array_agg(order_id) as order_ids, array_agg(customer_id) as customer_ids,
+                 array_agg(created_at) as placed
+          from candidates) as gathered
+    cross join unnest(gathered.order_ids, gathered.customer_ids, gathered.placed)
+               as candidate (order_id, customer_id, created_at)
+    join orders as history
+      on history.customer_id = candidate.customer_id
+     and history.created_at < candidate.created_at
+    cross join params
+    where history.status not in ('cancelled', 'refunded')
+    group by candidate.order_id
+),
+
 order_signals as (
     select
         candidates.order_id,
@@ -89,24 +114,13 @@ order_signals as (
         candidates.created_at,
         candidates.total_amount,
         candidates.payment_method,
-        candidates.total_amount <= params.small_order as is_small,
-        earlier.orders_in_prior_hour,
-        earlier.small_orders_prior_hour,
+        candidates.total_amount <= params.small_order          as is_small,
+        coalesce(earlier.orders_in_prior_hour, 0)               as orders_in_prior_hour,
+        coalesce(earlier.small_orders_prior_hour, 0)            as small_orders_prior_hour,
         earlier.earlier_avg
     from candidates
     cross join params
-    cross join lateral (
-        select
-            count(*) filter (where history.created_at >= candidates.created_at - interval '1 hour')
-                                                                                         as orders_in_prior_hour,
-            count(*) filter (where history.created_at >= candidates.created_at - interval '1 hour'
-                               and history.total_amount <= params.small_order)           as small_orders_prior_hour,
-            avg(history.total_amount)                                                    as earlier_avg
-        from orders history
-        where history.customer_id = candidates.customer_id
-          and history.created_at < candidates.created_at
-          and history.status not in ('cancelled', 'refunded')
-    ) as earlier
+    left join earlier using (order_id)
 ),
 
 flags as (

@@ -41,13 +41,13 @@ public final class Cluster {
     }
 
     /**
-     * Reports served from their reference SQL on a cluster: two whose rollup SQL Citus cannot plan.
-     * They look up each order's or customer's raw orders in lateral joins and correlated subqueries
-     * (the fraud candidates' figures, the cohorts' late customers), which Citus refuses over a table
-     * distributed by another column ("cannot push down this subquery"). The customer reports gather
-     * the customers to recount first and join them with orders as a set since V10_1.
+     * Reports served from their reference SQL on a cluster: one whose rollup SQL Citus cannot plan.
+     * It looks up each late customer's raw orders in correlated subqueries (the cohorts' late
+     * customers), which Citus refuses over a table distributed by another column ("cannot push down
+     * this subquery"). The customer reports (V10_1) and fraud_review gather the customers or orders
+     * to look up first and join them with orders as a set.
      */
-    public static final Set<String> REFERENCE_ON_CLUSTER = Set.of("fraud_review", "retention_cohorts");
+    public static final Set<String> REFERENCE_ON_CLUSTER = Set.of("retention_cohorts");
 
     /** The reports to serve: from the rollups on one node; on a cluster too, but for {@link #REFERENCE_ON_CLUSTER}. */
     public static ReportCatalog reportCatalog(DataSource dataSource) {
