@@ -46,24 +46,37 @@ params as (
             - make_interval(months => :cohorts::int - 1))::date                as first_cohort_month
 ),
 
--- customers the rollup counts in as_of's month whose counted orders that month all came after as_of
-late_customers as (
+-- customers with counted orders in as_of's month placed after as_of (none for "now")
+ordered_after_as_of as (
     select orders.customer_id
     from orders, params
     where orders.status not in ('cancelled', 'refunded')
       and orders.created_at > params.as_of
       and orders.created_at < params.next_month_start
-      -- asked per late customer through idx_orders_customer_created: written as a plain
-      -- NOT EXISTS, the planner made it a hash anti join over every order (0.6 s at scale 1)
-      and not (select exists (
-          select 1
-          from orders earlier
-          where earlier.customer_id = orders.customer_id
-            and earlier.status not in ('cancelled', 'refunded')
-            and earlier.created_at >= params.month_start
-            and earlier.created_at <= params.as_of
-      ))
     group by orders.customer_id
+),
+
+-- those of them with a counted order in as_of's month up to as_of: the customers gathered into an
+-- array and joined with orders as a set (on one node a probe of idx_orders_customer_created per
+-- customer; a subquery correlated on customer_id is one Citus cannot plan over orders distributed
+-- by order_id)
+ordered_up_to_as_of as (
+    select orders.customer_id
+    from (select array_agg(customer_id) as customer_ids from ordered_after_as_of) as gathered
+    cross join unnest(gathered.customer_ids) as late (customer_id)
+    join orders on orders.customer_id = late.customer_id
+    cross join params
+    where orders.status not in ('cancelled', 'refunded')
+      and orders.created_at >= params.month_start
+      and orders.created_at <= params.as_of
+    group by orders.customer_id
+),
+
+-- customers the rollup counts in as_of's month whose counted orders that month all came after as_of
+late_customers as (
+    select customer_id from ordered_after_as_of
+    except
+    select customer_id from ordered_up_to_as_of
 ),
 
 -- customers with changes not folded in yet: the folded pairs hold them as they were
@@ -96,14 +109,14 @@ pairs as (
     select folded_pairs.cohort_month, folded_pairs.activity_month, -1
     from folded_months, cohort_pairs(coalesce(folded_months.months, '{}')) as folded_pairs
     union all
-    select late.cohort_month, params.as_of_month, -1
-    from (
-        select (select date_trunc('month', min(orders.created_at))::date
-                from orders
-                where orders.customer_id = late_customers.customer_id
-                  and orders.status not in ('cancelled', 'refunded')) as cohort_month
-        from late_customers
-    ) as late, params
+    -- a late customer's cohort: the month of their first counted order (their orders joined as above)
+    select date_trunc('month', min(orders.created_at))::date, params.as_of_month, -1
+    from (select array_agg(customer_id) as customer_ids from late_customers) as gathered
+    cross join unnest(gathered.customer_ids) as late (customer_id)
+    join orders on orders.customer_id = late.customer_id
+    cross join params
+    where orders.status not in ('cancelled', 'refunded')
+    group by orders.customer_id, params.as_of_month
 ),
 
 pair_counts as (

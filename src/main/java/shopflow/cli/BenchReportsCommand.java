@@ -99,9 +99,11 @@ public final class BenchReportsCommand implements Callable<Integer> {
                 return 1;
             }
             if (cluster) {
+                String references = Cluster.REFERENCE_ON_CLUSTER.isEmpty() ? ""
+                        : " (" + String.join(", ", new java.util.TreeSet<>(Cluster.REFERENCE_ON_CLUSTER))
+                                + ": reference SQL only, marked cluster)";
                 out.printf("%,d orders on a Citus cluster; as of %s; %d runs from rollups, %d from the reference SQL"
-                        + " per report (%s: reference SQL only, marked cluster)%n", orders, moment, runs, referenceRuns,
-                        String.join(", ", new java.util.TreeSet<>(Cluster.REFERENCE_ON_CLUSTER)));
+                        + " per report%s%n", orders, moment, runs, referenceRuns, references);
             } else {
                 out.printf("%,d orders; as of %s; %d runs from rollups, %d from the reference SQL per report%n", orders,
                         moment, runs, referenceRuns);

@@ -13,8 +13,8 @@ import shopflow.reports.ReportCatalog;
  * Whether the database is a distributed (Citus) one, and what that changes for the rest of ShopFlow.
  * On a cluster the rollup triggers are gone (Citus cannot run them on shards): a job keeps the
  * rollups instead ({@code catch_up_rollups()}, V9_6; run every second by the web server's folder
- * and before every report), and the reports read them, except those whose rollup SQL Citus
- * cannot plan yet, which run their reference SQL over the distributed tables.
+ * and before every report), and the reports read them as on one node (but for
+ * {@link #REFERENCE_ON_CLUSTER}, none now, which would run their reference SQL over the distributed tables).
  */
 public final class Cluster {
 
@@ -41,13 +41,13 @@ public final class Cluster {
     }
 
     /**
-     * Reports served from their reference SQL on a cluster: one whose rollup SQL Citus cannot plan.
-     * It looks up each late customer's raw orders in correlated subqueries (the cohorts' late
-     * customers), which Citus refuses over a table distributed by another column ("cannot push down
-     * this subquery"). The customer reports (V10_1) and fraud_review gather the customers or orders
-     * to look up first and join them with orders as a set.
+     * Reports served from their reference SQL on a cluster: none since V10_1 and V10_6. The customer
+     * and order reports once looked up each customer's or order's raw orders in correlated subqueries
+     * and lateral joins, which Citus refuses over a table distributed by another column ("cannot push
+     * down this subquery"); they now gather those ids first and join them with orders as a set. A
+     * report whose rollup SQL Citus cannot plan goes here, and the cluster serves its reference SQL.
      */
-    public static final Set<String> REFERENCE_ON_CLUSTER = Set.of("retention_cohorts");
+    public static final Set<String> REFERENCE_ON_CLUSTER = Set.of();
 
     /** The reports to serve: from the rollups on one node; on a cluster too, but for {@link #REFERENCE_ON_CLUSTER}. */
     public static ReportCatalog reportCatalog(DataSource dataSource) {

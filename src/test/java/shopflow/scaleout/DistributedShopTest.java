@@ -333,7 +333,7 @@ class DistributedShopTest {
         ReportCatalog onCluster = Cluster.reportCatalog(distributed.dataSource());
         ReportCatalog references = ReportCatalog.references();
         assertThat(onCluster.all().stream().filter(r -> !r.sql().equals(references.get(r.name()).sql())))
-                .as("reports read from rollups on the cluster").hasSize(11);
+                .as("reports read from rollups on the cluster").hasSize(12);
         ReportRunner nodeRunner = new ReportRunner(single.dataSource());
         ReportRunner clusterRunner = new ReportRunner(distributed.dataSource());
         OffsetDateTime now = OffsetDateTime.now(); // after the writes on both
