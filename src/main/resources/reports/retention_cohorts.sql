@@ -109,14 +109,17 @@ pairs as (
     select folded_pairs.cohort_month, folded_pairs.activity_month, -1
     from folded_months, cohort_pairs(coalesce(folded_months.months, '{}')) as folded_pairs
     union all
-    -- a late customer's cohort: the month of their first counted order (their orders joined as above)
-    select date_trunc('month', min(orders.created_at))::date, params.as_of_month, -1
-    from (select array_agg(customer_id) as customer_ids from late_customers) as gathered
-    cross join unnest(gathered.customer_ids) as late (customer_id)
-    join orders on orders.customer_id = late.customer_id
-    cross join params
-    where orders.status not in ('cancelled', 'refunded')
-    group by orders.customer_id, params.as_of_month
+    -- a late customer's cohort: the first month the rollup counts an order of theirs in (it holds
+    -- all history, as the cohorts do), read on the coordinator rather than from the shards
+    select min(late_months.month), params.as_of_month, -1
+    from (
+        select customer_months.customer_id, customer_months.month
+        from rollup_customer_months as customer_months
+        where customer_months.customer_id in (select customer_id from late_customers)
+        group by customer_months.customer_id, customer_months.month
+        having sum(customer_months.orders) > 0
+    ) as late_months, params
+    group by late_months.customer_id, params.as_of_month
 ),
 
 pair_counts as (
