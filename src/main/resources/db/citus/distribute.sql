@@ -184,3 +184,8 @@ alter role shopflow_reader login;
 -- The rollups: on a cluster a job keeps them (catch_up_rollups(), V9_6), from watermarks set here
 -- (and by every rebuild: generate, shopflow refresh).
 select rebuild_rollups_marking_watermarks();
+
+-- Their statistics, once the rebuild has committed, as after every other rebuild (Rollups.rebuild):
+-- the coordinator plans the reports over the rollups, which would otherwise keep the statistics of
+-- before the rebuild until autovacuum comes by.
+select analyze_rollups();
