@@ -98,27 +98,19 @@ public final class BenchReportsCommand implements Callable<Integer> {
                 out.flush();
                 return 1;
             }
-            if (cluster) {
-                String references = Cluster.REFERENCE_ON_CLUSTER.isEmpty() ? ""
-                        : " (" + String.join(", ", new java.util.TreeSet<>(Cluster.REFERENCE_ON_CLUSTER))
-                                + ": reference SQL only, marked cluster)";
-                out.printf("%,d orders on a Citus cluster; as of %s; %d runs from rollups, %d from the reference SQL"
-                        + " per report%s%n", orders, moment, runs, referenceRuns, references);
-            } else {
-                out.printf("%,d orders; as of %s; %d runs from rollups, %d from the reference SQL per report%n", orders,
-                        moment, runs, referenceRuns);
-            }
+            out.printf("%,d orders%s; as of %s; %d runs from rollups, %d from the reference SQL per report%n", orders,
+                    cluster ? " on a Citus cluster" : "", moment, runs, referenceRuns);
             out.printf("%-20s %12s %12s %14s %14s %10s%n", "report", "rollup med", "rollup p95", "reference med",
                     "reference p95", "speed-up");
             out.flush();
             for (String name : only) {
                 ReportCatalog.load().get(name); // an unknown name is refused with the closest one
             }
-            ReportBench bench = new ReportBench(database.dataSource(), Cluster.reportCatalog(database.dataSource()));
+            ReportBench bench = new ReportBench(database.dataSource(), ReportCatalog.load());
             List<ReportTimings> all = bench.run(moment, runs, referenceRuns, only, t -> {
                 if (t.sameSql()) {
                     out.printf("%-20s %12s %12s %11.1f ms %11.1f ms %10s%n", t.report(), "-", "-", t.referenceMedian(),
-                            t.referenceP95(), cluster ? "(cluster)" : "(no rollup yet)");
+                            t.referenceP95(), "(no rollup yet)");
                 } else if (referenceRuns == 0) {
                     out.printf("%-20s %9.1f ms %9.1f ms %14s %14s %10s%n", t.report(), t.rollupMedian(), t.rollupP95(),
                             "-", "-", "-");

@@ -19,7 +19,7 @@ import shopflow.db.Migrations;
 import shopflow.generate.GenerationReport;
 import shopflow.generate.Generator;
 import shopflow.generate.GeneratorSettings;
-import shopflow.scaleout.Cluster;
+import shopflow.reports.ReportCatalog;
 import shopflow.simulate.TrafficSimulator;
 import shopflow.time.AsOf;
 import shopflow.web.Role;
@@ -71,7 +71,7 @@ public final class DemoCommand implements Runnable {
             } else {
                 generate(database);
             }
-            WebServer server = WebServer.start(database, Cluster.reportCatalog(database.dataSource()), httpOptions.host, httpOptions.port,
+            WebServer server = WebServer.start(database, ReportCatalog.load(), httpOptions.host, httpOptions.port,
                     Clock.systemUTC());
             TokenStore.IssuedToken token = server.tokens().create(Role.ADMIN, "demo", TokenStore.parseValidity("1d"));
             System.out.println();

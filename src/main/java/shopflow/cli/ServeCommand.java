@@ -8,7 +8,7 @@ import picocli.CommandLine.Option;
 import shopflow.db.Database;
 import shopflow.db.DatabaseOptions;
 import shopflow.db.Migrations;
-import shopflow.scaleout.Cluster;
+import shopflow.reports.ReportCatalog;
 import shopflow.web.WebServer;
 
 @Command(name = "serve", mixinStandardHelpOptions = true,
@@ -53,7 +53,7 @@ public final class ServeCommand implements Runnable {
         Database database = Database.open(databaseOptions);
         try {
             Migrations.migrate(database);
-            WebServer server = WebServer.start(database, Cluster.reportCatalog(database.dataSource()), httpOptions.host, httpOptions.port,
+            WebServer server = WebServer.start(database, ReportCatalog.load(), httpOptions.host, httpOptions.port,
                     Clock.systemUTC());
             System.out.println("ShopFlow dashboard and API: " + httpOptions.url(server));
             System.out.println(database.connectionHelp());

@@ -1,9 +1,5 @@
 package shopflow.db;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.sql.Statement;
 import org.flywaydb.core.api.FlywayException;
@@ -21,7 +17,7 @@ final class CitusMigrationMessages extends BaseCallback {
 
     private static final String SCRIPT = "db/citus/quiet-migration.sql";
 
-    private final String sql = script();
+    private final String sql = SqlScripts.read(SCRIPT);
 
     @Override
     public boolean supports(Event event, Context context) {
@@ -39,14 +35,6 @@ final class CitusMigrationMessages extends BaseCallback {
             statement.execute(sql);
         } catch (SQLException e) {
             throw new FlywayException("cannot set up the migration's session (" + SCRIPT + "): " + e.getMessage(), e);
-        }
-    }
-
-    private static String script() {
-        try (InputStream in = CitusMigrationMessages.class.getClassLoader().getResourceAsStream(SCRIPT)) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }

@@ -1,10 +1,6 @@
 package shopflow.live;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -25,6 +21,7 @@ import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 import shopflow.db.Database;
 import shopflow.db.DatabaseException;
+import shopflow.db.SqlScripts;
 import shopflow.ingest.Event;
 import shopflow.ingest.EventIngest;
 import shopflow.orders.OrderPlacement;
@@ -48,7 +45,7 @@ import shopflow.reports.ReportRunner;
  */
 public final class LiveBench {
 
-    private static final String SKIP_CATCH_UP = resource("db/citus/skip-catch-up.sql");
+    private static final String SKIP_CATCH_UP = SqlScripts.read("db/citus/skip-catch-up.sql");
     /** The reports the dashboard reloads on a change notification. */
     private static final List<String> DASHBOARD = List.of("revenue_summary", "daily_revenue", "top_products",
             "market_basket");
@@ -352,14 +349,6 @@ public final class LiveBench {
             return ids.stream().mapToInt(Integer::intValue).toArray();
         } catch (SQLException e) {
             throw new DatabaseException(sql + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static String resource(String name) {
-        try (InputStream in = LiveBench.class.getClassLoader().getResourceAsStream(name)) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 

@@ -14,7 +14,6 @@ import shopflow.reports.Report;
 import shopflow.reports.ReportCatalog;
 import shopflow.reports.ReportResult;
 import shopflow.reports.ReportRunner;
-import shopflow.scaleout.Cluster;
 
 /**
  * Checks that every report, answered from the rollups, equals its reference SQL over the raw
@@ -32,7 +31,7 @@ public final class RollupVerifier {
 
     /** The reports as this database serves them (on a Citus cluster, some are their reference SQL). */
     public RollupVerifier(DataSource dataSource) {
-        this(Cluster.reportCatalog(dataSource), ReportCatalog.references(),
+        this(ReportCatalog.load(), ReportCatalog.references(),
                 new ReportRunner(dataSource, Duration.ofMinutes(10)));
     }
 

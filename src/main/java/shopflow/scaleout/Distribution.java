@@ -1,9 +1,5 @@
 package shopflow.scaleout;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -14,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import shopflow.db.Database;
 import shopflow.db.DatabaseException;
+import shopflow.db.SqlScripts;
 
 /**
  * Turns a migrated ShopFlow schema on a Citus coordinator into a distributed one, by running
@@ -50,7 +47,7 @@ public final class Distribution {
                 shardCount.setInt(2, SHARDS_PER_WORKER);
                 shardCount.execute();
             }
-            for (String statement : statements(script())) {
+            for (String statement : statements(SqlScripts.read(SCRIPT))) {
                 s.execute(statement);
             }
             return layout(c);
@@ -87,14 +84,6 @@ public final class Distribution {
                 throw new DatabaseException("no ShopFlow schema on " + database.jdbcUrl()
                         + ": run 'shopflow migrate' with the same --jdbc-url first");
             }
-        }
-    }
-
-    private static String script() {
-        try (InputStream in = Distribution.class.getClassLoader().getResourceAsStream(SCRIPT)) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 

@@ -64,7 +64,7 @@ import shopflow.web.WebServer;
  * The same shop on a Citus cluster (a coordinator and two workers) and on one embedded node: the
  * same generated data (same seed), and every report must answer the same rows on both. On the node
  * the reports read the rollups kept by triggers; on the cluster those kept by the catch-up job
- * (catch_up_rollups(), V9_6), but for Cluster.REFERENCE_ON_CLUSTER, which run their reference SQL.
+ * (catch_up_rollups(), V9_6), with the same SQL.
  */
 // In this order: the comparisons with the single node first, then the writes made on the cluster
 // alone, and the stopped worker last (the connections Citus had open to it fail once afterwards).
@@ -127,8 +127,6 @@ class DistributedShopTest {
     @Test
     @Order(20)
     void every_report_answers_the_same_rows_on_the_cluster_as_on_one_node() {
-        ReportCatalog onNode = Cluster.reportCatalog(single.dataSource());
-        ReportCatalog onCluster = Cluster.reportCatalog(distributed.dataSource());
         ReportRunner nodeRunner = new ReportRunner(single.dataSource());
         ReportRunner clusterRunner = new ReportRunner(distributed.dataSource());
         List<Map<String, String>> parameterSets = List.of(Map.of());
@@ -136,10 +134,10 @@ class DistributedShopTest {
         int compared = 0;
         for (OffsetDateTime asOf : List.of(GENERATED_AS_OF, GENERATED_AS_OF.minusDays(47).minusHours(5),
                 AsOf.parse("2025-12-24T18:00", LONDON))) {
-            for (Report report : onNode.all()) {
+            for (Report report : ReportCatalog.load().all()) {
                 for (Map<String, String> parameters : parameterSets) {
                     ReportResult fromNode = nodeRunner.run(report, asOf, parameters);
-                    ReportResult fromCluster = clusterRunner.run(onCluster.get(report.name()), asOf, parameters);
+                    ReportResult fromCluster = clusterRunner.run(report, asOf, parameters);
                     assertThat(fromNode.rows()).as(report.name() + " has rows").isNotEmpty();
                     RollupVerifier.firstDifference(report.name(), asOf, parameters, fromCluster, fromNode)
                             .map(Drift::describe).ifPresent(differences::add);
@@ -156,7 +154,7 @@ class DistributedShopTest {
     void some_reports_with_other_parameters_answer_the_same_rows_too() {
         ReportRunner nodeRunner = new ReportRunner(single.dataSource());
         ReportRunner clusterRunner = new ReportRunner(distributed.dataSource());
-        ReportCatalog onCluster = Cluster.reportCatalog(distributed.dataSource());
+        ReportCatalog reports = ReportCatalog.load();
         Map<String, Map<String, String>> cases = Map.of(
                 "daily_revenue", Map.of("days", "400"),
                 "top_products", Map.of("limit", "300"),
@@ -168,8 +166,8 @@ class DistributedShopTest {
                 "retention_cohorts", Map.of("cohorts", "24"));
         List<String> differences = new ArrayList<>();
         cases.forEach((name, parameters) -> {
-            ReportResult fromNode = nodeRunner.run(ReportCatalog.load().get(name), GENERATED_AS_OF, parameters);
-            ReportResult fromCluster = clusterRunner.run(onCluster.get(name), GENERATED_AS_OF, parameters);
+            ReportResult fromNode = nodeRunner.run(reports.get(name), GENERATED_AS_OF, parameters);
+            ReportResult fromCluster = clusterRunner.run(reports.get(name), GENERATED_AS_OF, parameters);
             assertThat(fromNode.rows()).as(name).isNotEmpty();
             RollupVerifier.firstDifference(name, GENERATED_AS_OF, parameters, fromCluster, fromNode)
                     .map(Drift::describe).ifPresent(differences::add);
@@ -208,12 +206,10 @@ class DistributedShopTest {
             ReportRunner runner = new ReportRunner(live.dataSource());
             OffsetDateTime now = OffsetDateTime.now();
             List<String> differences = new ArrayList<>();
-            for (Report report : Cluster.reportCatalog(live.dataSource()).all()) {
-                if (!Cluster.REFERENCE_ON_CLUSTER.contains(report.name())) {
-                    RollupVerifier.firstDifference(report.name(), now, Map.of(), runner.run(report, now, Map.of()),
-                            runner.run(references.get(report.name()), now, Map.of()))
-                            .map(Drift::describe).ifPresent(differences::add);
-                }
+            for (Report report : ReportCatalog.load().all()) {
+                RollupVerifier.firstDifference(report.name(), now, Map.of(), runner.run(report, now, Map.of()),
+                        runner.run(references.get(report.name()), now, Map.of()))
+                        .map(Drift::describe).ifPresent(differences::add);
             }
             assertThat(differences).isEmpty();
         }
@@ -248,13 +244,13 @@ class DistributedShopTest {
     void a_stopped_worker_fails_reports_naming_it_changes_nothing_and_all_answer_again_when_it_returns()
             throws Exception {
         ReportRunner runner = new ReportRunner(distributed.dataSource());
-        Report report = Cluster.reportCatalog(distributed.dataSource()).get("revenue_summary");
+        Report report = ReportCatalog.load().get("revenue_summary");
         ReportResult before = runner.run(report, GENERATED_AS_OF, Map.of());
         String stock = scalar(distributed, "select sum(quantity) || '/' || count(*) from inventory");
         String movements = scalar(distributed, "select count(*) from stock_movements");
         String order = scalar(distributed, "select min(order_id) from orders where status = 'processing'");
         HttpClient http = HttpClient.newHttpClient();
-        try (WebServer server = WebServer.start(distributed, Cluster.reportCatalog(distributed.dataSource()),
+        try (WebServer server = WebServer.start(distributed, ReportCatalog.load(),
                 "localhost", 0, Clock.systemUTC())) {
             String token = server.tokens().create(Role.ADMIN, "test", Optional.empty()).token();
             URI url = URI.create("http://localhost:" + server.port() + "/api/reports/revenue_summary?as_of=2026-06-30T12:00");
@@ -330,22 +326,22 @@ class DistributedShopTest {
         assertThat(catchUp(distributed)).as("rows applied by one run").isGreaterThan(20);
         assertThat(catchUp(distributed)).as("a second run finds nothing new").isZero();
 
-        ReportCatalog onCluster = Cluster.reportCatalog(distributed.dataSource());
+        ReportCatalog reports = ReportCatalog.load();
         ReportCatalog references = ReportCatalog.references();
-        assertThat(onCluster.all().stream().filter(r -> !r.sql().equals(references.get(r.name()).sql())))
+        assertThat(reports.all().stream().filter(r -> !r.sql().equals(references.get(r.name()).sql())))
                 .as("reports read from rollups on the cluster").hasSize(12);
         ReportRunner nodeRunner = new ReportRunner(single.dataSource());
         ReportRunner clusterRunner = new ReportRunner(distributed.dataSource());
         OffsetDateTime now = OffsetDateTime.now(); // after the writes on both
         List<String> differences = new ArrayList<>();
         for (OffsetDateTime asOf : List.of(now, GENERATED_AS_OF)) {
-            for (Report report : onCluster.all()) {
+            for (Report report : reports.all()) {
                 // every warehouse row, so that those the writes shipped from and returned to are compared
                 Map<String, String> parameters = report.name().equals("low_stock")
                         ? Map.of("show", "all", "limit", "100000") : Map.of();
                 ReportResult fromCluster = clusterRunner.run(report, asOf, parameters);
                 ReportResult referenceOnCluster = clusterRunner.run(references.get(report.name()), asOf, parameters);
-                ReportResult fromNode = nodeRunner.run(ReportCatalog.load().get(report.name()), asOf, parameters);
+                ReportResult fromNode = nodeRunner.run(report, asOf, parameters);
                 assertThat(fromNode.rows()).as(report.name() + " has rows").isNotEmpty();
                 RollupVerifier.firstDifference(report.name(), asOf, parameters, fromCluster, referenceOnCluster)
                         .map(d -> "cluster vs its reference: " + d.describe()).ifPresent(differences::add);
@@ -368,7 +364,7 @@ class DistributedShopTest {
         ReportRunner runner = new ReportRunner(distributed.dataSource());
         // daily_revenue reads as_of's own day from the rollup too: a row the job has not applied
         // would be missing from it
-        ReportResult fromRollups = runner.run(Cluster.reportCatalog(distributed.dataSource()).get("daily_revenue"),
+        ReportResult fromRollups = runner.run(ReportCatalog.load().get("daily_revenue"),
                 now, Map.of());
         ReportResult reference = runner.run(ReportCatalog.references().get("daily_revenue"), now, Map.of());
         assertThat(RollupVerifier.firstDifference("daily_revenue", now, Map.of(), fromRollups, reference)
@@ -424,7 +420,7 @@ class DistributedShopTest {
     @Order(60)
     void the_dashboard_hears_of_new_orders_on_the_cluster_within_two_seconds() throws Exception {
         HttpClient http = HttpClient.newHttpClient();
-        try (WebServer server = WebServer.start(distributed, Cluster.reportCatalog(distributed.dataSource()),
+        try (WebServer server = WebServer.start(distributed, ReportCatalog.load(),
                 "localhost", 0, Clock.systemUTC())) {
             String token = server.tokens().create(Role.ADMIN, "test", Optional.empty()).token();
             HttpResponse<String> ticket = http.send(HttpRequest.newBuilder(
