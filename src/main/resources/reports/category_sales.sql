@@ -16,8 +16,8 @@
 -- Orders placed up to as_of and not cancelled or refunded (their current status), all history.
 -- A category's figures include all its descendants (a recursive walk of categories.parent_id);
 -- categories with no sales show zeros.
--- From the rollups: units, revenue and cost from the product rollups (V6_1), orders per category
--- from rollup_category_orders (V6_4_1), both all history, less what orders placed after as_of
+-- From the rollups: units, revenue and cost from the product_sales rollups, orders per category
+-- from rollups.category_orders, both all history, less what orders placed after as_of
 -- added (read from the raw tables: nothing for the dashboard's "now").
 -- psql: psql -v as_of="'2026-06-30 12:00'" -f category_sales.sql
 
@@ -30,7 +30,7 @@ params as (
 ),
 
 -- the tree from the top (each category with its path and level), and every (ancestor,
--- descendant) pair, a category being its own descendant: from functions (V9_1), as the reference
+-- descendant) pair, a category being its own descendant: from functions (category_descendants()), as the reference
 -- does, because Citus plans a recursive CTE only in a statement over reference tables alone
 category_tree as (
     select * from category_paths()
@@ -58,11 +58,11 @@ later_items as (
 category_sales_all as (
     select
         products.category_id,
-        sum(rollup_product_sales.units)                                                 as units_sold,
-        sum(rollup_product_sales.revenue)                                               as revenue,
-        sum(rollup_product_sales.revenue) filter (where products.cost_price is not null) as costed_revenue,
-        sum(rollup_product_sales.units * products.cost_price)                           as cost
-    from rollup_product_sales
+        sum(rollups.product_sales.units)                                                 as units_sold,
+        sum(rollups.product_sales.revenue)                                               as revenue,
+        sum(rollups.product_sales.revenue) filter (where products.cost_price is not null) as costed_revenue,
+        sum(rollups.product_sales.units * products.cost_price)                           as cost
+    from rollups.product_sales
     join products using (product_id)
     group by products.category_id
 ),
@@ -118,7 +118,7 @@ category_totals as (
         category_sales_totals.costed_revenue,
         category_sales_totals.cost
     from category_sales_totals
-    left join (select category_id, sum(orders) as orders from rollup_category_orders group by category_id)
+    left join (select category_id, sum(orders) as orders from rollups.category_orders group by category_id)
          as category_orders using (category_id)
     left join later_category_orders using (category_id)
 ),

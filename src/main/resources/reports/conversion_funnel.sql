@@ -26,9 +26,9 @@
 -- the stages with ROW_NUMBER() OVER (), whose order PostgreSQL does not promise.
 -- psql: psql -v as_of="'2026-06-30 12:00'" -v days=30 -f conversion_funnel.sql
 --
--- Reads rollup_funnel_days (V6_2__funnel_rollups.sql, by hour since V9_4_1) for the stages the
+-- Reads rollups.funnel_days (R__33_rollup_funnel.sql, by hour) for the stages the
 -- window's sessions reached before the start of as_of's hour, and the sessions that reached a
--- stage since then from rollup_funnel_sessions (their first times): exact, and a few thousand
+-- stage since then from rollups.funnel_sessions (their first times): exact, and a few thousand
 -- rollup rows and, for "now", an hour's sessions at most instead of 5 million page views (as of a
 -- past moment, every session active since it). The full-scan version is
 -- reference/conversion_funnel.sql.
@@ -51,11 +51,11 @@ params as (
 
 -- reached in an hour before as_of's (each hour over before the next begins)
 reached_before as (
-    select rollup_funnel_days.stage, sum(rollup_funnel_days.sessions) as sessions
-    from rollup_funnel_days, params
-    where rollup_funnel_days.first_day >= params.window_start::date
-      and rollup_funnel_days.reach_hour < params.counted_from
-    group by rollup_funnel_days.stage
+    select rollups.funnel_days.stage, sum(rollups.funnel_days.sessions) as sessions
+    from rollups.funnel_days, params
+    where rollups.funnel_days.first_day >= params.window_start::date
+      and rollups.funnel_days.reach_hour < params.counted_from
+    group by rollups.funnel_days.stage
 ),
 
 -- reached from counted_from up to as_of: among the sessions whose last stage so far came then or
@@ -73,7 +73,7 @@ reached_since as (
                            and product_view_at <= as_of and add_at <= as_of and checkout_at <= as_of
                            and order_at <= as_of)
     ] as sessions
-    from rollup_funnel_sessions sessions, params
+    from rollups.funnel_sessions sessions, params
     where sessions.last_reached_at >= params.counted_from
       and sessions.first_seen_at >= params.window_start
 ),

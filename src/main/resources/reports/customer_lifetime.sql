@@ -16,7 +16,7 @@
 --
 -- The brief's mv_customer_lifetime (kept in the schema for psql users) as of any moment and
 -- always fresh: the materialized view is only as current as its last refresh. Read from the
--- customer rollups through customer_orders_as_of(as_of) (migration V6_3).
+-- customer rollups through customer_orders_as_of(as_of).
 -- psql: psql -v as_of="'2026-06-30 12:00'" -v limit=1000 -f customer_lifetime.sql
 
 \if :{?as_of} \else \set as_of 'now()' \endif
@@ -41,7 +41,7 @@ best_unchanged as (
     select
         customers.customer_id, customers.email, customers.tier, customers.signup_date,
         folded.orders, folded.spend, folded.first_order_at, folded.last_order_at
-    from rollup_customer_orders_folded as folded
+    from rollups.customer_orders_folded as folded
     join customers using (customer_id)
     cross join params
     where folded.orders > 0
@@ -74,7 +74,7 @@ without_orders as (
     where customers.signup_date <= params.as_of
       and customers.customer_id not in (select customer_id from changed where orders > 0)
       and (customers.customer_id in (select customer_id from changed)
-           or coalesce((select folded.orders from rollup_customer_orders_folded as folded
+           or coalesce((select folded.orders from rollups.customer_orders_folded as folded
                         where folded.customer_id = customers.customer_id), 0) = 0)
     order by customers.customer_id
     limit greatest(0, :limit - (select count(*) from best_unchanged where spend > 0))

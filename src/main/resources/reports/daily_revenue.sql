@@ -11,7 +11,7 @@
 -- The brief's version aliased daily_orders as "do", a reserved word: it does not run.
 -- psql: psql -v as_of="'2026-06-30 12:00'" -v days=30 -f daily_revenue.sql
 --
--- Reads the daily rollup (rollup_order_days, see V6__rollups.sql) for every day, as_of's own day
+-- Reads the daily rollup (rollups.order_days, see V6__rollups.sql) for every day, as_of's own day
 -- less its orders placed after as_of (raw orders, through idx_orders_created_revenue: none for the
 -- dashboard's "now", where reading the day's own orders instead cost more than the rest). The
 -- full-scan version is reference/daily_revenue.sql.
@@ -37,11 +37,11 @@ day_spine as (
 daily_orders as (
     select day, sum(orders)::bigint as orders, sum(revenue) as revenue
     from (
-        select rollup_order_days.day, rollup_order_days.orders, rollup_order_days.revenue
-        from rollup_order_days, params
-        where rollup_order_days.status not in ('cancelled', 'refunded')
-          and rollup_order_days.day >= params.first_day
-          and rollup_order_days.day <= params.as_of::date
+        select rollups.order_days.day, rollups.order_days.orders, rollups.order_days.revenue
+        from rollups.order_days, params
+        where rollups.order_days.status not in ('cancelled', 'refunded')
+          and rollups.order_days.day >= params.first_day
+          and rollups.order_days.day <= params.as_of::date
         union all
         select params.as_of::date, -1, -orders.total_amount
         from orders, params

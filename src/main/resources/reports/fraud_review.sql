@@ -27,7 +27,7 @@
 -- Orders cancelled or refunded are neither reviewed nor history (no money was taken).
 -- The brief counted the order itself in its "orders in the last hour" and averaged over all the
 -- customer's orders, later ones included, and gave a bare score.
--- From the rollups (V6_4, rollup_order_risk): the orders that may be a burst, a high multiple or
+-- From the rollups (rollups.order_risk): the orders that may be a burst, a high multiple or
 -- a new account's are the candidates; each candidate's figures are then computed from the raw
 -- orders, as the reference computes them.
 -- psql: psql -v as_of="'2026-06-30 12:00'" -v days=30 -v small_order=15 -f fraud_review.sql
@@ -49,22 +49,22 @@ params as (
 -- every order with changes not folded in yet (card testing is a burst of small orders). The
 -- window is written out rather than read from params, so the planner sees it.
 candidate_ids as (
-    select rollup_order_risk_folded.order_id
-    from rollup_order_risk_folded
-    where rollup_order_risk_folded.created_at
+    select rollups.order_risk_folded.order_id
+    from rollups.order_risk_folded
+    where rollups.order_risk_folded.created_at
               >= date_trunc('day', :as_of::timestamptz) - make_interval(days => :days::int - 1)
-      and rollup_order_risk_folded.created_at <= :as_of::timestamptz
-      and (rollup_order_risk_folded.prior_hour_orders >= 3
-           or (rollup_order_risk_folded.earlier_orders > 0
-               and rollup_order_risk_folded.total_amount * rollup_order_risk_folded.earlier_orders
-                   >= 5 * rollup_order_risk_folded.earlier_revenue)
-           or rollup_order_risk_folded.new_account > 0)
+      and rollups.order_risk_folded.created_at <= :as_of::timestamptz
+      and (rollups.order_risk_folded.prior_hour_orders >= 3
+           or (rollups.order_risk_folded.earlier_orders > 0
+               and rollups.order_risk_folded.total_amount * rollups.order_risk_folded.earlier_orders
+                   >= 5 * rollups.order_risk_folded.earlier_revenue)
+           or rollups.order_risk_folded.new_account > 0)
     union
-    select rollup_order_risk_pending.order_id
-    from rollup_order_risk_pending
-    where rollup_order_risk_pending.created_at
+    select rollups.order_risk_pending.order_id
+    from rollups.order_risk_pending
+    where rollups.order_risk_pending.created_at
               >= date_trunc('day', :as_of::timestamptz) - make_interval(days => :days::int - 1)
-      and rollup_order_risk_pending.created_at <= :as_of::timestamptz
+      and rollups.order_risk_pending.created_at <= :as_of::timestamptz
 ),
 
 -- the candidates' orders, each looked up by its key (= any of the ids: a probe per candidate, where

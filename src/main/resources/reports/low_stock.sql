@@ -26,10 +26,10 @@
 -- simply the current quantity). Inactive products are left out.
 -- psql: psql -v as_of="'2026-06-30 12:00'" -v days=30 -v cover_days=30 -v show=low -v limit=50 -f low_stock.sql
 --
--- Reads rollup_stock_levels (V9_3__stock_levels_rollup.sql): one row per warehouse row with its
+-- Reads rollups.stock_levels (V9_3__stock_levels_rollup.sql): one row per warehouse row with its
 -- product's sku, name and active flag, its stock and reorder level now, and the running total of
 -- units shipped through each shop day it shipped on. The rows at or under their reorder level, and
--- those between it and twice it, are two partial indexes of it (V10_5): the first page usually
+-- those between it and twice it, are two partial indexes of it: the first page usually
 -- needs only the first. Stock as of is the row's quantity less the movements after
 -- as_of (none for "now"). Shipments in the window are counted by whole shop days from the running
 -- totals (the total at as_of's day less the total at the day before the first whole day), plus the
@@ -93,11 +93,11 @@ besides_rollup as (
         from stock_movements, params
         where stock_movements.moved_at > params.as_of
         union all
-        select rollup_stock_days_pending.product_id, rollup_stock_days_pending.warehouse, 0,
-               rollup_stock_days_pending.shipped
-        from rollup_stock_days_pending, params
-        where rollup_stock_days_pending.day > params.whole_days_after
-          and rollup_stock_days_pending.day <= params.last_day
+        select rollups.stock_days_pending.product_id, rollups.stock_days_pending.warehouse, 0,
+               rollups.stock_days_pending.shipped
+        from rollups.stock_days_pending, params
+        where rollups.stock_days_pending.day > params.whole_days_after
+          and rollups.stock_days_pending.day <= params.last_day
         union all
         -- the first day counted whole: its shipments up to window_start are not in the window
         select stock_movements.product_id, stock_movements.warehouse, 0, stock_movements.quantity
@@ -131,7 +131,7 @@ first_rows as (
            rollup.reorder_level,
            stock_shipped_between(rollup.days, rollup.shipped_through, params.whole_days_after, params.last_day)
                + coalesce(besides_rollup.shipped, 0) as shipped_in_window
-    from rollup_stock_levels as rollup
+    from rollups.stock_levels as rollup
     cross join params
     left join besides_rollup
            on besides_rollup.product_id = rollup.product_id and besides_rollup.warehouse = rollup.warehouse
@@ -143,7 +143,7 @@ first_rows as (
            rollup.reorder_level,
            stock_shipped_between(rollup.days, rollup.shipped_through, params.whole_days_after, params.last_day)
                + coalesce(besides_rollup.shipped, 0)
-    from rollup_stock_levels as rollup
+    from rollups.stock_levels as rollup
     cross join params
     left join besides_rollup
            on besides_rollup.product_id = rollup.product_id and besides_rollup.warehouse = rollup.warehouse
@@ -156,7 +156,7 @@ first_rows as (
            stock_shipped_between(rollup.days, rollup.shipped_through, params.whole_days_after, params.last_day)
                + besides_rollup.shipped
     from besides_rollup
-    join rollup_stock_levels as rollup using (product_id, warehouse)
+    join rollups.stock_levels as rollup using (product_id, warehouse)
     cross join params
     where params.show <> 'all'
       and besides_rollup.moved_after_as_of <> 0
@@ -169,7 +169,7 @@ more_rows as (
            rollup.reorder_level,
            stock_shipped_between(rollup.days, rollup.shipped_through, params.whole_days_after, params.last_day)
                + coalesce(besides_rollup.shipped, 0) as shipped_in_window
-    from rollup_stock_levels as rollup
+    from rollups.stock_levels as rollup
     cross join params
     left join besides_rollup
            on besides_rollup.product_id = rollup.product_id and besides_rollup.warehouse = rollup.warehouse

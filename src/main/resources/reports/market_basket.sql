@@ -22,7 +22,7 @@
 -- order lines rather than orders.
 -- psql: psql -v as_of="'2026-06-30 12:00'" -v min_count=10 -v min_support=0 -v limit=20 -f market_basket.sql
 --
--- Reads the rollups rollup_product_pairs, rollup_product_sales and rollup_basket_totals (all
+-- Reads the rollups rollups.product_pairs, rollups.product_sales and rollups.basket_totals (all
 -- history, kept current by triggers, see V6_1__product_rollups.sql): their folded rows plus their
 -- pending changes (at most a second's worth while the web server folds them), and subtracts what
 -- orders placed after as_of contributed (none for the dashboard's "now"). The most frequent pairs
@@ -63,16 +63,16 @@ later_pairs as (
     group by first_line.product_id, second_line.product_id
 ),
 
--- changes not folded into rollup_product_pairs_folded yet, per pair
+-- changes not folded into rollups.product_pairs_folded yet, per pair
 pending_pairs as (
     select product_1_id, product_2_id, sum(orders) as orders
-    from rollup_product_pairs_pending
+    from rollups.product_pairs_pending
     group by product_1_id, product_2_id
 ),
 
 order_count as (
-    select coalesce((select sum(orders) from rollup_basket_totals_folded), 0)
-           + coalesce((select sum(orders) from rollup_basket_totals_pending), 0)
+    select coalesce((select sum(orders) from rollups.basket_totals_folded), 0)
+           + coalesce((select sum(orders) from rollups.basket_totals_pending), 0)
            - (select count(distinct order_id) from later_lines) as orders
 ),
 
@@ -84,10 +84,10 @@ order_count as (
 candidates as (
     select top_folded.product_1_id, top_folded.product_2_id
     from (
-        select rollup_product_pairs_folded.product_1_id, rollup_product_pairs_folded.product_2_id,
-               rollup_product_pairs_folded.orders
-        from rollup_product_pairs_folded
-        order by rollup_product_pairs_folded.orders desc
+        select rollups.product_pairs_folded.product_1_id, rollups.product_pairs_folded.product_2_id,
+               rollups.product_pairs_folded.orders
+        from rollups.product_pairs_folded
+        order by rollups.product_pairs_folded.orders desc
         fetch first ((select :limit::int + count(*) from later_pairs) + (select count(*) from pending_pairs)) rows with ties
     ) as top_folded
     where top_folded.orders >= :min_count::int
@@ -104,7 +104,7 @@ pairs as (
     left join pending_pairs using (product_1_id, product_2_id)
     left join later_pairs using (product_1_id, product_2_id)
     cross join lateral (
-        select coalesce((select folded.orders from rollup_product_pairs_folded as folded
+        select coalesce((select folded.orders from rollups.product_pairs_folded as folded
                          where folded.product_1_id = candidates.product_1_id
                            and folded.product_2_id = candidates.product_2_id), 0)
                + coalesce(pending_pairs.orders, 0)
@@ -117,12 +117,12 @@ pairs as (
 product_orders as (
     select
         paired.product_id,
-        coalesce((select orders from rollup_product_sales_folded folded where folded.product_id = paired.product_id), 0)
+        coalesce((select orders from rollups.product_sales_folded folded where folded.product_id = paired.product_id), 0)
         + coalesce(pending.orders, 0)
         - coalesce(later.orders, 0) as orders
     from (select product_1_id as product_id from pairs union select product_2_id from pairs) as paired
     left join (
-        select product_id, sum(orders) as orders from rollup_product_sales_pending group by product_id
+        select product_id, sum(orders) as orders from rollups.product_sales_pending group by product_id
     ) as pending using (product_id)
     left join (
         select product_id, count(*) as orders from later_lines group by product_id

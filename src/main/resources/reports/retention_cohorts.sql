@@ -24,7 +24,7 @@
 -- as_of: as_of's own month is shown, partly elapsed; later months are null, not 0.
 -- psql: psql -v as_of="'2026-06-30 12:00'" -v cohorts=12 -f retention_cohorts.sql
 --
--- Reads rollup_cohort_months_folded (V6_2__funnel_rollups.sql: customers per cohort month and
+-- Reads rollups.cohort_months_folded (V6_2__funnel_rollups.sql: customers per cohort month and
 -- month they ordered in, as of the last fold) and moves the customers with pending changes to
 -- their current pairs: exact for every month before as_of's, whose orders were all placed
 -- before as_of. For as_of's own month it takes the rollup's figures less the customers
@@ -81,26 +81,26 @@ late_customers as (
 
 -- customers with changes not folded in yet: the folded pairs hold them as they were
 pending_customers as (
-    select distinct customer_id from rollup_customer_months_pending
+    select distinct customer_id from rollups.customer_months_pending
 ),
 
 folded_months as (
     select array_agg(row(folded.customer_id, folded.month, folded.orders)::customer_month) as months
-    from rollup_customer_months_folded folded
+    from rollups.customer_months_folded folded
     where folded.customer_id in (select customer_id from pending_customers)
 ),
 
 pending_months as (
     select array_agg(row(pending.customer_id, pending.month, pending.orders)::customer_month) as months
-    from rollup_customer_months_pending pending
+    from rollups.customer_months_pending pending
 ),
 
 -- (cohort month, month ordered in): customers; the folded pairs, the pending customers moved
 -- from their folded pairs to their current ones, then the late customers taken out
 pairs as (
-    select rollup_cohort_months_folded.cohort_month, rollup_cohort_months_folded.activity_month,
-           rollup_cohort_months_folded.customers
-    from rollup_cohort_months_folded
+    select rollups.cohort_months_folded.cohort_month, rollups.cohort_months_folded.activity_month,
+           rollups.cohort_months_folded.customers
+    from rollups.cohort_months_folded
     union all
     select current_pairs.cohort_month, current_pairs.activity_month, 1
     from folded_months, pending_months,
@@ -114,7 +114,7 @@ pairs as (
     select min(late_months.month), params.as_of_month, -1
     from (
         select customer_months.customer_id, customer_months.month
-        from rollup_customer_months as customer_months
+        from rollups.customer_months as customer_months
         where customer_months.customer_id in (select customer_id from late_customers)
         group by customer_months.customer_id, customer_months.month
         having sum(customer_months.orders) > 0

@@ -15,7 +15,7 @@
 -- placed up to as_of. Days and months are the shop's (the session time zone, Europe/London).
 -- psql: psql -v as_of="'2026-06-30 12:00'" -f revenue_summary.sql
 --
--- Reads the daily rollup (rollup_order_days, kept current by triggers, see V6__rollups.sql)
+-- Reads the daily rollup (rollups.order_days, kept current by triggers, see V6__rollups.sql)
 -- for the complete days before as_of's day, and the raw orders of as_of's own day: exact, and
 -- a few thousand rows instead of a year of orders. The full-scan version is
 -- reference/revenue_summary.sql.
@@ -35,11 +35,11 @@ params as (
 -- complete days from the rollup (a day stands for its first moment), then as_of's own day
 -- from the raw orders
 revenue_days as (
-    select rollup_order_days.day::timestamptz as created_at, rollup_order_days.revenue as total_amount
-    from rollup_order_days, params
-    where rollup_order_days.status not in ('cancelled', 'refunded')
-      and rollup_order_days.day >= least(params.year_start, params.month_start - interval '1 month')::date
-      and rollup_order_days.day < params.day_start::date
+    select rollups.order_days.day::timestamptz as created_at, rollups.order_days.revenue as total_amount
+    from rollups.order_days, params
+    where rollups.order_days.status not in ('cancelled', 'refunded')
+      and rollups.order_days.day >= least(params.year_start, params.month_start - interval '1 month')::date
+      and rollups.order_days.day < params.day_start::date
     union all
     select orders.created_at, orders.total_amount
     from orders, params

@@ -17,11 +17,11 @@
 -- column:   m_score       | 1-5    | monetary quintile, 5 = highest spend
 -- column:   segment       | text   | the segment
 --
--- Scores and segments exactly as in rfm_segments.sql, from the same RFM rollups (V8_1): the
+-- Scores and segments exactly as in rfm_segments.sql, from the same RFM rollups: the
 -- segment's customers at the last scoring of every buyer, less the customers whose score has
 -- moved since (rfm_rescored(as_of)), plus those of them in the segment as of as_of. The kept rows
 -- carry the customer's email and name (kept current by a trigger on customers) and lie in the
--- report's order (V9_4): export_key, one bigint, sorts as "monetary desc, customer_id" does, so the
+-- report's order: export_key, one bigint, sorts as "monetary desc, customer_id" does, so the
 -- final sort finds the kept rows already in order; only the moved customers are looked up in
 -- customers. The segment is a bound value from the allowed list.
 -- psql: psql -v as_of="'2026-06-30 12:00'" -v segment='Loyal Customers' -v limit=1000 -f rfm_customers.sql
@@ -61,7 +61,7 @@ kept as (
         scored.m_score,
         scored.segment,
         scored.export_key
-    from rollup_rfm_scored as scored
+    from rollups.rfm_scored as scored
     where scored.segment = :'segment'
       and scored.customer_id not in (select customer_id from rescored)
     order by scored.export_key

@@ -16,8 +16,8 @@
 -- Ties go in a fixed order (by the value, then customer_id), so a rerun scores everyone alike.
 -- The brief ordered recency ascending, which gave the most recent buyers r_score 1, the
 -- opposite of its own comment: its Champions were its lapsed customers. The segment rules are
--- the brief's, unchanged (rfm_segment(), migration V8_1).
--- Read from the RFM rollups (V8_1): the sums per segment of the last scoring of every buyer, less
+-- the brief's, unchanged (rfm_segment()).
+-- Read from the RFM rollups: the sums per segment of the last scoring of every buyer, less
 -- the scored rows of the customers whose score has moved since (changed customers and those near
 -- a quintile end, rfm_rescored(as_of)), plus their rows as of as_of.
 -- psql: psql -v as_of="'2026-06-30 12:00'" -f rfm_segments.sql
@@ -37,7 +37,7 @@ rescored as (
 -- per segment: customers, spend, orders and days since the last order, as sums
 segment_sums as (
     select segment, customers, spend, orders, customers * params.as_of_day - last_days as days_since_order
-    from rollup_rfm_segments, params
+    from rollups.rfm_segments, params
     union all
     select segment, change, change * monetary, change * frequency, change * recency_days
     from rescored

@@ -21,7 +21,7 @@
 -- across the tree; here within the category itself.
 -- psql: psql -v as_of="'2026-06-30 12:00'" -v limit=50 -f top_products.sql
 --
--- Reads the rollup_product_sales rollup (all history, kept current by triggers, see
+-- Reads the rollups.product_sales rollup (all history, kept current by triggers, see
 -- V6_1__product_rollups.sql): its folded rows, one per product, plus its pending changes (at most
 -- a second's worth while the web server folds them), and subtracts what orders placed after as_of
 -- contributed (none for the dashboard's "now"). Both ranks need only the products above the Nth:
@@ -55,31 +55,31 @@ later_sales as (
     group by order_items.product_id
 ),
 
--- changes not folded into rollup_product_sales_folded yet, per product
+-- changes not folded into rollups.product_sales_folded yet, per product
 pending_sales as (
     select
         product_id,
         sum(units)    as units,
         sum(orders)   as orders,
         sum(revenue)  as revenue
-    from rollup_product_sales_pending
+    from rollups.product_sales_pending
     group by product_id
 ),
 
 -- the folded revenue at the (N + products with pending or later sales)th place: every candidate
 -- for the top N whose folded figures are its own is at or above it
 threshold as (
-    select rollup_product_sales_folded.revenue
-    from rollup_product_sales_folded
-    order by rollup_product_sales_folded.revenue desc
+    select rollups.product_sales_folded.revenue
+    from rollups.product_sales_folded
+    order by rollups.product_sales_folded.revenue desc
     offset (select :limit::int - 1 + count(*) from later_sales) + (select count(*) from pending_sales)
     limit 1
 ),
 
 candidates as (
-    select rollup_product_sales_folded.product_id
-    from rollup_product_sales_folded
-    where rollup_product_sales_folded.revenue >= coalesce((select revenue from threshold), 0)
+    select rollups.product_sales_folded.product_id
+    from rollups.product_sales_folded
+    where rollups.product_sales_folded.revenue >= coalesce((select revenue from threshold), 0)
     union
     select product_id from pending_sales
     union
@@ -95,7 +95,7 @@ product_sales as (
         coalesce(folded.revenue, 0) + coalesce(pending_sales.revenue, 0) - coalesce(later_sales.revenue, 0) as revenue
     from candidates
     left join lateral (
-        select * from rollup_product_sales_folded where rollup_product_sales_folded.product_id = candidates.product_id
+        select * from rollups.product_sales_folded where rollups.product_sales_folded.product_id = candidates.product_id
     ) as folded on true
     left join pending_sales on pending_sales.product_id = candidates.product_id
     left join later_sales on later_sales.product_id = candidates.product_id

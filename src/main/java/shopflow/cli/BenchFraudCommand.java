@@ -19,7 +19,7 @@ import shopflow.reports.FraudScore;
 import shopflow.time.AsOf;
 
 @Command(name = "fraud", mixinStandardHelpOptions = true,
-        description = {"Score the fraud_review report against the fraud the generator injected (fraud_ground_truth):",
+        description = {"Score the fraud_review report against the fraud the generator injected (generator.fraud_ground_truth):",
             "precision (flagged orders that are fraud) and recall (fraud orders flagged), overall and per pattern."},
         footer = {"", "Examples:",
             "  shopflow generate --scale 0.05 --seed 7 --as-of 2026-06-30T12:00",
@@ -62,15 +62,15 @@ public final class BenchFraudCommand implements Runnable {
 
     private static OffsetDateTime lastGeneratedAsOf(Database database) {
         try (Connection c = database.connection(); Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("select as_of from generator_runs where status = 'complete'"
+                ResultSet rs = s.executeQuery("select as_of from generator.runs where status = 'complete'"
                         + " order by run_id desc limit 1")) {
             if (rs.next()) {
                 return rs.getObject(1, OffsetDateTime.class).atZoneSameInstant(database.timeZone()).toOffsetDateTime();
             }
         } catch (SQLException e) {
-            // no generator_runs table: fall through to the same advice
+            // no generator.runs table: fall through to the same advice
         }
         throw new DatabaseException("no complete 'shopflow generate' run in this database: generate data first,"
-                + " or give --as-of (fraud_ground_truth must hold the injected fraud)");
+                + " or give --as-of (generator.fraud_ground_truth must hold the injected fraud)");
     }
 }

@@ -14,7 +14,7 @@ import shopflow.generate.GeneratorSettings;
 @Command(name = "generate", mixinStandardHelpOptions = true,
         description = {"Fill the database with a realistic synthetic shop: customers, a category tree of products, "
                 + "stock in three warehouses, coupons, two years of orders with growth and seasonality, sessions "
-                + "(page views, cart events) and injected fraud with its ground truth (fraud_ground_truth).",
+                + "(page views, cart events) and injected fraud with its ground truth (generator.fraud_ground_truth).",
             "Deterministic: the same --scale, --seed and --as-of give the same rows, whatever --threads.",
             "Refuses a database that already holds data unless --replace."})
 public final class GenerateCommand implements Runnable {

@@ -21,7 +21,7 @@ import shopflow.db.Database;
  *
  * <p>The definitions come from the catalog (pg_get_constraintdef, pg_get_indexdef), never from
  * Java strings: the migrations stay the single definition of the schema. They are kept in
- * {@code generator_saved_ddl} in the same transaction that drops them, so a run that dies half way
+ * {@code generator.saved_ddl} in the same transaction that drops them, so a run that dies half way
  * leaves behind exactly what the next run must restore.
  */
 final class SchemaObjects {
@@ -70,7 +70,7 @@ final class SchemaObjects {
                       and not exists (select 1 from pg_constraint k where k.conindid = i.indexrelid)
                     """, names, false));
             try (PreparedStatement save = c.prepareStatement("""
-                    insert into generator_saved_ddl (table_name, object_name, kind, definition)
+                    insert into generator.saved_ddl (table_name, object_name, kind, definition)
                     values (?, ?, ?, ?) on conflict (object_name) do nothing""")) {
                 for (Saved o : objects) {
                     save.setString(1, o.table());
@@ -137,7 +137,7 @@ final class SchemaObjects {
 
     /** How many objects wait to be restored (left by this run or an interrupted one). */
     static int pending(Connection c) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("select count(*) from generator_saved_ddl")) {
+        try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("select count(*) from generator.saved_ddl")) {
             r.next();
             return r.getInt(1);
         }
@@ -195,7 +195,7 @@ final class SchemaObjects {
     }
 
     private static void forget(Connection c, Saved o) throws SQLException {
-        try (PreparedStatement p = c.prepareStatement("delete from generator_saved_ddl where object_name = ?")) {
+        try (PreparedStatement p = c.prepareStatement("delete from generator.saved_ddl where object_name = ?")) {
             p.setString(1, o.name());
             p.executeUpdate();
         }
@@ -206,7 +206,7 @@ final class SchemaObjects {
         try (Connection c = database.connection(); Statement s = c.createStatement();
                 ResultSet r = s.executeQuery("""
                         select d.table_name, d.object_name, d.kind, d.definition
-                        from generator_saved_ddl d
+                        from generator.saved_ddl d
                         where %s
                         order by pg_total_relation_size(to_regclass(d.table_name)) desc, d.kind, d.object_name
                         """.formatted(where))) {

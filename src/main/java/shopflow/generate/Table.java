@@ -22,14 +22,14 @@ enum Table {
             + "updated_at", "order_id"),
     ORDER_ITEMS("order_items", "order_id, product_id, quantity, unit_price, discount_pct, line_total", "item_id"),
     ORDER_COUPONS("order_coupons", "order_id, coupon_id, discount_applied", null),
-    FRAUD_GROUND_TRUTH("fraud_ground_truth", "order_id, pattern", null),
+    FRAUD_GROUND_TRUTH("generator.fraud_ground_truth", "order_id, pattern", null),
     PAGE_VIEWS("page_views", "session_id, customer_id, page_url, product_id, viewed_at, time_on_page, referrer, "
             + "device_type", "view_id"),
     CART_EVENTS("cart_events", "session_id, customer_id, product_id, action, quantity, event_at", "event_id"),
     STOCK_MOVEMENTS("stock_movements", "product_id, warehouse, order_id, item_id, quantity, reason, moved_at",
             "movement_id"),
     /** Not shop data: the funnel rollup's per-session rows, written with the sessions (see {@link FunnelSessionRow}). */
-    ROLLUP_FUNNEL_SESSIONS("rollup_funnel_sessions", "session_id, first_seen_at, product_view_at, add_at, checkout_at, "
+    ROLLUP_FUNNEL_SESSIONS("rollups.funnel_sessions", "session_id, first_seen_at, product_view_at, add_at, checkout_at, "
             + "order_at", null);
 
     private final String sqlName;

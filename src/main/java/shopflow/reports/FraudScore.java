@@ -14,7 +14,7 @@ import javax.sql.DataSource;
 
 /**
  * How well the fraud_review report finds the fraud the generator injected: precision and recall
- * of its flagged orders against {@code fraud_ground_truth}, overall and per injected pattern.
+ * of its flagged orders against {@code generator.fraud_ground_truth}, overall and per injected pattern.
  *
  * @param flagged   orders the report flags in the window
  * @param fraud     orders of the ground truth placed in the window
@@ -51,8 +51,8 @@ public record FraudScore(OffsetDateTime asOf, int days, int flagged, int fraud, 
         }
         // The same window as the report: orders from the start of the shop day days-1 before as_of.
         String truthInWindow = """
-                select fraud_ground_truth.order_id, fraud_ground_truth.pattern
-                from fraud_ground_truth
+                select generator.fraud_ground_truth.order_id, generator.fraud_ground_truth.pattern
+                from generator.fraud_ground_truth
                 join orders using (order_id)
                 where orders.created_at >= date_trunc('day', ?::timestamptz) - make_interval(days => ? - 1)
                   and orders.created_at <= ?
@@ -73,7 +73,7 @@ public record FraudScore(OffsetDateTime asOf, int days, int flagged, int fraud, 
                 }
             }
         } catch (SQLException e) {
-            throw ReportException.failed("cannot read fraud_ground_truth (made by 'shopflow generate'): " + e.getMessage(), e);
+            throw ReportException.failed("cannot read generator.fraud_ground_truth (made by 'shopflow generate'): " + e.getMessage(), e);
         }
         int caught = (int) fraud.stream().filter(flagged::contains).count();
         Map<String, PatternScore> byPattern = new TreeMap<>();

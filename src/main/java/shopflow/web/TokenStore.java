@@ -23,7 +23,7 @@ import shopflow.db.DatabaseException;
 
 /**
  * API tokens: {@code sf_} followed by 32 random bytes in base64url. Only the SHA-256 hash is stored
- * (table {@code api_tokens}), so the token text exists once, in the answer to {@link #create}.
+ * (table {@code api.tokens}), so the token text exists once, in the answer to {@link #create}.
  */
 public final class TokenStore {
 
@@ -89,7 +89,7 @@ public final class TokenStore {
         OffsetDateTime now = now();
         OffsetDateTime expiresAt = validFor.map(now::plus).orElse(null);
         try (Connection c = dataSource.getConnection();
-                PreparedStatement s = c.prepareStatement("insert into api_tokens (token_hash, role, label, created_at,"
+                PreparedStatement s = c.prepareStatement("insert into api.tokens (token_hash, role, label, created_at,"
                         + " expires_at) values (?, ?, ?, ?, ?) returning token_id")) {
             s.setBytes(1, hash(token));
             s.setString(2, role.label());
@@ -108,7 +108,7 @@ public final class TokenStore {
     public List<TokenInfo> list() {
         try (Connection c = dataSource.getConnection();
                 PreparedStatement s = c.prepareStatement("select token_id, role, label, created_at, expires_at,"
-                        + " revoked_at from api_tokens order by token_id");
+                        + " revoked_at from api.tokens order by token_id");
                 ResultSet rs = s.executeQuery()) {
             List<TokenInfo> tokens = new ArrayList<>();
             while (rs.next()) {
@@ -124,7 +124,7 @@ public final class TokenStore {
     public boolean revoke(long id) {
         try (Connection c = dataSource.getConnection();
                 PreparedStatement s = c.prepareStatement(
-                        "update api_tokens set revoked_at = ? where token_id = ? and revoked_at is null")) {
+                        "update api.tokens set revoked_at = ? where token_id = ? and revoked_at is null")) {
             s.setObject(1, now());
             s.setLong(2, id);
             return s.executeUpdate() == 1;
@@ -141,7 +141,7 @@ public final class TokenStore {
         }
         try (Connection c = dataSource.getConnection();
                 PreparedStatement s = c.prepareStatement("select token_id, role, label, created_at, expires_at,"
-                        + " revoked_at from api_tokens where token_hash = ?")) {
+                        + " revoked_at from api.tokens where token_hash = ?")) {
             s.setBytes(1, hash(token));
             try (ResultSet rs = s.executeQuery()) {
                 if (!rs.next()) {

@@ -5,7 +5,7 @@
 -- Every step can run again: a table already distributed is left as it is.
 --
 --   distributed by order_id (one colocation group: their joins never leave a worker)
---       orders, order_items, order_coupons, order_status_changes, fraud_ground_truth
+--       orders, order_items, order_coupons, order_status_changes, generator.fraud_ground_truth
 --   distributed by session_id (colocated with each other; anonymous page views have no customer)
 --       page_views, cart_events
 --   distributed by their own key
@@ -13,8 +13,8 @@
 --   reference tables (a full copy on every node, so every join with them stays on the worker)
 --       categories, products, inventory, coupons, customers, addresses, order_status_transitions
 --   plain tables of the coordinator
---       api_tokens, generator_runs, generator_saved_ddl, the rollup_* tables (kept by a job on a
---       cluster, catch_up_rollups(), V9_6; see docs/scale-out.md)
+--       api.tokens, generator.runs, generator.saved_ddl, the tables of the schema rollups (kept by
+--       a job on a cluster, catch_up_rollups(); see docs/scale-out.md)
 
 -- Days are cut in the shop's time zone on the workers too: they run the pushed-down parts of the
 -- reports (created_at::date, date_trunc) in sessions of their own.
@@ -34,7 +34,7 @@ $$;
 
 -- Triggers: Citus refuses to distribute a table with triggers, and the rollup triggers read
 -- statement transition tables, which it cannot run on shards. On a cluster a job keeps the
--- rollups instead (catch_up_rollups(), V9_6), and notifies the dashboard when it applied rows;
+-- rollups instead (catch_up_rollups()), and notifies the dashboard when it applied rows;
 -- the status guard's rule stays enforced by order_transition() (the only writer of statuses in
 -- ShopFlow).
 do $$
@@ -46,7 +46,7 @@ begin
         from pg_trigger g
         where not g.tgisinternal
           and g.tgrelid = any (array['orders', 'order_items', 'order_coupons', 'order_status_changes',
-                                     'fraud_ground_truth', 'page_views', 'cart_events', 'stock_movements',
+                                     'generator.fraud_ground_truth', 'page_views', 'cart_events', 'stock_movements',
                                      'order_idempotency_keys', 'categories', 'products', 'inventory',
                                      'coupons', 'customers', 'addresses', 'order_status_transitions']::regclass[])
     loop
@@ -77,7 +77,7 @@ begin
               ('order_items'::regclass, 'orders'::regclass),
               ('order_coupons'::regclass, 'orders'::regclass),
               ('order_status_changes'::regclass, 'orders'::regclass),
-              ('fraud_ground_truth'::regclass, 'orders'::regclass))
+              ('generator.fraud_ground_truth'::regclass, 'orders'::regclass))
           and not exists (select 1 from pg_dist_partition p where p.logicalrelid = c.conrelid and p.partmethod = 'h')
     loop
         execute format('alter table %s drop constraint %I', k.rel, k.conname);
@@ -112,11 +112,11 @@ $$;
 
 -- Citus 13 drops the functions that take arrays of order_items or stock_movements rows when it
 -- distributes those tables (rollup_lines_added, order_categories, rollup_stock_movements_apply),
--- which the rollup job calls on a cluster (V9_6): their definitions are kept here and created
+-- which the rollup job calls on a cluster: their definitions are kept here and created
 -- again once the tables are distributed (below).
-create table if not exists citus_saved_functions (definition text not null);
+create table if not exists rollup_job.saved_functions (definition text not null);
 
-insert into citus_saved_functions (definition)
+insert into rollup_job.saved_functions (definition)
 select pg_get_functiondef(p.oid)
 from pg_proc p
 where p.pronamespace = 'public'::regnamespace
@@ -124,7 +124,7 @@ where p.pronamespace = 'public'::regnamespace
               where t.typname in ('orders', 'order_items', 'page_views', 'cart_events', 'stock_movements')
                 and t.typnamespace = 'public'::regnamespace and t.typarray = any (p.proargtypes))
   and not exists (select 1 from pg_dist_partition where logicalrelid = 'stock_movements'::regclass)
-  and not exists (select 1 from citus_saved_functions);
+  and not exists (select 1 from rollup_job.saved_functions);
 
 -- Reference tables first: the foreign keys of the distributed tables point at them.
 select create_reference_table(t) from unnest(array['categories', 'products', 'inventory', 'coupons',
@@ -132,7 +132,7 @@ select create_reference_table(t) from unnest(array['categories', 'products', 'in
 where not exists (select 1 from citus_tables c where c.table_name = t::regclass and c.citus_table_type = 'reference');
 
 select create_distributed_table(t, 'order_id', colocate_with => case t when 'orders' then 'default' else 'orders' end)
-from unnest(array['orders', 'order_items', 'order_coupons', 'order_status_changes', 'fraud_ground_truth']) with ordinality u(t, n)
+from unnest(array['orders', 'order_items', 'order_coupons', 'order_status_changes', 'generator.fraud_ground_truth']) with ordinality u(t, n)
 where not exists (select 1 from pg_dist_partition p where p.logicalrelid = t::regclass and p.partmethod = 'h')
 order by n;
 
@@ -154,7 +154,7 @@ begin
         alter table order_items add foreign key (order_id) references orders (order_id);
         alter table order_coupons add foreign key (order_id) references orders (order_id);
         alter table order_status_changes add foreign key (order_id) references orders (order_id);
-        alter table fraud_ground_truth add foreign key (order_id) references orders (order_id);
+        alter table generator.fraud_ground_truth add foreign key (order_id) references orders (order_id);
     end if;
 end
 $$;
@@ -163,10 +163,10 @@ do $$
 declare
     f record;
 begin
-    for f in select definition from citus_saved_functions loop
+    for f in select definition from rollup_job.saved_functions loop
         execute f.definition;
     end loop;
-    delete from citus_saved_functions;
+    delete from rollup_job.saved_functions;
 end
 $$;
 
@@ -181,7 +181,7 @@ alter function place_order(int, jsonb, text, text, text, text, text) set citus.m
 -- workers' pg_hba.conf accept it from the coordinator only (docs/scale-out.md).
 alter role shopflow_reader login;
 
--- The rollups: on a cluster a job keeps them (catch_up_rollups(), V9_6), from watermarks set here
+-- The rollups: on a cluster a job keeps them (catch_up_rollups()), from watermarks set here
 -- (and by every rebuild: generate, shopflow refresh).
 select rebuild_rollups_marking_watermarks();
 

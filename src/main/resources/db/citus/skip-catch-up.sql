@@ -8,7 +8,7 @@ begin
     perform pg_advisory_xact_lock(hashtext('shopflow.catch_up_rollups'));
     perform lock_rollup_sources();
     perform wait_for_prepared_writes();
-    update rollup_watermarks w set applied_id = s.last_id, applied_at = now()
+    update rollups.watermarks w set applied_id = s.last_id, applied_at = now()
     from rollup_source_ids() s
     where s.source = w.source and w.applied_id <> s.last_id;
 end

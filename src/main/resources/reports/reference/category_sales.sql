@@ -26,7 +26,7 @@ params as (
     select :as_of::timestamptz as as_of
 ),
 
--- The tree from functions (V9_1), not recursive CTEs here: Citus plans a recursive CTE only in a
+-- The tree from functions (category_descendants()), not recursive CTEs here: Citus plans a recursive CTE only in a
 -- statement over reference tables alone.
 category_tree as (
     select * from category_paths()

@@ -22,13 +22,13 @@ class MigrationsTest {
     @Test
     void a_schema_migrated_by_another_build_is_refused_with_the_migration_named_and_left_as_it_is() throws SQLException {
         try (Database db = TestDatabases.fresh()) {
-            execute(db, "update flyway_schema_history set checksum = checksum + 1 where version = '7'");
+            execute(db, "update flyway_schema_history set checksum = checksum + 1 where version = '2'");
             long historyRows = count(db, "select count(*) from flyway_schema_history");
 
             assertThatThrownBy(() -> Migrations.migrate(db))
                     .isInstanceOf(DatabaseException.class)
                     .hasMessageContaining("does not match this build")
-                    .hasMessageContaining("checksum mismatch for migration version 7")
+                    .hasMessageContaining("checksum mismatch for migration version 2")
                     .hasMessageContaining("left as it is");
             assertThat(count(db, "select count(*) from flyway_schema_history")).isEqualTo(historyRows);
         }

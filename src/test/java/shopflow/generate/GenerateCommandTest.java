@@ -51,7 +51,7 @@ class GenerateCommandTest {
 
     @Test
     void out_of_range_options_are_named_with_what_is_accepted_and_change_nothing() {
-        double before = number(db, "select count(*) from generator_runs");
+        double before = number(db, "select count(*) from generator.runs");
         Run zero = run("generate", "--scale", "0");
         Run huge = run("generate", "--scale", "500");
         Run negative = run("generate", "--scale", "-1");
@@ -66,7 +66,7 @@ class GenerateCommandTest {
         assertThat(seed.err()).contains("--seed", "abc");
         assertThat(asOf.err()).contains("--as-of", "yesterday", "2026-06-30T12:00");
         assertThat(threads.err()).contains("--threads", "between 1 and 64");
-        assertThat(number(db, "select count(*) from generator_runs")).isEqualTo(before);
+        assertThat(number(db, "select count(*) from generator.runs")).isEqualTo(before);
     }
 
     @Test
@@ -87,7 +87,7 @@ class GenerateCommandTest {
             s.execute("insert into order_status_changes (order_id, from_status, to_status) values (1, 'pending', 'processing')");
             s.execute("insert into stock_movements (product_id, warehouse, quantity, reason, moved_at)"
                     + " select product_id, warehouse, -1, 'adjust', now() from inventory limit 1");
-            s.execute("insert into generator_runs (scale, seed, as_of, threads) values (0.002, 1, now(), 2)");
+            s.execute("insert into generator.runs (scale, seed, as_of, threads) values (0.002, 1, now(), 2)");
             s.execute("select suspend_rollups()");
             SchemaObjects.saveAndDrop(c, Arrays.stream(Table.values()).map(Table::sqlName).toList());
             s.execute("delete from page_views where view_id % 2 = 0");
@@ -99,13 +99,13 @@ class GenerateCommandTest {
         assertThat(recovery.out()).contains("a previous generate", "did not finish", "partial data is being replaced");
         assertThat(number(db, "select count(*) from pg_indexes where schemaname = 'public'")).isEqualTo(indexes);
         assertThat(number(db, "select count(*) from pg_constraint where contype = 'f'")).isEqualTo(foreignKeys);
-        assertThat(number(db, "select count(*) from generator_saved_ddl")).isZero();
+        assertThat(number(db, "select count(*) from generator.saved_ddl")).isZero();
         assertThat(number(db, "select count(*) from order_status_changes")).as("status changes of the replaced orders").isZero();
         assertThat(number(db, "select count(*) from stock_movements where reason = 'adjust'")).as("replaced movements").isZero();
         assertThat(number(db, "select count(*) from stock_movements where reason = 'ship'")).as("generated shipments").isPositive();
-        assertThat(number(db, "select count(*) from generator_runs where status = 'running'")).isZero();
-        assertThat(number(db, "select count(*) from generator_runs where status = 'replaced'")).isEqualTo(1);
-        assertThat(GeneratedData.strings(db, "select status from generator_runs order by run_id desc limit 1"))
+        assertThat(number(db, "select count(*) from generator.runs where status = 'running'")).isZero();
+        assertThat(number(db, "select count(*) from generator.runs where status = 'replaced'")).isEqualTo(1);
+        assertThat(GeneratedData.strings(db, "select status from generator.runs order by run_id desc limit 1"))
                 .containsExactly("complete");
     }
 

@@ -33,11 +33,11 @@ class GeneratedRollupsTest {
     private static final String FUNNEL_SESSIONS = """
             select string_agg(format('%s %s %s %s %s %s', session_id, first_seen_at, product_view_at, add_at,
                                      checkout_at, order_at), E'\\n' order by session_id)
-            from rollup_funnel_sessions""";
+            from rollups.funnel_sessions""";
     private static final String FUNNEL_DAYS = """
             select string_agg(format('%s %s %s %s %s', first_day, stage, reach_day, reach_hour, sessions), E'\\n'
                               order by first_day, stage, reach_day, reach_hour)
-            from rollup_funnel_days""";
+            from rollups.funnel_days""";
     private static Database db;
 
     @BeforeAll
@@ -54,9 +54,9 @@ class GeneratedRollupsTest {
     @Test
     @Order(2)
     void the_generators_funnel_sessions_and_days_are_the_ones_the_sql_rebuild_derives_from_the_raw_rows() {
-        double sessions = number(db, "select count(*) from rollup_funnel_sessions");
-        double withCheckout = number(db, "select count(*) from rollup_funnel_sessions where checkout_at is not null");
-        double withOrder = number(db, "select count(*) from rollup_funnel_sessions where order_at is not null");
+        double sessions = number(db, "select count(*) from rollups.funnel_sessions");
+        double withCheckout = number(db, "select count(*) from rollups.funnel_sessions where checkout_at is not null");
+        double withOrder = number(db, "select count(*) from rollups.funnel_sessions where order_at is not null");
         assertThat(sessions).as("sessions").isEqualTo(number(db, """
                 select count(*) from (select session_id from page_views union select session_id from cart_events
                                       union select session_id from orders where session_id is not null) s"""));
@@ -67,8 +67,8 @@ class GeneratedRollupsTest {
         execute("select rebuild_funnel_rollups()");
 
         List<String> rebuilt = List.of(strings(db, FUNNEL_SESSIONS).get(0), strings(db, FUNNEL_DAYS).get(0));
-        assertThat(generated.get(0)).as("rollup_funnel_sessions as generated vs as rebuilt").isEqualTo(rebuilt.get(0));
-        assertThat(generated.get(1)).as("rollup_funnel_days as generated vs as rebuilt").isEqualTo(rebuilt.get(1));
+        assertThat(generated.get(0)).as("rollups.funnel_sessions as generated vs as rebuilt").isEqualTo(rebuilt.get(0));
+        assertThat(generated.get(1)).as("rollups.funnel_days as generated vs as rebuilt").isEqualTo(rebuilt.get(1));
     }
 
     @Test
@@ -87,7 +87,7 @@ class GeneratedRollupsTest {
         assertThat(number(db, "select count(*) from pg_trigger where tgname like '%\\_rollups\\_%' and tgenabled = 'D'"))
                 .as("rollup triggers left disabled").isZero();
         execute("insert into page_views (session_id, page_url, viewed_at) values ('after-the-load', '/', '2026-06-30 10:00+00')");
-        assertThat(strings(db, "select (first_seen_at = '2026-06-30 10:00+00')::text from rollup_funnel_sessions"
+        assertThat(strings(db, "select (first_seen_at = '2026-06-30 10:00+00')::text from rollups.funnel_sessions"
                 + " where session_id = 'after-the-load'")).as("the new session's first page view").containsExactly("true");
     }
 

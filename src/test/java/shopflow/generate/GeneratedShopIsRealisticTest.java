@@ -270,9 +270,9 @@ class GeneratedShopIsRealisticTest {
 
     @Test
     void injected_fraud_is_rare_labelled_and_found_by_rules_on_earlier_orders() {
-        double labelled = number(db, "select count(distinct order_id)::float / (select count(*) from orders) from fraud_ground_truth");
+        double labelled = number(db, "select count(distinct order_id)::float / (select count(*) from orders) from generator.fraud_ground_truth");
         assertThat(labelled).as("share of orders labelled fraud: %s", labelled).isBetween(0.0005, 0.01);
-        assertThat(strings(db, "select distinct pattern from fraud_ground_truth order by 1"))
+        assertThat(strings(db, "select distinct pattern from generator.fraud_ground_truth order by 1"))
                 .containsExactly("burst", "card_testing", "high_multiple", "new_account");
         // The rules a fraud report would use, counting only orders before the scored one.
         String flags = """
@@ -289,11 +289,11 @@ class GeneratedShopIsRealisticTest {
                             when created_at - signup_date < interval '1 hour' and total_amount >= 300 then 'new_account'
                        end as flag
                 from scored""";
-        double missed = number(db, "with f as (" + flags + ") select count(*) from fraud_ground_truth g join f using (order_id) where f.flag is null");
+        double missed = number(db, "with f as (" + flags + ") select count(*) from generator.fraud_ground_truth g join f using (order_id) where f.flag is null");
         double falseAlarms = number(db, "with f as (" + flags + ") select count(*) from f where flag is not null "
-                + "and not exists (select 1 from fraud_ground_truth g where g.order_id = f.order_id)");
+                + "and not exists (select 1 from generator.fraud_ground_truth g where g.order_id = f.order_id)");
         double velocityOnNormal = number(db, "with f as (" + flags + ") select count(*) from f where flag = 'velocity' "
-                + "and not exists (select 1 from fraud_ground_truth g where g.order_id = f.order_id)");
+                + "and not exists (select 1 from generator.fraud_ground_truth g where g.order_id = f.order_id)");
         assertThat(missed).as("labelled fraud the rules miss: %s", missed).isZero();
         assertThat(velocityOnNormal).as("unlabelled orders with 3+ orders in the hour before: %s", velocityOnNormal).isZero();
         assertThat(falseAlarms).as("unlabelled orders the rules flag: %s", falseAlarms).isLessThanOrEqualTo(5);

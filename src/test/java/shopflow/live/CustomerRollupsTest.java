@@ -64,7 +64,7 @@ class CustomerRollupsTest {
     }
 
     private static long pendingRows(Connection c) throws SQLException {
-        return (Long) Writes.value(c, "select count(*) from rollup_customer_orders_pending");
+        return (Long) Writes.value(c, "select count(*) from rollups.customer_orders_pending");
     }
 
     @Test
@@ -113,7 +113,7 @@ class CustomerRollupsTest {
             Writes.execute(c, "select fold_rollups()");
             assertThat(customers(c, END)).isEqualTo("1 1 20.00 06-20 10:00 06-20 10:00");
             assertThat(Writes.value(c, "select last_order_at = timestamptz '2026-06-20 10:00+01'"
-                    + " from rollup_customer_orders_folded where customer_id = 1")).isEqualTo(true);
+                    + " from rollups.customer_orders_folded where customer_id = 1")).isEqualTo(true);
         }
     }
 
@@ -128,7 +128,7 @@ class CustomerRollupsTest {
             assertThat(customers(c, END)).isEqualTo("2 1 11.00 06-11 10:00 06-11 10:00");
             Writes.execute(c, "select fold_rollups()");
             assertThat(customers(c, END)).isEqualTo("2 1 11.00 06-11 10:00 06-11 10:00");
-            assertThat(Writes.value(c, "select orders from rollup_customer_orders_folded where customer_id = 1"))
+            assertThat(Writes.value(c, "select orders from rollups.customer_orders_folded where customer_id = 1"))
                     .isEqualTo(0L);
         }
     }
@@ -206,7 +206,7 @@ class CustomerRollupsTest {
             Writes.status(c, cancelled, "cancelled");
             String maintained = customers(c, END);
 
-            Writes.execute(c, "select rebuild_customer_rollups()");
+            Writes.execute(c, "select rebuild_customer_orders_rollups()");
 
             assertThat(pendingRows(c)).isZero();
             assertThat(customers(c, END)).isEqualTo(maintained)

@@ -59,7 +59,7 @@ class FunnelAndCohortRollupsTest {
     private static String funnelDays(Connection c) throws SQLException {
         return (String) Writes.value(c, "select coalesce(string_agg(to_char(first_day, 'MM-DD') || ' ' || stage"
                 + " || ' ' || to_char(reach_day, 'MM-DD') || ' ' || sessions, ', ' order by first_day, stage, reach_day), '')"
-                + " from (select first_day, stage, reach_day, sum(sessions) as sessions from rollup_funnel_days"
+                + " from (select first_day, stage, reach_day, sum(sessions) as sessions from rollups.funnel_days"
                 + " group by 1, 2, 3 having sum(sessions) <> 0) as rollup");
     }
 
@@ -71,7 +71,7 @@ class FunnelAndCohortRollupsTest {
         Writes.execute(c, "select fold_rollups()");
         return (String) Writes.value(c, "select coalesce(string_agg(to_char(cohort_month, 'YYYY-MM') || ' '"
                 + " || to_char(activity_month, 'YYYY-MM') || ' ' || customers, ', ' order by cohort_month, activity_month), '')"
-                + " from (select cohort_month, activity_month, sum(customers) as customers from rollup_cohort_months_folded"
+                + " from (select cohort_month, activity_month, sum(customers) as customers from rollups.cohort_months_folded"
                 + " group by 1, 2 having sum(customers) <> 0) as rollup");
     }
 
@@ -111,7 +111,7 @@ class FunnelAndCohortRollupsTest {
 
             assertThat(funnelDays(c)).isEqualTo("06-30 1 06-30 1, 06-30 2 06-30 1, 06-30 3 06-30 1, 06-30 4 06-30 1");
             assertThat(Writes.value(c, "select checkout_at = timestamptz '2026-06-30T10:20+01:00'"
-                    + " from rollup_funnel_sessions where session_id = 'b'")).isEqualTo(true);
+                    + " from rollups.funnel_sessions where session_id = 'b'")).isEqualTo(true);
         }
     }
 
@@ -127,7 +127,7 @@ class FunnelAndCohortRollupsTest {
             Writes.execute(c, "delete from page_views where viewed_at = timestamptz '2026-06-29T12:00+01:00'");
 
             assertThat(funnelDays(c)).isEqualTo("06-30 1 06-30 1");
-            assertThat(Writes.value(c, "select order_at is not null from rollup_funnel_sessions where session_id = 'c'"))
+            assertThat(Writes.value(c, "select order_at is not null from rollups.funnel_sessions where session_id = 'c'"))
                     .isEqualTo(true);
         }
     }
@@ -136,7 +136,7 @@ class FunnelAndCohortRollupsTest {
     private static String funnelHours(Connection c) throws SQLException {
         return (String) Writes.value(c, "select coalesce(string_agg(stage || ' ' || to_char(reach_hour at time zone 'UTC',"
                 + " 'MM-DD HH24:MI') || ' ' || sessions, ', ' order by stage, reach_hour), '')"
-                + " from (select stage, reach_hour, sum(sessions) as sessions from rollup_funnel_days"
+                + " from (select stage, reach_hour, sum(sessions) as sessions from rollups.funnel_days"
                 + " group by 1, 2 having sum(sessions) <> 0) as rollup");
     }
 
@@ -208,7 +208,7 @@ class FunnelAndCohortRollupsTest {
             Writes.status(c, second, "refunded");
 
             assertThat(cohorts(c)).isEqualTo("2026-06 2026-06 1");
-            assertThat((Long) Writes.value(c, "select orders from rollup_customer_months_folded where customer_id = 3"))
+            assertThat((Long) Writes.value(c, "select orders from rollups.customer_months_folded where customer_id = 3"))
                     .isEqualTo(1L);
         }
     }
@@ -240,7 +240,7 @@ class FunnelAndCohortRollupsTest {
             }
         }
         try (Connection c = database.connection()) {
-            assertThat((Long) Writes.value(c, "select count(*) from rollup_funnel_sessions where checkout_at is not null"))
+            assertThat((Long) Writes.value(c, "select count(*) from rollups.funnel_sessions where checkout_at is not null"))
                     .isPositive();
             // the rows the writers appended, hour by hour, are those a rebuild derives from the raw rows
             String appended = funnelHours(c);

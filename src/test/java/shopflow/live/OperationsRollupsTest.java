@@ -52,7 +52,7 @@ class OperationsRollupsTest {
     /** One order's risk row as "earlier_orders earlier_revenue prior_hour_orders new_account", pending rows summed in. */
     private static String risk(Connection c, int orderId) throws SQLException {
         return (String) Writes.value(c, "select sum(earlier_orders) || ' ' || sum(earlier_revenue) || ' '"
-                + " || sum(prior_hour_orders) || ' ' || sum(new_account) from rollup_order_risk where order_id = " + orderId);
+                + " || sum(prior_hour_orders) || ' ' || sum(new_account) from rollups.order_risk where order_id = " + orderId);
     }
 
     @Test
@@ -137,6 +137,6 @@ class OperationsRollupsTest {
     /** "category orders" per category, pending rows summed in. */
     private static String categoryOrders(Connection c) throws SQLException {
         return (String) Writes.value(c, "select string_agg(category_id || ' ' || orders, ', ' order by category_id)"
-                + " from (select category_id, sum(orders) as orders from rollup_category_orders group by category_id) as r");
+                + " from (select category_id, sum(orders) as orders from rollups.category_orders group by category_id) as r");
     }
 }

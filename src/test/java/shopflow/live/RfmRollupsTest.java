@@ -65,7 +65,7 @@ class RfmRollupsTest {
     private static long differences(Connection c, String asOf, int fullRescoreAbove) throws SQLException {
         String rescored = "rfm_rescored(" + asOf + ", " + fullRescoreAbove + ")";
         String incremental = "select s.customer_id, rfm_recency_days(" + asOf + ", s.recency_key), s.orders, s.spend,"
-                + " s.r_score, s.f_score, s.m_score, s.segment from rollup_rfm_scored s"
+                + " s.r_score, s.f_score, s.m_score, s.segment from rollups.rfm_scored s"
                 + " where s.customer_id not in (select customer_id from " + rescored + ")"
                 + " union all select customer_id, recency_days, frequency, monetary, r_score, f_score, m_score, segment"
                 + " from " + rescored + " where change = 1";
@@ -77,10 +77,10 @@ class RfmRollupsTest {
 
     /** The kept scoring (rows, segment sums, sorted keys) as text. */
     private static String scoring(Connection c) throws SQLException {
-        return Writes.value(c, "select string_agg(s::text, ' ' order by customer_id) from rollup_rfm_scored s") + " / "
-                + Writes.value(c, "select string_agg(s::text, ' ' order by segment) from rollup_rfm_segments s"
+        return Writes.value(c, "select string_agg(s::text, ' ' order by customer_id) from rollups.rfm_scored s") + " / "
+                + Writes.value(c, "select string_agg(s::text, ' ' order by segment) from rollups.rfm_segments s"
                         + " where customers > 0") + " / "
-                + Writes.value(c, "select q::text from rollup_rfm_quintiles q");
+                + Writes.value(c, "select q::text from rollups.rfm_quintiles q");
     }
 
     private static long rescoredCustomers(Connection c, String asOf) throws SQLException {
@@ -98,10 +98,10 @@ class RfmRollupsTest {
     @Test
     void a_fold_scores_everyone_again_and_nothing_has_moved_since() throws SQLException {
         try (Connection c = database.connection()) {
-            assertThat(Writes.value(c, "select count(*) from rollup_rfm_scored")).isEqualTo(120L);
-            assertThat(Writes.value(c, "select count(*) from rollup_rfm_stale")).isEqualTo(0L);
+            assertThat(Writes.value(c, "select count(*) from rollups.rfm_scored")).isEqualTo(120L);
+            assertThat(Writes.value(c, "select count(*) from rollups.rfm_stale")).isEqualTo(0L);
             assertThat(rescoredCustomers(c, END)).isZero();
-            assertThat(Writes.value(c, "select sum(customers) from rollup_rfm_segments")).isEqualTo(new BigDecimal("120"));
+            assertThat(Writes.value(c, "select sum(customers) from rollups.rfm_segments")).isEqualTo(new BigDecimal("120"));
             assertRescoringExact(c);
         }
     }
@@ -120,15 +120,15 @@ class RfmRollupsTest {
             Writes.status(c, cancelled, "cancelled");
             Writes.execute(c, "update orders set customer_id = 127 where order_number = 'F-40-1'");
             Writes.execute(c, "update orders set subtotal = 990, total_amount = 990 where order_number = 'F-76-2'");
-            assertThat(Writes.value(c, "select count(*) from rollup_customer_orders_pending")).isNotEqualTo(0L);
+            assertThat(Writes.value(c, "select count(*) from rollups.customer_orders_pending")).isNotEqualTo(0L);
             assertRescoringExact(c);
             long moved = rescoredCustomers(c, END);
             assertThat(moved).as("rescored customers").isGreaterThanOrEqualTo(10L).isLessThan(120L);
 
             // folded but not scored again: the folded customers are stale
-            Writes.execute(c, "select fold_customer_rollups()");
-            assertThat(Writes.value(c, "select count(*) from rollup_customer_orders_pending")).isEqualTo(0L);
-            assertThat(Writes.value(c, "select count(*) from rollup_rfm_stale")).isEqualTo(10L);
+            Writes.execute(c, "select fold_customer_orders_rollups()");
+            assertThat(Writes.value(c, "select count(*) from rollups.customer_orders_pending")).isEqualTo(0L);
+            assertThat(Writes.value(c, "select count(*) from rollups.rfm_stale")).isEqualTo(10L);
             assertRescoringExact(c);
             assertThat(rescoredCustomers(c, END)).isEqualTo(moved);
 
@@ -140,7 +140,7 @@ class RfmRollupsTest {
             // the fold scores the stale customers and those they move again, as a reader does: the
             // kept rows, sums and sorted keys are then those of a scoring of everyone
             Writes.execute(c, "select fold_rollups()");
-            assertThat(Writes.value(c, "select count(*) from rollup_rfm_stale")).isEqualTo(0L);
+            assertThat(Writes.value(c, "select count(*) from rollups.rfm_stale")).isEqualTo(0L);
             assertThat(rescoredCustomers(c, END)).isZero();
             assertRescoringExact(c);
             String folded = scoring(c);
@@ -154,13 +154,13 @@ class RfmRollupsTest {
             throws SQLException {
         try (Connection c = database.connection()) {
             Writes.order(c, 130, OffsetDateTime.parse("2026-07-01T10:00+01:00"), "delivered", new BigDecimal("20.00"));
-            Writes.execute(c, "select rebuild_customer_rollups()");
-            assertThat(Writes.value(c, "select count(*) from rollup_rfm_stale")).isEqualTo(121L);
+            Writes.execute(c, "select rebuild_customer_orders_rollups()");
+            assertThat(Writes.value(c, "select count(*) from rollups.rfm_stale")).isEqualTo(121L);
             assertRescoringExact(c);
 
             Writes.execute(c, "select rebuild_rollups()");
-            assertThat(Writes.value(c, "select count(*) from rollup_rfm_stale")).isEqualTo(0L);
-            assertThat(Writes.value(c, "select count(*) from rollup_rfm_scored")).isEqualTo(121L);
+            assertThat(Writes.value(c, "select count(*) from rollups.rfm_stale")).isEqualTo(0L);
+            assertThat(Writes.value(c, "select count(*) from rollups.rfm_scored")).isEqualTo(121L);
             assertThat(rescoredCustomers(c, END)).isZero();
             assertRescoringExact(c);
         }
@@ -187,7 +187,7 @@ class RfmRollupsTest {
     void the_export_shows_a_customer_s_new_email_and_name_at_once_and_lists_spend_ties_by_customer_id()
             throws SQLException {
         try (Connection c = database.connection()) {
-            int champion = ((Number) Writes.value(c, "select min(customer_id) from rollup_rfm_scored"
+            int champion = ((Number) Writes.value(c, "select min(customer_id) from rollups.rfm_scored"
                     + " where segment = 'Champions'")).intValue();
             Writes.execute(c, "update customers set email = 'renamed-" + champion + "@example.org', first_name = 'Ada',"
                     + " last_name = null where customer_id = " + champion);
@@ -220,8 +220,8 @@ class RfmRollupsTest {
             assertExportEqualsReference(c);
 
             Writes.execute(c, "select fold_rollups()");
-            assertThat(Writes.value(c, "select count(*) from rollup_rfm_stale")).isEqualTo(0L);
-            assertThat(Writes.value(c, "select email from rollup_rfm_scored where customer_id = 140")).isEqualTo(email);
+            assertThat(Writes.value(c, "select count(*) from rollups.rfm_stale")).isEqualTo(0L);
+            assertThat(Writes.value(c, "select email from rollups.rfm_scored where customer_id = 140")).isEqualTo(email);
             assertThat(export("Recent Customers").get(0)).isEqualTo("140 " + email + " Grace Hopper 900.00");
             assertExportEqualsReference(c);
         }

@@ -70,25 +70,25 @@ class RollupExactnessTest {
      * not change a report: this compares the rows themselves with a rebuild's.
      */
     private static final Map<String, String> SUMMED_ROLLUPS = Map.of(
-            "rollup_order_days", "select day, status, sum(orders), sum(revenue) from rollup_order_days group by 1, 2"
+            "rollups.order_days", "select day, status, sum(orders), sum(revenue) from rollups.order_days group by 1, 2"
                     + " having sum(orders) <> 0 or sum(revenue) <> 0",
-            "rollup_customer_months", "select customer_id, month, sum(orders) from rollup_customer_months group by 1, 2"
+            "rollups.customer_months", "select customer_id, month, sum(orders) from rollups.customer_months group by 1, 2"
                     + " having sum(orders) <> 0",
             "customer_orders_as_of", "select * from customer_orders_as_of('infinity')",
-            "rollup_order_risk", "select order_id, customer_id, created_at, sum(total_amount), sum(earlier_orders),"
-                    + " sum(earlier_revenue), sum(prior_hour_orders), sum(new_account) from rollup_order_risk group by 1, 2, 3"
+            "rollups.order_risk", "select order_id, customer_id, created_at, sum(total_amount), sum(earlier_orders),"
+                    + " sum(earlier_revenue), sum(prior_hour_orders), sum(new_account) from rollups.order_risk group by 1, 2, 3"
                     + " having sum(total_amount) <> 0 or sum(earlier_orders) <> 0 or sum(earlier_revenue) <> 0"
                     + " or sum(prior_hour_orders) <> 0 or sum(new_account) <> 0",
-            "rollup_product_sales", "select product_id, sum(units), sum(revenue), sum(orders) from rollup_product_sales"
+            "rollups.product_sales", "select product_id, sum(units), sum(revenue), sum(orders) from rollups.product_sales"
                     + " group by 1 having sum(units) <> 0 or sum(revenue) <> 0 or sum(orders) <> 0",
-            "rollup_product_pairs", "select product_1_id, product_2_id, sum(orders) from rollup_product_pairs group by 1, 2"
+            "rollups.product_pairs", "select product_1_id, product_2_id, sum(orders) from rollups.product_pairs group by 1, 2"
                     + " having sum(orders) <> 0",
-            "rollup_basket_totals", "select sum(orders) from rollup_basket_totals",
-            "rollup_category_orders", "select category_id, sum(orders) from rollup_category_orders group by 1"
+            "rollups.basket_totals", "select sum(orders) from rollups.basket_totals",
+            "rollups.category_orders", "select category_id, sum(orders) from rollups.category_orders group by 1"
                     + " having sum(orders) <> 0",
-            "rollup_funnel_days", "select first_day, stage, reach_day, sum(sessions) from rollup_funnel_days"
+            "rollups.funnel_days", "select first_day, stage, reach_day, sum(sessions) from rollups.funnel_days"
                     + " group by 1, 2, 3 having sum(sessions) <> 0",
-            "rollup_stock_days", "select product_id, warehouse, day, sum(shipped) from rollup_stock_days group by 1, 2, 3"
+            "rollups.stock_days", "select product_id, warehouse, day, sum(shipped) from rollups.stock_days group by 1, 2, 3"
                     + " having sum(shipped) <> 0");
 
     private static Database database;
@@ -163,7 +163,7 @@ class RollupExactnessTest {
             Writes.execute(c, "select rebuild_rollups()");
             Map<String, List<String>> rebuilt = summedRollups(c);
             c.rollback();
-            assertThat(kept.get("rollup_order_risk")).isNotEmpty();
+            assertThat(kept.get("rollups.order_risk")).isNotEmpty();
             assertThat(kept).allSatisfy((rollup, rows) -> assertThat(rows).as(rollup).isEqualTo(rebuilt.get(rollup)));
         }
 
@@ -171,18 +171,18 @@ class RollupExactnessTest {
         List<OffsetDateTime> moments = moments(random, placedAt);
         try (Connection c = database.connection()) {
             // the first half of the moments is checked with changes both folded and pending, the rest all folded
-            assertThat((Long) Writes.value(c, "select count(*) from rollup_order_days_folded")).isPositive();
-            assertThat((Long) Writes.value(c, "select count(*) from rollup_product_pairs_folded")).isPositive();
-            assertThat((Long) Writes.value(c, "select (select count(*) from rollup_order_days_pending)"
-                    + " + (select count(*) from rollup_product_sales_pending)"
-                    + " + (select count(*) from rollup_product_pairs_pending)")).isPositive();
+            assertThat((Long) Writes.value(c, "select count(*) from rollups.order_days_folded")).isPositive();
+            assertThat((Long) Writes.value(c, "select count(*) from rollups.product_pairs_folded")).isPositive();
+            assertThat((Long) Writes.value(c, "select (select count(*) from rollups.order_days_pending)"
+                    + " + (select count(*) from rollups.product_sales_pending)"
+                    + " + (select count(*) from rollups.product_pairs_pending)")).isPositive();
         }
         for (int m = 0; m < moments.size(); m++) {
             OffsetDateTime asOf = moments.get(m);
             if (m == moments.size() / 2) {
                 try (Connection c = database.connection()) {
                     Writes.execute(c, "select fold_rollups()");
-                    assertThat((Long) Writes.value(c, "select count(*) from rollup_product_pairs_pending")).isZero();
+                    assertThat((Long) Writes.value(c, "select count(*) from rollups.product_pairs_pending")).isZero();
                 }
             }
             for (Map.Entry<String, List<Map<String, String>>> report : CASES.entrySet()) {
@@ -207,17 +207,17 @@ class RollupExactnessTest {
         assertThat(lowStock.rows()).anySatisfy(row ->
                 assertThat(((Number) row.get(lowStock.columns().indexOf("shipped_in_window"))).longValue()).isPositive());
         try (Connection c = database.connection()) {
-            assertThat((Long) Writes.value(c, "select count(*) from rollup_stock_levels where days <> '{}'")).isPositive();
+            assertThat((Long) Writes.value(c, "select count(*) from rollups.stock_levels where days <> '{}'")).isPositive();
             assertThat((Long) Writes.value(c, "select count(*) from order_status_changes")).isPositive();
-            assertThat((Long) Writes.value(c, "select max(orders) from rollup_product_pairs_folded")).isGreaterThan(1L);
+            assertThat((Long) Writes.value(c, "select max(orders) from rollups.product_pairs_folded")).isGreaterThan(1L);
             // sessions that went all the way, and customers who came back in a later month
-            assertThat((Long) Writes.value(c, "select count(*) from rollup_funnel_sessions"
+            assertThat((Long) Writes.value(c, "select count(*) from rollups.funnel_sessions"
                     + " where (funnel_reach(first_seen_at, product_view_at, add_at, checkout_at, order_at))[5] is not null"))
                     .isPositive();
-            assertThat((Long) Writes.value(c, "select count(*) from rollup_funnel_sessions where checkout_at > add_at"))
+            assertThat((Long) Writes.value(c, "select count(*) from rollups.funnel_sessions where checkout_at > add_at"))
                     .isPositive();
             assertThat((Long) Writes.value(c, "select count(*) from (select customer_id from (select customer_id, month"
-                    + " from rollup_customer_months group by 1, 2 having sum(orders) > 0) as months"
+                    + " from rollups.customer_months group by 1, 2 having sum(orders) > 0) as months"
                     + " group by customer_id having count(*) > 1) as repeat_customers")).isPositive();
         }
     }

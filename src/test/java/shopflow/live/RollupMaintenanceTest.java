@@ -49,7 +49,7 @@ class RollupMaintenanceTest {
         return (String) Writes.value(c, "select coalesce(string_agg(to_char(day, 'MM-DD')"
                 + " || ' ' || status || ' ' || orders || ' ' || revenue, ', ' order by day, status), '')"
                 + " from (select day, status, sum(orders) as orders, sum(revenue) as revenue"
-                + " from rollup_order_days group by day, status) as rollup");
+                + " from rollups.order_days group by day, status) as rollup");
     }
 
     @Test
@@ -82,13 +82,13 @@ class RollupMaintenanceTest {
             int first = Writes.order(c, 1, at("2026-06-30T10:15"), "pending", new BigDecimal("10.00"));
             Writes.order(c, 2, at("2026-06-30T10:45"), "pending", new BigDecimal("20.00"));
             Writes.status(c, first, "cancelled");
-            assertThat(Writes.value(c, "select count(*) from rollup_order_days_pending")).isEqualTo(4L);
+            assertThat(Writes.value(c, "select count(*) from rollups.order_days_pending")).isEqualTo(4L);
 
             Writes.execute(c, "select fold_rollups()");
 
-            assertThat(Writes.value(c, "select count(*) from rollup_order_days_pending")).isEqualTo(0L);
+            assertThat(Writes.value(c, "select count(*) from rollups.order_days_pending")).isEqualTo(0L);
             assertThat(Writes.value(c, "select string_agg(status || ' ' || orders || ' ' || revenue, ', '"
-                    + " order by status) from rollup_order_days_folded"))
+                    + " order by status) from rollups.order_days_folded"))
                     .isEqualTo("cancelled 1 10.00, pending 1 20.00");
             assertThat(rollup(c)).isEqualTo("06-30 cancelled 1 10.00, 06-30 pending 1 20.00");
         }
@@ -174,11 +174,11 @@ class RollupMaintenanceTest {
     private static String products(Connection c) throws SQLException {
         return Writes.value(c, "select coalesce(string_agg(product_id || ' ' || units || ' ' || revenue || ' ' || orders,"
                 + " ', ' order by product_id), '') from (select product_id, sum(units) as units, sum(revenue) as revenue,"
-                + " sum(orders) as orders from rollup_product_sales group by product_id) as sales")
+                + " sum(orders) as orders from rollups.product_sales group by product_id) as sales")
                 + " | " + Writes.value(c, "select coalesce(string_agg(product_1_id || '+' || product_2_id || ' ' || orders,"
                 + " ', ' order by product_1_id, product_2_id), '') from (select product_1_id, product_2_id,"
-                + " sum(orders) as orders from rollup_product_pairs group by 1, 2) as pairs")
-                + " | " + Writes.value(c, "select coalesce(sum(orders), 0) from rollup_basket_totals");
+                + " sum(orders) as orders from rollups.product_pairs group by 1, 2) as pairs")
+                + " | " + Writes.value(c, "select coalesce(sum(orders), 0) from rollups.basket_totals");
     }
 
     @Test
@@ -194,8 +194,8 @@ class RollupMaintenanceTest {
             assertThat(products(c)).isEqualTo("1 6 66.00 2, 2 1 12.00 1 | 1+2 1 | 2");
 
             Writes.execute(c, "select fold_rollups()");
-            assertThat(Writes.value(c, "select count(*) from rollup_product_sales_pending")).isEqualTo(0L);
-            assertThat(Writes.value(c, "select count(*) from rollup_product_pairs_folded")).isEqualTo(1L);
+            assertThat(Writes.value(c, "select count(*) from rollups.product_sales_pending")).isEqualTo(0L);
+            assertThat(Writes.value(c, "select count(*) from rollups.product_pairs_folded")).isEqualTo(1L);
             assertThat(products(c)).isEqualTo("1 6 66.00 2, 2 1 12.00 1 | 1+2 1 | 2");
 
             Writes.status(c, first, "cancelled");
@@ -231,7 +231,7 @@ class RollupMaintenanceTest {
             RollupVerifier verifier = new RollupVerifier(database.dataSource());
             assertThat(verifier.verify(asOf)).isEmpty();
 
-            Writes.execute(c, "insert into rollup_order_days_pending values ('2026-06-30', 'pending', 0, 1)");
+            Writes.execute(c, "insert into rollups.order_days_pending values ('2026-06-30', 'pending', 0, 1)");
 
             assertThat(verifier.compare("daily_revenue", asOf, Map.of("days", "3")))
                     .hasValueSatisfying(drift -> assertThat(drift.describe()).isEqualTo(

@@ -62,7 +62,7 @@ class StockRollupsTest {
     private static String rollup(Connection c) throws SQLException {
         return (String) Writes.value(c, "select coalesce(string_agg(product_id || ' ' || warehouse || ' '"
                 + " || to_char(day, 'MM-DD') || ' ' || shipped, ', ' order by product_id, warehouse, day), '')"
-                + " from (select product_id, warehouse, day, sum(shipped) as shipped from rollup_stock_days"
+                + " from (select product_id, warehouse, day, sum(shipped) as shipped from rollups.stock_days"
                 + " group by 1, 2, 3 having sum(shipped) <> 0) as rollup");
     }
 
@@ -74,7 +74,7 @@ class StockRollupsTest {
                     "1 MAN -4 adjust 2026-07-01T09:00", "2 MAN -1 ship 2026-07-01T09:00", "2 MAN -6 ship 2026-07-01T18:00");
             assertThat(rollup(c)).isEqualTo("1 LON 06-30 2, 1 LON 07-01 3, 2 MAN 07-01 7");
             Writes.execute(c, "select fold_rollups()");
-            assertThat((Long) Writes.value(c, "select count(*) from rollup_stock_days_pending")).isZero();
+            assertThat((Long) Writes.value(c, "select count(*) from rollups.stock_days_pending")).isZero();
             assertThat(rollup(c)).isEqualTo("1 LON 06-30 2, 1 LON 07-01 3, 2 MAN 07-01 7");
 
             // re-timed past midnight, recounted as an adjustment, deleted, moved to another warehouse
@@ -185,7 +185,7 @@ class StockRollupsTest {
             sameAsReference("2026-07-10T15:00");
 
             Writes.execute(c, "select fold_rollups()");
-            assertThat((Long) Writes.value(c, "select count(*) from rollup_stock_days_pending")).isZero();
+            assertThat((Long) Writes.value(c, "select count(*) from rollups.stock_days_pending")).isZero();
             assertThat(lowStock("2026-07-10T09:00", Map.of("days", "9"))).containsExactly(morning);
             assertThat(lowStock("2026-07-10T15:00", Map.of("days", "9"))).containsExactly(afternoon);
             // a day earlier, the 9 July window (30 June 15:00, 9 July 15:00] holds 4 + 3 + 2 + 5 = 14; stock 8 + 7 = 15
@@ -256,13 +256,13 @@ class StockRollupsTest {
             Writes.execute(c, "update inventory set warehouse = 'GLA' where warehouse = 'EDI'"); // moved, with no movements
             assertThat(lowStock()).containsExactly("SKU-1, Product 1, LON, 4, 10, 0, 0.00, null, 6, REORDER NOW",
                     "SKU-2, Product 2, GLA, 1, 5, 0, 0.00, null, 4, REORDER NOW");
-            assertThat((Long) Writes.value(c, "select count(*) from rollup_stock_levels where warehouse = 'EDI'")).isZero();
+            assertThat((Long) Writes.value(c, "select count(*) from rollups.stock_levels where warehouse = 'EDI'")).isZero();
             Writes.execute(c, "delete from inventory where warehouse = 'GLA'");
             assertThat(lowStock()).containsExactly("SKU-1, Product 1, LON, 4, 10, 0, 0.00, null, 6, REORDER NOW");
 
             // what the triggers kept is what a rebuild finds
             String levels = "select string_agg(concat_ws(' ', product_id, warehouse, sku, product_name, is_active, quantity,"
-                    + " reorder_level, days, shipped_through), ', ' order by product_id, warehouse) from rollup_stock_levels";
+                    + " reorder_level, days, shipped_through), ', ' order by product_id, warehouse) from rollups.stock_levels";
             move(c, "2 MAN -3 ship 2026-07-08T10:00", "2 MAN -2 ship 2026-07-09T10:00");
             Writes.execute(c, "select fold_rollups()");
             String kept = (String) Writes.value(c, levels);
@@ -281,12 +281,12 @@ class StockRollupsTest {
             Writes.execute(writer, "update inventory set quantity = quantity - 2 where product_id = 1 and warehouse = 'LON'");
             Writes.execute(c, "set statement_timeout = '10s'"); // the fold must not wait for the writer
             Writes.execute(c, "select fold_rollups()");
-            assertThat((Long) Writes.value(c, "select count(*) from rollup_stock_days_pending")).isOne();
+            assertThat((Long) Writes.value(c, "select count(*) from rollups.stock_days_pending")).isOne();
             assertThat(rollup(c)).isEqualTo("1 LON 07-08 2");
             writer.commit();
             Writes.execute(c, "select fold_rollups()");
-            assertThat((Long) Writes.value(c, "select count(*) from rollup_stock_days_pending")).isZero();
-            assertThat((String) Writes.value(c, "select days::text || ' ' || shipped_through::text from rollup_stock_levels"
+            assertThat((Long) Writes.value(c, "select count(*) from rollups.stock_days_pending")).isZero();
+            assertThat((String) Writes.value(c, "select days::text || ' ' || shipped_through::text from rollups.stock_levels"
                     + " where product_id = 1 and warehouse = 'LON'")).isEqualTo("{2026-07-08} {2}");
             Writes.execute(c, "reset statement_timeout");
         }

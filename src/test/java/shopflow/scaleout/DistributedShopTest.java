@@ -235,7 +235,7 @@ class DistributedShopTest {
         }
         Output failed = shopflow("distribute", "--jdbc-url", coordinatorUrl("broken"), "--db-user", "postgres");
         assertThat(failed.exitCode()).isEqualTo(1);
-        assertThat(failed.text()).contains("migrating the schema failed", "V9_6", "schema \"rollup_job\" already exists")
+        assertThat(failed.text()).contains("migrating the schema failed", "V2__rollup_tables.sql", "schema \"rollup_job\" already exists")
                 .doesNotContain("that is not in Citus' metadata");
     }
 
@@ -407,10 +407,10 @@ class DistributedShopTest {
         }
         writer.get();
         catchUp(distributed);
-        assertThat(scalar(distributed, "select sum(orders) || ' ' || sum(revenue) from rollup_order_days"))
+        assertThat(scalar(distributed, "select sum(orders) || ' ' || sum(revenue) from rollups.order_days"))
                 .as("every order counted once").isEqualTo(scalar(distributed,
                         "select count(*) || ' ' || sum(total_amount) from orders"));
-        assertThat(scalar(distributed, "select sum(units) || ' ' || sum(revenue) from rollup_product_sales"))
+        assertThat(scalar(distributed, "select sum(units) || ' ' || sum(revenue) from rollups.product_sales"))
                 .isEqualTo(scalar(distributed, """
                         select sum(quantity) || ' ' || sum(line_total) from order_items join orders using (order_id)
                         where status not in ('cancelled', 'refunded')"""));
@@ -455,7 +455,7 @@ class DistributedShopTest {
                         .isEqualTo("changed");
                 System.out.printf("live update on the cluster: order to event in %d ms%n",
                         (System.nanoTime() - start) / 1_000_000);
-                assertThat(scalar(distributed, "select count(*) from rollup_order_risk where customer_id in"
+                assertThat(scalar(distributed, "select count(*) from rollups.order_risk where customer_id in"
                         + " (select customer_id from orders where session_id = 'live-cluster')")).isNotEqualTo("0");
             } finally {
                 stream.body().close();

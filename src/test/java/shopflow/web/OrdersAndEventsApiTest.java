@@ -277,7 +277,7 @@ class OrdersAndEventsApiTest {
         try (var c = app.database.connection(); var s = c.createStatement()) {
             List<String> tables = new ArrayList<>();
             try (var rows = s.executeQuery("select table_name from information_schema.tables where table_schema = 'public'"
-                    + " and table_type = 'BASE TABLE' and table_name not in ('api_tokens', 'flyway_schema_history')"
+                    + " and table_type = 'BASE TABLE' and table_name not in ('api.tokens', 'flyway_schema_history')"
                     + " and table_name not like 'rollup\\_%'"
                     + " order by 1")) {
                 while (rows.next()) {

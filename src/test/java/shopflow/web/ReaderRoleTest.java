@@ -40,7 +40,7 @@ class ReaderRoleTest {
 
     @Test
     void the_reader_role_cannot_read_token_hashes_though_the_owner_can() {
-        Report tokens = report("select count(*) as n from api_tokens");
+        Report tokens = report("select count(*) as n from api.tokens");
         assertThat(new ReportRunner(database.dataSource()).run(tokens, OffsetDateTime.now(), Map.of()).value(0, "n"))
                 .isEqualTo(0L);
         assertThatThrownBy(() -> new ReportRunner(database.dataSource()).asRole(WebServer.READER_ROLE)

@@ -1,42 +1,11 @@
--- Report support: the stock movement ledger the low_stock report reads, and the brief's
--- v_revenue_summary view and mv_customer_lifetime materialized view, kept so the lesson's psql
--- workflow still works.
+-- The brief's v_revenue_summary view and mv_customer_lifetime materialized view, kept so the
+-- lesson's psql workflow still works. They read the wall clock by nature: the reports answer the
+-- same questions as of any moment.
 
--- ============================================================
--- STOCK MOVEMENTS
--- ============================================================
--- One row per change of a warehouse's stock. The brief's low-stock query divided one
--- warehouse's stock by the product's sales in all warehouses; with this ledger a warehouse's
--- velocity is its own outflow, and stock can be read back as of any moment
--- (inventory.quantity minus the movements after it).
--- Writers: the order engine (a 'ship' per order item leaving a warehouse, a 'return' when it
--- comes back), restocking and stock-taking ('restock', 'adjust'), the data generator.
-create table stock_movements (
-    movement_id  bigserial primary key,
-    product_id   int not null,
-    warehouse    varchar(50) not null,
-    order_id     int references orders (order_id),        -- the order that shipped or returned it, if any
-    item_id      int references order_items (item_id),    -- the order line, if any
-    quantity     int not null check (quantity <> 0),      -- negative: out of the warehouse; positive: back in
-    reason       varchar(20) not null check (reason in ('ship', 'return', 'restock', 'adjust')),
-    moved_at     timestamptz not null,
-    foreign key (product_id, warehouse) references inventory (product_id, warehouse),
-    -- a shipment leaves, a return or restock arrives; an adjustment goes either way
-    check (reason <> 'ship' or quantity < 0),
-    check (reason not in ('return', 'restock') or quantity > 0)
-);
-
--- low_stock: a warehouse's outflow over a window, per product
-create index idx_stock_movements_warehouse_product_time on stock_movements (warehouse, product_id, moved_at);
-create index idx_stock_movements_order on stock_movements (order_id);
-
--- ============================================================
--- THE BRIEF'S VIEWS (wall clock by nature)
--- ============================================================
 -- The brief's KPI view, as written but for the shop's days (the session time zone).
 -- A view cannot take a parameter, so it reads the wall clock (current_date): it answers "now"
 -- only. Reports and tests use reports/revenue_summary.sql, which answers as of any moment.
-create view v_revenue_summary as
+create or replace view v_revenue_summary as
 with periods as (
     select
         sum(case when created_at >= current_date then total_amount end)                     as today,
@@ -66,6 +35,8 @@ from periods;
 -- snapshot of the moment it was refreshed). reports/customer_lifetime.sql answers the same as of
 -- any moment without a refresh. The unique index lets it refresh without blocking readers:
 --   refresh materialized view concurrently mv_customer_lifetime;
+drop materialized view if exists mv_customer_lifetime;
+
 create materialized view mv_customer_lifetime as
 select
     c.customer_id,

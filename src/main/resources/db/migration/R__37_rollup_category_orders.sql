@@ -1,54 +1,38 @@
--- Category rollups (issue 7): orders per category of the tree, for category_sales.
+-- The category_orders family: counted orders per category of the tree (its whole subtree), all
+-- history, in rollups.category_orders, for category_sales.
 --
--- Units, revenue and cost per category come from the product rollups (V6_1's
--- rollup_product_sales, summed over the products of a category's subtree at read time, with
--- their current category and cost price, as the reference reads them). What they cannot give
--- is the number of ORDERS per category: an order with two products of one subtree counts once
--- there. So this rollup keeps, per category at every level, the counted orders (not cancelled
--- or refunded, current status) with at least one line of a product in its subtree, all history.
--- A change is applied per order as "the categories its basket reaches after the statement"
--- minus "before", with V6's pattern (append to _pending, fold into _folded, read the view).
+-- Units, revenue and cost per category come from the product_sales family (summed over the
+-- products of a category's subtree at read time, with their current category and cost price, as
+-- the reference reads them). What it cannot give is the number of ORDERS per category: an order
+-- with two products of one subtree counts once there. So this rollup keeps, per category at every
+-- level, the counted orders with at least one line of a product in its subtree. A change is
+-- applied per order as "the categories its basket reaches after the statement" minus "before"
+-- (rollup_category_orders_apply()), appended to rollups.category_orders_pending.
 --
--- Grain: one row per category (its whole subtree). A category whose orders all went stays, with 0.
-create table rollup_category_orders_folded (
-    category_id  int primary key,
-    orders       bigint not null   -- counted orders with a line of a product in its subtree
-);
+-- Lines inserted only add to an order's categories: the ones its new lines reach that its other
+-- lines did not. orders_rollups_inserted()'s sibling for lines, order_items_rollups_inserted()
+-- (R__40_rollup_inserts.sql), appends those directly from the statement's lines.
+--
+-- The general way (lines changed or deleted, orders cancelled or restored) is planned once per
+-- session rather than on every call: with its arrays' values known the planner estimates one row
+-- where a generic plan assumes ten, so PL/pgSQL's plan cache judged every custom plan cheaper and
+-- planned the big statements again on every call. Their generic plans are the same nested loops
+-- over the order and category indexes.
 
-create table rollup_category_orders_pending (like rollup_category_orders_folded);
-
-create view rollup_category_orders as
-select category_id, orders from rollup_category_orders_folded
+-- What reports read: sum by category.
+create or replace view rollups.category_orders as
+select category_id, orders from rollups.category_orders_folded
 union all
-select category_id, orders from rollup_category_orders_pending;
-
--- Every category with itself and its ancestors (a category reaches its whole path to the top).
--- A view over the live tree: a category moved is seen at once (its rollup rows are rebuilt by
--- the trigger on categories below).
-create view category_ancestry as
-with recursive ancestry as (
-    select category_id, category_id as ancestor_id, parent_id
-    from categories
-    union
-    select ancestry.category_id, parent.category_id, parent.parent_id
-    from ancestry
-    join categories parent on parent.category_id = ancestry.parent_id
-)
-select category_id, ancestor_id from ancestry;
-
--- One line of a counted order, reduced to what this rollup needs: the category of its product.
-create type order_category as (
-    order_id     int,
-    category_id  int
-);
+select category_id, orders from rollups.category_orders_pending;
 
 -- Adds the categories (and their ancestors) reached by the orders of "after" and subtracts
 -- those reached by the orders of "before": each order counts once per category however many of
--- its lines fall below it. (PL/pgSQL for its cached plans, see rollup_orders_apply in V6.)
-create function rollup_category_orders_apply(after order_category[], before order_category[]) returns void
-language plpgsql as $$
+-- its lines fall below it. (PL/pgSQL for its cached plans, see rollup_orders_apply().)
+create or replace function rollup_category_orders_apply(after order_category[], before order_category[]) returns void
+language plpgsql
+set plan_cache_mode = force_generic_plan as $$
 begin
-    insert into rollup_category_orders_pending (category_id, orders)
+    insert into rollups.category_orders_pending (category_id, orders)
     select ancestor_id, sum(sign)
     from (
         select distinct lines.order_id, ancestry.ancestor_id, 1 as sign
@@ -68,9 +52,10 @@ $$;
 -- The lines of the given orders with their product's current category: the lines order_items
 -- holds now, less the items "without", plus the lines "plus" (how they were before the
 -- statement); only_counted: only of orders whose current status counts as a sale.
-create function order_categories(order_ids int[], without int[] default '{}', plus order_items[] default '{}',
+create or replace function order_categories(order_ids int[], without int[] default '{}', plus order_items[] default '{}',
                                  only_counted boolean default true) returns order_category[]
-language plpgsql stable as $$
+language plpgsql stable
+set plan_cache_mode = force_generic_plan as $$
 begin
     return (
         select coalesce(array_agg(row(lines.order_id, products.category_id)::order_category), '{}')
@@ -88,18 +73,7 @@ begin
 end
 $$;
 
-create function order_items_category_inserted() returns trigger
-language plpgsql as $$
-declare
-    touched int[] := array(select distinct order_id from new_items);
-begin
-    perform rollup_category_orders_apply(order_categories(touched),
-                                         order_categories(touched, array(select item_id from new_items)));
-    return null;
-end
-$$;
-
-create function order_items_category_updated() returns trigger
+create or replace function order_items_category_updated() returns trigger
 language plpgsql as $$
 declare
     touched int[] := array(select order_id from new_items union select order_id from old_items);
@@ -111,7 +85,7 @@ begin
 end
 $$;
 
-create function order_items_category_deleted() returns trigger
+create or replace function order_items_category_deleted() returns trigger
 language plpgsql as $$
 declare
     touched int[] := array(select distinct order_id from old_items);
@@ -122,29 +96,28 @@ begin
 end
 $$;
 
-create function order_items_category_truncated() returns trigger
+create or replace function order_items_category_truncated() returns trigger
 language plpgsql as $$
 begin
-    delete from rollup_category_orders_folded;
-    delete from rollup_category_orders_pending;
+    delete from rollups.category_orders_folded;
+    delete from rollups.category_orders_pending;
     return null;
 end
 $$;
 
-create trigger order_items_rollups_category_insert after insert on order_items
-    referencing new table as new_items
-    for each statement execute function order_items_category_inserted();
-create trigger order_items_rollups_category_update after update on order_items
+create or replace trigger order_items_rollups_category_update after update on order_items
     referencing old table as old_items new table as new_items
     for each statement execute function order_items_category_updated();
-create trigger order_items_rollups_category_delete after delete on order_items
+
+create or replace trigger order_items_rollups_category_delete after delete on order_items
     referencing old table as old_items
     for each statement execute function order_items_category_deleted();
-create trigger order_items_rollups_category_truncate after truncate on order_items
+
+create or replace trigger order_items_rollups_category_truncate after truncate on order_items
     for each statement execute function order_items_category_truncated();
 
 -- An order moving in or out of the counted statuses brings or takes all its categories.
-create function orders_category_updated() returns trigger
+create or replace function orders_category_updated() returns trigger
 language plpgsql as $$
 declare
     entering int[];
@@ -165,12 +138,12 @@ begin
 end
 $$;
 
-create trigger orders_rollups_category_update after update on orders
+create or replace trigger orders_rollups_category_update after update on orders
     referencing old table as old_orders new table as new_orders
     for each statement execute function orders_category_updated();
 
 -- A product moved to another category moves every counted order containing it.
-create function products_category_updated() returns trigger
+create or replace function products_category_updated() returns trigger
 language plpgsql as $$
 declare
     touched int[];
@@ -199,33 +172,33 @@ begin
 end
 $$;
 
-create trigger products_rollups_category_update after update on products
+create or replace trigger products_rollups_category_update after update on products
     referencing old table as old_products new table as new_products
     for each statement execute function products_category_updated();
 
 -- A category moved in the tree changes which categories its orders reach: recount (rare).
-create function categories_category_updated() returns trigger
+create or replace function categories_category_updated() returns trigger
 language plpgsql as $$
 begin
     if exists (select 1 from new_categories n join old_categories o using (category_id)
                where n.parent_id is distinct from o.parent_id) then
-        perform rebuild_category_rollups();
+        perform rebuild_category_orders_rollups();
     end if;
     return null;
 end
 $$;
 
-create trigger categories_rollups_category_update after update on categories
+create or replace trigger categories_rollups_category_update after update on categories
     referencing old table as old_categories new table as new_categories
     for each statement execute function categories_category_updated();
 
-create function fold_category_rollups() returns void
+create or replace function fold_category_orders_rollups() returns void
 language plpgsql as $$
 begin
     with moved as (
-        delete from rollup_category_orders_pending returning *
+        delete from rollups.category_orders_pending returning *
     )
-    insert into rollup_category_orders_folded as rollup (category_id, orders)
+    insert into rollups.category_orders_folded as rollup (category_id, orders)
     select category_id, sum(orders)
     from moved
     group by category_id
@@ -240,14 +213,14 @@ $$;
 -- machine); instead each category's path to the top is a bit string, each order ORs the paths
 -- of its lines (the set of categories it reaches, as one value), and the orders are counted per
 -- distinct set (some 50,000 at scale 1) before the sets are spread to their categories.
-create function rebuild_category_rollups() returns void
+create or replace function rebuild_category_orders_rollups() returns void
 language plpgsql as $$
 begin
     lock table orders, order_items, products, categories in share row exclusive mode;
 
-    delete from rollup_category_orders_pending;
-    delete from rollup_category_orders_folded;
-    insert into rollup_category_orders_folded (category_id, orders)
+    delete from rollups.category_orders_pending;
+    delete from rollups.category_orders_folded;
+    insert into rollups.category_orders_folded (category_id, orders)
     with
     positions as (
         select category_id, (row_number() over (order by category_id) - 1)::int as position

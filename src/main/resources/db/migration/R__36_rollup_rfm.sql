@@ -1,80 +1,37 @@
--- RFM rollups: every buyer's scores kept between reads, so rfm_segments and rfm_customers
--- rescore only the few customers an order moves (issue 7).
+-- The rfm family: every buyer's RFM scores kept between reads (rollups.rfm_scored,
+-- rollups.rfm_quintiles, rollups.rfm_segments, rollups.rfm_stale), so rfm_segments and
+-- rfm_customers rescore only the few customers an order moves.
 --
 -- Any change to the buyers moves the quintile ends of every score (ntile(5) over all buyers), so
--- V6_3's rfm_scores(as_of) scored all buyers on every read (~100 ms at scale 1, ~1 s at scale 10).
+-- rfm_scores(as_of) alone scores all buyers on every read (~100 ms at scale 1, ~1 s at scale 10).
 -- But one customer more or less moves each end by at most one place, so with d customers changed
 -- only the customers near the ends, and the changed ones, can change score. So:
---   * rollup_rfm_scored keeps each buyer's scores and segment as of the last scoring of the
---     folded customer rollup, rollup_rfm_quintiles the three sorted key arrays of that scoring,
---     rollup_rfm_segments its sums per segment;
+--   * rollups.rfm_scored keeps each buyer's scores and segment as of the last scoring of the
+--     folded customer rollup, rollups.rfm_quintiles the three sorted key arrays of that scoring,
+--     rollups.rfm_segments its sums per segment;
 --   * a trigger on the folded customer rollup marks each customer a fold (or a rebuild) changes
---     as changed since the scoring (rollup_rfm_stale);
+--     as changed since the scoring (rollups.rfm_stale);
 --   * rfm_moved() takes changed customers' new figures and returns the rows that change: the
 --     changed customers' and those of the customers between an old quintile end and its new one
 --     (each new end found by binary search over the sorted keys), -1 for the scored row, +1 for
 --     the new one;
 --   * rfm_rescored(as_of) does that for the customers changed as of as_of (stale, pending, or with
---     orders after as_of): the reports add its rows to the kept ones, exactly ntile(5) as before;
---   * fold_rfm_rollups() (after the customer family's fold, in the same transaction) does it for
---     the stale customers and writes the result into the kept rows, once they are more than a
---     handful; rebuild_rfm_rollups() scores everyone.
-
--- ============================================================
--- TABLES
--- ============================================================
--- Grain: one row per customer with a counted order in the folded customer rollup at the last
--- scoring. Keys as in rollup_customer_orders_folded (rfm_key: value * 2^32 + customer_id).
-create table rollup_rfm_scored (
-    customer_id    int primary key,
-    orders         bigint not null,
-    spend          numeric(16, 2) not null,
-    recency_key    bigint not null,    -- last order's shop day (days after 2000-01-01) * 2^32 + customer_id
-    frequency_key  bigint not null,
-    monetary_key   bigint not null,
-    r_score        int not null,
-    f_score        int not null,
-    m_score        int not null,
-    segment        text not null
-);
-
--- rfm_customers lists one segment
-create index idx_rollup_rfm_scored_segment on rollup_rfm_scored (segment);
-
--- Grain: one row. The last scoring's keys, sorted: position i is the i-th smallest, so a quintile
--- end is an array element and a binary search over positions is array subscripts (no index walk
--- to count positions).
-create table rollup_rfm_quintiles (
-    customers      int not null,
-    recency_keys   bigint[] not null,
-    frequency_keys bigint[] not null,
-    monetary_keys  bigint[] not null
-);
--- read whole by every read with changes to rescore: no compression to undo (the keys hardly
--- compress anyway)
-alter table rollup_rfm_quintiles alter column recency_keys set storage external,
-    alter column frequency_keys set storage external, alter column monetary_keys set storage external;
-insert into rollup_rfm_quintiles values (0, '{}', '{}', '{}');
-
--- Grain: one row per segment that had customers at a scoring (0 customers once a fold empties it).
-create table rollup_rfm_segments (
-    segment        text primary key,
-    customers      bigint not null,
-    spend          numeric not null,
-    orders         numeric not null,
-    last_days      numeric not null    -- sum of the last orders' shop days, as days after 2000-01-01
-);
-
--- Customers whose folded row changed since the last scoring: their scored row may not hold.
-create table rollup_rfm_stale (
-    customer_id    int primary key
-);
+--     orders after as_of): the reports add its rows to the kept ones, exactly ntile(5);
+--   * fold_rfm_rollups() (after fold_customer_orders_rollups(), in the same transaction: families
+--     run in name order) does it for the stale customers and writes the result into the kept
+--     rows, once they are more than a handful; rebuild_rfm_rollups() scores everyone.
+--
+-- rfm_customers lists a segment's customers (Champions: ~6,800 at scale 1, ~68,000 at scale 10)
+-- with their email and name, highest spend first. So the scoring keeps each buyer's email and
+-- name too (no probe into customers per row), and writes its rows in (segment, export_key) order:
+-- a segment's rows lie on consecutive pages already in the export's order. A trigger on customers
+-- (customers_rollups_rfm_update) copies a changed email or name into the scored row.
 
 -- ============================================================
 -- SCORING
 -- ============================================================
 -- The brief's segment rules, in one place (rfm_scores and the scoring below read it).
-create function rfm_segment(r_score int, f_score int, m_score int) returns text
+create or replace function rfm_segment(r_score int, f_score int, m_score int) returns text
 language sql immutable parallel safe
 return case
     when r_score >= 4 and f_score >= 4 and m_score >= 4 then 'Champions'
@@ -88,10 +45,14 @@ end;
 
 -- The position of the last key of tile k when ntile(tiles) cuts n sorted keys: ntile gives the
 -- first n % tiles tiles one key more.
-create function ntile_end(n int, tiles int, k int) returns int
+create or replace function ntile_end(n int, tiles int, k int) returns int
 language sql immutable parallel safe
 return k * (n / tiles) + least(k, n % tiles);
 
+-- The last of the sorted keys in each tile but the last, when ntile(tiles) cuts them in order:
+-- with n keys, ntile gives the first n % tiles tiles one key more, so tile k ends at key
+-- k * (n / tiles) + least(k, n % tiles). A key's tile is then 1 + width_bucket(key - 1, ends)
+-- (how many tiles end before it; integer keys, all distinct).
 create or replace function ntile_ends(sorted_keys bigint[], tiles int) returns bigint[]
 language sql immutable parallel safe
 return array(
@@ -102,11 +63,20 @@ return array(
 
 -- Days from the last order's shop day (recency_key / 2^32 days after 2000-01-01) to as_of's,
 -- as the reference SQL counts them in a session in the shop's time zone.
-create function rfm_recency_days(as_of timestamptz, recency_key bigint) returns int
+create or replace function rfm_recency_days(as_of timestamptz, recency_key bigint) returns int
 language sql stable parallel safe
 return (as_of::date - date '2000-01-01') - (recency_key >> 32)::int;
 
--- Same scoring as V6_3, the segment rules now from rfm_segment().
+-- RFM scores and segment of every customer with a counted order up to as_of: rfm_segments.sql
+-- and rfm_customers.sql both read it (one definition of the scoring).
+--   r_score  5 = most recent buyers (fewest days since the last order), 1 = longest ago
+--   f_score  5 = most orders;  m_score  5 = highest spend
+-- Each score is the customer's quintile exactly as ntile(5) over (order by value, customer_id)
+-- gives it (ties in a fixed order, so a rerun scores everyone alike), computed without window
+-- functions: one sorted array of the customers' rfm_key per score, its four quintile ends
+-- (ntile_ends), and each customer's quintile by binary search (width_bucket). Days are shop
+-- days, as in the reference SQL run in the shop's time zone (the database's default).
+--   psql: select segment, count(*) from rfm_scores(now()) group by segment;
 create or replace function rfm_scores(as_of timestamptz)
 returns table (customer_id int, recency_days int, frequency bigint, monetary numeric,
                r_score int, f_score int, m_score int, segment text)
@@ -148,69 +118,15 @@ begin atomic
     from rfm_scores;
 end;
 
--- Scores every buyer of the folded customer rollup again. Stale marks first: a fold committing
--- meanwhile (there is one folder, but fold_customer_rollups() can be called alone) leaves its
--- marks, at worst for customers this scoring already sees as they are.
-create function rescore_rfm_rollups() returns void
-language plpgsql as $$
-declare
-    r_ends bigint[];
-    f_ends bigint[];
-    m_ends bigint[];
-begin
-    lock table rollup_rfm_quintiles in exclusive mode;  -- see fold_rfm_rollups()
-    delete from rollup_rfm_stale;
-
-    update rollup_rfm_quintiles
-    set customers = sorted.customers, recency_keys = sorted.recency_keys,
-        frequency_keys = sorted.frequency_keys, monetary_keys = sorted.monetary_keys
-    from (
-        select
-            count(*)                                                      as customers,
-            coalesce(array_agg(recency_key order by recency_key), '{}')       as recency_keys,
-            coalesce(array_agg(frequency_key order by frequency_key), '{}')   as frequency_keys,
-            coalesce(array_agg(monetary_key order by monetary_key), '{}')     as monetary_keys
-        from rollup_customer_orders_folded
-        where orders > 0
-    ) as sorted;
-
-    select ntile_ends(recency_keys, 5), ntile_ends(frequency_keys, 5), ntile_ends(monetary_keys, 5)
-    into r_ends, f_ends, m_ends
-    from rollup_rfm_quintiles;
-
-    delete from rollup_rfm_scored;
-    insert into rollup_rfm_scored (customer_id, orders, spend, recency_key, frequency_key, monetary_key,
-                                   r_score, f_score, m_score, segment)
-    select customer_id, orders, spend, recency_key, frequency_key, monetary_key,
-           r_score, f_score, m_score, rfm_segment(r_score, f_score, m_score)
-    from (
-        select
-            folded.*,
-            1 + width_bucket(folded.recency_key - 1, r_ends)   as r_score,
-            1 + width_bucket(folded.frequency_key - 1, f_ends) as f_score,
-            1 + width_bucket(folded.monetary_key - 1, m_ends)  as m_score
-        from rollup_customer_orders_folded as folded
-        where folded.orders > 0
-    ) as scored
-    order by customer_id;
-
-    delete from rollup_rfm_segments;
-    insert into rollup_rfm_segments (segment, customers, spend, orders, last_days)
-    select segment, count(*), sum(spend), sum(orders), sum(recency_key >> 32)
-    from rollup_rfm_scored
-    group by segment;
-end
-$$;
-
 -- ============================================================
--- FOLD, REBUILD (fold_rfm_rollups() after fold_customer_rollups(): families run in name order)
+-- FOLD, REBUILD (fold_rfm_rollups() after fold_customer_orders_rollups(): families run in name order)
 -- ============================================================
 -- Every change to the folded customer rollup (a fold, a rebuild, a truncate of orders) marks its
 -- customers as changed since the last scoring, whoever makes it.
-create function rollup_rfm_mark_stale() returns trigger
+create or replace function rollup_rfm_mark_stale() returns trigger
 language plpgsql as $$
 begin
-    insert into rollup_rfm_stale (customer_id)
+    insert into rollups.rfm_stale (customer_id)
     select distinct customer_id from changed_rows
     order by customer_id
     on conflict (customer_id) do nothing;
@@ -218,18 +134,20 @@ begin
 end
 $$;
 
-create trigger rollup_customer_orders_folded_rfm_stale_insert after insert on rollup_customer_orders_folded
+create or replace trigger rollup_customer_orders_folded_rfm_stale_insert after insert on rollups.customer_orders_folded
     referencing new table as changed_rows
     for each statement execute function rollup_rfm_mark_stale();
-create trigger rollup_customer_orders_folded_rfm_stale_update after update on rollup_customer_orders_folded
+
+create or replace trigger rollup_customer_orders_folded_rfm_stale_update after update on rollups.customer_orders_folded
     referencing new table as changed_rows
     for each statement execute function rollup_rfm_mark_stale();
-create trigger rollup_customer_orders_folded_rfm_stale_delete after delete on rollup_customer_orders_folded
+
+create or replace trigger rollup_customer_orders_folded_rfm_stale_delete after delete on rollups.customer_orders_folded
     referencing old table as changed_rows
     for each statement execute function rollup_rfm_mark_stale();
 
 -- Sorted keys after taking some out (all in sorted) and putting others in.
-create function sorted_after(sorted bigint[], removed bigint[], added bigint[]) returns bigint[]
+create or replace function sorted_after(sorted bigint[], removed bigint[], added bigint[]) returns bigint[]
 language sql immutable parallel safe
 return array(
     select key from unnest(sorted) as key where key not in (select unnest(removed))
@@ -238,103 +156,7 @@ return array(
     order by 1
 );
 
--- Brings the scoring up to the folded customer rollup, the way the readers do: only the stale
--- customers and those they move (rfm_moved) are scored again, the segment sums and the sorted
--- keys adjusted. Left to the readers while the stale customers are a handful (up to 1/2048 of the
--- buyers); everyone scored again from scratch when they are many (more than 64 and 1/16).
-create function fold_rfm_rollups() returns void
-language plpgsql as $$
-declare
-    scored int;
-    changed_ids int[];
-    changed_orders bigint[];
-    changed_spend numeric[];
-    changed_keys bigint[];
-begin
-    -- One scoring at a time (readers are not blocked): a fold adds its changes to the scoring it
-    -- read, so one running beside a rebuild (`shopflow refresh` while the web server folds) would
-    -- add them to the rebuilt scoring too. The statements below see what the other committed.
-    lock table rollup_rfm_quintiles in exclusive mode;
-    select customers into scored from rollup_rfm_quintiles;
-    select coalesce(array_agg(stale.customer_id order by stale.customer_id), '{}'),
-           coalesce(array_agg(coalesce(folded.orders, 0) order by stale.customer_id), '{}'),
-           coalesce(array_agg(coalesce(folded.spend, 0) order by stale.customer_id), '{}'),
-           coalesce(array_agg(array[folded.recency_key, folded.frequency_key, folded.monetary_key]
-                              order by stale.customer_id), '{}')
-    into changed_ids, changed_orders, changed_spend, changed_keys
-    from rollup_rfm_stale as stale
-    left join rollup_customer_orders_folded as folded using (customer_id);
-
-    if cardinality(changed_ids) <= scored / 2048 then
-        return;
-    elsif cardinality(changed_ids) > greatest(64, scored / 16) then
-        perform rescore_rfm_rollups();
-        return;
-    end if;
-
-    -- one statement, one snapshot: rfm_moved reads the scoring as it was before this fold
-    with
-
-    moved as materialized (
-        select * from rfm_moved(changed_ids, changed_orders, changed_spend, changed_keys)
-    ),
-
-    rescored as (
-        insert into rollup_rfm_scored as s (customer_id, orders, spend, recency_key, frequency_key, monetary_key,
-                                            r_score, f_score, m_score, segment)
-        select customer_id, orders, spend, recency_key, frequency_key, monetary_key, r_score, f_score, m_score, segment
-        from moved
-        where change = 1
-        order by customer_id
-        on conflict (customer_id) do update
-            set orders = excluded.orders, spend = excluded.spend, recency_key = excluded.recency_key,
-                frequency_key = excluded.frequency_key, monetary_key = excluded.monetary_key,
-                r_score = excluded.r_score, f_score = excluded.f_score, m_score = excluded.m_score,
-                segment = excluded.segment
-    ),
-
-    without_orders as (
-        delete from rollup_rfm_scored as s
-        where s.customer_id in (select customer_id from moved where change = -1)
-          and s.customer_id not in (select customer_id from moved where change = 1)
-    ),
-
-    segment_sums as (
-        insert into rollup_rfm_segments as sums (segment, customers, spend, orders, last_days)
-        select segment, sum(change), sum(change * spend), sum(change * orders), sum(change * (recency_key >> 32))
-        from moved
-        group by segment
-        order by segment
-        on conflict (segment) do update
-            set customers = sums.customers + excluded.customers, spend = sums.spend + excluded.spend,
-                orders = sums.orders + excluded.orders, last_days = sums.last_days + excluded.last_days
-    ),
-
-    -- every moved customer's old key out, its new key in (the same key for most)
-    keys as (
-        select
-            sum(change)                                                                          as customers,
-            coalesce(array_agg(recency_key order by recency_key) filter (where change = -1), '{}')       as old_r,
-            coalesce(array_agg(recency_key order by recency_key) filter (where change = 1), '{}')        as new_r,
-            coalesce(array_agg(frequency_key order by frequency_key) filter (where change = -1), '{}')   as old_f,
-            coalesce(array_agg(frequency_key order by frequency_key) filter (where change = 1), '{}')    as new_f,
-            coalesce(array_agg(monetary_key order by monetary_key) filter (where change = -1), '{}')     as old_m,
-            coalesce(array_agg(monetary_key order by monetary_key) filter (where change = 1), '{}')      as new_m
-        from moved
-    )
-
-    update rollup_rfm_quintiles as q
-    set customers = q.customers + coalesce(keys.customers, 0),
-        recency_keys = sorted_after(q.recency_keys, keys.old_r, keys.new_r),
-        frequency_keys = sorted_after(q.frequency_keys, keys.old_f, keys.new_f),
-        monetary_keys = sorted_after(q.monetary_keys, keys.old_m, keys.new_m)
-    from keys;
-
-    delete from rollup_rfm_stale where customer_id = any (changed_ids);
-end
-$$;
-
-create function rebuild_rfm_rollups() returns void
+create or replace function rebuild_rfm_rollups() returns void
 language plpgsql as $$
 begin
     perform rescore_rfm_rollups();
@@ -347,7 +169,7 @@ $$;
 -- The customers whose scored row is not their figures as of as_of: folded since the last scoring
 -- (stale), with changes pending, or with counted orders after as_of. Their figures as of as_of
 -- (orders 0: no counted order up to as_of) with their sort keys.
-create function rfm_changed(as_of timestamptz)
+create or replace function rfm_changed(as_of timestamptz)
 returns table (customer_id int, orders bigint, spend numeric, recency_key bigint, frequency_key bigint, monetary_key bigint)
 language plpgsql stable as $$
 #variable_conflict use_column
@@ -369,10 +191,10 @@ begin
     union all
     select stale.customer_id, coalesce(folded.orders, 0), coalesce(folded.spend, 0),
            folded.recency_key, folded.frequency_key, folded.monetary_key
-    from rollup_rfm_stale as stale
+    from rollups.rfm_stale as stale
     -- each by its key: the stale table churns, its statistics are rarely current
     left join lateral (
-        select * from rollup_customer_orders_folded as folded where folded.customer_id = stale.customer_id offset 0
+        select * from rollups.customer_orders_folded as folded where folded.customer_id = stale.customer_id offset 0
     ) as folded on true
     where stale.customer_id not in (select changed.customer_id from changed);
 end
@@ -383,7 +205,7 @@ $$;
 -- keys are up to it: a binary search over sorted for the first key with at least k new keys up to
 -- it, then the k-th among it and the added keys just below it. width_bucket(key, keys) counts the
 -- keys up to key.
-create function kth_key_after(k int, sorted bigint[], removed bigint[], added bigint[],
+create or replace function kth_key_after(k int, sorted bigint[], removed bigint[], added bigint[],
                               out key bigint, out sorted_up_to_key int)
 language plpgsql immutable parallel safe as $$
 declare
@@ -428,13 +250,13 @@ end
 $$;
 
 -- The RFM rows that change when the given customers change (their new figures: orders 0 for none,
--- keys as in rollup_customer_orders_folded, indexed alike): for each such customer, change -1
+-- keys as in rollups.customer_orders_folded, indexed alike): for each such customer, change -1
 -- with its scored row (none for a customer not scored) and change +1 with its new row (none for a
 -- customer without orders now). The changed customers' old keys come out of the scoring's sorted
 -- keys, their new keys go in, and each new quintile end is found by binary search
 -- (kth_key_after): a score moves only for the changed customers and the scored customers between
 -- an old end and its new one. Cost: the three sorted arrays read, and the moved customers.
-create function rfm_moved(changed_ids int[], changed_orders bigint[], changed_spend numeric[], changed_keys bigint[])
+create or replace function rfm_moved(changed_ids int[], changed_orders bigint[], changed_spend numeric[], changed_keys bigint[])
 returns table (customer_id int, change int, orders bigint, spend numeric, recency_key bigint, frequency_key bigint,
                monetary_key bigint, r_score int, f_score int, m_score int, segment text)
 language plpgsql stable as $$
@@ -451,19 +273,19 @@ declare
     moved int[] := '{}';
     affected int[];             -- the changed customers and those between an old end and its new one
 begin
-    select customers into scored from rollup_rfm_quintiles;
+    select customers into scored from rollups.rfm_quintiles;
     n := scored
-         - (select count(*) from rollup_rfm_scored as s where s.customer_id = any (changed_ids))::int
+         - (select count(*) from rollups.rfm_scored as s where s.customer_id = any (changed_ids))::int
          + (select count(*) from unnest(changed_orders) as o where o > 0)::int;
 
     if n > 0 then
         for score in 1..3 loop
             -- one array at a time, read whole (each of them is an n-key array)
             select case score when 1 then q.recency_keys when 2 then q.frequency_keys else q.monetary_keys end
-            into sorted from rollup_rfm_quintiles as q;
+            into sorted from rollups.rfm_quintiles as q;
             removed_keys := array(
                 select case score when 1 then s.recency_key when 2 then s.frequency_key else s.monetary_key end as key
-                from rollup_rfm_scored as s where s.customer_id = any (changed_ids)
+                from rollups.rfm_scored as s where s.customer_id = any (changed_ids)
                 order by key);
             added_keys := array(
                 select changed_keys[i][score] as key from generate_subscripts(changed_ids, 1) as i
@@ -502,7 +324,7 @@ begin
             where now_keys.orders > 0
             union all
             select s.customer_id, s.orders, s.spend, s.recency_key, s.frequency_key, s.monetary_key
-            from rollup_rfm_scored as s
+            from rollups.rfm_scored as s
             where s.customer_id = any (affected)
               and s.customer_id not in (select unnest(changed_ids))  -- hashed, not a scan of the array per row
         ),
@@ -517,7 +339,7 @@ begin
 
         select s.customer_id, -1, s.orders, s.spend, s.recency_key, s.frequency_key, s.monetary_key,
                s.r_score, s.f_score, s.m_score, s.segment
-        from rollup_rfm_scored as s
+        from rollups.rfm_scored as s
         where s.customer_id = any (affected)
         union all
         select rescored.id, 1, rescored.orders, rescored.spend, rescored.recency_key, rescored.frequency_key,
@@ -528,11 +350,11 @@ $$;
 
 -- The customers whose RFM row as of as_of differs from their scored row (rfm_moved() for the
 -- customers of rfm_changed(as_of)), recency_days as of as_of. Everyone else keeps their scored
--- row: a report reads rollup_rfm_scored (or rollup_rfm_segments), takes these customers out and
+-- row: a report reads rollups.rfm_scored (or rollups.rfm_segments), takes these customers out and
 -- puts their +1 rows in. With more changed customers than full_rescore_above (default 1/64 of the
 -- buyers, at least 64: as of long ago, or after a rebuild of the customer rollup alone, when
 -- scoring everyone costs less), the -1 rows are every scored row and the +1 rows rfm_scores(as_of).
-create function rfm_rescored(as_of timestamptz, full_rescore_above int default null)
+create or replace function rfm_rescored(as_of timestamptz, full_rescore_above int default null)
 returns table (customer_id int, change int, recency_days int, frequency bigint, monetary numeric,
                r_score int, f_score int, m_score int, segment text)
 language plpgsql stable as $$
@@ -552,11 +374,11 @@ begin
     if cardinality(changed_ids) = 0 then
         return;  -- everyone's scored row holds
     elsif cardinality(changed_ids) > coalesce(full_rescore_above,
-                                               greatest(64, (select customers / 64 from rollup_rfm_quintiles))) then
+                                               greatest(64, (select customers / 64 from rollups.rfm_quintiles))) then
         return query
             select s.customer_id, -1, rfm_recency_days(as_of, s.recency_key), s.orders, s.spend,
                    s.r_score, s.f_score, s.m_score, s.segment
-            from rollup_rfm_scored as s
+            from rollups.rfm_scored as s
             union all
             select scores.customer_id, 1, scores.recency_days, scores.frequency, scores.monetary,
                    scores.r_score, scores.f_score, scores.m_score, scores.segment
@@ -570,5 +392,192 @@ begin
 end
 $$;
 
--- a shop migrated with its data: scored now, not at the first fold
-select rescore_rfm_rollups();
+-- ============================================================
+-- SCORING, FOLD
+-- ============================================================
+-- Scores every buyer of the folded customer rollup again. Stale marks first: a fold committing
+-- meanwhile (there is one folder, but fold_customer_orders_rollups() can be called alone) leaves
+-- its marks, at worst for customers this scoring already sees as they are.
+--
+-- It runs with the search path public, so that the customers' email and name it copies come from
+-- public.customers: on a cluster the catch-up job runs the folds with the schema rollup_job first
+-- on its search path, where "customers" is a copy of the customers it touched in this run only,
+-- and this function also rescores customers the run did not touch (those a quintile end passed;
+-- everyone in a full rescoring). It reads no other raw table, and customers is a reference table
+-- on a cluster, so the coordinator holds all of it.
+create or replace function rescore_rfm_rollups() returns void
+language plpgsql
+set search_path = public as $$
+declare
+    r_ends bigint[];
+    f_ends bigint[];
+    m_ends bigint[];
+begin
+    lock table rollups.rfm_quintiles in exclusive mode;  -- see fold_rfm_rollups()
+    delete from rollups.rfm_stale;
+
+    update rollups.rfm_quintiles
+    set customers = sorted.customers, recency_keys = sorted.recency_keys,
+        frequency_keys = sorted.frequency_keys, monetary_keys = sorted.monetary_keys
+    from (
+        select
+            count(*)                                                      as customers,
+            coalesce(array_agg(recency_key order by recency_key), '{}')       as recency_keys,
+            coalesce(array_agg(frequency_key order by frequency_key), '{}')   as frequency_keys,
+            coalesce(array_agg(monetary_key order by monetary_key), '{}')     as monetary_keys
+        from rollups.customer_orders_folded
+        where orders > 0
+    ) as sorted;
+
+    select ntile_ends(recency_keys, 5), ntile_ends(frequency_keys, 5), ntile_ends(monetary_keys, 5)
+    into r_ends, f_ends, m_ends
+    from rollups.rfm_quintiles;
+
+    delete from rollups.rfm_scored;
+    insert into rollups.rfm_scored (customer_id, orders, spend, recency_key, frequency_key, monetary_key,
+                                   r_score, f_score, m_score, segment, email, first_name, last_name)
+    select scored.customer_id, orders, spend, recency_key, frequency_key, monetary_key,
+           r_score, f_score, m_score, rfm_segment(r_score, f_score, m_score),
+           customers.email, customers.first_name, customers.last_name
+    from (
+        select
+            folded.*,
+            1 + width_bucket(folded.recency_key - 1, r_ends)   as r_score,
+            1 + width_bucket(folded.frequency_key - 1, f_ends) as f_score,
+            1 + width_bucket(folded.monetary_key - 1, m_ends)  as m_score
+        from rollups.customer_orders_folded as folded
+        where folded.orders > 0
+    ) as scored
+    join customers using (customer_id)
+    -- rfm_customers' order: a segment's rows on consecutive pages, in export_key order
+    order by rfm_segment(r_score, f_score, m_score), 2::bigint * scored.customer_id - monetary_key;
+
+    delete from rollups.rfm_segments;
+    insert into rollups.rfm_segments (segment, customers, spend, orders, last_days)
+    select segment, count(*), sum(spend), sum(orders), sum(recency_key >> 32)
+    from rollups.rfm_scored
+    group by segment;
+end
+$$;
+
+-- Brings the scoring up to the folded customer rollup, the way the readers do: only the stale
+-- customers and those they move (rfm_moved) are scored again, the segment sums and the sorted
+-- keys adjusted. Left to the readers while the stale customers are a handful (up to 1/2048 of the
+-- buyers); everyone scored again from scratch when they are many (more than 64 and 1/16).
+-- The search path: as rescore_rfm_rollups().
+create or replace function fold_rfm_rollups() returns void
+language plpgsql
+set search_path = public as $$
+declare
+    scored int;
+    changed_ids int[];
+    changed_orders bigint[];
+    changed_spend numeric[];
+    changed_keys bigint[];
+begin
+    -- One scoring at a time (readers are not blocked): a fold adds its changes to the scoring it
+    -- read, so one running beside a rebuild (`shopflow refresh` while the web server folds) would
+    -- add them to the rebuilt scoring too. The statements below see what the other committed.
+    lock table rollups.rfm_quintiles in exclusive mode;
+    select customers into scored from rollups.rfm_quintiles;
+    select coalesce(array_agg(stale.customer_id order by stale.customer_id), '{}'),
+           coalesce(array_agg(coalesce(folded.orders, 0) order by stale.customer_id), '{}'),
+           coalesce(array_agg(coalesce(folded.spend, 0) order by stale.customer_id), '{}'),
+           coalesce(array_agg(array[folded.recency_key, folded.frequency_key, folded.monetary_key]
+                              order by stale.customer_id), '{}')
+    into changed_ids, changed_orders, changed_spend, changed_keys
+    from rollups.rfm_stale as stale
+    left join rollups.customer_orders_folded as folded using (customer_id);
+
+    if cardinality(changed_ids) <= scored / 2048 then
+        return;
+    elsif cardinality(changed_ids) > greatest(64, scored / 16) then
+        perform rescore_rfm_rollups();
+        return;
+    end if;
+
+    -- one statement, one snapshot: rfm_moved reads the scoring as it was before this fold
+    with
+
+    moved as materialized (
+        select * from rfm_moved(changed_ids, changed_orders, changed_spend, changed_keys)
+    ),
+
+    rescored as (
+        insert into rollups.rfm_scored as s (customer_id, orders, spend, recency_key, frequency_key, monetary_key,
+                                            r_score, f_score, m_score, segment, email, first_name, last_name)
+        select moved.customer_id, orders, spend, recency_key, frequency_key, monetary_key, r_score, f_score, m_score,
+               segment, customers.email, customers.first_name, customers.last_name
+        from moved
+        join customers using (customer_id)
+        where change = 1
+        order by moved.customer_id
+        on conflict (customer_id) do update
+            set orders = excluded.orders, spend = excluded.spend, recency_key = excluded.recency_key,
+                frequency_key = excluded.frequency_key, monetary_key = excluded.monetary_key,
+                r_score = excluded.r_score, f_score = excluded.f_score, m_score = excluded.m_score,
+                segment = excluded.segment
+    ),
+
+    without_orders as (
+        delete from rollups.rfm_scored as s
+        where s.customer_id in (select customer_id from moved where change = -1)
+          and s.customer_id not in (select customer_id from moved where change = 1)
+    ),
+
+    segment_sums as (
+        insert into rollups.rfm_segments as sums (segment, customers, spend, orders, last_days)
+        select segment, sum(change), sum(change * spend), sum(change * orders), sum(change * (recency_key >> 32))
+        from moved
+        group by segment
+        order by segment
+        on conflict (segment) do update
+            set customers = sums.customers + excluded.customers, spend = sums.spend + excluded.spend,
+                orders = sums.orders + excluded.orders, last_days = sums.last_days + excluded.last_days
+    ),
+
+    -- every moved customer's old key out, its new key in (the same key for most)
+    keys as (
+        select
+            sum(change)                                                                          as customers,
+            coalesce(array_agg(recency_key order by recency_key) filter (where change = -1), '{}')       as old_r,
+            coalesce(array_agg(recency_key order by recency_key) filter (where change = 1), '{}')        as new_r,
+            coalesce(array_agg(frequency_key order by frequency_key) filter (where change = -1), '{}')   as old_f,
+            coalesce(array_agg(frequency_key order by frequency_key) filter (where change = 1), '{}')    as new_f,
+            coalesce(array_agg(monetary_key order by monetary_key) filter (where change = -1), '{}')     as old_m,
+            coalesce(array_agg(monetary_key order by monetary_key) filter (where change = 1), '{}')      as new_m
+        from moved
+    )
+
+    update rollups.rfm_quintiles as q
+    set customers = q.customers + coalesce(keys.customers, 0),
+        recency_keys = sorted_after(q.recency_keys, keys.old_r, keys.new_r),
+        frequency_keys = sorted_after(q.frequency_keys, keys.old_f, keys.new_f),
+        monetary_keys = sorted_after(q.monetary_keys, keys.old_m, keys.new_m)
+    from keys;
+
+    delete from rollups.rfm_stale where customer_id = any (changed_ids);
+end
+$$;
+
+-- ============================================================
+-- A CUSTOMER'S EMAIL OR NAME CHANGED
+-- ============================================================
+-- Copied into the customer's scored row, if any, in the same transaction (the report shows the
+-- customer as the customers table has it now, as the reference SQL does).
+create or replace function customers_rfm_updated() returns trigger
+language plpgsql as $$
+begin
+    update rollups.rfm_scored as scored
+    set email = new_customers.email, first_name = new_customers.first_name, last_name = new_customers.last_name
+    from new_customers
+    where scored.customer_id = new_customers.customer_id
+      and (scored.email, scored.first_name, scored.last_name)
+          is distinct from (new_customers.email, new_customers.first_name, new_customers.last_name);
+    return null;
+end
+$$;
+
+create or replace trigger customers_rollups_rfm_update after update on customers
+    referencing new table as new_customers
+    for each statement execute function customers_rfm_updated();

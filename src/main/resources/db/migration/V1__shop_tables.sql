@@ -1,9 +1,18 @@
--- ShopFlow schema: the brief's tables and names, with the fixes listed in DESIGN.md.
---   * every moment is a timestamptz (days are cut in the shop's time zone, see V2);
+-- The shop's tables, in public: what an analyst opening the database sees.
+--
+-- The brief's tables and names, with the fixes listed in DESIGN.md:
+--   * every moment is a timestamptz (days are cut in the shop's time zone: the database's
+--     default, set at the end of this file);
 --   * orders.session_id links an order to the browsing session that led to it (funnel);
 --   * CHECK constraints the brief implies but omits;
 --   * one inventory row per (product, warehouse);
 --   * indexes on every foreign key the reports join on.
+-- Beside them, the shop's own operational tables: the stock ledger, the order lifecycle's
+-- allowed transitions and history, the idempotency keys of placed orders, and the category tree
+-- flattened. Internal tables live in schemas of their own: rollups, generator, api.
+--
+-- This file and the other versioned ones hold what has state; functions, triggers and views are
+-- in the repeatable files (R__*.sql), one per concern.
 
 -- ============================================================
 -- CORE TABLES
@@ -144,30 +153,110 @@ create table cart_events (
     quantity     int check (quantity > 0),
     event_at     timestamptz not null default now()
 );
+-- ============================================================
+-- STOCK MOVEMENTS
+-- ============================================================
+-- One row per change of a warehouse's stock. The brief's low-stock query divided one
+-- warehouse's stock by the product's sales in all warehouses; with this ledger a warehouse's
+-- velocity is its own outflow, and stock can be read back as of any moment
+-- (inventory.quantity minus the movements after it).
+-- Writers: the order engine (a 'ship' per order item leaving a warehouse, a 'return' when it
+-- comes back), restocking and stock-taking ('restock', 'adjust'), the data generator.
+create table stock_movements (
+    movement_id  bigserial primary key,
+    product_id   int not null,
+    warehouse    varchar(50) not null,
+    order_id     int references orders (order_id),        -- the order that shipped or returned it, if any
+    item_id      int references order_items (item_id),    -- the order line, if any
+    quantity     int not null check (quantity <> 0),      -- negative: out of the warehouse; positive: back in
+    reason       varchar(20) not null check (reason in ('ship', 'return', 'restock', 'adjust')),
+    moved_at     timestamptz not null,
+    foreign key (product_id, warehouse) references inventory (product_id, warehouse),
+    -- a shipment leaves, a return or restock arrives; an adjustment goes either way
+    check (reason <> 'ship' or quantity < 0),
+    check (reason not in ('return', 'restock') or quantity > 0)
+);
+
+-- ============================================================
+-- ORDER LIFECYCLE
+-- ============================================================
+-- The allowed status changes; nothing else (the trigger orders_guard_status refuses any other,
+-- even from a hand-written UPDATE). stock: what happens to the order's stock.
+create table order_status_transitions (
+    from_status  varchar(20) not null,
+    to_status    varchar(20) not null,
+    stock        varchar(10) not null check (stock in ('none', 'out', 'back')),
+    primary key (from_status, to_status)
+);
+
+insert into order_status_transitions (from_status, to_status, stock) values
+    ('pending',    'processing', 'none'),
+    ('processing', 'shipped',    'out'),
+    ('shipped',    'delivered',  'none'),
+    ('pending',    'cancelled',  'back'),   -- nothing has left yet: 'back' finds nothing to return
+    ('processing', 'cancelled',  'back'),
+    ('shipped',    'refunded',   'back'),
+    ('delivered',  'refunded',   'back');
+
+-- One row per status change made through order_transition: when each order moved, for audits
+-- and for "shipped today" style questions.
+create table order_status_changes (
+    change_id    bigserial primary key,
+    order_id     int not null references orders (order_id),
+    from_status  varchar(20) not null,
+    to_status    varchar(20) not null,
+    changed_at   timestamptz not null default now()
+);
+
+-- Retries of the same order request (HTTP Idempotency-Key) return the order made the first time.
+create table order_idempotency_keys (
+    idempotency_key  varchar(255) primary key,
+    request_hash     char(64) not null,        -- sha-256 (hex) of the request, to spot a key reused for another one
+    order_id         int not null references orders (order_id),
+    created_at       timestamptz not null default now()
+);
+
+-- ============================================================
+-- CATEGORY ANCESTRY
+-- ============================================================
+-- Every category with itself and its ancestors (a category reaches its whole path to the top),
+-- kept by a trigger on categories (refresh_category_ancestry()): 119 categories in three levels
+-- make 315 rows, rewritten whole by any write to categories (rare), read by the category rollups
+-- on every order line written.
+create table category_ancestry (
+    category_id  int not null,
+    ancestor_id  int not null,
+    primary key (category_id, ancestor_id)
+);
 
 -- ============================================================
 -- INDEXES
 -- ============================================================
--- Orders: the brief's query patterns
-create index idx_orders_customer    on orders (customer_id);
-create index idx_orders_status      on orders (status);
-create index idx_orders_created     on orders (created_at);
+-- Orders: the brief's query patterns.
+-- A customer's orders in time order: the rollups' maintenance reads each changed order's earlier
+-- and later orders, fraud_review each candidate's earlier ones, from the index alone; it also
+-- answers every lookup by customer (the foreign key's).
+create index idx_orders_customer_created on orders (customer_id, created_at) include (status, total_amount, order_id);
 create index idx_orders_status_date on orders (status, created_at);
 create index idx_orders_session     on orders (session_id);
 create index idx_orders_address     on orders (shipping_address_id);
+-- Reports read the raw orders of as_of's own day: this index answers that from the index alone
+-- (no heap visit for rows the visibility map knows, e.g. everything the generator loaded), and
+-- every other lookup by time.
+create index idx_orders_created_revenue on orders (created_at) include (status, total_amount);
 
 -- Order items: join performance
 create index idx_items_order   on order_items (order_id);
 create index idx_items_product on order_items (product_id);
 
--- Page views: analytics queries
-create index idx_pageviews_customer on page_views (customer_id);
-create index idx_pageviews_product  on page_views (product_id);
+-- Page views and cart events. About half of them are anonymous, and half the page views show no
+-- product. A lookup by customer or product never asks for null, so these indexes leave the null
+-- rows out: half the size, half the build time, and an anonymous event updates two indexes fewer.
+create index idx_pageviews_customer on page_views (customer_id) where customer_id is not null;
+create index idx_pageviews_product  on page_views (product_id) where product_id is not null;
 create index idx_pageviews_time     on page_views (viewed_at);
 create index idx_pageviews_session  on page_views (session_id);
-
--- Cart events
-create index idx_cart_customer on cart_events (customer_id);
+create index idx_cart_customer on cart_events (customer_id) where customer_id is not null;
 create index idx_cart_product  on cart_events (product_id);
 create index idx_cart_time     on cart_events (event_at);
 create index idx_cart_session  on cart_events (session_id);
@@ -177,6 +266,17 @@ create index idx_addresses_customer  on addresses (customer_id);
 create index idx_categories_parent   on categories (parent_id);
 create index idx_products_category   on products (category_id);
 create index idx_order_coupons_coupon on order_coupons (coupon_id);
+
+-- Stock movements. low_stock: a warehouse's outflow over a window, per product.
+create index idx_stock_movements_warehouse_product_time on stock_movements (warehouse, product_id, moved_at);
+create index idx_stock_movements_order on stock_movements (order_id);
+-- The movements after a moment (stock as of a past moment) and the shipments at a window's two
+-- ends, from the index alone.
+create index idx_stock_movements_moved_at on stock_movements (moved_at) include (product_id, warehouse, quantity, reason);
+
+-- Order lifecycle
+create index idx_order_status_changes_order on order_status_changes (order_id);
+create index idx_order_status_changes_time  on order_status_changes (changed_at);
 
 -- Days, weeks and months are cut in the shop's time zone, for psql and BI sessions too.
 -- (ShopFlow's own connections set it explicitly from --time-zone.)

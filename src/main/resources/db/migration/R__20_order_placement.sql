@@ -1,11 +1,39 @@
--- place_order as in V5, with two changes for Citus (docs/scale-out.md); same order, same rows:
+-- Order placement: pricing and place_order(), the one way ShopFlow creates an order (the API,
+-- `shopflow order` and psql all call it). Its refusals raise the SQLSTATEs listed at the top of
+-- R__21_order_lifecycle.sql.
+
+-- Pricing rules (GBP). List prices are before VAT.
+--   line_total = list_price * quantity;  subtotal = sum of line totals
+--   discount   = coupon: percentage -> round(subtotal * value / 100, 2); fixed -> least(value, subtotal)
+--   shipping   = 4.99 when subtotal - discount is under 50.00, else free
+--   tax        = UK VAT 20% of (subtotal - discount + shipping), rounded half up to the penny
+--   total      = subtotal - discount + shipping + tax   (exact, numeric)
+create or replace function order_shipping_cost(p_goods numeric) returns numeric
+language sql immutable as $$
+    select case when p_goods < 50.00 then 4.99 else 0.00 end::numeric(10, 2)
+$$;
+
+create or replace function order_vat(p_taxable numeric) returns numeric
+language sql immutable as $$
+    select round(p_taxable * 0.20, 2)
+$$;
+
+-- Places an order at today's list prices: validates the customer, products and coupon, prices it,
+-- counts the coupon use (never beyond max_uses, even under concurrency), stores it as pending.
+-- p_items: a JSON array of {"product_id": int, "quantity": int}.
+--
+-- Written so that it also runs on a Citus cluster (docs/scale-out.md), with the same rows:
+--   * it locks the orders table (row exclusive, as its insert does) before it takes the order's id
+--     from the sequence: the cluster's rollup job (catch_up_rollups()) reads the ids handed out
+--     once it holds the source tables in exclusive mode, which waits for every writer holding them;
+--     an id taken before the lock could still belong to an order not written yet, which the job
+--     would pass over for ever;
 --   * the customer's shipping address is looked up before the insert instead of in a subquery
 --     inside its VALUES ("subqueries are not supported within INSERT queries" on a distributed table);
 --   * the lines are gathered into arrays first, then inserted in one statement from them: Citus 13
 --     plans `insert into order_items select ... from jsonb_array_elements(...) join products` with
 --     no task at all and inserts nothing, silently. (One statement, not a loop of inserts: each
 --     insert statement runs the order-line rollup triggers, which cost more than the insert.)
-
 create or replace function place_order(
     p_customer_id     int,
     p_items           jsonb,
@@ -115,6 +143,8 @@ begin
 
     v_shipping := order_shipping_cost(v_subtotal - v_discount);
     v_tax := order_vat(v_subtotal - v_discount + v_shipping);
+    -- the table before the id: see the top of this file
+    lock table orders in row exclusive mode;
     v_order_id := nextval(pg_get_serial_sequence('orders', 'order_id'));
     select a.address_id into v_address
     from addresses a
@@ -151,5 +181,16 @@ begin
     end if;
 
     return query select v_order_id, false;
+end
+$$;
+
+-- On a Citus cluster distribute.sql gives place_order a setting (why: there) that create or replace
+-- drops: given again when this file is applied to a distributed database.
+do $$
+begin
+    if to_regclass('pg_catalog.pg_dist_partition') is not null then
+        alter function place_order(int, jsonb, text, text, text, text, text)
+            set citus.multi_shard_modify_mode = 'sequential';
+    end if;
 end
 $$;

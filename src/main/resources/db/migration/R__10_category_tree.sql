@@ -1,3 +1,41 @@
+-- The category tree: its flattened ancestry (the table category_ancestry, kept by a trigger on
+-- categories) and two set-returning functions the reports join with the order tables.
+
+-- Every category with itself and its ancestors, rewritten whole by any write to categories (rare).
+create or replace function refresh_category_ancestry() returns void
+language plpgsql as $$
+begin
+    -- One writer at a time, and each one's rewrite in a statement after the lock: a writer that
+    -- waited reads the tree with the other's change committed, so the last rewrite sees both.
+    perform pg_advisory_xact_lock(hashtext('shopflow.category_ancestry'));
+    delete from category_ancestry;
+    insert into category_ancestry (category_id, ancestor_id)
+    with recursive ancestry as (
+        select category_id, category_id as ancestor_id, parent_id
+        from categories
+        union
+        select ancestry.category_id, parent.category_id, parent.parent_id
+        from ancestry
+        join categories parent on parent.category_id = ancestry.parent_id
+    )
+    select distinct category_id, ancestor_id from ancestry;
+end
+$$;
+
+create or replace function categories_ancestry_changed() returns trigger
+language plpgsql as $$
+begin
+    perform refresh_category_ancestry();
+    return null;
+end
+$$;
+
+-- Not named <table>_rollups_<event>: suspend_rollups() must leave it on, the generator's COPY
+-- into categories included. Triggers fire in name order, so it runs before
+-- categories_rollups_category_update (R__37_rollup_category_orders.sql), which recounts the category rollup over the new tree.
+create or replace trigger categories_ancestry_refresh after insert or update or delete or truncate on categories
+    for each statement execute function categories_ancestry_changed();
+
 -- The category tree as set-returning PL/pgSQL functions, for reports that join it with the order
 -- tables. On Citus (docs/scale-out.md) a statement may hold a recursive CTE only when it reads
 -- reference tables alone, and an SQL function is inlined into the statement that calls it; a
@@ -5,12 +43,18 @@
 -- Cycles are cut with a list of the ids visited, not the CYCLE clause, which Citus 13 sends to
 -- the workers in a form they refuse ("column reference is_cycle is ambiguous").
 -- A single node answers the same rows either way.
+--
+-- Both are parallel safe (they only read categories). Left at the default, parallel unsafe, a
+-- single one of them in a statement keeps the whole statement on one core: category_sales, which
+-- reads them, lost its parallel scan of the 100,000 product rollup rows at scale 10 and went from
+-- 73 ms to 125 ms when it moved from recursive CTEs to these functions (measured with psql on an
+-- idle machine, the same shop, five runs each).
 
 -- Every category with its path of names from the top and its depth (1 = top level). A category
 -- on a cycle of parents (which the schema cannot prevent) has no top, so it is not listed.
-create function category_paths()
+create or replace function category_paths()
 returns table (category_id int, name varchar, parent_id int, name_path text[], level int)
-language plpgsql stable as $$
+language plpgsql stable parallel safe as $$
 #variable_conflict use_column
 begin
     return query
@@ -34,9 +78,9 @@ $$;
 
 -- Every (category, category at or below it) pair: a category is its own descendant; a cycle of
 -- parents is followed once round.
-create function category_descendants()
+create or replace function category_descendants()
 returns table (ancestor_id int, descendant_id int)
-language plpgsql stable as $$
+language plpgsql stable parallel safe as $$
 #variable_conflict use_column
 begin
     return query

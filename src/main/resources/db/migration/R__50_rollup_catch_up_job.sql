@@ -1,4 +1,5 @@
--- Rollups kept by a job instead of triggers, for a Citus cluster (issue 8, docs/scale-out.md).
+-- The catch-up job: rollups kept by a job instead of triggers, on a Citus cluster
+-- (docs/scale-out.md).
 --
 -- On a cluster `shopflow distribute` drops the rollup triggers (Citus cannot run statement
 -- transition tables on shards). There catch_up_rollups() applies, every second (the web
@@ -16,17 +17,17 @@
 -- hand): updates and deletes of those rows other than status changes through order_transition(),
 -- customers' signup dates (fraud's new-account flag), products moved to another category and
 -- changes of the category tree. Refunds and cancellations are status changes; stock (inventory)
--- and customers are read raw by the reports. Nor the stock quantities of rollup_stock_levels
--- (V9_3), kept by triggers on inventory: on a cluster low_stock runs its reference SQL.
+-- and customers are read raw by the reports. The stock levels of rollups.stock_levels follow the
+-- stock movements applied (rollup_stock_movements_apply(), R__39_rollup_stock.sql).
 --
 -- The classic pitfall of id watermarks: a transaction that took a lower id can commit after one
 -- that took a higher id, and a run reading up to the higher id would skip the lower one for
 -- ever. A run therefore locks the source tables in EXCLUSIVE mode (writers wait; readers do not)
 -- before reading the sequences: every writer holding an id has committed by then (a writer takes
--- the table's lock before its id: the insert's default does, place_order locks first since V9_7),
+-- the table's lock before its id: the insert's default does, place_order locks first),
 -- and a writer after it takes a higher id; then it waits for the two-phase commits those writers
--- left prepared on the workers (wait_for_prepared_writes()). The lock is held until the run commits, not released right after
--- the sequences are read (as in Citus's blog), because the maintenance functions also read the
+-- left prepared on the workers (wait_for_prepared_writes()). The lock is held until the run
+-- commits, not released right after the sequences are read (as in Citus's blog), because the maintenance functions also read the
 -- raw tables (an order's other lines, a customer's earlier orders) and must see them exactly as
 -- of the watermarks. A run with nothing new takes no lock.
 --
@@ -34,7 +35,7 @@
 -- there: its watermarks are set only by rebuild_rollups_marking_watermarks().
 
 -- True on a Citus cluster (orders is a distributed table): there this job keeps the rollups.
-create function rollups_kept_by_job() returns boolean
+create or replace function rollups_kept_by_job() returns boolean
 language plpgsql stable as $$
 declare
     distributed boolean;
@@ -48,15 +49,9 @@ begin
 end
 $$;
 
-create table rollup_watermarks (
-    source      varchar(40) primary key,   -- the table whose rows are applied
-    applied_id  bigint not null,           -- its rows with an id up to this one are in the rollups
-    applied_at  timestamptz not null       -- when that run committed (its transaction's start)
-);
-
 -- The last id each source table's sequence handed out (0 for none). Reading a sequence takes no
 -- lock and sees ids of transactions not committed yet, hence the lock in catch_up_rollups().
-create function rollup_source_ids() returns table (source varchar, last_id bigint)
+create or replace function rollup_source_ids() returns table (source varchar, last_id bigint)
 language plpgsql stable as $$
 declare
     t record;
@@ -80,7 +75,7 @@ $$;
 -- Every writer of the source tables has committed, and new ones wait for the caller's commit.
 -- Tables in the order the writers take them (orders before their lines, status changes and
 -- stock movements; page views before cart events), so a run never deadlocks with them.
-create function lock_rollup_sources() returns void
+create or replace function lock_rollup_sources() returns void
 language plpgsql as $$
 begin
     lock table orders, order_items, order_status_changes, stock_movements, page_views, cart_events
@@ -88,39 +83,9 @@ begin
 end
 $$;
 
--- On a cluster a writer's transaction that touched several nodes (placing an order moves stock,
--- a reference table on every node) commits with two-phase commit: the coordinator commits, and
--- releases its locks, before the workers' prepared transactions are committed. Rows it wrote to
--- the shards stay invisible until then, so after lock_rollup_sources() a run waits here until the
--- transactions prepared on the workers before it are gone (milliseconds; none when nothing is in
--- flight). Citus's maintenance daemon finishes those a failed coordinator left behind; after 10 s
--- the run gives up (nothing applied, the next one tries again).
-create function wait_for_prepared_writes() returns void
-language plpgsql as $$
-declare
-    before text[];
-    still text[];
-    started timestamptz := clock_timestamp();
-begin
-    if to_regproc('pg_catalog.run_command_on_workers') is null then
-        return;
-    end if;
-    before := prepared_on_workers();
-    loop
-        still := array(select unnest(prepared_on_workers()) intersect select unnest(before));
-        exit when cardinality(still) = 0;
-        if clock_timestamp() - started > interval '10 seconds' then
-            raise exception 'transactions prepared on the workers are still not committed after 10 s: %', still
-                using hint = 'select recover_prepared_transactions() on the coordinator commits those of committed transactions';
-        end if;
-        perform pg_sleep(0.002);
-    end loop;
-end
-$$;
-
 -- The transactions prepared on every worker, for this database (their global ids). Dynamic SQL:
 -- run_command_on_workers exists only where Citus is installed.
-create function prepared_on_workers() returns text[]
+create or replace function prepared_on_workers() returns text[]
 language plpgsql as $$
 declare
     prepared text[];
@@ -140,37 +105,18 @@ $$;
 -- The sources stay locked until the caller commits (writers wait, as for rebuild_rollups()).
 -- The category ancestry is rewritten first: on a cluster the trigger on categories that keeps it
 -- is gone (the generator's categories arrive after distribute).
-create function rebuild_rollups_marking_watermarks() returns void
+create or replace function rebuild_rollups_marking_watermarks() returns void
 language plpgsql as $$
 begin
     perform lock_rollup_sources();
     perform wait_for_prepared_writes();
     perform refresh_category_ancestry();
-    insert into rollup_watermarks (source, applied_id, applied_at)
+    insert into rollups.watermarks (source, applied_id, applied_at)
     select source, last_id, now() from rollup_source_ids()
     on conflict (source) do update set applied_id = excluded.applied_id, applied_at = excluded.applied_at;
     perform rebuild_rollups();
 end
 $$;
-
--- The run's copies of the raw rows it touches (see catch_up_rollups() below): emptied and filled
--- by every run, unlogged (a crash loses nothing the next run needs). A migration that adds a
--- column to one of these tables adds it here too (the runs copy select *).
-create schema rollup_job;
-create unlogged table rollup_job.orders (like public.orders);
-create index on rollup_job.orders (order_id);
-create index on rollup_job.orders (customer_id, created_at);
-create index on rollup_job.orders (session_id);
-create unlogged table rollup_job.order_items (like public.order_items);
-create index on rollup_job.order_items (order_id);
-create unlogged table rollup_job.page_views (like public.page_views);
-create index on rollup_job.page_views (session_id);
-create unlogged table rollup_job.cart_events (like public.cart_events);
-create index on rollup_job.cart_events (session_id);
-create unlogged table rollup_job.customers (like public.customers);
-create index on rollup_job.customers (customer_id);
-create unlogged table rollup_job.products (like public.products);
-create index on rollup_job.products (product_id);
 
 -- Applies the rows written since the last run to the rollups and folds them; returns how many
 -- source rows it applied (0: nothing new, and no lock taken). One run at a time (a second caller
@@ -180,14 +126,14 @@ create index on rollup_job.products (product_id);
 -- The maintenance functions read raw rows besides the changed ones (a customer's earlier orders,
 -- an order's other lines, a session's events), with per-row lookups (lateral joins) that Citus
 -- cannot plan over distributed tables (nor over reference tables in the statements planned once
--- per session, plan_cache_mode = force_generic_plan, V8_5). So the run first copies the raw rows
+-- per session, plan_cache_mode = force_generic_plan). So the run first copies the raw rows
 -- they can read, those of the orders, customers, products and sessions it touches, into the
 -- coordinator's tables of the same names in the schema rollup_job, which it puts first on the
 -- search path for the rest of the run: the functions' unqualified names then resolve there
 -- (PostgreSQL plans a cached statement again when the search path differs), and they run on the
 -- coordinator alone over exactly the rows the distributed tables hold (the sources are locked
 -- meanwhile). This function names the shop's tables public.*.
-create function catch_up_rollups() returns bigint
+create or replace function catch_up_rollups() returns bigint
 language plpgsql as $$
 declare
     applied  jsonb;   -- source -> applied_id before this run
@@ -208,7 +154,7 @@ declare
     path text := current_setting('search_path');
 begin
     perform pg_advisory_xact_lock(hashtext('shopflow.catch_up_rollups'));
-    select jsonb_object_agg(source, applied_id) into applied from rollup_watermarks;
+    select jsonb_object_agg(source, applied_id) into applied from rollups.watermarks;
     if applied is null then
         raise exception 'the rollups have no watermarks yet: run shopflow refresh (rebuild_rollups_marking_watermarks())';
     end if;
@@ -257,7 +203,7 @@ begin
                             union select order_id from unnest(new_items));
     -- (and the customers the fold below recounts: those with a removal pending)
     touched_customers := array(select customer_id from unnest(new_orders || changed_now)
-                               union select customer_id from rollup_customer_orders_pending where removed > 0);
+                               union select customer_id from rollups.customer_orders_pending where removed > 0);
     touched_sessions := array(select session_id from unnest(new_orders) union select session_id from unnest(new_views)
                               union select session_id from unnest(new_events) except select null);
     truncate rollup_job.orders, rollup_job.order_items, rollup_job.page_views, rollup_job.cart_events,
@@ -319,10 +265,43 @@ begin
     perform fold_rollups();
     perform set_config('search_path', path, true);
 
-    update rollup_watermarks w set applied_id = (target ->> w.source)::bigint, applied_at = now()
+    update rollups.watermarks w set applied_id = (target ->> w.source)::bigint, applied_at = now()
     where applied_id <> (target ->> w.source)::bigint;
     perform pg_notify('shopflow_changes', 'rollups:catch_up');
     return cardinality(new_orders) + cardinality(changed_now) + cardinality(new_items) + cardinality(new_views)
            + cardinality(new_events) + cardinality(new_movements);
+end
+$$;
+
+-- On a cluster a writer's transaction that touched several nodes (placing an order moves stock,
+-- a reference table on every node) commits with two-phase commit: the coordinator commits, and
+-- releases its locks, before the workers' prepared transactions are committed. Rows it wrote to
+-- the shards stay invisible until then, so after lock_rollup_sources() a run waits here until the
+-- transactions prepared on the workers before it are gone (milliseconds; none when nothing is in
+-- flight). Citus's maintenance daemon finishes those a failed coordinator left behind; after 10 s
+-- the run gives up (nothing applied, the next one tries again).
+-- The usual answer of the first round is that nothing is prepared: then it asks no second time
+-- (each round of run_command_on_workers is a new connection to every worker, about 88 ms measured
+-- on a busy 2-core machine, while the run holds the source tables' lock and writers wait).
+create or replace function wait_for_prepared_writes() returns void
+language plpgsql as $$
+declare
+    before text[];
+    still text[];
+    started timestamptz := clock_timestamp();
+begin
+    if to_regproc('pg_catalog.run_command_on_workers') is null then
+        return;
+    end if;
+    before := prepared_on_workers();
+    still := before;
+    while cardinality(still) > 0 loop
+        if clock_timestamp() - started > interval '10 seconds' then
+            raise exception 'transactions prepared on the workers are still not committed after 10 s: %', still
+                using hint = 'select recover_prepared_transactions() on the coordinator commits those of committed transactions';
+        end if;
+        perform pg_sleep(0.002);
+        still := array(select unnest(prepared_on_workers()) intersect select unnest(before));
+    end loop;
 end
 $$;

@@ -1,0 +1,175 @@
+-- The rollup machinery every family shares: fold, rebuild, suspend and resume, and the time grains.
+-- docs/rollups.md tells the design; each family's maintenance is in R__3x_rollup_<family>.sql.
+--
+-- How the rollups stay current
+--   * Statement-level AFTER triggers with transition tables ("referencing new table as ...")
+--     hand the changed rows of one statement, as arrays of the table's row type, to one
+--     maintenance function per source table (rollup_orders_apply() for the order days). That
+--     function is the only place that knows how a row contributes to a rollup: it groups the
+--     changes by the rollup's key, with sign +1 for new rows and -1 for old rows (updates are old
+--     out, new in; deletes are old out), and APPENDS them to the rollup's pending table. A status
+--     change therefore moves an order between rollup keys in the same transaction as the change:
+--     readers see the order before or after, never both or neither.
+--   * Append, then fold. Most rollups are two tables: <rollup>_folded (one row per key) and
+--     <rollup>_pending (changes not folded in yet, any number of rows per key), read together
+--     through the view <rollup>, which reports sum by key. Writers only insert into pending
+--     tables, so they never wait on one another for a rollup row: updating the folded rows in
+--     place made every order placed today contend for the row (today, pending) while holding
+--     its stock and coupon locks, and 16 concurrent writers deadlocked every second.
+--     fold_rollups() moves the pending rows into the folded ones (one folder at a time, holding
+--     no other lock, so it only ever waits, never deadlocks); the web server runs it every
+--     second, `shopflow refresh` on demand. Until then reports read a few more rows, with the
+--     same answer.
+--   * One statement of 10,000 rows appends a few grouped rows, not 10,000.
+--   * On a Citus cluster triggers cannot run, but the maintenance functions take plain arrays of
+--     changed rows, so a job calls them with the rows changed since its last run
+--     (catch_up_rollups(), R__50_rollup_catch_up_job.sql).
+--   * Bulk loads (the generator's COPY) suspend the triggers (suspend_rollups()) and rebuild in
+--     one pass at the end (rebuild_rollups(), also `shopflow refresh`).
+--   * A family of rollups adds two functions, found by their names: rebuild_<family>_rollups()
+--     and fold_<family>_rollups(); and its triggers are named <table>_rollups_<event> (suspended
+--     and resumed together).
+--
+-- Time grains: shop_day() (the versioned rollup tables' file, as a generated column computes
+-- it), shop_month() and shop_hour() below, all in the shop's time zone.
+
+-- ============================================================
+-- FOLD
+-- ============================================================
+-- Calls <verb>_<family>_rollups() of every rollup family, in name order, but except_family's.
+create or replace function run_rollup_families(verb text, except_family text default null) returns void
+language plpgsql as $$
+declare
+    family regproc;
+begin
+    for family in
+        select oid::regproc from pg_proc
+        where proname like verb || '\_%\_rollups' and pronargs = 0
+          and pronamespace = 'public'::regnamespace
+          and proname is distinct from format('%s_%s_rollups', verb, except_family)
+        order by proname
+    loop
+        execute format('select %s()', family);
+    end loop;
+end
+$$;
+
+-- Moves every pending change into the folded rollups, family by family (fold_<family>_rollups()).
+-- One folder at a time: a second caller returns at once (the running one, or the next, folds
+-- what it would have). Rows appended after the folder's snapshot stay pending for the next fold.
+create or replace function fold_rollups() returns void
+language plpgsql as $$
+begin
+    if pg_try_advisory_xact_lock(hashtext('shopflow.fold_rollups')) then
+        perform run_rollup_families('fold');
+    end if;
+end
+$$;
+
+-- ============================================================
+-- REBUILD, SUSPEND
+-- ============================================================
+-- Recomputes every rollup from the raw tables, in the caller's transaction: readers keep
+-- seeing the old rollups until it commits, then the new ones (never a half-built table, as
+-- delete + insert is MVCC-safe where truncate is not). Each family of rollups has its own
+-- rebuild_<family>_rollups() function, found here by that name, so a file adding rollups
+-- adds its rebuild function and nothing else. Each one first locks its source tables against
+-- writers (share row exclusive: readers are not blocked; a second rebuild waits its turn), so no
+-- write can fall between the recount and the commit. Also turns the triggers back on after
+-- suspend_rollups().
+create or replace function rebuild_rollups() returns void
+language plpgsql as $$
+begin
+    perform set_rollup_triggers(true);
+    perform run_rollup_families('rebuild');
+end
+$$;
+
+-- Every rollup after the generator's load, in the caller's transaction: the funnel's days from
+-- the sessions it wrote, every other family from the raw rows. The triggers stay suspended (the
+-- generator turns them on once it has built the clickstream's indexes meanwhile, which
+-- set_rollup_triggers would wait for), and nothing locks the clickstream tables, for the same reason.
+--
+-- The rollups' folded and pending tables are emptied first, by one truncate rather than by each
+-- family's delete: rows inserted into a table truncated in the same transaction skip the
+-- write-ahead log (wal_level minimal, as the embedded server runs), which halves the cost of
+-- inserting the 900,000 product pairs at scale 1. Readers wait for the commit instead of seeing
+-- the old rollups (of the data being replaced).
+create or replace function rebuild_rollups_after_generate() returns void
+language plpgsql as $$
+begin
+    execute (
+        select 'truncate ' || string_agg(oid::regclass::text, ', ')
+        from pg_class
+        where relkind = 'r' and relnamespace = 'rollups'::regnamespace
+          and (relname like '%\_folded' or relname like '%\_pending'));
+    perform run_rollup_families('rebuild', except_family => 'funnel');
+    perform rebuild_funnel_days();
+end
+$$;
+
+-- Fresh statistics for every rollup table, so reports plan on the rebuilt sizes. Run it after
+-- the rebuild has committed: statistics gathered inside it would not see the new rows.
+create or replace function analyze_rollups() returns void
+language plpgsql as $$
+declare
+    rollup regclass;
+begin
+    for rollup in
+        select oid::regclass from pg_class
+        where relkind = 'r' and relnamespace = 'rollups'::regnamespace
+    loop
+        execute format('analyze %s', rollup);
+    end loop;
+end
+$$;
+
+-- For bulk loads: stops rollup maintenance until rebuild_rollups() (which the loader must call
+-- in the end; `shopflow verify` shows the drift meanwhile). Other triggers stay on.
+create or replace function suspend_rollups() returns void
+language plpgsql as $$
+begin
+    perform set_rollup_triggers(false);
+end
+$$;
+
+-- Turns every rollup trigger (named <table>_rollups_<event>) on or off.
+create or replace function set_rollup_triggers(enabled boolean) returns void
+language plpgsql as $$
+declare
+    t record;
+begin
+    for t in
+        select tgrelid::regclass as table_name, tgname
+        from pg_trigger
+        where tgname like '%\_rollups\_%' and not tgisinternal
+          and (tgenabled = 'D') = enabled
+    loop
+        execute format('alter table %s %s trigger %I', t.table_name,
+                       case when enabled then 'enable' else 'disable' end, t.tgname);
+    end loop;
+end
+$$;
+
+-- ============================================================
+-- WHAT COUNTS
+-- ============================================================
+-- Only sales count in the product, customer, cohort, category and risk rollups: orders whose
+-- current status is not cancelled or refunded, as the reports' reference SQL says.
+create or replace function counts_as_sale(status varchar) returns boolean
+language sql immutable parallel safe
+return status not in ('cancelled', 'refunded');
+
+-- ============================================================
+-- TIME GRAINS
+-- ============================================================
+-- The shop month a moment falls in (first day), as shop_day() the shop day.
+create or replace function shop_month(moment timestamptz) returns date
+language sql immutable parallel safe
+return date_trunc('month', moment at time zone '${shop_time_zone}')::date;
+
+-- The start of the hour a moment falls in: whole hours from a shop midnight (2000-01-01), so the
+-- shop's hours where its clocks are whole hours from UTC's (everywhere but a few zones).
+create or replace function shop_hour(moment timestamptz) returns timestamptz
+language sql immutable parallel safe
+return date_bin(interval '1 hour', moment, timestamp '2000-01-01 00:00' at time zone '${shop_time_zone}');

@@ -1,0 +1,164 @@
+-- The cohorts family: retention_cohorts from rollups.customer_months (counted orders per customer
+-- and shop month) and rollups.cohort_months_folded (customers per cohort month and activity
+-- month), exact as of any moment.
+--
+--   Counted orders are those not cancelled or refunded (current status). Writers only append
+--   counted orders per (customer, month) to rollups.customer_months_pending, +1/-1 like the
+--   order_days rollup: no reads, no locks (orders of one customer placed concurrently must not
+--   wait on one another: they hold stock and coupon locks). A customer's cohort (the month of
+--   their first counted order) can move when an order is cancelled or refunded, so the pairs
+--   (cohort month, month ordered in) are derived by the one folder: fold_cohorts_rollups() folds
+--   the pending months and moves each customer it touched from their old pairs to their new
+--   ones in rollups.cohort_months_folded (customers per pair; (c, c) is the cohort's size).
+--   A report takes those pairs, less the old pairs and plus the current pairs of the few
+--   customers with pending rows (cohort_pairs()), so it is exact before any fold.
+--   As of as_of: pairs whose activity month is before as_of's month are exact (every order of
+--   those months was placed before as_of, and the cohort month is at most the activity month).
+--   as_of's own month is the rollup's, less the customers whose counted orders that month all
+--   came after as_of (none for the dashboard's "now").
+
+-- What reports read: sum by key.
+create or replace view rollups.customer_months as
+select customer_id, month, orders from rollups.customer_months_folded
+union all
+select customer_id, month, orders from rollups.customer_months_pending;
+
+-- The (cohort month, activity month) pairs of customers given their counted orders per month
+-- (several rows per (customer, month) are summed), one row per customer and month ordered in.
+create or replace function cohort_pairs(months customer_month[]) returns table (cohort_month date, activity_month date)
+language sql immutable parallel safe
+begin atomic
+    select min(m.month) over (partition by m.customer_id), m.month
+    from (
+        select customer_id, month, sum(orders) as orders
+        from unnest(months)
+        group by customer_id, month
+    ) as m
+    where m.orders > 0;
+end;
+
+-- Orders changed: counted orders per (customer, month), +1 for new rows and -1 for old ones.
+create or replace function rollup_cohorts_apply(added orders[], removed orders[]) returns void
+language plpgsql as $$
+begin
+    insert into rollups.customer_months_pending (customer_id, month, orders)
+    select customer_id, month, sum(sign)
+    from (
+        select customer_id, shop_month(created_at) as month, 1 as sign
+        from unnest(added) where status not in ('cancelled', 'refunded')
+        union all
+        select customer_id, shop_month(created_at), -1
+        from unnest(removed) where status not in ('cancelled', 'refunded')
+    ) as delta
+    group by customer_id, month
+    having sum(sign) <> 0;
+end
+$$;
+
+create or replace function orders_rollups_cohorts_changed() returns trigger
+language plpgsql as $$
+begin
+    if tg_op = 'INSERT' then
+        perform rollup_cohorts_apply(array(select n::orders from new_orders n), '{}');
+    elsif tg_op = 'UPDATE' then
+        perform rollup_cohorts_apply(array(select n::orders from new_orders n), array(select o::orders from old_orders o));
+    else
+        perform rollup_cohorts_apply('{}', array(select o::orders from old_orders o));
+    end if;
+    return null;
+end
+$$;
+
+create or replace function orders_rollups_cohorts_truncated() returns trigger
+language plpgsql as $$
+begin
+    delete from rollups.customer_months_folded;
+    delete from rollups.customer_months_pending;
+    delete from rollups.cohort_months_folded;
+    return null;
+end
+$$;
+
+create or replace trigger orders_rollups_cohorts_update after update on orders
+    referencing old table as old_orders new table as new_orders
+    for each statement execute function orders_rollups_cohorts_changed();
+
+create or replace trigger orders_rollups_cohorts_delete after delete on orders
+    referencing old table as old_orders
+    for each statement execute function orders_rollups_cohorts_changed();
+
+create or replace trigger orders_rollups_cohorts_truncate after truncate on orders
+    for each statement execute function orders_rollups_cohorts_truncated();
+
+-- Folds the pending customer months and moves every customer they touch from their pairs
+-- before to their pairs after. One folder at a time (fold_rollups()), so nothing moves under it.
+create or replace function fold_cohorts_rollups() returns void
+language plpgsql as $$
+declare
+    moved customer_month[];
+    touched int[];
+    before customer_month[];
+begin
+    with deleted as (
+        delete from rollups.customer_months_pending returning *
+    )
+    select coalesce(array_agg(row(customer_id, month, orders)::customer_month), '{}') into moved from deleted;
+    touched := array(select distinct customer_id from unnest(moved));
+    before := array(select row(customer_id, month, orders)::customer_month
+                    from rollups.customer_months_folded where customer_id = any (touched));
+
+    insert into rollups.customer_months_folded as rollup (customer_id, month, orders)
+    select customer_id, month, sum(orders)
+    from unnest(moved)
+    group by customer_id, month
+    order by customer_id, month
+    on conflict (customer_id, month) do update
+        set orders = rollup.orders + excluded.orders;
+
+    insert into rollups.cohort_months_folded as rollup (cohort_month, activity_month, customers)
+    select cohort_month, activity_month, sum(sign)
+    from (
+        select cohort_month, activity_month, 1 as sign
+        from cohort_pairs(before || moved)
+        union all
+        select cohort_month, activity_month, -1
+        from cohort_pairs(before)
+    ) as delta
+    group by 1, 2
+    having sum(sign) <> 0
+    order by 1, 2
+    on conflict (cohort_month, activity_month) do update
+        set customers = rollup.customers + excluded.customers;
+end
+$$;
+
+-- Recounts both tables from the raw orders (the caller's transaction; see rebuild_rollups()).
+create or replace function rebuild_cohorts_rollups() returns void
+language plpgsql
+set work_mem = '256MB'
+as $$
+begin
+    lock table orders in share row exclusive mode;
+
+    delete from rollups.customer_months_pending;
+    delete from rollups.customer_months_folded;
+    delete from rollups.cohort_months_folded;
+
+    insert into rollups.customer_months_folded (customer_id, month, orders)
+    select customer_id, shop_month(created_at), count(*)
+    from orders
+    where status not in ('cancelled', 'refunded')
+    group by 1, 2;
+
+    with cohorts as (
+        select customer_id, min(month) as cohort_month
+        from rollups.customer_months_folded
+        group by customer_id
+    )
+    insert into rollups.cohort_months_folded (cohort_month, activity_month, customers)
+    select cohorts.cohort_month, customer_months.month, count(*)
+    from rollups.customer_months_folded customer_months
+    join cohorts using (customer_id)
+    group by 1, 2;
+end
+$$;
