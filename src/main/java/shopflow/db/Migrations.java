@@ -1,12 +1,20 @@
 package shopflow.db;
 
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.exception.FlywayValidateException;
 import org.flywaydb.core.api.output.MigrateResult;
 
-/** The schema, as Flyway migrations under {@code db/migration}. */
+/**
+ * The schema, as Flyway migrations under {@code db/migration}: versioned ones for tables, indexes,
+ * schemas and roles (never edited once landed), then repeatable ones ({@code R__*.sql}, one per
+ * concern) for functions, triggers and views, re-applied whenever their text changes.
+ */
 public final class Migrations {
 
     private Migrations() {
@@ -17,8 +25,10 @@ public final class Migrations {
      * recognise (migrated by another build, or edited by hand) is refused before any change.
      */
     public static MigrateResult migrate(Database database) {
+        Flyway flyway = flyway(database);
         try {
-            return flyway(database).migrate();
+            refuseDevelopmentSchema(flyway);
+            return flyway.migrate();
         } catch (FlywayValidateException e) {
             throw new DatabaseException("the database's schema does not match this build of ShopFlow (it was"
                     + " migrated by another build, or its migration history was edited), so it was left as it is: "
@@ -29,10 +39,41 @@ public final class Migrations {
         }
     }
 
+    /**
+     * Before the first release the schema's history was squashed into a new baseline, so a database
+     * created before that holds migrations this build does not have, from its first one on, and has
+     * no path forward: it must be generated again. Said plainly rather than as Flyway's validation
+     * error. (A database migrated by a newer build shares the baseline and is left to Flyway.)
+     */
+    private static void refuseDevelopmentSchema(Flyway flyway) {
+        List<MigrationInfo> applied = Arrays.stream(flyway.info().applied())
+                .filter(m -> m.getVersion() != null)
+                .toList();
+        boolean otherBaseline = applied.stream()
+                .anyMatch(m -> m.getVersion().toString().equals("1") && !inThisBuild(m.getScript()));
+        if (otherBaseline) {
+            String unknown = applied.stream()
+                    .filter(m -> !inThisBuild(m.getScript()))
+                    .map(m -> m.getVersion().toString())
+                    .collect(Collectors.joining(", "));
+            throw new DatabaseException("this database was created by a development version of the schema"
+                    + " (its migrations " + unknown + " are not in this build) and cannot be upgraded, so it"
+                    + " was left as it is: regenerate it with `./shopflow generate --data-dir NEW_DIR` (or remove"
+                    + " the old data directory first; on an external PostgreSQL, drop and create the database,"
+                    + " then run `./shopflow generate --jdbc-url ...`)");
+        }
+    }
+
+    private static boolean inThisBuild(String script) {
+        return Migrations.class.getResource("/db/migration/" + script) != null;
+    }
+
     private static Flyway flyway(Database database) {
         return Flyway.configure()
                 .dataSource(database.dataSource())
                 .locations("classpath:db/migration")
+                // a repeatable migration whose file was removed leaves its objects as they are: no error
+                .ignoreMigrationPatterns("*:future", "repeatable:missing")
                 .loggers("slf4j")
                 .callbacks(new CitusMigrationMessages())
                 .placeholders(Map.of("shop_time_zone", database.timeZone().getId()))

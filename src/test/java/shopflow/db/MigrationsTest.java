@@ -34,6 +34,28 @@ class MigrationsTest {
         }
     }
 
+    @Test
+    void a_database_from_a_development_version_of_the_schema_is_refused_with_how_to_regenerate_it() throws SQLException {
+        try (Database db = TestDatabases.fresh()) {
+            // as the history of a database migrated before the schema was squashed into its baseline
+            execute(db, "update flyway_schema_history set description = 'schema', script = 'V1__schema.sql',"
+                    + " checksum = 1 where version = '1'");
+            execute(db, "insert into flyway_schema_history (installed_rank, version, description, type, script,"
+                    + " checksum, installed_by, execution_time, success) select max(installed_rank) + 1, '10.7',"
+                    + " 'catch up waits only for prepared writes', 'SQL',"
+                    + " 'V10_7__catch_up_waits_only_for_prepared_writes.sql', 1, 'shopflow', 5, true"
+                    + " from flyway_schema_history");
+            long historyRows = count(db, "select count(*) from flyway_schema_history");
+
+            assertThatThrownBy(() -> Migrations.migrate(db))
+                    .isInstanceOf(DatabaseException.class)
+                    .hasMessageContaining("created by a development version of the schema")
+                    .hasMessageContaining("10.7")
+                    .hasMessageContaining("./shopflow generate --data-dir");
+            assertThat(count(db, "select count(*) from flyway_schema_history")).isEqualTo(historyRows);
+        }
+    }
+
     private static void execute(Database db, String sql) throws SQLException {
         try (Connection c = db.connection(); Statement s = c.createStatement()) {
             s.execute(sql);
