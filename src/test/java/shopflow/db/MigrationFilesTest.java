@@ -1,0 +1,128 @@
+package shopflow.db;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The rules that keep the schema readable: each function is defined in exactly one file, versioned
+ * migrations hold what has state and are never edited once landed, definitions live in the
+ * repeatable files.
+ */
+class MigrationFilesTest {
+
+    private static final Path MIGRATIONS = Path.of("src/main/resources/db/migration");
+
+    /**
+     * SHA-256 of every versioned migration that has landed on main. Editing one breaks every database
+     * it has migrated (Flyway refuses a changed checksum): add a new versioned file instead, and its
+     * checksum here once it has landed.
+     */
+    private static final Map<String, String> LANDED = Map.of(
+            "V1__shop_tables.sql", "1266173c84839c87b4c9a6663b66ef591d956996cd7dd6ae452cf1d3f2f03ed0",
+            "V2__rollup_tables.sql", "c1dc8c2340d9c0827588a499080ac41575dfc043212abeaa018935660646abbe",
+            "V3__bookkeeping_and_access.sql", "24167469d1c07e616a62939710298e7a37bd462f4494150a952c94a693ddcec5");
+
+    /** Functions a versioned migration may define: those its generated columns compute. */
+    private static final Set<String> VERSIONED_FUNCTIONS = Set.of("shop_day", "rfm_key");
+
+    private static final Pattern CREATE_FUNCTION = Pattern.compile(
+            "^\\s*create\\s+(?:or\\s+replace\\s+)?(?:function|procedure)\\s+([\\w.]+)\\s*\\(",
+            Pattern.CASE_INSENSITIVE | Pattern.MULTILINE);
+    private static final Pattern CREATE_DEFINITION = Pattern.compile(
+            "^\\s*create\\s+(?:or\\s+replace\\s+)?(?:materialized\\s+)?(trigger|view)\\s+([\\w.]+)",
+            Pattern.CASE_INSENSITIVE | Pattern.MULTILINE);
+
+    @Test
+    void each_function_is_created_in_exactly_one_migration_file() throws IOException {
+        Map<String, String> fileOfFunction = new TreeMap<>();
+        for (Path file : migrationFiles()) {
+            Matcher m = CREATE_FUNCTION.matcher(Files.readString(file));
+            while (m.find()) {
+                String name = m.group(1);
+                String before = fileOfFunction.putIfAbsent(name, file.getFileName().toString());
+                assertThat(before == null || before.equals(file.getFileName().toString()))
+                        .as("function %s is created in %s and in %s", name, before, file.getFileName())
+                        .isTrue();
+            }
+        }
+        assertThat(fileOfFunction).containsKeys("place_order", "fold_rollups", "catch_up_rollups");
+    }
+
+    @Test
+    void landed_versioned_migrations_are_unchanged() throws IOException {
+        for (Path file : migrationFiles()) {
+            String name = file.getFileName().toString();
+            if (!name.startsWith("V")) {
+                continue;
+            }
+            assertThat(LANDED)
+                    .as("%s is new: once it has landed, add its checksum to LANDED (%s)", name, sha256(file))
+                    .containsKey(name);
+            assertThat(sha256(file))
+                    .as("%s has landed and must not be edited: add a new versioned migration instead", name)
+                    .isEqualTo(LANDED.get(name));
+        }
+        assertThat(LANDED.keySet()).allSatisfy(name -> assertThat(MIGRATIONS.resolve(name)).exists());
+    }
+
+    @Test
+    void functions_triggers_and_views_live_in_repeatable_migrations() throws IOException {
+        for (Path file : migrationFiles()) {
+            String name = file.getFileName().toString();
+            if (!name.startsWith("V")) {
+                continue;
+            }
+            String sql = Files.readString(file);
+            Matcher functions = CREATE_FUNCTION.matcher(sql);
+            while (functions.find()) {
+                assertThat(VERSIONED_FUNCTIONS).as("function %s in the versioned %s", functions.group(1), name)
+                        .contains(functions.group(1));
+            }
+            Matcher definitions = CREATE_DEFINITION.matcher(sql);
+            assertThat(definitions.find()).as("a %s in the versioned %s", definitions.results().toList(), name)
+                    .isFalse();
+        }
+    }
+
+    @Test
+    void repeatable_migrations_can_be_applied_again() throws IOException {
+        // Flyway re-applies a repeatable file whole when it changes: every definition must replace
+        for (Path file : migrationFiles()) {
+            if (!file.getFileName().toString().startsWith("R__")) {
+                continue;
+            }
+            Matcher plain = Pattern.compile("^\\s*create\\s+(function|procedure|trigger|view|table|type)\\s",
+                    Pattern.CASE_INSENSITIVE | Pattern.MULTILINE).matcher(Files.readString(file));
+            assertThat(plain.find()).as("%s: a 'create %s' fails when the file is applied again (create or"
+                    + " replace)", file.getFileName(), plain.hitEnd() ? "" : plain.group(1)).isFalse();
+        }
+    }
+
+    private static List<Path> migrationFiles() throws IOException {
+        try (Stream<Path> files = Files.list(MIGRATIONS)) {
+            return files.filter(f -> f.toString().endsWith(".sql")).sorted().toList();
+        }
+    }
+
+    private static String sha256(Path file) throws IOException {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
