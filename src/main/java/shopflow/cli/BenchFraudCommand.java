@@ -15,8 +15,8 @@ import shopflow.db.Database;
 import shopflow.db.DatabaseException;
 import shopflow.db.DatabaseOptions;
 import shopflow.db.Migrations;
+import shopflow.reports.AsOf;
 import shopflow.reports.FraudScore;
-import shopflow.time.AsOf;
 
 @Command(name = "fraud", mixinStandardHelpOptions = true,
         description = {"Score the fraud_review report against the fraud the generator injected (generator.fraud_ground_truth):",

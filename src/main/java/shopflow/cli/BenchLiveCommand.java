@@ -6,11 +6,12 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import shopflow.bench.BenchData;
+import shopflow.bench.LiveBench;
 import shopflow.db.Database;
 import shopflow.db.DatabaseOptions;
 import shopflow.db.Migrations;
-import shopflow.live.LiveBench;
-import shopflow.live.RollupFolder;
+import shopflow.rollups.RollupFolder;
 
 @Command(name = "live", mixinStandardHelpOptions = true,
         description = {"Measure the write side of the rollups on the data in the database:",

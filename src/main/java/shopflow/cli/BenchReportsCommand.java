@@ -11,18 +11,19 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import shopflow.bench.BenchData;
+import shopflow.bench.ReportBench;
+import shopflow.bench.ReportTimings;
 import shopflow.db.Database;
 import shopflow.db.DatabaseOptions;
 import shopflow.db.Migrations;
 import shopflow.generate.Generator;
 import shopflow.generate.GeneratorSettings;
-import shopflow.live.Drift;
-import shopflow.live.ReportBench;
-import shopflow.live.ReportTimings;
-import shopflow.live.RollupVerifier;
+import shopflow.reports.AsOf;
 import shopflow.reports.ReportCatalog;
+import shopflow.rollups.Drift;
+import shopflow.rollups.RollupVerifier;
 import shopflow.scaleout.Cluster;
-import shopflow.time.AsOf;
 
 @Command(name = "reports", mixinStandardHelpOptions = true,
         description = {"Time every dashboard report from the rollups and from its reference SQL over the raw tables,",

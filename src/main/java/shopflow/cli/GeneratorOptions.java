@@ -4,7 +4,7 @@ import java.time.Clock;
 import java.time.ZoneId;
 import picocli.CommandLine.Option;
 import shopflow.generate.GeneratorSettings;
-import shopflow.time.AsOf;
+import shopflow.reports.AsOf;
 
 /** The generator's options, shared by {@code generate} and {@code bench generate}. */
 public final class GeneratorOptions {

@@ -7,7 +7,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import shopflow.db.Database;
 import shopflow.db.DatabaseOptions;
 import shopflow.db.Migrations;
-import shopflow.live.Rollups;
+import shopflow.rollups.Rollups;
 
 @Command(name = "refresh", mixinStandardHelpOptions = true,
         description = {"Rebuild every rollup from the raw tables, in one transaction, while the server keeps running:",

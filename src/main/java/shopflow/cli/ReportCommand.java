@@ -20,13 +20,13 @@ import picocli.CommandLine.Model.CommandSpec;
 import shopflow.db.Database;
 import shopflow.db.DatabaseOptions;
 import shopflow.db.Migrations;
+import shopflow.reports.AsOf;
 import shopflow.reports.Report;
 import shopflow.reports.ReportCatalog;
 import shopflow.reports.ReportFormat;
 import shopflow.reports.ReportParameter;
 import shopflow.reports.ReportResult;
 import shopflow.reports.ReportRunner;
-import shopflow.time.AsOf;
 
 @Command(name = "report", mixinStandardHelpOptions = true,
         description = {"Run a report (one SQL file each, also runnable by psql) and print its rows.",

@@ -14,10 +14,10 @@ import picocli.CommandLine.Model.CommandSpec;
 import shopflow.db.Database;
 import shopflow.db.DatabaseOptions;
 import shopflow.db.Migrations;
-import shopflow.live.Drift;
-import shopflow.live.RollupVerifier;
+import shopflow.reports.AsOf;
 import shopflow.reports.ReportCatalog;
-import shopflow.time.AsOf;
+import shopflow.rollups.Drift;
+import shopflow.rollups.RollupVerifier;
 
 @Command(name = "verify", mixinStandardHelpOptions = true,
         description = {"Check that every report, answered from the rollups, equals its reference SQL over the raw "

@@ -21,7 +21,7 @@ import java.util.concurrent.Semaphore;
 import java.util.stream.Collectors;
 import shopflow.db.Database;
 import shopflow.db.DatabaseException;
-import shopflow.live.Rollups;
+import shopflow.rollups.Rollups;
 import shopflow.scaleout.Cluster;
 
 /**

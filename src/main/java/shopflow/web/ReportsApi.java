@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import shopflow.reports.AsOf;
 import shopflow.reports.Audience;
 import shopflow.reports.Report;
 import shopflow.reports.ReportCatalog;
@@ -20,7 +21,6 @@ import shopflow.reports.ReportFormat;
 import shopflow.reports.ReportParameter;
 import shopflow.reports.ReportResult;
 import shopflow.reports.ReportRunner;
-import shopflow.time.AsOf;
 import shopflow.web.TokenStore.Principal;
 
 /**

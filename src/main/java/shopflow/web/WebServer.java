@@ -23,16 +23,16 @@ import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import shopflow.db.Database;
-import shopflow.live.RollupFolder;
 import shopflow.ingest.EventBatchRefused;
 import shopflow.ingest.EventIngest;
 import shopflow.ingest.EventParser;
 import shopflow.orders.OrderException;
 import shopflow.reports.ReportCatalog;
 import shopflow.reports.ReportException;
-import shopflow.scaleout.Cluster;
 import shopflow.reports.ReportFormat;
 import shopflow.reports.ReportRunner;
+import shopflow.rollups.RollupFolder;
+import shopflow.scaleout.Cluster;
 
 /**
  * The HTTP server: the reports API, tokens, health, the live event stream and the dashboard's

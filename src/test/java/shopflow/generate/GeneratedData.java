@@ -8,7 +8,7 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import shopflow.db.Database;
-import shopflow.time.AsOf;
+import shopflow.reports.AsOf;
 
 /** Test helpers: generate into a test database, query single values. */
 final class GeneratedData {

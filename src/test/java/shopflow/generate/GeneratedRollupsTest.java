@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import shopflow.TestDatabases;
 import shopflow.db.Database;
-import shopflow.live.Drift;
-import shopflow.live.RollupVerifier;
+import shopflow.rollups.Drift;
+import shopflow.rollups.RollupVerifier;
 
 /**
  * The rollups a generated shop starts with (scale 0.01: 500 customers, 5,000 orders, ~50,000

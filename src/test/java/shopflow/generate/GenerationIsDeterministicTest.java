@@ -47,7 +47,7 @@ class GenerationIsDeterministicTest {
         try (Database db = TestDatabases.fresh()) {
             GeneratedData.generate(db, 0.005, 2);
             Map<String, String> first = checksums(db);
-            new Generator(db, new GeneratorSettings(0.005, 7, shopflow.time.AsOf.parse(GeneratedData.AS_OF,
+            new Generator(db, new GeneratorSettings(0.005, 7, shopflow.reports.AsOf.parse(GeneratedData.AS_OF,
                     GeneratedData.LONDON), GeneratedData.LONDON, 2, true), null, false).run();
             assertThat(checksums(db).get("orders")).isNotEqualTo(first.get("orders"));
         }

@@ -1,4 +1,4 @@
-package shopflow.live;
+package shopflow.bench;
 
 import java.math.BigDecimal;
 import java.sql.Connection;
@@ -29,6 +29,8 @@ import shopflow.orders.OrderRequest;
 import shopflow.orders.PlacedOrder;
 import shopflow.reports.ReportCatalog;
 import shopflow.reports.ReportRunner;
+import shopflow.rollups.RollupFolder;
+import shopflow.rollups.Rollups;
 
 /**
  * Write-side figures of the rollups: order-placement throughput with and without their

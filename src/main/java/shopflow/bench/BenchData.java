@@ -1,4 +1,4 @@
-package shopflow.cli;
+package shopflow.bench;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -8,12 +8,12 @@ import shopflow.db.Database;
 import shopflow.db.DatabaseException;
 
 /** What a benchmark finds in its database before it starts. */
-final class BenchData {
+public final class BenchData {
 
     private BenchData() {
     }
 
-    static long orders(Database database) {
+    public static long orders(Database database) {
         try (Connection c = database.connection(); Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("select count(*) from orders")) {
             rs.next();

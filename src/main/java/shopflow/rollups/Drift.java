@@ -1,4 +1,4 @@
-package shopflow.live;
+package shopflow.rollups;
 
 import java.time.OffsetDateTime;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package shopflow.live;
+package shopflow.bench;
 
 import java.time.OffsetDateTime;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package shopflow.time;
+package shopflow.reports;
 
 import java.time.Clock;
 import java.time.LocalDate;

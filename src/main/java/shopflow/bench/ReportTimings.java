@@ -1,4 +1,4 @@
-package shopflow.live;
+package shopflow.bench;
 
 import java.util.Arrays;
 

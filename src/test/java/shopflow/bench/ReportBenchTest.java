@@ -1,11 +1,11 @@
-package shopflow.live;
+package shopflow.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import shopflow.live.ReportBench.Run;
+import shopflow.bench.ReportBench.Run;
 
 /** The order in which bench reports runs a report and its reference. */
 class ReportBenchTest {

@@ -1,4 +1,4 @@
-package shopflow.live;
+package shopflow.rollups;
 
 import java.sql.Connection;
 import java.sql.ResultSet;

@@ -1,4 +1,4 @@
-package shopflow.time;
+package shopflow.reports;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package shopflow.live;
+package shopflow.rollups;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package shopflow.live;
+package shopflow.rollups;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
