@@ -1,18 +1,14 @@
 package shopflow.cli;
 
 import java.io.PrintWriter;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.OffsetDateTime;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import shopflow.bench.BenchData;
 import shopflow.db.Database;
-import shopflow.db.DatabaseException;
 import shopflow.db.DatabaseOptions;
 import shopflow.db.Migrations;
 import shopflow.reports.AsOf;
@@ -51,26 +47,12 @@ public final class BenchFraudCommand implements Runnable {
             Migrations.migrate(database);
             OffsetDateTime moment = asOf != null
                     ? AsOf.parse(asOf, databaseOptions.timeZone())
-                    : lastGeneratedAsOf(database);
+                    : BenchData.lastGeneratedAsOf(database);
             long started = System.nanoTime();
             FraudScore score = FraudScore.measure(database.dataSource(), moment, days);
             score.lines().forEach(out::println);
             out.printf("  (report and scoring took %.2f s)%n", (System.nanoTime() - started) / 1e9);
             out.flush();
         }
-    }
-
-    private static OffsetDateTime lastGeneratedAsOf(Database database) {
-        try (Connection c = database.connection(); Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("select as_of from generator.runs where status = 'complete'"
-                        + " order by run_id desc limit 1")) {
-            if (rs.next()) {
-                return rs.getObject(1, OffsetDateTime.class).atZoneSameInstant(database.timeZone()).toOffsetDateTime();
-            }
-        } catch (SQLException e) {
-            // no generator.runs table: fall through to the same advice
-        }
-        throw new DatabaseException("no complete 'shopflow generate' run in this database: generate data first,"
-                + " or give --as-of (generator.fraud_ground_truth must hold the injected fraud)");
     }
 }

@@ -17,8 +17,6 @@ import shopflow.bench.ReportTimings;
 import shopflow.db.Database;
 import shopflow.db.DatabaseOptions;
 import shopflow.db.Migrations;
-import shopflow.generate.Generator;
-import shopflow.generate.GeneratorSettings;
 import shopflow.reports.AsOf;
 import shopflow.reports.ReportCatalog;
 import shopflow.rollups.Drift;
@@ -78,9 +76,7 @@ public final class BenchReportsCommand implements Callable<Integer> {
             Migrations.migrate(database);
             long orders = BenchData.orders(database);
             if (orders == 0 && scale != null) {
-                GeneratorSettings settings = new GeneratorSettings(scale, 42, moment, databaseOptions.timeZone(),
-                        Runtime.getRuntime().availableProcessors(), false);
-                new Generator(database, settings, System.err, System.console() != null).run();
+                BenchData.generateShop(database, scale, moment);
                 orders = BenchData.orders(database);
             } else if (orders == 0) {
                 throw new IllegalArgumentException("the database has no orders: add --scale 1 to generate a shop first,"
