@@ -20,7 +20,7 @@ final class FunnelSessionRow {
 
     /**
      * Writes the row of a session whose first {@code count} events happened at {@code at}, of the
-     * given kinds (cart actions as ChunkBuilder numbers them) and products (-1: a page without
+     * given kinds (as SessionEvents numbers them) and products (-1: a page without
      * one), and that ended in an order placed at {@code orderAt} ({@link #NONE}: no order).
      */
     static void write(CopyBuffer out, String session, long[] at, int[] kind, int[] product, int count, long orderAt) {

@@ -1,0 +1,97 @@
+package shopflow.generate;
+
+import java.util.SplittableRandom;
+
+/**
+ * The stock movements of the orders that left the warehouses: a 'ship' per line and warehouse,
+ * and for a refund a 'return' of the same units to the same warehouses, into the chunk's
+ * {@link StockLedger}.
+ */
+final class Shipments {
+
+    private final GenerationContext context;
+    private final StockLevels stock;
+    private final StockLedger ledger;
+    private final Basket basket;
+    /** Units of one order line per warehouse of its product, in shipping order (reused). */
+    private final int[] units = new int[Catalog.WAREHOUSES.length];
+
+    Shipments(GenerationContext context, ChunkRows rows, Basket basket) {
+        this.context = context;
+        this.stock = context.stock();
+        this.ledger = rows.ledger();
+        this.basket = basket;
+    }
+
+    /**
+     * The basket's order's movements, if it left the warehouses within the ledger's window.
+     * Shipped orders shipped at their last update; delivered and refunded ones half a day to a day
+     * and a half after they were placed. Drawn from a stream of the order's own, so the orders,
+     * sessions and everything else are the same as without the ledger.
+     */
+    void write(long orderId, int firstLine, long at, String status, long updated) {
+        boolean delivered = status.equals("delivered") || status.equals("refunded");
+        if (!delivered && !status.equals("shipped")) {
+            return;
+        }
+        SplittableRandom random = Streams.of(context.seed(), Streams.SHIPMENT, orderId);
+        long shippedAt = delivered ? Math.min(at + 43_200 + random.nextInt(86_400), updated - 1) : updated;
+        if (shippedAt < context.ledgerStart()) {
+            return;
+        }
+        for (int i = 0; i < basket.size; i++) {
+            int[] warehouses = stock.shippingOrder(basket.product[i]);
+            int first = firstWarehouse(random, stock, warehouses);
+            // From the first as much as it holds, then the others most stock first (order_ship_stock()'s
+            // rule); more than all warehouses hold today (stock is as of as_of, not then) comes from
+            // the first.
+            int left = basket.quantity[i];
+            int fromFirst = Math.min(left, stock.quantity[warehouses[first]]);
+            left -= fromFirst;
+            for (int k = 0; k < warehouses.length; k++) {
+                int taken = k == first ? 0 : Math.min(left, stock.quantity[warehouses[k]]);
+                left -= taken;
+                units[k] = taken;
+            }
+            units[first] = fromFirst + left;
+            for (int k = 0; k < warehouses.length; k++) {
+                if (units[k] > 0) {
+                    move(warehouses[k], orderId, firstLine + i, units[k], shippedAt,
+                            status.equals("refunded") ? updated : -1);
+                }
+            }
+        }
+    }
+
+    /**
+     * The warehouse a line ships from first. The order lifecycle takes the best stocked warehouse;
+     * over a real history the best stocked one changes as each ships, so shipments spread over the
+     * warehouses in proportion to their stock. Drawn that way here (the rows being stock at as_of):
+     * the best stocked ships most, and every warehouse has a velocity of its own.
+     */
+    private static int firstWarehouse(SplittableRandom random, StockLevels stock, int[] warehouses) {
+        long total = 0;
+        for (int row : warehouses) {
+            total += stock.quantity[row];
+        }
+        if (total == 0) {
+            return 0;
+        }
+        long u = random.nextLong(total);
+        for (int k = 0; k < warehouses.length; k++) {
+            u -= stock.quantity[warehouses[k]];
+            if (u < 0) {
+                return k;
+            }
+        }
+        return 0;
+    }
+
+    /** A 'ship' of the line's units out of the inventory row and, for a refund (returnedAt >= 0), their 'return'. */
+    private void move(int row, long orderId, int line, int count, long shippedAt, long returnedAt) {
+        ledger.add(stock.product[row], stock.warehouse[row], orderId, line, -count, StockLedger.SHIP, shippedAt);
+        if (returnedAt >= 0) {
+            ledger.add(stock.product[row], stock.warehouse[row], orderId, line, count, StockLedger.RETURN, returnedAt);
+        }
+    }
+}
