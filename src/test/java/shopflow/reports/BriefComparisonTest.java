@@ -160,7 +160,7 @@ class BriefComparisonTest {
 
     /** The brief's query with the wall clock pinned to as_of. */
     private static String brief(String name) {
-        return ShopFixture.resource("/brief/" + name + ".sql").replace(":as_of", "'" + AS_OF + "'::timestamptz");
+        return ReportFixture.resource("/brief/" + name + ".sql").replace(":as_of", "'" + AS_OF + "'::timestamptz");
     }
 
     private static List<List<Object>> query(String sql) throws SQLException {

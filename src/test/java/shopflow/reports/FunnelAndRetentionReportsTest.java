@@ -1,27 +1,17 @@
 package shopflow.reports;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static shopflow.reports.ShopFixture.rows;
+import static shopflow.reports.ReportFixture.rows;
 
 import java.time.OffsetDateTime;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class FunnelAndRetentionReportsTest {
 
-    private static ShopFixture shop;
-
-    @BeforeAll
-    static void load() {
-        shop = ShopFixture.load();
-    }
-
-    @AfterAll
-    static void close() {
-        shop.close();
-    }
+    @RegisterExtension
+    static final ReportFixture shop = ReportFixture.shop();
 
     @Test
     void the_funnel_follows_the_same_sessions_through_every_stage_in_order() {

@@ -1,28 +1,18 @@
 package shopflow.reports;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static shopflow.reports.ShopFixture.rows;
+import static shopflow.reports.ReportFixture.rows;
 
 import java.time.OffsetDateTime;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Operations and risk: low stock, fraud review, customer lifetime. */
 class OperationsReportsTest {
 
-    private static ShopFixture shop;
-
-    @BeforeAll
-    static void load() {
-        shop = ShopFixture.load();
-    }
-
-    @AfterAll
-    static void close() {
-        shop.close();
-    }
+    @RegisterExtension
+    static final ReportFixture shop = ReportFixture.shop();
 
     @Test
     void low_stock_uses_each_warehouses_own_shipments_and_stock_as_of() {
@@ -94,10 +84,10 @@ class OperationsReportsTest {
 
     @Test
     void customer_lifetime_as_of_after_every_order_equals_the_refreshed_materialized_view() {
-        ShopFixture.execute(shop.database, "refresh materialized view concurrently mv_customer_lifetime");
+        ReportFixture.execute(shop.database(), "refresh materialized view concurrently mv_customer_lifetime");
         ReportResult result = shop.run("customer_lifetime", OffsetDateTime.parse("2030-01-01T00:00Z"), Map.of());
         java.util.List<String> view = new java.util.ArrayList<>();
-        try (var c = shop.database.connection(); var s = c.createStatement(); var rs = s.executeQuery(
+        try (var c = shop.database().connection(); var s = c.createStatement(); var rs = s.executeQuery(
                 "select customer_id, total_orders, coalesce(lifetime_value, 0), round(avg_order_value, 2)"
                         + " from mv_customer_lifetime order by coalesce(lifetime_value, 0) desc, customer_id")) {
             while (rs.next()) {

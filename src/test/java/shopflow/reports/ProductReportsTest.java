@@ -1,26 +1,16 @@
 package shopflow.reports;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static shopflow.reports.ShopFixture.rows;
+import static shopflow.reports.ReportFixture.rows;
 
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class ProductReportsTest {
 
-    private static ShopFixture shop;
-
-    @BeforeAll
-    static void load() {
-        shop = ShopFixture.load();
-    }
-
-    @AfterAll
-    static void close() {
-        shop.close();
-    }
+    @RegisterExtension
+    static final ReportFixture shop = ReportFixture.shop();
 
     @Test
     void top_products_rank_by_revenue_with_ties_sharing_a_rank_and_margin_on_the_price_paid() {

@@ -8,27 +8,18 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** Bad input is refused before anything runs, with a message naming what is wrong and what is accepted. */
 class ReportInputTest {
 
-    private static ShopFixture shop;
     private static final ReportCatalog CATALOG = ReportCatalog.load();
 
-    @BeforeAll
-    static void load() {
-        shop = ShopFixture.load();
-    }
-
-    @AfterAll
-    static void close() {
-        shop.close();
-    }
+    @RegisterExtension
+    static final ReportFixture shop = ReportFixture.shop();
 
     @ParameterizedTest(name = "{0} -> {1}")
     @CsvSource({
@@ -95,7 +86,7 @@ class ReportInputTest {
     }
 
     private static long count(String table) throws SQLException {
-        try (Connection c = shop.database.connection(); Statement s = c.createStatement();
+        try (Connection c = shop.database().connection(); Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("select count(*) from " + table)) {
             rs.next();
             return rs.getLong(1);

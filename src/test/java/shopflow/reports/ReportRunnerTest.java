@@ -6,24 +6,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A report can neither change data nor hold the database for long. */
 class ReportRunnerTest {
 
-    private static ShopFixture shop;
+    @RegisterExtension
+    static final ReportFixture shop = ReportFixture.shop();
 
-    @BeforeAll
-    static void load() {
-        shop = ShopFixture.load();
-    }
-
-    @AfterAll
-    static void close() {
-        shop.close();
-    }
+    @RegisterExtension
+    static final ReportFixture empty = ReportFixture.empty();
 
     private static Report report(String name, String sql) {
         return ReportFile.parse(name, """
@@ -36,7 +29,7 @@ class ReportRunnerTest {
     @Test
     void a_report_that_tries_to_write_is_stopped_and_changes_nothing() {
         Report writer = report("writer", "with gone as (delete from orders returning order_id) select count(*) as x from gone;");
-        assertThatThrownBy(() -> new ReportRunner(shop.database.dataSource()).run(writer, ShopFixture.AS_OF, Map.of()))
+        assertThatThrownBy(() -> new ReportRunner(shop.database().dataSource()).run(writer, ReportFixture.AS_OF, Map.of()))
                 .isInstanceOf(ReportException.class)
                 .hasMessageContaining("report writer failed")
                 .hasMessageContaining("read-only transaction");
@@ -47,8 +40,8 @@ class ReportRunnerTest {
     void a_too_long_report_is_stopped_with_a_clear_message() {
         Report slow = report("slow", "select pg_sleep(5) as x;");
         long started = System.nanoTime();
-        assertThatThrownBy(() -> new ReportRunner(shop.database.dataSource(), Duration.ofMillis(300))
-                .run(slow, ShopFixture.AS_OF, Map.of()))
+        assertThatThrownBy(() -> new ReportRunner(shop.database().dataSource(), Duration.ofMillis(300))
+                .run(slow, ReportFixture.AS_OF, Map.of()))
                 .isInstanceOf(ReportException.class)
                 .hasMessage("report slow took longer than 0.3 s and was stopped");
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(4));
@@ -57,21 +50,19 @@ class ReportRunnerTest {
     @Test
     void the_timeout_and_read_only_setting_do_not_leak_into_the_next_use_of_the_connection() {
         Report slow = report("slow", "select pg_sleep(1) as x;");
-        ReportRunner impatient = new ReportRunner(shop.database.dataSource(), Duration.ofMillis(100));
+        ReportRunner impatient = new ReportRunner(shop.database().dataSource(), Duration.ofMillis(100));
         for (int i = 0; i < 3; i++) {
-            assertThatThrownBy(() -> impatient.run(slow, ShopFixture.AS_OF, Map.of())).isInstanceOf(ReportException.class);
+            assertThatThrownBy(() -> impatient.run(slow, ReportFixture.AS_OF, Map.of())).isInstanceOf(ReportException.class);
         }
-        ShopFixture.execute(shop.database, "select pg_sleep(0.3); create temporary table still_writable (x int)");
+        ReportFixture.execute(shop.database(), "select pg_sleep(0.3); create temporary table still_writable (x int)");
     }
 
     @Test
     void every_report_runs_on_an_empty_shop_and_returns_the_columns_its_header_declares() {
-        try (ShopFixture empty = ShopFixture.empty()) {
-            for (Report report : ReportCatalog.load().all()) {
-                ReportResult result = empty.run(report.name());
-                assertThat(result.columns()).as(report.name())
-                        .containsExactlyElementsOf(report.columns().stream().map(ReportColumn::name).toList());
-            }
+        for (Report report : ReportCatalog.load().all()) {
+            ReportResult result = empty.run(report.name());
+            assertThat(result.columns()).as(report.name())
+                    .containsExactlyElementsOf(report.columns().stream().map(ReportColumn::name).toList());
         }
     }
 

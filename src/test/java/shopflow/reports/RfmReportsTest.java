@@ -1,26 +1,16 @@
 package shopflow.reports;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static shopflow.reports.ShopFixture.rows;
+import static shopflow.reports.ReportFixture.rows;
 
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class RfmReportsTest {
 
-    private static ShopFixture shop;
-
-    @BeforeAll
-    static void load() {
-        shop = ShopFixture.load();
-    }
-
-    @AfterAll
-    static void close() {
-        shop.close();
-    }
+    @RegisterExtension
+    static final ReportFixture shop = ReportFixture.shop();
 
     // Five customers with orders, one per quintile:
     //   recency (days to 30 June): Ann 107, Fay 102, Bob 29, Dan 1, Cat 0  -> r 1, 2, 3, 4, 5

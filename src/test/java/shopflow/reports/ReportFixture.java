@@ -11,35 +11,64 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import shopflow.TestDatabases;
 import shopflow.db.Database;
 
 /**
- * The hand-made shop of {@code fixtures/shop.sql} in a fresh database, and the reports run on it
- * as of a moment. Results are compared as text rows ("1 | sessions | 7 | 100.0") so the scale of
- * every number is checked too.
+ * The hand-made shop of {@code fixtures/shop.sql} (or no shop at all) in a fresh database for a
+ * test class, and the reports run on it as of a moment. Registered on a static field, it loads the
+ * shop before the class's first test and closes the database after its last:
+ *
+ * <pre>{@code
+ * @RegisterExtension
+ * static final ReportFixture shop = ReportFixture.shop();
+ * }</pre>
+ *
+ * Results are compared as text rows ("1 | sessions | 7 | 100.0") so the scale of every number is
+ * checked too.
  */
-final class ShopFixture implements AutoCloseable {
+final class ReportFixture implements BeforeAllCallback, AfterAllCallback {
 
     /** The moment the fixture's expected results are worked out for: noon on 30 June 2026, BST. */
     static final OffsetDateTime AS_OF = OffsetDateTime.parse("2026-06-30T12:00+01:00");
 
     private static final ReportCatalog CATALOG = ReportCatalog.load();
 
-    final Database database;
+    private final boolean withShop;
+    private Database database;
 
-    private ShopFixture(Database database) {
-        this.database = database;
+    private ReportFixture(boolean withShop) {
+        this.withShop = withShop;
     }
 
-    static ShopFixture load() {
-        Database database = TestDatabases.fresh();
-        execute(database, resource("/fixtures/shop.sql"));
-        return new ShopFixture(database);
+    /** The shop of {@code fixtures/shop.sql}, whose expected report results the tests work out as of {@link #AS_OF}. */
+    static ReportFixture shop() {
+        return new ReportFixture(true);
     }
 
-    static ShopFixture empty() {
-        return new ShopFixture(TestDatabases.fresh());
+    /** A database with the schema and no rows. */
+    static ReportFixture empty() {
+        return new ReportFixture(false);
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        database = TestDatabases.fresh();
+        if (withShop) {
+            execute(database, resource("/fixtures/shop.sql"));
+        }
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        database.close();
+    }
+
+    Database database() {
+        return database;
     }
 
     ReportResult run(String report, OffsetDateTime asOf, Map<String, String> parameters) {
@@ -82,7 +111,7 @@ final class ShopFixture implements AutoCloseable {
     }
 
     static String resource(String path) {
-        try (InputStream in = ShopFixture.class.getResourceAsStream(path)) {
+        try (InputStream in = ReportFixture.class.getResourceAsStream(path)) {
             if (in == null) {
                 throw new IllegalStateException("no test resource " + path);
             }
@@ -90,10 +119,5 @@ final class ShopFixture implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    @Override
-    public void close() {
-        database.close();
     }
 }
