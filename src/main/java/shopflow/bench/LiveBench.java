@@ -39,7 +39,7 @@ import shopflow.rollups.Rollups;
  * steady background load of orders and events, the rollups folded every second meanwhile as the
  * web server folds them. It writes real orders and events (placed now) into the database it runs on.
  *
- * <p>On a Citus cluster the rollups are kept by the catch-up job ({@code catch_up_rollups()}, V9_6),
+ * <p>On a Citus cluster the rollups are kept by the catch-up job ({@code catch_up_rollups()}),
  * which the folder runs every second as the web server does; "without maintenance" is then no job
  * at all, and what the writers placed meanwhile is passed over ({@code db/citus/skip-catch-up.sql})
  * until the final rebuild, as the suspended triggers leave it on one node. The job locks the source

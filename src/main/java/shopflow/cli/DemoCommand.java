@@ -116,7 +116,7 @@ public final class DemoCommand implements Runnable {
                 + " status changes); --no-simulate turns it off.");
     }
 
-    /** The data generator (issue 3), with its progress bar, at --scale, seed 42, history ending now. */
+    /** The data generator ('shopflow generate'), with its progress bar, at --scale, seed 42, history ending now. */
     private void generate(Database database) {
         GeneratorSettings settings = new GeneratorSettings(scale, 42,
                 AsOf.parseOrNow(null, databaseOptions.timeZone(), Clock.systemUTC()), databaseOptions.timeZone(),

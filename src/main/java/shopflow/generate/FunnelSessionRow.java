@@ -2,7 +2,7 @@ package shopflow.generate;
 
 /**
  * A generated session's row of {@code rollups.funnel_sessions}: its first times at each stage of
- * the funnel, as V6_2's rebuild would read them back from the session's page views, cart events
+ * the funnel, as rebuild_funnel_sessions() would read them back from the session's page views, cart events
  * and order. The generator has them in hand as it writes the session; reading six million events
  * back to find them was most of the load's rollup rebuild. (GeneratedRollupsTest holds this
  * definition to the SQL one.)

@@ -87,7 +87,8 @@ public final class Generator {
                     Arrays.stream(Table.values()).map(Table::sqlName).toList());
             phase("drop keys, indexes, foreign keys (" + dropped + ")");
             // On a Citus cluster the load is followed by its keys and indexes alone; the rollups are
-            // rebuilt at the end, once, setting the watermarks of the job that keeps them there (V9_6).
+            // rebuilt at the end, once, setting the watermarks of the job that keeps them there
+            // (rebuild_rollups_marking_watermarks()).
             boolean rollups = !Cluster.isDistributed(database.dataSource());
 
             List<GenerationReport.TableLoad> loads = load(context);

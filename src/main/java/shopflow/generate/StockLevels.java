@@ -73,7 +73,7 @@ final class StockLevels {
         return product.length;
     }
 
-    /** The product's inventory rows, most stock first, ties by warehouse name (V5's order_ship_stock). */
+    /** The product's inventory rows, most stock first, ties by warehouse name (as order_ship_stock() takes them). */
     int[] shippingOrder(int productIndex) {
         return shippingOrder[productIndex];
     }

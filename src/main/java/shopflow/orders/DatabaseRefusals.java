@@ -5,9 +5,9 @@ import org.postgresql.util.PSQLException;
 import org.postgresql.util.ServerErrorMessage;
 
 /**
- * Turns the refusals raised by the V5 order functions (SQLSTATE SF400, SF404, SF409, SF422, with
- * the offending field in the error's COLUMN) into {@link OrderException}s; anything else is a bug
- * or an outage and stays an SQLException.
+ * Turns the refusals raised by the order functions, place_order() and order_transition() (SQLSTATE
+ * SF400, SF404, SF409, SF422, with the offending field in the error's COLUMN), into
+ * {@link OrderException}s; anything else is a bug or an outage and stays an SQLException.
  */
 final class DatabaseRefusals {
 

@@ -7,7 +7,7 @@ import javax.sql.DataSource;
 import shopflow.db.Transactions;
 
 /**
- * Moves orders through their lifecycle with the database function {@code order_transition} (V5),
+ * Moves orders through their lifecycle with the database function {@code order_transition()},
  * which holds the rules: allowed transitions, idempotency, stock out on shipping and back on
  * refund or cancellation, locks in a fixed order. Deadlocks and serialization failures are retried
  * here and never reach the caller.

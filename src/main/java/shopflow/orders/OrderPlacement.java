@@ -11,7 +11,7 @@ import javax.sql.DataSource;
 import shopflow.db.Transactions;
 
 /**
- * Places orders with the database function {@code place_order} (V5), which prices them from the
+ * Places orders with the database function {@code place_order()}, which prices them from the
  * catalog, applies and counts the coupon, and stores them as pending. An idempotency key makes a
  * retried request return the order it made the first time instead of placing a second one.
  */

@@ -35,7 +35,7 @@ public final class ReportRunner {
     private final Duration statementTimeout;
     private final String readerRole; // null: run as the connection's own user
     /**
-     * On a Citus cluster a job keeps the rollups, not triggers (V9_6): each report first applies
+     * On a Citus cluster a job keeps the rollups, not triggers: each report first applies
      * what was written up to then ({@code catch_up_rollups()}, which waits for the writers in
      * flight), so that it answers exactly as of any moment, as on one node. Null until the first
      * report finds out.

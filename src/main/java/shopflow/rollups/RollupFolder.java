@@ -12,7 +12,7 @@ import java.util.function.Consumer;
 import javax.sql.DataSource;
 
 /**
- * Folds the rollups' pending changes into their folded rows ({@code fold_rollups()}, V6) every
+ * Folds the rollups' pending changes into their folded rows ({@code fold_rollups()}) every
  * {@link #INTERVAL}, so reports read one row per key plus about a second's worth of writes.
  * Skipping a fold changes no answer, only how many rows a report sums: a failure is logged and
  * the next tick tries again. On a Citus cluster, where no trigger keeps the rollups, each tick

@@ -8,7 +8,7 @@ import javax.sql.DataSource;
 import shopflow.db.DatabaseException;
 
 /**
- * The rollup tables as a whole (their maintenance is SQL: V6__rollups.sql). Rebuilding runs
+ * The rollup tables as a whole (their maintenance is SQL: triggers and {@code fold_rollups()}). Rebuilding runs
  * {@code rebuild_rollups()} in one transaction: readers see the old rollups or the new ones,
  * never a mix; writers wait for the few seconds it takes.
  */
@@ -37,7 +37,7 @@ public final class Rollups {
 
     /**
      * Whether a job keeps the rollups rather than triggers: on a Citus cluster, where the triggers
-     * are gone (V9_6). Then {@link #catchUp} applies the rows written since its last run.
+     * are gone ({@code rollups_kept_by_job()}). Then {@link #catchUp} applies the rows written since its last run.
      */
     public static boolean keptByJob(DataSource dataSource) {
         try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement();
@@ -51,7 +51,7 @@ public final class Rollups {
 
     /**
      * On a cluster: applies the rows written since the last run to the rollups and folds them
-     * ({@code catch_up_rollups()}, V9_6); returns how many rows it applied.
+     * ({@code catch_up_rollups()}); returns how many rows it applied.
      */
     public static long catchUp(Connection connection) throws SQLException {
         try (Statement statement = connection.createStatement();
@@ -79,8 +79,9 @@ public final class Rollups {
 
     /**
      * The same after the generator's load, which wrote the funnel's session rows itself: those are
-     * kept, everything else is recomputed (V8_9). The triggers stay off until {@link #resume}: turning
-     * them on would wait for the index builds the generator runs meanwhile.
+     * kept, everything else is recomputed ({@code rebuild_rollups_after_generate()}). The triggers
+     * stay off until {@link #resume}: turning them on would wait for the index builds the generator
+     * runs meanwhile.
      */
     public static void rebuildAfterGenerate(DataSource dataSource) {
         run(dataSource, "rebuild_rollups_after_generate");

@@ -15,7 +15,7 @@ import shopflow.db.Database;
 
 /**
  * Tells every open dashboard when orders change. PostgreSQL sends {@code shopflow_changes}
- * notifications (a statement trigger of V4); one thread LISTENs on one dedicated connection and
+ * notifications (notify_shopflow_changes(), a statement trigger); one thread LISTENs on one dedicated connection and
  * pushes a {@code changed} event to the browsers, at most once per {@link #MIN_INTERVAL}: a burst
  * of writes becomes one push now and one trailing push for whatever came after it.
  */

@@ -41,7 +41,7 @@ import shopflow.scaleout.Cluster;
  */
 public final class WebServer implements AutoCloseable {
 
-    /** The database role report transactions run as (V4 creates it): it can only read. */
+    /** The database role report transactions run as (the schema's migrations create it): it can only read. */
     public static final String READER_ROLE = "shopflow_reader";
     /** Requests are small (query strings, a token's JSON): anything bigger is refused before it is read. */
     static final long MAX_REQUEST_BYTES = 64 * 1024;

@@ -35,7 +35,7 @@ class BriefComparisonTest {
 
     @BeforeAll
     static void generate() {
-        // Runs once the generator (shopflow generate, migration V2) is part of the build.
+        // Runs once the generator (shopflow generate) is part of the build.
         assumeTrue(Main.commandLine().getSubcommands().containsKey("generate"), "no 'generate' command in this build");
         database = TestDatabases.fresh();
         int exit = Main.commandLine().execute("generate", "--jdbc-url", database.jdbcUrl(), "--db-user", "shopflow",

@@ -24,7 +24,10 @@ import shopflow.reports.ReportCatalog;
 import shopflow.reports.ReportResult;
 import shopflow.reports.ReportRunner;
 
-/** The funnel and cohort rollups (V6_2) after small hand-made writes, expected rows worked out by hand. */
+/**
+ * The funnel and cohort rollups (rollup_funnel_*, rollup_cohort_months_folded) after small
+ * hand-made writes, expected rows worked out by hand.
+ */
 class FunnelAndCohortRollupsTest {
 
     private static Database database;

@@ -17,7 +17,10 @@ import shopflow.reports.ReportCatalog;
 import shopflow.reports.ReportResult;
 import shopflow.reports.ReportRunner;
 
-/** The risk and category rollups (V6_4, V6_4_1) after hand-made writes, expected rows worked out by hand. */
+/**
+ * The risk and category rollups (rollup_order_risk_*, rollup_category_orders_*) after hand-made
+ * writes, expected rows worked out by hand.
+ */
 class OperationsRollupsTest {
 
     private static Database database;

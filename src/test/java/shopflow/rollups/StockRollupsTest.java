@@ -18,7 +18,10 @@ import shopflow.reports.ReportCatalog;
 import shopflow.reports.ReportResult;
 import shopflow.reports.ReportRunner;
 
-/** The stock rollup (V8_7) after hand-made writes, and low_stock from it, expected figures worked out by hand. */
+/**
+ * The stock rollup (rollup_stock_days_*) after hand-made writes, and low_stock from it, expected
+ * figures worked out by hand.
+ */
 class StockRollupsTest {
 
     private static Database database;
