@@ -64,7 +64,7 @@ import shopflow.web.WebServer;
  * The same shop on a Citus cluster (a coordinator and two workers) and on one embedded node: the
  * same generated data (same seed), and every report must answer the same rows on both. On the node
  * the reports read the rollups kept by triggers; on the cluster those kept by the catch-up job
- * (catch_up_rollups(), V9_6), with the same SQL.
+ * (catch_up_rollups()), with the same SQL.
  */
 // In this order: the comparisons with the single node first, then the writes made on the cluster
 // alone, and the stopped worker last (the connections Citus had open to it fail once afterwards).
@@ -228,7 +228,7 @@ class DistributedShopTest {
                 // 33 of them before, one per rollup function or view of the coordinator
                 .doesNotContain("that is not in Citus' metadata").doesNotContain("WARN");
 
-        // a real failure on the cluster: a schema in the way of V9_6's rollup_job (Flyway refuses
+        // a real failure on the cluster: a schema in the way of the baseline's rollup_job (Flyway refuses
         // to start on a non-empty public schema, so the obstacle is in its own)
         try (Database broken = cluster.database("broken")) {
             execute(broken, "create schema rollup_job");
