@@ -16,7 +16,7 @@ import shopflow.TestDatabases;
 import shopflow.db.Database;
 
 /**
- * The customer rollups (rollup_customer_orders_*, rollup_customer_months_*) after small hand-made
+ * The customer rollups (rollups.customer_orders_*, rollups.customer_months_*) after small hand-made
  * writes, expected rows worked out by hand: first and last order kept exact through removals,
  * before and after the fold, as of any moment.
  */

@@ -25,7 +25,7 @@ import shopflow.reports.ReportResult;
 import shopflow.reports.ReportRunner;
 
 /**
- * The funnel and cohort rollups (rollup_funnel_*, rollup_cohort_months_folded) after small
+ * The funnel and cohort rollups (rollups.funnel_*, rollups.cohort_months_folded) after small
  * hand-made writes, expected rows worked out by hand.
  */
 class FunnelAndCohortRollupsTest {

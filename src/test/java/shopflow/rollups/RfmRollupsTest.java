@@ -20,7 +20,7 @@ import shopflow.reports.ReportResult;
 import shopflow.reports.ReportRunner;
 
 /**
- * The RFM rollups (rollup_rfm_*): the scores kept from the last scoring, plus the customers
+ * The RFM rollups (rollups.rfm_*): the scores kept from the last scoring, plus the customers
  * rfm_rescored(as_of) says have moved, are every buyer's scores as rfm_scores(as_of) computes them
  * over all buyers (itself checked against ntile(5) in CustomerRollupsTest), whether the changes
  * are pending, folded since the scoring, or orders after as_of.

@@ -19,7 +19,7 @@ import shopflow.reports.ReportResult;
 import shopflow.reports.ReportRunner;
 
 /**
- * The stock rollup (rollup_stock_days_*) after hand-made writes, and low_stock from it, expected
+ * The stock rollup (rollups.stock_days_*) after hand-made writes, and low_stock from it, expected
  * figures worked out by hand.
  */
 class StockRollupsTest {

@@ -18,10 +18,10 @@ import shopflow.reports.ReportResult;
 import shopflow.reports.ReportRunner;
 
 /**
- * The risk and category rollups (rollup_order_risk_*, rollup_category_orders_*) after hand-made
+ * The risk and category rollups (rollups.order_risk_*, rollups.category_orders_*) after hand-made
  * writes, expected rows worked out by hand.
  */
-class OperationsRollupsTest {
+class OrderRiskAndCategoryRollupsTest {
 
     private static Database database;
 
