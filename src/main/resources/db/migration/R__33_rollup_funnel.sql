@@ -1,32 +1,32 @@
 -- The funnel family: conversion_funnel from rollups.funnel_sessions and rollups.funnel_days,
 -- exact as of any moment.
 --
---   A session's place in the funnel is a handful of "first times": its first page view, first
---   product page view, first 'add', first 'view_cart' at or after that add (checkout), first
---   order. Whether it had reached stage k by as_of is then "reach time k <= as_of", where reach
---   time k is the latest of the first times of stages 1..k (a stage counts only after every
---   stage before it). rollups.funnel_sessions holds those first times, one row per session.
---   The shared figures are rollups.funnel_days: sessions per (shop day of the first page view,
---   stage, shop day and shop hour the stage was reached). A report sums every stage reached
---   before the start of as_of's hour from it, and counts one by one only the sessions reached
---   since, from rollups.funnel_sessions (index on last_reached_at): an hour's at most, for "now".
---   Kept per day only, a day's sessions were counted one by one (17,000 at scale 1, 170,000 at
---   scale 10: 100 ms there, the report's p95 target). The folded table holds more rows by the
---   hour (a day's sessions fall in up to 24 hours), and the report sums a few thousand of them
---   for a 30-day window instead of a few hundred. (reach_day is the shop day of reach_hour: the
---   same day, but in a zone whose clocks are not a whole number of hours from UTC's, where an
---   hour may straddle midnight; the report reads hours.)
+-- A session's place in the funnel is a handful of "first times": its first page view, first
+-- product page view, first 'add', first 'view_cart' at or after that add (checkout), first
+-- order. Whether it had reached stage k by as_of is then "reach time k <= as_of", where reach
+-- time k is the latest of the first times of stages 1..k (a stage counts only after every
+-- stage before it). rollups.funnel_sessions holds those first times, one row per session.
+-- The shared figures are rollups.funnel_days: sessions per (shop day of the first page view,
+-- stage, shop day and shop hour the stage was reached). A report sums every stage reached
+-- before the start of as_of's hour from it, and counts one by one only the sessions reached
+-- since, from rollups.funnel_sessions (index on last_reached_at): an hour's at most, for "now".
+-- Kept per day only, a day's sessions were counted one by one (17,000 at scale 1, 170,000 at
+-- scale 10: 100 ms there, the report's p95 target). The folded table holds more rows by the
+-- hour (a day's sessions fall in up to 24 hours), and the report sums a few thousand of them
+-- for a 30-day window instead of a few hundred. (reach_day is the shop day of reach_hour: the
+-- same day, but in a zone whose clocks are not a whole number of hours from UTC's, where an
+-- hour may straddle midnight; the report reads hours.)
 --
---   Why a session row is updated in place while shared rows are not: a session is one shopper's,
---   its events come from one browser, so two writers almost never touch the same session row;
---   the day rows are what every writer would share, and those are append-only (pending).
---   A first time is a min(), which a -1 cannot undo (a deleted event may have been the first),
---   and a checkout depends on the first add, which an earlier add arriving late moves. So the
---   session row is locked (select ... for update, in session order) and its new first times are
---   computed from the locked row and the statement's rows (page views: least of both, the
---   ingest's hot path, no raw read), or read again from the raw rows of the session (cart
---   events, orders, any update or delete; idx_cart_session, idx_orders_session). The row's old
---   and new reach times give the -1/+1 appended to rollups.funnel_days_pending.
+-- Why a session row is updated in place while shared rows are not: a session is one shopper's,
+-- its events come from one browser, so two writers almost never touch the same session row;
+-- the day rows are what every writer would share, and those are append-only (pending).
+-- A first time is a min(), which a -1 cannot undo (a deleted event may have been the first),
+-- and a checkout depends on the first add, which an earlier add arriving late moves. So the
+-- session row is locked (select ... for update, in session order) and its new first times are
+-- computed from the locked row and the statement's rows (page views: least of both, the
+-- ingest's hot path, no raw read), or read again from the raw rows of the session (cart
+-- events, orders, any update or delete; idx_cart_session, idx_orders_session). The row's old
+-- and new reach times give the -1/+1 appended to rollups.funnel_days_pending.
 --
 -- The generator writes rollups.funnel_sessions itself as it writes each session's events (it has
 -- the session's first times in hand; reading five million page views and a million cart events

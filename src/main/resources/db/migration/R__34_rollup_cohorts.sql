@@ -2,20 +2,20 @@
 -- and shop month) and rollups.cohort_months_folded (customers per cohort month and activity
 -- month), exact as of any moment.
 --
---   Counted orders are those not cancelled or refunded (current status). Writers only append
---   counted orders per (customer, month) to rollups.customer_months_pending, +1/-1 like the
---   order_days rollup: no reads, no locks (orders of one customer placed concurrently must not
---   wait on one another: they hold stock and coupon locks). A customer's cohort (the month of
---   their first counted order) can move when an order is cancelled or refunded, so the pairs
---   (cohort month, month ordered in) are derived by the one folder: fold_cohorts_rollups() folds
---   the pending months and moves each customer it touched from their old pairs to their new
---   ones in rollups.cohort_months_folded (customers per pair; (c, c) is the cohort's size).
---   A report takes those pairs, less the old pairs and plus the current pairs of the few
---   customers with pending rows (cohort_pairs()), so it is exact before any fold.
---   As of as_of: pairs whose activity month is before as_of's month are exact (every order of
---   those months was placed before as_of, and the cohort month is at most the activity month).
---   as_of's own month is the rollup's, less the customers whose counted orders that month all
---   came after as_of (none for the dashboard's "now").
+-- Counted orders are those not cancelled or refunded (current status). Writers only append
+-- counted orders per (customer, month) to rollups.customer_months_pending, +1/-1 like the
+-- order_days rollup: no reads, no locks (orders of one customer placed concurrently must not
+-- wait on one another: they hold stock and coupon locks). A customer's cohort (the month of
+-- their first counted order) can move when an order is cancelled or refunded, so the pairs
+-- (cohort month, month ordered in) are derived by the one folder: fold_cohorts_rollups() folds
+-- the pending months and moves each customer it touched from their old pairs to their new
+-- ones in rollups.cohort_months_folded (customers per pair; (c, c) is the cohort's size).
+-- A report takes those pairs, less the old pairs and plus the current pairs of the few
+-- customers with pending rows (cohort_pairs()), so it is exact before any fold.
+-- As of as_of: pairs whose activity month is before as_of's month are exact (every order of
+-- those months was placed before as_of, and the cohort month is at most the activity month).
+-- as_of's own month is the rollup's, less the customers whose counted orders that month all
+-- came after as_of (none for the dashboard's "now").
 
 -- What reports read: sum by key.
 create or replace view rollups.customer_months as
