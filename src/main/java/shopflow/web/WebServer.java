@@ -33,6 +33,8 @@ import shopflow.reports.ReportFormat;
 import shopflow.reports.ReportRunner;
 import shopflow.rollups.RollupFolder;
 import shopflow.scaleout.Cluster;
+import shopflow.web.openapi.ApiDocs;
+import shopflow.web.openapi.OpenApiDocument;
 
 /**
  * The HTTP server: the reports API, tokens, health, the live event stream and the dashboard's
@@ -69,6 +71,7 @@ public final class WebServer implements AutoCloseable {
         TokensApi tokensApi = new TokensApi(tokens, access, clock);
         OrdersApi orders = new OrdersApi(database.dataSource(), access);
         EventsApi events = new EventsApi(new EventParser(clock), new EventIngest(database.dataSource()), access);
+        ApiDocs docs = new ApiDocs(OpenApiDocument.build(catalog, report -> ReportsApi.requiredRole(report).label()));
         this.live = new LiveUpdates(database, this::log);
         this.folder = new RollupFolder(database.dataSource(), this::log);
         this.app = Javalin.create(config -> {
@@ -100,6 +103,9 @@ public final class WebServer implements AutoCloseable {
             });
             config.routes.before("/api/*", ctx -> ctx.header("Cache-Control", "no-store"));
             config.routes.get("/api/health", this::health);
+            // Every route below is described in openapi/shopflow.yaml; ApiDocumentTest holds the two together.
+            config.routes.get("/api/openapi.json", docs::document);
+            config.routes.get("/api/docs", docs::page);
             config.routes.get("/api/reports", reports::list);
             config.routes.get("/api/reports/{name}", reports::run);
             config.routes.get("/api/tokens", tokensApi::list);
@@ -169,6 +175,15 @@ public final class WebServer implements AutoCloseable {
 
     public int port() {
         return app.port();
+    }
+
+    /** Every route registered, as "GET /api/reports/{name}" (before/after filters excluded), for the API document's test. */
+    List<String> routes() {
+        return app.unsafe.internalRouter.allHttpHandlers().stream()
+                .map(parsed -> parsed.endpoint)
+                .filter(endpoint -> endpoint.method.isHttpMethod())
+                .map(endpoint -> endpoint.method.name() + " " + endpoint.path)
+                .toList();
     }
 
     public TokenStore tokens() {
