@@ -45,6 +45,8 @@ final class TestServer implements TestWatcher, AfterAllCallback {
     final String viewer;
     final String analyst;
     final String admin;
+    /** The API document the server serves; every call through {@link #send} is checked against it. */
+    final ApiContract contract;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private TestServer() {
@@ -68,6 +70,7 @@ final class TestServer implements TestWatcher, AfterAllCallback {
         viewer = server.tokens().create(Role.VIEWER, "test viewer", Optional.empty()).token();
         analyst = server.tokens().create(Role.ANALYST, "test analyst", Optional.empty()).token();
         admin = server.tokens().create(Role.ADMIN, "test admin", Optional.empty()).token();
+        contract = new ApiContract(unchecked(HttpRequest.newBuilder(URI.create(url("/api/openapi.json"))).GET()).body());
     }
 
     static TestServer start() {
@@ -92,6 +95,7 @@ final class TestServer implements TestWatcher, AfterAllCallback {
         return send(HttpRequest.newBuilder(URI.create(url(path))).DELETE(), token);
     }
 
+    /** Sends the request and checks the exchange against the API document (ApiContract): an undocumented answer fails. */
     HttpResponse<String> send(HttpRequest.Builder request, String token, String... headers) {
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
@@ -99,6 +103,14 @@ final class TestServer implements TestWatcher, AfterAllCallback {
         if (headers.length > 0) {
             request.headers(headers);
         }
+        HttpRequest built = request.timeout(Duration.ofSeconds(30)).build();
+        HttpResponse<String> response = unchecked(request);
+        contract.check(built, response);
+        return response;
+    }
+
+    /** Sends the request as it is, unchecked (the document itself; answers a test means to inspect raw). */
+    HttpResponse<String> unchecked(HttpRequest.Builder request) {
         try {
             return http.send(request.timeout(Duration.ofSeconds(30)).build(),
                     HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
