@@ -11,7 +11,7 @@
 -- The brief's version aliased daily_orders as "do", a reserved word: it does not run.
 -- psql: psql -v as_of="'2026-06-30 12:00'" -v days=30 -f daily_revenue.sql
 --
--- Reads the daily rollup (rollups.order_days, see V6__rollups.sql) for every day, as_of's own day
+-- Reads the daily rollup (rollups.order_days, see R__31_rollup_order_days.sql) for every day, as_of's own day
 -- less its orders placed after as_of (raw orders, through idx_orders_created_revenue: none for the
 -- dashboard's "now", where reading the day's own orders instead cost more than the rest). The
 -- full-scan version is reference/daily_revenue.sql.

@@ -26,7 +26,7 @@
 -- simply the current quantity). Inactive products are left out.
 -- psql: psql -v as_of="'2026-06-30 12:00'" -v days=30 -v cover_days=30 -v show=low -v limit=50 -f low_stock.sql
 --
--- Reads rollups.stock_levels (V9_3__stock_levels_rollup.sql): one row per warehouse row with its
+-- Reads rollups.stock_levels (R__39_rollup_stock.sql): one row per warehouse row with its
 -- product's sku, name and active flag, its stock and reorder level now, and the running total of
 -- units shipped through each shop day it shipped on. The rows at or under their reorder level, and
 -- those between it and twice it, are two partial indexes of it: the first page usually

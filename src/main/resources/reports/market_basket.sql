@@ -23,7 +23,7 @@
 -- psql: psql -v as_of="'2026-06-30 12:00'" -v min_count=10 -v min_support=0 -v limit=20 -f market_basket.sql
 --
 -- Reads the rollups rollups.product_pairs, rollups.product_sales and rollups.basket_totals (all
--- history, kept current by triggers, see V6_1__product_rollups.sql): their folded rows plus their
+-- history, kept current by triggers, see R__32_rollup_product_sales.sql): their folded rows plus their
 -- pending changes (at most a second's worth while the web server folds them), and subtracts what
 -- orders placed after as_of contributed (none for the dashboard's "now"). The most frequent pairs
 -- come first from the folded pairs' index: only pairs at or above the (N + pairs with pending or

@@ -24,7 +24,7 @@
 -- as_of: as_of's own month is shown, partly elapsed; later months are null, not 0.
 -- psql: psql -v as_of="'2026-06-30 12:00'" -v cohorts=12 -f retention_cohorts.sql
 --
--- Reads rollups.cohort_months_folded (V6_2__funnel_rollups.sql: customers per cohort month and
+-- Reads rollups.cohort_months_folded (R__34_rollup_cohorts.sql: customers per cohort month and
 -- month they ordered in, as of the last fold) and moves the customers with pending changes to
 -- their current pairs: exact for every month before as_of's, whose orders were all placed
 -- before as_of. For as_of's own month it takes the rollup's figures less the customers

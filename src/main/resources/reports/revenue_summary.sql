@@ -15,7 +15,7 @@
 -- placed up to as_of. Days and months are the shop's (the session time zone, Europe/London).
 -- psql: psql -v as_of="'2026-06-30 12:00'" -f revenue_summary.sql
 --
--- Reads the daily rollup (rollups.order_days, kept current by triggers, see V6__rollups.sql)
+-- Reads the daily rollup (rollups.order_days, kept current by triggers, see R__31_rollup_order_days.sql)
 -- for the complete days before as_of's day, and the raw orders of as_of's own day: exact, and
 -- a few thousand rows instead of a year of orders. The full-scan version is
 -- reference/revenue_summary.sql.

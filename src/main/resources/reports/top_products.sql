@@ -22,7 +22,7 @@
 -- psql: psql -v as_of="'2026-06-30 12:00'" -v limit=50 -f top_products.sql
 --
 -- Reads the rollups.product_sales rollup (all history, kept current by triggers, see
--- V6_1__product_rollups.sql): its folded rows, one per product, plus its pending changes (at most
+-- R__32_rollup_product_sales.sql): its folded rows, one per product, plus its pending changes (at most
 -- a second's worth while the web server folds them), and subtracts what orders placed after as_of
 -- contributed (none for the dashboard's "now"). Both ranks need only the products above the Nth:
 -- a product's rank is one more than the number of products, overall or in its category, with more

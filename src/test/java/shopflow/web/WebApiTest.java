@@ -71,7 +71,7 @@ class WebApiTest {
         assertThat(body.get("role").asText()).isEqualTo("viewer");
     }
 
-    /** The highest version among the migration files (V6_1__x.sql is version 6.1), as Flyway writes it. */
+    /** The highest version among the versioned migration files, as Flyway writes it (V2_1__x.sql would be 2.1). */
     private static String latestMigration() throws Exception {
         try (var files = java.nio.file.Files.list(java.nio.file.Path.of(
                 WebApiTest.class.getResource("/db/migration").toURI()))) {
