@@ -18,10 +18,12 @@ public final class MigrateCommand implements Runnable {
     public void run() {
         try (Database database = Database.open(databaseOptions)) {
             MigrateResult result = Migrations.migrate(database);
+            // only repeatable files applied: Flyway reports no target version, the schema keeps its own
+            String version = result.targetSchemaVersion != null
+                    ? result.targetSchemaVersion : result.initialSchemaVersion;
             System.out.println(result.migrationsExecuted == 0
-                    ? "schema is up to date (version " + result.initialSchemaVersion + ")"
-                    : "applied " + result.migrationsExecuted + " migration(s): schema is now at version "
-                            + result.targetSchemaVersion);
+                    ? "schema is up to date (version " + version + ")"
+                    : "applied " + result.migrationsExecuted + " migration(s): schema is now at version " + version);
         }
     }
 }

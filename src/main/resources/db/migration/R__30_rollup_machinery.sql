@@ -30,8 +30,8 @@
 --     and fold_<family>_rollups(); and its triggers are named <table>_rollups_<event> (suspended
 --     and resumed together).
 --
--- Time grains: shop_day() (the versioned rollup tables' file, as a generated column computes
--- it), shop_month() and shop_hour() below, all in the shop's time zone.
+-- Time grains: shop_day(), shop_month() and shop_hour(), in the shop's time zone, are defined with
+-- the rollup tables (V2__rollup_tables.sql): the zone is fixed when the database is created.
 
 -- ============================================================
 -- FOLD
@@ -159,17 +159,3 @@ $$;
 create or replace function counts_as_sale(status varchar) returns boolean
 language sql immutable parallel safe
 return status not in ('cancelled', 'refunded');
-
--- ============================================================
--- TIME GRAINS
--- ============================================================
--- The shop month a moment falls in (first day), as shop_day() the shop day.
-create or replace function shop_month(moment timestamptz) returns date
-language sql immutable parallel safe
-return date_trunc('month', moment at time zone '${shop_time_zone}')::date;
-
--- The start of the hour a moment falls in: whole hours from a shop midnight (2000-01-01), so the
--- shop's hours where its clocks are whole hours from UTC's (everywhere but a few zones).
-create or replace function shop_hour(moment timestamptz) returns timestamptz
-language sql immutable parallel safe
-return date_bin(interval '1 hour', moment, timestamp '2000-01-01 00:00' at time zone '${shop_time_zone}');

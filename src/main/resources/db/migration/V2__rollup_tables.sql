@@ -6,24 +6,38 @@
 -- <rollup>_pending (changes not folded in yet, any number of rows per key), read together
 -- through the view <rollup>. Writers only append to the pending tables.
 --
--- Also here: the two functions the tables' generated columns compute (shop_day, rfm_key), the
--- row types the maintenance functions pass around, and the schema rollup_job, where the catch-up
+-- Also here: the shop's time grains and the RFM keys (the tables' generated columns compute two
+-- of them), the row types the maintenance functions pass around, and the schema rollup_job, where the catch-up
 -- job on a Citus cluster copies the raw rows it touches.
 
 create schema rollups;
 
 -- ============================================================
--- FUNCTIONS OF GENERATED COLUMNS
+-- TIME GRAINS AND RFM KEYS
 -- ============================================================
--- Order rollups are per shop day: the calendar day in the shop's time zone (the database's
--- default, ${shop_time_zone} here). Reports sum the complete days before as_of's day from the
--- rollup and read the raw orders of as_of's own day, so every "as of" is exact to the
--- microsecond. A session cutting days in another zone than the shop's would see drift
--- (`shopflow verify` says so).
+-- The rollups cut time in the shop's time zone (the database's default, ${shop_time_zone} here),
+-- fixed when the database is created: these functions are versioned, not repeatable, so that a
+-- command run with another --time-zone changes nothing. shop_day() and rfm_key() are also what
+-- the tables' generated columns compute. Order rollups are per shop day: reports sum the complete
+-- days before as_of's day from the rollup and read the raw orders of as_of's own day, so every
+-- "as of" is exact to the microsecond. A session cutting days in another zone than the shop's
+-- would see drift (`shopflow verify` says so).
+
 -- The shop day a moment falls in.
 create function shop_day(moment timestamptz) returns date
 language sql immutable parallel safe
 return (moment at time zone '${shop_time_zone}')::date;
+
+-- The shop month a moment falls in (its first day).
+create function shop_month(moment timestamptz) returns date
+language sql immutable parallel safe
+return date_trunc('month', moment at time zone '${shop_time_zone}')::date;
+
+-- The start of the hour a moment falls in: whole hours from a shop midnight (2000-01-01), so the
+-- shop's hours where its clocks are whole hours from UTC's (everywhere but a few zones).
+create function shop_hour(moment timestamptz) returns timestamptz
+language sql immutable parallel safe
+return date_bin(interval '1 hour', moment, timestamp '2000-01-01 00:00' at time zone '${shop_time_zone}');
 
 -- RFM scoring sorts customers by (value, customer_id); packed into one bigint, value * 2^32 +
 -- customer_id, that is the same order, and sorting bare bigints measured about 3x faster than

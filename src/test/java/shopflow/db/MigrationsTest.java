@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.ZoneId;
 import org.junit.jupiter.api.Test;
 import shopflow.TestDatabases;
 
@@ -16,6 +17,18 @@ class MigrationsTest {
     void migrating_again_changes_nothing() throws SQLException {
         try (Database db = TestDatabases.fresh()) {
             assertThat(Migrations.migrate(db).migrationsExecuted).isZero();
+        }
+    }
+
+    @Test
+    void migrating_with_another_time_zone_changes_nothing() {
+        try (Database db = TestDatabases.fresh()) {
+            DatabaseOptions elsewhere = DatabaseOptions.external(db.jdbcUrl(), "shopflow", null);
+            elsewhere.timeZone = ZoneId.of("America/New_York");
+            try (Database other = Database.open(elsewhere)) {
+                // the shop's days, months and hours stay cut where the database was created
+                assertThat(Migrations.migrate(other).migrationsExecuted).isZero();
+            }
         }
     }
 
