@@ -9,11 +9,21 @@ import java.util.List;
 public final class EventBatchRefused extends RuntimeException {
 
     private final List<EventError> errors;
+    private final int total;
     private final boolean tooLarge;
 
     EventBatchRefused(List<EventError> errors, boolean tooLarge) {
-        super(summary(errors));
-        this.errors = List.copyOf(errors);
+        this(errors, errors.size(), badEvents(errors), tooLarge);
+    }
+
+    /**
+     * {@code errors} may be the first few of {@code total} problems found in {@code badEvents}
+     * events: the message tells the true counts, the list stops at {@link EventParser#MAX_ERRORS}.
+     */
+    EventBatchRefused(List<EventError> errors, int total, int badEvents, boolean tooLarge) {
+        super(summary(errors, total, badEvents));
+        this.errors = List.copyOf(errors.subList(0, Math.min(errors.size(), EventParser.MAX_ERRORS)));
+        this.total = total;
         this.tooLarge = tooLarge;
     }
 
@@ -21,8 +31,14 @@ public final class EventBatchRefused extends RuntimeException {
         return new EventBatchRefused(List.of(new EventError(-1, field, message)), false);
     }
 
+    /** The first {@link EventParser#MAX_ERRORS} problems. */
     public List<EventError> errors() {
         return errors;
+    }
+
+    /** How many problems there were in all (more than {@link #errors()} lists when over the cap). */
+    public int total() {
+        return total;
     }
 
     /** Refused for its size alone (HTTP 413), not for what it says. */
@@ -30,10 +46,19 @@ public final class EventBatchRefused extends RuntimeException {
         return tooLarge;
     }
 
-    private static String summary(List<EventError> errors) {
+    private static String summary(List<EventError> errors, int total, int badEvents) {
         EventError first = errors.get(0);
         String where = first.index() < 0 ? "" : "event " + first.index() + ": ";
-        return errors.size() == 1 ? where + first.error()
-                : errors.size() + " bad events, nothing stored; first, " + where + first.error();
+        if (total == 1) {
+            return where + first.error();
+        }
+        int listed = Math.min(errors.size(), EventParser.MAX_ERRORS);
+        return badEvents + " bad " + (badEvents == 1 ? "event" : "events") + " (" + total + " problems"
+                + (total > listed ? ", the first " + listed + " listed" : "") + "), nothing stored; first, " + where
+                + first.error();
+    }
+
+    private static int badEvents(List<EventError> errors) {
+        return (int) errors.stream().mapToInt(EventError::index).filter(index -> index >= 0).distinct().count();
     }
 }

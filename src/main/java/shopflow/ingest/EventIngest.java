@@ -96,7 +96,7 @@ public final class EventIngest {
             return;
         }
         List<EventError> errors = new ArrayList<>();
-        for (int i = 0; i < events.size() && errors.size() < EventParser.MAX_ERRORS; i++) {
+        for (int i = 0; i < events.size(); i++) {
             Event event = events.get(i);
             Integer customer = event instanceof Event.PageView v ? v.customerId() : ((Event.CartEvent) event).customerId();
             Integer product = event instanceof Event.PageView v ? v.productId() : ((Event.CartEvent) event).productId();

@@ -1,11 +1,17 @@
 package shopflow.ingest;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -15,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
+import shopflow.reports.AsOf;
 
 /**
  * Reads a batch of events, a JSON array or NDJSON (one JSON object per line), and checks every
@@ -70,7 +77,7 @@ public final class EventParser {
             }
         }
         if (!errors.isEmpty()) {
-            throw new EventBatchRefused(errors.subList(0, Math.min(errors.size(), MAX_ERRORS)), false);
+            throw new EventBatchRefused(errors, false);
         }
         return events;
     }
@@ -84,8 +91,7 @@ public final class EventParser {
         try {
             root = JSON.readTree(body);
         } catch (JsonProcessingException e) {
-            throw EventBatchRefused.batch("body", "the body is not valid JSON (" + e.getOriginalMessage() + " at line "
-                    + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + "); send a JSON array"
+            throw EventBatchRefused.batch("body", "the body is not valid JSON (" + jsonProblem(e) + "); send a JSON array"
                     + " of events, or NDJSON with Content-Type application/x-ndjson");
         } catch (IOException e) {
             throw EventBatchRefused.batch("body", "the body could not be read: " + e.getMessage());
@@ -99,18 +105,43 @@ public final class EventParser {
         return nodes;
     }
 
-    /** One event per non-blank line; a line that is not JSON is reported at its index. */
+    /**
+     * One event per non-blank line; a line that is not JSON, or not UTF-8, is reported at its index
+     * and line number. Each line is decoded strictly: a lenient decoder would store U+FFFD in place
+     * of the bad bytes, and the same bytes in a JSON array are refused.
+     */
     private static List<Line> splitLines(byte[] body) {
         List<Line> nodes = new ArrayList<>();
-        String text = new String(body, StandardCharsets.UTF_8);
-        for (String line : text.split("\r?\n")) {
+        int lineNumber = 0;
+        for (int start = 0; start < body.length; ) {
+            int end = start;
+            while (end < body.length && body[end] != '\n') {
+                end++;
+            }
+            lineNumber++;
+            int length = end - start;
+            if (length > 0 && body[end - 1] == '\r') {
+                length--;
+            }
+            String line;
+            try {
+                line = StandardCharsets.UTF_8.newDecoder()
+                        .onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT)
+                        .decode(ByteBuffer.wrap(body, start, length)).toString();
+            } catch (CharacterCodingException e) {
+                nodes.add(new Line(null, "line " + lineNumber + " is not valid UTF-8 text; send UTF-8"));
+                start = end + 1;
+                continue;
+            }
+            start = end + 1;
             if (line.isBlank()) {
                 continue;
             }
             try {
                 nodes.add(new Line(JSON.readTree(line), null));
             } catch (JsonProcessingException e) {
-                nodes.add(new Line(null, e.getOriginalMessage()));
+                nodes.add(new Line(null, "line " + lineNumber + " is not valid JSON (" + jsonProblem(e) + ")"));
             }
         }
         return nodes;
@@ -151,7 +182,7 @@ public final class EventParser {
             this.errorsBefore = errors.size();
             JsonNode node = line.node();
             if (line.notJson() != null) {
-                error(null, "this line is not valid JSON (" + line.notJson() + ")");
+                error(null, line.notJson());
                 this.node = null;
             } else if (!node.isObject()) {
                 error(null, "an event must be a JSON object with a \"type\" (page_view or cart_event), got "
@@ -209,6 +240,12 @@ public final class EventParser {
             }
             if (text.indexOf('\u0000') >= 0) {
                 error(name, name + " must not contain the NUL character");
+                return null;
+            }
+            int unpaired = unpairedSurrogate(text);
+            if (unpaired >= 0) {
+                error(name, name + " is not valid Unicode text: an unpaired surrogate (\\u"
+                        + Integer.toHexString(text.charAt(unpaired)) + ") at character " + unpaired);
                 return null;
             }
             return text;
@@ -271,6 +308,10 @@ public final class EventParser {
             }
             try {
                 OffsetDateTime moment = OffsetDateTime.parse(value.textValue());
+                if (!AsOf.supports(moment)) {
+                    error(name, name + " " + describe(value) + " is out of range: accepted " + AsOf.SUPPORTED);
+                    return null;
+                }
                 if (moment.isAfter(now.plus(MAX_CLOCK_SKEW))) {
                     error(name, name + " " + value.textValue() + " is in the future (now is " + now + ")");
                     return null;
@@ -282,6 +323,33 @@ public final class EventParser {
                 return null;
             }
         }
+    }
+
+    /**
+     * What is wrong with a JSON text, and where when the parser knows: a document nested too deep
+     * (over 1,000 levels, Jackson's limit) has no location, and says so in plain words.
+     */
+    public static String jsonProblem(JsonProcessingException e) {
+        if (e instanceof StreamConstraintsException) {
+            return "nested deeper than " + StreamReadConstraints.DEFAULT_MAX_DEPTH + " levels, or over another"
+                    + " size limit: " + e.getOriginalMessage();
+        }
+        JsonLocation where = e.getLocation();
+        return e.getOriginalMessage() + (where == null ? ""
+                : " at line " + where.getLineNr() + ", column " + where.getColumnNr());
+    }
+
+    /** The position of the first surrogate without its pair ("\\ud800" alone), or -1. */
+    static int unpairedSurrogate(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     static String describe(JsonNode node) {

@@ -14,11 +14,38 @@ import java.time.format.DateTimeParseException;
  */
 public final class AsOf {
 
+    /**
+     * The moments ShopFlow accepts, as {@code as_of} and as event times: the shop's history is in
+     * this century. Far wider moments would parse (Java and PostgreSQL both reach past year 100,000)
+     * but answer nothing useful, and some (year 0, beyond 294276) PostgreSQL cannot hold at all.
+     */
+    public static final OffsetDateTime EARLIEST = OffsetDateTime.parse("2000-01-01T00:00:00Z");
+    /** The end of the accepted range, exclusive. */
+    public static final OffsetDateTime LATEST = OffsetDateTime.parse("2100-01-01T00:00:00Z");
+    /** The accepted range as messages state it. */
+    public static final String SUPPORTED = "from 2000-01-01 to 2100-01-01 (UTC)";
+
     private AsOf() {
     }
 
-    /** Parses {@code text} in the shop's zone; a date alone means the end of that day (midnight after it). */
+    /** Whether {@code moment} lies in the accepted range. */
+    public static boolean supports(OffsetDateTime moment) {
+        return !moment.isBefore(EARLIEST) && moment.isBefore(LATEST);
+    }
+
+    /**
+     * Parses {@code text} in the shop's zone; a date alone means the end of that day (midnight after
+     * it). A moment outside {@link #SUPPORTED} is refused.
+     */
     public static OffsetDateTime parse(String text, ZoneId shopZone) {
+        OffsetDateTime moment = parseAny(text, shopZone);
+        if (!supports(moment)) {
+            throw new IllegalArgumentException("as-of '" + text + "' is out of range: accepted " + SUPPORTED);
+        }
+        return moment;
+    }
+
+    private static OffsetDateTime parseAny(String text, ZoneId shopZone) {
         String value = text.strip().replace(' ', 'T');
         try {
             return OffsetDateTime.parse(value);

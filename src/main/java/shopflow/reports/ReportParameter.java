@@ -15,6 +15,9 @@ import java.util.List;
 public record ReportParameter(String name, String type, String defaultValue, BigDecimal min, BigDecimal max,
         List<String> allowed, String description) {
 
+    /** PostgreSQL's numeric holds at most this many digits after the decimal point. */
+    static final int MAX_NUMERIC_SCALE = 16383;
+
     public ReportParameter {
         if (!List.of("integer", "numeric", "text").contains(type)) {
             throw new IllegalArgumentException("parameter " + name + ": type must be integer, numeric or text, got " + type);
@@ -34,6 +37,11 @@ public record ReportParameter(String name, String type, String defaultValue, Big
                     throw invalid(raw, "must be a whole number " + range());
                 }
                 checkRange(raw, BigDecimal.valueOf(value));
+                // the SQL casts to int: beyond it PostgreSQL fails the report instead of refusing the value
+                if (value < Integer.MIN_VALUE || value > Integer.MAX_VALUE) {
+                    throw invalid(raw, "is out of range: a whole number from " + Integer.MIN_VALUE + " to "
+                            + Integer.MAX_VALUE + " (PostgreSQL's integer)");
+                }
                 return value;
             }
             case "numeric" -> {
@@ -44,6 +52,10 @@ public record ReportParameter(String name, String type, String defaultValue, Big
                     throw invalid(raw, "must be a number " + range());
                 }
                 checkRange(raw, value);
+                if (value.signum() != 0 && value.stripTrailingZeros().scale() > MAX_NUMERIC_SCALE) {
+                    throw invalid(raw, "has more than " + MAX_NUMERIC_SCALE + " digits after the decimal point"
+                            + " (PostgreSQL's numeric); accepted " + range());
+                }
                 return value;
             }
             default -> {

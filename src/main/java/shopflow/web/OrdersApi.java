@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import shopflow.ingest.EventParser;
 import shopflow.orders.OrderLifecycle;
 import shopflow.orders.OrderPlacement;
 import shopflow.orders.OrderRequest;
@@ -137,8 +138,7 @@ final class OrdersApi {
             }
             return body;
         } catch (JsonProcessingException e) {
-            throw ApiError.badRequest("body", "the body is not valid JSON (" + e.getOriginalMessage() + " at line "
-                    + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + "); send JSON like "
+            throw ApiError.badRequest("body", "the body is not valid JSON (" + EventParser.jsonProblem(e) + "); send JSON like "
                     + example);
         } catch (IOException e) {
             throw ApiError.badRequest("body", "the body could not be read: " + e.getMessage());

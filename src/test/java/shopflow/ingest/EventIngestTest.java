@@ -130,11 +130,81 @@ class EventIngestTest {
         assertThatThrownBy(() -> parse("{\"type\": \"page_view\", \"session_id\": \"s\", \"page_url\": \"/\"}\n{oops",
                 EventParser.Format.NDJSON))
                 .isInstanceOfSatisfying(EventBatchRefused.class, e -> assertThat(e.errors().get(0).index()).isEqualTo(1))
-                .hasMessageStartingWith("event 1: this line is not valid JSON");
+                .hasMessageStartingWith("event 1: line 2 is not valid JSON");
         String tooMany = "{\"type\": \"page_view\", \"session_id\": \"s\", \"page_url\": \"/\"}\n".repeat(EventParser.MAX_EVENTS + 1);
         assertThatThrownBy(() -> parse(tooMany, EventParser.Format.NDJSON))
                 .isInstanceOfSatisfying(EventBatchRefused.class, e -> assertThat(e.tooLarge()).isTrue())
                 .hasMessage("the batch has 10001 events; at most 10000 per request");
+    }
+
+    @Test
+    void a_batch_with_thousands_of_bad_events_tells_their_true_count_and_lists_the_first_hundred() {
+        String bad = "{\"type\": \"page_view\", \"session_id\": \"s\"}\n".repeat(EventParser.MAX_EVENTS);
+        assertThatThrownBy(() -> parse(bad, EventParser.Format.NDJSON))
+                .isInstanceOfSatisfying(EventBatchRefused.class, e -> {
+                    assertThat(e.errors()).hasSize(EventParser.MAX_ERRORS);
+                    assertThat(e.total()).isEqualTo(EventParser.MAX_EVENTS);
+                })
+                .hasMessageStartingWith("10000 bad events (10000 problems, the first 100 listed), nothing stored; first,"
+                        + " event 0: page_url is required");
+        String twoProblems = "[{\"type\": \"page_view\"}]";
+        assertThatThrownBy(() -> parse(twoProblems, EventParser.Format.JSON_ARRAY))
+                .hasMessageStartingWith("1 bad event (2 problems), nothing stored; first, event 0: session_id is required");
+    }
+
+    @Test
+    void invalid_utf8_in_ndjson_is_refused_naming_its_line_and_nothing_is_stored() {
+        byte[] good = "{\"type\": \"page_view\", \"session_id\": \"s\", \"page_url\": \"/\"}\n"
+                .getBytes(StandardCharsets.UTF_8);
+        byte[] bad = "{\"type\": \"page_view\", \"session_id\": \"s\u00ff\", \"page_url\": \"/\"}\n"
+                .getBytes(StandardCharsets.ISO_8859_1); // 0xFF: never valid in UTF-8
+        byte[] body = new byte[good.length * 2 + bad.length];
+        System.arraycopy(good, 0, body, 0, good.length);
+        System.arraycopy(good, 0, body, good.length, good.length);
+        System.arraycopy(bad, 0, body, good.length * 2, bad.length);
+        assertThatThrownBy(() -> parser.parse(body, EventParser.Format.NDJSON))
+                .isInstanceOfSatisfying(EventBatchRefused.class, e -> assertThat(e.errors())
+                        .containsExactly(new EventError(2, null, "line 3 is not valid UTF-8 text; send UTF-8")));
+        // the same bytes in a JSON array: refused too, as before
+        byte[] array = ("[" + new String(bad, StandardCharsets.ISO_8859_1).strip() + "]").getBytes(StandardCharsets.ISO_8859_1);
+        assertThatThrownBy(() -> parser.parse(array, EventParser.Format.JSON_ARRAY))
+                .isInstanceOf(EventBatchRefused.class)
+                .hasMessageContaining("Invalid UTF-8");
+        assertThat(rows("select count(*) from page_views")).containsExactly("0");
+    }
+
+    @Test
+    void an_unpaired_surrogate_is_refused_in_both_formats_naming_the_event_and_field() {
+        String event = "{\"type\": \"page_view\", \"session_id\": \"s\\ud800\", \"page_url\": \"/\\udc00x\"}";
+        EventError[] expected = {
+            new EventError(0, "session_id", "session_id is not valid Unicode text: an unpaired surrogate (\\ud800) at character 1"),
+            new EventError(0, "page_url", "page_url is not valid Unicode text: an unpaired surrogate (\\udc00) at character 1")};
+        assertThatThrownBy(() -> parse(event, EventParser.Format.NDJSON))
+                .isInstanceOfSatisfying(EventBatchRefused.class, e -> assertThat(e.errors()).containsExactly(expected));
+        assertThatThrownBy(() -> parse("[" + event + "]", EventParser.Format.JSON_ARRAY))
+                .isInstanceOfSatisfying(EventBatchRefused.class, e -> assertThat(e.errors()).containsExactly(expected));
+        // a pair is one character, and fine
+        assertThat(store("{\"type\": \"page_view\", \"session_id\": \"\\ud83d\\ude00\", \"page_url\": \"/\"}",
+                EventParser.Format.NDJSON).total()).isEqualTo(1);
+        assertThat(rows("select session_id from page_views")).containsExactly("\ud83d\ude00");
+    }
+
+    @Test
+    void event_times_outside_2000_to_2100_are_refused_naming_the_field() {
+        assertThatThrownBy(() -> store("""
+                {"type": "page_view", "session_id": "s", "page_url": "/", "viewed_at": "0000-01-01T00:00:00Z"}
+                {"type": "cart_event", "session_id": "s", "product_id": 3, "action": "add", "quantity": 1, "event_at": "1999-12-31T23:59:59Z"}
+                {"type": "page_view", "session_id": "s", "page_url": "/", "viewed_at": "+300000-01-01T00:00:00Z"}
+                {"type": "page_view", "session_id": "s", "page_url": "/", "viewed_at": "2000-01-01T00:00:00Z"}
+                """, EventParser.Format.NDJSON))
+                .isInstanceOfSatisfying(EventBatchRefused.class, e -> assertThat(e.errors()).containsExactly(
+                        new EventError(0, "viewed_at", "viewed_at \"0000-01-01T00:00:00Z\" is out of range: accepted"
+                                + " from 2000-01-01 to 2100-01-01 (UTC)"),
+                        new EventError(1, "event_at", "event_at \"1999-12-31T23:59:59Z\" is out of range: accepted"
+                                + " from 2000-01-01 to 2100-01-01 (UTC)"),
+                        new EventError(2, "viewed_at", "viewed_at \"+300000-01-01T00:00:00Z\" is out of range: accepted"
+                                + " from 2000-01-01 to 2100-01-01 (UTC)")));
+        assertThat(rows("select count(*) from page_views")).containsExactly("0");
     }
 
     private static List<String> rows(String query) {

@@ -9,6 +9,8 @@ import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class AsOfTest {
 
@@ -46,5 +48,25 @@ class AsOfTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("'yesterday'")
                 .hasMessageContaining("2026-06-30T12:00");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"-5000-01-01", "0000-01-01", "1999-12-31T23:59:59Z", "2100-01-01", "+300000-01-01",
+        "+294277-01-01T00:00Z"})
+    void a_moment_outside_2000_to_2100_is_refused_with_the_accepted_range(String text) {
+        assertThatThrownBy(() -> AsOf.parse(text, LONDON))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("as-of '" + text + "' is out of range: accepted from 2000-01-01 to 2100-01-01 (UTC)");
+    }
+
+    @Test
+    void infinity_is_not_a_moment() {
+        assertThatThrownBy(() -> AsOf.parse("infinity", LONDON)).hasMessageContaining("is not a date or time");
+    }
+
+    @Test
+    void the_edges_of_the_range() {
+        assertThat(AsOf.parse("2000-01-01T00:00Z", LONDON)).isEqualTo(AsOf.EARLIEST);
+        assertThat(AsOf.parse("2099-12-31T12:00", LONDON).getYear()).isEqualTo(2099);
     }
 }

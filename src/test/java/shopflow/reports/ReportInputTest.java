@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -57,6 +58,9 @@ class ReportInputTest {
             retention_cohorts | cohorts     | 121     | parameter 'cohorts' = '121' is out of range: accepted from 1 to 120
             market_basket     | min_support | lots    | parameter 'min_support' = 'lots' must be a number from 0 to 100
             market_basket     | min_support | 101     | parameter 'min_support' = '101' is out of range: accepted from 0 to 100
+            market_basket     | min_support | 1e-16384 | parameter 'min_support' = '1e-16384' has more than 16383 digits after the decimal point (PostgreSQL's numeric); accepted from 0 to 100
+            market_basket     | min_support | 1e999999999999 | parameter 'min_support' = '1e999999999999' must be a number from 0 to 100
+            market_basket     | min_count   | 99999999999999999999 | parameter 'min_count' = '99999999999999999999' must be a whole number from 1 to 1000000
             low_stock         | show        | some    | parameter 'show' = 'some' must be one of low, all
             top_products      | limit       | -1      | parameter 'limit' = '-1' is out of range: accepted from 1 to 10000
             """)
@@ -66,6 +70,16 @@ class ReportInputTest {
                 .isInstanceOf(ReportException.class)
                 .hasMessage(message)
                 .extracting(e -> ((ReportException) e).kind()).isEqualTo(ReportException.Kind.BAD_PARAMETER);
+    }
+
+    @Test
+    void an_integer_parameter_without_a_declared_range_still_fits_postgresqls_integer() {
+        ReportParameter open = new ReportParameter("n", "integer", "1", null, null, List.of(), "any number");
+        assertThat(open.bind("2147483647")).isEqualTo(2147483647L);
+        assertThatThrownBy(() -> open.bind("2147483648"))
+                .isInstanceOf(ReportException.class)
+                .hasMessage("parameter 'n' = '2147483648' is out of range: a whole number from -2147483648 to 2147483647"
+                        + " (PostgreSQL's integer)");
     }
 
     @Test

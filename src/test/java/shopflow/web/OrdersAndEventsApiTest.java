@@ -231,7 +231,20 @@ class OrdersAndEventsApiTest {
                         "[{\"type\": \"page_view\", \"session_id\": \"s\", \"page_url\": \"/\", \"time_on_page\": -1}]", 400,
                         "time_on_page", "between 0 and 86400"),
                 new Bad("events viewer token", "/api/events", app.viewer, json, "[" + PAGE_VIEW + "]", 403, null,
-                        "needs the admin role")));
+                        "needs the admin role"),
+                new Bad("order nested 1,500 deep", "/api/orders", admin, json, "[".repeat(1500) + "]".repeat(1500), 400,
+                        "body", "nested deeper than 1000 levels"),
+                new Bad("events nested 1,500 deep", "/api/events", admin, json, "[".repeat(1500) + "]".repeat(1500), 400,
+                        "body", "nested deeper than 1000 levels"),
+                new Bad("an event nested 1,500 deep", "/api/events", admin, "application/x-ndjson",
+                        "{\"type\": \"page_view\", \"x\": " + "[".repeat(1500) + "]".repeat(1500) + "}", 400, null,
+                        "nested deeper than 1000 levels"),
+                new Bad("event in year 0", "/api/events", admin, json, "[{\"type\": \"page_view\", \"session_id\": \"s\","
+                        + " \"page_url\": \"/\", \"viewed_at\": \"0000-01-01T00:00:00Z\"}]", 400, "viewed_at",
+                        "out of range: accepted from 2000-01-01 to 2100-01-01"),
+                new Bad("event with an unpaired surrogate", "/api/events", admin, "application/x-ndjson",
+                        "{\"type\": \"page_view\", \"session_id\": \"s\\ud800\", \"page_url\": \"/\"}", 400, "session_id",
+                        "unpaired surrogate")));
         return corpus.stream().map(Arguments::of);
     }
 
