@@ -18,26 +18,37 @@ public final class Database implements AutoCloseable {
     private final HikariDataSource pool;
     private final String jdbcUrl;
     private final String user;
+    private final String password;
     private final ZoneId timeZone;
     private final EmbeddedServer server; // null for an external database
 
     private Database(String jdbcUrl, String user, String password, ZoneId timeZone, EmbeddedServer server) {
         this.jdbcUrl = jdbcUrl;
         this.user = user;
+        this.password = password;
         this.timeZone = timeZone;
         this.server = server;
+        this.pool = openPool("shopflow", 16);
+    }
+
+    /**
+     * A connection pool of its own on this database, with the same settings as the main one
+     * ({@link #dataSource()}); the caller closes it. The web server keeps reports, writes and
+     * health apart this way, so that no amount of one can take the connections of another.
+     */
+    public HikariDataSource openPool(String name, int size) {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(jdbcUrl);
         config.setUsername(user);
         config.setPassword(password);
-        config.setPoolName("shopflow");
-        config.setMaximumPoolSize(16);
+        config.setPoolName(name);
+        config.setMaximumPoolSize(size);
         config.setMinimumIdle(0);
         config.setConnectionTimeout(10_000);
         // Set at connect, not through the URL: pgjdbc would otherwise send the JVM's zone.
         config.setConnectionInitSql("set time zone '" + timeZone.getId() + "'");
         try {
-            this.pool = new HikariDataSource(config);
+            return new HikariDataSource(config);
         } catch (RuntimeException e) {
             throw new DatabaseException("cannot connect to " + jdbcUrl + " as " + user + ": " + rootMessage(e), e);
         }

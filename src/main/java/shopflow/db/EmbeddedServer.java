@@ -172,6 +172,10 @@ final class EmbeddedServer implements AutoCloseable {
             if (!roles.next()) {
                 s.execute("create role " + OWNER_ROLE + " login createrole");
             }
+            // A superuser's setting, granted so that the web server can bound each report's
+            // temporary files with set local (ReportRunner.limited); grants are cluster-wide and
+            // granting again changes nothing.
+            s.execute("grant set on parameter temp_file_limit to " + OWNER_ROLE);
             var databases = s.executeQuery("select 1 from pg_database where datname = '" + DATABASE + "'");
             if (!databases.next()) {
                 // Byte-order collation like the data directory we initialise (see start); from template0,

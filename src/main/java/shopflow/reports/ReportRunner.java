@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
 import java.sql.Types;
 import java.time.DateTimeException;
@@ -31,9 +32,18 @@ public final class ReportRunner {
     private static final String SETTINGS =
             "select current_setting('TimeZone'), set_config('statement_timeout', ?, true)";
 
+    private static final Pattern SIZE = Pattern.compile("[1-9][0-9]{0,8}(kB|MB|GB)");
+
     private final DataSource dataSource;
     private final Duration statementTimeout;
     private final String readerRole; // null: run as the connection's own user
+    private final String workMem; // null: the server's
+    private final String tempFileLimit; // null: the server's
+    /**
+     * Whether this database lets our user set temp_file_limit (a superuser's setting: the embedded
+     * server grants it to the shopflow role; an external server may not). Null until the first report.
+     */
+    private volatile Boolean mayLimitTempFiles;
     /**
      * On a Citus cluster a job keeps the rollups, not triggers: each report first applies
      * what was written up to then ({@code catch_up_rollups()}, which waits for the writers in
@@ -43,13 +53,34 @@ public final class ReportRunner {
     private volatile Boolean catchUpFirst;
 
     public ReportRunner(DataSource dataSource, Duration statementTimeout) {
-        this(dataSource, statementTimeout, null);
+        this(dataSource, statementTimeout, null, null, null);
     }
 
-    private ReportRunner(DataSource dataSource, Duration statementTimeout, String readerRole) {
+    private ReportRunner(DataSource dataSource, Duration statementTimeout, String readerRole, String workMem,
+            String tempFileLimit) {
         this.dataSource = dataSource;
         this.statementTimeout = statementTimeout;
         this.readerRole = readerRole;
+        this.workMem = workMem;
+        this.tempFileLimit = tempFileLimit;
+    }
+
+    /**
+     * The same runner, but each report transaction bounds the memory of each sort or hash
+     * ({@code work_mem}) and the temporary files of the whole report ({@code temp_file_limit}), with
+     * {@code set local}: one report cannot fill the server's memory or disk. A report over the
+     * temp-file limit fails saying so. temp_file_limit is a superuser's setting: where the database
+     * does not let our user set it (an external server that has not run
+     * {@code grant set on parameter temp_file_limit to <user>}), only work_mem applies; see
+     * {@link #limitsTempFiles()}.
+     */
+    public ReportRunner limited(String workMem, String tempFileLimit) {
+        for (String size : List.of(workMem, tempFileLimit)) {
+            if (!SIZE.matcher(size).matches()) {
+                throw new IllegalArgumentException("not a size such as 64MB: " + size);
+            }
+        }
+        return new ReportRunner(dataSource, statementTimeout, readerRole, workMem, tempFileLimit);
     }
 
     /**
@@ -61,7 +92,7 @@ public final class ReportRunner {
         if (!ROLE_NAME.matcher(role).matches()) {
             throw new IllegalArgumentException("not a role name: " + role);
         }
-        return new ReportRunner(dataSource, statementTimeout, role);
+        return new ReportRunner(dataSource, statementTimeout, role, workMem, tempFileLimit);
     }
 
     public ReportRunner(DataSource dataSource) {
@@ -77,7 +108,7 @@ public final class ReportRunner {
         try {
             return runOnce(report, asOf, bound);
         } catch (ReportException e) {
-            if (e.kind() != ReportException.Kind.UNAVAILABLE) {
+            if (e.kind() != ReportException.Kind.UNAVAILABLE || e.getCause() instanceof SQLTransientConnectionException) {
                 throw e;
             }
             // Citus keeps its connections to the workers open between statements: after a worker
@@ -91,6 +122,7 @@ public final class ReportRunner {
     private ReportResult runOnce(Report report, OffsetDateTime asOf, Map<String, Object> bound) {
         try (Connection connection = dataSource.getConnection()) {
             catchUpRollups(connection);
+            checkTempFilePrivilege(connection);
             connection.setAutoCommit(false);
             connection.setReadOnly(true);
             ZoneId zone = applySettings(connection);
@@ -114,15 +146,37 @@ public final class ReportRunner {
                 }
                 throw e;
             }
+        } catch (SQLTransientConnectionException e) {
+            // the pool's timeout: every connection reports may use is busy (waiting again would not help now)
+            throw ReportException.unavailable("report " + report.name() + " cannot run now: every connection for"
+                    + " reports is busy; try again in a few seconds", e);
         } catch (SQLException e) {
             if (nodeUnreachable(e)) {
                 throw ReportException.unavailable("report " + report.name() + " cannot run now, a database node is"
                         + " unreachable: " + e.getMessage().lines().findFirst().orElse(""), e);
             }
-            String reason = "57014".equals(e.getSQLState())
-                    ? "took longer than " + seconds(statementTimeout) + " s and was stopped"
-                    : "failed: " + e.getMessage();
+            String reason = switch (String.valueOf(e.getSQLState())) {
+                case "57014" -> "took longer than " + seconds(statementTimeout) + " s and was stopped";
+                case "53400" -> "needed more than " + tempFileLimit + " of temporary files and was stopped";
+                default -> "failed: " + e.getMessage();
+            };
             throw ReportException.failed("report " + report.name() + " " + reason, e);
+        }
+    }
+
+    /** Whether reports run with a temp_file_limit (false until the first report has found out). */
+    public boolean limitsTempFiles() {
+        return tempFileLimit != null && Boolean.TRUE.equals(mayLimitTempFiles);
+    }
+
+    private void checkTempFilePrivilege(Connection connection) throws SQLException {
+        if (tempFileLimit == null || mayLimitTempFiles != null) {
+            return;
+        }
+        try (Statement statement = connection.createStatement();
+                ResultSet may = statement.executeQuery("select has_parameter_privilege('temp_file_limit', 'SET')")) {
+            may.next();
+            mayLimitTempFiles = may.getBoolean(1);
         }
     }
 
@@ -164,11 +218,24 @@ public final class ReportRunner {
      * dashboard's small reports the round trips cost as much as the query.
      */
     private ZoneId applySettings(Connection connection) throws SQLException {
-        String sql = readerRole == null ? SETTINGS : SETTINGS + ", set_config('role', ?, true)";
-        try (PreparedStatement settings = connection.prepareStatement(sql)) {
-            settings.setString(1, Long.toString(statementTimeout.toMillis()));
-            if (readerRole != null) {
-                settings.setString(2, readerRole);
+        List<String> values = new ArrayList<>(List.of(Long.toString(statementTimeout.toMillis())));
+        StringBuilder sql = new StringBuilder(SETTINGS);
+        if (workMem != null) {
+            sql.append(", set_config('work_mem', ?, true)");
+            values.add(workMem);
+        }
+        if (limitsTempFiles()) {
+            // before the role changes: the privilege is our user's, not the reader's
+            sql.append(", set_config('temp_file_limit', ?, true)");
+            values.add(tempFileLimit);
+        }
+        if (readerRole != null) {
+            sql.append(", set_config('role', ?, true)");
+            values.add(readerRole);
+        }
+        try (PreparedStatement settings = connection.prepareStatement(sql.toString())) {
+            for (int i = 0; i < values.size(); i++) {
+                settings.setString(i + 1, values.get(i));
             }
             try (ResultSet rs = settings.executeQuery()) {
                 rs.next();

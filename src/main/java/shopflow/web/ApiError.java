@@ -35,6 +35,16 @@ final class ApiError extends RuntimeException {
         return new ApiError(415, "Content-Type", message);
     }
 
+    /** The server is busy (a shared budget is spent): try again after the Retry-After the handler set. */
+    static ApiError unavailable(String message) {
+        return new ApiError(503, null, message);
+    }
+
+    /** This caller has as many requests in flight as it may: try again after the Retry-After the handler set. */
+    static ApiError tooManyRequests(String field, String message) {
+        return new ApiError(429, field, message);
+    }
+
     static ApiError tooLarge(String message) {
         return new ApiError(413, null, message);
     }

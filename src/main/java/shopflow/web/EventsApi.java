@@ -15,11 +15,13 @@ final class EventsApi {
     private final EventParser parser;
     private final EventIngest ingest;
     private final Access access;
+    private final RequestBodies bodies;
 
-    EventsApi(EventParser parser, EventIngest ingest, Access access) {
+    EventsApi(EventParser parser, EventIngest ingest, Access access, RequestBodies bodies) {
         this.parser = parser;
         this.ingest = ingest;
         this.access = access;
+        this.bodies = bodies;
     }
 
     void post(Context ctx) {
@@ -34,7 +36,8 @@ final class EventsApi {
             throw ApiError.unsupportedType("send events as a JSON array (Content-Type: application/json) or one JSON object"
                     + " per line (Content-Type: application/x-ndjson)");
         }
-        EventIngest.Stored stored = ingest.store(parser.parse(ctx.bodyAsBytes(), format));
+        EventIngest.Stored stored = bodies.withEventBudget(ctx, () -> ingest.store(parser.parse(
+                RequestBodies.read(ctx, WebServer.MAX_EVENT_BATCH_BYTES), format)));
         ctx.attribute("shopflow.log.detail", "stored " + stored.total() + " events");
         ctx.status(201).json(Map.of("stored", stored.total(), "page_views", stored.pageViews(),
                 "cart_events", stored.cartEvents()));

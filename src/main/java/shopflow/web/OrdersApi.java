@@ -132,7 +132,7 @@ final class OrdersApi {
             throw ApiError.unsupportedType("send the body as JSON with Content-Type: application/json, e.g. " + example);
         }
         try {
-            JsonNode body = STRICT_JSON.readTree(ctx.bodyAsBytes());
+            JsonNode body = STRICT_JSON.readTree(RequestBodies.read(ctx, WebServer.MAX_REQUEST_BYTES));
             if (body == null || body.isMissingNode()) {
                 throw ApiError.badRequest("body", "the body is empty; send JSON like " + example);
             }

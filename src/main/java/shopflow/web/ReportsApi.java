@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import shopflow.reports.AsOf;
 import shopflow.reports.Audience;
 import shopflow.reports.Report;
@@ -36,13 +37,18 @@ final class ReportsApi {
     private final Access access;
     private final ZoneId shopZone;
     private final Clock clock;
+    private final int reportsPerToken;
+    /** Reports running now, per token id (no entry: none). */
+    private final Map<Long, Integer> running = new ConcurrentHashMap<>();
 
-    ReportsApi(ReportCatalog catalog, ReportRunner runner, Access access, ZoneId shopZone, Clock clock) {
+    ReportsApi(ReportCatalog catalog, ReportRunner runner, Access access, ZoneId shopZone, Clock clock,
+            int reportsPerToken) {
         this.catalog = catalog;
         this.runner = runner;
         this.access = access;
         this.shopZone = shopZone;
         this.clock = clock;
+        this.reportsPerToken = reportsPerToken;
     }
 
     void list(Context ctx) {
@@ -95,7 +101,7 @@ final class ReportsApi {
         } catch (IllegalArgumentException e) {
             throw ApiError.badRequest(Report.AS_OF, e.getMessage().replace("as-of", "as_of"));
         }
-        ReportResult result = runner.run(report, asOf, parameters);
+        ReportResult result = runLimited(ctx, principal, report, asOf, parameters);
         if (!principal.role().includes(Role.ANALYST)) {
             result = masked(report, result);
         }
@@ -112,6 +118,32 @@ final class ReportsApi {
             ctx.contentType("application/json");
         }
         ctx.result(out.toString());
+    }
+
+    /**
+     * Runs the report if this token has fewer than {@code reportsPerToken} running; 429 with
+     * Retry-After otherwise. One client (a dashboard left open, a script in a loop) cannot take
+     * every report connection from the others.
+     */
+    private ReportResult runLimited(Context ctx, Principal principal, Report report, OffsetDateTime asOf,
+            Map<String, String> parameters) {
+        long token = principal.tokenId();
+        boolean[] admitted = {false};
+        running.compute(token, (id, count) -> {
+            int now = count == null ? 0 : count;
+            admitted[0] = now < reportsPerToken;
+            return admitted[0] ? now + 1 : count;
+        });
+        if (!admitted[0]) {
+            ctx.header("Retry-After", "1");
+            throw ApiError.tooManyRequests("report", "token " + token + " already has " + reportsPerToken
+                    + " reports running, the most one token may; send this one again when one has answered");
+        }
+        try {
+            return runner.run(report, asOf, parameters);
+        } finally {
+            running.computeIfPresent(token, (id, count) -> count <= 1 ? null : count - 1);
+        }
     }
 
     /** Customer-level reports name people: analysts and admins only. */

@@ -1,8 +1,8 @@
 package shopflow.web;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.http.Context;
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -41,8 +41,8 @@ final class TokensApi {
         Principal admin = access.require(ctx, Role.ADMIN, "creating tokens");
         JsonNode body;
         try {
-            body = ReportFormat.JSON_MAPPER.readTree(ctx.body());
-        } catch (JsonProcessingException e) {
+            body = ReportFormat.JSON_MAPPER.readTree(RequestBodies.read(ctx, WebServer.MAX_REQUEST_BYTES));
+        } catch (IOException e) {
             throw ApiError.badRequest("body", "the body must be JSON like {\"role\": \"viewer\", \"label\": \"wall screen\","
                     + " \"expires\": \"30d\"}");
         }

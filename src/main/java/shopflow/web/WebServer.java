@@ -1,13 +1,14 @@
 package shopflow.web;
 
+import com.zaxxer.hikari.HikariDataSource;
 import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
+import io.javalin.http.Handler;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.sse.SseHandler;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
-import java.io.IOException;
-import java.io.OutputStream;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -49,28 +50,53 @@ public final class WebServer implements AutoCloseable {
     static final long MAX_REQUEST_BYTES = 64 * 1024;
     /** Event batches are the one big body: up to EventParser.MAX_EVENTS events. */
     static final long MAX_EVENT_BATCH_BYTES = 8 * 1024 * 1024;
-    /** How far over its limit a refused body is still read before the 413 (see readAndDropModestOverflow). */
-    private static final long READ_OVERFLOW_BYTES = 1024 * 1024;
+    /** work_mem of a report transaction: each sort or hash of a report holds at most this in memory. */
+    static final String REPORT_WORK_MEM = "32MB";
+    /** temp_file_limit of a report transaction: all the temporary files of one report, at most. */
+    static final String REPORT_TEMP_FILE_LIMIT = "1GB";
     static final String EVENTS_PATH = "/api/events";
     private static final int LOG_LINES = 500;
     private static final Logger LOG = LoggerFactory.getLogger(WebServer.class);
 
+    /**
+     * What the server lets all requests, or one token, hold at once.
+     *
+     * @param eventBytesInFlight bytes of event batches read, parsed or stored at once (at least one
+     *                           batch, 8 MB); a batch beyond waits for a 503 with Retry-After
+     * @param reportsPerToken    reports one token may have running at once; beyond, 429 with Retry-After
+     * @param reportConnections  connections of the reports' own pool: reports never take the ones
+     *                           orders, events, tokens and health use
+     */
+    public record Limits(long eventBytesInFlight, int reportsPerToken, int reportConnections) {
+        /** 4 full batches (a parsed batch takes several times its size); 4 reports of 8 connections per token. */
+        public static final Limits DEFAULT = new Limits(32L * 1024 * 1024, 4, 8);
+    }
+
     private final Database database;
+    private final HikariDataSource reportPool;
+    private final HikariDataSource healthPool;
+    private final RequestBodies bodies;
     private final TokenStore tokens;
     private final LiveUpdates live;
     private final RollupFolder folder;
     private final Javalin app;
     private final Deque<String> recentLog = new ArrayDeque<>();
 
-    private WebServer(Database database, ReportCatalog catalog, Clock clock) {
+    private WebServer(Database database, ReportCatalog catalog, Clock clock, Limits limits) {
         this.database = database;
+        this.bodies = new RequestBodies(limits.eventBytesInFlight());
+        // Reports, health and the rest (orders, events, tokens: database.dataSource()) each have their
+        // own pool, so that no amount of reading can starve writes or the health check.
+        this.reportPool = database.openPool("shopflow-reports", limits.reportConnections());
+        this.healthPool = database.openPool("shopflow-health", 2);
         this.tokens = new TokenStore(database.dataSource(), clock);
         Access access = new Access(tokens, clock);
-        ReportsApi reports = new ReportsApi(catalog, new ReportRunner(database.dataSource()).asRole(READER_ROLE),
-                access, database.timeZone(), clock);
+        ReportsApi reports = new ReportsApi(catalog, new ReportRunner(reportPool).asRole(READER_ROLE)
+                .limited(REPORT_WORK_MEM, REPORT_TEMP_FILE_LIMIT), access, database.timeZone(), clock,
+                limits.reportsPerToken());
         TokensApi tokensApi = new TokensApi(tokens, access, clock);
         OrdersApi orders = new OrdersApi(database.dataSource(), access);
-        EventsApi events = new EventsApi(new EventParser(clock), new EventIngest(database.dataSource()), access);
+        EventsApi events = new EventsApi(new EventParser(clock), new EventIngest(database.dataSource()), access, bodies);
         ApiDocs docs = new ApiDocs(OpenApiDocument.build(catalog, report -> ReportsApi.requiredRole(report).label()));
         this.live = new LiveUpdates(database, this::log);
         this.folder = new RollupFolder(database.dataSource(), this::log);
@@ -96,26 +122,28 @@ public final class WebServer implements AutoCloseable {
                 long length = ctx.req().getContentLengthLong();
                 long limit = EVENTS_PATH.equals(ctx.path()) ? MAX_EVENT_BATCH_BYTES : MAX_REQUEST_BYTES;
                 if (length > limit) {
-                    readAndDropModestOverflow(ctx, length - limit);
+                    RequestBodies.readAndDropModestOverflow(ctx, length - limit);
                     throw ApiError.tooLarge("the request body is " + length + " bytes; at most " + limit
                             + " are accepted here");
                 }
             });
             config.routes.before("/api/*", ctx -> ctx.header("Cache-Control", "no-store"));
-            config.routes.get("/api/health", this::health);
             // Every route below is described in openapi/shopflow.yaml; ApiDocumentTest holds the two together.
-            config.routes.get("/api/openapi.json", docs::document);
-            config.routes.get("/api/docs", docs::page);
-            config.routes.get("/api/reports", reports::list);
-            config.routes.get("/api/reports/{name}", reports::run);
-            config.routes.get("/api/tokens", tokensApi::list);
+            // Every GET route is registered for HEAD too, with the same handler and so the same checks:
+            // Javalin would otherwise answer HEAD for a GET route itself, 200 without running it.
+            getAndHead(config, "/api/health", this::health);
+            getAndHead(config, "/api/openapi.json", docs::document);
+            getAndHead(config, "/api/docs", docs::page);
+            getAndHead(config, "/api/reports", reports::list);
+            getAndHead(config, "/api/reports/{name}", reports::run);
+            getAndHead(config, "/api/tokens", tokensApi::list);
             config.routes.post("/api/tokens", tokensApi::create);
             config.routes.delete("/api/tokens/{id}", tokensApi::revoke);
             config.routes.post("/api/orders", orders::place);
-            config.routes.get("/api/catalog/sample", orders::sample);
+            getAndHead(config, "/api/catalog/sample", orders::sample);
             config.routes.post("/api/orders/{id}/status", orders::changeStatus);
             config.routes.post(EVENTS_PATH, events::post);
-            config.routes.get("/api/me", ctx -> {
+            getAndHead(config, "/api/me", ctx -> {
                 var principal = access.authenticate(ctx);
                 ctx.json(Map.of("token_id", principal.tokenId(), "role", principal.role().label()));
             });
@@ -146,25 +174,19 @@ public final class WebServer implements AutoCloseable {
         });
     }
 
-    /** Starts the server on {@code host}:{@code port} (port 0: any free port) over {@code database}. */
-    /**
-     * Reads and drops the body of a request refused for its size when it is only modestly over the
-     * limit: answering before the client has sent its body makes the server close the connection
-     * under it, and the client may then see a reset instead of the 413 and its message. A body far
-     * over the limit is not read (the connection is closed after the 413).
-     */
-    private static void readAndDropModestOverflow(Context ctx, long overflow) {
-        if (overflow <= READ_OVERFLOW_BYTES) {
-            try {
-                ctx.req().getInputStream().transferTo(OutputStream.nullOutputStream());
-            } catch (IOException e) {
-                // the client went away: nothing to answer
-            }
-        }
+    private static void getAndHead(JavalinConfig config, String path, Handler handler) {
+        config.routes.get(path, handler);
+        config.routes.head(path, handler);
     }
 
+    /** Starts the server on {@code host}:{@code port} (port 0: any free port) over {@code database}. */
     public static WebServer start(Database database, ReportCatalog catalog, String host, int port, Clock clock) {
-        WebServer server = new WebServer(database, catalog, clock);
+        return start(database, catalog, host, port, clock, Limits.DEFAULT);
+    }
+
+    static WebServer start(Database database, ReportCatalog catalog, String host, int port, Clock clock,
+            Limits limits) {
+        WebServer server = new WebServer(database, catalog, clock, limits);
         server.live.start();
         // on a Citus cluster the folder applies the new rows to the rollups first (no triggers there)
         server.folder.start();
@@ -190,6 +212,16 @@ public final class WebServer implements AutoCloseable {
         return tokens;
     }
 
+    /** Bytes of event batches being read, parsed or stored now. */
+    long eventBytesInFlight() {
+        return bodies.eventBytesInFlight();
+    }
+
+    /** The reports' own connection pool. */
+    HikariDataSource reportPool() {
+        return reportPool;
+    }
+
     /** The last lines of this server's log, oldest first (tests print them when they fail). */
     public synchronized List<String> recentLog() {
         return new ArrayList<>(recentLog);
@@ -200,12 +232,14 @@ public final class WebServer implements AutoCloseable {
         folder.close();
         live.close();
         app.stop();
+        reportPool.close();
+        healthPool.close();
     }
 
     private void health(Context ctx) {
         Map<String, Object> out = new LinkedHashMap<>();
         Map<String, Object> db = new LinkedHashMap<>();
-        try (Connection c = database.connection();
+        try (Connection c = healthPool.getConnection();
                 Statement s = c.createStatement();
                 // versions such as 6.1 are not integers: the latest applied one, as Flyway writes it
                 ResultSet rs = s.executeQuery("select version from flyway_schema_history where success"
@@ -231,6 +265,7 @@ public final class WebServer implements AutoCloseable {
             case BAD_PARAMETER -> error(ctx, 400, e.getMessage(), e.field());
             case UNAVAILABLE -> {
                 log("report unavailable: " + e.getMessage());
+                ctx.header("Retry-After", "5");
                 error(ctx, 503, e.getMessage(), null);
             }
             default -> internalError(ctx, e);

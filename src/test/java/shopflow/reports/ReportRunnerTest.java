@@ -48,6 +48,39 @@ class ReportRunnerTest {
     }
 
     @Test
+    void a_limited_report_runs_with_its_work_mem_and_temp_file_limit_as_the_reader() {
+        Report settings = ReportFile.parse("settings", """
+                -- question: test
+                -- grain:    test
+                -- column:   work_mem | x | x
+                -- column:   temp_file_limit | x | x
+                -- column:   role | x | x
+                select current_setting('work_mem') as work_mem, current_setting('temp_file_limit') as temp_file_limit,
+                       current_user as role;
+                """);
+        ReportRunner runner = new ReportRunner(shop.database().dataSource()).asRole("shopflow_reader")
+                .limited("16MB", "512MB");
+        assertThat(runner.run(settings, ReportFixture.AS_OF, Map.of()).rows())
+                .containsExactly(List.of("16MB", "512MB", "shopflow_reader"));
+        assertThat(runner.limitsTempFiles()).isTrue();
+        // set local: the next user of the connection has the server's settings again
+        assertThat(new ReportRunner(shop.database().dataSource()).run(settings, ReportFixture.AS_OF, Map.of()).rows())
+                .containsExactly(List.of("32MB", "-1", "shopflow"));
+    }
+
+    @Test
+    void a_report_over_its_temp_file_limit_is_stopped_with_a_clear_message() {
+        Report spill = report("spill", "select count(*) as x from (select g from generate_series(1, 2000000) g"
+                + " order by g desc) s;");
+        assertThatThrownBy(() -> new ReportRunner(shop.database().dataSource()).limited("64kB", "1MB")
+                .run(spill, ReportFixture.AS_OF, Map.of()))
+                .isInstanceOf(ReportException.class)
+                .hasMessage("report spill needed more than 1MB of temporary files and was stopped");
+        assertThat(new ReportRunner(shop.database().dataSource()).limited("64kB", "1GB")
+                .run(spill, ReportFixture.AS_OF, Map.of()).rows()).containsExactly(List.of(2000000L));
+    }
+
+    @Test
     void the_timeout_and_read_only_setting_do_not_leak_into_the_next_use_of_the_connection() {
         Report slow = report("slow", "select pg_sleep(1) as x;");
         ReportRunner impatient = new ReportRunner(shop.database().dataSource(), Duration.ofMillis(100));

@@ -3,6 +3,7 @@ package shopflow.web;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,6 +26,7 @@ import shopflow.reports.Audience;
 import shopflow.reports.Report;
 import shopflow.reports.ReportCatalog;
 import shopflow.reports.ReportColumn;
+import shopflow.reports.ReportParameter;
 
 /**
  * The web tests' one helper: a real server on port 0 over a fresh database holding the small shop
@@ -39,6 +41,8 @@ final class TestServer implements TestWatcher, AfterAllCallback {
     static final String CUSTOMER_REPORT = "test_customer_orders";
     /** A report whose SQL fails: the API must answer 500 without the detail. */
     static final String BROKEN_REPORT = "test_broken";
+    /** A report that takes {@code seconds} (0 to 10), in servers started with limits. */
+    static final String SLOW_REPORT = "test_slow";
 
     final Database database;
     final WebServer server;
@@ -50,6 +54,11 @@ final class TestServer implements TestWatcher, AfterAllCallback {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private TestServer() {
+        this(null);
+    }
+
+    /** With {@code limits} (and the slow report), or the server's defaults when null. */
+    private TestServer(WebServer.Limits limits) {
         database = TestDatabases.fresh();
         sql(resource("/web/fixture.sql"));
         List<Report> reports = new ArrayList<>(ReportCatalog.load().all());
@@ -66,7 +75,15 @@ final class TestServer implements TestWatcher, AfterAllCallback {
                 List.of(), ""));
         reports.add(new Report(BROKEN_REPORT, "What breaks?", "none", Audience.AGGREGATE, List.of(),
                 List.of(new ReportColumn("x", "n", "nothing", false)), "select x from no_such_table", List.of(), ""));
-        server = WebServer.start(database, ReportCatalog.of(reports), "localhost", 0, Clock.systemUTC());
+        if (limits != null) {
+            reports.add(new Report(SLOW_REPORT, "How long does a nap take?", "one row", Audience.AGGREGATE,
+                    List.of(new ReportParameter("seconds", "numeric", "0", BigDecimal.ZERO, BigDecimal.TEN, List.of(),
+                            "how long")),
+                    List.of(new ReportColumn("slept", "text", "nothing", false)),
+                    "select pg_sleep(?)::text as slept", List.of("seconds"), ""));
+        }
+        server = limits == null ? WebServer.start(database, ReportCatalog.of(reports), "localhost", 0, Clock.systemUTC())
+                : WebServer.start(database, ReportCatalog.of(reports), "localhost", 0, Clock.systemUTC(), limits);
         viewer = server.tokens().create(Role.VIEWER, "test viewer", Optional.empty()).token();
         analyst = server.tokens().create(Role.ANALYST, "test analyst", Optional.empty()).token();
         admin = server.tokens().create(Role.ADMIN, "test admin", Optional.empty()).token();
@@ -75,6 +92,10 @@ final class TestServer implements TestWatcher, AfterAllCallback {
 
     static TestServer start() {
         return new TestServer();
+    }
+
+    static TestServer start(WebServer.Limits limits) {
+        return new TestServer(limits);
     }
 
     String url(String path) {
