@@ -2,9 +2,15 @@ package shopflow.web;
 
 import io.javalin.http.sse.SseClient;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -25,17 +31,27 @@ final class LiveUpdates implements AutoCloseable {
     static final Duration MIN_INTERVAL = Duration.ofMillis(500);
     private static final Duration KEEP_ALIVE = Duration.ofSeconds(15);
     private static final Duration RECONNECT_DELAY = Duration.ofSeconds(2);
+    /**
+     * How often the open streams' tokens are checked: a stream closes at most this long (and one
+     * query) after its token is revoked or expires.
+     */
+    static final Duration TOKEN_CHECK_INTERVAL = Duration.ofMillis(250);
+    private static final String ENDED_TOKENS = "select token_id from api.tokens where token_id = any(?)"
+            + " and (revoked_at is not null or expires_at <= ?)";
 
     private final Database database;
     private final Consumer<String> log;
-    private final Set<SseClient> clients = ConcurrentHashMap.newKeySet();
+    private final Clock clock;
+    /** Every open stream, with the id of the token it was opened with. */
+    private final Map<SseClient, Long> clients = new ConcurrentHashMap<>();
     private final AtomicLong pushes = new AtomicLong();
     private final Thread listener;
     private volatile boolean running = true;
 
-    LiveUpdates(Database database, Consumer<String> log) {
+    LiveUpdates(Database database, Consumer<String> log, Clock clock) {
         this.database = database;
         this.log = log;
+        this.clock = clock;
         this.listener = new Thread(this::listen, "shopflow-live-updates");
         listener.setDaemon(true);
     }
@@ -46,8 +62,9 @@ final class LiveUpdates implements AutoCloseable {
 
     /** Keeps {@code client} open and sends it every push until the browser goes away. */
     void add(SseClient client) {
+        TokenStore.Principal principal = client.ctx().attribute(Access.PRINCIPAL);
         client.onClose(() -> clients.remove(client));
-        clients.add(client);
+        clients.put(client, principal.tokenId());
         client.sendEvent("ready", "{\"min_interval_ms\":" + MIN_INTERVAL.toMillis() + "}");
         client.keepAlive();
     }
@@ -67,7 +84,7 @@ final class LiveUpdates implements AutoCloseable {
                     s.execute("listen " + CHANNEL);
                 }
                 log.accept("live updates: listening on " + CHANNEL);
-                loop(c.unwrap(PGConnection.class));
+                loop(c, c.unwrap(PGConnection.class));
             } catch (SQLException | RuntimeException e) {
                 if (!running) {
                     return;
@@ -80,15 +97,17 @@ final class LiveUpdates implements AutoCloseable {
     }
 
     /** The hot loop: wait for notifications, and push when the interval since the last push has passed. */
-    private void loop(PGConnection pg) throws SQLException {
+    private void loop(Connection connection, PGConnection pg) throws SQLException {
         long lastPush = 0;
         long lastKeepAlive = System.nanoTime();
+        long lastTokenCheck = System.nanoTime();
         boolean pending = false;
         while (running) {
             long now = System.nanoTime();
             long untilAllowed = lastPush + MIN_INTERVAL.toNanos() - now;
-            // Waiting with a pending change: only until it may go out. Otherwise: a while.
-            int waitMillis = pending ? (int) Math.max(1, untilAllowed / 1_000_000) : 1000;
+            // Waiting with a pending change: only until it may go out. Otherwise: until the next token check.
+            int waitMillis = (int) Math.max(1, Math.min(pending ? untilAllowed / 1_000_000 : Long.MAX_VALUE,
+                    TOKEN_CHECK_INTERVAL.toMillis()));
             PGNotification[] notifications = pg.getNotifications(waitMillis);
             if (notifications != null && notifications.length > 0) {
                 pending = true;
@@ -99,18 +118,52 @@ final class LiveUpdates implements AutoCloseable {
                 pending = false;
                 lastPush = now;
             }
+            if (now - lastTokenCheck >= TOKEN_CHECK_INTERVAL.toNanos()) {
+                closeEndedTokens(connection);
+                lastTokenCheck = now;
+            }
             if (now - lastKeepAlive >= KEEP_ALIVE.toNanos()) {
                 // A comment line: browsers ignore it; writing it finds the clients that went away.
-                clients.forEach(client -> client.sendComment("keep-alive"));
-                clients.removeIf(SseClient::terminated);
+                clients.keySet().forEach(client -> client.sendComment("keep-alive"));
+                clients.keySet().removeIf(SseClient::terminated);
                 lastKeepAlive = now;
             }
         }
     }
 
+    /**
+     * Closes the streams whose token was revoked or has expired since they opened: a stream lives
+     * no longer than the right to open it. (The browser's reconnect then fails for want of a ticket.)
+     */
+    private void closeEndedTokens(Connection connection) throws SQLException {
+        if (clients.isEmpty()) {
+            return;
+        }
+        Set<Long> ended = new HashSet<>();
+        try (PreparedStatement statement = connection.prepareStatement(ENDED_TOKENS)) {
+            statement.setArray(1, connection.createArrayOf("int8", new HashSet<>(clients.values()).toArray()));
+            statement.setObject(2, OffsetDateTime.now(clock));
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    ended.add(rows.getLong(1));
+                }
+            }
+        }
+        if (ended.isEmpty()) {
+            return;
+        }
+        clients.forEach((client, tokenId) -> {
+            if (ended.contains(tokenId)) {
+                clients.remove(client);
+                log.accept("live updates: closed a stream of token " + tokenId + ", revoked or expired");
+                client.close();
+            }
+        });
+    }
+
     private void push(String event, String data) {
         pushes.incrementAndGet();
-        for (SseClient client : clients) {
+        for (SseClient client : clients.keySet()) {
             if (client.terminated()) {
                 clients.remove(client);
             } else {
@@ -123,7 +176,7 @@ final class LiveUpdates implements AutoCloseable {
     public void close() {
         running = false;
         listener.interrupt();
-        clients.forEach(SseClient::close);
+        clients.keySet().forEach(SseClient::close);
         clients.clear();
         try {
             listener.join(3000);

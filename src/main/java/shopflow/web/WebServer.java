@@ -98,7 +98,7 @@ public final class WebServer implements AutoCloseable {
         OrdersApi orders = new OrdersApi(database.dataSource(), access);
         EventsApi events = new EventsApi(new EventParser(clock), new EventIngest(database.dataSource()), access, bodies);
         ApiDocs docs = new ApiDocs(OpenApiDocument.build(catalog, report -> ReportsApi.requiredRole(report).label()));
-        this.live = new LiveUpdates(database, this::log);
+        this.live = new LiveUpdates(database, this::log, clock);
         this.folder = new RollupFolder(database.dataSource(), this::log);
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;

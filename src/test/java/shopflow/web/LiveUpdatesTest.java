@@ -9,6 +9,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -24,6 +25,8 @@ class LiveUpdatesTest {
     static final TestServer app = TestServer.start();
 
     private static int orderNumber;
+    /** What the stream reader adds when the server ends the stream. */
+    private static final String CLOSED = "(closed by the server)";
 
     /** An open event stream: its event names, as they arrive. */
     private record Stream_(BlockingQueue<String> events, HttpResponse<Stream<String>> response) implements AutoCloseable {
@@ -67,6 +70,7 @@ class LiveUpdatesTest {
             try {
                 response.body().filter(line -> line.startsWith("event:"))
                         .forEach(line -> events.add(line.substring("event:".length()).strip()));
+                events.add(CLOSED);
             } catch (RuntimeException closed) {
                 // the test closed the stream
             }
@@ -74,6 +78,17 @@ class LiveUpdatesTest {
         reader.setDaemon(true);
         reader.start();
         return new Stream_(events, response);
+    }
+
+    /** Whether the server ends {@code stream} within {@code timeout} (other events may come first). */
+    private static boolean closedWithin(Stream_ stream, Duration timeout) throws InterruptedException {
+        long end = System.nanoTime() + timeout.toNanos();
+        for (long left = timeout.toNanos(); left > 0; left = end - System.nanoTime()) {
+            if (CLOSED.equals(stream.events().poll(left, TimeUnit.NANOSECONDS))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void insertOrder() {
@@ -122,6 +137,43 @@ class LiveUpdatesTest {
             HttpResponse<String> reused = app.get("/api/events/stream?ticket=" + ticket, null);
             assertThat(reused.statusCode()).isEqualTo(401);
             assertThat(reused.body()).contains("works once");
+        }
+    }
+
+    @Test
+    void a_stream_is_closed_within_a_second_of_its_token_being_revoked() throws Exception {
+        TokenStore.IssuedToken token = app.server.tokens().create(Role.VIEWER, "revoked while watching", Optional.empty());
+        try (Stream_ stream = open(ticket(token.token()))) {
+            assertThat(stream.next(Duration.ofSeconds(5))).isEqualTo("ready");
+            long start = System.nanoTime();
+            assertThat(app.delete("/api/tokens/" + token.id(), app.admin).statusCode()).isEqualTo(204);
+            assertThat(closedWithin(stream, Duration.ofSeconds(1))).isTrue();
+            System.out.printf("live update: stream closed %d ms after revocation%n", (System.nanoTime() - start) / 1_000_000);
+        }
+    }
+
+    @Test
+    void a_stream_is_closed_within_a_second_of_its_token_expiring() throws Exception {
+        TokenStore.IssuedToken token = app.server.tokens().create(Role.VIEWER, "expires while watching",
+                Optional.of(Duration.ofSeconds(2)));
+        try (Stream_ stream = open(ticket(token.token()))) {
+            assertThat(stream.next(Duration.ofSeconds(1))).isEqualTo("ready");
+            long untilExpiry = Duration.between(java.time.OffsetDateTime.now(), token.expiresAt()).toMillis();
+            assertThat(stream.drain(Duration.ofMillis(Math.max(0, untilExpiry - 100)))).doesNotContain(CLOSED);
+            assertThat(closedWithin(stream, Duration.ofMillis(1100))).isTrue();
+        }
+    }
+
+    @Test
+    void a_stream_of_another_token_stays_open_when_one_is_revoked() throws Exception {
+        TokenStore.IssuedToken doomed = app.server.tokens().create(Role.VIEWER, "doomed", Optional.empty());
+        try (Stream_ kept = open(ticket(app.viewer)); Stream_ gone = open(ticket(doomed.token()))) {
+            assertThat(kept.next(Duration.ofSeconds(5))).isEqualTo("ready");
+            assertThat(gone.next(Duration.ofSeconds(5))).isEqualTo("ready");
+            app.server.tokens().revoke(doomed.id());
+            assertThat(closedWithin(gone, Duration.ofSeconds(1))).isTrue();
+            insertOrder();
+            assertThat(kept.next(Duration.ofSeconds(2))).isEqualTo("changed");
         }
     }
 }
