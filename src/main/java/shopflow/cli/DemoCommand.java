@@ -72,7 +72,7 @@ public final class DemoCommand implements Runnable {
                 generate(database);
             }
             WebServer server = WebServer.start(database, ReportCatalog.load(), httpOptions.host, httpOptions.port,
-                    Clock.systemUTC());
+                    httpOptions.tls(), Clock.systemUTC());
             TokenStore.IssuedToken token = server.tokens().create(Role.ADMIN, "demo", TokenStore.parseValidity("1d"));
             System.out.println();
             System.out.println("ShopFlow dashboard: " + httpOptions.url(server));

@@ -12,6 +12,7 @@ import io.javalin.json.JavalinJackson;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.security.KeyStore;
 import java.sql.Statement;
 import java.time.Clock;
 import java.util.ArrayDeque;
@@ -21,6 +22,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import shopflow.db.Database;
@@ -81,9 +86,14 @@ public final class WebServer implements AutoCloseable {
     private final RollupFolder folder;
     private final Javalin app;
     private final Deque<String> recentLog = new ArrayDeque<>();
+    private final String scheme;
 
-    private WebServer(Database database, ReportCatalog catalog, Clock clock, Limits limits) {
+    private WebServer(Database database, ReportCatalog catalog, String host, int port, Tls tls, Clock clock,
+            Limits limits) {
         this.database = database;
+        this.scheme = tls == null ? "http" : "https";
+        // read before anything starts, so that a bad file is a clear error and nothing is left running
+        KeyStore keys = tls == null ? null : tls.keyStore();
         this.bodies = new RequestBodies(limits.eventBytesInFlight());
         // Reports, health and the rest (orders, events, tokens: database.dataSource()) each have their
         // own pool, so that no amount of reading can starve writes or the health check.
@@ -113,6 +123,19 @@ public final class WebServer implements AutoCloseable {
             });
             config.staticFiles.enableWebjars();
             config.requestLogger.http(this::logRequest);
+            if (keys != null) {
+                // HTTPS only: Javalin adds its plain HTTP connector only when there is no other
+                config.jetty.addConnector((server, http) -> {
+                    SslContextFactory.Server ssl = new SslContextFactory.Server();
+                    ssl.setKeyStore(keys);
+                    ssl.setKeyStorePassword(new String(Tls.KEY_STORE_PASSWORD));
+                    http.addCustomizer(new SecureRequestCustomizer());
+                    ServerConnector connector = new ServerConnector(server, ssl, new HttpConnectionFactory(http));
+                    connector.setHost(host);
+                    connector.setPort(port);
+                    return connector;
+                });
+            }
 
             config.routes.before(ctx -> {
                 ctx.header("X-Content-Type-Options", "nosniff");
@@ -181,17 +204,23 @@ public final class WebServer implements AutoCloseable {
 
     /** Starts the server on {@code host}:{@code port} (port 0: any free port) over {@code database}. */
     public static WebServer start(Database database, ReportCatalog catalog, String host, int port, Clock clock) {
-        return start(database, catalog, host, port, clock, Limits.DEFAULT);
+        return start(database, catalog, host, port, null, clock, Limits.DEFAULT);
     }
 
-    static WebServer start(Database database, ReportCatalog catalog, String host, int port, Clock clock,
+    /** The same, serving HTTPS with {@code tls} (plain HTTP when null). */
+    public static WebServer start(Database database, ReportCatalog catalog, String host, int port, Tls tls,
+            Clock clock) {
+        return start(database, catalog, host, port, tls, clock, Limits.DEFAULT);
+    }
+
+    static WebServer start(Database database, ReportCatalog catalog, String host, int port, Tls tls, Clock clock,
             Limits limits) {
-        WebServer server = new WebServer(database, catalog, clock, limits);
+        WebServer server = new WebServer(database, catalog, host, port, tls, clock, limits);
         server.live.start();
         // on a Citus cluster the folder applies the new rows to the rollups first (no triggers there)
         server.folder.start();
         server.app.start(host, port);
-        server.log("serving on http://" + host + ":" + server.port() + "/");
+        server.log("serving on " + server.scheme + "://" + host + ":" + server.port() + "/");
         return server;
     }
 

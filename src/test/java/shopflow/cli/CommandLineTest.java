@@ -57,6 +57,33 @@ class CommandLineTest {
     }
 
     @Test
+    void serving_beyond_loopback_without_tls_is_refused_unless_insecure_http_is_given() {
+        Run open = run("serve", "--host", "0.0.0.0", "--jdbc-url", "jdbc:postgresql://localhost:1/never");
+        assertThat(open.exitCode()).isNotZero();
+        assertThat(open.err()).contains("--host 0.0.0.0 would serve plain HTTP beyond this machine",
+                "--tls-cert FILE --tls-key FILE", "--insecure-http");
+        Run half = run("serve", "--tls-cert", "cert.pem", "--jdbc-url", "jdbc:postgresql://localhost:1/never");
+        assertThat(half.exitCode()).isNotZero();
+        assertThat(half.err()).contains("HTTPS needs both --tls-cert FILE and --tls-key FILE");
+
+        ServeCommand.HttpOptions options = new ServeCommand.HttpOptions();
+        options.port = 8080;
+        options.host = "0.0.0.0";
+        options.insecureHttp = true;
+        options.check(); // allowed, knowingly
+        options.insecureHttp = false;
+        options.tlsCert = java.nio.file.Path.of("cert.pem");
+        options.tlsKey = java.nio.file.Path.of("key.pem");
+        options.check();
+        for (String loopback : new String[] {"localhost", "127.0.0.1", "::1"}) {
+            options.host = loopback;
+            options.tlsCert = null;
+            options.tlsKey = null;
+            options.check();
+        }
+    }
+
+    @Test
     void an_unknown_option_is_named_with_a_hint() {
         Run run = run("migrate", "--colour");
         assertThat(run.exitCode()).isEqualTo(2);

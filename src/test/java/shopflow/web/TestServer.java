@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.TestWatcher;
@@ -51,14 +52,21 @@ final class TestServer implements TestWatcher, AfterAllCallback {
     final String admin;
     /** The API document the server serves; every call through {@link #send} is checked against it. */
     final ApiContract contract;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http;
+    private final String scheme;
 
     private TestServer() {
-        this(null);
+        this(null, null, null);
     }
 
-    /** With {@code limits} (and the slow report), or the server's defaults when null. */
-    private TestServer(WebServer.Limits limits) {
+    /**
+     * With {@code limits} (and the slow report), or the server's defaults when null; serving HTTPS
+     * with {@code tls} to a client trusting {@code trust} when they are given.
+     */
+    private TestServer(WebServer.Limits limits, Tls tls, SSLContext trust) {
+        HttpClient.Builder client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
+        http = (trust == null ? client : client.sslContext(trust)).build();
+        scheme = tls == null ? "http" : "https";
         database = TestDatabases.fresh();
         sql(resource("/web/fixture.sql"));
         List<Report> reports = new ArrayList<>(ReportCatalog.load().all());
@@ -82,8 +90,8 @@ final class TestServer implements TestWatcher, AfterAllCallback {
                     List.of(new ReportColumn("slept", "text", "nothing", false)),
                     "select pg_sleep(?)::text as slept", List.of("seconds"), ""));
         }
-        server = limits == null ? WebServer.start(database, ReportCatalog.of(reports), "localhost", 0, Clock.systemUTC())
-                : WebServer.start(database, ReportCatalog.of(reports), "localhost", 0, Clock.systemUTC(), limits);
+        server = WebServer.start(database, ReportCatalog.of(reports), "localhost", 0, tls, Clock.systemUTC(),
+                limits == null ? WebServer.Limits.DEFAULT : limits);
         viewer = server.tokens().create(Role.VIEWER, "test viewer", Optional.empty()).token();
         analyst = server.tokens().create(Role.ANALYST, "test analyst", Optional.empty()).token();
         admin = server.tokens().create(Role.ADMIN, "test admin", Optional.empty()).token();
@@ -95,11 +103,16 @@ final class TestServer implements TestWatcher, AfterAllCallback {
     }
 
     static TestServer start(WebServer.Limits limits) {
-        return new TestServer(limits);
+        return new TestServer(limits, null, null);
+    }
+
+    /** Serving HTTPS only, to a client that trusts {@code trust}. */
+    static TestServer startHttps(Tls tls, SSLContext trust) {
+        return new TestServer(null, tls, trust);
     }
 
     String url(String path) {
-        return "http://localhost:" + server.port() + path;
+        return scheme + "://localhost:" + server.port() + path;
     }
 
     HttpResponse<String> get(String path, String token, String... headers) {
