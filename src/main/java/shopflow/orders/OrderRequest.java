@@ -130,6 +130,10 @@ public record OrderRequest(int customerId, List<Line> items, String couponCode, 
             throw OrderException.badInput(name, name + " must be 1 to " + maxLength
                     + " printable characters, got " + text.length() + " characters");
         }
+        // codePoints() yields a surrogate without its pair as itself: the text is not valid Unicode
+        if (text.codePoints().anyMatch(c -> c >= Character.MIN_SURROGATE && c <= Character.MAX_SURROGATE)) {
+            throw OrderException.badInput(name, name + " is not valid Unicode text: it has an unpaired surrogate");
+        }
         return text;
     }
 

@@ -70,6 +70,9 @@ final class TokensApi {
         if (label != null && label.length() > 200) {
             throw ApiError.badRequest("label", "label is " + label.length() + " characters long; at most 200");
         }
+        if (label != null && label.codePoints().anyMatch(c -> c >= Character.MIN_SURROGATE && c <= Character.MAX_SURROGATE)) {
+            throw ApiError.badRequest("label", "label is not valid Unicode text: it has an unpaired surrogate");
+        }
         IssuedToken issued = tokens.create(role, label, validity);
         ctx.attribute("shopflow.log.detail", "created token " + issued.id() + " (" + role.label() + ") by token "
                 + admin.tokenId());
