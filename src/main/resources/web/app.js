@@ -33,7 +33,15 @@
     Object.entries(params).forEach(([name, value]) => {
       if (value !== null && value !== undefined && value !== '') url.searchParams.set(name, value);
     });
-    const response = await fetch(url, { headers: { Authorization: 'Bearer ' + token, Accept: 'application/json' } });
+    let response = null;
+    // The server runs a few reports per token at once (429) and may be busy (503): the panels of a
+    // dashboard, or two tabs on one token, wait as long as its Retry-After says and ask again.
+    for (let attempt = 1; ; attempt++) {
+      response = await fetch(url, { headers: { Authorization: 'Bearer ' + token, Accept: 'application/json' } });
+      if ((response.status !== 429 && response.status !== 503) || attempt === 5) break;
+      const seconds = Number(response.headers.get('Retry-After')) || 1;
+      await new Promise((resolve) => setTimeout(resolve, seconds * 1000 * (0.5 + Math.random())));
+    }
     let body = null;
     try {
       body = await response.json();

@@ -73,8 +73,12 @@ public final class WebServer implements AutoCloseable {
      *                           orders, events, tokens and health use
      */
     public record Limits(long eventBytesInFlight, int reportsPerToken, int reportConnections) {
-        /** 4 full batches (a parsed batch takes several times its size); 4 reports of 8 connections per token. */
-        public static final Limits DEFAULT = new Limits(32L * 1024 * 1024, 4, 8);
+        /**
+         * 4 full event batches (a parsed batch takes several times its size); 6 reports per token, as
+         * many as a browser sends to one server at once, so one dashboard never waits for itself; 8
+         * connections for reports.
+         */
+        public static final Limits DEFAULT = new Limits(32L * 1024 * 1024, 6, 8);
     }
 
     private final Database database;
