@@ -9,10 +9,10 @@ import io.javalin.http.HttpResponseException;
 import io.javalin.http.sse.SseHandler;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
+import java.security.KeyStore;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.security.KeyStore;
 import java.sql.Statement;
 import java.time.Clock;
 import java.util.ArrayDeque;
@@ -220,10 +220,15 @@ public final class WebServer implements AutoCloseable {
     static WebServer start(Database database, ReportCatalog catalog, String host, int port, Tls tls, Clock clock,
             Limits limits) {
         WebServer server = new WebServer(database, catalog, host, port, tls, clock, limits);
-        server.live.start();
-        // on a Citus cluster the folder applies the new rows to the rollups first (no triggers there)
-        server.folder.start();
-        server.app.start(host, port);
+        try {
+            server.live.start();
+            // on a Citus cluster the folder applies the new rows to the rollups first (no triggers there)
+            server.folder.start();
+            server.app.start(host, port);
+        } catch (RuntimeException e) {
+            server.close(); // its pools and threads: a port in use leaves nothing behind
+            throw e;
+        }
         server.log("serving on " + server.scheme + "://" + host + ":" + server.port() + "/");
         return server;
     }
