@@ -230,7 +230,25 @@ public final class WebServer implements AutoCloseable {
             throw e;
         }
         server.log("serving on " + server.scheme + "://" + host + ":" + server.port() + "/");
+        server.warnWithoutTempFileLimit();
         return server;
+    }
+
+    /**
+     * temp_file_limit is a superuser's setting: the embedded server grants it to its owner role; an
+     * external server may not have, and then reports run without it (the rest still applies).
+     */
+    private void warnWithoutTempFileLimit() {
+        try (Connection c = reportPool.getConnection(); Statement s = c.createStatement();
+                ResultSet may = s.executeQuery("select has_parameter_privilege('temp_file_limit', 'SET'), current_user")) {
+            may.next();
+            if (!may.getBoolean(1)) {
+                LOG.warn("reports run without temp_file_limit: user {} may not set it; a superuser can allow it with"
+                        + " 'grant set on parameter temp_file_limit to {}'", may.getString(2), may.getString(2));
+            }
+        } catch (SQLException e) {
+            log("could not check whether reports can have a temp_file_limit: " + e.getMessage());
+        }
     }
 
     public int port() {

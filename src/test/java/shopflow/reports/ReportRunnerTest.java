@@ -7,6 +7,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.postgresql.ds.PGSimpleDataSource;
+import shopflow.TestDatabases;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A report can neither change data nor hold the database for long. */
@@ -66,6 +68,20 @@ class ReportRunnerTest {
         // set local: the next user of the connection has the server's settings again
         assertThat(new ReportRunner(shop.database().dataSource()).run(settings, ReportFixture.AS_OF, Map.of()).rows())
                 .containsExactly(List.of("32MB", "-1", "shopflow"));
+    }
+
+    @Test
+    void where_the_user_may_not_set_temp_file_limit_reports_still_run_with_the_other_limits() {
+        // a superuser's setting: a user without the grant (an external server's, say) cannot set it
+        TestDatabases.execute(TestDatabases.port(), "drop role if exists report_no_temp_grant;"
+                + " create role report_no_temp_grant login");
+        PGSimpleDataSource plain = new PGSimpleDataSource();
+        plain.setUrl(shop.database().jdbcUrl());
+        plain.setUser("report_no_temp_grant");
+        Report settings = report("settings", "select current_setting('work_mem') || ' ' || current_setting('temp_file_limit') as x;");
+        ReportRunner runner = new ReportRunner(plain).limited("16MB", "512MB");
+        assertThat(runner.run(settings, ReportFixture.AS_OF, Map.of()).rows()).containsExactly(List.of("16MB -1"));
+        assertThat(runner.limitsTempFiles()).isFalse();
     }
 
     @Test
