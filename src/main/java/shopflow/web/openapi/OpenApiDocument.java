@@ -119,11 +119,12 @@ public final class OpenApiDocument {
         ObjectNode content = ok.putObject("content");
         content.putObject("application/json").set("schema", resultSchema(report));
         content.putObject("text/csv").putObject("schema").put("type", "string");
-        for (String status : new String[] {"400", "401", "403", "500", "503"}) {
+        for (String status : new String[] {"400", "401", "403", "429", "500", "503"}) {
             responses.putObject(status).put("$ref", "#/components/responses/" + switch (status) {
                 case "400" -> "BadRequest";
                 case "401" -> "Unauthorized";
                 case "403" -> "Forbidden";
+                case "429" -> "TooManyReports";
                 case "500" -> "InternalError";
                 default -> "Unavailable";
             });
