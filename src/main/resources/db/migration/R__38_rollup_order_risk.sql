@@ -14,6 +14,23 @@
 -- Each row also says whether the order came less than an hour after its customer's signup
 -- (new_account), kept by the orders' triggers and by one on customers for a signup date changed.
 --
+-- Concurrent writers. An order's row is computed from its customer's other orders as the writer's
+-- statement sees them, and an uncommitted order is invisible: six orders of one customer placed at
+-- the same moment each computed their row without the other five (none counted as earlier), and
+-- none took the back-dated way for the others, so no row of the burst reached prior_hour_orders 3
+-- and fraud_review, finding its candidates in the rollup, missed them (20 customers x 6 orders:
+-- the reference flagged 60, the report 40). A cancellation racing a new order, or a signup moved
+-- while the customer orders, lost its delta for the same reason. So every write that computes risk
+-- rows first takes its customers' lock (lock_order_risk_customers(), a transaction-level advisory
+-- lock per customer, released at commit), and reads after it: writers of one customer take turns,
+-- each seeing every earlier turn committed (read committed: each statement of the trigger takes a
+-- new snapshot), and an order inserted before a committed later one takes the back-dated way
+-- (orders_rollups_inserted()). Writers of different customers never wait for one another. Chosen
+-- over recomputing concurrent customers in the fold (the report would be wrong until the fold,
+-- and the fold cannot tell which rows raced) and over treating pending rows as candidates (a folded
+-- row stays wrong for ever): the lock is a shared-memory lock table entry, no row written, and only
+-- one customer's simultaneous orders (a burst, the very thing this rollup is for) ever wait.
+--
 -- The report uses the rollup only to find its candidates (orders that may be a burst, a high
 -- multiple or a new account: a partial index on the folded rows, plus every pending row in the
 -- window) and recomputes each candidate's figures from the raw orders, so its answer is the
@@ -47,6 +64,18 @@ as $$
     where customer_id = customer
       and created_at < moment
       and status not in ('cancelled', 'refunded')
+$$;
+
+-- The lock a writer of these customers' risk rows holds until it commits (see the top of this file),
+-- taken in customer order so that two multi-customer statements cannot deadlock on it. Advisory
+-- locks of two int keys: the family's key, then the customer id (no hashing, so no collisions).
+create or replace function lock_order_risk_customers(customers int[]) returns void
+language plpgsql as $$
+begin
+    perform pg_advisory_xact_lock(hashtext('shopflow.order_risk'), customer_id)
+    from (select distinct customer_id from unnest(customers) as customer_id
+          where customer_id is not null order by customer_id) as locked;
+end
 $$;
 
 -- Applies a statement's changed orders: "added" are the new versions (the table as it is now),
@@ -133,6 +162,8 @@ begin
     where (n.customer_id, n.created_at, n.total_amount, n.status not in ('cancelled', 'refunded'))
           is distinct from (o.customer_id, o.created_at, o.total_amount, o.status not in ('cancelled', 'refunded'));
     if added is not null then
+        perform lock_order_risk_customers(array(select customer_id from unnest(added)
+                                                union select customer_id from unnest(removed)));
         perform rollup_order_risk_apply(added, removed);
     end if;
     return null;
@@ -142,6 +173,7 @@ $$;
 create or replace function orders_risk_deleted() returns trigger
 language plpgsql as $$
 begin
+    perform lock_order_risk_customers(array(select customer_id from old_orders));
     perform rollup_order_risk_apply('{}', array(select o::orders from old_orders o));
     return null;
 end
@@ -171,6 +203,11 @@ create or replace trigger orders_rollups_risk_truncate after truncate on orders
 create or replace function customers_risk_updated() returns trigger
 language plpgsql as $$
 begin
+    perform lock_order_risk_customers(array(
+        select new_customers.customer_id
+        from new_customers
+        join old_customers using (customer_id)
+        where new_customers.signup_date is distinct from old_customers.signup_date));
     insert into rollups.order_risk_pending (order_id, customer_id, created_at, total_amount, earlier_orders,
                                            earlier_revenue, prior_hour_orders, new_account)
     select orders.order_id, orders.customer_id, orders.created_at, 0, 0, 0, 0,

@@ -30,6 +30,10 @@ language plpgsql as $$
 declare
     back_dated boolean;
 begin
+    -- Concurrent writers of one customer's orders take turns here (lock_order_risk_customers(), the
+    -- order_risk family): what follows reads the customer's other orders, and must see every one
+    -- committed before it.
+    perform lock_order_risk_customers(array(select customer_id from new_orders));
     -- An order with a later order of its customer changes that order's risk figures too.
     back_dated := exists (
         select 1

@@ -43,7 +43,7 @@ class RollupExactnessTest {
             "refunded");
 
     /** Every report with the parameter values worth checking; {@code Map.of()} is its defaults. */
-    private static final Map<String, List<Map<String, String>>> CASES = Map.ofEntries(
+    static final Map<String, List<Map<String, String>>> CASES = Map.ofEntries(
             Map.entry("revenue_summary", List.of(Map.of())),
             Map.entry("daily_revenue", List.of(Map.of(), Map.of("days", "1"), Map.of("days", "7"), Map.of("days", "60"))),
             Map.entry("rfm_segments", List.of(Map.of())),
@@ -426,7 +426,7 @@ class RollupExactnessTest {
 
     /** Random moments, and the boundaries where an off-by-one would show. */
     /** {@link #SUMMED_ROLLUPS}' rows as text, in order. */
-    private static Map<String, List<String>> summedRollups(Connection c) throws SQLException {
+    static Map<String, List<String>> summedRollups(Connection c) throws SQLException {
         Map<String, List<String>> rows = new TreeMap<>();
         for (Map.Entry<String, String> rollup : SUMMED_ROLLUPS.entrySet()) {
             List<String> texts = new ArrayList<>();
