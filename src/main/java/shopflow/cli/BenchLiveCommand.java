@@ -7,6 +7,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 import shopflow.bench.BenchData;
+import shopflow.bench.BenchDatabase;
 import shopflow.bench.LiveBench;
 import shopflow.db.Database;
 import shopflow.db.DatabaseOptions;
@@ -20,7 +21,8 @@ import shopflow.rollups.RollupFolder;
             "  2. freshness under load (background orders and events at the given rates): commit of a probe order"
                 + " -> the change notification the dashboard listens for -> the dashboard's reports re-read, checked"
                 + " to include the order.",
-            "It adds real orders and events, placed now, to the database.",
+            "It places real orders and events, dated now, into a copy of the shop (a scratch database on the same server,"
+                + " dropped afterwards), never into the shop itself unless --in-place is given.",
             "On a Citus cluster (after 'shopflow distribute') maintenance is the catch-up job run every second, as the"
                 + " web server runs it, and without it no job: the job locks the tables it reads until it commits, and"
                 + " the placement times (median, p95, max) show what writers wait."},
@@ -49,6 +51,11 @@ public final class BenchLiveCommand implements Runnable {
             description = "Background events (page views, cart adds) during the freshness probe (default: ${DEFAULT-VALUE}).")
     int eventsPerSecond;
 
+    @Option(names = "--in-place",
+            description = "Write into this database itself, not a copy: its orders and events stay (on a Citus cluster,"
+                    + " the only way).")
+    boolean inPlace;
+
     @Override
     public void run() {
         if (clients < 1 || seconds < 1 || ordersPerSecond < 1 || eventsPerSecond < 0) {
@@ -56,40 +63,46 @@ public final class BenchLiveCommand implements Runnable {
                     + " --events-per-second at least 0");
         }
         PrintWriter out = spec.commandLine().getOut();
-        try (Database database = Database.open(databaseOptions)) {
-            Migrations.migrate(database);
-            if (BenchData.orders(database) == 0) {
+        try (Database shop = Database.open(databaseOptions)) {
+            Migrations.migrate(shop);
+            if (BenchData.orders(shop) == 0) {
                 throw new IllegalArgumentException("the database has no shop: fill it first with 'shopflow generate"
                         + " --scale 1' (same --data-dir/--port)");
             }
-            LiveBench bench = new LiveBench(database);
-            out.printf("order placement, %d clients flat out, %d s each (machine: %d processors)%s%n", clients, seconds,
-                    Runtime.getRuntime().availableProcessors(),
-                    bench.keptByJob() ? ", on a Citus cluster: rollups kept by the catch-up job" : "");
-            out.flush();
-            LiveBench.Throughput t = bench.throughput(clients, seconds);
-            out.printf("  %-28s %8.0f orders/s   %s%n", bench.keptByJob() ? "with the job every second" : "with rollup maintenance",
-                    t.withRollups(), latency(t.withLatency()));
-            out.printf("  %-28s %8.0f orders/s   %s%n", bench.keptByJob() ? "without (no job)" : "without (triggers disabled)",
-                    t.withoutRollups(), latency(t.withoutLatency()));
-            out.printf("  %-28s %7.1f %% of throughput (then rebuilt in %.1f s)%n", "cost of the rollups", t.overheadPct(),
-                    t.rebuildSeconds());
-            RollupFolder.Runs folds = t.folds();
-            if (folds.count() > 0) {
-                out.printf("  %-28s %d runs, %.0f ms on average, longest %.0f ms%s%n",
-                        bench.keptByJob() ? "catch-up job (folder)" : "folds (folder)", folds.count(),
-                        folds.total().toNanos() / 1e6 / folds.count(), folds.longest().toNanos() / 1e6,
-                        bench.keptByJob() ? " (writers wait for each run)" : "");
+            try (BenchDatabase bench = inPlace ? BenchDatabase.inPlace(shop, out) : BenchDatabase.copyOf(shop, out)) {
+                measure(bench.database(), out);
             }
-            out.flush();
-            LiveBench.Freshness f = bench.freshness(ordersPerSecond, eventsPerSecond, seconds, databaseOptions.timeZone());
-            out.printf("freshness under %.0f orders/s + %.0f events/s (asked: %d + %d), %d probes:%n", f.ordersPerSecond(),
-                    f.eventsPerSecond(), ordersPerSecond, eventsPerSecond, f.probes());
-            out.printf("  commit -> notification -> %s re-read: median %.0f ms, p95 %.0f ms%n",
-                    "dashboard reports", f.medianMillis(), f.p95Millis());
-            out.println("  (the web server adds at most its coalescing interval, 500 ms, before the SSE event)");
-            out.flush();
         }
+    }
+
+    private void measure(Database database, PrintWriter out) {
+        LiveBench bench = new LiveBench(database);
+        out.printf("order placement, %d clients flat out, %d s each (machine: %d processors)%s%n", clients, seconds,
+                Runtime.getRuntime().availableProcessors(),
+                bench.keptByJob() ? ", on a Citus cluster: rollups kept by the catch-up job" : "");
+        out.flush();
+        LiveBench.Throughput t = bench.throughput(clients, seconds);
+        out.printf("  %-28s %8.0f orders/s   %s%n", bench.keptByJob() ? "with the job every second" : "with rollup maintenance",
+                t.withRollups(), latency(t.withLatency()));
+        out.printf("  %-28s %8.0f orders/s   %s%n", bench.keptByJob() ? "without (no job)" : "without (triggers disabled)",
+                t.withoutRollups(), latency(t.withoutLatency()));
+        out.printf("  %-28s %7.1f %% of throughput (then rebuilt in %.1f s)%n", "cost of the rollups", t.overheadPct(),
+                t.rebuildSeconds());
+        RollupFolder.Runs folds = t.folds();
+        if (folds.count() > 0) {
+            out.printf("  %-28s %d runs, %.0f ms on average, longest %.0f ms%s%n",
+                    bench.keptByJob() ? "catch-up job (folder)" : "folds (folder)", folds.count(),
+                    folds.total().toNanos() / 1e6 / folds.count(), folds.longest().toNanos() / 1e6,
+                    bench.keptByJob() ? " (writers wait for each run)" : "");
+        }
+        out.flush();
+        LiveBench.Freshness f = bench.freshness(ordersPerSecond, eventsPerSecond, seconds, databaseOptions.timeZone());
+        out.printf("freshness under %.0f orders/s + %.0f events/s (asked: %d + %d), %d probes:%n", f.ordersPerSecond(),
+                f.eventsPerSecond(), ordersPerSecond, eventsPerSecond, f.probes());
+        out.printf("  commit -> notification -> %s re-read: median %.0f ms, p95 %.0f ms%n",
+                "dashboard reports", f.medianMillis(), f.p95Millis());
+        out.println("  (the web server adds at most its coalescing interval, 500 ms, before the SSE event)");
+        out.flush();
     }
 
     private static String latency(LiveBench.Latency l) {

@@ -12,6 +12,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 import shopflow.bench.BenchData;
+import shopflow.bench.BenchDatabase;
 import shopflow.bench.ReportBench;
 import shopflow.bench.ReportTimings;
 import shopflow.db.Database;
@@ -26,7 +27,8 @@ import shopflow.scaleout.Cluster;
 @Command(name = "reports", mixinStandardHelpOptions = true,
         description = {"Time every dashboard report from the rollups and from its reference SQL over the raw tables,",
             "in the same run on the same data, and print median, p95 and the speed-up per report.",
-            "Uses the data in the database (with --scale, generates a shop first when it holds none);",
+            "Uses the data in the database (only reads it); with --scale, when it holds no orders, generates a shop into",
+            "a scratch database on the same server first and times that, dropped afterwards (--in-place: into this one);",
             "checks first that both versions agree (no drift)."},
         footer = {"", "Examples:",
             "  shopflow bench reports --scale 1",
@@ -60,6 +62,10 @@ public final class BenchReportsCommand implements Callable<Integer> {
                     + " as 'shopflow generate --scale FACTOR' would. A database with orders is timed as it is.")
     Double scale;
 
+    @Option(names = "--in-place",
+            description = "With --scale and an empty database: generate the shop into this database, and keep it.")
+    boolean inPlace;
+
     @Option(names = "--as-of", paramLabel = "TIME",
             description = "The moment the reports answer for (default: now, as the dashboard asks).")
     String asOf;
@@ -72,61 +78,69 @@ public final class BenchReportsCommand implements Callable<Integer> {
         }
         OffsetDateTime moment = AsOf.parseOrNow(asOf, databaseOptions.timeZone(), Clock.systemUTC());
         PrintWriter out = spec.commandLine().getOut();
-        try (Database database = Database.open(databaseOptions)) {
-            Migrations.migrate(database);
-            long orders = BenchData.orders(database);
-            if (orders == 0 && scale != null) {
-                BenchData.generateShop(database, scale, moment);
-                orders = BenchData.orders(database);
-            } else if (orders == 0) {
+        try (Database shop = Database.open(databaseOptions)) {
+            Migrations.migrate(shop);
+            long orders = BenchData.orders(shop);
+            if (orders == 0 && scale == null) {
                 throw new IllegalArgumentException("the database has no orders: add --scale 1 to generate a shop first,"
                         + " or fill it with 'shopflow generate --scale 1' (same --data-dir/--port)");
-            } else if (scale != null) {
-                out.printf("the database already holds %,d orders: timing them as they are (--scale %s not generated)%n",
-                        orders, scale);
             }
-            // On a Citus cluster a job keeps the rollups; the reports it cannot serve from them are
-            // their reference SQL, timed as they are.
-            boolean cluster = Cluster.isDistributed(database.dataSource());
-            var drifts = skipVerify ? List.<Drift>of() : new RollupVerifier(database.dataSource()).verify(moment);
-            if (!drifts.isEmpty()) {
-                drifts.forEach(d -> out.println("DRIFT " + d.describe()));
-                out.println("the rollups disagree with the reference SQL: run 'shopflow refresh' first");
-                out.flush();
-                return 1;
-            }
-            out.printf("%,d orders%s; as of %s; %d runs from rollups, %d from the reference SQL per report%n", orders,
-                    cluster ? " on a Citus cluster" : "", moment, runs, referenceRuns);
-            out.printf("%-20s %12s %12s %14s %14s %10s%n", "report", "rollup med", "rollup p95", "reference med",
-                    "reference p95", "speed-up");
-            out.flush();
-            for (String name : only) {
-                ReportCatalog.load().get(name); // an unknown name is refused with the closest one
-            }
-            ReportBench bench = new ReportBench(database.dataSource(), ReportCatalog.load());
-            List<ReportTimings> all = bench.run(moment, runs, referenceRuns, only, t -> {
-                if (t.sameSql()) {
-                    out.printf("%-20s %12s %12s %11.1f ms %11.1f ms %10s%n", t.report(), "-", "-", t.referenceMedian(),
-                            t.referenceP95(), "(no rollup yet)");
-                } else if (referenceRuns == 0) {
-                    out.printf("%-20s %9.1f ms %9.1f ms %14s %14s %10s%n", t.report(), t.rollupMedian(), t.rollupP95(),
-                            "-", "-", "-");
-                } else {
-                    out.printf("%-20s %9.1f ms %9.1f ms %11.1f ms %11.1f ms %9.0fx%n", t.report(), t.rollupMedian(),
-                            t.rollupP95(), t.referenceMedian(), t.referenceP95(), t.speedUp());
+            if (orders > 0) {
+                if (scale != null) {
+                    out.printf("the database already holds %,d orders: timing them as they are (--scale %s not"
+                            + " generated)%n", orders, scale);
                 }
-                out.flush();
-            });
-            List<ReportTimings> backed = all.stream().filter(t -> !t.sameSql()).toList();
-            double worstP95 = backed.stream().mapToDouble(ReportTimings::rollupP95).max().orElse(0);
-            out.printf("rollup-backed reports%s: worst p95 %.1f ms", cluster ? " on the cluster" : "", worstP95);
-            if (referenceRuns > 0) {
-                out.printf(", smallest speed-up %.0fx",
-                        backed.stream().mapToDouble(ReportTimings::speedUp).min().orElse(0));
+                return time(shop, orders, moment, out);
             }
-            out.println();
-            out.flush();
-            return 0;
+            try (BenchDatabase generated = inPlace ? BenchDatabase.inPlace(shop, out) : BenchDatabase.empty(shop, out)) {
+                BenchData.generateShop(generated.database(), scale, moment);
+                return time(generated.database(), BenchData.orders(generated.database()), moment, out);
+            }
         }
+    }
+
+    private int time(Database database, long orders, OffsetDateTime moment, PrintWriter out) {
+        // On a Citus cluster a job keeps the rollups; the reports it cannot serve from them are
+        // their reference SQL, timed as they are.
+        boolean cluster = Cluster.isDistributed(database.dataSource());
+        var drifts = skipVerify ? List.<Drift>of() : new RollupVerifier(database.dataSource()).verify(moment);
+        if (!drifts.isEmpty()) {
+            drifts.forEach(d -> out.println("DRIFT " + d.describe()));
+            out.println("the rollups disagree with the reference SQL: run 'shopflow refresh' first");
+            out.flush();
+            return 1;
+        }
+        out.printf("%,d orders%s; as of %s; %d runs from rollups, %d from the reference SQL per report%n", orders,
+                cluster ? " on a Citus cluster" : "", moment, runs, referenceRuns);
+        out.printf("%-20s %12s %12s %14s %14s %10s%n", "report", "rollup med", "rollup p95", "reference med",
+                "reference p95", "speed-up");
+        out.flush();
+        for (String name : only) {
+            ReportCatalog.load().get(name); // an unknown name is refused with the closest one
+        }
+        ReportBench bench = new ReportBench(database.dataSource(), ReportCatalog.load());
+        List<ReportTimings> all = bench.run(moment, runs, referenceRuns, only, t -> {
+            if (t.sameSql()) {
+                out.printf("%-20s %12s %12s %11.1f ms %11.1f ms %10s%n", t.report(), "-", "-", t.referenceMedian(),
+                        t.referenceP95(), "(no rollup yet)");
+            } else if (referenceRuns == 0) {
+                out.printf("%-20s %9.1f ms %9.1f ms %14s %14s %10s%n", t.report(), t.rollupMedian(), t.rollupP95(),
+                        "-", "-", "-");
+            } else {
+                out.printf("%-20s %9.1f ms %9.1f ms %11.1f ms %11.1f ms %9.0fx%n", t.report(), t.rollupMedian(),
+                        t.rollupP95(), t.referenceMedian(), t.referenceP95(), t.speedUp());
+            }
+            out.flush();
+        });
+        List<ReportTimings> backed = all.stream().filter(t -> !t.sameSql()).toList();
+        double worstP95 = backed.stream().mapToDouble(ReportTimings::rollupP95).max().orElse(0);
+        out.printf("rollup-backed reports%s: worst p95 %.1f ms", cluster ? " on the cluster" : "", worstP95);
+        if (referenceRuns > 0) {
+            out.printf(", smallest speed-up %.0fx",
+                    backed.stream().mapToDouble(ReportTimings::speedUp).min().orElse(0));
+        }
+        out.println();
+        out.flush();
+        return 0;
     }
 }

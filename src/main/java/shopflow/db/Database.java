@@ -3,9 +3,12 @@ package shopflow.db;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.ZoneId;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.sql.DataSource;
 
 /**
@@ -14,6 +17,9 @@ import javax.sql.DataSource;
  * days in the shop's time zone.
  */
 public final class Database implements AutoCloseable {
+
+    /** A JDBC URL's parts around its database name: jdbc:postgresql://host:port/NAME?options. */
+    private static final Pattern URL_DATABASE = Pattern.compile("^(jdbc:postgresql://[^/?]*/)([^?]*)(.*)$");
 
     private final HikariDataSource pool;
     private final String jdbcUrl;
@@ -69,6 +75,33 @@ public final class Database implements AutoCloseable {
             server.close();
             throw e;
         }
+    }
+
+    /**
+     * Another database on the same server, as the same user in the same time zone (the embedded
+     * server, if any, stays this one's to stop).
+     */
+    public Database onSameServer(String databaseName) {
+        return new Database(urlOf(databaseName), user, password, timeZone, null);
+    }
+
+    /** One plain connection (no pool, no time zone set) to another database on the same server, as the same user. */
+    public Connection connectTo(String databaseName) throws SQLException {
+        return DriverManager.getConnection(urlOf(databaseName), user, password);
+    }
+
+    /** Closes the pool's idle connections now, e.g. so that the database can be a template (the pool opens new ones when asked). */
+    public void closeIdleConnections() {
+        pool.getHikariPoolMXBean().softEvictConnections();
+    }
+
+    private String urlOf(String databaseName) {
+        Matcher url = URL_DATABASE.matcher(jdbcUrl);
+        if (!url.matches()) {
+            throw new DatabaseException("cannot tell the database name in " + jdbcUrl
+                    + ": write it as jdbc:postgresql://host:port/database");
+        }
+        return url.group(1) + databaseName + url.group(3);
     }
 
     public DataSource dataSource() {

@@ -168,9 +168,12 @@ final class EmbeddedServer implements AutoCloseable {
     private void ensureRoleAndDatabase() {
         try (Connection c = DriverManager.getConnection(jdbcUrl("postgres"), SUPERUSER, null);
                 Statement s = c.createStatement()) {
-            var roles = s.executeQuery("select 1 from pg_roles where rolname = '" + OWNER_ROLE + "'");
+            // createdb: a benchmark that writes works on a scratch copy of the shop (shopflow.bench.BenchDatabase)
+            var roles = s.executeQuery("select rolcreatedb from pg_roles where rolname = '" + OWNER_ROLE + "'");
             if (!roles.next()) {
-                s.execute("create role " + OWNER_ROLE + " login createrole");
+                s.execute("create role " + OWNER_ROLE + " login createrole createdb");
+            } else if (!roles.getBoolean(1)) {
+                s.execute("alter role " + OWNER_ROLE + " createdb");
             }
             // A superuser's setting, granted so that the web server can bound each report's
             // temporary files with set local (ReportRunner.limited); grants are cluster-wide and
