@@ -19,7 +19,7 @@
 -- the same moment each computed their row without the other five (none counted as earlier), and
 -- none took the back-dated way for the others, so no row of the burst reached prior_hour_orders 3
 -- and fraud_review, finding its candidates in the rollup, missed them (20 customers x 6 orders:
--- the reference flagged 60, the report 40). A cancellation racing a new order, or a signup moved
+-- the reference flagged 60, the report 15 to 40). A cancellation racing a new order, or a signup moved
 -- while the customer orders, lost its delta for the same reason. So every write that computes risk
 -- rows first takes its customers' lock (lock_order_risk_customers(), a transaction-level advisory
 -- lock per customer, released at commit), and reads after it: writers of one customer take turns,
@@ -30,6 +30,10 @@
 -- and the fold cannot tell which rows raced) and over treating pending rows as candidates (a folded
 -- row stays wrong for ever): the lock is a shared-memory lock table entry, no row written, and only
 -- one customer's simultaneous orders (a burst, the very thing this rollup is for) ever wait.
+-- Limits: it relies on read committed, in which every ShopFlow writer runs (a repeatable-read
+-- writer keeps the snapshot it took before waiting); and two transactions each writing two
+-- customers' orders in separate statements, in opposite orders, can deadlock on these locks
+-- (PostgreSQL aborts one with 40P01, which shopflow.db.Transactions retries).
 --
 -- The report uses the rollup only to find its candidates (orders that may be a burst, a high
 -- multiple or a new account: a partial index on the folded rows, plus every pending row in the
