@@ -6,6 +6,7 @@ import picocli.CommandLine.Mixin;
 import shopflow.db.Database;
 import shopflow.db.DatabaseOptions;
 import shopflow.db.Migrations;
+import shopflow.generate.LoadState;
 
 @Command(name = "db", mixinStandardHelpOptions = true,
         description = {"Run the embedded PostgreSQL in the foreground, with the schema up to date, and print how "
@@ -23,6 +24,7 @@ public final class DbCommand implements Runnable {
         }
         Database database = Database.open(databaseOptions);
         Migrations.migrate(database);
+        LoadState.unfinished(database).ifPresent(warning -> System.err.println("warning: " + warning));
         System.out.println(database.connectionHelp());
         if (!database.startedServerHere()) {
             System.out.println("It was already running (started by another shopflow command); it stays up when that one stops.");

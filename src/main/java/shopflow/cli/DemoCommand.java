@@ -19,6 +19,7 @@ import shopflow.db.Migrations;
 import shopflow.generate.GenerationReport;
 import shopflow.generate.Generator;
 import shopflow.generate.GeneratorSettings;
+import shopflow.generate.LoadState;
 import shopflow.reports.AsOf;
 import shopflow.reports.ReportCatalog;
 import shopflow.simulate.TrafficSimulator;
@@ -66,6 +67,7 @@ public final class DemoCommand implements Runnable {
         Database database = Database.open(databaseOptions);
         try {
             Migrations.migrate(database);
+            LoadState.unfinished(database).ifPresent(warning -> System.err.println("warning: " + warning));
             if (hasOrders(database)) {
                 System.out.println("The database already holds a shop: using it (reset: 'shopflow generate --replace').");
             } else {

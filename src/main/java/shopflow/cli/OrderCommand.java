@@ -9,6 +9,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import shopflow.db.Database;
 import shopflow.db.DatabaseOptions;
 import shopflow.db.Migrations;
+import shopflow.generate.LoadState;
 import shopflow.orders.OrderLifecycle;
 import shopflow.orders.OrderStatus;
 import shopflow.orders.Transition;
@@ -41,6 +42,7 @@ public final class OrderCommand implements Runnable {
     public void run() {
         try (Database database = Database.open(databaseOptions)) {
             Migrations.migrate(database);
+            LoadState.unfinished(database).ifPresent(warning -> spec.commandLine().getErr().println("warning: " + warning));
             Transition transition = new OrderLifecycle(database.dataSource()).transition(orderId, status);
             spec.commandLine().getOut().println(transition.message());
             spec.commandLine().getOut().flush();

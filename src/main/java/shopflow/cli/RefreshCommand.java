@@ -7,6 +7,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import shopflow.db.Database;
 import shopflow.db.DatabaseOptions;
 import shopflow.db.Migrations;
+import shopflow.generate.LoadState;
 import shopflow.rollups.Rollups;
 
 @Command(name = "refresh", mixinStandardHelpOptions = true,
@@ -26,6 +27,7 @@ public final class RefreshCommand implements Runnable {
     public void run() {
         try (Database database = Database.open(databaseOptions)) {
             Migrations.migrate(database);
+            LoadState.unfinished(database).ifPresent(warning -> spec.commandLine().getErr().println("warning: " + warning));
             long started = System.nanoTime();
             Rollups.rebuild(database.dataSource());
             spec.commandLine().getOut().printf("rollups rebuilt from the raw tables in %.1f s%n",

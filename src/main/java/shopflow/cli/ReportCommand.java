@@ -20,6 +20,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import shopflow.db.Database;
 import shopflow.db.DatabaseOptions;
 import shopflow.db.Migrations;
+import shopflow.generate.LoadState;
 import shopflow.reports.AsOf;
 import shopflow.reports.Report;
 import shopflow.reports.ReportCatalog;
@@ -79,6 +80,7 @@ public final class ReportCommand implements Runnable {
         report.bind(parameters);
         try (Database database = Database.open(databaseOptions)) {
             Migrations.migrate(database);
+            LoadState.unfinished(database).ifPresent(warning -> spec.commandLine().getErr().println("warning: " + warning));
             ReportResult result = new ReportRunner(database.dataSource()).run(report, moment, parameters);
             write(result, out);
             if (result.filledItsLimit()) {

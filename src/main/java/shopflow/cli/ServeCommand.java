@@ -11,6 +11,7 @@ import picocli.CommandLine.Option;
 import shopflow.db.Database;
 import shopflow.db.DatabaseOptions;
 import shopflow.db.Migrations;
+import shopflow.generate.LoadState;
 import shopflow.reports.ReportCatalog;
 import shopflow.web.Tls;
 import shopflow.web.WebServer;
@@ -99,6 +100,7 @@ public final class ServeCommand implements Runnable {
         Database database = Database.open(databaseOptions);
         try {
             Migrations.migrate(database);
+            LoadState.unfinished(database).ifPresent(warning -> System.err.println("warning: " + warning));
             WebServer server = WebServer.start(database, ReportCatalog.load(), httpOptions.host, httpOptions.port,
                     httpOptions.tls(), Clock.systemUTC());
             System.out.println("ShopFlow dashboard and API: " + httpOptions.url(server));

@@ -14,6 +14,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import shopflow.db.Database;
 import shopflow.db.DatabaseOptions;
 import shopflow.db.Migrations;
+import shopflow.generate.LoadState;
 import shopflow.reports.AsOf;
 import shopflow.reports.ReportCatalog;
 import shopflow.rollups.Drift;
@@ -50,6 +51,7 @@ public final class VerifyCommand implements Callable<Integer> {
         int reports = ReportCatalog.load().all().size();
         try (Database database = Database.open(databaseOptions)) {
             Migrations.migrate(database);
+            LoadState.unfinished(database).ifPresent(warning -> spec.commandLine().getErr().println("warning: " + warning));
             RollupVerifier verifier = new RollupVerifier(database.dataSource());
             List<Drift> drifts = new ArrayList<>();
             for (OffsetDateTime moment : moments) {

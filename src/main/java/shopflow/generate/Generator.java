@@ -34,7 +34,7 @@ public final class Generator {
 
     /** Chunks generated or waiting to be written, per worker: bounds memory at any scale. */
     private static final int CHUNKS_IN_FLIGHT_PER_THREAD = 3;
-    private static final long LOCK_KEY = 0x5347454EL; // "SGEN": one generate per database at a time
+    static final long LOCK_KEY = 0x5347454EL; // "SGEN": one generate per database at a time
 
     private final Database database;
     private final GeneratorSettings settings;
@@ -128,6 +128,19 @@ public final class Generator {
         } catch (SQLException e) {
             throw new DatabaseException("generate failed: " + e.getMessage()
                     + " (the run stays marked unfinished; run generate again to replace its data)", e);
+        }
+    }
+
+    /** Whether a generate holds this database now (its lock, taken for the whole run). */
+    static boolean isRunning(Connection c) throws SQLException {
+        try (Statement s = c.createStatement();
+                var r = s.executeQuery("select pg_try_advisory_lock(" + LOCK_KEY + ")")) {
+            r.next();
+            if (!r.getBoolean(1)) {
+                return true;
+            }
+            s.execute("select pg_advisory_unlock(" + LOCK_KEY + ")");
+            return false;
         }
     }
 

@@ -94,6 +94,17 @@ class GenerateCommandTest {
         }
         assertThat(number(db, "select count(*) from pg_indexes where schemaname = 'public'")).isLessThan(indexes);
 
+        // Reading it says it is half-loaded and names the repair; while a generate holds it, that it is loading.
+        Run report = run("report", "daily_revenue", "--as-of", "2026-06-30T12:00");
+        assertThat(report.err()).contains("partial data of a 'shopflow generate' that did not finish",
+                "`./shopflow generate`");
+        try (Connection loader = db.connection(); Statement s = loader.createStatement()) {
+            s.execute("select pg_advisory_lock(" + Generator.LOCK_KEY + ")");
+            assertThat(run("report", "daily_revenue", "--as-of", "2026-06-30T12:00").err())
+                    .contains("is loading this database", "incomplete until it finishes");
+            s.execute("select pg_advisory_unlock(" + Generator.LOCK_KEY + ")"); // a session lock outlives a pooled close
+        }
+
         Run recovery = run("generate", "--scale", "0.002", "--as-of", "2026-06-30T12:00");
         assertThat(recovery.exitCode()).as(recovery.err()).isZero();
         assertThat(recovery.out()).contains("a previous generate", "did not finish", "partial data is being replaced");
@@ -106,7 +117,7 @@ class GenerateCommandTest {
         assertThat(number(db, "select count(*) from generator.runs where status = 'running'")).isZero();
         assertThat(number(db, "select count(*) from generator.runs where status = 'replaced'")).isEqualTo(1);
         assertThat(GeneratedData.strings(db, "select status from generator.runs order by run_id desc limit 1"))
-                .containsExactly("complete");
+                .containsExactly("complete");        assertThat(run("report", "daily_revenue", "--as-of", "2026-06-30T12:00").err()).doesNotContain("warning");
     }
 
     @Test
