@@ -27,9 +27,11 @@ public final class Migrations {
     public static MigrateResult migrate(Database database) {
         Flyway flyway = flyway(database);
         try {
-            refuseDevelopmentSchema(flyway);
             return flyway.migrate();
         } catch (FlywayValidateException e) {
+            // a database from before the baseline fails validation too (its first migration differs): the
+            // history is read again only then, not on every start
+            refuseDevelopmentSchema(flyway);
             throw new DatabaseException("the database's schema does not match this build of ShopFlow (it was"
                     + " migrated by another build, or its migration history was edited), so it was left as it is: "
                     + e.getMessage().strip() + ". Use the build that created it, or a new database (--data-dir).", e);
