@@ -2,6 +2,7 @@ package shopflow.generate;
 
 import java.io.PrintStream;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -53,13 +54,9 @@ public final class Generator {
     public GenerationReport run() {
         long start = System.nanoTime();
         try (Connection control = database.connection()) {
-            try (Statement s = control.createStatement()) {
-                var r = s.executeQuery("select pg_try_advisory_lock(" + LOCK_KEY + ")");
-                r.next();
-                if (!r.getBoolean(1)) {
-                    throw new DatabaseException("another 'shopflow generate' is running on this database; wait for it"
-                            + " to finish (nothing was changed)");
-                }
+            if (!tryLock(control)) {
+                throw new DatabaseException("another 'shopflow generate' is running on this database; wait for it"
+                        + " to finish (nothing was changed)");
             }
             String notice = checkPrevious(control);
             if (notice != null) {
@@ -121,9 +118,7 @@ public final class Generator {
 
             GeneratorRuns.complete(control, runId, loads.stream()
                     .map(l -> l.table() + "=" + l.rows()).collect(Collectors.joining(", ")));
-            try (Statement s = control.createStatement()) {
-                s.execute("select pg_advisory_unlock(" + LOCK_KEY + ")");
-            }
+            unlock(control);
             return new GenerationReport(List.copyOf(phases), loads, (System.nanoTime() - start) / 1e9, notice);
         } catch (SQLException e) {
             throw new DatabaseException("generate failed: " + e.getMessage()
@@ -133,14 +128,25 @@ public final class Generator {
 
     /** Whether a generate holds this database now (its lock, taken for the whole run). */
     static boolean isRunning(Connection c) throws SQLException {
+        if (!tryLock(c)) {
+            return true;
+        }
+        unlock(c);
+        return false;
+    }
+
+    /** The session lock a run holds from its start to its end: one generate per database at a time. */
+    private static boolean tryLock(Connection c) throws SQLException {
         try (Statement s = c.createStatement();
-                var r = s.executeQuery("select pg_try_advisory_lock(" + LOCK_KEY + ")")) {
+                ResultSet r = s.executeQuery("select pg_try_advisory_lock(" + LOCK_KEY + ")")) {
             r.next();
-            if (!r.getBoolean(1)) {
-                return true;
-            }
+            return r.getBoolean(1);
+        }
+    }
+
+    private static void unlock(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
             s.execute("select pg_advisory_unlock(" + LOCK_KEY + ")");
-            return false;
         }
     }
 
