@@ -160,6 +160,9 @@ begin
             v_address,
             p_session_id,
             v_subtotal, v_discount, v_shipping, v_tax, v_subtotal - v_discount + v_shipping + v_tax, 'GBP', now(), now());
+    -- its history starts here: status as of any moment is the last change at or before it
+    insert into order_status_changes (order_id, from_status, to_status, changed_at)
+    values (v_order_id, null, 'pending', now());
 
     select array_agg(p.product_id order by e.idx), array_agg((e.item ->> 'quantity')::int order by e.idx),
            array_agg(p.list_price order by e.idx)

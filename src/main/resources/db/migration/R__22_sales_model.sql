@@ -1,0 +1,106 @@
+-- The sales model every report uses, and each order's status as of a moment.
+--
+-- The measures are the ones shops know from their platform's analytics. For a window of time:
+--   gross_sales  unit price x quantity of the lines of the orders placed in it (no VAT)
+--   discounts    line discounts plus order discounts (coupons) of those orders
+--   returns      the net sales of the orders cancelled or refunded in it, dated by that status
+--                change, whenever they were placed
+--   net_sales    gross_sales - discounts - returns
+--   shipping, taxes   charged on the orders placed in it, less those of the orders returned in it
+--   total_sales  net_sales + shipping + taxes
+-- So a refund counts on the day it happens, and never rewrites the day of the sale.
+--
+-- The views below give each order's and each line's part; the reports' reference SQL
+-- (src/main/resources/reports/reference/) sums them over a window, and the rollups keep the
+-- same sums. An analyst can query them with psql:
+--   select sum(net_sales) from order_sales where created_at >= '2026-11-01';
+
+-- An order's status at a moment: the status it left at its first change after the moment, or its
+-- status now if it has not changed since. (order_status_changes holds every change, its creation
+-- included, each one leaving the status the previous one reached, so this equals the last
+-- change at or before the moment; it reads only the changes after it: none for "now".)
+create or replace function orders_as_of(as_of timestamptz) returns setof orders
+language sql stable as $$
+    select o.order_id, o.customer_id, o.order_number, coalesce(later.from_status, o.status),
+           o.payment_method, o.shipping_address_id, o.session_id, o.subtotal, o.discount_amount,
+           o.shipping_cost, o.tax_amount, o.total_amount, o.currency, o.notes, o.created_at, o.updated_at
+    from orders o
+    left join (
+        select distinct on (c.order_id) c.order_id, c.from_status
+        from order_status_changes c
+        where c.changed_at > as_of
+        order by c.order_id, c.changed_at, c.change_id
+    ) as later on later.order_id = o.order_id
+    where o.created_at <= as_of
+$$;
+
+-- Each order line's part of the sales. An order's discount (orders.discount_amount: its coupon)
+-- is shared over its lines in proportion to their value after line discounts, in pence, so the
+-- lines of an order add up to it exactly: line i (in item_id order) takes
+-- round(D * cum_i / S, 2) - round(D * cum_(i-1) / S, 2), where S is the sum of the order's
+-- line_total and cum_i that sum up to line i. Products and categories then add up to the shop.
+-- (created_at is part of the window's partition, so a filter on it is applied before the window.)
+create or replace view order_line_sales as
+select
+    lines.item_id,
+    lines.order_id,
+    lines.product_id,
+    lines.created_at,
+    lines.quantity,
+    lines.gross_sales,
+    lines.gross_sales - lines.line_total                   as line_discount,
+    lines.order_discount,
+    lines.line_total - lines.order_discount                as net_sales
+from (
+    select
+        i.item_id, i.order_id, i.product_id, o.created_at, i.quantity, i.line_total,
+        i.unit_price * i.quantity as gross_sales,
+        case when sum(i.line_total) over whole_order = 0 then 0
+             else round(o.discount_amount * sum(i.line_total) over running / sum(i.line_total) over whole_order, 2)
+                - round(o.discount_amount * (sum(i.line_total) over running - i.line_total)
+                        / sum(i.line_total) over whole_order, 2)
+        end as order_discount
+    from order_items i
+    join orders o on o.order_id = i.order_id
+    window whole_order as (partition by o.order_id, o.created_at),
+           running as (partition by o.order_id, o.created_at order by i.item_id)
+) as lines;
+
+-- Each order's sales, as placed: the sums of its lines, its shipping and taxes.
+create or replace view order_sales as
+select
+    o.order_id,
+    o.customer_id,
+    o.created_at,
+    coalesce(lines.gross_sales, 0)                                          as gross_sales,
+    coalesce(lines.line_discounts, 0) + coalesce(o.discount_amount, 0)      as discounts,
+    coalesce(lines.line_total, 0) - coalesce(o.discount_amount, 0)          as net_sales,
+    coalesce(o.shipping_cost, 0)                                            as shipping,
+    coalesce(o.tax_amount, 0)                                               as taxes,
+    coalesce(lines.line_total, 0) - coalesce(o.discount_amount, 0)
+        + coalesce(o.shipping_cost, 0) + coalesce(o.tax_amount, 0)          as total_sales
+from orders o
+left join lateral (
+    select sum(i.unit_price * i.quantity)                 as gross_sales,
+           sum(i.unit_price * i.quantity - i.line_total)  as line_discounts,
+           sum(i.line_total)                               as line_total
+    from order_items i
+    where i.order_id = o.order_id
+) as lines on true;
+
+-- Returns: each cancelled or refunded order, at the moment it was (an order is returned once:
+-- cancelled and refunded are final), with what it takes back from the sales.
+create or replace view order_returns as
+select
+    c.order_id,
+    c.to_status   as status,
+    c.changed_at  as returned_at,
+    s.customer_id,
+    s.created_at,
+    s.net_sales,
+    s.shipping,
+    s.taxes,
+    s.total_sales
+from order_status_changes c
+join order_sales s on s.order_id = c.order_id
+where c.to_status in ('cancelled', 'refunded');
