@@ -245,6 +245,7 @@ class RollupExactnessTest {
             Writes.execute(c, "update orders set customer_id = " + (1 + random.nextInt(20)) + ", created_at = created_at"
                     + " + interval '" + (random.nextInt(97) - 48) + " hours' where order_id = "
                     + known.get(random.nextInt(known.size())));
+            Writes.keepHistory(c);
             return;
         }
         if (kind >= 13 && kind < 20) {
@@ -280,6 +281,7 @@ class RollupExactnessTest {
             // an order back-dated (or moved later): its customer's later orders see it differently
             Writes.execute(c, "update orders set created_at = created_at + " + (random.nextInt(240) - 180)
                     + " * interval '1 minute' where order_id = " + known.get(random.nextInt(known.size())));
+            Writes.keepHistory(c);
         } else if (kind == 23) {
             // pending changes folded in mid-way, as the web server does every second
             Writes.execute(c, "select fold_rollups()");
@@ -313,13 +315,18 @@ class RollupExactnessTest {
             placedHere.add(Writes.placeOrder(c, 1 + random.nextInt(20), "[{\"product_id\": " + (1 + random.nextInt(6))
                     + ", \"quantity\": 2}, {\"product_id\": " + (1 + random.nextInt(6)) + ", \"quantity\": 1}]"));
         } else if (kind == 8) {
-            // one statement moving many orders at once, as a batch job would
+            // one statement moving many orders at once, as a batch job would (recording their changes)
+            String customer = String.valueOf(1 + random.nextInt(20));
+            Writes.execute(c, "insert into order_status_changes (order_id, from_status, to_status, changed_at)"
+                    + " select order_id, status, 'cancelled', now() from orders"
+                    + " where status in ('pending', 'processing') and customer_id = " + customer);
             Writes.execute(c, "update orders set status = 'cancelled' where status in ('pending', 'processing')"
-                    + " and customer_id = " + (1 + random.nextInt(20)));
+                    + " and customer_id = " + customer);
         } else if (random.nextBoolean()) {
             Writes.execute(c, "insert into orders (customer_id, order_number, status, subtotal, total_amount, created_at)"
                     + " select 1 + i % 20, 'BULK-' || nextval('orders_order_id_seq'), 'delivered', 7.5 * i, 7.5 * i,"
                     + " timestamptz '" + moment(random) + "' + i * interval '37 minutes' from generate_series(1, 5) i");
+            Writes.keepHistory(c);
         } else {
             int order = known.get(random.nextInt(known.size()));
             for (String table : List.of("stock_movements", "order_status_changes", "order_idempotency_keys",
@@ -387,6 +394,7 @@ class RollupExactnessTest {
             Writes.execute(c, "insert into orders (customer_id, order_number, status, session_id, subtotal, total_amount,"
                     + " created_at) values (" + (1 + random.nextInt(20)) + ", 'SESS-' || nextval('orders_order_id_seq'),"
                     + " 'pending', " + session + ", 10, 10, timestamptz '" + at.plusMinutes(15) + "')");
+            Writes.keepHistory(c);
         } else if (kind <= 14) {
             // one to three page views in one statement, product pages or not, maybe of two sessions
             Writes.execute(c, "insert into page_views (session_id, product_id, viewed_at) select case when i = 3 then 's"
@@ -405,10 +413,12 @@ class RollupExactnessTest {
                 Writes.execute(c, "insert into orders (customer_id, order_number, status, session_id, subtotal, total_amount,"
                         + " created_at) values (" + (1 + random.nextInt(20)) + ", 'SESS-' || nextval('orders_order_id_seq'),"
                         + " 'pending', " + session + ", 10, 10, timestamptz '" + moment(random) + "')");
+                Writes.keepHistory(c);
             } else {
                 // an order moved to another session, or its time corrected
                 Writes.execute(c, "update orders set session_id = " + session + ", created_at = created_at - interval '2 days'"
                         + " where order_id = " + known.get(random.nextInt(known.size())));
+                Writes.keepHistory(c);
             }
         } else {
             switch (random.nextInt(4)) {

@@ -41,9 +41,24 @@ final class Writes {
             s.setObject(5, createdAt);
             try (ResultSet rs = s.executeQuery()) {
                 rs.next();
-                return rs.getInt(1);
+                int orderId = rs.getInt(1);
+                keepHistory(c);
+                return orderId;
             }
         }
+    }
+
+    /**
+     * Keeps the status history in step with orders written by hand, as place_order and an import do:
+     * an order without a history gets its creation row (the status it was inserted with, at its
+     * created_at), and an order whose created_at was corrected has its creation row moved with it.
+     */
+    static void keepHistory(Connection c) throws SQLException {
+        execute(c, "insert into order_status_changes (order_id, from_status, to_status, changed_at)"
+                + " select o.order_id, null, o.status, o.created_at from orders o"
+                + " where not exists (select 1 from order_status_changes h where h.order_id = o.order_id)");
+        execute(c, "update order_status_changes h set changed_at = o.created_at from orders o"
+                + " where h.order_id = o.order_id and h.from_status is null and h.changed_at <> o.created_at");
     }
 
     /** Adds a line of {@code quantity} x {@code product} to an order, at the product's list price. */
@@ -90,7 +105,16 @@ final class Writes {
         }
     }
 
+    /** Sets an order's status by hand (any allowed transition), recording the change now as order_transition does. */
     static int status(Connection c, int orderId, String status) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("insert into order_status_changes (order_id, from_status,"
+                + " to_status, changed_at) select order_id, status, ?, now() from orders"
+                + " where order_id = ? and status <> ?")) {
+            s.setString(1, status);
+            s.setInt(2, orderId);
+            s.setString(3, status);
+            s.executeUpdate();
+        }
         try (PreparedStatement s = c.prepareStatement("update orders set status = ?, updated_at = now() where order_id = ?")) {
             s.setString(1, status);
             s.setInt(2, orderId);
