@@ -21,16 +21,29 @@
 --   SF422 cannot be done as asked (not enough stock, inactive product, coupon conditions,
 --         idempotency key reused for another request)
 
--- Any status change, by anyone, must be an allowed transition.
+-- Any status change, by anyone, must be an allowed transition, and is recorded in
+-- order_status_changes: order_transition() records its own (it is the only writer on a Citus
+-- cluster, where this trigger does not run); a hand-written UPDATE gets its row here. A status is
+-- never reached twice (the transitions make no cycle), so an order's row for the new status exists
+-- only if order_transition() wrote it.
 create or replace function orders_guard_status() returns trigger
 language plpgsql as $$
 begin
-    if new.status is distinct from old.status and not exists (
+    if new.status is not distinct from old.status then
+        return new;
+    end if;
+    if not exists (
             select 1 from order_status_transitions t
             where t.from_status = old.status and t.to_status = new.status) then
         raise exception 'order % is %, it cannot become %', old.order_id, old.status, new.status
             using errcode = 'SF409', column = 'status',
                   hint = 'change a status with: call process_order(order_id, status)';
+    end if;
+    if not exists (
+            select 1 from order_status_changes c
+            where c.order_id = new.order_id and c.to_status = new.status) then
+        insert into order_status_changes (order_id, from_status, to_status, changed_at)
+        values (new.order_id, old.status, new.status, now());
     end if;
     return new;
 end
@@ -174,8 +187,10 @@ begin
         perform order_return_stock(p_order_id);
     end if;
 
+    -- the change first: the status guard then finds it recorded
+    insert into order_status_changes (order_id, from_status, to_status, changed_at)
+    values (p_order_id, v_current, p_new_status, now());
     update orders o set status = p_new_status, updated_at = now() where o.order_id = p_order_id;
-    insert into order_status_changes (order_id, from_status, to_status) values (p_order_id, v_current, p_new_status);
 
     return query select p_order_id, v_number, v_current, p_new_status::varchar, true,
         format('order %s: %s -> %s', p_order_id, v_current, p_new_status);

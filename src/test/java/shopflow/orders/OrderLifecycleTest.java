@@ -244,6 +244,22 @@ class OrderLifecycleTest {
     }
 
     @Test
+    void every_status_change_is_recorded_whoever_makes_it() {
+        int product = shop.product("10.00");
+        shop.stock(product, "north", 5);
+        int order = shop.order(customer, "pending", product, 1);
+
+        lifecycle.transition(order, OrderStatus.PROCESSING);
+        shop.update("call process_order(" + order + ", 'shipped')");
+        lifecycle.transition(order, OrderStatus.SHIPPED);
+        shop.update("update orders set status = 'delivered' where order_id = " + order);
+
+        // the repeated shipped changed nothing and recorded nothing
+        assertThat(shop.history(order)).containsExactly(
+                "->pending", "pending>processing", "processing>shipped", "shipped>delivered");
+    }
+
+    @Test
     void psql_users_get_the_same_rules_from_process_order_and_from_a_plain_update() {
         int product = shop.product("10.00");
         shop.stock(product, "north", 5);

@@ -70,6 +70,10 @@ class OrderPlacementTest {
                         org.assertj.core.groups.Tuple.tuple(new BigDecimal("8.00"), new BigDecimal("8.00")));
         assertThat(shop.scalar("select session_id || ' ' || payment_method from orders where order_id = " + order.orderId()))
                 .isEqualTo("s-1 card");
+        // its history starts with its creation, at the moment it was placed
+        assertThat(shop.history(order.orderId())).containsExactly("->pending");
+        assertThat(shop.scalar("select count(*) from order_status_changes c join orders o using (order_id)"
+                + " where o.order_id = " + order.orderId() + " and c.changed_at = o.created_at")).isEqualTo("1");
     }
 
     @Test

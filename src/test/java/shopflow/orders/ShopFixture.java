@@ -6,6 +6,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,6 +45,8 @@ final class ShopFixture {
         int n = SEQUENCE.incrementAndGet();
         int orderId = insertReturningId("insert into orders (customer_id, order_number, status, subtotal, total_amount)"
                 + " values (" + customerId + ", 'T-" + n + "', '" + status + "', 0, 0) returning order_id");
+        update("insert into order_status_changes (order_id, from_status, to_status, changed_at)"
+                + " select order_id, null, status, created_at from orders where order_id = " + orderId);
         for (int i = 0; i < productAndQuantity.length; i += 2) {
             update("insert into order_items (order_id, product_id, quantity, unit_price, line_total) values (" + orderId
                     + ", " + productAndQuantity[i] + ", " + productAndQuantity[i + 1] + ", 1, " + productAndQuantity[i + 1] + ")");
@@ -70,6 +73,14 @@ final class ShopFixture {
     }
 
     /** Every movement of an order as "reason warehouse quantity", in order. */
+    /** The order's status history, oldest first: "from>to", from "-" for its creation. */
+    List<String> history(int orderId) {
+        List<String> changes = new ArrayList<>();
+        query("select coalesce(from_status, '-') || '>' || to_status from order_status_changes where order_id = " + orderId
+                + " order by changed_at, change_id", rs -> changes.add(rs.getString(1)));
+        return changes;
+    }
+
     List<String> movements(int orderId) {
         List<String> movements = new java.util.ArrayList<>();
         query("select reason, warehouse, quantity from stock_movements where order_id = " + orderId + " order by movement_id",

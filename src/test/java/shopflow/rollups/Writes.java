@@ -105,16 +105,8 @@ final class Writes {
         }
     }
 
-    /** Sets an order's status by hand (any allowed transition), recording the change now as order_transition does. */
+    /** Sets an order's status by hand (an allowed transition; the status guard records the change). */
     static int status(Connection c, int orderId, String status) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("insert into order_status_changes (order_id, from_status,"
-                + " to_status, changed_at) select order_id, status, ?, now() from orders"
-                + " where order_id = ? and status <> ?")) {
-            s.setString(1, status);
-            s.setInt(2, orderId);
-            s.setString(3, status);
-            s.executeUpdate();
-        }
         try (PreparedStatement s = c.prepareStatement("update orders set status = ?, updated_at = now() where order_id = ?")) {
             s.setString(1, status);
             s.setInt(2, orderId);
