@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -15,6 +16,7 @@ import shopflow.db.Database;
 import shopflow.db.DatabaseOptions;
 import shopflow.db.Migrations;
 import shopflow.generate.LoadState;
+import shopflow.orders.StatusHistory;
 import shopflow.reports.AsOf;
 import shopflow.reports.ReportCatalog;
 import shopflow.rollups.Drift;
@@ -23,8 +25,10 @@ import shopflow.rollups.RollupVerifier;
 @Command(name = "verify", mixinStandardHelpOptions = true,
         description = {"Check that every report, answered from the rollups, equals its reference SQL over the raw "
                 + "tables, row for row (on a live database: it only reads).",
+            "It also checks that every order's status is the last change of its history (order_status_changes), "
+                + "which reports as of a moment read.",
             "Exit code 0 when all agree; 1 on drift, naming the report and its first differing row "
-                + "(then 'shopflow refresh' rebuilds the rollups)."},
+                + "(then 'shopflow refresh' rebuilds the rollups), or naming orders out of step with their history."},
         footer = {"", "Examples:",
             "  shopflow verify",
             "  shopflow verify --as-of 2026-06-30T12:00 --as-of 2025-12-31"})
@@ -60,14 +64,18 @@ public final class VerifyCommand implements Callable<Integer> {
             for (Drift drift : drifts) {
                 out.println("DRIFT " + drift.describe());
             }
-            if (drifts.isEmpty()) {
+            Optional<String> history = StatusHistory.disagreements(database.dataSource());
+            history.ifPresent(problem -> out.println("HISTORY " + problem));
+            if (drifts.isEmpty() && history.isEmpty()) {
                 out.println("ok: " + reports + " reports from rollups equal their reference SQL at " + moments.size()
                         + " moment(s)");
                 out.flush();
                 return 0;
             }
-            out.println(drifts.size() + " report answer(s) drifted; 'shopflow refresh' rebuilds the rollups from the raw"
-                    + " tables without stopping the server");
+            if (!drifts.isEmpty()) {
+                out.println(drifts.size() + " report answer(s) drifted; 'shopflow refresh' rebuilds the rollups from the"
+                        + " raw tables without stopping the server");
+            }
             out.flush();
             return 1;
         }

@@ -104,3 +104,18 @@ select
 from order_status_changes c
 join order_sales s on s.order_id = c.order_id
 where c.to_status in ('cancelled', 'refunded');
+
+-- Orders whose status is not the last change of their history, or that have none: written by
+-- something that bypassed place_order, order_transition and the status guard (a bulk load, an
+-- import). A report as of a moment would see them wrongly; `shopflow verify` lists them.
+create or replace view orders_off_history as
+select o.order_id, o.status, last_change.to_status as history_says
+from orders o
+left join lateral (
+    select c.to_status
+    from order_status_changes c
+    where c.order_id = o.order_id
+    order by c.changed_at desc, c.change_id desc
+    limit 1
+) as last_change on true
+where last_change.to_status is distinct from o.status;

@@ -260,6 +260,22 @@ class OrderLifecycleTest {
     }
 
     @Test
+    void orders_out_of_step_with_their_history_are_named() {
+        int product = shop.product("10.00");
+        int order = shop.order(customer, "pending", product, 1);
+        assertThat(StatusHistory.disagreements(database.dataSource())).isEmpty();
+
+        shop.update("delete from order_status_changes where order_id = " + order);
+        assertThat(StatusHistory.disagreements(database.dataSource())).hasValueSatisfying(problem -> assertThat(problem)
+                .startsWith("1 order(s) whose status is not the last change of their history")
+                .contains("order " + order + " is pending, its history is empty"));
+
+        shop.update("insert into order_status_changes (order_id, from_status, to_status) values (" + order
+                + ", null, 'pending')");
+        assertThat(StatusHistory.disagreements(database.dataSource())).isEmpty();
+    }
+
+    @Test
     void psql_users_get_the_same_rules_from_process_order_and_from_a_plain_update() {
         int product = shop.product("10.00");
         shop.stock(product, "north", 5);
