@@ -27,6 +27,7 @@ public final class Database implements AutoCloseable {
     private final String password;
     private final ZoneId timeZone;
     private final EmbeddedServer server; // null for an external database
+    private volatile ServerWatch watch;   // set by keepServerRunning()
 
     private Database(String jdbcUrl, String user, String password, ZoneId timeZone, EmbeddedServer server) {
         this.jdbcUrl = jdbcUrl;
@@ -148,8 +149,28 @@ public final class Database implements AutoCloseable {
                 "  JDBC:           " + jdbcUrl + "?user=" + EmbeddedServer.OWNER_ROLE);
     }
 
+    /**
+     * Keeps the embedded server this process started running: restarted after a crash, until this
+     * database is closed. Long-running commands (serve, demo) ask for it; a server attached to is
+     * its starter's to watch.
+     */
+    public synchronized void keepServerRunning() {
+        if (server != null && server.startedHere() && watch == null) {
+            watch = new ServerWatch(server);
+        }
+    }
+
+    /** Why the database cannot be used now (its server crashed and is being restarted), if so. */
+    public Optional<String> outage() {
+        ServerWatch current = watch;
+        return current == null ? Optional.empty() : current.outage();
+    }
+
     @Override
     public void close() {
+        if (watch != null) {
+            watch.close();
+        }
         pool.close();
         if (server != null) {
             server.close();

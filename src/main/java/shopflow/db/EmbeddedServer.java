@@ -34,12 +34,16 @@ final class EmbeddedServer implements AutoCloseable {
 
     private final Path dataDir;
     private final int port;
-    private final EmbeddedPostgres started; // null when we attached to a running server
+    private final boolean fsync;
+    private volatile EmbeddedPostgres started; // null when we attached to a running server
+    private volatile long postmasterPid;       // of the server we started
 
-    private EmbeddedServer(Path dataDir, int port, EmbeddedPostgres started) {
+    private EmbeddedServer(Path dataDir, int port, boolean fsync, EmbeddedPostgres started) {
         this.dataDir = dataDir;
         this.port = port;
+        this.fsync = fsync;
         this.started = started;
+        this.postmasterPid = started == null ? 0 : postmasterPid(dataDir);
     }
 
     /**
@@ -50,13 +54,13 @@ final class EmbeddedServer implements AutoCloseable {
         Path dataDir = requestedDataDir.toAbsolutePath().normalize();
         checkDataDirectory(dataDir);
         EmbeddedServer server = runningServerPort(dataDir)
-                .map(runningPort -> new EmbeddedServer(dataDir, runningPort, null))
-                .orElseGet(() -> start(dataDir, port, fsync));
+                .map(runningPort -> new EmbeddedServer(dataDir, runningPort, fsync, null))
+                .orElseGet(() -> new EmbeddedServer(dataDir, port, fsync, start(dataDir, port, fsync)));
         server.ensureRoleAndDatabase();
         return server;
     }
 
-    private static EmbeddedServer start(Path dataDir, int port, boolean fsync) {
+    private static EmbeddedPostgres start(Path dataDir, int port, boolean fsync) {
         checkPortFree(port);
         try {
             EmbeddedPostgres postgres = EmbeddedPostgres.builder()
@@ -92,7 +96,7 @@ final class EmbeddedServer implements AutoCloseable {
                     .setServerConfig("logging_collector", "on")
                     .setServerConfig("log_directory", "log")
                     .start();
-            return new EmbeddedServer(dataDir, port, postgres);
+            return postgres;
         } catch (IOException | RuntimeException e) {
             throw new DatabaseException("could not start the embedded PostgreSQL on " + dataDir + " (port " + port
                     + "): " + rootMessage(e) + ". Its log is in " + dataDir.resolve("log")
@@ -213,8 +217,37 @@ final class EmbeddedServer implements AutoCloseable {
         return started != null;
     }
 
+    /** Whether the server this process started is running (a server attached to is not ours to watch). */
+    boolean running() {
+        return started == null || ProcessHandle.of(postmasterPid).map(ProcessHandle::isAlive).orElse(false);
+    }
+
+    /** The postmaster's process id, from its postmaster.pid (the library only knows the pg_ctl that started it). */
+    private static long postmasterPid(Path dataDir) {
+        return Long.parseLong(read(dataDir.resolve("postmaster.pid")).lines().findFirst().orElseThrow().strip());
+    }
+
+    /**
+     * Starts the server again on the same directory and port after it died: PostgreSQL's crash
+     * recovery replays its log, so every committed write is there. The dead instance is closed
+     * first, which releases the data directory's lock.
+     */
+    synchronized void restart() {
+        EmbeddedPostgres dead = started;
+        if (dead == null || running()) {
+            return;
+        }
+        try {
+            dead.close(); // its stop fails (nothing to stop), which it logs; the lock is released
+        } catch (IOException e) {
+            // nothing left to stop
+        }
+        started = start(dataDir, port, fsync);
+        postmasterPid = postmasterPid(dataDir);
+    }
+
     @Override
-    public void close() {
+    public synchronized void close() {
         if (started != null) {
             try {
                 started.close();

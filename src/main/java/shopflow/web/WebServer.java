@@ -21,6 +21,7 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
@@ -61,6 +62,8 @@ public final class WebServer implements AutoCloseable {
     static final String REPORT_TEMP_FILE_LIMIT = "1GB";
     static final String EVENTS_PATH = "/api/events";
     private static final int LOG_LINES = 500;
+    /** Seconds a client is asked to wait while the database is down: a restart takes a few. */
+    private static final String DATABASE_RETRY_AFTER = "5";
     private static final Logger LOG = LoggerFactory.getLogger(WebServer.class);
 
     /**
@@ -155,6 +158,18 @@ public final class WebServer implements AutoCloseable {
                 }
             });
             config.routes.before("/api/*", ctx -> ctx.header("Cache-Control", "no-store"));
+            // While the embedded database is being restarted after a crash, say so at once rather
+            // than let each request wait for a connection; health reports it itself, and the API's
+            // documents need no database.
+            config.routes.before("/api/*", ctx -> {
+                if (!ctx.path().equals("/api/health") && !ctx.path().equals("/api/openapi.json")
+                        && !ctx.path().startsWith("/api/docs")) {
+                    database.outage().ifPresent(reason -> {
+                        ctx.header("Retry-After", DATABASE_RETRY_AFTER);
+                        throw ApiError.unavailable(reason);
+                    });
+                }
+            });
             // Every route below is described in openapi/shopflow.yaml; ApiDocumentTest holds the two together.
             // Every GET route is registered for HEAD too, with the same handler and so the same checks:
             // Javalin would otherwise answer HEAD for a GET route itself, 200 without running it.
@@ -221,6 +236,7 @@ public final class WebServer implements AutoCloseable {
             Limits limits) {
         WebServer server = new WebServer(database, catalog, host, port, tls, clock, limits);
         try {
+            database.keepServerRunning();
             server.live.start();
             // on a Citus cluster the folder applies the new rows to the rollups first (no triggers there)
             server.folder.start();
@@ -295,6 +311,18 @@ public final class WebServer implements AutoCloseable {
     private void health(Context ctx) {
         Map<String, Object> out = new LinkedHashMap<>();
         Map<String, Object> db = new LinkedHashMap<>();
+        Optional<String> outage = database.outage();
+        if (outage.isPresent()) {
+            db.put("reachable", false);
+            db.put("schema_version", null);
+            out.put("status", "restarting");
+            out.put("reason", outage.get());
+            out.put("database", db);
+            out.put("live_clients", live.clientCount());
+            ctx.header("Retry-After", DATABASE_RETRY_AFTER);
+            ctx.status(503).json(out);
+            return;
+        }
         try (Connection c = healthPool.getConnection();
                 Statement s = c.createStatement();
                 // versions such as 6.1 are not integers: the latest applied one, as Flyway writes it
@@ -328,8 +356,18 @@ public final class WebServer implements AutoCloseable {
         }
     }
 
-    /** The detail goes to the log with an incident id; the caller gets the id, not the detail. */
+    /**
+     * The detail goes to the log with an incident id; the caller gets the id, not the detail. A lost
+     * database (a connection refused or cut: its server crashed or is restarting) is a 503 instead.
+     */
     private void internalError(Context ctx, Exception e) {
+        if (DatabaseOutages.isConnectionLost(e)) {
+            log("database not reachable on " + ctx.method() + " " + ctx.path() + ": " + e.getMessage());
+            ctx.header("Retry-After", DATABASE_RETRY_AFTER);
+            error(ctx, 503, "the database is not reachable now (it may be restarting); try again in a few seconds",
+                    null);
+            return;
+        }
         String incident = UUID.randomUUID().toString().substring(0, 8);
         LOG.error("incident {} on {} {}", incident, ctx.method(), ctx.path(), e);
         remember("ERROR incident " + incident + ": " + e);

@@ -1,0 +1,101 @@
+package shopflow.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import shopflow.TestDatabases;
+import shopflow.db.Database;
+import shopflow.db.DatabaseOptions;
+import shopflow.db.Migrations;
+import shopflow.reports.ReportCatalog;
+
+/** The embedded database killed under a running web server: 503s with a reason meanwhile, then back by itself. */
+class DatabaseCrashTest {
+
+    @TempDir
+    Path temp;
+
+    @Test
+    void a_killed_database_is_restarted_and_requests_meanwhile_answer_503_never_500() throws Exception {
+        Path dataDir = temp.resolve("pgdata");
+        DatabaseOptions options = DatabaseOptions.embedded(dataDir, TestDatabases.freePort());
+        try (Database database = Database.open(options)) {
+            Migrations.migrate(database);
+            execute(database, "insert into customers (email) values ('before-the-crash@example.com')");
+            WebServer server = WebServer.start(database, ReportCatalog.load(), "localhost", 0, Clock.systemUTC());
+            try {
+                String token = server.tokens().create(Role.ANALYST, "crash test", Optional.empty()).token();
+                HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+                String base = "http://localhost:" + server.port();
+                assertThat(get(http, base + "/api/health", null).statusCode()).isEqualTo(200);
+
+                long postmaster = Long.parseLong(Files.readAllLines(dataDir.resolve("postmaster.pid")).get(0).strip());
+                ProcessHandle process = ProcessHandle.of(postmaster).orElseThrow();
+                process.destroyForcibly();
+                process.onExit().get();
+
+                List<Integer> healthStatuses = new ArrayList<>();
+                List<Integer> reportStatuses = new ArrayList<>();
+                long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+                while (System.nanoTime() < deadline) {
+                    HttpResponse<String> health = get(http, base + "/api/health", null);
+                    healthStatuses.add(health.statusCode());
+                    reportStatuses.add(get(http, base + "/api/reports/revenue_summary", token).statusCode());
+                    if (health.statusCode() == 200) {
+                        break;
+                    }
+                    assertThat(health.body()).containsAnyOf("\"restarting\"", "\"unavailable\"");
+                    Thread.sleep(200);
+                }
+
+                // health went down and came back by itself; no request was a 500 or hung
+                assertThat(healthStatuses).first().isEqualTo(503);
+                assertThat(healthStatuses).last().isEqualTo(200);
+                assertThat(healthStatuses).containsOnly(503, 200);
+                assertThat(reportStatuses).containsOnly(503, 200);
+                assertThat(get(http, base + "/api/reports/revenue_summary", token).statusCode()).isEqualTo(200);
+                // the committed row survived: PostgreSQL's crash recovery replayed it
+                assertThat(count(database, "select count(*) from customers where email = 'before-the-crash@example.com'"))
+                        .isEqualTo(1);
+            } finally {
+                server.close();
+            }
+        }
+    }
+
+    private static HttpResponse<String> get(HttpClient http, String url, String token) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static void execute(Database database, String sql) throws Exception {
+        try (Connection c = database.connection(); Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    private static long count(Database database, String sql) throws Exception {
+        try (Connection c = database.connection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+}
