@@ -2,7 +2,6 @@ package shopflow.bench;
 
 import java.math.BigDecimal;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.OffsetDateTime;
@@ -22,10 +21,7 @@ import org.postgresql.PGNotification;
 import shopflow.db.Database;
 import shopflow.db.DatabaseException;
 import shopflow.db.SqlScripts;
-import shopflow.ingest.Event;
 import shopflow.ingest.EventIngest;
-import shopflow.orders.OrderPlacement;
-import shopflow.orders.OrderRequest;
 import shopflow.orders.PlacedOrder;
 import shopflow.reports.ReportCatalog;
 import shopflow.reports.ReportRunner;
@@ -55,10 +51,8 @@ public final class LiveBench {
     static final int SLICE_SECONDS = 5;
 
     private final Database database;
-    private final OrderPlacement placement;
+    private final RandomTraffic traffic;
     private final EventIngest ingest;
-    private final int[] customers;
-    private final int[] products;
     /** On a cluster: a job keeps the rollups, not triggers. */
     private final boolean keptByJob;
     /** Seeds of the clients' orders: each slice places other orders than the one before. */
@@ -66,10 +60,8 @@ public final class LiveBench {
 
     public LiveBench(Database database) {
         this.database = database;
-        this.placement = new OrderPlacement(database.dataSource());
+        this.traffic = new RandomTraffic(database);
         this.ingest = new EventIngest(database.dataSource());
-        this.customers = ids("select customer_id from customers where is_active");
-        this.products = ids("select product_id from products where is_active");
         this.keptByJob = Rollups.keptByJob(database.dataSource());
     }
 
@@ -200,7 +192,7 @@ public final class LiveBench {
         for (int i = 0; i < 2; i++) {
             load.scheduleAtFixedRate(() -> {
                 try {
-                    place(new Random());
+                    traffic.placeOrder(new Random());
                     orders.incrementAndGet();
                 } catch (RuntimeException refused) {
                     // as below
@@ -210,7 +202,7 @@ public final class LiveBench {
         int perBatch = Math.max(1, eventsPerSecond / 10);
         load.scheduleAtFixedRate(() -> {
             try {
-                events.addAndGet(ingest.store(events(perBatch, new Random())).total());
+                events.addAndGet(ingest.store(traffic.events(perBatch, new Random())).total());
             } catch (RuntimeException refused) {
                 // a background write that failed is not a result; the load goes on
             }
@@ -228,7 +220,7 @@ public final class LiveBench {
             while (System.nanoTime() - started < seconds * 1_000_000_000L) {
                 pg.getNotifications(1); // drop what the background load sent so far
                 BigDecimal before = today(runner, catalog, zone);
-                PlacedOrder probe = place(random);
+                PlacedOrder probe = traffic.placeOrder(random);
                 long committed = System.nanoTime();
                 awaitNotification(pg);
                 BigDecimal after = null;
@@ -291,7 +283,7 @@ public final class LiveBench {
                 Random random = new Random(seed);
                 long started = System.nanoTime();
                 while (started < end) {
-                    place(random);
+                    traffic.placeOrder(random);
                     long placed = System.nanoTime();
                     millis.add((placed - started) / 1e6);
                     started = placed;
@@ -306,28 +298,6 @@ public final class LiveBench {
         }
     }
 
-    private PlacedOrder place(Random random) {
-        List<OrderRequest.Line> lines = new ArrayList<>();
-        int count = 1 + random.nextInt(3);
-        for (int i = 0; i < count; i++) {
-            lines.add(new OrderRequest.Line(products[random.nextInt(products.length)], 1 + random.nextInt(2)));
-        }
-        return placement.place(new OrderRequest(customers[random.nextInt(customers.length)], lines, null, null, "card"), null);
-    }
-
-    private List<Event> events(int count, Random random) {
-        List<Event> batch = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
-            String session = "bench-" + random.nextInt(1_000_000);
-            int product = products[random.nextInt(products.length)];
-            batch.add(i % 5 == 4
-                    ? new Event.CartEvent(session, null, product, "add", 1, OffsetDateTime.now())
-                    : new Event.PageView(session, null, "/products/" + product, product, OffsetDateTime.now(), 12, null,
-                            "mobile"));
-        }
-        return batch;
-    }
-
     private static void awaitNotification(PGConnection pg) throws SQLException {
         while (true) {
             PGNotification[] notifications = pg.getNotifications(5000);
@@ -340,18 +310,6 @@ public final class LiveBench {
     private static BigDecimal today(ReportRunner runner, ReportCatalog catalog, ZoneId zone) {
         return (BigDecimal) runner.run(catalog.get("revenue_summary"), OffsetDateTime.now(zone), Map.of())
                 .value(0, "today");
-    }
-
-    private int[] ids(String sql) {
-        try (Connection c = database.connection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            List<Integer> ids = new ArrayList<>();
-            while (rs.next()) {
-                ids.add(rs.getInt(1));
-            }
-            return ids.stream().mapToInt(Integer::intValue).toArray();
-        } catch (SQLException e) {
-            throw new DatabaseException(sql + ": " + e.getMessage(), e);
-        }
     }
 
     private static void sleepMillis(long millis) {

@@ -24,7 +24,7 @@ import shopflow.generate.Generator;
 import shopflow.generate.GeneratorSettings;
 
 /**
- * The benchmarks that write (live, ingest, and reports when it generates) work on a scratch
+ * The benchmarks that write (live, soak, ingest, and reports when it generates) work on a scratch
  * database of their own and drop it: the shop they measure keeps every row, as a hash of each
  * table's rows shows, and no scratch database is left on the server.
  */
@@ -34,7 +34,7 @@ class WritingBenchmarksLeaveTheShopAloneTest {
             "stock_movements", "inventory");
 
     @Test
-    void bench_live_and_ingest_write_into_a_copy_of_the_shop_and_leave_the_shop_as_it_was() throws SQLException {
+    void bench_live_soak_and_ingest_write_into_a_copy_of_the_shop_and_leave_the_shop_as_it_was() throws SQLException {
         String url;
         try (Database shop = TestDatabases.fresh()) {
             new Generator(shop, new GeneratorSettings(0.002, 42, OffsetDateTime.now(), ZoneId.of("Europe/London"), 2,
@@ -47,6 +47,12 @@ class WritingBenchmarksLeaveTheShopAloneTest {
         String live = run("bench", "live", "--seconds", "1", "--clients", "1", "--orders-per-second", "10",
                 "--events-per-second", "20", "--jdbc-url", url);
         assertThat(live).startsWith("0\n").contains("measuring on a copy of the shop", "orders/s", "freshness under");
+        assertThat(fingerprint(url)).isEqualTo(before);
+
+        String soak = run("bench", "soak", "--minutes", "0.1", "--orders-per-second", "10", "--events-per-second", "20",
+                "--readers", "1", "--jdbc-url", url);
+        assertThat(soak).startsWith("0\n").contains("measuring on a copy of the shop", "order placed", "status change",
+                "dashboard reload", "ok: stock equals the ledger");
         assertThat(fingerprint(url)).isEqualTo(before);
 
         String ingest = run("bench", "ingest", "--events", "400", "--batch", "100", "--clients", "2", "--jdbc-url", url);
