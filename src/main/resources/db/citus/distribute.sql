@@ -153,7 +153,7 @@ begin
     if not exists (select 1 from pg_constraint where conrelid = 'order_items'::regclass and confrelid = 'orders'::regclass) then
         alter table order_items add foreign key (order_id) references orders (order_id);
         alter table order_coupons add foreign key (order_id) references orders (order_id);
-        alter table order_status_changes add foreign key (order_id) references orders (order_id);
+        alter table order_status_changes add foreign key (order_id) references orders (order_id) on delete cascade;
         alter table generator.fraud_ground_truth add foreign key (order_id) references orders (order_id);
     end if;
 end

@@ -11,6 +11,11 @@
 
 alter table order_status_changes alter column from_status drop not null;
 
+-- The history belongs to its order: deleting an order (a test order, a bad import) takes it along.
+alter table order_status_changes drop constraint order_status_changes_order_id_fkey;
+alter table order_status_changes add constraint order_status_changes_order_id_fkey
+    foreign key (order_id) references orders (order_id) on delete cascade;
+
 insert into order_status_changes (order_id, from_status, to_status, changed_at)
 select orders.order_id, null, coalesce(first_change.from_status, orders.status), orders.created_at
 from orders
