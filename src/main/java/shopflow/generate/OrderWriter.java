@@ -4,8 +4,8 @@ import java.time.LocalDate;
 import java.util.SplittableRandom;
 
 /**
- * Writes the basket as an order: its lines, its coupon, its status by age, its stock movements
- * and the session that led to it.
+ * Writes the basket as an order: its lines, its coupon, its status history ({@link StatusChain}),
+ * its stock movements and the session that led to it.
  */
 final class OrderWriter {
 
@@ -21,6 +21,8 @@ final class OrderWriter {
     private final CopyBuffer orders;
     private final CopyBuffer items;
     private final CopyBuffer orderCoupons;
+    private final CopyBuffer statusChanges;
+    private final StatusChain chain;
     private final long end;
     private final long clickstreamStart;
     /** Whether the last order written keeps its money (not cancelled or refunded). */
@@ -37,7 +39,9 @@ final class OrderWriter {
         this.orders = rows.of(Table.ORDERS);
         this.items = rows.of(Table.ORDER_ITEMS);
         this.orderCoupons = rows.of(Table.ORDER_COUPONS);
+        this.statusChanges = rows.of(Table.ORDER_STATUS_CHANGES);
         this.end = calendar.end();
+        this.chain = new StatusChain(context.seed(), end);
         this.clickstreamStart = context.clickstreamStart();
     }
 
@@ -63,35 +67,18 @@ final class OrderWriter {
         long tax = Basket.tax(net);
         long total = net + shipping + tax;
 
-        long age = end - at;
-        String status;
-        long updated;
+        // 5% of honest orders are cancelled, 3% refunded (once their refund's moment has come)
         double r = random.nextDouble();
-        if (!fraudulent && r < 0.05) {
-            status = "cancelled";
-            updated = at + 300 + random.nextInt(2 * 86_400);
-        } else if (!fraudulent && r < 0.08 && age > 10 * 86_400L) {
-            status = "refunded";
-            updated = at + 7 * 86_400L + random.nextInt(21 * 86_400);
-        } else if (age < 6 * 3600) {
-            status = r < 0.7 ? "pending" : "processing";
-            updated = at;
-        } else if (age < 86_400) {
-            status = r < 0.2 ? "pending" : "processing";
-            updated = at + random.nextLong(age);
-        } else if (age < 3 * 86_400) {
-            status = r < 0.3 ? "processing" : "shipped";
-            updated = at + 86_400 / 2 + random.nextLong(age - 86_400 / 2);
-        } else if (age < 7 * 86_400) {
-            status = r < 0.55 ? "shipped" : "delivered";
-            updated = at + 86_400 + random.nextLong(age - 86_400);
-        } else {
-            status = "delivered";
-            updated = at + 2 * 86_400 + random.nextInt(4 * 86_400);
-        }
-        updated = Math.min(updated, end);
-        lastKept = !status.equals("cancelled") && !status.equals("refunded");
-        shipments.write(orderId, firstLine, at, status, updated);
+        StatusChain.Fate fate = fraudulent ? StatusChain.Fate.DELIVERED
+                : r < 0.05 ? StatusChain.Fate.CANCELLED
+                : r < 0.08 ? StatusChain.Fate.REFUNDED
+                : StatusChain.Fate.DELIVERED;
+        keepCustomerStreamInStep(random, r, end - at, fraudulent);
+        chain.build(orderId, at, fate);
+        chain.writeTo(statusChanges, orderId);
+        String status = chain.status();
+        lastKept = !status.equals(StatusChain.CANCELLED) && !status.equals(StatusChain.REFUNDED);
+        shipments.write(orderId, firstLine, chain.reached(StatusChain.SHIPPED), chain.reached(StatusChain.REFUNDED));
 
         String session = at >= clickstreamStart ? sessions.orderSession(random, customerId, at, device) : null;
         int year = LocalDate.ofEpochDay(day).getYear();
@@ -100,9 +87,32 @@ final class OrderWriter {
                 .text(status).text(payment).number(2L * customerId).text(session)
                 .money(subtotal).money(discount).money(shipping).money(tax).money(total)
                 .text("GBP").text(random.nextDouble() < 0.02 ? NOTES[random.nextInt(NOTES.length)] : null)
-                .timestamp(at).timestamp(updated)
+                .timestamp(at).timestamp(chain.updatedAt())
                 .endRow();
         return total;
+    }
+
+    /**
+     * Draws from the customer's stream what the status by age drew before orders had a chain of
+     * their own: the baskets, coupons and sessions after this one stay the rows they were (the
+     * chain draws from the order's own stream).
+     */
+    private static void keepCustomerStreamInStep(SplittableRandom random, double r, long age, boolean fraudulent) {
+        if (!fraudulent && r < 0.05) {
+            random.nextInt(2 * 86_400);
+        } else if (!fraudulent && r < 0.08 && age > 10 * 86_400L) {
+            random.nextInt(21 * 86_400);
+        } else if (age < 6 * 3600) {
+            return;
+        } else if (age < 86_400) {
+            random.nextLong(age);
+        } else if (age < 3 * 86_400) {
+            random.nextLong(age - 86_400 / 2);
+        } else if (age < 7 * 86_400) {
+            random.nextLong(age - 86_400);
+        } else {
+            random.nextInt(4 * 86_400);
+        }
     }
 
     /** Whether the last order written kept its money: only those count towards the customer's average. */

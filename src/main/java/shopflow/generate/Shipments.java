@@ -24,21 +24,17 @@ final class Shipments {
     }
 
     /**
-     * The basket's order's movements, if it left the warehouses within the ledger's window.
-     * Shipped orders shipped at their last update; delivered and refunded ones half a day to a day
-     * and a half after they were placed. Drawn from a stream of the order's own, so the orders,
-     * sessions and everything else are the same as without the ledger.
+     * The basket's order's movements, if it left the warehouses within the ledger's window: a
+     * 'ship' at the moment its chain reached shipped ({@code shippedAt}, {@link StatusChain#NONE}
+     * if it has not) and a 'return' at its refund ({@code refundedAt}, or NONE). The warehouses
+     * are drawn from a stream of the order's own, so the orders, sessions and everything else
+     * are the same as without the ledger.
      */
-    void write(long orderId, int firstLine, long at, String status, long updated) {
-        boolean delivered = status.equals("delivered") || status.equals("refunded");
-        if (!delivered && !status.equals("shipped")) {
+    void write(long orderId, int firstLine, long shippedAt, long refundedAt) {
+        if (shippedAt == StatusChain.NONE || shippedAt < context.ledgerStart()) {
             return;
         }
         SplittableRandom random = Streams.of(context.seed(), Streams.SHIPMENT, orderId);
-        long shippedAt = delivered ? Math.min(at + 43_200 + random.nextInt(86_400), updated - 1) : updated;
-        if (shippedAt < context.ledgerStart()) {
-            return;
-        }
         for (int i = 0; i < basket.size; i++) {
             int[] warehouses = stock.shippingOrder(basket.product[i]);
             int first = firstWarehouse(random, stock, warehouses);
@@ -56,8 +52,7 @@ final class Shipments {
             units[first] = fromFirst + left;
             for (int k = 0; k < warehouses.length; k++) {
                 if (units[k] > 0) {
-                    move(warehouses[k], orderId, firstLine + i, units[k], shippedAt,
-                            status.equals("refunded") ? updated : -1);
+                    move(warehouses[k], orderId, firstLine + i, units[k], shippedAt, refundedAt);
                 }
             }
         }
@@ -87,10 +82,10 @@ final class Shipments {
         return 0;
     }
 
-    /** A 'ship' of the line's units out of the inventory row and, for a refund (returnedAt >= 0), their 'return'. */
+    /** A 'ship' of the line's units out of the inventory row and, for a refund (returnedAt not NONE), their 'return'. */
     private void move(int row, long orderId, int line, int count, long shippedAt, long returnedAt) {
         ledger.add(stock.product[row], stock.warehouse[row], orderId, line, -count, StockLedger.SHIP, shippedAt);
-        if (returnedAt >= 0) {
+        if (returnedAt != StatusChain.NONE) {
             ledger.add(stock.product[row], stock.warehouse[row], orderId, line, count, StockLedger.RETURN, returnedAt);
         }
     }

@@ -17,6 +17,7 @@ final class Streams {
     static final long FRAUD = 6;
     static final long CHUNK_COUPONS = 7;
     static final long SHIPMENT = 8;
+    static final long STATUS_CHAIN = 9;
 
     private Streams() {
     }

@@ -2,7 +2,7 @@ package shopflow.generate;
 
 /**
  * The tables the generator fills, in load order, with the columns it writes. Tables whose ids
- * nothing refers to (page views, cart events, stock movements) or only the generator's own stock
+ * nothing refers to (status changes, page views, cart events, stock movements) or only the generator's own stock
  * movements (order lines: see {@link StockLedger}) leave the id to their sequence: one
  * COPY stream per table, fed chunk after chunk in order, numbers them the same on every run.
  */
@@ -22,6 +22,7 @@ enum Table {
             + "updated_at", "order_id"),
     ORDER_ITEMS("order_items", "order_id, product_id, quantity, unit_price, discount_pct, line_total", "item_id"),
     ORDER_COUPONS("order_coupons", "order_id, coupon_id, discount_applied", null),
+    ORDER_STATUS_CHANGES("order_status_changes", "order_id, from_status, to_status, changed_at", "change_id"),
     FRAUD_GROUND_TRUTH("generator.fraud_ground_truth", "order_id, pattern", null),
     PAGE_VIEWS("page_views", "session_id, customer_id, page_url, product_id, viewed_at, time_on_page, referrer, "
             + "device_type", "view_id"),
@@ -50,9 +51,12 @@ enum Table {
         return "copy " + sqlName + " (" + columns + ") from stdin with (freeze" + (binaryCopy() ? ", format binary)" : ")");
     }
 
-    /** The clickstream, most of the rows, goes in COPY's binary format (see {@link CopyBuffer}). */
+    /**
+     * The clickstream, most of the rows, and the status history (four rows an order) go in COPY's
+     * binary format (see {@link CopyBuffer}): text, numbers and timestamps only.
+     */
     boolean binaryCopy() {
-        return clickstream();
+        return clickstream() || this == ORDER_STATUS_CHANGES;
     }
 
     /**

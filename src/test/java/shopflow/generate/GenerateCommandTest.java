@@ -84,6 +84,8 @@ class GenerateCommandTest {
         // An interrupted run: its record still 'running', its keys and indexes dropped, half its rows gone.
         try (Connection c = db.connection(); Statement s = c.createStatement()) {
             // a row of another feature pointing at the data being replaced, and a movement the generator never writes
+            s.execute("insert into order_idempotency_keys (idempotency_key, request_hash, order_id)"
+                    + " values ('retried', repeat('0', 64), 1)");
             s.execute("insert into order_status_changes (order_id, from_status, to_status) values (1, 'pending', 'processing')");
             s.execute("insert into stock_movements (product_id, warehouse, quantity, reason, moved_at)"
                     + " select product_id, warehouse, -1, 'adjust', now() from inventory limit 1");
@@ -111,7 +113,12 @@ class GenerateCommandTest {
         assertThat(number(db, "select count(*) from pg_indexes where schemaname = 'public'")).isEqualTo(indexes);
         assertThat(number(db, "select count(*) from pg_constraint where contype = 'f'")).isEqualTo(foreignKeys);
         assertThat(number(db, "select count(*) from generator.saved_ddl")).isZero();
-        assertThat(number(db, "select count(*) from order_status_changes")).as("status changes of the replaced orders").isZero();
+        assertThat(number(db, "select count(*) from order_idempotency_keys")).as("idempotency keys of the replaced orders")
+                .isZero();
+        assertThat(number(db, "select count(*) from order_status_changes where changed_at > timestamptz '2026-06-30 12:00+01'"))
+                .as("status changes of the replaced orders (the generated ones stop at as_of)").isZero();
+        assertThat(number(db, "select count(*) from order_status_changes where from_status is null"))
+                .as("generated creation rows").isEqualTo(number(db, "select count(*) from orders")).isPositive();
         assertThat(number(db, "select count(*) from stock_movements where reason = 'adjust'")).as("replaced movements").isZero();
         assertThat(number(db, "select count(*) from stock_movements where reason = 'ship'")).as("generated shipments").isPositive();
         assertThat(number(db, "select count(*) from generator.runs where status = 'running'")).isZero();

@@ -47,7 +47,7 @@ class GeneratedShopIsRealisticTest {
     @Test
     void nothing_happens_after_as_of() {
         for (String moment : List.of("customers.signup_date", "orders.created_at", "page_views.viewed_at",
-                "cart_events.event_at", "stock_movements.moved_at")) {
+                "cart_events.event_at", "stock_movements.moved_at", "orders.updated_at", "order_status_changes.changed_at")) {
             String table = moment.substring(0, moment.indexOf('.'));
             assertThat(number(db, "select count(*) from " + table + " where " + moment + " > timestamp '" + GeneratedData.AS_OF
                     + "' at time zone 'Europe/London'"))

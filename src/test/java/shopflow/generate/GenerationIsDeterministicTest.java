@@ -40,6 +40,7 @@ class GenerationIsDeterministicTest {
         assertThat(oneThread).containsKey("stock_movements");
         assertThat(oneThread.get("page_views")).doesNotStartWith("0:");
         assertThat(oneThread.get("stock_movements")).doesNotStartWith("0:");
+        assertThat(oneThread.get("order_status_changes")).doesNotStartWith("0:");
     }
 
     @Test
