@@ -15,6 +15,8 @@ final class SessionEvents {
     static final int ADD = 1;
     static final int REMOVE = 2;
     static final int VIEW_CART = 3;
+    /** The checkout page: its view is the funnel's "checkout started". */
+    static final String CHECKOUT = "/checkout";
 
     final String[] url = new String[MAX];
     /** The product's index in the catalog; -1 for a page without one. */

@@ -10,6 +10,11 @@ final class SessionWriter {
 
     private static final String[] DEVICE = {"mobile", "desktop", "tablet"};
     private static final double[] DEVICE_SHARE = {0.55, 0.37, 0.08};
+    /**
+     * Of the browsing sessions that viewed their cart, the share that then opens the checkout page
+     * and leaves, per device (as DEVICE): checkout forms lose more shoppers on a phone.
+     */
+    private static final double[] CHECKOUT_AFTER_CART_VIEW = {0.62, 0.38, 0.50};
     private static final String[] REFERRER = {null, "https://www.google.com/", "https://www.bing.com/",
         "https://www.facebook.com/", "https://www.instagram.com/", "https://mail.shopflow.example/newsletter",
         "https://www.pricecompare.example/"};
@@ -75,17 +80,20 @@ final class SessionWriter {
         }
         events.add("/cart", -1, SessionEvents.PAGE_VIEW, 0, SessionEvents.dwell(random));
         events.add(null, first, SessionEvents.VIEW_CART, 0, 1);
-        events.add("/checkout", -1, SessionEvents.PAGE_VIEW, 0, 10 + random.nextInt(60));
+        events.add(SessionEvents.CHECKOUT, -1, SessionEvents.PAGE_VIEW, 0, 10 + random.nextInt(60));
         long duration = 30 + random.nextInt(150); // from the last page to the placed order
         for (int i = 1; i < events.count; i++) {
             duration += events.gap[i];
         }
-        String session = sessionId();
+        String session = sessionId(nextSessionKey());
         emit(random, session, customerId, orderAt - duration, device, orderAt, orderAt);
         return session;
     }
 
-    /** A visit that ends without an order: most bounce or look around; some fill a cart and leave. */
+    /**
+     * A visit that ends without an order: most bounce or look around; some fill a cart and leave,
+     * a share of those after starting checkout ({@link #abandonsAtCheckout}).
+     */
     void browsingSession(SplittableRandom random) {
         long start = calendar.sampleInstant(random, clickstreamStart, end - 1800);
         int customerId = 0;
@@ -104,6 +112,7 @@ final class SessionWriter {
             product = events.browse(random, product);
         }
         int lastViewed = events.lastViewedProduct();
+        boolean viewedCart = false;
         if (lastViewed >= 0 && random.nextDouble() < 0.35) {
             events.add(null, lastViewed, SessionEvents.ADD, 1 + Streams.geometric(random, 0.2, 3),
                     5 + random.nextInt(40));
@@ -112,10 +121,40 @@ final class SessionWriter {
             } else if (random.nextDouble() < 0.5) {
                 events.add("/cart", -1, SessionEvents.PAGE_VIEW, 0, SessionEvents.dwell(random));
                 events.add(null, lastViewed, SessionEvents.VIEW_CART, 0, 1);
+                viewedCart = true;
             }
         }
         String device = device(random);
-        emit(random, sessionId(), customerId, start, device, end, FunnelSessionRow.NONE);
+        long key = nextSessionKey();
+        if (viewedCart) {
+            abandonsAtCheckout(key, device);
+        }
+        emit(random, sessionId(key), customerId, start, device, end, FunnelSessionRow.NONE);
+    }
+
+    /**
+     * Whether a shopper who viewed their cart without ordering went on to the checkout page
+     * first, and left there (the shipping cost, an account to create, a form to fill on a phone):
+     * then the session gets its {@code /checkout} page view. Drawn from a stream of the
+     * session's own, so the other sessions stay as they were. With the ordering sessions, which
+     * all pass through checkout, about a third of the sessions that start checkout leave
+     * without an order, more on a phone than on a desktop (docs/generator.md has the measured
+     * shares).
+     */
+    private void abandonsAtCheckout(long sessionKey, String device) {
+        SplittableRandom random = Streams.of(context.seed(), Streams.CHECKOUT, sessionKey);
+        if (random.nextDouble() < CHECKOUT_AFTER_CART_VIEW[deviceIndex(device)]) {
+            events.add(SessionEvents.CHECKOUT, -1, SessionEvents.PAGE_VIEW, 0, 10 + random.nextInt(60));
+        }
+    }
+
+    private static int deviceIndex(String device) {
+        for (int i = 0; i < DEVICE.length; i++) {
+            if (DEVICE[i].equals(device)) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException(device);
     }
 
     /**
@@ -188,14 +227,18 @@ final class SessionWriter {
         }
     }
 
+    /** The next session's key in this chunk: (chunk, counter), unique by construction. */
+    private long nextSessionKey() {
+        return (long) chunk << 26 | sessionCounter++;
+    }
+
     /**
-     * Unique by construction (chunk, counter), and increasing in the order rows are written: the
-     * session_id indexes then build from presorted input, several times faster than from random ids
-     * (the database's C.UTF-8 collation compares through strcoll, so every comparison counts).
+     * The session's id, from its key: increasing in the order rows are written, so the session_id
+     * indexes build from presorted input, several times faster than from random ids (the
+     * database's C.UTF-8 collation compares through strcoll, so every comparison counts).
      */
-    private String sessionId() {
-        long key = ((Streams.mix(context.seed()) & 0xFFFFL) << 44) + ((long) chunk << 26 | sessionCounter++);
-        String hex = Long.toHexString(key);
+    private String sessionId(long key) {
+        String hex = Long.toHexString(((Streams.mix(context.seed()) & 0xFFFFL) << 44) + key);
         return "0".repeat(16 - hex.length()) + hex;
     }
 }

@@ -18,6 +18,7 @@ final class Streams {
     static final long CHUNK_COUPONS = 7;
     static final long SHIPMENT = 8;
     static final long STATUS_CHAIN = 9;
+    static final long CHECKOUT = 10;
 
     private Streams() {
     }

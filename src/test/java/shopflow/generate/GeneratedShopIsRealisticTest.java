@@ -260,6 +260,42 @@ class GeneratedShopIsRealisticTest {
         assertThat(recentWithoutSession).as("recent orders without their session: %s", recentWithoutSession).isZero();
     }
 
+    /**
+     * Checkout started is a /checkout page view: every ordering session has one before its order,
+     * and browsing sessions that viewed their cart go on to it and leave, more often on a phone
+     * (SessionWriter.CHECKOUT_AFTER_CART_VIEW): a third of all checkouts are abandoned.
+     */
+    @Test
+    void a_share_of_the_sessions_that_start_checkout_leave_without_ordering_more_on_mobile() {
+        String checkouts = """
+                with checkout as (
+                    select v.session_id, min(v.device_type) as device, min(v.viewed_at) as at
+                    from page_views v where v.page_url = '/checkout' group by v.session_id)
+                """;
+        assertThat(number(db, checkouts + """
+                select count(*) from checkout c
+                where not exists (select 1 from cart_events e where e.session_id = c.session_id and e.action = 'add'
+                                  and e.event_at < c.at)""")).as("checkouts without an add before them").isZero();
+        assertThat(number(db, """
+                select count(*) from orders o where o.session_id is not null
+                and not exists (select 1 from page_views v where v.session_id = o.session_id and v.page_url = '/checkout'
+                                and v.viewed_at < o.created_at)""")).as("ordering sessions without a checkout").isZero();
+        List<String> shares = strings(db, checkouts + """
+                select coalesce(device, 'all') || ' ' || count(*) || ' '
+                       || avg((not exists (select 1 from orders o where o.session_id = c.session_id))::int)
+                from checkout c group by rollup (device) order by device nulls first""");
+        assertThat(shares).as("device, checkouts, abandoned share").hasSize(4);
+        double all = abandoned(shares.get(0));
+        double desktop = abandoned(shares.get(1));
+        double mobile = abandoned(shares.get(2));
+        assertThat(all).as("abandoned checkouts: %s", shares).isBetween(0.15, 0.50);
+        assertThat(mobile).as("abandoned on mobile vs desktop: %s", shares).isGreaterThan(desktop + 0.05);
+    }
+
+    private static double abandoned(String share) {
+        return Double.parseDouble(share.substring(share.lastIndexOf(' ') + 1));
+    }
+
     @Test
     void a_few_per_cent_of_stock_is_at_or_under_its_reorder_level() {
         double low = number(db, "select avg((quantity <= reorder_level)::int) from inventory");
