@@ -62,6 +62,8 @@ class GeneratedRollupsTest {
                                       union select session_id from orders where session_id is not null) s"""));
         assertThat(withCheckout).as("sessions with a checkout, of %s", sessions).isGreaterThan(0);
         assertThat(withOrder).as("sessions with an order, of %s", sessions).isGreaterThan(0);
+        assertThat(number(db, "select count(*) from rollups.funnel_sessions where checkout_at is not null and order_at is null"))
+                .as("sessions that abandon at checkout, of %s", sessions).isGreaterThan(0);
         List<String> generated = List.of(strings(db, FUNNEL_SESSIONS).get(0), strings(db, FUNNEL_DAYS).get(0));
 
         execute("select rebuild_funnel_rollups()");
