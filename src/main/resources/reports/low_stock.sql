@@ -1,48 +1,64 @@
--- Low stock: what to reorder, warehouse by warehouse.
+-- Low stock: what to reorder, warehouse by warehouse, from demand while in stock.
 --
--- question: Which products are running low in which warehouse, how fast is each warehouse shipping them, and how much should we reorder?
+-- question: Which products will run out in which warehouse before a reorder arrives, and how much should we reorder?
 -- grain:    one row per active product and warehouse, most urgent first, the top N
 -- audience: aggregate
--- param:    days       | integer | 30  | 1..365  | the velocity window: shipments in the N days before as_of
--- param:    cover_days | integer | 30  | 1..365  | days of demand a reorder should cover
--- param:    show       | text    | low | low, all | low: only REORDER NOW and Low Stock rows; all: every row
--- param:    limit      | integer | 50  | 1..10000000 | the number of rows to show, most urgent first
+-- param:    days           | integer | 30  | 1..365  | the velocity window: shipments in the N days before as_of
+-- param:    lead_time_days | integer | 7   | 0..365  | days a reorder takes to arrive: REORDER NOW when the stock covers fewer
+-- param:    safety_days    | integer | 7   | 0..365  | safety stock in days of demand: Low Stock when the stock covers fewer than lead time + safety days
+-- param:    cover_days     | integer | 30  | 0..365  | days of demand a reorder covers beyond the lead time and safety days
+-- param:    show           | text    | low | low, all | low: only REORDER NOW and Low Stock rows; all: every row
+-- param:    limit          | integer | 50  | 1..10000000 | the number of rows to show, most urgent first
 -- column:   sku                    | text       | the product's stock-keeping unit
 -- column:   product_name           | text       | its name
 -- column:   warehouse              | text       | the warehouse
 -- column:   stock                  | units      | units in that warehouse at as_of
--- column:   reorder_level          | units      | the level at or below which to reorder (none set: 0)
--- column:   shipped_in_window      | units      | units shipped out of that warehouse for orders in the window
--- column:   daily_velocity         | units/day  | shipped_in_window / days, two decimals
--- column:   days_of_stock          | days       | stock / daily velocity, one decimal; null when nothing shipped
--- column:   suggested_reorder_qty  | units      | units to order so stock covers cover_days of demand above the reorder level: ceil(shipped_in_window x cover_days / days) + reorder_level - stock, at least 0
--- column:   status                 | text       | REORDER NOW (stock <= reorder level), Low Stock (<= twice the level) or OK
+-- column:   reorder_level          | units      | the level set by hand (none set: 0); decides only rows with no velocity
+-- column:   shipped_in_window      | units      | units shipped out of that warehouse in the window
+-- column:   days_in_stock          | days       | the window's days less the time the row was out of stock in it (stock at or under zero), two decimals
+-- column:   daily_velocity         | units/day  | shipped_in_window / days_in_stock, two decimals; null when never in stock in the window
+-- column:   days_of_stock          | days       | stock / daily velocity (the cover), one decimal; null with no velocity (nothing shipped, or never in stock)
+-- column:   suggested_reorder_qty  | units      | velocity x (lead_time_days + safety_days + cover_days) less stock, rounded up, at least 0; null with no velocity
+-- column:   status                 | text       | REORDER NOW (cover < lead time), Low Stock (cover < lead time + safety days) or OK; with no velocity REORDER NOW at or under the reorder level, else OK
 --
+-- Demand, not what happened to ship: a row out of stock sells nothing, so its velocity counts only
+-- the time it had stock. The window is (as_of - N days, as_of]; the stock at a moment is the
+-- row's quantity now less the movements after that moment, and the row is out of stock while that
+-- is at or under zero (after a movement, until the next one brings it above zero). days_in_stock =
+-- N less that time within the window, in 24-hour days (at least 0): a row out from 14:00 on one day
+-- until 10:00 three days later lost 2.83 days. Time rather than counting whole days: a stock-out
+-- in the afternoon costs half a day's sales, not a whole day or none.
 -- Velocity is the warehouse's own outflow: the units of its stock_movements with reason 'ship'
--- in the window (moved_at after as_of minus N days, up to as_of). Returns, restocks and
--- adjustments are not demand. The brief divided one warehouse's stock by the product's sales in
--- all warehouses, so every warehouse looked as if it sold the whole shop's volume.
--- Stock at as_of is inventory.quantity less the movements recorded after as_of (for as_of now,
--- simply the current quantity). Inactive products are left out.
--- psql: psql -v as_of="'2026-06-30 12:00'" -v days=30 -v cover_days=30 -v show=low -v limit=50 -f low_stock.sql
+-- in the window. Returns, restocks and adjustments are not demand.
+-- No velocity (nothing shipped in the window, or no stock in it at all): the cover is unknown, so
+-- the only signal left is the planner's own reorder level: REORDER NOW at or under it (a row out of
+-- stock the whole window is one), else OK; no quantity is suggested without a demand to size it.
+-- The figures are computed from integers (time in microseconds), rounding half away from zero.
+-- Inactive products are left out.
+-- psql: psql -v as_of="'2026-06-30 12:00'" -v days=30 -v lead_time_days=7 -v safety_days=7 -v cover_days=30 -v show=low -v limit=50 -f low_stock.sql
 --
 -- Reads rollups.stock_levels (R__39_rollup_stock.sql): one row per warehouse row with its
--- product's sku, name and active flag, its stock and reorder level now, and the running total of
--- units shipped through each shop day it shipped on. The rows at or under their reorder level, and
--- those between it and twice it, are two partial indexes of it: the first page usually
--- needs only the first. Stock as of is the row's quantity less the movements after
--- as_of (none for "now"). Shipments in the window are counted by whole shop days from the running
--- totals (the total at as_of's day less the total at the day before the first whole day), plus the
--- days not folded in yet, corrected at the two ends from the ledger by time: the first day's
--- shipments are taken out up to window_start, or, when window_start is past midday, the first day
--- is left out and its shipments after window_start put in (the smaller half-day either way);
--- as_of's day's shipments after as_of are taken out (none for "now").
--- The figures are computed in integers where exact (units are never negative), rounding as
--- round() does, then scaled: the same values as the reference, at a fraction of the cost.
+-- product's sku, name and active flag, its stock and reorder level now, the running total of
+-- units shipped through each shop day it shipped on, and when its last stock-out ended.
+-- Shipments in the window are counted by whole shop days from the running totals (the total at
+-- as_of's day less the total at the day before the first whole day), plus the days not folded in
+-- yet, corrected at the two ends from the ledger by time: the first day's shipments are taken out
+-- up to window_start, or, when window_start is past midday, the first day is left out and its
+-- shipments after window_start put in (the smaller half-day either way); as_of's day's shipments
+-- after as_of are taken out (none for "now"). Stock as of is the row's quantity less the movements
+-- after as_of. A row whose last stock-out ended by window_start was in stock the whole window; the
+-- out-of-stock time of the others (and of rows written since the last fold) is read from the ledger.
+-- Which rows: as of a moment after every movement with the default 30-day window (the dashboard),
+-- only the rows that can be low: at or under their reorder level, with a stock-out reaching into
+-- the window, written since the last fold, or whose cover_key (a lower bound of the cover kept by
+-- the fold) is under lead time + safety days; otherwise every active row.
+-- The figures are computed from integers as in the reference.
 -- The full-scan version is reference/low_stock.sql.
 
 \if :{?as_of} \else \set as_of 'now()' \endif
 \if :{?days} \else \set days 30 \endif
+\if :{?lead_time_days} \else \set lead_time_days 7 \endif
+\if :{?safety_days} \else \set safety_days 7 \endif
 \if :{?cover_days} \else \set cover_days 30 \endif
 \if :{?show} \else \set show low \endif
 \if :{?limit} \else \set limit 50 \endif
@@ -54,6 +70,8 @@ moments as (
         :as_of::timestamptz                                           as as_of,
         :as_of::timestamptz - make_interval(days => :days::int)       as window_start,
         :days::int                                                    as days,
+        :lead_time_days::int                                          as lead_time_days,
+        :safety_days::int                                             as safety_days,
         :cover_days::int                                              as cover_days,
         :'show'::text                                                 as show,
         :limit::int                                                   as row_limit
@@ -73,7 +91,11 @@ params as (
         -- the days counted whole are those after this one, up to last_day
         window_start::date
           - case when window_start < date_trunc('day', window_start) + interval '12 hours'
-                 then 1 else 0 end                                    as whole_days_after
+                 then 1 else 0 end                                    as whole_days_after,
+        -- the cover keys bound the cover over 30 days at any moment after the row's last movement
+        show <> 'all' and days = 30
+          and as_of >= coalesce((select max(stock_movements.moved_at) from stock_movements), '-infinity')
+                                                                      as by_cover_key
     from moments
 ),
 
@@ -116,98 +138,134 @@ besides_rollup as (
     group by besides.product_id, besides.warehouse
 ),
 
--- The rows that can show, with their stock at as_of and their shipments in the window: the days
--- counted whole from the row's running totals (as of the last fold) plus what besides_rollup adds.
--- For show=all, every active row. Otherwise, in two steps, so that the usual page (the most
--- urgent rows, all REORDER NOW when there are enough of them) computes a third of the rows:
--- first the rows at or under their reorder level now (a partial index) and every row whose stock
--- moved after as_of (its status then may be anything); then, only when those hold fewer REORDER
--- NOW rows than the page, the rest of the rows under twice their reorder level now, which are Low
--- Stock at as_of (their stock did not move since). Each branch joins besides_rollup itself: its
--- few rows are hashed, where one join over all the branches sorted every row to merge them.
-first_rows as (
-    select rollup.sku, rollup.product_name, rollup.warehouse,
-           rollup.quantity - coalesce(besides_rollup.moved_after_as_of, 0) as stock,
-           rollup.reorder_level,
-           stock_shipped_between(rollup.days, rollup.shipped_through, params.whole_days_after, params.last_day)
-               + coalesce(besides_rollup.shipped, 0) as shipped_in_window
-    from rollups.stock_levels as rollup
-    cross join params
-    left join besides_rollup
-           on besides_rollup.product_id = rollup.product_id and besides_rollup.warehouse = rollup.warehouse
-    where params.show = 'all'
-      and rollup.is_active
+-- rows with movements not folded in yet: their last stock-out may have moved
+pending as (
+    select distinct rollups.stock_days_pending.product_id, rollups.stock_days_pending.warehouse
+    from rollups.stock_days_pending
+),
+
+-- The rows that can show: every active row, or (by_cover_key) those that can be low, each from an index.
+shown_rows as (
+    select rollup.product_id, rollup.warehouse, rollup.sku, rollup.product_name, rollup.quantity,
+           rollup.reorder_level, rollup.days, rollup.shipped_through, rollup.out_until, rollup.out_stale
+    from params
+    join rollups.stock_levels as rollup on rollup.is_active
+    where not params.by_cover_key
     union all
-    select rollup.sku, rollup.product_name, rollup.warehouse,
-           rollup.quantity - coalesce(besides_rollup.moved_after_as_of, 0),
-           rollup.reorder_level,
-           stock_shipped_between(rollup.days, rollup.shipped_through, params.whole_days_after, params.last_day)
-               + coalesce(besides_rollup.shipped, 0)
-    from rollups.stock_levels as rollup
+    select rollup.product_id, rollup.warehouse, rollup.sku, rollup.product_name, rollup.quantity,
+           rollup.reorder_level, rollup.days, rollup.shipped_through, rollup.out_until, rollup.out_stale
+    from params
+    join rollups.stock_levels as rollup on rollup.is_active
+    where params.by_cover_key
+      and (rollup.product_id, rollup.warehouse) in (
+          select at_level.product_id, at_level.warehouse
+          from rollups.stock_levels as at_level
+          where at_level.quantity <= at_level.reorder_level and at_level.is_active
+          union
+          select by_cover.product_id, by_cover.warehouse
+          from rollups.stock_levels as by_cover, params
+          where by_cover.cover_key < params.lead_time_days + params.safety_days and by_cover.is_active
+          union
+          select stocked_out.product_id, stocked_out.warehouse
+          from rollups.stock_levels as stocked_out, params
+          where stocked_out.out_until > params.window_start
+            and stocked_out.out_until > '-infinity' and stocked_out.is_active
+          union
+          select stale.product_id, stale.warehouse
+          from rollups.stock_levels as stale
+          where stale.out_stale
+          union
+          select pending.product_id, pending.warehouse from pending)
+),
+
+levels as (
+    select shown_rows.product_id, shown_rows.warehouse, shown_rows.sku, shown_rows.product_name,
+           shown_rows.quantity - coalesce(besides_rollup.moved_after_as_of, 0) as stock,
+           shown_rows.reorder_level,
+           stock_shipped_between(shown_rows.days, shown_rows.shipped_through, params.whole_days_after, params.last_day)
+               + coalesce(besides_rollup.shipped, 0) as shipped_in_window,
+           shown_rows.out_until > params.window_start or shown_rows.out_stale or pending.product_id is not null
+                                                                               as reads_ledger
+    from shown_rows
     cross join params
-    left join besides_rollup
-           on besides_rollup.product_id = rollup.product_id and besides_rollup.warehouse = rollup.warehouse
-    where params.show <> 'all'
-      and rollup.quantity <= rollup.reorder_level and rollup.is_active
+    left join besides_rollup using (product_id, warehouse)
+    left join pending using (product_id, warehouse)
+),
+
+-- The out-of-stock time of the rows that may have some, from the ledger, as in the reference:
+-- the window cut at each moment the row's stock moved, with the stock from that moment on.
+ledger_rows as materialized (
+    select product_id, warehouse, stock from levels where reads_ledger
+),
+
+ledger_moments as materialized (
+    select stock_movements.product_id, stock_movements.warehouse, stock_movements.moved_at,
+           sum(stock_movements.quantity) as moved
+    from ledger_rows
+    join stock_movements using (product_id, warehouse)
+    cross join params
+    where stock_movements.moved_at > params.window_start and stock_movements.moved_at <= params.as_of
+    group by 1, 2, 3
+),
+
+stretches as (
+    select ledger_rows.product_id, ledger_rows.warehouse,
+           params.window_start                                             as starts,
+           coalesce(min(ledger_moments.moved_at), params.as_of)            as ends,
+           ledger_rows.stock - coalesce(sum(ledger_moments.moved), 0)      as stock
+    from ledger_rows
+    cross join params
+    left join ledger_moments using (product_id, warehouse)
+    group by ledger_rows.product_id, ledger_rows.warehouse, ledger_rows.stock, params.window_start, params.as_of
     union all
-    select rollup.sku, rollup.product_name, rollup.warehouse,
-           rollup.quantity - besides_rollup.moved_after_as_of,
-           rollup.reorder_level,
-           stock_shipped_between(rollup.days, rollup.shipped_through, params.whole_days_after, params.last_day)
-               + besides_rollup.shipped
-    from besides_rollup
-    join rollups.stock_levels as rollup using (product_id, warehouse)
+    select ledger_moments.product_id, ledger_moments.warehouse,
+           ledger_moments.moved_at,
+           coalesce(lead(ledger_moments.moved_at) over later, params.as_of),
+           ledger_rows.stock - coalesce(sum(ledger_moments.moved) over after_it, 0)
+    from ledger_moments
+    join ledger_rows using (product_id, warehouse)
     cross join params
-    where params.show <> 'all'
-      and besides_rollup.moved_after_as_of <> 0
-      and not rollup.quantity <= rollup.reorder_level and rollup.is_active
+    window later as (partition by ledger_moments.product_id, ledger_moments.warehouse order by ledger_moments.moved_at),
+           after_it as (partition by ledger_moments.product_id, ledger_moments.warehouse order by ledger_moments.moved_at
+                        rows between 1 following and unbounded following)
 ),
 
-more_rows as (
-    select rollup.sku, rollup.product_name, rollup.warehouse,
-           rollup.quantity as stock,
-           rollup.reorder_level,
-           stock_shipped_between(rollup.days, rollup.shipped_through, params.whole_days_after, params.last_day)
-               + coalesce(besides_rollup.shipped, 0) as shipped_in_window
-    from rollups.stock_levels as rollup
+out_of_stock as (
+    select product_id, warehouse,
+           sum(((extract(epoch from ends) - extract(epoch from starts)) * 1000000)::bigint) as out_us
+    from stretches
+    where stock <= 0
+    group by product_id, warehouse
+),
+
+-- in microseconds; 86,400,000,000 to a day
+velocity as (
+    select levels.sku, levels.product_name, levels.warehouse, levels.stock, levels.reorder_level,
+           levels.shipped_in_window,
+           greatest(0, params.days * 86400000000::numeric - coalesce(out_of_stock.out_us, 0)) as in_stock_us,
+           params.lead_time_days, params.safety_days, params.cover_days
+    from levels
     cross join params
-    left join besides_rollup
-           on besides_rollup.product_id = rollup.product_id and besides_rollup.warehouse = rollup.warehouse
-    where params.show <> 'all'
-      and rollup.quantity > rollup.reorder_level and rollup.quantity <= 2 * rollup.reorder_level and rollup.is_active
-      and coalesce(besides_rollup.moved_after_as_of, 0) = 0
-      and (select count(*) from first_rows where first_rows.stock <= first_rows.reorder_level) < params.row_limit
+    left join out_of_stock using (product_id, warehouse)
 ),
 
-stock_levels as (
-    select shown.*, params.days, params.cover_days
-    from (
-        select * from first_rows
-        union all
-        select * from more_rows
-    ) as shown, params
-    where params.show = 'all'
-       or shown.stock <= 2 * shown.reorder_level
-),
-
--- The reference's round(1.0 * a / b, n) and ceil(), in integers: for b > 0, a / b rounded half
--- away from zero to n decimals is (2 * |a| * 10^n + b) / (2 * b) (integer division) with a's sign,
--- then times 10^-n (a numeric with exactly n decimals, as round() gives).
+-- a / b rounded half away from zero to n decimals, for b > 0: div(2 |a| 10^n + b, 2 b) with a's sign
 figures as (
     select
-        stock_levels.*,
-        (200 * shipped_in_window + days) / (2 * days)                     as velocity_hundredths,
+        velocity.*,
+        shipped_in_window > 0 and in_stock_us > 0                                      as has_velocity,
+        case when shipped_in_window > 0 and in_stock_us > 0
+             then case when stock < 0 then -1 else 1 end * div(20 * abs(stock) * in_stock_us + shipped_in_window * 86400000000,
+                                                                2 * shipped_in_window * 86400000000)
+        end                                                                             as days_of_stock_tenths,
         case
-            when shipped_in_window = 0 then null
-            when stock >= 0 then (20 * stock * days + shipped_in_window) / (2 * shipped_in_window)
-            else -((-20 * stock * days + shipped_in_window) / (2 * shipped_in_window))
-        end                                                               as days_of_stock_tenths,
-        case
-            when stock <= reorder_level     then 0
-            when stock <= reorder_level * 2 then 1
+            when not (shipped_in_window > 0 and in_stock_us > 0) then case when stock <= reorder_level then 0 else 2 end
+            -- cover = stock x in_stock_us / (shipped x a day), compared without dividing
+            when stock * in_stock_us < lead_time_days * shipped_in_window * 86400000000 then 0
+            when stock * in_stock_us < (lead_time_days + safety_days) * shipped_in_window * 86400000000 then 1
             else 2
-        end                                                               as urgency
-    from stock_levels
+        end                                                                             as urgency
+    from velocity
 ),
 
 final as (
@@ -218,21 +276,24 @@ final as (
         stock,
         reorder_level,
         shipped_in_window,
-        velocity_hundredths * 0.01                                                    as daily_velocity,
-        -- from the counts, not the rounded velocity: 2 units in 30 days cover 30 days with exactly 2
-        days_of_stock_tenths * 0.1                                                    as days_of_stock,
-        greatest(0, ((shipped_in_window * cover_days + days - 1) / days)::int
-                    + reorder_level - stock)                                          as suggested_reorder_qty,
-        case urgency when 0 then 'REORDER NOW' when 1 then 'Low Stock' else 'OK' end  as status,
+        div(200 * in_stock_us + 86400000000, 2 * 86400000000) * 0.01                   as days_in_stock,
+        case when in_stock_us > 0
+             then div(200 * shipped_in_window * 86400000000 + in_stock_us, 2 * in_stock_us) * 0.01
+        end                                                                             as daily_velocity,
+        days_of_stock_tenths * 0.1                                                      as days_of_stock,
+        case when has_velocity
+             then greatest(0, div(shipped_in_window * (lead_time_days + safety_days + cover_days) * 86400000000
+                                  + in_stock_us - 1, in_stock_us) - stock)::int
+        end                                                                             as suggested_reorder_qty,
+        case urgency when 0 then 'REORDER NOW' when 1 then 'Low Stock' else 'OK' end   as status,
         urgency,
         days_of_stock_tenths
     from figures
 )
 
--- Sorted on the integer keys placed first: a sort compares its second and later keys by reading
--- them from each row, and PostgreSQL finds a column at a fixed offset only when no column of
--- variable width or null precedes it (after sku and product_name, every comparison walked them).
--- The outer select keeps the subquery's order (a plain select over it never reorders).
+-- Sorted on the keys placed first: a sort compares its second and later keys by reading them
+-- from each row, and PostgreSQL finds a column at a fixed offset only when no column of variable
+-- width or null precedes it. The outer select keeps the subquery's order.
 select
     sorted.sku,
     sorted.product_name,
@@ -240,6 +301,7 @@ select
     sorted.stock,
     sorted.reorder_level,
     sorted.shipped_in_window,
+    sorted.days_in_stock,
     sorted.daily_velocity,
     sorted.days_of_stock,
     sorted.suggested_reorder_qty,
@@ -247,13 +309,14 @@ select
 from (
     select
         final.urgency,
-        coalesce(final.days_of_stock_tenths, 9223372036854775807) as days_of_stock_key, -- nulls last
+        coalesce(final.days_of_stock_tenths, 99999999999999999999) as days_of_stock_key, -- nulls last
         final.sku,
         final.warehouse,
         final.product_name,
         final.stock,
         final.reorder_level,
         final.shipped_in_window,
+        final.days_in_stock,
         final.daily_velocity,
         final.days_of_stock,
         final.suggested_reorder_qty,

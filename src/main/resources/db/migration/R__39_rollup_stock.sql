@@ -7,6 +7,14 @@
 -- active rows at or under their reorder level, and those between it and twice it: low_stock's
 -- first page reads the first, and the second only when the first holds fewer rows than the page.
 --
+-- Stock-outs (low_stock's velocity counts the time a row had stock): per row, out_until, when its
+-- last stock-out ended ('infinity': out now, '-infinity': never out), and cover_key, a lower bound
+-- of its days of stock over 30 days at any moment after its last movement (see V9__stock_outs.sql),
+-- both from its ledger and its quantity, computed by the fold for the rows a write marked stale
+-- (out_stale: a quantity changed, a movement corrected) or with pending movements, and by the
+-- rebuild. A window that starts at or after out_until had no stock-out; the report reads the
+-- ledger only for the other rows (and the stale ones).
+--
 -- Shipments only append: triggers on stock_movements add signed per-day units to
 -- rollups.stock_days_pending; the fold merges them into the running totals, and the report adds
 -- the pending rows until then. Stock and reorder level are written in place by the inventory
@@ -45,7 +53,8 @@ begin
     order by inventory.product_id, inventory.warehouse
     on conflict (product_id, warehouse) do update
         set quantity = excluded.quantity,
-            reorder_level = excluded.reorder_level
+            reorder_level = excluded.reorder_level,
+            out_stale = rollup.out_stale or rollup.quantity <> excluded.quantity
         where (rollup.quantity, rollup.reorder_level) is distinct from (excluded.quantity, excluded.reorder_level);
 end
 $$;
@@ -68,6 +77,13 @@ begin
     group by 1, 2, 3
     having sum(delta.sign * delta.quantity) <> 0;
 
+    -- any movement moved, added or taken out changes the row's stock history: its stock-outs are
+    -- computed again by the next fold
+    update rollups.stock_levels as rollup
+    set out_stale = true
+    where (rollup.product_id, rollup.warehouse) in (select product_id, warehouse from unnest(added || removed))
+      and not rollup.out_stale;
+
     perform stock_levels_match_inventory(added || removed);
 end
 $$;
@@ -75,14 +91,15 @@ $$;
 -- Movements inserted (shipping an order: one statement per line and warehouse) append straight
 -- from the transition table. Measured at scale 1, shipping batches of 400 orders alternately with
 -- the trigger on and off: through rollup_stock_movements_apply()'s arrays it added 25 to 100 % to
--- order_transition's cost; this way, nothing above the noise.
+-- order_transition's cost; this way, nothing above the noise. A return, restock or adjustment
+-- appends a row of 0 units: the fold then computes the row's stock-outs again (a writer that also
+-- updates inventory marks it stale there too).
 create or replace function stock_movements_rollups_inserted() returns trigger
 language plpgsql as $$
 begin
     insert into rollups.stock_days_pending (product_id, warehouse, day, shipped)
-    select product_id, warehouse, shop_day(moved_at), -sum(quantity)
+    select product_id, warehouse, shop_day(moved_at), coalesce(-sum(quantity) filter (where reason = 'ship'), 0)
     from new_movements
-    where reason = 'ship'
     group by 1, 2, 3;
     return null;
 end
@@ -109,6 +126,7 @@ create or replace function stock_movements_rollups_truncated() returns trigger
 language plpgsql as $$
 begin
     update rollups.stock_levels set days = '{}', shipped_through = '{}' where days <> '{}';
+    update rollups.stock_levels set out_stale = true where not out_stale;
     delete from rollups.stock_days_pending;
     return null;
 end
@@ -144,7 +162,8 @@ language sql as $$
     order by new_rows.product_id, new_rows.warehouse
     on conflict (product_id, warehouse) do update
         set quantity = excluded.quantity,
-            reorder_level = excluded.reorder_level;
+            reorder_level = excluded.reorder_level,
+            out_stale = true;
 $$;
 
 -- Warehouse rows leaving a (product, warehouse): deleted, or moved to another one. A row leaves
@@ -168,7 +187,8 @@ begin
 end
 $$;
 
--- A stock update (every shipment, return, restock) changes quantity only: one update by key.
+-- A stock update (every shipment, return, restock) changes quantity only: one update by key, which
+-- marks the row's stock-outs stale (the stock at every earlier moment is read back from it).
 create or replace function stock_levels_rollups_updated() returns trigger
 language plpgsql as $$
 begin
@@ -184,7 +204,8 @@ begin
 
     update rollups.stock_levels as rollup
     set quantity = new_rows.quantity,
-        reorder_level = coalesce(new_rows.reorder_level, 0)
+        reorder_level = coalesce(new_rows.reorder_level, 0),
+        out_stale = rollup.out_stale or rollup.quantity <> new_rows.quantity
     from new_rows
     where rollup.product_id = new_rows.product_id
       and rollup.warehouse = new_rows.warehouse
@@ -267,25 +288,96 @@ return coalesce(shipped_through[width_bucket(last_day, days)], 0)
      - coalesce(shipped_through[width_bucket(after_day, days)], 0);
 
 -- ============================================================
+-- STOCK-OUTS
+-- ============================================================
+-- Per warehouse row named (keys_p[i], keys_w[i]): out_until and cover_key (V9__stock_outs.sql), from
+-- its quantity now and its ledger (unqualified: in the catch-up job, the copy of the rows it reads).
+-- The stock just before a moment is the quantity less the movements at or after it: the last stock-out
+-- ended at the latest moment before which the stock was at or under zero. PL/pgSQL with custom plans:
+-- the fold names a few rows (the ledger's index), the rebuild all of them (one pass, the keys hashed).
+create or replace function stock_outs(keys_p int[], keys_w varchar[])
+returns table (product_id int, warehouse varchar, out_until timestamptz, cover_key numeric)
+language plpgsql stable
+set plan_cache_mode = force_custom_plan as $$
+begin
+    return query
+    with moments as materialized (
+        select m.product_id, m.warehouse, m.moved_at, sum(m.quantity) as moved,
+               coalesce(-sum(m.quantity) filter (where m.reason = 'ship'), 0) as shipped
+        from stock_movements as m
+        where m.product_id = any (keys_p) and m.warehouse = any (keys_w)
+        group by m.product_id, m.warehouse, m.moved_at
+    ),
+    named as materialized (
+        select inventory.product_id, inventory.warehouse, inventory.quantity
+        from public.inventory
+        where inventory.product_id = any (keys_p) and inventory.warehouse = any (keys_w)
+          and (inventory.product_id, inventory.warehouse) in (select k.p, k.w from unnest(keys_p, keys_w) as k (p, w))
+    ),
+    stepped as (
+        select moments.product_id, moments.warehouse, moments.moved_at, moments.shipped,
+               named.quantity - sum(moments.moved) over from_it as stock_before,
+               max(moments.moved_at) over whole as last_moved_at
+        from moments
+        join named on named.product_id = moments.product_id and named.warehouse = moments.warehouse
+        window from_it as (partition by moments.product_id, moments.warehouse order by moments.moved_at desc
+                           rows between unbounded preceding and current row),
+               whole as (partition by moments.product_id, moments.warehouse)
+    )
+    select named.product_id, named.warehouse,
+           case when named.quantity <= 0 then 'infinity'::timestamptz
+                else coalesce(max(stepped.moved_at) filter (where stepped.stock_before <= 0), '-infinity'::timestamptz)
+           end,
+           -- 31 days: at least 30 days of the shop's calendar in any time zone; rounded down
+           div(named.quantity * 30::numeric,
+               nullif(sum(stepped.shipped) filter (where stepped.moved_at > stepped.last_moved_at - interval '31 days'), 0))
+    from named
+    left join stepped on stepped.product_id = named.product_id and stepped.warehouse = named.warehouse
+    group by named.product_id, named.warehouse, named.quantity;
+end
+$$;
+
+-- ============================================================
 -- FOLD, REBUILD
 -- ============================================================
--- Called by fold_rollups(). The rows with pending shipments get their per-day units back from
+-- Called by fold_rollups(). The rows with pending movements get their per-day units back from
 -- their arrays, add the pending ones, and are written again (days whose units net to zero left
--- out). Rows a writer holds are left, with their pending rows, for the next fold.
+-- out); they and the stale rows get their stock-outs computed again. Rows a writer holds are
+-- left, with their pending rows, for the next fold. The rows are locked first, in a statement of
+-- their own: the next statements' snapshots then see every writer that committed before the lock,
+-- and a writer that has not yet written the row waits for this fold and marks it stale after it.
 create or replace function fold_stock_rollups() returns void
 language plpgsql as $$
+declare
+    keys_p int[];
+    keys_w varchar[];
 begin
-    -- the folder runs every second: nothing to read when nothing shipped
-    if not exists (select 1 from rollups.stock_days_pending) then
+    -- the folder runs every second: nothing to read when nothing moved
+    if not exists (select 1 from rollups.stock_days_pending)
+       and not exists (select 1 from rollups.stock_levels where out_stale) then
+        return;
+    end if;
+
+    select coalesce(array_agg(locked.product_id), '{}'), coalesce(array_agg(locked.warehouse), '{}')
+    into keys_p, keys_w
+    from (
+        select rollup.product_id, rollup.warehouse
+        from rollups.stock_levels as rollup
+        where (rollup.product_id, rollup.warehouse) in (
+            select pending.product_id, pending.warehouse from rollups.stock_days_pending as pending
+            union
+            select stale.product_id, stale.warehouse from rollups.stock_levels as stale where stale.out_stale)
+        order by rollup.product_id, rollup.warehouse
+        for update skip locked
+    ) as locked;
+    if cardinality(keys_p) = 0 then
         return;
     end if;
 
     with locked as (
         select rollup.product_id, rollup.warehouse, rollup.days, rollup.shipped_through
         from rollups.stock_levels as rollup
-        where (rollup.product_id, rollup.warehouse) in (select product_id, warehouse from rollups.stock_days_pending)
-        order by rollup.product_id, rollup.warehouse
-        for update skip locked
+        join unnest(keys_p, keys_w) as k (product_id, warehouse) using (product_id, warehouse)
     ),
     moved as (
         delete from rollups.stock_days_pending as pending
@@ -320,6 +412,13 @@ begin
     from locked
     left join merged using (product_id, warehouse)
     where rollup.product_id = locked.product_id and rollup.warehouse = locked.warehouse;
+
+    update rollups.stock_levels as rollup
+    set out_until = outs.out_until,
+        cover_key = outs.cover_key,
+        out_stale = false
+    from stock_outs(keys_p, keys_w) as outs
+    where rollup.product_id = outs.product_id and rollup.warehouse = outs.warehouse;
 end
 $$;
 
@@ -353,5 +452,13 @@ begin
         group by product_id, warehouse
     ) as shipped using (product_id, warehouse)
     order by inventory.product_id, inventory.warehouse;
+
+    update rollups.stock_levels as rollup
+    set out_until = outs.out_until,
+        cover_key = outs.cover_key,
+        out_stale = false
+    from stock_outs((select array_agg(product_id order by product_id, warehouse) from rollups.stock_levels),
+                    (select array_agg(warehouse order by product_id, warehouse) from rollups.stock_levels)) as outs
+    where rollup.product_id = outs.product_id and rollup.warehouse = outs.warehouse;
 end
 $$;

@@ -1,33 +1,46 @@
--- Low stock: what to reorder, warehouse by warehouse.
+-- Low stock: what to reorder, warehouse by warehouse, from demand while in stock.
 --
--- question: Which products are running low in which warehouse, how fast is each warehouse shipping them, and how much should we reorder?
+-- question: Which products will run out in which warehouse before a reorder arrives, and how much should we reorder?
 -- grain:    one row per active product and warehouse, most urgent first, the top N
 -- audience: aggregate
--- param:    days       | integer | 30  | 1..365  | the velocity window: shipments in the N days before as_of
--- param:    cover_days | integer | 30  | 1..365  | days of demand a reorder should cover
--- param:    show       | text    | low | low, all | low: only REORDER NOW and Low Stock rows; all: every row
--- param:    limit      | integer | 50  | 1..10000000 | the number of rows to show, most urgent first
+-- param:    days           | integer | 30  | 1..365  | the velocity window: shipments in the N days before as_of
+-- param:    lead_time_days | integer | 7   | 0..365  | days a reorder takes to arrive: REORDER NOW when the stock covers fewer
+-- param:    safety_days    | integer | 7   | 0..365  | safety stock in days of demand: Low Stock when the stock covers fewer than lead time + safety days
+-- param:    cover_days     | integer | 30  | 0..365  | days of demand a reorder covers beyond the lead time and safety days
+-- param:    show           | text    | low | low, all | low: only REORDER NOW and Low Stock rows; all: every row
+-- param:    limit          | integer | 50  | 1..10000000 | the number of rows to show, most urgent first
 -- column:   sku                    | text       | the product's stock-keeping unit
 -- column:   product_name           | text       | its name
 -- column:   warehouse              | text       | the warehouse
 -- column:   stock                  | units      | units in that warehouse at as_of
--- column:   reorder_level          | units      | the level at or below which to reorder (none set: 0)
--- column:   shipped_in_window      | units      | units shipped out of that warehouse for orders in the window
--- column:   daily_velocity         | units/day  | shipped_in_window / days, two decimals
--- column:   days_of_stock          | days       | stock / daily velocity, one decimal; null when nothing shipped
--- column:   suggested_reorder_qty  | units      | units to order so stock covers cover_days of demand above the reorder level: ceil(shipped_in_window x cover_days / days) + reorder_level - stock, at least 0
--- column:   status                 | text       | REORDER NOW (stock <= reorder level), Low Stock (<= twice the level) or OK
+-- column:   reorder_level          | units      | the level set by hand (none set: 0); decides only rows with no velocity
+-- column:   shipped_in_window      | units      | units shipped out of that warehouse in the window
+-- column:   days_in_stock          | days       | the window's days less the time the row was out of stock in it (stock at or under zero), two decimals
+-- column:   daily_velocity         | units/day  | shipped_in_window / days_in_stock, two decimals; null when never in stock in the window
+-- column:   days_of_stock          | days       | stock / daily velocity (the cover), one decimal; null with no velocity (nothing shipped, or never in stock)
+-- column:   suggested_reorder_qty  | units      | velocity x (lead_time_days + safety_days + cover_days) less stock, rounded up, at least 0; null with no velocity
+-- column:   status                 | text       | REORDER NOW (cover < lead time), Low Stock (cover < lead time + safety days) or OK; with no velocity REORDER NOW at or under the reorder level, else OK
 --
+-- Demand, not what happened to ship: a row out of stock sells nothing, so its velocity counts only
+-- the time it had stock. The window is (as_of - N days, as_of]; the stock at a moment is the
+-- row's quantity now less the movements after that moment, and the row is out of stock while that
+-- is at or under zero (after a movement, until the next one brings it above zero). days_in_stock =
+-- N less that time within the window, in 24-hour days (at least 0): a row out from 14:00 on one day
+-- until 10:00 three days later lost 2.83 days. Time rather than counting whole days: a stock-out
+-- in the afternoon costs half a day's sales, not a whole day or none.
 -- Velocity is the warehouse's own outflow: the units of its stock_movements with reason 'ship'
--- in the window (moved_at after as_of minus N days, up to as_of). Returns, restocks and
--- adjustments are not demand. The brief divided one warehouse's stock by the product's sales in
--- all warehouses, so every warehouse looked as if it sold the whole shop's volume.
--- Stock at as_of is inventory.quantity less the movements recorded after as_of (for as_of now,
--- simply the current quantity). Inactive products are left out.
--- psql: psql -v as_of="'2026-06-30 12:00'" -v days=30 -v cover_days=30 -v show=low -v limit=50 -f low_stock.sql
+-- in the window. Returns, restocks and adjustments are not demand.
+-- No velocity (nothing shipped in the window, or no stock in it at all): the cover is unknown, so
+-- the only signal left is the planner's own reorder level: REORDER NOW at or under it (a row out of
+-- stock the whole window is one), else OK; no quantity is suggested without a demand to size it.
+-- The figures are computed from integers (time in microseconds), rounding half away from zero.
+-- Inactive products are left out.
+-- psql: psql -v as_of="'2026-06-30 12:00'" -v days=30 -v lead_time_days=7 -v safety_days=7 -v cover_days=30 -v show=low -v limit=50 -f low_stock.sql
 
 \if :{?as_of} \else \set as_of 'now()' \endif
 \if :{?days} \else \set days 30 \endif
+\if :{?lead_time_days} \else \set lead_time_days 7 \endif
+\if :{?safety_days} \else \set safety_days 7 \endif
 \if :{?cover_days} \else \set cover_days 30 \endif
 \if :{?show} \else \set show low \endif
 \if :{?limit} \else \set limit 50 \endif
@@ -39,6 +52,8 @@ params as (
         :as_of::timestamptz                                          as as_of,
         :as_of::timestamptz - make_interval(days => :days::int)      as window_start,
         :days::int                                                   as days,
+        :lead_time_days::int                                         as lead_time_days,
+        :safety_days::int                                            as safety_days,
         :cover_days::int                                             as cover_days,
         :'show'::text                                                as show
 ),
@@ -48,7 +63,6 @@ movements as (
         stock_movements.product_id,
         stock_movements.warehouse,
         -sum(stock_movements.quantity) filter (where stock_movements.reason = 'ship'
-                                                 and stock_movements.moved_at > params.window_start
                                                  and stock_movements.moved_at <= params.as_of) as shipped_in_window,
         sum(stock_movements.quantity) filter (where stock_movements.moved_at > params.as_of)   as moved_after_as_of
     from stock_movements, params
@@ -58,24 +72,75 @@ movements as (
 
 stock_levels as (
     select
+        inventory.product_id,
+        inventory.warehouse,
         products.sku,
         products.name                                                     as product_name,
-        inventory.warehouse,
         inventory.quantity - coalesce(movements.moved_after_as_of, 0)     as stock,
         coalesce(inventory.reorder_level, 0)                              as reorder_level,
-        coalesce(movements.shipped_in_window, 0)                          as shipped_in_window,
-        1.0 * coalesce(movements.shipped_in_window, 0) / params.days      as daily_velocity,
-        params.days,
-        params.cover_days
+        coalesce(movements.shipped_in_window, 0)                          as shipped_in_window
     from inventory
     join products using (product_id)
-    cross join params
-    left join movements
-           on movements.product_id = inventory.product_id
-          and movements.warehouse = inventory.warehouse
+    left join movements using (product_id, warehouse)
     where products.is_active
 ),
 
+-- The window cut at each moment a row's stock moved: from the window's start, then from each
+-- moment, until the next one (or as_of), with the stock from that moment on.
+moments as (
+    select stock_movements.product_id, stock_movements.warehouse, stock_movements.moved_at,
+           sum(stock_movements.quantity) as moved
+    from stock_movements, params
+    where stock_movements.moved_at > params.window_start and stock_movements.moved_at <= params.as_of
+    group by 1, 2, 3
+),
+
+stretches as (
+    select stock_levels.product_id, stock_levels.warehouse,
+           params.window_start                                             as starts,
+           coalesce(min(moments.moved_at), params.as_of)                   as ends,
+           stock_levels.stock - coalesce(sum(moments.moved), 0)            as stock
+    from stock_levels
+    cross join params
+    left join moments using (product_id, warehouse)
+    group by stock_levels.product_id, stock_levels.warehouse, stock_levels.stock, params.window_start, params.as_of
+    union all
+    select moments.product_id, moments.warehouse,
+           moments.moved_at,
+           coalesce(lead(moments.moved_at) over later, params.as_of),
+           stock_levels.stock - coalesce(sum(moments.moved) over after_it, 0)
+    from moments
+    join stock_levels using (product_id, warehouse)
+    cross join params
+    window later as (partition by moments.product_id, moments.warehouse order by moments.moved_at),
+           after_it as (partition by moments.product_id, moments.warehouse order by moments.moved_at
+                        rows between 1 following and unbounded following)
+),
+
+out_of_stock as (
+    select product_id, warehouse,
+           sum(((extract(epoch from ends) - extract(epoch from starts)) * 1000000)::bigint) as out_us
+    from stretches
+    where stock <= 0
+    group by product_id, warehouse
+),
+
+-- in microseconds; 86,400,000,000 to a day
+in_stock as (
+    select stock_levels.*,
+           greatest(0, params.days * 86400000000::numeric - coalesce(out_of_stock.out_us, 0)) as in_stock_us,
+           params.lead_time_days, params.safety_days, params.cover_days
+    from stock_levels
+    cross join params
+    left join out_of_stock using (product_id, warehouse)
+),
+
+velocity as (
+    select in_stock.*, shipped_in_window > 0 and in_stock_us > 0 as has_velocity
+    from in_stock
+),
+
+-- a / b rounded half away from zero to n decimals, for b > 0: div(2 |a| 10^n + b, 2 b) with a's sign
 final as (
     select
         sku,
@@ -84,17 +149,26 @@ final as (
         stock,
         reorder_level,
         shipped_in_window,
-        round(daily_velocity, 2)                                                      as daily_velocity,
-        -- from the counts, not the rounded velocity: 2 units in 30 days cover 30 days with exactly 2
-        round(1.0 * stock * days / nullif(shipped_in_window, 0), 1)                   as days_of_stock,
-        greatest(0, ceil(1.0 * shipped_in_window * cover_days / days)::int
-                    + reorder_level - stock)                                          as suggested_reorder_qty,
+        div(200 * in_stock_us + 86400000000, 2 * 86400000000) * 0.01                   as days_in_stock,
+        case when in_stock_us > 0
+             then div(200 * shipped_in_window * 86400000000 + in_stock_us, 2 * in_stock_us) * 0.01
+        end                                                                             as daily_velocity,
+        case when has_velocity
+             then case when stock < 0 then -1 else 1 end * div(20 * abs(stock) * in_stock_us + shipped_in_window * 86400000000,
+                                    2 * shipped_in_window * 86400000000) * 0.1
+        end                                                                             as days_of_stock,
+        case when has_velocity
+             then greatest(0, div(shipped_in_window * (lead_time_days + safety_days + cover_days) * 86400000000
+                                  + in_stock_us - 1, in_stock_us) - stock)::int
+        end                                                                             as suggested_reorder_qty,
         case
-            when stock <= reorder_level     then 'REORDER NOW'
-            when stock <= reorder_level * 2 then 'Low Stock'
+            when not has_velocity then case when stock <= reorder_level then 'REORDER NOW' else 'OK' end
+            -- cover = stock x in_stock_us / (shipped x a day), compared without dividing
+            when stock * in_stock_us < lead_time_days * shipped_in_window * 86400000000 then 'REORDER NOW'
+            when stock * in_stock_us < (lead_time_days + safety_days) * shipped_in_window * 86400000000 then 'Low Stock'
             else 'OK'
-        end                                                                           as status
-    from stock_levels
+        end                                                                             as status
+    from velocity
 )
 
 select final.*

@@ -35,7 +35,8 @@ class MigrationFilesTest {
             "V1__shop_tables.sql", "1266173c84839c87b4c9a6663b66ef591d956996cd7dd6ae452cf1d3f2f03ed0",
             "V2__rollup_tables.sql", "f1e65167b9c2205fc4138c7852a599b7977e632cc57cdb41b311aa6870203ff3",
             "V3__bookkeeping_and_access.sql", "24167469d1c07e616a62939710298e7a37bd462f4494150a952c94a693ddcec5",
-            "V4__status_history_and_checkout.sql", "63062ae1c57d9c5ef62ca36a45b864cb57edd72a7c4c9d9dac232645739fc372");
+            "V4__status_history_and_checkout.sql", "63062ae1c57d9c5ef62ca36a45b864cb57edd72a7c4c9d9dac232645739fc372",
+            "V9__stock_outs.sql", "5398da9581e347be313a00a84e5e94ba01a4a3a64d0a468cc6f742614a2a3778");
 
     /**
      * Functions a versioned migration may define: those its generated columns compute, and the time

@@ -1,12 +1,15 @@
 package shopflow.reports;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static shopflow.reports.ReportFixture.rows;
 
 import java.time.OffsetDateTime;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** Operations and risk: low stock, fraud review, customer lifetime. */
 class OperationsReportsTest {
@@ -14,32 +17,66 @@ class OperationsReportsTest {
     @RegisterExtension
     static final ReportFixture shop = ReportFixture.shop();
 
+    // The 30 days to as_of are (31 May 12:00, 30 June 12:00] BST; 30.00 days in stock unless said.
+    // BK-1/LON: 58 now, less a 50-unit restock after as_of = 8 at as_of; before the window's movements
+    // (restock +20 on 10 June 10:00, return +1, shipments 4 + 3) it held 8 - 20 - 1 + 7 = -6: out of
+    // stock from the window's start to the restock, 9 days 22 hours, so 30 - 9.92 = 20.08 days in stock;
+    // 7 shipped (MAN's 8 and LON's shipment of 20 May are not LON's last 30 days; the return is not
+    // demand): 7 / 20.0833 = 0.35 a day (0.23 over all 30 days); cover 8 x 20.0833 / 7 = 22.95 days;
+    // reorder for 7 + 7 + 30 = 44 days: ceil(7 x 44 / 20.0833 = 15.34) - 8 = 8.
+    // LAP-1/LON: 2 now + 1 shipped after as_of = 3; 1 shipped: 0.03 a day, 90.0 days; ceil(44 / 30) - 3 < 0: 0.
+    // LAP-2/LON: 12, 2 shipped: 180.0 days. BK-1/MAN: 100, its own 8 shipped: 0.27 a day, 375.0 days.
+    // CBL-1/MAN, LAP-1/MAN: nothing shipped, no velocity, above their reorder levels: OK, no reorder.
+    // Every cover is at least lead time + safety days (14): nothing low by default.
+    private static final String[] EVERY_ROW = {
+        "BK-1 | LON | 8 | 10 | 7 | 20.08 | 0.35 | 23.0 | 8 | OK",
+        "LAP-1 | LON | 3 | 5 | 1 | 30.00 | 0.03 | 90.0 | 0 | OK",
+        "LAP-2 | LON | 12 | 10 | 2 | 30.00 | 0.07 | 180.0 | 0 | OK",
+        "BK-1 | MAN | 100 | 10 | 8 | 30.00 | 0.27 | 375.0 | 0 | OK",
+        "CBL-1 | MAN | 15 | 10 | 0 | 30.00 | 0.00 | null | null | OK",
+        "LAP-1 | MAN | 40 | 5 | 0 | 30.00 | 0.00 | null | null | OK"}; // OLD-1 is inactive
+
+    private static final String[] COLUMNS = {"sku", "warehouse", "stock", "reorder_level", "shipped_in_window",
+        "days_in_stock", "daily_velocity", "days_of_stock", "suggested_reorder_qty", "status"};
+
     @Test
-    void low_stock_uses_each_warehouses_own_shipments_and_stock_as_of() {
-        // BK-1/LON: 58 now, less a 50-unit restock after as_of = 8; shipped 4 + 3 in the 30 days
-        // (MAN's 8 and LON's shipment of 20 May are not LON's last 30 days; the return is not demand):
-        // 8 x 30 / 7 = 34.3 days; reorder ceil(7) + 10 - 8 = 9.
-        // LAP-1/LON: 2 now + 1 shipped after as_of = 3; 1 shipped: 90.0 days; reorder 1 + 5 - 3 = 3.
-        // LAP-2/LON: 12, 2 shipped: 180.0 days; 2 + 10 - 12 = 0. CBL-1/MAN: nothing shipped.
-        ReportResult result = shop.run("low_stock");
-        assertThat(rows(result, "sku", "warehouse", "stock", "reorder_level", "shipped_in_window", "daily_velocity",
-                "days_of_stock", "suggested_reorder_qty", "status")).containsExactly(
-                "BK-1 | LON | 8 | 10 | 7 | 0.23 | 34.3 | 9 | REORDER NOW",
-                "LAP-1 | LON | 3 | 5 | 1 | 0.03 | 90.0 | 3 | REORDER NOW",
-                "LAP-2 | LON | 12 | 10 | 2 | 0.07 | 180.0 | 0 | Low Stock",
-                "CBL-1 | MAN | 15 | 10 | 0 | 0.00 | null | 0 | Low Stock");
+    void low_stock_counts_velocity_over_the_days_in_stock_of_each_warehouse() {
+        assertThat(rows(shop.run("low_stock"), COLUMNS)).isEmpty();
+        assertThat(rows(shop.run("low_stock", Map.of("show", "all")), COLUMNS)).containsExactly(EVERY_ROW);
     }
 
     @Test
-    void low_stock_can_show_every_row_of_active_products() {
-        ReportResult result = shop.run("low_stock", Map.of("show", "all"));
-        assertThat(rows(result, "sku", "warehouse", "shipped_in_window", "days_of_stock", "status")).containsExactly(
-                "BK-1 | LON | 7 | 34.3 | REORDER NOW",
-                "LAP-1 | LON | 1 | 90.0 | REORDER NOW",
-                "LAP-2 | LON | 2 | 180.0 | Low Stock",
-                "CBL-1 | MAN | 0 | null | Low Stock",
-                "BK-1 | MAN | 8 | 375.0 | OK",
-                "LAP-1 | MAN | 0 | null | OK"); // OLD-1 is inactive
+    void lead_time_and_safety_days_set_the_status_and_the_reorder() {
+        // BK-1/LON's cover is 22.95 days: under a lead time of 23 days, REORDER NOW, for 23 + 0 + 30 days:
+        // ceil(7 x 53 / 20.0833 = 18.47) - 8 = 11
+        assertThat(rows(shop.run("low_stock", Map.of("lead_time_days", "23", "safety_days", "0")), COLUMNS))
+                .containsExactly("BK-1 | LON | 8 | 10 | 7 | 20.08 | 0.35 | 23.0 | 11 | REORDER NOW");
+        // 22 days of lead time: covered, but not 22 + 1 safety day: Low Stock; ceil(7 x 53 / 20.0833) - 8 = 11
+        assertThat(rows(shop.run("low_stock", Map.of("lead_time_days", "22", "safety_days", "1")), COLUMNS))
+                .containsExactly("BK-1 | LON | 8 | 10 | 7 | 20.08 | 0.35 | 23.0 | 11 | Low Stock");
+        assertThat(rows(shop.run("low_stock", Map.of("lead_time_days", "22", "safety_days", "0")), COLUMNS)).isEmpty();
+        // 60 + 31 = 91 days: LAP-1/LON (90.0 days) too, and BK-1/LON's reorder for 60 + 31 + 0 days:
+        // ceil(7 x 91 / 20.0833 = 31.72) - 8 = 24; LAP-1/LON's ceil(1 x 91 / 30) - 3 = 1
+        assertThat(rows(shop.run("low_stock", Map.of("lead_time_days", "60", "safety_days", "31", "cover_days", "0")),
+                COLUMNS)).containsExactly(
+                "BK-1 | LON | 8 | 10 | 7 | 20.08 | 0.35 | 23.0 | 24 | REORDER NOW",
+                "LAP-1 | LON | 3 | 5 | 1 | 30.00 | 0.03 | 90.0 | 1 | Low Stock");
+    }
+
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            lead_time_days | -1   | parameter 'lead_time_days' = '-1' is out of range: accepted from 0 to 365
+            lead_time_days | 366  | parameter 'lead_time_days' = '366' is out of range: accepted from 0 to 365
+            safety_days    | -7   | parameter 'safety_days' = '-7' is out of range: accepted from 0 to 365
+            safety_days    | week | parameter 'safety_days' = 'week' must be a whole number from 0 to 365
+            cover_days     | 1.5  | parameter 'cover_days' = '1.5' must be a whole number from 0 to 365
+            """)
+    void low_stock_refuses_a_bad_lead_time_or_safety_naming_it_and_its_range(String parameter, String value,
+            String message) {
+        assertThatThrownBy(() -> shop.run("low_stock", Map.of(parameter, value)))
+                .isInstanceOf(ReportException.class)
+                .hasMessage(message)
+                .extracting(e -> ((ReportException) e).kind()).isEqualTo(ReportException.Kind.BAD_PARAMETER);
     }
 
     @Test

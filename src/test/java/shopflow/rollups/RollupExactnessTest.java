@@ -57,7 +57,8 @@ class RollupExactnessTest {
             Map.entry("fraud_review", List.of(Map.of(), Map.of("days", "1"), Map.of("days", "60", "small_order", "100"))),
             Map.entry("low_stock", List.of(Map.of(), Map.of("show", "all"), Map.of("days", "1"),
                     Map.of("days", "7", "show", "all"), Map.of("days", "60", "cover_days", "14"),
-                    Map.of("limit", "1"), Map.of("limit", "4"), Map.of("show", "all", "limit", "6"))),
+                    Map.of("limit", "1"), Map.of("limit", "4"), Map.of("show", "all", "limit", "6"),
+                    Map.of("lead_time_days", "30", "safety_days", "30"), Map.of("lead_time_days", "0", "safety_days", "3"))),
             Map.entry("market_basket", List.of(Map.of(), Map.of("min_count", "1"), Map.of("min_count", "2", "limit", "3"),
                     Map.of("min_count", "1", "min_support", "4"))),
             Map.entry("retention_cohorts", List.of(Map.of(), Map.of("cohorts", "1"), Map.of("cohorts", "3"))),
@@ -150,10 +151,11 @@ class RollupExactnessTest {
                 placedAt.add(burst.plusMinutes(10L * i));
                 Writes.order(c, 1, burst.plusMinutes(10L * i), "pending", new BigDecimal("25.00"));
             }
-            // and one warehouse row surely low and shipping at the end, so low_stock's default shows a velocity
-            Writes.execute(c, "update inventory set quantity = 3, reorder_level = 10 where product_id = 1 and warehouse = 'MAN'");
+            // and one warehouse row surely low and shipping at the end, so low_stock's default shows a velocity:
+            // 1 left, at least 5 shipped in at most 30 days in stock, so at most 6 days of stock
+            Writes.execute(c, "update inventory set quantity = 1, reorder_level = 10 where product_id = 1 and warehouse = 'MAN'");
             Writes.execute(c, "insert into stock_movements (product_id, warehouse, quantity, reason, moved_at) values"
-                    + " (1, 'MAN', -2, 'ship', timestamptz '" + burst + "')");
+                    + " (1, 'MAN', -5, 'ship', timestamptz '" + burst + "')");
         }
 
         try (Connection c = database.connection()) {
