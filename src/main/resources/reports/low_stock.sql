@@ -144,7 +144,9 @@ pending as (
     from rollups.stock_days_pending
 ),
 
--- The rows that can show: every active row, or (by_cover_key) those that can be low, each from an index.
+-- The rows that can show: every active row, or (by_cover_key) those that can be low, each branch
+-- from its index and none twice: at or under the reorder level; a cover_key under lead time + safety
+-- days; a stock-out that may reach into the window; written since the last fold (stale, or pending).
 shown_rows as (
     select rollup.product_id, rollup.warehouse, rollup.sku, rollup.product_name, rollup.quantity,
            rollup.reorder_level, rollup.days, rollup.shipped_through, rollup.out_until, rollup.out_stale
@@ -155,27 +157,48 @@ shown_rows as (
     select rollup.product_id, rollup.warehouse, rollup.sku, rollup.product_name, rollup.quantity,
            rollup.reorder_level, rollup.days, rollup.shipped_through, rollup.out_until, rollup.out_stale
     from params
-    join rollups.stock_levels as rollup on rollup.is_active
+    join rollups.stock_levels as rollup on rollup.quantity <= rollup.reorder_level and rollup.is_active
     where params.by_cover_key
-      and (rollup.product_id, rollup.warehouse) in (
-          select at_level.product_id, at_level.warehouse
-          from rollups.stock_levels as at_level
-          where at_level.quantity <= at_level.reorder_level and at_level.is_active
-          union
-          select by_cover.product_id, by_cover.warehouse
-          from rollups.stock_levels as by_cover, params
-          where by_cover.cover_key < params.lead_time_days + params.safety_days and by_cover.is_active
-          union
-          select stocked_out.product_id, stocked_out.warehouse
-          from rollups.stock_levels as stocked_out, params
-          where stocked_out.out_until > params.window_start
-            and stocked_out.out_until > '-infinity' and stocked_out.is_active
-          union
-          select stale.product_id, stale.warehouse
-          from rollups.stock_levels as stale
-          where stale.out_stale
-          union
-          select pending.product_id, pending.warehouse from pending)
+    union all
+    select rollup.product_id, rollup.warehouse, rollup.sku, rollup.product_name, rollup.quantity,
+           rollup.reorder_level, rollup.days, rollup.shipped_through, rollup.out_until, rollup.out_stale
+    from params
+    join rollups.stock_levels as rollup
+      -- a range (cover keys are never negative): PostgreSQL then expects a few rows from it and reads
+      -- the index, where an upper bound alone, unknown to a cached plan, looks like a third of the table
+      on rollup.cover_key >= 0 and rollup.cover_key < (select params.lead_time_days + params.safety_days from params)
+     and rollup.is_active
+    where params.by_cover_key
+      and not rollup.quantity <= rollup.reorder_level
+    union all
+    select rollup.product_id, rollup.warehouse, rollup.sku, rollup.product_name, rollup.quantity,
+           rollup.reorder_level, rollup.days, rollup.shipped_through, rollup.out_until, rollup.out_stale
+    from params
+    join rollups.stock_levels as rollup
+      on rollup.out_until > params.window_start and rollup.out_until > '-infinity' and rollup.is_active
+    where params.by_cover_key
+      and not rollup.quantity <= rollup.reorder_level
+      and not coalesce(rollup.cover_key < (select params.lead_time_days + params.safety_days from params), false)
+    union all
+    select rollup.product_id, rollup.warehouse, rollup.sku, rollup.product_name, rollup.quantity,
+           rollup.reorder_level, rollup.days, rollup.shipped_through, rollup.out_until, rollup.out_stale
+    from params
+    join rollups.stock_levels as rollup on rollup.out_stale
+    where params.by_cover_key and rollup.is_active
+      and not rollup.quantity <= rollup.reorder_level
+      and not coalesce(rollup.cover_key < (select params.lead_time_days + params.safety_days from params), false)
+      and not rollup.out_until > params.window_start
+    union all
+    select rollup.product_id, rollup.warehouse, rollup.sku, rollup.product_name, rollup.quantity,
+           rollup.reorder_level, rollup.days, rollup.shipped_through, rollup.out_until, rollup.out_stale
+    from params
+    cross join pending
+    join rollups.stock_levels as rollup using (product_id, warehouse)
+    where params.by_cover_key and rollup.is_active
+      and not rollup.quantity <= rollup.reorder_level
+      and not coalesce(rollup.cover_key < (select params.lead_time_days + params.safety_days from params), false)
+      and not rollup.out_until > params.window_start
+      and not rollup.out_stale
 ),
 
 levels as (
@@ -198,13 +221,17 @@ ledger_rows as materialized (
     select product_id, warehouse, stock from levels where reads_ledger
 ),
 
+-- (their products and warehouses as arrays: one index scan of the movements, not one per row nor a
+-- scan of the window's)
 ledger_moments as materialized (
     select stock_movements.product_id, stock_movements.warehouse, stock_movements.moved_at,
            sum(stock_movements.quantity) as moved
     from ledger_rows
     join stock_movements using (product_id, warehouse)
     cross join params
-    where stock_movements.moved_at > params.window_start and stock_movements.moved_at <= params.as_of
+    where stock_movements.warehouse = any (array(select distinct ledger_rows.warehouse from ledger_rows))
+      and stock_movements.product_id = any (array(select ledger_rows.product_id from ledger_rows))
+      and stock_movements.moved_at > params.window_start and stock_movements.moved_at <= params.as_of
     group by 1, 2, 3
 ),
 

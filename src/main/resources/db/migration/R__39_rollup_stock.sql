@@ -290,12 +290,13 @@ return coalesce(shipped_through[width_bucket(last_day, days)], 0)
 -- ============================================================
 -- STOCK-OUTS
 -- ============================================================
--- Per warehouse row named (keys_p[i], keys_w[i]): out_until and cover_key (V9__stock_outs.sql), from
+-- Per warehouse row named (keys_p[i], keys_w[i]), or every row: out_until and cover_key (V9__stock_outs.sql), from
 -- its quantity now and its ledger (unqualified: in the catch-up job, the copy of the rows it reads).
 -- The stock just before a moment is the quantity less the movements at or after it: the last stock-out
 -- ended at the latest moment before which the stock was at or under zero. PL/pgSQL with custom plans:
--- the fold names a few rows (the ledger's index), the rebuild all of them (one pass, the keys hashed).
-create or replace function stock_outs(keys_p int[], keys_w varchar[])
+-- the fold names a few rows (the ledger's index), the rebuild all of them (one pass over the ledger).
+drop function if exists stock_outs(int[], varchar[]);
+create or replace function stock_outs(keys_p int[], keys_w varchar[], every_row boolean default false)
 returns table (product_id int, warehouse varchar, out_until timestamptz, cover_key numeric)
 language plpgsql stable
 set plan_cache_mode = force_custom_plan as $$
@@ -305,14 +306,15 @@ begin
         select m.product_id, m.warehouse, m.moved_at, sum(m.quantity) as moved,
                coalesce(-sum(m.quantity) filter (where m.reason = 'ship'), 0) as shipped
         from stock_movements as m
-        where m.product_id = any (keys_p) and m.warehouse = any (keys_w)
+        where every_row or (m.product_id = any (keys_p) and m.warehouse = any (keys_w))
         group by m.product_id, m.warehouse, m.moved_at
     ),
     named as materialized (
         select inventory.product_id, inventory.warehouse, inventory.quantity
         from public.inventory
-        where inventory.product_id = any (keys_p) and inventory.warehouse = any (keys_w)
-          and (inventory.product_id, inventory.warehouse) in (select k.p, k.w from unnest(keys_p, keys_w) as k (p, w))
+        where every_row
+           or (inventory.product_id = any (keys_p) and inventory.warehouse = any (keys_w)
+               and (inventory.product_id, inventory.warehouse) in (select k.p, k.w from unnest(keys_p, keys_w) as k (p, w)))
     ),
     stepped as (
         select moments.product_id, moments.warehouse, moments.moved_at, moments.shipped,
@@ -433,12 +435,15 @@ begin
     delete from rollups.stock_days_pending;
     delete from rollups.stock_levels;
     insert into rollups.stock_levels
-        (product_id, warehouse, sku, product_name, is_active, quantity, reorder_level, days, shipped_through)
+        (product_id, warehouse, sku, product_name, is_active, quantity, reorder_level, days, shipped_through,
+         out_until, cover_key, out_stale)
     select inventory.product_id, inventory.warehouse, products.sku, products.name, coalesce(products.is_active, false),
            inventory.quantity, coalesce(inventory.reorder_level, 0),
-           coalesce(shipped.days, '{}'), coalesce(shipped.shipped_through, '{}')
+           coalesce(shipped.days, '{}'), coalesce(shipped.shipped_through, '{}'),
+           outs.out_until, outs.cover_key, false
     from inventory
     join products using (product_id)
+    join stock_outs('{}', '{}', every_row => true) as outs using (product_id, warehouse)
     left join (
         select product_id, warehouse, array_agg(day order by day) as days,
                array_agg(through order by day) as shipped_through
@@ -452,13 +457,5 @@ begin
         group by product_id, warehouse
     ) as shipped using (product_id, warehouse)
     order by inventory.product_id, inventory.warehouse;
-
-    update rollups.stock_levels as rollup
-    set out_until = outs.out_until,
-        cover_key = outs.cover_key,
-        out_stale = false
-    from stock_outs((select array_agg(product_id order by product_id, warehouse) from rollups.stock_levels),
-                    (select array_agg(warehouse order by product_id, warehouse) from rollups.stock_levels)) as outs
-    where rollup.product_id = outs.product_id and rollup.warehouse = outs.warehouse;
 end
 $$;

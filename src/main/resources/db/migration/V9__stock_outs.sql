@@ -25,3 +25,8 @@ create index idx_rollup_stock_levels_out_until on rollups.stock_levels (out_unti
 create index idx_rollup_stock_levels_out_stale on rollups.stock_levels (product_id, warehouse) where out_stale;
 -- The rows between the reorder level and twice it were the old Low Stock band: no longer read.
 drop index rollups.idx_rollup_stock_levels_low_stock;
+-- A warehouse row's movements by time with their units and reason, from the index alone: the fold
+-- reads a stale row's whole ledger, low_stock the window's movements of rows with a stock-out.
+drop index idx_stock_movements_warehouse_product_time;
+create index idx_stock_movements_warehouse_product_time on stock_movements (warehouse, product_id, moved_at)
+    include (quantity, reason);
