@@ -15,25 +15,26 @@
 -- column:   stock                  | units      | units in that warehouse at as_of
 -- column:   reorder_level          | units      | the level set by hand (none set: 0); decides only rows with no velocity
 -- column:   shipped_in_window      | units      | units shipped out of that warehouse in the window
--- column:   days_in_stock          | days       | the window's days less the time the row was out of stock in it (stock at or under zero), two decimals
+-- column:   days_in_stock          | days       | the window's days on which the row had stock at some moment
 -- column:   daily_velocity         | units/day  | shipped_in_window / days_in_stock, two decimals; null when never in stock in the window
 -- column:   days_of_stock          | days       | stock / daily velocity (the cover), one decimal; null with no velocity (nothing shipped, or never in stock)
 -- column:   suggested_reorder_qty  | units      | velocity x (lead_time_days + safety_days + cover_days) less stock, rounded up, at least 0; null with no velocity
 -- column:   status                 | text       | REORDER NOW (cover < lead time), Low Stock (cover < lead time + safety days) or OK; with no velocity REORDER NOW at or under the reorder level, else OK
 --
 -- Demand, not what happened to ship: a row out of stock sells nothing, so its velocity counts only
--- the time it had stock. The window is (as_of - N days, as_of]; the stock at a moment is the
--- row's quantity now less the movements after that moment, and the row is out of stock while that
--- is at or under zero (after a movement, until the next one brings it above zero). days_in_stock =
--- N less that time within the window, in 24-hour days (at least 0): a row out from 14:00 on one day
--- until 10:00 three days later lost 2.83 days. Time rather than counting whole days: a stock-out
--- in the afternoon costs half a day's sales, not a whole day or none.
+-- the days it had stock. The window is (as_of - N days, as_of]; its days are (as_of - j - 1 days,
+-- as_of - j days] for j from 0 to N - 1 (shop days' lengths, as_of's time of day). The stock at a
+-- moment is the row's quantity now less the movements after that moment; a day counts as in stock
+-- when the stock was above zero at some moment of it (at its start or after one of its movements):
+-- the days a planner could have sold from, so a day that sold out at 10:00, or was restocked at
+-- 16:00, counts (as does, in a consistent ledger, any day with a shipment). days_in_stock = N less the days at or under
+-- zero throughout.
 -- Velocity is the warehouse's own outflow: the units of its stock_movements with reason 'ship'
 -- in the window. Returns, restocks and adjustments are not demand.
 -- No velocity (nothing shipped in the window, or no stock in it at all): the cover is unknown, so
 -- the only signal left is the planner's own reorder level: REORDER NOW at or under it (a row out of
 -- stock the whole window is one), else OK; no quantity is suggested without a demand to size it.
--- The figures are computed from integers (time in microseconds), rounding half away from zero.
+-- The figures are computed from integers, rounding half away from zero.
 -- Inactive products are left out.
 -- psql: psql -v as_of="'2026-06-30 12:00'" -v days=30 -v lead_time_days=7 -v safety_days=7 -v cover_days=30 -v show=low -v limit=50 -f low_stock.sql
 --
@@ -47,7 +48,7 @@
 -- shipments after window_start put in (the smaller half-day either way); as_of's day's shipments
 -- after as_of are taken out (none for "now"). Stock as of is the row's quantity less the movements
 -- after as_of. A row whose last stock-out ended by window_start was in stock the whole window; the
--- out-of-stock time of the others (and of rows written since the last fold) is read from the ledger.
+-- days out of stock of the others (and of rows written since the last fold) are read from the ledger.
 -- Which rows: as of a moment after every movement with the default 30-day window (the dashboard),
 -- only the rows that can be low: at or under their reorder level, with a stock-out reaching into
 -- the window, written since the last fold, or whose cover_key (a lower bound of the cover kept by
@@ -215,7 +216,7 @@ levels as (
     left join pending using (product_id, warehouse)
 ),
 
--- The out-of-stock time of the rows that may have some, from the ledger, as in the reference:
+-- The days out of stock of the rows that may have some, from the ledger, as in the reference:
 -- the window cut at each moment the row's stock moved, with the stock from that moment on.
 ledger_rows as materialized (
     select product_id, warehouse, stock from levels where reads_ledger
@@ -238,7 +239,7 @@ ledger_moments as materialized (
 stretches as (
     select ledger_rows.product_id, ledger_rows.warehouse,
            params.window_start                                             as starts,
-           coalesce(min(ledger_moments.moved_at), params.as_of)            as ends,
+           coalesce(min(ledger_moments.moved_at), params.as_of + interval '1 microsecond')            as ends,
            ledger_rows.stock - coalesce(sum(ledger_moments.moved), 0)      as stock
     from ledger_rows
     cross join params
@@ -247,7 +248,7 @@ stretches as (
     union all
     select ledger_moments.product_id, ledger_moments.warehouse,
            ledger_moments.moved_at,
-           coalesce(lead(ledger_moments.moved_at) over later, params.as_of),
+           coalesce(lead(ledger_moments.moved_at) over later, params.as_of + interval '1 microsecond'),
            ledger_rows.stock - coalesce(sum(ledger_moments.moved) over after_it, 0)
     from ledger_moments
     join ledger_rows using (product_id, warehouse)
@@ -257,39 +258,63 @@ stretches as (
                         rows between 1 following and unbounded following)
 ),
 
-out_of_stock as (
-    select product_id, warehouse,
-           sum(((extract(epoch from ends) - extract(epoch from starts)) * 1000000)::bigint) as out_us
-    from stretches
-    where stock <= 0
-    group by product_id, warehouse
+-- the stretches at or under zero run together: the row's stock-outs, each from a moment to the
+-- moment the stock came back above zero (or just after as_of)
+stock_outs as (
+    select marked.product_id, marked.warehouse, min(marked.starts) as starts, max(marked.ends) as ends
+    from (
+        select stretches.*,
+               count(*) filter (where stretches.stock > 0)
+                   over (partition by stretches.product_id, stretches.warehouse order by stretches.starts) as stocked_before
+        from stretches
+    ) as marked
+    where marked.stock <= 0
+    group by marked.product_id, marked.warehouse, marked.stocked_before
 ),
 
--- in microseconds; 86,400,000,000 to a day
+-- the window's days: (as_of - j - 1 days, as_of - j days] for j from 0 to days - 1
+window_days as (
+    select params.as_of - (j + 1) * interval '1 day' as day_start,
+           params.as_of - j * interval '1 day'       as day_end
+    from params, generate_series(0, params.days - 1) as j
+),
+
+-- a day out of stock: at or under zero at every moment of it, from its first microsecond to its end
+out_of_stock as (
+    select stock_outs.product_id, stock_outs.warehouse, count(*) as days_out
+    from stock_outs
+    join window_days
+      on stock_outs.starts <= window_days.day_start + interval '1 microsecond'
+     and stock_outs.ends > window_days.day_end
+    group by stock_outs.product_id, stock_outs.warehouse
+),
+
+
 velocity as (
     select levels.sku, levels.product_name, levels.warehouse, levels.stock, levels.reorder_level,
            levels.shipped_in_window,
-           greatest(0, params.days * 86400000000::numeric - coalesce(out_of_stock.out_us, 0)) as in_stock_us,
+           params.days - coalesce(out_of_stock.days_out, 0)::int     as days_in_stock,
            params.lead_time_days, params.safety_days, params.cover_days
     from levels
     cross join params
     left join out_of_stock using (product_id, warehouse)
 ),
 
--- a / b rounded half away from zero to n decimals, for b > 0: div(2 |a| 10^n + b, 2 b) with a's sign
+-- in integers, as in the reference: a / b rounded half away from zero to n decimals, for b > 0, is
+-- (2 |a| 10^n + b) / (2 b) (integer division) with a's sign, times 10^-n
 figures as (
     select
         velocity.*,
-        shipped_in_window > 0 and in_stock_us > 0                                      as has_velocity,
-        case when shipped_in_window > 0 and in_stock_us > 0
-             then case when stock < 0 then -1 else 1 end * div(20 * abs(stock) * in_stock_us + shipped_in_window * 86400000000,
-                                                                2 * shipped_in_window * 86400000000)
+        shipped_in_window > 0 and days_in_stock > 0                                    as has_velocity,
+        case when shipped_in_window > 0 and days_in_stock > 0
+             then case when stock < 0 then -1 else 1 end
+                  * ((20 * abs(stock)::bigint * days_in_stock + shipped_in_window) / (2 * shipped_in_window))
         end                                                                             as days_of_stock_tenths,
         case
-            when not (shipped_in_window > 0 and in_stock_us > 0) then case when stock <= reorder_level then 0 else 2 end
-            -- cover = stock x in_stock_us / (shipped x a day), compared without dividing
-            when stock * in_stock_us < lead_time_days * shipped_in_window * 86400000000 then 0
-            when stock * in_stock_us < (lead_time_days + safety_days) * shipped_in_window * 86400000000 then 1
+            when not (shipped_in_window > 0 and days_in_stock > 0) then case when stock <= reorder_level then 0 else 2 end
+            -- cover = stock x days_in_stock / shipped, compared without dividing
+            when stock::bigint * days_in_stock < lead_time_days * shipped_in_window then 0
+            when stock::bigint * days_in_stock < (lead_time_days + safety_days) * shipped_in_window then 1
             else 2
         end                                                                             as urgency
     from velocity
@@ -303,14 +328,14 @@ final as (
         stock,
         reorder_level,
         shipped_in_window,
-        div(200 * in_stock_us + 86400000000, 2 * 86400000000) * 0.01                   as days_in_stock,
-        case when in_stock_us > 0
-             then div(200 * shipped_in_window * 86400000000 + in_stock_us, 2 * in_stock_us) * 0.01
+        days_in_stock,
+        case when days_in_stock > 0
+             then (200 * shipped_in_window + days_in_stock) / (2 * days_in_stock) * 0.01
         end                                                                             as daily_velocity,
         days_of_stock_tenths * 0.1                                                      as days_of_stock,
         case when has_velocity
-             then greatest(0, div(shipped_in_window * (lead_time_days + safety_days + cover_days) * 86400000000
-                                  + in_stock_us - 1, in_stock_us) - stock)::int
+             then greatest(0, (shipped_in_window * (lead_time_days + safety_days + cover_days) + days_in_stock - 1)
+                              / days_in_stock - stock)
         end                                                                             as suggested_reorder_qty,
         case urgency when 0 then 'REORDER NOW' when 1 then 'Low Stock' else 'OK' end   as status,
         urgency,
@@ -336,7 +361,7 @@ select
 from (
     select
         final.urgency,
-        coalesce(final.days_of_stock_tenths, 99999999999999999999) as days_of_stock_key, -- nulls last
+        coalesce(final.days_of_stock_tenths, 9223372036854775807) as days_of_stock_key, -- nulls last
         final.sku,
         final.warehouse,
         final.product_name,

@@ -293,8 +293,10 @@
           { label: 'Product', value: (r) => r.product_name, wrap: true },
           { label: 'Warehouse', value: (r) => r.warehouse },
           { label: 'Stock', value: (r) => count.format(r.stock), numeric: true },
+          // units a day over the days the row had stock (a stock-out does not lower it); none: nothing to size from
+          { label: 'Per day in stock', value: (r) => (r.daily_velocity == null ? '—' : Number(r.daily_velocity).toFixed(2)), numeric: true },
           { label: 'Days left', value: (r) => (r.days_of_stock == null ? '—' : oneDecimal.format(r.days_of_stock)), numeric: true },
-          { label: 'Reorder', value: (r) => count.format(r.suggested_reorder_qty), numeric: true },
+          { label: 'Reorder', value: (r) => (r.suggested_reorder_qty == null ? '—' : count.format(r.suggested_reorder_qty)), numeric: true },
         ], rows, 50);
       },
     },

@@ -7,7 +7,7 @@
 -- active rows at or under their reorder level, and those between it and twice it: low_stock's
 -- first page reads the first, and the second only when the first holds fewer rows than the page.
 --
--- Stock-outs (low_stock's velocity counts the time a row had stock): per row, out_until, when its
+-- Stock-outs (low_stock's velocity counts the days a row had stock): per row, out_until, when its
 -- last stock-out ended ('infinity': out now, '-infinity': never out), and cover_key, a lower bound
 -- of its days of stock over 30 days at any moment after its last movement (see V9__stock_outs.sql),
 -- both from its ledger and its quantity, computed by the fold for the rows a write marked stale

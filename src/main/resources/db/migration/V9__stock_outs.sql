@@ -1,10 +1,10 @@
--- low_stock's velocity over the time a warehouse row had stock (R__39_rollup_stock.sql).
+-- low_stock's velocity over the days a warehouse row had stock (R__39_rollup_stock.sql).
 --
 -- Per rollups.stock_levels row, from its ledger and its quantity now (the stock at a moment is
 -- the quantity less the movements after it):
 --   out_until  when its last stock-out ended: its stock was above zero at every moment from then
 --              on; 'infinity' when it is out of stock now, '-infinity' when it never was. A window
---              starting at or after it had no stock-out: its in-stock time is the whole window.
+--              starting at or after it had no stock-out: every day of it was in stock.
 --   cover_key  a lower bound of its days of stock over 30 days at any moment after its last
 --              movement, while it had no stock-out in the window: quantity x 30 / the units shipped
 --              in the 31 days up to its last movement; null when none were.

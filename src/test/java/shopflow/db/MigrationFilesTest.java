@@ -36,7 +36,7 @@ class MigrationFilesTest {
             "V2__rollup_tables.sql", "f1e65167b9c2205fc4138c7852a599b7977e632cc57cdb41b311aa6870203ff3",
             "V3__bookkeeping_and_access.sql", "24167469d1c07e616a62939710298e7a37bd462f4494150a952c94a693ddcec5",
             "V4__status_history_and_checkout.sql", "63062ae1c57d9c5ef62ca36a45b864cb57edd72a7c4c9d9dac232645739fc372",
-            "V9__stock_outs.sql", "721cc16c1d16c3e9109492757278a2a35311a390e1259cbdfe5ae9c583f57c4c");
+            "V9__stock_outs.sql", "5f2c50a6d125be65c2e7a8916764f3fcf7f3bd36e7925aa63482949b23f4ad38");
 
     /**
      * Functions a versioned migration may define: those its generated columns compute, and the time

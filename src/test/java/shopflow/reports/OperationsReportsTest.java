@@ -17,24 +17,26 @@ class OperationsReportsTest {
     @RegisterExtension
     static final ReportFixture shop = ReportFixture.shop();
 
-    // The 30 days to as_of are (31 May 12:00, 30 June 12:00] BST; 30.00 days in stock unless said.
+    // The 30 days to as_of are (31 May 12:00, 30 June 12:00] BST, its days (D-1 12:00, D 12:00]; every
+    // day in stock unless said.
     // BK-1/LON: 58 now, less a 50-unit restock after as_of = 8 at as_of; before the window's movements
     // (restock +20 on 10 June 10:00, return +1, shipments 4 + 3) it held 8 - 20 - 1 + 7 = -6: out of
-    // stock from the window's start to the restock, 9 days 22 hours, so 30 - 9.92 = 20.08 days in stock;
-    // 7 shipped (MAN's 8 and LON's shipment of 20 May are not LON's last 30 days; the return is not
-    // demand): 7 / 20.0833 = 0.35 a day (0.23 over all 30 days); cover 8 x 20.0833 / 7 = 22.95 days;
-    // reorder for 7 + 7 + 30 = 44 days: ceil(7 x 44 / 20.0833 = 15.34) - 8 = 8.
+    // stock from the window's start to the restock, so the 9 days ending 1 to 9 June 12:00 had no stock
+    // at any moment (the day ending 10 June 12:00 had it from 10:00): 21 days in stock. 7 shipped (MAN's
+    // 8 and LON's shipment of 20 May are not LON's last 30 days; the return is not demand):
+    // 7 / 21 = 0.33 a day (0.23 over all 30 days); cover 8 x 21 / 7 = 24.0 days; reorder for
+    // 7 + 7 + 30 = 44 days: ceil(7 x 44 / 21 = 14.7) - 8 = 7.
     // LAP-1/LON: 2 now + 1 shipped after as_of = 3; 1 shipped: 0.03 a day, 90.0 days; ceil(44 / 30) - 3 < 0: 0.
     // LAP-2/LON: 12, 2 shipped: 180.0 days. BK-1/MAN: 100, its own 8 shipped: 0.27 a day, 375.0 days.
     // CBL-1/MAN, LAP-1/MAN: nothing shipped, no velocity, above their reorder levels: OK, no reorder.
     // Every cover is at least lead time + safety days (14): nothing low by default.
     private static final String[] EVERY_ROW = {
-        "BK-1 | LON | 8 | 10 | 7 | 20.08 | 0.35 | 23.0 | 8 | OK",
-        "LAP-1 | LON | 3 | 5 | 1 | 30.00 | 0.03 | 90.0 | 0 | OK",
-        "LAP-2 | LON | 12 | 10 | 2 | 30.00 | 0.07 | 180.0 | 0 | OK",
-        "BK-1 | MAN | 100 | 10 | 8 | 30.00 | 0.27 | 375.0 | 0 | OK",
-        "CBL-1 | MAN | 15 | 10 | 0 | 30.00 | 0.00 | null | null | OK",
-        "LAP-1 | MAN | 40 | 5 | 0 | 30.00 | 0.00 | null | null | OK"}; // OLD-1 is inactive
+        "BK-1 | LON | 8 | 10 | 7 | 21 | 0.33 | 24.0 | 7 | OK",
+        "LAP-1 | LON | 3 | 5 | 1 | 30 | 0.03 | 90.0 | 0 | OK",
+        "LAP-2 | LON | 12 | 10 | 2 | 30 | 0.07 | 180.0 | 0 | OK",
+        "BK-1 | MAN | 100 | 10 | 8 | 30 | 0.27 | 375.0 | 0 | OK",
+        "CBL-1 | MAN | 15 | 10 | 0 | 30 | 0.00 | null | null | OK",
+        "LAP-1 | MAN | 40 | 5 | 0 | 30 | 0.00 | null | null | OK"}; // OLD-1 is inactive
 
     private static final String[] COLUMNS = {"sku", "warehouse", "stock", "reorder_level", "shipped_in_window",
         "days_in_stock", "daily_velocity", "days_of_stock", "suggested_reorder_qty", "status"};
@@ -47,20 +49,20 @@ class OperationsReportsTest {
 
     @Test
     void lead_time_and_safety_days_set_the_status_and_the_reorder() {
-        // BK-1/LON's cover is 22.95 days: under a lead time of 23 days, REORDER NOW, for 23 + 0 + 30 days:
-        // ceil(7 x 53 / 20.0833 = 18.47) - 8 = 11
-        assertThat(rows(shop.run("low_stock", Map.of("lead_time_days", "23", "safety_days", "0")), COLUMNS))
-                .containsExactly("BK-1 | LON | 8 | 10 | 7 | 20.08 | 0.35 | 23.0 | 11 | REORDER NOW");
-        // 22 days of lead time: covered, but not 22 + 1 safety day: Low Stock; ceil(7 x 53 / 20.0833) - 8 = 11
-        assertThat(rows(shop.run("low_stock", Map.of("lead_time_days", "22", "safety_days", "1")), COLUMNS))
-                .containsExactly("BK-1 | LON | 8 | 10 | 7 | 20.08 | 0.35 | 23.0 | 11 | Low Stock");
-        assertThat(rows(shop.run("low_stock", Map.of("lead_time_days", "22", "safety_days", "0")), COLUMNS)).isEmpty();
+        // BK-1/LON's cover is 24.0 days: under a lead time of 25 days, REORDER NOW, for 25 + 0 + 30 days:
+        // ceil(7 x 55 / 21 = 18.3) - 8 = 11
+        assertThat(rows(shop.run("low_stock", Map.of("lead_time_days", "25", "safety_days", "0")), COLUMNS))
+                .containsExactly("BK-1 | LON | 8 | 10 | 7 | 21 | 0.33 | 24.0 | 11 | REORDER NOW");
+        // 24 days of lead time: covered, exactly, but not 24 + 1 safety day: Low Stock; ceil(7 x 55 / 21) - 8 = 11
+        assertThat(rows(shop.run("low_stock", Map.of("lead_time_days", "24", "safety_days", "1")), COLUMNS))
+                .containsExactly("BK-1 | LON | 8 | 10 | 7 | 21 | 0.33 | 24.0 | 11 | Low Stock");
+        assertThat(rows(shop.run("low_stock", Map.of("lead_time_days", "24", "safety_days", "0")), COLUMNS)).isEmpty();
         // 60 + 31 = 91 days: LAP-1/LON (90.0 days) too, and BK-1/LON's reorder for 60 + 31 + 0 days:
-        // ceil(7 x 91 / 20.0833 = 31.72) - 8 = 24; LAP-1/LON's ceil(1 x 91 / 30) - 3 = 1
+        // ceil(7 x 91 / 21 = 30.3) - 8 = 23; LAP-1/LON's ceil(1 x 91 / 30) - 3 = 1
         assertThat(rows(shop.run("low_stock", Map.of("lead_time_days", "60", "safety_days", "31", "cover_days", "0")),
                 COLUMNS)).containsExactly(
-                "BK-1 | LON | 8 | 10 | 7 | 20.08 | 0.35 | 23.0 | 24 | REORDER NOW",
-                "LAP-1 | LON | 3 | 5 | 1 | 30.00 | 0.03 | 90.0 | 1 | Low Stock");
+                "BK-1 | LON | 8 | 10 | 7 | 21 | 0.33 | 24.0 | 23 | REORDER NOW",
+                "LAP-1 | LON | 3 | 5 | 1 | 30 | 0.03 | 90.0 | 1 | Low Stock");
     }
 
     @ParameterizedTest(name = "{0}={1}")
