@@ -272,8 +272,9 @@ stock_outs as (
     group by marked.product_id, marked.warehouse, marked.stocked_before
 ),
 
--- the window's days: (as_of - j - 1 days, as_of - j days] for j from 0 to days - 1
-window_days as (
+-- the window's days: (as_of - j - 1 days, as_of - j days] for j from 0 to days - 1 (computed once,
+-- not for every stock-out they are compared with)
+window_days as materialized (
     select params.as_of - (j + 1) * interval '1 day' as day_start,
            params.as_of - j * interval '1 day'       as day_end
     from params, generate_series(0, params.days - 1) as j
