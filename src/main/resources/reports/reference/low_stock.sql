@@ -87,7 +87,8 @@ stock_levels as (
 ),
 
 -- The window cut at each moment a row's stock moved: from the window's start, then from each
--- moment, until the next one (or as_of), with the stock from that moment on.
+-- moment, until the next one (or just after as_of: the window is (window_start, as_of]), with the
+-- stock from that moment on.
 moments as (
     select stock_movements.product_id, stock_movements.warehouse, stock_movements.moved_at,
            sum(stock_movements.quantity) as moved
