@@ -19,8 +19,12 @@
 -- status now if it has not changed since. (order_status_changes holds every change, its creation
 -- included, each one leaving the status the previous one reached, so this equals the last
 -- change at or before the moment; it reads only the changes after it: none for "now".)
+-- PL/pgSQL rather than SQL: a Citus coordinator cannot run a parameterized SQL function over
+-- distributed tables, and runs this one's query as any other.
 create or replace function orders_as_of(as_of timestamptz) returns setof orders
-language sql stable as $$
+language plpgsql stable as $$
+begin
+    return query
     select o.order_id, o.customer_id, o.order_number, coalesce(later.from_status, o.status),
            o.payment_method, o.shipping_address_id, o.session_id, o.subtotal, o.discount_amount,
            o.shipping_cost, o.tax_amount, o.total_amount, o.currency, o.notes, o.created_at, o.updated_at
@@ -31,7 +35,8 @@ language sql stable as $$
         where c.changed_at > as_of
         order by c.order_id, c.changed_at, c.change_id
     ) as later on later.order_id = o.order_id
-    where o.created_at <= as_of
+    where o.created_at <= as_of;
+end
 $$;
 
 -- Each order line's part of the sales. An order's discount (orders.discount_amount: its coupon)
