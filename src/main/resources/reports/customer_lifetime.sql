@@ -1,22 +1,25 @@
 -- Customer lifetime: what each customer has been worth to us.
 --
 -- question: For each customer, how many orders, how much spent in all, when first and last, and the average order value?
--- grain:    one row per customer signed up by as_of, highest lifetime value first, the top N
+-- grain:    one row per customer signed up by as_of, highest lifetime net sales first, the top N
 -- audience: customer
 -- param:    limit | integer | 1000 | 1..10000000 | number of customers to show
--- column:   customer_id      | id     | the customer
--- column:   email            | text   | their email address | personal
--- column:   tier             | text   | free, pro or enterprise
--- column:   signup_date      | time   | when they signed up
--- column:   total_orders     | orders | orders placed up to as_of, not cancelled or refunded
--- column:   lifetime_value   | GBP    | the total of those orders (0 with none)
--- column:   first_order_at   | time   | the first of them (null with none)
--- column:   last_order_at    | time   | the last of them (null with none)
--- column:   avg_order_value  | GBP    | lifetime_value / total_orders, to the penny (null with none)
+-- column:   customer_id        | id     | the customer
+-- column:   email              | text   | their email address | personal
+-- column:   tier               | text   | free, pro or enterprise
+-- column:   signup_date        | time   | when they signed up
+-- column:   total_orders       | orders | counted orders: placed up to as_of, not cancelled or refunded at as_of
+-- column:   lifetime_net_sales | GBP    | their net sales: lines after discounts and coupons, no VAT, no shipping (0 with none)
+-- column:   first_order_at     | time   | the first of them (null with none)
+-- column:   last_order_at      | time   | the last of them (null with none)
+-- column:   avg_order_value    | GBP    | lifetime_net_sales / total_orders, to the penny (null with none)
 --
 -- The brief's mv_customer_lifetime (kept in the schema for psql users) as of any moment and
--- always fresh: the materialized view is only as current as its last refresh. Read from the
--- customer rollups through customer_orders_as_of(as_of).
+-- always fresh (the materialized view is only as current as its last refresh), in the sales
+-- model's measure: net sales (R__22_sales_model.sql), where the view adds up total_amount (VAT
+-- and shipping included). An order counts with its status at as_of: one refunded after as_of
+-- still counts as of as_of. Read from the
+-- customer rollups through customer_orders_changed(as_of) (R__35_rollup_customer_orders.sql).
 -- psql: psql -v as_of="'2026-06-30 12:00'" -v limit=1000 -f customer_lifetime.sql
 
 \if :{?as_of} \else \set as_of 'now()' \endif
@@ -95,7 +98,7 @@ final as (
         tier,
         signup_date,
         coalesce(orders, 0)                         as total_orders,
-        coalesce(spend, 0)                          as lifetime_value,
+        coalesce(spend, 0)                          as lifetime_net_sales,
         first_order_at,
         last_order_at,
         round(spend / orders, 2)                    as avg_order_value
@@ -103,5 +106,5 @@ final as (
 )
 
 select * from final
-order by lifetime_value desc, customer_id
+order by lifetime_net_sales desc, customer_id
 limit :limit;

@@ -1,32 +1,59 @@
 -- RFM customers: the customer list behind a segment, for a campaign export.
 --
 -- question: Which customers are in a given RFM segment, with their scores and contact details?
--- grain:    one row per customer in the segment, highest spend first, the top N
+-- grain:    one row per customer in the segment, highest net sales first, the top N
 -- audience: customer
--- param:    segment | text | Champions | Champions, Loyal Customers, Recent Customers, Potential Loyalists, At Risk, Hibernating, Needs Attention | the segment to list
--- param:    limit   | integer | 1000 | 1..10000000 | number of customers to list, highest spend first (a campaign export: raise it to list the whole segment)
+-- param:    scheme  | text | standard | standard, brief | the segments: standard (the R x F map, ten segments) or brief (the brief's seven)
+-- param:    segment | text | Champions | Champions, Loyal Customers, Potential Loyalists, New Customers, Promising, Need Attention, About to Sleep, At Risk, Can't Lose Them, Hibernating, Recent Customers, Needs Attention | the segment to list, one of the scheme's (standard: the first ten; brief: Champions, Loyal Customers, Recent Customers, Potential Loyalists, At Risk, Hibernating, Needs Attention); a segment of the other scheme lists nobody
+-- param:    limit   | integer | 1000 | 1..10000000 | number of customers to list, highest net sales first (a campaign export: raise it to list the whole segment)
 -- column:   customer_id   | id     | the customer
 -- column:   email         | text   | the customer's email address | personal
 -- column:   first_name    | text   | the customer's first name | personal
 -- column:   last_name     | text   | the customer's last name | personal
--- column:   recency_days  | days   | days from the last order to as_of's day
--- column:   frequency     | orders | orders placed
--- column:   monetary      | GBP    | total spend
--- column:   r_score       | 1-5    | recency quintile, 5 = most recent
--- column:   f_score       | 1-5    | frequency quintile, 5 = most orders
--- column:   m_score       | 1-5    | monetary quintile, 5 = highest spend
+-- column:   recency_days  | days   | days from the last counted order to as_of's day
+-- column:   frequency     | orders | counted orders
+-- column:   monetary      | GBP    | net sales of those orders
+-- column:   r_score       | 1-5    | recency score, 5 = most recent
+-- column:   f_score       | 1-5    | frequency score, 5 = most orders
+-- column:   m_score       | 1-5    | monetary score, 5 = highest net sales
 -- column:   segment       | text   | the segment
 --
+-- Customers with at least one counted order as of as_of: placed up to as_of and not cancelled or
+-- refunded at as_of (each order's status then: a refund after as_of still counts). Their values:
+--   recency    days from the last counted order's day to as_of's day (shop days)
+--   frequency  counted orders
+--   monetary   their net sales (R__22_sales_model.sql: lines after line discounts and the order's
+--              coupon discount; no VAT, no shipping)
+-- Each score comes from the value, never from a row number: the four quintile boundaries of a
+-- value are the values at positions ceil(k * n / 5), k = 1..4, of the n buyers' values sorted
+-- from worst to best (the 20/40/60/80th percentiles, percentile_disc: the first value with at
+-- least k/5 of the buyers at or below it), and the score is 1 + the number of boundaries the
+-- value is better than. Equal values get equal scores (every one-order buyer the same F), a
+-- tie at a boundary takes the lower score, and a score can be empty when a tie spans two
+-- boundaries.
+--   r_score  5 = most recent (the latest last orders), 1 = longest ago
+--   f_score  5 = most counted orders;  m_score  5 = highest net sales
+-- Segments (scheme):
+--   standard  the R x F map (m_score not used; all 25 cells covered): R 5 & F 4-5 Champions;
+--             R 3-4 & F 4-5 Loyal Customers; R 4-5 & F 2-3 Potential Loyalists; R 5 & F 1 New
+--             Customers; R 4 & F 1 Promising; R 3 & F 3 Need Attention; R 3 & F 1-2 About to
+--             Sleep; R 1-2 & F 3-4 At Risk; R 1-2 & F 5 Can't Lose Them; R 1-2 & F 1-2 Hibernating
+--   brief     the brief's seven, first match wins: R 4-5 & F 4-5 & M 4-5 Champions; R 4-5 & F 2-5
+--             Loyal Customers; R 4-5 & F 1 Recent Customers; R 3 & F 3-5 Potential Loyalists;
+--             R 2 & F 4-5 At Risk; R 1-2 & F 1-2 Hibernating; the rest Needs Attention
+--             (rfm_segment() and rfm_brief_segment() in R__36_rollup_rfm.sql).
 -- Scores and segments exactly as in rfm_segments.sql, from the same RFM rollups: the
 -- segment's customers at the last scoring of every buyer, less the customers whose score has
 -- moved since (rfm_rescored(as_of)), plus those of them in the segment as of as_of. The kept rows
--- carry the customer's email and name (kept current by a trigger on customers) and lie in the
--- report's order: export_key, one bigint, sorts as "monetary desc, customer_id" does, so the
--- final sort finds the kept rows already in order; only the moved customers are looked up in
--- customers. The segment is a bound value from the allowed list.
--- psql: psql -v as_of="'2026-06-30 12:00'" -v segment='Loyal Customers' -v limit=1000 -f rfm_customers.sql
+-- carry both schemes' segments and the customer's email and name (kept current by a trigger on
+-- customers) and lie in the report's order: export_key, one bigint, sorts as "monetary desc,
+-- customer_id" does, so an ordered scan of the scheme's index finds the kept rows already in
+-- order; only the moved customers are looked up in customers. Scheme and segment are bound
+-- values from the allowed lists.
+-- psql: psql -v as_of="'2026-06-30 12:00'" -v scheme=standard -v segment='Loyal Customers' -v limit=1000 -f rfm_customers.sql
 
 \if :{?as_of} \else \set as_of 'now()' \endif
+\if :{?scheme} \else \set scheme standard \endif
 \if :{?segment} \else \set segment Champions \endif
 \if :{?limit} \else \set limit 1000 \endif
 
@@ -44,28 +71,47 @@ rescored as (
 ),
 
 -- the segment's customers whose scored row holds, the first N in export order: an ordered scan of
--- idx_rollup_rfm_scored_export that stops after N rows (no moved customer ranks among the
--- final N unless it ranks among these N with them)
+-- idx_rollup_rfm_scored_export (standard) or idx_rollup_rfm_scored_brief_export (brief) that stops
+-- after N rows (no moved customer ranks among the final N unless it ranks among these N with
+-- them); the scheme not asked for is a branch that runs nothing
+kept_rows as (
+    (
+        select scored.*
+        from rollups.rfm_scored as scored
+        where :'scheme' = 'standard'
+          and scored.segment = :'segment'
+          and scored.customer_id not in (select customer_id from rescored)
+        order by scored.export_key
+        limit :limit
+    )
+    union all
+    (
+        select scored.*
+        from rollups.rfm_scored as scored
+        where :'scheme' = 'brief'
+          and scored.brief_segment = :'segment'
+          and scored.customer_id not in (select customer_id from rescored)
+        order by scored.export_key
+        limit :limit
+    )
+),
+
 kept as (
     select
-        scored.customer_id,
-        scored.email,
-        scored.first_name,
-        scored.last_name,
+        kept_rows.customer_id,
+        kept_rows.email,
+        kept_rows.first_name,
+        kept_rows.last_name,
         -- rfm_recency_days(), as_of's day worked out once
-        (select as_of_day from params) - (scored.recency_key >> 32)::int  as recency_days,
-        scored.orders                                        as frequency,
-        scored.spend                                         as monetary,
-        scored.r_score,
-        scored.f_score,
-        scored.m_score,
-        scored.segment,
-        scored.export_key
-    from rollups.rfm_scored as scored
-    where scored.segment = :'segment'
-      and scored.customer_id not in (select customer_id from rescored)
-    order by scored.export_key
-    limit :limit
+        (select as_of_day from params) - (kept_rows.recency_key >> 32)::int  as recency_days,
+        kept_rows.orders                                     as frequency,
+        kept_rows.spend                                      as monetary,
+        kept_rows.r_score,
+        kept_rows.f_score,
+        kept_rows.m_score,
+        :'segment'::text                                     as segment,
+        kept_rows.export_key
+    from kept_rows
 ),
 
 -- the segment's customers whose row has moved since the scoring, with their customer rows
@@ -81,12 +127,12 @@ moved as (
         rescored.r_score,
         rescored.f_score,
         rescored.m_score,
-        rescored.segment,
+        :'segment'::text                                     as segment,
         2 * rescored.customer_id - rfm_key((rescored.monetary * 100)::bigint, rescored.customer_id) as export_key
     from rescored
     join customers using (customer_id)
     where rescored.change = 1
-      and rescored.segment = :'segment'
+      and rfm_segment(:'scheme', rescored.r_score, rescored.f_score, rescored.m_score) = :'segment'
 ),
 
 final as (

@@ -212,7 +212,7 @@
             trigger: 'axis', axisPointer: { type: 'shadow' },
             formatter: (items) => {
               const r = sorted[items[0].dataIndex];
-              return `${r.segment}<br>${count.format(r.customers)} customers<br>average spend ${money(r.avg_spend)}`
+              return `${r.segment}<br>${count.format(r.customers)} customers<br>average net sales ${money(r.avg_net_sales)}`
                 + `<br>${r.avg_orders} orders, last ${r.avg_days_since_order} days ago`;
             },
           },

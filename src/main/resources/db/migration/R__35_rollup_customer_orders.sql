@@ -1,9 +1,15 @@
--- The customer_orders family: each customer's counted orders, spend, first and last order, all
--- history, in rollups.customer_orders, for customer_lifetime, rfm_segments and rfm_customers (the
--- RFM family scores from it: R__36_rollup_rfm.sql).
+-- The customer_orders family: each customer's counted orders, net sales, first and last order,
+-- all history, in rollups.customer_orders, for customer_lifetime, rfm_segments and rfm_customers
+-- (the RFM family scores from it: R__36_rollup_rfm.sql).
 --
--- Counted orders: current status not cancelled or refunded, as the three reports' reference SQL
--- says. An order moving in or out of those statuses adds or removes it.
+-- Counted orders: not cancelled or refunded. The rollup holds the current status; a report as of
+-- a past moment recounts the customers whose orders had another status then (below). spend is
+-- the orders' net sales (R__22_sales_model.sql: their lines' line_total less the order's
+-- discount; no VAT, no shipping), so it follows the lines too: an order's status, customer,
+-- moment or discount changing moves its whole net sales (its lines as order_items holds them
+-- then), a line added, changed or removed moves its line_total for its order's customer when the
+-- order counts (rollup_customer_lines_apply). Placing an order inserts the order (no lines yet:
+-- minus its discount) then its lines (plus their totals).
 --
 -- Sums fold, minimum and maximum do not: adding an order moves first/last outwards (least,
 -- greatest), but removing one (cancelled, refunded, deleted, moved to another customer or another
@@ -13,10 +19,14 @@
 -- a removal pending (a handful: the web server folds every second) is recounted from its raw
 -- orders (idx_orders_customer_created), by the readers until the fold, then by the fold itself.
 --
--- As of a past moment: the rollup holds all history, so the customers with counted orders placed
--- after as_of (none for the dashboard's "now", few for a recent moment) are recounted from their
--- raw orders up to as_of too. customer_orders_as_of(as_of) below is that answer. New orders are
--- appended by orders_rollups_inserted() (R__40_rollup_inserts.sql).
+-- As of a past moment, with each order's status at that moment: the customers whose answer then
+-- differs from the rollup's are those with counted orders placed after as_of, and those with an
+-- order cancelled or refunded after as_of (idx_order_status_changes_returns; cancelled and
+-- refunded are final, so an order counted now counted at every moment since it was placed).
+-- Both are none for the dashboard's "now" and few for a recent moment; they are recounted from
+-- their raw orders with each order's status at as_of. customer_orders_as_of(as_of) below is that
+-- answer. New orders and lines are appended by orders_rollups_inserted() and
+-- order_items_rollups_inserted() (R__40_rollup_inserts.sql).
 
 -- What reports read: sum by customer (a customer with a removal pending is recounted instead).
 create or replace view rollups.customer_orders as
@@ -27,9 +37,10 @@ select customer_id, orders, spend, first_order_at, last_order_at, removed from r
 -- ============================================================
 -- MAINTENANCE
 -- ============================================================
--- Applies changed orders: added rows count +1, removed rows -1. An order whose update leaves it
--- counted, with the same customer and moment (a status step from pending to delivered, a new
--- total), nets out to no removal (and, same total, no row at all).
+-- Applies changed orders: added rows count +1, removed rows -1, each with its net sales (its
+-- lines as order_items holds them now, less its discount). An order whose update leaves it
+-- counted, with the same customer and moment (a status step from pending to delivered), nets out
+-- to no removal (and, same net sales, no row at all).
 -- (PL/pgSQL for its cached plan, see rollup_orders_apply().)
 create or replace function rollup_customer_orders_apply(added orders[], removed orders[]) returns void
 language plpgsql as $$
@@ -44,21 +55,79 @@ begin
         coalesce(-sum(orders) filter (where orders < 0), 0)
     from (
         -- net change per (customer, moment): the multiset of order moments is what first/last read
-        select customer_id, created_at, sum(sign)::bigint as orders, sum(sign * total_amount) as spend
+        select delta.customer_id, delta.created_at, sum(delta.sign)::bigint as orders,
+               sum(delta.sign * (coalesce(lines.line_total, 0) - coalesce(delta.discount_amount, 0))) as spend
         from (
-            select customer_id, created_at, total_amount, 1 as sign from unnest(added)
-            where status not in ('cancelled', 'refunded')
+            select order_id, customer_id, created_at, discount_amount, 1 as sign from unnest(added)
+            where counts_as_sale(status)
             union all
-            select customer_id, created_at, total_amount, -1 from unnest(removed)
-            where status not in ('cancelled', 'refunded')
+            select order_id, customer_id, created_at, discount_amount, -1 from unnest(removed)
+            where counts_as_sale(status)
         ) as delta
-        group by customer_id, created_at
-        having sum(sign) <> 0 or sum(sign * total_amount) <> 0
+        left join lateral (
+            select sum(order_items.line_total) as line_total from order_items where order_items.order_id = delta.order_id
+        ) as lines on true
+        group by delta.customer_id, delta.created_at
+        having sum(delta.sign) <> 0
+            or sum(delta.sign * (coalesce(lines.line_total, 0) - coalesce(delta.discount_amount, 0))) <> 0
     ) as moments
     group by customer_id
     order by customer_id;
 end
 $$;
+
+-- Applies changed lines: each added line adds its line_total to its order's customer, each
+-- removed one takes it away, when the order counts (its status now). No order count, no moment.
+create or replace function rollup_customer_lines_apply(added order_items[], removed order_items[]) returns void
+language plpgsql as $$
+begin
+    insert into rollups.customer_orders_pending (customer_id, orders, spend, first_order_at, last_order_at, removed)
+    select orders.customer_id, 0, sum(delta.line_total), null, null, 0
+    from (
+        select order_id, line_total from unnest(added)
+        union all
+        select order_id, -line_total from unnest(removed)
+    ) as delta
+    join orders on orders.order_id = delta.order_id
+    where counts_as_sale(orders.status)
+    group by orders.customer_id
+    having sum(delta.line_total) <> 0
+    order by orders.customer_id;
+end
+$$;
+
+create or replace function order_items_customer_rollups_changed() returns trigger
+language plpgsql as $$
+begin
+    if tg_op = 'UPDATE' then
+        perform rollup_customer_lines_apply(array(select n::order_items from new_items n),
+                                            array(select o::order_items from old_items o));
+    else
+        perform rollup_customer_lines_apply('{}', array(select o::order_items from old_items o));
+    end if;
+    return null;
+end
+$$;
+
+create or replace trigger order_items_rollups_customers_update after update on order_items
+    referencing old table as old_items new table as new_items
+    for each statement execute function order_items_customer_rollups_changed();
+
+create or replace trigger order_items_rollups_customers_delete after delete on order_items
+    referencing old table as old_items
+    for each statement execute function order_items_customer_rollups_changed();
+
+-- All lines gone: every customer's net sales changes, recounted from the orders.
+create or replace function order_items_customer_rollups_truncated() returns trigger
+language plpgsql as $$
+begin
+    perform rebuild_customer_orders_rollups();
+    return null;
+end
+$$;
+
+create or replace trigger order_items_rollups_customers_truncate after truncate on order_items
+    for each statement execute function order_items_customer_rollups_truncated();
 
 create or replace function orders_customer_rollups_updated() returns trigger
 language plpgsql as $$
@@ -132,11 +201,14 @@ begin
     select changed.customer_id, recount.orders, coalesce(recount.spend, 0), recount.first_order_at, recount.last_order_at
     from changed
     cross join lateral (
-        select count(*) as orders, sum(total_amount) as spend, min(created_at) as first_order_at,
-               max(created_at) as last_order_at
+        select count(*) as orders, sum(coalesce(lines.line_total, 0) - coalesce(orders.discount_amount, 0)) as spend,
+               min(orders.created_at) as first_order_at, max(orders.created_at) as last_order_at
         from orders
+        left join lateral (
+            select sum(order_items.line_total) as line_total from order_items where order_items.order_id = orders.order_id
+        ) as lines on true
         where orders.customer_id = changed.customer_id
-          and orders.status not in ('cancelled', 'refunded')
+          and counts_as_sale(orders.status)
     ) as recount
     where changed.removed > 0
     order by changed.customer_id
@@ -151,16 +223,20 @@ $$;
 create or replace function rebuild_customer_orders_rollups() returns void
 language plpgsql as $$
 begin
-    lock table orders in share row exclusive mode;
+    lock table orders, order_items in share row exclusive mode;
 
     delete from rollups.customer_orders_pending;
     delete from rollups.customer_orders_folded;
     insert into rollups.customer_orders_folded (customer_id, orders, spend, first_order_at, last_order_at)
-    select customer_id, count(*), sum(total_amount), min(created_at), max(created_at)
+    select orders.customer_id, count(*), sum(coalesce(lines.line_total, 0) - coalesce(orders.discount_amount, 0)),
+           min(orders.created_at), max(orders.created_at)
     from orders
-    where status not in ('cancelled', 'refunded')
-    group by customer_id
-    order by customer_id;
+    left join (
+        select order_id, sum(line_total) as line_total from order_items group by order_id
+    ) as lines using (order_id)
+    where counts_as_sale(orders.status)
+    group by orders.customer_id
+    order by orders.customer_id;
 end
 $$;
 
@@ -175,18 +251,28 @@ $$;
 -- coordinator adds up. So customer_lifetime, rfm_segments and rfm_customers read their rollups on
 -- a cluster too.
 
--- Each given customer's counted orders placed up to as_of: how many (0 for none), their total
--- (0 for none), the first and the last (null for none). One row per distinct given customer; none
--- for no ids (null or empty), without reading orders (the usual case for "now").
+-- Each given customer's counted orders as of as_of (placed up to as_of, not cancelled or
+-- refunded at as_of: the status each order left at its first change after as_of, as
+-- orders_as_of() says, or its status now): how many (0 for none), their net sales (0 for none),
+-- the first and the last (null for none). One row per distinct given customer; none for no ids
+-- (null or empty), without reading orders (the usual case for "now").
 --   psql: select * from customer_orders_counted(array[1, 2, 3], now());
 create or replace function customer_orders_counted(customer_ids int[], as_of timestamptz)
 returns table (customer_id int, orders bigint, spend numeric, first_order_at timestamptz, last_order_at timestamptz)
 language plpgsql stable as $$
 #variable_conflict use_column
+declare
+    order_ids int[];
 begin
     if coalesce(cardinality(customer_ids), 0) = 0 then
         return;
     end if;
+    -- the given customers' orders placed up to as_of, gathered first: their status changes and
+    -- lines are then read by order_id (an index probe each; on a Citus cluster every shard joins
+    -- the same ids with its own rows: orders, changes and lines are distributed by order_id)
+    order_ids := array(
+        select orders.order_id from orders
+        where orders.customer_id = any (customer_ids) and orders.created_at <= as_of);
     -- (PL/pgSQL: planned once per connection; the statement runs alone, the ids a value)
     return query
     with
@@ -195,14 +281,31 @@ begin
         select distinct given.customer_id from unnest(customer_ids) as given (customer_id)
     ),
 
+    -- the orders whose status changed after as_of: the status each left at its first change then
+    status_then as (
+        select distinct on (changes.order_id) changes.order_id, changes.from_status
+        from order_status_changes as changes
+        where changes.order_id = any (order_ids) and changes.changed_at > as_of
+        order by changes.order_id, changes.changed_at, changes.change_id
+    ),
+
+    line_totals as (
+        select order_items.order_id, sum(order_items.line_total) as line_total
+        from order_items
+        where order_items.order_id = any (order_ids)
+        group by order_items.order_id
+    ),
+
     counted as (
-        select ids.customer_id, count(*) as orders, sum(orders.total_amount) as spend,
+        select orders.customer_id, count(*) as orders,
+               sum(coalesce(line_totals.line_total, 0) - coalesce(orders.discount_amount, 0)) as spend,
                min(orders.created_at) as first_order_at, max(orders.created_at) as last_order_at
-        from ids
-        join orders on orders.customer_id = ids.customer_id
-        where orders.status not in ('cancelled', 'refunded')
-          and orders.created_at <= as_of
-        group by ids.customer_id
+        from orders
+        left join status_then using (order_id)
+        left join line_totals using (order_id)
+        where orders.order_id = any (order_ids)
+          and counts_as_sale(coalesce(status_then.from_status, orders.status))
+        group by orders.customer_id
     )
 
     select ids.customer_id, coalesce(counted.orders, 0), coalesce(counted.spend, 0), counted.first_order_at,
@@ -212,10 +315,29 @@ begin
 end
 $$;
 
+-- The customers whose counted orders as of as_of may differ from what the rollup holds (current
+-- status, all history): those with counted orders placed after as_of, and those with an order
+-- cancelled or refunded after as_of (counted then if placed by as_of). None for "now".
+create or replace function customers_changed_after(as_of timestamptz) returns int[]
+language plpgsql stable as $$
+begin
+    return array(
+        select orders.customer_id from orders
+        where orders.created_at > as_of and counts_as_sale(orders.status)
+        union
+        select orders.customer_id
+        from orders
+        where orders.order_id = any (array(
+            -- idx_order_status_changes_returns: an index-only scan of the changes after as_of
+            select returns.order_id from order_status_changes as returns
+            where returns.changed_at > as_of and returns.to_status in ('cancelled', 'refunded'))));
+end
+$$;
+
 -- Customers whose folded row is not their answer as of as_of, with their answer (0 orders: none
 -- up to as_of): those with changes pending (added to their folded row, or recounted from their
--- raw orders when a change removed an order), and those with counted orders placed after as_of
--- (recounted up to as_of; the rollup holds all history). A handful for the dashboard's "now".
+-- raw orders when a change removed an order), and those customers_changed_after(as_of) names
+-- (recounted as of as_of). A handful for the dashboard's "now".
 -- PL/pgSQL rather than SQL: a SQL function with a query body of several CTEs is not inlined, and
 -- PostgreSQL plans it again at each call (~1-3 ms at scale 1, where the query itself takes a
 -- fraction of that, paid by customer_lifetime and both RFM reports on every read); PL/pgSQL
@@ -227,12 +349,11 @@ language plpgsql stable as $$
 declare
     recount int[];
 begin
-    -- customers with a removal pending, or with counted orders after as_of (none for "now")
+    -- customers with a removal pending, or whose orders as of as_of differ (none for "now")
     recount := array(
         select pending.customer_id from rollups.customer_orders_pending as pending where pending.removed > 0
         union
-        select orders.customer_id from orders
-        where orders.created_at > as_of and orders.status not in ('cancelled', 'refunded')
+        select unnest(customers_changed_after(as_of))
     );
 
     return query

@@ -1,37 +1,70 @@
 -- The rfm family: every buyer's RFM scores kept between reads (rollups.rfm_scored,
--- rollups.rfm_quintiles, rollups.rfm_segments, rollups.rfm_stale), so rfm_segments and
+-- rollups.rfm_quintiles, rollups.rfm_cells, rollups.rfm_stale), so rfm_segments and
 -- rfm_customers rescore only the few customers an order moves.
 --
--- Any change to the buyers moves the quintile ends of every score (ntile(5) over all buyers), so
--- rfm_scores(as_of) alone scores all buyers on every read (~100 ms at scale 1, ~1 s at scale 10).
--- But one customer more or less moves each end by at most one place, so with d customers changed
--- only the customers near the ends, and the changed ones, can change score. So:
---   * rollups.rfm_scored keeps each buyer's scores and segment as of the last scoring of the
+-- Scores come from the customers' values (R: the last counted order's shop day, F: counted
+-- orders, M: net sales), cut at the values' quintile boundaries: the k-th boundary (k = 1..4) is
+-- the value at position ceil(k * n / 5) of the n buyers' values sorted ascending (the discrete
+-- k/5 percentile, percentile_disc), and a score is 1 + the number of boundaries the value is
+-- above. Equal values, equal scores (every buyer with one order has the same F; a tie straddling
+-- a boundary goes to the lower score, and a score can be empty: with 45 % of buyers at one
+-- order, the first two F boundaries are both 1 and F = 2 is nobody).
+--
+-- Any change to the buyers can move a boundary, so rfm_scores(as_of) alone scores all buyers on
+-- every read (~100 ms at scale 1, ~1 s at scale 10). But one customer more or less moves each
+-- boundary's position by at most one place, so with d customers changed only the changed ones
+-- and those whose value lies between a boundary's old value and its new one can change score. So:
+--   * rollups.rfm_scored keeps each buyer's scores and segments as of the last scoring of the
 --     folded customer rollup, rollups.rfm_quintiles the three sorted key arrays of that scoring,
---     rollups.rfm_segments its sums per segment;
+--     rollups.rfm_cells its sums per (r_score, f_score, m_score), which a report groups into the
+--     segments of the scheme it is asked for;
 --   * a trigger on the folded customer rollup marks each customer a fold (or a rebuild) changes
 --     as changed since the scoring (rollups.rfm_stale);
 --   * rfm_moved() takes changed customers' new figures and returns the rows that change: the
---     changed customers' and those of the customers between an old quintile end and its new one
---     (each new end found by binary search over the sorted keys), -1 for the scored row, +1 for
---     the new one;
+--     changed customers' and those of the customers between a boundary's old value and its new
+--     one (each new boundary found by binary search over the sorted keys), -1 for the scored
+--     row, +1 for the new one;
 --   * rfm_rescored(as_of) does that for the customers changed as of as_of (stale, pending, or with
---     orders after as_of): the reports add its rows to the kept ones, exactly ntile(5);
+--     orders whose status or existence differs at as_of): the reports add its rows to the kept
+--     ones, exactly rfm_scores(as_of);
 --   * fold_rfm_rollups() (after fold_customer_orders_rollups(), in the same transaction: families
 --     run in name order) does it for the stale customers and writes the result into the kept
 --     rows, once they are more than a handful; rebuild_rfm_rollups() scores everyone.
+-- (A boundary whose value changes moves every customer of the values it passes: one day of last
+-- orders for R, every customer with that many orders for F; rare, and exact all the same.)
 --
--- rfm_customers lists a segment's customers (Champions: ~6,800 at scale 1, ~68,000 at scale 10)
--- with their email and name, highest spend first. So the scoring keeps each buyer's email and
--- name too (no probe into customers per row), and writes its rows in (segment, export_key) order:
--- a segment's rows lie on consecutive pages already in the export's order. A trigger on customers
+-- rfm_customers lists a segment's customers (Champions: thousands at scale 1) with their email
+-- and name, highest spend first. So the scoring keeps each buyer's email and name too (no probe
+-- into customers per row), and writes its rows in (segment, export_key) order: a segment's rows
+-- lie on consecutive pages already in the export's order. A trigger on customers
 -- (customers_rollups_rfm_update) copies a changed email or name into the scored row.
 
 -- ============================================================
 -- SCORING
 -- ============================================================
--- The brief's segment rules, in one place (rfm_scores and the scoring below read it).
+-- The segment schemes, in one place (the scoring and the reports read them).
+-- standard (the default): the R x F map marketers use; it covers all 25 cells, m_score is not used.
+--   R 5 & F 4-5 Champions; R 3-4 & F 4-5 Loyal Customers; R 4-5 & F 2-3 Potential Loyalists;
+--   R 5 & F 1 New Customers; R 4 & F 1 Promising; R 3 & F 3 Need Attention;
+--   R 3 & F 1-2 About to Sleep; R 1-2 & F 3-4 At Risk; R 1-2 & F 5 Can't Lose Them;
+--   R 1-2 & F 1-2 Hibernating.
 create or replace function rfm_segment(r_score int, f_score int, m_score int) returns text
+language sql immutable parallel safe
+return case
+    when r_score = 5 and f_score >= 4                   then 'Champions'
+    when r_score >= 3 and f_score >= 4                  then 'Loyal Customers'
+    when r_score >= 4 and f_score >= 2                  then 'Potential Loyalists'
+    when r_score = 5                                    then 'New Customers'
+    when r_score = 4                                    then 'Promising'
+    when r_score = 3 and f_score = 3                    then 'Need Attention'
+    when r_score = 3                                    then 'About to Sleep'
+    when f_score = 5                                    then 'Can''t Lose Them'
+    when f_score >= 3                                   then 'At Risk'
+    else 'Hibernating'
+end;
+
+-- brief: the brief's seven segments, its rules unchanged (first match wins).
+create or replace function rfm_brief_segment(r_score int, f_score int, m_score int) returns text
 language sql immutable parallel safe
 return case
     when r_score >= 4 and f_score >= 4 and m_score >= 4 then 'Champions'
@@ -43,21 +76,45 @@ return case
     else 'Needs Attention'
 end;
 
--- The position of the last key of tile k when ntile(tiles) cuts n sorted keys: ntile gives the
--- first n % tiles tiles one key more.
-create or replace function ntile_end(n int, tiles int, k int) returns int
+-- The segment in the named scheme (standard or brief; the reports' parameter is checked against
+-- that list before anything runs).
+create or replace function rfm_segment(scheme text, r_score int, f_score int, m_score int) returns text
 language sql immutable parallel safe
-return k * (n / tiles) + least(k, n % tiles);
+return case scheme
+    when 'brief' then rfm_brief_segment(r_score, f_score, m_score)
+    else rfm_segment(r_score, f_score, m_score)
+end;
 
--- The last of the sorted keys in each tile but the last, when ntile(tiles) cuts them in order:
--- with n keys, ntile gives the first n % tiles tiles one key more, so tile k ends at key
--- k * (n / tiles) + least(k, n % tiles). A key's tile is then 1 + width_bucket(key - 1, ends)
--- (how many tiles end before it; integer keys, all distinct).
-create or replace function ntile_ends(sorted_keys bigint[], tiles int) returns bigint[]
+-- The segments of a scheme, in the order of the schemes' definitions above.
+create or replace function rfm_segment_names(scheme text) returns text[]
+language sql immutable parallel safe
+return case scheme
+    when 'brief' then array['Champions', 'Loyal Customers', 'Recent Customers', 'Potential Loyalists', 'At Risk',
+                            'Hibernating', 'Needs Attention']
+    else array['Champions', 'Loyal Customers', 'Potential Loyalists', 'New Customers', 'Promising', 'Need Attention',
+               'About to Sleep', 'At Risk', 'Can''t Lose Them', 'Hibernating']
+end;
+
+-- Position (1-based) of the k-th quintile boundary among n sorted values: ceil(k * n / 5), the
+-- first value with at least k/5 of the values up to it (percentile_disc(k / 5.0)).
+create or replace function quintile_boundary_at(n int, k int) returns int
+language sql immutable parallel safe
+return (k * n + 4) / 5;
+
+-- A boundary as a key threshold: keys are value * 2^32 + customer_id (rfm_key), so the customers
+-- with a value above the boundary key's value are exactly those with a key >= (value + 1) * 2^32,
+-- and a key's score is 1 + width_bucket(key, thresholds) (how many thresholds are up to it).
+create or replace function quintile_threshold(boundary_key bigint) returns bigint
+language sql immutable parallel safe
+return ((boundary_key >> 32) + 1) << 32;
+
+-- The four score thresholds of sorted keys (none for no keys).
+create or replace function quintile_thresholds(sorted_keys bigint[]) returns bigint[]
 language sql immutable parallel safe
 return array(
-    select sorted_keys[ntile_end(cardinality(sorted_keys), tiles, k)]
-    from generate_series(1, tiles - 1) as k
+    select quintile_threshold(sorted_keys[quintile_boundary_at(cardinality(sorted_keys), k)])
+    from generate_series(1, 4) as k
+    where cardinality(sorted_keys) > 0
     order by k
 );
 
@@ -67,15 +124,15 @@ create or replace function rfm_recency_days(as_of timestamptz, recency_key bigin
 language sql stable parallel safe
 return (as_of::date - date '2000-01-01') - (recency_key >> 32)::int;
 
--- RFM scores and segment of every customer with a counted order up to as_of: rfm_segments.sql
--- and rfm_customers.sql both read it (one definition of the scoring).
---   r_score  5 = most recent buyers (fewest days since the last order), 1 = longest ago
---   f_score  5 = most orders;  m_score  5 = highest spend
--- Each score is the customer's quintile exactly as ntile(5) over (order by value, customer_id)
--- gives it (ties in a fixed order, so a rerun scores everyone alike), computed without window
--- functions: one sorted array of the customers' rfm_key per score, its four quintile ends
--- (ntile_ends), and each customer's quintile by binary search (width_bucket). Days are shop
--- days, as in the reference SQL run in the shop's time zone (the database's default).
+-- RFM scores and segment (standard scheme) of every customer with a counted order as of as_of:
+-- rfm_segments.sql and rfm_customers.sql both read it (one definition of the scoring).
+--   r_score  5 = most recent buyers (latest last order's shop day), 1 = longest ago
+--   f_score  5 = most counted orders;  m_score  5 = highest net sales
+-- Each score is 1 + the number of quintile boundaries of the buyers' values the customer's value
+-- is above (see the top of this file): one sorted array of the customers' rfm_key per score, its
+-- four thresholds (quintile_thresholds), and each customer's score by binary search
+-- (width_bucket). Days are shop days, as in the reference SQL run in the shop's time zone (the
+-- database's default).
 --   psql: select segment, count(*) from rfm_scores(now()) group by segment;
 create or replace function rfm_scores(as_of timestamptz)
 returns table (customer_id int, recency_days int, frequency bigint, monetary numeric,
@@ -90,33 +147,36 @@ begin atomic
             rfm_recency_days(as_of, recency_key)                        as recency_days,
             orders                                                      as frequency,
             spend                                                       as monetary,
-            -- recency_days descending is the last order's day ascending
             recency_key                                                 as r_key,
             frequency_key                                               as f_key,
             monetary_key                                                as m_key
         from customer_orders_as_of(as_of)
     ),
 
-    quintile_ends as (
+    thresholds as (
         select
-            ntile_ends(array_agg(r_key order by r_key), 5) as r_ends,
-            ntile_ends(array_agg(f_key order by f_key), 5) as f_ends,
-            ntile_ends(array_agg(m_key order by m_key), 5) as m_ends
+            quintile_thresholds(array_agg(r_key order by r_key)) as r_thresholds,
+            quintile_thresholds(array_agg(f_key order by f_key)) as f_thresholds,
+            quintile_thresholds(array_agg(m_key order by m_key)) as m_thresholds
         from rfm_base
     ),
 
     rfm_scores as (
         select
             rfm_base.*,
-            1 + width_bucket(r_key - 1, r_ends) as r_score,
-            1 + width_bucket(f_key - 1, f_ends) as f_score,
-            1 + width_bucket(m_key - 1, m_ends) as m_score
-        from rfm_base, quintile_ends
+            1 + width_bucket(r_key, r_thresholds) as r_score,
+            1 + width_bucket(f_key, f_thresholds) as f_score,
+            1 + width_bucket(m_key, m_thresholds) as m_score
+        from rfm_base, thresholds
     )
 
     select customer_id, recency_days, frequency, monetary, r_score, f_score, m_score, rfm_segment(r_score, f_score, m_score)
     from rfm_scores;
 end;
+
+-- (the row-number cuts scored before issue 16)
+drop function if exists ntile_ends(bigint[], int);
+drop function if exists ntile_end(int, int, int);
 
 -- ============================================================
 -- FOLD, REBUILD (fold_rfm_rollups() after fold_customer_orders_rollups(): families run in name order)
@@ -253,9 +313,10 @@ $$;
 -- keys as in rollups.customer_orders_folded, indexed alike): for each such customer, change -1
 -- with its scored row (none for a customer not scored) and change +1 with its new row (none for a
 -- customer without orders now). The changed customers' old keys come out of the scoring's sorted
--- keys, their new keys go in, and each new quintile end is found by binary search
--- (kth_key_after): a score moves only for the changed customers and the scored customers between
--- an old end and its new one. Cost: the three sorted arrays read, and the moved customers.
+-- keys, their new keys go in, and each new quintile boundary is found by binary search
+-- (kth_key_after): a score moves only for the changed customers and the scored customers whose
+-- key lies between a boundary's old threshold and its new one. Cost: the three sorted arrays
+-- read, and the moved customers.
 create or replace function rfm_moved(changed_ids int[], changed_orders bigint[], changed_spend numeric[], changed_keys bigint[])
 returns table (customer_id int, change int, orders bigint, spend numeric, recency_key bigint, frequency_key bigint,
                monetary_key bigint, r_score int, f_score int, m_score int, segment text)
@@ -266,12 +327,14 @@ declare
     removed_keys bigint[];      -- one score's old keys of the changed customers
     added_keys bigint[];        -- and their new keys
     sorted bigint[];
-    old_end int;                -- a quintile end's position among the scored keys
-    new_end record;             -- its key after the changes, and its position among the scored keys
-    between_ends bigint[];
-    ends bigint[] := '{}';      -- the new quintile ends: recency 1-4, frequency 5-8, monetary 9-12
+    old_threshold bigint;       -- a boundary's threshold at the scoring (quintile_threshold)
+    new_threshold bigint;       -- and after the changes
+    low bigint;
+    high bigint;
+    between_thresholds bigint[];
+    ends bigint[] := '{}';      -- the new thresholds: recency 1-4, frequency 5-8, monetary 9-12
     moved int[] := '{}';
-    affected int[];             -- the changed customers and those between an old end and its new one
+    affected int[];             -- the changed customers and those between an old threshold and its new one
 begin
     select customers into scored from rollups.rfm_quintiles;
     n := scored
@@ -292,13 +355,20 @@ begin
                 where changed_orders[i] > 0
                 order by key);
             for k in 1..4 loop
-                old_end := ntile_end(scored, 5, k);
-                select * into new_end from kth_key_after(ntile_end(n, 5, k), sorted, removed_keys, added_keys);
-                ends := ends || new_end.key;
-                -- the scored customers between the old end and the new one change tile
-                between_ends := sorted[least(old_end, new_end.sorted_up_to_key) + 1
-                                       : greatest(old_end, new_end.sorted_up_to_key)];
-                moved := moved || array(select (key & 4294967295)::int from unnest(between_ends) as key);
+                new_threshold := quintile_threshold(
+                    (kth_key_after(quintile_boundary_at(n, k), sorted, removed_keys, added_keys)).key);
+                ends := ends || new_threshold;
+                if scored > 0 then
+                    -- the scored customers with a key from the lower threshold to below the higher
+                    -- change score (width_bucket: how many sorted keys are up to a key)
+                    old_threshold := quintile_threshold(sorted[quintile_boundary_at(scored, k)]);
+                    low := least(old_threshold, new_threshold);
+                    high := greatest(old_threshold, new_threshold);
+                    if low < high then
+                        between_thresholds := sorted[width_bucket(low - 1, sorted) + 1 : width_bucket(high - 1, sorted)];
+                        moved := moved || array(select (key & 4294967295)::int from unnest(between_thresholds) as key);
+                    end if;
+                end if;
             end loop;
         end loop;
     end if;
@@ -331,9 +401,9 @@ begin
 
         rescored as (
             select now_rows.*,
-                   1 + width_bucket(now_rows.recency_key - 1, ends[1:4])    as r,
-                   1 + width_bucket(now_rows.frequency_key - 1, ends[5:8])  as f,
-                   1 + width_bucket(now_rows.monetary_key - 1, ends[9:12])  as m
+                   1 + width_bucket(now_rows.recency_key, ends[1:4])    as r,
+                   1 + width_bucket(now_rows.frequency_key, ends[5:8])  as f,
+                   1 + width_bucket(now_rows.monetary_key, ends[9:12])  as m
             from now_rows
         )
 
@@ -350,7 +420,7 @@ $$;
 
 -- The customers whose RFM row as of as_of differs from their scored row (rfm_moved() for the
 -- customers of rfm_changed(as_of)), recency_days as of as_of. Everyone else keeps their scored
--- row: a report reads rollups.rfm_scored (or rollups.rfm_segments), takes these customers out and
+-- row: a report reads rollups.rfm_scored (or rollups.rfm_cells), takes these customers out and
 -- puts their +1 rows in. With more changed customers than full_rescore_above (default 1/64 of the
 -- buyers, at least 64: as of long ago, or after a rebuild of the customer rollup alone, when
 -- scoring everyone costs less), the -1 rows are every scored row and the +1 rows rfm_scores(as_of).
@@ -402,16 +472,16 @@ $$;
 -- It runs with the search path public, so that the customers' email and name it copies come from
 -- public.customers: on a cluster the catch-up job runs the folds with the schema rollup_job first
 -- on its search path, where "customers" is a copy of the customers it touched in this run only,
--- and this function also rescores customers the run did not touch (those a quintile end passed;
+-- and this function also rescores customers the run did not touch (those a quintile boundary passed;
 -- everyone in a full rescoring). It reads no other raw table, and customers is a reference table
 -- on a cluster, so the coordinator holds all of it.
 create or replace function rescore_rfm_rollups() returns void
 language plpgsql
 set search_path = public as $$
 declare
-    r_ends bigint[];
-    f_ends bigint[];
-    m_ends bigint[];
+    r_thresholds bigint[];
+    f_thresholds bigint[];
+    m_thresholds bigint[];
 begin
     lock table rollups.rfm_quintiles in exclusive mode;  -- see fold_rfm_rollups()
     delete from rollups.rfm_stale;
@@ -429,22 +499,22 @@ begin
         where orders > 0
     ) as sorted;
 
-    select ntile_ends(recency_keys, 5), ntile_ends(frequency_keys, 5), ntile_ends(monetary_keys, 5)
-    into r_ends, f_ends, m_ends
+    select quintile_thresholds(recency_keys), quintile_thresholds(frequency_keys), quintile_thresholds(monetary_keys)
+    into r_thresholds, f_thresholds, m_thresholds
     from rollups.rfm_quintiles;
 
     delete from rollups.rfm_scored;
     insert into rollups.rfm_scored (customer_id, orders, spend, recency_key, frequency_key, monetary_key,
-                                   r_score, f_score, m_score, segment, email, first_name, last_name)
+                                   r_score, f_score, m_score, segment, brief_segment, email, first_name, last_name)
     select scored.customer_id, orders, spend, recency_key, frequency_key, monetary_key,
-           r_score, f_score, m_score, rfm_segment(r_score, f_score, m_score),
+           r_score, f_score, m_score, rfm_segment(r_score, f_score, m_score), rfm_brief_segment(r_score, f_score, m_score),
            customers.email, customers.first_name, customers.last_name
     from (
         select
             folded.*,
-            1 + width_bucket(folded.recency_key - 1, r_ends)   as r_score,
-            1 + width_bucket(folded.frequency_key - 1, f_ends) as f_score,
-            1 + width_bucket(folded.monetary_key - 1, m_ends)  as m_score
+            1 + width_bucket(folded.recency_key, r_thresholds)   as r_score,
+            1 + width_bucket(folded.frequency_key, f_thresholds) as f_score,
+            1 + width_bucket(folded.monetary_key, m_thresholds)  as m_score
         from rollups.customer_orders_folded as folded
         where folded.orders > 0
     ) as scored
@@ -452,16 +522,16 @@ begin
     -- rfm_customers' order: a segment's rows on consecutive pages, in export_key order
     order by rfm_segment(r_score, f_score, m_score), 2::bigint * scored.customer_id - monetary_key;
 
-    delete from rollups.rfm_segments;
-    insert into rollups.rfm_segments (segment, customers, spend, orders, last_days)
-    select segment, count(*), sum(spend), sum(orders), sum(recency_key >> 32)
+    delete from rollups.rfm_cells;
+    insert into rollups.rfm_cells (r_score, f_score, m_score, customers, spend, orders, last_days)
+    select r_score, f_score, m_score, count(*), sum(spend), sum(orders), sum(recency_key >> 32)
     from rollups.rfm_scored
-    group by segment;
+    group by r_score, f_score, m_score;
 end
 $$;
 
 -- Brings the scoring up to the folded customer rollup, the way the readers do: only the stale
--- customers and those they move (rfm_moved) are scored again, the segment sums and the sorted
+-- customers and those they move (rfm_moved) are scored again, the cell sums and the sorted
 -- keys adjusted. Left to the readers while the stale customers are a handful (up to 1/2048 of the
 -- buyers); everyone scored again from scratch when they are many (more than 64 and 1/16).
 -- The search path: as rescore_rfm_rollups().
@@ -505,9 +575,11 @@ begin
 
     rescored as (
         insert into rollups.rfm_scored as s (customer_id, orders, spend, recency_key, frequency_key, monetary_key,
-                                            r_score, f_score, m_score, segment, email, first_name, last_name)
+                                            r_score, f_score, m_score, segment, brief_segment, email, first_name,
+                                            last_name)
         select moved.customer_id, orders, spend, recency_key, frequency_key, monetary_key, r_score, f_score, m_score,
-               segment, customers.email, customers.first_name, customers.last_name
+               segment, rfm_brief_segment(r_score, f_score, m_score), customers.email, customers.first_name,
+               customers.last_name
         from moved
         join customers using (customer_id)
         where change = 1
@@ -516,7 +588,7 @@ begin
             set orders = excluded.orders, spend = excluded.spend, recency_key = excluded.recency_key,
                 frequency_key = excluded.frequency_key, monetary_key = excluded.monetary_key,
                 r_score = excluded.r_score, f_score = excluded.f_score, m_score = excluded.m_score,
-                segment = excluded.segment
+                segment = excluded.segment, brief_segment = excluded.brief_segment
     ),
 
     without_orders as (
@@ -525,13 +597,14 @@ begin
           and s.customer_id not in (select customer_id from moved where change = 1)
     ),
 
-    segment_sums as (
-        insert into rollups.rfm_segments as sums (segment, customers, spend, orders, last_days)
-        select segment, sum(change), sum(change * spend), sum(change * orders), sum(change * (recency_key >> 32))
+    cell_sums as (
+        insert into rollups.rfm_cells as sums (r_score, f_score, m_score, customers, spend, orders, last_days)
+        select r_score, f_score, m_score, sum(change), sum(change * spend), sum(change * orders),
+               sum(change * (recency_key >> 32))
         from moved
-        group by segment
-        order by segment
-        on conflict (segment) do update
+        group by r_score, f_score, m_score
+        order by r_score, f_score, m_score
+        on conflict (r_score, f_score, m_score) do update
             set customers = sums.customers + excluded.customers, spend = sums.spend + excluded.spend,
                 orders = sums.orders + excluded.orders, last_days = sums.last_days + excluded.last_days
     ),

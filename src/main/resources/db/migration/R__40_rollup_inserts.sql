@@ -63,10 +63,11 @@ begin
         group by 1, 2
     ),
 
-    -- nothing removed: the folder adds these to the folded row, first and last by least and greatest
+    -- nothing removed: the folder adds these to the folded row, first and last by least and greatest;
+    -- net sales: an order being inserted has no lines yet (they follow it), so minus its discount
     customer_orders as (
         insert into rollups.customer_orders_pending (customer_id, orders, spend, first_order_at, last_order_at, removed)
-        select customer_id, count(*), sum(total_amount), min(created_at), max(created_at), 0
+        select customer_id, count(*), -sum(coalesce(discount_amount, 0)), min(created_at), max(created_at), 0
         from new_orders
         where counts_as_sale(status)
         group by customer_id
@@ -100,6 +101,7 @@ begin
                where order_items.order_id in (select order_id from new_items)
                  and not exists (select 1 from new_items where new_items.item_id = order_items.item_id)) then
         perform rollup_lines_added(array(select n::order_items from new_items n));
+        perform rollup_customer_lines_apply(array(select n::order_items from new_items n), '{}');
         -- the categories the new lines reach that their orders' other lines did not
         insert into rollups.category_orders_pending (category_id, orders)
         select ancestry.ancestor_id, count(distinct new_items.order_id)
@@ -124,7 +126,8 @@ begin
     with
 
     counted_lines as (
-        select new_items.order_id, new_items.product_id, new_items.quantity, new_items.line_total, products.category_id
+        select new_items.order_id, new_items.product_id, new_items.quantity, new_items.line_total, products.category_id,
+               orders.customer_id
         from new_items
         join orders using (order_id)
         join products using (product_id)
@@ -146,6 +149,14 @@ begin
           on second_line.order_id = first_line.order_id
          and second_line.product_id > first_line.product_id
         group by 1, 2
+    ),
+
+    -- the lines' net sales to their orders' customers (the orders took their discounts off)
+    customer_spend as (
+        insert into rollups.customer_orders_pending (customer_id, orders, spend, first_order_at, last_order_at, removed)
+        select customer_id, 0, sum(line_total), null, null, 0
+        from counted_lines
+        group by customer_id
     ),
 
     -- each order once per category its lines reach (category_ancestry: a category and its ancestors)

@@ -211,7 +211,9 @@ begin
     insert into rollup_job.orders
     select * from public.orders
     where order_id = any (touched_orders) or customer_id = any (touched_customers) or session_id = any (touched_sessions);
-    insert into rollup_job.order_items select * from public.order_items where order_id = any (touched_orders);
+    -- (the lines of every order copied: the customer fold's recount reads its customers' net sales)
+    insert into rollup_job.order_items
+    select * from public.order_items where order_id = any (array(select order_id from rollup_job.orders));
     insert into rollup_job.page_views select * from public.page_views where session_id = any (touched_sessions);
     insert into rollup_job.cart_events select * from public.cart_events where session_id = any (touched_sessions);
     insert into rollup_job.customers select * from public.customers where customer_id = any (touched_customers);
@@ -244,6 +246,9 @@ begin
     end if;
     if cardinality(new_items) > 0 then
         perform rollup_lines_added(new_items);
+        -- (the new orders' net sales took their lines already)
+        perform rollup_customer_lines_apply(
+            array(select i from unnest(new_items) i where i.order_id not in (select order_id from unnest(new_orders))), '{}');
         perform rollup_category_orders_apply(
             order_categories(array(select distinct order_id from unnest(new_items))),
             order_categories(array(select distinct order_id from unnest(new_items)),

@@ -1,21 +1,24 @@
 -- Customer lifetime: what each customer has been worth to us.
 --
 -- question: For each customer, how many orders, how much spent in all, when first and last, and the average order value?
--- grain:    one row per customer signed up by as_of, highest lifetime value first, the top N
+-- grain:    one row per customer signed up by as_of, highest lifetime net sales first, the top N
 -- audience: customer
 -- param:    limit | integer | 1000 | 1..10000000 | number of customers to show
--- column:   customer_id      | id     | the customer
--- column:   email            | text   | their email address | personal
--- column:   tier             | text   | free, pro or enterprise
--- column:   signup_date      | time   | when they signed up
--- column:   total_orders     | orders | orders placed up to as_of, not cancelled or refunded
--- column:   lifetime_value   | GBP    | the total of those orders (0 with none)
--- column:   first_order_at   | time   | the first of them (null with none)
--- column:   last_order_at    | time   | the last of them (null with none)
--- column:   avg_order_value  | GBP    | lifetime_value / total_orders, to the penny (null with none)
+-- column:   customer_id        | id     | the customer
+-- column:   email              | text   | their email address | personal
+-- column:   tier               | text   | free, pro or enterprise
+-- column:   signup_date        | time   | when they signed up
+-- column:   total_orders       | orders | counted orders: placed up to as_of, not cancelled or refunded at as_of
+-- column:   lifetime_net_sales | GBP    | their net sales: lines after discounts and coupons, no VAT, no shipping (0 with none)
+-- column:   first_order_at     | time   | the first of them (null with none)
+-- column:   last_order_at      | time   | the last of them (null with none)
+-- column:   avg_order_value    | GBP    | lifetime_net_sales / total_orders, to the penny (null with none)
 --
 -- The brief's mv_customer_lifetime (kept in the schema for psql users) as of any moment and
--- always fresh: the materialized view is only as current as its last refresh.
+-- always fresh (the materialized view is only as current as its last refresh), in the sales
+-- model's measure: net sales (R__22_sales_model.sql), where the view adds up total_amount (VAT
+-- and shipping included). An order counts with its status at as_of: one refunded after as_of
+-- still counts as of as_of.
 -- psql: psql -v as_of="'2026-06-30 12:00'" -v limit=1000 -f customer_lifetime.sql
 
 \if :{?as_of} \else \set as_of 'now()' \endif
@@ -27,18 +30,20 @@ params as (
     select :as_of::timestamptz as as_of
 ),
 
+-- every order placed up to as_of with its status at as_of, and its net sales
 counted_orders as (
-    select orders.customer_id, orders.order_id, orders.total_amount, orders.created_at
-    from orders, params
+    select orders.customer_id, orders.order_id, order_sales.net_sales, orders.created_at
+    from params
+    cross join orders_as_of(params.as_of) as orders
+    join order_sales using (order_id)
     where orders.status not in ('cancelled', 'refunded')
-      and orders.created_at <= params.as_of
 ),
 
 customer_orders as (
     select
         customer_id,
         count(*)           as total_orders,
-        sum(total_amount)  as lifetime_value,
+        sum(net_sales)     as lifetime_net_sales,
         min(created_at)    as first_order_at,
         max(created_at)    as last_order_at
     from counted_orders
@@ -52,10 +57,10 @@ final as (
         customers.tier,
         customers.signup_date,
         coalesce(customer_orders.total_orders, 0)                               as total_orders,
-        coalesce(customer_orders.lifetime_value, 0)                             as lifetime_value,
+        coalesce(customer_orders.lifetime_net_sales, 0)                         as lifetime_net_sales,
         customer_orders.first_order_at,
         customer_orders.last_order_at,
-        round(customer_orders.lifetime_value / customer_orders.total_orders, 2) as avg_order_value
+        round(customer_orders.lifetime_net_sales / customer_orders.total_orders, 2) as avg_order_value
     from customers
     cross join params
     left join customer_orders using (customer_id)
@@ -63,5 +68,5 @@ final as (
 )
 
 select * from final
-order by lifetime_value desc, customer_id
+order by lifetime_net_sales desc, customer_id
 limit :limit;

@@ -1,27 +1,53 @@
 -- RFM customers: the customer list behind a segment, for a campaign export.
 --
 -- question: Which customers are in a given RFM segment, with their scores and contact details?
--- grain:    one row per customer in the segment, highest spend first, the top N
+-- grain:    one row per customer in the segment, highest net sales first, the top N
 -- audience: customer
--- param:    segment | text | Champions | Champions, Loyal Customers, Recent Customers, Potential Loyalists, At Risk, Hibernating, Needs Attention | the segment to list
--- param:    limit   | integer | 1000 | 1..10000000 | number of customers to list, highest spend first (a campaign export: raise it to list the whole segment)
+-- param:    scheme  | text | standard | standard, brief | the segments: standard (the R x F map, ten segments) or brief (the brief's seven)
+-- param:    segment | text | Champions | Champions, Loyal Customers, Potential Loyalists, New Customers, Promising, Need Attention, About to Sleep, At Risk, Can't Lose Them, Hibernating, Recent Customers, Needs Attention | the segment to list, one of the scheme's (standard: the first ten; brief: Champions, Loyal Customers, Recent Customers, Potential Loyalists, At Risk, Hibernating, Needs Attention); a segment of the other scheme lists nobody
+-- param:    limit   | integer | 1000 | 1..10000000 | number of customers to list, highest net sales first (a campaign export: raise it to list the whole segment)
 -- column:   customer_id   | id     | the customer
 -- column:   email         | text   | the customer's email address | personal
 -- column:   first_name    | text   | the customer's first name | personal
 -- column:   last_name     | text   | the customer's last name | personal
--- column:   recency_days  | days   | days from the last order to as_of's day
--- column:   frequency     | orders | orders placed
--- column:   monetary      | GBP    | total spend
--- column:   r_score       | 1-5    | recency quintile, 5 = most recent
--- column:   f_score       | 1-5    | frequency quintile, 5 = most orders
--- column:   m_score       | 1-5    | monetary quintile, 5 = highest spend
+-- column:   recency_days  | days   | days from the last counted order to as_of's day
+-- column:   frequency     | orders | counted orders
+-- column:   monetary      | GBP    | net sales of those orders
+-- column:   r_score       | 1-5    | recency score, 5 = most recent
+-- column:   f_score       | 1-5    | frequency score, 5 = most orders
+-- column:   m_score       | 1-5    | monetary score, 5 = highest net sales
 -- column:   segment       | text   | the segment
 --
--- Scores and segments exactly as in rfm_segments.sql (same rules, same deterministic tie order;
--- RfmReportsTest checks the two agree). The segment is a bound value from the allowed list.
--- psql: psql -v as_of="'2026-06-30 12:00'" -v segment='Loyal Customers' -v limit=1000 -f rfm_customers.sql
+-- Customers with at least one counted order as of as_of: placed up to as_of and not cancelled or
+-- refunded at as_of (each order's status then: a refund after as_of still counts). Their values:
+--   recency    days from the last counted order's day to as_of's day (shop days)
+--   frequency  counted orders
+--   monetary   their net sales (R__22_sales_model.sql: lines after line discounts and the order's
+--              coupon discount; no VAT, no shipping)
+-- Each score comes from the value, never from a row number: the four quintile boundaries of a
+-- value are the values at positions ceil(k * n / 5), k = 1..4, of the n buyers' values sorted
+-- from worst to best (the 20/40/60/80th percentiles, percentile_disc: the first value with at
+-- least k/5 of the buyers at or below it), and the score is 1 + the number of boundaries the
+-- value is better than. Equal values get equal scores (every one-order buyer the same F), a
+-- tie at a boundary takes the lower score, and a score can be empty when a tie spans two
+-- boundaries.
+--   r_score  5 = most recent (the latest last orders), 1 = longest ago
+--   f_score  5 = most counted orders;  m_score  5 = highest net sales
+-- Segments (scheme):
+--   standard  the R x F map (m_score not used; all 25 cells covered): R 5 & F 4-5 Champions;
+--             R 3-4 & F 4-5 Loyal Customers; R 4-5 & F 2-3 Potential Loyalists; R 5 & F 1 New
+--             Customers; R 4 & F 1 Promising; R 3 & F 3 Need Attention; R 3 & F 1-2 About to
+--             Sleep; R 1-2 & F 3-4 At Risk; R 1-2 & F 5 Can't Lose Them; R 1-2 & F 1-2 Hibernating
+--   brief     the brief's seven, first match wins: R 4-5 & F 4-5 & M 4-5 Champions; R 4-5 & F 2-5
+--             Loyal Customers; R 4-5 & F 1 Recent Customers; R 3 & F 3-5 Potential Loyalists;
+--             R 2 & F 4-5 At Risk; R 1-2 & F 1-2 Hibernating; the rest Needs Attention
+--             (rfm_segment() and rfm_brief_segment() in R__36_rollup_rfm.sql).
+-- The full-scan version, scored as reference/rfm_segments.sql scores (RfmReportsTest checks the
+-- two agree).
+-- psql: psql -v as_of="'2026-06-30 12:00'" -v scheme=standard -v segment='Loyal Customers' -v limit=1000 -f rfm_customers.sql
 
 \if :{?as_of} \else \set as_of 'now()' \endif
+\if :{?scheme} \else \set scheme standard \endif
 \if :{?segment} \else \set segment Champions \endif
 \if :{?limit} \else \set limit 1000 \endif
 
@@ -35,34 +61,61 @@ rfm_base as (
     select
         orders.customer_id,
         (params.as_of::date - max(orders.created_at)::date) as recency_days,
-        count(distinct orders.order_id)                     as frequency,
-        sum(orders.total_amount)                            as monetary
-    from orders, params
+        max(orders.created_at)::date                        as last_order_day,
+        count(*)                                            as frequency,
+        sum(order_sales.net_sales)                          as monetary
+    from params
+    cross join orders_as_of(params.as_of) as orders
+    join order_sales using (order_id)
     where orders.status not in ('cancelled', 'refunded')
-      and orders.created_at <= params.as_of
     group by orders.customer_id, params.as_of
+),
+
+-- the 20/40/60/80th percentiles of each value (worst to best: the last order's day ascending)
+boundaries as (
+    select
+        percentile_disc(array[0.2, 0.4, 0.6, 0.8]) within group (order by last_order_day) as r_bounds,
+        percentile_disc(array[0.2, 0.4, 0.6, 0.8]) within group (order by frequency)      as f_bounds,
+        percentile_disc(array[0.2, 0.4, 0.6, 0.8]) within group (order by monetary)       as m_bounds
+    from rfm_base
 ),
 
 rfm_scores as (
     select
-        *,
-        ntile(5) over (order by recency_days desc, customer_id) as r_score,
-        ntile(5) over (order by frequency, customer_id)         as f_score,
-        ntile(5) over (order by monetary, customer_id)          as m_score
-    from rfm_base
+        rfm_base.*,
+        1 + (select count(*) from unnest(boundaries.r_bounds) as b where rfm_base.last_order_day > b)::int as r_score,
+        1 + (select count(*) from unnest(boundaries.f_bounds) as b where rfm_base.frequency > b)::int      as f_score,
+        1 + (select count(*) from unnest(boundaries.m_bounds) as b where rfm_base.monetary > b)::int       as m_score
+    from rfm_base, boundaries
 ),
 
 rfm_segments as (
     select
         *,
-        case
-            when r_score >= 4 and f_score >= 4 and m_score >= 4 then 'Champions'
-            when r_score >= 4 and f_score >= 2                  then 'Loyal Customers'
-            when r_score >= 4 and f_score = 1                   then 'Recent Customers'
-            when r_score = 3 and f_score >= 3                   then 'Potential Loyalists'
-            when r_score = 2 and f_score >= 4                   then 'At Risk'
-            when r_score <= 2 and f_score <= 2                  then 'Hibernating'
-            else 'Needs Attention'
+        case :'scheme'
+            when 'brief' then
+                case
+                    when r_score >= 4 and f_score >= 4 and m_score >= 4 then 'Champions'
+                    when r_score >= 4 and f_score >= 2                  then 'Loyal Customers'
+                    when r_score >= 4 and f_score = 1                   then 'Recent Customers'
+                    when r_score = 3 and f_score >= 3                   then 'Potential Loyalists'
+                    when r_score = 2 and f_score >= 4                   then 'At Risk'
+                    when r_score <= 2 and f_score <= 2                  then 'Hibernating'
+                    else 'Needs Attention'
+                end
+            else
+                case
+                    when r_score = 5 and f_score >= 4                   then 'Champions'
+                    when r_score >= 3 and f_score >= 4                  then 'Loyal Customers'
+                    when r_score >= 4 and f_score >= 2                  then 'Potential Loyalists'
+                    when r_score = 5                                    then 'New Customers'
+                    when r_score = 4                                    then 'Promising'
+                    when r_score = 3 and f_score = 3                    then 'Need Attention'
+                    when r_score = 3                                    then 'About to Sleep'
+                    when f_score = 5                                    then 'Can''t Lose Them'
+                    when f_score >= 3                                   then 'At Risk'
+                    else 'Hibernating'
+                end
         end as segment
     from rfm_scores
 ),
@@ -85,6 +138,7 @@ final as (
     where rfm_segments.segment = :'segment'
 )
 
-select * from final
+select customer_id, email, first_name, last_name, recency_days, frequency, monetary, r_score, f_score, m_score, segment
+from final
 order by monetary desc, customer_id
 limit :limit;

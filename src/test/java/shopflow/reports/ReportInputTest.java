@@ -62,6 +62,7 @@ class ReportInputTest {
             market_basket     | min_support | 1e999999999999 | parameter 'min_support' = '1e999999999999' must be a number from 0 to 100
             market_basket     | min_count   | 99999999999999999999 | parameter 'min_count' = '99999999999999999999' must be a whole number from 1 to 1000000
             low_stock         | show        | some    | parameter 'show' = 'some' must be one of low, all
+            rfm_segments      | scheme      | rxf     | parameter 'scheme' = 'rxf' must be one of standard, brief
             top_products      | limit       | -1      | parameter 'limit' = '-1' is out of range: accepted from 1 to 10000
             """)
     void a_bad_value_names_the_parameter_and_what_it_accepts(String report, String parameter, String value,
@@ -96,7 +97,8 @@ class ReportInputTest {
         // the value spliced in would fail to parse; bound, it just matches no segment name.
         Report report = CATALOG.get("rfm_customers");
         assertThat(report.sql()).contains("segment = ?").doesNotContain(":'segment'");
-        assertThat(report.placeholders()).containsExactly("as_of", "segment", "limit", "segment", "limit");
+        assertThat(report.placeholders()).containsExactly("as_of", "scheme", "segment", "limit", "scheme", "segment",
+                "limit", "segment", "segment", "scheme", "segment", "limit");
     }
 
     private static long count(String table) throws SQLException {

@@ -64,6 +64,15 @@ class CustomerRollupsTest {
         }
     }
 
+    /** An order (Writes.order) with one line of its total: its net sales. */
+    private static int order(Connection c, int customerId, OffsetDateTime createdAt, String status, BigDecimal total)
+            throws SQLException {
+        int order = Writes.order(c, customerId, createdAt, status, total);
+        Writes.execute(c, "insert into order_items (order_id, product_id, quantity, unit_price, line_total)"
+                + " values (" + order + ", 1, 1, " + total + ", " + total + ")");
+        return order;
+    }
+
     private static long pendingRows(Connection c) throws SQLException {
         return (Long) Writes.value(c, "select count(*) from rollups.customer_orders_pending");
     }
@@ -71,10 +80,10 @@ class CustomerRollupsTest {
     @Test
     void counted_orders_add_up_per_customer_with_the_first_and_the_last() throws SQLException {
         try (Connection c = database.connection()) {
-            Writes.order(c, 1, at("2026-06-20T10:00"), "pending", new BigDecimal("20.00"));
-            Writes.order(c, 1, at("2026-06-10T10:00"), "delivered", new BigDecimal("10.50"));
-            Writes.order(c, 2, at("2026-06-15T10:00"), "cancelled", new BigDecimal("99.00"));
-            Writes.order(c, 3, at("2026-06-16T10:00"), "refunded", new BigDecimal("99.00"));
+            order(c, 1, at("2026-06-20T10:00"), "pending", new BigDecimal("20.00"));
+            order(c, 1, at("2026-06-10T10:00"), "delivered", new BigDecimal("10.50"));
+            order(c, 2, at("2026-06-15T10:00"), "cancelled", new BigDecimal("99.00"));
+            order(c, 3, at("2026-06-16T10:00"), "refunded", new BigDecimal("99.00"));
 
             assertThat(customers(c, END)).isEqualTo("1 2 30.50 06-10 10:00 06-20 10:00");
         }
@@ -83,13 +92,13 @@ class CustomerRollupsTest {
     @Test
     void a_status_step_between_counted_statuses_appends_nothing() throws SQLException {
         try (Connection c = database.connection()) {
-            int order = Writes.order(c, 1, at("2026-06-20T10:00"), "pending", new BigDecimal("20.00"));
+            int order = order(c, 1, at("2026-06-20T10:00"), "pending", new BigDecimal("20.00"));
             long before = pendingRows(c);
 
             Writes.status(c, order, "processing");
             Writes.status(c, order, "shipped");
 
-            assertThat(pendingRows(c)).isEqualTo(before).isEqualTo(1L);
+            assertThat(pendingRows(c)).isEqualTo(before).isEqualTo(2L); // the order, then its line
             assertThat(customers(c, END)).isEqualTo("1 1 20.00 06-20 10:00 06-20 10:00");
         }
     }
@@ -98,9 +107,9 @@ class CustomerRollupsTest {
     void cancelling_the_last_order_and_refunding_the_first_bring_back_their_neighbours_before_and_after_the_fold()
             throws SQLException {
         try (Connection c = database.connection()) {
-            int first = Writes.order(c, 1, at("2026-06-10T10:00"), "delivered", new BigDecimal("10.00"));
-            Writes.order(c, 1, at("2026-06-20T10:00"), "delivered", new BigDecimal("20.00"));
-            int last = Writes.order(c, 1, at("2026-06-25T10:00"), "pending", new BigDecimal("40.00"));
+            int first = order(c, 1, at("2026-06-10T10:00"), "delivered", new BigDecimal("10.00"));
+            order(c, 1, at("2026-06-20T10:00"), "delivered", new BigDecimal("20.00"));
+            int last = order(c, 1, at("2026-06-25T10:00"), "pending", new BigDecimal("40.00"));
             Writes.execute(c, "select fold_rollups()");
 
             Writes.status(c, last, "cancelled");
@@ -121,10 +130,12 @@ class CustomerRollupsTest {
     @Test
     void a_customer_whose_orders_all_go_away_leaves_the_answer() throws SQLException {
         try (Connection c = database.connection()) {
-            int order = Writes.order(c, 1, at("2026-06-10T10:00"), "delivered", new BigDecimal("10.00"));
-            Writes.order(c, 2, at("2026-06-11T10:00"), "delivered", new BigDecimal("11.00"));
+            int order = order(c, 1, at("2026-06-10T10:00"), "delivered", new BigDecimal("10.00"));
+            order(c, 2, at("2026-06-11T10:00"), "delivered", new BigDecimal("11.00"));
             Writes.execute(c, "select fold_rollups()");
 
+            Writes.execute(c, "delete from order_items where order_id = " + order);
+            Writes.execute(c, "delete from order_status_changes where order_id = " + order);
             Writes.execute(c, "delete from orders where order_id = " + order);
             assertThat(customers(c, END)).isEqualTo("2 1 11.00 06-11 10:00 06-11 10:00");
             Writes.execute(c, "select fold_rollups()");
@@ -137,8 +148,8 @@ class CustomerRollupsTest {
     @Test
     void an_order_moved_to_another_customer_or_moment_moves_their_first_and_last_orders() throws SQLException {
         try (Connection c = database.connection()) {
-            Writes.order(c, 1, at("2026-06-10T10:00"), "delivered", new BigDecimal("10.00"));
-            int moved = Writes.order(c, 1, at("2026-06-20T10:00"), "delivered", new BigDecimal("20.00"));
+            order(c, 1, at("2026-06-10T10:00"), "delivered", new BigDecimal("10.00"));
+            int moved = order(c, 1, at("2026-06-20T10:00"), "delivered", new BigDecimal("20.00"));
             Writes.execute(c, "select fold_rollups()");
 
             Writes.execute(c, "update orders set customer_id = 2 where order_id = " + moved);
@@ -156,9 +167,9 @@ class CustomerRollupsTest {
     @Test
     void as_of_a_moment_only_orders_placed_by_then_count() throws SQLException {
         try (Connection c = database.connection()) {
-            Writes.order(c, 1, at("2026-06-10T10:00"), "delivered", new BigDecimal("10.00"));
-            Writes.order(c, 1, at("2026-06-20T10:00"), "delivered", new BigDecimal("20.00"));
-            Writes.order(c, 2, at("2026-06-20T10:00"), "delivered", new BigDecimal("5.00"));
+            order(c, 1, at("2026-06-10T10:00"), "delivered", new BigDecimal("10.00"));
+            order(c, 1, at("2026-06-20T10:00"), "delivered", new BigDecimal("20.00"));
+            order(c, 2, at("2026-06-20T10:00"), "delivered", new BigDecimal("5.00"));
             Writes.execute(c, "select fold_rollups()");
 
             assertThat(customers(c, at("2026-06-20T10:00")))
@@ -169,14 +180,63 @@ class CustomerRollupsTest {
     }
 
     @Test
-    void rfm_scores_are_ntile_quintiles_for_any_number_of_customers_ties_included() throws SQLException {
+    void spend_is_net_sales_and_follows_the_lines_and_the_coupon() throws SQLException {
+        try (Connection c = database.connection()) {
+            int order = order(c, 1, at("2026-06-10T10:00"), "delivered", new BigDecimal("30.00"));
+            Writes.line(c, order, 1, 2);  // 2 x product 1 at £11.00
+            assertThat(customers(c, END)).isEqualTo("1 1 52.00 06-10 10:00 06-10 10:00");
+            Writes.execute(c, "select fold_rollups()");
+
+            // a coupon of £2.50, a line corrected, a line taken away: 52.00 - 2.50 + 1.00 - 22.00
+            Writes.execute(c, "update orders set discount_amount = 2.50 where order_id = " + order);
+            Writes.execute(c, "update order_items set line_total = 31.00 where order_id = " + order + " and product_id = 1"
+                    + " and quantity = 1");
+            Writes.execute(c, "delete from order_items where order_id = " + order + " and quantity = 2");
+            assertThat(customers(c, END)).isEqualTo("1 1 28.50 06-10 10:00 06-10 10:00");
+            Writes.execute(c, "select fold_rollups()");
+            assertThat(customers(c, END)).isEqualTo("1 1 28.50 06-10 10:00 06-10 10:00");
+
+            // lines of a cancelled order count for nobody; cancelling takes the whole order away
+            int cancelled = order(c, 2, at("2026-06-11T10:00"), "cancelled", new BigDecimal("40.00"));
+            Writes.line(c, cancelled, 2, 1);
+            Writes.status(c, order, "refunded");
+            assertThat(customers(c, END)).isEmpty();
+            Writes.execute(c, "select rebuild_customer_orders_rollups()");
+            assertThat(customers(c, END)).isEmpty();
+        }
+    }
+
+    @Test
+    void as_of_a_moment_before_a_refund_the_order_still_counts() throws SQLException {
+        try (Connection c = database.connection()) {
+            int refunded = order(c, 1, at("2026-06-10T10:00"), "delivered", new BigDecimal("10.00"));
+            order(c, 1, at("2026-06-20T10:00"), "delivered", new BigDecimal("20.00"));
+            Writes.execute(c, "select fold_rollups()");
+
+            Writes.status(c, refunded, "refunded"); // now (December 2026): after June
+            assertThat(customers(c, at("2026-06-25T10:00"))).isEqualTo("1 2 30.00 06-10 10:00 06-20 10:00");
+            assertThat(customers(c, END)).isEqualTo("1 1 20.00 06-20 10:00 06-20 10:00");
+            Writes.execute(c, "select fold_rollups()");
+            assertThat(customers(c, at("2026-06-25T10:00"))).isEqualTo("1 2 30.00 06-10 10:00 06-20 10:00");
+            assertThat(customers(c, END)).isEqualTo("1 1 20.00 06-20 10:00 06-20 10:00");
+        }
+    }
+
+    @Test
+    void rfm_scores_cut_the_values_at_their_quintile_boundaries_for_any_number_of_customers_ties_included()
+            throws SQLException {
+        // the reference: each score 1 + how many of the 20/40/60/80th percentiles (percentile_disc) the
+        // value is above; recency as the last order's day (later is better)
+        String base = "select customer_id, (timestamptz '2026-07-01 12:00+01')::date - max(created_at)::date"
+                + " as recency_days, max(created_at)::date as last_day, count(*) as frequency,"
+                + " sum(subtotal) as monetary from orders where status not in ('cancelled', 'refunded') group by customer_id";
+        String percentiles = "percentile_disc(array[0.2, 0.4, 0.6, 0.8]) within group (order by ";
         String reference = "select customer_id, recency_days, frequency, monetary,"
-                + " ntile(5) over (order by recency_days desc, customer_id) as r_score,"
-                + " ntile(5) over (order by frequency, customer_id) as f_score,"
-                + " ntile(5) over (order by monetary, customer_id) as m_score"
-                + " from (select customer_id, (timestamptz '2026-07-01 12:00+01')::date - max(created_at)::date"
-                + " as recency_days, count(*) as frequency, sum(total_amount) as monetary from orders"
-                + " where status not in ('cancelled', 'refunded') group by customer_id) as base";
+                + " 1 + (select count(*) from unnest(b.r) x where last_day > x)::int,"
+                + " 1 + (select count(*) from unnest(b.f) x where frequency > x)::int,"
+                + " 1 + (select count(*) from unnest(b.m) x where monetary > x)::int"
+                + " from (" + base + ") as base, (select " + percentiles + "last_day) as r, " + percentiles
+                + "frequency) as f, " + percentiles + "monetary) as m from (" + base + ") as base) as b";
         String scores = "select customer_id, recency_days, frequency, monetary, r_score, f_score, m_score"
                 + " from rfm_scores(timestamptz '2026-07-01 12:00+01')";
         try (Connection c = database.connection()) {
@@ -184,7 +244,7 @@ class CustomerRollupsTest {
                 // ties: customers 2k-1 and 2k have the same recency, spend and order count
                 int pair = (customer + 1) / 2;
                 for (int order = 0; order < pair % 3 + 1; order++) {
-                    Writes.order(c, customer, at("2026-06-" + (10 + pair) + "T1" + order + ":00"), "delivered",
+                    order(c, customer, at("2026-06-" + (10 + pair) + "T1" + order + ":00"), "delivered",
                             new BigDecimal(pair % 2 == 0 ? "10.00" : "25.00"));
                 }
                 assertThat(Writes.value(c, "select count(*) from (" + scores + ") s")).isEqualTo((long) customer);
@@ -192,18 +252,24 @@ class CustomerRollupsTest {
                         + ") union all (" + scores + " except all " + reference + ")) as different"))
                         .as("%d customers", customer).isEqualTo(0L);
             }
+            // 8 buyers, boundaries at positions 2, 4, 5, 7 (ceil(8k/5)) of the sorted values:
+            //   last day: 11, 11, 12, 12, 13, 13, 14, 14 June -> 11, 12, 13, 14: pairs score 1, 2, 3, 4
+            //   orders (1 + pair % 3): pairs 1-4 have 2, 3, 1, 2 -> sorted 1 1 2 2 2 2 3 3: boundaries 1, 2, 2, 3;
+            //     1 order -> 1, 2 orders -> 2, 3 orders -> 4 (both ties stay whole)
+            //   spend: pairs 1-4 have 50, 30, 25, 20 -> sorted 20 20 25 25 30 30 50 50: boundaries 20, 25, 30, 50
+            //     -> 20: 1, 25: 2, 30: 3, 50: 4 (not above the last boundary, itself)
             assertThat(Writes.value(c, "select string_agg(r_score || '' || f_score || m_score, ' '"
                     + " order by customer_id) from (" + scores + ") s"))
-                    .isEqualTo("124 125 243 253 312 312 431 531");
+                    .isEqualTo("124 124 243 243 312 312 421 421");
         }
     }
 
     @Test
     void rebuilding_gives_the_figures_the_writes_maintained() throws SQLException {
         try (Connection c = database.connection()) {
-            Writes.order(c, 1, at("2026-06-10T10:00"), "delivered", new BigDecimal("10.00"));
-            int cancelled = Writes.order(c, 1, at("2026-06-20T10:00"), "pending", new BigDecimal("20.00"));
-            Writes.order(c, 2, at("2026-06-21T10:00"), "pending", new BigDecimal("7.00"));
+            order(c, 1, at("2026-06-10T10:00"), "delivered", new BigDecimal("10.00"));
+            int cancelled = order(c, 1, at("2026-06-20T10:00"), "pending", new BigDecimal("20.00"));
+            order(c, 2, at("2026-06-21T10:00"), "pending", new BigDecimal("7.00"));
             Writes.status(c, cancelled, "cancelled");
             String maintained = customers(c, END);
 

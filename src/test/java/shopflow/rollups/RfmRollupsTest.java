@@ -22,8 +22,8 @@ import shopflow.reports.ReportRunner;
 /**
  * The RFM rollups (rollups.rfm_*): the scores kept from the last scoring, plus the customers
  * rfm_rescored(as_of) says have moved, are every buyer's scores as rfm_scores(as_of) computes them
- * over all buyers (itself checked against ntile(5) in CustomerRollupsTest), whether the changes
- * are pending, folded since the scoring, or orders after as_of.
+ * over all buyers (itself checked against the percentile boundaries in CustomerRollupsTest), whether
+ * the changes are pending, folded since the scoring, or orders after as_of.
  */
 class RfmRollupsTest {
 
@@ -46,8 +46,8 @@ class RfmRollupsTest {
     }
 
     /**
-     * 120 buyers of 150 customers: customer i has 1 + i % 7 orders over June 2026, totals with
-     * ties (10 values), all scored.
+     * 120 buyers of 150 customers: customer i has 1 + i % 7 orders over June 2026, each with one
+     * line (its net sales: 10 values, ties), all scored.
      */
     @BeforeEach
     void buyersScored() throws SQLException {
@@ -57,8 +57,19 @@ class RfmRollupsTest {
                     + " select i, 'F-' || i || '-' || k, 'delivered', 10 * (1 + (i * k) % 10), 10 * (1 + (i * k) % 10),"
                     + " timestamptz '2026-06-01 09:00+01' + (i * 7 + k * 3) % 29 * interval '1 day' + k * interval '1 hour'"
                     + " from generate_series(1, 120) i, generate_series(1, 7) k where k <= 1 + i % 7");
+            Writes.execute(c, "insert into order_items (order_id, product_id, quantity, unit_price, line_total)"
+                    + " select order_id, 1, 1, subtotal, subtotal from orders");
             Writes.execute(c, "select fold_rollups()");
         }
+    }
+
+    /** An order (Writes.order) with one line of its total: its net sales. */
+    private static int order(Connection c, int customerId, OffsetDateTime createdAt, String status, BigDecimal total)
+            throws SQLException {
+        int order = Writes.order(c, customerId, createdAt, status, total);
+        Writes.execute(c, "insert into order_items (order_id, product_id, quantity, unit_price, line_total)"
+                + " values (" + order + ", 1, 1, " + total + ", " + total + ")");
+        return order;
     }
 
     /** The kept rows with the moved customers' rows put in, minus rfm_scores, both ways: 0 when equal. */
@@ -78,7 +89,7 @@ class RfmRollupsTest {
     /** The kept scoring (rows, segment sums, sorted keys) as text. */
     private static String scoring(Connection c) throws SQLException {
         return Writes.value(c, "select string_agg(s::text, ' ' order by customer_id) from rollups.rfm_scored s") + " / "
-                + Writes.value(c, "select string_agg(s::text, ' ' order by segment) from rollups.rfm_segments s"
+                + Writes.value(c, "select string_agg(s::text, ' ' order by r_score, f_score, m_score) from rollups.rfm_cells s"
                         + " where customers > 0") + " / "
                 + Writes.value(c, "select q::text from rollups.rfm_quintiles q");
     }
@@ -101,7 +112,7 @@ class RfmRollupsTest {
             assertThat(Writes.value(c, "select count(*) from rollups.rfm_scored")).isEqualTo(120L);
             assertThat(Writes.value(c, "select count(*) from rollups.rfm_stale")).isEqualTo(0L);
             assertThat(rescoredCustomers(c, END)).isZero();
-            assertThat(Writes.value(c, "select sum(customers) from rollups.rfm_segments")).isEqualTo(new BigDecimal("120"));
+            assertThat(Writes.value(c, "select sum(customers) from rollups.rfm_cells")).isEqualTo(new BigDecimal("120"));
             assertRescoringExact(c);
         }
     }
@@ -112,14 +123,15 @@ class RfmRollupsTest {
         try (Connection c = database.connection()) {
             // new buyers (the most recent), a cancelled order, a moved one, a corrected total: pending
             for (int customer = 121; customer <= 126; customer++) {
-                Writes.order(c, customer, OffsetDateTime.parse("2026-07-0" + (customer - 120) + "T10:00+01:00"),
+                order(c, customer, OffsetDateTime.parse("2026-07-0" + (customer - 120) + "T10:00+01:00"),
                         "pending", new BigDecimal("55.00"));
             }
-            int cancelled = Writes.order(c, 3, OffsetDateTime.parse("2026-07-10T10:00+01:00"), "pending",
+            int cancelled = order(c, 3, OffsetDateTime.parse("2026-07-10T10:00+01:00"), "pending",
                     new BigDecimal("500.00"));
             Writes.status(c, cancelled, "cancelled");
             Writes.execute(c, "update orders set customer_id = 127 where order_number = 'F-40-1'");
-            Writes.execute(c, "update orders set subtotal = 990, total_amount = 990 where order_number = 'F-76-2'");
+            Writes.execute(c, "update order_items set line_total = 990 where order_id ="
+                    + " (select order_id from orders where order_number = 'F-76-2')");
             assertThat(Writes.value(c, "select count(*) from rollups.customer_orders_pending")).isNotEqualTo(0L);
             assertRescoringExact(c);
             long moved = rescoredCustomers(c, END);
@@ -133,7 +145,9 @@ class RfmRollupsTest {
             assertThat(rescoredCustomers(c, END)).isEqualTo(moved);
 
             // more changes on top, pending: a stale customer again, a customer who loses every order
-            Writes.order(c, 121, OffsetDateTime.parse("2026-08-01T10:00+01:00"), "delivered", new BigDecimal("10.00"));
+            order(c, 121, OffsetDateTime.parse("2026-08-01T10:00+01:00"), "delivered", new BigDecimal("10.00"));
+            Writes.execute(c, "delete from order_items where order_id in (select order_id from orders where customer_id = 7)");
+            Writes.execute(c, "delete from order_status_changes where order_id in (select order_id from orders where customer_id = 7)");
             Writes.execute(c, "delete from orders where customer_id = 7");
             assertRescoringExact(c);
 
@@ -153,7 +167,7 @@ class RfmRollupsTest {
     void a_rebuild_of_the_customer_rollup_alone_leaves_every_buyer_to_rescore_and_a_full_rebuild_scores_them()
             throws SQLException {
         try (Connection c = database.connection()) {
-            Writes.order(c, 130, OffsetDateTime.parse("2026-07-01T10:00+01:00"), "delivered", new BigDecimal("20.00"));
+            order(c, 130, OffsetDateTime.parse("2026-07-01T10:00+01:00"), "delivered", new BigDecimal("20.00"));
             Writes.execute(c, "select rebuild_customer_orders_rollups()");
             assertThat(Writes.value(c, "select count(*) from rollups.rfm_stale")).isEqualTo(121L);
             assertRescoringExact(c);
@@ -176,9 +190,10 @@ class RfmRollupsTest {
 
     private static void assertExportEqualsReference(Connection c) throws SQLException {
         RollupVerifier verifier = new RollupVerifier(database.dataSource());
-        for (String segment : List.of("Champions", "Loyal Customers", "Hibernating", "Needs Attention")) {
-            Optional<Drift> drift = verifier.compare("rfm_customers", OffsetDateTime.parse("2026-12-31T00:00Z"),
-                    Map.of("segment", segment));
+        for (Map<String, String> segment : List.of(Map.of("segment", "Champions"), Map.of("segment", "Loyal Customers"),
+                Map.of("segment", "Hibernating"), Map.of("segment", "New Customers"),
+                Map.of("scheme", "brief", "segment", "Needs Attention"))) {
+            Optional<Drift> drift = verifier.compare("rfm_customers", OffsetDateTime.parse("2026-12-31T00:00Z"), segment);
             assertThat(drift).as(() -> drift.map(Drift::describe).orElse("")).isEmpty();
         }
     }
@@ -214,15 +229,15 @@ class RfmRollupsTest {
         try (Connection c = database.connection()) {
             // the biggest spender of all, recent, but with one order: pending, then scored by the fold alone
             Writes.execute(c, "update customers set first_name = 'Grace', last_name = 'Hopper' where customer_id = 140");
-            Writes.order(c, 140, OffsetDateTime.parse("2026-07-30T10:00+01:00"), "delivered", new BigDecimal("900.00"));
+            order(c, 140, OffsetDateTime.parse("2026-07-30T10:00+01:00"), "delivered", new BigDecimal("900.00"));
             String email = "c140@example.com";
-            assertThat(export("Recent Customers").get(0)).isEqualTo("140 " + email + " Grace Hopper 900.00");
+            assertThat(export("New Customers").get(0)).isEqualTo("140 " + email + " Grace Hopper 900.00");
             assertExportEqualsReference(c);
 
             Writes.execute(c, "select fold_rollups()");
             assertThat(Writes.value(c, "select count(*) from rollups.rfm_stale")).isEqualTo(0L);
             assertThat(Writes.value(c, "select email from rollups.rfm_scored where customer_id = 140")).isEqualTo(email);
-            assertThat(export("Recent Customers").get(0)).isEqualTo("140 " + email + " Grace Hopper 900.00");
+            assertThat(export("New Customers").get(0)).isEqualTo("140 " + email + " Grace Hopper 900.00");
             assertExportEqualsReference(c);
         }
     }
