@@ -18,18 +18,21 @@
 -- column:   month_10_pct | %         | ten months after
 -- column:   month_11_pct | %         | eleven months after
 -- column:   month_12_pct | %         | twelve months after
+-- column:   month_in_progress | month | the row's cell in as_of's month, which is not complete at as_of: k for month_k_pct, 0 for the cohort of as_of's month (its customers still arriving), null past month 12
 --
--- Orders are those placed up to as_of and not cancelled or refunded (their current status).
--- Months are calendar months in the shop's time zone. A month counts once it has begun by
--- as_of: as_of's own month is shown, partly elapsed; later months are null, not 0.
+-- Counted orders are those placed up to as_of and not cancelled or refunded at as_of (each
+-- order's status then: one refunded after as_of still counts). A cohort is the month of a
+-- customer's first counted order. Months are calendar months in the shop's time zone. A month
+-- counts once it has begun by as_of: as_of's own month is shown, partly elapsed, and marked by
+-- month_in_progress (its share can still grow until the month ends); later months are null, not 0.
 -- psql: psql -v as_of="'2026-06-30 12:00'" -v cohorts=12 -f retention_cohorts.sql
 --
 -- Reads rollups.cohort_months_folded (R__34_rollup_cohorts.sql: customers per cohort month and
 -- month they ordered in, as of the last fold) and moves the customers with pending changes to
--- their current pairs: exact for every month before as_of's, whose orders were all placed
--- before as_of. For as_of's own month it takes the rollup's figures less the customers
--- whose counted orders that month all came after as_of (none for "now"). A few hundred rollup
--- rows instead of every order. The full-scan version is reference/retention_cohorts.sql.
+-- their current pairs, then the customers whose orders as of as_of differ from the rollup's in
+-- the months shown (cohort_customers_changed_after(as_of): none for "now") from their rollup
+-- pairs to their pairs as of as_of. A few hundred rollup rows instead of every order. The
+-- full-scan version is reference/retention_cohorts.sql.
 
 \if :{?as_of} \else \set as_of 'now()' \endif
 \if :{?cohorts} \else \set cohorts 12 \endif
@@ -38,45 +41,16 @@ with
 
 params as (
     select
-        :as_of::timestamptz                                                   as as_of,
-        date_trunc('month', :as_of::timestamptz)                              as month_start,
-        date_trunc('month', :as_of::timestamptz) + interval '1 month'         as next_month_start,
         date_trunc('month', :as_of::timestamptz)::date                        as as_of_month,
         (date_trunc('month', :as_of::timestamptz)
             - make_interval(months => :cohorts::int - 1))::date                as first_cohort_month
 ),
 
--- customers with counted orders in as_of's month placed after as_of (none for "now")
-ordered_after_as_of as (
-    select orders.customer_id
-    from orders, params
-    where orders.status not in ('cancelled', 'refunded')
-      and orders.created_at > params.as_of
-      and orders.created_at < params.next_month_start
-    group by orders.customer_id
-),
-
--- those of them with a counted order in as_of's month up to as_of: the customers gathered into an
--- array and joined with orders as a set (on one node a probe of idx_orders_customer_created per
--- customer; a subquery correlated on customer_id is one Citus cannot plan over orders distributed
--- by order_id)
-ordered_up_to_as_of as (
-    select orders.customer_id
-    from (select array_agg(customer_id) as customer_ids from ordered_after_as_of) as gathered
-    cross join unnest(gathered.customer_ids) as late (customer_id)
-    join orders on orders.customer_id = late.customer_id
-    cross join params
-    where orders.status not in ('cancelled', 'refunded')
-      and orders.created_at >= params.month_start
-      and orders.created_at <= params.as_of
-    group by orders.customer_id
-),
-
--- customers the rollup counts in as_of's month whose counted orders that month all came after as_of
-late_customers as (
-    select customer_id from ordered_after_as_of
-    except
-    select customer_id from ordered_up_to_as_of
+-- customers whose orders as of as_of differ from the rollup's in the months shown: with a counted
+-- order placed after as_of in its month, or an order cancelled or refunded after as_of (none for
+-- "now"); their rollup pairs are replaced by their pairs from their raw orders as of as_of
+changed_customers as (
+    select cohort_customers_changed_after(:as_of::timestamptz) as customer_ids
 ),
 
 -- customers with changes not folded in yet: the folded pairs hold them as they were
@@ -109,17 +83,23 @@ pairs as (
     select folded_pairs.cohort_month, folded_pairs.activity_month, -1
     from folded_months, cohort_pairs(coalesce(folded_months.months, '{}')) as folded_pairs
     union all
-    -- a late customer's cohort: the first month the rollup counts an order of theirs in (it holds
-    -- all history, as the cohorts do), read on the coordinator rather than from the shards
-    select min(late_months.month), params.as_of_month, -1
+    -- the changed customers: their pairs in the rollup (folded and pending rows) out ...
+    select rollup_pairs.cohort_month, rollup_pairs.activity_month, -1
     from (
-        select customer_months.customer_id, customer_months.month
-        from rollups.customer_months as customer_months
-        where customer_months.customer_id in (select customer_id from late_customers)
-        group by customer_months.customer_id, customer_months.month
-        having sum(customer_months.orders) > 0
-    ) as late_months, params
-    group by late_months.customer_id, params.as_of_month
+        select array_agg(row(customer_months.customer_id, customer_months.month, customer_months.orders)::customer_month)
+               as months
+        from rollups.customer_months as customer_months, changed_customers
+        where customer_months.customer_id = any (changed_customers.customer_ids)
+    ) as rollup_months,
+    cohort_pairs(coalesce(rollup_months.months, '{}')) as rollup_pairs
+    union all
+    -- ... and their pairs as of as_of in
+    select then_pairs.cohort_month, then_pairs.activity_month, 1
+    from (
+        select array_agg(months_then) as months
+        from changed_customers, customer_months_as_of(changed_customers.customer_ids, :as_of::timestamptz) as months_then
+    ) as then_months,
+    cohort_pairs(coalesce(then_months.months, '{}')) as then_pairs
 ),
 
 pair_counts as (
@@ -183,11 +163,16 @@ final as (
         max(cells.pct) filter (where cells.month_number = 9)  as month_9_pct,
         max(cells.pct) filter (where cells.month_number = 10) as month_10_pct,
         max(cells.pct) filter (where cells.month_number = 11) as month_11_pct,
-        max(cells.pct) filter (where cells.month_number = 12) as month_12_pct
+        max(cells.pct) filter (where cells.month_number = 12) as month_12_pct,
+        -- months from the cohort's month to as_of's: the cell of as_of's month
+        nullif(least(((extract(year from params.as_of_month) - extract(year from cohort_spine.cohort_month)) * 12
+                      + extract(month from params.as_of_month) - extract(month from cohort_spine.cohort_month))::int,
+                     13), 13)                         as month_in_progress
     from cohort_spine
+    cross join params
     left join cohort_sizes using (cohort_month)
     join cells using (cohort_month)
-    group by cohort_spine.cohort_month, cohort_sizes.customers
+    group by cohort_spine.cohort_month, cohort_sizes.customers, params.as_of_month
 )
 
 select * from final

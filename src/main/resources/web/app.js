@@ -226,18 +226,30 @@
       report: 'retention_cohorts',
       render(rows) {
         const months = Array.from({ length: 12 }, (_, i) => 'M' + (i + 1));
+        const RETENTION_IN_PROGRESS = { borderColor: '#e08a1e', borderWidth: 2, borderType: 'dashed' };
         const cohorts = rows.map((r) => monthLabel(r.cohort_month) + ' (' + count.format(r.customers) + ')');
         const cells = [];
         let max = 0;
         rows.forEach((r, y) => months.forEach((_, x) => {
           const value = r['month_' + (x + 1) + '_pct'];
           if (value != null) {
-            cells.push([x, y, Number(value)]);
+            // the cell of as_of's month is not complete: outlined and in italics, not a final share
+            const inProgress = r.month_in_progress === x + 1;
+            cells.push(inProgress
+              ? { value: [x, y, Number(value)], inProgress, itemStyle: RETENTION_IN_PROGRESS, label: { fontStyle: 'italic' } }
+              : [x, y, Number(value)]);
             max = Math.max(max, Number(value));
           }
         }));
         chart('chart-retention').setOption({
-          tooltip: { formatter: (p) => cohorts[p.value[1]] + ', month ' + (p.value[0] + 1) + ': ' + percent(p.value[2]) },
+          tooltip: {
+            formatter: (p) => cohorts[p.value[1]] + ', month ' + (p.value[0] + 1) + ': ' + percent(p.value[2])
+              + (p.data.inProgress ? ' so far (month in progress)' : ''),
+          },
+          graphic: [{
+            type: 'text', right: 20, bottom: 8,
+            style: { text: 'outlined: month in progress', fill: RETENTION_IN_PROGRESS.borderColor, fontStyle: 'italic' },
+          }],
           grid: { left: 130, right: 20, top: 10, bottom: 60 },
           xAxis: { type: 'category', data: months, splitArea: { show: true } },
           yAxis: { type: 'category', data: cohorts, inverse: true },

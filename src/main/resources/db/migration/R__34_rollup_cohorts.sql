@@ -2,20 +2,23 @@
 -- and shop month) and rollups.cohort_months_folded (customers per cohort month and activity
 -- month), exact as of any moment.
 --
--- Counted orders are those not cancelled or refunded (current status). Writers only append
--- counted orders per (customer, month) to rollups.customer_months_pending, +1/-1 like the
--- order_days rollup: no reads, no locks (orders of one customer placed concurrently must not
--- wait on one another: they hold stock and coupon locks). A customer's cohort (the month of
--- their first counted order) can move when an order is cancelled or refunded, so the pairs
--- (cohort month, month ordered in) are derived by the one folder: fold_cohorts_rollups() folds
--- the pending months and moves each customer it touched from their old pairs to their new
+-- Counted orders are those not cancelled or refunded (the rollup: their current status). Writers
+-- only append counted orders per (customer, month) to rollups.customer_months_pending, +1/-1
+-- like the order_days rollup: no reads, no locks (orders of one customer placed concurrently
+-- must not wait on one another: they hold stock and coupon locks). A customer's cohort (the
+-- month of their first counted order) can move when an order is cancelled or refunded, so the
+-- pairs (cohort month, month ordered in) are derived by the one folder: fold_cohorts_rollups()
+-- folds the pending months and moves each customer it touched from their old pairs to their new
 -- ones in rollups.cohort_months_folded (customers per pair; (c, c) is the cohort's size).
 -- A report takes those pairs, less the old pairs and plus the current pairs of the few
 -- customers with pending rows (cohort_pairs()), so it is exact before any fold.
--- As of as_of: pairs whose activity month is before as_of's month are exact (every order of
--- those months was placed before as_of, and the cohort month is at most the activity month).
--- as_of's own month is the rollup's, less the customers whose counted orders that month all
--- came after as_of (none for the dashboard's "now").
+-- As of as_of, with each order's status at as_of: a customer's pairs up to as_of's month differ
+-- from the rollup's only if they have a counted order placed after as_of in as_of's month, or an
+-- order cancelled or refunded after as_of (cancelled and refunded are final, so every other
+-- order counted at as_of as it counts now; orders of later months make only pairs after as_of's
+-- month). cohort_customers_changed_after(as_of) names those customers (none for the dashboard's
+-- "now"); the report takes their rollup pairs out and puts in their pairs from their raw orders
+-- as of as_of (customer_months_as_of()).
 
 -- What reports read: sum by key.
 create or replace view rollups.customer_months as
@@ -36,6 +39,60 @@ begin atomic
     ) as m
     where m.orders > 0;
 end;
+
+-- The customers whose pairs up to as_of's month may differ from the rollup's (see above).
+create or replace function cohort_customers_changed_after(as_of timestamptz) returns int[]
+language plpgsql stable as $$
+begin
+    return array(
+        select orders.customer_id from orders
+        where orders.created_at > as_of
+          and orders.created_at < date_trunc('month', as_of) + interval '1 month'
+          and counts_as_sale(orders.status)
+        union
+        select orders.customer_id
+        from orders
+        where orders.order_id = any (array(
+            -- idx_order_status_changes_returns: an index-only scan of the changes after as_of
+            select returns.order_id from order_status_changes as returns
+            where returns.changed_at > as_of and returns.to_status in ('cancelled', 'refunded'))));
+end
+$$;
+
+-- The given customers' counted orders per shop month as of as_of: placed up to as_of, not
+-- cancelled or refunded at as_of (each order's status then, as orders_as_of() says). The orders
+-- are gathered by customer first, then their changes after as_of read by order_id (index probes;
+-- on a Citus cluster every shard answers for its own rows).
+--   psql: select * from customer_months_as_of(array[1, 2], '2026-06-30 12:00');
+create or replace function customer_months_as_of(customer_ids int[], as_of timestamptz) returns setof customer_month
+language plpgsql stable as $$
+declare
+    order_ids int[];
+begin
+    if coalesce(cardinality(customer_ids), 0) = 0 then
+        return;
+    end if;
+    order_ids := array(
+        select orders.order_id from orders
+        where orders.customer_id = any (customer_ids) and orders.created_at <= as_of);
+    return query
+    with
+
+    status_then as (
+        select distinct on (changes.order_id) changes.order_id, changes.from_status
+        from order_status_changes as changes
+        where changes.order_id = any (order_ids) and changes.changed_at > as_of
+        order by changes.order_id, changes.changed_at, changes.change_id
+    )
+
+    select orders.customer_id, shop_month(orders.created_at), count(*)
+    from orders
+    left join status_then using (order_id)
+    where orders.order_id = any (order_ids)
+      and counts_as_sale(coalesce(status_then.from_status, orders.status))
+    group by 1, 2;
+end
+$$;
 
 -- Orders changed: counted orders per (customer, month), +1 for new rows and -1 for old ones.
 create or replace function rollup_cohorts_apply(added orders[], removed orders[]) returns void

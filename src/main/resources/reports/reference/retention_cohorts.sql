@@ -18,10 +18,13 @@
 -- column:   month_10_pct | %         | ten months after
 -- column:   month_11_pct | %         | eleven months after
 -- column:   month_12_pct | %         | twelve months after
+-- column:   month_in_progress | month | the row's cell in as_of's month, which is not complete at as_of: k for month_k_pct, 0 for the cohort of as_of's month (its customers still arriving), null past month 12
 --
--- Orders are those placed up to as_of and not cancelled or refunded (their current status).
--- Months are calendar months in the shop's time zone. A month counts once it has begun by
--- as_of: as_of's own month is shown, partly elapsed; later months are null, not 0.
+-- Counted orders are those placed up to as_of and not cancelled or refunded at as_of (each
+-- order's status then: one refunded after as_of still counts). A cohort is the month of a
+-- customer's first counted order. Months are calendar months in the shop's time zone. A month
+-- counts once it has begun by as_of: as_of's own month is shown, partly elapsed, and marked by
+-- month_in_progress (its share can still grow until the month ends); later months are null, not 0.
 -- psql: psql -v as_of="'2026-06-30 12:00'" -v cohorts=12 -f retention_cohorts.sql
 
 \if :{?as_of} \else \set as_of 'now()' \endif
@@ -37,13 +40,14 @@ params as (
             - make_interval(months => :cohorts::int - 1))::date                as first_cohort_month
 ),
 
+-- every order placed up to as_of with its status at as_of
 customer_order_months as (
     select distinct
         orders.customer_id,
         date_trunc('month', orders.created_at)::date as order_month
-    from orders, params
+    from params
+    cross join orders_as_of(params.as_of) as orders
     where orders.status not in ('cancelled', 'refunded')
-      and orders.created_at <= params.as_of
 ),
 
 first_orders as (
@@ -118,11 +122,16 @@ final as (
         max(cells.pct) filter (where cells.month_number = 9)  as month_9_pct,
         max(cells.pct) filter (where cells.month_number = 10) as month_10_pct,
         max(cells.pct) filter (where cells.month_number = 11) as month_11_pct,
-        max(cells.pct) filter (where cells.month_number = 12) as month_12_pct
+        max(cells.pct) filter (where cells.month_number = 12) as month_12_pct,
+        -- months from the cohort's month to as_of's: the cell of as_of's month
+        nullif(least(((extract(year from params.as_of_month) - extract(year from cohort_spine.cohort_month)) * 12
+                      + extract(month from params.as_of_month) - extract(month from cohort_spine.cohort_month))::int,
+                     13), 13)                         as month_in_progress
     from cohort_spine
+    cross join params
     left join cohort_sizes using (cohort_month)
     join cells using (cohort_month)
-    group by cohort_spine.cohort_month, cohort_sizes.customers
+    group by cohort_spine.cohort_month, cohort_sizes.customers, params.as_of_month
 )
 
 select * from final

@@ -65,6 +65,32 @@ class FunnelAndRetentionReportsTest {
     }
 
     @Test
+    void retention_marks_the_cells_of_as_ofs_month_as_not_complete() {
+        // as of 30 June 2026 the month in progress is June: month 7 of Nov 2025 (Bob back, 100.0
+        // so far), month 3 of Mar 2026 (Cat back, 50.0 so far), 0 for June's own cohort (Dan);
+        // with 24 cohorts, June 2024's June 2026 is month 24: past month 12, null
+        ReportResult result = shop.run("retention_cohorts", Map.of("cohorts", "24"));
+        assertThat(rows(result, "cohort_month", "month_in_progress")).contains(
+                "2024-07-01 | null", "2025-06-01 | 12", "2025-11-01 | 7", "2026-03-01 | 3", "2026-06-01 | 0");
+        assertThat(rows(shop.run("retention_cohorts", Map.of("cohorts", "1")), "cohort_month", "month_in_progress"))
+                .containsExactly("2026-06-01 | 0");
+    }
+
+    @Test
+    void retention_as_of_before_a_refund_counts_the_refunded_order() {
+        // as of 1 June 2026, Cat's May order (refunded on 5 June) still counts: Mar 2026 cohort
+        // (Cat, Fay) has Cat back in May = month 2 (50.0); June is month 3, in progress, 0 so far
+        ReportResult result = shop.run("retention_cohorts", OffsetDateTime.parse("2026-06-01T12:00+01:00"),
+                Map.of("cohorts", "4"));
+        assertThat(rows(result, "cohort_month", "customers", "month_1_pct", "month_2_pct", "month_3_pct",
+                "month_in_progress")).containsExactly(
+                "2026-03-01 | 2 | 0.0 | 50.0 | 0.0 | 3",
+                "2026-04-01 | 0 | null | null | null | 2",
+                "2026-05-01 | 0 | null | null | null | 1",
+                "2026-06-01 | 0 | null | null | null | 0");
+    }
+
+    @Test
     void retention_stops_at_month_twelve_even_when_the_customer_came_back_later() {
         // Ann: first order Feb 2025, back in Mar 2026 = month 13.
         ReportResult result = shop.run("retention_cohorts", Map.of("cohorts", "24"));
