@@ -114,6 +114,7 @@ class RollupMaintenanceTest {
             int order = Writes.order(c, 1, at("2026-06-30T10:15"), "pending", new BigDecimal("10.00"));
             Writes.order(c, 1, at("2026-06-30T10:20"), "pending", new BigDecimal("3.00"));
 
+            Writes.execute(c, "delete from order_status_changes where order_id = " + order); // its history first
             Writes.execute(c, "delete from orders where order_id = " + order);
 
             assertThat(rollup(c)).isEqualTo("06-30 pending 1 3.00");
