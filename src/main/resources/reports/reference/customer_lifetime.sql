@@ -30,13 +30,25 @@ params as (
     select :as_of::timestamptz as as_of
 ),
 
--- every order placed up to as_of with its status at as_of, and its net sales
+-- every order's status at as_of: the status it left at its first change after as_of, or its status
+-- now (orders_as_of()'s rule, written out: a SQL function over distributed tables cannot take
+-- parameters on a Citus cluster)
+status_then as (
+    select distinct on (changes.order_id) changes.order_id, changes.from_status
+    from order_status_changes as changes, params
+    where changes.changed_at > params.as_of
+    order by changes.order_id, changes.changed_at, changes.change_id
+),
+
+-- every order placed up to as_of and counted at as_of, with its net sales
 counted_orders as (
     select orders.customer_id, orders.order_id, order_sales.net_sales, orders.created_at
     from params
-    cross join orders_as_of(params.as_of) as orders
+    cross join orders
+    left join status_then using (order_id)
     join order_sales using (order_id)
-    where orders.status not in ('cancelled', 'refunded')
+    where orders.created_at <= params.as_of
+      and coalesce(status_then.from_status, orders.status) not in ('cancelled', 'refunded')
 ),
 
 customer_orders as (

@@ -40,14 +40,26 @@ params as (
             - make_interval(months => :cohorts::int - 1))::date                as first_cohort_month
 ),
 
--- every order placed up to as_of with its status at as_of
+-- every order's status at as_of: the status it left at its first change after as_of, or its status
+-- now (orders_as_of()'s rule, written out: a SQL function over distributed tables cannot take
+-- parameters on a Citus cluster)
+status_then as (
+    select distinct on (changes.order_id) changes.order_id, changes.from_status
+    from order_status_changes as changes, params
+    where changes.changed_at > params.as_of
+    order by changes.order_id, changes.changed_at, changes.change_id
+),
+
+-- every order placed up to as_of and counted at as_of
 customer_order_months as (
     select distinct
         orders.customer_id,
         date_trunc('month', orders.created_at)::date as order_month
     from params
-    cross join orders_as_of(params.as_of) as orders
-    where orders.status not in ('cancelled', 'refunded')
+    cross join orders
+    left join status_then using (order_id)
+    where orders.created_at <= params.as_of
+      and coalesce(status_then.from_status, orders.status) not in ('cancelled', 'refunded')
 ),
 
 first_orders as (

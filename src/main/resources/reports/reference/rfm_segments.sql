@@ -34,7 +34,7 @@
 --             Loyal Customers; R 4-5 & F 1 Recent Customers; R 3 & F 3-5 Potential Loyalists;
 --             R 2 & F 4-5 At Risk; R 1-2 & F 1-2 Hibernating; the rest Needs Attention
 --             (rfm_segment() and rfm_brief_segment() in R__36_rollup_rfm.sql).
--- The full-scan version: every order's status at as_of (orders_as_of), net sales from
+-- The full-scan version: every order's status at as_of (orders_as_of()'s rule), net sales from
 -- order_sales, the boundaries by percentile_disc. RfmReportsTest and the rollup tests check the
 -- rollup version against it.
 -- psql: psql -v as_of="'2026-06-30 12:00'" -v scheme=standard -f rfm_segments.sql
@@ -48,6 +48,16 @@ params as (
     select :as_of::timestamptz as as_of
 ),
 
+-- every order's status at as_of: the status it left at its first change after as_of, or its status
+-- now (orders_as_of()'s rule, written out: a SQL function over distributed tables cannot take
+-- parameters on a Citus cluster)
+status_then as (
+    select distinct on (changes.order_id) changes.order_id, changes.from_status
+    from order_status_changes as changes, params
+    where changes.changed_at > params.as_of
+    order by changes.order_id, changes.changed_at, changes.change_id
+),
+
 rfm_base as (
     select
         orders.customer_id,
@@ -56,9 +66,11 @@ rfm_base as (
         count(*)                                            as frequency,
         sum(order_sales.net_sales)                          as monetary
     from params
-    cross join orders_as_of(params.as_of) as orders
+    cross join orders
+    left join status_then using (order_id)
     join order_sales using (order_id)
-    where orders.status not in ('cancelled', 'refunded')
+    where orders.created_at <= params.as_of
+      and coalesce(status_then.from_status, orders.status) not in ('cancelled', 'refunded')
     group by orders.customer_id, params.as_of
 ),
 
