@@ -63,6 +63,18 @@ class RfmReportsTest {
     }
 
     @Test
+    void the_standard_map_gives_every_one_of_the_25_r_f_cells_one_of_its_ten_segments() throws Exception {
+        try (var c = shop.database().connection(); var s = c.createStatement(); var rs = s.executeQuery(
+                "select count(*), count(segment), count(distinct segment),"
+                        + " bool_and(segment = any (rfm_segment_names('standard')))"
+                        + " from (select rfm_segment(r, f, 3) as segment from generate_series(1, 5) r, generate_series(1, 5) f) as cells")) {
+            rs.next();
+            assertThat(List.of(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getBoolean(4) ? 1L : 0L))
+                    .containsExactly(25L, 25L, 10L, 1L);
+        }
+    }
+
+    @Test
     void equal_values_get_equal_scores() {
         // the five one-order buyers (2, 4, 12, 16, 17) all F 1; the three at £40 (15, 16, 17) all M 1
         List<String> scores = new ArrayList<>();
