@@ -1,37 +1,112 @@
--- Category sales: revenue and margin at every level of the category tree.
+-- Category sales: the sales model at every level of the category tree, over a window.
 --
--- question: How much did each category sell, counting everything in its subcategories?
+-- question: How much did each category sell in the window, counting everything in its subcategories?
 -- grain:    one row per category, every level of the tree, in tree order (a parent before its children)
 -- audience: aggregate
--- column:   category_id  | id     | the category
--- column:   category     | text   | its name
--- column:   path         | text   | its place in the tree, e.g. Electronics > Computers > Laptops
--- column:   level        | level  | 1 for a top-level category, 2 for its children, ...
--- column:   parent_id    | id     | the parent category (null at the top)
--- column:   orders       | orders | orders containing a product of this category or any below it (each order once per category)
--- column:   units_sold   | units  | units sold in this category and all below it
--- column:   revenue      | GBP    | what customers paid (order_items.line_total) in this category and all below it
--- column:   margin_pct   | %      | gross margin on the price paid, one decimal, over the items whose product has a cost_price; null when there are none
+-- param:    days  | integer | 30    | 1..3660 | the window: this many shop days, ending with its last day (as_of's day unless `to` is given)
+-- param:    from  | date    |       | any     | the window's first shop day, inclusive (instead of `days`)
+-- param:    to    | date    |       | any     | the window's last shop day, inclusive (default: as_of's day); the window never goes past as_of
+-- window:   from | to | days | 3660
+-- column:   category_id   | id     | the category
+-- column:   category      | text   | its name
+-- column:   path          | text   | its place in the tree, e.g. Electronics > Computers > Laptops
+-- column:   level         | level  | 1 for a top-level category, 2 for its children, ...
+-- column:   parent_id     | id     | the parent category (null at the top)
+-- column:   orders        | orders | orders placed in the window with a line of a product in this category or below (each order once)
+-- column:   units         | units  | units ordered in the window, less the units of the orders returned in it, in this category and below
+-- column:   gross_sales   | GBP    | unit price x quantity of those lines in orders placed in the window
+-- column:   discounts     | GBP    | their line discounts plus their share of their orders' coupons
+-- column:   returns       | GBP    | net sales of those lines in orders cancelled or refunded in the window (dated by that change)
+-- column:   net_sales     | GBP    | gross_sales - discounts - returns
+-- column:   margin_pct    | %      | gross margin on net sales, one decimal, over the products with a cost_price: (net_sales - units x cost_price) / net_sales; null when there are none or their net sales are 0
+-- column:   window_start  | moment | the window's start: midnight starting its first shop day
+-- column:   window_end    | moment | the window's end: as_of, or the midnight ending `to` when that comes first (excluded)
 --
--- Orders placed up to as_of and not cancelled or refunded (their current status), all history.
--- A category's figures include all its descendants (a recursive walk of categories.parent_id);
--- categories with no sales show zeros.
--- From the rollups: units, revenue and cost from the product_sales rollups, orders per category
--- from rollups.category_orders, both all history, less what orders placed after as_of
--- added (read from the raw tables: nothing for the dashboard's "now").
--- psql: psql -v as_of="'2026-06-30 12:00'" -f category_sales.sql
+-- The measures are the sales model's per order line (order_line_sales, order_returns in
+-- R__22_sales_model.sql), summed over the products of a category's subtree (each product with its
+-- current category and cost price), so the top-level categories add up to the shop's net sales
+-- of the products that have a category. Categories with nothing in the window show zeros.
+-- psql: psql -v as_of="'2026-06-30 12:00'" -v days=30 -f category_sales.sql
+--
+-- Reads the rollups: the sales model's measures per product from rollups.product_days (the
+-- product_sales family, R__32_rollup_product_sales.sql) for the window's days, summed by each
+-- product's current category and cost price; orders per category from rollups.category_days
+-- (R__37_rollup_category_orders.sql). Both are folded rows plus pending changes, less what as_of's
+-- own day holds after as_of, read from the raw rows (nothing for the dashboard's "now"). The
+-- full-scan version is reference/category_sales.sql.
 
 \if :{?as_of} \else \set as_of 'now()' \endif
+\if :{?days} \else \set days 30 \endif
+\if :{?from} \else \set from '' \endif
+\if :{?to} \else \set to '' \endif
 
 with
 
+-- the window: [first day's midnight, as_of], cut at the midnight ending its last day
 params as (
-    select :as_of::timestamptz as as_of
+    select
+        :as_of::timestamptz                                                    as as_of,
+        coalesce(nullif(:'to', '')::date, shop_day(:as_of::timestamptz))       as last_day,
+        nullif(:'from', '')::date                                              as from_day
 ),
 
--- the tree from the top (each category with its path and level), and every (ancestor,
--- descendant) pair, a category being its own descendant: from functions (category_descendants()), as the reference
--- does, because Citus plans a recursive CTE only in a statement over reference tables alone
+bounds as (
+    select
+        as_of,
+        coalesce(from_day, last_day - (:days::int - 1))                        as first_day,
+        least(last_day, shop_day(as_of))                                       as last_day,
+        coalesce(from_day, last_day - (:days::int - 1))::timestamptz           as window_start,
+        least(as_of, (last_day + 1)::timestamptz)                              as window_end,
+        -- what the window's last rollup day holds after as_of, when as_of cuts it
+        case when shop_day(as_of) between coalesce(from_day, last_day - (:days::int - 1)) and last_day
+             then as_of end                                                    as cut_after,
+        (least(last_day, shop_day(as_of)) + 1)::timestamptz                    as cut_until
+    from params
+),
+
+-- the window's days, folded and pending
+window_days as (
+    select folded.product_id, folded.units, folded.orders, folded.gross_sales, folded.discounts,
+           folded.returned_units, folded.returns
+    from rollups.product_days_folded as folded, bounds
+    where folded.day between bounds.first_day and bounds.last_day
+    union all
+    select pending.product_id, pending.units, pending.orders, pending.gross_sales, pending.discounts,
+           pending.returned_units, pending.returns
+    from rollups.product_days_pending as pending, bounds
+    where pending.day between bounds.first_day and bounds.last_day
+),
+
+-- What the last day holds after as_of: orders placed later, returns recorded later (none for
+-- "now"). The moments are written out rather than read from bounds, so that PostgreSQL applies them
+-- inside order_line_sales, before its window over each order's lines (on created_at, a column of
+-- its partition): the later orders only, through the index on orders.created_at.
+later as (
+    select lines.product_id, -sum(lines.quantity) as units, -count(distinct lines.order_id) as orders,
+           -sum(lines.gross_sales) as gross_sales,
+           -sum(lines.line_discount + coalesce(lines.order_discount, 0)) as discounts,
+           0 as returned_units, 0 as returns
+    from order_line_sales lines
+    where lines.created_at > :as_of::timestamptz
+      and lines.created_at < (shop_day(:as_of::timestamptz) + 1)::timestamptz
+      and shop_day(:as_of::timestamptz) between (select first_day from bounds) and (select last_day from bounds)
+    group by lines.product_id
+    union all
+    select lines.product_id, 0, 0, 0, 0, -sum(lines.quantity),
+           -sum(lines.gross_sales - lines.line_discount - coalesce(lines.order_discount, 0))
+    from order_returns
+    cross join lateral (
+        select * from order_line_sales
+        where order_line_sales.created_at = order_returns.created_at and order_line_sales.order_id = order_returns.order_id
+    ) as lines
+    where order_returns.returned_at > :as_of::timestamptz
+      and order_returns.returned_at < (shop_day(:as_of::timestamptz) + 1)::timestamptz
+      and shop_day(:as_of::timestamptz) between (select first_day from bounds) and (select last_day from bounds)
+    group by lines.product_id
+),
+
+-- The tree from functions (category_descendants()), as the reference does: Citus plans a
+-- recursive CTE only in a statement over reference tables alone.
 category_tree as (
     select * from category_paths()
 ),
@@ -40,87 +115,65 @@ descendants as (
     select * from category_descendants()
 ),
 
--- the lines of counted orders placed after as_of, which the rollups hold and the report must not
-later_items as (
-    select order_items.order_id, products.category_id, order_items.quantity, order_items.line_total,
-           products.cost_price
-    from orders
-    join order_items using (order_id)
-    join products using (product_id)
-    cross join params
-    where orders.status not in ('cancelled', 'refunded')
-      and orders.created_at > params.as_of
-),
-
--- what each category's own products sold (not yet its descendants'), all history then after
--- as_of; summed straight from the product rollup's rows (the sums are linear in them), with each
--- product's current category and cost price
-category_sales_all as (
+-- each category's own products' sums (not yet its descendants'), with their current cost price
+category_own_sales as (
     select
         products.category_id,
-        sum(rollups.product_sales.units)                                                 as units_sold,
-        sum(rollups.product_sales.revenue)                                               as revenue,
-        sum(rollups.product_sales.revenue) filter (where products.cost_price is not null) as costed_revenue,
-        sum(rollups.product_sales.units * products.cost_price)                           as cost
-    from rollups.product_sales
+        sum(rows.units - rows.returned_units)                                  as units,
+        sum(rows.gross_sales)                                                  as gross_sales,
+        sum(rows.discounts)                                                    as discounts,
+        sum(rows.returns)                                                      as returns,
+        sum(rows.gross_sales - rows.discounts - rows.returns)                  as net_sales,
+        sum(rows.gross_sales - rows.discounts - rows.returns) filter (where products.cost_price is not null)
+                                                                               as costed_net_sales,
+        sum((rows.units - rows.returned_units) * products.cost_price)          as cost
+    from (
+        select product_id, sum(units) as units, sum(gross_sales) as gross_sales, sum(discounts) as discounts,
+               sum(returned_units) as returned_units, sum(returns) as returns
+        from (select * from window_days union all select * from later) as product_rows
+        group by product_id
+    ) as rows
     join products using (product_id)
     group by products.category_id
 ),
 
-category_sales_later as (
-    select
-        category_id,
-        sum(quantity)                                           as units_sold,
-        sum(line_total)                                         as revenue,
-        sum(line_total) filter (where cost_price is not null)   as costed_revenue,
-        sum(quantity * cost_price)                              as cost
-    from later_items
-    group by category_id
-),
-
-category_own_sales as (
-    select
-        category_id,
-        category_sales_all.units_sold - coalesce(category_sales_later.units_sold, 0)           as units_sold,
-        category_sales_all.revenue - coalesce(category_sales_later.revenue, 0)                 as revenue,
-        category_sales_all.costed_revenue - coalesce(category_sales_later.costed_revenue, 0)   as costed_revenue,
-        category_sales_all.cost - coalesce(category_sales_later.cost, 0)                       as cost
-    from category_sales_all
-    left join category_sales_later using (category_id)
-),
-
 category_sales_totals as (
     select
-        descendants.ancestor_id                  as category_id,
-        sum(category_own_sales.units_sold)       as units_sold,
-        sum(category_own_sales.revenue)          as revenue,
-        sum(category_own_sales.costed_revenue)   as costed_revenue,
-        sum(category_own_sales.cost)             as cost
+        descendants.ancestor_id                     as category_id,
+        sum(category_own_sales.units)               as units,
+        sum(category_own_sales.gross_sales)         as gross_sales,
+        sum(category_own_sales.discounts)           as discounts,
+        sum(category_own_sales.returns)             as returns,
+        sum(category_own_sales.net_sales)           as net_sales,
+        sum(category_own_sales.costed_net_sales)    as costed_net_sales,
+        sum(category_own_sales.cost)                as cost
     from descendants
     join category_own_sales on category_own_sales.category_id = descendants.descendant_id
     group by descendants.ancestor_id
 ),
 
--- orders per category, all history, less the orders placed after as_of
-later_category_orders as (
-    select descendants.ancestor_id as category_id, count(distinct later_items.order_id) as orders
-    from descendants
-    join later_items on later_items.category_id = descendants.descendant_id
-    group by descendants.ancestor_id
-),
-
-category_totals as (
-    select
-        category_sales_totals.category_id,
-        coalesce(category_orders.orders, 0) - coalesce(later_category_orders.orders, 0) as orders,
-        category_sales_totals.units_sold,
-        category_sales_totals.revenue,
-        category_sales_totals.costed_revenue,
-        category_sales_totals.cost
-    from category_sales_totals
-    left join (select category_id, sum(orders) as orders from rollups.category_orders group by category_id)
-         as category_orders using (category_id)
-    left join later_category_orders using (category_id)
+-- orders per category: the window's days, less the orders placed later on the last day
+category_orders as (
+    select category_id, sum(orders) as orders
+    from (
+        select folded.category_id, folded.orders
+        from rollups.category_days_folded as folded, bounds
+        where folded.day between bounds.first_day and bounds.last_day
+        union all
+        select pending.category_id, pending.orders
+        from rollups.category_days_pending as pending, bounds
+        where pending.day between bounds.first_day and bounds.last_day
+        union all
+        select descendants.ancestor_id, -count(distinct order_items.order_id)
+        from orders
+        join order_items using (order_id)
+        join products using (product_id)
+        join descendants on descendants.descendant_id = products.category_id
+        cross join bounds
+        where orders.created_at > bounds.cut_after and orders.created_at < bounds.cut_until
+        group by descendants.ancestor_id
+    ) as days
+    group by category_id
 ),
 
 final as (
@@ -130,16 +183,24 @@ final as (
         array_to_string(category_tree.name_path, ' > ')      as path,
         category_tree.level,
         category_tree.parent_id,
-        coalesce(category_totals.orders, 0)                  as orders,
-        coalesce(category_totals.units_sold, 0)              as units_sold,
-        coalesce(category_totals.revenue, 0)                 as revenue,
-        round(100.0 * (category_totals.costed_revenue - category_totals.cost)
-              / nullif(category_totals.costed_revenue, 0), 1) as margin_pct,
+        coalesce(category_orders.orders, 0)                  as orders,
+        coalesce(category_sales_totals.units, 0)             as units,
+        coalesce(category_sales_totals.gross_sales, 0)       as gross_sales,
+        coalesce(category_sales_totals.discounts, 0)         as discounts,
+        coalesce(category_sales_totals.returns, 0)           as returns,
+        coalesce(category_sales_totals.net_sales, 0)         as net_sales,
+        round(100.0 * (category_sales_totals.costed_net_sales - category_sales_totals.cost)
+              / nullif(category_sales_totals.costed_net_sales, 0), 1) as margin_pct,
+        bounds.window_start,
+        bounds.window_end,
         category_tree.name_path
     from category_tree
-    left join category_totals using (category_id)
+    cross join bounds
+    left join category_sales_totals using (category_id)
+    left join category_orders using (category_id)
 )
 
-select category_id, category, path, level, parent_id, orders, units_sold, revenue, margin_pct
+select category_id, category, path, level, parent_id, orders, units, gross_sales, discounts, returns, net_sales,
+       margin_pct, window_start, window_end
 from final
 order by name_path, category_id;

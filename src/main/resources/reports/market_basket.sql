@@ -1,135 +1,189 @@
--- Market basket: which products are bought together?
+-- Market basket: which products are bought together more often than by chance, in a window?
 --
--- question: Which pairs of products appear in the same orders, how often, and how much more than by chance?
--- grain:    one row per pair of products bought together (product_1 < product_2), most frequent first
+-- question: Which pairs of products, bought together in enough orders of the window, go together most strongly (lift)?
+-- grain:    one row per pair of products (product_1 < product_2) in at least min_pair_orders orders of the window, highest lift first
 -- audience: aggregate
--- param:    min_count   | integer | 10   | 1..1000000 | only pairs bought together in at least this many orders
--- param:    min_support | numeric | 0    | 0..100     | only pairs in at least this percentage of all orders
--- param:    limit       | integer | 20   | 1..10000   | number of pairs to show
--- column:   product_1_id           | id     | the first product (the lower id)
+-- param:    days            | integer | 30 | 1..3660    | the window: this many shop days, ending with its last day (as_of's day unless `to` is given)
+-- param:    from            | date    |    | any        | the window's first shop day, inclusive (instead of `days`)
+-- param:    to              | date    |    | any        | the window's last shop day, inclusive (default: as_of's day); the window never goes past as_of
+-- param:    min_pair_orders | integer | 20 | 1..1000000 | only pairs bought together in at least this many orders of the window
+-- param:    limit           | integer | 20 | 1..10000   | number of pairs to show
+-- window:   from | to | days | 3660
+-- column:   product_1_id           | id     | the first product (the lower id), A
 -- column:   product_1              | text   | its name
--- column:   product_2_id           | id     | the second product
+-- column:   product_2_id           | id     | the second product, B
 -- column:   product_2              | text   | its name
--- column:   orders_together        | orders | orders containing both
--- column:   support_pct            | %      | orders_together against all orders, two decimals
--- column:   confidence_1_to_2_pct  | %      | of the orders with product 1, the share that also have product 2, one decimal
--- column:   confidence_2_to_1_pct  | %      | of the orders with product 2, the share that also have product 1, one decimal
--- column:   lift                   | ratio  | how many times more often they come together than if bought independently, two decimals (1 = chance)
+-- column:   orders_together        | orders | orders of the window with both A and B
+-- column:   support_pct            | %      | support(A,B) = orders with both / orders of the window, two decimals
+-- column:   confidence_1_to_2_pct  | %      | confidence A->B = orders with both / orders with A, one decimal
+-- column:   confidence_2_to_1_pct  | %      | confidence B->A = orders with both / orders with B, one decimal
+-- column:   lift                   | ratio  | support(A,B) / (support(A) x support(B)), two decimals: how many times more often they come together than if bought independently (1 = chance)
+-- column:   window_start           | moment | the window's start: midnight starting its first shop day
+-- column:   window_end             | moment | the window's end: as_of, or the midnight ending `to` when that comes first (excluded)
 --
--- Orders placed up to as_of and not cancelled or refunded (their current status), all history;
--- an order counts once per pair even when a product is on several of its lines. The brief
--- excluded cancelled and refunded orders from the total but not from the pairs, and counted
--- order lines rather than orders.
--- psql: psql -v as_of="'2026-06-30 12:00'" -v min_count=10 -v min_support=0 -v limit=20 -f market_basket.sql
+-- The orders of the window: placed in it and not cancelled or refunded at as_of (their status then,
+-- orders_as_of()), with at least one line; an order counts once per product and once per pair
+-- even when a product is on several of its lines. Ranking by lift among pairs with enough orders
+-- together keeps best-sellers, which pair with everything, from filling the list.
+-- psql: psql -v as_of="'2026-06-30 12:00'" -v days=30 -v min_pair_orders=20 -v limit=20 -f market_basket.sql
 --
--- Reads the rollups rollups.product_pairs, rollups.product_sales and rollups.basket_totals (all
--- history, kept current by triggers, see R__32_rollup_product_sales.sql): their folded rows plus their
--- pending changes (at most a second's worth while the web server folds them), and subtracts what
--- orders placed after as_of contributed (none for the dashboard's "now"). The most frequent pairs
--- come first from the folded pairs' index: only pairs at or above the (N + pairs with pending or
--- later changes)th folded count can be in the top N, besides those pairs themselves.
--- The full-scan version is reference/market_basket.sql.
+-- Reads the product_sales rollups (R__32_rollup_product_sales.sql), which count the orders not
+-- cancelled or refunded now, per shop day: rollups.basket_days (orders), rollups.product_days
+-- (basket_orders: orders with the product) and rollups.pair_days (orders with both), folded rows
+-- plus pending changes. Two corrections from the raw rows make them as of as_of: the orders of the
+-- window cancelled or refunded after as_of are added back (counted then: cancelled and refunded
+-- are final, the status guard of R__21_order_lifecycle.sql), and the orders placed on as_of's day
+-- after as_of are taken out; both none for the dashboard's "now".
+-- A pair with N orders in the window has at least N / k of them in one of the k months the window
+-- touches, so the candidate pairs are read through the index of rollups.pair_months_folded (pairs
+-- with at least min_pair_orders / k orders in a month), plus the pairs with pending changes or in
+-- a corrected order; each candidate's count is then summed from its days. The full-scan version is
+-- reference/market_basket.sql.
 
 \if :{?as_of} \else \set as_of 'now()' \endif
-\if :{?min_count} \else \set min_count 10 \endif
-\if :{?min_support} \else \set min_support 0 \endif
+\if :{?days} \else \set days 30 \endif
+\if :{?from} \else \set from '' \endif
+\if :{?to} \else \set to '' \endif
+\if :{?min_pair_orders} \else \set min_pair_orders 20 \endif
 \if :{?limit} \else \set limit 20 \endif
 
 with
 
+-- the window: [first day's midnight, as_of], cut at the midnight ending its last day
 params as (
-    select :as_of::timestamptz as as_of
-),
-
--- the baskets of orders placed after as_of: what they added to the rollups
-later_lines as (
-    select distinct order_items.order_id, order_items.product_id
-    from orders
-    join order_items using (order_id)
-    cross join params
-    where orders.status not in ('cancelled', 'refunded')
-      and orders.created_at > params.as_of
-),
-
-later_pairs as (
     select
-        first_line.product_id   as product_1_id,
-        second_line.product_id  as product_2_id,
-        count(*)                as orders_together
-    from later_lines first_line
-    join later_lines second_line
+        :as_of::timestamptz                                                    as as_of,
+        coalesce(nullif(:'to', '')::date, shop_day(:as_of::timestamptz))       as last_day,
+        nullif(:'from', '')::date                                              as from_day
+),
+
+bounds as (
+    select
+        as_of,
+        coalesce(from_day, last_day - (:days::int - 1))                        as first_day,
+        least(last_day, shop_day(as_of))                                       as last_day,
+        coalesce(from_day, last_day - (:days::int - 1))::timestamptz           as window_start,
+        least(as_of, (last_day + 1)::timestamptz)                              as window_end,
+        (last_day + 1)::timestamptz                                            as window_stop,
+        case when shop_day(as_of) between coalesce(from_day, last_day - (:days::int - 1)) and last_day
+             then as_of end                                                    as cut_after,
+        (least(last_day, shop_day(as_of)) + 1)::timestamptz                    as cut_until
+    from params
+),
+
+-- the months the window touches, and the count a candidate pair reaches in one of them
+months as (
+    select array_agg(month::date) as months,
+           ceil(:min_pair_orders::int / greatest(count(*), 1)::numeric)::bigint as per_month
+    from bounds, generate_series(date_trunc('month', bounds.first_day), bounds.last_day, interval '1 month') as month
+),
+
+-- orders whose count in the rollups is not theirs as of as_of: +1 for an order of the window
+-- counted then and cancelled or refunded since, -1 for an order placed later on as_of's day and
+-- counted now
+corrected_orders as (
+    select orders.order_id, 1 as sign
+    from order_status_changes as returned
+    join orders using (order_id)
+    cross join bounds
+    where returned.to_status in ('cancelled', 'refunded')
+      and returned.changed_at > bounds.as_of
+      and orders.created_at >= bounds.window_start
+      and orders.created_at <= bounds.as_of
+      and orders.created_at < bounds.window_stop
+      and not exists (select 1 from order_status_changes earlier
+                      where earlier.order_id = orders.order_id
+                        and earlier.to_status in ('cancelled', 'refunded')
+                        and earlier.changed_at <= bounds.as_of)
+    union
+    select orders.order_id, -1
+    from orders, bounds
+    where orders.created_at > bounds.cut_after
+      and orders.created_at < bounds.cut_until
+      and counts_as_sale(orders.status)
+),
+
+corrected_lines as (
+    select distinct corrected_orders.sign, order_items.order_id, order_items.product_id
+    from corrected_orders
+    join order_items using (order_id)
+),
+
+corrected_pairs as (
+    select first_line.product_id as product_1_id, second_line.product_id as product_2_id,
+           sum(first_line.sign) as orders
+    from corrected_lines first_line
+    join corrected_lines second_line
       on second_line.order_id = first_line.order_id
      and second_line.product_id > first_line.product_id
-    group by first_line.product_id, second_line.product_id
-),
-
--- changes not folded into rollups.product_pairs_folded yet, per pair
-pending_pairs as (
-    select product_1_id, product_2_id, sum(orders) as orders
-    from rollups.product_pairs_pending
-    group by product_1_id, product_2_id
+    group by 1, 2
 ),
 
 order_count as (
-    select coalesce((select sum(orders) from rollups.basket_totals_folded), 0)
-           + coalesce((select sum(orders) from rollups.basket_totals_pending), 0)
-           - (select count(distinct order_id) from later_lines) as orders
+    select coalesce(sum(orders), 0) as orders
+    from (
+        select folded.orders from rollups.basket_days_folded as folded, bounds
+        where folded.day between bounds.first_day and bounds.last_day
+        union all
+        select pending.orders from rollups.basket_days_pending as pending, bounds
+        where pending.day between bounds.first_day and bounds.last_day
+        union all
+        select sum(sign) from (select distinct sign, order_id from corrected_lines) as corrected
+    ) as days
 ),
 
--- Every candidate for the top N whose folded count is its own is among the first (N + pairs with
--- pending or later changes) folded pairs by count, or tied with the last of them: read in that
--- order through the index on the count, ties included, and no further. (A threshold read first and
--- compared with every row left the planner guessing how many rows pass: on a cluster, where the
--- coordinator plans this part alone, it scanned all 11 million pairs of a scale-10 shop.)
+pending_pairs as (
+    select pending.product_1_id, pending.product_2_id, sum(pending.orders) as orders
+    from rollups.pair_days_pending as pending, bounds
+    where pending.day between bounds.first_day and bounds.last_day
+    group by 1, 2
+),
+
 candidates as (
-    select top_folded.product_1_id, top_folded.product_2_id
-    from (
-        select rollups.product_pairs_folded.product_1_id, rollups.product_pairs_folded.product_2_id,
-               rollups.product_pairs_folded.orders
-        from rollups.product_pairs_folded
-        order by rollups.product_pairs_folded.orders desc
-        fetch first ((select :limit::int + count(*) from later_pairs) + (select count(*) from pending_pairs)) rows with ties
-    ) as top_folded
-    where top_folded.orders >= :min_count::int
+    select folded.product_1_id, folded.product_2_id
+    from rollups.pair_months_folded as folded, months
+    where folded.month = any (months.months)
+      and folded.orders >= months.per_month
     union
     select product_1_id, product_2_id from pending_pairs
     union
-    select product_1_id, product_2_id from later_pairs
+    select product_1_id, product_2_id from corrected_pairs
 ),
 
--- folded + pending - later, per candidate (the folded row looked up through its key, one by one)
+-- each candidate's folded days (looked up through their key) + pending + corrections
 pairs as (
     select candidates.product_1_id, candidates.product_2_id, counts.orders_together
     from candidates
     left join pending_pairs using (product_1_id, product_2_id)
-    left join later_pairs using (product_1_id, product_2_id)
+    left join corrected_pairs using (product_1_id, product_2_id)
+    cross join bounds
     cross join lateral (
-        select coalesce((select folded.orders from rollups.product_pairs_folded as folded
+        select coalesce((select sum(folded.orders) from rollups.pair_days_folded as folded
                          where folded.product_1_id = candidates.product_1_id
-                           and folded.product_2_id = candidates.product_2_id), 0)
+                           and folded.product_2_id = candidates.product_2_id
+                           and folded.day between bounds.first_day and bounds.last_day), 0)
                + coalesce(pending_pairs.orders, 0)
-               - coalesce(later_pairs.orders_together, 0) as orders_together
+               + coalesce(corrected_pairs.orders, 0) as orders_together
     ) as counts
-    where counts.orders_together >= :min_count::int
+    where counts.orders_together >= :min_pair_orders::int
 ),
 
--- orders containing each paired product: folded + pending - later
+-- orders with each paired product: its folded days + pending + corrections
 product_orders as (
     select
         paired.product_id,
-        coalesce((select orders from rollups.product_sales_folded folded where folded.product_id = paired.product_id), 0)
-        + coalesce(pending.orders, 0)
-        - coalesce(later.orders, 0) as orders
+        coalesce((select sum(folded.basket_orders) from rollups.product_days_folded as folded
+                  where folded.product_id = paired.product_id
+                    and folded.day between bounds.first_day and bounds.last_day), 0)
+        + coalesce((select sum(pending.basket_orders) from rollups.product_days_pending as pending
+                    where pending.product_id = paired.product_id
+                      and pending.day between bounds.first_day and bounds.last_day), 0)
+        + coalesce((select sum(corrected_lines.sign) from corrected_lines
+                    where corrected_lines.product_id = paired.product_id), 0) as orders
     from (select product_1_id as product_id from pairs union select product_2_id from pairs) as paired
-    left join (
-        select product_id, sum(orders) as orders from rollups.product_sales_pending group by product_id
-    ) as pending using (product_id)
-    left join (
-        select product_id, count(*) as orders from later_lines group by product_id
-    ) as later using (product_id)
+    cross join bounds
 ),
 
--- a few dozen rows: products, names and counts are looked up one by one through their keys
 final as (
     select
         pairs.product_1_id,
@@ -141,14 +195,16 @@ final as (
         round(100.0 * pairs.orders_together / orders_1.orders, 1)               as confidence_1_to_2_pct,
         round(100.0 * pairs.orders_together / orders_2.orders, 1)               as confidence_2_to_1_pct,
         round(1.0 * pairs.orders_together * order_count.orders
-              / (orders_1.orders * orders_2.orders), 2)                          as lift
+              / (orders_1.orders * orders_2.orders), 2)                          as lift,
+        bounds.window_start,
+        bounds.window_end
     from pairs
     cross join order_count
+    cross join bounds
     cross join lateral (select orders from product_orders where product_id = pairs.product_1_id) as orders_1
     cross join lateral (select orders from product_orders where product_id = pairs.product_2_id) as orders_2
-    where 100.0 * pairs.orders_together / order_count.orders >= :min_support::numeric
 )
 
 select * from final
-order by orders_together desc, lift desc, product_1_id, product_2_id
+order by lift desc, orders_together desc, product_1_id, product_2_id
 limit :limit;

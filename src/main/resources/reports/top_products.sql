@@ -1,128 +1,152 @@
--- Top products: what sells, and what it earns us.
+-- Top products: what sold in a window, by the sales model, and what it earned us.
 --
--- question: Which products bring the most revenue, with their units, orders and margin on the price actually paid?
--- grain:    one row per product sold, highest revenue first, the top N
+-- question: Which products brought the most net sales in the window, with their units, orders, discounts, returns and margin?
+-- grain:    one row per product with sales or returns in the window, highest net sales first, the top N
 -- audience: aggregate
--- param:    limit | integer | 50 | 1..10000 | number of products to show
--- column:   revenue_rank      | rank   | rank by revenue among all products sold (ties share a rank)
+-- param:    days  | integer | 30    | 1..3660 | the window: this many shop days, ending with its last day (as_of's day unless `to` is given)
+-- param:    from  | date    |       | any     | the window's first shop day, inclusive (instead of `days`)
+-- param:    to    | date    |       | any     | the window's last shop day, inclusive (default: as_of's day); the window never goes past as_of
+-- param:    limit | integer | 50    | 1..10000 | number of products to show
+-- window:   from | to | days | 3660
+-- column:   net_sales_rank    | rank   | rank by net sales among all products in the window (ties share a rank)
 -- column:   product_id        | id     | the product
 -- column:   sku               | text   | its stock-keeping unit
 -- column:   product_name      | text   | its name
 -- column:   category          | text   | its own category (null if it has none)
--- column:   units_sold        | units  | units sold
--- column:   orders            | orders | orders containing it
--- column:   revenue           | GBP    | what customers paid for it: the sum of order_items.line_total
--- column:   margin_pct        | %      | gross margin on the price paid: (revenue - units x cost_price) / revenue, one decimal; null when the cost is unknown or revenue is 0
--- column:   rank_in_category  | rank   | rank by revenue within its category
+-- column:   units             | units  | units ordered in the window, less the units of the orders returned in it
+-- column:   orders            | orders | orders placed in the window with a line of it
+-- column:   gross_sales       | GBP    | unit price x quantity of its lines in orders placed in the window
+-- column:   discounts         | GBP    | their line discounts plus their share of their orders' coupons
+-- column:   returns           | GBP    | net sales of its lines in orders cancelled or refunded in the window (dated by that change)
+-- column:   net_sales         | GBP    | gross_sales - discounts - returns
+-- column:   margin_pct        | %      | gross margin on net sales: (net_sales - units x cost_price) / net_sales, one decimal; null when the cost is unknown or net sales are 0
+-- column:   rank_in_category  | rank   | rank by net sales within its category
+-- column:   window_start      | moment | the window's start: midnight starting its first shop day
+-- column:   window_end        | moment | the window's end: as_of, or the midnight ending `to` when that comes first (excluded)
 --
--- Orders placed up to as_of and not cancelled or refunded (their current status), all history.
--- The brief computed margin from list_price, which ignores discounts: a product sold at 10% off
--- looked as profitable as at full price. It also ranked within category names, which repeat
--- across the tree; here within the category itself.
--- psql: psql -v as_of="'2026-06-30 12:00'" -v limit=50 -f top_products.sql
+-- The measures are the sales model's (R__22_sales_model.sql, docs/reports.md): per order line,
+-- order_line_sales gives its gross sales, line discount and its share of the order's coupon
+-- (allocated over the order's lines in pence), so products add up to the shop's net sales.
+-- Sales are of the orders placed in the window, whatever happened to them later; a cancellation
+-- or refund counts as a return on the day it happens (order_returns), whenever the order was placed.
+-- psql: psql -v as_of="'2026-06-30 12:00'" -v days=30 -v limit=50 -f top_products.sql
+--       (or -v from=2026-06-01 -v to=2026-06-30)
 --
--- Reads the rollups.product_sales rollup (all history, kept current by triggers, see
--- R__32_rollup_product_sales.sql): its folded rows, one per product, plus its pending changes (at most
--- a second's worth while the web server folds them), and subtracts what orders placed after as_of
--- contributed (none for the dashboard's "now"). Both ranks need only the products above the Nth:
--- a product's rank is one more than the number of products, overall or in its category, with more
--- revenue, and all of those are in the top N. So it reads the top N folded rows by revenue through
--- their index, plus one more for each product whose folded figures are not its own as of then
--- (those with pending changes or sold after as_of), plus those products themselves. The full-scan
--- version is reference/top_products.sql.
+-- Reads the product_sales rollups (R__32_rollup_product_sales.sql): rollups.product_days, per shop
+-- day and product, folded rows plus pending changes, for the window's days; then takes out what
+-- as_of's own day holds after as_of (orders placed and returns recorded later that day, from the
+-- raw rows: none for the dashboard's "now"). Every product of the window is summed (a rank needs
+-- them all): about 2,800 rows a day at scale 1 in November. The full-scan version is
+-- reference/top_products.sql.
 
 \if :{?as_of} \else \set as_of 'now()' \endif
+\if :{?days} \else \set days 30 \endif
+\if :{?from} \else \set from '' \endif
+\if :{?to} \else \set to '' \endif
 \if :{?limit} \else \set limit 50 \endif
 
 with
 
+-- the window: [first day's midnight, as_of], cut at the midnight ending its last day
 params as (
-    select :as_of::timestamptz as as_of
+    select
+        :as_of::timestamptz                                                    as as_of,
+        coalesce(nullif(:'to', '')::date, shop_day(:as_of::timestamptz))       as last_day,
+        nullif(:'from', '')::date                                              as from_day
 ),
 
--- what orders placed after as_of added to the rollup, per product
-later_sales as (
+bounds as (
     select
-        order_items.product_id,
-        sum(order_items.quantity)             as units_sold,
-        count(distinct order_items.order_id)  as orders,
-        sum(order_items.line_total)           as revenue
-    from orders
-    join order_items using (order_id)
-    cross join params
-    where orders.status not in ('cancelled', 'refunded')
-      and orders.created_at > params.as_of
-    group by order_items.product_id
+        as_of,
+        coalesce(from_day, last_day - (:days::int - 1))                        as first_day,
+        least(last_day, shop_day(as_of))                                       as last_day,
+        coalesce(from_day, last_day - (:days::int - 1))::timestamptz           as window_start,
+        least(as_of, (last_day + 1)::timestamptz)                              as window_end,
+        -- what the window's last rollup day holds after as_of, when as_of cuts it
+        case when shop_day(as_of) between coalesce(from_day, last_day - (:days::int - 1)) and last_day
+             then as_of end                                                    as cut_after,
+        (least(last_day, shop_day(as_of)) + 1)::timestamptz                    as cut_until
+    from params
 ),
 
--- changes not folded into rollups.product_sales_folded yet, per product
-pending_sales as (
-    select
-        product_id,
-        sum(units)    as units,
-        sum(orders)   as orders,
-        sum(revenue)  as revenue
-    from rollups.product_sales_pending
+-- the window's days, folded and pending
+window_days as (
+    select folded.product_id, folded.units, folded.orders, folded.gross_sales, folded.discounts,
+           folded.returned_units, folded.returns
+    from rollups.product_days_folded as folded, bounds
+    where folded.day between bounds.first_day and bounds.last_day
+    union all
+    select pending.product_id, pending.units, pending.orders, pending.gross_sales, pending.discounts,
+           pending.returned_units, pending.returns
+    from rollups.product_days_pending as pending, bounds
+    where pending.day between bounds.first_day and bounds.last_day
+),
+
+-- What the last day holds after as_of: orders placed later, returns recorded later (none for
+-- "now"). The moments are written out rather than read from bounds, so that PostgreSQL applies them
+-- inside order_line_sales, before its window over each order's lines (on created_at, a column of
+-- its partition): the later orders only, through the index on orders.created_at.
+later as (
+    select lines.product_id, -sum(lines.quantity) as units, -count(distinct lines.order_id) as orders,
+           -sum(lines.gross_sales) as gross_sales,
+           -sum(lines.line_discount + coalesce(lines.order_discount, 0)) as discounts,
+           0 as returned_units, 0 as returns
+    from order_line_sales lines
+    where lines.created_at > :as_of::timestamptz
+      and lines.created_at < (shop_day(:as_of::timestamptz) + 1)::timestamptz
+      and shop_day(:as_of::timestamptz) between (select first_day from bounds) and (select last_day from bounds)
+    group by lines.product_id
+    union all
+    select lines.product_id, 0, 0, 0, 0, -sum(lines.quantity),
+           -sum(lines.gross_sales - lines.line_discount - coalesce(lines.order_discount, 0))
+    from order_returns
+    cross join lateral (
+        select * from order_line_sales
+        where order_line_sales.created_at = order_returns.created_at and order_line_sales.order_id = order_returns.order_id
+    ) as lines
+    where order_returns.returned_at > :as_of::timestamptz
+      and order_returns.returned_at < (shop_day(:as_of::timestamptz) + 1)::timestamptz
+      and shop_day(:as_of::timestamptz) between (select first_day from bounds) and (select last_day from bounds)
+    group by lines.product_id
+),
+
+product_sums as (
+    select product_id, sum(units) as units, sum(orders) as orders, sum(gross_sales) as gross_sales,
+           sum(discounts) as discounts, sum(returned_units) as returned_units, sum(returns) as returns
+    from (select * from window_days union all select * from later) as rows
     group by product_id
 ),
 
--- the folded revenue at the (N + products with pending or later sales)th place: every candidate
--- for the top N whose folded figures are its own is at or above it
-threshold as (
-    select rollups.product_sales_folded.revenue
-    from rollups.product_sales_folded
-    order by rollups.product_sales_folded.revenue desc
-    offset (select :limit::int - 1 + count(*) from later_sales) + (select count(*) from pending_sales)
-    limit 1
-),
-
-candidates as (
-    select rollups.product_sales_folded.product_id
-    from rollups.product_sales_folded
-    where rollups.product_sales_folded.revenue >= coalesce((select revenue from threshold), 0)
-    union
-    select product_id from pending_sales
-    union
-    select product_id from later_sales
-),
-
--- folded + pending - later, per candidate (the folded row looked up through its key, one by one)
+-- products with a line placed or returned in the window (a day row may have fallen to zeros)
 product_sales as (
-    select
-        candidates.product_id,
-        coalesce(folded.units, 0) + coalesce(pending_sales.units, 0) - coalesce(later_sales.units_sold, 0)  as units_sold,
-        coalesce(folded.orders, 0) + coalesce(pending_sales.orders, 0) - coalesce(later_sales.orders, 0)   as orders,
-        coalesce(folded.revenue, 0) + coalesce(pending_sales.revenue, 0) - coalesce(later_sales.revenue, 0) as revenue
-    from candidates
-    left join lateral (
-        select * from rollups.product_sales_folded where rollups.product_sales_folded.product_id = candidates.product_id
-    ) as folded on true
-    left join pending_sales on pending_sales.product_id = candidates.product_id
-    left join later_sales on later_sales.product_id = candidates.product_id
-    where coalesce(folded.orders, 0) + coalesce(pending_sales.orders, 0) - coalesce(later_sales.orders, 0) > 0
-),
-
--- the candidates (a few dozen) with their product and category, looked up through their keys
-described as (
-    select product_sales.*, products.sku, products.name, products.category_id, products.cost_price,
-           (select categories.name from categories where categories.category_id = products.category_id) as category
-    from product_sales
-    cross join lateral (select * from products where products.product_id = product_sales.product_id) as products
+    select product_id, units - returned_units as units, orders, gross_sales, discounts, returns,
+           gross_sales - discounts - returns as net_sales
+    from product_sums
+    where orders > 0 or returned_units > 0
 ),
 
 ranked as (
     select
-        rank() over (order by revenue desc)                                   as revenue_rank,
-        product_id,
-        sku,
-        name                                                                  as product_name,
-        category,
-        units_sold,
-        orders,
-        revenue,
-        round(100.0 * (revenue - units_sold * cost_price) / nullif(revenue, 0), 1) as margin_pct,
-        rank() over (partition by category_id order by revenue desc)          as rank_in_category
-    from described
+        rank() over (order by product_sales.net_sales desc)                                  as net_sales_rank,
+        products.product_id,
+        products.sku,
+        products.name                                                                        as product_name,
+        categories.name                                                                      as category,
+        product_sales.units,
+        product_sales.orders,
+        product_sales.gross_sales,
+        product_sales.discounts,
+        product_sales.returns,
+        product_sales.net_sales,
+        round(100.0 * (product_sales.net_sales - product_sales.units * products.cost_price)
+              / nullif(product_sales.net_sales, 0), 1)                                       as margin_pct,
+        rank() over (partition by products.category_id order by product_sales.net_sales desc) as rank_in_category,
+        bounds.window_start,
+        bounds.window_end
+    from product_sales
+    join products using (product_id)
+    left join categories using (category_id)
+    cross join bounds
 ),
 
 final as (
@@ -130,5 +154,5 @@ final as (
 )
 
 select * from final
-order by revenue desc, product_id
+order by net_sales desc, product_id
 limit :limit;

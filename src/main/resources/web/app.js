@@ -13,6 +13,17 @@
   const $ = (selector) => document.querySelector(selector);
   const percent = (value) => (value == null ? '—' : oneDecimal.format(value) + '%');
   const money = (value) => (value == null ? '—' : gbp.format(value));
+  const shortMoment = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
+  const shortDay = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric' });
+  // A product panel's caption: what it measures and its window (the reports' window_start and
+  // window_end columns; the window is the last 30 shop days to as_of unless the report is asked otherwise).
+  const windowCaption = (report, measure, rows) => {
+    const caption = document.querySelector(`[data-report="${report}"] h2 .muted`);
+    if (!caption) return;
+    const range = rows.length === 0 ? 'last 30 days'
+      : `${shortDay.format(new Date(rows[0].window_start))} – ${shortMoment.format(new Date(rows[0].window_end))}`;
+    caption.textContent = `${measure}, ${range}`;
+  };
 
   let token = sessionStorage.getItem(TOKEN_KEY);
   let catalog = {};
@@ -264,7 +275,8 @@
     {
       report: 'category_sales',
       render(rows) {
-        const top = rows.filter((r) => r.level === 1).sort((a, b) => b.revenue - a.revenue);
+        const top = rows.filter((r) => r.level === 1).sort((a, b) => b.net_sales - a.net_sales);
+        windowCaption('category_sales', 'top-level, net sales', rows);
         chart('chart-categories').setOption({
           color: [COLORS[1]],
           grid: { left: 70, right: 20, top: 10, bottom: 60 },
@@ -272,12 +284,15 @@
             trigger: 'axis', axisPointer: { type: 'shadow' },
             formatter: (items) => {
               const r = top[items[0].dataIndex];
-              return `${r.category}<br>${money(r.revenue)}<br>${count.format(r.units_sold)} units, margin ${percent(r.margin_pct)}`;
+              return `${r.category}<br>Net sales ${money(r.net_sales)}<br>Gross sales ${money(r.gross_sales)},`
+                + ` discounts ${money(r.discounts)}, returns ${money(r.returns)}<br>`
+                + `${count.format(r.units)} units, margin ${percent(r.margin_pct)}`;
             },
           },
           xAxis: { type: 'category', data: top.map((r) => r.category), axisLabel: { rotate: 30 } },
-          yAxis: { type: 'value', axisLabel: { formatter: (v) => gbpRound.format(v) } },
-          series: [{ type: 'bar', data: top.map((r) => Number(r.revenue)), itemStyle: { borderRadius: [3, 3, 0, 0] } }],
+          yAxis: { type: 'value', name: 'Net sales', axisLabel: { formatter: (v) => gbpRound.format(v) } },
+          series: [{ type: 'bar', name: 'Net sales', data: top.map((r) => Number(r.net_sales)),
+            itemStyle: { borderRadius: [3, 3, 0, 0] } }],
         }, true);
       },
     },
@@ -285,13 +300,32 @@
       report: 'top_products',
       params: { limit: 10 },
       render(rows) {
+        windowCaption('top_products', 'by net sales', rows);
         table('table-products', [
-          { label: '#', value: (r) => r.revenue_rank, numeric: true },
+          { label: '#', value: (r) => r.net_sales_rank, numeric: true },
           { label: 'Product', value: (r) => r.product_name, wrap: true },
           { label: 'Category', value: (r) => r.category },
-          { label: 'Units', value: (r) => count.format(r.units_sold), numeric: true },
-          { label: 'Revenue', value: (r) => money(r.revenue), numeric: true },
+          { label: 'Units (net)', value: (r) => count.format(r.units), numeric: true },
+          { label: 'Net sales', value: (r) => money(r.net_sales), numeric: true },
+          { label: 'Returns', value: (r) => money(r.returns), numeric: true },
           { label: 'Margin', value: (r) => percent(r.margin_pct), numeric: true },
+        ], rows, 10);
+      },
+    },
+    {
+      report: 'market_basket',
+      params: { limit: 10 },
+      empty: 'No pair of products was bought together often enough in the window.',
+      render(rows) {
+        windowCaption('market_basket', 'pairs with at least 20 orders together, by lift', rows);
+        table('table-basket', [
+          { label: 'Product A', value: (r) => r.product_1, wrap: true },
+          { label: 'Product B', value: (r) => r.product_2, wrap: true },
+          { label: 'Orders', value: (r) => count.format(r.orders_together), numeric: true },
+          { label: 'Support', value: (r) => percent(r.support_pct), numeric: true },
+          { label: 'A→B', value: (r) => percent(r.confidence_1_to_2_pct), numeric: true },
+          { label: 'B→A', value: (r) => percent(r.confidence_2_to_1_pct), numeric: true },
+          { label: 'Lift', value: (r) => Number(r.lift).toFixed(2), numeric: true },
         ], rows, 10);
       },
     },

@@ -45,7 +45,7 @@ public final class MetabaseExport {
         variables.add(new Variable(Report.AS_OF, "Text", "now",
                 "the moment to answer for, in the shop's time zone: 2026-06-30 12:00 (a date alone is its midnight)"));
         for (ReportParameter parameter : report.parameters()) {
-            variables.add(new Variable(parameter.name(), parameter.type().equals("text") ? "Text" : "Number",
+            variables.add(new Variable(parameter.name(), isNumber(parameter) ? "Number" : "Text",
                     parameter.defaultValue(), parameter.description() + " (" + parameter.range() + ")"));
         }
         return new Question(report.name(), report.question(), report.grain(), variables, sql(report));
@@ -109,9 +109,14 @@ public final class MetabaseExport {
         ReportParameter parameter = report.parameter(name)
                 .orElseThrow(() -> new IllegalStateException("report " + report.name() + " uses :" + name
                         + " but does not declare it"));
-        return parameter.type().equals("text")
-                ? "'" + parameter.defaultValue().replace("'", "''") + "'"
-                : parameter.defaultValue();
+        return isNumber(parameter)
+                ? parameter.defaultValue()
+                : "'" + parameter.defaultValue().replace("'", "''") + "'";
+    }
+
+    /** Integer and numeric parameters are numbers; text and date parameters are text. */
+    private static boolean isNumber(ReportParameter parameter) {
+        return parameter.type().equals("integer") || parameter.type().equals("numeric");
     }
 
     /** The whole text for the terminal or a file: connection first, then every question. */

@@ -18,7 +18,7 @@ import java.util.stream.Collectors;
  */
 public record Report(String name, String question, String grain, Audience audience,
         List<ReportParameter> parameters, List<ReportColumn> columns, String sql, List<String> placeholders,
-        String source) {
+        String source, Optional<ReportWindow> window) {
 
     /** Every report answers as of a moment; its value is bound to {@code :as_of}. */
     public static final String AS_OF = "as_of";
@@ -27,6 +27,22 @@ public record Report(String name, String question, String grain, Audience audien
         parameters = List.copyOf(parameters);
         columns = List.copyOf(columns);
         placeholders = List.copyOf(placeholders);
+    }
+
+    /** A report without a window of days. */
+    public Report(String name, String question, String grain, Audience audience, List<ReportParameter> parameters,
+            List<ReportColumn> columns, String sql, List<String> placeholders, String source) {
+        this(name, question, grain, audience, parameters, columns, sql, placeholders, source, Optional.empty());
+    }
+
+    /**
+     * {@link #bind(Map)}, then the rules over several parameters its header declares (its
+     * {@link ReportWindow}), which depend on the moment answered for.
+     */
+    public Map<String, Object> bind(Map<String, String> rawParameters, java.time.OffsetDateTime asOf) {
+        Map<String, Object> bound = bind(rawParameters);
+        window.ifPresent(w -> w.check(bound, asOf));
+        return bound;
     }
 
     /**

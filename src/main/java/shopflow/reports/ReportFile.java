@@ -21,6 +21,7 @@ import java.util.regex.Pattern;
  * -- param:    days | integer | 30 | 1..3660 | number of days, ending with the as_of day
  * -- column:   day | date | the shop day
  * -- column:   email | text | the customer's email | personal
+ * -- window:   from | to | days | 3660
  * </pre>
  */
 final class ReportFile {
@@ -38,6 +39,7 @@ final class ReportFile {
         Audience audience = Audience.AGGREGATE;
         List<ReportParameter> parameters = new ArrayList<>();
         List<ReportColumn> columns = new ArrayList<>();
+        ReportWindow window = null;
         for (String line : source.lines().toList()) {
             if (!line.startsWith("--")) {
                 if (line.isBlank()) {
@@ -56,6 +58,7 @@ final class ReportFile {
                 case "audience" -> audience = Audience.valueOf(value.toUpperCase(Locale.ROOT));
                 case "param" -> parameters.add(parameter(name, value));
                 case "column" -> columns.add(column(name, value));
+                case "window" -> window = window(name, value);
                 default -> { } // other notes (psql usage, references) are for readers
             }
         }
@@ -69,7 +72,16 @@ final class ReportFile {
                 throw new IllegalStateException("report " + name + ": :" + placeholder + " is used but not declared");
             }
         }
-        return new Report(name, question, grain, audience, parameters, columns, sql, placeholders, source);
+        if (window != null) {
+            for (String declared : List.of(window.from(), window.to(), window.days())) {
+                if (parameters.stream().noneMatch(p -> p.name().equals(declared))) {
+                    throw new IllegalStateException("report " + name + ": its window names " + declared
+                            + ", which it does not declare as a parameter");
+                }
+            }
+        }
+        return new Report(name, question, grain, audience, parameters, columns, sql, placeholders, source,
+                java.util.Optional.ofNullable(window));
     }
 
     private static ReportParameter parameter(String report, String declaration) {
@@ -85,6 +97,12 @@ final class ReportFile {
             allowed = Arrays.stream(f[3].split(",")).map(String::strip).toList();
         }
         return new ReportParameter(f[0], f[1], f[2], min, max, allowed, f[4]);
+    }
+
+    /** {@code from | to | days | 3660}: the window's parameters and its longest span in days. */
+    private static ReportWindow window(String report, String declaration) {
+        String[] f = fields(report, declaration, 4);
+        return new ReportWindow(f[0], f[1], f[2], Integer.parseInt(f[3]));
     }
 
     private static ReportColumn column(String report, String declaration) {

@@ -1,13 +1,16 @@
 package shopflow.reports;
 
 import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
 import java.util.List;
 
 /**
  * A parameter a report declares in its header: {@code -- param: days | integer | 30 | 1..3660 | ...}.
  * Values arrive as text (CLI, query string) and are checked and typed here, then bound, never spliced.
  *
- * @param type     {@code integer}, {@code numeric} or {@code text}
+ * @param type     {@code integer}, {@code numeric}, {@code text} or {@code date} (a shop day, YYYY-MM-DD, bound
+ *                 as its ISO text; an empty default means "not given", bound as null)
  * @param min      lowest accepted value of a number, or null
  * @param max      highest accepted value of a number, or null
  * @param allowed  the accepted values of a text parameter, or empty for any text
@@ -17,10 +20,14 @@ public record ReportParameter(String name, String type, String defaultValue, Big
 
     /** PostgreSQL's numeric holds at most this many digits after the decimal point. */
     static final int MAX_NUMERIC_SCALE = 16383;
+    /** The days a date parameter accepts: those of the moments ShopFlow accepts ({@link AsOf#SUPPORTED}). */
+    static final LocalDate FIRST_DATE = LocalDate.of(2000, 1, 1);
+    static final LocalDate LAST_DATE = LocalDate.of(2099, 12, 31);
 
     public ReportParameter {
-        if (!List.of("integer", "numeric", "text").contains(type)) {
-            throw new IllegalArgumentException("parameter " + name + ": type must be integer, numeric or text, got " + type);
+        if (!List.of("integer", "numeric", "text", "date").contains(type)) {
+            throw new IllegalArgumentException("parameter " + name + ": type must be integer, numeric, text or date, got "
+                    + type);
         }
         allowed = List.copyOf(allowed);
     }
@@ -58,6 +65,21 @@ public record ReportParameter(String name, String type, String defaultValue, Big
                 }
                 return value;
             }
+            case "date" -> {
+                if (text == null || text.isBlank()) {
+                    return null; // not given: the report's SQL decides (nullif(:'from', ''))
+                }
+                LocalDate value;
+                try {
+                    value = LocalDate.parse(text);
+                } catch (DateTimeParseException e) {
+                    throw invalid(raw, "must be " + range());
+                }
+                if (value.isBefore(FIRST_DATE) || value.isAfter(LAST_DATE)) {
+                    throw invalid(raw, "is out of range: accepted " + range());
+                }
+                return value.toString();
+            }
             default -> {
                 if (!allowed.isEmpty() && !allowed.contains(text)) {
                     throw invalid(raw, "must be one of " + String.join(", ", allowed));
@@ -69,6 +91,9 @@ public record ReportParameter(String name, String type, String defaultValue, Big
 
     /** The accepted values, as help text shows them. */
     public String range() {
+        if (type.equals("date")) {
+            return "a date (YYYY-MM-DD) from " + FIRST_DATE + " to " + LAST_DATE;
+        }
         if (!allowed.isEmpty()) {
             return "one of " + String.join(", ", allowed);
         }

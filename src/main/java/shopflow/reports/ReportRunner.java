@@ -104,7 +104,7 @@ public final class ReportRunner {
      * (unknown names and bad values are refused before anything runs).
      */
     public ReportResult run(Report report, OffsetDateTime asOf, Map<String, String> rawParameters) {
-        Map<String, Object> bound = report.bind(rawParameters);
+        Map<String, Object> bound = report.bind(rawParameters, asOf);
         try {
             return runOnce(report, asOf, bound);
         } catch (ReportException e) {

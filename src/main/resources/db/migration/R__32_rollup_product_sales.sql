@@ -1,248 +1,316 @@
--- The product_sales family: what each product sold and which products sell together
--- (top_products, market_basket), all history, in rollups.product_sales, rollups.product_pairs and
--- rollups.basket_totals. Writers append signed, grouped changes to <rollup>_pending,
--- fold_product_sales_rollups() folds them into <rollup>_folded, reports read the view <rollup>
--- (or both tables) and sum by key.
+-- The product_sales family: per shop day, what each product sold and had returned, which products
+-- sell together, and how many orders had baskets (top_products, category_sales, market_basket), in
+-- rollups.product_days, rollups.pair_days (+ rollups.pair_months_folded) and rollups.basket_days.
+-- Writers append signed, grouped changes to <rollup>_pending, fold_product_sales_rollups() folds
+-- them into <rollup>_folded, reports read both and sum a window's days.
 --
--- Only sales count: lines of orders whose current status is not cancelled or refunded
--- (counts_as_sale). An order moving in or out of those statuses adds or removes all its lines.
--- The rollups hold all history; a report "as of" a past moment subtracts what orders placed
--- after it contributed, read from the raw tables (nothing for the dashboard's "now", little
--- for a recent moment).
+-- The measures are the sales model's (R__22_sales_model.sql): sales on the day the order was
+-- placed, whatever its status (so a status change never moves them), returns on the day of the
+-- cancellation or refund (order_returns), the order's coupon shared over its lines in pence as
+-- order_line_sales shares it. Baskets (pairs, basket_days, product_days.basket_orders) count the
+-- orders not cancelled or refunded now; market_basket corrects them for the orders returned after
+-- its as_of.
 --
--- A product counts once per order however many lines it has there, and a pair once per order.
---   * Lines inserted (placing an order: by far the most frequent write) only add: their units
---     and revenue; an order for each product new to its order; a pair for each pair with at
---     least one product new to its order; a basket for each order that had no lines. So the
---     insert trigger reads only the new lines and the products their orders already had (none
---     for a new order), never the whole basket twice.
---   * Lines updated or deleted, and orders moving in or out of the counted statuses, are applied
---     per order as "its basket after the statement" minus "its basket before"
---     (rollup_baskets_apply()).
--- Nothing here updates a shared row: the single market_basket total that every order changed
--- serialised concurrent order placements until commit, and hot products' rows deadlocked them.
--- Lines inserted into orders without lines (placing an order) are appended by
--- order_items_rollups_inserted() (R__40_rollup_inserts.sql), with the category family's rows.
+-- Every write is applied per order as "the order's contribution after the statement" minus "its
+-- contribution before" (rollup_product_days_apply()), from the order's row, its lines and its
+-- return changes on each side, so an allocation that a new line changes, a product counted once
+-- per order and a pair once per order all come out right. The same function appends the order's
+-- categories per day (the category_orders family, R__37_rollup_category_orders.sql).
+-- Lines inserted (placing an order) are applied by order_items_rollups_inserted()
+-- (R__40_rollup_inserts.sql); on a Citus cluster the catch-up job calls the same function.
 
--- What reports read: sum by key.
-create or replace view rollups.product_sales as
-select product_id, units, revenue, orders from rollups.product_sales_folded
+-- What psql users can read: sum by key.
+create or replace view rollups.product_days as
+select day, product_id, units, orders, gross_sales, discounts, returned_units, returns, basket_orders
+from rollups.product_days_folded
 union all
-select product_id, units, revenue, orders from rollups.product_sales_pending;
+select day, product_id, units, orders, gross_sales, discounts, returned_units, returns, basket_orders
+from rollups.product_days_pending;
 
-create or replace view rollups.product_pairs as
-select product_1_id, product_2_id, orders from rollups.product_pairs_folded
+create or replace view rollups.pair_days as
+select product_1_id, product_2_id, day, orders from rollups.pair_days_folded
 union all
-select product_1_id, product_2_id, orders from rollups.product_pairs_pending;
+select product_1_id, product_2_id, day, orders from rollups.pair_days_pending;
 
-create or replace view rollups.basket_totals as
-select single, orders from rollups.basket_totals_folded
+create or replace view rollups.basket_days as
+select day, orders from rollups.basket_days_folded
 union all
-select single, orders from rollups.basket_totals_pending;
+select day, orders from rollups.basket_days_pending;
+
+-- The old all-history maintenance (its tables are gone).
+drop trigger if exists orders_rollups_baskets on orders;
+drop function if exists orders_baskets_updated();
+drop function if exists rollup_lines_added(order_items[]);
+drop trigger if exists order_items_rollups_update on order_items;
+drop trigger if exists order_items_rollups_delete on order_items;
+drop function if exists order_items_rollups_changed();
 
 -- ============================================================
 -- MAINTENANCE
 -- ============================================================
--- Lines added to orders that already had lines: appends what they add. "added" holds the new lines; the
--- lines their orders had before are read from order_items (all but the new ones), through the
--- order index: none for an order being placed. PL/pgSQL for its cached plans (see
--- rollup_orders_apply()), and planned once per session rather than on every call (with the
--- array's values known the planner estimates one row and PL/pgSQL's plan cache judges every
--- custom plan cheaper): planned on every call it took 0.55 ms per line, planned once 0.22 ms
--- (scale 1, loaded machine).
-create or replace function rollup_lines_added(added order_items[]) returns void
+-- Appends what the orders of "after" (their rows, lines and return changes) contribute, less what
+-- those of "before" did. Each side must hold, for every order it names, its whole basket: all its
+-- lines (the allocation of its coupon and its distinct products depend on all of them) and all its
+-- return changes. Products and categories as products holds them now.
+create or replace function rollup_product_days_apply(
+    after_orders orders[], after_lines order_items[], after_returns order_status_changes[],
+    before_orders orders[], before_lines order_items[], before_returns order_status_changes[]) returns void
 language plpgsql
 set plan_cache_mode = force_generic_plan as $$
 begin
-    with new_lines as (
-        select lines.order_id, lines.product_id, sum(lines.quantity)::bigint as units,
-               sum(lines.line_total) as revenue
-        from unnest(added) as lines
-        join orders using (order_id)
-        where counts_as_sale(orders.status)
-        group by 1, 2
-    ),
-    -- the products the orders already had
-    earlier as (
-        select distinct order_items.order_id, order_items.product_id
-        from order_items
-        where order_items.order_id in (select order_id from new_lines)
-          and order_items.item_id <> all (select item_id from unnest(added))
-    ),
-    -- each order's basket now; is_new: the product was not in it before
-    basket as (
-        select order_id, product_id, false as is_new from earlier
-        union all
-        select order_id, product_id, true from new_lines
-        where not exists (select 1 from earlier
-                          where earlier.order_id = new_lines.order_id and earlier.product_id = new_lines.product_id)
-    ),
-    sales as (
-        insert into rollups.product_sales_pending (product_id, units, revenue, orders)
-        select new_lines.product_id, sum(new_lines.units), sum(new_lines.revenue),
-               count(*) filter (where basket.is_new)
-        from new_lines
-        join basket using (order_id, product_id)
-        group by new_lines.product_id
-    ),
-    pairs as (
-        insert into rollups.product_pairs_pending (product_1_id, product_2_id, orders)
-        select first_line.product_id, second_line.product_id, count(*)
-        from basket first_line
-        join basket second_line
-          on second_line.order_id = first_line.order_id
-         and second_line.product_id > first_line.product_id
-        where first_line.is_new or second_line.is_new
-        group by 1, 2
-    )
-    insert into rollups.basket_totals_pending (orders)
-    select count(distinct order_id)
-    from new_lines
-    where not exists (select 1 from earlier where earlier.order_id = new_lines.order_id)
-    having count(distinct order_id) > 0;
-end
-$$;
+    with
 
--- Adds the baskets in "added" and subtracts those in "removed" (each order's lines, one row per
--- (order, product)). Both sides of an order must hold all of its lines, so pairs come out right.
-create or replace function rollup_baskets_apply(added basket_line[], removed basket_line[]) returns void
-language plpgsql as $$
-begin
-    with delta as (
-        select order_id, product_id, units, revenue, 1 as sign from unnest(added)
+    sides as (
+        select 1 as sign, o.order_id, o.created_at, coalesce(o.discount_amount, 0) as discount_amount,
+               counts_as_sale(o.status) as counted
+        from unnest(after_orders) as o
         union all
-        select order_id, product_id, units, revenue, -1 from unnest(removed)
+        select -1, o.order_id, o.created_at, coalesce(o.discount_amount, 0), counts_as_sale(o.status)
+        from unnest(before_orders) as o
     ),
-    sales as (
-        insert into rollups.product_sales_pending (product_id, units, revenue, orders)
-        select product_id, sum(sign * units), sum(sign * revenue), sum(sign)
-        from delta
-        group by product_id
-        having sum(sign) <> 0 or sum(sign * units) <> 0 or sum(sign * revenue) <> 0
+
+    side_lines as (
+        select 1 as sign, l.order_id, l.item_id, l.product_id, l.quantity, l.unit_price, l.line_total
+        from unnest(after_lines) as l
+        union all
+        select -1, l.order_id, l.item_id, l.product_id, l.quantity, l.unit_price, l.line_total
+        from unnest(before_lines) as l
     ),
-    pairs as (
-        insert into rollups.product_pairs_pending (product_1_id, product_2_id, orders)
-        select first_line.product_id, second_line.product_id, sum(first_line.sign)
-        from delta first_line
-        join delta second_line
-          on second_line.order_id = first_line.order_id
-         and second_line.sign = first_line.sign
-         and second_line.product_id > first_line.product_id
+
+    -- each line with its share of the order's coupon, as order_line_sales computes it
+    lines as (
+        select
+            sides.sign, sides.order_id, sides.created_at, sides.counted, side_lines.product_id, side_lines.quantity,
+            side_lines.unit_price * side_lines.quantity as gross_sales,
+            side_lines.line_total,
+            case when sum(side_lines.line_total) over whole_order = 0 then 0
+                 else round(sides.discount_amount * sum(side_lines.line_total) over running
+                            / sum(side_lines.line_total) over whole_order, 2)
+                    - round(sides.discount_amount * (sum(side_lines.line_total) over running - side_lines.line_total)
+                            / sum(side_lines.line_total) over whole_order, 2)
+            end as order_discount
+        from sides
+        join side_lines on side_lines.sign = sides.sign and side_lines.order_id = sides.order_id
+        window whole_order as (partition by sides.sign, sides.order_id),
+               running as (partition by sides.sign, sides.order_id order by side_lines.item_id)
+    ),
+
+    -- one row per (side, order, product)
+    order_products as (
+        select sign, order_id, product_id, created_at, counted,
+               sum(quantity)                                 as units,
+               sum(gross_sales)                              as gross_sales,
+               sum(gross_sales - line_total + order_discount) as discounts,
+               sum(line_total - order_discount)              as net_sales
+        from lines
+        group by sign, order_id, product_id, created_at, counted
+    ),
+
+    side_returns as (
+        select 1 as sign, r.order_id, shop_day(r.changed_at) as day
+        from unnest(after_returns) as r
+        where r.to_status in ('cancelled', 'refunded')
+        union all
+        select -1, r.order_id, shop_day(r.changed_at)
+        from unnest(before_returns) as r
+        where r.to_status in ('cancelled', 'refunded')
+    ),
+
+    product_changes as (
+        select shop_day(created_at) as day, product_id,
+               sum(sign * units) as units, sum(sign) as orders, sum(sign * gross_sales) as gross_sales,
+               sum(sign * discounts) as discounts, 0 as returned_units, 0 as returns,
+               coalesce(sum(sign) filter (where counted), 0) as basket_orders
+        from order_products
         group by 1, 2
+        union all
+        select side_returns.day, order_products.product_id, 0, 0, 0, 0,
+               sum(side_returns.sign * order_products.units), sum(side_returns.sign * order_products.net_sales), 0
+        from side_returns
+        join order_products on order_products.sign = side_returns.sign and order_products.order_id = side_returns.order_id
+        group by 1, 2
+    ),
+
+    products_appended as (
+        insert into rollups.product_days_pending (day, product_id, units, orders, gross_sales, discounts,
+                                                  returned_units, returns, basket_orders)
+        select day, product_id, sum(units), sum(orders), sum(gross_sales), sum(discounts), sum(returned_units),
+               sum(returns), sum(basket_orders)
+        from product_changes
+        group by day, product_id
+        having sum(units) <> 0 or sum(orders) <> 0 or sum(gross_sales) <> 0 or sum(discounts) <> 0
+            or sum(returned_units) <> 0 or sum(returns) <> 0 or sum(basket_orders) <> 0
+    ),
+
+    pairs_appended as (
+        insert into rollups.pair_days_pending (product_1_id, product_2_id, day, orders)
+        select first_line.product_id, second_line.product_id, shop_day(first_line.created_at), sum(first_line.sign)
+        from order_products first_line
+        join order_products second_line
+          on second_line.sign = first_line.sign
+         and second_line.order_id = first_line.order_id
+         and second_line.product_id > first_line.product_id
+        where first_line.counted
+        group by 1, 2, 3
         having sum(first_line.sign) <> 0
+    ),
+
+    baskets_appended as (
+        insert into rollups.basket_days_pending (day, orders)
+        select shop_day(created_at), sum(sign)
+        from (select distinct sign, order_id, created_at from order_products where counted) as baskets
+        group by 1
+        having sum(sign) <> 0
     )
-    insert into rollups.basket_totals_pending (orders)
-    select count(distinct order_id) filter (where sign = 1) - count(distinct order_id) filter (where sign = -1)
-    from delta
-    having count(distinct order_id) filter (where sign = 1) <> count(distinct order_id) filter (where sign = -1);
+
+    -- each order once per category its lines reach (category_ancestry: a category and its ancestors)
+    insert into rollups.category_days_pending (day, category_id, orders)
+    select day, ancestor_id, sum(sign)
+    from (
+        select distinct order_products.sign, order_products.order_id, shop_day(order_products.created_at) as day,
+               ancestry.ancestor_id
+        from order_products
+        join products using (product_id)
+        join category_ancestry ancestry using (category_id)
+    ) as reached
+    group by day, ancestor_id
+    having sum(sign) <> 0;
 end
 $$;
 
--- The baskets of the given orders as order_items holds them now; only_counted: only of orders
--- whose current status counts as a sale.
-create or replace function current_baskets(order_ids int[], only_counted boolean default true) returns basket_line[]
+-- The rows of the given orders as the tables hold them now: the orders, their lines, their
+-- return changes (each as its table's row type, for rollup_product_days_apply()).
+create or replace function order_sales_rows(order_ids int[], out order_rows orders[], out line_rows order_items[],
+                                            out return_rows order_status_changes[])
 language plpgsql stable as $$
 begin
-    return (select coalesce(array_agg(row(order_items.order_id, order_items.product_id, order_items.units,
-                                  order_items.revenue)::basket_line), '{}')
-    from (
-        select order_id, product_id, sum(quantity)::bigint as units, sum(line_total) as revenue
-        from order_items
-        where order_id = any (order_ids)
-        group by order_id, product_id
-    ) as order_items
-    join orders using (order_id)
-    where counts_as_sale(orders.status) or not only_counted);
+    -- (row(...)::public.*: inside the catch-up job the tables resolve to its copies in rollup_job)
+    order_rows := array(select row(o.*)::public.orders from orders o where o.order_id = any (order_ids));
+    line_rows := array(select row(i.*)::public.order_items from order_items i where i.order_id = any (order_ids));
+    return_rows := array(select row(c.*)::public.order_status_changes from order_status_changes c
+                         where c.order_id = any (order_ids) and c.to_status in ('cancelled', 'refunded'));
 end
 $$;
 
--- Order lines changed or deleted: for each order touched, its basket now against its basket
--- before the statement (now, without the statement's new rows, with its old ones).
-create or replace function order_items_rollups_changed() returns trigger
+-- Order lines changed or deleted: each order touched, now against before the statement (now,
+-- without the statement's new rows, with its old ones).
+create or replace function order_items_rollups_product_days() returns trigger
 language plpgsql as $$
 declare
     touched int[];
-    before basket_line[];
+    now_rows record;
 begin
     if tg_op = 'UPDATE' then
-        select array_agg(distinct order_id) into touched
-        from (select order_id from new_items union select order_id from old_items) as t;
-        select coalesce(array_agg(row(order_id, product_id, units, revenue)::basket_line), '{}') into before
-        from (
-            select lines.order_id, lines.product_id, sum(lines.quantity)::bigint as units, sum(lines.line_total) as revenue
-            from (
-                select order_id, product_id, quantity, line_total from order_items
-                where order_id = any (touched)
-                  and not exists (select 1 from new_items n where n.item_id = order_items.item_id)
-                union all
-                select order_id, product_id, quantity, line_total from old_items
-            ) as lines
-            group by 1, 2
-        ) as b
-        join orders using (order_id)
-        where counts_as_sale(orders.status);
-    else -- DELETE
-        select array_agg(distinct order_id) into touched from old_items;
-        select coalesce(array_agg(row(order_id, product_id, units, revenue)::basket_line), '{}') into before
-        from (
-            select lines.order_id, lines.product_id, sum(lines.quantity)::bigint as units, sum(lines.line_total) as revenue
-            from (
-                select order_id, product_id, quantity, line_total from order_items where order_id = any (touched)
-                union all
-                select order_id, product_id, quantity, line_total from old_items
-            ) as lines
-            group by 1, 2
-        ) as b
-        join orders using (order_id)
-        where counts_as_sale(orders.status);
+        touched := array(select order_id from new_items union select order_id from old_items);
+    else
+        touched := array(select distinct order_id from old_items);
     end if;
-    perform rollup_baskets_apply(current_baskets(touched), before);
+    select * into now_rows from order_sales_rows(touched);
+    if tg_op = 'UPDATE' then
+        perform rollup_product_days_apply(
+            now_rows.order_rows, now_rows.line_rows, now_rows.return_rows,
+            now_rows.order_rows,
+            array(select l from unnest(now_rows.line_rows) l where l.item_id not in (select item_id from new_items)
+                  union all select o::order_items from old_items o),
+            now_rows.return_rows);
+    else
+        perform rollup_product_days_apply(
+            now_rows.order_rows, now_rows.line_rows, now_rows.return_rows,
+            now_rows.order_rows, now_rows.line_rows || array(select o::order_items from old_items o), now_rows.return_rows);
+    end if;
     return null;
 end
 $$;
 
-create or replace trigger order_items_rollups_update after update on order_items
+create or replace trigger order_items_rollups_product_days_update after update on order_items
     referencing old table as old_items new table as new_items
-    for each statement execute function order_items_rollups_changed();
+    for each statement execute function order_items_rollups_product_days();
 
-create or replace trigger order_items_rollups_delete after delete on order_items
+create or replace trigger order_items_rollups_product_days_delete after delete on order_items
     referencing old table as old_items
-    for each statement execute function order_items_rollups_changed();
+    for each statement execute function order_items_rollups_product_days();
 
--- An order moving in or out of the counted statuses brings or takes all its lines.
-create or replace function orders_baskets_updated() returns trigger
+-- An order moved to another moment (its day), its coupon changed (the allocation) or moving in or
+-- out of the counted statuses (its basket): its contribution with its row now against before.
+create or replace function orders_rollups_product_days() returns trigger
 language plpgsql as $$
 declare
-    entering int[];
-    leaving int[];
+    touched int[];
+    now_rows record;
 begin
-    select array_agg(n.order_id) filter (where counts_as_sale(n.status) and not counts_as_sale(o.status)),
-           array_agg(n.order_id) filter (where counts_as_sale(o.status) and not counts_as_sale(n.status))
-    into entering, leaving
-    from new_orders n
-    join old_orders o using (order_id);
-    if entering is null and leaving is null then
+    touched := array(
+        select n.order_id
+        from new_orders n
+        join old_orders o using (order_id)
+        where n.created_at is distinct from o.created_at
+           or n.discount_amount is distinct from o.discount_amount
+           or counts_as_sale(n.status) is distinct from counts_as_sale(o.status));
+    if cardinality(touched) = 0 then
         return null;
     end if;
-    perform rollup_baskets_apply(current_baskets(coalesce(entering, '{}'), false),
-                                 current_baskets(coalesce(leaving, '{}'), false));
+    select * into now_rows from order_sales_rows(touched);
+    perform rollup_product_days_apply(
+        now_rows.order_rows, now_rows.line_rows, now_rows.return_rows,
+        array(select o::orders from old_orders o where o.order_id = any (touched)), now_rows.line_rows, now_rows.return_rows);
     return null;
 end
 $$;
 
-create or replace trigger orders_rollups_baskets after update on orders
+create or replace trigger orders_rollups_product_days after update on orders
     referencing old table as old_orders new table as new_orders
-    for each statement execute function orders_baskets_updated();
+    for each statement execute function orders_rollups_product_days();
+
+-- A cancellation or refund recorded, re-dated or removed: the order's returns now against before.
+create or replace function order_status_changes_rollups_product_days() returns trigger
+language plpgsql as $$
+declare
+    touched int[];
+    now_rows record;
+    old_returns order_status_changes[] := '{}';
+    new_ids bigint[] := '{}';
+begin
+    if tg_op in ('UPDATE', 'DELETE') then
+        old_returns := array(select o::order_status_changes from old_changes o where o.to_status in ('cancelled', 'refunded'));
+    end if;
+    if tg_op in ('INSERT', 'UPDATE') then
+        new_ids := array(select n.change_id from new_changes n where n.to_status in ('cancelled', 'refunded'));
+    end if;
+    touched := array(select order_id from unnest(old_returns)
+                     union select c.order_id from order_status_changes c where c.change_id = any (new_ids));
+    if cardinality(touched) = 0 then
+        return null;
+    end if;
+    select * into now_rows from order_sales_rows(touched);
+    perform rollup_product_days_apply(
+        now_rows.order_rows, now_rows.line_rows, now_rows.return_rows,
+        now_rows.order_rows, now_rows.line_rows,
+        array(select r from unnest(now_rows.return_rows) r where r.change_id <> all (new_ids)) || old_returns);
+    return null;
+end
+$$;
+
+create or replace trigger order_status_changes_rollups_product_days_insert after insert on order_status_changes
+    referencing new table as new_changes
+    for each statement execute function order_status_changes_rollups_product_days();
+
+create or replace trigger order_status_changes_rollups_product_days_update after update on order_status_changes
+    referencing old table as old_changes new table as new_changes
+    for each statement execute function order_status_changes_rollups_product_days();
+
+create or replace trigger order_status_changes_rollups_product_days_delete after delete on order_status_changes
+    referencing old table as old_changes
+    for each statement execute function order_status_changes_rollups_product_days();
 
 create or replace function order_items_rollups_truncated() returns trigger
 language plpgsql as $$
 begin
-    delete from rollups.product_sales_folded;
-    delete from rollups.product_sales_pending;
-    delete from rollups.product_pairs_folded;
-    delete from rollups.product_pairs_pending;
-    delete from rollups.basket_totals_folded;
-    delete from rollups.basket_totals_pending;
+    delete from rollups.product_days_folded;
+    delete from rollups.product_days_pending;
+    delete from rollups.pair_days_folded;
+    delete from rollups.pair_days_pending;
+    delete from rollups.pair_months_folded;
+    delete from rollups.basket_days_folded;
+    delete from rollups.basket_days_pending;
     return null;
 end
 $$;
@@ -254,42 +322,58 @@ create or replace trigger order_items_rollups_truncate after truncate on order_i
 -- FOLD
 -- ============================================================
 -- Called by fold_rollups(), one folder at a time. Key order: two folds never wait on each
--- other's rows in opposite orders.
+-- other's rows in opposite orders. The pair months are folded from the same pending days.
 create or replace function fold_product_sales_rollups() returns void
 language plpgsql as $$
 begin
     with moved as (
-        delete from rollups.product_sales_pending returning *
+        delete from rollups.product_days_pending returning *
     )
-    insert into rollups.product_sales_folded as rollup (product_id, units, revenue, orders)
-    select product_id, sum(units), sum(revenue), sum(orders)
+    insert into rollups.product_days_folded as rollup (day, product_id, units, orders, gross_sales, discounts,
+                                                      returned_units, returns, basket_orders)
+    select day, product_id, sum(units), sum(orders), sum(gross_sales), sum(discounts), sum(returned_units),
+           sum(returns), sum(basket_orders)
     from moved
-    group by product_id
-    order by product_id
-    on conflict (product_id) do update
+    group by day, product_id
+    order by day, product_id
+    on conflict (day, product_id) do update
         set units = rollup.units + excluded.units,
-            revenue = rollup.revenue + excluded.revenue,
-            orders = rollup.orders + excluded.orders;
+            orders = rollup.orders + excluded.orders,
+            gross_sales = rollup.gross_sales + excluded.gross_sales,
+            discounts = rollup.discounts + excluded.discounts,
+            returned_units = rollup.returned_units + excluded.returned_units,
+            returns = rollup.returns + excluded.returns,
+            basket_orders = rollup.basket_orders + excluded.basket_orders;
 
     with moved as (
-        delete from rollups.product_pairs_pending returning *
+        delete from rollups.pair_days_pending returning *
+    ),
+    days as (
+        insert into rollups.pair_days_folded as rollup (product_1_id, product_2_id, day, orders)
+        select product_1_id, product_2_id, day, sum(orders)
+        from moved
+        group by product_1_id, product_2_id, day
+        order by product_1_id, product_2_id, day
+        on conflict (product_1_id, product_2_id, day) do update
+            set orders = rollup.orders + excluded.orders
     )
-    insert into rollups.product_pairs_folded as rollup (product_1_id, product_2_id, orders)
-    select product_1_id, product_2_id, sum(orders)
+    insert into rollups.pair_months_folded as rollup (month, product_1_id, product_2_id, orders)
+    select date_trunc('month', day)::date, product_1_id, product_2_id, sum(orders)
     from moved
-    group by product_1_id, product_2_id
-    order by product_1_id, product_2_id
-    on conflict (product_1_id, product_2_id) do update
+    group by 1, 2, 3
+    order by 1, 2, 3
+    on conflict (month, product_1_id, product_2_id) do update
         set orders = rollup.orders + excluded.orders;
 
     with moved as (
-        delete from rollups.basket_totals_pending returning *
+        delete from rollups.basket_days_pending returning *
     )
-    insert into rollups.basket_totals_folded as rollup (single, orders)
-    select single, sum(orders)
+    insert into rollups.basket_days_folded as rollup (day, orders)
+    select day, sum(orders)
     from moved
-    group by single
-    on conflict (single) do update
+    group by day
+    order by day
+    on conflict (day) do update
         set orders = rollup.orders + excluded.orders;
 end
 $$;
@@ -297,58 +381,75 @@ $$;
 -- ============================================================
 -- REBUILD
 -- ============================================================
--- Called by rebuild_rollups(), which finds every rebuild_<family>_rollups() function.
--- One pass over the lines in order_id order (the order index merged with the orders' primary
--- key: no hash or sort of a million rows, only each order's few lines sorted by product): each
--- counted order becomes one basket row holding its products (distinct) and its lines as sorted
--- arrays. Products and pairs are hash-aggregated from those baskets (10,000 products; about a
--- million pairs at scale 1, hence the function's own work_mem), the pairs from positions i < j
--- of each basket's distinct products: no self-join of a million lines (the first version's, five
--- times slower). A product counts once per order: at its first line in the sorted line array.
+-- Called by rebuild_rollups(), which finds every rebuild_<family>_rollups() function. Products
+-- from the sales model's views (order_line_sales, order_returns: one definition); pairs from one
+-- pass over the counted orders' lines in order_id order, each order one basket row holding its
+-- distinct products as a sorted array, the pairs from positions i < j of each basket (no
+-- self-join of a million lines), hash-aggregated with the function's own work_mem.
 create or replace function rebuild_product_sales_rollups() returns void
 language plpgsql
 set work_mem = '256MB'
 as $$
 begin
-    lock table orders, order_items in share row exclusive mode;
+    lock table orders, order_items, order_status_changes in share row exclusive mode;
 
-    delete from rollups.product_sales_pending;
-    delete from rollups.product_sales_folded;
-    delete from rollups.product_pairs_pending;
-    delete from rollups.product_pairs_folded;
-    delete from rollups.basket_totals_pending;
-    delete from rollups.basket_totals_folded;
+    delete from rollups.product_days_pending;
+    delete from rollups.product_days_folded;
+    delete from rollups.pair_days_pending;
+    delete from rollups.pair_days_folded;
+    delete from rollups.pair_months_folded;
+    delete from rollups.basket_days_pending;
+    delete from rollups.basket_days_folded;
+
+    insert into rollups.product_days_folded (day, product_id, units, orders, gross_sales, discounts,
+                                             returned_units, returns, basket_orders)
+    select day, product_id, sum(units), sum(orders), sum(gross_sales), sum(discounts), sum(returned_units),
+           sum(returns), sum(basket_orders)
+    from (
+        select shop_day(lines.created_at) as day, lines.product_id, sum(lines.quantity) as units,
+               count(distinct lines.order_id) as orders, sum(lines.gross_sales) as gross_sales,
+               sum(lines.line_discount + coalesce(lines.order_discount, 0)) as discounts,
+               0 as returned_units, 0 as returns,
+               count(distinct lines.order_id) filter (where counts_as_sale(orders.status)) as basket_orders
+        from order_line_sales lines
+        join orders using (order_id)
+        group by 1, 2
+        union all
+        select shop_day(order_returns.returned_at), lines.product_id, 0, 0, 0, 0, sum(lines.quantity),
+               sum(lines.gross_sales - lines.line_discount - coalesce(lines.order_discount, 0)), 0
+        from order_returns
+        join order_line_sales lines using (order_id)
+        group by 1, 2
+    ) as days
+    group by day, product_id;
 
     with baskets as materialized (
-        select order_items.order_id,
-               array_agg(distinct order_items.product_id)                         as products,
-               array_agg(order_items.product_id order by order_items.product_id)  as line_products,
-               array_agg(order_items.quantity order by order_items.product_id)    as quantities,
-               array_agg(order_items.line_total order by order_items.product_id)  as line_totals
+        select shop_day(orders.created_at) as day,
+               array_agg(distinct order_items.product_id) as products
         from order_items
         join orders using (order_id)
         where counts_as_sale(orders.status)
-        group by order_items.order_id
+        group by order_items.order_id, orders.created_at
     ),
-    sales as (
-        insert into rollups.product_sales_folded (product_id, units, revenue, orders)
-        select line.product_id, sum(line.units), sum(line.revenue),
-               count(*) filter (where line.k = 1 or baskets.line_products[line.k - 1] <> line.product_id)
-        from baskets
-        cross join lateral unnest(baskets.line_products, baskets.quantities, baskets.line_totals)
-            with ordinality as line (product_id, units, revenue, k)
-        group by line.product_id
+    basket_days as (
+        insert into rollups.basket_days_folded (day, orders)
+        select day, count(*) from baskets group by day
     ),
-    pairs as (
-        insert into rollups.product_pairs_folded (product_1_id, product_2_id, orders)
-        select baskets.products[i], baskets.products[j], count(*)
+    pairs as materialized (
+        select baskets.products[i] as product_1_id, baskets.products[j] as product_2_id, baskets.day, count(*) as orders
         from baskets
         cross join lateral generate_series(1, cardinality(baskets.products) - 1) as i
         cross join lateral generate_series(i + 1, cardinality(baskets.products)) as j
-        group by 1, 2
-        order by 1, 2 -- in key order, the primary key grows at its right edge (twice as fast as at random)
+        group by 1, 2, 3
+    ),
+    pair_days as (
+        insert into rollups.pair_days_folded (product_1_id, product_2_id, day, orders)
+        select product_1_id, product_2_id, day, orders from pairs
+        order by 1, 2, 3 -- in key order, the primary key grows at its right edge
     )
-    insert into rollups.basket_totals_folded (orders)
-    select count(*) from baskets;
+    insert into rollups.pair_months_folded (month, product_1_id, product_2_id, orders)
+    select date_trunc('month', day)::date, product_1_id, product_2_id, sum(orders)
+    from pairs
+    group by 1, 2, 3;
 end
 $$;

@@ -15,10 +15,9 @@
 --     rollup_order_risk_apply: one row per order, for orders placed after all their customer's
 --     others). An order inserted before a later order of its customer (back-dated) still takes
 --     rollup_order_risk_apply, which also updates the later orders' rows.
---   * order_items: the product, pair, basket and category rollups' rows of lines inserted into
---     orders without other lines (placing an order), from one set of counted lines. Lines added
---     to orders that had lines take the general ways (rollup_lines_added, and for categories the
---     statement below, which subtracts what the orders' other lines reached).
+--   * order_items: the product, pair, basket and category days of the orders the lines go to,
+--     their baskets after the statement less before (rollup_product_days_apply(): an order being
+--     placed had no lines before), in one call.
 -- Updates, deletes and truncates keep their families' own triggers. The funnel's insert trigger
 -- stays on its own: it does nothing for an order without a session.
 
@@ -96,82 +95,32 @@ create or replace trigger orders_rollups_insert after insert on orders
 -- ============================================================
 create or replace function order_items_rollups_inserted() returns trigger
 language plpgsql as $$
+declare
+    touched int[] := array(select distinct order_id from new_items);
+    now_rows record;
 begin
+    -- the product, pair, basket and category days of the orders' baskets now, less before the
+    -- new lines (nothing for an order being placed: its lines are all new)
+    select * into now_rows from order_sales_rows(touched);
+    perform rollup_product_days_apply(
+        now_rows.order_rows, now_rows.line_rows, now_rows.return_rows,
+        now_rows.order_rows,
+        array(select l from unnest(now_rows.line_rows) l where l.item_id not in (select item_id from new_items)),
+        now_rows.return_rows);
+
+    -- the lines' net sales to their orders' customers (the orders took their discounts off)
     if exists (select 1 from order_items
                where order_items.order_id in (select order_id from new_items)
                  and not exists (select 1 from new_items where new_items.item_id = order_items.item_id)) then
-        perform rollup_lines_added(array(select n::order_items from new_items n));
         perform rollup_customer_lines_apply(array(select n::order_items from new_items n), '{}');
-        -- the categories the new lines reach that their orders' other lines did not
-        insert into rollups.category_orders_pending (category_id, orders)
-        select ancestry.ancestor_id, count(distinct new_items.order_id)
-        from new_items
-        join orders using (order_id)
-        join products using (product_id)
-        join category_ancestry ancestry using (category_id)
-        where counts_as_sale(orders.status)
-          and not exists (
-              select 1
-              from order_items other
-              join products other_product on other_product.product_id = other.product_id
-              join category_ancestry other_ancestry on other_ancestry.category_id = other_product.category_id
-              where other.order_id = new_items.order_id
-                and other_ancestry.ancestor_id = ancestry.ancestor_id
-                and not exists (select 1 from new_items n where n.item_id = other.item_id))
-        group by ancestry.ancestor_id;
-        return null;
-    end if;
-
-    -- Orders without other lines: the new lines are their whole baskets.
-    with
-
-    counted_lines as (
-        select new_items.order_id, new_items.product_id, new_items.quantity, new_items.line_total, products.category_id,
-               orders.customer_id
-        from new_items
-        join orders using (order_id)
-        join products using (product_id)
-        where counts_as_sale(orders.status)
-    ),
-
-    sales as (
-        insert into rollups.product_sales_pending (product_id, units, revenue, orders)
-        select product_id, sum(quantity), sum(line_total), count(distinct order_id)
-        from counted_lines
-        group by product_id
-    ),
-
-    pairs as (
-        insert into rollups.product_pairs_pending (product_1_id, product_2_id, orders)
-        select first_line.product_id, second_line.product_id, count(distinct first_line.order_id)
-        from counted_lines first_line
-        join counted_lines second_line
-          on second_line.order_id = first_line.order_id
-         and second_line.product_id > first_line.product_id
-        group by 1, 2
-    ),
-
-    -- the lines' net sales to their orders' customers (the orders took their discounts off)
-    customer_spend as (
+    else
         insert into rollups.customer_orders_pending (customer_id, orders, spend, first_order_at, last_order_at, removed)
-        select customer_id, 0, sum(line_total), null, null, 0
-        from counted_lines
-        group by customer_id
-    ),
-
-    -- each order once per category its lines reach (category_ancestry: a category and its ancestors)
-    categories as (
-        insert into rollups.category_orders_pending (category_id, orders)
-        select ancestry.ancestor_id, count(distinct counted_lines.order_id)
-        from counted_lines
-        join category_ancestry ancestry using (category_id)
-        group by ancestry.ancestor_id
-    )
-
-    insert into rollups.basket_totals_pending (orders)
-    select count(distinct order_id)
-    from counted_lines
-    having count(*) > 0;
+        select orders.customer_id, 0, sum(new_items.line_total), null, null, 0
+        from new_items
+        join orders using (order_id)
+        where counts_as_sale(orders.status)
+        group by orders.customer_id;
+    end if;
     return null;
 end
 $$;

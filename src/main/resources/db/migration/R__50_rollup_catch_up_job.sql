@@ -148,8 +148,8 @@ declare
     touched_orders int[];
     touched_customers int[];
     touched_sessions varchar[];
-    entering int[];
-    leaving int[];
+    sales_orders int[];
+    sales_now record;
     sessions varchar[];
     path text := current_setting('search_path');
 begin
@@ -226,33 +226,35 @@ begin
         perform rollup_cohorts_apply(new_orders || changed_now, changed_before);
         perform rollup_customer_orders_apply(new_orders || changed_now, changed_before);
         perform rollup_order_risk_apply(new_orders || changed_now, changed_before);
-        -- an order moving in or out of the counted statuses brings or takes its lines and categories
-        select array_agg(n.order_id) filter (where counts_as_sale(n.status) and not counts_as_sale(o.status)),
-               array_agg(n.order_id) filter (where counts_as_sale(o.status) and not counts_as_sale(n.status))
-        into entering, leaving
-        from unnest(changed_now) n
-        join unnest(changed_before) o using (order_id);
-        if entering is not null or leaving is not null then
-            perform rollup_baskets_apply(current_baskets(coalesce(entering, '{}'), false),
-                                         current_baskets(coalesce(leaving, '{}'), false));
-            perform rollup_category_orders_apply(order_categories(coalesce(entering, '{}'), only_counted => false),
-                                                 order_categories(coalesce(leaving, '{}'), only_counted => false));
-        end if;
         -- a session's first order (status changes touch no session)
         sessions := array(select distinct session_id from unnest(new_orders) where session_id is not null);
         if cardinality(sessions) > 0 then
             perform rollup_funnel_merge(funnel_sessions_named(sessions), false, false, true);
         end if;
     end if;
+    -- the product, pair, basket and category days: each order with new lines, a new status or a
+    -- new cancellation or refund, as it is now less as it was at the last run (its lines and
+    -- return changes up to the watermarks, its status before)
+    sales_orders := array(select order_id from unnest(new_items) union select order_id from unnest(changed_now)
+                          union select c.order_id from public.order_status_changes c
+                          where c.change_id > (applied ->> 'order_status_changes')::bigint
+                            and c.change_id <= (target ->> 'order_status_changes')::bigint
+                            and c.to_status in ('cancelled', 'refunded'));
+    if cardinality(sales_orders) > 0 then
+        select * into sales_now from order_sales_rows(sales_orders);
+        perform rollup_product_days_apply(
+            sales_now.order_rows, sales_now.line_rows, sales_now.return_rows,
+            array(select coalesce(b, o) from unnest(sales_now.order_rows) o
+                  left join unnest(changed_before) b on b.order_id = o.order_id
+                  where o.order_id <= (applied ->> 'orders')::bigint),
+            array(select l from unnest(sales_now.line_rows) l where l.item_id <= (applied ->> 'order_items')::bigint),
+            array(select r from unnest(sales_now.return_rows) r
+                  where r.change_id <= (applied ->> 'order_status_changes')::bigint));
+    end if;
     if cardinality(new_items) > 0 then
-        perform rollup_lines_added(new_items);
         -- (the new orders' net sales took their lines already)
         perform rollup_customer_lines_apply(
             array(select i from unnest(new_items) i where i.order_id not in (select order_id from unnest(new_orders))), '{}');
-        perform rollup_category_orders_apply(
-            order_categories(array(select distinct order_id from unnest(new_items))),
-            order_categories(array(select distinct order_id from unnest(new_items)),
-                             array(select item_id from unnest(new_items))));
     end if;
     if cardinality(new_views) > 0 then
         perform rollup_funnel_merge(funnel_sessions_named(

@@ -1,48 +1,70 @@
--- Market basket: which products are bought together?
+-- Market basket: which products are bought together more often than by chance, in a window?
 --
--- question: Which pairs of products appear in the same orders, how often, and how much more than by chance?
--- grain:    one row per pair of products bought together (product_1 < product_2), most frequent first
+-- question: Which pairs of products, bought together in enough orders of the window, go together most strongly (lift)?
+-- grain:    one row per pair of products (product_1 < product_2) in at least min_pair_orders orders of the window, highest lift first
 -- audience: aggregate
--- param:    min_count   | integer | 10   | 1..1000000 | only pairs bought together in at least this many orders
--- param:    min_support | numeric | 0    | 0..100     | only pairs in at least this percentage of all orders
--- param:    limit       | integer | 20   | 1..10000   | number of pairs to show
--- column:   product_1_id           | id     | the first product (the lower id)
+-- param:    days            | integer | 30 | 1..3660    | the window: this many shop days, ending with its last day (as_of's day unless `to` is given)
+-- param:    from            | date    |    | any        | the window's first shop day, inclusive (instead of `days`)
+-- param:    to              | date    |    | any        | the window's last shop day, inclusive (default: as_of's day); the window never goes past as_of
+-- param:    min_pair_orders | integer | 20 | 1..1000000 | only pairs bought together in at least this many orders of the window
+-- param:    limit           | integer | 20 | 1..10000   | number of pairs to show
+-- window:   from | to | days | 3660
+-- column:   product_1_id           | id     | the first product (the lower id), A
 -- column:   product_1              | text   | its name
--- column:   product_2_id           | id     | the second product
+-- column:   product_2_id           | id     | the second product, B
 -- column:   product_2              | text   | its name
--- column:   orders_together        | orders | orders containing both
--- column:   support_pct            | %      | orders_together against all orders, two decimals
--- column:   confidence_1_to_2_pct  | %      | of the orders with product 1, the share that also have product 2, one decimal
--- column:   confidence_2_to_1_pct  | %      | of the orders with product 2, the share that also have product 1, one decimal
--- column:   lift                   | ratio  | how many times more often they come together than if bought independently, two decimals (1 = chance)
+-- column:   orders_together        | orders | orders of the window with both A and B
+-- column:   support_pct            | %      | support(A,B) = orders with both / orders of the window, two decimals
+-- column:   confidence_1_to_2_pct  | %      | confidence A->B = orders with both / orders with A, one decimal
+-- column:   confidence_2_to_1_pct  | %      | confidence B->A = orders with both / orders with B, one decimal
+-- column:   lift                   | ratio  | support(A,B) / (support(A) x support(B)), two decimals: how many times more often they come together than if bought independently (1 = chance)
+-- column:   window_start           | moment | the window's start: midnight starting its first shop day
+-- column:   window_end             | moment | the window's end: as_of, or the midnight ending `to` when that comes first (excluded)
 --
--- Orders placed up to as_of and not cancelled or refunded (their current status), all history;
--- an order counts once per pair even when a product is on several of its lines. The brief
--- excluded cancelled and refunded orders from the total but not from the pairs, and counted
--- order lines rather than orders.
--- psql: psql -v as_of="'2026-06-30 12:00'" -v min_count=10 -v min_support=0 -v limit=20 -f market_basket.sql
+-- The orders of the window: placed in it and not cancelled or refunded at as_of (their status then,
+-- orders_as_of()), with at least one line; an order counts once per product and once per pair
+-- even when a product is on several of its lines. Ranking by lift among pairs with enough orders
+-- together keeps best-sellers, which pair with everything, from filling the list.
+-- psql: psql -v as_of="'2026-06-30 12:00'" -v days=30 -v min_pair_orders=20 -v limit=20 -f market_basket.sql
+--
+-- Reference version: reads the raw tables. The report proper (../market_basket.sql) reads the rollups.
 
 \if :{?as_of} \else \set as_of 'now()' \endif
-\if :{?min_count} \else \set min_count 10 \endif
-\if :{?min_support} \else \set min_support 0 \endif
+\if :{?days} \else \set days 30 \endif
+\if :{?from} \else \set from '' \endif
+\if :{?to} \else \set to '' \endif
+\if :{?min_pair_orders} \else \set min_pair_orders 20 \endif
 \if :{?limit} \else \set limit 20 \endif
 
 with
 
+-- the window: [first day's midnight, as_of], cut at the midnight ending its last day
 params as (
-    select :as_of::timestamptz as as_of
+    select
+        :as_of::timestamptz                                                    as as_of,
+        coalesce(nullif(:'to', '')::date, shop_day(:as_of::timestamptz))       as last_day,
+        nullif(:'from', '')::date                                              as from_day
+),
+
+bounds as (
+    select
+        as_of,
+        coalesce(from_day, last_day - (:days::int - 1))::timestamptz           as window_start,
+        least(as_of, (last_day + 1)::timestamptz)                              as window_end,
+        (last_day + 1)::timestamptz                                            as window_stop
+    from params
 ),
 
 -- not materialized: each use below reads the tables itself, so that on Citus each one runs on
--- the shards (materialized, its 1.2 million rows would be pulled to the coordinator and paired
--- there: minutes at scale 1 instead of seconds); one node answers the same rows.
+-- the shards (materialized, its rows would be pulled to the coordinator and paired there).
 basket_lines as not materialized (
     select distinct order_items.order_id, order_items.product_id
-    from order_items
-    join orders using (order_id)
-    cross join params
+    from orders_as_of((select as_of from bounds)) as orders
+    join order_items using (order_id)
+    cross join bounds
     where orders.status not in ('cancelled', 'refunded')
-      and orders.created_at <= params.as_of
+      and orders.created_at >= bounds.window_start
+      and orders.created_at < bounds.window_stop
 ),
 
 order_count as (
@@ -66,7 +88,7 @@ pairs as (
       on second_line.order_id = first_line.order_id
      and second_line.product_id > first_line.product_id
     group by first_line.product_id, second_line.product_id
-    having count(*) >= :min_count::int
+    having count(*) >= :min_pair_orders::int
 ),
 
 final as (
@@ -80,16 +102,18 @@ final as (
         round(100.0 * pairs.orders_together / orders_1.orders, 1)               as confidence_1_to_2_pct,
         round(100.0 * pairs.orders_together / orders_2.orders, 1)               as confidence_2_to_1_pct,
         round(1.0 * pairs.orders_together * order_count.orders
-              / (orders_1.orders * orders_2.orders), 2)                          as lift
+              / (orders_1.orders * orders_2.orders), 2)                          as lift,
+        bounds.window_start,
+        bounds.window_end
     from pairs
     cross join order_count
+    cross join bounds
     join product_orders orders_1 on orders_1.product_id = pairs.product_1_id
     join product_orders orders_2 on orders_2.product_id = pairs.product_2_id
     join products product_1 on product_1.product_id = pairs.product_1_id
     join products product_2 on product_2.product_id = pairs.product_2_id
-    where 100.0 * pairs.orders_together / order_count.orders >= :min_support::numeric
 )
 
 select * from final
-order by orders_together desc, lift desc, product_1_id, product_2_id
+order by lift desc, orders_together desc, product_1_id, product_2_id
 limit :limit;

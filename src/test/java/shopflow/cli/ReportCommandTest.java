@@ -46,10 +46,14 @@ class ReportCommandTest {
         CommandLineTest.Run run = report("top_products", "--as-of", "2026-06-30T12:00", "--param", "limit=2");
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out().lines().toList()).containsExactly(
-                "revenue_rank  product_id  sku    product_name   category  units_sold  orders  revenue  margin_pct  rank_in_category",
-                "------------  ----------  -----  -------------  --------  ----------  ------  -------  ----------  ----------------",
-                "           1           2  LAP-2  Gaming Laptop  Laptops            2       2  3000.00        40.0                 1",
-                "           2           1  LAP-1  Ultrabook      Laptops            1       1   900.00        33.3                 2",
+                "net_sales_rank  product_id  sku    product_name   category  units  orders  gross_sales  discounts  returns"
+                        + "  net_sales  margin_pct  rank_in_category  window_start            window_end",
+                "--------------  ----------  -----  -------------  --------  -----  ------  -----------  ---------  -------"
+                        + "  ---------  ----------  ----------------  ----------------------  ----------------------",
+                "             1           2  LAP-2  Gaming Laptop  Laptops       2       2      3000.00     150.00     0.00"
+                        + "    2850.00        36.8                 1  2026-06-01T00:00+01:00  2026-06-30T12:00+01:00",
+                "             2           4  BK-1   Novel          Fiction       7       5        70.00       0.00     0.00"
+                        + "      70.00        60.0                 1  2026-06-01T00:00+01:00  2026-06-30T12:00+01:00",
                 "(2 rows, as of 2026-06-30T12:00+01:00)");
         assertThat(run.err()).contains("report: 2 rows, the report's limit; there may be more (--param limit=N, up to 10000)");
     }
@@ -57,13 +61,14 @@ class ReportCommandTest {
     @Test
     void csv_and_json_keep_numbers_as_numbers(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("pairs.csv");
-        CommandLineTest.Run csv = report("market_basket", "--as-of", "2026-06-30T12:00", "-p", "min_count=2",
+        CommandLineTest.Run csv = report("market_basket", "--as-of", "2026-06-30T12:00", "-p", "min_pair_orders=1",
                 "--format", "csv", "--output", file.toString());
         assertThat(csv.exitCode()).as(csv.err()).isZero();
         assertThat(csv.err()).contains("1 rows written to " + file).doesNotContain("limit");
         assertThat(Files.readAllLines(file)).containsExactly(
-                "product_1_id,product_1,product_2_id,product_2,orders_together,support_pct,confidence_1_to_2_pct,confidence_2_to_1_pct,lift",
-                "4,Novel,5,Cookbook,3,23.08,33.3,75.0,1.08");
+                "product_1_id,product_1,product_2_id,product_2,orders_together,support_pct,confidence_1_to_2_pct,"
+                        + "confidence_2_to_1_pct,lift,window_start,window_end",
+                "4,Novel,5,Cookbook,1,14.29,20.0,100.0,1.40,\"2026-06-01T00:00+01:00\",\"2026-06-30T12:00+01:00\"");
         CommandLineTest.Run json = report("revenue_summary", "--as-of", "2026-06-30T12:00", "--format", "json");
         assertThat(json.out()).contains("\"as_of\":\"2026-06-30T12:00:00+01:00\"", "\"today\":55.00", "\"mom_growth_pct\":null");
     }

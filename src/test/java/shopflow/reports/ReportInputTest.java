@@ -56,11 +56,9 @@ class ReportInputTest {
             daily_revenue     | days        | 100000  | parameter 'days' = '100000' is out of range: accepted from 1 to 3660
             conversion_funnel | days        | 7.5     | parameter 'days' = '7.5' must be a whole number from 1 to 3660
             retention_cohorts | cohorts     | 121     | parameter 'cohorts' = '121' is out of range: accepted from 1 to 120
-            market_basket     | min_support | lots    | parameter 'min_support' = 'lots' must be a number from 0 to 100
-            market_basket     | min_support | 101     | parameter 'min_support' = '101' is out of range: accepted from 0 to 100
-            market_basket     | min_support | 1e-16384 | parameter 'min_support' = '1e-16384' has more than 16383 digits after the decimal point (PostgreSQL's numeric); accepted from 0 to 100
-            market_basket     | min_support | 1e999999999999 | parameter 'min_support' = '1e999999999999' must be a number from 0 to 100
-            market_basket     | min_count   | 99999999999999999999 | parameter 'min_count' = '99999999999999999999' must be a whole number from 1 to 1000000
+            market_basket     | min_pair_orders | 99999999999999999999 | parameter 'min_pair_orders' = '99999999999999999999' must be a whole number from 1 to 1000000
+            market_basket     | from        | 2026-02-30 | parameter 'from' = '2026-02-30' must be a date (YYYY-MM-DD) from 2000-01-01 to 2099-12-31
+            category_sales    | to          | 1999-12-31 | parameter 'to' = '1999-12-31' is out of range: accepted a date (YYYY-MM-DD) from 2000-01-01 to 2099-12-31
             low_stock         | show        | some    | parameter 'show' = 'some' must be one of low, all
             rfm_segments      | scheme      | rxf     | parameter 'scheme' = 'rxf' must be one of standard, brief
             top_products      | limit       | -1      | parameter 'limit' = '-1' is out of range: accepted from 1 to 10000
@@ -68,6 +66,22 @@ class ReportInputTest {
     void a_bad_value_names_the_parameter_and_what_it_accepts(String report, String parameter, String value,
             String message) {
         assertThatThrownBy(() -> shop.run(report, Map.of(parameter, value)))
+                .isInstanceOf(ReportException.class)
+                .hasMessage(message)
+                .extracting(e -> ((ReportException) e).kind()).isEqualTo(ReportException.Kind.BAD_PARAMETER);
+    }
+
+    @ParameterizedTest(name = "share={0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            lots           | parameter 'share' = 'lots' must be a number from 0 to 100
+            101            | parameter 'share' = '101' is out of range: accepted from 0 to 100
+            1e-16384       | parameter 'share' = '1e-16384' has more than 16383 digits after the decimal point (PostgreSQL's numeric); accepted from 0 to 100
+            1e999999999999 | parameter 'share' = '1e999999999999' must be a number from 0 to 100
+            """)
+    void a_bad_number_names_the_parameter_and_what_it_accepts(String value, String message) {
+        ReportParameter share = new ReportParameter("share", "numeric", "0", java.math.BigDecimal.ZERO,
+                java.math.BigDecimal.valueOf(100), List.of(), "a percentage");
+        assertThatThrownBy(() -> share.bind(value))
                 .isInstanceOf(ReportException.class)
                 .hasMessage(message)
                 .extracting(e -> ((ReportException) e).kind()).isEqualTo(ReportException.Kind.BAD_PARAMETER);

@@ -18,7 +18,7 @@ import shopflow.reports.ReportResult;
 import shopflow.reports.ReportRunner;
 
 /**
- * The risk and category rollups (rollups.order_risk_*, rollups.category_orders_*) after hand-made
+ * The risk and category rollups (rollups.order_risk_*, rollups.category_days_*) after hand-made
  * writes, expected rows worked out by hand.
  */
 class OrderRiskAndCategoryRollupsTest {
@@ -106,13 +106,13 @@ class OrderRiskAndCategoryRollupsTest {
                     + " select " + mixed + ", product_id, 1, list_price, list_price from products where product_id in (1, 2)");
             assertThat(categoryOrders(c)).isEqualTo("1 2, 2 2");
 
-            Writes.status(c, mixed, "cancelled");
-            assertThat(categoryOrders(c)).isEqualTo("1 1, 2 1");
+            Writes.status(c, mixed, "cancelled"); // orders placed: a cancellation changes no count
+            assertThat(categoryOrders(c)).isEqualTo("1 2, 2 2");
             Writes.execute(c, "update products set category_id = 1 where product_id in (2, 3)"); // boots become plain shoes
-            assertThat(categoryOrders(c)).isEqualTo("1 1, 2 0");
+            assertThat(categoryOrders(c)).isEqualTo("1 2, 2 0");
             Writes.execute(c, "update categories set parent_id = null where category_id = 2"); // no effect on counts now
             Writes.execute(c, "update products set category_id = 2 where product_id = 3");
-            assertThat(categoryOrders(c)).isEqualTo("1 1, 2 1"); // Boots is its own tree now
+            assertThat(categoryOrders(c)).isEqualTo("1 2, 2 1"); // Boots is its own tree now
         }
     }
 
@@ -137,9 +137,9 @@ class OrderRiskAndCategoryRollupsTest {
         }
     }
 
-    /** "category orders" per category, pending rows summed in. */
+    /** "category orders" per category over all days, pending rows summed in. */
     private static String categoryOrders(Connection c) throws SQLException {
         return (String) Writes.value(c, "select string_agg(category_id || ' ' || orders, ', ' order by category_id)"
-                + " from (select category_id, sum(orders) as orders from rollups.category_orders group by category_id) as r");
+                + " from (select category_id, sum(orders) as orders from rollups.category_days group by category_id) as r");
     }
 }

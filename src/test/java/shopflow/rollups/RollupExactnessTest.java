@@ -55,17 +55,22 @@ class RollupExactnessTest {
                     Map.of("scheme", "brief", "segment", "Needs Attention"),
                     Map.of("limit", "1"), Map.of("segment", "Hibernating", "limit", "3"))),
             Map.entry("customer_lifetime", List.of(Map.of(), Map.of("limit", "1"), Map.of("limit", "7"))),
-            Map.entry("category_sales", List.of(Map.of())),
+            Map.entry("category_sales", List.of(Map.of(), Map.of("days", "1"), Map.of("days", "60"),
+                    Map.of("from", "2026-10-20", "to", "2026-10-31"))),
             Map.entry("conversion_funnel", List.of(Map.of(), Map.of("days", "1"), Map.of("days", "7"), Map.of("days", "90"))),
             Map.entry("fraud_review", List.of(Map.of(), Map.of("days", "1"), Map.of("days", "60", "small_order", "100"))),
             Map.entry("low_stock", List.of(Map.of(), Map.of("show", "all"), Map.of("days", "1"),
                     Map.of("days", "7", "show", "all"), Map.of("days", "60", "cover_days", "14"),
                     Map.of("limit", "1"), Map.of("limit", "4"), Map.of("show", "all", "limit", "6"),
                     Map.of("lead_time_days", "30", "safety_days", "30"), Map.of("lead_time_days", "0", "safety_days", "3"))),
-            Map.entry("market_basket", List.of(Map.of(), Map.of("min_count", "1"), Map.of("min_count", "2", "limit", "3"),
-                    Map.of("min_count", "1", "min_support", "4"))),
+            Map.entry("market_basket", List.of(Map.of(), Map.of("min_pair_orders", "1"),
+                    Map.of("min_pair_orders", "2", "limit", "3"), Map.of("min_pair_orders", "3", "days", "60"),
+                    Map.of("min_pair_orders", "1", "days", "1"), Map.of("min_pair_orders", "1", "from", "2026-09-25",
+                            "to", "2026-10-31"))),
             Map.entry("retention_cohorts", List.of(Map.of(), Map.of("cohorts", "1"), Map.of("cohorts", "3"))),
-            Map.entry("top_products", List.of(Map.of(), Map.of("limit", "1"), Map.of("limit", "4"))));
+            Map.entry("top_products", List.of(Map.of(), Map.of("limit", "1"), Map.of("limit", "4"), Map.of("days", "1"),
+                    Map.of("days", "60"), Map.of("from", "2026-10-20", "to", "2026-10-31"),
+                    Map.of("to", "2026-10-25", "days", "3"))));
 
     /**
      * Each rollup summed by its key, rows summing to nothing left out (a rebuild has none: a trigger
@@ -83,12 +88,18 @@ class RollupExactnessTest {
                     + " sum(earlier_revenue), sum(prior_hour_orders), sum(new_account) from rollups.order_risk group by 1, 2, 3"
                     + " having sum(total_amount) <> 0 or sum(earlier_orders) <> 0 or sum(earlier_revenue) <> 0"
                     + " or sum(prior_hour_orders) <> 0 or sum(new_account) <> 0",
-            "rollups.product_sales", "select product_id, sum(units), sum(revenue), sum(orders) from rollups.product_sales"
-                    + " group by 1 having sum(units) <> 0 or sum(revenue) <> 0 or sum(orders) <> 0",
-            "rollups.product_pairs", "select product_1_id, product_2_id, sum(orders) from rollups.product_pairs group by 1, 2"
-                    + " having sum(orders) <> 0",
-            "rollups.basket_totals", "select sum(orders) from rollups.basket_totals",
-            "rollups.category_orders", "select category_id, sum(orders) from rollups.category_orders group by 1"
+            "rollups.product_days", "select day, product_id, sum(units), sum(orders), sum(gross_sales), sum(discounts),"
+                    + " sum(returned_units), sum(returns), sum(basket_orders) from rollups.product_days group by 1, 2"
+                    + " having sum(units) <> 0 or sum(orders) <> 0 or sum(gross_sales) <> 0 or sum(discounts) <> 0"
+                    + " or sum(returned_units) <> 0 or sum(returns) <> 0 or sum(basket_orders) <> 0",
+            // the pair days, and the pair months (folded only) with the pending days added in
+            "rollups.pair_days", "select 'day', product_1_id, product_2_id, day, sum(orders) from rollups.pair_days"
+                    + " group by 2, 3, 4 having sum(orders) <> 0 union all select 'month', product_1_id, product_2_id, month,"
+                    + " sum(orders) from (select product_1_id, product_2_id, month, orders from rollups.pair_months_folded"
+                    + " union all select product_1_id, product_2_id, date_trunc('month', day)::date, orders"
+                    + " from rollups.pair_days_pending) as months group by 2, 3, 4 having sum(orders) <> 0",
+            "rollups.basket_days", "select day, sum(orders) from rollups.basket_days group by 1 having sum(orders) <> 0",
+            "rollups.category_days", "select day, category_id, sum(orders) from rollups.category_days group by 1, 2"
                     + " having sum(orders) <> 0",
             "rollups.funnel_days", "select first_day, stage, reach_day, sum(sessions) from rollups.funnel_days"
                     + " group by 1, 2, 3 having sum(sessions) <> 0",
@@ -177,17 +188,17 @@ class RollupExactnessTest {
         try (Connection c = database.connection()) {
             // the first half of the moments is checked with changes both folded and pending, the rest all folded
             assertThat((Long) Writes.value(c, "select count(*) from rollups.order_days_folded")).isPositive();
-            assertThat((Long) Writes.value(c, "select count(*) from rollups.product_pairs_folded")).isPositive();
+            assertThat((Long) Writes.value(c, "select count(*) from rollups.pair_days_folded")).isPositive();
             assertThat((Long) Writes.value(c, "select (select count(*) from rollups.order_days_pending)"
-                    + " + (select count(*) from rollups.product_sales_pending)"
-                    + " + (select count(*) from rollups.product_pairs_pending)")).isPositive();
+                    + " + (select count(*) from rollups.product_days_pending)"
+                    + " + (select count(*) from rollups.pair_days_pending)")).isPositive();
         }
         for (int m = 0; m < moments.size(); m++) {
             OffsetDateTime asOf = moments.get(m);
             if (m == moments.size() / 2) {
                 try (Connection c = database.connection()) {
                     Writes.execute(c, "select fold_rollups()");
-                    assertThat((Long) Writes.value(c, "select count(*) from rollups.product_pairs_pending")).isZero();
+                    assertThat((Long) Writes.value(c, "select count(*) from rollups.pair_days_pending")).isZero();
                 }
             }
             for (Map.Entry<String, List<Map<String, String>>> report : CASES.entrySet()) {
@@ -214,7 +225,9 @@ class RollupExactnessTest {
         try (Connection c = database.connection()) {
             assertThat((Long) Writes.value(c, "select count(*) from rollups.stock_levels where days <> '{}'")).isPositive();
             assertThat((Long) Writes.value(c, "select count(*) from order_status_changes")).isPositive();
-            assertThat((Long) Writes.value(c, "select max(orders) from rollups.product_pairs_folded")).isGreaterThan(1L);
+            assertThat((Long) Writes.value(c, "select max(orders) from rollups.pair_months_folded")).isGreaterThan(1L);
+            // returns in the product days, and market_basket's windows not all empty
+            assertThat((Long) Writes.value(c, "select count(*) from rollups.product_days where returns <> 0")).isPositive();
             // sessions that went all the way, and customers who came back in a later month
             assertThat((Long) Writes.value(c, "select count(*) from rollups.funnel_sessions"
                     + " where (funnel_reach(first_seen_at, product_view_at, add_at, checkout_at, order_at))[5] is not null"))

@@ -171,40 +171,46 @@ class RollupMaintenanceTest {
         }
     }
 
-    /** The product rollups as "product units revenue orders" and "pair orders" lines, and the basket total. */
+    /**
+     * The product rollups over all days as "product units gross_sales orders basket_orders returned_units
+     * returns" and "pair orders" lines, and the basket total.
+     */
     private static String products(Connection c) throws SQLException {
-        return Writes.value(c, "select coalesce(string_agg(product_id || ' ' || units || ' ' || revenue || ' ' || orders,"
-                + " ', ' order by product_id), '') from (select product_id, sum(units) as units, sum(revenue) as revenue,"
-                + " sum(orders) as orders from rollups.product_sales group by product_id) as sales")
+        return Writes.value(c, "select coalesce(string_agg(concat_ws(' ', product_id, units, gross_sales, orders,"
+                + " basket_orders, returned_units, returns), ', ' order by product_id), '') from (select product_id,"
+                + " sum(units) as units, sum(gross_sales) as gross_sales, sum(orders) as orders,"
+                + " sum(basket_orders) as basket_orders, sum(returned_units) as returned_units, sum(returns) as returns"
+                + " from rollups.product_days group by product_id) as sales")
                 + " | " + Writes.value(c, "select coalesce(string_agg(product_1_id || '+' || product_2_id || ' ' || orders,"
                 + " ', ' order by product_1_id, product_2_id), '') from (select product_1_id, product_2_id,"
-                + " sum(orders) as orders from rollups.product_pairs group by 1, 2) as pairs")
-                + " | " + Writes.value(c, "select coalesce(sum(orders), 0) from rollups.basket_totals");
+                + " sum(orders) as orders from rollups.pair_days group by 1, 2) as pairs")
+                + " | " + Writes.value(c, "select coalesce(sum(orders), 0) from rollups.basket_days");
     }
 
     @Test
-    void order_lines_count_each_product_and_pair_once_per_order_and_a_cancelled_order_leaves() throws SQLException {
+    void order_lines_count_each_product_and_pair_once_per_order_and_a_cancellation_is_a_return() throws SQLException {
         try (Connection c = database.connection()) {
             int first = Writes.order(c, 1, at("2026-06-30T10:15"), "pending", new BigDecimal("34.00"));
             Writes.line(c, first, 1, 2); // 2 x 11.00, into an order without lines
             Writes.line(c, first, 2, 1); // 1 x 12.00, into an order with lines: a new pair
             int second = Writes.order(c, 2, at("2026-06-30T11:00"), "delivered", new BigDecimal("44.00"));
             Writes.line(c, second, 1, 1);
-            Writes.line(c, second, 1, 3); // the same product again: units and revenue, not another order
+            Writes.line(c, second, 1, 3); // the same product again: units and sales, not another order
 
-            assertThat(products(c)).isEqualTo("1 6 66.00 2, 2 1 12.00 1 | 1+2 1 | 2");
+            assertThat(products(c)).isEqualTo("1 6 66.00 2 2 0 0.00, 2 1 12.00 1 1 0 0.00 | 1+2 1 | 2");
 
             Writes.execute(c, "select fold_rollups()");
-            assertThat(Writes.value(c, "select count(*) from rollups.product_sales_pending")).isEqualTo(0L);
-            assertThat(Writes.value(c, "select count(*) from rollups.product_pairs_folded")).isEqualTo(1L);
-            assertThat(products(c)).isEqualTo("1 6 66.00 2, 2 1 12.00 1 | 1+2 1 | 2");
+            assertThat(Writes.value(c, "select count(*) from rollups.product_days_pending")).isEqualTo(0L);
+            assertThat(Writes.value(c, "select count(*) from rollups.pair_days_folded")).isEqualTo(1L);
+            assertThat(products(c)).isEqualTo("1 6 66.00 2 2 0 0.00, 2 1 12.00 1 1 0 0.00 | 1+2 1 | 2");
 
+            // the sales stay on their day; the cancellation returns them on its own, and leaves the baskets
             Writes.status(c, first, "cancelled");
-            assertThat(products(c)).isEqualTo("1 4 44.00 1, 2 0 0.00 0 | 1+2 0 | 1");
+            assertThat(products(c)).isEqualTo("1 6 66.00 2 1 2 22.00, 2 1 12.00 1 0 1 12.00 | 1+2 0 | 1");
 
             Writes.execute(c, "delete from order_items where order_id = " + second + " and quantity = 3");
             Writes.execute(c, "select fold_rollups()");
-            assertThat(products(c)).isEqualTo("1 1 11.00 1, 2 0 0.00 0 | 1+2 0 | 1");
+            assertThat(products(c)).isEqualTo("1 3 33.00 2 1 2 22.00, 2 1 12.00 1 0 1 12.00 | 1+2 0 | 1");
         }
     }
 
@@ -215,7 +221,7 @@ class RollupMaintenanceTest {
             Writes.line(c, order, 1, 1);
             Writes.execute(c, "select fold_rollups()");
             Writes.line(c, order, 2, 1);
-            assertThat(products(c)).isEqualTo("1 1 11.00 1, 2 1 12.00 1 | 1+2 1 | 1");
+            assertThat(products(c)).isEqualTo("1 1 11.00 1 1 0 0.00, 2 1 12.00 1 1 0 0.00 | 1+2 1 | 1");
             Writes.execute(c, "truncate orders cascade");
             assertThat(Writes.value(c, "select count(*) from orders")).isEqualTo(0L);
 

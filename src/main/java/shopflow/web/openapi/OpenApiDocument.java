@@ -144,6 +144,11 @@ public final class OpenApiDocument {
                 schema.put("type", "number");
                 schema.set("default", NODES.numberNode(new BigDecimal(parameter.defaultValue())));
             }
+            case "date" -> {
+                // no default: not given, the report decides (its window's end, or days before it)
+                schema.put("type", "string");
+                schema.put("format", "date");
+            }
             default -> {
                 schema.put("type", "string");
                 schema.put("default", parameter.defaultValue());
