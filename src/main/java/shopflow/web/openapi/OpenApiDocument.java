@@ -145,8 +145,9 @@ public final class OpenApiDocument {
                 schema.set("default", NODES.numberNode(new BigDecimal(parameter.defaultValue())));
             }
             case "date" -> {
-                // no default: not given, the report decides (its window's end, or days before it)
-                schema.put("type", "string");
+                // no default: not given (null in an answer), the report decides (its window's end, or
+                // days before it)
+                schema.putArray("type").add("string").add("null");
                 schema.put("format", "date");
             }
             default -> {
