@@ -110,8 +110,8 @@ begin
 end
 $$;
 
--- Citus 13 drops the functions that take arrays of order_items or stock_movements rows when it
--- distributes those tables (rollup_lines_added, order_categories, rollup_stock_movements_apply),
+-- Citus 13 drops the functions that take or return arrays of the rows of the tables it distributes
+-- (rollup_product_days_apply, order_sales_rows, rollup_stock_movements_apply, ...),
 -- which the rollup job calls on a cluster: their definitions are kept here and created
 -- again once the tables are distributed (below).
 create table if not exists rollup_job.saved_functions (definition text not null);
@@ -121,8 +121,10 @@ select pg_get_functiondef(p.oid)
 from pg_proc p
 where p.pronamespace = 'public'::regnamespace
   and exists (select 1 from pg_type t
-              where t.typname in ('orders', 'order_items', 'page_views', 'cart_events', 'stock_movements')
-                and t.typnamespace = 'public'::regnamespace and t.typarray = any (p.proargtypes))
+              where t.typname in ('orders', 'order_items', 'order_status_changes', 'page_views', 'cart_events',
+                                  'stock_movements')
+                and t.typnamespace = 'public'::regnamespace
+                and (t.typarray = any (p.proargtypes) or t.typarray = any (coalesce(p.proallargtypes, '{}'))))
   and not exists (select 1 from pg_dist_partition where logicalrelid = 'stock_movements'::regclass)
   and not exists (select 1 from rollup_job.saved_functions);
 
