@@ -22,7 +22,7 @@
 -- column:   window_end             | moment | the window's end: as_of, or the midnight ending `to` when that comes first (excluded)
 --
 -- The orders of the window: placed in it and not cancelled or refunded at as_of (their status then,
--- orders_as_of()), with at least one line; an order counts once per product and once per pair
+-- as orders_as_of() defines it), with at least one line; an order counts once per product and once per pair
 -- even when a product is on several of its lines. Ranking by lift among pairs with enough orders
 -- together keeps best-sellers, which pair with everything, from filling the list.
 -- psql: psql -v as_of="'2026-06-30 12:00'" -v days=30 -v min_pair_orders=20 -v limit=20 -f market_basket.sql
@@ -57,13 +57,24 @@ bounds as (
 
 -- not materialized: each use below reads the tables itself, so that on Citus each one runs on
 -- the shards (materialized, its rows would be pulled to the coordinator and paired there).
+-- An order's status at as_of as orders_as_of() gives it (the status it left at its first change
+-- after as_of, or its status now), written out: Citus runs this on the shards, which lack the function.
 basket_lines as not materialized (
     select distinct order_items.order_id, order_items.product_id
-    from orders_as_of((select as_of from bounds)) as orders
+    from orders
     join order_items using (order_id)
     cross join bounds
-    where orders.status not in ('cancelled', 'refunded')
+    left join lateral (
+        select changes.from_status
+        from order_status_changes changes
+        where changes.order_id = orders.order_id
+          and changes.changed_at > :as_of::timestamptz
+        order by changes.changed_at, changes.change_id
+        limit 1
+    ) as later on true
+    where coalesce(later.from_status, orders.status) not in ('cancelled', 'refunded')
       and orders.created_at >= bounds.window_start
+      and orders.created_at <= bounds.as_of
       and orders.created_at < bounds.window_stop
 ),
 
