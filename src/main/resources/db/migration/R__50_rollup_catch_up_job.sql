@@ -312,3 +312,16 @@ begin
     end loop;
 end
 $$;
+
+-- The product_sales and category_orders families per shop day (V6__windowed_product_rollups.sql)
+-- start empty in a database that had the all-history ones: filled here once, on one node. (On a
+-- cluster `shopflow refresh` fills them and sets the job's watermarks with them.)
+do $$
+begin
+    if not rollups_kept_by_job() and not exists (select 1 from rollups.product_days_folded)
+       and exists (select 1 from order_items) then
+        perform rebuild_product_sales_rollups();
+        perform rebuild_category_orders_rollups();
+    end if;
+end
+$$;
