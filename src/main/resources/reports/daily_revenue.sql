@@ -1,20 +1,29 @@
--- Daily revenue: the dashboard's revenue chart.
+-- Daily revenue: the dashboard's sales chart, one shop day at a time.
 --
--- question: How many orders and how much revenue did each of the last N days bring?
--- grain:    one row per shop day, oldest first; days without orders show zero
+-- question: What did each of the last N days sell, in the measures of the sales model?
+-- grain:    one row per shop day, oldest first; days without sales show zero
 -- audience: aggregate
 -- param:    days | integer | 30 | 1..3660 | number of days, ending with as_of's day
--- column:   day     | date   | the shop day (Europe/London)
--- column:   orders  | orders | orders placed that day up to as_of, not cancelled or refunded
--- column:   revenue | GBP    | their total_amount
+-- column:   day                  | date    | the shop day (Europe/London)
+-- column:   orders               | orders  | orders placed that day up to as_of, whatever their status now
+-- column:   gross_sales          | GBP     | unit price x quantity of their lines (no VAT)
+-- column:   discounts            | GBP     | their line discounts and coupon discounts
+-- column:   returns              | GBP     | net sales of the orders cancelled or refunded that day up to as_of, whenever placed
+-- column:   net_sales            | GBP     | gross_sales - discounts - returns
+-- column:   shipping             | GBP     | shipping charged on the orders placed, less that of the orders returned
+-- column:   taxes                | GBP     | VAT charged on the orders placed, less that of the orders returned
+-- column:   total_sales          | GBP     | net_sales + shipping + taxes
+-- column:   average_order_value  | GBP     | net_sales / orders, 2 decimals; null without orders
+-- column:   complete             | boolean | false for as_of's own day, not over yet at as_of
 --
+-- The measures are the sales model's (docs/reports.md#the-sales-model; R__22_sales_model.sql).
 -- The brief's version aliased daily_orders as "do", a reserved word: it does not run.
 -- psql: psql -v as_of="'2026-06-30 12:00'" -v days=30 -f daily_revenue.sql
 --
--- Reads the daily rollup (rollups.order_days, see R__31_rollup_order_days.sql) for every day, as_of's own day
--- less its orders placed after as_of (raw orders, through idx_orders_created_revenue: none for the
--- dashboard's "now", where reading the day's own orders instead cost more than the rest). The
--- full-scan version is reference/daily_revenue.sql.
+-- Reads the rollups of the order_days family (rollups.sales_days, sales_hours, return_days,
+-- return_hours; see R__31_rollup_order_days.sql) for the whole days and hours, and the raw rows of
+-- as_of's hour up to as_of (through idx_orders_created_revenue and idx_order_status_changes_returns).
+-- The full-scan version is reference/daily_revenue.sql.
 
 \if :{?as_of} \else \set as_of 'now()' \endif
 \if :{?days} \else \set days 30 \endif
@@ -32,34 +41,75 @@ day_spine as (
     from params
 ),
 
--- every day from the rollup, as_of's own day less its orders placed after as_of; a day left
--- without orders is no row, as in the reference
-daily_orders as (
-    select day, sum(orders)::bigint as orders, sum(revenue) as revenue
+-- the days before as_of's from the day rollups; as_of's own day from its whole hours before as_of's
+-- hour (hour rollups) and the raw rows of that hour up to as_of (by index: an hour of orders at most)
+placed as (
+    select day, sum(orders) as orders, sum(gross_sales) as gross_sales, sum(discounts) as discounts,
+           sum(shipping) as shipping, sum(taxes) as taxes
     from (
-        select rollups.order_days.day, rollups.order_days.orders, rollups.order_days.revenue
-        from rollups.order_days, params
-        where rollups.order_days.status not in ('cancelled', 'refunded')
-          and rollups.order_days.day >= params.first_day
-          and rollups.order_days.day <= params.as_of::date
+        select sales_days.day, sales_days.orders, sales_days.gross_sales, sales_days.discounts,
+               sales_days.shipping, sales_days.taxes
+        from rollups.sales_days, params
+        where sales_days.day >= params.first_day
+          and sales_days.day < params.as_of::date
         union all
-        select params.as_of::date, -1, -orders.total_amount
-        from orders, params
-        where orders.status not in ('cancelled', 'refunded')
-          and orders.created_at > params.as_of
-          and orders.created_at < (params.as_of::date + 1)::timestamptz
-    ) as signed
+        select params.as_of::date, sales_hours.orders, sales_hours.gross_sales, sales_hours.discounts,
+               sales_hours.shipping, sales_hours.taxes
+        from rollups.sales_hours, params
+        where sales_hours.hour >= date_trunc('day', params.as_of)
+          and sales_hours.hour < date_trunc('hour', params.as_of)
+        union all
+        select params.as_of::date, 1, order_sales.gross_sales, order_sales.discounts,
+               order_sales.shipping, order_sales.taxes
+        from order_sales, params
+        where order_sales.created_at >= date_trunc('hour', params.as_of)
+          and order_sales.created_at <= params.as_of
+    ) as parts
     group by day
-    having sum(orders) <> 0
+),
+
+returned as (
+    select day, sum(returns) as returns, sum(shipping) as shipping, sum(taxes) as taxes
+    from (
+        select return_days.day, return_days.returns, return_days.shipping, return_days.taxes
+        from rollups.return_days, params
+        where return_days.day >= params.first_day
+          and return_days.day < params.as_of::date
+        union all
+        select params.as_of::date, return_hours.returns, return_hours.shipping, return_hours.taxes
+        from rollups.return_hours, params
+        where return_hours.hour >= date_trunc('day', params.as_of)
+          and return_hours.hour < date_trunc('hour', params.as_of)
+        union all
+        select params.as_of::date, order_returns.net_sales, order_returns.shipping, order_returns.taxes
+        from order_returns, params
+        where order_returns.returned_at >= date_trunc('hour', params.as_of)
+          and order_returns.returned_at <= params.as_of
+    ) as parts
+    group by day
 ),
 
 final as (
     select
         day_spine.day,
-        coalesce(daily_orders.orders, 0)   as orders,
-        coalesce(daily_orders.revenue, 0)  as revenue
+        coalesce(placed.orders, 0)                                                  as orders,
+        coalesce(placed.gross_sales, 0)::numeric(16, 2)                             as gross_sales,
+        coalesce(placed.discounts, 0)::numeric(16, 2)                               as discounts,
+        coalesce(returned.returns, 0)::numeric(16, 2)                               as returns,
+        (coalesce(placed.gross_sales, 0) - coalesce(placed.discounts, 0)
+            - coalesce(returned.returns, 0))::numeric(16, 2)                        as net_sales,
+        (coalesce(placed.shipping, 0) - coalesce(returned.shipping, 0))::numeric(16, 2)  as shipping,
+        (coalesce(placed.taxes, 0) - coalesce(returned.taxes, 0))::numeric(16, 2)   as taxes,
+        (coalesce(placed.gross_sales, 0) - coalesce(placed.discounts, 0) - coalesce(returned.returns, 0)
+            + coalesce(placed.shipping, 0) - coalesce(returned.shipping, 0)
+            + coalesce(placed.taxes, 0) - coalesce(returned.taxes, 0))::numeric(16, 2)  as total_sales,
+        round((coalesce(placed.gross_sales, 0) - coalesce(placed.discounts, 0) - coalesce(returned.returns, 0))
+              / nullif(placed.orders, 0), 2)                                        as average_order_value,
+        day_spine.day < params.as_of::date                                          as complete
     from day_spine
-    left join daily_orders using (day)
+    cross join params
+    left join placed using (day)
+    left join returned using (day)
 )
 
 select * from final

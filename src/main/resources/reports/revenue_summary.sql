@@ -1,24 +1,43 @@
--- Revenue summary: the KPI tiles of the dashboard (the brief's v_revenue_summary, as of a moment).
+-- Revenue summary: the KPI tiles of the dashboard, each period against the same span before it.
 --
--- question: How much revenue today, in the last 7 days, month to date and year to date, and how does this month compare with last month?
--- grain:    one row
+-- question: What did today, the last 7 days, the month and the year so far sell, and how does each compare with the same span before it?
+-- grain:    one row per period: today, last_7_days, month_to_date, year_to_date
 -- audience: aggregate
--- column:   today          | GBP | revenue from the start of as_of's day to as_of
--- column:   last_7_days    | GBP | revenue from the start of the day 6 days before as_of's day to as_of (7 shop days)
--- column:   mtd            | GBP | month to date: from the first of as_of's month to as_of
--- column:   ytd            | GBP | year to date: from 1 January of as_of's year to as_of
--- column:   this_month     | GBP | as_of's month so far (equal to mtd: nothing after as_of counts)
--- column:   last_month     | GBP | the whole calendar month before as_of's month
--- column:   mom_growth_pct | %   | this_month against last_month, one decimal; null when last month had no revenue
+-- column:   period               | text   | today, last_7_days, month_to_date or year_to_date
+-- column:   starts_at            | time   | the window's first moment: the start of a shop day
+-- column:   ends_at              | time   | its last moment: as_of (both ends count)
+-- column:   orders               | orders | orders placed in the window, whatever their status now
+-- column:   gross_sales          | GBP    | unit price x quantity of their lines (no VAT)
+-- column:   discounts            | GBP    | their line discounts and coupon discounts
+-- column:   returns              | GBP    | net sales of the orders cancelled or refunded in the window, whenever placed
+-- column:   net_sales            | GBP    | gross_sales - discounts - returns
+-- column:   shipping             | GBP    | shipping charged on the orders placed, less that of the orders returned
+-- column:   taxes                | GBP    | VAT charged on the orders placed, less that of the orders returned
+-- column:   total_sales          | GBP    | net_sales + shipping + taxes
+-- column:   average_order_value  | GBP    | net_sales / orders, 2 decimals; null without orders
+-- column:   compare_starts_at    | time   | the like-for-like window's first moment
+-- column:   compare_ends_at      | time   | its last moment
+-- column:   compare_orders       | orders | orders placed in the like-for-like window
+-- column:   compare_net_sales    | GBP    | net sales of the like-for-like window
+-- column:   net_sales_growth_pct | %      | net_sales against compare_net_sales, one decimal; null when compare_net_sales is 0
 --
--- Revenue is orders.total_amount of orders not cancelled or refunded (their current status),
--- placed up to as_of. Days and months are the shop's (the session time zone, Europe/London).
+-- The measures are the sales model's (docs/reports.md#the-sales-model; R__22_sales_model.sql).
+-- Windows, each from the start of a shop day (Europe/London) to as_of, both ends included:
+--   today          as_of's day;            compared with the same weekday a week before, to the same time
+--   last_7_days    as_of's day and the 6 before; compared with the 7 days before them, to the same time
+--   month_to_date  from the 1st of as_of's month; compared with the previous month from its 1st to the
+--                  same day of the month and time, or to its end when it has no such day (29-31 March
+--                  compare with the whole of February)
+--   year_to_date   from 1 January; compared with the previous year from 1 January to the same day and
+--                  time, or to the end of 28 February for 29 February
+-- A clipped window ends at the last microsecond of its day. Growth divides by the base's size
+-- (its absolute value), so a negative base still reads as more or less than before.
 -- psql: psql -v as_of="'2026-06-30 12:00'" -f revenue_summary.sql
 --
--- Reads the daily rollup (rollups.order_days, kept current by triggers, see R__31_rollup_order_days.sql)
--- for the complete days before as_of's day, and the raw orders of as_of's own day: exact, and
--- a few thousand rows instead of a year of orders. The full-scan version is
--- reference/revenue_summary.sql.
+-- Reads the rollups of the order_days family (rollups.sales_days, sales_hours, return_days,
+-- return_hours; kept current by triggers, see R__31_rollup_order_days.sql) for whole days and
+-- hours, and at most an hour of raw rows per window end: exact, and a few hundred rows instead of
+-- two years of orders. The full-scan version is reference/revenue_summary.sql.
 
 \if :{?as_of} \else \set as_of 'now()' \endif
 
@@ -26,49 +45,207 @@ with
 
 params as (
     select
-        :as_of::timestamptz                                          as as_of,
-        date_trunc('day', :as_of::timestamptz)                       as day_start,
-        date_trunc('month', :as_of::timestamptz)                     as month_start,
-        date_trunc('year', :as_of::timestamptz)                      as year_start
+        :as_of::timestamptz                          as as_of,
+        date_trunc('day', :as_of::timestamptz)       as day_start,
+        date_trunc('month', :as_of::timestamptz)     as month_start,
+        date_trunc('year', :as_of::timestamptz)      as year_start
 ),
 
--- complete days from the rollup (a day stands for its first moment), then as_of's own day
--- from the raw orders
-revenue_days as (
-    select rollups.order_days.day::timestamptz as created_at, rollups.order_days.revenue as total_amount
-    from rollups.order_days, params
-    where rollups.order_days.status not in ('cancelled', 'refunded')
-      and rollups.order_days.day >= least(params.year_start, params.month_start - interval '1 month')::date
-      and rollups.order_days.day < params.day_start::date
-    union all
-    select orders.created_at, orders.total_amount
-    from orders, params
-    where orders.status not in ('cancelled', 'refunded')
-      and orders.created_at >= params.day_start
-      and orders.created_at <= params.as_of
+-- as_of a month and a year before: the same day of the month and time, or, where that day does
+-- not exist (PostgreSQL then lands on the month's last day), the end of that last day
+a_period_before as (
+    select
+        case when extract(day from as_of - interval '1 month') = extract(day from as_of)
+             then as_of - interval '1 month'
+             else date_trunc('day', as_of - interval '1 month') + interval '1 day' - interval '1 microsecond'
+        end as month_before,
+        case when extract(day from as_of - interval '1 year') = extract(day from as_of)
+             then as_of - interval '1 year'
+             else date_trunc('day', as_of - interval '1 year') + interval '1 day' - interval '1 microsecond'
+        end as year_before
+    from params
 ),
 
 periods as (
+    select period.*
+    from params, a_period_before, lateral (values
+        (1, 'today',         params.day_start,                     params.day_start - interval '7 days',
+                             params.as_of - interval '7 days'),
+        (2, 'last_7_days',   params.day_start - interval '6 days', params.day_start - interval '13 days',
+                             params.as_of - interval '7 days'),
+        (3, 'month_to_date', params.month_start,                   params.month_start - interval '1 month',
+                             a_period_before.month_before),
+        (4, 'year_to_date',  params.year_start,                    params.year_start - interval '1 year',
+                             a_period_before.year_before)
+    ) as period (sort, period, starts_at, compare_starts_at, compare_ends_at)
+),
+
+-- each period's window and its like-for-like window
+windows as (
+    select periods.period, 'current' as side, periods.starts_at, params.as_of as ends_at
+    from periods, params
+    union all
+    select periods.period, 'compare', periods.compare_starts_at, periods.compare_ends_at
+    from periods
+),
+
+-- Each window is its whole days from the day rollups, the whole hours of its last day from the
+-- hour rollups, and the raw rows of its last hour up to its end: at most an hour of orders and
+-- returns per distinct end (as_of, and a week, a month and a year before it).
+window_ends as (
     select
-        sum(total_amount) filter (where created_at >= day_start)                          as today,
-        sum(total_amount) filter (where created_at >= day_start - interval '6 days')      as last_7_days,
-        sum(total_amount) filter (where created_at >= month_start)                        as mtd,
-        sum(total_amount) filter (where created_at >= year_start)                         as ytd,
-        sum(total_amount) filter (where created_at >= month_start - interval '1 month'
-                                    and created_at < month_start)                         as last_month
-    from revenue_days, params
+        ends_at,
+        ends_at::date                   as end_day,
+        date_trunc('day', ends_at)      as end_day_start,
+        date_trunc('hour', ends_at)     as end_hour
+    from (select distinct ends_at from windows) as ends
+),
+
+-- the part of each end's day before it: whole hours from the rollups, then the raw rows of its
+-- hour, as the sales model values them (R__22_sales_model.sql)
+end_placed as (
+    select ends_at, sum(orders) as orders, sum(gross_sales) as gross_sales, sum(discounts) as discounts,
+           sum(shipping) as shipping, sum(taxes) as taxes
+    from (
+        select window_ends.ends_at, sales_hours.orders, sales_hours.gross_sales, sales_hours.discounts,
+               sales_hours.shipping, sales_hours.taxes
+        from window_ends
+        join rollups.sales_hours
+          on sales_hours.hour >= window_ends.end_day_start and sales_hours.hour < window_ends.end_hour
+        union all
+        select window_ends.ends_at, 1, order_sales.gross_sales, order_sales.discounts,
+               order_sales.shipping, order_sales.taxes
+        from window_ends
+        join order_sales on order_sales.created_at between window_ends.end_hour and window_ends.ends_at
+    ) as parts
+    group by ends_at
+),
+
+-- the changes to cancelled or refunded in each end's last hour (valued below as order_returns does)
+end_returns as (
+    select window_ends.ends_at, changes.order_id
+    from window_ends
+    join order_status_changes changes
+      on changes.changed_at between window_ends.end_hour and window_ends.ends_at
+     and changes.to_status in ('cancelled', 'refunded')
+),
+
+end_returned as (
+    select ends_at, sum(returns) as returns, sum(shipping) as shipping, sum(taxes) as taxes
+    from (
+        select window_ends.ends_at, return_hours.returns, return_hours.shipping, return_hours.taxes
+        from window_ends
+        join rollups.return_hours
+          on return_hours.hour >= window_ends.end_day_start and return_hours.hour < window_ends.end_hour
+        union all
+        select end_returns.ends_at, order_sales.net_sales, order_sales.shipping, order_sales.taxes
+        from order_sales
+        join end_returns on end_returns.order_id = order_sales.order_id
+        -- the returned orders by their ids: joined by time alone, the planner hashed all of orders
+        where order_sales.order_id = any (array(select order_id from end_returns))
+    ) as parts
+    group by ends_at
+),
+
+-- the day rollups (folded, and pending hours by their day) from the earliest window's first day
+sales_days as (
+    select day, sum(orders) as orders, sum(gross_sales) as gross_sales, sum(discounts) as discounts,
+           sum(shipping) as shipping, sum(taxes) as taxes
+    from rollups.sales_days
+    where day >= (select min(starts_at)::date from windows)
+    group by day
+),
+
+return_days as (
+    select day, sum(returns) as returns, sum(shipping) as shipping, sum(taxes) as taxes
+    from rollups.return_days
+    where day >= (select min(starts_at)::date from windows)
+    group by day
+),
+
+placed as (
+    select
+        windows.period,
+        windows.side,
+        coalesce(end_placed.orders, 0) + coalesce(whole_days.orders, 0)            as orders,
+        coalesce(end_placed.gross_sales, 0) + coalesce(whole_days.gross_sales, 0)  as gross_sales,
+        coalesce(end_placed.discounts, 0) + coalesce(whole_days.discounts, 0)      as discounts,
+        coalesce(end_placed.shipping, 0) + coalesce(whole_days.shipping, 0)        as shipping,
+        coalesce(end_placed.taxes, 0) + coalesce(whole_days.taxes, 0)              as taxes
+    from windows
+    join window_ends using (ends_at)
+    left join end_placed using (ends_at)
+    cross join lateral (
+        select sum(orders) as orders, sum(gross_sales) as gross_sales, sum(discounts) as discounts,
+               sum(shipping) as shipping, sum(taxes) as taxes
+        from sales_days
+        where sales_days.day >= windows.starts_at::date and sales_days.day < window_ends.end_day
+    ) as whole_days
+),
+
+returned as (
+    select
+        windows.period,
+        windows.side,
+        coalesce(end_returned.returns, 0) + coalesce(whole_days.returns, 0)      as returns,
+        coalesce(end_returned.shipping, 0) + coalesce(whole_days.shipping, 0)    as shipping,
+        coalesce(end_returned.taxes, 0) + coalesce(whole_days.taxes, 0)          as taxes
+    from windows
+    join window_ends using (ends_at)
+    left join end_returned using (ends_at)
+    cross join lateral (
+        select sum(returns) as returns, sum(shipping) as shipping, sum(taxes) as taxes
+        from return_days
+        where return_days.day >= windows.starts_at::date and return_days.day < window_ends.end_day
+    ) as whole_days
+),
+
+measures as (
+    select
+        windows.period,
+        windows.side,
+        windows.starts_at,
+        windows.ends_at,
+        placed.orders,
+        placed.gross_sales,
+        placed.discounts,
+        returned.returns,
+        placed.gross_sales - placed.discounts - returned.returns  as net_sales,
+        placed.shipping - returned.shipping                       as shipping,
+        placed.taxes - returned.taxes                             as taxes
+    from windows
+    join placed using (period, side)
+    join returned using (period, side)
 ),
 
 final as (
     select
-        coalesce(today, 0)        as today,
-        coalesce(last_7_days, 0)  as last_7_days,
-        coalesce(mtd, 0)          as mtd,
-        coalesce(ytd, 0)          as ytd,
-        coalesce(mtd, 0)          as this_month,
-        coalesce(last_month, 0)   as last_month,
-        round(100.0 * (coalesce(mtd, 0) - last_month) / nullif(last_month, 0), 1) as mom_growth_pct
+        periods.sort,
+        this.period,
+        this.starts_at,
+        this.ends_at,
+        this.orders,
+        this.gross_sales::numeric(16, 2)                                         as gross_sales,
+        this.discounts::numeric(16, 2)                                           as discounts,
+        this.returns::numeric(16, 2)                                             as returns,
+        this.net_sales::numeric(16, 2)                                           as net_sales,
+        this.shipping::numeric(16, 2)                                            as shipping,
+        this.taxes::numeric(16, 2)                                               as taxes,
+        (this.net_sales + this.shipping + this.taxes)::numeric(16, 2)            as total_sales,
+        round(this.net_sales / nullif(this.orders, 0), 2)                        as average_order_value,
+        earlier.starts_at                                                        as compare_starts_at,
+        earlier.ends_at                                                          as compare_ends_at,
+        earlier.orders                                                           as compare_orders,
+        earlier.net_sales::numeric(16, 2)                                        as compare_net_sales,
+        round(100.0 * (this.net_sales - earlier.net_sales) / nullif(abs(earlier.net_sales), 0), 1)
+                                                                                 as net_sales_growth_pct
     from periods
+    join measures this on this.period = periods.period and this.side = 'current'
+    join measures earlier on earlier.period = periods.period and earlier.side = 'compare'
 )
 
-select * from final;
+select period, starts_at, ends_at, orders, gross_sales, discounts, returns, net_sales, shipping, taxes,
+       total_sales, average_order_value, compare_starts_at, compare_ends_at, compare_orders, compare_net_sales,
+       net_sales_growth_pct
+from final
+order by sort;

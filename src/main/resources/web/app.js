@@ -150,46 +150,65 @@
     return span;
   }
 
+  // revenue_summary's periods and what each is compared with (its compare_* columns)
+  const COMPARED_WITH = {
+    today: 'same day last week',
+    last_7_days: 'the 7 days before',
+    month_to_date: 'same days last month',
+    year_to_date: 'same days last year',
+  };
+
   const dayLabel = (iso) => new Date(iso + 'T00:00:00').toLocaleDateString('en-GB', { day: 'numeric', month: 'short' });
   const monthLabel = (iso) => new Date(iso + 'T00:00:00').toLocaleDateString('en-GB', { month: 'short', year: 'numeric' });
 
   const PANELS = [
     {
       report: 'revenue_summary',
+      // one row per period; every tile shows net sales (docs/reports.md#the-sales-model) and its
+      // like-for-like comparison
       render(rows, section) {
-        const row = rows[0];
-        ['today', 'last_7_days', 'mtd', 'ytd'].forEach((key) => {
-          section.querySelector(`[data-kpi="${key}"]`).textContent = money(row[key]);
+        const byPeriod = Object.fromEntries(rows.map((r) => [r.period, r]));
+        Object.entries(COMPARED_WITH).forEach(([period, against]) => {
+          const row = byPeriod[period];
+          section.querySelector(`[data-kpi="${period}"]`).textContent = money(row.net_sales);
+          const growth = section.querySelector(`[data-kpi-growth="${period}"]`);
+          const value = row.net_sales_growth_pct;
+          growth.textContent = value == null
+            ? 'no net sales ' + against + ' to compare with'
+            : (value > 0 ? '▲ +' : value < 0 ? '▼ ' : '') + oneDecimal.format(value) + ' % vs ' + against;
+          growth.className = 'tile-growth' + (value > 0 ? ' up' : value < 0 ? ' down' : '');
+          growth.title = 'net sales ' + money(row.compare_net_sales) + ', ' + count.format(row.compare_orders) + ' orders';
         });
-        const growth = section.querySelector('[data-kpi="mom_growth_pct"]');
-        const value = row.mom_growth_pct;
-        growth.textContent = value == null ? '—' : (value > 0 ? '▲ +' : value < 0 ? '▼ ' : '') + percent(value);
-        growth.className = 'tile-value' + (value > 0 ? ' up' : value < 0 ? ' down' : '');
-        section.querySelector('[data-kpi-note="last_month"]').textContent =
-          'this month so far vs ' + gbpRound.format(row.last_month) + ' last month';
+        const month = byPeriod.month_to_date;
+        section.querySelector('[data-kpi="orders"]').textContent = count.format(month.orders);
+        section.querySelector('[data-kpi-note="average_order_value"]').textContent =
+          'average order value ' + money(month.average_order_value) + ' (net sales)';
       },
     },
     {
       report: 'daily_revenue',
       params: { days: 30 },
       render(rows) {
+        // the day not over yet (as_of's) in a lighter bar
+        const bar = (r) => ({ value: Number(r.net_sales), itemStyle: r.complete ? {} : { opacity: 0.45 } });
         chart('chart-daily').setOption({
           color: COLORS,
           grid: { left: 70, right: 50, top: 30, bottom: 30 },
           tooltip: {
             trigger: 'axis',
-            formatter: (items) => items[0].axisValue + '<br>' + items.map((item) =>
-              item.marker + item.seriesName + ': ' + (item.seriesIndex === 0 ? gbp.format(item.value) : count.format(item.value))).join('<br>'),
+            formatter: (items) => items[0].axisValue + (rows[items[0].dataIndex].complete ? '' : ' (so far)') + '<br>'
+              + items.map((item) => item.marker + item.seriesName + ': '
+                + (item.seriesIndex === 0 ? gbp.format(item.value) : count.format(item.value))).join('<br>'),
           },
-          legend: { data: ['Revenue', 'Orders'], top: 0, right: 0 },
+          legend: { data: ['Net sales', 'Orders placed'], top: 0, right: 0 },
           xAxis: { type: 'category', data: rows.map((r) => dayLabel(r.day)) },
           yAxis: [
             { type: 'value', axisLabel: { formatter: (v) => gbpRound.format(v) } },
-            { type: 'value', splitLine: { show: false } },
+            { type: 'value', minInterval: 1, splitLine: { show: false } },
           ],
           series: [
-            { name: 'Revenue', type: 'bar', data: rows.map((r) => Number(r.revenue)), itemStyle: { borderRadius: [3, 3, 0, 0] } },
-            { name: 'Orders', type: 'line', yAxisIndex: 1, symbol: 'none', data: rows.map((r) => r.orders) },
+            { name: 'Net sales', type: 'bar', data: rows.map(bar), itemStyle: { borderRadius: [3, 3, 0, 0] } },
+            { name: 'Orders placed', type: 'line', yAxisIndex: 1, symbol: 'none', data: rows.map((r) => r.orders) },
           ],
         }, true);
       },

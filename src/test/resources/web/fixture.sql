@@ -14,3 +14,15 @@ insert into orders (order_id, customer_id, order_number, status, subtotal, total
     (5, 2, 'ORD-2026-000005', 'delivered',  30.00,  30.00, '2026-01-10 10:00 Europe/London'),  -- this year
     (6, 3, 'ORD-2026-000006', 'pending',   999.00, 999.00, '2026-06-30 13:00 Europe/London');  -- after as_of
 select setval('orders_order_id_seq', 6);
+
+-- Each order's line (one product at its subtotal) and status history, for the sales model
+-- (revenue_summary, daily_revenue): order 3 was placed pending and cancelled an hour later.
+insert into products (product_id, sku, name, list_price) values (201, 'MUG', 'Mug', 10.00);
+insert into order_items (order_id, product_id, quantity, unit_price, line_total)
+select order_id, 201, 1, subtotal, subtotal from orders where order_id between 1 and 6;
+select setval('order_items_item_id_seq', (select max(item_id) from order_items));
+insert into order_status_changes (order_id, from_status, to_status, changed_at)
+select order_id, null, case when order_id = 3 then 'pending' else status end, created_at
+from orders where order_id between 1 and 6
+union all
+select 3, 'pending', 'cancelled', '2026-06-02 11:00 Europe/London';

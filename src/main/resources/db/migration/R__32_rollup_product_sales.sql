@@ -188,10 +188,11 @@ begin
     order_rows := array(select row(o.*)::public.orders from orders o where o.order_id = any (order_ids));
     line_rows := array(select row(i.*)::public.order_items from order_items i where i.order_id = any (order_ids));
     -- (on a cluster order_status_changes is distributed: its rows come back as plain columns, then
-    -- become rows here; Citus could not type the row constructor's parameters)
+    -- become rows here; Citus could not type the row constructor's parameters. Always the table
+    -- itself: the catch-up job's copy holds only the changes its earlier runs applied)
     with returns as materialized (
         select c.change_id, c.order_id, c.from_status, c.to_status, c.changed_at
-        from order_status_changes c
+        from public.order_status_changes c
         where c.order_id = any (order_ids) and c.to_status in ('cancelled', 'refunded')
     )
     select coalesce(array_agg(row(returns.change_id, returns.order_id, returns.from_status, returns.to_status,

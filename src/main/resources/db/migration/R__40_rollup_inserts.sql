@@ -10,14 +10,17 @@
 -- lines. So inserts run one trigger per table, which feeds every family from one statement
 -- reading the transition table directly (no arrays, no function calls):
 --   * orders: the day, cohort, customer and risk rollups' rows of the new orders, as their
---     families' general functions compute them for added rows (rollup_orders_apply,
+--     families' general functions compute them for added rows (rollup_orders_apply: the orders'
+--     own part of their sale,
 --     rollup_cohorts_apply, rollup_customer_orders_apply: +1 per row, nothing removed;
 --     rollup_order_risk_apply: one row per order, for orders placed after all their customer's
 --     others). An order inserted before a later order of its customer (back-dated) still takes
 --     rollup_order_risk_apply, which also updates the later orders' rows.
 --   * order_items: the product, pair, basket and category days of the orders the lines go to,
 --     their baskets after the statement less before (rollup_product_days_apply(): an order being
---     placed had no lines before), in one call.
+--     placed had no lines before), in one call; the day rollups' gross sales and line discounts of
+--     every line, and the customers' net sales, from the transition table (lines added to orders
+--     that had lines take their families' general ways).
 -- Updates, deletes and truncates keep their families' own triggers. The funnel's insert trigger
 -- stays on its own: it does nothing for an order without a session.
 
@@ -47,11 +50,13 @@ begin
 
     with
 
+    -- the orders' own part of their sale (their lines add theirs, see below)
     days as (
-        insert into rollups.order_days_pending (day, status, orders, revenue)
-        select shop_day(created_at), status, count(*), sum(total_amount)
+        insert into rollups.sales_hours_pending (hour, orders, gross_sales, discounts, shipping, taxes)
+        select shop_hour(created_at), count(*), 0, coalesce(sum(discount_amount), 0),
+               coalesce(sum(shipping_cost), 0), coalesce(sum(tax_amount), 0)
         from new_orders
-        group by 1, 2
+        group by 1
     ),
 
     customer_months as (
@@ -108,19 +113,46 @@ begin
         array(select l from unnest(now_rows.line_rows) l where l.item_id not in (select item_id from new_items)),
         now_rows.return_rows);
 
-    -- the lines' net sales to their orders' customers (the orders took their discounts off)
     if exists (select 1 from order_items
                where order_items.order_id in (select order_id from new_items)
                  and not exists (select 1 from new_items where new_items.item_id = order_items.item_id)) then
+        -- lines added to orders that had lines: the general ways
+        perform rollup_sales_lines_apply(array(select n::order_items from new_items n), '{}');
         perform rollup_customer_lines_apply(array(select n::order_items from new_items n), '{}');
-    else
-        insert into rollups.customer_orders_pending (customer_id, orders, spend, first_order_at, last_order_at, removed)
-        select orders.customer_id, 0, sum(new_items.line_total), null, null, 0
+        return null;
+    end if;
+
+    -- Orders without other lines: the new lines are their whole baskets.
+    with
+
+    -- gross sales and line discounts on the order's hour (every line, whatever the status), and the
+    -- line totals to the order's returns if it was inserted cancelled or refunded (as
+    -- rollup_sales_lines_apply() does, for added lines)
+    sales_days as (
+        insert into rollups.sales_hours_pending (hour, orders, gross_sales, discounts, shipping, taxes)
+        select shop_hour(orders.created_at), 0, sum(new_items.unit_price * new_items.quantity),
+               sum(new_items.unit_price * new_items.quantity - new_items.line_total), 0, 0
         from new_items
         join orders using (order_id)
-        where counts_as_sale(orders.status)
-        group by orders.customer_id;
-    end if;
+        group by 1
+    ),
+
+    return_days as (
+        insert into rollups.return_hours_pending (hour, orders, returns, shipping, taxes)
+        select shop_hour(changes.changed_at), 0, sum(new_items.line_total), 0, 0
+        from new_items
+        join order_status_changes changes
+          on changes.order_id = new_items.order_id and changes.to_status in ('cancelled', 'refunded')
+        group by 1
+    )
+
+    -- the lines' net sales to their orders' customers (the orders took their discounts off)
+    insert into rollups.customer_orders_pending (customer_id, orders, spend, first_order_at, last_order_at, removed)
+    select orders.customer_id, 0, sum(new_items.line_total), null, null, 0
+    from new_items
+    join orders using (order_id)
+    where counts_as_sale(orders.status)
+    group by orders.customer_id;
     return null;
 end
 $$;

@@ -10,7 +10,8 @@
 -- What it applies, by id watermark (ids come from one sequence per table on the coordinator):
 --   orders                new orders, as they are at the run (their status changes included)
 --   order_status_changes  status changes of older orders (append-only: order_transition() writes
---                         one per change): the order leaves its first old status for its current one
+--                         one per change): the order leaves its first old status for its current one;
+--                         and every change to cancelled or refunded, a return (the order_days family)
 --   order_items           new lines (place_order writes an order's lines with the order)
 --   page_views, cart_events, stock_movements   new rows
 -- Not applied (no writer of ShopFlow does them; `shopflow refresh` rebuilds after doing them by
@@ -142,6 +143,7 @@ declare
     changed_now public.orders[];
     changed_before public.orders[];
     new_items public.order_items[];
+    new_returns sales_return[];
     new_views public.page_views[];
     new_events public.cart_events[];
     new_movements public.stock_movements[];
@@ -183,6 +185,12 @@ begin
         group by order_id
     ) as c using (order_id)
     where o.status <> c.first_from;
+    -- returns: changes to cancelled or refunded (of any order)
+    select coalesce(array_agg(row(c.order_id, c.changed_at)::sales_return order by c.change_id), '{}') into new_returns
+    from public.order_status_changes c
+    where c.change_id > (applied ->> 'order_status_changes')::bigint
+      and c.change_id <= (target ->> 'order_status_changes')::bigint
+      and c.to_status in ('cancelled', 'refunded');
     -- lines (of new orders: place_order writes them with the order), events, stock movements
     select coalesce(array_agg(i order by i.item_id), '{}') into new_items
     from public.order_items i
@@ -200,20 +208,25 @@ begin
 
     -- the raw rows the maintenance functions may read, as local copies (see above)
     touched_orders := array(select order_id from unnest(new_orders || changed_now)
-                            union select order_id from unnest(new_items));
+                            union select order_id from unnest(new_items) union select order_id from unnest(new_returns));
     -- (and the customers the fold below recounts: those with a removal pending)
     touched_customers := array(select customer_id from unnest(new_orders || changed_now)
                                union select customer_id from rollups.customer_orders_pending where removed > 0);
     touched_sessions := array(select session_id from unnest(new_orders) union select session_id from unnest(new_views)
                               union select session_id from unnest(new_events) except select null);
     truncate rollup_job.orders, rollup_job.order_items, rollup_job.page_views, rollup_job.cart_events,
-             rollup_job.customers, rollup_job.products;
+             rollup_job.customers, rollup_job.products, rollup_job.order_status_changes;
     insert into rollup_job.orders
     select * from public.orders
     where order_id = any (touched_orders) or customer_id = any (touched_customers) or session_id = any (touched_sessions);
     -- (the lines of every order copied: the customer fold's recount reads its customers' net sales)
     insert into rollup_job.order_items
     select * from public.order_items where order_id = any (array(select order_id from rollup_job.orders));
+    -- only the status changes applied by earlier runs: the returns among them are in the rollup, and
+    -- new lines add to them; the new returns are valued below with every line up to the watermark
+    insert into rollup_job.order_status_changes
+    select * from public.order_status_changes
+    where order_id = any (touched_orders) and change_id <= (applied ->> 'order_status_changes')::bigint;
     insert into rollup_job.page_views select * from public.page_views where session_id = any (touched_sessions);
     insert into rollup_job.cart_events select * from public.cart_events where session_id = any (touched_sessions);
     insert into rollup_job.customers select * from public.customers where customer_id = any (touched_customers);
@@ -251,7 +264,11 @@ begin
             array(select r from unnest(sales_now.return_rows) r
                   where r.change_id <= (applied ->> 'order_status_changes')::bigint));
     end if;
+    if cardinality(new_returns) > 0 then
+        perform rollup_returns_apply(new_returns, '{}');
+    end if;
     if cardinality(new_items) > 0 then
+        perform rollup_sales_lines_apply(new_items, '{}');
         -- (the new orders' net sales took their lines already)
         perform rollup_customer_lines_apply(
             array(select i from unnest(new_items) i where i.order_id not in (select order_id from unnest(new_orders))), '{}');

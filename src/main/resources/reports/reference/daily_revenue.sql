@@ -1,18 +1,28 @@
--- Daily revenue: the dashboard's revenue chart.
+-- Daily revenue: the dashboard's sales chart, one shop day at a time.
 --
--- question: How many orders and how much revenue did each of the last N days bring?
--- grain:    one row per shop day, oldest first; days without orders show zero
+-- question: What did each of the last N days sell, in the measures of the sales model?
+-- grain:    one row per shop day, oldest first; days without sales show zero
 -- audience: aggregate
 -- param:    days | integer | 30 | 1..3660 | number of days, ending with as_of's day
--- column:   day     | date   | the shop day (Europe/London)
--- column:   orders  | orders | orders placed that day up to as_of, not cancelled or refunded
--- column:   revenue | GBP    | their total_amount
+-- column:   day                  | date    | the shop day (Europe/London)
+-- column:   orders               | orders  | orders placed that day up to as_of, whatever their status now
+-- column:   gross_sales          | GBP     | unit price x quantity of their lines (no VAT)
+-- column:   discounts            | GBP     | their line discounts and coupon discounts
+-- column:   returns              | GBP     | net sales of the orders cancelled or refunded that day up to as_of, whenever placed
+-- column:   net_sales            | GBP     | gross_sales - discounts - returns
+-- column:   shipping             | GBP     | shipping charged on the orders placed, less that of the orders returned
+-- column:   taxes                | GBP     | VAT charged on the orders placed, less that of the orders returned
+-- column:   total_sales          | GBP     | net_sales + shipping + taxes
+-- column:   average_order_value  | GBP     | net_sales / orders, 2 decimals; null without orders
+-- column:   complete             | boolean | false for as_of's own day, not over yet at as_of
 --
+-- The measures are the sales model's (docs/reports.md#the-sales-model; R__22_sales_model.sql).
 -- The brief's version aliased daily_orders as "do", a reserved word: it does not run.
 -- psql: psql -v as_of="'2026-06-30 12:00'" -v days=30 -f daily_revenue.sql
 --
--- Reference version: reads the raw tables in full. The report proper (../daily_revenue.sql) reads
--- the rollups; `shopflow verify` and the tests check that both answer the same, row for row.
+-- Reference version: reads the raw tables in full, through the sales model's views. The report
+-- proper (../daily_revenue.sql) reads the rollups; `shopflow verify` and the tests check that both
+-- answer the same, row for row.
 
 \if :{?as_of} \else \set as_of 'now()' \endif
 \if :{?days} \else \set days 30 \endif
@@ -30,25 +40,54 @@ day_spine as (
     from params
 ),
 
-daily_orders as (
+-- orders placed and returns made each day, as the sales model values them (R__22_sales_model.sql)
+placed as (
     select
-        orders.created_at::date   as day,
-        count(*)                  as orders,
-        sum(orders.total_amount)  as revenue
-    from orders, params
-    where orders.status not in ('cancelled', 'refunded')
-      and orders.created_at >= params.first_day::timestamptz
-      and orders.created_at <= params.as_of
+        order_sales.created_at::date       as day,
+        count(*)                           as orders,
+        sum(order_sales.gross_sales)       as gross_sales,
+        sum(order_sales.discounts)         as discounts,
+        sum(order_sales.shipping)          as shipping,
+        sum(order_sales.taxes)             as taxes
+    from order_sales, params
+    where order_sales.created_at >= params.first_day::timestamptz
+      and order_sales.created_at <= params.as_of
+    group by 1
+),
+
+returned as (
+    select
+        order_returns.returned_at::date    as day,
+        sum(order_returns.net_sales)       as returns,
+        sum(order_returns.shipping)        as shipping,
+        sum(order_returns.taxes)           as taxes
+    from order_returns, params
+    where order_returns.returned_at >= params.first_day::timestamptz
+      and order_returns.returned_at <= params.as_of
     group by 1
 ),
 
 final as (
     select
         day_spine.day,
-        coalesce(daily_orders.orders, 0)   as orders,
-        coalesce(daily_orders.revenue, 0)  as revenue
+        coalesce(placed.orders, 0)                                                  as orders,
+        coalesce(placed.gross_sales, 0)::numeric(16, 2)                             as gross_sales,
+        coalesce(placed.discounts, 0)::numeric(16, 2)                               as discounts,
+        coalesce(returned.returns, 0)::numeric(16, 2)                               as returns,
+        (coalesce(placed.gross_sales, 0) - coalesce(placed.discounts, 0)
+            - coalesce(returned.returns, 0))::numeric(16, 2)                        as net_sales,
+        (coalesce(placed.shipping, 0) - coalesce(returned.shipping, 0))::numeric(16, 2)  as shipping,
+        (coalesce(placed.taxes, 0) - coalesce(returned.taxes, 0))::numeric(16, 2)   as taxes,
+        (coalesce(placed.gross_sales, 0) - coalesce(placed.discounts, 0) - coalesce(returned.returns, 0)
+            + coalesce(placed.shipping, 0) - coalesce(returned.shipping, 0)
+            + coalesce(placed.taxes, 0) - coalesce(returned.taxes, 0))::numeric(16, 2)  as total_sales,
+        round((coalesce(placed.gross_sales, 0) - coalesce(placed.discounts, 0) - coalesce(returned.returns, 0))
+              / nullif(placed.orders, 0), 2)                                        as average_order_value,
+        day_spine.day < params.as_of::date                                          as complete
     from day_spine
-    left join daily_orders using (day)
+    cross join params
+    left join placed using (day)
+    left join returned using (day)
 )
 
 select * from final

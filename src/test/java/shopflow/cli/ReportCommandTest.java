@@ -70,7 +70,8 @@ class ReportCommandTest {
                         + "confidence_2_to_1_pct,lift,window_start,window_end",
                 "4,Novel,5,Cookbook,1,14.29,20.0,100.0,1.40,\"2026-06-01T00:00+01:00\",\"2026-06-30T12:00+01:00\"");
         CommandLineTest.Run json = report("revenue_summary", "--as-of", "2026-06-30T12:00", "--format", "json");
-        assertThat(json.out()).contains("\"as_of\":\"2026-06-30T12:00:00+01:00\"", "\"today\":55.00", "\"mom_growth_pct\":null");
+        assertThat(json.out()).contains("\"as_of\":\"2026-06-30T12:00:00+01:00\"", "\"period\":\"today\"",
+                "\"net_sales\":55.00", "\"net_sales_growth_pct\":null", "\"orders\":1");
     }
 
     @Test

@@ -113,7 +113,7 @@ class MetabaseExportTest {
         assertThat(rows(substitute(sql, Map.of("as_of", "'2026-06-30 12:00'", "days", "7")))).hasSize(7);
         assertThat(rows(substitute(sql, Map.of("as_of", "'2026-06-30 12:00'")))).hasSize(30);
         assertThat(rows(substitute(sql, Map.of("as_of", "'2026-06-30 12:00'", "days", "7"))).get(6))
-                .containsExactly("2026-06-30", "1", "100.00");
+                .containsExactly("2026-06-30", "1", "100.00", "0.00", "0.00", "100.00", "0.00", "0.00", "100.00", "100.00", "false");
     }
 
     @Test

@@ -42,13 +42,13 @@ class RollupFolderTest {
             Writes.order(c, 1, OffsetDateTime.parse("2026-07-05T10:00+01:00"), "pending", new BigDecimal("10.00"));
             Thread.sleep(RollupFolder.INTERVAL.multipliedBy(2).toMillis());
             assertThat(pendingOrderDays(c)).isPositive();
-            assertThat((Long) Writes.value(c, "select sum(orders)::bigint from rollups.order_days_folded")).isEqualTo(2L);
+            assertThat((Long) Writes.value(c, "select sum(orders)::bigint from rollups.sales_days_folded")).isEqualTo(2L);
         }
         assertThat(log).isEmpty();
     }
 
     private static long pendingOrderDays(Connection c) throws SQLException {
-        return (Long) Writes.value(c, "select count(*) from rollups.order_days_pending");
+        return (Long) Writes.value(c, "select count(*) from rollups.sales_hours_pending");
     }
 
     private static void awaitFolded(Connection c) throws Exception {

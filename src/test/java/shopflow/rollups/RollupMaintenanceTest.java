@@ -44,91 +44,140 @@ class RollupMaintenanceTest {
         return OffsetDateTime.parse(local + "+01:00"); // June: British Summer Time
     }
 
-    /** The rollup as "day status orders revenue" lines, folded and pending rows summed by key. */
+    /**
+     * The day rollups, folded and pending rows summed by day, rows of zeros left out: "sales: day orders
+     * gross_sales discounts shipping taxes, ... | returns: day orders returns shipping taxes, ...".
+     */
     private static String rollup(Connection c) throws SQLException {
-        return (String) Writes.value(c, "select coalesce(string_agg(to_char(day, 'MM-DD')"
-                + " || ' ' || status || ' ' || orders || ' ' || revenue, ', ' order by day, status), '')"
-                + " from (select day, status, sum(orders) as orders, sum(revenue) as revenue"
-                + " from rollups.order_days group by day, status) as rollup");
+        return "sales: " + Writes.value(c, "select coalesce(string_agg(to_char(day, 'MM-DD') || ' ' || orders || ' '"
+                + " || gross_sales || ' ' || discounts || ' ' || shipping || ' ' || taxes, ', ' order by day), '')"
+                + " from (select day, sum(orders) as orders, sum(gross_sales) as gross_sales, sum(discounts) as discounts,"
+                + " sum(shipping) as shipping, sum(taxes) as taxes from rollups.sales_days group by day) as rollup"
+                + " where (orders, gross_sales, discounts, shipping, taxes) <> (0, 0, 0, 0, 0)")
+                + " | returns: " + Writes.value(c, "select coalesce(string_agg(to_char(day, 'MM-DD') || ' ' || orders"
+                + " || ' ' || returns || ' ' || shipping || ' ' || taxes, ', ' order by day), '')"
+                + " from (select day, sum(orders) as orders, sum(returns) as returns, sum(shipping) as shipping,"
+                + " sum(taxes) as taxes from rollups.return_days group by day) as rollup"
+                + " where (orders, returns, shipping, taxes) <> (0, 0, 0, 0)");
     }
 
-    @Test
-    void placed_orders_are_counted_in_their_shop_day_and_status() throws SQLException {
-        try (Connection c = database.connection()) {
-            Writes.order(c, 1, at("2026-06-30T00:00"), "pending", new BigDecimal("10.00"));
-            // 22:59:59 UTC, still 30 June in London; the next order is 1 July in London, 30 June in UTC
-            Writes.order(c, 2, at("2026-06-30T23:59:59.999999"), "pending", new BigDecimal("20.50"));
-            Writes.order(c, 3, at("2026-07-01T00:00"), "delivered", new BigDecimal("5.25"));
+    /** Cancels an order at a given moment, its history row and all, as order_transition would then. */
+    private static void cancel(Connection c, int order, OffsetDateTime at) throws SQLException {
+        Writes.execute(c, "insert into order_status_changes (order_id, from_status, to_status, changed_at)"
+                + " select order_id, status, 'cancelled', timestamptz '" + at + "' from orders where order_id = " + order);
+        Writes.execute(c, "update orders set status = 'cancelled' where order_id = " + order);
+    }
 
-            assertThat(rollup(c)).isEqualTo("06-30 pending 2 30.50, 07-01 delivered 1 5.25");
+    // Products: 1 at 11.00, 2 at 12.00 (Writes.shop); Writes.line prices a line at list price.
+
+    @Test
+    void placed_orders_are_counted_on_their_shop_day() throws SQLException {
+        try (Connection c = database.connection()) {
+            Writes.line(c, Writes.order(c, 1, at("2026-06-30T00:00"), "pending", new BigDecimal("22.00")), 1, 2);
+            // 22:59:59 UTC, still 30 June in London; the next order is 1 July in London, 30 June in UTC
+            Writes.line(c, Writes.order(c, 2, at("2026-06-30T23:59:59.999999"), "pending", new BigDecimal("12.00")), 2, 1);
+            Writes.line(c, Writes.order(c, 3, at("2026-07-01T00:00"), "delivered", new BigDecimal("11.00")), 1, 1);
+
+            assertThat(rollup(c)).isEqualTo("sales: 06-30 2 34.00 0.00 0.00 0.00, 07-01 1 11.00 0.00 0.00 0.00 | returns: ");
         }
     }
 
     @Test
-    void a_status_change_moves_the_order_between_statuses() throws SQLException {
+    void a_cancellation_is_a_return_on_its_own_day_and_leaves_the_sale_on_its_day() throws SQLException {
         try (Connection c = database.connection()) {
-            int first = Writes.order(c, 1, at("2026-06-30T10:15"), "pending", new BigDecimal("10.00"));
-            Writes.order(c, 2, at("2026-06-30T10:45"), "pending", new BigDecimal("20.00"));
+            int first = Writes.order(c, 1, at("2026-06-30T10:15"), "pending", new BigDecimal("11.00"));
+            Writes.line(c, first, 1, 1);
+            Writes.line(c, Writes.order(c, 2, at("2026-06-30T10:45"), "pending", new BigDecimal("12.00")), 2, 1);
 
-            Writes.status(c, first, "cancelled");
+            cancel(c, first, at("2026-07-02T09:00"));
 
-            assertThat(rollup(c)).isEqualTo("06-30 cancelled 1 10.00, 06-30 pending 1 20.00");
+            assertThat(rollup(c)).isEqualTo("sales: 06-30 2 23.00 0.00 0.00 0.00 | returns: 07-02 1 11.00 0.00 0.00");
         }
     }
 
     @Test
     void folding_moves_pending_changes_into_one_row_per_key_without_changing_the_figures() throws SQLException {
         try (Connection c = database.connection()) {
-            int first = Writes.order(c, 1, at("2026-06-30T10:15"), "pending", new BigDecimal("10.00"));
-            Writes.order(c, 2, at("2026-06-30T10:45"), "pending", new BigDecimal("20.00"));
-            Writes.status(c, first, "cancelled");
-            assertThat(Writes.value(c, "select count(*) from rollups.order_days_pending")).isEqualTo(4L);
+            int first = Writes.order(c, 1, at("2026-06-30T10:15"), "pending", new BigDecimal("11.00"));
+            Writes.line(c, first, 1, 1);
+            Writes.line(c, Writes.order(c, 2, at("2026-06-30T10:45"), "pending", new BigDecimal("12.00")), 2, 1);
+            cancel(c, first, at("2026-06-30T11:00"));
+            // two orders and two lines, each statement its row; one return
+            assertThat(Writes.value(c, "select count(*) from rollups.sales_hours_pending")).isEqualTo(4L);
+            assertThat(Writes.value(c, "select count(*) from rollups.return_hours_pending")).isEqualTo(1L);
 
             Writes.execute(c, "select fold_rollups()");
 
-            assertThat(Writes.value(c, "select count(*) from rollups.order_days_pending")).isEqualTo(0L);
-            assertThat(Writes.value(c, "select string_agg(status || ' ' || orders || ' ' || revenue, ', '"
-                    + " order by status) from rollups.order_days_folded"))
-                    .isEqualTo("cancelled 1 10.00, pending 1 20.00");
-            assertThat(rollup(c)).isEqualTo("06-30 cancelled 1 10.00, 06-30 pending 1 20.00");
+            assertThat(Writes.value(c, "select count(*) from rollups.sales_hours_pending")).isEqualTo(0L);
+            assertThat(Writes.value(c, "select orders || ' ' || gross_sales from rollups.sales_days_folded"))
+                    .isEqualTo("2 23.00");
+            assertThat(Writes.value(c, "select orders || ' ' || returns from rollups.return_days_folded"))
+                    .isEqualTo("1 11.00");
+            assertThat(rollup(c)).isEqualTo("sales: 06-30 2 23.00 0.00 0.00 0.00 | returns: 06-30 1 11.00 0.00 0.00");
         }
     }
 
     @Test
-    void one_statement_changing_many_orders_moves_each_of_them() throws SQLException {
+    void one_statement_changing_many_orders_changes_each_of_their_sales_and_returns() throws SQLException {
         try (Connection c = database.connection()) {
-            Writes.order(c, 1, at("2026-06-30T10:15"), "pending", new BigDecimal("10.00"));
-            Writes.order(c, 2, at("2026-07-01T12:45"), "processing", new BigDecimal("20.00"));
-            Writes.order(c, 3, at("2026-07-01T12:50"), "shipped", new BigDecimal("1.00"));
+            int first = Writes.order(c, 1, at("2026-06-30T10:15"), "pending", new BigDecimal("11.00"));
+            Writes.line(c, first, 1, 1);
+            Writes.line(c, Writes.order(c, 2, at("2026-07-01T12:45"), "processing", new BigDecimal("12.00")), 2, 1);
+            Writes.line(c, Writes.order(c, 3, at("2026-07-01T12:50"), "shipped", new BigDecimal("11.00")), 1, 1);
 
+            // a batch cancellation on 2 July: one statement for the history, one for the orders
+            Writes.execute(c, "insert into order_status_changes (order_id, from_status, to_status, changed_at)"
+                    + " select order_id, status, 'cancelled', timestamptz '2026-07-02T09:00+01:00' from orders"
+                    + " where status in ('pending', 'processing')");
             Writes.execute(c, "update orders set status = 'cancelled' where status in ('pending', 'processing')");
+            assertThat(rollup(c)).isEqualTo("sales: 06-30 1 11.00 0.00 0.00 0.00, 07-01 2 23.00 0.00 0.00 0.00"
+                    + " | returns: 07-02 2 23.00 0.00 0.00");
 
-            assertThat(rollup(c)).isEqualTo("06-30 cancelled 1 10.00, 06-30 pending 0 0.00,"
-                    + " 07-01 cancelled 1 20.00, 07-01 processing 0 0.00, 07-01 shipped 1 1.00");
+            // shipping, VAT and a coupon set afterwards: on each sale's day, and taken back by each return
+            Writes.execute(c, "update orders set shipping_cost = 3.00, tax_amount = 2.00, discount_amount = 1.00");
+            assertThat(rollup(c)).isEqualTo("sales: 06-30 1 11.00 1.00 3.00 2.00, 07-01 2 23.00 2.00 6.00 4.00"
+                    + " | returns: 07-02 2 21.00 6.00 4.00");
+
+            // a line added to a cancelled order: its sale and its return both grow
+            Writes.line(c, first, 2, 1);
+            assertThat(rollup(c)).isEqualTo("sales: 06-30 1 23.00 1.00 3.00 2.00, 07-01 2 23.00 2.00 6.00 4.00"
+                    + " | returns: 07-02 2 33.00 6.00 4.00");
+
+            // and an order moved to another day takes its lines along
+            Writes.execute(c, "update orders set created_at = created_at - interval '1 day' where order_id = " + first);
+            assertThat(rollup(c)).isEqualTo("sales: 06-29 1 23.00 1.00 3.00 2.00, 07-01 2 23.00 2.00 6.00 4.00"
+                    + " | returns: 07-02 2 33.00 6.00 4.00");
         }
     }
 
     @Test
     void a_deleted_order_leaves_the_rollup() throws SQLException {
         try (Connection c = database.connection()) {
-            int order = Writes.order(c, 1, at("2026-06-30T10:15"), "pending", new BigDecimal("10.00"));
-            Writes.order(c, 1, at("2026-06-30T10:20"), "pending", new BigDecimal("3.00"));
+            int order = Writes.order(c, 1, at("2026-06-30T10:15"), "pending", new BigDecimal("11.00"));
+            Writes.line(c, order, 1, 1);
+            cancel(c, order, at("2026-06-30T11:00"));
+            Writes.line(c, Writes.order(c, 1, at("2026-06-30T10:20"), "pending", new BigDecimal("12.00")), 2, 1);
 
-            Writes.execute(c, "delete from order_status_changes where order_id = " + order); // its history first
+            Writes.execute(c, "update orders set shipping_cost = 2.00 where order_id = " + order);
+            assertThat(rollup(c)).isEqualTo("sales: 06-30 2 23.00 0.00 2.00 0.00 | returns: 06-30 1 11.00 2.00 0.00");
+
+            // its lines, then the order: its history goes with it (the key cascades), its return too
+            Writes.execute(c, "delete from order_items where order_id = " + order);
             Writes.execute(c, "delete from orders where order_id = " + order);
 
-            assertThat(rollup(c)).isEqualTo("06-30 pending 1 3.00");
+            assertThat(rollup(c)).isEqualTo("sales: 06-30 1 12.00 0.00 0.00 0.00 | returns: ");
         }
     }
 
     @Test
     void a_failing_statement_after_the_rollup_update_rolls_back_order_and_rollup_together() throws SQLException {
         try (Connection c = database.connection()) {
-            Writes.order(c, 1, at("2026-06-30T10:15"), "pending", new BigDecimal("10.00"));
+            Writes.line(c, Writes.order(c, 1, at("2026-06-30T10:15"), "pending", new BigDecimal("11.00")), 1, 1);
             c.setAutoCommit(false);
-            int order = Writes.order(c, 2, at("2026-06-30T10:30"), "pending", new BigDecimal("99.00"));
-            Writes.status(c, order, "processing");
-            assertThat(rollup(c)).isEqualTo("06-30 pending 1 10.00, 06-30 processing 1 99.00");
+            int order = Writes.order(c, 2, at("2026-06-30T10:30"), "pending", new BigDecimal("12.00"));
+            Writes.line(c, order, 2, 1);
+            cancel(c, order, at("2026-06-30T10:40"));
+            assertThat(rollup(c)).isEqualTo("sales: 06-30 2 23.00 0.00 0.00 0.00 | returns: 06-30 1 12.00 0.00 0.00");
 
             assertThatThrownBy(() -> Writes.order(c, 3, at("2026-06-30T10:40"), "pending", new BigDecimal("-1")))
                     .hasMessageContaining("violates check constraint");
@@ -136,38 +185,42 @@ class RollupMaintenanceTest {
             c.setAutoCommit(true);
 
             assertThat(Writes.value(c, "select count(*) from orders")).isEqualTo(1L);
-            assertThat(rollup(c)).isEqualTo("06-30 pending 1 10.00");
+            assertThat(rollup(c)).isEqualTo("sales: 06-30 1 11.00 0.00 0.00 0.00 | returns: ");
         }
     }
 
     @Test
     void a_statement_failing_on_one_row_changes_neither_the_orders_nor_the_rollup() throws SQLException {
         try (Connection c = database.connection()) {
-            Writes.order(c, 1, at("2026-06-30T10:15"), "pending", new BigDecimal("10.00"));
-            Writes.order(c, 2, at("2026-07-01T11:15"), "pending", new BigDecimal("20.00"));
+            Writes.line(c, Writes.order(c, 1, at("2026-06-30T10:15"), "pending", new BigDecimal("11.00")), 1, 1);
+            Writes.line(c, Writes.order(c, 2, at("2026-07-01T11:15"), "pending", new BigDecimal("12.00")), 2, 1);
 
-            assertThatThrownBy(() -> Writes.execute(c, "update orders set status = 'lost' where customer_id = 2"))
-                    .hasMessageContaining("cannot become lost");
+            assertThatThrownBy(() -> Writes.execute(c, "update orders set status = 'lost', shipping_cost = 1"
+                    + " where customer_id = 2")).hasMessageContaining("cannot become lost");
 
-            assertThat(rollup(c)).isEqualTo("06-30 pending 1 10.00, 07-01 pending 1 20.00");
+            assertThat(rollup(c)).isEqualTo("sales: 06-30 1 11.00 0.00 0.00 0.00, 07-01 1 12.00 0.00 0.00 0.00 | returns: ");
         }
     }
 
     @Test
     void rebuilding_catches_up_with_writes_made_while_maintenance_was_suspended() throws SQLException {
         try (Connection c = database.connection()) {
-            Writes.order(c, 1, at("2026-06-30T10:15"), "pending", new BigDecimal("10.00"));
+            Writes.line(c, Writes.order(c, 1, at("2026-06-30T10:15"), "pending", new BigDecimal("11.00")), 1, 1);
             Writes.execute(c, "select suspend_rollups()");
             try {
-                Writes.order(c, 2, at("2026-07-01T11:15"), "delivered", new BigDecimal("20.00"));
-                assertThat(rollup(c)).isEqualTo("06-30 pending 1 10.00");
+                int order = Writes.order(c, 2, at("2026-07-01T11:15"), "pending", new BigDecimal("12.00"));
+                Writes.line(c, order, 2, 1);
+                cancel(c, order, at("2026-07-02T11:15"));
+                assertThat(rollup(c)).isEqualTo("sales: 06-30 1 11.00 0.00 0.00 0.00 | returns: ");
             } finally {
                 Rollups.rebuild(database.dataSource());
             }
 
-            assertThat(rollup(c)).isEqualTo("06-30 pending 1 10.00, 07-01 delivered 1 20.00");
-            Writes.order(c, 3, at("2026-07-01T11:30"), "delivered", new BigDecimal("1.00"));
-            assertThat(rollup(c)).isEqualTo("06-30 pending 1 10.00, 07-01 delivered 2 21.00");
+            assertThat(rollup(c)).isEqualTo("sales: 06-30 1 11.00 0.00 0.00 0.00, 07-01 1 12.00 0.00 0.00 0.00"
+                    + " | returns: 07-02 1 12.00 0.00 0.00");
+            Writes.line(c, Writes.order(c, 3, at("2026-07-01T11:30"), "delivered", new BigDecimal("11.00")), 1, 1);
+            assertThat(rollup(c)).isEqualTo("sales: 06-30 1 11.00 0.00 0.00 0.00, 07-01 2 23.00 0.00 0.00 0.00"
+                    + " | returns: 07-02 1 12.00 0.00 0.00");
         }
     }
 
@@ -225,7 +278,7 @@ class RollupMaintenanceTest {
             Writes.execute(c, "truncate orders cascade");
             assertThat(Writes.value(c, "select count(*) from orders")).isEqualTo(0L);
 
-            assertThat(rollup(c)).isEmpty();
+            assertThat(rollup(c)).isEqualTo("sales:  | returns: ");
             assertThat(products(c)).isEqualTo(" |  | 0");
         }
     }
@@ -234,16 +287,16 @@ class RollupMaintenanceTest {
     void verify_names_the_report_and_row_of_a_rollup_out_of_step_and_refresh_repairs_it() throws SQLException {
         OffsetDateTime asOf = at("2026-07-01T18:00");
         try (Connection c = database.connection()) {
-            Writes.order(c, 1, at("2026-06-30T10:15"), "pending", new BigDecimal("10.00"));
+            Writes.line(c, Writes.order(c, 1, at("2026-06-30T10:15"), "pending", new BigDecimal("11.00")), 1, 1);
             RollupVerifier verifier = new RollupVerifier(database.dataSource());
             assertThat(verifier.verify(asOf)).isEmpty();
 
-            Writes.execute(c, "insert into rollups.order_days_pending values ('2026-06-30', 'pending', 0, 1)");
+            Writes.execute(c, "insert into rollups.sales_hours_pending values ('2026-06-30 10:00+01', 0, 1, 0, 0, 0)");
 
             assertThat(verifier.compare("daily_revenue", asOf, Map.of("days", "3")))
                     .hasValueSatisfying(drift -> assertThat(drift.describe()).isEqualTo(
-                            "report daily_revenue {days=3} as of 2026-07-01T18:00+01:00: row 2, column revenue:"
-                                    + " rollups say 11.00, reference SQL says 10.00"));
+                            "report daily_revenue {days=3} as of 2026-07-01T18:00+01:00: row 2, column gross_sales:"
+                                    + " rollups say 12.00, reference SQL says 11.00"));
             assertThat(verifier.verify(asOf)).extracting(Drift::report)
                     .containsExactly("daily_revenue", "revenue_summary");
 

@@ -38,13 +38,20 @@ class DashboardBrowserTest {
         return format.format(new BigDecimal(value.asText()));
     }
 
+    /** revenue_summary's rows: today, last_7_days, month_to_date, year_to_date. */
     private static JsonNode summary(String query) throws Exception {
         var response = app.get("/api/reports/revenue_summary" + query, app.analyst);
-        return ReportFormat.JSON_MAPPER.readTree(response.body()).at("/rows/0");
+        return ReportFormat.JSON_MAPPER.readTree(response.body()).at("/rows");
     }
+
+    private static final String[] PERIODS = {"today", "last_7_days", "month_to_date", "year_to_date"};
 
     private static String tile(String kpi) {
         return browser.driver.findElement(By.cssSelector("[data-kpi='" + kpi + "']")).getText();
+    }
+
+    private static String growth(String period) {
+        return browser.driver.findElement(By.cssSelector("[data-kpi-growth='" + period + "']")).getText();
     }
 
     @Test
@@ -52,8 +59,8 @@ class DashboardBrowserTest {
         browser.signIn(app.url(""), app.analyst);
         browser.wait(Duration.ofSeconds(20)).until(d -> !d.findElements(By.cssSelector("#chart-daily canvas")).isEmpty());
         JsonNode now = summary("");
-        for (String kpi : new String[] {"today", "last_7_days", "mtd", "ytd"}) {
-            assertThat(tile(kpi)).as(kpi).isEqualTo(gbp(now.get(kpi)));
+        for (int p = 0; p < PERIODS.length; p++) {
+            assertThat(tile(PERIODS[p])).as(PERIODS[p]).isEqualTo(gbp(now.get(p).get("net_sales")));
         }
 
         // The as-of picker: the moment of the hand-computed fixture.
@@ -62,10 +69,22 @@ class DashboardBrowserTest {
                 + " input.dispatchEvent(new Event('change'));");
         browser.waitForLoads(loads + 1);
         JsonNode then = summary("?as_of=2026-06-30T12:00");
-        assertThat(tile("today")).isEqualTo(gbp(then.get("today"))).isEqualTo("£100.00");
+        // every tile is net sales, and says so; the headline is the month to date
+        assertThat(tile("today")).isEqualTo(gbp(then.get(0).get("net_sales"))).isEqualTo("£100.00");
         assertThat(tile("last_7_days")).isEqualTo("£150.50");
-        assertThat(tile("ytd")).isEqualTo(gbp(then.get("ytd"))).isEqualTo("£380.50");
-        assertThat(tile("mom_growth_pct")).isEqualTo("▼ -24.8%");
+        assertThat(tile("month_to_date")).isEqualTo("£150.50");
+        assertThat(tile("year_to_date")).isEqualTo(gbp(then.get(3).get("net_sales"))).isEqualTo("£380.50");
+        assertThat(browser.driver.findElements(By.cssSelector(".kpis .tile-label")))
+                .extracting(label -> label.getText()).containsExactly("Net sales · month to date", "Net sales · today",
+                        "Net sales · last 7 days", "Net sales · year to date", "Orders placed · month to date");
+        assertThat(browser.driver.findElement(By.cssSelector(".tile.headline [data-kpi]")).getAttribute("data-kpi"))
+                .isEqualTo("month_to_date");
+        // like for like: June to the 30th noon against 1-30 May noon; nothing on the Tuesday a week before
+        assertThat(growth("month_to_date")).isEqualTo("▼ -24.8 % vs same days last month");
+        assertThat(growth("today")).isEqualTo("no net sales same day last week to compare with");
+        assertThat(tile("orders")).isEqualTo("3");
+        assertThat(browser.driver.findElement(By.cssSelector("[data-report='daily_revenue'] h2")).getText())
+                .startsWith("Net sales by day");
         assertThat(browser.driver.findElement(By.id("updated")).getText()).contains("as of 2026-06-30 12:00");
         assertThat(browser.driver.findElement(By.cssSelector("[data-report='daily_revenue']")).getAttribute("data-state"))
                 .isEqualTo("ready");
@@ -79,11 +98,14 @@ class DashboardBrowserTest {
                 d.findElement(By.id("live")).getAttribute("data-state")));
         String before = tile("today");
         int loads = browser.loads();
-        app.sql("insert into orders (customer_id, order_number, status, subtotal, total_amount)"
-                + " values (2, 'ORD-BROWSER-1', 'processing', 12.34, 12.34)");
+        // an order and its line in one statement: net sales come from the lines
+        app.sql("with placed as (insert into orders (customer_id, order_number, status, subtotal, total_amount)"
+                + " values (2, 'ORD-BROWSER-1', 'processing', 12.34, 12.34) returning order_id)"
+                + " insert into order_items (order_id, product_id, quantity, unit_price, line_total)"
+                + " select order_id, 201, 1, 12.34, 12.34 from placed");
         browser.waitForLoads(loads + 1);
         browser.wait(Duration.ofSeconds(5)).until(d -> !tile("today").equals(before));
-        assertThat(tile("today")).isEqualTo(gbp(summary("").get("today")));
+        assertThat(tile("today")).isEqualTo(gbp(summary("").get(0).get("net_sales")));
     }
 
     @Test

@@ -65,8 +65,9 @@ class WebApiTest {
         assertThat(days.get("min").asInt()).isEqualTo(1);
         assertThat(days.get("max").asInt()).isEqualTo(3660);
         JsonNode summary = find(body.get("reports"), "revenue_summary");
-        assertThat(summary.at("/columns/0/name").asText()).isEqualTo("today");
-        assertThat(summary.at("/columns/0/unit").asText()).isEqualTo("GBP");
+        assertThat(summary.at("/columns/0/name").asText()).isEqualTo("period");
+        assertThat(summary.at("/columns/7/name").asText()).isEqualTo("net_sales");
+        assertThat(summary.at("/columns/7/unit").asText()).isEqualTo("GBP");
         assertThat(find(body.get("reports"), TestServer.CUSTOMER_REPORT).get("readable").asBoolean()).isFalse();
         assertThat(body.get("role").asText()).isEqualTo("viewer");
     }
@@ -97,14 +98,21 @@ class WebApiTest {
         JsonNode body = json(response);
         assertThat(body.get("report").asText()).isEqualTo("revenue_summary");
         assertThat(body.get("as_of").asText()).isEqualTo("2026-06-30T12:00:00+01:00");
-        JsonNode row = body.at("/rows/0");
-        // Order 1 today; order 2 six days before; 3 cancelled; 4 last month; 5 in January; 6 after as_of.
-        assertThat(row.get("today").decimalValue()).isEqualByComparingTo("100.00");
-        assertThat(row.get("last_7_days").decimalValue()).isEqualByComparingTo("150.50");
-        assertThat(row.get("mtd").decimalValue()).isEqualByComparingTo("150.50");
-        assertThat(row.get("ytd").decimalValue()).isEqualByComparingTo("380.50");
-        assertThat(row.get("last_month").decimalValue()).isEqualByComparingTo("200.00");
-        assertThat(row.get("mom_growth_pct").decimalValue()).isEqualByComparingTo("-24.8");
+        // Net sales (each order one line at its subtotal, no VAT, shipping or discounts): order 1 today (100.00);
+        // order 2 six days before (50.50); order 3 placed 2 June and cancelled an hour later (20.00 sold, 20.00
+        // returned); order 4 in May (200.00); 5 in January (30.00); 6 after as_of.
+        JsonNode rows = body.get("rows");
+        assertThat(rows.findValuesAsText("period")).containsExactly("today", "last_7_days", "month_to_date", "year_to_date");
+        assertThat(rows.findValuesAsText("net_sales")).containsExactly("100.0", "150.5", "150.5", "380.5"); // JSON numbers
+        assertThat(rows.findValuesAsText("orders")).containsExactly("1", "2", "3", "5");
+        assertThat(rows.findValuesAsText("returns")).containsExactly("0.0", "0.0", "20.0", "20.0");
+        // June to the 30th against 1-30 May 12:00 (order 4): (150.50 - 200.00) / 200.00 = -24.8 %
+        JsonNode month = rows.get(2);
+        assertThat(month.get("compare_net_sales").decimalValue()).isEqualByComparingTo("200.00");
+        assertThat(month.get("net_sales_growth_pct").decimalValue()).isEqualByComparingTo("-24.8");
+        assertThat(month.get("compare_starts_at").asText()).isEqualTo("2026-05-01T00:00:00+01:00");
+        assertThat(month.get("compare_ends_at").asText()).isEqualTo("2026-05-30T12:00:00+01:00");
+        assertThat(rows.get(0).get("net_sales_growth_pct").isNull()).isTrue(); // nothing on Tuesday 23 June
     }
 
     @Test
@@ -113,10 +121,12 @@ class WebApiTest {
         JsonNode rows = body.get("rows");
         assertThat(rows).hasSize(7);
         assertThat(rows.get(0).get("day").asText()).isEqualTo("2026-06-24");
-        assertThat(rows.get(1).get("revenue").decimalValue()).isEqualByComparingTo("50.50");
+        assertThat(rows.get(1).get("net_sales").decimalValue()).isEqualByComparingTo("50.50");
+        assertThat(rows.get(1).get("complete").asBoolean()).isTrue();
         assertThat(rows.get(6).get("day").asText()).isEqualTo("2026-06-30");
         assertThat(rows.get(6).get("orders").asInt()).isEqualTo(1);
-        assertThat(rows.get(6).get("revenue").decimalValue()).isEqualByComparingTo("100.00");
+        assertThat(rows.get(6).get("net_sales").decimalValue()).isEqualByComparingTo("100.00");
+        assertThat(rows.get(6).get("complete").asBoolean()).isFalse(); // as_of's day, not over
         assertThat(body.at("/parameters/days").asInt()).isEqualTo(7);
     }
 
@@ -125,9 +135,12 @@ class WebApiTest {
         HttpResponse<String> byHeader = app.get("/api/reports/revenue_summary?" + AS_OF, app.analyst, "Accept", "text/csv");
         assertThat(byHeader.statusCode()).isEqualTo(200);
         assertThat(byHeader.headers().firstValue("Content-Type").orElse("")).startsWith("text/csv");
-        assertThat(byHeader.body().lines().toList()).containsExactly(
-                "today,last_7_days,mtd,ytd,this_month,last_month,mom_growth_pct",
-                "100.00,150.50,150.50,380.50,150.50,200.00,-24.8");
+        assertThat(byHeader.body().lines().toList()).hasSize(5).first().isEqualTo("period,starts_at,ends_at,orders,gross_sales,"
+                + "discounts,returns,net_sales,shipping,taxes,total_sales,average_order_value,compare_starts_at,"
+                + "compare_ends_at,compare_orders,compare_net_sales,net_sales_growth_pct");
+        assertThat(byHeader.body().lines().toList().get(3)).isEqualTo("month_to_date,\"2026-06-01T00:00+01:00\","
+                + "\"2026-06-30T12:00+01:00\",3,170.50,0.00,20.00,150.50,0.00,0.00,150.50,50.17,\"2026-05-01T00:00+01:00\","
+                + "\"2026-05-30T12:00+01:00\",1,200.00,-24.8");
         HttpResponse<String> byParam = app.get("/api/reports/revenue_summary?format=csv&" + AS_OF, app.admin);
         assertThat(byParam.body()).isEqualTo(byHeader.body());
     }
