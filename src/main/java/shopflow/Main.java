@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
 import shopflow.cli.BenchCommand;
 import shopflow.cli.DbCommand;
+import shopflow.cli.PsqlCommand;
 import shopflow.cli.DemoCommand;
 import shopflow.cli.DistributeCommand;
 import shopflow.cli.GenerateCommand;
@@ -36,6 +37,7 @@ import shopflow.reports.ReportException;
         subcommands = {
             DemoCommand.class,
             DbCommand.class,
+            PsqlCommand.class,
             MigrateCommand.class,
             DistributeCommand.class,
             GenerateCommand.class,

@@ -32,7 +32,12 @@ public final class TestDatabases {
         execute(root.embeddedPort().orElseThrow(),
                 "create database " + name + " template shopflow_template owner shopflow");
         return Database.open(DatabaseOptions.external(
-                "jdbc:postgresql://localhost:" + root.embeddedPort().orElseThrow() + "/" + name, "shopflow", null));
+                "jdbc:postgresql://localhost:" + root.embeddedPort().orElseThrow() + "/" + name, "shopflow", password()));
+    }
+
+    /** The password of the shop's role on the shared test server (it takes no connection without one). */
+    public static synchronized String password() {
+        return server().password().orElseThrow();
     }
 
     /** The port of the shared test server, for tests that connect as another role. */
@@ -52,7 +57,7 @@ public final class TestDatabases {
             int port = server.embeddedPort().orElseThrow();
             execute(port, "create database shopflow_template owner shopflow");
             try (Database template = Database.open(DatabaseOptions.external(
-                    "jdbc:postgresql://localhost:" + port + "/shopflow_template", "shopflow", null))) {
+                    "jdbc:postgresql://localhost:" + port + "/shopflow_template", "shopflow", password()))) {
                 Migrations.migrate(template);
             }
             Database started = server;
@@ -78,9 +83,13 @@ public final class TestDatabases {
         }
     }
 
-    /** Runs SQL as the superuser of the embedded server on {@code port}. */
+    /**
+     * Runs SQL as the shop's role (it may create databases and roles; the superuser is refused over
+     * TCP) on the embedded server on {@code port}.
+     */
     public static void execute(int port, String sql) {
-        try (Connection c = DriverManager.getConnection("jdbc:postgresql://localhost:" + port + "/postgres", "postgres", null);
+        try (Connection c = DriverManager.getConnection("jdbc:postgresql://localhost:" + port + "/postgres", "shopflow",
+                password());
                 Statement s = c.createStatement()) {
             s.execute(sql);
         } catch (SQLException e) {

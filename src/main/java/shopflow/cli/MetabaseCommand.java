@@ -52,7 +52,9 @@ public final class MetabaseCommand implements Runnable {
     private MetabaseExport.Connection connection() {
         String zone = databaseOptions.timeZone().getId();
         if (!databaseOptions.isExternal()) {
-            return new MetabaseExport.Connection("localhost", databaseOptions.port(), "shopflow", "shopflow", null, zone);
+            return new MetabaseExport.Connection("localhost", databaseOptions.port(), "shopflow", "shopflow",
+                    "the `shopflow=` line of " + databaseOptions.dataDir().resolve("shopflow-credentials")
+                            + " (readable by its owner only)", zone);
         }
         String url = databaseOptions.jdbcUrl();
         if (!url.startsWith("jdbc:postgresql://")) {
@@ -62,6 +64,6 @@ public final class MetabaseCommand implements Runnable {
         URI uri = URI.create(url.substring("jdbc:".length()));
         String database = uri.getPath() == null ? "" : uri.getPath().replaceFirst("^/", "");
         return new MetabaseExport.Connection(uri.getHost(), uri.getPort() < 0 ? 5432 : uri.getPort(), database,
-                databaseOptions.user(), databaseOptions.password(), zone);
+                databaseOptions.user(), databaseOptions.password() == null ? "(none)" : "(yours)", zone);
     }
 }

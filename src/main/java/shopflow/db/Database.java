@@ -71,7 +71,8 @@ public final class Database implements AutoCloseable {
         }
         EmbeddedServer server = EmbeddedServer.startOrAttach(options.dataDir(), options.port(), options.fsync());
         try {
-            return new Database(server.jdbcUrl(), EmbeddedServer.OWNER_ROLE, null, options.timeZone(), server);
+            return new Database(server.jdbcUrl(), EmbeddedServer.OWNER_ROLE, server.ownerPassword().orElse(null),
+                    options.timeZone(), server);
         } catch (RuntimeException e) {
             server.close();
             throw e;
@@ -117,6 +118,11 @@ public final class Database implements AutoCloseable {
         return jdbcUrl;
     }
 
+    /** The password this database is reached with (the embedded server's, from its data directory), if any. */
+    public Optional<String> password() {
+        return Optional.ofNullable(password);
+    }
+
     public String user() {
         return user;
     }
@@ -142,11 +148,12 @@ public final class Database implements AutoCloseable {
         }
         return String.join(System.lineSeparator(),
                 "PostgreSQL 16 (embedded) on localhost:" + server.port() + ", database " + EmbeddedServer.DATABASE
-                        + ", user " + EmbeddedServer.OWNER_ROLE + " (no password, localhost only)",
+                        + ", user " + EmbeddedServer.OWNER_ROLE + " (localhost only)",
                 "  data directory: " + server.dataDir(),
-                "  psql:           psql -h localhost -p " + server.port() + " -U " + EmbeddedServer.OWNER_ROLE + " "
-                        + EmbeddedServer.DATABASE,
-                "  JDBC:           " + jdbcUrl + "?user=" + EmbeddedServer.OWNER_ROLE);
+                "  password:       the shopflow= line of " + server.dataDir().resolve(ServerAccess.FILE)
+                        + " (owner-only)",
+                "  psql:           ./shopflow psql   (same --data-dir and --port)",
+                "  JDBC:           " + jdbcUrl + "?user=" + EmbeddedServer.OWNER_ROLE + " and that password");
     }
 
     /**

@@ -53,18 +53,30 @@ final class EmbeddedServer implements AutoCloseable {
     static EmbeddedServer startOrAttach(Path requestedDataDir, int port, boolean fsync) {
         Path dataDir = requestedDataDir.toAbsolutePath().normalize();
         checkDataDirectory(dataDir);
-        EmbeddedServer server = runningServerPort(dataDir)
-                .map(runningPort -> new EmbeddedServer(dataDir, runningPort, fsync, null))
-                .orElseGet(() -> new EmbeddedServer(dataDir, port, fsync, start(dataDir, port, fsync)));
-        server.ensureRoleAndDatabase();
+        Optional<Integer> running = runningServerPort(dataDir);
+        if (running.isPresent()) {
+            return new EmbeddedServer(dataDir, running.get(), fsync, null); // its starter prepared it
+        }
+        EmbeddedServer server = new EmbeddedServer(dataDir, port, fsync, start(dataDir, port, fsync));
+        try {
+            server.prepare();
+        } catch (RuntimeException e) {
+            server.close();
+            throw e;
+        }
         return server;
     }
 
     private static EmbeddedPostgres start(Path dataDir, int port, boolean fsync) {
         checkPortFree(port);
         try {
-            EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+            Optional<ServerAccess.Passwords> passwords = ServerAccess.read(dataDir);
+            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+            passwords.ifPresent(saved -> builder.setConnectConfig("password", saved.superuser()));
+            EmbeddedPostgres postgres = builder
                     .setDataDirectory(dataDir)
+                    // who may connect while it starts (ServerAccess); locked down in prepare()
+                    .setDataDirectoryCustomizer(dir -> ServerAccess.allowStart(dir.toPath(), passwords.isPresent()))
                     .setCleanDataDirectory(false)
                     .setPort(port)
                     .setPGStartupWait(Duration.ofSeconds(60))
@@ -77,6 +89,8 @@ final class EmbeddedServer implements AutoCloseable {
                     .setLocaleConfig("lc-collate", COLLATE)
                     .setLocaleConfig("lc-ctype", CTYPE)
                     .setServerConfig("listen_addresses", "localhost")
+                    // no Unix socket: its rules would be a second door to guard (ServerAccess)
+                    .setServerConfig("unix_socket_directories", "")
                     // Bulk loads into tables created or truncated in the same transaction skip the WAL.
                     .setServerConfig("wal_level", "minimal")
                     .setServerConfig("max_wal_senders", "0")
@@ -168,32 +182,57 @@ final class EmbeddedServer implements AutoCloseable {
         }
     }
 
-    /** Creates the shopflow role and database on first start; a no-op afterwards. */
-    private void ensureRoleAndDatabase() {
-        try (Connection c = DriverManager.getConnection(jdbcUrl("postgres"), SUPERUSER, null);
+    /**
+     * Right after we started the server, as the superuser while it may still sign in: the shop's
+     * role and database (first start), the passwords (first start under ServerAccess's rules: set on
+     * the roles, then saved), then the superuser locked out and the rules reloaded.
+     */
+    private void prepare() {
+        Optional<ServerAccess.Passwords> saved = ServerAccess.read(dataDir);
+        try (Connection c = DriverManager.getConnection(jdbcUrl("postgres"), SUPERUSER,
+                saved.map(ServerAccess.Passwords::superuser).orElse(null));
                 Statement s = c.createStatement()) {
-            // createdb: a benchmark that writes works on a scratch copy of the shop (shopflow.bench.BenchDatabase)
-            var roles = s.executeQuery("select rolcreatedb from pg_roles where rolname = '" + OWNER_ROLE + "'");
-            if (!roles.next()) {
-                s.execute("create role " + OWNER_ROLE + " login createrole createdb");
-            } else if (!roles.getBoolean(1)) {
-                s.execute("alter role " + OWNER_ROLE + " createdb");
+            ensureRoleAndDatabase(s);
+            if (saved.isEmpty()) {
+                // saved only once set: a start interrupted in between finds no file and sets new ones
+                ServerAccess.Passwords passwords = ServerAccess.generate();
+                s.execute("alter role " + SUPERUSER + " password '" + passwords.superuser() + "'");
+                s.execute("alter role " + OWNER_ROLE + " password '" + passwords.owner() + "'");
+                ServerAccess.save(dataDir, passwords);
             }
-            // A superuser's setting, granted so that the web server can bound each report's
-            // temporary files with set local (ReportRunner.limited); grants are cluster-wide and
-            // granting again changes nothing.
-            s.execute("grant set on parameter temp_file_limit to " + OWNER_ROLE);
-            var databases = s.executeQuery("select 1 from pg_database where datname = '" + DATABASE + "'");
-            if (!databases.next()) {
-                // Byte-order collation like the data directory we initialise (see start); from template0,
-                // whose locale may differ, so that it holds in a data directory made before too.
-                s.execute("create database " + DATABASE + " owner " + OWNER_ROLE + " encoding 'UTF8'"
-                        + " lc_collate '" + COLLATE + "' template template0");
-            }
+            ServerAccess.lockDown(dataDir);
+            s.execute("select pg_reload_conf()");
         } catch (SQLException e) {
             throw new DatabaseException("could not prepare the shopflow database on port " + port + ": "
                     + e.getMessage(), e);
         }
+    }
+
+    /** Creates the shopflow role (not a superuser) and database on first start; a no-op afterwards. */
+    private static void ensureRoleAndDatabase(Statement s) throws SQLException {
+        // createdb: a benchmark that writes works on a scratch copy of the shop (shopflow.bench.BenchDatabase)
+        var roles = s.executeQuery("select rolcreatedb from pg_roles where rolname = '" + OWNER_ROLE + "'");
+        if (!roles.next()) {
+            s.execute("create role " + OWNER_ROLE + " login createrole createdb");
+        } else if (!roles.getBoolean(1)) {
+            s.execute("alter role " + OWNER_ROLE + " createdb");
+        }
+        // A superuser's setting, granted so that the web server can bound each report's
+        // temporary files with set local (ReportRunner.limited); grants are cluster-wide and
+        // granting again changes nothing.
+        s.execute("grant set on parameter temp_file_limit to " + OWNER_ROLE);
+        var databases = s.executeQuery("select 1 from pg_database where datname = '" + DATABASE + "'");
+        if (!databases.next()) {
+            // Byte-order collation like the data directory we initialise (see start); from template0,
+            // whose locale may differ, so that it holds in a data directory made before too.
+            s.execute("create database " + DATABASE + " owner " + OWNER_ROLE + " encoding 'UTF8'"
+                    + " lc_collate '" + COLLATE + "' template template0");
+        }
+    }
+
+    /** The password of the shop's role (none for a data directory whose server trusts localhost). */
+    Optional<String> ownerPassword() {
+        return ServerAccess.read(dataDir).map(ServerAccess.Passwords::owner);
     }
 
     String jdbcUrl() {
@@ -244,6 +283,7 @@ final class EmbeddedServer implements AutoCloseable {
         }
         started = start(dataDir, port, fsync);
         postmasterPid = postmasterPid(dataDir);
+        prepare();
     }
 
     @Override

@@ -21,7 +21,7 @@ public final class MetabaseExport {
     /** The same psql variable syntax the report catalog binds: {@code :name} or {@code :'name'}, not {@code ::cast}. */
     private static final Pattern VARIABLE = Pattern.compile("(?<![:\\w]):('?)([a-z_][a-z0-9_]*)\\1");
 
-    /** Where Metabase connects. */
+    /** Where Metabase connects; {@code password} says where to find it (never the password itself). */
     public record Connection(String host, int port, String database, String user, String password, String timeZone) {
     }
 
@@ -131,8 +131,7 @@ public final class MetabaseExport {
                 .append("| Port | ").append(connection.port()).append(" |\n")
                 .append("| Database name | ").append(connection.database()).append(" |\n")
                 .append("| Username | ").append(connection.user()).append(" |\n")
-                .append("| Password | ").append(connection.password() == null
-                        ? "(none: the embedded server trusts local connections)" : "(yours)").append(" |\n")
+                .append("| Password | ").append(connection.password()).append(" |\n")
                 .append("| Report timezone (Admin > Localization) | ").append(connection.timeZone()).append(" |\n\n")
                 .append("Metabase in Docker reaches a server on this machine as `host.docker.internal` (Docker Desktop)"
                         + " or with `--network host` (Linux); the embedded server listens on localhost only.\n\n")

@@ -18,9 +18,11 @@ class BenchReportsCommandTest {
         CommandLine cmd = Main.commandLine();
         cmd.setOut(new PrintWriter(out, true));
         cmd.setErr(new PrintWriter(err, true));
-        String[] all = java.util.Arrays.copyOf(args, args.length + 2);
+        String[] all = java.util.Arrays.copyOf(args, args.length + 4);
         all[args.length] = "--jdbc-url";
         all[args.length + 1] = db.jdbcUrl();
+        all[args.length + 2] = "--db-password";
+        all[args.length + 3] = TestDatabases.password();
         int code = cmd.execute(all);
         return code + "\n" + out + err;
     }

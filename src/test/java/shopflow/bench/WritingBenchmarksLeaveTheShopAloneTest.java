@@ -45,25 +45,25 @@ class WritingBenchmarksLeaveTheShopAloneTest {
         assertThat(before.get("orders")).doesNotStartWith("0 ");
 
         String live = run("bench", "live", "--seconds", "1", "--clients", "1", "--orders-per-second", "10",
-                "--events-per-second", "20", "--jdbc-url", url);
+                "--events-per-second", "20", "--jdbc-url", url, "--db-password", TestDatabases.password());
         assertThat(live).startsWith("0\n").contains("measuring on a copy of the shop", "orders/s", "freshness under");
         assertThat(fingerprint(url)).isEqualTo(before);
 
         String soak = run("bench", "soak", "--minutes", "0.1", "--orders-per-second", "10", "--events-per-second", "20",
-                "--readers", "1", "--jdbc-url", url);
+                "--readers", "1", "--jdbc-url", url, "--db-password", TestDatabases.password());
         assertThat(soak).startsWith("0\n").contains("measuring on a copy of the shop", "order placed", "status change",
                 "dashboard reload", "ok: stock equals the ledger");
         assertThat(fingerprint(url)).isEqualTo(before);
 
-        String ingest = run("bench", "ingest", "--events", "400", "--batch", "100", "--clients", "2", "--jdbc-url", url);
+        String ingest = run("bench", "ingest", "--events", "400", "--batch", "100", "--clients", "2", "--jdbc-url", url, "--db-password", TestDatabases.password());
         assertThat(ingest).startsWith("0\n").contains("measuring on a copy of the shop", "events/s")
                 .doesNotContain("removed the benchmark's");
         assertThat(fingerprint(url)).isEqualTo(before);
 
         // someone else connected (a web server, psql): no copy can be made, a shop of its size is generated instead
-        try (Connection someone = DriverManager.getConnection(url, "shopflow", null)) {
+        try (Connection someone = DriverManager.getConnection(url, "shopflow", TestDatabases.password())) {
             String generated = run("bench", "ingest", "--events", "200", "--batch", "100", "--clients", "1",
-                    "--jdbc-url", url);
+                    "--jdbc-url", url, "--db-password", TestDatabases.password());
             assertThat(generated).startsWith("0\n").contains("cannot be copied while others are connected",
                     "generating a shop of scale 0.002", "events/s");
         }
@@ -78,7 +78,7 @@ class WritingBenchmarksLeaveTheShopAloneTest {
             url = empty.jdbcUrl();
         }
         String timed = run("bench", "reports", "--scale", "0.002", "--runs", "1", "--reference-runs", "0",
-                "--report", "daily_revenue", "--jdbc-url", url);
+                "--report", "daily_revenue", "--jdbc-url", url, "--db-password", TestDatabases.password());
         assertThat(timed).startsWith("0\n").contains("generating into a scratch database", "worst p95");
         assertThat(fingerprint(url)).allSatisfy((table, rows) -> assertThat(rows).as(table).startsWith("0 "));
         assertThat(scratchDatabasesLeft(url)).isEmpty();
@@ -97,7 +97,7 @@ class WritingBenchmarksLeaveTheShopAloneTest {
     /** Per table: its row count and an md5 of all its rows, in order. */
     static Map<String, String> fingerprint(String url) throws SQLException {
         Map<String, String> tables = new TreeMap<>();
-        try (Connection c = DriverManager.getConnection(url, "shopflow", null); Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(url, "shopflow", TestDatabases.password()); Statement s = c.createStatement()) {
             for (String table : TABLES) {
                 try (ResultSet r = s.executeQuery("select count(*) || ' ' || coalesce(md5(string_agg(t::text, ','"
                         + " order by t::text)), '') from " + table + " t")) {
@@ -111,7 +111,7 @@ class WritingBenchmarksLeaveTheShopAloneTest {
 
     private static List<String> scratchDatabasesLeft(String url) throws SQLException {
         List<String> names = new ArrayList<>();
-        try (Connection c = DriverManager.getConnection(url, "shopflow", null); Statement s = c.createStatement();
+        try (Connection c = DriverManager.getConnection(url, "shopflow", TestDatabases.password()); Statement s = c.createStatement();
                 ResultSet r = s.executeQuery("select datname from pg_database where datname like 'shopflow\\_bench\\_%'")) {
             while (r.next()) {
                 names.add(r.getString(1));

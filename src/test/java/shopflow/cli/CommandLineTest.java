@@ -96,17 +96,32 @@ class CommandLineTest {
         TestDatabases.execute(port, "create database external_target owner shopflow");
         String url = "jdbc:postgresql://localhost:" + port + "/external_target";
 
-        Run first = run("migrate", "--jdbc-url", url, "--db-user", "shopflow");
+        Run first = run("migrate", "--jdbc-url", url, "--db-user", "shopflow", "--db-password", TestDatabases.password());
         assertThat(first.exitCode()).as(first.err()).isZero();
-        Run second = run("migrate", "--jdbc-url", url, "--db-user", "shopflow");
+        Run second = run("migrate", "--jdbc-url", url, "--db-user", "shopflow", "--db-password", TestDatabases.password());
         assertThat(second.exitCode()).isZero();
 
-        try (Connection c = java.sql.DriverManager.getConnection(url, "shopflow", null);
+        try (Connection c = java.sql.DriverManager.getConnection(url, "shopflow", TestDatabases.password());
                 Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("select count(*) from information_schema.tables"
                         + " where table_schema = 'public' and table_name in ('orders', 'order_items', 'page_views')")) {
             rs.next();
             assertThat(rs.getInt(1)).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void psql_signs_in_as_the_shops_role_and_passes_its_arguments_on(@org.junit.jupiter.api.io.TempDir java.nio.file.Path temp)
+            throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isExecutable(java.nio.file.Path.of("/usr/bin/psql")),
+                "no psql on this machine (the CI machine has it: its Citus install brings the PostgreSQL client)");
+        try (shopflow.db.Database db = TestDatabases.fresh()) {
+            java.nio.file.Path output = temp.resolve("out.txt");
+            Run run = run("psql", "--jdbc-url", db.jdbcUrl(), "--db-password", TestDatabases.password(),
+                    "-At", "-c", "select current_user || ' ' || current_database()", "-o", output.toString());
+            assertThat(run.exitCode()).as(run.err()).isZero();
+            assertThat(java.nio.file.Files.readString(output).strip()).isEqualTo("shopflow " + db.jdbcUrl()
+                    .substring(db.jdbcUrl().lastIndexOf('/') + 1));
         }
     }
 

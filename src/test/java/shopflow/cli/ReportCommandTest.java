@@ -34,10 +34,11 @@ class ReportCommandTest {
     }
 
     private static CommandLineTest.Run report(String... args) {
-        String[] all = new String[args.length + 5];
+        String[] all = new String[args.length + 7];
         all[0] = "report";
         System.arraycopy(args, 0, all, 1, args.length);
-        System.arraycopy(new String[] {"--jdbc-url", database.jdbcUrl(), "--db-user", "shopflow"}, 0, all, args.length + 1, 4);
+        System.arraycopy(new String[] {"--jdbc-url", database.jdbcUrl(), "--db-user", "shopflow", "--db-password",
+            TestDatabases.password()}, 0, all, args.length + 1, 6);
         return CommandLineTest.run(all);
     }
 
@@ -88,7 +89,8 @@ class ReportCommandTest {
 
     @Test
     void bench_fraud_without_generated_data_says_what_to_do() {
-        CommandLineTest.Run run = CommandLineTest.run("bench", "fraud", "--jdbc-url", database.jdbcUrl(), "--db-user", "shopflow");
+        CommandLineTest.Run run = CommandLineTest.run("bench", "fraud", "--jdbc-url", database.jdbcUrl(), "--db-user", "shopflow",
+                "--db-password", TestDatabases.password());
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.err()).contains("no complete 'shopflow generate' run in this database");
     }

@@ -17,11 +17,13 @@ class TokenCommandTest {
     }
 
     private static CommandLineTest.Run token(String... args) {
-        String[] all = new String[args.length + 3];
+        String[] all = new String[args.length + 5];
         all[0] = "token";
         System.arraycopy(args, 0, all, 1, args.length);
         all[args.length + 1] = "--jdbc-url";
         all[args.length + 2] = database.jdbcUrl();
+        all[args.length + 3] = "--db-password";
+        all[args.length + 4] = TestDatabases.password();
         return CommandLineTest.run(all);
     }
 

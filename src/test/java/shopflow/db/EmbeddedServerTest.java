@@ -38,6 +38,38 @@ class EmbeddedServerTest {
     }
 
     @Test
+    void only_the_shops_role_connects_with_its_password_and_it_is_no_superuser() throws Exception {
+        Path dataDir = temp.resolve("locked");
+        int port = TestDatabases.freePort();
+        String url = "jdbc:postgresql://localhost:" + port + "/shopflow";
+        for (int start = 1; start <= 2; start++) { // the first start sets the passwords, the second uses them
+            try (Database db = Database.open(DatabaseOptions.embedded(dataDir, port))) {
+                Path credentials = dataDir.resolve(ServerAccess.FILE);
+                assertThat(Files.getPosixFilePermissions(credentials))
+                        .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+                ServerAccess.Passwords passwords = ServerAccess.read(dataDir).orElseThrow();
+
+                assertThatThrownBy(() -> java.sql.DriverManager.getConnection(url, "shopflow", null).close())
+                        .hasMessageContaining("password");
+                assertThatThrownBy(() -> java.sql.DriverManager.getConnection(url, "shopflow", "guess").close())
+                        .hasMessageContaining("password authentication failed");
+                // the superuser is refused over TCP, even with its password
+                assertThatThrownBy(() -> java.sql.DriverManager.getConnection(url, "postgres", passwords.superuser())
+                        .close()).hasMessageContaining("pg_hba.conf rejects connection");
+                try (Connection c = java.sql.DriverManager.getConnection(url, "shopflow", passwords.owner())) {
+                    assertThat(query(c, "select rolsuper::text from pg_roles where rolname = current_user")).isEqualTo("false");
+                    // and no Unix socket, whose rules would be another door
+                    assertThat(Path.of("/tmp/.s.PGSQL." + port)).doesNotExist();
+                    assertThat(Path.of("/var/run/postgresql/.s.PGSQL." + port)).doesNotExist();
+                    assertThatThrownBy(() -> query(c, "select pg_read_file('/etc/hostname')"))
+                            .hasMessageContaining("permission denied");
+                }
+                assertThat(queryString(db, "select current_user")).isEqualTo("shopflow");
+            }
+        }
+    }
+
+    @Test
     void the_server_waits_for_the_disk_at_every_commit_unless_told_its_data_is_throwaway() throws SQLException {
         DatabaseOptions durable = DatabaseOptions.embedded(temp.resolve("durable"), TestDatabases.freePort());
         durable.fsync = DatabaseOptions.Fsync.on;
@@ -156,6 +188,13 @@ class EmbeddedServerTest {
 
     static String queryString(Database database, String sql) throws SQLException {
         try (Connection c = database.connection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    private static String query(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             rs.next();
             return rs.getString(1);
         }

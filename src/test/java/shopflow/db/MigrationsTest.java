@@ -23,7 +23,7 @@ class MigrationsTest {
     @Test
     void migrating_with_another_time_zone_changes_nothing() {
         try (Database db = TestDatabases.fresh()) {
-            DatabaseOptions elsewhere = DatabaseOptions.external(db.jdbcUrl(), "shopflow", null);
+            DatabaseOptions elsewhere = DatabaseOptions.external(db.jdbcUrl(), "shopflow", TestDatabases.password());
             elsewhere.timeZone = ZoneId.of("America/New_York");
             try (Database other = Database.open(elsewhere)) {
                 // the shop's days, months and hours stay cut where the database was created

@@ -42,9 +42,11 @@ class GenerateCommandTest {
         CommandLine cmd = Main.commandLine();
         cmd.setOut(new PrintWriter(out, true));
         cmd.setErr(new PrintWriter(err, true));
-        String[] all = Arrays.copyOf(args, args.length + 2);
+        String[] all = Arrays.copyOf(args, args.length + 4);
         all[args.length] = "--jdbc-url";
         all[args.length + 1] = url;
+        all[args.length + 2] = "--db-password";
+        all[args.length + 3] = TestDatabases.password();
         int code = cmd.execute(all);
         return new Run(code, out.toString(), err.toString());
     }

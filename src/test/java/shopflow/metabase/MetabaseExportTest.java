@@ -127,7 +127,7 @@ class MetabaseExportTest {
     @Test
     void the_document_gives_the_connection_and_every_question() {
         String document = MetabaseExport.document(
-                new MetabaseExport.Connection("localhost", 5488, "shopflow", "shopflow", null, "Europe/London"),
+                new MetabaseExport.Connection("localhost", 5488, "shopflow", "shopflow", "(yours)", "Europe/London"),
                 MetabaseExport.questions(ReportCatalog.load()));
         assertThat(document).contains("| Port | 5488 |", "| Database name | shopflow |", "Europe/London",
                 "### daily_revenue", "| days | Number | 30 |");

@@ -39,6 +39,7 @@ class BriefComparisonTest {
         assumeTrue(Main.commandLine().getSubcommands().containsKey("generate"), "no 'generate' command in this build");
         database = TestDatabases.fresh();
         int exit = Main.commandLine().execute("generate", "--jdbc-url", database.jdbcUrl(), "--db-user", "shopflow",
+                "--db-password", TestDatabases.password(),
                 "--scale", "0.02", "--seed", "7", "--as-of", "2026-06-30T12:00");
         assertThat(exit).as("shopflow generate").isZero();
     }

@@ -74,10 +74,11 @@ class ReportRunnerTest {
     void where_the_user_may_not_set_temp_file_limit_reports_still_run_with_the_other_limits() {
         // a superuser's setting: a user without the grant (an external server's, say) cannot set it
         TestDatabases.execute(TestDatabases.port(), "drop role if exists report_no_temp_grant;"
-                + " create role report_no_temp_grant login");
+                + " create role report_no_temp_grant login password 'no-grant'");
         PGSimpleDataSource plain = new PGSimpleDataSource();
         plain.setUrl(shop.database().jdbcUrl());
         plain.setUser("report_no_temp_grant");
+        plain.setPassword("no-grant");
         Report settings = report("settings", "select current_setting('work_mem') || ' ' || current_setting('temp_file_limit') as x;");
         ReportRunner runner = new ReportRunner(plain).limited("16MB", "512MB");
         assertThat(runner.run(settings, ReportFixture.AS_OF, Map.of()).rows()).containsExactly(List.of("16MB -1"));

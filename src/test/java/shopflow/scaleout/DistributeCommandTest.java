@@ -36,7 +36,7 @@ class DistributeCommandTest {
     void a_plain_postgresql_is_refused_naming_the_missing_extension_and_keeps_its_triggers() throws SQLException {
         try (Database db = TestDatabases.fresh()) {
             int triggers = triggers(db);
-            assertThat(run("distribute", "--jdbc-url", db.jdbcUrl()))
+            assertThat(run("distribute", "--jdbc-url", db.jdbcUrl(), "--db-password", TestDatabases.password()))
                     .startsWith("1\n").contains("is not a Citus coordinator", "citus extension is not installed");
             assertThat(triggers(db)).isEqualTo(triggers).isPositive();
             assertThat(Cluster.isDistributed(db.dataSource())).isFalse();
