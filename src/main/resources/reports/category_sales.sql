@@ -19,8 +19,8 @@
 -- column:   returns       | GBP    | net sales of those lines in orders cancelled or refunded in the window (dated by that change)
 -- column:   net_sales     | GBP    | gross_sales - discounts - returns
 -- column:   margin_pct    | %      | gross margin on net sales, one decimal, over the products with a cost_price: (net_sales - units x cost_price) / net_sales; null when there are none or their net sales are 0
--- column:   window_start  | moment | the window's start: midnight starting its first shop day
--- column:   window_end    | moment | the window's end: as_of, or the midnight ending `to` when that comes first (excluded)
+-- column:   window_start  | time   | the window's start: midnight starting its first shop day
+-- column:   window_end    | time   | the window's end: as_of, or the midnight ending `to` when that comes first (excluded)
 --
 -- The measures are the sales model's per order line (order_line_sales, order_returns in
 -- R__22_sales_model.sql), summed over the products of a category's subtree (each product with its

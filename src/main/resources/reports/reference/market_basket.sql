@@ -18,8 +18,8 @@
 -- column:   confidence_1_to_2_pct  | %      | confidence A->B = orders with both / orders with A, one decimal
 -- column:   confidence_2_to_1_pct  | %      | confidence B->A = orders with both / orders with B, one decimal
 -- column:   lift                   | ratio  | support(A,B) / (support(A) x support(B)), two decimals: how many times more often they come together than if bought independently (1 = chance)
--- column:   window_start           | moment | the window's start: midnight starting its first shop day
--- column:   window_end             | moment | the window's end: as_of, or the midnight ending `to` when that comes first (excluded)
+-- column:   window_start           | time   | the window's start: midnight starting its first shop day
+-- column:   window_end             | time   | the window's end: as_of, or the midnight ending `to` when that comes first (excluded)
 --
 -- The orders of the window: placed in it and not cancelled or refunded at as_of (their status then,
 -- as orders_as_of() defines it), with at least one line; an order counts once per product and once per pair

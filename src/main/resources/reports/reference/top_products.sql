@@ -21,8 +21,8 @@
 -- column:   net_sales         | GBP    | gross_sales - discounts - returns
 -- column:   margin_pct        | %      | gross margin on net sales: (net_sales - units x cost_price) / net_sales, one decimal; null when the cost is unknown or net sales are 0
 -- column:   rank_in_category  | rank   | rank by net sales within its category
--- column:   window_start      | moment | the window's start: midnight starting its first shop day
--- column:   window_end        | moment | the window's end: as_of, or the midnight ending `to` when that comes first (excluded)
+-- column:   window_start      | time   | the window's start: midnight starting its first shop day
+-- column:   window_end        | time   | the window's end: as_of, or the midnight ending `to` when that comes first (excluded)
 --
 -- The measures are the sales model's (R__22_sales_model.sql, docs/reports.md): per order line,
 -- order_line_sales gives its gross sales, line discount and its share of the order's coupon
