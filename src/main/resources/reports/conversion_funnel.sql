@@ -1,10 +1,10 @@
 -- Conversion funnel: how browsing sessions turn into orders.
 --
--- question: Of the sessions of the last N days, how many viewed a product, added to cart, checked out and ordered?
+-- question: Of the sessions of the last N days, how many viewed a product, added to cart, started checkout and ordered?
 -- grain:    one row per funnel stage, in stage order (step 1 to 5)
 -- audience: aggregate
 -- param:    days | integer | 30 | 1..3660 | sessions that started in the last N shop days, ending with as_of
--- column:   step             | step     | the stage number: 1 sessions, 2 product view, 3 add to cart, 4 checkout, 5 order
+-- column:   step             | step     | the stage number: 1 sessions, 2 product view, 3 add to cart, 4 checkout started, 5 order
 -- column:   stage            | text     | the stage's name
 -- column:   sessions         | sessions | sessions that reached this stage and every stage before it
 -- column:   pct_of_previous  | %        | step conversion: sessions here against the stage before, one decimal (step 1: 100); null when the stage before had none
@@ -17,8 +17,13 @@
 --   1 sessions      a session with a page view
 --   2 product view  a page view of a product page (page_views.product_id set)
 --   3 add to cart   a cart event 'add'
---   4 checkout      a cart event 'view_cart' at or after the session's first 'add': the shopper
---                   opened the cart with something in it (viewing an empty cart is not a checkout)
+--   4 checkout started  a page view of /checkout (page_url '/checkout', with or without a
+--                       query string: '/checkout?step=payment'; not other paths under it), or a
+--                       cart event 'begin_checkout' (the ingest API's), whether or not an order
+--                       follows: a session that abandons at checkout counts here, not at 5.
+--                       Viewing the cart is not starting checkout. A /checkout view before the
+--                       first 'add' counts from that add on (every earlier stage first).
+--                       funnel_checkout_page() (R__33_rollup_funnel.sql) defines the page.
 --   5 order         an order placed in the session (orders.session_id), whatever its status now:
 --                   a later cancellation does not undo the conversion
 --
@@ -83,7 +88,7 @@ stage_counts as (
         stages.step,
         stages.stage,
         coalesce(reached_before.sessions, 0)::bigint + reached_since.sessions[stages.step] as sessions
-    from (values (1, 'sessions'), (2, 'product view'), (3, 'add to cart'), (4, 'checkout'), (5, 'order'))
+    from (values (1, 'sessions'), (2, 'product view'), (3, 'add to cart'), (4, 'checkout started'), (5, 'order'))
          as stages (step, stage)
     cross join reached_since
     left join reached_before on reached_before.stage = stages.step

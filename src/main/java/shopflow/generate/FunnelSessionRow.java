@@ -11,7 +11,6 @@ final class FunnelSessionRow {
 
     static final int PAGE_VIEW = 0;
     static final int ADD = 1;
-    static final int VIEW_CART = 3;
     /** No such moment: the column is null. */
     static final long NONE = Long.MIN_VALUE;
 
@@ -20,28 +19,27 @@ final class FunnelSessionRow {
 
     /**
      * Writes the row of a session whose first {@code count} events happened at {@code at}, of the
-     * given kinds (as SessionEvents numbers them) and products (-1: a page without
-     * one), and that ended in an order placed at {@code orderAt} ({@link #NONE}: no order).
+     * given kinds (as SessionEvents numbers them), pages ({@code url}, page views only) and products
+     * (-1: a page without one), and that ended in an order placed at {@code orderAt} ({@link #NONE}:
+     * no order).
      */
-    static void write(CopyBuffer out, String session, long[] at, int[] kind, int[] product, int count, long orderAt) {
+    static void write(CopyBuffer out, String session, long[] at, int[] kind, String[] url, int[] product, int count,
+            long orderAt) {
         long firstSeen = NONE;
         long productView = NONE;
         long add = NONE;
+        long checkout = NONE;
         for (int i = 0; i < count; i++) {
             if (kind[i] == PAGE_VIEW) {
                 firstSeen = earliest(firstSeen, at[i]);
                 if (product[i] >= 0) {
                     productView = earliest(productView, at[i]);
                 }
+                if (isCheckoutPage(url[i])) {
+                    checkout = earliest(checkout, at[i]);
+                }
             } else if (kind[i] == ADD) {
                 add = earliest(add, at[i]);
-            }
-        }
-        // the checkout: the first view of the cart at or after the first add
-        long checkout = NONE;
-        for (int i = 0; i < count; i++) {
-            if (kind[i] == VIEW_CART && add != NONE && at[i] >= add) {
-                checkout = earliest(checkout, at[i]);
             }
         }
         out.text(session);
@@ -51,6 +49,11 @@ final class FunnelSessionRow {
         moment(out, checkout);
         moment(out, orderAt);
         out.endRow();
+    }
+
+    /** The checkout page, as funnel_checkout_page() (R__33_rollup_funnel.sql) says: /checkout, maybe with a query. */
+    static boolean isCheckoutPage(String url) {
+        return url != null && (url.equals("/checkout") || url.startsWith("/checkout?"));
     }
 
     private static long earliest(long current, long candidate) {

@@ -216,7 +216,7 @@ final class SessionWriter {
                 cartEvents.timestamp(at).endRow();
             }
         }
-        FunnelSessionRow.write(funnelSessions, session, events.at, kind, product, emitted, orderAt);
+        FunnelSessionRow.write(funnelSessions, session, events.at, kind, events.url, product, emitted, orderAt);
     }
 
     private static void customer(CopyBuffer out, int customerId) {

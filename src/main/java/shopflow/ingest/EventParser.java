@@ -41,7 +41,9 @@ public final class EventParser {
     private static final Set<String> CART_EVENT_FIELDS = Set.of("type", "session_id", "customer_id", "product_id",
             "action", "quantity", "event_at");
     private static final List<String> DEVICE_TYPES = List.of("desktop", "mobile", "tablet");
-    private static final List<String> ACTIONS = List.of("add", "remove", "view_cart");
+    private static final List<String> ACTIONS = List.of("add", "remove", "view_cart", "begin_checkout");
+    /** Actions about the whole cart, not a number of units: their quantity is optional. */
+    private static final Set<String> CART_ACTIONS = Set.of("view_cart", "begin_checkout");
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
@@ -164,7 +166,7 @@ public final class EventParser {
         Integer customer = f.optionalInt("customer_id", 1, Integer.MAX_VALUE);
         Integer product = f.requiredInt("product_id", 1, Integer.MAX_VALUE);
         String action = f.requiredChoice("action", ACTIONS);
-        Integer quantity = "view_cart".equals(action) ? f.optionalInt("quantity", 1, 1000)
+        Integer quantity = action != null && CART_ACTIONS.contains(action) ? f.optionalInt("quantity", 1, 1000)
                 : f.requiredInt("quantity", 1, 1000);
         return new Event.CartEvent(session, customer, product, action, quantity, f.timestamp("event_at", now));
     }

@@ -2,7 +2,8 @@
 -- exact as of any moment.
 --
 -- A session's place in the funnel is a handful of "first times": its first page view, first
--- product page view, first 'add', first 'view_cart' at or after that add (checkout), first
+-- product page view, first 'add', first checkout started (a page view of /checkout, with or
+-- without a query string, or a cart event 'begin_checkout': funnel_checkout_page()), first
 -- order. Whether it had reached stage k by as_of is then "reach time k <= as_of", where reach
 -- time k is the latest of the first times of stages 1..k (a stage counts only after every
 -- stage before it). rollups.funnel_sessions holds those first times, one row per session.
@@ -20,13 +21,17 @@
 -- Why a session row is updated in place while shared rows are not: a session is one shopper's,
 -- its events come from one browser, so two writers almost never touch the same session row;
 -- the day rows are what every writer would share, and those are append-only (pending).
--- A first time is a min(), which a -1 cannot undo (a deleted event may have been the first),
--- and a checkout depends on the first add, which an earlier add arriving late moves. So the
--- session row is locked (select ... for update, in session order) and its new first times are
--- computed from the locked row and the statement's rows (page views: least of both, the
--- ingest's hot path, no raw read), or read again from the raw rows of the session (cart
--- events, orders, any update or delete; idx_cart_session, idx_orders_session). The row's old
--- and new reach times give the -1/+1 appended to rollups.funnel_days_pending.
+-- A first time is a min(), which a -1 cannot undo (a deleted event may have been the first).
+-- So the session row is locked (select ... for update, in session order) and its new first
+-- times are computed from the locked row and the statement's rows (page views and cart events
+-- inserted: least of both, the ingest's hot path, no raw read), or read again from the raw
+-- rows of the session (orders, any update or delete; idx_pageviews_session, idx_cart_session,
+-- idx_orders_session). The checkout's first time is the least of two tables' (a /checkout page
+-- view, a 'begin_checkout' event), so re-reading either table re-reads both for it. The row's
+-- old and new reach times give the -1/+1 appended to rollups.funnel_days_pending.
+-- (Checkout started used to be a 'view_cart' at or after the first add; it does not depend on
+-- the add any more: a /checkout view before any add reaches the stage when the add comes, by
+-- the reach-time rule, like any stage reached out of order.)
 --
 -- The generator writes rollups.funnel_sessions itself as it writes each session's events (it has
 -- the session's first times in hand; reading five million page views and a million cart events
@@ -41,6 +46,13 @@ create or replace view rollups.funnel_days as
 select first_day, stage, reach_day, sessions, reach_hour from rollups.funnel_days_folded
 union all
 select first_day, stage, reach_day, sessions, reach_hour from rollups.funnel_days_pending;
+
+-- The funnel's checkout page: /checkout, with or without a query string (/checkout?step=payment),
+-- not other paths under it. A page view of it is a checkout started, as is a cart event
+-- 'begin_checkout' (the ingest API's, for a shop whose checkout is not a page of its own).
+create or replace function funnel_checkout_page(page_url text) returns boolean
+language sql immutable parallel safe
+return page_url = '/checkout' or page_url like '/checkout?%';
 
 -- The five reach times of a session (stage 1..5), null where not reached.
 create or replace function funnel_reach(first_seen_at timestamptz, product_view_at timestamptz, add_at timestamptz,
@@ -58,28 +70,29 @@ return array[
                 then null else interval '0' end end
 ];
 
--- The first times of these sessions as the raw rows hold them now (every column replaced).
+-- The first times of these sessions as the raw rows hold them now (the columns of the tables
+-- named: views first_seen_at and product_view_at, carts add_at, orders order_at; checkout_at,
+-- from views and carts, when either is named).
 create or replace function funnel_sessions_from_raw(sessions varchar[], with_views boolean, with_carts boolean, with_orders boolean)
 returns rollups.funnel_sessions[]
 language plpgsql stable as $$
 begin
     return (
-        select coalesce(array_agg(row(s.session_id, v.first_seen_at, v.product_view_at, c.add_at, c.checkout_at,
-                                      o.order_at, null)::rollups.funnel_sessions), '{}')
+        select coalesce(array_agg(row(s.session_id, v.first_seen_at, v.product_view_at, c.add_at,
+                                      least(v.checkout_at, c.checkout_at), o.order_at, null)::rollups.funnel_sessions), '{}')
         from unnest(sessions) as s (session_id)
         left join lateral (
             select min(page_views.viewed_at) as first_seen_at,
-                   min(page_views.viewed_at) filter (where page_views.product_id is not null) as product_view_at
+                   min(page_views.viewed_at) filter (where page_views.product_id is not null) as product_view_at,
+                   min(page_views.viewed_at) filter (where funnel_checkout_page(page_views.page_url)) as checkout_at
             from page_views
-            where with_views and page_views.session_id = s.session_id
+            where (with_views or with_carts) and page_views.session_id = s.session_id
         ) as v on true
         left join lateral (
-            select a.add_at,
-                   (select min(cart_events.event_at) from cart_events
-                    where cart_events.session_id = s.session_id and cart_events.action = 'view_cart'
-                      and cart_events.event_at >= a.add_at) as checkout_at
-            from (select min(cart_events.event_at) as add_at from cart_events
-                  where with_carts and cart_events.session_id = s.session_id and cart_events.action = 'add') as a
+            select min(cart_events.event_at) filter (where cart_events.action = 'add') as add_at,
+                   min(cart_events.event_at) filter (where cart_events.action = 'begin_checkout') as checkout_at
+            from cart_events
+            where (with_views or with_carts) and cart_events.session_id = s.session_id
         ) as c on true
         left join lateral (
             select min(orders.created_at) as order_at from orders
@@ -98,8 +111,9 @@ return array(select row(s, null, null, null, null, null, null)::rollups.funnel_s
 -- MAINTENANCE
 -- ============================================================
 -- Proposed first times for some sessions. replace_*: the session's view (first_seen_at,
--- product_view_at), cart (add_at, checkout_at) or order (order_at) times are read again from
--- the raw rows, once its row is locked (the proposal then only names the sessions); otherwise
+-- product_view_at), cart (add_at) or order (order_at) times are read again from the raw rows,
+-- once its row is locked (the proposal then only names the sessions), and its checkout_at with
+-- either of the first two; otherwise
 -- the new time is the least of the row's and the proposal's (a null proposal keeps the row's).
 -- Sessions without a row get one. Appends the hour deltas.
 -- (PL/pgSQL for its cached plans, see rollup_orders_apply().)
@@ -154,7 +168,8 @@ begin
                case when replace_views then p.first_seen_at else least(o.first_seen_at, p.first_seen_at) end as first_seen_at,
                case when replace_views then p.product_view_at else least(o.product_view_at, p.product_view_at) end as product_view_at,
                case when replace_carts then p.add_at else least(o.add_at, p.add_at) end as add_at,
-               case when replace_carts then p.checkout_at else least(o.checkout_at, p.checkout_at) end as checkout_at,
+               case when replace_views or replace_carts then p.checkout_at
+                    else least(o.checkout_at, p.checkout_at) end as checkout_at,
                case when replace_orders then p.order_at else least(o.order_at, p.order_at) end as order_at
         from unnest(before) o
         join unnest(proposal) p using (session_id)
@@ -195,7 +210,8 @@ language plpgsql as $$
 begin
     perform rollup_funnel_merge(array(
         select row(session_id, min(viewed_at), min(viewed_at) filter (where product_id is not null),
-                   null, null, null, null)::rollups.funnel_sessions
+                   null, min(viewed_at) filter (where funnel_checkout_page(page_url)), null,
+                   null)::rollups.funnel_sessions
         from new_views
         where session_id is not null
         group by session_id), false, false, false);
@@ -220,16 +236,29 @@ begin
 end
 $$;
 
--- Cart events, any change: the touched sessions' cart times read again (a late earlier 'add'
--- moves the checkout; the session's few cart events through idx_cart_session).
+-- Cart events inserted (the ingest's COPY): least of the row's and the statement's first times,
+-- as for page views (no first time depends on another any more).
+create or replace function cart_events_rollups_funnel_inserted() returns trigger
+language plpgsql as $$
+begin
+    perform rollup_funnel_merge(array(
+        select row(session_id, null, null, min(event_at) filter (where action = 'add'),
+                   min(event_at) filter (where action = 'begin_checkout'), null, null)::rollups.funnel_sessions
+        from new_events
+        where session_id is not null
+        group by session_id), false, false, false);
+    return null;
+end
+$$;
+
+-- Cart events changed or deleted: the touched sessions' cart times read again (a deleted event
+-- may have been a first; the session's few cart events through idx_cart_session).
 create or replace function cart_events_rollups_funnel_changed() returns trigger
 language plpgsql as $$
 declare
     touched varchar[];
 begin
-    if tg_op = 'INSERT' then
-        touched := array(select distinct session_id from new_events where session_id is not null);
-    elsif tg_op = 'UPDATE' then
+    if tg_op = 'UPDATE' then
         touched := array(select session_id from new_events where session_id is not null
                          union select session_id from old_events where session_id is not null);
     else
@@ -291,7 +320,7 @@ create or replace trigger page_views_rollups_truncate after truncate on page_vie
 
 create or replace trigger cart_events_rollups_insert after insert on cart_events
     referencing new table as new_events
-    for each statement execute function cart_events_rollups_funnel_changed();
+    for each statement execute function cart_events_rollups_funnel_inserted();
 
 create or replace trigger cart_events_rollups_update after update on cart_events
     referencing old table as old_events new table as new_events
@@ -371,22 +400,17 @@ begin
 
     with views as (
         select session_id, min(viewed_at) as first_seen_at,
-               min(viewed_at) filter (where product_id is not null) as product_view_at
+               min(viewed_at) filter (where product_id is not null) as product_view_at,
+               min(viewed_at) filter (where funnel_checkout_page(page_url)) as checkout_at
         from page_views
         where session_id is not null
         group by session_id
     ),
-    -- the checkout is the first 'view_cart' at or after the first 'add': each event knows the
-    -- session's first add through a window, then one group per session
     carts as (
-        select session_id, min(add_at) as add_at,
-               min(event_at) filter (where action = 'view_cart' and event_at >= add_at) as checkout_at
-        from (
-            select session_id, action, event_at,
-                   min(event_at) filter (where action = 'add') over (partition by session_id) as add_at
-            from cart_events
-            where session_id is not null
-        ) as events
+        select session_id, min(event_at) filter (where action = 'add') as add_at,
+               min(event_at) filter (where action = 'begin_checkout') as checkout_at
+        from cart_events
+        where session_id is not null
         group by session_id
     ),
     ordered as (
@@ -396,7 +420,8 @@ begin
         group by session_id
     )
     insert into rollups.funnel_sessions (session_id, first_seen_at, product_view_at, add_at, checkout_at, order_at)
-    select session_id, views.first_seen_at, views.product_view_at, carts.add_at, carts.checkout_at, ordered.order_at
+    select session_id, views.first_seen_at, views.product_view_at, carts.add_at,
+           least(views.checkout_at, carts.checkout_at), ordered.order_at
     from views
     full join carts using (session_id)
     full join ordered using (session_id)

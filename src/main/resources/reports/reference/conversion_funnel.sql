@@ -1,10 +1,10 @@
 -- Conversion funnel: how browsing sessions turn into orders.
 --
--- question: Of the sessions of the last N days, how many viewed a product, added to cart, checked out and ordered?
+-- question: Of the sessions of the last N days, how many viewed a product, added to cart, started checkout and ordered?
 -- grain:    one row per funnel stage, in stage order (step 1 to 5)
 -- audience: aggregate
 -- param:    days | integer | 30 | 1..3660 | sessions that started in the last N shop days, ending with as_of
--- column:   step             | step     | the stage number: 1 sessions, 2 product view, 3 add to cart, 4 checkout, 5 order
+-- column:   step             | step     | the stage number: 1 sessions, 2 product view, 3 add to cart, 4 checkout started, 5 order
 -- column:   stage            | text     | the stage's name
 -- column:   sessions         | sessions | sessions that reached this stage and every stage before it
 -- column:   pct_of_previous  | %        | step conversion: sessions here against the stage before, one decimal (step 1: 100); null when the stage before had none
@@ -17,8 +17,13 @@
 --   1 sessions      a session with a page view
 --   2 product view  a page view of a product page (page_views.product_id set)
 --   3 add to cart   a cart event 'add'
---   4 checkout      a cart event 'view_cart' at or after the session's first 'add': the shopper
---                   opened the cart with something in it (viewing an empty cart is not a checkout)
+--   4 checkout started  a page view of /checkout (page_url '/checkout', with or without a
+--                       query string: '/checkout?step=payment'; not other paths under it), or a
+--                       cart event 'begin_checkout' (the ingest API's), whether or not an order
+--                       follows: a session that abandons at checkout counts here, not at 5.
+--                       Viewing the cart is not starting checkout. A /checkout view before the
+--                       first 'add' counts from that add on (every earlier stage first).
+--                       funnel_checkout_page() (R__33_rollup_funnel.sql) defines the page.
 --   5 order         an order placed in the session (orders.session_id), whatever its status now:
 --                   a later cancellation does not undo the conversion
 --
@@ -61,16 +66,30 @@ product_view_sessions as (
       and page_views.viewed_at <= params.as_of
 ),
 
-session_carts as (
-    select
-        cart_events.session_id,
-        min(cart_events.event_at) filter (where cart_events.action = 'add')       as first_add_at,
-        max(cart_events.event_at) filter (where cart_events.action = 'view_cart') as last_view_cart_at
+add_sessions as (
+    select distinct cart_events.session_id
     from cart_events
     join window_sessions using (session_id)
     cross join params
-    where cart_events.event_at <= params.as_of
-    group by cart_events.session_id
+    where cart_events.action = 'add'
+      and cart_events.event_at <= params.as_of
+),
+
+-- checkout started: a /checkout page view or a 'begin_checkout' event, whenever it came
+checkout_sessions as (
+    select page_views.session_id
+    from page_views
+    join window_sessions using (session_id)
+    cross join params
+    where funnel_checkout_page(page_views.page_url)
+      and page_views.viewed_at <= params.as_of
+    union
+    select cart_events.session_id
+    from cart_events
+    join window_sessions using (session_id)
+    cross join params
+    where cart_events.action = 'begin_checkout'
+      and cart_events.event_at <= params.as_of
 ),
 
 order_sessions as (
@@ -85,12 +104,13 @@ session_stages as (
     select
         window_sessions.session_id,
         product_view_sessions.session_id is not null                          as viewed_product,
-        session_carts.first_add_at is not null                                as added_to_cart,
-        session_carts.last_view_cart_at >= session_carts.first_add_at         as checked_out,
+        add_sessions.session_id is not null                                   as added_to_cart,
+        checkout_sessions.session_id is not null                              as checked_out,
         order_sessions.session_id is not null                                 as ordered
     from window_sessions
     left join product_view_sessions using (session_id)
-    left join session_carts using (session_id)
+    left join add_sessions using (session_id)
+    left join checkout_sessions using (session_id)
     left join order_sessions using (session_id)
 ),
 
@@ -104,7 +124,7 @@ stage_counts as (
     select 3, 'add to cart', count(*) filter (where viewed_product and added_to_cart)
     from session_stages
     union all
-    select 4, 'checkout', count(*) filter (where viewed_product and added_to_cart and checked_out)
+    select 4, 'checkout started', count(*) filter (where viewed_product and added_to_cart and checked_out)
     from session_stages
     union all
     select 5, 'order', count(*) filter (where viewed_product and added_to_cart and checked_out and ordered)

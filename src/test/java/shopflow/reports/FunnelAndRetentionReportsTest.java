@@ -5,33 +5,73 @@ import static shopflow.reports.ReportFixture.rows;
 
 import java.time.OffsetDateTime;
 import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import shopflow.rollups.RollupVerifier;
 
 class FunnelAndRetentionReportsTest {
 
     @RegisterExtension
     static final ReportFixture shop = ReportFixture.shop();
 
+    /** The funnel's checkout sessions (fixtures/funnel_checkout.sql): page views and cart events only, no orders. */
+    @BeforeAll
+    static void checkoutSessions() {
+        ReportFixture.execute(shop.database(), ReportFixture.resource("/fixtures/funnel_checkout.sql"));
+    }
+
     @Test
     void the_funnel_follows_the_same_sessions_through_every_stage_in_order() {
-        // Sessions s1-s6 and s8 started in the 30 days (s7 began at 23:50 on 31 May, s9 after as_of).
-        // Product view: all but s2. Add: s1, s4, s5, s6, s8. Checkout: s1, s5, s8 (s6 opened the
-        // cart before adding). Order: s1, s5 (cancelled later, still a conversion), s8.
+        // Sessions started in the 30 days: s1-s6, s8 (shop.sql; s7 began at 23:50 on 31 May, s9
+        // after as_of) and s10-s12 (funnel_checkout.sql) = 10.
+        // Product view: all but s2 = 9. Add: s1, s4, s5, s6, s8, s10, s11, s12 = 8.
+        // Checkout started: s1 and s5 (/checkout pages), s8 (begin_checkout), s10 (abandons there),
+        // s12 (/checkout before its add) = 5; s4, s6 and s11 (views the cart) never start it.
+        // Order: s1, s5 (cancelled later, still a conversion), s8 = 3; s10 has none.
+        // 9/10 = 90.0, 8/9 = 88.9, 5/8 = 62.5, 3/5 = 60.0; of 10: 80.0, 50.0, 30.0.
         ReportResult result = shop.run("conversion_funnel");
         assertThat(rows(result, "step", "stage", "sessions", "pct_of_previous", "pct_of_top")).containsExactly(
-                "1 | sessions | 7 | 100.0 | 100.0",
-                "2 | product view | 6 | 85.7 | 85.7",
-                "3 | add to cart | 5 | 83.3 | 71.4",
-                "4 | checkout | 3 | 60.0 | 42.9",
-                "5 | order | 3 | 100.0 | 42.9");
+                "1 | sessions | 10 | 100.0 | 100.0",
+                "2 | product view | 9 | 90.0 | 90.0",
+                "3 | add to cart | 8 | 88.9 | 80.0",
+                "4 | checkout started | 5 | 62.5 | 50.0",
+                "5 | order | 3 | 60.0 | 30.0");
+        assertThat(new RollupVerifier(shop.database().dataSource()).compare("conversion_funnel", ReportFixture.AS_OF,
+                Map.of())).isEmpty();
     }
 
     @Test
     void a_one_day_funnel_sees_only_sessions_started_that_shop_day() {
+        // 30 June: s8, which began checkout (begin_checkout at 09:25) and ordered at 09:30.
         ReportResult result = shop.run("conversion_funnel", Map.of("days", "1"));
         assertThat(rows(result, "stage", "sessions")).containsExactly(
-                "sessions | 1", "product view | 1", "add to cart | 1", "checkout | 1", "order | 1");
+                "sessions | 1", "product view | 1", "add to cart | 1", "checkout started | 1", "order | 1");
+    }
+
+    @Test
+    void a_checkout_page_viewed_before_any_add_counts_only_from_the_add_on() {
+        // s12 on 17 June: product page 10:00, /checkout 10:01, add 10:30; the only session that day.
+        OffsetDateTime beforeAdd = OffsetDateTime.parse("2026-06-17T10:15+01:00");
+        OffsetDateTime afterAdd = OffsetDateTime.parse("2026-06-17T10:45+01:00");
+        assertThat(rows(shop.run("conversion_funnel", beforeAdd, Map.of("days", "1")), "stage", "sessions"))
+                .containsExactly("sessions | 1", "product view | 1", "add to cart | 0", "checkout started | 0", "order | 0");
+        assertThat(rows(shop.run("conversion_funnel", afterAdd, Map.of("days", "1")), "stage", "sessions"))
+                .containsExactly("sessions | 1", "product view | 1", "add to cart | 1", "checkout started | 1", "order | 0");
+        RollupVerifier verifier = new RollupVerifier(shop.database().dataSource());
+        assertThat(verifier.compare("conversion_funnel", beforeAdd, Map.of("days", "1"))).isEmpty();
+        assertThat(verifier.compare("conversion_funnel", afterAdd, Map.of("days", "1"))).isEmpty();
+    }
+
+    @Test
+    void a_session_that_abandons_at_checkout_counts_there_and_one_that_only_views_its_cart_does_not() {
+        // 15 June: s10 adds and opens /checkout, no order; 16 June: s11 adds and views its cart.
+        // As of the end of 16 June, 2 days: both sessions viewed a product and added; only s10 started checkout.
+        ReportResult result = shop.run("conversion_funnel", OffsetDateTime.parse("2026-06-16T23:00+01:00"),
+                Map.of("days", "2"));
+        assertThat(rows(result, "stage", "sessions", "pct_of_previous")).containsExactly(
+                "sessions | 2 | 100.0", "product view | 2 | 100.0", "add to cart | 2 | 100.0",
+                "checkout started | 1 | 50.0", "order | 0 | 0.0");
     }
 
     @Test

@@ -83,6 +83,12 @@ class FunnelAndCohortRollupsTest {
                 + product + ", timestamptz '" + at + "')");
     }
 
+    /** A page view of a page without a product (/checkout: the checkout started). */
+    private static void page(Connection c, String session, String url, OffsetDateTime at) throws SQLException {
+        Writes.execute(c, "insert into page_views (session_id, page_url, viewed_at) values ('" + session + "', '" + url
+                + "', timestamptz '" + at + "')");
+    }
+
     private static void cart(Connection c, String session, String action, OffsetDateTime at) throws SQLException {
         Writes.execute(c, "insert into cart_events (session_id, product_id, action, quantity, event_at) values ('"
                 + session + "', 1, '" + action + "', 1, timestamptz '" + at + "')");
@@ -93,28 +99,55 @@ class FunnelAndCohortRollupsTest {
         try (Connection c = database.connection()) {
             view(c, "a", null, at("2026-06-29T23:30"));
             view(c, "a", 1, at("2026-06-30T00:10"));
-            // the cart viewed before the add is no checkout; the one after it is
+            // viewing the cart, even after the add, is no checkout; beginning checkout is
             cart(c, "a", "view_cart", at("2026-06-30T00:20"));
             cart(c, "a", "add", at("2026-06-30T00:30"));
-            cart(c, "a", "view_cart", at("2026-07-01T09:00"));
+            cart(c, "a", "view_cart", at("2026-06-30T00:40"));
+            cart(c, "a", "begin_checkout", at("2026-07-01T09:00"));
 
             assertThat(funnelDays(c)).isEqualTo("06-29 1 06-29 1, 06-29 2 06-30 1, 06-29 3 06-30 1, 06-29 4 07-01 1");
         }
     }
 
     @Test
-    void an_earlier_add_arriving_late_makes_an_earlier_cart_view_a_checkout() throws SQLException {
+    void a_checkout_page_before_the_first_add_reaches_its_stage_at_the_add_even_one_arriving_late() throws SQLException {
         try (Connection c = database.connection()) {
             view(c, "b", 1, at("2026-06-30T10:00"));
-            cart(c, "b", "view_cart", at("2026-06-30T10:20"));
-            cart(c, "b", "add", at("2026-06-30T10:30"));
-            assertThat(funnelDays(c)).isEqualTo("06-30 1 06-30 1, 06-30 2 06-30 1, 06-30 3 06-30 1");
+            page(c, "b", "/checkout", at("2026-06-30T11:20"));
+            cart(c, "b", "add", at("2026-06-30T12:30"));
+            // hours in UTC: every stage reached by 12:30 BST (11:00 UTC), the checkout with the add
+            assertThat(funnelHours(c)).isEqualTo("1 06-30 09:00 1, 2 06-30 09:00 1, 3 06-30 11:00 1, 4 06-30 11:00 1");
 
             cart(c, "b", "add", at("2026-06-30T10:05"));
 
-            assertThat(funnelDays(c)).isEqualTo("06-30 1 06-30 1, 06-30 2 06-30 1, 06-30 3 06-30 1, 06-30 4 06-30 1");
-            assertThat(Writes.value(c, "select checkout_at = timestamptz '2026-06-30T10:20+01:00'"
+            // the add now at 10:05, the checkout at its own first time, 11:20 BST (10:00 UTC)
+            assertThat(funnelHours(c)).isEqualTo("1 06-30 09:00 1, 2 06-30 09:00 1, 3 06-30 09:00 1, 4 06-30 10:00 1");
+            assertThat(Writes.value(c, "select checkout_at = timestamptz '2026-06-30T11:20+01:00'"
                     + " from rollups.funnel_sessions where session_id = 'b'")).isEqualTo(true);
+        }
+    }
+
+    @Test
+    void the_checkout_is_the_first_of_a_begin_checkout_and_a_checkout_page_and_deleting_one_leaves_the_other()
+            throws SQLException {
+        try (Connection c = database.connection()) {
+            view(c, "d", 1, at("2026-06-30T10:00"));
+            cart(c, "d", "add", at("2026-06-30T10:05"));
+            cart(c, "d", "begin_checkout", at("2026-06-30T10:10"));
+            page(c, "d", "/checkout?step=address", at("2026-06-30T11:40"));
+            page(c, "d", "/checkout/help", at("2026-06-30T09:00")); // not the checkout page: a first page view
+            String checkout = "select coalesce(to_char(checkout_at at time zone 'UTC', 'HH24:MI'), 'none')"
+                    + " from rollups.funnel_sessions where session_id = 'd'";
+            assertThat(Writes.value(c, checkout)).isEqualTo("09:10");
+
+            Writes.execute(c, "delete from cart_events where action = 'begin_checkout'");
+            assertThat(Writes.value(c, checkout)).isEqualTo("10:40");
+            assertThat(funnelHours(c)).isEqualTo("1 06-30 08:00 1, 2 06-30 09:00 1, 3 06-30 09:00 1, 4 06-30 10:00 1");
+
+            Writes.execute(c, "delete from page_views where page_url like '/checkout?%'");
+            assertThat(Writes.value(c, checkout)).isEqualTo("none");
+            assertThat(funnelHours(c)).isEqualTo("1 06-30 08:00 1, 2 06-30 09:00 1, 3 06-30 09:00 1");
+            assertThat(funnel(at("2026-06-30T12:00"))).containsExactly(1L, 1L, 1L, 0L, 0L);
         }
     }
 
@@ -263,8 +296,13 @@ class FunnelAndCohortRollupsTest {
             for (int t = 0; t < 25; t++) {
                 String session = "x" + random.nextInt(3);
                 OffsetDateTime moment = at("2026-06-30T09:00").plusMinutes(random.nextInt(48 * 60));
-                view(c, session, random.nextBoolean() ? 1 : null, moment);
-                cart(c, session, random.nextBoolean() ? "add" : "view_cart", moment.plusMinutes(random.nextInt(120) - 60));
+                if (random.nextInt(4) == 0) {
+                    page(c, session, "/checkout", moment);
+                } else {
+                    view(c, session, random.nextBoolean() ? 1 : null, moment);
+                }
+                cart(c, session, List.of("add", "view_cart", "begin_checkout").get(random.nextInt(3)),
+                        moment.plusMinutes(random.nextInt(120) - 60));
                 if (random.nextInt(3) == 0) {
                     Writes.execute(c, "insert into orders (customer_id, order_number, status, session_id, subtotal,"
                             + " total_amount, created_at) values (" + (1 + random.nextInt(3)) + ", 'X-' || nextval("

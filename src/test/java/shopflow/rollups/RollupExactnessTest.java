@@ -410,26 +410,29 @@ class RollupExactnessTest {
     private static void sessionWrite(Connection c, Random random, int kind, List<Integer> known) throws SQLException {
         String session = "'s" + random.nextInt(8) + "'";
         if (kind == 15) {
-            // a whole journey: a product page, an add, the cart, an order, minutes apart
+            // a whole journey: a product page, an add, the cart, the checkout page, an order, minutes apart
             OffsetDateTime at = moment(random);
             Writes.execute(c, "insert into page_views (session_id, product_id, viewed_at) values (" + session + ", 3,"
                     + " timestamptz '" + at + "')");
             Writes.execute(c, "insert into cart_events (session_id, product_id, action, quantity, event_at) values ("
                     + session + ", 3, 'add', 1, timestamptz '" + at.plusMinutes(5) + "'), (" + session + ", 3,"
                     + " 'view_cart', 1, timestamptz '" + at.plusMinutes(10) + "')");
+            Writes.execute(c, "insert into page_views (session_id, page_url, viewed_at) values (" + session + ","
+                    + " '/checkout', timestamptz '" + at.plusMinutes(12) + "')");
             Writes.execute(c, "insert into orders (customer_id, order_number, status, session_id, subtotal, total_amount,"
                     + " created_at) values (" + (1 + random.nextInt(20)) + ", 'SESS-' || nextval('orders_order_id_seq'),"
                     + " 'pending', " + session + ", 10, 10, timestamptz '" + at.plusMinutes(15) + "')");
             Writes.keepHistory(c);
         } else if (kind <= 14) {
-            // one to three page views in one statement, product pages or not, maybe of two sessions
-            Writes.execute(c, "insert into page_views (session_id, product_id, viewed_at) select case when i = 3 then 's"
-                    + random.nextInt(8) + "' else " + session + " end, case when i = " + random.nextInt(4) + " then 1 + i end,"
+            // one to three page views in one statement, product pages, the checkout page or others, maybe of two sessions
+            Writes.execute(c, "insert into page_views (session_id, product_id, page_url, viewed_at) select case when i = 3"
+                    + " then 's" + random.nextInt(8) + "' else " + session + " end, case when i = " + random.nextInt(4)
+                    + " then 1 + i end, case when i = " + random.nextInt(6) + " then '/checkout' end,"
                     + " timestamptz '" + moment(random) + "' + i * interval '50 minutes'"
                     + " from generate_series(1, " + (1 + random.nextInt(3)) + ") i");
         } else if (kind <= 17) {
             // an event, then the cart viewed an hour later
-            String action = List.of("add", "view_cart", "remove").get(random.nextInt(3));
+            String action = List.of("add", "view_cart", "remove", "begin_checkout").get(random.nextInt(4));
             OffsetDateTime at = moment(random);
             Writes.execute(c, "insert into cart_events (session_id, product_id, action, quantity, event_at) values ("
                     + session + ", 1, '" + action + "', 1, timestamptz '" + at + "'),"

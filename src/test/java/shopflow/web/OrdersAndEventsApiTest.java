@@ -106,6 +106,43 @@ class OrdersAndEventsApiTest {
         assertThat(json(ndjson).get("stored").asInt()).isEqualTo(2);
     }
 
+    @Test
+    void a_begin_checkout_event_is_the_funnel_s_checkout_started_whether_or_not_an_order_follows() {
+        // On 10 January 2026 (no other events that day): "bc-abandon" views the lamp, adds it and
+        // begins checkout (no quantity needed), then leaves; "bc-cart" adds it and views the cart only.
+        String events = String.join("\n",
+                "{\"type\": \"page_view\", \"session_id\": \"bc-abandon\", \"page_url\": \"/p/LAMP\", \"product_id\": 101,"
+                        + " \"viewed_at\": \"2026-01-10T10:00:00Z\"}",
+                "{\"type\": \"cart_event\", \"session_id\": \"bc-abandon\", \"product_id\": 101, \"action\": \"add\","
+                        + " \"quantity\": 1, \"event_at\": \"2026-01-10T10:01:00Z\"}",
+                "{\"type\": \"cart_event\", \"session_id\": \"bc-abandon\", \"product_id\": 101,"
+                        + " \"action\": \"begin_checkout\", \"event_at\": \"2026-01-10T10:02:00Z\"}",
+                "{\"type\": \"page_view\", \"session_id\": \"bc-cart\", \"page_url\": \"/p/LAMP\", \"product_id\": 101,"
+                        + " \"viewed_at\": \"2026-01-10T11:00:00Z\"}",
+                "{\"type\": \"cart_event\", \"session_id\": \"bc-cart\", \"product_id\": 101, \"action\": \"add\","
+                        + " \"quantity\": 1, \"event_at\": \"2026-01-10T11:01:00Z\"}",
+                "{\"type\": \"cart_event\", \"session_id\": \"bc-cart\", \"product_id\": 101, \"action\": \"view_cart\","
+                        + " \"event_at\": \"2026-01-10T11:02:00Z\"}");
+        HttpResponse<String> stored = post("/api/events", app.admin, "application/x-ndjson", events);
+        assertThat(stored.statusCode()).as(stored.body()).isEqualTo(201);
+        assertThat(json(stored).get("cart_events").asInt()).isEqualTo(4);
+
+        // 2 sessions, both viewed a product and added; only bc-abandon started checkout; no order
+        JsonNode rows = json(app.get("/api/reports/conversion_funnel?days=1&as_of=2026-01-10T12:00Z", app.viewer))
+                .get("rows");
+        List<String> stages = new ArrayList<>();
+        rows.forEach(row -> stages.add(row.get("stage").asText() + " " + row.get("sessions").asInt()));
+        assertThat(stages).containsExactly("sessions 2", "product view 2", "add to cart 2", "checkout started 1", "order 0");
+    }
+
+    @Test
+    void an_unknown_cart_action_is_refused_naming_begin_checkout_among_the_accepted() {
+        HttpResponse<String> refused = post("/api/events", app.admin, "application/json", "[{\"type\": \"cart_event\","
+                + " \"session_id\": \"s1\", \"product_id\": 101, \"action\": \"checkout\"}]");
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(refused.body()).contains("action", "add, remove, view_cart, begin_checkout");
+    }
+
     /** One malformed request: what is sent, and the status, field and words of the answer. */
     record Bad(String name, String path, String token, String contentType, String body, int status, String field,
             String words, String... headers) {
