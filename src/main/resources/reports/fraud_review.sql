@@ -4,15 +4,16 @@
 -- grain:    one row per flagged order placed in the last N shop days up to as_of, riskiest first
 -- audience: customer
 -- param:    days        | integer | 30 | 1..3660  | review orders placed in the last N shop days, ending with as_of
--- param:    small_order | numeric | 15 | 0..1000  | an order totalling at most this (GBP) counts as small, for card testing
+-- param:    small_order | numeric | 15 | 0..1000  | an order whose total_sales is at most this (GBP) counts as small, for card testing
 -- column:   order_id                | id      | the order
 -- column:   order_number            | text    | its human-readable number
 -- column:   customer_id             | id      | who placed it
 -- column:   created_at              | time    | when
--- column:   total_amount            | GBP     | its total
+-- column:   status                  | text    | its status at as_of (never cancelled or refunded: those are not reviewed)
+-- column:   total_sales             | GBP     | its total_sales: what the customer was charged, after discounts, with shipping and VAT
 -- column:   payment_method          | text    | how it was paid
 -- column:   orders_in_prior_hour    | orders  | the customer's orders in the hour before this one (not counting it)
--- column:   multiple_of_avg         | ratio   | its total against the average of the customer's earlier orders, one decimal; null for a first order
+-- column:   multiple_of_avg         | ratio   | its total_sales against the average total_sales of the customer's earlier orders, one decimal; null for a first order
 -- column:   account_age_minutes     | minutes | minutes from the customer's signup to this order
 -- column:   small_orders_prior_hour | orders  | the customer's small orders in the hour before this one
 -- column:   risk_score              | 0-100   | the sum of the flags' weights, at most 100
@@ -20,16 +21,26 @@
 --
 -- Flags (each counts only orders placed before the one being scored, never itself or later ones):
 --   burst          30  at least 3 earlier orders within the hour before: the 4th order in an hour
---   high_multiple  30  more than 5 times the average of the customer's earlier orders
+--   high_multiple  30  more than 5 times the average total_sales of the customer's earlier orders
 --   new_account    40  placed less than an hour after the customer signed up
 --   card_testing   40  a small order after at least 3 earlier small orders within the hour
 --                      before: someone trying a card with cheap orders
--- Orders cancelled or refunded are neither reviewed nor history (no money was taken).
+-- Judged with what was known at as_of: each order with its status then (orders_as_of(),
+-- R__22_sales_model.sql). An order cancelled or refunded by as_of is neither reviewed nor
+-- history (no money was taken); one cancelled or refunded later was live then, so it is
+-- reviewed, and counts in its customer's history, as it did then.
+-- An order's value is the sales model's total_sales of the order as placed: orders.total_amount
+-- (line totals less its coupon, plus shipping and VAT, as place_order prices it; order_sales in
+-- R__22_sales_model.sql derives the same from the lines). Charged money is what fraud risks.
 -- The brief counted the order itself in its "orders in the last hour" and averaged over all the
 -- customer's orders, later ones included, and gave a bare score.
 -- From the rollups (rollups.order_risk): the orders that may be a burst, a high multiple or
 -- a new account's are the candidates; each candidate's figures are then computed from the raw
--- orders, as the reference computes them.
+-- orders, as the reference computes them, with each order's status at as_of. The rollup counts
+-- each customer's earlier orders by their status now, which differs from their status at as_of
+-- only for orders cancelled or refunded since (a cancellation or refund is final): so the
+-- orders of the customers of those orders are candidates too (none for "now"), and those orders
+-- count in the figures as they did at as_of.
 -- psql: psql -v as_of="'2026-06-30 12:00'" -v days=30 -v small_order=15 -f fraud_review.sql
 
 \if :{?as_of} \else \set as_of 'now()' \endif
@@ -67,25 +78,71 @@ candidate_ids as (
       and rollups.order_risk_pending.created_at <= :as_of::timestamptz
 ),
 
+-- orders cancelled or refunded after as_of (idx_order_status_changes_returns: none for "now")
+returns_since as (
+    select order_status_changes.order_id
+    from order_status_changes
+    where order_status_changes.to_status in ('cancelled', 'refunded')
+      and order_status_changes.changed_at > :as_of::timestamptz
+),
+
+-- their customers, and the status each left at its first change after as_of: its status at as_of
+-- (as orders_as_of() reads it; idx_order_status_changes_order_time)
+returned_since as (
+    select distinct on (changes.order_id) changes.order_id, orders.customer_id, changes.from_status
+    from order_status_changes as changes
+    join orders using (order_id)
+    where changes.order_id = any (array(select order_id from returns_since))
+      and changes.changed_at > :as_of::timestamptz
+    order by changes.order_id, changes.changed_at, changes.change_id
+),
+
+live_then as (
+    select returned_since.order_id, returned_since.customer_id
+    from returned_since
+    where returned_since.from_status not in ('cancelled', 'refunded')
+),
+
 -- the candidates' orders, each looked up by its key (= any of the ids: a probe per candidate, where
 -- the planner would otherwise join the whole window; a lookup correlated with another relation,
--- as in a lateral join, is a subquery Citus cannot plan over orders distributed by order_id)
-candidates as (
+-- as in a lateral join, is a subquery Citus cannot plan over orders distributed by order_id),
+-- and every order in the window of a customer with an order live then and returned since
+candidate_orders as (
     select orders.*
     from orders
     cross join params
-    where orders.order_id = any (array(select order_id from candidate_ids))
-      and orders.status not in ('cancelled', 'refunded')
+    where (orders.order_id = any (array(select order_id from candidate_ids))
+           or orders.customer_id = any (array(select customer_id from live_then)))
       and orders.created_at >= params.window_start
       and orders.created_at <= params.as_of
 ),
 
--- each candidate against its customer's earlier counted orders (strictly earlier, as the
--- reference's frames exclude the order and any placed at the same instant). The candidates are
--- gathered into arrays and joined with orders as a set (not a lateral subquery per candidate):
--- on one node a probe of idx_orders_customer_created per candidate, as a lateral join would do;
--- on a cluster every shard joins the same few candidates with its orders and sends its partial
--- counts. Candidates without an earlier order have no row here.
+-- each candidate's status at as_of: the status it left at its first change after as_of, or its
+-- status now (orders_as_of(), R__22_sales_model.sql); those cancelled or refunded then are out
+candidate_changes as (
+    select distinct on (changes.order_id) changes.order_id, changes.from_status
+    from order_status_changes as changes
+    where changes.order_id = any (array(select order_id from candidate_orders))
+      and changes.changed_at > :as_of::timestamptz
+    order by changes.order_id, changes.changed_at, changes.change_id
+),
+
+candidates as (
+    select candidate_orders.order_id, candidate_orders.order_number, candidate_orders.customer_id,
+           candidate_orders.created_at, candidate_orders.total_amount, candidate_orders.payment_method,
+           coalesce(candidate_changes.from_status, candidate_orders.status) as status
+    from candidate_orders
+    left join candidate_changes using (order_id)
+    where coalesce(candidate_changes.from_status, candidate_orders.status) not in ('cancelled', 'refunded')
+),
+
+-- each candidate against its customer's earlier orders counted at as_of: not cancelled or refunded
+-- now, or live then and returned since (strictly earlier, as the reference's frames exclude the
+-- order and any placed at the same instant). The candidates are gathered into arrays and joined
+-- with orders as a set (not a lateral subquery per candidate): on one node a probe of
+-- idx_orders_customer_created per candidate, as a lateral join would do; on a cluster every shard
+-- joins the same few candidates with its orders and sends its partial counts. Candidates without
+-- an earlier order have no row here.
 earlier as (
     select
         candidate.order_id,
@@ -103,6 +160,7 @@ earlier as (
      and history.created_at < candidate.created_at
     cross join params
     where history.status not in ('cancelled', 'refunded')
+       or history.order_id = any (array(select order_id from live_then))
     group by candidate.order_id
 ),
 
@@ -112,7 +170,8 @@ order_signals as (
         candidates.order_number,
         candidates.customer_id,
         candidates.created_at,
-        candidates.total_amount,
+        candidates.status,
+        candidates.total_amount                                 as total_sales,
         candidates.payment_method,
         candidates.total_amount <= params.small_order          as is_small,
         coalesce(earlier.orders_in_prior_hour, 0)               as orders_in_prior_hour,
@@ -126,10 +185,10 @@ order_signals as (
 flags as (
     select
         order_signals.*,
-        order_signals.total_amount / nullif(order_signals.earlier_avg, 0)       as multiple,
+        order_signals.total_sales / nullif(order_signals.earlier_avg, 0)        as multiple,
         extract(epoch from order_signals.created_at - customers.signup_date) / 60 as age_minutes,
         order_signals.orders_in_prior_hour >= 3                                  as burst,
-        order_signals.total_amount > 5 * order_signals.earlier_avg               as high_multiple,
+        order_signals.total_sales > 5 * order_signals.earlier_avg                as high_multiple,
         order_signals.created_at - customers.signup_date < interval '1 hour'     as new_account,
         order_signals.is_small and order_signals.small_orders_prior_hour >= 3    as card_testing
     from order_signals
@@ -142,7 +201,8 @@ final as (
         order_number,
         customer_id,
         created_at,
-        total_amount,
+        status,
+        total_sales,
         payment_method,
         orders_in_prior_hour,
         round(multiple, 1)                                          as multiple_of_avg,

@@ -374,7 +374,8 @@
           { label: 'Order', value: (r) => r.order_number },
           { label: 'Customer', value: (r) => r.customer_id, numeric: true },
           { label: 'Placed', value: (r) => new Date(r.created_at).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' }) },
-          { label: 'Total', value: (r) => money(r.total_amount), numeric: true },
+          { label: 'Status', value: (r) => r.status },
+          { label: 'Total sales', value: (r) => money(r.total_sales), numeric: true },
           { label: 'Why', value: (r) => r.reasons, wrap: true },
         ], rows, 50);
       },

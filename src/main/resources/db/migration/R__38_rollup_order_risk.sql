@@ -38,7 +38,12 @@
 -- The report uses the rollup only to find its candidates (orders that may be a burst, a high
 -- multiple or a new account: a partial index on the folded rows, plus every pending row in the
 -- window) and recomputes each candidate's figures from the raw orders, so its answer is the
--- reference's as long as the candidates include every flagged order.
+-- reference's as long as the candidates include every flagged order. The rows count earlier
+-- orders by their status now; as of a past moment the report adds, as candidates, the orders of
+-- the customers with an order cancelled or refunded since (idx_order_status_changes_returns: the
+-- only orders whose status then counted differently), so the rows stay "now" and no write pays.
+-- An order's total here is its total_sales (orders.total_amount: after discounts, with shipping
+-- and VAT, as placed; R__22_sales_model.sql).
 --
 -- rollup_order_risk_apply() is planned once per session (with its arrays' values known the
 -- planner estimates one row and PL/pgSQL's plan cache planned it again on every call: 0.25 ms

@@ -4,15 +4,16 @@
 -- grain:    one row per flagged order placed in the last N shop days up to as_of, riskiest first
 -- audience: customer
 -- param:    days        | integer | 30 | 1..3660  | review orders placed in the last N shop days, ending with as_of
--- param:    small_order | numeric | 15 | 0..1000  | an order totalling at most this (GBP) counts as small, for card testing
+-- param:    small_order | numeric | 15 | 0..1000  | an order whose total_sales is at most this (GBP) counts as small, for card testing
 -- column:   order_id                | id      | the order
 -- column:   order_number            | text    | its human-readable number
 -- column:   customer_id             | id      | who placed it
 -- column:   created_at              | time    | when
--- column:   total_amount            | GBP     | its total
+-- column:   status                  | text    | its status at as_of (never cancelled or refunded: those are not reviewed)
+-- column:   total_sales             | GBP     | its total_sales: what the customer was charged, after discounts, with shipping and VAT
 -- column:   payment_method          | text    | how it was paid
 -- column:   orders_in_prior_hour    | orders  | the customer's orders in the hour before this one (not counting it)
--- column:   multiple_of_avg         | ratio   | its total against the average of the customer's earlier orders, one decimal; null for a first order
+-- column:   multiple_of_avg         | ratio   | its total_sales against the average total_sales of the customer's earlier orders, one decimal; null for a first order
 -- column:   account_age_minutes     | minutes | minutes from the customer's signup to this order
 -- column:   small_orders_prior_hour | orders  | the customer's small orders in the hour before this one
 -- column:   risk_score              | 0-100   | the sum of the flags' weights, at most 100
@@ -20,11 +21,17 @@
 --
 -- Flags (each counts only orders placed before the one being scored, never itself or later ones):
 --   burst          30  at least 3 earlier orders within the hour before: the 4th order in an hour
---   high_multiple  30  more than 5 times the average of the customer's earlier orders
+--   high_multiple  30  more than 5 times the average total_sales of the customer's earlier orders
 --   new_account    40  placed less than an hour after the customer signed up
 --   card_testing   40  a small order after at least 3 earlier small orders within the hour
 --                      before: someone trying a card with cheap orders
--- Orders cancelled or refunded are neither reviewed nor history (no money was taken).
+-- Judged with what was known at as_of: each order with its status then (orders_as_of(),
+-- R__22_sales_model.sql). An order cancelled or refunded by as_of is neither reviewed nor
+-- history (no money was taken); one cancelled or refunded later was live then, so it is
+-- reviewed, and counts in its customer's history, as it did then.
+-- An order's value is the sales model's total_sales of the order as placed: orders.total_amount
+-- (line totals less its coupon, plus shipping and VAT, as place_order prices it; order_sales in
+-- R__22_sales_model.sql derives the same from the lines). Charged money is what fraud risks.
 -- The brief counted the order itself in its "orders in the last hour" and averaged over all the
 -- customer's orders, later ones included, and gave a bare score.
 -- psql: psql -v as_of="'2026-06-30 12:00'" -v days=30 -v small_order=15 -f fraud_review.sql
@@ -42,11 +49,11 @@ params as (
         :small_order::numeric                                                          as small_order
 ),
 
+-- every order placed by as_of, with its status then, that was not cancelled or refunded by then
 counted_orders as (
     select orders.*
-    from orders, params
+    from params, orders_as_of(params.as_of) as orders
     where orders.status not in ('cancelled', 'refunded')
-      and orders.created_at <= params.as_of
 ),
 
 -- the history of every customer with an order to review
@@ -65,7 +72,8 @@ order_signals as (
         customer_history.order_number,
         customer_history.customer_id,
         customer_history.created_at,
-        customer_history.total_amount,
+        customer_history.status,
+        customer_history.total_amount                                                    as total_sales,
         customer_history.payment_method,
         customer_history.total_amount <= params.small_order as is_small,
         count(*) over prior_hour                                                         as orders_in_prior_hour,
@@ -83,10 +91,10 @@ order_signals as (
 flags as (
     select
         order_signals.*,
-        order_signals.total_amount / nullif(order_signals.earlier_avg, 0)       as multiple,
+        order_signals.total_sales / nullif(order_signals.earlier_avg, 0)        as multiple,
         extract(epoch from order_signals.created_at - customers.signup_date) / 60 as age_minutes,
         order_signals.orders_in_prior_hour >= 3                                  as burst,
-        order_signals.total_amount > 5 * order_signals.earlier_avg               as high_multiple,
+        order_signals.total_sales > 5 * order_signals.earlier_avg                as high_multiple,
         order_signals.created_at - customers.signup_date < interval '1 hour'     as new_account,
         order_signals.is_small and order_signals.small_orders_prior_hour >= 3    as card_testing
     from order_signals
@@ -101,7 +109,8 @@ final as (
         order_number,
         customer_id,
         created_at,
-        total_amount,
+        status,
+        total_sales,
         payment_method,
         orders_in_prior_hour,
         round(multiple, 1)                                          as multiple_of_avg,

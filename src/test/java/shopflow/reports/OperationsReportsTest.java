@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import shopflow.rollups.RollupVerifier;
 
 /** Operations and risk: low stock, fraud review, customer lifetime. */
 class OperationsReportsTest {
@@ -96,6 +97,36 @@ class OperationsReportsTest {
                 + "high_multiple: 150.0 times the earlier average; new_account: placed 50 minutes after signup");
         assertThat(result.value(1, "reasons")).isEqualTo("burst: 3 orders in the hour before; "
                 + "new_account: placed 35 minutes after signup; card_testing: 3 small orders in the hour before");
+        assertThat(rows(result, "status", "total_sales")).containsExactly(
+                "pending | 1500.00", "pending | 10.00", "pending | 10.00", "pending | 10.00", "pending | 10.00");
+    }
+
+    @Test
+    void fraud_review_judges_an_order_refunded_later_as_it_was_at_as_of() {
+        // As of 31 May, 30 days: Cat's order 8 (525.00, 10 May) was delivered; its refund on 5 June
+        // came later. It is reviewed, against her one earlier order (7, 54.99): 525 / 54.99 = 9.5.
+        OffsetDateTime asOf = OffsetDateTime.parse("2026-05-31T12:00+01:00");
+        ReportResult result = shop.run("fraud_review", asOf, Map.of("days", "30"));
+        assertThat(rows(result, "order_id", "status", "total_sales", "orders_in_prior_hour", "multiple_of_avg",
+                "risk_score", "reasons")).containsExactly(
+                "8 | delivered | 525.00 | 0 | 9.5 | 30 | high_multiple: 9.5 times the earlier average");
+        assertThat(new RollupVerifier(shop.database().dataSource()).compare("fraud_review", asOf, Map.of("days", "30")))
+                .isEmpty();
+    }
+
+    @Test
+    void fraud_review_leaves_out_an_order_refunded_before_as_of_and_shows_one_cancelled_later_as_it_was() {
+        // Cat's order 6 (1500.00) at 15:00 on 20 June, cancelled at 16:00. As of 15:30 it was pending;
+        // her order 8 had been refunded on 5 June, so only order 7 (54.99) is earlier history:
+        // 1500 / 54.99 = 27.3 (with order 8 it would be 1500 / 289.995 = 5.2).
+        OffsetDateTime pending = OffsetDateTime.parse("2026-06-20T15:30+01:00");
+        OffsetDateTime cancelled = OffsetDateTime.parse("2026-06-20T16:30+01:00");
+        assertThat(rows(shop.run("fraud_review", pending, Map.of("days", "1")), "order_id", "status", "multiple_of_avg",
+                "risk_score")).containsExactly("6 | pending | 27.3 | 30");
+        assertThat(shop.run("fraud_review", cancelled, Map.of("days", "1")).rows()).isEmpty();
+        RollupVerifier verifier = new RollupVerifier(shop.database().dataSource());
+        assertThat(verifier.compare("fraud_review", pending, Map.of("days", "1"))).isEmpty();
+        assertThat(verifier.compare("fraud_review", cancelled, Map.of("days", "1"))).isEmpty();
     }
 
     @Test
