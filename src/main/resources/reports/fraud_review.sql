@@ -38,9 +38,9 @@
 -- a new account's are the candidates; each candidate's figures are then computed from the raw
 -- orders, as the reference computes them, with each order's status at as_of. The rollup counts
 -- each customer's earlier orders by their status now, which differs from their status at as_of
--- only for orders cancelled or refunded since (a cancellation or refund is final): so the
--- orders of the customers of those orders are candidates too (none for "now"), and those orders
--- count in the figures as they did at as_of.
+-- only for orders cancelled or refunded since (a cancellation or refund is final): what those
+-- give their customers' later orders is added to the rollup's figures to find the candidates
+-- (none for "now"), and they count in the recomputed figures as they did at as_of.
 -- psql: psql -v as_of="'2026-06-30 12:00'" -v days=30 -v small_order=15 -f fraud_review.sql
 
 \if :{?as_of} \else \set as_of 'now()' \endif
@@ -56,9 +56,51 @@ params as (
         :small_order::numeric                                                          as small_order
 ),
 
+-- orders cancelled or refunded after as_of (idx_order_status_changes_returns: none for "now")
+returns_since as (
+    select order_status_changes.order_id
+    from order_status_changes
+    where order_status_changes.to_status in ('cancelled', 'refunded')
+      and order_status_changes.changed_at > :as_of::timestamptz
+),
+
+-- those that were live at as_of: the status each left at its first change after as_of is its
+-- status then (as orders_as_of() reads it; idx_order_status_changes_order_time)
+live_then as (
+    select orders.order_id, orders.customer_id, orders.created_at, orders.total_amount
+    from orders
+    where orders.order_id = any (array(
+        select returned_since.order_id
+        from (
+            select distinct on (changes.order_id) changes.order_id, changes.from_status
+            from order_status_changes as changes
+            where changes.order_id = any (array(select order_id from returns_since))
+              and changes.changed_at > :as_of::timestamptz
+            order by changes.order_id, changes.changed_at, changes.change_id
+        ) as returned_since
+        where returned_since.from_status not in ('cancelled', 'refunded')))
+),
+
+-- the window's orders of their customers placed after one of them, with what those give them:
+-- the rollup's figures leave them out (returned now), the order's history at as_of has them
+live_then_gives as (
+    select later.order_id, later.customer_id, later.created_at,
+           count(*)                                                                   as orders,
+           sum(live_then.total_amount)                                                as revenue,
+           count(*) filter (where live_then.created_at >= later.created_at - interval '1 hour') as prior_hour
+    from orders as later
+    join live_then
+      on live_then.customer_id = later.customer_id
+     and live_then.created_at < later.created_at
+    where later.created_at >= date_trunc('day', :as_of::timestamptz) - make_interval(days => :days::int - 1)
+      and later.created_at <= :as_of::timestamptz
+    group by later.order_id, later.customer_id, later.created_at
+),
+
 -- possible bursts, high multiples and new accounts: folded rows through their partial index, and
--- every order with changes not folded in yet (card testing is a burst of small orders). The
--- window is written out rather than read from params, so the planner sees it.
+-- every order with changes not folded in yet (card testing is a burst of small orders); and the
+-- orders whose folded figures, with what orders live at as_of and returned since give them, are
+-- such. The window is written out rather than read from params, so the planner sees it.
 candidate_ids as (
     select rollups.order_risk_folded.order_id
     from rollups.order_risk_folded
@@ -76,50 +118,33 @@ candidate_ids as (
     where rollups.order_risk_pending.created_at
               >= date_trunc('day', :as_of::timestamptz) - make_interval(days => :days::int - 1)
       and rollups.order_risk_pending.created_at <= :as_of::timestamptz
-),
-
--- orders cancelled or refunded after as_of (idx_order_status_changes_returns: none for "now")
-returns_since as (
-    select order_status_changes.order_id
-    from order_status_changes
-    where order_status_changes.to_status in ('cancelled', 'refunded')
-      and order_status_changes.changed_at > :as_of::timestamptz
-),
-
--- their customers, and the status each left at its first change after as_of: its status at as_of
--- (as orders_as_of() reads it; idx_order_status_changes_order_time)
-returned_since as (
-    select distinct on (changes.order_id) changes.order_id, orders.customer_id, changes.from_status
-    from order_status_changes as changes
-    join orders using (order_id)
-    where changes.order_id = any (array(select order_id from returns_since))
-      and changes.changed_at > :as_of::timestamptz
-    order by changes.order_id, changes.changed_at, changes.change_id
-),
-
-live_then as (
-    select returned_since.order_id, returned_since.customer_id
-    from returned_since
-    where returned_since.from_status not in ('cancelled', 'refunded')
+    union
+    select live_then_gives.order_id
+    from live_then_gives
+    join rollups.order_risk_folded as folded
+      on folded.order_id = live_then_gives.order_id
+     and folded.customer_id = live_then_gives.customer_id
+     and folded.created_at = live_then_gives.created_at
+    where folded.prior_hour_orders + live_then_gives.prior_hour >= 3
+       or folded.total_amount * (folded.earlier_orders + live_then_gives.orders)
+          >= 5 * (folded.earlier_revenue + live_then_gives.revenue)
 ),
 
 -- the candidates' orders, each looked up by its key (= any of the ids: a probe per candidate, where
 -- the planner would otherwise join the whole window; a lookup correlated with another relation,
--- as in a lateral join, is a subquery Citus cannot plan over orders distributed by order_id),
--- and every order in the window of a customer with an order live then and returned since
+-- as in a lateral join, is a subquery Citus cannot plan over orders distributed by order_id)
 candidate_orders as (
     select orders.*
     from orders
     cross join params
-    where (orders.order_id = any (array(select order_id from candidate_ids))
-           or orders.customer_id = any (array(select customer_id from live_then)))
+    where orders.order_id = any (array(select order_id from candidate_ids))
       and orders.created_at >= params.window_start
       and orders.created_at <= params.as_of
 ),
 
 -- each candidate's status at as_of: the status it left at its first change after as_of, or its
 -- status now (orders_as_of(), R__22_sales_model.sql); those cancelled or refunded then are out
-candidate_changes as (
+candidate_changes as materialized (
     select distinct on (changes.order_id) changes.order_id, changes.from_status
     from order_status_changes as changes
     where changes.order_id = any (array(select order_id from candidate_orders))
@@ -160,7 +185,9 @@ earlier as (
      and history.created_at < candidate.created_at
     cross join params
     where history.status not in ('cancelled', 'refunded')
-       or history.order_id = any (array(select order_id from live_then))
+       or history.order_id = any (array(
+              select live_then.order_id from live_then
+              where live_then.customer_id = any (array(select customer_id from candidates))))
     group by candidate.order_id
 ),
 

@@ -39,9 +39,10 @@
 -- multiple or a new account: a partial index on the folded rows, plus every pending row in the
 -- window) and recomputes each candidate's figures from the raw orders, so its answer is the
 -- reference's as long as the candidates include every flagged order. The rows count earlier
--- orders by their status now; as of a past moment the report adds, as candidates, the orders of
--- the customers with an order cancelled or refunded since (idx_order_status_changes_returns: the
--- only orders whose status then counted differently), so the rows stay "now" and no write pays.
+-- orders by their status now; as of a past moment the report adds to them what the orders live
+-- then and cancelled or refunded since give their customers' later orders
+-- (idx_order_status_changes_returns: the only orders whose status then counted differently), so
+-- the rows stay "now" and no write pays.
 -- An order's total here is its total_sales (orders.total_amount: after discounts, with shipping
 -- and VAT, as placed; R__22_sales_model.sql).
 --
