@@ -480,6 +480,12 @@ class DistributedShopTest {
                 s.execute("insert into cart_events (session_id, product_id, action, quantity)"
                         + " select '" + prefix + "-' || i, (select min(product_id) from products), a, 1"
                         + " from generate_series(0, 11) i, unnest(array['add', 'view_cart']) a");
+                // checkouts started: a begin_checkout event and a /checkout page (the funnel's stage 4)
+                s.execute("insert into cart_events (session_id, product_id, action)"
+                        + " select '" + prefix + "-' || i, (select min(product_id) from products), 'begin_checkout'"
+                        + " from generate_series(0, 3) i");
+                s.execute("insert into page_views (session_id, page_url) select '" + prefix + "-' || i, '/checkout'"
+                        + " from generate_series(2, 7) i");
             }
             String olderProcessing = scalar(database, "select min(order_id) from orders where status = 'processing'");
             String olderDelivered = scalar(database, "select min(order_id) from orders where status = 'delivered'");
