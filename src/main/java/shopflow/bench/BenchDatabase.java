@@ -40,6 +40,18 @@ public final class BenchDatabase implements AutoCloseable {
         this.scratchName = scratchName;
     }
 
+    /**
+     * Where a benchmark that writes into a shop works: the shop itself with {@code inPlace}, else a
+     * scratch copy ({@link #copyOf}). A database without orders is refused: there is nothing to measure.
+     */
+    public static BenchDatabase forShop(Database shop, boolean inPlace, PrintWriter out) {
+        if (BenchData.orders(shop) == 0) {
+            throw new IllegalArgumentException("the database has no shop: fill it first with 'shopflow generate"
+                    + " --scale 1' (same --data-dir/--port)");
+        }
+        return inPlace ? inPlace(shop, out) : copyOf(shop, out);
+    }
+
     /** The shop itself: the benchmark's rows stay in it. */
     public static BenchDatabase inPlace(Database shop, PrintWriter out) {
         out.println("in place: the benchmark writes into this database (--in-place)");

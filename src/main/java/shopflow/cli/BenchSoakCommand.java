@@ -9,7 +9,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
-import shopflow.bench.BenchData;
 import shopflow.bench.BenchDatabase;
 import shopflow.bench.SoakBench;
 import shopflow.db.Database;
@@ -63,11 +62,7 @@ public final class BenchSoakCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         try (Database shop = Database.open(databaseOptions)) {
             Migrations.migrate(shop);
-            if (BenchData.orders(shop) == 0) {
-                throw new IllegalArgumentException("the database has no shop: fill it first with 'shopflow generate"
-                        + " --scale 1' (same --data-dir/--port)");
-            }
-            try (BenchDatabase bench = inPlace ? BenchDatabase.inPlace(shop, out) : BenchDatabase.copyOf(shop, out)) {
+            try (BenchDatabase bench = BenchDatabase.forShop(shop, inPlace, out)) {
                 return soak(bench.database(), out);
             }
         }
