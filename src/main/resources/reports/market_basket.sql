@@ -71,28 +71,24 @@ bounds as (
     from params
 ),
 
--- the months the window touches, and the count a candidate pair reaches in one of them
-months as (
-    select array_agg(month::date) as months,
-           ceil(:min_pair_orders::int / greatest(count(*), 1)::numeric)::bigint as per_month
-    from bounds, generate_series(date_trunc('month', bounds.first_day), bounds.last_day, interval '1 month') as month
-),
-
 -- orders whose count in the rollups is not theirs as of as_of: +1 for an order of the window
 -- counted then and cancelled or refunded since, -1 for an order placed later on as_of's day and
 -- counted now
 corrected_orders as (
-    select orders.order_id, 1 as sign
+    -- Each order looked up by its key (offset 0 keeps PostgreSQL from turning the lookups into a
+    -- join that reads every order of the window, or every line): the returns after as_of are
+    -- none for "now" and a few thousand a month back, the window's orders tens of thousands.
+    select returned.order_id, 1 as sign
     from order_status_changes as returned
-    join orders using (order_id)
     cross join bounds
+    cross join lateral (select orders.created_at from orders where orders.order_id = returned.order_id offset 0) as placed
     where returned.to_status in ('cancelled', 'refunded')
       and returned.changed_at > bounds.as_of
-      and orders.created_at >= bounds.window_start
-      and orders.created_at <= bounds.as_of
-      and orders.created_at < bounds.window_stop
+      and placed.created_at >= bounds.window_start
+      and placed.created_at <= bounds.as_of
+      and placed.created_at < bounds.window_stop
       and not exists (select 1 from order_status_changes earlier
-                      where earlier.order_id = orders.order_id
+                      where earlier.order_id = returned.order_id
                         and earlier.to_status in ('cancelled', 'refunded')
                         and earlier.changed_at <= bounds.as_of)
     union
@@ -104,9 +100,10 @@ corrected_orders as (
 ),
 
 corrected_lines as (
-    select distinct corrected_orders.sign, order_items.order_id, order_items.product_id
+    select distinct corrected_orders.sign, corrected_orders.order_id, lines.product_id
     from corrected_orders
-    join order_items using (order_id)
+    cross join lateral (select order_items.product_id from order_items
+                        where order_items.order_id = corrected_orders.order_id offset 0) as lines
 ),
 
 corrected_pairs as (
@@ -117,6 +114,24 @@ corrected_pairs as (
       on second_line.order_id = first_line.order_id
      and second_line.product_id > first_line.product_id
     group by 1, 2
+),
+
+-- The months the window touches, and the count a candidate pair reaches in one of them. A pair
+-- with N orders together as of as_of, no pending change and a correction of c has N - c in its
+-- folded days, so at least (N - c) / k in one of the k months; c is at most the largest
+-- correction (none for "now"). Pairs with pending changes, or corrected to the minimum on their
+-- own, are candidates as they are.
+months as (
+    select array_agg(month::date) as months,
+           ceil(greatest(:min_pair_orders::int - (select greatest(coalesce(max(orders), 0), 0) from corrected_pairs), 1)
+                / greatest(count(*), 1)::numeric)::bigint as per_month
+    from bounds, generate_series(date_trunc('month', bounds.first_day), bounds.last_day, interval '1 month') as month
+),
+
+corrected_products as (
+    select product_id, sum(sign) as orders
+    from corrected_lines
+    group by product_id
 ),
 
 order_count as (
@@ -147,7 +162,7 @@ candidates as (
     union
     select product_1_id, product_2_id from pending_pairs
     union
-    select product_1_id, product_2_id from corrected_pairs
+    select product_1_id, product_2_id from corrected_pairs where orders >= :min_pair_orders::int
 ),
 
 -- each candidate's folded days (looked up through their key) + pending + corrections
@@ -178,10 +193,10 @@ product_orders as (
         + coalesce((select sum(pending.basket_orders) from rollups.product_days_pending as pending
                     where pending.product_id = paired.product_id
                       and pending.day between bounds.first_day and bounds.last_day), 0)
-        + coalesce((select sum(corrected_lines.sign) from corrected_lines
-                    where corrected_lines.product_id = paired.product_id), 0) as orders
+        + coalesce(corrected_products.orders, 0) as orders
     from (select product_1_id as product_id from pairs union select product_2_id from pairs) as paired
     cross join bounds
+    left join corrected_products using (product_id)
 ),
 
 final as (
