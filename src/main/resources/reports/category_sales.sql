@@ -28,8 +28,9 @@
 -- of the products that have a category. Categories with nothing in the window show zeros.
 -- psql: psql -v as_of="'2026-06-30 12:00'" -v days=30 -f category_sales.sql
 --
--- Reads the rollups: the sales model's measures per product from rollups.product_days (the
--- product_sales family, R__32_rollup_product_sales.sql) for the window's days, summed by each
+-- Reads the rollups: the sales model's measures per product over the window from
+-- product_window_rows() (the product_sales family's spans and days, R__32_rollup_product_sales.sql),
+-- summed by each
 -- product's current category and cost price; orders per category from rollups.category_days
 -- (R__37_rollup_category_orders.sql). Both are folded rows plus pending changes, less what as_of's
 -- own day holds after as_of, read from the raw rows (nothing for the dashboard's "now"). The
@@ -56,25 +57,14 @@ bounds as (
         coalesce(from_day, last_day - (:days::int - 1))                        as first_day,
         least(last_day, shop_day(as_of))                                       as last_day,
         coalesce(from_day, last_day - (:days::int - 1))::timestamptz           as window_start,
-        least(as_of, (last_day + 1)::timestamptz)                              as window_end,
-        -- what the window's last rollup day holds after as_of, when as_of cuts it
-        case when shop_day(as_of) between coalesce(from_day, last_day - (:days::int - 1)) and last_day
-             then as_of end                                                    as cut_after,
-        (least(last_day, shop_day(as_of)) + 1)::timestamptz                    as cut_until
+        least(as_of, (last_day + 1)::timestamptz)                              as window_end
     from params
 ),
 
--- the window's days, folded and pending
-window_days as (
-    select folded.product_id, folded.units, folded.orders, folded.gross_sales, folded.discounts,
-           folded.returned_units, folded.returns
-    from rollups.product_days_folded as folded, bounds
-    where folded.day between bounds.first_day and bounds.last_day
-    union all
-    select pending.product_id, pending.units, pending.orders, pending.gross_sales, pending.discounts,
-           pending.returned_units, pending.returns
-    from rollups.product_days_pending as pending, bounds
-    where pending.day between bounds.first_day and bounds.last_day
+-- the rollup rows whose sum per product is its sales over the window's days: the folded spans and
+-- days that make it (at most two spans of each length) and the pending changes
+window_rows as (
+    select window_rows.* from bounds, product_window_rows(bounds.first_day, bounds.last_day) as window_rows
 ),
 
 -- What the last day holds after as_of: orders placed later, returns recorded later (none for
@@ -116,6 +106,7 @@ descendants as (
 ),
 
 -- each category's own products' sums (not yet its descendants'), with their current cost price
+-- (every measure is a sum over the rows, the cost too: units x cost price row by row)
 category_own_sales as (
     select
         products.category_id,
@@ -127,12 +118,7 @@ category_own_sales as (
         sum(rows.gross_sales - rows.discounts - rows.returns) filter (where products.cost_price is not null)
                                                                                as costed_net_sales,
         sum((rows.units - rows.returned_units) * products.cost_price)          as cost
-    from (
-        select product_id, sum(units) as units, sum(gross_sales) as gross_sales, sum(discounts) as discounts,
-               sum(returned_units) as returned_units, sum(returns) as returns
-        from (select * from window_days union all select * from later) as product_rows
-        group by product_id
-    ) as rows
+    from (select * from window_rows union all select * from later) as rows
     join products using (product_id)
     group by products.category_id
 ),
@@ -164,13 +150,15 @@ category_orders as (
         from rollups.category_days_pending as pending, bounds
         where pending.day between bounds.first_day and bounds.last_day
         union all
+        -- (the moments written out, as in "later": the later orders only, through the index)
         select descendants.ancestor_id, -count(distinct order_items.order_id)
         from orders
         join order_items using (order_id)
         join products using (product_id)
         join descendants on descendants.descendant_id = products.category_id
-        cross join bounds
-        where orders.created_at > bounds.cut_after and orders.created_at < bounds.cut_until
+        where orders.created_at > :as_of::timestamptz
+          and orders.created_at < (shop_day(:as_of::timestamptz) + 1)::timestamptz
+          and shop_day(:as_of::timestamptz) between (select first_day from bounds) and (select last_day from bounds)
         group by descendants.ancestor_id
     ) as days
     group by category_id

@@ -32,12 +32,13 @@
 -- psql: psql -v as_of="'2026-06-30 12:00'" -v days=30 -v limit=50 -f top_products.sql
 --       (or -v from=2026-06-01 -v to=2026-06-30)
 --
--- Reads the product_sales rollups (R__32_rollup_product_sales.sql): rollups.product_days, per shop
--- day and product, folded rows plus pending changes, for the window's days; then takes out what
--- as_of's own day holds after as_of (orders placed and returns recorded later that day, from the
--- raw rows: none for the dashboard's "now"). Every product of the window is summed (a rank needs
--- them all): about 2,800 rows a day at scale 1 in November. The full-scan version is
--- reference/top_products.sql.
+-- Reads the product_sales rollups (R__32_rollup_product_sales.sql) through product_window_rows():
+-- per product, the folded spans of 2 to 1,024 days and single days that make the window
+-- (rollups.product_spans_folded, rollups.product_days_folded) plus the pending changes of its
+-- days; then takes out what as_of's own day holds after as_of (orders placed and returns recorded
+-- later that day, from the raw rows: none for the dashboard's "now"). Every product of the window
+-- is summed (a rank needs them all): for 30 days at scale 1 in November, 33,000 span and day rows
+-- where the days alone are 87,000. The full-scan version is reference/top_products.sql.
 
 \if :{?as_of} \else \set as_of 'now()' \endif
 \if :{?days} \else \set days 30 \endif
@@ -61,25 +62,14 @@ bounds as (
         coalesce(from_day, last_day - (:days::int - 1))                        as first_day,
         least(last_day, shop_day(as_of))                                       as last_day,
         coalesce(from_day, last_day - (:days::int - 1))::timestamptz           as window_start,
-        least(as_of, (last_day + 1)::timestamptz)                              as window_end,
-        -- what the window's last rollup day holds after as_of, when as_of cuts it
-        case when shop_day(as_of) between coalesce(from_day, last_day - (:days::int - 1)) and last_day
-             then as_of end                                                    as cut_after,
-        (least(last_day, shop_day(as_of)) + 1)::timestamptz                    as cut_until
+        least(as_of, (last_day + 1)::timestamptz)                              as window_end
     from params
 ),
 
--- the window's days, folded and pending
-window_days as (
-    select folded.product_id, folded.units, folded.orders, folded.gross_sales, folded.discounts,
-           folded.returned_units, folded.returns
-    from rollups.product_days_folded as folded, bounds
-    where folded.day between bounds.first_day and bounds.last_day
-    union all
-    select pending.product_id, pending.units, pending.orders, pending.gross_sales, pending.discounts,
-           pending.returned_units, pending.returns
-    from rollups.product_days_pending as pending, bounds
-    where pending.day between bounds.first_day and bounds.last_day
+-- the rollup rows whose sum per product is its sales over the window's days: the folded spans and
+-- days that make it (at most two spans of each length) and the pending changes
+window_rows as (
+    select window_rows.* from bounds, product_window_rows(bounds.first_day, bounds.last_day) as window_rows
 ),
 
 -- What the last day holds after as_of: orders placed later, returns recorded later (none for
@@ -110,49 +100,66 @@ later as (
     group by lines.product_id
 ),
 
-product_sums as (
-    select product_id, sum(units) as units, sum(orders) as orders, sum(gross_sales) as gross_sales,
-           sum(discounts) as discounts, sum(returned_units) as returned_units, sum(returns) as returns
-    from (select * from window_days union all select * from later) as rows
-    group by product_id
-),
-
--- products with a line placed or returned in the window (a day row may have fallen to zeros)
+-- each product with a line placed or returned in the window (a day row may have fallen to zeros)
 product_sales as (
-    select product_id, units - returned_units as units, orders, gross_sales, discounts, returns,
-           gross_sales - discounts - returns as net_sales
-    from product_sums
-    where orders > 0 or returned_units > 0
+    select
+        product_id,
+        sum(units) - sum(returned_units)                    as units,
+        sum(orders)                                         as orders,
+        sum(gross_sales)                                    as gross_sales,
+        sum(discounts)                                      as discounts,
+        sum(returns)                                        as returns,
+        sum(gross_sales) - sum(discounts) - sum(returns)    as net_sales
+    from (select * from window_rows union all select * from later) as product_rows
+    group by product_id
+    having sum(orders) > 0 or sum(returned_units) > 0
 ),
 
-ranked as (
-    select
-        rank() over (order by product_sales.net_sales desc)                                  as net_sales_rank,
-        products.product_id,
-        products.sku,
-        products.name                                                                        as product_name,
-        categories.name                                                                      as category,
-        product_sales.units,
-        product_sales.orders,
-        product_sales.gross_sales,
-        product_sales.discounts,
-        product_sales.returns,
-        product_sales.net_sales,
-        round(100.0 * (product_sales.net_sales - product_sales.units * products.cost_price)
-              / nullif(product_sales.net_sales, 0), 1)                                       as margin_pct,
-        rank() over (partition by products.category_id order by product_sales.net_sales desc) as rank_in_category,
-        bounds.window_start,
-        bounds.window_end
-    from product_sales
-    join products using (product_id)
-    left join categories using (category_id)
-    cross join bounds
+-- the products shown; their rank among all products of the window is their rank among these
+-- (every product with more net sales is shown too)
+shown as (
+    select * from product_sales
+    order by net_sales desc, product_id
+    limit :limit
+),
+
+-- rank within its category, for the products shown only: 1 + the products of the window in the
+-- same category (or also without one) with more net sales
+category_ranks as (
+    select shown.product_id, 1 + count(rival_sales.product_id) as rank_in_category
+    from shown
+    join products as shown_product using (product_id)
+    -- (0: no category, as a category of its own; ids start at 1)
+    join products as rival on coalesce(rival.category_id, 0) = coalesce(shown_product.category_id, 0)
+    left join product_sales as rival_sales
+      on rival_sales.product_id = rival.product_id and rival_sales.net_sales > shown.net_sales
+    group by shown.product_id
 ),
 
 final as (
-    select * from ranked
+    select
+        rank() over (order by shown.net_sales desc)                                  as net_sales_rank,
+        products.product_id,
+        products.sku,
+        products.name                                                                as product_name,
+        categories.name                                                              as category,
+        shown.units,
+        shown.orders,
+        shown.gross_sales,
+        shown.discounts,
+        shown.returns,
+        shown.net_sales,
+        round(100.0 * (shown.net_sales - shown.units * products.cost_price)
+              / nullif(shown.net_sales, 0), 1)                                       as margin_pct,
+        category_ranks.rank_in_category,
+        bounds.window_start,
+        bounds.window_end
+    from shown
+    join products using (product_id)
+    left join categories using (category_id)
+    join category_ranks using (product_id)
+    cross join bounds
 )
 
 select * from final
-order by net_sales desc, product_id
-limit :limit;
+order by net_sales desc, product_id;

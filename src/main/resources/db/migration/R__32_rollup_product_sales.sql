@@ -1,6 +1,7 @@
 -- The product_sales family: per shop day, what each product sold and had returned, which products
 -- sell together, and how many orders had baskets (top_products, category_sales, market_basket), in
--- rollups.product_days, rollups.pair_days (+ rollups.pair_months_folded) and rollups.basket_days.
+-- rollups.product_days (+ rollups.product_spans_folded), rollups.pair_days (+
+-- rollups.pair_months_folded) and rollups.basket_days.
 -- Writers append signed, grouped changes to <rollup>_pending, fold_product_sales_rollups() folds
 -- them into <rollup>_folded, reports read both and sum a window's days.
 --
@@ -36,6 +37,74 @@ create or replace view rollups.basket_days as
 select day, orders from rollups.basket_days_folded
 union all
 select day, orders from rollups.basket_days_pending;
+
+-- ============================================================
+-- A WINDOW'S PRODUCTS
+-- ============================================================
+-- The spans of rollups.product_spans_folded (2 to 1,024 days, each starting on a multiple of its
+-- length counted from 2000-01-01) and the single days (span_days 1) that together make the days
+-- first_day..last_day: at most two of each length, the longest that fit. A segment tree's walk:
+-- at each length, an odd start or end takes its own span and the rest halves.
+create or replace function day_spans(first_day date, last_day date) returns table (span_days int, span_start date)
+language plpgsql immutable strict as $$
+declare
+    epoch constant date := date '2000-01-01';
+    longest constant int := 10;   -- 2^10 = 1,024 days
+    level int := 0;
+    low int := first_day - epoch;         -- in units of 2^level days, inclusive
+    high int := last_day - epoch + 1;     -- exclusive
+begin
+    while low < high loop
+        if level = longest then
+            for block in low .. high - 1 loop
+                return query select 1 << level, epoch + (block << level);
+            end loop;
+            return;
+        end if;
+        if low & 1 = 1 then
+            return query select 1 << level, epoch + (low << level);
+            low := low + 1;
+        end if;
+        if high & 1 = 1 then
+            high := high - 1;
+            return query select 1 << level, epoch + (high << level);
+        end if;
+        low := low >> 1;
+        high := high >> 1;
+        level := level + 1;
+    end loop;
+end
+$$;
+
+-- The rollup rows whose sum per product is its sales over the shop days first_day..last_day: its
+-- folded days and spans that make the window (day_spans()) and its pending days in it. What
+-- top_products and category_sales sum, with what as_of's own day holds after as_of taken out.
+-- (Rows rather than sums: the reports add their corrections and sum once.)
+create or replace function product_window_rows(first_day date, last_day date)
+returns table (product_id int, units bigint, orders bigint, gross_sales numeric, discounts numeric,
+               returned_units bigint, returns numeric)
+language sql stable as $$
+    with spans as materialized (
+        select * from day_spans(first_day, last_day)
+    )
+    select days.product_id, days.units, days.orders, days.gross_sales, days.discounts, days.returned_units,
+           days.returns
+    from spans
+    join rollups.product_days_folded as days on days.day = spans.span_start
+    where spans.span_days = 1
+    union all
+    select longer.product_id, longer.units, longer.orders, longer.gross_sales, longer.discounts,
+           longer.returned_units, longer.returns
+    from spans
+    join rollups.product_spans_folded as longer
+      on longer.span_days = spans.span_days and longer.span_start = spans.span_start
+    where spans.span_days > 1
+    union all
+    select pending.product_id, pending.units, pending.orders, pending.gross_sales, pending.discounts,
+           pending.returned_units, pending.returns
+    from rollups.product_days_pending as pending
+    where pending.day between first_day and last_day
+$$;
 
 -- The old all-history maintenance (its tables are gone).
 drop trigger if exists orders_rollups_baskets on orders;
@@ -316,6 +385,7 @@ language plpgsql as $$
 begin
     delete from rollups.product_days_folded;
     delete from rollups.product_days_pending;
+    delete from rollups.product_spans_folded;
     delete from rollups.pair_days_folded;
     delete from rollups.pair_days_pending;
     delete from rollups.pair_months_folded;
@@ -332,28 +402,47 @@ create or replace trigger order_items_rollups_truncate after truncate on order_i
 -- FOLD
 -- ============================================================
 -- Called by fold_rollups(), one folder at a time. Key order: two folds never wait on each
--- other's rows in opposite orders. The pair months are folded from the same pending days.
+-- other's rows in opposite orders. The product spans and the pair months are folded from the same
+-- pending days.
 create or replace function fold_product_sales_rollups() returns void
 language plpgsql as $$
 begin
     with moved as (
         delete from rollups.product_days_pending returning *
+    ),
+    days as (
+        insert into rollups.product_days_folded as rollup (day, product_id, units, orders, gross_sales, discounts,
+                                                          returned_units, returns, basket_orders)
+        select day, product_id, sum(units), sum(orders), sum(gross_sales), sum(discounts), sum(returned_units),
+               sum(returns), sum(basket_orders)
+        from moved
+        group by day, product_id
+        order by day, product_id
+        on conflict (day, product_id) do update
+            set units = rollup.units + excluded.units,
+                orders = rollup.orders + excluded.orders,
+                gross_sales = rollup.gross_sales + excluded.gross_sales,
+                discounts = rollup.discounts + excluded.discounts,
+                returned_units = rollup.returned_units + excluded.returned_units,
+                returns = rollup.returns + excluded.returns,
+                basket_orders = rollup.basket_orders + excluded.basket_orders
     )
-    insert into rollups.product_days_folded as rollup (day, product_id, units, orders, gross_sales, discounts,
-                                                      returned_units, returns, basket_orders)
-    select day, product_id, sum(units), sum(orders), sum(gross_sales), sum(discounts), sum(returned_units),
-           sum(returns), sum(basket_orders)
+    insert into rollups.product_spans_folded as rollup (span_days, span_start, product_id, units, orders,
+                                                       gross_sales, discounts, returned_units, returns)
+    select 1 << level, date '2000-01-01' + (((moved.day - date '2000-01-01') >> level) << level), moved.product_id,
+           sum(moved.units), sum(moved.orders), sum(moved.gross_sales), sum(moved.discounts),
+           sum(moved.returned_units), sum(moved.returns)
     from moved
-    group by day, product_id
-    order by day, product_id
-    on conflict (day, product_id) do update
+    cross join generate_series(1, 10) as level
+    group by 1, 2, 3
+    order by 1, 2, 3
+    on conflict (span_days, span_start, product_id) do update
         set units = rollup.units + excluded.units,
             orders = rollup.orders + excluded.orders,
             gross_sales = rollup.gross_sales + excluded.gross_sales,
             discounts = rollup.discounts + excluded.discounts,
             returned_units = rollup.returned_units + excluded.returned_units,
-            returns = rollup.returns + excluded.returns,
-            basket_orders = rollup.basket_orders + excluded.basket_orders;
+            returns = rollup.returns + excluded.returns;
 
     with moved as (
         delete from rollups.pair_days_pending returning *
@@ -405,6 +494,7 @@ begin
 
     delete from rollups.product_days_pending;
     delete from rollups.product_days_folded;
+    delete from rollups.product_spans_folded;
     delete from rollups.pair_days_pending;
     delete from rollups.pair_days_folded;
     delete from rollups.pair_months_folded;
@@ -432,6 +522,25 @@ begin
         group by 1, 2
     ) as days
     group by day, product_id;
+
+    -- each span length from the one half its length
+    for level in 1..10 loop
+        insert into rollups.product_spans_folded (span_days, span_start, product_id, units, orders, gross_sales,
+                                                  discounts, returned_units, returns)
+        select 1 << level, date '2000-01-01' + (((day - date '2000-01-01') >> level) << level), product_id,
+               sum(units), sum(orders), sum(gross_sales), sum(discounts), sum(returned_units), sum(returns)
+        from (
+            select day, product_id, units, orders, gross_sales, discounts, returned_units, returns
+            from rollups.product_days_folded
+            where level = 1
+            union all
+            select span_start, product_id, units, orders, gross_sales, discounts, returned_units, returns
+            from rollups.product_spans_folded
+            where level > 1 and span_days = 1 << (level - 1)
+        ) as halves
+        group by 1, 2, 3
+        order by 1, 2, 3;
+    end loop;
 
     with baskets as materialized (
         select shop_day(orders.created_at) as day,

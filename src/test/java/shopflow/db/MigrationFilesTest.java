@@ -31,15 +31,16 @@ class MigrationFilesTest {
      * it has migrated (Flyway refuses a changed checksum): add a new versioned file instead, and its
      * checksum here once it has landed.
      */
-    private static final Map<String, String> LANDED = Map.of(
-            "V1__shop_tables.sql", "1266173c84839c87b4c9a6663b66ef591d956996cd7dd6ae452cf1d3f2f03ed0",
-            "V2__rollup_tables.sql", "f1e65167b9c2205fc4138c7852a599b7977e632cc57cdb41b311aa6870203ff3",
-            "V3__bookkeeping_and_access.sql", "24167469d1c07e616a62939710298e7a37bd462f4494150a952c94a693ddcec5",
-            "V4__status_history_and_checkout.sql", "63062ae1c57d9c5ef62ca36a45b864cb57edd72a7c4c9d9dac232645739fc372",
-            "V5__sales_and_return_days.sql", "222408b218e101484cb225c826bf5b1c0bd59fdb529adb1f28e545d3836ef68b",
-            "V6__windowed_product_rollups.sql", "97c5f6d883f7bb4845ef0ae0f13079c2567008f62759d5af6be9fa774a9b620a",
-            "V7__rfm_cells_and_schemes.sql", "edec50246826cb8cce0562fd8646787be21810b44839115c21030a16cb6cd814",
-            "V9__stock_outs.sql", "5f2c50a6d125be65c2e7a8916764f3fcf7f3bd36e7925aa63482949b23f4ad38");
+    private static final Map<String, String> LANDED = Map.ofEntries(
+            Map.entry("V1__shop_tables.sql", "1266173c84839c87b4c9a6663b66ef591d956996cd7dd6ae452cf1d3f2f03ed0"),
+            Map.entry("V2__rollup_tables.sql", "f1e65167b9c2205fc4138c7852a599b7977e632cc57cdb41b311aa6870203ff3"),
+            Map.entry("V3__bookkeeping_and_access.sql", "24167469d1c07e616a62939710298e7a37bd462f4494150a952c94a693ddcec5"),
+            Map.entry("V4__status_history_and_checkout.sql", "63062ae1c57d9c5ef62ca36a45b864cb57edd72a7c4c9d9dac232645739fc372"),
+            Map.entry("V5__sales_and_return_days.sql", "222408b218e101484cb225c826bf5b1c0bd59fdb529adb1f28e545d3836ef68b"),
+            Map.entry("V6__windowed_product_rollups.sql", "97c5f6d883f7bb4845ef0ae0f13079c2567008f62759d5af6be9fa774a9b620a"),
+            Map.entry("V7__rfm_cells_and_schemes.sql", "edec50246826cb8cce0562fd8646787be21810b44839115c21030a16cb6cd814"),
+            Map.entry("V9__stock_outs.sql", "5f2c50a6d125be65c2e7a8916764f3fcf7f3bd36e7925aa63482949b23f4ad38"),
+            Map.entry("V13__product_day_spans.sql", "312b033de88c7ab2e5d9938b6ecac7653e03234698bb8b2f942265fb8176c436"));
 
     /**
      * Functions a versioned migration may define: those its generated columns compute, and the time

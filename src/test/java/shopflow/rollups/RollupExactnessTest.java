@@ -55,7 +55,7 @@ class RollupExactnessTest {
                     Map.of("scheme", "brief", "segment", "Needs Attention"),
                     Map.of("limit", "1"), Map.of("segment", "Hibernating", "limit", "3"))),
             Map.entry("customer_lifetime", List.of(Map.of(), Map.of("limit", "1"), Map.of("limit", "7"))),
-            Map.entry("category_sales", List.of(Map.of(), Map.of("days", "1"), Map.of("days", "60"),
+            Map.entry("category_sales", List.of(Map.of(), Map.of("days", "1"), Map.of("days", "60"), Map.of("days", "3660"),
                     Map.of("from", "2026-10-20", "to", "2026-10-31"))),
             Map.entry("conversion_funnel", List.of(Map.of(), Map.of("days", "1"), Map.of("days", "7"), Map.of("days", "90"))),
             Map.entry("fraud_review", List.of(Map.of(), Map.of("days", "1"), Map.of("days", "60", "small_order", "100"))),
@@ -69,7 +69,7 @@ class RollupExactnessTest {
                             "to", "2026-10-31"))),
             Map.entry("retention_cohorts", List.of(Map.of(), Map.of("cohorts", "1"), Map.of("cohorts", "3"))),
             Map.entry("top_products", List.of(Map.of(), Map.of("limit", "1"), Map.of("limit", "4"), Map.of("days", "1"),
-                    Map.of("days", "60"), Map.of("from", "2026-10-20", "to", "2026-10-31"),
+                    Map.of("days", "60"), Map.of("days", "3660"), Map.of("from", "2026-10-20", "to", "2026-10-31"),
                     Map.of("to", "2026-10-25", "days", "3"))));
 
     /**
@@ -93,10 +93,19 @@ class RollupExactnessTest {
                     + " sum(earlier_revenue), sum(prior_hour_orders), sum(new_account) from rollups.order_risk group by 1, 2, 3"
                     + " having sum(total_amount) <> 0 or sum(earlier_orders) <> 0 or sum(earlier_revenue) <> 0"
                     + " or sum(prior_hour_orders) <> 0 or sum(new_account) <> 0",
-            "rollups.product_days", "select day, product_id, sum(units), sum(orders), sum(gross_sales), sum(discounts),"
-                    + " sum(returned_units), sum(returns), sum(basket_orders) from rollups.product_days group by 1, 2"
+            // the product days, and the spans (folded only) with the pending days added in
+            "rollups.product_days", "select 1, day, product_id, sum(units), sum(orders), sum(gross_sales), sum(discounts),"
+                    + " sum(returned_units), sum(returns), sum(basket_orders) from rollups.product_days group by 1, 2, 3"
                     + " having sum(units) <> 0 or sum(orders) <> 0 or sum(gross_sales) <> 0 or sum(discounts) <> 0"
-                    + " or sum(returned_units) <> 0 or sum(returns) <> 0 or sum(basket_orders) <> 0",
+                    + " or sum(returned_units) <> 0 or sum(returns) <> 0 or sum(basket_orders) <> 0"
+                    + " union all select span_days, span_start, product_id, sum(units), sum(orders), sum(gross_sales),"
+                    + " sum(discounts), sum(returned_units), sum(returns), 0 from (select span_days, span_start, product_id,"
+                    + " units, orders, gross_sales, discounts, returned_units, returns from rollups.product_spans_folded"
+                    + " union all select 1 << level, date '2000-01-01' + (((day - date '2000-01-01') >> level) << level),"
+                    + " product_id, units, orders, gross_sales, discounts, returned_units, returns"
+                    + " from rollups.product_days_pending, generate_series(1, 10) as level) as spans group by 1, 2, 3"
+                    + " having sum(units) <> 0 or sum(orders) <> 0 or sum(gross_sales) <> 0 or sum(discounts) <> 0"
+                    + " or sum(returned_units) <> 0 or sum(returns) <> 0",
             // the pair days, and the pair months (folded only) with the pending days added in
             "rollups.pair_days", "select 'day', product_1_id, product_2_id, day, sum(orders) from rollups.pair_days"
                     + " group by 2, 3, 4 having sum(orders) <> 0 union all select 'month', product_1_id, product_2_id, month,"
