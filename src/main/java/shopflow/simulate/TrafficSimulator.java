@@ -26,8 +26,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Live shop traffic through the public HTTP API, so the dashboard moves: shoppers' sessions browse
- * (page views, product pages), fill carts (cart events), some check out (orders tied to a
- * session), and the warehouse moves orders along the lifecycle (processing, shipped, delivered,
+ * (page views, product pages), fill carts (cart events), some start checkout and some of those
+ * order (orders tied to their session), and the warehouse moves orders along the lifecycle (processing, shipped, delivered,
  * now and then a cancellation or a refund). Requests are paced at {@code rate} per second.
  */
 public final class TrafficSimulator {
@@ -116,53 +116,61 @@ public final class TrafficSimulator {
     }
 
     private void step(SplittableRandom r) {
-        int pick = r.nextInt(100);
-        if (pick < 60 || customers.isEmpty() || products.isEmpty()) {
-            browse(r);
-        } else if (pick < 75) {
-            checkout(r);
+        if (r.nextInt(100) < 75 || customers.isEmpty() || products.isEmpty()) {
+            visit(r);
         } else {
             advanceAnOrder(r);
         }
     }
 
-    /** A session's visit: a few pages, product pages, maybe a cart. */
-    private void browse(SplittableRandom r) {
+    /**
+     * A session's visit: a few pages and product pages, maybe a cart; half the carts go on to
+     * checkout (a {@code /checkout} page view and a {@code begin_checkout} event), and 60 % of those
+     * order what the cart holds, in the same session, so the funnel sees every stage and its
+     * abandonments.
+     */
+    private void visit(SplittableRandom r) {
         String session = "sim-" + UUID.randomUUID();
         Integer customer = customers.isEmpty() || r.nextInt(3) == 0 ? null : pick(customers, r);
         String device = DEVICES[r.nextInt(DEVICES.length)];
         String referrer = REFERRERS[r.nextInt(REFERRERS.length)];
         List<String> batch = new ArrayList<>();
+        Map<Integer, Integer> cart = new LinkedHashMap<>();  // product -> quantity
         for (int i = 0, n = 1 + r.nextInt(6); i < n; i++) {
             Integer product = products.isEmpty() || r.nextInt(2) == 0 ? null : pick(products, r);
-            String url = product == null ? PAGES[r.nextInt(PAGES.length)] : "/product/" + product;
-            Map<String, Object> view = event("page_view", session, customer, product);
-            view.put("page_url", url);
-            view.put("referrer", referrer);
-            view.put("device_type", device);
-            view.put("time_on_page", 1 + r.nextInt(120));
-            batch.add(write(view));
+            batch.add(write(pageView(session, customer, product,
+                    product == null ? PAGES[r.nextInt(PAGES.length)] : "/product/" + product, referrer, device, r)));
             referrer = null;  // only the landing page has one
             if (product != null && r.nextInt(4) == 0) {
+                int quantity = 1 + r.nextInt(2);
                 Map<String, Object> add = event("cart_event", session, customer, product);
                 add.put("action", "add");
-                add.put("quantity", 1 + r.nextInt(2));
+                add.put("quantity", quantity);
                 batch.add(write(add));
+                cart.merge(product, quantity, Integer::sum);
             }
+        }
+        boolean checksOut = !cart.isEmpty() && r.nextInt(2) == 0;
+        if (checksOut) {
+            batch.add(write(pageView(session, customer, null, "/checkout", null, device, r)));
+            Map<String, Object> begin = event("cart_event", session, customer, cart.keySet().iterator().next());
+            begin.put("action", "begin_checkout");
+            batch.add(write(begin));
         }
         HttpResponse<String> response = post("/api/events", "application/x-ndjson", String.join("\n", batch), null);
         if (response != null && response.statusCode() == 201) {
             events.addAndGet(batch.size());
+            if (checksOut && !customers.isEmpty() && r.nextInt(100) < 60) {
+                order(session, customer == null ? pick(customers, r) : customer, cart, r);
+            }
         }
     }
 
-    private void checkout(SplittableRandom r) {
+    private void order(String session, int customer, Map<Integer, Integer> cart, SplittableRandom r) {
         List<Map<String, Object>> items = new ArrayList<>();
-        for (int i = 0, n = 1 + r.nextInt(3); i < n; i++) {
-            items.add(Map.of("product_id", pick(products, r), "quantity", 1 + r.nextInt(2)));
-        }
-        Map<String, Object> order = new LinkedHashMap<>(Map.of("customer_id", pick(customers, r), "items", items,
-                "session_id", "sim-" + UUID.randomUUID(), "payment_method", r.nextInt(4) == 0 ? "paypal" : "card"));
+        cart.forEach((product, quantity) -> items.add(Map.of("product_id", product, "quantity", quantity)));
+        Map<String, Object> order = new LinkedHashMap<>(Map.of("customer_id", customer, "items", items,
+                "session_id", session, "payment_method", r.nextInt(4) == 0 ? "paypal" : "card"));
         HttpResponse<String> response = post("/api/orders", "application/json", write(order), UUID.randomUUID().toString());
         if (response != null && response.statusCode() == 201) {
             placed.incrementAndGet();
@@ -205,6 +213,16 @@ public final class TrafficSimulator {
         } else {
             openOrders.add(id);  // back of the queue: it moves again later
         }
+    }
+
+    private static Map<String, Object> pageView(String session, Integer customer, Integer product, String url,
+            String referrer, String device, SplittableRandom r) {
+        Map<String, Object> view = event("page_view", session, customer, product);
+        view.put("page_url", url);
+        view.put("referrer", referrer);
+        view.put("device_type", device);
+        view.put("time_on_page", 1 + r.nextInt(120));
+        return view;
     }
 
     private static Map<String, Object> event(String type, String session, Integer customer, Integer product) {
