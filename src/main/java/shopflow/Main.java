@@ -2,10 +2,12 @@ package shopflow;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.Properties;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
+import shopflow.cli.BackupCommand;
 import shopflow.cli.BenchCommand;
 import shopflow.cli.DbCommand;
 import shopflow.cli.PsqlCommand;
@@ -17,6 +19,7 @@ import shopflow.cli.MigrateCommand;
 import shopflow.cli.OrderCommand;
 import shopflow.cli.RefreshCommand;
 import shopflow.cli.ReportCommand;
+import shopflow.cli.RestoreCommand;
 import shopflow.cli.ServeCommand;
 import shopflow.cli.SimulateCommand;
 import shopflow.cli.TokenCommand;
@@ -46,6 +49,8 @@ import shopflow.reports.ReportException;
             SimulateCommand.class,
             VerifyCommand.class,
             RefreshCommand.class,
+            BackupCommand.class,
+            RestoreCommand.class,
             BenchCommand.class,
             ServeCommand.class,
             TokenCommand.class,
@@ -78,7 +83,7 @@ public final class Main implements Runnable {
     /** Known problems print their message alone; anything else keeps its stack trace for a bug report. */
     private static int explain(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
         if (e instanceof DatabaseException || e instanceof IllegalArgumentException || e instanceof ReportException
-                || e instanceof OrderException) {
+                || e instanceof OrderException || e instanceof UncheckedIOException) {
             cmd.getErr().println("shopflow: " + e.getMessage());
         } else {
             cmd.getErr().println("shopflow: unexpected error, please report it with the trace below");

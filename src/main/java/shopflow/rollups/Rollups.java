@@ -35,6 +35,13 @@ public final class Rollups {
         run(dataSource, keptByJob(dataSource) ? "rebuild_rollups_marking_watermarks" : "rebuild_rollups");
     }
 
+    /** Recomputes every rollup and turns the triggers back on, inside the caller's transaction (one server). */
+    public static void rebuild(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("select rebuild_rollups()");
+        }
+    }
+
     /**
      * Whether a job keeps the rollups rather than triggers: on a Citus cluster, where the triggers
      * are gone ({@code rollups_kept_by_job()}). Then {@link #catchUp} applies the rows written since its last run.
