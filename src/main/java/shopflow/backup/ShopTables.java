@@ -45,6 +45,28 @@ final class ShopTables {
         return sequences;
     }
 
+    /**
+     * Drops the tables' indexes that no key or constraint owns (for a bulk load, inside its
+     * transaction) and returns their definitions, to build again once the rows are in.
+     */
+    static List<String> dropSecondaryIndexes(Connection c) throws SQLException {
+        List<String> names = new ArrayList<>();
+        List<String> definitions = new ArrayList<>();
+        try (Statement s = c.createStatement();
+                ResultSet r = s.executeQuery(SqlScripts.read("backup/secondary_indexes.sql"))) {
+            while (r.next()) {
+                names.add(r.getString("index_name"));
+                definitions.add(r.getString("definition"));
+            }
+        }
+        try (Statement s = c.createStatement()) {
+            for (String name : names) {
+                s.execute("drop index " + name);
+            }
+        }
+        return definitions;
+    }
+
     static String schemaVersion(Connection c) throws SQLException {
         try (Statement s = c.createStatement(); ResultSet r = s.executeQuery(SqlScripts.read("backup/schema_version.sql"))) {
             return r.next() ? r.getString(1) : "none";

@@ -99,6 +99,10 @@ class BackupRestoreTest {
             assertThat(checksums(copy)).isEqualTo(snapshot);
             assertThat(manifest.tables()).allSatisfy(table -> assertThat(table.rows()).isEqualTo(
                     Long.parseLong(snapshot.get(table.name()).split(" ")[0])));
+            // the indexes dropped for the load are all back, as they were
+            String indexes = "select string_agg(indexdef, ' | ' order by indexname) from pg_indexes"
+                    + " where schemaname in ('public', 'api', 'generator', 'rollups')";
+            assertThat(value(copy, indexes)).isEqualTo(value(shop, indexes));
             // the rollups rebuilt from the restored rows: every report equals its reference SQL
             assertThat(new RollupVerifier(copy.dataSource()).verify(AsOf.parse(AS_OF, LONDON))).isEmpty();
             // and the shop goes on: a new order takes the next id
