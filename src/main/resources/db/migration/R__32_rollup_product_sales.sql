@@ -41,6 +41,13 @@ select day, orders from rollups.basket_days_pending;
 -- ============================================================
 -- A WINDOW'S PRODUCTS
 -- ============================================================
+-- The first day of the span of 2^level days that holds day: spans start on multiples of their
+-- length counted from 2000-01-01 (a shift, so days before it fall in spans too).
+create or replace function day_span_start(day date, level int) returns date
+language sql immutable strict as $$
+    select date '2000-01-01' + (((day - date '2000-01-01') >> level) << level)
+$$;
+
 -- The spans of rollups.product_spans_folded (2 to 1,024 days, each starting on a multiple of its
 -- length counted from 2000-01-01) and the single days (span_days 1) that together make the days
 -- first_day..last_day: at most two of each length, the longest that fit. A segment tree's walk:
@@ -83,7 +90,11 @@ $$;
 create or replace function product_window_rows(first_day date, last_day date)
 returns table (product_id int, units bigint, orders bigint, gross_sales numeric, discounts numeric,
                returned_units bigint, returns numeric)
-language sql stable as $$
+-- (PL/pgSQL: Citus refuses a query calling, with its CTE's values, an SQL function it would inline;
+-- 30,000 rows is about what 30 days read at scale 1, for the plans of the reports summing them)
+language plpgsql stable rows 30000 as $$
+begin
+    return query
     with spans as materialized (
         select * from day_spans(first_day, last_day)
     )
@@ -103,7 +114,8 @@ language sql stable as $$
     select pending.product_id, pending.units, pending.orders, pending.gross_sales, pending.discounts,
            pending.returned_units, pending.returns
     from rollups.product_days_pending as pending
-    where pending.day between first_day and last_day
+    where pending.day between first_day and last_day;
+end
 $$;
 
 -- The old all-history maintenance (its tables are gone).
@@ -429,7 +441,7 @@ begin
     )
     insert into rollups.product_spans_folded as rollup (span_days, span_start, product_id, units, orders,
                                                        gross_sales, discounts, returned_units, returns)
-    select 1 << level, date '2000-01-01' + (((moved.day - date '2000-01-01') >> level) << level), moved.product_id,
+    select 1 << level, day_span_start(moved.day, level), moved.product_id,
            sum(moved.units), sum(moved.orders), sum(moved.gross_sales), sum(moved.discounts),
            sum(moved.returned_units), sum(moved.returns)
     from moved
@@ -527,7 +539,7 @@ begin
     for level in 1..10 loop
         insert into rollups.product_spans_folded (span_days, span_start, product_id, units, orders, gross_sales,
                                                   discounts, returned_units, returns)
-        select 1 << level, date '2000-01-01' + (((day - date '2000-01-01') >> level) << level), product_id,
+        select 1 << level, day_span_start(day, level), product_id,
                sum(units), sum(orders), sum(gross_sales), sum(discounts), sum(returned_units), sum(returns)
         from (
             select day, product_id, units, orders, gross_sales, discounts, returned_units, returns

@@ -101,7 +101,7 @@ class RollupExactnessTest {
                     + " union all select span_days, span_start, product_id, sum(units), sum(orders), sum(gross_sales),"
                     + " sum(discounts), sum(returned_units), sum(returns), 0 from (select span_days, span_start, product_id,"
                     + " units, orders, gross_sales, discounts, returned_units, returns from rollups.product_spans_folded"
-                    + " union all select 1 << level, date '2000-01-01' + (((day - date '2000-01-01') >> level) << level),"
+                    + " union all select 1 << level, day_span_start(day, level),"
                     + " product_id, units, orders, gross_sales, discounts, returned_units, returns"
                     + " from rollups.product_days_pending, generate_series(1, 10) as level) as spans group by 1, 2, 3"
                     + " having sum(units) <> 0 or sum(orders) <> 0 or sum(gross_sales) <> 0 or sum(discounts) <> 0"
