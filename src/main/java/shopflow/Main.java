@@ -14,6 +14,7 @@ import shopflow.cli.PsqlCommand;
 import shopflow.cli.DemoCommand;
 import shopflow.cli.DistributeCommand;
 import shopflow.cli.GenerateCommand;
+import shopflow.cli.ImportCommand;
 import shopflow.cli.MetabaseCommand;
 import shopflow.cli.MigrateCommand;
 import shopflow.cli.OrderCommand;
@@ -25,6 +26,7 @@ import shopflow.cli.SimulateCommand;
 import shopflow.cli.TokenCommand;
 import shopflow.cli.VerifyCommand;
 import shopflow.db.DatabaseException;
+import shopflow.imports.ImportException;
 import shopflow.orders.OrderException;
 import shopflow.reports.ReportException;
 
@@ -44,6 +46,7 @@ import shopflow.reports.ReportException;
             MigrateCommand.class,
             DistributeCommand.class,
             GenerateCommand.class,
+            ImportCommand.class,
             ReportCommand.class,
             OrderCommand.class,
             SimulateCommand.class,
@@ -83,7 +86,8 @@ public final class Main implements Runnable {
     /** Known problems print their message alone; anything else keeps its stack trace for a bug report. */
     private static int explain(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
         if (e instanceof DatabaseException || e instanceof IllegalArgumentException || e instanceof ReportException
-                || e instanceof OrderException || e instanceof UncheckedIOException) {
+                || e instanceof OrderException || e instanceof ImportException
+                || e instanceof UncheckedIOException) {
             cmd.getErr().println("shopflow: " + e.getMessage());
         } else {
             cmd.getErr().println("shopflow: unexpected error, please report it with the trace below");

@@ -108,7 +108,7 @@ public final class Restore {
             }
         }
         long started = System.nanoTime();
-        Rollups.rebuild(c);
+        Rollups.rebuildIn(c);
         progress.printf("restore: rollups rebuilt in %.1f s%n", (System.nanoTime() - started) / 1e9);
         progress.flush();
     }

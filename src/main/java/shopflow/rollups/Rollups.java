@@ -35,13 +35,6 @@ public final class Rollups {
         run(dataSource, keptByJob(dataSource) ? "rebuild_rollups_marking_watermarks" : "rebuild_rollups");
     }
 
-    /** Recomputes every rollup and turns the triggers back on, inside the caller's transaction (one server). */
-    public static void rebuild(Connection connection) throws SQLException {
-        try (Statement statement = connection.createStatement()) {
-            statement.execute("select rebuild_rollups()");
-        }
-    }
-
     /**
      * Whether a job keeps the rollups rather than triggers: on a Citus cluster, where the triggers
      * are gone ({@code rollups_kept_by_job()}). Then {@link #catchUp} applies the rows written since its last run.
@@ -92,6 +85,23 @@ public final class Rollups {
      */
     public static void rebuildAfterGenerate(DataSource dataSource) {
         run(dataSource, "rebuild_rollups_after_generate");
+    }
+
+    /**
+     * The same as {@link #rebuild}, in the caller's transaction: a loader that suspended the
+     * triggers in it brings the rollups up to date before it commits, so readers see the new rows
+     * and their rollups together. Run {@code analyze_rollups()} after the commit.
+     */
+    public static void rebuildIn(Connection connection) throws SQLException {
+        boolean kept;
+        try (Statement statement = connection.createStatement();
+                ResultSet result = statement.executeQuery("select rollups_kept_by_job()")) {
+            result.next();
+            kept = result.getBoolean(1);
+        }
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("select " + (kept ? "rebuild_rollups_marking_watermarks" : "rebuild_rollups") + "()");
+        }
     }
 
     private static void run(DataSource dataSource, String rebuildFunction) {

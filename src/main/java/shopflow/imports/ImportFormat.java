@@ -1,0 +1,7 @@
+package shopflow.imports;
+
+/** The layouts {@code import orders} reads. */
+public enum ImportFormat {
+    /** One row per order line, as the public "Online Retail" data set of a UK online retailer. */
+    lines
+}

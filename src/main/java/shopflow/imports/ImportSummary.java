@@ -1,0 +1,19 @@
+package shopflow.imports;
+
+import java.math.BigDecimal;
+import java.time.OffsetDateTime;
+import java.util.List;
+
+/** What an import did (or, with --dry-run, would do), from lines_apply.sql's import_summary. */
+public record ImportSummary(String file, long lines, List<Rejection> rejected, boolean dryRun, long invoicesInFile,
+        long invoicesNew, long orders, long guestOrders, long orderLines, long customersNew, long productsNew,
+        BigDecimal grossSales, BigDecimal discounts, BigDecimal shipping, BigDecimal taxes, long ordersRefunded,
+        BigDecimal returns, long cancellationsPartial, BigDecimal cancellationsPartialAmount, long cancellationsNoOrder,
+        BigDecimal cancellationsNoOrderAmount, long adjustments, BigDecimal adjustmentsAmount, OffsetDateTime firstAt,
+        OffsetDateTime lastAt, List<String> ignoredColumns, double seconds) {
+
+    /** Lines per second over the whole import, parsing to commit. */
+    public double linesPerSecond() {
+        return seconds > 0 ? lines / seconds : 0;
+    }
+}

@@ -1,0 +1,221 @@
+package shopflow.imports;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import shopflow.db.Database;
+import shopflow.db.DatabaseException;
+import shopflow.db.SqlScripts;
+import shopflow.generate.GeneratedShop;
+import shopflow.rollups.Rollups;
+
+/**
+ * Imports one file of orders in one transaction: checks each line while streaming it through COPY
+ * into a staging table, moves the staged lines into the shop with set-based SQL
+ * ({@code import/lines_apply.sql}), and rebuilds the rollups before the commit. Any refusal rolls
+ * everything back, so the database is as it was; --dry-run rolls back after the summary.
+ */
+public final class OrderImport {
+
+    private static final String STAGING = SqlScripts.read("import/lines_staging.sql");
+    private static final String APPLY = SqlScripts.read("import/lines_apply.sql");
+    private static final String REPLACE = SqlScripts.read("import/replace_shop.sql");
+    /** Bad lines named in a refusal; the rest are counted. */
+    private static final int REFUSALS_SHOWN = 10;
+    private static final long PROGRESS_EVERY = 250_000;
+
+    private final Database database;
+    private final ImportSettings settings;
+    private final PrintWriter progress;
+
+    public OrderImport(Database database, ImportSettings settings, PrintWriter progress) {
+        this.database = database;
+        this.settings = settings;
+        this.progress = progress;
+    }
+
+    public ImportSummary run() {
+        long started = System.nanoTime();
+        String file = settings.file().toString();
+        try (Connection c = database.connection()) {
+            c.setAutoCommit(false);
+            try {
+                ImportSummary summary = importInto(c, file, started);
+                if (settings.dryRun()) {
+                    c.rollback();
+                } else {
+                    say("rollups: bringing them up to date");
+                    Rollups.rebuildIn(c);
+                    c.commit();
+                    c.setAutoCommit(true);
+                    try (Statement s = c.createStatement()) {
+                        s.execute("select analyze_rollups()");
+                        s.execute("analyze customers, addresses, products, orders, order_items, order_status_changes");
+                    }
+                }
+                return withSeconds(summary, (System.nanoTime() - started) / 1e9);
+            } catch (RuntimeException | SQLException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new DatabaseException("import of " + file + " failed, nothing was imported: " + e.getMessage(), e);
+        }
+    }
+
+    private ImportSummary importInto(Connection c, String file, long started) throws SQLException {
+        if (!GeneratedShop.tryLockForTransaction(c)) {
+            throw new ImportException("a 'shopflow generate' or another import is running on this database; wait for"
+                    + " it to finish. Nothing was imported.");
+        }
+        if (GeneratedShop.present(c) && !settings.replace()) {
+            throw new ImportException("the database holds a generated shop: importing " + file + " would mix a real"
+                    + " history into invented data. Add --replace to delete the generated shop and import the file"
+                    + " instead (nothing was changed).");
+        }
+        try (Statement s = c.createStatement()) {
+            if (settings.replace()) {
+                say("--replace: emptying the shop");
+                s.execute(REPLACE);
+            }
+            // Row-by-row rollup maintenance would see every staged statement; the rollups are
+            // rebuilt once, in this transaction, before it commits.
+            s.execute("select suspend_rollups()");
+            s.execute(STAGING);
+        }
+        Staged staged = stage(c, file, started);
+        try (PreparedStatement p = c.prepareStatement("""
+                insert into import_settings (file_name, lines, rejected, currency, vat_rate, prices_include_vat)
+                values (?, ?, ?, ?, ?, ?)""")) {
+            p.setString(1, settings.file().getFileName().toString());
+            p.setLong(2, staged.lines());
+            p.setLong(3, staged.rejected().size());
+            p.setString(4, settings.currency());
+            p.setBigDecimal(5, settings.vatRate());
+            p.setBoolean(6, settings.pricesIncludeVat());
+            p.executeUpdate();
+        }
+        say("applying " + String.format("%,d", staged.lines() - staged.rejected().size()) + " lines to the shop");
+        try (Statement s = c.createStatement()) {
+            s.execute(APPLY);
+            try (ResultSet r = s.executeQuery("select * from import_summary")) {
+                r.next();
+                return new ImportSummary(file, staged.lines(), staged.rejected(), settings.dryRun(),
+                        r.getLong("invoices_in_file"), r.getLong("invoices_new"), r.getLong("orders"),
+                        r.getLong("guest_orders"), r.getLong("order_lines"), r.getLong("customers_new"),
+                        r.getLong("products_new"), r.getBigDecimal("gross_sales"), r.getBigDecimal("discounts"),
+                        r.getBigDecimal("shipping"), r.getBigDecimal("taxes"), r.getLong("orders_refunded"),
+                        r.getBigDecimal("returns"), r.getLong("cancellations_partial"),
+                        r.getBigDecimal("cancellations_partial_amount"), r.getLong("cancellations_no_order"),
+                        r.getBigDecimal("cancellations_no_order_amount"), r.getLong("adjustments"),
+                        r.getBigDecimal("adjustments_amount"), r.getObject("first_at", OffsetDateTime.class),
+                        r.getObject("last_at", OffsetDateTime.class), staged.ignoredColumns(), 0);
+            }
+        }
+    }
+
+    private record Staged(long lines, List<Rejection> rejected, List<String> ignoredColumns) {
+    }
+
+    /** Reads, checks and COPYs every line; refuses the file on a bad line unless --skip-bad. */
+    private Staged stage(Connection c, String file, long started) throws SQLException {
+        InputStream in;
+        try {
+            in = Files.newInputStream(settings.file());
+        } catch (NoSuchFileException e) {
+            throw new ImportException(file + ": no such file. Nothing was imported.");
+        } catch (IOException e) {
+            throw new ImportException(file + ": cannot be read (" + e.getMessage() + "). Nothing was imported.");
+        }
+        List<Rejection> rejected = new ArrayList<>();
+        long lines = 0;
+        try (in; CsvRecords records = new CsvRecords(file, in, settings.encoding());
+                RejectsFile rejects = settings.rejects() == null ? null : new RejectsFile(settings.rejects());
+                StagingCopy copy = new StagingCopy(c)) {
+            List<String> headerFields = records.next();
+            if (headerFields == null) {
+                throw new ImportException(file + " is empty: no header line, no orders. Nothing was imported.");
+            }
+            if (headerFields.stream().anyMatch(OrderImport::binary)) {
+                throw new ImportException(file + " is not a CSV text file (control characters in its first line; a"
+                        + " spreadsheet must be saved as CSV first). Nothing was imported.");
+            }
+            LinesHeader header = LinesHeader.of(file, headerFields);
+            if (rejects != null) {
+                rejects.header(headerFields);
+            }
+            LineChecks checks = new LineChecks(header, new InvoiceDates(settings.zone(), settings.dateFormat()),
+                    settings.now());
+            List<String> record;
+            while ((record = records.next()) != null) {
+                lines++;
+                try {
+                    copy.write(checks.check(records.line(), record));
+                } catch (LineChecks.Refused refused) {
+                    rejected.add(refused.rejection);
+                    if (rejects != null) {
+                        rejects.write(refused.rejection, record);
+                    }
+                }
+                if (lines % PROGRESS_EVERY == 0) {
+                    double seconds = (System.nanoTime() - started) / 1e9;
+                    say(String.format("%,d lines read (%,.0f lines/s)", lines, lines / seconds));
+                }
+            }
+            if (lines == 0) {
+                throw new ImportException(file + " holds a header and no lines: nothing to import.");
+            }
+            if (!rejected.isEmpty() && rejects == null) {
+                throw refusal(file, rejected);
+            }
+            copy.finish();
+            return new Staged(lines, List.copyOf(rejected), header.ignored());
+        } catch (IOException e) {
+            throw new ImportException(file + ": " + e.getMessage() + ". Nothing was imported.", e);
+        }
+    }
+
+    private static ImportException refusal(String file, List<Rejection> rejected) {
+        StringBuilder message = new StringBuilder(file).append(": ").append(String.format("%,d", rejected.size()))
+                .append(rejected.size() == 1 ? " bad line" : " bad lines").append(", nothing was imported:");
+        for (Rejection r : rejected.subList(0, Math.min(REFUSALS_SHOWN, rejected.size()))) {
+            message.append("\n  ").append(file).append(": ").append(r.describe());
+        }
+        if (rejected.size() > REFUSALS_SHOWN) {
+            message.append("\n  ... and ").append(String.format("%,d", rejected.size() - REFUSALS_SHOWN))
+                    .append(" more");
+        }
+        return new ImportException(message.append("\nFix them, or import the good lines with --skip-bad REJECTS.csv"
+                + " (the bad ones are written there with their line number and reason).").toString());
+    }
+
+    /** NUL and other control characters: a binary file (a spreadsheet, an archive), not text. */
+    private static boolean binary(String field) {
+        return field.chars().anyMatch(ch -> ch < 0x20 && ch != '\t' && ch != '\n' && ch != '\r');
+    }
+
+    private static ImportSummary withSeconds(ImportSummary s, double seconds) {
+        return new ImportSummary(s.file(), s.lines(), s.rejected(), s.dryRun(), s.invoicesInFile(), s.invoicesNew(),
+                s.orders(), s.guestOrders(), s.orderLines(), s.customersNew(), s.productsNew(), s.grossSales(),
+                s.discounts(), s.shipping(), s.taxes(), s.ordersRefunded(), s.returns(), s.cancellationsPartial(),
+                s.cancellationsPartialAmount(), s.cancellationsNoOrder(), s.cancellationsNoOrderAmount(),
+                s.adjustments(), s.adjustmentsAmount(), s.firstAt(), s.lastAt(), s.ignoredColumns(), seconds);
+    }
+
+    private void say(String message) {
+        if (progress != null) {
+            progress.println("import: " + message);
+            progress.flush();
+        }
+    }
+}
