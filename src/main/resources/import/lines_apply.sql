@@ -14,6 +14,9 @@
 --     imports.cancellations ('partial', 'no_order') without changing the sales.
 -- Leaves its figures in the temp table import_summary.
 
+-- Sorts and hashes of a million lines in memory, for this transaction only.
+set local work_mem = '256MB';
+
 -- ============================================================
 -- THE RUN, AND WHAT THE SHOP HELD BEFORE IT
 -- ============================================================
@@ -68,7 +71,8 @@ final as (
         roled.*,
         -- shipping and discounts ride on an order: on an invoice with no product sold they are adjustments
         case when first_role in ('shipping', 'discount')
-                  and not bool_or(first_role = 'product') over (partition by invoice) then 'adjustment'
+                  and not exists (select 1 from roled sold where sold.invoice = roled.invoice
+                                                              and sold.first_role = 'product') then 'adjustment'
              else first_role
         end as role
     from roled

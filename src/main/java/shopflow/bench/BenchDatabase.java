@@ -103,6 +103,15 @@ public final class BenchDatabase implements AutoCloseable {
         return empty(shop, name);
     }
 
+    /** An empty scratch database with the current schema, named for the benchmark; {@code out} says which. */
+    public static BenchDatabase emptyScratch(Database shop, PrintWriter out, String purpose) {
+        refuseCluster(shop);
+        String name = scratchName(shop);
+        out.printf("%s into an empty scratch database (%s), dropped afterwards%n", purpose, name);
+        out.flush();
+        return empty(shop, name);
+    }
+
     private static BenchDatabase empty(Database shop, String name) {
         // template0 has no objects to copy; the shop's encoding and collation, as the embedded server made it
         String[] locale = new String[2];

@@ -52,7 +52,7 @@ public final class ImportOrdersCommand implements Runnable {
 
     @Option(names = "--vat-rate", paramLabel = "PCT", defaultValue = "0",
             description = "VAT in percent: added on top of the prices as taxes, or taken out of them with"
-                    + " --prices-include-vat (default: ${DEFAULT-VALUE}, no VAT).")
+                    + " --prices-include-vat (default: ${DEFAULT-VALUE}: no VAT).")
     BigDecimal vatRate;
 
     @Option(names = "--prices-include-vat",

@@ -10,7 +10,11 @@ public record ImportSummary(String file, long lines, List<Rejection> rejected, b
         BigDecimal grossSales, BigDecimal discounts, BigDecimal shipping, BigDecimal taxes, long ordersRefunded,
         BigDecimal returns, long cancellationsPartial, BigDecimal cancellationsPartialAmount, long cancellationsNoOrder,
         BigDecimal cancellationsNoOrderAmount, long adjustments, BigDecimal adjustmentsAmount, OffsetDateTime firstAt,
-        OffsetDateTime lastAt, List<String> ignoredColumns, double seconds) {
+        OffsetDateTime lastAt, List<String> ignoredColumns, List<Phase> phases, double seconds) {
+
+    /** A step of the import and its wall-clock seconds. */
+    public record Phase(String name, double seconds) {
+    }
 
     /** Lines per second over the whole import, parsing to commit. */
     public double linesPerSecond() {

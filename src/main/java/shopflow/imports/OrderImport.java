@@ -37,6 +37,9 @@ public final class OrderImport {
     private final Database database;
     private final ImportSettings settings;
     private final PrintWriter progress;
+    private final List<ImportSummary.Phase> phases = new ArrayList<>();
+    private long phaseStart;
+    private boolean rebuild;
 
     public OrderImport(Database database, ImportSettings settings, PrintWriter progress) {
         this.database = database;
@@ -46,6 +49,7 @@ public final class OrderImport {
 
     public ImportSummary run() {
         long started = System.nanoTime();
+        phaseStart = started;
         String file = settings.file().toString();
         try (Connection c = database.connection()) {
             c.setAutoCommit(false);
@@ -54,16 +58,21 @@ public final class OrderImport {
                 if (settings.dryRun()) {
                     c.rollback();
                 } else {
-                    say("rollups: bringing them up to date");
-                    Rollups.rebuildIn(c);
+                    if (rebuild) {
+                        say("rollups: rebuilding them");
+                        Rollups.rebuildIn(c);
+                        phase("rebuild the rollups");
+                    }
                     c.commit();
+                    phase("commit");
                     c.setAutoCommit(true);
                     try (Statement s = c.createStatement()) {
                         s.execute("select analyze_rollups()");
                         s.execute("analyze customers, addresses, products, orders, order_items, order_status_changes");
                     }
+                    phase("analyze");
                 }
-                return withSeconds(summary, (System.nanoTime() - started) / 1e9);
+                return withTimes(summary, (System.nanoTime() - started) / 1e9);
             } catch (RuntimeException | SQLException e) {
                 c.rollback();
                 throw e;
@@ -88,12 +97,18 @@ public final class OrderImport {
                 say("--replace: emptying the shop");
                 s.execute(REPLACE);
             }
-            // Row-by-row rollup maintenance would see every staged statement; the rollups are
-            // rebuilt once, in this transaction, before it commits.
-            s.execute("select suspend_rollups()");
+            // Into an empty shop, the rollups are rebuilt once, in this transaction, before it
+            // commits: cheaper than their triggers over every row. Into a shop with orders (a later
+            // export), the triggers keep them, at the cost of the new rows only.
+            rebuild = settings.replace() || !hasOrders(s);
+            if (rebuild) {
+                s.execute("select suspend_rollups()");
+            }
             s.execute(STAGING);
         }
+        phase("checks" + (settings.replace() ? ", empty the shop" : "") + (rebuild ? ", suspend the rollups' triggers" : ""));
         Staged staged = stage(c, file, started);
+        phase("read, check, COPY into staging");
         try (PreparedStatement p = c.prepareStatement("""
                 insert into import_settings (file_name, lines, rejected, currency, vat_rate, prices_include_vat)
                 values (?, ?, ?, ?, ?, ?)""")) {
@@ -108,6 +123,7 @@ public final class OrderImport {
         say("applying " + String.format("%,d", staged.lines() - staged.rejected().size()) + " lines to the shop");
         try (Statement s = c.createStatement()) {
             s.execute(APPLY);
+            phase("apply to the shop tables (SQL)");
             try (ResultSet r = s.executeQuery("select * from import_summary")) {
                 r.next();
                 return new ImportSummary(file, staged.lines(), staged.rejected(), settings.dryRun(),
@@ -119,7 +135,7 @@ public final class OrderImport {
                         r.getBigDecimal("cancellations_partial_amount"), r.getLong("cancellations_no_order"),
                         r.getBigDecimal("cancellations_no_order_amount"), r.getLong("adjustments"),
                         r.getBigDecimal("adjustments_amount"), r.getObject("first_at", OffsetDateTime.class),
-                        r.getObject("last_at", OffsetDateTime.class), staged.ignoredColumns(), 0);
+                        r.getObject("last_at", OffsetDateTime.class), staged.ignoredColumns(), List.of(), 0);
             }
         }
     }
@@ -199,17 +215,31 @@ public final class OrderImport {
                 + " (the bad ones are written there with their line number and reason).").toString());
     }
 
+    private static boolean hasOrders(Statement s) throws SQLException {
+        try (ResultSet r = s.executeQuery("select exists (select 1 from orders)")) {
+            r.next();
+            return r.getBoolean(1);
+        }
+    }
+
     /** NUL and other control characters: a binary file (a spreadsheet, an archive), not text. */
     private static boolean binary(String field) {
         return field.chars().anyMatch(ch -> ch < 0x20 && ch != '\t' && ch != '\n' && ch != '\r');
     }
 
-    private static ImportSummary withSeconds(ImportSummary s, double seconds) {
+    private ImportSummary withTimes(ImportSummary s, double seconds) {
         return new ImportSummary(s.file(), s.lines(), s.rejected(), s.dryRun(), s.invoicesInFile(), s.invoicesNew(),
                 s.orders(), s.guestOrders(), s.orderLines(), s.customersNew(), s.productsNew(), s.grossSales(),
                 s.discounts(), s.shipping(), s.taxes(), s.ordersRefunded(), s.returns(), s.cancellationsPartial(),
                 s.cancellationsPartialAmount(), s.cancellationsNoOrder(), s.cancellationsNoOrderAmount(),
-                s.adjustments(), s.adjustmentsAmount(), s.firstAt(), s.lastAt(), s.ignoredColumns(), seconds);
+                s.adjustments(), s.adjustmentsAmount(), s.firstAt(), s.lastAt(), s.ignoredColumns(), List.copyOf(phases),
+                seconds);
+    }
+
+    private void phase(String name) {
+        long now = System.nanoTime();
+        phases.add(new ImportSummary.Phase(name, (now - phaseStart) / 1e9));
+        phaseStart = now;
     }
 
     private void say(String message) {

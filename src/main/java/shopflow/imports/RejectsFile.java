@@ -12,7 +12,7 @@ import java.util.List;
 
 /**
  * The --skip-bad file: one row per refused line, its line number, column, value and reason, then
- * the line's own fields under the file's header, so it can be fixed and imported on its own.
+ * the line's own fields under the file's header, for review.
  */
 final class RejectsFile implements AutoCloseable {
 
