@@ -3,5 +3,5 @@
 
 select schemaname as schema_name, sequencename as sequence_name
 from pg_sequences
-where schemaname in ('public', 'api', 'generator')
+where schemaname in ('public', 'api', 'generator', 'imports')
 order by schemaname, sequencename;

@@ -63,7 +63,8 @@ class BackupRestoreTest {
         backup = directory.resolve("shop.zip");
         BackupManifest manifest = Backup.write(shop, backup, new PrintWriter(new StringWriter()));
         assertThat(manifest.tables()).extracting(BackupManifest.Table::name)
-                .contains("public.orders", "public.order_items", "public.page_views", "api.tokens", "generator.runs")
+                .contains("public.orders", "public.order_items", "public.page_views", "api.tokens", "generator.runs",
+                        "imports.invoices")
                 .doesNotContain("public.flyway_schema_history", "public.category_ancestry");
         assertThat(manifest.rows()).isGreaterThan(10_000);
     }
@@ -101,7 +102,7 @@ class BackupRestoreTest {
                     Long.parseLong(snapshot.get(table.name()).split(" ")[0])));
             // the indexes dropped for the load are all back, as they were
             String indexes = "select string_agg(indexdef, ' | ' order by indexname) from pg_indexes"
-                    + " where schemaname in ('public', 'api', 'generator', 'rollups')";
+                    + " where schemaname in ('public', 'api', 'generator', 'imports', 'rollups')";
             assertThat(value(copy, indexes)).isEqualTo(value(shop, indexes));
             // the rollups rebuilt from the restored rows: every report equals its reference SQL
             assertThat(new RollupVerifier(copy.dataSource()).verify(AsOf.parse(AS_OF, LONDON))).isEmpty();
