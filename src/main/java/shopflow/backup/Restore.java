@@ -19,6 +19,7 @@ import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyManager;
 import shopflow.db.Database;
 import shopflow.db.DatabaseException;
+import shopflow.generate.GeneratedShop;
 import shopflow.rollups.Rollups;
 import shopflow.scaleout.Cluster;
 
@@ -67,6 +68,10 @@ public final class Restore {
     /** Empties the tables, copies the backup's rows in, sets the sequences, rebuilds the rollups: not committed. */
     private static void load(Connection c, ZipFile zip, BackupManifest manifest, Path file, boolean replace,
             PrintWriter progress) throws SQLException, IOException {
+        if (!GeneratedShop.tryLockForTransaction(c)) {
+            throw new IllegalArgumentException("a 'shopflow generate' or an import is loading this database; wait for"
+                    + " it to finish, then restore. Nothing was changed.");
+        }
         check(c, manifest, file, replace);
         Rollups.suspend(c);
         try (Statement s = c.createStatement()) {
