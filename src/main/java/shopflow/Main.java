@@ -8,6 +8,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
 import shopflow.cli.BackupCommand;
+import shopflow.cli.AlertsCommand;
 import shopflow.cli.BenchCommand;
 import shopflow.cli.DbCommand;
 import shopflow.cli.PsqlCommand;
@@ -57,6 +58,7 @@ import shopflow.reports.ReportException;
             BenchCommand.class,
             ServeCommand.class,
             TokenCommand.class,
+            AlertsCommand.class,
             MetabaseCommand.class,
             CommandLine.HelpCommand.class,
         },

@@ -163,6 +163,25 @@
 
   const PANELS = [
     {
+      // not a report: the alerts raised (GET /api/alerts), newest window first; as of a past
+      // moment, the ones whose window had ended by then
+      report: 'alerts',
+      source: async (asOf) => {
+        const { alerts } = await api('/api/alerts', { limit: 200 });
+        const until = asOf ? new Date(asOf) : null;
+        return alerts.filter((a) => !until || new Date(a.window_end) <= until).slice(0, 20);
+      },
+      empty: 'No anomaly: every KPI is within its usual range for the hour and the day.',
+      render(rows) {
+        table('table-alerts', [
+          { label: 'Severity', value: (r) => pill(r.severity, 'risk ' + (r.severity === 'critical' ? 'high' : 'medium')) },
+          { label: 'Window', value: (r) => new Date(r.window_start).toLocaleString('en-GB', r.grain === 'hour'
+            ? { dateStyle: 'medium', timeStyle: 'short' } : { dateStyle: 'medium' }) },
+          { label: 'What happened', value: (r) => r.message, wrap: true },
+        ], rows, 20);
+      },
+    },
+    {
       report: 'revenue_summary',
       // one row per period; every tile shows net sales (docs/reports.md#the-sales-model) and its
       // like-for-like comparison
@@ -384,6 +403,18 @@
 
   async function runPanel(panel, asOf) {
     const section = document.querySelector(`[data-report="${panel.report}"]`);
+    if (panel.source) {
+      setState(section, 'loading');
+      try {
+        const rows = await panel.source(asOf);
+        panel.render(rows, section);
+        setState(section, rows.length === 0 ? 'empty' : 'ready', rows.length === 0 ? panel.empty : '');
+      } catch (e) {
+        if (e instanceof SignedOut) throw e;
+        setState(section, 'error', 'Could not load: ' + e.message);
+      }
+      return;
+    }
     const report = catalog[panel.report];
     if (!report) {
       setState(section, 'missing', `This server has no ${panel.report} report yet.`);

@@ -12,6 +12,7 @@ import java.time.OffsetDateTime;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -20,7 +21,7 @@ import org.postgresql.PGNotification;
 import shopflow.db.Database;
 
 /**
- * Tells every open dashboard when orders change. PostgreSQL sends {@code shopflow_changes}
+ * Tells every open dashboard when orders change or alerts are raised. PostgreSQL sends {@code shopflow_changes}
  * notifications (notify_shopflow_changes(), a statement trigger); one thread LISTENs on one dedicated connection and
  * pushes a {@code changed} event to the browsers, at most once per {@link #MIN_INTERVAL}: a burst
  * of writes becomes one push now and one trailing push for whatever came after it.
@@ -102,6 +103,7 @@ final class LiveUpdates implements AutoCloseable {
         long lastKeepAlive = System.nanoTime();
         long lastTokenCheck = System.nanoTime();
         boolean pending = false;
+        Set<String> tables = new TreeSet<>();
         while (running) {
             long now = System.nanoTime();
             long untilAllowed = lastPush + MIN_INTERVAL.toNanos() - now;
@@ -111,10 +113,19 @@ final class LiveUpdates implements AutoCloseable {
             PGNotification[] notifications = pg.getNotifications(waitMillis);
             if (notifications != null && notifications.length > 0) {
                 pending = true;
+                for (PGNotification notification : notifications) {
+                    // "orders:insert", "alerts:insert": the dashboard reloads what the tables feed
+                    String table = notification.getParameter().split(":", 2)[0];
+                    if (table.matches("[a-z_]+")) {
+                        tables.add(table);
+                    }
+                }
             }
             now = System.nanoTime();
             if (pending && now - lastPush >= MIN_INTERVAL.toNanos()) {
-                push("changed", "{\"tables\":[\"orders\"]}");
+                push("changed", "{\"tables\":[" + String.join(",", tables.stream().map(t -> '"' + t + '"').toList())
+                        + "]}");
+                tables.clear();
                 pending = false;
                 lastPush = now;
             }

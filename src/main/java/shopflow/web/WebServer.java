@@ -29,6 +29,8 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import shopflow.alerts.AlertEvaluator;
+import shopflow.alerts.Alerts;
 import shopflow.db.Database;
 import shopflow.ingest.EventBatchRefused;
 import shopflow.ingest.EventIngest;
@@ -91,6 +93,7 @@ public final class WebServer implements AutoCloseable {
     private final TokenStore tokens;
     private final LiveUpdates live;
     private final RollupFolder folder;
+    private final AlertEvaluator alertEvaluator;
     private final Javalin app;
     private final Deque<String> recentLog = new ArrayDeque<>();
     private final String scheme;
@@ -117,6 +120,9 @@ public final class WebServer implements AutoCloseable {
         ApiDocs docs = new ApiDocs(OpenApiDocument.build(catalog, report -> ReportsApi.requiredRole(report).label()));
         this.live = new LiveUpdates(database, this::log, clock);
         this.folder = new RollupFolder(database.dataSource(), this::log);
+        Alerts alerts = new Alerts(database.dataSource());
+        AlertsApi alertsApi = new AlertsApi(alerts, access, database.timeZone());
+        this.alertEvaluator = new AlertEvaluator(alerts, clock, this::log);
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
@@ -178,6 +184,7 @@ public final class WebServer implements AutoCloseable {
             getAndHead(config, "/api/docs", docs::page);
             getAndHead(config, "/api/reports", reports::list);
             getAndHead(config, "/api/reports/{name}", reports::run);
+            getAndHead(config, "/api/alerts", alertsApi::list);
             getAndHead(config, "/api/tokens", tokensApi::list);
             config.routes.post("/api/tokens", tokensApi::create);
             config.routes.delete("/api/tokens/{id}", tokensApi::revoke);
@@ -240,6 +247,7 @@ public final class WebServer implements AutoCloseable {
             server.live.start();
             // on a Citus cluster the folder applies the new rows to the rollups first (no triggers there)
             server.folder.start();
+            server.alertEvaluator.start();
             server.app.start(host, port);
         } catch (RuntimeException e) {
             server.close(); // its pools and threads: a port in use leaves nothing behind
@@ -301,6 +309,7 @@ public final class WebServer implements AutoCloseable {
 
     @Override
     public void close() {
+        alertEvaluator.close();
         folder.close();
         live.close();
         app.stop();

@@ -48,7 +48,8 @@ class MigrationFilesTest {
      * grains that hold the shop's time zone (fixed when the database is created: a repeatable file
      * would be applied again by a command run with another --time-zone).
      */
-    private static final Set<String> VERSIONED_FUNCTIONS = Set.of("shop_day", "shop_month", "shop_hour", "rfm_key");
+    private static final Set<String> VERSIONED_FUNCTIONS = Set.of("shop_day", "shop_month", "shop_hour", "rfm_key",
+            "shop_time_zone");
 
     private static final Pattern CREATE_FUNCTION = Pattern.compile(
             "^\\s*create\\s+(?:or\\s+replace\\s+)?(?:function|procedure)\\s+([\\w.]+)\\s*\\(",

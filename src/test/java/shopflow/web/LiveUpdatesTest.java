@@ -109,6 +109,17 @@ class LiveUpdatesTest {
     }
 
     @Test
+    void an_alert_raised_reaches_the_browser_within_two_seconds() throws Exception {
+        try (Stream_ stream = open(ticket(app.viewer))) {
+            assertThat(stream.next(Duration.ofSeconds(5))).isEqualTo("ready");
+            app.sql("insert into alerts.alerts (kpi, grain, window_start, window_end, observed, expected, spread, score,"
+                    + " volume, severity, direction, message) values ('orders', 'hour', '2026-06-29 13:00Z',"
+                    + " '2026-06-29 14:00Z', 57, 30, 5.48, 4.93, 57, 'warning', 'up', 'Orders rose.')");
+            assertThat(stream.next(Duration.ofSeconds(2))).isEqualTo("changed");
+        }
+    }
+
+    @Test
     void a_burst_of_fifty_inserts_becomes_a_few_events() throws Exception {
         try (Stream_ stream = open(ticket(app.viewer))) {
             assertThat(stream.next(Duration.ofSeconds(5))).isEqualTo("ready");
