@@ -26,6 +26,7 @@ import shopflow.cli.ServeCommand;
 import shopflow.cli.SimulateCommand;
 import shopflow.cli.TokenCommand;
 import shopflow.cli.VerifyCommand;
+import shopflow.cli.WebhookCommand;
 import shopflow.db.DatabaseException;
 import shopflow.imports.ImportException;
 import shopflow.orders.OrderException;
@@ -59,6 +60,7 @@ import shopflow.reports.ReportException;
             ServeCommand.class,
             TokenCommand.class,
             AlertsCommand.class,
+            WebhookCommand.class,
             MetabaseCommand.class,
             CommandLine.HelpCommand.class,
         },

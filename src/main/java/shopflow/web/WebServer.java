@@ -31,6 +31,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import shopflow.alerts.AlertEvaluator;
 import shopflow.alerts.Alerts;
+import shopflow.alerts.WebhookSender;
 import shopflow.db.Database;
 import shopflow.ingest.EventBatchRefused;
 import shopflow.ingest.EventIngest;
@@ -94,6 +95,7 @@ public final class WebServer implements AutoCloseable {
     private final LiveUpdates live;
     private final RollupFolder folder;
     private final AlertEvaluator alertEvaluator;
+    private final WebhookSender webhookSender;
     private final Javalin app;
     private final Deque<String> recentLog = new ArrayDeque<>();
     private final String scheme;
@@ -123,6 +125,7 @@ public final class WebServer implements AutoCloseable {
         Alerts alerts = new Alerts(database.dataSource());
         AlertsApi alertsApi = new AlertsApi(alerts, access, database.timeZone());
         this.alertEvaluator = new AlertEvaluator(alerts, clock, this::log);
+        this.webhookSender = new WebhookSender(database.dataSource(), this::log);
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
@@ -248,6 +251,7 @@ public final class WebServer implements AutoCloseable {
             // on a Citus cluster the folder applies the new rows to the rollups first (no triggers there)
             server.folder.start();
             server.alertEvaluator.start();
+            server.webhookSender.start();
             server.app.start(host, port);
         } catch (RuntimeException e) {
             server.close(); // its pools and threads: a port in use leaves nothing behind
@@ -310,6 +314,7 @@ public final class WebServer implements AutoCloseable {
     @Override
     public void close() {
         alertEvaluator.close();
+        webhookSender.close();
         folder.close();
         live.close();
         app.stop();

@@ -39,3 +39,35 @@ create table alerts.evaluated (
 create function shop_time_zone() returns text
 language sql immutable parallel safe
 return '${shop_time_zone}';
+
+-- ============================================================
+-- WEBHOOKS
+-- ============================================================
+-- Where alerts are sent: a JSON POST signed with HMAC-SHA256 over the body with the webhook's
+-- secret (shown once when added, kept here to sign with). A removed webhook keeps its row (what
+-- was sent where) and gets nothing more.
+create table alerts.webhooks (
+    webhook_id   bigserial primary key,
+    url          text not null check (url ~ '^https?://'),
+    secret       text not null,
+    created_at   timestamptz not null default now(),
+    removed_at   timestamptz
+);
+
+-- The outbox: one delivery per (webhook, alert), written in the transaction that raises the
+-- alert, so an alert is never lost between the database and the sender; a restart picks up
+-- what was not delivered. body is the exact text signed and sent on every try.
+create table alerts.deliveries (
+    delivery_id      bigserial primary key,
+    webhook_id       bigint not null references alerts.webhooks (webhook_id),
+    alert_id         bigint not null references alerts.alerts (alert_id),
+    body             text not null,
+    attempts         int not null default 0,
+    next_attempt_at  timestamptz not null default now(),   -- also a lease while a try is under way
+    delivered_at     timestamptz,
+    last_error       text,
+    last_attempt_at  timestamptz,
+    created_at       timestamptz not null default now(),
+    unique (webhook_id, alert_id)
+);
+create index idx_deliveries_due on alerts.deliveries (next_attempt_at) where delivered_at is null;
