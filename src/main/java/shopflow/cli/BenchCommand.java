@@ -7,7 +7,7 @@ import picocli.CommandLine.Model.CommandSpec;
 /** Measurements of ShopFlow's moving parts on this machine; one subcommand per part. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure ShopFlow on this machine and print the figures (one subcommand per part).",
-        subcommands = {BenchGenerateCommand.class, BenchIngestCommand.class, BenchFraudCommand.class,
+        subcommands = {BenchGenerateCommand.class, BenchIngestCommand.class, BenchFraudCommand.class, BenchAlertsCommand.class,
             BenchReportsCommand.class, BenchLiveCommand.class, BenchSoakCommand.class, BenchImportCommand.class})
 public final class BenchCommand implements Runnable {
 

@@ -47,6 +47,16 @@ from (values
 create or replace function alert_baseline_weeks() returns int language sql immutable return 8;
 create or replace function alert_min_samples() returns int language sql immutable return 4;
 
+-- Black Friday to Cyber Monday (the Friday after the fourth Thursday of November to the Monday
+-- after): the shop's planned peak, when traffic and sales are meant to be several times a usual
+-- week's. Surges then are not alerted (falls are: an outage on Black Friday matters most).
+create or replace function alert_sales_peak(day date) returns boolean
+language sql immutable
+return day between make_date(extract(year from day)::int, 11, 1)
+                   + ((11 - extract(dow from make_date(extract(year from day)::int, 11, 1))::int) % 7) + 22
+               and make_date(extract(year from day)::int, 11, 1)
+                   + ((11 - extract(dow from make_date(extract(year from day)::int, 11, 1))::int) % 7) + 25;
+
 -- The first moment the shop has data (orders or sessions): a window before it is no sample.
 create or replace function alert_data_start() returns timestamptz
 language sql stable
@@ -275,6 +285,7 @@ scored as (
            m.samples, k.label, k.direction as allowed, k.min_change, k.warning_score, k.critical_score,
            case when (select grain from params) = 'hour' then k.min_volume_hour else k.min_volume_day end as min_volume,
            k.kpi = 'fraud_flags' as volume_observed,
+           k.scales_with is not null as scales,
            greatest(1.4826 * (select percentile_cont(0.5) within group (order by abs(x - m.expected))
                               from unnest(m.sample_values) as x)::numeric,
                     case k.kind
@@ -304,6 +315,7 @@ alerting as (
     select j.*,
            case when (case when j.volume_observed then j.volume else j.expected_volume end) < j.min_volume then null
                 when j.allowed <> 'both' and j.allowed <> j.direction then null
+                when j.direction = 'up' and j.scales and alert_sales_peak(shop_day(j.window_start)) then null
                 when coalesce(j.change, 1e9) < j.min_change then null
                 when abs(j.score) >= j.critical_score then 'critical'
                 when abs(j.score) >= j.warning_score then 'warning'

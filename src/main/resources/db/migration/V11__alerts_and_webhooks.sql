@@ -71,3 +71,17 @@ create table alerts.deliveries (
     unique (webhook_id, alert_id)
 );
 create index idx_deliveries_due on alerts.deliveries (next_attempt_at) where delivered_at is null;
+
+-- ============================================================
+-- INCIDENTS TO FIND (bench alerts)
+-- ============================================================
+-- What inject_alert_incidents() did to a copy of a shop, kept apart from the data like the fraud
+-- ground truth, so the alerts can be scored: which incident, its window, and the KPIs it moves.
+create table generator.incident_ground_truth (
+    incident_id  serial primary key,
+    kind         varchar(30) not null
+                 check (kind in ('checkout_outage', 'pricing_error', 'bot_wave', 'fraud_wave')),
+    starts_at    timestamptz not null,
+    ends_at      timestamptz not null check (ends_at > starts_at),
+    kpis         text[] not null      -- the alerts that find it (alerts.kpis)
+);

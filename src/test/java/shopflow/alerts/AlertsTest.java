@@ -122,6 +122,24 @@ class AlertsTest {
         assertThatThrownBy(() -> alerts.list(null, null, 0)).hasMessage("limit must be between 1 and 10000, not 0");
     }
 
+    @Test
+    void black_friday_to_cyber_monday_is_the_planned_peak() throws SQLException {
+        try (Connection c = database.connection(); PreparedStatement s = c.prepareStatement(
+                "select d, alert_sales_peak(d) from unnest(?::date[]) as d order by d")) {
+            s.setString(1, "{2025-11-27,2025-11-28,2025-12-01,2025-12-02,2026-11-26,2026-11-27,2026-11-30,2026-12-01}");
+            List<String> peak = new ArrayList<>();
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    if (r.getBoolean(2)) {
+                        peak.add(r.getString(1));
+                    }
+                }
+            }
+            // Thanksgiving is the fourth Thursday: 27 November 2025, 26 November 2026
+            assertThat(peak).containsExactly("2025-11-28", "2025-12-01", "2026-11-27", "2026-11-30");
+        }
+    }
+
     /** The alerts alert_evaluations() finds over the last week, one line each. */
     private static List<String> alerting(String grain) throws SQLException {
         List<String> found = new ArrayList<>();
