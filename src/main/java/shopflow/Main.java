@@ -11,6 +11,7 @@ import shopflow.cli.BackupCommand;
 import shopflow.cli.AlertsCommand;
 import shopflow.cli.BenchCommand;
 import shopflow.cli.DbCommand;
+import shopflow.cli.ForecastCommand;
 import shopflow.cli.PsqlCommand;
 import shopflow.cli.DemoCommand;
 import shopflow.cli.DistributeCommand;
@@ -61,6 +62,7 @@ import shopflow.reports.ReportException;
             TokenCommand.class,
             AlertsCommand.class,
             WebhookCommand.class,
+            ForecastCommand.class,
             MetabaseCommand.class,
             CommandLine.HelpCommand.class,
         },
