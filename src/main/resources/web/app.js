@@ -208,28 +208,8 @@
       report: 'daily_revenue',
       params: { days: 30 },
       render(rows) {
-        // the day not over yet (as_of's) in a lighter bar
-        const bar = (r) => ({ value: Number(r.net_sales), itemStyle: r.complete ? {} : { opacity: 0.45 } });
-        chart('chart-daily').setOption({
-          color: COLORS,
-          grid: { left: 70, right: 50, top: 30, bottom: 30 },
-          tooltip: {
-            trigger: 'axis',
-            formatter: (items) => items[0].axisValue + (rows[items[0].dataIndex].complete ? '' : ' (so far)') + '<br>'
-              + items.map((item) => item.marker + item.seriesName + ': '
-                + (item.seriesIndex === 0 ? gbp.format(item.value) : count.format(item.value))).join('<br>'),
-          },
-          legend: { data: ['Net sales', 'Orders placed'], top: 0, right: 0 },
-          xAxis: { type: 'category', data: rows.map((r) => dayLabel(r.day)) },
-          yAxis: [
-            { type: 'value', axisLabel: { formatter: (v) => gbpRound.format(v) } },
-            { type: 'value', minInterval: 1, splitLine: { show: false } },
-          ],
-          series: [
-            { name: 'Net sales', type: 'bar', data: rows.map(bar), itemStyle: { borderRadius: [3, 3, 0, 0] } },
-            { name: 'Orders placed', type: 'line', yAxisIndex: 1, symbol: 'none', data: rows.map((r) => r.orders) },
-          ],
-        }, true);
+        dailyRows = rows;
+        drawDaily();
       },
     },
     {
@@ -401,6 +381,72 @@
     },
   ];
 
+  // ---------------------------------------------------------------- the daily chart and its forecast
+
+  let dailyRows = [];
+  let forecast = null; // GET /api/forecast of the moment shown, or null
+
+  /** Net sales by day, and the forecast's next days after them: a dashed line in its 80 % band. */
+  function drawDaily() {
+    const rows = dailyRows;
+    const lastDay = rows.length ? rows[rows.length - 1].day : null;
+    const ahead = forecast && lastDay ? forecast.days.filter((f) => f.day > lastDay).slice(0, 7) : [];
+    const pad = (values) => values.concat(ahead.map(() => null));
+    const before = rows.map(() => null);
+    // the day not over yet (as_of's) in a lighter bar
+    const bar = (r) => ({ value: Number(r.net_sales), itemStyle: r.complete ? {} : { opacity: 0.45 } });
+    chart('chart-daily').setOption({
+      color: COLORS,
+      grid: { left: 70, right: 50, top: 30, bottom: 30 },
+      tooltip: {
+        trigger: 'axis',
+        formatter: (items) => {
+          const i = items[0].dataIndex;
+          if (i >= rows.length) {
+            const f = ahead[i - rows.length];
+            return items[0].axisValue + ' (forecast)<br>' + gbp.format(f.expected) + ', 80 % between '
+              + gbpRound.format(f.low) + ' and ' + gbpRound.format(f.high);
+          }
+          return items[0].axisValue + (rows[i].complete ? '' : ' (so far)') + '<br>'
+            + items.filter((item) => item.seriesIndex < 2).map((item) => item.marker + item.seriesName + ': '
+              + (item.seriesIndex === 0 ? gbp.format(item.value) : count.format(item.value))).join('<br>');
+        },
+      },
+      legend: { data: ['Net sales', 'Orders placed', 'Forecast'], top: 0, right: 0 },
+      xAxis: { type: 'category', data: rows.map((r) => dayLabel(r.day)).concat(ahead.map((f) => dayLabel(f.day))) },
+      yAxis: [
+        { type: 'value', axisLabel: { formatter: (v) => gbpRound.format(v) } },
+        { type: 'value', minInterval: 1, splitLine: { show: false } },
+      ],
+      series: [
+        { name: 'Net sales', type: 'bar', data: pad(rows.map(bar)), itemStyle: { borderRadius: [3, 3, 0, 0] } },
+        { name: 'Orders placed', type: 'line', yAxisIndex: 1, symbol: 'none', data: pad(rows.map((r) => r.orders)) },
+        { name: 'Forecast', type: 'line', symbol: 'none', color: COLORS[2], lineStyle: { type: 'dashed' },
+          data: before.concat(ahead.map((f) => f.expected)) },
+        { name: 'band-low', type: 'line', stack: 'band', symbol: 'none', lineStyle: { opacity: 0 },
+          data: before.concat(ahead.map((f) => f.low)), tooltip: { show: false } },
+        { name: 'band', type: 'line', stack: 'band', symbol: 'none', lineStyle: { opacity: 0 },
+          areaStyle: { color: COLORS[2], opacity: 0.15 }, data: before.concat(ahead.map((f) => f.high - f.low)) },
+      ],
+    }, true);
+  }
+
+  /** The forecast of the moment shown: the daily chart's next days, and the month-end projection on its tile. */
+  async function loadForecast(asOf) {
+    const note = document.querySelector('[data-kpi-note="month_end"]');
+    try {
+      forecast = await api('/api/forecast', { days: 8, as_of: asOf });
+      note.textContent = forecast.month_end
+        ? 'projected month end ' + gbpRound.format(forecast.month_end.projected) + ' (forecast)'
+        : 'no month-end projection: ' + forecast.reason;
+    } catch (e) {
+      if (e instanceof SignedOut) throw e;
+      forecast = null;
+      note.textContent = '';
+    }
+    if (dailyRows.length) drawDaily();
+  }
+
   async function runPanel(panel, asOf) {
     const section = document.querySelector(`[data-report="${panel.report}"]`);
     if (panel.source) {
@@ -450,7 +496,7 @@
     loading = true;
     try {
       const asOf = $('#as-of').value || null;
-      const results = await Promise.allSettled(PANELS.map((panel) => runPanel(panel, asOf)));
+      const results = await Promise.allSettled(PANELS.map((panel) => runPanel(panel, asOf)).concat(loadForecast(asOf)));
       const signedOut = results.find((r) => r.status === 'rejected' && r.reason instanceof SignedOut);
       if (signedOut) {
         showSignIn(signedOut.reason.message);

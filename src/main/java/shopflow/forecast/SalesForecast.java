@@ -24,7 +24,7 @@ import org.apache.commons.math3.stat.regression.OLSMultipleLinearRegression;
  */
 public final class SalesForecast {
 
-    /** The history a forecast needs: eight weeks. */
+    /** The history a forecast needs: eight weeks' worth of days with sales. */
     public static final int MIN_DAYS = 56;
     /** The days fitted, at most: twelve weeks. */
     static final int FIT_DAYS = 84;
@@ -36,7 +36,7 @@ public final class SalesForecast {
     /** A shop with too little history to forecast: the message says how much it has and needs. */
     public static final class TooLittleHistory extends IllegalArgumentException {
         TooLittleHistory(int days) {
-            super("too little history to forecast: " + days + " days of sales, at least " + MIN_DAYS + " needed");
+            super("too little history to forecast: " + days + " days with sales, at least " + MIN_DAYS + " needed");
         }
     }
 
@@ -70,8 +70,13 @@ public final class SalesForecast {
             opened++;
         }
         int available = history.size() - opened;
-        if (available < MIN_DAYS) {
-            throw new TooLittleHistory(available);
+        int selling = 0;
+        for (int i = opened; i < history.size(); i++) {
+            selling += history.values()[i] > 0 ? 1 : 0;
+        }
+        // a shop with a handful of orders over months has no daily pattern to learn either
+        if (selling < MIN_DAYS) {
+            throw new TooLittleHistory(selling);
         }
         int n = Math.min(available, FIT_DAYS);
         int skip = history.size() - n;
@@ -159,8 +164,13 @@ public final class SalesForecast {
             return 0;
         }
         double around = 0;
+        int selling = 0;
         for (int i = centre - PEAK_HALF_WINDOW; i <= centre + PEAK_HALF_WINDOW; i++) {
             around += Math.log1p(Math.max(0, history.values()[i]));
+            selling += history.values()[i] > 0 ? 1 : 0;
+        }
+        if (selling < 2 * PEAK_HALF_WINDOW) {
+            return 0; // a shop not yet selling every day then: its days say nothing of a peak
         }
         around /= 2 * PEAK_HALF_WINDOW + 1;
         return Math.log1p(Math.max(0, history.values()[centre])) - around;

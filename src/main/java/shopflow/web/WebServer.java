@@ -124,6 +124,7 @@ public final class WebServer implements AutoCloseable {
         this.folder = new RollupFolder(database.dataSource(), this::log);
         Alerts alerts = new Alerts(database.dataSource());
         AlertsApi alertsApi = new AlertsApi(alerts, access, database.timeZone());
+        ForecastApi forecastApi = new ForecastApi(reportPool, access, database.timeZone(), clock);
         this.alertEvaluator = new AlertEvaluator(alerts, clock, this::log);
         this.webhookSender = new WebhookSender(database.dataSource(), this::log);
         this.app = Javalin.create(config -> {
@@ -188,6 +189,7 @@ public final class WebServer implements AutoCloseable {
             getAndHead(config, "/api/reports", reports::list);
             getAndHead(config, "/api/reports/{name}", reports::run);
             getAndHead(config, "/api/alerts", alertsApi::list);
+            getAndHead(config, "/api/forecast", forecastApi::get);
             getAndHead(config, "/api/tokens", tokensApi::list);
             config.routes.post("/api/tokens", tokensApi::create);
             config.routes.delete("/api/tokens/{id}", tokensApi::revoke);

@@ -58,10 +58,10 @@ class SalesForecastTest {
     void too_little_history_or_an_interval_outside_zero_to_one_is_refused_by_name() {
         assertThatThrownBy(() -> SalesForecast.fit(series(30, day -> 100)))
                 .isInstanceOf(SalesForecast.TooLittleHistory.class)
-                .hasMessage("too little history to forecast: 30 days of sales, at least 56 needed");
+                .hasMessage("too little history to forecast: 30 days with sales, at least 56 needed");
         // days before the first sale are not history
         assertThatThrownBy(() -> SalesForecast.fit(series(100, day -> day < 60 ? 0 : 100)))
-                .hasMessage("too little history to forecast: 40 days of sales, at least 56 needed");
+                .hasMessage("too little history to forecast: 40 days with sales, at least 56 needed");
         SalesForecast fitted = SalesForecast.fit(series(100, day -> 100));
         for (double interval : new double[] {0, 1, -0.2, 80, Double.NaN}) {
             assertThatThrownBy(() -> fitted.forecast(30, interval)).as("interval " + interval)
