@@ -10,7 +10,7 @@ from pg_index as indexes
 join pg_class as tables on tables.oid = indexes.indrelid
 join pg_namespace as namespaces on namespaces.oid = tables.relnamespace
 where tables.relkind = 'r'
-  and namespaces.nspname in ('public', 'api', 'generator', 'imports')
+  and namespaces.nspname in ('public', 'api', 'generator', 'imports', 'alerts')
   and (namespaces.nspname, tables.relname) not in (('public', 'flyway_schema_history'),
                                                     ('public', 'category_ancestry'))
   and not exists (select 1 from pg_constraint as constraints where constraints.conindid = indexes.indexrelid)

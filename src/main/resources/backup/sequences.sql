@@ -3,5 +3,5 @@
 
 select schemaname as schema_name, sequencename as sequence_name
 from pg_sequences
-where schemaname in ('public', 'api', 'generator', 'imports')
+where schemaname in ('public', 'api', 'generator', 'imports', 'alerts')
 order by schemaname, sequencename;

@@ -1,4 +1,4 @@
--- The tables a backup holds: the shop's own data (public, api, generator, imports), without what is derived
+-- The tables a backup holds: the shop's own data (public, api, generator, imports, alerts), without what is derived
 -- from it (the rollups, category_ancestry, the catch-up job's copies: rebuilt on restore) and
 -- without Flyway's history (the restored database is migrated by ShopFlow itself). One row per
 -- table with the columns a COPY writes (not the generated ones), in the order a restore loads
@@ -12,7 +12,7 @@ backed_up as (
     from pg_class as tables
     join pg_namespace as namespaces on namespaces.oid = tables.relnamespace
     where tables.relkind = 'r'
-      and namespaces.nspname in ('public', 'api', 'generator', 'imports')
+      and namespaces.nspname in ('public', 'api', 'generator', 'imports', 'alerts')
       and (namespaces.nspname, tables.relname) not in (('public', 'flyway_schema_history'),
                                                         ('public', 'category_ancestry'))
 ),

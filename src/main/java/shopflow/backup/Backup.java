@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
@@ -50,6 +51,7 @@ public final class Backup {
             String version = ShopTables.schemaVersion(c);
             List<BackupManifest.Table> written = new ArrayList<>();
             CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
+            createOwnerOnly(partial);
             try (ZipOutputStream zip = new ZipOutputStream(new BufferedOutputStream(Files.newOutputStream(partial), 1 << 16))) {
                 zip.setLevel(Deflater.BEST_SPEED);  // deflating is the slow part: the fastest level halves the time
                 for (BackupManifest.Table table : ShopTables.tables(c)) {
@@ -95,6 +97,16 @@ public final class Backup {
                 flush();
             }
         };
+    }
+
+    /** The file, readable by its owner only: it holds customers' personal data and webhook secrets. */
+    private static void createOwnerOnly(Path file) throws IOException {
+        Files.deleteIfExists(file);  // a .partial left by a killed backup
+        if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } else {
+            Files.createFile(file);
+        }
     }
 
     private static void deleteQuietly(Path file) {

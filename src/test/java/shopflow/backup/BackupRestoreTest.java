@@ -9,6 +9,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -53,7 +54,7 @@ class BackupRestoreTest {
     static Path directory;
 
     @BeforeAll
-    static void backUpAShop() throws SQLException {
+    static void backUpAShop() throws SQLException, IOException {
         shop = TestDatabases.fresh();
         new Generator(shop, new GeneratorSettings(0.005, 42, AsOf.parse(AS_OF, LONDON), LONDON, 2, true), null, false).run();
         try (Connection c = shop.connection(); Statement s = c.createStatement()) {
@@ -64,9 +65,11 @@ class BackupRestoreTest {
         BackupManifest manifest = Backup.write(shop, backup, new PrintWriter(new StringWriter()));
         assertThat(manifest.tables()).extracting(BackupManifest.Table::name)
                 .contains("public.orders", "public.order_items", "public.page_views", "api.tokens", "generator.runs",
-                        "imports.invoices")
+                        "imports.invoices", "alerts.webhooks")
                 .doesNotContain("public.flyway_schema_history", "public.category_ancestry");
         assertThat(manifest.rows()).isGreaterThan(10_000);
+        assertThat(Files.getPosixFilePermissions(backup)).containsExactlyInAnyOrder(
+                PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
     }
 
     @AfterAll
@@ -102,7 +105,7 @@ class BackupRestoreTest {
                     Long.parseLong(snapshot.get(table.name()).split(" ")[0])));
             // the indexes dropped for the load are all back, as they were
             String indexes = "select string_agg(indexdef, ' | ' order by indexname) from pg_indexes"
-                    + " where schemaname in ('public', 'api', 'generator', 'imports', 'rollups')";
+                    + " where schemaname in ('public', 'api', 'generator', 'imports', 'alerts', 'rollups')";
             assertThat(value(copy, indexes)).isEqualTo(value(shop, indexes));
             // the rollups rebuilt from the restored rows: every report equals its reference SQL
             assertThat(new RollupVerifier(copy.dataSource()).verify(AsOf.parse(AS_OF, LONDON))).isEmpty();
