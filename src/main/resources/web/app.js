@@ -365,6 +365,24 @@
       },
     },
     {
+      report: 'shop_vitals',
+      render(rows) {
+        // a value with its unit, and the band as "35–70" (an open end as "≤ 3" or "≥ 100")
+        const withUnit = (value, unit) => (value == null ? null
+          : unit === 'GBP' ? money(value) : unit === '%' ? value + ' %' : String(value));
+        const band = (r) => (r.band_low == null ? '≤ ' + withUnit(r.band_high, r.unit)
+          : r.band_high == null ? '≥ ' + withUnit(r.band_low, r.unit)
+            : withUnit(r.band_low, r.unit) + '–' + withUnit(r.band_high, r.unit));
+        table('table-vitals', [
+          { label: 'Vital sign', value: (r) => r.vital_sign.replaceAll('_', ' ') },
+          { label: 'Shop', value: (r) => withUnit(r.value, r.unit), numeric: true },
+          { label: 'Typical', value: band, numeric: true },
+          { label: '', value: (r) => (r.in_band == null ? null
+            : pill(r.in_band ? 'in band' : 'outside', 'status ' + (r.in_band ? 'ok' : 'low'))) },
+        ], rows, 30);
+      },
+    },
+    {
       report: 'fraud_review',
       empty: 'Nothing to review.',
       render(rows) {

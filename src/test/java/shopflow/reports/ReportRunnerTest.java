@@ -121,7 +121,7 @@ class ReportRunnerTest {
         assertThat(ReportCatalog.load().all().stream().map(Report::name).toList()).containsExactly(
                 "category_sales", "conversion_funnel", "customer_lifetime", "daily_revenue", "fraud_review",
                 "low_stock", "market_basket", "retention_cohorts", "revenue_summary", "rfm_customers",
-                "rfm_segments", "top_products");
+                "rfm_segments", "shop_vitals", "top_products");
     }
 
     @Test

@@ -1,0 +1,380 @@
+-- Shop vitals: does this shop look like a typical UK online shop?
+--
+-- question: Measured on the shop's own data, where does each vital sign stand against the band of a typical UK online shop?
+-- grain:    one row per vital sign, in a fixed order
+-- audience: aggregate
+-- param:    days | integer | 30 | 7..365 | the window: this many whole shop days, ending with the day before as_of's
+-- column:   vital_sign     | text    | what is measured
+-- column:   value          | number  | the shop's figure, in unit; null when the shop has nothing to measure it on
+-- column:   unit           | text    | GBP, %, orders, ratio or towns
+-- column:   band_low       | number  | the lowest value of a typical UK online shop (null: no lower bound)
+-- column:   band_high      | number  | the highest (null: no upper bound)
+-- column:   in_band        | boolean | value within the band, bounds included; null when value is null
+-- column:   measured_over  | text    | window (the last N whole days), year (the last 365 whole days), lifetime (every order up to as_of), cohorts (the 12 first-order months whose eleventh month is over) or at as_of
+--
+-- The vital signs and where each band comes from: docs/generator.md#vital-signs. Whole days end
+-- at the midnight starting as_of's day, so a day not over yet does not tilt a figure.
+--   median_order_value, mean_order_value  orders placed in the window, total_amount (VAT and
+--                                         shipping included, after discounts), whatever their status
+--   top_product_share           the best-selling product's share of the window's sales (gross
+--                               sales less discounts of the orders placed, no returns)
+--   top_1pct_products_share     the same for the top 1 % of the catalogue (products rows, rounded up)
+--   repeat_buyer_share          customers with 2+ counted orders (placed up to as_of, not cancelled
+--                               or refunded at as_of) among those with one
+--   orders_per_active_customer  orders placed in the year, per customer with a counted order from
+--                               the year's start to as_of
+--   new_customer_order_share    customers whose first counted order was placed in the window, per
+--                               order placed in it
+--   retention_month_1, retention_month_11  of the customers of the cohorts, the share with a
+--                               counted order 1 (11) months after their first (as retention_cohorts)
+--   retention_decay             retention_month_11 / retention_month_1
+--   session_conversion          sessions started in the window (first page view) that reached the
+--                               funnel's order stage by as_of (as conversion_funnel)
+--   add_to_cart_rate            the same sessions reaching the funnel's add-to-cart stage
+--   return_rate                 the sales model's returns in the window (net sales of the lines
+--                               cancelled or refunded then, whenever placed) per sales placed in it
+--   return_rate_spread          the highest department's return rate over the lowest's, among the
+--                               departments (top-level categories) with sales in the window
+--   coupon_use                  orders placed in the window with an order discount (a coupon)
+--   towns                       distinct towns (addresses.city) the window's orders were shipped to
+--   valid_postcode_share        of those orders shipped in GB, the share to a well-formed postcode
+--   stock_out_share             active products' warehouse rows with no stock at as_of
+--   yearly_growth               the year's sales (gross less discounts) against the year before
+-- psql: psql -v as_of="'2026-06-30 12:00'" -v days=30 -f shop_vitals.sql
+--
+-- Reads the rollups where they hold the figure: the year's orders and sales from rollups.sales_days
+-- (R__31), the window's product sales from rollups.product_days (R__32), the customers' counted
+-- orders from rollups.customer_orders through customer_orders_changed(as_of) (R__35), the cohorts
+-- from rollups.customer_months and cohort_months (R__34, as retention_cohorts reads them), the
+-- funnel from rollups.funnel_days and funnel_sessions (R__33, as conversion_funnel reads them), the
+-- stock from rollups.stock_levels (R__39). Whole days need no correction for what came after
+-- as_of. From the raw rows: the window's last 2,000 orders (a median and their addresses, through
+-- the index on orders.created_at) and the stock movements after as_of (none for "now"). The
+-- full-scan version is reference/shop_vitals.sql.
+
+\if :{?as_of} \else \set as_of 'now()' \endif
+\if :{?days} \else \set days 30 \endif
+
+with
+
+params as (
+    select
+        :as_of::timestamptz                                                       as as_of,
+        shop_day(:as_of::timestamptz) - :days::int                                as first_day,
+        shop_day(:as_of::timestamptz) - 1                                         as last_day,
+        shop_day(:as_of::timestamptz) - 365                                       as year_first_day,
+        shop_day(:as_of::timestamptz) - 730                                       as prior_year_first_day,
+        (shop_day(:as_of::timestamptz) - :days::int)::timestamptz                 as window_start,
+        shop_day(:as_of::timestamptz)::timestamptz                                as window_end,
+        (shop_day(:as_of::timestamptz) - 365)::timestamptz                        as year_start,
+        date_trunc('month', :as_of::timestamptz)::date                            as as_of_month,
+        shop_hour(:as_of::timestamptz)                                            as counted_from
+),
+
+-- the window's last 2,000 orders (all of them when fewer): a median, the coupon use and the
+-- geography need the orders themselves, and 2,000 give them within a few per cent
+window_orders as (
+    select orders.order_id, orders.total_amount, orders.discount_amount, orders.shipping_address_id
+    from orders, params
+    where orders.created_at >= params.window_start and orders.created_at < params.window_end
+    order by orders.created_at desc, orders.order_id desc
+    limit 2000
+),
+
+window_days as (
+    select sum(sales_days.orders) as orders,
+           sum(sales_days.gross_sales - sales_days.discounts + sales_days.shipping + sales_days.taxes) as total_sales
+    from rollups.sales_days, params
+    where sales_days.day between params.first_day and params.last_day
+),
+
+order_values as (
+    select
+        (select orders from window_days)                                          as orders,
+        round((percentile_cont(0.5) within group (order by total_amount::float8))::numeric, 2) as median_value,
+        round((select total_sales / nullif(orders, 0) from window_days), 2)      as mean_value,
+        round(100.0 * count(*) filter (where discount_amount > 0) / nullif(count(*), 0), 1) as coupon_pct
+    from window_orders
+),
+
+-- per product: its sales (gross less discounts) of the orders placed in the window, and its
+-- returns in the window (net sales of its lines cancelled or refunded then, whenever placed)
+product_figures as (
+    select product_days.product_id, sum(product_days.gross_sales - product_days.discounts) as sales,
+           sum(product_days.returns) as returns, sum(product_days.orders) as orders
+    from rollups.product_days, params
+    where product_days.day between params.first_day and params.last_day
+    group by product_days.product_id
+),
+
+product_sales as (
+    select product_id, sales from product_figures where orders > 0
+),
+
+returned_lines as (
+    select product_id, returns as returned from product_figures where returns <> 0
+),
+
+ranked_products as (
+    select sales, row_number() over (order by sales desc, product_id) as rank
+    from product_sales
+),
+
+concentration as (
+    select
+        round(100.0 * max(sales) / nullif(sum(sales), 0), 1)                       as top_product_pct,
+        round(100.0 * sum(sales) filter (where rank <= (select ceil(count(*) / 100.0) from products))
+              / nullif(sum(sales), 0), 1)                                          as top_1pct_pct
+    from ranked_products
+),
+
+-- customers whose folded rollup row is not their answer as of as_of (a handful for "now")
+changed as (
+    select * from customer_orders_changed(:as_of::timestamptz)
+),
+
+buyers as (
+    select folded.customer_id, folded.orders, folded.first_order_at, folded.last_order_at
+    from rollups.customer_orders_folded as folded
+    where folded.orders > 0
+      and folded.customer_id not in (select customer_id from changed)
+    union all
+    select changed.customer_id, changed.orders, changed.first_order_at, changed.last_order_at
+    from changed
+    where changed.orders > 0
+),
+
+year_orders as (
+    select
+        sum(sales_days.orders) filter (where sales_days.day >= params.year_first_day)      as year_orders,
+        sum(sales_days.gross_sales - sales_days.discounts)
+            filter (where sales_days.day >= params.year_first_day)                        as year_sales,
+        sum(sales_days.gross_sales - sales_days.discounts)
+            filter (where sales_days.day < params.year_first_day)                         as prior_year_sales
+    from params
+    left join rollups.sales_days
+           on sales_days.day between params.prior_year_first_day and params.last_day
+    group by params.year_first_day
+),
+
+customer_figures as (
+    select
+        round(100.0 * count(*) filter (where buyers.orders >= 2) / nullif(count(buyers.customer_id), 0), 1) as repeat_pct,
+        round(max(year_orders.year_orders)::numeric
+              / nullif(count(*) filter (where buyers.last_order_at >= params.year_start), 0), 2) as orders_per_customer,
+        round(100.0 * count(*) filter (where buyers.first_order_at >= params.window_start
+                                         and buyers.first_order_at < params.window_end)
+              / nullif(max(order_values.orders), 0), 1)                             as new_customer_pct,
+        round(100.0 * (max(year_orders.year_sales) - max(year_orders.prior_year_sales))
+              / nullif(max(year_orders.prior_year_sales), 0), 1)                    as growth_pct
+    from params, year_orders, order_values
+    left join buyers on true
+),
+
+-- retention: (cohort month, month ordered in): customers, as retention_cohorts reads them (the
+-- folded pairs, the customers with pending changes moved to their current pairs, the customers
+-- whose orders as of as_of differ moved to their pairs then)
+changed_customers as (
+    select cohort_customers_changed_after(:as_of::timestamptz) as customer_ids
+),
+
+pending_customers as (
+    select distinct customer_id from rollups.customer_months_pending
+),
+
+folded_months as (
+    select array_agg(row(folded.customer_id, folded.month, folded.orders)::customer_month) as months
+    from rollups.customer_months_folded folded
+    where folded.customer_id in (select customer_id from pending_customers)
+),
+
+pending_months as (
+    select array_agg(row(pending.customer_id, pending.month, pending.orders)::customer_month) as months
+    from rollups.customer_months_pending pending
+),
+
+pairs as (
+    select rollups.cohort_months_folded.cohort_month, rollups.cohort_months_folded.activity_month,
+           rollups.cohort_months_folded.customers
+    from rollups.cohort_months_folded
+    union all
+    select current_pairs.cohort_month, current_pairs.activity_month, 1
+    from folded_months, pending_months,
+         cohort_pairs(coalesce(folded_months.months, '{}') || coalesce(pending_months.months, '{}')) as current_pairs
+    union all
+    select folded_pairs.cohort_month, folded_pairs.activity_month, -1
+    from folded_months, cohort_pairs(coalesce(folded_months.months, '{}')) as folded_pairs
+    union all
+    select rollup_pairs.cohort_month, rollup_pairs.activity_month, -1
+    from (
+        select array_agg(row(customer_months.customer_id, customer_months.month, customer_months.orders)::customer_month)
+               as months
+        from rollups.customer_months as customer_months, changed_customers
+        where customer_months.customer_id = any (changed_customers.customer_ids)
+    ) as rollup_months,
+    cohort_pairs(coalesce(rollup_months.months, '{}')) as rollup_pairs
+    union all
+    select then_pairs.cohort_month, then_pairs.activity_month, 1
+    from (
+        select array_agg(months_then) as months
+        from changed_customers, customer_months_as_of(changed_customers.customer_ids, :as_of::timestamptz) as months_then
+    ) as then_months,
+    cohort_pairs(coalesce(then_months.months, '{}')) as then_pairs
+),
+
+retention as (
+    select
+        round(100.0 * coalesce(sum(pairs.customers) filter (where pairs.activity_month = (pairs.cohort_month + interval '1 month')::date), 0)
+              / nullif(sum(pairs.customers) filter (where pairs.activity_month = pairs.cohort_month), 0), 1)   as month_1_pct,
+        round(100.0 * coalesce(sum(pairs.customers) filter (where pairs.activity_month = (pairs.cohort_month + interval '11 months')::date), 0)
+              / nullif(sum(pairs.customers) filter (where pairs.activity_month = pairs.cohort_month), 0), 1)   as month_11_pct
+    from pairs, params
+    where pairs.cohort_month >= (params.as_of_month - interval '23 months')::date
+      and pairs.cohort_month <= (params.as_of_month - interval '12 months')::date
+),
+
+-- the funnel of the sessions started in the window, as conversion_funnel reads it: the stages
+-- reached in an hour before as_of's from the day rollup, those reached since from the sessions
+reached_before as (
+    select funnel_days.stage, sum(funnel_days.sessions) as sessions
+    from rollups.funnel_days, params
+    where funnel_days.first_day between params.first_day and params.last_day
+      and funnel_days.reach_hour < params.counted_from
+      and funnel_days.stage in (1, 3, 5)
+    group by funnel_days.stage
+),
+
+reached_since as (
+    select
+        count(*) filter (where first_seen_at >= counted_from and first_seen_at <= as_of)           as sessions,
+        count(*) filter (where greatest(product_view_at, add_at) >= counted_from
+                           and product_view_at <= as_of and add_at <= as_of)                    as added,
+        count(*) filter (where greatest(product_view_at, add_at, checkout_at, order_at) >= counted_from
+                           and product_view_at <= as_of and add_at <= as_of and checkout_at <= as_of
+                           and order_at <= as_of)                                               as ordered
+    from rollups.funnel_sessions sessions, params
+    where sessions.last_reached_at >= params.counted_from
+      and sessions.first_seen_at >= params.window_start
+      and sessions.first_seen_at < params.window_end
+),
+
+funnel as (
+    select
+        round(100.0 * (coalesce((select sessions from reached_before where stage = 5), 0) + reached_since.ordered)
+              / nullif(coalesce((select sessions from reached_before where stage = 1), 0) + reached_since.sessions, 0), 2)
+                                                                                                  as conversion_pct,
+        round(100.0 * (coalesce((select sessions from reached_before where stage = 3), 0) + reached_since.added)
+              / nullif(coalesce((select sessions from reached_before where stage = 1), 0) + reached_since.sessions, 0), 1)
+                                                                                                  as add_to_cart_pct
+    from reached_since
+),
+
+-- departments: the top-level category above each product's
+product_departments as (
+    select products.product_id, category_ancestry.ancestor_id as department_id
+    from products
+    join category_ancestry using (category_id)
+    join categories on categories.category_id = category_ancestry.ancestor_id
+    where categories.parent_id is null
+),
+
+department_sales as (
+    select product_departments.department_id, sum(product_sales.sales) as sales
+    from product_sales
+    join product_departments using (product_id)
+    group by product_departments.department_id
+    having sum(product_sales.sales) > 0
+),
+
+department_returned as (
+    select product_departments.department_id, sum(returned_lines.returned) as returned
+    from returned_lines
+    join product_departments using (product_id)
+    group by product_departments.department_id
+),
+
+department_returns as (
+    select department_sales.department_id, department_sales.sales,
+           coalesce(department_returned.returned, 0) as returned
+    from department_sales
+    left join department_returned using (department_id)
+),
+
+returns as (
+    select
+        round(100.0 * (select coalesce(sum(returned), 0) from returned_lines)
+              / nullif((select sum(sales) from product_sales), 0), 1)                             as return_pct,
+        round(max(returned / sales) / nullif(min(returned / sales), 0), 2)                      as spread
+    from department_returns
+),
+
+geography as (
+    select
+        count(distinct addresses.city)                                                           as towns,
+        round(100.0 * count(*) filter (where addresses.postcode
+                                                ~ '^([A-PR-UWYZ][0-9][0-9]?|[A-PR-UWYZ][A-HK-Y][0-9][0-9]?|[A-PR-UWYZ][0-9][A-HJKPSTUW]|[A-PR-UWYZ][A-HK-Y][0-9][ABEHMNPRVWXY]) [0-9][ABD-HJLNP-UW-Z]{2}$')
+              / nullif(count(*), 0), 1)                                                          as valid_postcode_pct
+    from window_orders
+    join addresses on addresses.address_id = window_orders.shipping_address_id
+    where addresses.country = 'GB'
+),
+
+-- stock at as_of: now, less the movements after as_of (none for "now")
+later_movements as (
+    select stock_movements.product_id, stock_movements.warehouse, sum(stock_movements.quantity) as quantity
+    from stock_movements, params
+    where stock_movements.moved_at > params.as_of
+    group by stock_movements.product_id, stock_movements.warehouse
+),
+
+stock as (
+    select round(100.0 * count(*) filter (where stock_levels.quantity - coalesce(later_movements.quantity, 0) <= 0)
+                 / nullif(count(*), 0), 1)                                                      as stock_out_pct
+    from rollups.stock_levels
+    left join later_movements using (product_id, warehouse)
+    where stock_levels.is_active
+),
+
+signs as (
+    select *
+    from order_values, concentration, customer_figures, retention, funnel, returns, geography, stock
+),
+
+final as (
+    select
+        rows.vital_sign,
+        rows.value,
+        rows.unit,
+        rows.band_low,
+        rows.band_high,
+        case when rows.value is not null
+             then rows.value >= coalesce(rows.band_low, rows.value) and rows.value <= coalesce(rows.band_high, rows.value)
+        end as in_band,
+        rows.measured_over
+    from signs
+    cross join lateral (values
+        (1,  'median_order_value',         signs.median_value,        'GBP',    35::numeric, 70::numeric, 'window'),
+        (2,  'mean_order_value',           signs.mean_value,          'GBP',    50,   100,  'window'),
+        (3,  'top_product_share',          signs.top_product_pct,     '%',      null, 3,    'window'),
+        (4,  'top_1pct_products_share',    signs.top_1pct_pct,        '%',      10,   30,   'window'),
+        (5,  'repeat_buyer_share',         signs.repeat_pct,          '%',      20,   45,   'lifetime'),
+        (6,  'orders_per_active_customer', signs.orders_per_customer, 'orders', 1.3,  3,    'year'),
+        (7,  'new_customer_order_share',   signs.new_customer_pct,    '%',      25,   60,   'window'),
+        (8,  'retention_month_1',          signs.month_1_pct,         '%',      5,    20,   'cohorts'),
+        (9,  'retention_month_11',         signs.month_11_pct,        '%',      2,    15,   'cohorts'),
+        (10, 'retention_decay',            round(signs.month_11_pct / nullif(signs.month_1_pct, 0), 2),
+                                                                      'ratio',  null, 0.8,  'cohorts'),
+        (11, 'session_conversion',         signs.conversion_pct,      '%',      1.5,  4,    'window'),
+        (12, 'add_to_cart_rate',           signs.add_to_cart_pct,     '%',      6,    15,   'window'),
+        (13, 'return_rate',                signs.return_pct,          '%',      5,    15,   'window'),
+        (14, 'return_rate_spread',         signs.spread,              'ratio',  2,    null, 'window'),
+        (15, 'coupon_use',                 signs.coupon_pct,          '%',      10,   30,   'window'),
+        (16, 'towns',                      signs.towns,               'towns',  100,  null, 'window'),
+        (17, 'valid_postcode_share',       signs.valid_postcode_pct,  '%',      99,   100,  'window'),
+        (18, 'stock_out_share',            signs.stock_out_pct,       '%',      1,    10,   'at as_of'),
+        (19, 'yearly_growth',              signs.growth_pct,          '%',      5,    40,   'year')
+    ) as rows (position, vital_sign, value, unit, band_low, band_high, measured_over)
+    order by rows.position
+)
+
+select * from final;
