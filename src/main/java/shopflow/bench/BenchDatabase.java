@@ -9,6 +9,7 @@ import java.time.OffsetDateTime;
 import shopflow.db.Database;
 import shopflow.db.DatabaseException;
 import shopflow.db.Migrations;
+import shopflow.generate.Generator;
 import shopflow.scaleout.Cluster;
 
 /**
@@ -27,8 +28,6 @@ public final class BenchDatabase implements AutoCloseable {
 
     /** SQLSTATE 55006 object_in_use: "source database ... is being accessed by other users". */
     private static final String IN_USE = "55006";
-    /** Customers of a scale-1 shop, to generate a shop of the copied one's size. */
-    private static final double CUSTOMERS_AT_SCALE_1 = 50_000;
 
     private final Database shop;
     private final Database database;
@@ -79,7 +78,7 @@ public final class BenchDatabase implements AutoCloseable {
                 throw cannotCreate(name, e);
             }
         }
-        double scale = Math.max(0.002, Math.round(customers(shop) / CUSTOMERS_AT_SCALE_1 * 1000) / 1000.0);
+        double scale = Math.max(0.002, Math.round(customers(shop) / (double) Generator.CUSTOMERS_AT_SCALE_1 * 1000) / 1000.0);
         out.printf("the shop cannot be copied while others are connected to it (a web server, psql): generating a shop"
                 + " of scale %s into database %s instead, dropped afterwards (or stop them, or --in-place)%n", scale, name);
         out.flush();

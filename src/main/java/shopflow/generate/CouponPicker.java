@@ -35,7 +35,7 @@ final class CouponPicker {
             if (!c.validOn(day) || subtotal < c.minOrderCents() || uses[c.id() - 1] >= c.chunkQuota()) {
                 continue;
             }
-            if (c.campaign() && r < 0.35) {
+            if (c.campaign() && r < 0.2) {
                 uses[c.id() - 1]++;
                 return c;
             }
@@ -43,7 +43,7 @@ final class CouponPicker {
                 everyday = c;
             }
         }
-        if (everyday != null && r < 0.06) {
+        if (everyday != null && r < 0.2) {
             uses[everyday.id() - 1]++;
             return everyday;
         }

@@ -4,27 +4,46 @@ import java.util.SplittableRandom;
 
 /**
  * Who the customers are before any row is written: when each signed up, what kind of buyer they
- * are, and how many orders they place. Computed once, in one pass (cheap: a few numbers per
- * customer), so every chunk knows where its order ids start and order ids are contiguous and the
- * same whatever the threads.
+ * are, and how many orders they place in the shop's history and between which moments. Computed
+ * once, in one pass (cheap: a few numbers per customer), so every chunk knows where its order ids
+ * start and order ids are contiguous and the same whatever the threads.
  *
- * <p>Buyers are on a heavy tail: a third never order, three in ten order once, the rest order at
- * a rate drawn from a wide log-normal, times how long they have been customers.
+ * <p>Each buyer lives a timeline of their own, as a real shop's customers do: a first order soon
+ * after signing up, then, for about half of them, more orders after gaps of a few months each,
+ * until they drift away (each order is followed by another with a chance of their own). So most
+ * buyers order once or twice, a few loyal ones often, a month's cohort comes back less and less
+ * each month, and the new customers' first orders are a good share of every month's orders. The
+ * shop had customers before its history begins (signed up in the two years before, on the same
+ * growth): their orders inside the history are its returning trade from the first day, so a year
+ * grows on the one before by the signups' growth, not by filling an empty shop.
  */
 final class CustomerPlan {
 
     enum Kind { NEVER, ONCE, REPEAT, BURST, HIGH_MULTIPLE, NEW_ACCOUNT, CARD_TESTING }
 
-    private static final double NEVER_SHARE = 0.33;
-    private static final double ONCE_SHARE = 0.30;
-    private static final double RATE_SIGMA = 1.15;
+    /** Customers who never order (accounts opened and left). */
+    private static final double NEVER_SHARE = 0.28;
+    /** Buyers who may come back after their first order; the others order once. */
+    private static final double RETURNING_SHARE = 0.6;
+    /** The typical gap between two orders of a returning buyer, days (each buyer's own spread around it). */
+    private static final double GAP_DAYS = 60;
+    private static final double GAP_SIGMA = 0.7;
+    /** A returning buyer orders again after each order with a chance between these. */
+    private static final double MIN_LOYALTY = 0.5;
+    private static final double MAX_LOYALTY = 0.9;
+    /** Signups grow by this factor a year (as DemandCalendar's), before the history too. */
+    private static final double SIGNUP_GROWTH_PER_YEAR = DemandCalendar.SIGNUP_GROWTH_PER_YEAR;
 
     final long[] signup;
     final Kind[] kind;
     final int[] normalOrders;
     final int[] fraudOrders;
+    /** The first and last normal order's moment, seconds after the history's start (0 without orders). */
+    final int[] firstOrder;
+    final int[] lastOrder;
     private final long[] chunkOrderOffset;
     private final Sizes sizes;
+    private final long historyStart;
 
     CustomerPlan(Sizes sizes, DemandCalendar calendar, long seed) {
         this.sizes = sizes;
@@ -33,36 +52,28 @@ final class CustomerPlan {
         kind = new Kind[n];
         normalOrders = new int[n];
         fraudOrders = new int[n];
-        double[] weight = new double[n];
-        double[] jitter = new double[n];
+        firstOrder = new int[n];
+        lastOrder = new int[n];
+        historyStart = calendar.start();
         long end = calendar.end();
+        long span = end - historyStart;
+        // the share of the customers who signed up in the two years before the history, growth
+        // included: the integral of growth^t over [-2, 0] against [-2, 2] years
+        double g = Math.log(SIGNUP_GROWTH_PER_YEAR);
+        double before = (1 - Math.exp(-2 * g)) / (Math.exp(2 * g) - Math.exp(-2 * g));
         for (int i = 0; i < n; i++) {
             SplittableRandom random = Streams.of(seed, Streams.PLAN, i);
-            signup[i] = calendar.sampleSignup(random);
-            double u = random.nextDouble();
-            double activeDays = (end - signup[i]) / 86_400.0;
-            kind[i] = u < NEVER_SHARE ? Kind.NEVER : u < NEVER_SHARE + ONCE_SHARE ? Kind.ONCE : Kind.REPEAT;
-            if (kind[i] == Kind.REPEAT && activeDays < 2) {
-                kind[i] = Kind.ONCE;
+            if (random.nextDouble() < before) {
+                // growth-weighted moment in the two years before: inverse of the exponential's CDF
+                double u = random.nextDouble();
+                double years = Math.log(Math.exp(-2 * g) + u * (1 - Math.exp(-2 * g))) / g;
+                signup[i] = historyStart + (long) (years * span / 2);
+            } else {
+                signup[i] = calendar.sampleSignup(random);
             }
-            if (kind[i] == Kind.ONCE && activeDays < 0.25) {
-                kind[i] = Kind.NEVER;
-            }
-            weight[i] = Math.exp(RATE_SIGMA * Streams.gaussian(random)) * Math.max(activeDays, 1) / 365.0;
-            jitter[i] = random.nextDouble();
+            timeline(i, random, calendar, end);
         }
         injectFraud(seed, calendar);
-        int fixedOrders = 0;
-        for (int i = 0; i < n; i++) {
-            if (kind[i] == Kind.ONCE) {
-                normalOrders[i] = 1;
-            }
-            if (kind[i] != Kind.REPEAT && kind[i] != Kind.BURST && kind[i] != Kind.HIGH_MULTIPLE) {
-                fixedOrders += normalOrders[i];
-            }
-            fixedOrders += fraudOrders[i];
-        }
-        spreadRepeatOrders(Math.max(0, sizes.orders() - fixedOrders), weight, jitter, end);
         chunkOrderOffset = new long[sizes.chunks() + 1];
         for (int c = 0; c < sizes.chunks(); c++) {
             long sum = 0;
@@ -73,35 +84,53 @@ final class CustomerPlan {
         }
     }
 
-    /** Scales repeat buyers' rates so all orders together come close to the target. */
-    private void spreadRepeatOrders(int target, double[] weight, double[] jitter, long end) {
-        double sum = 0;
-        for (int i = 0; i < kind.length; i++) {
-            if (isRepeat(i)) {
-                sum += weight[i];
-            }
+    /** The customer's orders inside the history: how many, the first and the last moment. */
+    private void timeline(int i, SplittableRandom random, DemandCalendar calendar, long end) {
+        kind[i] = Kind.NEVER;
+        if (random.nextDouble() < NEVER_SHARE) {
+            return;
         }
-        double factor = sum == 0 ? 0 : target / sum;
-        for (int round = 0; round < 5; round++) {
-            long total = 0;
-            for (int i = 0; i < kind.length; i++) {
-                if (isRepeat(i)) {
-                    int minimum = kind[i] == Kind.REPEAT ? 2 : 3;
-                    // At most one order every two days on average: a heavy buyer, not a bot.
-                    int cap = (int) Math.max(minimum, (end - signup[i]) / (2 * 86_400));
-                    normalOrders[i] = (int) Math.max(minimum, Math.min(cap, Math.floor(factor * weight[i] + jitter[i])));
-                    total += normalOrders[i];
+        // most first orders come within a day of signing up (an account opened to check out), the
+        // rest after a few weeks; never in the first hour (that is the new-account fraud signal)
+        long delay = random.nextDouble() < 0.6 ? 3600 + random.nextInt(23 * 3600)
+                : 3600 + (long) (-Math.log(1 - random.nextDouble()) * 20 * 86_400);
+        long at = signup[i] + delay;
+        boolean returning = random.nextDouble() < RETURNING_SHARE;
+        double gap = GAP_DAYS * 86_400 * Math.exp(GAP_SIGMA * Streams.gaussian(random));
+        double loyalty = MIN_LOYALTY + random.nextDouble() * (MAX_LOYALTY - MIN_LOYALTY);
+        int count = 0;
+        long first = 0;
+        long last = 0;
+        while (at < end - 60) {
+            if (at >= historyStart) {
+                if (count == 0) {
+                    first = at;
                 }
+                last = at;
+                count++;
             }
-            if (total == 0) {
-                return;
+            if (!returning || random.nextDouble() >= loyalty) {
+                break;
             }
-            factor *= (double) target / total;
+            // at least a day between two orders of one buyer
+            at += 86_400 + (long) (-Math.log(1 - random.nextDouble()) * gap);
+        }
+        normalOrders[i] = count;
+        if (count > 0) {
+            kind[i] = count == 1 ? Kind.ONCE : Kind.REPEAT;
+            firstOrder[i] = (int) (first - historyStart);
+            lastOrder[i] = (int) (last - historyStart);
         }
     }
 
-    private boolean isRepeat(int i) {
-        return kind[i] == Kind.REPEAT || kind[i] == Kind.BURST || kind[i] == Kind.HIGH_MULTIPLE;
+    /** The first normal order's moment (epoch second). */
+    long firstOrderAt(int i) {
+        return historyStart + firstOrder[i];
+    }
+
+    /** The last normal order's moment (epoch second). */
+    long lastOrderAt(int i) {
+        return historyStart + lastOrder[i];
     }
 
     /**
@@ -110,15 +139,15 @@ final class CustomerPlan {
      */
     private void injectFraud(long seed, DemandCalendar calendar) {
         SplittableRandom random = Streams.of(seed, Streams.FRAUD, 0);
-        double scale = sizes.customers() / 50_000.0;
+        double scale = sizes.customers() / (double) Sizes.CUSTOMERS_AT_SCALE_1;
         long end = calendar.end();
-        pick(random, Kind.BURST, Math.max(3, (int) Math.round(80 * scale)), end - 60L * 86_400, i -> 4 + random.nextInt(3));
-        pick(random, Kind.HIGH_MULTIPLE, Math.max(3, (int) Math.round(150 * scale)), end - 60L * 86_400, i -> 1);
-        pick(random, Kind.NEW_ACCOUNT, Math.max(3, (int) Math.round(120 * scale)), end - 6 * 3600L, i -> 1);
-        pick(random, Kind.CARD_TESTING, Math.max(2, (int) Math.round(50 * scale)), end - 6 * 3600L, i -> 8 + random.nextInt(7));
+        pick(random, Kind.BURST, Math.max(3, (int) Math.round(80 * scale)), end - 60L * 86_400, end, i -> 4 + random.nextInt(3));
+        pick(random, Kind.HIGH_MULTIPLE, Math.max(3, (int) Math.round(150 * scale)), end - 60L * 86_400, end, i -> 1);
+        pick(random, Kind.NEW_ACCOUNT, Math.max(3, (int) Math.round(120 * scale)), end - 6 * 3600L, end, i -> 1);
+        pick(random, Kind.CARD_TESTING, Math.max(2, (int) Math.round(50 * scale)), end - 6 * 3600L, end, i -> 8 + random.nextInt(7));
     }
 
-    private void pick(SplittableRandom random, Kind pattern, int count, long signedUpBefore,
+    private void pick(SplittableRandom random, Kind pattern, int count, long signedUpBefore, long end,
             java.util.function.IntUnaryOperator fraudCount) {
         int n = kind.length;
         int picked = 0;
@@ -128,9 +157,23 @@ final class CustomerPlan {
             if (!fresh || signup[i] >= signedUpBefore) {
                 continue;
             }
+            boolean freshAccount = pattern == Kind.NEW_ACCOUNT || pattern == Kind.CARD_TESTING;
+            if (freshAccount && signup[i] < historyStart) {
+                continue;
+            }
             kind[i] = pattern;
             fraudOrders[i] = fraudCount.applyAsInt(i);
-            normalOrders[i] = 0;
+            if (pattern == Kind.BURST || pattern == Kind.HIGH_MULTIPLE) {
+                // an established customer: a few normal orders to compare with, over their time here
+                long from = Math.max(historyStart, signup[i] + 3600);
+                if (normalOrders[i] < 3) {
+                    normalOrders[i] = 3;
+                    firstOrder[i] = (int) (from - historyStart);
+                    lastOrder[i] = (int) (end - 3 * 86_400L - historyStart);
+                }
+            } else {
+                normalOrders[i] = 0;
+            }
             picked++;
         }
     }

@@ -72,17 +72,17 @@ final class CustomerWriter {
     }
 
     private void addresses(int id, SplittableRandom random) {
-        String[] town = Names.TOWNS[random.nextInt(Names.TOWNS.length)];
+        Names.Town town = Names.town(random);
         String street = (1 + random.nextInt(180)) + " " + Names.pick(Names.STREETS, random);
-        String postcode = Names.postcode(town[2], random);
-        addresses.number(2L * id - 1).number(id).text("billing").text(street).text(town[0]).text(town[1])
+        String postcode = Names.postcode(town, random);
+        addresses.number(2L * id - 1).number(id).text("billing").text(street).text(town.name()).text(town.region())
                 .text("GB").text(postcode).bool(true).endRow();
         if (random.nextDouble() < 0.2) { // ships to work or family
-            town = Names.TOWNS[random.nextInt(Names.TOWNS.length)];
+            town = Names.town(random);
             street = (1 + random.nextInt(180)) + " " + Names.pick(Names.STREETS, random);
-            postcode = Names.postcode(town[2], random);
+            postcode = Names.postcode(town, random);
         }
-        addresses.number(2L * id).number(id).text("shipping").text(street).text(town[0]).text(town[1])
+        addresses.number(2L * id).number(id).text("shipping").text(street).text(town.name()).text(town.region())
                 .text("GB").text(postcode).bool(true).endRow();
     }
 }

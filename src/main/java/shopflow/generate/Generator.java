@@ -33,6 +33,9 @@ import shopflow.scaleout.Cluster;
  */
 public final class Generator {
 
+    /** Customers of a scale-1 shop: a shop's scale is its customers over this. */
+    public static final int CUSTOMERS_AT_SCALE_1 = Sizes.CUSTOMERS_AT_SCALE_1;
+
     /** Chunks generated or waiting to be written, per worker: bounds memory at any scale. */
     private static final int CHUNKS_IN_FLIGHT_PER_THREAD = 3;
     static final long LOCK_KEY = 0x5347454EL; // "SGEN": one generate per database at a time

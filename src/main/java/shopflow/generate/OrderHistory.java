@@ -38,7 +38,8 @@ final class OrderHistory {
     long write(int id, SplittableRandom random, CustomerPlan.Kind kind, long signup, int preferred, String payment,
             String device) {
         int index = id - 1;
-        long[] entries = schedule.entries(random, plan.normalOrders[index], plan.fraudOrders[index], kind, signup);
+        long[] entries = schedule.entries(random, plan.normalOrders[index], plan.fraudOrders[index], kind, signup,
+                plan.firstOrderAt(index), plan.lastOrderAt(index));
         long earlierSum = 0;
         int earlierCount = 0;
         int burstSeen = 0;

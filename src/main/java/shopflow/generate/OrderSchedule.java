@@ -37,10 +37,15 @@ final class OrderSchedule {
         return (int) (entry & 7);
     }
 
-    /** The customer's {@code normal} normal and {@code fraud} fraudulent orders of {@code kind}, sorted by time. */
-    long[] entries(SplittableRandom random, int normal, int fraud, CustomerPlan.Kind kind, long signup) {
+    /**
+     * The customer's {@code normal} normal orders, the first at {@code first} and the last at
+     * {@code last} ({@link CustomerPlan}'s timeline), and {@code fraud} fraudulent orders of
+     * {@code kind}, sorted by time.
+     */
+    long[] entries(SplittableRandom random, int normal, int fraud, CustomerPlan.Kind kind, long signup, long first,
+            long last) {
         long[] entries = new long[normal + fraud];
-        long[] times = normalTimes(random, normal, signup + 3600);
+        long[] times = normalTimes(random, normal, first, last);
         for (int i = 0; i < normal; i++) {
             entries[i] = times[i] * 8 + NORMAL;
         }
@@ -74,11 +79,14 @@ final class OrderSchedule {
         return entries;
     }
 
-    /** Normal order moments after {@code from}, at least {@link #MIN_GAP} apart, sorted. */
-    private long[] normalTimes(SplittableRandom random, int count, long from) {
+    /**
+     * Normal order moments from {@code first} to {@code last}, those between following the shop's
+     * demand, at least {@link #MIN_GAP} apart, sorted.
+     */
+    private long[] normalTimes(SplittableRandom random, int count, long first, long last) {
         long[] times = new long[count];
         for (int i = 0; i < count; i++) {
-            times[i] = calendar.sampleInstant(random, from, end);
+            times[i] = i == 0 ? first : i == count - 1 ? last : calendar.sampleInstant(random, first, last + 1);
         }
         Arrays.sort(times);
         for (int i = 1; i < count; i++) {

@@ -12,6 +12,14 @@ final class OrderWriter {
     private static final String[] NOTES = {"Please leave with a neighbour", "Gift - no prices please",
         "Deliver after 5pm", "Leave in the porch", "Ring the bell twice"};
 
+    private static final double CANCELLED_SHARE = 0.05;
+    /**
+     * Refunds by department, as CategoryTree lists them (Electronics, Home & Kitchen, Clothing,
+     * Books, Sports & Outdoors, Beauty, Toys & Games): UK fashion returns run at a quarter or more,
+     * electronics and books at a few per cent (docs/generator.md).
+     */
+    private static final double[] REFUND_BY_DEPARTMENT = {0.04, 0.06, 0.22, 0.02, 0.07, 0.03, 0.05};
+
     private final Catalog catalog;
     private final DemandCalendar calendar;
     private final Basket basket;
@@ -67,13 +75,14 @@ final class OrderWriter {
         long tax = Basket.tax(net);
         long total = net + shipping + tax;
 
-        // 5% of honest orders are cancelled, 3% refunded (once their refund's moment has come)
+        // 5% of honest orders are cancelled; a share refunded (once their refund's moment has come)
+        // that depends on what was bought: clothes that do not fit go back far more than books
         double r = random.nextDouble();
         StatusChain.Fate fate = fraudulent ? StatusChain.Fate.DELIVERED
-                : r < 0.05 ? StatusChain.Fate.CANCELLED
-                : r < 0.08 ? StatusChain.Fate.REFUNDED
+                : r < CANCELLED_SHARE ? StatusChain.Fate.CANCELLED
+                : r < CANCELLED_SHARE + refundChance() ? StatusChain.Fate.REFUNDED
                 : StatusChain.Fate.DELIVERED;
-        keepCustomerStreamInStep(random, r, end - at, fraudulent);
+        keepCustomerStreamInStep(random, fate, end - at);
         chain.build(orderId, at, fate);
         chain.writeTo(statusChanges, orderId);
         String status = chain.status();
@@ -97,10 +106,10 @@ final class OrderWriter {
      * their own: the baskets, coupons and sessions after this one stay the rows they were (the
      * chain draws from the order's own stream).
      */
-    private static void keepCustomerStreamInStep(SplittableRandom random, double r, long age, boolean fraudulent) {
-        if (!fraudulent && r < 0.05) {
+    private static void keepCustomerStreamInStep(SplittableRandom random, StatusChain.Fate fate, long age) {
+        if (fate == StatusChain.Fate.CANCELLED) {
             random.nextInt(2 * 86_400);
-        } else if (!fraudulent && r < 0.08 && age > 10 * 86_400L) {
+        } else if (fate == StatusChain.Fate.REFUNDED && age > 10 * 86_400L) {
             random.nextInt(21 * 86_400);
         } else if (age < 6 * 3600) {
             return;
@@ -113,6 +122,17 @@ final class OrderWriter {
         } else {
             random.nextInt(4 * 86_400);
         }
+    }
+
+    /** The chance that the basket's order is refunded: its dearest line's department's. */
+    private double refundChance() {
+        int dearest = 0;
+        for (int i = 1; i < basket.size; i++) {
+            if (basket.line[i] > basket.line[dearest]) {
+                dearest = i;
+            }
+        }
+        return REFUND_BY_DEPARTMENT[catalog.departmentIndex[basket.product[dearest]] % REFUND_BY_DEPARTMENT.length];
     }
 
     /** Whether the last order written kept its money: only those count towards the customer's average. */

@@ -48,7 +48,7 @@ final class SessionEvents {
         } else if (r < 0.85) {
             add(catalog.productUrls[productIndex], productIndex, PAGE_VIEW, 0, 0);
         } else {
-            add("/search?q=" + Names.pick(Names.SEARCH_WORDS, random), -1, PAGE_VIEW, 0, 0);
+            add("/search?q=" + Names.searchTerm(random), -1, PAGE_VIEW, 0, 0);
         }
     }
 
@@ -64,7 +64,7 @@ final class SessionEvents {
         if (r < 0.9) {
             add(catalog.categoryUrls[catalog.categoryIndex[near]], -1, PAGE_VIEW, 0, dwell(random));
         } else {
-            add("/search?q=" + Names.pick(Names.SEARCH_WORDS, random), -1, PAGE_VIEW, 0, dwell(random));
+            add("/search?q=" + Names.searchTerm(random), -1, PAGE_VIEW, 0, dwell(random));
         }
         return near;
     }

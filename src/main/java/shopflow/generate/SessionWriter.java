@@ -9,12 +9,20 @@ import java.util.SplittableRandom;
 final class SessionWriter {
 
     private static final String[] DEVICE = {"mobile", "desktop", "tablet"};
-    private static final double[] DEVICE_SHARE = {0.55, 0.37, 0.08};
+    /** The devices customers order from (their own, every ordering session)... */
+    private static final double[] DEVICE_SHARE = {0.50, 0.42, 0.08};
+    /**
+     * ... and the devices of the sessions that do not order: phones browse far more than they buy,
+     * so a phone session converts well below a desktop one.
+     */
+    private static final double[] BROWSING_DEVICE_SHARE = {0.70, 0.22, 0.08};
     /**
      * Of the browsing sessions that viewed their cart, the share that then opens the checkout page
      * and leaves, per device (as DEVICE): checkout forms lose more shoppers on a phone.
      */
     private static final double[] CHECKOUT_AFTER_CART_VIEW = {0.62, 0.38, 0.50};
+    /** Of the browsing sessions that viewed a product, the share that adds it to the cart. */
+    private static final double ADD_CHANCE = 0.16;
     private static final String[] REFERRER = {null, "https://www.google.com/", "https://www.bing.com/",
         "https://www.facebook.com/", "https://www.instagram.com/", "https://mail.shopflow.example/newsletter",
         "https://www.pricecompare.example/"};
@@ -113,18 +121,19 @@ final class SessionWriter {
         }
         int lastViewed = events.lastViewedProduct();
         boolean viewedCart = false;
-        if (lastViewed >= 0 && random.nextDouble() < 0.35) {
+        // a few in ten sessions that view a product add it (6-15 % of all sessions add to cart)
+        if (lastViewed >= 0 && random.nextDouble() < ADD_CHANCE) {
             events.add(null, lastViewed, SessionEvents.ADD, 1 + Streams.geometric(random, 0.2, 3),
                     5 + random.nextInt(40));
-            if (random.nextDouble() < 0.3) {
+            if (random.nextDouble() < 0.2) {
                 events.add(null, lastViewed, SessionEvents.REMOVE, 1, 30 + random.nextInt(300));
-            } else if (random.nextDouble() < 0.5) {
+            } else if (random.nextDouble() < 0.75) {
                 events.add("/cart", -1, SessionEvents.PAGE_VIEW, 0, SessionEvents.dwell(random));
                 events.add(null, lastViewed, SessionEvents.VIEW_CART, 0, 1);
                 viewedCart = true;
             }
         }
-        String device = device(random);
+        String device = DEVICE[Streams.choose(random, BROWSING_DEVICE_SHARE)];
         long key = nextSessionKey();
         if (viewedCart) {
             abandonsAtCheckout(key, device);

@@ -4,16 +4,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static shopflow.generate.GeneratedData.number;
 import static shopflow.generate.GeneratedData.strings;
 
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import shopflow.TestDatabases;
 import shopflow.db.Database;
+import shopflow.reports.AsOf;
+import shopflow.reports.ReportCatalog;
+import shopflow.reports.ReportResult;
+import shopflow.reports.ReportRunner;
 
-/** One generated shop (scale 0.02: 1,000 customers, 10,000 orders), checked for what the reports rely on. */
+/**
+ * One generated shop (scale 0.1: 46,000 customers, about 48,000 orders, 450,000 page views),
+ * checked for what the reports rely on, and for looking like a real UK online shop: every vital
+ * sign of shop_vitals inside its band.
+ */
 class GeneratedShopIsRealisticTest {
 
     private static Database db;
@@ -21,7 +31,29 @@ class GeneratedShopIsRealisticTest {
     @BeforeAll
     static void generate() {
         db = TestDatabases.fresh();
-        GeneratedData.generate(db, 0.02, 2);
+        GeneratedData.generate(db, 0.1, 2);
+    }
+
+    /**
+     * shop_vitals as of the generated as_of: every sign inside the band of a typical UK online shop
+     * (docs/generator.md), but the stock-outs: the generator does not restock yet.
+     */
+    @Test
+    void every_vital_sign_is_inside_the_band_of_a_real_uk_online_shop() {
+        ReportResult vitals = new ReportRunner(db.dataSource()).run(ReportCatalog.load().get("shop_vitals"),
+                AsOf.parse(GeneratedData.AS_OF, GeneratedData.LONDON), Map.of());
+        List<String> outside = new ArrayList<>();
+        List<String> all = new ArrayList<>();
+        for (int row = 0; row < vitals.rows().size(); row++) {
+            String sign = String.valueOf(vitals.value(row, "vital_sign"));
+            all.add(sign + " " + vitals.value(row, "value"));
+            if (!Boolean.TRUE.equals(vitals.value(row, "in_band")) && !sign.equals("stock_out_share")) {
+                outside.add(sign + " " + vitals.value(row, "value") + " (band " + vitals.value(row, "band_low") + " to "
+                        + vitals.value(row, "band_high") + ")");
+            }
+        }
+        assertThat(vitals.rows()).hasSize(19);
+        assertThat(outside).as("vital signs outside their band, of %s", all).isEmpty();
     }
 
     @AfterAll
@@ -31,17 +63,17 @@ class GeneratedShopIsRealisticTest {
 
     @Test
     void it_has_the_sizes_of_the_scale() {
-        assertThat(number(db, "select count(*) from customers")).isEqualTo(1000);
-        assertThat(number(db, "select count(*) from addresses")).isEqualTo(2000);
-        assertThat(number(db, "select count(*) from products")).isEqualTo(300);
+        assertThat(number(db, "select count(*) from customers")).isEqualTo(46_000);
+        assertThat(number(db, "select count(*) from addresses")).isEqualTo(92_000);
+        assertThat(number(db, "select count(*) from products")).isEqualTo(1_000);
         double orders = number(db, "select count(*) from orders");
-        assertThat(orders).as("orders: %s", orders).isBetween(9_000.0, 11_000.0);
+        assertThat(orders).as("orders: %s", orders).isBetween(45_000.0, 55_000.0);
         double itemsPerOrder = number(db, "select count(*)::float / (select count(*) from orders) from order_items");
-        assertThat(itemsPerOrder).as("order lines per order: %s", itemsPerOrder).isBetween(2.2, 2.8);
+        assertThat(itemsPerOrder).as("order lines per order: %s", itemsPerOrder).isBetween(2.0, 3.2);
         double pageViews = number(db, "select count(*) from page_views");
-        assertThat(pageViews).as("page views: %s", pageViews).isBetween(80_000.0, 120_000.0);
+        assertThat(pageViews).as("page views: %s", pageViews).isBetween(400_000.0, 550_000.0);
         double cartEvents = number(db, "select count(*) from cart_events");
-        assertThat(cartEvents).as("cart events: %s", cartEvents).isBetween(15_000.0, 25_000.0);
+        assertThat(cartEvents).as("cart events: %s", cartEvents).isBetween(50_000.0, 150_000.0);
     }
 
     @Test
@@ -69,23 +101,14 @@ class GeneratedShopIsRealisticTest {
     }
 
     @Test
-    void revenue_grows_year_on_year() {
-        double ratio = number(db, """
-                select sum(total_amount) filter (where created_at >= timestamptz '2026-06-30 12:00' - interval '1 year')
-                     / sum(total_amount) filter (where created_at < timestamptz '2026-06-30 12:00' - interval '1 year')
-                from orders where status not in ('cancelled', 'refunded')""");
-        assertThat(ratio).as("last year's revenue / the year before: %s", ratio).isGreaterThan(1.3);
-    }
-
-    @Test
-    void weekends_sell_more_than_weekdays() {
-        double ratio = number(db, """
+    void a_uk_week_has_its_weakest_day_on_saturday() {
+        List<String> days = strings(db, """
                 with daily as (
-                    select created_at::date as day, count(*) as orders from orders group by 1)
-                select avg(orders) filter (where extract(isodow from day) >= 6)
-                     / avg(orders) filter (where extract(isodow from day) < 6)
-                from daily""");
-        assertThat(ratio).as("orders per weekend day / per weekday: %s", ratio).isBetween(1.15, 1.6);
+                    select (created_at at time zone 'Europe/London')::date as day, count(*) as orders from orders
+                    where created_at >= timestamptz '2026-01-08' and created_at < timestamptz '2026-06-29'
+                    group by 1)
+                select extract(isodow from day)::int from daily group by 1 order by avg(orders) limit 1""");
+        assertThat(days).as("the day of the week with the fewest orders on average (6: Saturday)").containsExactly("6");
     }
 
     @Test
@@ -102,7 +125,7 @@ class GeneratedShopIsRealisticTest {
                 select count(*) filter (where created_at::date = date '2025-12-25')
                      / (count(*) filter (where created_at::date between date '2025-12-01' and date '2025-12-20') / 20.0)
                 from orders""");
-        assertThat(blackFriday).as("Black Friday orders / an average November day: %s", blackFriday).isGreaterThan(2.5);
+        assertThat(blackFriday).as("Black Friday orders / an average November day: %s", blackFriday).isBetween(2.5, 4.0);
         assertThat(december).as("1-20 December daily orders / October's: %s", december).isGreaterThan(1.25);
         assertThat(christmasDay).as("Christmas Day / a December day: %s", christmasDay).isLessThan(0.5);
     }
@@ -115,13 +138,50 @@ class GeneratedShopIsRealisticTest {
                     where status not in ('cancelled', 'refunded') group by customer_id),
                 ranked as (select revenue, ntile(5) over (order by revenue desc) as fifth from spend)
                 select sum(revenue) filter (where fifth = 1) / sum(revenue) from ranked""");
-        double never = number(db, """
-                select avg((not exists (select 1 from orders o where o.customer_id = c.customer_id))::int) from customers c""");
-        double once = number(db, """
-                select avg((n = 1)::int) from (select count(*) as n from orders group by customer_id) b""");
-        assertThat(topShare).as("revenue share of the top 20%% of buyers: %s", topShare).isGreaterThanOrEqualTo(0.6);
-        assertThat(never).as("share of customers who never ordered: %s", never).isBetween(0.28, 0.40);
-        assertThat(once).as("share of buyers who ordered once: %s", once).isBetween(0.30, 0.60);
+        assertThat(topShare).as("revenue share of the top 20%% of buyers: %s", topShare).isGreaterThanOrEqualTo(0.5);
+    }
+
+    @Test
+    void product_names_are_correct_english_and_prices_sit_in_their_leafs_band() {
+        // no singular made by cutting an s: "Dresse", "Knive", "Smartwatche", "Boxe"
+        assertThat(strings(db, """
+                select name from products where name ~ '(sse|ive|tche|xe) [A-Z][0-9]{3}$' limit 5""")).isEmpty();
+        CategoryTree tree = new CategoryTree();
+        List<String> outside = new ArrayList<>();
+        for (CategoryTree.Node leaf : tree.leaves()) {
+            double out = number(db, "select count(*) from products p join categories c using (category_id) where c.slug = '"
+                    + leaf.slug() + "' and (p.list_price * 100 < " + leaf.minPriceCents() + " or p.list_price * 100 > "
+                    + leaf.maxPriceCents() + ")");
+            if (out > 0) {
+                outside.add(leaf.name() + ": " + out);
+            }
+        }
+        assertThat(outside).as("products priced outside their leaf's band").isEmpty();
+        assertThat(number(db, "select max(list_price) from products p join categories c using (category_id) where c.name = 'Helmets'"))
+                .as("the dearest helmet").isLessThanOrEqualTo(150);
+    }
+
+    @Test
+    void addresses_spread_over_a_hundred_towns_with_valid_postcodes_of_their_area() {
+        assertThat(number(db, "select count(distinct city) from addresses")).as("towns").isGreaterThanOrEqualTo(100);
+        assertThat(number(db, """
+                select count(*) from addresses
+                where postcode !~ '^([A-PR-UWYZ][0-9][0-9]?|[A-PR-UWYZ][A-HK-Y][0-9][0-9]?) [0-9][ABD-HJLNP-UW-Z]{2}$'"""))
+                .as("malformed postcodes").isZero();
+        assertThat(number(db, "select count(*) from addresses where city = 'Leeds' and postcode !~ '^LS[0-9]'"))
+                .as("Leeds addresses outside the LS area").isZero();
+        double london = number(db, "select avg((city = 'London')::int) from addresses");
+        assertThat(london).as("share of addresses in London").isBetween(0.15, 0.35);
+    }
+
+    @Test
+    void site_search_has_a_few_frequent_terms_and_a_long_tail() {
+        String searches = "select page_url, count(*) as n from page_views where page_url like '/search?q=%' group by 1";
+        double terms = number(db, "select count(*) from (" + searches + ") s");
+        double topFive = number(db, "select sum(n) filter (where rank <= 5)::float / sum(n) from (select n, "
+                + "row_number() over (order by n desc) as rank from (" + searches + ") s) r");
+        assertThat(terms).as("distinct search terms").isGreaterThanOrEqualTo(50);
+        assertThat(topFive).as("share of searches of the five most frequent terms").isBetween(0.3, 0.6);
     }
 
     @Test
@@ -134,7 +194,7 @@ class GeneratedShopIsRealisticTest {
                 with sold as (select product_id, count(*) as lines from order_items group by product_id),
                 ranked as (select lines, ntile(10) over (order by lines desc) as tenth from sold)
                 select sum(lines) filter (where tenth = 1)::float / sum(lines) from ranked""");
-        assertThat(slope).as("log-log slope of order lines by rank (top 100): %s", slope).isBetween(-1.3, -0.4);
+        assertThat(slope).as("log-log slope of order lines by rank (top 100): %s", slope).isBetween(-1.3, -0.3);
         assertThat(topTenth).as("share of order lines of the top 10%% of products: %s", topTenth).isBetween(0.3, 0.8);
     }
 
@@ -205,7 +265,21 @@ class GeneratedShopIsRealisticTest {
         assertThat(oldOpen).as("orders older than 30 days still open: %s", oldOpen).isZero();
         assertThat(recentOpen).as("share of last day's orders pending or processing: %s", recentOpen).isEqualTo(1.0);
         assertThat(cancelled).as("cancelled share: %s", cancelled).isBetween(0.035, 0.065);
-        assertThat(refunded).as("refunded share: %s", refunded).isBetween(0.02, 0.04);
+        assertThat(refunded).as("refunded share: %s", refunded).isBetween(0.04, 0.12);
+        // clothes go back far more than electronics
+        double clothing = refundShare("Clothing");
+        double electronics = refundShare("Electronics");
+        assertThat(clothing).as("refunded share of clothing orders vs electronics' %s", electronics)
+                .isGreaterThan(3 * electronics);
+    }
+
+    /** The refunded share of the orders whose lines include the department's. */
+    private static double refundShare(String department) {
+        return number(db, """
+                select avg((o.status = 'refunded')::int) from orders o
+                where exists (select 1 from order_items i join products p using (product_id)
+                              join category_ancestry a using (category_id) join categories d on d.category_id = a.ancestor_id
+                              where i.order_id = o.order_id and d.name = '%s' and d.parent_id is null)""".formatted(department));
     }
 
     @Test
@@ -246,8 +320,11 @@ class GeneratedShopIsRealisticTest {
         double ordered = number(db, "select count(distinct session_id) from orders where session_id is not null");
         String funnel = List.of(sessions, productViews, adds, ordered).toString();
         assertThat(productViews / sessions).as("funnel %s", funnel).isBetween(0.4, 0.9);
-        assertThat(adds / productViews).as("funnel %s", funnel).isBetween(0.1, 0.6);
-        assertThat(ordered / sessions).as("sessions that order, funnel %s", funnel).isBetween(0.02, 0.09);
+        assertThat(adds / productViews).as("funnel %s", funnel).isBetween(0.1, 0.4);
+        double mobile = conversion("mobile");
+        double desktop = conversion("desktop");
+        assertThat(mobile).as("mobile sessions' conversion vs desktop's %s", desktop).isLessThan(0.7 * desktop);
+        assertThat(ordered / sessions).as("sessions that order, funnel %s", funnel).isBetween(0.015, 0.05);
         assertThat(number(db, """
                 select count(*) from orders o where session_id is not null and (
                     not exists (select 1 from page_views v where v.session_id = o.session_id and v.viewed_at < o.created_at)
@@ -258,6 +335,14 @@ class GeneratedShopIsRealisticTest {
                 select count(*) from orders where session_id is null
                 and created_at > timestamptz '2026-06-30 12:00' - interval '89 days'""");
         assertThat(recentWithoutSession).as("recent orders without their session: %s", recentWithoutSession).isZero();
+    }
+
+    /** The share of the device's sessions (its first page view's) that end in an order. */
+    private static double conversion(String device) {
+        return number(db, """
+                with sessions as (select session_id, min(device_type) as device from page_views group by session_id)
+                select avg((exists (select 1 from orders o where o.session_id = s.session_id))::int)
+                from sessions s where device = '%s'""".formatted(device));
     }
 
     /**
