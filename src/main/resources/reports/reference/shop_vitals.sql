@@ -16,7 +16,9 @@
 -- at the midnight starting as_of's day, so a day not over yet does not tilt a figure.
 --   median_order_value          total_amount (VAT and shipping included, after discounts) of the
 --                               window's last 2,000 orders (all of them when fewer), whatever their status
---   mean_order_value            the same over every order placed in the window
+--   mean_order_value            the sales model's total sales per order placed in the window: gross
+--                               sales less discounts, plus shipping and VAT (for an order whose
+--                               figures add up, its total_amount)
 --   top_product_share           the best-selling product's share of the window's sales (gross
 --                               sales less discounts of the orders placed, no returns)
 --   top_1pct_products_share     the same for the top 1 % of the catalogue (products rows, rounded up)
@@ -88,15 +90,35 @@ window_orders as (
     limit 2000
 ),
 
+-- the orders placed in the window: how many, and the sales model's total sales (their lines'
+-- totals, less order discounts, plus shipping and VAT)
+placed_orders as (
+    select count(*) as orders,
+           coalesce(sum(coalesce(orders.shipping_cost, 0) + coalesce(orders.tax_amount, 0)
+                        - coalesce(orders.discount_amount, 0)), 0) as charges
+    from orders, params
+    where orders.created_at >= params.window_start and orders.created_at < params.window_end
+),
+
+placed_lines as (
+    select coalesce(sum(items.line_total), 0) as line_totals
+    from order_items as items
+    join orders using (order_id)
+    cross join params
+    where orders.created_at >= params.window_start and orders.created_at < params.window_end
+),
+
 order_values as (
     select
-        (select count(*) from orders, params where orders.created_at >= params.window_start
-                                             and orders.created_at < params.window_end) as orders,
-        round((percentile_cont(0.5) within group (order by total_amount::float8))::numeric, 2) as median_value,
-        (select round(avg(orders.total_amount), 2) from orders, params
-          where orders.created_at >= params.window_start and orders.created_at < params.window_end) as mean_value,
-        round(100.0 * count(*) filter (where discount_amount > 0) / nullif(count(*), 0), 1) as coupon_pct
-    from window_orders
+        max(placed_orders.orders)                                                 as orders,
+        round((percentile_cont(0.5) within group (order by window_orders.total_amount::float8))::numeric, 2) as median_value,
+        round((max(placed_lines.line_totals) + max(placed_orders.charges)) / nullif(max(placed_orders.orders), 0), 2)
+                                                                                  as mean_value,
+        round(100.0 * count(window_orders.order_id) filter (where window_orders.discount_amount > 0)
+              / nullif(count(window_orders.order_id), 0), 1)                      as coupon_pct
+    from placed_orders
+    cross join placed_lines
+    left join window_orders on true
 ),
 
 -- sales (gross less discounts) per product of the orders placed in the window
@@ -112,12 +134,18 @@ ranked_products as (
     from product_sales
 ),
 
+catalogue as (
+    select ceil(count(*) / 100.0) as top_count from products
+),
+
 concentration as (
     select
         round(100.0 * max(sales) / nullif(sum(sales), 0), 1)                       as top_product_pct,
-        round(100.0 * sum(sales) filter (where rank <= (select ceil(count(*) / 100.0) from products))
+        round(100.0 * sum(sales) filter (where rank <= catalogue.top_count)
               / nullif(sum(sales), 0), 1)                                          as top_1pct_pct
-    from ranked_products
+    from catalogue
+    left join ranked_products on true
+    group by catalogue.top_count
 ),
 
 buyers as (
@@ -126,15 +154,21 @@ buyers as (
     group by customer_id
 ),
 
+year_order_count as (
+    select count(*) as year_orders
+    from orders, params
+    where orders.created_at >= params.year_start and orders.created_at < params.window_end
+),
+
 year_orders as (
     select
-        (select count(*) from orders where orders.created_at >= params.year_start
-                                       and orders.created_at < params.window_end)    as year_orders,
+        max(year_order_count.year_orders)                                           as year_orders,
         sum(lines.gross_sales - lines.line_discount - lines.order_discount)
             filter (where lines.created_at >= params.year_start)                    as year_sales,
         sum(lines.gross_sales - lines.line_discount - lines.order_discount)
             filter (where lines.created_at < params.year_start)                     as prior_year_sales
     from params
+    cross join year_order_count
     left join order_line_sales lines
            on lines.created_at >= params.prior_year_start and lines.created_at < params.window_end
     group by params.year_start, params.window_end
@@ -304,12 +338,22 @@ department_returns as (
     left join department_returned using (department_id)
 ),
 
+returned_total as (
+    select coalesce(sum(returned), 0) as returned from returned_lines
+),
+
+sales_total as (
+    select sum(sales) as sales from product_sales
+),
+
 returns as (
     select
-        round(100.0 * (select coalesce(sum(returned), 0) from returned_lines)
-              / nullif((select sum(sales) from product_sales), 0), 1)                             as return_pct,
-        round(max(returned / sales) / nullif(min(returned / sales), 0), 2)                      as spread
-    from department_returns
+        round(100.0 * max(returned_total.returned) / nullif(max(sales_total.sales), 0), 1)      as return_pct,
+        round(max(department_returns.returned / department_returns.sales)
+              / nullif(min(department_returns.returned / department_returns.sales), 0), 2)      as spread
+    from returned_total
+    cross join sales_total
+    left join department_returns on true
 ),
 
 geography as (
@@ -323,14 +367,18 @@ geography as (
     where addresses.country = 'GB'
 ),
 
+later_movements as (
+    select stock_movements.product_id, stock_movements.warehouse, sum(stock_movements.quantity) as quantity
+    from stock_movements, params
+    where stock_movements.moved_at > params.as_of
+    group by stock_movements.product_id, stock_movements.warehouse
+),
+
 stock_then as (
-    select inventory.quantity - coalesce((
-               select sum(stock_movements.quantity) from stock_movements, params
-               where stock_movements.product_id = inventory.product_id
-                 and stock_movements.warehouse = inventory.warehouse
-                 and stock_movements.moved_at > params.as_of), 0) as stock
+    select inventory.quantity - coalesce(later_movements.quantity, 0) as stock
     from inventory
     join products using (product_id)
+    left join later_movements using (product_id, warehouse)
     where coalesce(products.is_active, false)
 ),
 
@@ -344,41 +392,62 @@ signs as (
     from order_values, concentration, customer_figures, retention, funnel, returns, geography, stock
 ),
 
+-- one row per sign: a union of selects over the one row of signs (Citus plans no lateral
+-- subquery over a CTE)
+sign_rows as (
+    select 1 as position, 'median_order_value'::text as vital_sign, signs.median_value::numeric as value, 'GBP'::text as unit,
+           35::numeric as band_low, 70::numeric as band_high, 'window'::text as measured_over from signs
+    union all
+    select 2, 'mean_order_value', signs.mean_value, 'GBP', 50, 100, 'window' from signs
+    union all
+    select 3, 'top_product_share', signs.top_product_pct, '%', null, 3, 'window' from signs
+    union all
+    select 4, 'top_1pct_products_share', signs.top_1pct_pct, '%', 10, 30, 'window' from signs
+    union all
+    select 5, 'repeat_buyer_share', signs.repeat_pct, '%', 20, 45, 'lifetime' from signs
+    union all
+    select 6, 'orders_per_active_customer', signs.orders_per_customer, 'orders', 1.3, 3, 'year' from signs
+    union all
+    select 7, 'new_customer_order_share', signs.new_customer_pct, '%', 25, 60, 'window' from signs
+    union all
+    select 8, 'retention_month_1', signs.month_1_pct, '%', 5, 20, 'cohorts' from signs
+    union all
+    select 9, 'retention_month_11', signs.month_11_pct, '%', 2, 15, 'cohorts' from signs
+    union all
+    select 10, 'retention_decay', round(signs.month_11_pct / nullif(signs.month_1_pct, 0), 2), 'ratio', null, 0.8, 'cohorts' from signs
+    union all
+    select 11, 'session_conversion', signs.conversion_pct, '%', 1.5, 4, 'window' from signs
+    union all
+    select 12, 'add_to_cart_rate', signs.add_to_cart_pct, '%', 6, 15, 'window' from signs
+    union all
+    select 13, 'return_rate', signs.return_pct, '%', 5, 15, 'window' from signs
+    union all
+    select 14, 'return_rate_spread', signs.spread, 'ratio', 2, null, 'window' from signs
+    union all
+    select 15, 'coupon_use', signs.coupon_pct, '%', 10, 30, 'window' from signs
+    union all
+    select 16, 'towns', signs.towns, 'towns', 100, null, 'window' from signs
+    union all
+    select 17, 'valid_postcode_share', signs.valid_postcode_pct, '%', 99, 100, 'window' from signs
+    union all
+    select 18, 'stock_out_share', signs.stock_out_pct, '%', 1, 10, 'at as_of' from signs
+    union all
+    select 19, 'yearly_growth', signs.growth_pct, '%', 5, 40, 'year' from signs
+),
+
 final as (
     select
-        rows.vital_sign,
-        rows.value,
-        rows.unit,
-        rows.band_low,
-        rows.band_high,
-        case when rows.value is not null
-             then rows.value >= coalesce(rows.band_low, rows.value) and rows.value <= coalesce(rows.band_high, rows.value)
+        vital_sign,
+        value,
+        unit,
+        band_low,
+        band_high,
+        case when value is not null
+             then value >= coalesce(band_low, value) and value <= coalesce(band_high, value)
         end as in_band,
-        rows.measured_over
-    from signs
-    cross join lateral (values
-        (1,  'median_order_value',         signs.median_value,        'GBP',    35::numeric, 70::numeric, 'window'),
-        (2,  'mean_order_value',           signs.mean_value,          'GBP',    50,   100,  'window'),
-        (3,  'top_product_share',          signs.top_product_pct,     '%',      null, 3,    'window'),
-        (4,  'top_1pct_products_share',    signs.top_1pct_pct,        '%',      10,   30,   'window'),
-        (5,  'repeat_buyer_share',         signs.repeat_pct,          '%',      20,   45,   'lifetime'),
-        (6,  'orders_per_active_customer', signs.orders_per_customer, 'orders', 1.3,  3,    'year'),
-        (7,  'new_customer_order_share',   signs.new_customer_pct,    '%',      25,   60,   'window'),
-        (8,  'retention_month_1',          signs.month_1_pct,         '%',      5,    20,   'cohorts'),
-        (9,  'retention_month_11',         signs.month_11_pct,        '%',      2,    15,   'cohorts'),
-        (10, 'retention_decay',            round(signs.month_11_pct / nullif(signs.month_1_pct, 0), 2),
-                                                                      'ratio',  null, 0.8,  'cohorts'),
-        (11, 'session_conversion',         signs.conversion_pct,      '%',      1.5,  4,    'window'),
-        (12, 'add_to_cart_rate',           signs.add_to_cart_pct,     '%',      6,    15,   'window'),
-        (13, 'return_rate',                signs.return_pct,          '%',      5,    15,   'window'),
-        (14, 'return_rate_spread',         signs.spread,              'ratio',  2,    null, 'window'),
-        (15, 'coupon_use',                 signs.coupon_pct,          '%',      10,   30,   'window'),
-        (16, 'towns',                      signs.towns,               'towns',  100,  null, 'window'),
-        (17, 'valid_postcode_share',       signs.valid_postcode_pct,  '%',      99,   100,  'window'),
-        (18, 'stock_out_share',            signs.stock_out_pct,       '%',      1,    10,   'at as_of'),
-        (19, 'yearly_growth',              signs.growth_pct,          '%',      5,    40,   'year')
-    ) as rows (position, vital_sign, value, unit, band_low, band_high, measured_over)
-    order by rows.position
+        measured_over
+    from sign_rows
+    order by position
 )
 
 select * from final;

@@ -68,6 +68,7 @@ class RollupExactnessTest {
                     Map.of("min_pair_orders", "1", "days", "1"), Map.of("min_pair_orders", "1", "from", "2026-09-25",
                             "to", "2026-10-31"))),
             Map.entry("retention_cohorts", List.of(Map.of(), Map.of("cohorts", "1"), Map.of("cohorts", "3"))),
+            Map.entry("shop_vitals", List.of(Map.of(), Map.of("days", "7"), Map.of("days", "365"))),
             Map.entry("top_products", List.of(Map.of(), Map.of("limit", "1"), Map.of("limit", "4"), Map.of("days", "1"),
                     Map.of("days", "60"), Map.of("days", "3660"), Map.of("from", "2026-10-20", "to", "2026-10-31"),
                     Map.of("to", "2026-10-25", "days", "3"))));
