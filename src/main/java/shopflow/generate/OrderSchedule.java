@@ -58,7 +58,9 @@ final class OrderSchedule {
                 }
             }
             case HIGH_MULTIPLE -> {
-                long after = normal == 0 ? signup + 86_400 : times[normal - 1] + 3 * 3600;
+                // after the customer's last normal order, and in the last 25 days: a fraud review
+                // queue always has something recent to judge
+                long after = Math.max(normal == 0 ? signup + 86_400 : times[normal - 1] + 3 * 3600, end - 25 * 86_400L);
                 // no three quiet hours left before as_of: as late as the shop's history goes (the last
                 // normal order comes a minute before at the latest)
                 long at = after < end - 600 ? after + random.nextLong(end - 600 - after) : end - 60;
