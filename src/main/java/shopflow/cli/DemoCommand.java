@@ -32,7 +32,7 @@ import shopflow.web.WebServer;
             "the database has no orders yet), and the live dashboard with an admin sign-in token printed once.",
             "Ctrl-C stops it; the data stays for next time."},
         footer = {"", "Examples:",
-            "  shopflow demo                  # scale 1: 50,000 customers, 500,000 orders (a few minutes the first time)",
+            "  shopflow demo                  # scale 1: 460,000 customers, 500,000 orders (a few minutes the first time)",
             "  shopflow demo --scale 0.1      # a smaller shop, ready in seconds",
             "  shopflow demo --http-port 9000"})
 public final class DemoCommand implements Runnable {

@@ -10,7 +10,7 @@ import shopflow.reports.AsOf;
 public final class GeneratorOptions {
 
     @Option(names = "--scale", paramLabel = "FACTOR", defaultValue = "1",
-            description = "Size: 1 = the shop's real size (50,000 customers, 10,000 products, 500,000 orders, "
+            description = "Size: 1 = the shop's real size (460,000 customer accounts, 10,000 products, 500,000 orders, "
                     + "~5M page views); 0.01 for a quick try; up to 100 (default: ${DEFAULT-VALUE}).")
     double scale;
 

@@ -17,7 +17,7 @@ public record GeneratorSettings(double scale, long seed, OffsetDateTime asOf, Zo
     public GeneratorSettings {
         if (!(scale >= MIN_SCALE && scale <= MAX_SCALE)) {
             throw new IllegalArgumentException("--scale must be between " + MIN_SCALE + " and " + (int) MAX_SCALE
-                    + " (1 = the shop's size: 50,000 customers, 500,000 orders), got " + scale);
+                    + " (1 = the shop's size: 460,000 customer accounts, 500,000 orders), got " + scale);
         }
         if (seed < 0) {
             throw new IllegalArgumentException("--seed must be a whole number from 0 to " + Long.MAX_VALUE + ", got " + seed);

@@ -22,7 +22,7 @@ import shopflow.rollups.Drift;
 import shopflow.rollups.RollupVerifier;
 
 /**
- * The rollups a generated shop starts with (scale 0.01: 500 customers, 5,000 orders, ~50,000
+ * The rollups a generated shop starts with (scale 0.01: 4,600 customers, 5,000 orders, ~50,000
  * page views): the funnel's session rows the generator writes itself are the ones the SQL rebuild
  * derives from the raw rows, and every report agrees with its reference SQL. (In this order: the
  * second test rebuilds the rollups.)
