@@ -46,12 +46,12 @@
 -- psql: psql -v as_of="'2026-06-30 12:00'" -v days=30 -f shop_vitals.sql
 --
 -- Reads the rollups where they hold the figure: the year's orders and sales from rollups.sales_days
--- (R__31), the window's product sales from rollups.product_days (R__32), the customers' counted
--- orders from rollups.customer_orders through customer_orders_changed(as_of) (R__35), the cohorts
--- from rollups.customer_months and cohort_months (R__34, as retention_cohorts reads them), the
--- funnel from rollups.funnel_days and funnel_sessions (R__33, as conversion_funnel reads them), the
--- stock from rollups.stock_levels (R__39). Whole days need no correction for what came after
--- as_of. From the raw rows: the window's last 2,000 orders (a median and their addresses, through
+-- (R__31), the window's product sales through product_window_rows() (spans and days, R__32), the
+-- customers' counted orders from rollups.customer_orders through customer_orders_changed(as_of)
+-- (R__35), the cohorts from rollups.customer_months and cohort_months (R__34, as
+-- retention_cohorts reads them), the funnel from rollups.funnel_days and funnel_sessions (R__33, as
+-- conversion_funnel reads them), the stock from rollups.stock_levels (R__39). Whole days need no
+-- correction for what came after as_of. From the raw rows: the window's last 2,000 orders (a median and their addresses, through
 -- the index on orders.created_at) and the stock movements after as_of (none for "now"). The
 -- full-scan version is reference/shop_vitals.sql.
 
@@ -105,11 +105,10 @@ order_values as (
 -- per product: its sales (gross less discounts) of the orders placed in the window, and its
 -- returns in the window (net sales of its lines cancelled or refunded then, whenever placed)
 product_figures as (
-    select product_days.product_id, sum(product_days.gross_sales - product_days.discounts) as sales,
-           sum(product_days.returns) as returns, sum(product_days.orders) as orders
-    from rollups.product_days, params
-    where product_days.day between params.first_day and params.last_day
-    group by product_days.product_id
+    select window_rows.product_id, sum(window_rows.gross_sales - window_rows.discounts) as sales,
+           sum(window_rows.returns) as returns, sum(window_rows.orders) as orders
+    from params, product_window_rows(params.first_day, params.last_day) as window_rows
+    group by window_rows.product_id
 ),
 
 product_sales as (
