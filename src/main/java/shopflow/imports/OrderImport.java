@@ -102,7 +102,7 @@ public final class OrderImport {
             // export), the triggers keep them, at the cost of the new rows only.
             rebuild = settings.replace() || !hasOrders(s);
             if (rebuild) {
-                s.execute("select suspend_rollups()");
+                Rollups.suspend(c);
             }
             s.execute(STAGING);
         }

@@ -32,7 +32,11 @@ public final class Rollups {
      * cluster it also sets the watermarks of the job that keeps them there ({@link #catchUp}).
      */
     public static void rebuild(DataSource dataSource) {
-        run(dataSource, keptByJob(dataSource) ? "rebuild_rollups_marking_watermarks" : "rebuild_rollups");
+        run(dataSource, rebuildFunction(keptByJob(dataSource)));
+    }
+
+    private static String rebuildFunction(boolean keptByJob) {
+        return keptByJob ? "rebuild_rollups_marking_watermarks" : "rebuild_rollups";
     }
 
     /**
@@ -40,12 +44,18 @@ public final class Rollups {
      * are gone ({@code rollups_kept_by_job()}). Then {@link #catchUp} applies the rows written since its last run.
      */
     public static boolean keptByJob(DataSource dataSource) {
-        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement();
+        try (Connection connection = dataSource.getConnection()) {
+            return keptByJob(connection);
+        } catch (SQLException e) {
+            throw new DatabaseException("cannot tell how the rollups are kept: " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean keptByJob(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement();
                 ResultSet result = statement.executeQuery("select rollups_kept_by_job()")) {
             result.next();
             return result.getBoolean(1);
-        } catch (SQLException e) {
-            throw new DatabaseException("cannot tell how the rollups are kept: " + e.getMessage(), e);
         }
     }
 
@@ -93,14 +103,9 @@ public final class Rollups {
      * and their rollups together. Run {@code analyze_rollups()} after the commit.
      */
     public static void rebuildIn(Connection connection) throws SQLException {
-        boolean kept;
-        try (Statement statement = connection.createStatement();
-                ResultSet result = statement.executeQuery("select rollups_kept_by_job()")) {
-            result.next();
-            kept = result.getBoolean(1);
-        }
+        String rebuild = rebuildFunction(keptByJob(connection));
         try (Statement statement = connection.createStatement()) {
-            statement.execute("select " + (kept ? "rebuild_rollups_marking_watermarks" : "rebuild_rollups") + "()");
+            statement.execute("select " + rebuild + "()");
         }
     }
 
