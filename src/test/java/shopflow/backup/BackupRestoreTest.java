@@ -104,7 +104,7 @@ class BackupRestoreTest {
             assertThat(manifest.tables()).allSatisfy(table -> assertThat(table.rows()).isEqualTo(
                     Long.parseLong(snapshot.get(table.name()).split(" ")[0])));
             // the indexes dropped for the load are all back, as they were
-            String indexes = "select string_agg(indexdef, ' | ' order by indexname) from pg_indexes"
+            String indexes = "select string_agg(indexdef, ' | ' order by indexdef) from pg_indexes"
                     + " where schemaname in ('public', 'api', 'generator', 'imports', 'alerts', 'rollups')";
             assertThat(value(copy, indexes)).isEqualTo(value(shop, indexes));
             // the rollups rebuilt from the restored rows: every report equals its reference SQL
