@@ -40,7 +40,8 @@ import shopflow.reports.ReportException;
             "ShopFlow Analytics: the analytics backend of an online shop on PostgreSQL 16.",
             "",
             "With no --jdbc-url, every command runs on an embedded PostgreSQL 16 kept in ~/.shopflow/pgdata",
-            "(started when needed, shared when already running)."
+            "(as root: /var/lib/shopflow/pgdata, the server running as the system user shopflow),",
+            "started when needed, shared when already running."
         },
         subcommands = {
             DemoCommand.class,

@@ -1,8 +1,10 @@
 package shopflow;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
@@ -10,6 +12,20 @@ import java.util.stream.Stream;
 public final class TempDirectories {
 
     private TempDirectories() {
+    }
+
+    /**
+     * A new temporary directory that other users may pass through but not list (rwx--x--x): when
+     * the tests run as root, the embedded server runs as an unprivileged user (shopflow.db.ServerUser)
+     * and must reach a data directory inside it.
+     */
+    public static Path create(String prefix) {
+        try {
+            Path dir = Files.createTempDirectory(prefix);
+            return Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /**

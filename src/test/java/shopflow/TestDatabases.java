@@ -47,12 +47,7 @@ public final class TestDatabases {
 
     private static Database server() {
         if (server == null) {
-            Path dataDir;
-            try {
-                dataDir = Files.createTempDirectory("shopflow-test-pg");
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
+            Path dataDir = TempDirectories.create("shopflow-test-pg");
             server = Database.open(DatabaseOptions.embedded(dataDir.resolve("pgdata"), freePort()));
             int port = server.embeddedPort().orElseThrow();
             execute(port, "create database shopflow_template owner shopflow");
@@ -63,7 +58,7 @@ public final class TestDatabases {
             Database started = server;
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 started.close();
-                // The embedded server's library has its own shutdown hook, running beside this one:
+                // The embedded server has its own shutdown hook, running beside this one:
                 // the server may still be writing its last files, so wait for it to be gone.
                 awaitServerGone(dataDir.resolve("pgdata"));
                 TempDirectories.delete(dataDir);

@@ -12,8 +12,16 @@ public final class DatabaseOptions {
 
     public static final int DEFAULT_PORT = 5488;
 
+    static {
+        // For --data-dir's default. Root's server runs as an unprivileged system user (ServerUser),
+        // which cannot reach root's home: root's shop lives where packaged databases keep theirs.
+        System.setProperty("shopflow.default-data-dir", ServerUser.runningAsRoot()
+                ? ServerUser.ROOT_DATA_DIR.toString()
+                : Path.of(System.getProperty("user.home"), ".shopflow", "pgdata").toString());
+    }
+
     @Option(names = "--data-dir", paramLabel = "DIR",
-            defaultValue = "${env:SHOPFLOW_DATA_DIR:-${sys:user.home}/.shopflow/pgdata}",
+            defaultValue = "${env:SHOPFLOW_DATA_DIR:-${sys:shopflow.default-data-dir}}",
             description = "Data directory of the embedded PostgreSQL (default: ${DEFAULT-VALUE}).")
     Path dataDir;
 

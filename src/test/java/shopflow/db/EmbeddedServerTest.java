@@ -8,11 +8,13 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import shopflow.TestDatabases;
@@ -127,15 +129,39 @@ class EmbeddedServerTest {
         long pid = Long.parseLong(Files.readAllLines(dataDir.resolve("postmaster.pid")).get(0).strip());
         new ProcessBuilder("kill", "-9", String.valueOf(pid)).start().waitFor(10, TimeUnit.SECONDS);
         ProcessHandle.of(pid).ifPresent(p -> p.onExit().join());
-        first.close(); // cannot stop a dead server; releases our file lock as a killed JVM would
-        // The pid file and the lock file are left behind, as after kill -9 or a power cut.
+        first.close(); // nothing to stop: the server is dead
+        // The pid file is left behind, as after kill -9 or a power cut.
         assertThat(dataDir.resolve("postmaster.pid")).exists();
-        assertThat(dataDir.resolve("epg-lock")).exists();
 
         try (Database second = Database.open(DatabaseOptions.embedded(dataDir, TestDatabases.freePort()))) {
             assertThat(second.startedServerHere()).isTrue();
             assertThat(queryString(second, "select email from customers")).isEqualTo("before-crash@example.com");
         }
+    }
+
+    @Test
+    void the_server_never_runs_as_root() throws Exception {
+        Path dataDir = temp.resolve("pgdata");
+        try (Database db = Database.open(DatabaseOptions.embedded(dataDir, TestDatabases.freePort()))) {
+            long pid = Long.parseLong(Files.readAllLines(dataDir.resolve("postmaster.pid")).get(0).strip());
+            String expected = ServerUser.runningAsRoot() ? ServerUser.SYSTEM_USER : System.getProperty("user.name");
+            assertThat(ProcessHandle.of(pid).orElseThrow().info().user()).contains(expected);
+            assertThat(Files.getOwner(dataDir).getName()).isEqualTo(expected);
+            assertThat(queryString(db, "select 'up'")).isEqualTo("up");
+        }
+    }
+
+    @Test
+    void under_root_a_data_directory_the_server_user_cannot_reach_is_refused_by_name() throws IOException {
+        Assumptions.assumeTrue(ServerUser.runningAsRoot(), "only root's server runs as another user");
+        Path closed = Files.createDirectories(temp.resolve("closed"));
+        Files.setPosixFilePermissions(closed, PosixFilePermissions.fromString("rwx------"));
+        Path dataDir = closed.resolve("pgdata");
+        assertThatThrownBy(() -> Database.open(DatabaseOptions.embedded(dataDir, TestDatabases.freePort())))
+                .isInstanceOf(DatabaseException.class)
+                .hasMessageContaining("system user '" + ServerUser.SYSTEM_USER + "'")
+                .hasMessageContaining("cannot reach " + dataDir)
+                .hasMessageContaining("--data-dir");
     }
 
     @Test
