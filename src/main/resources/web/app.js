@@ -6,6 +6,8 @@
   const TOKEN_KEY = 'shopflow.token';
   const gbp = new Intl.NumberFormat('en-GB', { style: 'currency', currency: 'GBP' });
   const gbpRound = new Intl.NumberFormat('en-GB', { style: 'currency', currency: 'GBP', maximumFractionDigits: 0 });
+  // axis labels: £300K, £1.5M (full figures, as £1,500,000, do not fit beside a chart)
+  const gbpAxis = new Intl.NumberFormat('en-GB', { style: 'currency', currency: 'GBP', notation: 'compact', maximumFractionDigits: 1 });
   const count = new Intl.NumberFormat('en-GB');
   const oneDecimal = new Intl.NumberFormat('en-GB', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
   const COLORS = ['#3457d5', '#1a8f5a', '#e08a1e', '#8a4fd1', '#d0455b', '#2a9fb8', '#7a8599', '#b7a21f'];
@@ -220,9 +222,11 @@
           color: COLORS,
           tooltip: { trigger: 'item', formatter: (p) => p.name + ': ' + count.format(p.value) + ' sessions' },
           series: [{
-            type: 'funnel', sort: 'none', left: '5%', width: '90%', top: 10, bottom: 10, gap: 2,
+            // labels beside the funnel: inside, the narrow last stages cannot hold them
+            type: 'funnel', sort: 'none', left: '2%', width: '52%', top: 10, bottom: 10, gap: 2,
+            labelLine: { show: true, length: 12 },
             label: {
-              position: 'inside', color: '#fff', fontWeight: 600, textBorderWidth: 0,
+              position: 'right', color: '#1f2937', fontWeight: 600,
               formatter: (p) => p.name + '  ' + count.format(p.value) + '  (' + percent(rows[p.dataIndex].pct_of_top) + ')',
             },
             data: rows.map((r) => ({ name: r.stage, value: r.sessions })),
@@ -297,7 +301,7 @@
         windowCaption('category_sales', 'top-level, net sales', rows);
         chart('chart-categories').setOption({
           color: [COLORS[1]],
-          grid: { left: 70, right: 20, top: 10, bottom: 60 },
+          grid: { left: 10, right: 20, top: 30, bottom: 10, containLabel: true }, // rotated names stay inside
           tooltip: {
             trigger: 'axis', axisPointer: { type: 'shadow' },
             formatter: (items) => {
@@ -308,7 +312,7 @@
             },
           },
           xAxis: { type: 'category', data: top.map((r) => r.category), axisLabel: { rotate: 30 } },
-          yAxis: { type: 'value', name: 'Net sales', axisLabel: { formatter: (v) => gbpRound.format(v) } },
+          yAxis: { type: 'value', name: 'Net sales', axisLabel: { formatter: (v) => gbpAxis.format(v) } },
           series: [{ type: 'bar', name: 'Net sales', data: top.map((r) => Number(r.net_sales)),
             itemStyle: { borderRadius: [3, 3, 0, 0] } }],
         }, true);
@@ -415,7 +419,7 @@
     const bar = (r) => ({ value: Number(r.net_sales), itemStyle: r.complete ? {} : { opacity: 0.45 } });
     chart('chart-daily').setOption({
       color: COLORS,
-      grid: { left: 70, right: 50, top: 30, bottom: 30 },
+      grid: { left: 10, right: 10, top: 30, bottom: 10, containLabel: true },
       tooltip: {
         trigger: 'axis',
         formatter: (items) => {
@@ -433,7 +437,7 @@
       legend: { data: ['Net sales', 'Orders placed', 'Forecast'], top: 0, right: 0 },
       xAxis: { type: 'category', data: rows.map((r) => dayLabel(r.day)).concat(ahead.map((f) => dayLabel(f.day))) },
       yAxis: [
-        { type: 'value', axisLabel: { formatter: (v) => gbpRound.format(v) } },
+        { type: 'value', axisLabel: { formatter: (v) => gbpAxis.format(v) } },
         { type: 'value', minInterval: 1, splitLine: { show: false } },
       ],
       series: [
