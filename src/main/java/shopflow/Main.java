@@ -10,6 +10,7 @@ import picocli.CommandLine.IVersionProvider;
 import shopflow.cli.BackupCommand;
 import shopflow.cli.AlertsCommand;
 import shopflow.cli.BenchCommand;
+import shopflow.cli.ClvCommand;
 import shopflow.cli.DbCommand;
 import shopflow.cli.ForecastCommand;
 import shopflow.cli.PsqlCommand;
@@ -64,6 +65,7 @@ import shopflow.reports.ReportException;
             AlertsCommand.class,
             WebhookCommand.class,
             ForecastCommand.class,
+            ClvCommand.class,
             MetabaseCommand.class,
             CommandLine.HelpCommand.class,
         },

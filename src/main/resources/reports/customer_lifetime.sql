@@ -13,12 +13,18 @@
 -- column:   first_order_at     | time   | the first of them (null with none)
 -- column:   last_order_at      | time   | the last of them (null with none)
 -- column:   avg_order_value    | GBP    | lifetime_net_sales / total_orders, to the penny (null with none)
+-- column:   p_active           | 0-1    | predicted probability they are still a customer, to 3 places (null with no orders or no model)
+-- column:   expected_orders_12m | orders | predicted orders in the 365 days after as_of, to 2 places (null likewise)
+-- column:   expected_net_sales_12m | GBP | predicted net sales of those orders, to the penny (null likewise)
 --
 -- The brief's mv_customer_lifetime (kept in the schema for psql users) as of any moment and
 -- always fresh (the materialized view is only as current as its last refresh), in the sales
 -- model's measure: net sales (R__22_sales_model.sql), where the view adds up total_amount (VAT
 -- and shipping included). An order counts with its status at as_of: one refunded after as_of
--- still counts as of as_of. Read from the
+-- still counts as of as_of.
+-- The predictions (docs/customer-value.md) come from the last fit of the MBG/NBD and Gamma-Gamma
+-- models as of as_of (clv_fits; none, or one that found too little history: null) and the
+-- customer's counted orders as of as_of: R__70_customer_value.sql has the formulas. Read from the
 -- customer rollups through customer_orders_changed(as_of) (R__35_rollup_customer_orders.sql).
 -- psql: psql -v as_of="'2026-06-30 12:00'" -v limit=1000 -f customer_lifetime.sql
 
@@ -91,7 +97,7 @@ candidates as (
     select * from without_orders
 ),
 
-final as (
+lifetimes as (
     select
         customer_id,
         email,
@@ -103,8 +109,61 @@ final as (
         last_order_at,
         round(spend / orders, 2)                    as avg_order_value
     from candidates
+),
+
+listed as (
+    select * from lifetimes
+    order by lifetime_net_sales desc, customer_id
+    limit :limit
+),
+
+-- the last fit of the customer-value models as of as_of
+fit as (
+    select clv_fits.*
+    from clv_fits, params
+    where clv_fits.as_of <= params.as_of
+    order by clv_fits.as_of desc, clv_fits.fit_id desc
+    limit 1
+),
+
+-- each listed buyer's history in the models' terms: repeat orders, weeks from the first order to
+-- the last and to as_of (shop days)
+histories as (
+    select
+        listed.*,
+        (listed.total_orders - 1)::int                                     as repeats,
+        (listed.last_order_at::date - listed.first_order_at::date) / 7.0      as last_week,
+        (params.as_of::date - listed.first_order_at::date) / 7.0           as age_weeks
+    from listed
+    cross join params
+),
+
+final as (
+    select
+        histories.customer_id,
+        histories.email,
+        histories.tier,
+        histories.signup_date,
+        histories.total_orders,
+        histories.lifetime_net_sales,
+        histories.first_order_at,
+        histories.last_order_at,
+        histories.avg_order_value,
+        round(clv_probability_active(fit.r, fit.alpha, fit.a, fit.b, histories.repeats,
+                                     histories.last_week, histories.age_weeks)::numeric, 3)   as p_active,
+        round(predicted.orders::numeric, 2)                                                    as expected_orders_12m,
+        round((predicted.orders
+               * clv_expected_order_value(fit.p, fit.q, fit.gamma, histories.total_orders::int,
+                                          (histories.lifetime_net_sales / nullif(histories.total_orders, 0))::float8)
+              )::numeric, 2)                                                                   as expected_net_sales_12m
+    from histories
+    left join fit on fit.reason is null and histories.total_orders > 0
+    -- 365 days ahead, in weeks
+    left join lateral (
+        select clv_expected_orders(fit.r, fit.alpha, fit.a, fit.b, histories.repeats, histories.last_week,
+                                   histories.age_weeks, 365 / 7.0) as orders
+    ) as predicted on true
 )
 
 select * from final
-order by lifetime_net_sales desc, customer_id
-limit :limit;
+order by lifetime_net_sales desc, customer_id;

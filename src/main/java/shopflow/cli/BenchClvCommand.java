@@ -1,0 +1,83 @@
+package shopflow.cli;
+
+import java.io.PrintWriter;
+import java.time.OffsetDateTime;
+import java.util.Locale;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+import shopflow.clv.CustomerValueModel;
+import shopflow.clv.Holdout;
+import shopflow.db.Database;
+import shopflow.db.DatabaseOptions;
+import shopflow.db.Migrations;
+import shopflow.reports.AsOf;
+
+@Command(name = "clv", mixinStandardHelpOptions = true,
+        description = {"Backtest the predicted customer value: fit the MBG/NBD and Gamma-Gamma models on the orders up to",
+            "a cut-off six months before the last order, predict each customer's orders in the six months after it and",
+            "compare with what they ordered, beside the naive prediction (as many as in the six months before the",
+            "cut-off): mean absolute error overall and per decile of customers (docs/customer-value.md). It only reads."},
+        footer = {"", "Example:", "  shopflow generate --scale 1 && shopflow bench clv"})
+public final class BenchClvCommand implements Runnable {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    DatabaseOptions databaseOptions;
+
+    @Option(names = "--cut-off", paramLabel = "TIME", description = "Fit on the orders up to then (default: six months"
+            + " before the last order); six months of orders must follow it.")
+    String cutOff;
+
+    @Override
+    public void run() {
+        PrintWriter out = spec.commandLine().getOut();
+        try (Database database = Database.open(databaseOptions)) {
+            Migrations.migrate(database);
+            OffsetDateTime cut = cutOff == null
+                    ? Holdout.lastOrder(database.dataSource()).atZoneSameInstant(databaseOptions.timeZone())
+                            .toOffsetDateTime().minusMonths(Holdout.MONTHS)
+                    : AsOf.parse(cutOff, databaseOptions.timeZone());
+            Holdout.Result result;
+            try {
+                result = Holdout.run(database.dataSource(), cut);
+            } catch (CustomerValueModel.TooLittleHistory e) {
+                out.println(e.getMessage() + " (cut-off " + cut + "): no predictions to score");
+                out.flush();
+                return;
+            }
+            CustomerValueModel model = result.model();
+            out.printf(Locale.ROOT, "fitted on the orders up to %s in %.2f s: MBG/NBD r = %.3f, alpha = %.3f, a = %.3f,"
+                    + " b = %.3f; Gamma-Gamma p = %.3f, q = %.3f, gamma = %.3f%n", result.cutOff(), result.fitSeconds(),
+                    model.orders().r(), model.orders().alpha(), model.orders().a(), model.orders().b(),
+                    model.value().p(), model.value().q(), model.value().gamma());
+            out.printf("orders per customer from %s to %s, predicted and actual%n", result.cutOff().toLocalDate(),
+                    result.heldUntil().toLocalDate());
+            out.printf("%-8s %9s %8s %8s %8s %10s %10s%n", "decile", "customers", "actual", "model", "naive",
+                    "model MAE", "naive MAE");
+            int better = 0;
+            for (int d = 0; d < result.deciles().size(); d++) {
+                Holdout.Scores s = result.deciles().get(d);
+                print(out, String.valueOf(d + 1), s);
+                better += s.modelMae() < s.naiveMae() ? 1 : 0;
+            }
+            Holdout.Scores all = result.overall();
+            print(out, "all", all);
+            out.printf(Locale.ROOT, "RMSE: model %.3f, naive %.3f%n", all.modelRmse(), all.naiveRmse());
+            out.printf(Locale.ROOT, "the model %s the naive prediction: MAE %.3f against %.3f orders per customer, better"
+                    + " in %d of %d deciles (decile 1: the most orders by the cut-off)%n",
+                    all.modelMae() < all.naiveMae() && better == result.deciles().size() ? "beats" : "does NOT beat",
+                    all.modelMae(), all.naiveMae(), better, result.deciles().size());
+            out.flush();
+        }
+    }
+
+    private static void print(PrintWriter out, String label, Holdout.Scores s) {
+        out.printf(Locale.ROOT, "%-8s %,9d %8.3f %8.3f %8.3f %10.3f %10.3f%n", label, s.customers(), s.actual(), s.model(),
+                s.naive(), s.modelMae(), s.naiveMae());
+    }
+}
