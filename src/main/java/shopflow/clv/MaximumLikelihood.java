@@ -1,8 +1,9 @@
 package shopflow.clv;
 
-import java.util.HashMap;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.IntStream;
 import org.apache.commons.math3.analysis.MultivariateFunction;
 import org.apache.commons.math3.optim.InitialGuess;
@@ -10,14 +11,14 @@ import org.apache.commons.math3.optim.MaxEval;
 import org.apache.commons.math3.optim.PointValuePair;
 import org.apache.commons.math3.optim.nonlinear.scalar.GoalType;
 import org.apache.commons.math3.optim.nonlinear.scalar.ObjectiveFunction;
-import org.apache.commons.math3.optim.nonlinear.scalar.noderiv.NelderMeadSimplex;
-import org.apache.commons.math3.optim.nonlinear.scalar.noderiv.SimplexOptimizer;
+import org.apache.commons.math3.optim.SimpleBounds;
+import org.apache.commons.math3.optim.nonlinear.scalar.noderiv.BOBYQAOptimizer;
 import org.apache.commons.math3.special.Gamma;
 
 /**
- * Fits the two models by maximum likelihood with Commons Math's Nelder-Mead simplex over the logs
- * of the parameters (they are all positive; the simplex needs no gradient, and four or three
- * parameters are few enough for it). The likelihood is the hot loop: customers with the same
+ * Fits the two models by maximum likelihood with Commons Math's BOBYQA over the logs of the
+ * parameters (they are all positive; BOBYQA needs no gradient, and four or three parameters are
+ * few enough for it). The likelihood is the hot loop: customers with the same
  * history are counted once, the terms that depend only on the number of orders are worked out
  * once per step, and the customers are summed in fixed chunks on every core (a fixed order, so a
  * fit gives the same parameters every time).
@@ -32,44 +33,65 @@ final class MaximumLikelihood {
 
     /** The BG/NBD (or MBG/NBD) parameters that make {@code buyers}' histories likeliest. */
     static BgNbd bgNbd(List<Buyer> buyers, boolean modified) {
-        Map<Buyer, Integer> counts = new HashMap<>();
+        // customers with the same history count once, with a weight; each distinct time (weeks) gets an index,
+        // so that a step takes the log of alpha plus each time once, not once per customer
+        Map<Buyer, Integer> counts = new TreeMap<>(Comparator.comparingInt(Buyer::orders)
+                .thenComparingDouble(Buyer::lastWeek).thenComparingDouble(Buyer::ageWeeks));
+        TreeMap<Double, Integer> timeIndex = new TreeMap<>();
         int maxRepeats = 0;
         for (Buyer buyer : buyers) {
-            counts.merge(new Buyer(0, buyer.orders(), buyer.lastWeek(), buyer.ageWeeks(), 0), 1, Integer::sum);
+            counts.merge(buyer, 1, Integer::sum);
+            timeIndex.put(buyer.lastWeek(), 0);
+            timeIndex.put(buyer.ageWeeks(), 0);
             maxRepeats = Math.max(maxRepeats, buyer.repeats());
+        }
+        double[] times = new double[timeIndex.size()];
+        int t = 0;
+        for (Map.Entry<Double, Integer> e : timeIndex.entrySet()) {
+            times[t] = e.getKey();
+            e.setValue(t++);
         }
         int n = counts.size();
         int[] x = new int[n];
-        double[] lastWeek = new double[n];
-        double[] age = new double[n];
+        int[] last = new int[n];
+        int[] age = new int[n];
         double[] weight = new double[n];
         int i = 0;
-        for (Map.Entry<Buyer, Integer> e : counts.entrySet().stream()
-                .sorted(Map.Entry.comparingByKey(java.util.Comparator.comparingInt(Buyer::orders)
-                        .thenComparingDouble(Buyer::lastWeek).thenComparingDouble(Buyer::ageWeeks))).toList()) {
+        for (Map.Entry<Buyer, Integer> e : counts.entrySet()) {
             x[i] = e.getKey().repeats();
-            lastWeek[i] = e.getKey().lastWeek();
-            age[i] = e.getKey().ageWeeks();
+            last[i] = timeIndex.get(e.getKey().lastWeek());
+            age[i] = timeIndex.get(e.getKey().ageWeeks());
             weight[i] = e.getValue();
             i++;
         }
         int top = maxRepeats;
+        int lag = modified ? 0 : 1;
         double total = buyers.size();
         MultivariateFunction negativeMeanLogLikelihood = theta -> {
-            BgNbd model = new BgNbd(Math.exp(theta[0]), Math.exp(theta[1]), Math.exp(theta[2]), Math.exp(theta[3]), modified);
-            // the terms of A1 and A2 depend only on x
+            double r = Math.exp(theta[0]);
+            double alpha = Math.exp(theta[1]);
+            double a = Math.exp(theta[2]);
+            double b = Math.exp(theta[3]);
+            // A1 and A2 (BgNbd.logLikelihood) and the log of a / (b + x - lag) depend only on x
             double[] byRepeats = new double[top + 1];
-            int lag = modified ? 0 : 1;
-            double r = model.r();
-            double a = model.a();
-            double b = model.b();
-            double common = -Gamma.logGamma(r) + r * Math.log(model.alpha()) + Gamma.logGamma(a + b) - Gamma.logGamma(b);
+            double[] logOdds = new double[top + 1];
+            double common = -Gamma.logGamma(r) + r * Math.log(alpha) + Gamma.logGamma(a + b) - Gamma.logGamma(b);
             for (int k = 0; k <= top; k++) {
                 byRepeats[k] = common + Gamma.logGamma(r + k) + Gamma.logGamma(b + k + 1 - lag)
                         - Gamma.logGamma(a + b + k + 1 - lag);
+                logOdds[k] = k == 0 && !modified ? Double.NEGATIVE_INFINITY : Math.log(a) - Math.log(b + k - lag);
             }
-            double sum = chunked(n, j -> weight[j] * (byRepeats[x[j]] + model.logBracket(x[j], lastWeek[j], age[j],
-                    Math.log(model.alpha() + age[j]), Math.log(model.alpha() + lastWeek[j]))));
+            double[] logAlphaPlus = new double[times.length];
+            for (int k = 0; k < times.length; k++) {
+                logAlphaPlus[k] = Math.log(alpha + times[k]);
+            }
+            double sum = chunked(n, j -> {
+                // log[(alpha + T)^-(r + x) + (a / (b + x - lag)) (alpha + t_x)^-(r + x)], as BgNbd.logBracket
+                double a3 = -(r + x[j]) * logAlphaPlus[age[j]];
+                double a4 = logOdds[x[j]] - (r + x[j]) * logAlphaPlus[last[j]];
+                double bracket = a3 > a4 ? a3 + Math.log1p(Math.exp(a4 - a3)) : a4 + Math.log1p(Math.exp(a3 - a4));
+                return weight[j] * (byRepeats[x[j]] + bracket);
+            });
             return Double.isFinite(sum) ? -sum / total : Double.MAX_VALUE;
         };
         double[] best = minimise(negativeMeanLogLikelihood, new double[] {0, 0, 0, 0});
@@ -123,22 +145,20 @@ final class MaximumLikelihood {
         return new GammaGamma(Math.exp(best[0]), Math.exp(best[1]), Math.exp(best[2]));
     }
 
-    /** Nelder-Mead from {@code start}, restarted from where it stopped until a restart gains nothing. */
+    /**
+     * BOBYQA (Powell's derivative-free trust-region method) from {@code start}, within e^-15..e^15 of
+     * each parameter: on these smooth likelihoods it stops after about a hundred steps where the
+     * Nelder-Mead simplex took several hundred.
+     */
     private static double[] minimise(MultivariateFunction f, double[] start) {
-        SimplexOptimizer optimizer = new SimplexOptimizer(1e-12, 1e-12);
-        double[] point = start;
-        double value = f.value(start);
-        for (int round = 0; round < 5; round++) {
-            PointValuePair found = optimizer.optimize(new MaxEval(MAX_EVALUATIONS), new ObjectiveFunction(f),
-                    GoalType.MINIMIZE, new InitialGuess(point), new NelderMeadSimplex(point.length, 0.5));
-            boolean gained = found.getValue() < value - 1e-12;
-            point = found.getPoint();
-            value = found.getValue();
-            if (!gained && round > 0) {
-                break;
-            }
-        }
-        return point;
+        double[] lower = new double[start.length];
+        double[] upper = new double[start.length];
+        java.util.Arrays.fill(lower, -15);
+        java.util.Arrays.fill(upper, 15);
+        BOBYQAOptimizer optimizer = new BOBYQAOptimizer(2 * start.length + 1, 1.0, 1e-9);
+        PointValuePair found = optimizer.optimize(new MaxEval(MAX_EVALUATIONS), new ObjectiveFunction(f),
+                GoalType.MINIMIZE, new InitialGuess(start), new SimpleBounds(lower, upper));
+        return found.getPoint();
     }
 
     private interface Term {
