@@ -17,6 +17,9 @@
 -- column:   f_score       | 1-5    | frequency score, 5 = most orders
 -- column:   m_score       | 1-5    | monetary score, 5 = highest net sales
 -- column:   segment       | text   | the segment
+-- column:   p_active      | 0-1    | predicted probability they are still a customer, to 3 places (null without a model)
+-- column:   expected_orders_12m | orders | predicted orders in the 365 days after as_of, to 2 places (null likewise)
+-- column:   expected_net_sales_12m | GBP | predicted net sales of those orders, to the penny (null likewise)
 --
 -- Customers with at least one counted order as of as_of: placed up to as_of and not cancelled or
 -- refunded at as_of (each order's status then: a refund after as_of still counts). Their values:
@@ -50,6 +53,9 @@
 -- customer_id" does, so an ordered scan of the scheme's index finds the kept rows already in
 -- order; only the moved customers are looked up in customers. Scheme and segment are bound
 -- values from the allowed lists.
+-- The predictions (docs/customer-value.md) come from the last fit of the MBG/NBD and Gamma-Gamma
+-- models as of as_of (clv_fits; none, or one that found too little history: null) and the
+-- customer's counted orders as of as_of, as in customer_lifetime.sql (R__70_customer_value.sql).
 -- psql: psql -v as_of="'2026-06-30 12:00'" -v scheme=standard -v segment='Loyal Customers' -v limit=1000 -f rfm_customers.sql
 
 \if :{?as_of} \else \set as_of 'now()' \endif
@@ -139,11 +145,75 @@ final as (
     select * from kept
     union all
     select * from moved
+),
+
+listed as (
+    select * from final
+    -- monetary desc, customer_id
+    order by export_key
+    limit :limit
+),
+
+-- the listed customers' first counted orders: from their folded customer rollup row, or for those
+-- whose row is not their answer as of as_of, from customer_orders_changed(as_of)
+-- (R__35_rollup_customer_orders.sql)
+changed_orders as (
+    select changed.customer_id, changed.first_order_at
+    from customer_orders_changed(:as_of::timestamptz) as changed
+    where changed.customer_id in (select customer_id from listed)
+),
+
+listed_firsts as (
+    select
+        listed.*,
+        coalesce(changed_orders.first_order_at, folded.first_order_at)::date as first_order_day
+    from listed
+    left join changed_orders using (customer_id)
+    left join rollups.customer_orders_folded as folded using (customer_id)
+),
+
+-- the last fit of the customer-value models as of as_of
+fit as (
+    select clv_fits.*
+    from clv_fits, params
+    where clv_fits.as_of <= params.as_of
+    order by clv_fits.as_of desc, clv_fits.fit_id desc
+    limit 1
+),
+
+-- each listed customer's history in the models' terms: repeat orders, weeks from the first order
+-- to the last and to as_of (shop days)
+histories as (
+    select
+        listed_firsts.*,
+        (listed_firsts.frequency - 1)::int                                                  as repeats,
+        (params.as_of::date - listed_firsts.recency_days - listed_firsts.first_order_day) / 7.0          as last_week,
+        (params.as_of::date - listed_firsts.first_order_day) / 7.0                               as age_weeks
+    from listed_firsts
+    cross join params
+),
+
+predicted as (
+    select
+        histories.*,
+        round(clv_probability_active(fit.r, fit.alpha, fit.a, fit.b, histories.repeats,
+                                     histories.last_week, histories.age_weeks)::numeric, 3)   as p_active,
+        expected.orders                                                                        as orders_ahead,
+        fit.p, fit.q, fit.gamma
+    from histories
+    left join fit on fit.reason is null
+    -- 365 days ahead, in weeks
+    left join lateral (
+        select clv_expected_orders(fit.r, fit.alpha, fit.a, fit.b, histories.repeats, histories.last_week,
+                                   histories.age_weeks, 365 / 7.0) as orders
+    ) as expected on true
 )
 
 select
-    customer_id, email, first_name, last_name, recency_days, frequency, monetary, r_score, f_score, m_score, segment
-from final
--- monetary desc, customer_id
-order by export_key
-limit :limit;
+    customer_id, email, first_name, last_name, recency_days, frequency, monetary, r_score, f_score, m_score, segment,
+    p_active,
+    round(orders_ahead::numeric, 2)                                                     as expected_orders_12m,
+    round((orders_ahead * clv_expected_order_value(p, q, gamma, frequency::int, (monetary / frequency)::float8)
+          )::numeric, 2)                                                                as expected_net_sales_12m
+from predicted
+order by export_key;

@@ -31,6 +31,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import shopflow.alerts.AlertEvaluator;
 import shopflow.alerts.Alerts;
+import shopflow.clv.CustomerValueFits;
+import shopflow.clv.DailyRefit;
 import shopflow.alerts.WebhookSender;
 import shopflow.db.Database;
 import shopflow.ingest.EventBatchRefused;
@@ -95,6 +97,7 @@ public final class WebServer implements AutoCloseable {
     private final LiveUpdates live;
     private final RollupFolder folder;
     private final AlertEvaluator alertEvaluator;
+    private final DailyRefit customerValueRefit;
     private final WebhookSender webhookSender;
     private final Javalin app;
     private final Deque<String> recentLog = new ArrayDeque<>();
@@ -126,6 +129,7 @@ public final class WebServer implements AutoCloseable {
         AlertsApi alertsApi = new AlertsApi(alerts, access, database.timeZone());
         ForecastApi forecastApi = new ForecastApi(reportPool, access, database.timeZone(), clock);
         this.alertEvaluator = new AlertEvaluator(alerts, clock, this::log);
+        this.customerValueRefit = new DailyRefit(new CustomerValueFits(database.dataSource()), clock, this::log);
         this.webhookSender = new WebhookSender(database.dataSource(), this::log);
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
@@ -260,6 +264,7 @@ public final class WebServer implements AutoCloseable {
                 server.alertEvaluator.start();
             }
             server.webhookSender.start();
+            server.customerValueRefit.start();
             server.app.start(host, port);
         } catch (RuntimeException e) {
             server.close(); // its pools and threads: a port in use leaves nothing behind
@@ -322,6 +327,7 @@ public final class WebServer implements AutoCloseable {
     @Override
     public void close() {
         alertEvaluator.close();
+        customerValueRefit.close();
         webhookSender.close();
         folder.close();
         live.close();

@@ -112,7 +112,7 @@ class ReportInputTest {
         Report report = CATALOG.get("rfm_customers");
         assertThat(report.sql()).contains("segment = ?").doesNotContain(":'segment'");
         assertThat(report.placeholders()).containsExactly("as_of", "scheme", "segment", "limit", "scheme", "segment",
-                "limit", "segment", "segment", "scheme", "segment", "limit");
+                "limit", "segment", "segment", "scheme", "segment", "limit", "as_of");
     }
 
     private static long count(String table) throws SQLException {
