@@ -19,7 +19,8 @@ import shopflow.reports.AsOf;
         description = {"Backtest the predicted customer value: fit the MBG/NBD and Gamma-Gamma models on the orders up to",
             "a cut-off six months before the last order, predict each customer's orders in the six months after it and",
             "compare with what they ordered, beside the naive prediction (as many as in the six months before the",
-            "cut-off): mean absolute error overall and per decile of customers (docs/customer-value.md). It only reads."},
+            "cut-off): mean absolute and root mean square errors overall and per decile of customers, and each decile's",
+            "mean against the actual (docs/customer-value.md). It only reads the shop."},
         footer = {"", "Example:", "  shopflow generate --scale 1 && shopflow bench clv"})
 public final class BenchClvCommand implements Runnable {
 
@@ -57,27 +58,33 @@ public final class BenchClvCommand implements Runnable {
                     model.value().p(), model.value().q(), model.value().gamma());
             out.printf("orders per customer from %s to %s, predicted and actual%n", result.cutOff().toLocalDate(),
                     result.heldUntil().toLocalDate());
-            out.printf("%-8s %9s %8s %8s %8s %10s %10s%n", "decile", "customers", "actual", "model", "naive",
-                    "model MAE", "naive MAE");
-            int better = 0;
+            out.printf("%-8s %9s %8s %8s %8s %10s %10s %10s %10s%n", "decile", "customers", "actual", "model", "naive",
+                    "model MAE", "naive MAE", "model RMSE", "naive RMSE");
+            int closerMean = 0;
+            int closerMae = 0;
+            int closerRmse = 0;
             for (int d = 0; d < result.deciles().size(); d++) {
                 Holdout.Scores s = result.deciles().get(d);
                 print(out, String.valueOf(d + 1), s);
-                better += s.modelMae() < s.naiveMae() ? 1 : 0;
+                closerMean += Math.abs(s.model() - s.actual()) < Math.abs(s.naive() - s.actual()) ? 1 : 0;
+                closerMae += s.modelMae() < s.naiveMae() ? 1 : 0;
+                closerRmse += s.modelRmse() < s.naiveRmse() ? 1 : 0;
             }
             Holdout.Scores all = result.overall();
             print(out, "all", all);
-            out.printf(Locale.ROOT, "RMSE: model %.3f, naive %.3f%n", all.modelRmse(), all.naiveRmse());
-            out.printf(Locale.ROOT, "the model %s the naive prediction: MAE %.3f against %.3f orders per customer, better"
-                    + " in %d of %d deciles (decile 1: the most orders by the cut-off)%n",
-                    all.modelMae() < all.naiveMae() && better == result.deciles().size() ? "beats" : "does NOT beat",
-                    all.modelMae(), all.naiveMae(), better, result.deciles().size());
+            int deciles = result.deciles().size();
+            boolean beats = all.modelMae() < all.naiveMae() && all.modelRmse() < all.naiveRmse() && closerMean == deciles;
+            out.printf(Locale.ROOT, "the model %s the naive prediction: MAE %.3f against %.3f orders per customer, RMSE %.3f"
+                    + " against %.3f; each decile's mean orders closer in %d of %d deciles; per customer, MAE lower in %d"
+                    + " and RMSE in %d of %d (decile 1: the most orders by the cut-off)%n",
+                    beats ? "beats" : "does NOT beat", all.modelMae(), all.naiveMae(), all.modelRmse(), all.naiveRmse(),
+                    closerMean, deciles, closerMae, closerRmse, deciles);
             out.flush();
         }
     }
 
     private static void print(PrintWriter out, String label, Holdout.Scores s) {
-        out.printf(Locale.ROOT, "%-8s %,9d %8.3f %8.3f %8.3f %10.3f %10.3f%n", label, s.customers(), s.actual(), s.model(),
-                s.naive(), s.modelMae(), s.naiveMae());
+        out.printf(Locale.ROOT, "%-8s %,9d %8.3f %8.3f %8.3f %10.3f %10.3f %10.3f %10.3f%n", label, s.customers(),
+                s.actual(), s.model(), s.naive(), s.modelMae(), s.naiveMae(), s.modelRmse(), s.naiveRmse());
     }
 }

@@ -19,8 +19,8 @@ import shopflow.db.SqlScripts;
  * The customer-value models against what happened: fitted on the orders up to a cut-off, their
  * expected orders over the {@link #MONTHS} after it are compared, customer by customer, with the
  * orders those customers really placed, beside the naive prediction "as many as in the six months
- * before the cut-off". Customers are grouped in deciles by their history at the cut-off (orders,
- * then the latest last order), which neither prediction chooses.
+ * before the cut-off". Customers are grouped in deciles by their history at the cut-off (most orders
+ * first, then the longest since their last order), which neither prediction chooses.
  */
 public final class Holdout {
 
@@ -85,7 +85,7 @@ public final class Holdout {
             naive[i] = around[0];
             actual[i] = around[1];
         }
-        // deciles by the history at the cut-off: orders, then the most recent last order, then the customer
+        // deciles by the history at the cut-off: most orders first, then the longest since the last order
         List<Integer> ranked = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             ranked.add(i);
