@@ -116,6 +116,21 @@ class CustomerValueReportsTest {
         assertThat(rows(shop.run("customer_lifetime"), PREDICTIONS)).allMatch(row -> row.endsWith("null | null | null"));
     }
 
+    @Test
+    @Order(4)
+    void the_sql_hypergeometric_series_matches_an_independent_evaluation_with_and_without_eulers_transformation()
+            throws java.sql.SQLException {
+        try (java.sql.Connection c = shop.database().connection(); java.sql.Statement s = c.createStatement();
+                java.sql.ResultSet r = s.executeQuery("select clv_hyp2f1(2.243, 4.426, 4.219, 0.5),"
+                        + " clv_hyp2f1(20.243, 22.426, 22.219, 0.95), clv_hyp2f1(0.5, 0.5, 3, 0.2)")) {
+            r.next();
+            // mpmath's hyp2f1 at 30 digits
+            assertThat(r.getDouble(1)).isCloseTo(5.161693901383614, within(1e-10));
+            assertThat(r.getDouble(2) / 3.96266441783998478e26).isCloseTo(1, within(1e-10));
+            assertThat(r.getDouble(3)).isCloseTo(1.017691324268898, within(1e-12));
+        }
+    }
+
     private static BigDecimal round(double value, int places) {
         return BigDecimal.valueOf(value).setScale(places, RoundingMode.HALF_UP);
     }
