@@ -131,6 +131,20 @@ class CustomerValueReportsTest {
         }
     }
 
+    @Test
+    @Order(5)
+    void the_backtest_refuses_a_cut_off_without_six_months_after_it_and_says_when_history_is_too_short() {
+        javax.sql.DataSource data = shop.database().dataSource();
+        OffsetDateTime last = shopflow.clv.Holdout.lastOrder(data);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> shopflow.clv.Holdout.run(data, last.minusMonths(5)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("the cut-off " + last.minusMonths(5) + " leaves under 6 months of orders after it")
+                .hasMessageEndingWith("give a cut-off on or before " + last.minusMonths(6));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> shopflow.clv.Holdout.run(data, last.minusMonths(6)))
+                .isInstanceOf(shopflow.clv.CustomerValueModel.TooLittleHistory.class)
+                .hasMessageStartingWith("too little history to predict customer value: ");
+    }
+
     private static BigDecimal round(double value, int places) {
         return BigDecimal.valueOf(value).setScale(places, RoundingMode.HALF_UP);
     }

@@ -47,6 +47,8 @@ import shopflow.generate.GeneratorSettings;
 import shopflow.orders.ConcurrentOrdersScenario;
 import shopflow.orders.OrderLifecycle;
 import shopflow.orders.OrderStatus;
+import shopflow.clv.CustomerValueFits;
+import shopflow.clv.CustomerValueModel;
 import shopflow.reports.AsOf;
 import shopflow.reports.Report;
 import shopflow.reports.ReportCatalog;
@@ -153,6 +155,34 @@ class DistributedShopTest {
         }
         assertThat(differences).as("cluster (first) vs one node (second)").isEmpty();
         assertThat(compared).isEqualTo(3 * ReportCatalog.load().all().size());
+    }
+
+    @Test
+    @Order(25)
+    void the_customer_value_fit_and_the_customers_predictions_are_the_same_on_the_cluster() {
+        List<String> differences = new ArrayList<>();
+        for (Database database : List.of(single, distributed)) {
+            CustomerValueFits.Fit fit = new CustomerValueFits(database.dataSource()).fitAndStore(GENERATED_AS_OF);
+            assertThat(fit.reason()).as("fit on " + database.jdbcUrl()).isNull();
+        }
+        CustomerValueModel onNode = new CustomerValueFits(single.dataSource()).latest(GENERATED_AS_OF).orElseThrow()
+                .model().orElseThrow();
+        CustomerValueModel onCluster = new CustomerValueFits(distributed.dataSource()).latest(GENERATED_AS_OF)
+                .orElseThrow().model().orElseThrow();
+        assertThat(onCluster.orders()).isEqualTo(onNode.orders());
+        assertThat(onCluster.value()).isEqualTo(onNode.value());
+        ReportRunner nodeRunner = new ReportRunner(single.dataSource());
+        ReportRunner clusterRunner = new ReportRunner(distributed.dataSource());
+        for (String name : List.of("customer_lifetime", "rfm_customers")) {
+            Report report = ReportCatalog.load().get(name);
+            Map<String, String> parameters = name.equals("rfm_customers") ? Map.of("segment", "Hibernating") : Map.of();
+            ReportResult fromNode = nodeRunner.run(report, GENERATED_AS_OF, parameters);
+            assertThat(fromNode.value(0, "p_active")).as(name + " predicts").isNotNull();
+            RollupVerifier.firstDifference(name, GENERATED_AS_OF, parameters,
+                    clusterRunner.run(report, GENERATED_AS_OF, parameters), fromNode)
+                    .map(Drift::describe).ifPresent(differences::add);
+        }
+        assertThat(differences).as("cluster (first) vs one node (second)").isEmpty();
     }
 
     @Test
