@@ -46,6 +46,12 @@ public record CustomerValueModel(OffsetDateTime asOf, BgNbd orders, GammaGamma v
                     + " value: %d customers with a repeat order over %.0f weeks, at least %d over %.0f weeks needed",
                     repeat, weeks, MIN_REPEAT_BUYERS, MIN_WEEKS));
         }
+        // an imported shop's orders can all be worth nothing (free samples, full discounts)
+        long valued = buyers.stream().filter(buyer -> buyer.avgOrderValue() > 0).count();
+        if (valued < MIN_REPEAT_BUYERS) {
+            throw new TooLittleHistory("too few customers whose orders are worth something to predict their value: "
+                    + valued + ", at least " + MIN_REPEAT_BUYERS + " needed");
+        }
     }
 
     /** One customer's prediction: probability active now, expected orders and net sales (GBP) in the next year. */

@@ -160,6 +160,14 @@ class CustomerValueModelTest {
                 .isInstanceOf(CustomerValueModel.TooLittleHistory.class)
                 .hasMessage("too little history to predict customer value: 1 customers with a repeat order over 20 weeks,"
                         + " at least 100 over 12 weeks needed");
+        List<Buyer> worthless = new ArrayList<>();
+        for (int id = 0; id < 150; id++) {
+            worthless.add(new Buyer(id, 2, 3, 20, 0));
+        }
+        assertThatThrownBy(() -> CustomerValueModel.fit(AS_OF, worthless))
+                .isInstanceOf(CustomerValueModel.TooLittleHistory.class)
+                .hasMessage("too few customers whose orders are worth something to predict their value: 0, at least 100"
+                        + " needed");
     }
 
     /** Gamma(shape, 1) by Marsaglia and Tsang, boosted below shape 1. */
