@@ -3,7 +3,7 @@
 truncate customers, addresses, categories, products, inventory, coupons, orders, order_items, order_coupons,
          order_status_changes, order_idempotency_keys, page_views, cart_events, stock_movements,
          generator.fraud_ground_truth,
-         imports.runs, imports.invoices, imports.adjustments, imports.cancellations
+         imports.runs, imports.invoices, imports.adjustments, imports.cancellations, imports.refunds
     restart identity cascade;
 
 -- The generated shop is gone: later imports add to this one without --replace.

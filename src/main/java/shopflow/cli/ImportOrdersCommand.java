@@ -24,12 +24,13 @@ import shopflow.imports.OrderImport;
 
 @Command(name = "orders", mixinStandardHelpOptions = true,
         description = {"Import a shop's order history from a CSV file, in one transaction: all of it or nothing.",
-            "Customers and products are created from the file (and updated by a later import); an invoice already"
-                + " imported is skipped, so importing a file again changes nothing and a later export adds its new"
-                + " orders and cancellations. The rollups are brought up to date before the commit.",
+            "Customers and products are created from the file (and updated by a later import); an invoice (an order)"
+                + " already imported is skipped, so importing a file again changes nothing and a later export adds its"
+                + " new orders, cancellations and refunds. The rollups are brought up to date before the commit.",
             "Refuses a database holding a generated shop unless --replace. Rules and assumptions: docs/import.md."},
         footer = {"", "Example:", "  shopflow import orders online_retail.csv --dry-run",
-            "  shopflow import orders online_retail.csv --skip-bad rejects.csv"})
+            "  shopflow import orders online_retail.csv --skip-bad rejects.csv",
+            "  shopflow import orders orders_export.csv --format shopify"})
 public final class ImportOrdersCommand implements Runnable {
 
     @Mixin
@@ -42,12 +43,15 @@ public final class ImportOrdersCommand implements Runnable {
     Path file;
 
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "lines",
-            description = "The file's layout: ${COMPLETION-CANDIDATES} (one row per order line: InvoiceNo, StockCode,"
-                    + " Description, Quantity, InvoiceDate, UnitPrice, CustomerID, Country) (default: ${DEFAULT-VALUE}).")
+            description = "The file's layout: ${COMPLETION-CANDIDATES}. lines: one row per order line (InvoiceNo,"
+                    + " StockCode, Description, Quantity, InvoiceDate, UnitPrice, CustomerID, Country); shopify:"
+                    + " Shopify's orders export (Orders > Export > CSV: one row per line item) (default:"
+                    + " ${DEFAULT-VALUE}).")
     ImportFormat format;
 
     @Option(names = "--currency", paramLabel = "CODE", defaultValue = "GBP",
-            description = "The ISO 4217 currency of the file's prices (default: ${DEFAULT-VALUE}).")
+            description = "The ISO 4217 currency of the file's prices, where the file does not name it (default:"
+                    + " ${DEFAULT-VALUE}).")
     String currency;
 
     @Option(names = "--vat-rate", paramLabel = "PCT", defaultValue = "0",
@@ -128,26 +132,36 @@ public final class ImportOrdersCommand implements Runnable {
 
     static void print(ImportSummary s, PrintWriter out) {
         String verb = s.dryRun() ? "would import" : "imported";
+        boolean shopify = s.format() == ImportFormat.shopify;
         out.printf("%s %s: %,d lines in %.1f s (%,.0f lines/s)%s%n", s.dryRun() ? "dry run, nothing changed:" : "done:",
                 s.file(), s.lines(), s.seconds(), s.linesPerSecond(),
                 s.rejected().isEmpty() ? "" : String.format(", %,d bad lines skipped", s.rejected().size()));
         if (s.invoicesNew() < s.invoicesInFile()) {
-            out.printf("  %,d of %,d invoices were imported before: skipped%n", s.invoicesInFile() - s.invoicesNew(),
-                    s.invoicesInFile());
+            out.printf("  %,d of %,d %s imported before: %s%n", s.invoicesInFile() - s.invoicesNew(),
+                    s.invoicesInFile(), shopify ? "orders were" : "invoices were",
+                    shopify ? String.format("%,d of them moved further along (paid, fulfilled, cancelled, refunded)",
+                            s.ordersMovedOn()) : "skipped");
         }
         out.printf("  %s %,d orders (%,d of guests) with %,d lines, from %s to %s%n", verb, s.orders(), s.guestOrders(),
                 s.orderLines(), s.firstAt() == null ? "-" : s.firstAt().toLocalDate(),
                 s.lastAt() == null ? "-" : s.lastAt().toLocalDate());
-        out.printf("  new customers %,d, new products %,d%n", s.customersNew(), s.productsNew());
+        out.printf("  new customers %,d, new products %,d%s%n", s.customersNew(), s.productsNew(), shopify
+                ? String.format(", new categories %,d, new coupons %,d", s.categoriesNew(), s.couponsNew()) : "");
         out.printf("  gross sales %,.2f, discounts %,.2f, shipping %,.2f, taxes %,.2f%n", s.grossSales(),
                 s.discounts(), s.shipping(), s.taxes());
-        out.printf("  returns: %,d orders cancelled in full, refunded: %,.2f%n", s.ordersRefunded(), s.returns());
-        out.printf("  partial cancellations kept apart (not in returns): %,d lines, %,.2f%n", s.cancellationsPartial(),
-                s.cancellationsPartialAmount());
-        out.printf("  cancellations with no earlier order (not in returns): %,d lines, %,.2f%n",
-                s.cancellationsNoOrder(), s.cancellationsNoOrderAmount());
-        out.printf("  adjustments outside product sales (fees, manual, write-offs): %,d lines, %,.2f%n",
-                s.adjustments(), s.adjustmentsAmount());
+        if (shopify) {
+            out.printf("  returns: %,d orders cancelled or refunded whole: %,.2f%n", s.ordersRefunded(), s.returns());
+            out.printf("  partial refunds kept apart (not in returns): %,d orders, %,.2f%n", s.cancellationsPartial(),
+                    s.cancellationsPartialAmount());
+        } else {
+            out.printf("  returns: %,d orders cancelled in full, refunded: %,.2f%n", s.ordersRefunded(), s.returns());
+            out.printf("  partial cancellations kept apart (not in returns): %,d lines, %,.2f%n",
+                    s.cancellationsPartial(), s.cancellationsPartialAmount());
+            out.printf("  cancellations with no earlier order (not in returns): %,d lines, %,.2f%n",
+                    s.cancellationsNoOrder(), s.cancellationsNoOrderAmount());
+            out.printf("  adjustments outside product sales (fees, manual, write-offs): %,d lines, %,.2f%n",
+                    s.adjustments(), s.adjustmentsAmount());
+        }
         if (!s.ignoredColumns().isEmpty()) {
             out.println("  columns not read: " + String.join(", ", s.ignoredColumns()));
         }

@@ -4,10 +4,14 @@ import java.math.BigDecimal;
 import java.time.OffsetDateTime;
 import java.util.List;
 
-/** What an import did (or, with --dry-run, would do), from lines_apply.sql's import_summary. */
-public record ImportSummary(String file, long lines, List<Rejection> rejected, boolean dryRun, long invoicesInFile,
-        long invoicesNew, long orders, long guestOrders, long orderLines, long customersNew, long productsNew,
-        BigDecimal grossSales, BigDecimal discounts, BigDecimal shipping, BigDecimal taxes, long ordersRefunded,
+/**
+ * What an import did (or, with --dry-run, would do), from the apply script's import_summary. For
+ * the {@code shopify} format, invoices are orders (their Name), and the partial cancellations are
+ * the partial refunds kept apart from the returns.
+ */
+public record ImportSummary(String file, ImportFormat format, long lines, List<Rejection> rejected, boolean dryRun,
+        long invoicesInFile, long invoicesNew, long orders, long guestOrders, long orderLines, long customersNew,
+        long productsNew, long categoriesNew, long couponsNew, long ordersMovedOn, BigDecimal grossSales, BigDecimal discounts, BigDecimal shipping, BigDecimal taxes, long ordersRefunded,
         BigDecimal returns, long cancellationsPartial, BigDecimal cancellationsPartialAmount, long cancellationsNoOrder,
         BigDecimal cancellationsNoOrderAmount, long adjustments, BigDecimal adjustmentsAmount, OffsetDateTime firstAt,
         OffsetDateTime lastAt, List<String> ignoredColumns, List<Phase> phases, double seconds) {

@@ -28,6 +28,8 @@ final class InvoiceDates {
             .optionalEnd()
             .optionalStart().appendOffset("+HH:MM", "Z").optionalEnd()
             .toFormatter();
+    /** Shopify's exports: {@code 2024-03-05 14:20:13 -0500}. */
+    private static final DateTimeFormatter SHOPIFY = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss xx");
     private static final List<DateTimeFormatter> MONTH_FIRST = List.of(
             new DateTimeFormatterBuilder().appendPattern("M/d/")
                     .appendValueReduced(ChronoField.YEAR, 2, 4, 2000)
@@ -61,13 +63,15 @@ final class InvoiceDates {
 
     /** What the formats are, for a refusal. */
     String accepted() {
-        return given != null ? "the --date-format pattern" : "2010-12-01 08:26[:00] (ISO) or 12/1/10 8:26 (month first)"
+        return given != null ? "the --date-format pattern" : "2010-12-01 08:26[:00] (ISO, an offset allowed: 2010-12-01 08:26:00 -0500 as Shopify"
+                + " writes it) or 12/1/10 8:26 (month first)"
                 + "; give --date-format for another";
     }
 
     private Instant parseKnown(String text) {
         if (text.length() >= 10 && text.charAt(4) == '-') {
-            return parseWith(ISO, text);
+            Instant iso = parseWith(ISO, text);
+            return iso != null ? iso : parseWith(SHOPIFY, text);
         }
         for (DateTimeFormatter f : MONTH_FIRST) {
             Instant i = parseWith(f, text);

@@ -29,6 +29,14 @@ public final class OrderImport {
 
     private static final String STAGING = SqlScripts.read("import/lines_staging.sql");
     private static final String APPLY = SqlScripts.read("import/lines_apply.sql");
+    private static final String SHOPIFY_STAGING = SqlScripts.read("import/shopify_staging.sql");
+    private static final String SHOPIFY_APPLY = SqlScripts.read("import/shopify_apply.sql");
+    /** The columns of shopify_staging.sql's import_shopify_rows, as {@link ShopifyChecks} gives them. */
+    private static final String SHOPIFY_COPY = """
+            copy import_shopify_rows (line_number, name, first_row, email, financial_status, paid_at, fulfillment_status,
+                fulfilled_at, currency, subtotal, shipping, taxes, total, discount_code, discount_amount, created_at,
+                cancelled_at, refunded_amount, country, city, postcode, source, shopify_id, quantity, item_name, sku,
+                price, item_discount, vendor, product_type) from stdin""";
     private static final String REPLACE = SqlScripts.read("import/replace_shop.sql");
     /** Bad lines named in a refusal; the rest are counted. */
     private static final int REFUSALS_SHOWN = 10;
@@ -104,7 +112,7 @@ public final class OrderImport {
             if (rebuild) {
                 Rollups.suspend(c);
             }
-            s.execute(STAGING);
+            s.execute(shopify() ? SHOPIFY_STAGING : STAGING);
         }
         phase("checks" + (settings.replace() ? ", empty the shop" : "") + (rebuild ? ", suspend the rollups' triggers" : ""));
         Staged staged = stage(c, file, started);
@@ -122,14 +130,15 @@ public final class OrderImport {
         }
         say("applying " + String.format("%,d", staged.lines() - staged.rejected().size()) + " lines to the shop");
         try (Statement s = c.createStatement()) {
-            s.execute(APPLY);
+            s.execute(shopify() ? SHOPIFY_APPLY : APPLY);
             phase("apply to the shop tables (SQL)");
             try (ResultSet r = s.executeQuery("select * from import_summary")) {
                 r.next();
-                return new ImportSummary(file, staged.lines(), staged.rejected(), settings.dryRun(),
+                return new ImportSummary(file, settings.format(), staged.lines(), staged.rejected(), settings.dryRun(),
                         r.getLong("invoices_in_file"), r.getLong("invoices_new"), r.getLong("orders"),
                         r.getLong("guest_orders"), r.getLong("order_lines"), r.getLong("customers_new"),
-                        r.getLong("products_new"), r.getBigDecimal("gross_sales"), r.getBigDecimal("discounts"),
+                        r.getLong("products_new"), r.getLong("categories_new"), r.getLong("coupons_new"),
+                        r.getLong("orders_moved_on"), r.getBigDecimal("gross_sales"), r.getBigDecimal("discounts"),
                         r.getBigDecimal("shipping"), r.getBigDecimal("taxes"), r.getLong("orders_refunded"),
                         r.getBigDecimal("returns"), r.getLong("cancellations_partial"),
                         r.getBigDecimal("cancellations_partial_amount"), r.getLong("cancellations_no_order"),
@@ -138,6 +147,16 @@ public final class OrderImport {
                         r.getObject("last_at", OffsetDateTime.class), staged.ignoredColumns(), List.of(), 0);
             }
         }
+    }
+
+    /** Checks one record of the file and COPYs it, or throws {@link LineChecks.Refused}. */
+    @FunctionalInterface
+    private interface RowWriter {
+        void write(long line, List<String> record) throws SQLException;
+    }
+
+    private boolean shopify() {
+        return settings.format() == ImportFormat.shopify;
     }
 
     private record Staged(long lines, List<Rejection> rejected, List<String> ignoredColumns) {
@@ -157,7 +176,7 @@ public final class OrderImport {
         long lines = 0;
         try (in; CsvRecords records = new CsvRecords(file, in, settings.encoding());
                 RejectsFile rejects = settings.rejects() == null ? null : new RejectsFile(settings.rejects());
-                StagingCopy copy = new StagingCopy(c)) {
+                StagingCopy copy = shopify() ? new StagingCopy(c, SHOPIFY_COPY) : new StagingCopy(c)) {
             List<String> headerFields = records.next();
             if (headerFields == null) {
                 throw new ImportException(file + " is empty: no header line, no orders. Nothing was imported.");
@@ -166,17 +185,28 @@ public final class OrderImport {
                 throw new ImportException(file + " is not a CSV text file (control characters in its first line; a"
                         + " spreadsheet must be saved as CSV first). Nothing was imported.");
             }
-            LinesHeader header = LinesHeader.of(file, headerFields);
+            InvoiceDates dates = new InvoiceDates(settings.zone(), settings.dateFormat());
+            RowWriter writer;
+            List<String> ignored;
+            if (shopify()) {
+                ShopifyHeader header = ShopifyHeader.of(file, headerFields);
+                ShopifyChecks checks = new ShopifyChecks(header, dates, settings.now());
+                writer = (line, record) -> copy.row(checks.check(line, record));
+                ignored = header.ignored();
+            } else {
+                LinesHeader header = LinesHeader.of(file, headerFields);
+                LineChecks checks = new LineChecks(header, dates, settings.now());
+                writer = (line, record) -> copy.write(checks.check(line, record));
+                ignored = header.ignored();
+            }
             if (rejects != null) {
                 rejects.header(headerFields);
             }
-            LineChecks checks = new LineChecks(header, new InvoiceDates(settings.zone(), settings.dateFormat()),
-                    settings.now());
             List<String> record;
             while ((record = records.next()) != null) {
                 lines++;
                 try {
-                    copy.write(checks.check(records.line(), record));
+                    writer.write(records.line(), record);
                 } catch (LineChecks.Refused refused) {
                     rejected.add(refused.rejection);
                     if (rejects != null) {
@@ -195,7 +225,7 @@ public final class OrderImport {
                 throw refusal(file, rejected);
             }
             copy.finish();
-            return new Staged(lines, List.copyOf(rejected), header.ignored());
+            return new Staged(lines, List.copyOf(rejected), ignored);
         } catch (IOException e) {
             throw new ImportException(file + ": " + e.getMessage() + ". Nothing was imported.", e);
         }
@@ -228,8 +258,9 @@ public final class OrderImport {
     }
 
     private ImportSummary withTimes(ImportSummary s, double seconds) {
-        return new ImportSummary(s.file(), s.lines(), s.rejected(), s.dryRun(), s.invoicesInFile(), s.invoicesNew(),
-                s.orders(), s.guestOrders(), s.orderLines(), s.customersNew(), s.productsNew(), s.grossSales(),
+        return new ImportSummary(s.file(), s.format(), s.lines(), s.rejected(), s.dryRun(), s.invoicesInFile(),
+                s.invoicesNew(), s.orders(), s.guestOrders(), s.orderLines(), s.customersNew(), s.productsNew(),
+                s.categoriesNew(), s.couponsNew(), s.ordersMovedOn(), s.grossSales(),
                 s.discounts(), s.shipping(), s.taxes(), s.ordersRefunded(), s.returns(), s.cancellationsPartial(),
                 s.cancellationsPartialAmount(), s.cancellationsNoOrder(), s.cancellationsNoOrderAmount(),
                 s.adjustments(), s.adjustmentsAmount(), s.firstAt(), s.lastAt(), s.ignoredColumns(), List.copyOf(phases),

@@ -7,8 +7,8 @@ import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 
 /**
- * Streams checked lines into the staging table import_lines through COPY (text format), a buffer
- * at a time: memory stays the buffer's whatever the file's size.
+ * Streams checked lines into a staging table through COPY (text format), a buffer at a time:
+ * memory stays the buffer's whatever the file's size.
  */
 final class StagingCopy implements AutoCloseable {
 
@@ -18,10 +18,35 @@ final class StagingCopy implements AutoCloseable {
     private final StringBuilder buffer = new StringBuilder(FLUSH_AT + 4096);
     private long rows;
 
+    /** A COPY into the {@code lines} format's staging table import_lines. */
     StagingCopy(Connection connection) throws SQLException {
-        this.copy = connection.unwrap(PGConnection.class).getCopyAPI().copyIn("""
+        this(connection, """
                 copy import_lines (line_number, invoice, stock_code, description, quantity, invoiced_at, unit_price,
                                    customer_key, country) from stdin""");
+    }
+
+    /** A COPY given as SQL ({@code copy table (columns) from stdin}). */
+    StagingCopy(Connection connection, String copySql) throws SQLException {
+        this.copy = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(copySql);
+    }
+
+    /** One row of the COPY's columns, in order: null is SQL null, numbers in plain notation. */
+    void row(Object... fields) throws SQLException {
+        for (int i = 0; i < fields.length; i++) {
+            Object f = fields[i];
+            if (f == null || f instanceof String t) {
+                text((String) f);
+            } else if (f instanceof java.math.BigDecimal d) {
+                buffer.append(d.toPlainString()).append('\t');
+            } else {
+                buffer.append(f).append('\t');
+            }
+        }
+        buffer.setCharAt(buffer.length() - 1, '\n');
+        rows++;
+        if (buffer.length() >= FLUSH_AT) {
+            flush();
+        }
     }
 
     void write(StagedLine l) throws SQLException {
