@@ -29,6 +29,7 @@
 
   let token = sessionStorage.getItem(TOKEN_KEY);
   let catalog = {};
+  let shop = { missing: [] }; // GET /api/shop: what the shop's data holds
   const charts = {};
   let loading = false;
   let again = false;
@@ -99,6 +100,7 @@
     $('#role').textContent = me.role;
     const list = await api('/api/reports');
     catalog = Object.fromEntries(list.reports.map((report) => [report.name, report]));
+    await openAsOfTheShop();
     await loadAll();
     connectEvents();
   }
@@ -217,6 +219,7 @@
     {
       report: 'conversion_funnel',
       params: { days: 30 },
+      needs: 'clickstream',
       render(rows) {
         chart('chart-funnel').setOption({
           color: COLORS,
@@ -354,6 +357,7 @@
     {
       report: 'low_stock',
       params: { show: 'low', limit: 50 },
+      needs: 'stock',
       empty: 'No product is low on stock.',
       render(rows) {
         table('table-stock', [
@@ -469,8 +473,39 @@
     if (dailyRows.length) drawDaily();
   }
 
+  /**
+   * An imported history whose newest order is more than a day old opens as of that order, not on an
+   * empty "today" (the Now button shows the present); the note says so.
+   */
+  async function openAsOfTheShop() {
+    try {
+      shop = await api('/api/shop');
+    } catch (e) {
+      if (e instanceof SignedOut) throw e;
+      shop = { missing: [] };
+    }
+    const note = $('#as-of-note');
+    if (shop.opens_as_of && !$('#as-of').value) {
+      $('#as-of').value = shop.opens_as_of;
+      note.textContent = 'Imported history: its newest order is of ' + shop.opens_as_of.replace('T', ' ')
+        + ', so the dashboard shows the shop as of then (Now for the present).';
+      note.hidden = false;
+    } else {
+      note.hidden = true;
+    }
+  }
+
+  const MISSING = {
+    clickstream: 'The imported order history holds no clickstream (page views, carts): there is no funnel to show.',
+    stock: 'The imported order history holds no stock levels: there is nothing to show for low stock.',
+  };
+
   async function runPanel(panel, asOf) {
     const section = document.querySelector(`[data-report="${panel.report}"]`);
+    if (panel.needs && shop.missing.includes(panel.needs)) {
+      setState(section, 'nodata', MISSING[panel.needs]);
+      return;
+    }
     if (panel.source) {
       setState(section, 'loading');
       try {
@@ -598,6 +633,7 @@
   $('#as-of').addEventListener('change', () => loadAll());
   $('#as-of-now').addEventListener('click', () => {
     $('#as-of').value = '';
+    $('#as-of-note').hidden = true;
     loadAll();
   });
   window.addEventListener('resize', () => Object.values(charts).forEach((c) => c.resize()));

@@ -128,6 +128,7 @@ public final class WebServer implements AutoCloseable {
         Alerts alerts = new Alerts(database.dataSource());
         AlertsApi alertsApi = new AlertsApi(alerts, access, database.timeZone());
         ForecastApi forecastApi = new ForecastApi(reportPool, access, database.timeZone(), clock);
+        ShopApi shopApi = new ShopApi(reportPool, access, database.timeZone(), clock);
         this.alertEvaluator = new AlertEvaluator(alerts, clock, this::log);
         this.customerValueRefit = new DailyRefit(new CustomerValueFits(database.dataSource()), clock, this::log);
         this.webhookSender = new WebhookSender(database.dataSource(), this::log);
@@ -194,6 +195,7 @@ public final class WebServer implements AutoCloseable {
             getAndHead(config, "/api/reports/{name}", reports::run);
             getAndHead(config, "/api/alerts", alertsApi::list);
             getAndHead(config, "/api/forecast", forecastApi::get);
+            getAndHead(config, "/api/shop", shopApi::get);
             getAndHead(config, "/api/tokens", tokensApi::list);
             config.routes.post("/api/tokens", tokensApi::create);
             config.routes.delete("/api/tokens/{id}", tokensApi::revoke);

@@ -53,6 +53,18 @@ class WebApiTest {
     }
 
     @Test
+    void the_shop_of_the_fixture_is_no_imported_history_and_opens_on_now() {
+        HttpResponse<String> response = app.get("/api/shop", app.viewer);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        JsonNode body = json(response);
+        assertThat(body.get("imported").asBoolean()).isFalse();
+        assertThat(body.get("newest_order_at").isNull()).isFalse();
+        assertThat(body.get("opens_as_of").isNull()).isTrue();
+        assertThat(body.get("missing").size()).isZero();
+        assertError(app.get("/api/shop", null), 401, "authorization", "Authorization: Bearer");
+    }
+
+    @Test
     void the_catalog_lists_reports_with_parameters_and_column_units() {
         JsonNode body = json(app.get("/api/reports", app.viewer));
         JsonNode daily = find(body.get("reports"), "daily_revenue");
