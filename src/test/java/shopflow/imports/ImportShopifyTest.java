@@ -183,6 +183,33 @@ class ImportShopifyTest {
     }
 
     @Test
+    void a_product_type_column_makes_categories_under_their_vendor() throws Exception {
+        // some exports (apps, older Shopify exports) carry the line item's product type; a trimmed export may
+        // lack the optional columns (Lineitem discount, addresses, Id): it still imports
+        Path file = Files.writeString(dir.resolve("typed.csv"), String.join("\n",
+                "Name,Email,Financial Status,Paid at,Fulfillment Status,Fulfilled at,Currency,Subtotal,Shipping,Taxes,"
+                        + "Total,Discount Code,Discount Amount,Created at,Lineitem quantity,Lineitem name,Lineitem price,"
+                        + "Lineitem sku,Cancelled at,Refunded Amount,Vendor,Product Type",
+                "#2001,ann@example.com,paid,2026-10-01 09:00:00 +0100,,,EUR,40.00,0,0,40.00,,0,"
+                        + "2026-10-01 09:00:00 +0100,1,Cap,25.00,CAP-1,,0,Acme,Hats",
+                "#2001,,,,,,,,,,,,,,1,Beanie,15.00,BEA-1,,,Acme,Hats",
+                "#2002,ann@example.com,paid,2026-10-02 09:00:00 +0100,,,EUR,12.00,0,0,12.00,,0,"
+                        + "2026-10-02 09:00:00 +0100,1,Sock,12.00,SOCK-1,,0,,Socks", ""));
+        Run run = run("import", "orders", file.toString(), "--format", "shopify");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(strings("select c.name || ' < ' || coalesce(parent.name, '-') from categories c"
+                + " left join categories parent on parent.category_id = c.parent_id order by c.category_id"))
+                .containsExactly("Acme < -", "Hats < Acme", "Socks < -");
+        assertThat(strings("select p.sku || ' ' || c.name from products p join categories c using (category_id) order by 1"))
+                .containsExactly("BEA-1 Hats", "CAP-1 Hats", "SOCK-1 Socks");
+        // the order's currency is the file's; a time with an offset is that moment
+        assertThat(strings("select order_number || ' ' || currency || ' ' || status || ' ' || to_char(created_at at time"
+                + " zone 'UTC', 'YYYY-MM-DD HH24:MI') from orders order by 1")).containsExactly(
+                "#2001 EUR processing 2026-10-01 08:00", "#2002 EUR processing 2026-10-02 08:00");
+        assertEveryReportEqualsItsReference(OffsetDateTime.of(2026, 10, 31, 0, 0, 0, 0, ZoneOffset.UTC));
+    }
+
+    @Test
     void a_dry_run_changes_nothing() {
         String before = strings(SNAPSHOT).get(0);
         Run dry = run("import", "orders", EXPORT.toString(), "--format", "shopify", "--dry-run");
