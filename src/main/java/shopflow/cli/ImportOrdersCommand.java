@@ -24,9 +24,10 @@ import shopflow.imports.OrderImport;
 
 @Command(name = "orders", mixinStandardHelpOptions = true,
         description = {"Import a shop's order history from a CSV file, in one transaction: all of it or nothing.",
-            "Customers and products are created from the file (and updated by a later import); an invoice (an order)"
-                + " already imported is skipped, so importing a file again changes nothing and a later export adds its"
-                + " new orders, cancellations and refunds. The rollups are brought up to date before the commit.",
+            "Customers and products are created from the file (and updated by a later import); an order already"
+                + " imported is not placed again (a Shopify order is only moved further along its statuses), so"
+                + " importing a file again changes nothing and a later export adds its new orders, cancellations and"
+                + " refunds. The rollups are brought up to date before the commit.",
             "Refuses a database holding a generated shop unless --replace. Rules and assumptions: docs/import.md."},
         footer = {"", "Example:", "  shopflow import orders online_retail.csv --dry-run",
             "  shopflow import orders online_retail.csv --skip-bad rejects.csv",
@@ -70,8 +71,8 @@ public final class ImportOrdersCommand implements Runnable {
 
     @Option(names = "--date-format", paramLabel = "PATTERN",
             description = "How the file writes its dates, as Java DateTimeFormatter letters (e.g. 'd/M/yyyy H:mm')."
-                    + " Default: ISO (2010-12-01 08:26) or month first (12/1/10 8:26). Times without an offset are"
-                    + " in --time-zone.")
+                    + " Default: ISO (2010-12-01 08:26, an offset allowed, as Shopify's 2026-11-02 10:00:00 +0000)"
+                    + " or month first (12/1/10 8:26). Times without an offset are in --time-zone.")
     String dateFormat;
 
     @Option(names = "--dry-run",
