@@ -11,7 +11,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import shopflow.reports.AsOf;
 import shopflow.reports.Audience;
 import shopflow.reports.Report;
@@ -38,11 +40,15 @@ final class ReportsApi {
     private final ZoneId shopZone;
     private final Clock clock;
     private final int reportsPerToken;
+    private final Supplier<OptionalLong> dataVersion;
+    private final ReportEtag etags = new ReportEtag();
     /** Reports running now, per token id (no entry: none). */
     private final Map<Long, Integer> running = new ConcurrentHashMap<>();
 
+    /** {@code dataVersion}: the data's version now, empty when unknown (then answers carry no ETag). */
     ReportsApi(ReportCatalog catalog, ReportRunner runner, Access access, ZoneId shopZone, Clock clock,
-            int reportsPerToken) {
+            int reportsPerToken, Supplier<OptionalLong> dataVersion) {
+        this.dataVersion = dataVersion;
         this.catalog = catalog;
         this.runner = runner;
         this.access = access;
@@ -101,8 +107,22 @@ final class ReportsApi {
         } catch (IllegalArgumentException e) {
             throw ApiError.badRequest(Report.AS_OF, e.getMessage().replace("as-of", "as_of"));
         }
+        boolean masked = !principal.role().includes(Role.ANALYST);
+        // The tag is of the data as it is before the SQL runs: a change committed meanwhile may be in
+        // the rows, and then the next version's tag differs from this one, so a client asks again.
+        OptionalLong version = dataVersion.get();
+        String etag = version.isEmpty() ? null : etags.of(version.getAsLong(), report.name(), parameters,
+                asOfText == null || asOfText.isBlank() ? null : asOf, clock.instant(), format.name(), masked);
+        if (etag != null && ReportEtag.matches(ctx.header("If-None-Match"), etag)) {
+            cacheHeaders(ctx, etag);
+            ctx.status(304);
+            return;
+        }
         ReportResult result = runLimited(ctx, principal, report, asOf, parameters);
-        if (!principal.role().includes(Role.ANALYST)) {
+        if (etag != null) {
+            cacheHeaders(ctx, etag); // on answers only: an error is no answer to keep
+        }
+        if (masked) {
             result = masked(report, result);
         }
         StringWriter out = new StringWriter();
@@ -144,6 +164,16 @@ final class ReportsApi {
         } finally {
             running.computeIfPresent(token, (id, count) -> count <= 1 ? null : count - 1);
         }
+    }
+
+    /**
+     * private: an answer depends on the token's role, so no shared cache may keep it; no-cache: a
+     * client may keep it but asks each time, with If-None-Match.
+     */
+    private static void cacheHeaders(Context ctx, String etag) {
+        ctx.header("Cache-Control", "private, no-cache");
+        ctx.header("ETag", etag);
+        ctx.header("Vary", "Authorization, Accept, Accept-Encoding");
     }
 
     /** Customer-level reports name people: analysts and admins only. */

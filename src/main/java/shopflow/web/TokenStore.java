@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
@@ -33,6 +34,9 @@ public final class TokenStore {
 
     private final DataSource dataSource;
     private final Clock clock;
+    private final TokenCache cache = new TokenCache();
+    /** Database look-ups by {@link #authenticate}: what the cache saves is visible (tests, bench). */
+    private final AtomicLong lookups = new AtomicLong();
 
     public TokenStore(DataSource dataSource, Clock clock) {
         this.dataSource = dataSource;
@@ -127,22 +131,33 @@ public final class TokenStore {
                         "update api.tokens set revoked_at = ? where token_id = ? and revoked_at is null")) {
             s.setObject(1, now());
             s.setLong(2, id);
-            return s.executeUpdate() == 1;
+            boolean revoked = s.executeUpdate() == 1;
+            cache.forget(id); // after the update: a look-up meanwhile would have found it active again
+            return revoked;
         } catch (SQLException e) {
             throw new DatabaseException("cannot revoke token " + id + ": " + e.getMessage(), e);
         }
     }
 
-    /** The principal of {@code token}; otherwise a 401 saying why (never repeating the token). */
+    /**
+     * The principal of {@code token}; otherwise a 401 saying why (never repeating the token). An
+     * active token is looked up in the database at most once per {@link TokenCache#VALIDITY}.
+     */
     public Principal authenticate(String token) {
         if (token == null || !token.startsWith(PREFIX) || token.length() > 100) {
             throw ApiError.unauthorized("not a ShopFlow token: expected 'Authorization: Bearer sf_...'"
                     + " (create one with 'shopflow token create')");
         }
+        byte[] hash = hash(token);
+        Principal cached = cache.get(hash, now());
+        if (cached != null) {
+            return cached;
+        }
+        lookups.incrementAndGet();
         try (Connection c = dataSource.getConnection();
                 PreparedStatement s = c.prepareStatement("select token_id, role, label, created_at, expires_at,"
                         + " revoked_at from api.tokens where token_hash = ?")) {
-            s.setBytes(1, hash(token));
+            s.setBytes(1, hash);
             try (ResultSet rs = s.executeQuery()) {
                 if (!rs.next()) {
                     throw ApiError.unauthorized("unknown token: it was never issued here (or mistyped)");
@@ -154,13 +169,20 @@ public final class TokenStore {
                     case "expired" -> throw ApiError.unauthorized("token " + info.id() + " expired at "
                             + info.expiresAt());
                     default -> {
-                        return new Principal(info.id(), info.role());
+                        Principal principal = new Principal(info.id(), info.role());
+                        cache.put(hash, principal, info.expiresAt());
+                        return principal;
                     }
                 }
             }
         } catch (SQLException e) {
             throw new DatabaseException("cannot check a token: " + e.getMessage(), e);
         }
+    }
+
+    /** How many times {@link #authenticate} has asked the database (the rest the cache answered). */
+    long lookups() {
+        return lookups.get();
     }
 
     private OffsetDateTime now() {

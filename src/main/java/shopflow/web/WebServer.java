@@ -2,6 +2,7 @@ package shopflow.web;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.javalin.Javalin;
+import io.javalin.compression.CompressionStrategy;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
@@ -116,14 +117,14 @@ public final class WebServer implements AutoCloseable {
         this.healthPool = database.openPool("shopflow-health", 2);
         this.tokens = new TokenStore(database.dataSource(), clock);
         Access access = new Access(tokens, clock);
+        this.live = new LiveUpdates(database, this::log, clock);
         ReportsApi reports = new ReportsApi(catalog, new ReportRunner(reportPool).asRole(READER_ROLE)
                 .limited(REPORT_WORK_MEM, REPORT_TEMP_FILE_LIMIT), access, database.timeZone(), clock,
-                limits.reportsPerToken());
+                limits.reportsPerToken(), live::dataVersion);
         TokensApi tokensApi = new TokensApi(tokens, access, clock);
         OrdersApi orders = new OrdersApi(database.dataSource(), access);
         EventsApi events = new EventsApi(new EventParser(clock), new EventIngest(database.dataSource()), access, bodies);
         ApiDocs docs = new ApiDocs(OpenApiDocument.build(catalog, report -> ReportsApi.requiredRole(report).label()));
-        this.live = new LiveUpdates(database, this::log, clock);
         this.folder = new RollupFolder(database.dataSource(), this::log);
         Alerts alerts = new Alerts(database.dataSource());
         AlertsApi alertsApi = new AlertsApi(alerts, access, database.timeZone());
@@ -136,6 +137,10 @@ public final class WebServer implements AutoCloseable {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
             config.http.maxRequestSize = MAX_EVENT_BATCH_BYTES;
+            // gzip for a client that accepts it (Javalin's default, stated here because the API relies on
+            // it): report answers are repetitive JSON, a tenth of their size compressed. Answers under
+            // 1,500 bytes (one packet) go as they are; compressing them would gain nothing.
+            config.http.compressionStrategy = CompressionStrategy.GZIP;
             config.jsonMapper(new JavalinJackson(ReportFormat.JSON_MAPPER, false));
             config.staticFiles.add(files -> {
                 files.hostedPath = "/";

@@ -1,7 +1,13 @@
--- Change notifications for the live dashboard (the web server listens on shopflow_changes).
+-- Change notifications for the live dashboard and the API's data version (the web server
+-- listens on shopflow_changes).
 --
 -- One notification per statement (not per row): a COPY of 500,000 orders sends one, and
--- PostgreSQL delivers it at commit. The server coalesces bursts before telling browsers.
+-- PostgreSQL delivers it at commit (a transaction's identical notifications are sent once). The
+-- server coalesces bursts before telling browsers, and counts every notification as a new version
+-- of the data: report answers carry an ETag of that version, so every table a report reads must
+-- notify here, or a client would be told "not modified" about a report that changed. The rollups
+-- need no trigger of their own: they change with these tables (a rebuild after a bulk load comes
+-- after the load's own notifications; `shopflow refresh` changes no figure unless they drifted).
 create or replace function notify_shopflow_changes() returns trigger
 language plpgsql as $$
 begin
@@ -11,5 +17,21 @@ end
 $$;
 
 create or replace trigger orders_notify_changes
-    after insert or update on orders
+    after insert or update or delete or truncate on orders
     for each statement execute function notify_shopflow_changes();
+
+-- The other tables the reports read, with the same trigger (named <table>_notify_changes).
+do $$
+declare
+    source regclass;
+begin
+    foreach source in array array['order_items', 'order_coupons', 'order_status_changes', 'page_views',
+                                  'cart_events', 'stock_movements', 'products', 'inventory', 'categories',
+                                  'coupons', 'customers', 'addresses']::regclass[]
+    loop
+        execute format('create or replace trigger %I after insert or update or delete or truncate on %s'
+                       ' for each statement execute function notify_shopflow_changes()',
+                       source::text || '_notify_changes', source);
+    end loop;
+end
+$$;

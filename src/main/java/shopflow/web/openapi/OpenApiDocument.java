@@ -105,6 +105,7 @@ public final class OpenApiDocument {
         ArrayNode parameters = operation.putArray("parameters");
         parameters.addObject().put("$ref", "#/components/parameters/AsOf");
         parameters.addObject().put("$ref", "#/components/parameters/Format");
+        parameters.addObject().put("$ref", "#/components/parameters/IfNoneMatch");
         for (ReportParameter parameter : report.parameters()) {
             ObjectNode query = parameters.addObject();
             query.put("name", parameter.name());
@@ -119,6 +120,8 @@ public final class OpenApiDocument {
         ObjectNode content = ok.putObject("content");
         content.putObject("application/json").set("schema", resultSchema(report));
         content.putObject("text/csv").putObject("schema").put("type", "string");
+        ok.putObject("headers").putObject("ETag").put("$ref", "#/components/headers/ReportETag");
+        responses.putObject("304").put("$ref", "#/components/responses/NotModified");
         for (String status : new String[] {"400", "401", "403", "429", "500", "503"}) {
             responses.putObject(status).put("$ref", "#/components/responses/" + switch (status) {
                 case "400" -> "BadRequest";

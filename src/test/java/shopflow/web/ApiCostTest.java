@@ -1,0 +1,141 @@
+package shopflow.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.zip.GZIPInputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * What a request costs beyond its report's SQL: its token is checked from memory, a repeat
+ * question about unchanged data is answered 304 without the SQL, and answers are compressed.
+ */
+class ApiCostTest {
+
+    @RegisterExtension
+    static final TestServer app = TestServer.start();
+
+    /** One report at a time per token. */
+    @RegisterExtension
+    static final TestServer limited = TestServer.start(new WebServer.Limits(32L * 1024 * 1024, 1, 4));
+
+    private static final String DAILY = "/api/reports/daily_revenue?as_of=2026-06-30T12:00";
+
+    @Test
+    void a_token_is_looked_up_in_the_database_at_most_once_per_validity_period() {
+        String token = app.server.tokens().create(Role.VIEWER, "counted", Optional.empty()).token();
+        long before = app.server.tokens().lookups();
+        long start = System.nanoTime();
+        for (int i = 0; i < 30; i++) {
+            assertThat(app.get("/api/me", token).statusCode()).isEqualTo(200);
+        }
+        long elapsedMillis = (System.nanoTime() - start) / 1_000_000;
+        long lookups = app.server.tokens().lookups() - before;
+        // one look-up, and one more each time the cached word on it grew stale while the loop ran
+        assertThat(lookups).isBetween(1L, 1 + elapsedMillis / TokenCache.VALIDITY.toMillis());
+        assertThat(lookups).isLessThan(30);
+    }
+
+    @Test
+    void a_token_revoked_by_another_process_stops_working_within_a_second() throws Exception {
+        TokenStore.IssuedToken token = app.server.tokens().create(Role.VIEWER, "revoked elsewhere", Optional.empty());
+        assertThat(app.get("/api/me", token.token()).statusCode()).isEqualTo(200); // now cached
+        // as 'shopflow token revoke' does: its own store, straight into the database
+        assertThat(new TokenStore(app.database.dataSource(), Clock.systemUTC()).revoke(token.id())).isTrue();
+        long revokedAt = System.nanoTime();
+        int status = 200;
+        while (status == 200 && System.nanoTime() - revokedAt < Duration.ofSeconds(3).toNanos()) {
+            status = app.get("/api/me", token.token()).statusCode();
+        }
+        long tookMillis = (System.nanoTime() - revokedAt) / 1_000_000;
+        assertThat(status).isEqualTo(401);
+        assertThat(tookMillis).isLessThan(1000);
+    }
+
+    @Test
+    void a_token_revoked_through_this_server_stops_working_at_once() {
+        TokenStore.IssuedToken token = app.server.tokens().create(Role.VIEWER, "revoked here", Optional.empty());
+        assertThat(app.get("/api/me", token.token()).statusCode()).isEqualTo(200);
+        assertThat(app.delete("/api/tokens/" + token.id(), app.admin).statusCode()).isEqualTo(204);
+        assertThat(app.get("/api/me", token.token()).statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void a_repeat_request_with_the_etag_answers_304_until_the_data_changes() throws Exception {
+        HttpResponse<String> first = app.get(DAILY, app.viewer);
+        assertThat(first.statusCode()).isEqualTo(200);
+        String etag = first.headers().firstValue("ETag").orElseThrow();
+        assertThat(etag).startsWith("W/\"");
+        assertThat(first.headers().firstValue("Cache-Control")).hasValue("private, no-cache");
+
+        HttpResponse<String> again = app.get(DAILY, app.viewer, "If-None-Match", etag);
+        assertThat(again.statusCode()).isEqualTo(304);
+        assertThat(again.body()).isEmpty();
+        assertThat(again.headers().firstValue("ETag")).hasValue(etag);
+        // a list naming it, and the strong form, match too (If-None-Match compares weakly)
+        assertThat(app.get(DAILY, app.viewer, "If-None-Match", "\"other\", " + etag.substring(2)).statusCode())
+                .isEqualTo(304);
+
+        // another question, another tag: parameters, as_of, format, and a role that sees personal data
+        assertThat(app.get(DAILY + "&days=7", app.viewer, "If-None-Match", etag).statusCode()).isEqualTo(200);
+        assertThat(app.get(DAILY.replace("12:00", "12:01"), app.viewer, "If-None-Match", etag).statusCode())
+                .isEqualTo(200);
+        assertThat(app.get(DAILY + "&format=csv", app.analyst, "If-None-Match", etag).statusCode()).isEqualTo(200);
+        assertThat(app.get(DAILY, app.analyst, "If-None-Match", etag).statusCode()).isEqualTo(200);
+
+        // a write to a table the reports read (not orders: any of them) makes the next answer a new one
+        app.sql("update products set name = name || ' (renamed)' where product_id = (select min(product_id) from products)");
+        HttpResponse<String> changed = again;
+        long deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+        while (changed.statusCode() == 304 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            changed = app.get(DAILY, app.viewer, "If-None-Match", etag);
+        }
+        assertThat(changed.statusCode()).isEqualTo(200);
+        assertThat(changed.headers().firstValue("ETag")).isPresent().isNotEqualTo(Optional.of(etag));
+        assertThat(changed.body()).isEqualTo(first.body()); // the same rows: the rename moved no figure
+    }
+
+    @Test
+    void a_304_is_answered_without_running_the_report() throws Exception {
+        String token = limited.server.tokens().create(Role.VIEWER, "one report at a time", Optional.empty()).token();
+        HttpResponse<String> first = limited.get(DAILY, token);
+        String etag = first.headers().firstValue("ETag").orElseThrow();
+        // the token's one report slot taken by a slow report: any report it runs now is refused (429)
+        CompletableFuture<HttpResponse<String>> slow = CompletableFuture.supplyAsync(
+                () -> limited.get("/api/reports/" + TestServer.SLOW_REPORT + "?seconds=3", token));
+        long deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+        int status = 200;
+        while (status != 429 && System.nanoTime() < deadline) {
+            status = limited.get(DAILY + "&days=2", token).statusCode();
+        }
+        assertThat(status).as("the slow report holds the slot").isEqualTo(429);
+        // ...but a question whose answer the client holds is answered without running it
+        assertThat(limited.get(DAILY, token, "If-None-Match", etag).statusCode()).isEqualTo(304);
+        assertThat(slow.get().statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void answers_are_gzip_compressed_for_a_client_that_accepts_it() throws Exception {
+        String plain = app.get(DAILY, app.viewer).body();
+        assertThat(plain.length()).isGreaterThan(1500); // over the size worth compressing
+        HttpResponse<byte[]> compressed = app.http().send(HttpRequest.newBuilder(URI.create(app.url(DAILY)))
+                .header("Authorization", "Bearer " + app.viewer).header("Accept-Encoding", "gzip").GET().build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(compressed.statusCode()).isEqualTo(200);
+        assertThat(compressed.headers().firstValue("Content-Encoding")).hasValue("gzip");
+        assertThat(compressed.body().length).isLessThan(plain.length() / 3);
+        try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(compressed.body()))) {
+            assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo(plain);
+        }
+    }
+}
