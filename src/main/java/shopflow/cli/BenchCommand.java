@@ -8,8 +8,8 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure ShopFlow on this machine and print the figures (one subcommand per part).",
         subcommands = {BenchGenerateCommand.class, BenchIngestCommand.class, BenchFraudCommand.class, BenchAlertsCommand.class,
-            BenchForecastCommand.class, BenchClvCommand.class, BenchReportsCommand.class, BenchLiveCommand.class, BenchSoakCommand.class,
-            BenchImportCommand.class})
+            BenchForecastCommand.class, BenchClvCommand.class, BenchReportsCommand.class, BenchLiveCommand.class,
+            BenchSoakCommand.class, BenchImportCommand.class, BenchApiCommand.class})
 public final class BenchCommand implements Runnable {
 
     @Spec

@@ -1,0 +1,247 @@
+package shopflow.bench;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import shopflow.db.Database;
+import shopflow.reports.ReportCatalog;
+import shopflow.reports.ReportRunner;
+import shopflow.web.Role;
+import shopflow.web.TokenStore;
+import shopflow.web.WebServer;
+
+/**
+ * Every dashboard panel over real HTTP, as a browser asks for it (its parameters, as of now, gzip
+ * accepted): the time of one request at a time, then the requests/s of many clients at once, both
+ * with the report run each time and revalidated (If-None-Match: 304); beside the brief's own query
+ * for the panel (the reference SQL) timed on the same database in the same run.
+ */
+public final class ApiBench {
+
+    /** A panel of the dashboard: the report and the parameters app.js sends with it. */
+    public record Panel(String report, Map<String, String> parameters) {
+
+        String path() {
+            String query = parameters.entrySet().stream()
+                    .map(p -> p.getKey() + "=" + URLEncoder.encode(p.getValue(), StandardCharsets.UTF_8))
+                    .collect(Collectors.joining("&"));
+            return "/api/reports/" + report + (query.isEmpty() ? "" : "?" + query);
+        }
+    }
+
+    /** The report panels of web/app.js (PANELS), in its order; ApiBenchTest holds the two together. */
+    public static final List<Panel> DASHBOARD = List.of(
+            new Panel("revenue_summary", Map.of()),
+            new Panel("daily_revenue", Map.of("days", "30")),
+            new Panel("conversion_funnel", Map.of("days", "30")),
+            new Panel("rfm_segments", Map.of()),
+            new Panel("retention_cohorts", Map.of()),
+            new Panel("category_sales", Map.of()),
+            new Panel("top_products", Map.of("limit", "10")),
+            new Panel("market_basket", Map.of("limit", "10")),
+            new Panel("low_stock", ordered("show", "low", "limit", "50")),
+            new Panel("shop_vitals", Map.of()),
+            new Panel("fraud_review", Map.of()));
+
+    /** Requests of many clients at once for a while: how many answered, and how fast. */
+    public record Load(long requests, double seconds, double p50Millis, double p95Millis, long notModified) {
+        public double perSecond() {
+            return requests / seconds;
+        }
+    }
+
+    /** One panel's figures. */
+    public record PanelResult(Panel panel, double[] httpMillis, double[] referenceMillis, Load full, Load revalidated) {
+        public double httpP50() {
+            return ReportTimings.percentile(httpMillis, 50);
+        }
+
+        public double httpP95() {
+            return ReportTimings.percentile(httpMillis, 95);
+        }
+
+        public double referenceMedian() {
+            return referenceMillis.length == 0 ? Double.NaN : ReportTimings.percentile(referenceMillis, 50);
+        }
+
+        /** How many times faster the panel answers over HTTP (p95) than the brief's query runs (median). */
+        public double speedUp() {
+            return referenceMedian() / httpP95();
+        }
+    }
+
+    private static final int WARM_UP = 3;
+
+    private final Database database;
+    private final int runs;
+    private final int referenceRuns;
+    private final int clients;
+    private final Duration loadTime;
+
+    public ApiBench(Database database, int runs, int referenceRuns, int clients, Duration loadTime) {
+        this.database = database;
+        this.runs = runs;
+        this.referenceRuns = referenceRuns;
+        this.clients = clients;
+        this.loadTime = loadTime;
+    }
+
+    /**
+     * Starts the server on a free port, with one analyst token per client (a token may run only a
+     * few reports at once, as one dashboard does), measures each panel, and revokes the tokens.
+     */
+    public List<PanelResult> run(List<Panel> panels, Consumer<PanelResult> progress) {
+        List<PanelResult> results = new ArrayList<>();
+        ReportCatalog references = ReportCatalog.references();
+        ReportRunner referenceRunner = new ReportRunner(database.dataSource(), Duration.ofMinutes(5));
+        try (WebServer server = WebServer.start(database, ReportCatalog.load(), "localhost", 0, Clock.systemUTC())) {
+            List<TokenStore.IssuedToken> tokens = new ArrayList<>();
+            for (int i = 0; i < clients; i++) {
+                tokens.add(server.tokens().create(Role.ANALYST, "bench api", Optional.of(Duration.ofHours(1))));
+            }
+            try {
+                HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+                String base = "http://localhost:" + server.port();
+                for (Panel panel : panels) {
+                    URI uri = URI.create(base + panel.path());
+                    String token = tokens.get(0).token();
+                    for (int i = 0; i < WARM_UP; i++) {
+                        get(http, uri, token, null);
+                    }
+                    double[] http1 = new double[runs];
+                    for (int i = 0; i < runs; i++) {
+                        long start = System.nanoTime();
+                        get(http, uri, token, null);
+                        http1[i] = (System.nanoTime() - start) / 1e6;
+                    }
+                    Load full = load(http, uri, tokens, false);
+                    Load revalidated = load(http, uri, tokens, true);
+                    double[] reference = new double[referenceRuns];
+                    var report = references.get(panel.report());
+                    for (int i = 0; i < referenceRuns; i++) {
+                        long start = System.nanoTime();
+                        referenceRunner.run(report, OffsetDateTime.now(database.timeZone()), panel.parameters());
+                        reference[i] = (System.nanoTime() - start) / 1e6;
+                    }
+                    PanelResult result = new PanelResult(panel, http1, reference, full, revalidated);
+                    progress.accept(result);
+                    results.add(result);
+                }
+            } finally {
+                tokens.forEach(t -> server.tokens().revoke(t.id()));
+            }
+        }
+        return results;
+    }
+
+    /**
+     * {@code clients} threads asking for {@code uri} as fast as they are answered for {@link #loadTime};
+     * revalidating, each sends the ETag of its first answer.
+     */
+    private Load load(HttpClient http, URI uri, List<TokenStore.IssuedToken> tokens, boolean revalidate) {
+        List<List<Double>> latencies = new ArrayList<>();
+        AtomicLong notModified = new AtomicLong();
+        CountDownLatch ready = new CountDownLatch(clients);
+        CountDownLatch go = new CountDownLatch(1);
+        List<Thread> threads = new ArrayList<>();
+        RuntimeException[] failure = new RuntimeException[1];
+        long[] window = new long[2];
+        for (int c = 0; c < clients; c++) {
+            String token = tokens.get(c).token();
+            List<Double> mine = new ArrayList<>();
+            latencies.add(mine);
+            Thread thread = new Thread(() -> {
+                try {
+                    String etag = revalidate ? get(http, uri, token, null).headers().firstValue("ETag").orElse(null)
+                            : null;
+                    ready.countDown();
+                    go.await();
+                    long end = window[1];
+                    while (System.nanoTime() < end) {
+                        long start = System.nanoTime();
+                        HttpResponse<byte[]> response = get(http, uri, token, etag);
+                        mine.add((System.nanoTime() - start) / 1e6);
+                        if (response.statusCode() == 304) {
+                            notModified.incrementAndGet();
+                        }
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } catch (RuntimeException e) {
+                    failure[0] = e;
+                    ready.countDown();
+                }
+            }, "bench-api-client-" + c);
+            thread.start();
+            threads.add(thread);
+        }
+        try {
+            ready.await();
+            window[0] = System.nanoTime();
+            window[1] = window[0] + loadTime.toNanos();
+            go.countDown();
+            for (Thread thread : threads) {
+                thread.join();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+        if (failure[0] != null) {
+            throw failure[0];
+        }
+        double seconds = (System.nanoTime() - window[0]) / 1e9;
+        double[] all = latencies.stream().flatMap(List::stream).mapToDouble(Double::doubleValue).toArray();
+        if (all.length == 0) {
+            throw new IllegalStateException("no request to " + uri.getPath() + " was answered in " + loadTime);
+        }
+        return new Load(all.length, seconds, ReportTimings.percentile(all, 50), ReportTimings.percentile(all, 95),
+                notModified.get());
+    }
+
+    /** One GET, gzip accepted (as a browser does); anything but 200 or 304 stops the bench, naming it. */
+    private static HttpResponse<byte[]> get(HttpClient http, URI uri, String token, String etag) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).GET().timeout(Duration.ofMinutes(2))
+                .header("Authorization", "Bearer " + token).header("Accept-Encoding", "gzip");
+        if (etag != null) {
+            request.header("If-None-Match", etag);
+        }
+        try {
+            HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            if (response.statusCode() != 200 && response.statusCode() != 304) {
+                throw new IllegalStateException("GET " + uri.getPath() + " answered " + response.statusCode() + ": "
+                        + new String(response.body(), StandardCharsets.UTF_8));
+            }
+            return response;
+        } catch (IOException e) {
+            throw new IllegalStateException("GET " + uri.getPath() + " failed: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    private static Map<String, String> ordered(String... pairs) {
+        Map<String, String> map = new LinkedHashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            map.put(pairs[i], pairs[i + 1]);
+        }
+        return map;
+    }
+}

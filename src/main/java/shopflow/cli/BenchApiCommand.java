@@ -1,0 +1,110 @@
+package shopflow.cli;
+
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+import shopflow.bench.ApiBench;
+import shopflow.bench.BenchData;
+import shopflow.db.Database;
+import shopflow.db.DatabaseOptions;
+import shopflow.db.Migrations;
+import shopflow.reports.ReportCatalog;
+
+@Command(name = "api", mixinStandardHelpOptions = true,
+        description = {"Time every dashboard panel over real HTTP, as the dashboard asks for it (its parameters, as of",
+            "now, gzip accepted): one request at a time (p50, p95), then --clients at once for --seconds, with the",
+            "report run each time and revalidated with its ETag (304); beside the brief's own query for the panel",
+            "(its reference SQL) timed on the same database. Starts the server on a free port; only reads the shop",
+            "(its analyst tokens, one per client, are revoked at the end)."},
+        footer = {"", "Examples:",
+            "  shopflow bench api --clients 16",
+            "  shopflow bench api --panel daily_revenue --runs 200 --seconds 10"})
+public final class BenchApiCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    DatabaseOptions databaseOptions;
+
+    @Option(names = "--clients", paramLabel = "N", defaultValue = "16",
+            description = "Concurrent HTTP clients under load, 1 to 64 (default: ${DEFAULT-VALUE}).")
+    int clients;
+
+    @Option(names = "--runs", paramLabel = "N", defaultValue = "50",
+            description = "Timed requests of each panel one at a time (default: ${DEFAULT-VALUE}).")
+    int runs;
+
+    @Option(names = "--seconds", paramLabel = "S", defaultValue = "5",
+            description = "Seconds of load for each panel, run each time and revalidated (default: ${DEFAULT-VALUE}).")
+    int seconds;
+
+    @Option(names = "--reference-runs", paramLabel = "N", defaultValue = "3",
+            description = "Timed runs of each panel's reference SQL, seconds each at scale 1 (default: ${DEFAULT-VALUE};"
+                    + " 0: none).")
+    int referenceRuns;
+
+    @Option(names = "--panel", paramLabel = "REPORT", description = "Only this panel's report (repeatable; default: all).")
+    List<String> only = new ArrayList<>();
+
+    @Override
+    public Integer call() {
+        if (clients < 1 || clients > 64 || runs < 1 || seconds < 1 || referenceRuns < 0) {
+            throw new IllegalArgumentException("--clients must be 1 to 64, --runs and --seconds at least 1,"
+                    + " --reference-runs at least 0");
+        }
+        List<ApiBench.Panel> panels = ApiBench.DASHBOARD.stream()
+                .filter(p -> only.isEmpty() || only.contains(p.report())).toList();
+        for (String name : only) {
+            ReportCatalog.load().get(name); // an unknown name is refused with the closest one
+            if (ApiBench.DASHBOARD.stream().noneMatch(p -> p.report().equals(name))) {
+                throw new IllegalArgumentException("report '" + name + "' is not a dashboard panel; the panels: "
+                        + ApiBench.DASHBOARD.stream().map(ApiBench.Panel::report).toList());
+            }
+        }
+        // The server's access log would print a line per request, hundreds of thousands here; it must
+        // be set before the server's logger exists (in this command's own JVM it does not yet)
+        System.setProperty("org.slf4j.simpleLogger.log.shopflow.web", "warn");
+        PrintWriter out = spec.commandLine().getOut();
+        try (Database shop = Database.open(databaseOptions)) {
+            Migrations.migrate(shop);
+            long orders = BenchData.orders(shop);
+            if (orders == 0) {
+                throw new IllegalArgumentException("the database has no orders: fill it with 'shopflow generate"
+                        + " --scale 1' (same --data-dir/--port) first");
+            }
+            out.printf("%,d orders; as of now; %d requests one at a time, then %d clients for %d s (run each time,"
+                    + " then revalidated: 304); the brief's query %d times per panel (%d cores)%n", orders, runs,
+                    clients, seconds, referenceRuns, Runtime.getRuntime().availableProcessors());
+            out.printf("%-18s %9s %9s %10s %9s | %10s %9s | %10s %9s%n", "panel", "http p50", "http p95", "brief med",
+                    "speed-up", "req/s", "p95", "304 req/s", "304 p95");
+            out.flush();
+            List<ApiBench.PanelResult> results = new ApiBench(shop, runs, referenceRuns, clients,
+                    Duration.ofSeconds(seconds)).run(panels, r -> {
+                        out.printf("%-18s %6.1f ms %6.1f ms %7.1f ms %8.0fx | %10.0f %6.1f ms | %10.0f %6.1f ms%n",
+                                r.panel().report(), r.httpP50(), r.httpP95(), r.referenceMedian(), r.speedUp(),
+                                r.full().perSecond(), r.full().p95Millis(), r.revalidated().perSecond(),
+                                r.revalidated().p95Millis());
+                        out.flush();
+                    });
+            double worstP95 = results.stream().mapToDouble(ApiBench.PanelResult::httpP95).max().orElse(0);
+            double fewest = results.stream().mapToDouble(r -> r.full().perSecond()).min().orElse(0);
+            out.printf("worst http p95 %.1f ms; fewest requests/s with %d clients %.0f (report run each time)", worstP95,
+                    clients, fewest);
+            if (referenceRuns > 0) {
+                out.printf("; smallest speed-up %.0fx",
+                        results.stream().mapToDouble(ApiBench.PanelResult::speedUp).min().orElse(0));
+            }
+            out.println();
+            out.flush();
+            return 0;
+        }
+    }
+}

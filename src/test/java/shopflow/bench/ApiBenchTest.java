@@ -1,0 +1,96 @@
+package shopflow.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import shopflow.Main;
+import shopflow.TestDatabases;
+import shopflow.db.Database;
+
+class ApiBenchTest {
+
+    private static final Pattern PANEL = Pattern.compile(
+            "report: '(\\w+)',(?:\\s*//[^\\n]*)*(?:\\s*params: \\{([^}]*)\\})?");
+
+    @Test
+    void the_bench_asks_for_the_panels_the_dashboard_shows_with_its_parameters() throws IOException {
+        String app;
+        try (InputStream in = ApiBench.class.getResourceAsStream("/web/app.js")) {
+            app = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        List<ApiBench.Panel> dashboard = new ArrayList<>();
+        Matcher m = PANEL.matcher(app);
+        while (m.find()) {
+            if (m.group(1).equals("alerts")) {
+                continue; // not a report: GET /api/alerts
+            }
+            Map<String, String> params = new LinkedHashMap<>();
+            if (m.group(2) != null) {
+                for (String pair : m.group(2).split(",")) {
+                    String[] nameValue = pair.split(":", 2);
+                    params.put(nameValue[0].strip(), nameValue[1].strip().replace("'", ""));
+                }
+            }
+            dashboard.add(new ApiBench.Panel(m.group(1), params));
+        }
+        assertThat(dashboard).hasSizeGreaterThan(5);
+        assertThat(ApiBench.DASHBOARD).containsExactlyElementsOf(dashboard);
+    }
+
+    @Test
+    void bench_api_times_each_panel_over_http_beside_the_brief_query_and_revokes_its_tokens() throws Exception {
+        try (Database db = TestDatabases.fresh()) {
+            assertThat(run(db, "bench", "api")).startsWith("1\n").contains("has no orders");
+            BenchData.generateShop(db, 0.002, OffsetDateTime.parse("2026-06-30T12:00:00Z"));
+            String out = run(db, "bench", "api", "--panel", "daily_revenue", "--panel", "rfm_segments", "--runs", "3",
+                    "--seconds", "1", "--clients", "2", "--reference-runs", "1");
+            assertThat(out).startsWith("0\n");
+            for (String panel : List.of("daily_revenue", "rfm_segments")) {
+                // p50, p95, the brief's median, speed-up | req/s, p95 | 304 req/s, p95
+                assertThat(out).as(out).containsPattern("(?m)^" + panel
+                        + " +[0-9.]+ ms +[0-9.]+ ms +[0-9.]+ ms +[0-9]+x \\| +[1-9][0-9]* +[0-9.]+ ms \\| +[1-9][0-9]* +[0-9.]+ ms$");
+            }
+            assertThat(out).contains("worst http p95", "smallest speed-up").doesNotContain("conversion_funnel");
+            try (Connection c = db.connection(); Statement s = c.createStatement();
+                    ResultSet r = s.executeQuery("select count(*) filter (where revoked_at is null), count(*)"
+                            + " from api.tokens where label = 'bench api'")) {
+                r.next();
+                assertThat(r.getLong(1)).isZero();
+                assertThat(r.getLong(2)).isEqualTo(2);
+            }
+            assertThat(run(db, "bench", "api", "--panel", "customer_lifetime")).startsWith("1\n")
+                    .contains("not a dashboard panel");
+        }
+    }
+
+    private static String run(Database db, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cmd = Main.commandLine();
+        cmd.setOut(new PrintWriter(out, true));
+        cmd.setErr(new PrintWriter(err, true));
+        String[] all = java.util.Arrays.copyOf(args, args.length + 4);
+        all[args.length] = "--jdbc-url";
+        all[args.length + 1] = db.jdbcUrl();
+        all[args.length + 2] = "--db-password";
+        all[args.length + 3] = TestDatabases.password();
+        int code = cmd.execute(all);
+        return code + "\n" + out + err;
+    }
+}
