@@ -31,6 +31,7 @@ public final class ReportCatalog {
 
     private static final String FOLDER = "reports";
     private static final String REFERENCE_FOLDER = "reports/reference";
+    private static final String DRILL_FOLDER = "drills";
 
     private final Map<String, Report> reports;
 
@@ -51,6 +52,14 @@ public final class ReportCatalog {
         Map<String, Report> references = new TreeMap<>(load().reports);
         references.putAll(load(REFERENCE_FOLDER).reports);
         return new ReportCatalog(references);
+    }
+
+    /**
+     * The drill-downs ({@code drills/*.sql}): the rows behind a report's figure, a page at a time,
+     * each with a {@code <name>_total} beside it that adds them up. Written and run as reports.
+     */
+    public static ReportCatalog drills() {
+        return load(DRILL_FOLDER);
     }
 
     private static ReportCatalog load(String resourceFolder) {

@@ -191,7 +191,7 @@ final class ReportsApi {
     }
 
     /** {@code ?format=json|csv} wins; otherwise {@code Accept: text/csv} asks for CSV; JSON by default. */
-    private static ReportFormat format(Context ctx) {
+    static ReportFormat format(Context ctx) {
         String format = ctx.queryParam("format");
         if (format != null) {
             return switch (format.strip().toLowerCase(Locale.ROOT)) {
@@ -204,7 +204,7 @@ final class ReportsApi {
         return accept != null && accept.toLowerCase(Locale.ROOT).contains(CSV_TYPE) ? ReportFormat.CSV : ReportFormat.JSON;
     }
 
-    private static ReportResult masked(Report report, ReportResult result) {
+    static ReportResult masked(Report report, ReportResult result) {
         boolean[] personal = new boolean[result.columns().size()];
         boolean any = false;
         for (int c = 0; c < personal.length; c++) {

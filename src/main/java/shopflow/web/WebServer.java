@@ -121,6 +121,8 @@ public final class WebServer implements AutoCloseable {
         ReportsApi reports = new ReportsApi(catalog, new ReportRunner(reportPool).asRole(READER_ROLE)
                 .limited(REPORT_WORK_MEM, REPORT_TEMP_FILE_LIMIT), access, database.timeZone(), clock,
                 limits.reportsPerToken(), live::dataVersion);
+        DrillsApi drills = new DrillsApi(ReportCatalog.drills(), new ReportRunner(reportPool).asRole(READER_ROLE)
+                .limited(REPORT_WORK_MEM, REPORT_TEMP_FILE_LIMIT), access, database.timeZone(), clock);
         TokensApi tokensApi = new TokensApi(tokens, access, clock);
         OrdersApi orders = new OrdersApi(database.dataSource(), access);
         EventsApi events = new EventsApi(new EventParser(clock), new EventIngest(database.dataSource()), access, bodies);
@@ -198,6 +200,7 @@ public final class WebServer implements AutoCloseable {
             getAndHead(config, "/api/docs", docs::page);
             getAndHead(config, "/api/reports", reports::list);
             getAndHead(config, "/api/reports/{name}", reports::run);
+            getAndHead(config, "/api/drill/{name}", drills::run);
             getAndHead(config, "/api/alerts", alertsApi::list);
             getAndHead(config, "/api/forecast", forecastApi::get);
             getAndHead(config, "/api/shop", shopApi::get);

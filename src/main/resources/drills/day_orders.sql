@@ -1,0 +1,83 @@
+-- Day orders: the orders behind one day of the daily chart (daily_revenue), a page at a time.
+--
+-- question: Which orders were placed on this shop day, up to as_of?
+-- grain:    one row per order, oldest first (created_at, then order_id); at most limit + 1 rows from the cursor on
+-- audience: aggregate
+-- param:    day              | date    |    | any           | the shop day (a day of daily_revenue); required
+-- param:    limit            | integer | 50 | 1..1000       | rows per page (one more is read, to tell whether another page follows)
+-- param:    after_created_at | text    |    | any           | keyset: start after the order placed at this moment (the API's cursor sets it; empty: the first page)
+-- param:    after_order_id   | integer | 0  | 0..2147483647 | keyset: ... and with this order_id (ties of created_at)
+-- column:   order_id         | id      | the order
+-- column:   order_number     | text    | its number, as the shop shows it
+-- column:   created_at       | timestamp | when it was placed
+-- column:   status           | text    | its status at as_of
+-- column:   customer_id      | id      | who placed it (null: a guest)
+-- column:   gross_sales      | GBP     | unit price x quantity of its lines (no VAT)
+-- column:   discounts        | GBP     | its line and coupon discounts
+-- column:   net_sales        | GBP     | gross_sales - discounts, as placed (a later return counts on its own day)
+-- column:   shipping         | GBP     | shipping charged
+-- column:   taxes            | GBP     | VAT charged
+-- column:   total_sales      | GBP     | net_sales + shipping + taxes
+--
+-- The measures are the sales model's (docs/reports.md#the-sales-model): the day's orders and the
+-- sums of their gross_sales and discounts are daily_revenue's orders, gross_sales and discounts
+-- of that day (day_orders_total.sql sums them). Keyset paging: each page reads the index on
+-- orders.created_at from where the last one ended, so every page costs the same.
+-- psql: psql -v as_of="'2026-06-30 12:00'" -v day="'2026-06-29'" -f day_orders.sql
+
+\if :{?as_of} \else \set as_of 'now()' \endif
+\if :{?day} \else \set day '' \endif
+\if :{?limit} \else \set limit 50 \endif
+\if :{?after_created_at} \else \set after_created_at '' \endif
+\if :{?after_order_id} \else \set after_order_id 0 \endif
+
+with
+
+params as (
+    select
+        :as_of::timestamptz                                                    as as_of,
+        (:'day'::date)::timestamptz                                            as day_start,
+        (:'day'::date + 1)::timestamptz                                        as day_end,
+        coalesce(nullif(:'after_created_at', '')::timestamptz, '-infinity')    as after_created_at,
+        :after_order_id::bigint                                                as after_order_id,
+        :limit::int                                                            as row_limit
+),
+
+page as (
+    select o.*
+    from orders o, params
+    where o.created_at >= params.day_start
+      and o.created_at < params.day_end
+      and o.created_at <= params.as_of
+      and o.created_at >= params.after_created_at
+      and (o.created_at, o.order_id) > (params.after_created_at, params.after_order_id)
+    order by o.created_at, o.order_id
+    limit (select row_limit + 1 from params)
+),
+
+final as (
+    select
+        page.order_id,
+        page.order_number,
+        page.created_at,
+        coalesce((
+            -- the status it left at its first change after as_of (orders_as_of(), for one order)
+            select c.from_status
+            from order_status_changes c
+            where c.order_id = page.order_id and c.changed_at > params.as_of
+            order by c.changed_at, c.change_id
+            limit 1), page.status)                                            as status,
+        page.customer_id,
+        sales.gross_sales::numeric(16, 2)                                     as gross_sales,
+        sales.discounts::numeric(16, 2)                                       as discounts,
+        sales.net_sales::numeric(16, 2)                                       as net_sales,
+        sales.shipping::numeric(16, 2)                                        as shipping,
+        sales.taxes::numeric(16, 2)                                           as taxes,
+        sales.total_sales::numeric(16, 2)                                     as total_sales
+    from page
+    cross join params
+    join order_sales sales on sales.order_id = page.order_id
+)
+
+select * from final
+order by created_at, order_id;

@@ -1,0 +1,174 @@
+package shopflow.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.math.BigDecimal;
+import java.net.URLEncoder;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import shopflow.reports.ReportFormat;
+
+/**
+ * Drill-down lists against the report figure they come from: a day of daily_revenue to its
+ * orders, paged by cursor, on web/fixture.sql plus a busy day of seven orders added here.
+ */
+class DrillApiTest {
+
+    @RegisterExtension
+    static final TestServer app = TestServer.start();
+
+    private static final String AS_OF = "2026-06-30T12:00";
+    /** Seven orders, two placed at the same moment (a keyset tie), one of them with a discount. */
+    private static final String BUSY_DAY = "2026-06-20";
+
+    @BeforeAll
+    static void aBusyDay() {
+        app.sql("""
+                insert into orders (order_id, customer_id, order_number, status, subtotal, discount_amount,
+                                    shipping_cost, tax_amount, total_amount, created_at)
+                select 100 + n, 1 + n % 3, 'ORD-BUSY-' || n, 'delivered', 10.00 * n, case when n = 4 then 2.50 else 0 end,
+                       3.95, 2.00 * n, 10.00 * n - case when n = 4 then 2.50 else 0 end + 3.95 + 2.00 * n,
+                       '2026-06-20 08:00 Europe/London'::timestamptz + make_interval(hours => least(n, 6))
+                from generate_series(1, 7) as n;
+                insert into order_items (order_id, product_id, quantity, unit_price, line_total)
+                select 100 + n, 201, n, 10.00, 10.00 * n from generate_series(1, 7) as n;
+                insert into order_status_changes (order_id, from_status, to_status, changed_at)
+                select order_id, null, 'delivered', created_at from orders where order_id between 101 and 107;
+                """);
+    }
+
+    private static JsonNode json(HttpResponse<String> response) {
+        try {
+            return ReportFormat.JSON_MAPPER.readTree(response.body());
+        } catch (Exception e) {
+            throw new AssertionError("not JSON: " + response.body(), e);
+        }
+    }
+
+    /** Every row of the day's list, page by page (asserting each page's size), and the first page's total. */
+    private static List<JsonNode> allPages(String day, int limit, JsonNode[] total) {
+        List<JsonNode> rows = new ArrayList<>();
+        String path = "/api/drill/day_orders?day=" + day + "&as_of=" + AS_OF + "&limit=" + limit;
+        JsonNode page = json(app.get(path, app.viewer));
+        total[0] = page.get("total");
+        while (true) {
+            assertThat(page.get("rows").size()).isLessThanOrEqualTo(limit);
+            page.get("rows").forEach(rows::add);
+            if (page.get("next_cursor").isNull()) {
+                return rows;
+            }
+            assertThat(page.get("rows").size()).isEqualTo(limit);
+            HttpResponse<String> next = app.get("/api/drill/day_orders?limit=" + limit + "&cursor="
+                    + URLEncoder.encode(page.get("next_cursor").asText(), StandardCharsets.UTF_8), app.viewer);
+            assertThat(next.statusCode()).as(next.body()).isEqualTo(200);
+            page = json(next);
+            assertThat(page.get("total").isNull()).isTrue();
+        }
+    }
+
+    @Test
+    void every_day_of_the_daily_chart_drills_to_orders_that_add_up_to_its_figures() {
+        JsonNode daily = json(app.get("/api/reports/daily_revenue?days=30&as_of=" + AS_OF, app.viewer));
+        int daysWithOrders = 0;
+        for (JsonNode day : daily.get("rows")) {
+            JsonNode[] total = new JsonNode[1];
+            List<JsonNode> rows = allPages(day.get("day").asText(), 2, total);
+            Set<Long> ids = new HashSet<>();
+            BigDecimal gross = BigDecimal.ZERO;
+            BigDecimal discounts = BigDecimal.ZERO;
+            for (JsonNode row : rows) {
+                assertThat(ids.add(row.get("order_id").asLong())).as("each order once").isTrue();
+                gross = gross.add(row.get("gross_sales").decimalValue());
+                discounts = discounts.add(row.get("discounts").decimalValue());
+            }
+            String which = "day " + day.get("day").asText();
+            assertThat(rows).as(which).hasSize(day.get("orders").asInt());
+            assertThat(total[0].get("orders").asInt()).as(which).isEqualTo(day.get("orders").asInt());
+            assertThat(gross).as(which).isEqualByComparingTo(day.get("gross_sales").decimalValue());
+            assertThat(total[0].get("gross_sales").decimalValue()).as(which)
+                    .isEqualByComparingTo(day.get("gross_sales").decimalValue());
+            assertThat(discounts).as(which).isEqualByComparingTo(day.get("discounts").decimalValue());
+            daysWithOrders += rows.isEmpty() ? 0 : 1;
+        }
+        // 2 June (cancelled later: placed all the same), 20 June (7), 25 June, 30 June before noon
+        assertThat(daysWithOrders).isEqualTo(4);
+    }
+
+    @Test
+    void the_busy_day_pages_in_order_with_its_tie_and_the_status_as_of() {
+        JsonNode[] total = new JsonNode[1];
+        List<JsonNode> rows = allPages(BUSY_DAY, 3, total);
+        assertThat(rows.stream().map(r -> r.get("order_id").asLong()).toList())
+                .containsExactly(101L, 102L, 103L, 104L, 105L, 106L, 107L); // 106 and 107 both at 14:00
+        assertThat(total[0].get("orders").asInt()).isEqualTo(7);
+        assertThat(total[0].get("gross_sales").decimalValue()).isEqualByComparingTo("280.00"); // 10 x (1 + ... + 7)
+        assertThat(total[0].get("discounts").decimalValue()).isEqualByComparingTo("2.50");
+        assertThat(rows.get(3).get("net_sales").decimalValue()).isEqualByComparingTo("37.50");
+        // order 3 was cancelled at 11:00 on 2 June: at 10:30 it was pending
+        JsonNode early = json(app.get("/api/drill/day_orders?day=2026-06-02&as_of=2026-06-02T10:30", app.viewer));
+        assertThat(early.at("/rows/0/status").asText()).isEqualTo("pending");
+        JsonNode late = json(app.get("/api/drill/day_orders?day=2026-06-02&as_of=" + AS_OF, app.viewer));
+        assertThat(late.at("/rows/0/status").asText()).isEqualTo("cancelled");
+    }
+
+    @Test
+    void analysts_export_the_whole_list_as_csv_and_viewers_may_not() {
+        HttpResponse<String> csv = app.get("/api/drill/day_orders?day=" + BUSY_DAY + "&as_of=" + AS_OF
+                + "&format=csv&limit=2", app.analyst);
+        assertThat(csv.statusCode()).isEqualTo(200);
+        assertThat(csv.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/csv"));
+        List<String> lines = csv.body().lines().toList();
+        assertThat(lines.get(0)).startsWith("order_id,order_number,created_at,status");
+        assertThat(lines).hasSize(1 + 7);
+        assertThat(app.get("/api/drill/day_orders?day=" + BUSY_DAY + "&format=csv", app.viewer).statusCode())
+                .isEqualTo(403);
+    }
+
+    @Test
+    void a_tampered_foreign_or_made_up_cursor_is_a_400_naming_it() {
+        JsonNode first = json(app.get("/api/drill/day_orders?day=" + BUSY_DAY + "&as_of=" + AS_OF + "&limit=2",
+                app.viewer));
+        String cursor = first.get("next_cursor").asText();
+        String body = cursor.substring(0, cursor.indexOf('.'));
+        String tampered = body.substring(0, body.length() - 2) + (body.endsWith("A") ? "BB" : "AA")
+                + cursor.substring(cursor.indexOf('.'));
+        for (String bad : List.of(tampered, "not-a-cursor", cursor + "x", "e30.e30")) {
+            HttpResponse<String> refused = app.get("/api/drill/day_orders?cursor="
+                    + URLEncoder.encode(bad, StandardCharsets.UTF_8), app.viewer);
+            assertThat(refused.statusCode()).as(bad).isEqualTo(400);
+            assertThat(json(refused).get("field").asText()).isEqualTo("cursor");
+            assertThat(json(refused).get("error").asText()).contains("first page");
+        }
+        HttpResponse<String> foreign = app.get("/api/drill/day_orders?day=2026-06-25&cursor="
+                + URLEncoder.encode(cursor, StandardCharsets.UTF_8), app.viewer);
+        assertThat(foreign.statusCode()).isEqualTo(400);
+        assertThat(json(foreign).get("error").asText()).contains("another list");
+    }
+
+    @Test
+    void bad_requests_name_what_is_wrong() {
+        assertError(app.get("/api/drill/day_orders?as_of=" + AS_OF, app.viewer), 400, "day", "needs day");
+        assertError(app.get("/api/drill/day_orders?day=2026-13-01", app.viewer), 400, "day", "");
+        assertError(app.get("/api/drill/day_orders?day=" + BUSY_DAY + "&after_order_id=5", app.viewer), 400,
+                "after_order_id", "unknown parameter");
+        assertError(app.get("/api/drill/day_orders?day=" + BUSY_DAY + "&limit=0", app.viewer), 400, "limit", "");
+        assertError(app.get("/api/drill/day_order", app.viewer), 404, "drill", "day_orders");
+        assertError(app.get("/api/drill/day_orders_total?day=" + BUSY_DAY, app.viewer), 404, "drill", "day_orders");
+        assertThat(app.get("/api/drill/day_orders?day=" + BUSY_DAY, null).statusCode()).isEqualTo(401);
+    }
+
+    private static void assertError(HttpResponse<String> response, int status, String field, String words) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        JsonNode body = json(response);
+        assertThat(body.get("field").asText()).isEqualTo(field);
+        assertThat(body.get("error").asText()).contains(words);
+    }
+}
