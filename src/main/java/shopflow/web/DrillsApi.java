@@ -34,6 +34,7 @@ final class DrillsApi {
     private static final String LIMIT = "limit";
     private static final String AFTER = "after_";
     private static final String TOTAL = "_total";
+    private static final String REQUIRED = "; required";
     /** Rows per page read while writing a whole list as CSV. */
     private static final String EXPORT_PAGE = "1000";
 
@@ -118,10 +119,11 @@ final class DrillsApi {
             }
         }
         for (ReportParameter parameter : list.parameters()) {
-            if (!parameter.name().startsWith(AFTER) && !parameter.name().equals(LIMIT)
-                    && parameter.defaultValue().isEmpty() && !parameters.containsKey(parameter.name())) {
+            // a drill's header ends the description of a parameter it cannot do without with "; required"
+            if (parameter.description().endsWith(REQUIRED) && !parameters.containsKey(parameter.name())) {
                 throw ApiError.badRequest(parameter.name(), "drill " + list.name() + " needs " + parameter.name()
-                        + ": " + parameter.description());
+                        + ": " + parameter.description().substring(0, parameter.description().length()
+                                - REQUIRED.length()));
             }
         }
         boolean masked = !principal.role().includes(Role.ANALYST);

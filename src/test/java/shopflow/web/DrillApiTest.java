@@ -42,6 +42,10 @@ class DrillApiTest {
                 select 100 + n, 201, n, 10.00, 10.00 * n from generate_series(1, 7) as n;
                 insert into order_status_changes (order_id, from_status, to_status, changed_at)
                 select order_id, null, 'delivered', created_at from orders where order_id between 101 and 107;
+                -- a second product in the first four, so that order 104's coupon is shared over two lines
+                insert into products (product_id, sku, name, list_price) values (202, 'SPOON', 'Spoon', 5.00);
+                insert into order_items (order_id, product_id, quantity, unit_price, line_total)
+                select 100 + n, 202, 1, 5.00, 5.00 from generate_series(1, 4) as n;
                 """);
     }
 
@@ -55,8 +59,12 @@ class DrillApiTest {
 
     /** Every row of the day's list, page by page (asserting each page's size), and the first page's total. */
     private static List<JsonNode> allPages(String day, int limit, JsonNode[] total) {
+        return allPages("day_orders", "day=" + day, limit, total);
+    }
+
+    private static List<JsonNode> allPages(String drill, String query, int limit, JsonNode[] total) {
         List<JsonNode> rows = new ArrayList<>();
-        String path = "/api/drill/day_orders?day=" + day + "&as_of=" + AS_OF + "&limit=" + limit;
+        String path = "/api/drill/" + drill + "?" + query + "&as_of=" + AS_OF + "&limit=" + limit;
         JsonNode page = json(app.get(path, app.viewer));
         total[0] = page.get("total");
         while (true) {
@@ -66,7 +74,7 @@ class DrillApiTest {
                 return rows;
             }
             assertThat(page.get("rows").size()).isEqualTo(limit);
-            HttpResponse<String> next = app.get("/api/drill/day_orders?limit=" + limit + "&cursor="
+            HttpResponse<String> next = app.get("/api/drill/" + drill + "?limit=" + limit + "&cursor="
                     + URLEncoder.encode(page.get("next_cursor").asText(), StandardCharsets.UTF_8), app.viewer);
             assertThat(next.statusCode()).as(next.body()).isEqualTo(200);
             page = json(next);
@@ -103,15 +111,51 @@ class DrillApiTest {
     }
 
     @Test
+    void every_product_of_top_products_drills_to_orders_that_add_up_to_its_figures() {
+        for (String window : List.of("days=30", "days=7", "from=2026-06-20&to=2026-06-20", "from=2026-05-01&to=2026-06-29")) {
+            JsonNode top = json(app.get("/api/reports/top_products?" + window + "&as_of=" + AS_OF, app.viewer));
+            assertThat(top.get("rows").size()).as(window).isGreaterThan(0);
+            for (JsonNode product : top.get("rows")) {
+                JsonNode[] total = new JsonNode[1];
+                String which = window + ", product " + product.get("product_id").asText();
+                List<JsonNode> rows = allPages("product_orders", "product_id=" + product.get("product_id").asText()
+                        + "&" + window, 2, total);
+                Set<Long> ids = new HashSet<>();
+                BigDecimal gross = BigDecimal.ZERO;
+                BigDecimal discounts = BigDecimal.ZERO;
+                for (JsonNode row : rows) {
+                    assertThat(ids.add(row.get("order_id").asLong())).as(which + ": each order once").isTrue();
+                    gross = gross.add(row.get("gross_sales").decimalValue());
+                    discounts = discounts.add(row.get("discounts").decimalValue());
+                }
+                assertThat(rows).as(which).hasSize(product.get("orders").asInt());
+                assertThat(total[0].get("orders").asInt()).as(which).isEqualTo(product.get("orders").asInt());
+                assertThat(gross).as(which).isEqualByComparingTo(product.get("gross_sales").decimalValue());
+                assertThat(total[0].get("gross_sales").decimalValue()).as(which)
+                        .isEqualByComparingTo(product.get("gross_sales").decimalValue());
+                assertThat(discounts).as(which).isEqualByComparingTo(product.get("discounts").decimalValue());
+                assertThat(total[0].get("discounts").decimalValue()).as(which)
+                        .isEqualByComparingTo(product.get("discounts").decimalValue());
+            }
+        }
+        // the spoon: orders 101 to 104, 2.50 of order 104's coupon on its 45.00 of lines, 5.00 of them spoon
+        JsonNode spoon = json(app.get("/api/drill/product_orders?product_id=202&days=30&as_of=" + AS_OF, app.viewer));
+        assertThat(spoon.at("/total/orders").asInt()).isEqualTo(4);
+        assertThat(spoon.at("/rows/3/order_id").asLong()).isEqualTo(104);
+        assertThat(spoon.at("/rows/3/discounts").decimalValue()).isEqualByComparingTo("0.28"); // 2.50 x 5 / 45
+    }
+
+    @Test
     void the_busy_day_pages_in_order_with_its_tie_and_the_status_as_of() {
         JsonNode[] total = new JsonNode[1];
         List<JsonNode> rows = allPages(BUSY_DAY, 3, total);
         assertThat(rows.stream().map(r -> r.get("order_id").asLong()).toList())
                 .containsExactly(101L, 102L, 103L, 104L, 105L, 106L, 107L); // 106 and 107 both at 14:00
         assertThat(total[0].get("orders").asInt()).isEqualTo(7);
-        assertThat(total[0].get("gross_sales").decimalValue()).isEqualByComparingTo("280.00"); // 10 x (1 + ... + 7)
+        // 10 x (1 + ... + 7) of mugs, 4 x 5 of spoons
+        assertThat(total[0].get("gross_sales").decimalValue()).isEqualByComparingTo("300.00");
         assertThat(total[0].get("discounts").decimalValue()).isEqualByComparingTo("2.50");
-        assertThat(rows.get(3).get("net_sales").decimalValue()).isEqualByComparingTo("37.50");
+        assertThat(rows.get(3).get("net_sales").decimalValue()).isEqualByComparingTo("42.50");
         // order 3 was cancelled at 11:00 on 2 June: at 10:30 it was pending
         JsonNode early = json(app.get("/api/drill/day_orders?day=2026-06-02&as_of=2026-06-02T10:30", app.viewer));
         assertThat(early.at("/rows/0/status").asText()).isEqualTo("pending");
@@ -156,6 +200,9 @@ class DrillApiTest {
     @Test
     void bad_requests_name_what_is_wrong() {
         assertError(app.get("/api/drill/day_orders?as_of=" + AS_OF, app.viewer), 400, "day", "needs day");
+        assertError(app.get("/api/drill/product_orders?days=7", app.viewer), 400, "product_id", "needs product_id");
+        assertError(app.get("/api/drill/product_orders?product_id=201&from=2026-06-20&to=2026-06-10", app.viewer),
+                400, "from", "");
         assertError(app.get("/api/drill/day_orders?day=2026-13-01", app.viewer), 400, "day", "");
         assertError(app.get("/api/drill/day_orders?day=" + BUSY_DAY + "&after_order_id=5", app.viewer), 400,
                 "after_order_id", "unknown parameter");
