@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -46,6 +48,15 @@ class DrillApiTest {
                 insert into products (product_id, sku, name, list_price) values (202, 'SPOON', 'Spoon', 5.00);
                 insert into order_items (order_id, product_id, quantity, unit_price, line_total)
                 select 100 + n, 202, 1, 5.00, 5.00 from generate_series(1, 4) as n;
+                -- a burst: customer 3's four orders within 40 minutes on 28 June, the last flagged by fraud_review
+                insert into orders (order_id, customer_id, order_number, status, subtotal, total_amount, created_at)
+                select 300 + n, 3, 'ORD-BURST-' || n, 'delivered', 12.00 * n, 12.00 * n,
+                       '2026-06-28 10:00 Europe/London'::timestamptz + make_interval(mins => 10 * n)
+                from generate_series(1, 4) as n;
+                insert into order_items (order_id, product_id, quantity, unit_price, line_total)
+                select 300 + n, 201, 1, 12.00 * n, 12.00 * n from generate_series(1, 4) as n;
+                insert into order_status_changes (order_id, from_status, to_status, changed_at)
+                select order_id, null, 'delivered', created_at from orders where order_id between 301 and 304;
                 """);
     }
 
@@ -63,9 +74,13 @@ class DrillApiTest {
     }
 
     private static List<JsonNode> allPages(String drill, String query, int limit, JsonNode[] total) {
+        return allPagesAs(app.viewer, drill, query, limit, total);
+    }
+
+    private static List<JsonNode> allPagesAs(String token, String drill, String query, int limit, JsonNode[] total) {
         List<JsonNode> rows = new ArrayList<>();
         String path = "/api/drill/" + drill + "?" + query + "&as_of=" + AS_OF + "&limit=" + limit;
-        JsonNode page = json(app.get(path, app.viewer));
+        JsonNode page = json(app.get(path, token));
         total[0] = page.get("total");
         while (true) {
             assertThat(page.get("rows").size()).isLessThanOrEqualTo(limit);
@@ -75,7 +90,7 @@ class DrillApiTest {
             }
             assertThat(page.get("rows").size()).isEqualTo(limit);
             HttpResponse<String> next = app.get("/api/drill/" + drill + "?limit=" + limit + "&cursor="
-                    + URLEncoder.encode(page.get("next_cursor").asText(), StandardCharsets.UTF_8), app.viewer);
+                    + URLEncoder.encode(page.get("next_cursor").asText(), StandardCharsets.UTF_8), token);
             assertThat(next.statusCode()).as(next.body()).isEqualTo(200);
             page = json(next);
             assertThat(page.get("total").isNull()).isTrue();
@@ -106,8 +121,8 @@ class DrillApiTest {
             assertThat(discounts).as(which).isEqualByComparingTo(day.get("discounts").decimalValue());
             daysWithOrders += rows.isEmpty() ? 0 : 1;
         }
-        // 2 June (cancelled later: placed all the same), 20 June (7), 25 June, 30 June before noon
-        assertThat(daysWithOrders).isEqualTo(4);
+        // 2 June (cancelled later: placed all the same), 20 June (7), 25 June, 28 June (4), 30 June before noon
+        assertThat(daysWithOrders).isEqualTo(5);
     }
 
     @Test
@@ -182,6 +197,42 @@ class DrillApiTest {
         }
         assertThat(segmentsWithCustomers).isGreaterThan(1);
         assertError(app.get("/api/drill/segment_customers?segment=Champions", app.viewer), 403, "", "analyst");
+    }
+
+    @Test
+    void a_fraud_row_drills_to_the_customer_history_its_signals_were_read_from() {
+        JsonNode fraud = json(app.get("/api/reports/fraud_review?as_of=" + AS_OF, app.analyst));
+        assertThat(fraud.get("rows").size()).isGreaterThan(0);
+        for (JsonNode flagged : fraud.get("rows")) {
+            JsonNode[] total = new JsonNode[1];
+            List<JsonNode> history = allPagesAs(app.analyst, "customer_orders", "customer_id="
+                    + flagged.get("customer_id").asText(), 2, total);
+            OffsetDateTime at = OffsetDateTime.parse(flagged.get("created_at").asText());
+            long inPriorHour = history.stream().filter(o -> o.get("counted").asBoolean())
+                    .map(o -> OffsetDateTime.parse(o.get("created_at").asText()))
+                    .filter(t -> t.isBefore(at) && !t.isBefore(at.minusHours(1))).count();
+            assertThat(inPriorHour).isEqualTo(flagged.get("orders_in_prior_hour").asLong());
+            List<BigDecimal> earlier = history.stream().filter(o -> o.get("counted").asBoolean())
+                    .filter(o -> OffsetDateTime.parse(o.get("created_at").asText()).isBefore(at))
+                    .map(o -> o.get("total_sales").decimalValue()).toList();
+            BigDecimal average = earlier.stream().reduce(BigDecimal.ZERO, BigDecimal::add)
+                    .divide(BigDecimal.valueOf(earlier.size()), 10, RoundingMode.HALF_UP);
+            assertThat(flagged.get("total_sales").decimalValue().divide(average, 1, RoundingMode.HALF_UP))
+                    .isEqualByComparingTo(flagged.get("multiple_of_avg").decimalValue());
+            assertThat(history.stream().anyMatch(o -> o.get("order_id").asLong() == flagged.get("order_id").asLong()))
+                    .isTrue();
+            assertThat(total[0].get("orders").asInt()).isEqualTo(history.size());
+            assertThat(total[0].get("counted_orders").asLong())
+                    .isEqualTo(history.stream().filter(o -> o.get("counted").asBoolean()).count());
+        }
+        // customer 3: the cancelled order of 2 June (not counted), busy-day orders 102 and 105, the burst of four
+        // (order 6, at 13:00, comes after as_of)
+        JsonNode three = json(app.get("/api/drill/customer_orders?customer_id=3&as_of=" + AS_OF, app.analyst));
+        assertThat(three.at("/total/orders").asInt()).isEqualTo(7);
+        assertThat(three.at("/total/counted_orders").asInt()).isEqualTo(6);
+        // 12 x (1 + 2 + 3 + 4) + (20 + 3.95 + 4) + (50 + 3.95 + 10)
+        assertThat(three.at("/total/total_sales").decimalValue()).isEqualByComparingTo("211.90");
+        assertThat(app.get("/api/drill/customer_orders?customer_id=3", app.viewer).statusCode()).isEqualTo(403);
     }
 
     @Test
