@@ -86,6 +86,17 @@ public final class ApiBench {
         }
     }
 
+    /**
+     * One drill-down list walked page by page over HTTP (up to a number of pages): the time of the
+     * first page (with its total), of each page, and of the last one reached.
+     */
+    public record DrillResult(String drill, String query, int pages, long rows, double firstMillis, double[] pageMillis,
+            double lastMillis, boolean complete) {
+        public double pageP95() {
+            return ReportTimings.percentile(pageMillis, 95);
+        }
+    }
+
     private static final int WARM_UP = 3;
 
     private final Database database;
@@ -145,6 +156,82 @@ public final class ApiBench {
                 }
             } finally {
                 tokens.forEach(t -> server.tokens().revoke(t.id()));
+            }
+        }
+        return results;
+    }
+
+    /**
+     * Walks each drill of the dashboard's figures on this shop, {@code limit} rows a page, up to
+     * {@code maxPages} pages: a day of the daily chart (the busiest of the last 30), the top product,
+     * the biggest RFM segment and the first flagged order's customer.
+     */
+    public List<DrillResult> drills(int limit, int maxPages, Consumer<DrillResult> progress) {
+        ReportRunner reports = new ReportRunner(database.dataSource(), Duration.ofMinutes(5));
+        ReportCatalog catalog = ReportCatalog.load();
+        OffsetDateTime now = OffsetDateTime.now(database.timeZone());
+        List<String> queries = new ArrayList<>();
+        var daily = reports.run(catalog.get("daily_revenue"), now, Map.of("days", "30"));
+        int busiest = 0;
+        for (int i = 1; i < daily.rows().size(); i++) {
+            if (((Number) daily.value(i, "orders")).longValue() > ((Number) daily.value(busiest, "orders")).longValue()) {
+                busiest = i;
+            }
+        }
+        queries.add("day_orders?day=" + daily.value(busiest, "day"));
+        var top = reports.run(catalog.get("top_products"), now, Map.of("limit", "1"));
+        if (!top.rows().isEmpty()) {
+            queries.add("product_orders?product_id=" + top.value(0, "product_id"));
+        }
+        var segments = reports.run(catalog.get("rfm_segments"), now, Map.of());
+        int biggest = 0;
+        for (int i = 1; i < segments.rows().size(); i++) {
+            if (((Number) segments.value(i, "customers")).longValue()
+                    > ((Number) segments.value(biggest, "customers")).longValue()) {
+                biggest = i;
+            }
+        }
+        if (!segments.rows().isEmpty()) {
+            queries.add("segment_customers?segment="
+                    + URLEncoder.encode(String.valueOf(segments.value(biggest, "segment")), StandardCharsets.UTF_8));
+        }
+        var fraud = reports.run(catalog.get("fraud_review"), now, Map.of());
+        if (!fraud.rows().isEmpty()) {
+            queries.add("customer_orders?customer_id=" + fraud.value(0, "customer_id"));
+        }
+        List<DrillResult> results = new ArrayList<>();
+        try (WebServer server = WebServer.start(database, catalog, "localhost", 0, Clock.systemUTC())) {
+            TokenStore.IssuedToken token = server.tokens().create(Role.ANALYST, "bench api",
+                    Optional.of(Duration.ofHours(1)));
+            try {
+                HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+                String base = "http://localhost:" + server.port() + "/api/drill/";
+                for (String query : queries) {
+                    String drill = query.substring(0, query.indexOf('?'));
+                    get(http, URI.create(base + query + "&limit=" + limit), token.token(), null); // warm-up
+                    List<Double> times = new ArrayList<>();
+                    long rows = 0;
+                    String cursor = null;
+                    do {
+                        URI uri = URI.create(base + (cursor == null ? query + "&limit=" + limit
+                                : drill + "?limit=" + limit + "&cursor=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8)));
+                        long start = System.nanoTime();
+                        HttpResponse<byte[]> response = get(http, uri, token.token(), null);
+                        times.add((System.nanoTime() - start) / 1e6);
+                        var page = shopflow.reports.ReportFormat.JSON_MAPPER.readTree(body(response));
+                        rows += page.get("rows").size();
+                        cursor = page.get("next_cursor").isNull() ? null : page.get("next_cursor").asText();
+                    } while (cursor != null && times.size() < maxPages);
+                    double[] millis = times.stream().mapToDouble(Double::doubleValue).toArray();
+                    DrillResult result = new DrillResult(drill, query, millis.length, rows, millis[0], millis,
+                            millis[millis.length - 1], cursor == null);
+                    progress.accept(result);
+                    results.add(result);
+                }
+            } catch (IOException e) {
+                throw new IllegalStateException("a drill page is not JSON: " + e.getMessage(), e);
+            } finally {
+                server.tokens().revoke(token.id());
             }
         }
         return results;
@@ -234,6 +321,16 @@ public final class ApiBench {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    /** The body as sent, unzipped when the server compressed it. */
+    private static byte[] body(HttpResponse<byte[]> response) throws IOException {
+        if (!response.headers().firstValue("Content-Encoding").orElse("").equals("gzip")) {
+            return response.body();
+        }
+        try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(response.body()))) {
+            return in.readAllBytes();
         }
     }
 

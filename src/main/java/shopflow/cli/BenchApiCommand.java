@@ -51,6 +51,11 @@ public final class BenchApiCommand implements Callable<Integer> {
                     + " 0: none).")
     int referenceRuns;
 
+    @Option(names = "--drill-pages", paramLabel = "N", defaultValue = "200",
+            description = "Then walk each drill-down (a busy day, the top product, the biggest segment, a flagged"
+                    + " customer) up to N pages of 50 rows (default: ${DEFAULT-VALUE}; 0: none).")
+    int drillPages;
+
     @Option(names = "--panel", paramLabel = "REPORT", description = "Only this panel's report (repeatable; default: all).")
     List<String> only = new ArrayList<>();
 
@@ -103,6 +108,18 @@ public final class BenchApiCommand implements Callable<Integer> {
                         results.stream().mapToDouble(ApiBench.PanelResult::speedUp).min().orElse(0));
             }
             out.println();
+            if (drillPages > 0) {
+                out.printf("%ndrill-downs over HTTP, %d rows a page, walked up to %d pages (the first page with its"
+                        + " total)%n", 50, drillPages);
+                out.printf("%-18s %-34s %6s %8s %11s %10s %10s%n", "drill", "list", "pages", "rows", "first page",
+                        "page p95", "last page");
+                new ApiBench(shop, runs, referenceRuns, clients, Duration.ofSeconds(seconds)).drills(50, drillPages, d -> {
+                    out.printf("%-18s %-34s %6d %8d %8.1f ms %7.1f ms %7.1f ms%s%n", d.drill(),
+                            d.query().substring(d.query().indexOf('?') + 1), d.pages(), d.rows(), d.firstMillis(),
+                            d.pageP95(), d.lastMillis(), d.complete() ? "" : " (not the list's end)");
+                    out.flush();
+                });
+            }
             out.flush();
             return 0;
         }

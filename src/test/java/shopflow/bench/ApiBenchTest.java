@@ -59,7 +59,7 @@ class ApiBenchTest {
             assertThat(run(db, "bench", "api")).startsWith("1\n").contains("has no orders");
             BenchData.generateShop(db, 0.002, OffsetDateTime.parse("2026-06-30T12:00:00Z"));
             String out = run(db, "bench", "api", "--panel", "daily_revenue", "--panel", "rfm_segments", "--runs", "3",
-                    "--seconds", "1", "--clients", "2", "--reference-runs", "1");
+                    "--seconds", "1", "--clients", "2", "--reference-runs", "1", "--drill-pages", "3");
             assertThat(out).startsWith("0\n");
             for (String panel : List.of("daily_revenue", "rfm_segments")) {
                 // p50, p95, the brief's median, speed-up | req/s, p95 | 304 req/s, p95
@@ -67,12 +67,15 @@ class ApiBenchTest {
                         + " +[0-9.]+ ms +[0-9.]+ ms +[0-9.]+ ms +[0-9]+x \\| +[1-9][0-9]* +[0-9.]+ ms \\| +[1-9][0-9]* +[0-9.]+ ms$");
             }
             assertThat(out).contains("worst http p95", "smallest speed-up").doesNotContain("conversion_funnel");
+            // the busiest day of the last 30 (as of now: the shop's history ended in June, so no orders)
+            assertThat(out).containsPattern("(?m)^day_orders +day=[0-9-]+ +1 +0 +[0-9.]+ ms +[0-9.]+ ms +[0-9.]+ ms$");
+            assertThat(out).containsPattern("(?m)^segment_customers +segment=\\S+ +[1-3] +[1-9][0-9]* ");
             try (Connection c = db.connection(); Statement s = c.createStatement();
                     ResultSet r = s.executeQuery("select count(*) filter (where revoked_at is null), count(*)"
                             + " from api.tokens where label = 'bench api'")) {
                 r.next();
                 assertThat(r.getLong(1)).isZero();
-                assertThat(r.getLong(2)).isEqualTo(2);
+                assertThat(r.getLong(2)).isEqualTo(3); // one per client, one for the drills
             }
             assertThat(run(db, "bench", "api", "--panel", "customer_lifetime")).startsWith("1\n")
                     .contains("not a dashboard panel");
