@@ -40,22 +40,52 @@ bounds as (
     from params
 ),
 
+-- the product's orders in the window (idx_items_product, then each order by its key)
+product_orders as (
+    select o.order_id
+    from orders o, bounds
+    -- the bound value, not bounds.product_id: a subquery reading bounds would run again for every order
+    where o.order_id in (select i.order_id from order_items i where i.product_id = :product_id::bigint)
+      and o.created_at >= bounds.window_start
+      and o.created_at <= bounds.as_of
+      and o.created_at < bounds.window_stop
+),
+
+-- every line of those orders valued as order_line_sales values it (R__22_sales_model.sql: the
+-- order's coupon shared over its lines in pence, in item_id order), written out here for these
+-- orders alone: through the view a filter on them is not applied before its window functions,
+-- and the view reads every line of the window (seconds at scale 1)
+order_lines as (
+    select
+        i.order_id,
+        i.product_id,
+        i.quantity,
+        i.unit_price * i.quantity                                              as gross_sales,
+        i.unit_price * i.quantity - i.line_total                               as line_discount,
+        case when sum(i.line_total) over whole_order = 0 then 0
+             else round(o.discount_amount * sum(i.line_total) over running / sum(i.line_total) over whole_order, 2)
+                - round(o.discount_amount * (sum(i.line_total) over running - i.line_total)
+                        / sum(i.line_total) over whole_order, 2)
+        end                                                                    as order_discount
+    from (select po.order_id, ord.discount_amount from product_orders po join orders ord using (order_id)) o
+    join order_items i on i.order_id = o.order_id
+    window whole_order as (partition by i.order_id),
+           running as (partition by i.order_id order by i.item_id)
+),
+
+lines as (
+    select order_lines.* from order_lines, bounds where order_lines.product_id = bounds.product_id
+),
+
 final as (
     select
-        count(distinct s.order_id)                                                   as orders,
-        coalesce(sum(s.quantity), 0)                                                 as units,
-        coalesce(sum(s.gross_sales), 0)::numeric(16, 2)                              as gross_sales,
-        coalesce(sum(s.line_discount + coalesce(s.order_discount, 0)), 0)::numeric(16, 2) as discounts,
-        coalesce(sum(s.gross_sales - s.line_discount - coalesce(s.order_discount, 0)), 0)::numeric(16, 2)
-                                                                                     as net_sales
-    from order_line_sales s, bounds
-    where s.product_id = bounds.product_id
-      -- the product's orders first (idx_items_product): the view's coupon shares are computed per
-      -- order, so only these orders' lines are read, not the window's
-      and s.order_id in (select i.order_id from order_items i where i.product_id = bounds.product_id)
-      and s.created_at >= bounds.window_start
-      and s.created_at <= bounds.as_of
-      and s.created_at < bounds.window_stop
+        count(distinct lines.order_id)                                                       as orders,
+        coalesce(sum(lines.quantity), 0)                                                     as units,
+        coalesce(sum(lines.gross_sales), 0)::numeric(16, 2)                                  as gross_sales,
+        coalesce(sum(lines.line_discount + coalesce(lines.order_discount, 0)), 0)::numeric(16, 2) as discounts,
+        coalesce(sum(lines.gross_sales - lines.line_discount - coalesce(lines.order_discount, 0)), 0)::numeric(16, 2)
+                                                                                             as net_sales
+    from lines
 )
 
 select * from final;

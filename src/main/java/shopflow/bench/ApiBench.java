@@ -255,8 +255,9 @@ public final class ApiBench {
             latencies.add(mine);
             Thread thread = new Thread(() -> {
                 try {
-                    String etag = revalidate ? get(http, uri, token, null).headers().firstValue("ETag").orElse(null)
+                    String first = revalidate ? get(http, uri, token, null).headers().firstValue("ETag").orElse(null)
                             : null;
+                    String etag = first;
                     ready.countDown();
                     go.await();
                     long end = window[1];
@@ -266,6 +267,10 @@ public final class ApiBench {
                         mine.add((System.nanoTime() - start) / 1e6);
                         if (response.statusCode() == 304) {
                             notModified.incrementAndGet();
+                        } else if (revalidate) {
+                            // a new answer (the data changed, or an "as of now" tag's minute ended): keep
+                            // its tag, as a browser's cache does
+                            etag = response.headers().firstValue("ETag").orElse(null);
                         }
                     }
                 } catch (InterruptedException e) {

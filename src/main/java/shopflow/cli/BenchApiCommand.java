@@ -88,15 +88,16 @@ public final class BenchApiCommand implements Callable<Integer> {
             out.printf("%,d orders; as of now; %d requests one at a time, then %d clients for %d s (run each time,"
                     + " then revalidated: 304); the brief's query %d times per panel (%d cores)%n", orders, runs,
                     clients, seconds, referenceRuns, Runtime.getRuntime().availableProcessors());
-            out.printf("%-18s %9s %9s %10s %9s | %10s %9s | %10s %9s%n", "panel", "http p50", "http p95", "brief med",
-                    "speed-up", "req/s", "p95", "304 req/s", "304 p95");
+            out.printf("%-18s %9s %9s %10s %9s | %10s %9s | %10s %9s %7s%n", "panel", "http p50", "http p95", "brief med",
+                    "speed-up", "req/s", "p95", "reval req/s", "reval p95", "304s");
             out.flush();
             List<ApiBench.PanelResult> results = new ApiBench(shop, runs, referenceRuns, clients,
                     Duration.ofSeconds(seconds)).run(panels, r -> {
-                        out.printf("%-18s %6.1f ms %6.1f ms %7.1f ms %8.0fx | %10.0f %6.1f ms | %10.0f %6.1f ms%n",
+                        out.printf("%-18s %6.1f ms %6.1f ms %7.1f ms %8.0fx | %10.0f %6.1f ms | %10.0f %6.1f ms %5.1f %%%n",
                                 r.panel().report(), r.httpP50(), r.httpP95(), r.referenceMedian(), r.speedUp(),
                                 r.full().perSecond(), r.full().p95Millis(), r.revalidated().perSecond(),
-                                r.revalidated().p95Millis());
+                                r.revalidated().p95Millis(),
+                                100.0 * r.revalidated().notModified() / r.revalidated().requests());
                         out.flush();
                     });
             double worstP95 = results.stream().mapToDouble(ApiBench.PanelResult::httpP95).max().orElse(0);
