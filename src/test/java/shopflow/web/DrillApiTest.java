@@ -254,6 +254,46 @@ class DrillApiTest {
     }
 
     @Test
+    void paging_as_of_now_gives_every_order_once_while_orders_arrive() throws Exception {
+        // five orders placed at one moment a little before now (a tie for the keyset), customer 2
+        app.sql("""
+                insert into orders (order_id, customer_id, order_number, status, subtotal, total_amount, created_at)
+                select 500 + n, 2, 'ORD-NOW-' || n, 'pending', 8.00, 8.00, date_trunc('second', now()) - interval '2 seconds'
+                from generate_series(1, 5) as n;
+                insert into order_items (order_id, product_id, quantity, unit_price, line_total)
+                select 500 + n, 201, 1, 8.00, 8.00 from generate_series(1, 5) as n;
+                """);
+        String day;
+        try (var c = app.database.connection(); var st = c.createStatement();
+                var r = st.executeQuery("select (created_at at time zone 'Europe/London')::date from orders where order_id = 501")) {
+            r.next();
+            day = r.getString(1);
+        }
+        JsonNode page = json(app.get("/api/drill/day_orders?day=" + day + "&limit=2", app.viewer));
+        int total = page.at("/total/orders").asInt();
+        List<Long> ids = new ArrayList<>();
+        int arrivals = 0;
+        while (true) {
+            page.get("rows").forEach(r -> ids.add(r.get("order_id").asLong()));
+            if (page.get("next_cursor").isNull()) {
+                break;
+            }
+            // an order placed between two pages (now: after the list's as_of)
+            app.sql("insert into orders (order_id, customer_id, order_number, status, subtotal, total_amount, created_at)"
+                    + " values (" + (600 + arrivals) + ", 2, 'ORD-ARRIVED-" + arrivals + "', 'pending', 9.00, 9.00, now())");
+            arrivals++;
+            page = json(app.get("/api/drill/day_orders?limit=2&cursor="
+                    + URLEncoder.encode(page.get("next_cursor").asText(), StandardCharsets.UTF_8), app.viewer));
+        }
+        assertThat(arrivals).isEqualTo(2);
+        assertThat(ids).containsExactly(501L, 502L, 503L, 504L, 505L);
+        assertThat(total).isEqualTo(5);
+        // a new first page (a new as_of) sees them
+        assertThat(json(app.get("/api/drill/day_orders?day=" + day + "&limit=2", app.viewer)).at("/total/orders").asInt())
+                .isEqualTo(5 + arrivals);
+    }
+
+    @Test
     void analysts_export_the_whole_list_as_csv_and_viewers_may_not() {
         HttpResponse<String> csv = app.get("/api/drill/day_orders?day=" + BUSY_DAY + "&as_of=" + AS_OF
                 + "&format=csv&limit=2", app.analyst);
