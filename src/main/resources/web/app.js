@@ -33,6 +33,8 @@
   const charts = {};
   let loading = false;
   let again = false;
+  /** What the pending run reloads: undefined nothing yet, null every panel, or a Set of report names. */
+  let againPanels;
   let loads = 0;
   let events = null;
   let reconnectDelay = 1000;
@@ -544,16 +546,48 @@
     }
   }
 
-  /** Runs every panel; a change notice that arrives meanwhile runs them once more afterwards. */
-  async function loadAll() {
+  // The panels a change notice of a table reloads, for the tables few panels read: the clickstream
+  // feeds only the funnel (and the vitals' conversion), the alerts table only the alerts panel. A
+  // notice naming any other table reloads everything.
+  const READ_BY = {
+    page_views: ['conversion_funnel', 'shop_vitals'],
+    cart_events: ['conversion_funnel', 'shop_vitals'],
+    alerts: ['alerts'],
+  };
+
+  /** The panels a `changed` event affects (its data names the tables written), or null for all. */
+  function affectedPanels(event) {
+    let tables = null;
+    try {
+      tables = JSON.parse(event.data).tables;
+    } catch (notJson) {
+      return null;
+    }
+    if (!Array.isArray(tables) || tables.length === 0) return null;
+    const panels = new Set();
+    for (const table of tables) {
+      if (!READ_BY[table]) return null;
+      READ_BY[table].forEach((panel) => panels.add(panel));
+    }
+    return panels;
+  }
+
+  /**
+   * Runs every panel (or only those of `only`, a Set of report names); a change notice that
+   * arrives meanwhile runs what it affects once more afterwards.
+   */
+  async function loadAll(only = null) {
     if (loading) {
+      againPanels = only === null || againPanels === null ? null : new Set([...(againPanels || []), ...only]);
       again = true;
       return;
     }
     loading = true;
     try {
       const asOf = $('#as-of').value || null;
-      const results = await Promise.allSettled(PANELS.map((panel) => runPanel(panel, asOf)).concat(loadForecast(asOf)));
+      const panels = only ? PANELS.filter((panel) => only.has(panel.report)) : PANELS;
+      const results = await Promise.allSettled(panels.map((panel) => runPanel(panel, asOf))
+        .concat(only ? [] : [loadForecast(asOf)]));
       const signedOut = results.find((r) => r.status === 'rejected' && r.reason instanceof SignedOut);
       if (signedOut) {
         showSignIn(signedOut.reason.message);
@@ -567,8 +601,10 @@
       loading = false;
     }
     if (again) {
+      const next = againPanels === undefined ? null : againPanels;
       again = false;
-      await loadAll();
+      againPanels = undefined;
+      await loadAll(next);
     }
   }
 
@@ -606,7 +642,7 @@
         if (wasDown) loadAll(); // changes may have been missed while disconnected
         reconnectDelay = 1000;
       });
-      events.addEventListener('changed', () => loadAll());
+      events.addEventListener('changed', (event) => loadAll(affectedPanels(event)));
       events.onerror = () => {
         closeEvents();
         reconnectLater();

@@ -114,6 +114,27 @@ class DashboardBrowserTest {
     }
 
     @Test
+    void a_page_view_reloads_only_the_panels_that_read_the_clickstream() throws Exception {
+        browser.signIn(app.url(""), app.analyst);
+        browser.wait(Duration.ofSeconds(10)).until(d -> "live".equals(
+                d.findElement(By.id("live")).getAttribute("data-state")));
+        int loads = browser.loads();
+        long funnelBefore = requests("conversion_funnel");
+        long dailyBefore = requests("daily_revenue");
+        app.sql("insert into page_views (session_id, page_url, device_type) values ('browser-test', '/', 'mobile')");
+        browser.waitForLoads(loads + 1);
+        // the change notice names page_views: the funnel and the vitals reload, the sales panels do not
+        browser.wait(Duration.ofSeconds(5)).until(d -> requests("conversion_funnel") > funnelBefore);
+        assertThat(requests("shop_vitals")).isGreaterThan(0);
+        assertThat(requests("daily_revenue")).isEqualTo(dailyBefore);
+    }
+
+    /** GET requests for a report in the server's log so far. */
+    private static long requests(String report) {
+        return app.server.recentLog().stream().filter(line -> line.contains("GET /api/reports/" + report + " ")).count();
+    }
+
+    @Test
     void a_viewer_sees_the_fraud_panel_explain_it_needs_the_analyst_role() {
         browser.signIn(app.url(""), app.viewer);
         var fraud = browser.driver.findElement(By.cssSelector("[data-report='fraud_review']"));
