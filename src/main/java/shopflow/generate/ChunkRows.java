@@ -22,12 +22,4 @@ final class ChunkRows {
     StockLedger ledger() {
         return ledger;
     }
-
-    /**
-     * Writes the stock movements' COPY text, now that the id of the chunk's first order line is
-     * known; called once per chunk, in chunk order, before the chunk goes to the writers.
-     */
-    void numberOrderLines(long firstItemId) {
-        ledger.writeTo(of(Table.STOCK_MOVEMENTS), firstItemId);
-    }
 }

@@ -184,13 +184,15 @@ public final class Generator {
             Catalog catalog = context.catalog();
             streams.get(Table.CATEGORIES).write(CatalogRows.categories(catalog.tree()));
             streams.get(Table.PRODUCTS).write(CatalogRows.products(catalog, context.calendar(), settings.seed()));
-            streams.get(Table.INVENTORY).write(CatalogRows.inventory(context.stock()));
             streams.get(Table.COUPONS).write(CatalogRows.coupons(context.coupons(), context.calendar()));
 
             List<Table> chunkTables = Arrays.stream(Table.values()).filter(Table::perCustomerChunk).toList();
             for (Table table : chunkTables) {
                 writers.put(table, Executors.newSingleThreadExecutor(daemon("copy-" + table.sqlName())));
             }
+            // The stock movements wait for every chunk: the ledger is played through in time, with
+            // its restocks, and inventory's stock at as_of is where it ends.
+            StockHistory ledger = new StockHistory(context);
             int chunks = context.sizes().chunks();
             int window = settings.threads() * CHUNKS_IN_FLIGHT_PER_THREAD;
             Semaphore inFlight = new Semaphore(window);
@@ -213,7 +215,7 @@ public final class Generator {
                     }
                     ChunkRows rows = generated.get(chunk).get();
                     generated.set(chunk, null);
-                    rows.numberOrderLines(orderLinesWritten + 1);
+                    ledger.add(rows.ledger(), orderLinesWritten + 1);
                     orderLinesWritten += rows.of(Table.ORDER_ITEMS).rows();
                     List<CompletableFuture<Void>> tables = new ArrayList<>();
                     for (Table table : chunkTables) {
@@ -238,6 +240,9 @@ public final class Generator {
                 }
                 CompletableFuture.allOf(written.toArray(CompletableFuture[]::new)).get();
             }
+            ledger.settle();
+            ledger.writeTo(streams.get(Table.STOCK_MOVEMENTS));
+            streams.get(Table.INVENTORY).write(CatalogRows.inventory(context.stock()));
             List<GenerationReport.TableLoad> loads = new ArrayList<>();
             for (TableStream stream : streams.values()) {
                 stream.finish();

@@ -38,21 +38,25 @@ final class Shipments {
         for (int i = 0; i < basket.size; i++) {
             int[] warehouses = stock.shippingOrder(basket.product[i]);
             int first = firstWarehouse(random, stock, warehouses);
-            // From the first as much as it holds, then the others most stock first (order_ship_stock()'s
-            // rule); more than all warehouses hold today (stock is as of as_of, not then) comes from
-            // the first.
+            // From the first as much as it usually holds, then the others most stock first
+            // (order_ship_stock()'s rule); more than all warehouses usually hold comes from the first.
+            // StockHistory then moves a shipment its warehouse cannot serve at that moment.
             int left = basket.quantity[i];
-            int fromFirst = Math.min(left, stock.quantity[warehouses[first]]);
+            int fromFirst = Math.min(left, stock.weight[warehouses[first]]);
             left -= fromFirst;
             for (int k = 0; k < warehouses.length; k++) {
-                int taken = k == first ? 0 : Math.min(left, stock.quantity[warehouses[k]]);
+                int taken = k == first ? 0 : Math.min(left, stock.weight[warehouses[k]]);
                 left -= taken;
                 units[k] = taken;
             }
             units[first] = fromFirst + left;
+            int from = 0;
+            for (int k = 0; k < warehouses.length; k++) {
+                from += units[k] > 0 ? 1 : 0;
+            }
             for (int k = 0; k < warehouses.length; k++) {
                 if (units[k] > 0) {
-                    move(warehouses[k], orderId, firstLine + i, units[k], shippedAt, refundedAt);
+                    move(warehouses[k], orderId, firstLine + i, units[k], shippedAt, refundedAt, from > 1);
                 }
             }
         }
@@ -67,14 +71,14 @@ final class Shipments {
     private static int firstWarehouse(SplittableRandom random, StockLevels stock, int[] warehouses) {
         long total = 0;
         for (int row : warehouses) {
-            total += stock.quantity[row];
+            total += stock.weight[row];
         }
         if (total == 0) {
             return 0;
         }
         long u = random.nextLong(total);
         for (int k = 0; k < warehouses.length; k++) {
-            u -= stock.quantity[warehouses[k]];
+            u -= stock.weight[warehouses[k]];
             if (u < 0) {
                 return k;
             }
@@ -83,10 +87,10 @@ final class Shipments {
     }
 
     /** A 'ship' of the line's units out of the inventory row and, for a refund (returnedAt not NONE), their 'return'. */
-    private void move(int row, long orderId, int line, int count, long shippedAt, long returnedAt) {
-        ledger.add(stock.product[row], stock.warehouse[row], orderId, line, -count, StockLedger.SHIP, shippedAt);
+    private void move(int row, long orderId, int line, int count, long shippedAt, long returnedAt, boolean split) {
+        ledger.add(row, orderId, line, -count, StockLedger.SHIP, shippedAt, split);
         if (returnedAt != StatusChain.NONE) {
-            ledger.add(stock.product[row], stock.warehouse[row], orderId, line, count, StockLedger.RETURN, returnedAt);
+            ledger.add(row, orderId, line, count, StockLedger.RETURN, returnedAt, split);
         }
     }
 }

@@ -4,20 +4,26 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
- * The stock of every product in every warehouse at as_of: the inventory rows, drawn once so that
- * the ledger's shipments can come from the warehouses that hold the product. Stock in three
- * warehouses: every product in London, most in Manchester, half in Bristol. Reorder levels follow
- * popularity; a few per cent of rows sit at or under theirs.
+ * The inventory rows: every product in London, most in Manchester, half in Bristol, each with a
+ * usual stock drawn once so that the ledger's shipments come from the warehouses that hold the
+ * product, spread by it. {@link StockHistory} then plays the ledger through and sets each row's
+ * reorder level (from its demand) and its stock at as_of.
  */
 final class StockLevels {
 
-    /** Share of stock rows at or under their reorder level: a few per cent, as in a healthy shop. */
+    /** Share of rows whose usual stock is drawn at or under the first reorder level (the shipments' spread). */
     static final double LOW_STOCK_SHARE = 0.04;
     private static final double[] PRESENCE = {1.0, 0.7, 0.5};
 
     /** Per inventory row (inventory_id = row + 1), in product then warehouse order. */
     final int[] product;
     final int[] warehouse;
+    /**
+     * The row's usual stock, drawn: how the product's shipments spread over its warehouses. Fixed
+     * before any chunk is generated (the workers read it), unlike {@link #quantity}.
+     */
+    final int[] weight;
+    /** The stock at as_of: the usual stock until {@link StockHistory} has played the ledger through. */
     final int[] quantity;
     final int[] reorderLevel;
     final long[] lastUpdated;
@@ -60,6 +66,7 @@ final class StockLevels {
         firstRow[catalog.size()] = rows;
         this.product = Arrays.copyOf(product, rows);
         this.warehouse = Arrays.copyOf(warehouse, rows);
+        this.weight = Arrays.copyOf(quantity, rows);
         this.quantity = Arrays.copyOf(quantity, rows);
         this.reorderLevel = Arrays.copyOf(reorder, rows);
         this.lastUpdated = Arrays.copyOf(updated, rows);
@@ -73,7 +80,16 @@ final class StockLevels {
         return product.length;
     }
 
-    /** The product's inventory rows, most stock first, ties by warehouse name (as order_ship_stock() takes them). */
+    int products() {
+        return firstRow.length - 1;
+    }
+
+    /** The product's rows are {@code firstRow(p)} to {@code firstRow(p + 1) - 1}. */
+    int firstRow(int productIndex) {
+        return firstRow[productIndex];
+    }
+
+    /** The product's inventory rows, most usual stock first, ties by warehouse name (as order_ship_stock() takes them). */
     int[] shippingOrder(int productIndex) {
         return shippingOrder[productIndex];
     }
@@ -85,7 +101,7 @@ final class StockLevels {
         for (int i = 0; i < n; i++) {
             order[i] = from + i;
         }
-        Arrays.sort(order, (a, b) -> quantity[a] != quantity[b] ? Integer.compare(quantity[b], quantity[a])
+        Arrays.sort(order, (a, b) -> weight[a] != weight[b] ? Integer.compare(weight[b], weight[a])
                 : Catalog.WAREHOUSES[warehouse[a]].compareTo(Catalog.WAREHOUSES[warehouse[b]]));
         int[] rows = new int[n];
         for (int i = 0; i < n; i++) {

@@ -19,6 +19,7 @@ final class Streams {
     static final long SHIPMENT = 8;
     static final long STATUS_CHAIN = 9;
     static final long CHECKOUT = 10;
+    static final long RESTOCK = 11;
 
     private Streams() {
     }

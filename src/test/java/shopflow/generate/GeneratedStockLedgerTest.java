@@ -67,6 +67,38 @@ class GeneratedStockLedgerTest {
     }
 
     @Test
+    void stock_is_never_negative_and_rows_are_restocked_when_at_their_reorder_level() {
+        double restocks = number(db, "select count(*) from stock_movements where reason = 'restock'");
+        assertThat(restocks).as("restocks: %s", restocks).isGreaterThan(20);
+        assertThat(number(db, "select count(*) from stock_movements where reason = 'restock' and (order_id is not null"
+                + " or item_id is not null or quantity <= 0)")).as("restocks of an order, or not into the warehouse").isZero();
+        // The stock at every moment: inventory's quantity less the movements after that moment; and
+        // before the ledger's first movement.
+        assertThat(number(db, """
+                with moments as (
+                    select product_id, warehouse, moved_at, sum(quantity) as moved from stock_movements group by 1, 2, 3
+                ),
+                after_each as (
+                    select inventory.quantity - coalesce(sum(moments.moved) over later, 0) as stock,
+                           inventory.quantity - sum(moments.moved) over whole as before_ledger
+                    from moments join inventory using (product_id, warehouse)
+                    window later as (partition by product_id, warehouse order by moved_at desc
+                                     rows between unbounded preceding and 1 preceding),
+                           whole as (partition by product_id, warehouse)
+                )
+                select count(*) from after_each where stock < 0 or before_ledger < 0""")).as("moments of negative stock").isZero();
+        assertThat(number(db, "select count(*) from inventory where quantity < 0")).isZero();
+        // A restock comes because the row reached its reorder level (or a shipment needed it first).
+        double atLevel = number(db, """
+                select avg((v.quantity - (select sum(later.quantity) from stock_movements later
+                                          where later.product_id = m.product_id and later.warehouse = m.warehouse
+                                            and later.moved_at >= m.moved_at) <= v.reorder_level)::int)
+                from stock_movements m join inventory v using (product_id, warehouse)
+                where m.reason = 'restock'""");
+        assertThat(atLevel).as("share of restocks arriving at a row at or under its reorder level").isGreaterThan(0.9);
+    }
+
+    @Test
     void refunds_put_back_what_shipped_and_nothing_else_comes_back() {
         double refundedWithShipments = number(db, "select count(distinct order_id) from stock_movements m "
                 + "join orders o using (order_id) where o.status = 'refunded'");
