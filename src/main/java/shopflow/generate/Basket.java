@@ -86,9 +86,22 @@ final class Basket {
         }
     }
 
-    void singleCheapItem(SplittableRandom random) {
+    /** One cheap product, {@code units} of it: a card tester's order. */
+    void singleCheapItem(SplittableRandom random, int units) {
         size = 0;
-        setLine(catalog.cheap(random), 1, 0);
+        setLine(catalog.cheap(random), units, 0);
+    }
+
+    /**
+     * An honest bulk buy: a basket as usual, its first line bought by the dozen until the order
+     * reaches {@code targetCents} (an office's supplies, a club's kit).
+     */
+    void bulk(SplittableRandom random, int preferred, long at, long targetCents) {
+        normal(random, preferred, at, Double.MAX_VALUE);
+        while (undiscountedTotal() < targetCents) {
+            quantity[0] += 1 + quantity[0] / 2;
+            line[0] = line(quantity[0], catalog.priceCents[product[0]], pct[0]);
+        }
     }
 
     boolean contains(int productIndex) {

@@ -141,10 +141,10 @@ final class CustomerPlan {
         SplittableRandom random = Streams.of(seed, Streams.FRAUD, 0);
         double scale = sizes.customers() / (double) Sizes.CUSTOMERS_AT_SCALE_1;
         long end = calendar.end();
-        pick(random, Kind.BURST, Math.max(3, (int) Math.round(80 * scale)), end - 60L * 86_400, end, i -> 4 + random.nextInt(3));
+        pick(random, Kind.BURST, Math.max(3, (int) Math.round(80 * scale)), end - 60L * 86_400, end, i -> 3 + random.nextInt(8));
         pick(random, Kind.HIGH_MULTIPLE, Math.max(3, (int) Math.round(150 * scale)), end - 60L * 86_400, end, i -> 1);
         pick(random, Kind.NEW_ACCOUNT, Math.max(3, (int) Math.round(120 * scale)), end - 6 * 3600L, end, i -> 1);
-        pick(random, Kind.CARD_TESTING, Math.max(2, (int) Math.round(50 * scale)), end - 6 * 3600L, end, i -> 8 + random.nextInt(7));
+        pick(random, Kind.CARD_TESTING, Math.max(2, (int) Math.round(50 * scale)), end - 6 * 3600L, end, i -> 4 + random.nextInt(13));
     }
 
     private void pick(SplittableRandom random, Kind pattern, int count, long signedUpBefore, long end,

@@ -51,9 +51,14 @@ final class OrderSchedule {
         }
         switch (kind) {
             case BURST -> {
-                long start = quietMoment(random, times, signup + 7 * 86_400L, end - 3600);
+                // Half the bursts quick (a minute or a few apart), three in ten brisk (4 to 14
+                // minutes), a fifth spread out (15 to 45 minutes: a thief keeping under a rate limit)
+                double speed = random.nextDouble();
+                int gap = speed < 0.5 ? 60 : speed < 0.8 ? 240 : 900;
+                int spread = speed < 0.5 ? 240 : speed < 0.8 ? 600 : 1800;
+                long start = quietMoment(random, times, signup + 7 * 86_400L, end - 60 - (long) fraud * (gap + spread));
                 for (int i = 0; i < fraud; i++) {
-                    start += i == 0 ? 0 : 240 + random.nextInt(360);
+                    start += i == 0 ? 0 : gap + random.nextInt(spread);
                     entries[normal + i] = start * 8 + BURST;
                 }
             }
@@ -66,12 +71,24 @@ final class OrderSchedule {
                 long at = after < end - 600 ? after + random.nextLong(end - 600 - after) : end - 60;
                 entries[normal] = at * 8 + SPIKE;
             }
-            case NEW_ACCOUNT -> entries[normal] = (signup + 120 + random.nextInt(1380)) * 8 + NEW_ACCOUNT;
+            // most minutes after signing up, a fifth an hour or more (the account left to age a little)
+            case NEW_ACCOUNT -> entries[normal] = Math.min(end - 1, signup + (random.nextDouble() < 0.8
+                    ? 120 + random.nextInt(2880) : 3600 + random.nextInt(5 * 3600))) * 8 + NEW_ACCOUNT;
             case CARD_TESTING -> {
+                // a script trying cards every 20 seconds to 4 minutes, or a person every 1 to 10
                 long at = signup + 300 + random.nextInt(900);
+                boolean script = random.nextDouble() < 0.6;
+                long[] tries = new long[fraud];
                 for (int i = 0; i < fraud; i++) {
-                    at += i == 0 ? 0 : 60 + random.nextInt(180);
-                    entries[normal + i] = at * 8 + CARD_TEST;
+                    at += i == 0 ? 0 : script ? 20 + random.nextInt(220) : 60 + random.nextInt(540);
+                    tries[i] = at;
+                }
+                // an account opened just before as_of: its tries squeezed into the time left
+                long room = end - 60 - tries[0];
+                long span = tries[fraud - 1] - tries[0];
+                for (int i = 0; i < fraud; i++) {
+                    long t = span > room ? tries[0] + (tries[i] - tries[0]) * Math.max(room, 0) / span : tries[i];
+                    entries[normal + i] = Math.min(t, end - 1) * 8 + CARD_TEST;
                 }
             }
             default -> {

@@ -20,6 +20,7 @@ final class Streams {
     static final long STATUS_CHAIN = 9;
     static final long CHECKOUT = 10;
     static final long RESTOCK = 11;
+    static final long UNUSUAL_ORDER = 12;
 
     private Streams() {
     }
