@@ -47,8 +47,8 @@
 --
 -- Reads the rollups where they hold the figure: the year's orders and sales from rollups.sales_days
 -- (R__31), the window's product sales through product_window_rows() (spans and days, R__32), the
--- customers' counted orders from rollups.customer_orders through customer_orders_changed(as_of)
--- (R__35), the cohorts from rollups.customer_months and cohort_months (R__34, as
+-- buyers by the days of their first and last counted orders from rollups.buyer_days, corrected
+-- for the customers customer_orders_changed(as_of) names (R__35), the cohorts from rollups.customer_months and cohort_months (R__34, as
 -- retention_cohorts reads them), the funnel from rollups.funnel_days and funnel_sessions (R__33, as
 -- conversion_funnel reads them), the stock from rollups.stock_levels (R__39). Whole days need no
 -- correction for what came after as_of. From the raw rows: the window's last 2,000 orders (a median and their addresses, through
@@ -143,15 +143,44 @@ changed as (
     select * from customer_orders_changed(:as_of::timestamptz)
 ),
 
-buyers as (
-    select folded.customer_id, folded.orders, folded.first_order_at, folded.last_order_at
+-- the buyers by day (rollups.buyer_days, from the folded rows), corrected for the changed
+-- customers: their folded rows out, their rows as of as_of in
+buyer_changes as (
+    select -1 as sign, folded.orders, folded.first_order_at, folded.last_order_at
     from rollups.customer_orders_folded as folded
     where folded.orders > 0
-      and folded.customer_id not in (select customer_id from changed)
+      and folded.customer_id in (select customer_id from changed)
     union all
-    select changed.customer_id, changed.orders, changed.first_order_at, changed.last_order_at
+    select 1, changed.orders, changed.first_order_at, changed.last_order_at
     from changed
     where changed.orders > 0
+),
+
+buyer_counts as (
+    select
+        coalesce(sum(buyer_days.first_buyers), 0)                                                  as buyers,
+        coalesce(sum(buyer_days.last_repeaters), 0)                                                as repeaters,
+        coalesce(sum(buyer_days.last_buyers) filter (where buyer_days.day >= params.year_first_day), 0) as active,
+        coalesce(sum(buyer_days.first_buyers)
+                     filter (where buyer_days.day between params.first_day and params.last_day), 0)  as new_buyers
+    from params
+    left join rollups.buyer_days on true
+    group by params.first_day
+    union all
+    select
+        coalesce(sum(buyer_changes.sign), 0),
+        coalesce(sum(buyer_changes.sign) filter (where buyer_changes.orders >= 2), 0),
+        coalesce(sum(buyer_changes.sign) filter (where buyer_changes.last_order_at >= params.year_start), 0),
+        coalesce(sum(buyer_changes.sign) filter (where buyer_changes.first_order_at >= params.window_start
+                                                   and buyer_changes.first_order_at < params.window_end), 0)
+    from params
+    left join buyer_changes on true
+    group by params.first_day
+),
+
+buyers as (
+    select sum(buyers) as buyers, sum(repeaters) as repeaters, sum(active) as active, sum(new_buyers) as new_buyers
+    from buyer_counts
 ),
 
 year_orders as (
@@ -169,16 +198,12 @@ year_orders as (
 
 customer_figures as (
     select
-        round(100.0 * count(*) filter (where buyers.orders >= 2) / nullif(count(buyers.customer_id), 0), 1) as repeat_pct,
-        round(max(year_orders.year_orders)::numeric
-              / nullif(count(*) filter (where buyers.last_order_at >= params.year_start), 0), 2) as orders_per_customer,
-        round(100.0 * count(*) filter (where buyers.first_order_at >= params.window_start
-                                         and buyers.first_order_at < params.window_end)
-              / nullif(max(order_values.orders), 0), 1)                             as new_customer_pct,
-        round(100.0 * (max(year_orders.year_sales) - max(year_orders.prior_year_sales))
-              / nullif(max(year_orders.prior_year_sales), 0), 1)                    as growth_pct
-    from params, year_orders, order_values
-    left join buyers on true
+        round(100.0 * buyers.repeaters / nullif(buyers.buyers, 0), 1)                as repeat_pct,
+        round(year_orders.year_orders::numeric / nullif(buyers.active, 0), 2)      as orders_per_customer,
+        round(100.0 * buyers.new_buyers / nullif(order_values.orders, 0), 1)       as new_customer_pct,
+        round(100.0 * (year_orders.year_sales - year_orders.prior_year_sales)
+              / nullif(year_orders.prior_year_sales, 0), 1)                        as growth_pct
+    from year_orders, order_values, buyers
 ),
 
 -- retention: (cohort month, month ordered in): customers, as retention_cohorts reads them (the

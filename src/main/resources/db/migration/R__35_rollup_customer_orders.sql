@@ -412,3 +412,111 @@ begin atomic
     from changed
     where orders > 0;
 end;
+
+-- ============================================================
+-- BUYER DAYS (shop_vitals)
+-- ============================================================
+-- rollups.buyer_days follows every change to the folded rollup (a fold, a rebuild, a truncate of
+-- orders), whoever makes it: the rows taken out count -1 on their days, those put in +1. Named
+-- without "_rollups_": a bulk load's suspension leaves them on, as it does the rebuild's writes.
+-- A fold's updates: the old rows out, the new in.
+create or replace function buyer_days_apply(removed rollups.customer_orders_folded[], added rollups.customer_orders_folded[])
+returns void
+language sql as $$
+    insert into rollups.buyer_days as rollup (day, first_buyers, last_buyers, last_repeaters)
+    select day, sum(first_buyers), sum(last_buyers), sum(last_repeaters)
+    from (
+        select shop_day(changed.first_order_at) as day, changed.sign as first_buyers, 0 as last_buyers, 0 as last_repeaters
+        from (select *, -1 as sign from unnest(removed) union all select *, 1 from unnest(added)) as changed
+        where changed.orders > 0
+        union all
+        select shop_day(changed.last_order_at), 0, changed.sign, changed.sign * (changed.orders >= 2)::int
+        from (select *, -1 as sign from unnest(removed) union all select *, 1 from unnest(added)) as changed
+        where changed.orders > 0
+    ) as deltas
+    group by day
+    having sum(first_buyers) <> 0 or sum(last_buyers) <> 0 or sum(last_repeaters) <> 0
+    order by day
+    on conflict (day) do update
+        set first_buyers = rollup.first_buyers + excluded.first_buyers,
+            last_buyers = rollup.last_buyers + excluded.last_buyers,
+            last_repeaters = rollup.last_repeaters + excluded.last_repeaters;
+$$;
+
+create or replace function rollup_buyer_days_inserted() returns trigger
+language plpgsql as $$
+begin
+    -- straight from the transition table: a rebuild inserts every buyer at once
+    insert into rollups.buyer_days as rollup (day, first_buyers, last_buyers, last_repeaters)
+    select day, sum(first_buyers), sum(last_buyers), sum(last_repeaters)
+    from (
+        select shop_day(first_order_at) as day, 1 as first_buyers, 0 as last_buyers, 0 as last_repeaters
+        from new_rows where orders > 0
+        union all
+        select shop_day(last_order_at), 0, 1, (orders >= 2)::int
+        from new_rows where orders > 0
+    ) as deltas
+    group by day
+    order by day
+    on conflict (day) do update
+        set first_buyers = rollup.first_buyers + excluded.first_buyers,
+            last_buyers = rollup.last_buyers + excluded.last_buyers,
+            last_repeaters = rollup.last_repeaters + excluded.last_repeaters;
+    return null;
+end
+$$;
+
+create or replace function rollup_buyer_days_updated() returns trigger
+language plpgsql as $$
+begin
+    perform buyer_days_apply(array(select o::rollups.customer_orders_folded from old_rows o),
+                             array(select n::rollups.customer_orders_folded from new_rows n));
+    return null;
+end
+$$;
+
+create or replace function rollup_buyer_days_deleted() returns trigger
+language plpgsql as $$
+begin
+    -- straight from the transition table: a rebuild inserts every buyer at once
+    insert into rollups.buyer_days as rollup (day, first_buyers, last_buyers, last_repeaters)
+    select day, sum(first_buyers), sum(last_buyers), sum(last_repeaters)
+    from (
+        select shop_day(first_order_at) as day, -1 as first_buyers, 0 as last_buyers, 0 as last_repeaters
+        from old_rows where orders > 0
+        union all
+        select shop_day(last_order_at), 0, -1, -(orders >= 2)::int
+        from old_rows where orders > 0
+    ) as deltas
+    group by day
+    order by day
+    on conflict (day) do update
+        set first_buyers = rollup.first_buyers + excluded.first_buyers,
+            last_buyers = rollup.last_buyers + excluded.last_buyers,
+            last_repeaters = rollup.last_repeaters + excluded.last_repeaters;
+    return null;
+end
+$$;
+
+create or replace function rollup_buyer_days_truncated() returns trigger
+language plpgsql as $$
+begin
+    delete from rollups.buyer_days;
+    return null;
+end
+$$;
+
+create or replace trigger rollup_customer_orders_folded_buyer_days_insert after insert on rollups.customer_orders_folded
+    referencing new table as new_rows
+    for each statement execute function rollup_buyer_days_inserted();
+
+create or replace trigger rollup_customer_orders_folded_buyer_days_update after update on rollups.customer_orders_folded
+    referencing old table as old_rows new table as new_rows
+    for each statement execute function rollup_buyer_days_updated();
+
+create or replace trigger rollup_customer_orders_folded_buyer_days_delete after delete on rollups.customer_orders_folded
+    referencing old table as old_rows
+    for each statement execute function rollup_buyer_days_deleted();
+
+create or replace trigger rollup_customer_orders_folded_buyer_days_truncate after truncate on rollups.customer_orders_folded
+    for each statement execute function rollup_buyer_days_truncated();

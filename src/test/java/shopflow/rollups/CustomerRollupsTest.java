@@ -145,6 +145,35 @@ class CustomerRollupsTest {
         }
     }
 
+    /** shop_vitals' buyers by the days of their first and last orders follow the folded rows. */
+    @Test
+    void buyer_days_count_each_buyers_first_and_last_day_through_folds_and_moves() throws SQLException {
+        String days = "select coalesce(string_agg(to_char(day, 'MM-DD') || ' ' || first_buyers || ' ' || last_buyers"
+                + " || ' ' || last_repeaters, ', ' order by day), '') from rollups.buyer_days"
+                + " where (first_buyers, last_buyers, last_repeaters) <> (0, 0, 0)";
+        try (Connection c = database.connection()) {
+            order(c, 1, at("2026-06-10T10:00"), "delivered", new BigDecimal("10.00"));
+            int moved = order(c, 1, at("2026-06-20T10:00"), "delivered", new BigDecimal("20.00"));
+            int refunded = order(c, 2, at("2026-06-11T10:00"), "delivered", new BigDecimal("11.00"));
+            Writes.execute(c, "select fold_rollups()");
+            // customer 1: first 06-10, last 06-20 with two orders; customer 2: 06-11 both
+            assertThat(Writes.value(c, days)).isEqualTo("06-10 1 0 0, 06-11 1 1 0, 06-20 0 1 1");
+
+            Writes.execute(c, "update orders set customer_id = 2 where order_id = " + moved);
+            Writes.execute(c, "select fold_rollups()");
+            // customer 1: 06-10 both; customer 2: first 06-11, last 06-20 with two orders
+            assertThat(Writes.value(c, days)).isEqualTo("06-10 1 1 0, 06-11 1 0 0, 06-20 0 1 1");
+
+            Writes.status(c, refunded, "refunded");
+            Writes.execute(c, "select fold_rollups()");
+            // customer 2 recounted: the 06-20 order alone
+            assertThat(Writes.value(c, days)).isEqualTo("06-10 1 1 0, 06-20 1 1 0");
+
+            Writes.execute(c, "select rebuild_customer_orders_rollups()");
+            assertThat(Writes.value(c, days)).isEqualTo("06-10 1 1 0, 06-20 1 1 0");
+        }
+    }
+
     @Test
     void an_order_moved_to_another_customer_or_moment_moves_their_first_and_last_orders() throws SQLException {
         try (Connection c = database.connection()) {
