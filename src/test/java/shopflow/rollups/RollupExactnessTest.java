@@ -79,23 +79,23 @@ class RollupExactnessTest {
      * find candidates (fraud_review recomputes each from the raw orders), so a wrong rollup row need
      * not change a report: this compares the rows themselves with a rebuild's.
      */
-    private static final Map<String, String> SUMMED_ROLLUPS = Map.of(
-            "rollups.sales_/return_ days and hours", "select kind, key, sum(orders), sum(a), sum(b), sum(c), sum(d)"
+    private static final Map<String, String> SUMMED_ROLLUPS = Map.ofEntries(
+            Map.entry("rollups.sales_/return_ days and hours", "select kind, key, sum(orders), sum(a), sum(b), sum(c), sum(d)"
                     + " from (select 'sales day' as kind, day::text as key, orders, gross_sales as a, discounts as b,"
                     + " shipping as c, taxes as d from rollups.sales_days union all select 'sales hour', hour::text, orders,"
                     + " gross_sales, discounts, shipping, taxes from rollups.sales_hours union all select 'return day',"
                     + " day::text, orders, returns, 0, shipping, taxes from rollups.return_days union all select"
                     + " 'return hour', hour::text, orders, returns, 0, shipping, taxes from rollups.return_hours) as rollup"
-                    + " group by 1, 2 having sum(orders) <> 0 or sum(a) <> 0 or sum(b) <> 0 or sum(c) <> 0 or sum(d) <> 0",
-            "rollups.customer_months", "select customer_id, month, sum(orders) from rollups.customer_months group by 1, 2"
-                    + " having sum(orders) <> 0",
-            "customer_orders_as_of", "select * from customer_orders_as_of('infinity')",
-            "rollups.order_risk", "select order_id, customer_id, created_at, sum(total_amount), sum(earlier_orders),"
+                    + " group by 1, 2 having sum(orders) <> 0 or sum(a) <> 0 or sum(b) <> 0 or sum(c) <> 0 or sum(d) <> 0"),
+            Map.entry("rollups.customer_months", "select customer_id, month, sum(orders) from rollups.customer_months group by 1, 2"
+                    + " having sum(orders) <> 0"),
+            Map.entry("customer_orders_as_of", "select * from customer_orders_as_of('infinity')"),
+            Map.entry("rollups.order_risk", "select order_id, customer_id, created_at, sum(total_amount), sum(earlier_orders),"
                     + " sum(earlier_revenue), sum(prior_hour_orders), sum(new_account) from rollups.order_risk group by 1, 2, 3"
                     + " having sum(total_amount) <> 0 or sum(earlier_orders) <> 0 or sum(earlier_revenue) <> 0"
-                    + " or sum(prior_hour_orders) <> 0 or sum(new_account) <> 0",
+                    + " or sum(prior_hour_orders) <> 0 or sum(new_account) <> 0"),
             // the product days, and the spans (folded only) with the pending days added in
-            "rollups.product_days", "select 1, day, product_id, sum(units), sum(orders), sum(gross_sales), sum(discounts),"
+            Map.entry("rollups.product_days", "select 1, day, product_id, sum(units), sum(orders), sum(gross_sales), sum(discounts),"
                     + " sum(returned_units), sum(returns), sum(basket_orders) from rollups.product_days group by 1, 2, 3"
                     + " having sum(units) <> 0 or sum(orders) <> 0 or sum(gross_sales) <> 0 or sum(discounts) <> 0"
                     + " or sum(returned_units) <> 0 or sum(returns) <> 0 or sum(basket_orders) <> 0"
@@ -106,20 +106,26 @@ class RollupExactnessTest {
                     + " product_id, units, orders, gross_sales, discounts, returned_units, returns"
                     + " from rollups.product_days_pending, generate_series(1, 10) as level) as spans group by 1, 2, 3"
                     + " having sum(units) <> 0 or sum(orders) <> 0 or sum(gross_sales) <> 0 or sum(discounts) <> 0"
-                    + " or sum(returned_units) <> 0 or sum(returns) <> 0",
+                    + " or sum(returned_units) <> 0 or sum(returns) <> 0"),
             // the pair days, and the pair months (folded only) with the pending days added in
-            "rollups.pair_days", "select 'day', product_1_id, product_2_id, day, sum(orders) from rollups.pair_days"
+            Map.entry("rollups.pair_days", "select 'day', product_1_id, product_2_id, day, sum(orders) from rollups.pair_days"
                     + " group by 2, 3, 4 having sum(orders) <> 0 union all select 'month', product_1_id, product_2_id, month,"
                     + " sum(orders) from (select product_1_id, product_2_id, month, orders from rollups.pair_months_folded"
                     + " union all select product_1_id, product_2_id, date_trunc('month', day)::date, orders"
-                    + " from rollups.pair_days_pending) as months group by 2, 3, 4 having sum(orders) <> 0",
-            "rollups.basket_days", "select day, sum(orders) from rollups.basket_days group by 1 having sum(orders) <> 0",
-            "rollups.category_days", "select day, category_id, sum(orders) from rollups.category_days group by 1, 2"
-                    + " having sum(orders) <> 0",
-            "rollups.funnel_days", "select first_day, stage, reach_day, sum(sessions) from rollups.funnel_days"
-                    + " group by 1, 2, 3 having sum(sessions) <> 0",
-            "rollups.stock_days", "select product_id, warehouse, day, sum(shipped) from rollups.stock_days group by 1, 2, 3"
-                    + " having sum(shipped) <> 0");
+                    + " from rollups.pair_days_pending) as months group by 2, 3, 4 having sum(orders) <> 0"),
+            Map.entry("rollups.basket_days", "select day, sum(orders) from rollups.basket_days group by 1 having sum(orders) <> 0"),
+            Map.entry("rollups.category_days", "select day, category_id, sum(orders) from rollups.category_days group by 1, 2"
+                    + " having sum(orders) <> 0"),
+            Map.entry("rollups.funnel_days", "select first_day, stage, reach_day, sum(sessions) from rollups.funnel_days"
+                    + " group by 1, 2, 3 having sum(sessions) <> 0"),
+            Map.entry("rollups.stock_days", "select product_id, warehouse, day, sum(shipped) from rollups.stock_days group by 1, 2, 3"
+                    + " having sum(shipped) <> 0"),
+            // the buyer days follow the folded rows (not the pending ones): nothing left when those are taken out
+            Map.entry("rollups.buyer_days less the folded buyers' days", "select day, sum(f), sum(l), sum(r) from ("
+                    + " select day, first_buyers as f, last_buyers as l, last_repeaters as r from rollups.buyer_days"
+                    + " union all select shop_day(first_order_at), -1, 0, 0 from rollups.customer_orders_folded where orders > 0"
+                    + " union all select shop_day(last_order_at), 0, -1, -(orders >= 2)::int from rollups.customer_orders_folded"
+                    + " where orders > 0) as days group by day having sum(f) <> 0 or sum(l) <> 0 or sum(r) <> 0"));
 
     private static Database database;
 
@@ -195,6 +201,9 @@ class RollupExactnessTest {
             Map<String, List<String>> rebuilt = summedRollups(c);
             c.rollback();
             assertThat(kept.get("rollups.order_risk")).isNotEmpty();
+            assertThat(kept.get("rollups.buyer_days less the folded buyers' days")).isEmpty();
+            assertThat(Writes.value(c, "select count(*) from rollups.buyer_days where last_repeaters > 0"))
+                    .as("days of repeat buyers' last orders").isNotEqualTo(0L);
             assertThat(kept).allSatisfy((rollup, rows) -> assertThat(rows).as(rollup).isEqualTo(rebuilt.get(rollup)));
         }
 
