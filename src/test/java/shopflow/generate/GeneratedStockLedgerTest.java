@@ -98,6 +98,36 @@ class GeneratedStockLedgerTest {
         assertThat(atLevel).as("share of restocks arriving at a row at or under its reorder level").isGreaterThan(0.9);
     }
 
+    /** A restock arrives a lead time (2 to 10 days, a late one up to 35) after its row reached its reorder level. */
+    @Test
+    void restocks_arrive_a_lead_time_after_the_row_reached_its_reorder_level() {
+        String leads = """
+                with moments as (
+                    select product_id, warehouse, moved_at, sum(quantity) as moved, bool_or(reason = 'restock') as restocked
+                    from stock_movements group by 1, 2, 3
+                ),
+                levels as (
+                    select moments.*, v.reorder_level, v.quantity - coalesce(sum(moments.moved) over later, 0) as after_it
+                    from moments join inventory v using (product_id, warehouse)
+                    window later as (partition by moments.product_id, moments.warehouse order by moments.moved_at desc
+                                     rows between unbounded preceding and 1 preceding)
+                ),
+                reached as (
+                    select levels.*,
+                           max(moved_at) filter (where after_it - moved > reorder_level and after_it <= reorder_level)
+                               over (partition by product_id, warehouse order by moved_at
+                                     rows between unbounded preceding and 1 preceding) as reached_level
+                    from levels
+                )
+                select moved_at - reached_level as lead from reached where restocked and reached_level is not null""";
+        double restocks = number(db, "select count(*) from (" + leads + ") l");
+        assertThat(restocks).as("restocks after their row reached its level").isGreaterThan(10);
+        assertThat(number(db, "select count(*) from (" + leads + ") l where lead >= interval '2 days'") / restocks)
+                .as("share arriving 2 days or more after").isGreaterThan(0.9);
+        assertThat(number(db, "select count(*) from (" + leads + ") l where lead > interval '35 days'") / restocks)
+                .as("share arriving over 35 days after (the row stayed at its level through a restock)").isLessThan(0.02);
+    }
+
     @Test
     void refunds_put_back_what_shipped_and_nothing_else_comes_back() {
         double refundedWithShipments = number(db, "select count(distinct order_id) from stock_movements m "
