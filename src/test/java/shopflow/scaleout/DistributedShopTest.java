@@ -555,7 +555,11 @@ class DistributedShopTest {
                 product as (
                     select product_id, row_number() over (order by product_id) as k
                     from products
-                    where is_active and product_id in (select product_id from inventory group by 1 having min(quantity) > 40)
+                    where product_id in (
+                        -- the 40 active ones best stocked in every warehouse (a generated shop's stock follows each
+                        -- row's demand)
+                        select product_id from inventory join products using (product_id) where products.is_active
+                        group by 1 order by min(inventory.quantity) desc, product_id limit 40)
                 )
                 select order_id from place_order((select customer_id from customer),
                     jsonb_build_array(
