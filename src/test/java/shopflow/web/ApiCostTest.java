@@ -111,17 +111,25 @@ class ApiCostTest {
         HttpResponse<String> first = limited.get(DAILY, token);
         String etag = first.headers().firstValue("ETag").orElseThrow();
         // the token's one report slot taken by a slow report: any report it runs now is refused (429)
-        CompletableFuture<HttpResponse<String>> slow = CompletableFuture.supplyAsync(
-                () -> limited.get("/api/reports/" + TestServer.SLOW_REPORT + "?seconds=3", token));
-        long deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+        CompletableFuture<HttpResponse<String>> slow = slowReport(token);
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
         int status = 200;
         while (status != 429 && System.nanoTime() < deadline) {
+            if (slow.isDone() && slow.get().statusCode() == 429) {
+                slow = slowReport(token); // it asked while a probe below held the slot: ask again
+            }
+            Thread.sleep(50);
             status = limited.get(DAILY + "&days=2", token).statusCode();
         }
         assertThat(status).as("the slow report holds the slot").isEqualTo(429);
         // ...but a question whose answer the client holds is answered without running it
         assertThat(limited.get(DAILY, token, "If-None-Match", etag).statusCode()).isEqualTo(304);
         assertThat(slow.get().statusCode()).isEqualTo(200);
+    }
+
+    private CompletableFuture<HttpResponse<String>> slowReport(String token) {
+        return CompletableFuture.supplyAsync(
+                () -> limited.get("/api/reports/" + TestServer.SLOW_REPORT + "?seconds=5", token));
     }
 
     @Test
