@@ -139,15 +139,16 @@ final class CustomerPlan {
      */
     private void injectFraud(long seed, DemandCalendar calendar) {
         SplittableRandom random = Streams.of(seed, Streams.FRAUD, 0);
+        SplittableRandom spikeEnds = Streams.of(seed, Streams.FRAUD, 1);
         double scale = sizes.customers() / (double) Sizes.CUSTOMERS_AT_SCALE_1;
         long end = calendar.end();
-        pick(random, Kind.BURST, Math.max(3, (int) Math.round(80 * scale)), end - 60L * 86_400, end, i -> 3 + random.nextInt(8));
-        pick(random, Kind.HIGH_MULTIPLE, Math.max(3, (int) Math.round(150 * scale)), end - 60L * 86_400, end, i -> 1);
-        pick(random, Kind.NEW_ACCOUNT, Math.max(3, (int) Math.round(120 * scale)), end - 6 * 3600L, end, i -> 1);
-        pick(random, Kind.CARD_TESTING, Math.max(2, (int) Math.round(50 * scale)), end - 6 * 3600L, end, i -> 4 + random.nextInt(13));
+        pick(random, spikeEnds, Kind.BURST, Math.max(3, (int) Math.round(80 * scale)), end - 60L * 86_400, end, i -> 3 + random.nextInt(8));
+        pick(random, spikeEnds, Kind.HIGH_MULTIPLE, Math.max(3, (int) Math.round(150 * scale)), end - 60L * 86_400, end, i -> 1);
+        pick(random, spikeEnds, Kind.NEW_ACCOUNT, Math.max(3, (int) Math.round(120 * scale)), end - 6 * 3600L, end, i -> 1);
+        pick(random, spikeEnds, Kind.CARD_TESTING, Math.max(2, (int) Math.round(50 * scale)), end - 6 * 3600L, end, i -> 4 + random.nextInt(13));
     }
 
-    private void pick(SplittableRandom random, Kind pattern, int count, long signedUpBefore, long end,
+    private void pick(SplittableRandom random, SplittableRandom spikeEnds, Kind pattern, int count, long signedUpBefore, long end,
             java.util.function.IntUnaryOperator fraudCount) {
         int n = kind.length;
         int picked = 0;
@@ -169,7 +170,12 @@ final class CustomerPlan {
                 if (normalOrders[i] < 3) {
                     normalOrders[i] = 3;
                     firstOrder[i] = (int) (from - historyStart);
-                    lastOrder[i] = (int) (end - 3 * 86_400L - historyStart);
+                    // A spike's normal orders end 4 to 40 days before as_of, so that the spikes after
+                    // them spread over the last weeks instead of piling onto the history's last three
+                    // days (where they tripled the days' sales). Its own stream: the picks stay as they were.
+                    long last = pattern == Kind.HIGH_MULTIPLE ? end - (4 + spikeEnds.nextInt(37)) * 86_400L
+                            : end - 3 * 86_400L;
+                    lastOrder[i] = (int) (Math.max(last, from + 86_400L) - historyStart);
                 }
             } else {
                 normalOrders[i] = 0;
