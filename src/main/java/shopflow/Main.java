@@ -37,13 +37,11 @@ import shopflow.reports.ReportException;
 @Command(name = "shopflow",
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
-        description = {
-            "ShopFlow Analytics: the analytics backend of an online shop on PostgreSQL 16.",
+        description = {"ShopFlow Analytics: the analytics backend of an online shop on PostgreSQL 16.",
             "",
-            "With no --jdbc-url, every command runs on an embedded PostgreSQL 16 kept in ~/.shopflow/pgdata",
-            "(as root: /var/lib/shopflow/pgdata, the server running as the system user shopflow),",
-            "started when needed, shared when already running."
-        },
+            "With no --jdbc-url, every command runs on an embedded PostgreSQL 16 kept in ~/.shopflow/pgdata"
+                + " (as root: /var/lib/shopflow/pgdata, the server running as the system user shopflow), started"
+                + " when needed, shared when already running."},
         subcommands = {
             DemoCommand.class,
             DbCommand.class,

@@ -18,9 +18,10 @@ import shopflow.db.Migrations;
 import shopflow.reports.AsOf;
 
 @Command(name = "alerts", mixinStandardHelpOptions = true,
-        description = {"List the anomaly alerts raised, newest window first: each KPI of each shop hour and day against",
-            "the same hour (or weekday) of the last 8 weeks (docs/alerts.md). The server ('serve', 'demo') raises them",
-            "every minute; --evaluate judges the windows ended since the last evaluation first, here."},
+        description = "List the anomaly alerts raised, newest window first: each KPI of each shop hour and day against"
+                + " the same hour (or weekday) of the last 8 weeks (docs/alerts.md). The server ('serve', 'demo')"
+                + " raises them every minute; --evaluate judges the windows ended since the last evaluation first,"
+                + " here.",
         footer = {"", "Examples:",
             "  shopflow alerts",
             "  shopflow alerts --kpi conversion_rate --since 2026-11-01T00:00 --limit 200",

@@ -14,9 +14,11 @@ import shopflow.db.DatabaseOptions;
 import shopflow.db.Migrations;
 
 @Command(name = "backup", mixinStandardHelpOptions = true,
-        description = {"Write the shop's data to FILE while the server keeps serving: one consistent snapshot of every",
-            "table (orders, customers, products, events, stock, tokens, ...) through PostgreSQL's COPY, zipped.",
-            "The rollups are not in it ('restore' rebuilds them). FILE must not exist; it appears only when complete."},
+        description = {"Write the shop's data to FILE while the server keeps serving: one consistent snapshot of every"
+                + " table (orders, customers, products, events, stock, tokens, ...) through PostgreSQL's COPY,"
+                + " zipped.",
+            "The rollups are not in it ('restore' rebuilds them). FILE must not exist; it appears only when"
+                + " complete."},
         footer = {"", "Example:", "  shopflow backup shop-2026-12-05.zip"})
 public final class BackupCommand implements Runnable {
 

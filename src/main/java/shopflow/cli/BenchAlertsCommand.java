@@ -14,10 +14,11 @@ import shopflow.db.DatabaseOptions;
 import shopflow.db.Migrations;
 
 @Command(name = "alerts", mixinStandardHelpOptions = true,
-        description = {"Inject four incidents into a copy of the shop (a two-hour checkout outage, a pricing error, a bot",
-            "wave, a fraud wave: generator.incident_ground_truth), judge every hour and day of the 5 weeks to the last",
-            "generate's as-of as the server would, and print recall, detection delay and false alerts per week; then",
-            "the time of one evaluation. The copy is dropped afterwards (docs/alerts.md#bench-alerts)."},
+        description = "Inject four incidents into a copy of the shop (a two-hour checkout outage, a pricing error, a"
+                + " bot wave, a fraud wave: generator.incident_ground_truth), judge every hour and day of the 5"
+                + " weeks to the last generate's as-of as the server would, and print recall, detection delay and"
+                + " false alerts per week; then the time of one evaluation. The copy is dropped afterwards"
+                + " (docs/alerts.md#bench-alerts).",
         footer = {"", "Example:", "  shopflow generate --scale 1 && shopflow bench alerts"})
 public final class BenchAlertsCommand implements Runnable {
 

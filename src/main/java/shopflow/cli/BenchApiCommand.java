@@ -18,11 +18,11 @@ import shopflow.db.Migrations;
 import shopflow.reports.ReportCatalog;
 
 @Command(name = "api", mixinStandardHelpOptions = true,
-        description = {"Time every dashboard panel over real HTTP, as the dashboard asks for it (its parameters, as of",
-            "now, gzip accepted): one request at a time (p50, p95), then --clients at once for --seconds, with the",
-            "report run each time and revalidated with its ETag (304); beside the brief's own query for the panel",
-            "(its reference SQL) timed on the same database. Starts the server on a free port; only reads the shop",
-            "(its analyst tokens, one per client, are revoked at the end)."},
+        description = "Time every dashboard panel over real HTTP, as the dashboard asks for it (its parameters, as of"
+                + " now, gzip accepted): one request at a time (p50, p95), then --clients at once for --seconds,"
+                + " with the report run each time and revalidated with its ETag (304); beside the brief's own query"
+                + " for the panel (its reference SQL) timed on the same database. Starts the server on a free port;"
+                + " only reads the shop (its analyst tokens, one per client, are revoked at the end).",
         footer = {"", "Examples:",
             "  shopflow bench api --clients 16",
             "  shopflow bench api --panel daily_revenue --runs 200 --seconds 10"})

@@ -16,11 +16,12 @@ import shopflow.db.Migrations;
 import shopflow.reports.AsOf;
 
 @Command(name = "clv", mixinStandardHelpOptions = true,
-        description = {"Backtest the predicted customer value: fit the MBG/NBD and Gamma-Gamma models on the orders up to",
-            "a cut-off six months before the last order, predict each customer's orders in the six months after it and",
-            "compare with what they ordered, beside the naive prediction (as many as in the six months before the",
-            "cut-off): mean absolute and root mean square errors overall and per decile of customers, and each decile's",
-            "mean against the actual (docs/customer-value.md). It only reads the shop."},
+        description = "Backtest the predicted customer value: fit the MBG/NBD and Gamma-Gamma models on the orders up"
+                + " to a cut-off six months before the last order, predict each customer's orders in the six months"
+                + " after it and compare with what they ordered, beside the naive prediction (as many as in the six"
+                + " months before the cut-off): mean absolute and root mean square errors overall and per decile of"
+                + " customers, and each decile's mean against the actual (docs/customer-value.md). It only reads"
+                + " the shop.",
         footer = {"", "Example:", "  shopflow generate --scale 1 && shopflow bench clv"})
 public final class BenchClvCommand implements Runnable {
 

@@ -15,9 +15,11 @@ import shopflow.reports.AsOf;
 import shopflow.reports.FraudScore;
 
 @Command(name = "fraud", mixinStandardHelpOptions = true,
-        description = {"Score the fraud_review report against the fraud the generator injected (generator.fraud_ground_truth):",
-            "precision (flagged orders that are fraud) and recall (fraud orders flagged), overall, per injected pattern",
-            "(its orders, and its accounts with any order flagged) and per rule of the report (precision)."},
+        description = {"Score the fraud_review report against the fraud the generator injected"
+                + " (generator.fraud_ground_truth):",
+            "precision (flagged orders that are fraud) and recall (fraud orders flagged), overall, per"
+                + " injected pattern (its orders, and its accounts with any order flagged) and per rule of the"
+                + " report (precision)."},
         footer = {"", "Examples:",
             "  shopflow generate --scale 0.05 --seed 7 --as-of 2026-06-30T12:00",
             "  shopflow bench fraud",

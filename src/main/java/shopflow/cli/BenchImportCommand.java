@@ -24,9 +24,9 @@ import shopflow.imports.ImportSummary;
 import shopflow.imports.OrderImport;
 
 @Command(name = "import", mixinStandardHelpOptions = true,
-        description = {"Measure 'import orders': write a synthetic order history in the Online Retail layout (invented",
-            "here, deterministic for --seed), import it into an empty scratch database on the same server (dropped",
-            "afterwards), and print lines/s and the time of each phase. The shop is not touched."},
+        description = "Measure 'import orders': write a synthetic order history in the Online Retail layout (invented"
+                + " here, deterministic for --seed), import it into an empty scratch database on the same server"
+                + " (dropped afterwards), and print lines/s and the time of each phase. The shop is not touched.",
         footer = {"", "Example:", "  shopflow bench import --lines 1000000"})
 public final class BenchImportCommand implements Runnable {
 

@@ -25,10 +25,11 @@ import shopflow.rollups.RollupVerifier;
 import shopflow.scaleout.Cluster;
 
 @Command(name = "reports", mixinStandardHelpOptions = true,
-        description = {"Time every dashboard report from the rollups and from its reference SQL over the raw tables,",
-            "in the same run on the same data, and print median, p95 and the speed-up per report.",
-            "Uses the data in the database (only reads it); with --scale, when it holds no orders, generates a shop into",
-            "a scratch database on the same server first and times that, dropped afterwards (--in-place: into this one);",
+        description = {"Time every dashboard report from the rollups and from its reference SQL over the raw tables, in"
+                + " the same run on the same data, and print median, p95 and the speed-up per report.",
+            "Uses the data in the database (only reads it); with --scale, when it holds no orders, generates"
+                + " a shop into a scratch database on the same server first and times that, dropped afterwards"
+                + " (--in-place: into this one);",
             "checks first that both versions agree (no drift)."},
         footer = {"", "Examples:",
             "  shopflow bench reports --scale 1",

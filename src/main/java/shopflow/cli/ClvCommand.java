@@ -18,9 +18,10 @@ import shopflow.db.Migrations;
 import shopflow.reports.AsOf;
 
 @Command(name = "clv", mixinStandardHelpOptions = true,
-        description = {"Predicted customer value: shows the last fit of the MBG/NBD and Gamma-Gamma models as of --as-of,",
-            "or with --fit fits them on the orders up to --as-of and keeps the parameters, which customer_lifetime,",
-            "rfm_customers and the customer lists read (docs/customer-value.md). The server refits daily."},
+        description = "Predicted customer value: shows the last fit of the MBG/NBD and Gamma-Gamma models as of"
+                + " --as-of, or with --fit fits them on the orders up to --as-of and keeps the parameters, which"
+                + " customer_lifetime, rfm_customers and the customer lists read (docs/customer-value.md). The"
+                + " server refits daily.",
         footer = {"", "Examples:", "  shopflow clv --fit", "  shopflow clv --as-of 2026-06-30"})
 public final class ClvCommand implements Runnable {
 

@@ -28,8 +28,9 @@ import shopflow.web.TokenStore;
 import shopflow.web.WebServer;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Everything in one command: the embedded PostgreSQL, the schema, a realistic shop (generated when",
-            "the database has no orders yet), and the live dashboard with an admin sign-in token printed once.",
+        description = {"Everything in one command: the embedded PostgreSQL, the schema, a realistic shop (generated when"
+                + " the database has no orders yet), and the live dashboard with an admin sign-in token printed"
+                + " once.",
             "Ctrl-C stops it; the data stays for next time."},
         footer = {"", "Examples:",
             "  shopflow demo                  # scale 1: 460,000 customers, 500,000 orders (a few minutes the first time)",

@@ -21,9 +21,9 @@ import shopflow.forecast.SalesForecast;
 import shopflow.reports.AsOf;
 
 @Command(name = "forecast", mixinStandardHelpOptions = true,
-        description = {"Forecast daily net sales (the sales model) for the days after the last complete day before",
-            "--as-of, with an interval: trend, weekday, time of year, Black Friday and Christmas, fitted on up to two",
-            "years of history (docs/forecast.md). A shop with under 56 days with sales is told so."},
+        description = "Forecast daily net sales (the sales model) for the days after the last complete day before"
+                + " --as-of, with an interval: trend, weekday, time of year, Black Friday and Christmas, fitted on"
+                + " up to two years of history (docs/forecast.md). A shop with under 56 days with sales is told so.",
         footer = {"", "Examples:", "  shopflow forecast", "  shopflow forecast --days 14 --interval 0.95 --as-of 2026-06-30"})
 public final class ForecastCommand implements Runnable {
 

@@ -15,8 +15,9 @@ import shopflow.metabase.MetabaseExport;
 import shopflow.reports.ReportCatalog;
 
 @Command(name = "metabase", mixinStandardHelpOptions = true,
-        description = {"Print what Metabase needs to show the ShopFlow reports: the connection settings, and every report",
-            "as a native SQL question with Metabase variables ({{as_of}}, {{days}}, ...), generated from the report files."},
+        description = "Print what Metabase needs to show the ShopFlow reports: the connection settings, and every"
+                + " report as a native SQL question with Metabase variables ({{as_of}}, {{days}}, ...), generated"
+                + " from the report files.",
         footer = {"", "Examples:",
             "  shopflow metabase --output metabase.md",
             "  shopflow metabase --jdbc-url jdbc:postgresql://db.example:5432/shopflow --db-user analyst"})

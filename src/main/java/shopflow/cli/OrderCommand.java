@@ -15,8 +15,8 @@ import shopflow.orders.OrderStatus;
 import shopflow.orders.Transition;
 
 @Command(name = "order", mixinStandardHelpOptions = true,
-        description = {"Move an order to a new status, with its stock: stock leaves when it ships (from the best",
-            "stocked warehouses, never below zero) and comes back where it came from on a refund or cancellation.",
+        description = {"Move an order to a new status, with its stock: stock leaves when it ships (from the best stocked"
+                + " warehouses, never below zero) and comes back where it came from on a refund or cancellation.",
             "Allowed: pending -> processing -> shipped -> delivered; pending or processing -> cancelled;",
             "shipped or delivered -> refunded. Asking for the status it already has changes nothing."},
         footer = {"", "Examples:",

@@ -11,9 +11,9 @@ import picocli.CommandLine.Model.CommandSpec;
 import shopflow.simulate.TrafficSimulator;
 
 @Command(name = "simulate", mixinStandardHelpOptions = true,
-        description = {"Send live shop traffic to a running 'shopflow serve' through its HTTP API, so the dashboard",
-            "moves: sessions browsing and filling carts (POST /api/events), orders (POST /api/orders) and the",
-            "warehouse moving them along (POST /api/orders/{id}/status). Needs an admin token."},
+        description = "Send live shop traffic to a running 'shopflow serve' through its HTTP API, so the dashboard"
+                + " moves: sessions browsing and filling carts (POST /api/events), orders (POST /api/orders) and"
+                + " the warehouse moving them along (POST /api/orders/{id}/status). Needs an admin token.",
         footer = {"", "Examples:",
             "  shopflow token create --role admin            # once; prints the token",
             "  shopflow simulate --token sf_... --rate 20 --duration 5m",

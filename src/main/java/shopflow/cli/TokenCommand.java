@@ -21,8 +21,9 @@ import shopflow.web.TokenStore.TokenInfo;
 
 @Command(name = "token", mixinStandardHelpOptions = true,
         description = {"Create, list and revoke API tokens (sign-in for the HTTP API and the dashboard).",
-            "Roles: viewer (aggregate reports, personal data masked), analyst (also customer-level reports and CSV),",
-            "admin (also writes: tokens, later orders and inventory). Only a hash of each token is stored."},
+            "Roles: viewer (aggregate reports, personal data masked), analyst (also customer-level reports"
+                + " and CSV), admin (also writes: tokens, later orders and inventory). Only a hash of each token is"
+                + " stored."},
         subcommands = {TokenCommand.Create.class, TokenCommand.ListTokens.class, TokenCommand.Revoke.class},
         footer = {"", "Examples:",
             "  shopflow token create --role viewer --label 'wall screen' --expires 90d",

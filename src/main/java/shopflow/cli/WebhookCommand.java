@@ -18,9 +18,10 @@ import shopflow.db.DatabaseOptions;
 import shopflow.db.Migrations;
 
 @Command(name = "webhook", mixinStandardHelpOptions = true,
-        description = {"Send every alert raised to a URL: a JSON POST signed with HMAC-SHA256 over the body",
-            "(header X-ShopFlow-Signature: sha256=<hex>), tried again with a doubling backoff until a 2xx answer.",
-            "The server ('serve', 'demo') sends them; undelivered ones survive a restart (docs/alerts.md#webhooks)."},
+        description = {"Send every alert raised to a URL: a JSON POST signed with HMAC-SHA256 over the body (header"
+                + " X-ShopFlow-Signature: sha256=<hex>), tried again with a doubling backoff until a 2xx answer.",
+            "The server ('serve', 'demo') sends them; undelivered ones survive a restart"
+                + " (docs/alerts.md#webhooks)."},
         subcommands = {WebhookCommand.Add.class, WebhookCommand.ListWebhooks.class, WebhookCommand.Remove.class},
         footer = {"", "Examples:",
             "  shopflow webhook add https://hooks.example.com/shopflow",
