@@ -42,8 +42,9 @@ begin
     if not exists (
             select 1 from order_status_changes c
             where c.order_id = new.order_id and c.to_status = new.status) then
+        -- the clock, not the transaction's start: see order_transition()
         insert into order_status_changes (order_id, from_status, to_status, changed_at)
-        values (new.order_id, old.status, new.status, now());
+        values (new.order_id, old.status, new.status, clock_timestamp());
     end if;
     return new;
 end
@@ -187,9 +188,13 @@ begin
         perform order_return_stock(p_order_id);
     end if;
 
-    -- the change first: the status guard then finds it recorded
+    -- The change first: the status guard then finds it recorded. Dated by the clock, after the
+    -- order's lock, not by now() (the transaction's start): two changes racing on one order take
+    -- turns at that lock, and the second, though it may have started first, must be dated after
+    -- the first, or the history's time order would contradict its order of changes and an as-of
+    -- report would read the wrong status between the two (the first's start and the second's).
     insert into order_status_changes (order_id, from_status, to_status, changed_at)
-    values (p_order_id, v_current, p_new_status, now());
+    values (p_order_id, v_current, p_new_status, clock_timestamp());
     update orders o set status = p_new_status, updated_at = now() where o.order_id = p_order_id;
 
     return query select p_order_id, v_number, v_current, p_new_status::varchar, true,

@@ -3,8 +3,13 @@ package shopflow.orders;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -288,5 +293,37 @@ class OrderLifecycleTest {
         assertThatThrownBy(() -> shop.update("update orders set status = 'pending' where order_id = " + order))
                 .hasMessageContaining("order " + order + " is shipped, it cannot become pending");
         assertThat(shop.status(order)).isEqualTo("shipped");
+    }
+
+    @Test
+    void two_changes_racing_on_one_order_are_dated_in_the_order_they_were_made() throws Exception {
+        int order = shop.order(customer, "pending");
+        try (Connection first = database.dataSource().getConnection();
+                Connection second = database.dataSource().getConnection()) {
+            first.setAutoCommit(false);
+            second.setAutoCommit(false);
+            // the second transaction starts first (its now() is the earlier), then waits for the order
+            try (Statement s = second.createStatement()) {
+                s.execute("select now()");
+            }
+            Thread.sleep(20);
+            try (Statement s = first.createStatement()) {
+                s.execute("select * from order_transition(" + order + ", 'processing')");
+            }
+            CompletableFuture<Void> waiting = CompletableFuture.runAsync(() -> {
+                try (Statement s = second.createStatement()) {
+                    s.execute("select * from order_transition(" + order + ", 'cancelled')");
+                    second.commit();
+                } catch (SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            Thread.sleep(200); // the second is waiting for the first's lock on the order
+            first.commit();
+            waiting.get(30, TimeUnit.SECONDS);
+        }
+        // in time order as they were made: processing (the first to take the order), then cancelled
+        assertThat(shop.scalar("select string_agg(to_status, '>' order by changed_at, change_id)"
+                + " from order_status_changes where order_id = " + order)).endsWith("processing>cancelled");
     }
 }
