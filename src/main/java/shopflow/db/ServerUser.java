@@ -87,7 +87,8 @@ final class ServerUser {
         }
     }
 
-    private static void ensureSystemUser() {
+    // one useradd at a time from this process: two at once would contend for /etc/passwd's lock
+    private static synchronized void ensureSystemUser() {
         if (run(List.of("id", "-u", SYSTEM_USER)) == 0) {
             return;
         }
