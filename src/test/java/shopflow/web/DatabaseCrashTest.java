@@ -2,6 +2,7 @@ package shopflow.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -51,13 +52,11 @@ class DatabaseCrashTest {
                 long postmaster = Long.parseLong(Files.readAllLines(dataDir.resolve("postmaster.pid")).get(0).strip());
                 ProcessHandle process = ProcessHandle.of(postmaster).orElseThrow();
                 process.destroyForcibly();
-                process.onExit().get();
 
                 List<Integer> statuses = new ArrayList<>();
                 // Hold the port a while, so the restart has to wait (as when the old server's processes
                 // linger): the outage is then there to see, whatever the machine's speed.
-                try (ServerSocket holder = new ServerSocket()) {
-                    holder.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+                try (ServerSocket holder = holdOnceFree(port)) {
                     HttpResponse<String> health = awaitHealth(http, base, "\"status\":\"restarting\"", statuses);
                     assertThat(health.statusCode()).isEqualTo(503);
                     assertThat(health.body()).contains("\"reason\":\"the database stopped");
@@ -77,6 +76,28 @@ class DatabaseCrashTest {
                         .isEqualTo(1);
             } finally {
                 server.close();
+            }
+        }
+    }
+
+    /**
+     * Binds {@code port} as soon as the killed server has let go of it: tried every few milliseconds,
+     * well before the server's watch (every 500 ms) can start it again. Waiting for the process's exit
+     * first is too slow: Java learns of a process that is not its child by polling, up to seconds late.
+     */
+    private static ServerSocket holdOnceFree(int port) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (true) {
+            ServerSocket socket = new ServerSocket();
+            try {
+                socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+                return socket;
+            } catch (BindException e) {
+                socket.close();
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(5);
             }
         }
     }
