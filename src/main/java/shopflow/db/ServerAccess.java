@@ -14,10 +14,10 @@ import java.util.Optional;
 import java.util.Properties;
 
 /**
- * Who may connect to the embedded server, and how. Without this, PostgreSQL as the embedding library
- * sets it up trusts every connection from this machine, for every user, the superuser included:
- * any local process could read every customer's data, make itself an API admin, or read the
- * machine's files through the superuser's functions.
+ * Who may connect to the embedded server, and how. Without this, PostgreSQL as initdb sets it up
+ * ({@code -A trust}, PgCtl) trusts every connection from this machine, for every user, the
+ * superuser included: any local process could read every customer's data, make itself an API
+ * admin, or read the machine's files through the superuser's functions.
  *
  * <ul>
  *   <li>Connections come over TCP on localhost only (no Unix socket), with a password checked by
