@@ -94,8 +94,8 @@ final class EmbeddedServer implements AutoCloseable {
             return pgCtl;
         } catch (DatabaseException e) {
             throw new DatabaseException("could not start the embedded PostgreSQL on " + dataDir + " (port " + port
-                    + "): " + e.getMessage() + ". Its log is in " + dataDir.resolve("log")
-                    + "; the data directory was left as it was.", e);
+                    + "): " + e.getMessage() + ". Its log is in " + dataDir.resolve("log") + " (before that starts, "
+                    + dataDir.resolve("startup.log") + "); the data directory was left as it was.", e);
         }
     }
 
