@@ -2,31 +2,17 @@ package shopflow.imports;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
-import shopflow.Main;
-import shopflow.TestDatabases;
-import shopflow.db.Database;
-import shopflow.rollups.Drift;
-import shopflow.rollups.RollupVerifier;
 
 /**
  * {@code import orders --format lines} on small hand-written files (src/test/resources/import/),
@@ -56,136 +42,133 @@ class ImportLinesTest {
               (select string_agg(concat_ws(',', day, orders, gross_sales, discounts, shipping), ';' order by day) from rollups.sales_days),
               (select string_agg(concat_ws(',', day, orders, returns), ';' order by day) from rollups.return_days))""";
 
-    record Run(int exitCode, String out, String err) {
-    }
-
-    private Database db;
+    private ImportedShop shop;
 
     @TempDir
     Path dir;
 
     @BeforeEach
     void database() {
-        db = TestDatabases.fresh();
+        shop = new ImportedShop();
     }
 
     @AfterEach
     void close() {
-        db.close();
+        shop.close();
     }
 
     @Test
     void every_quirk_of_the_file_lands_where_the_rules_say() {
-        Run run = run("import", "orders", QUIRKS.toString());
+        ImportedShop.Run run = shop.run("import", "orders", QUIRKS.toString());
         assertThat(run.exitCode()).as(run.err()).isZero();
 
         // Orders: 536365 (A), 536366 (B), 536367 (C, ISO dates, a quoted comma, 13047.0), 536368 (D, a guest, a
         // zero price), 536371 (E), 536372 (F). Invoices of fees alone (M, AMAZONFEE), the write-off (negative
         // quantity, not a C invoice), the bad debt (A563185, B) and the C invoices are no orders.
-        assertThat(strings("select order_number || ' ' || status from orders order by order_number")).containsExactly(
+        assertThat(shop.strings("select order_number || ' ' || status from orders order by order_number")).containsExactly(
                 "536365 delivered", "536366 delivered", "536367 delivered", "536368 delivered", "536371 refunded",
                 "536372 refunded");
-        assertThat(number("select count(*) from order_items")).isEqualTo(9);
+        assertThat(shop.number("select count(*) from order_items")).isEqualTo(9);
         // gross: A 6 x 2.55 + 6 x 3.39 = 35.64, B 6 x 1.85 = 11.10, C 32 x 1.69 + 6 x 2.10 = 66.68,
         // D 6 x 4.25 + 3 x 0 = 25.50, E 4 x 2.65 = 10.60, F 6 x 3.39 = 20.34: 169.86
-        assertThat(decimal("select sum(gross_sales) from order_sales")).isEqualByComparingTo("169.86");
-        assertThat(decimal("select sum(discounts) from order_sales")).as("B's D line").isEqualByComparingTo("2.00");
-        assertThat(decimal("select sum(shipping) from order_sales")).as("A's POST line").isEqualByComparingTo("18.00");
+        assertThat(shop.decimal("select sum(gross_sales) from order_sales")).isEqualByComparingTo("169.86");
+        assertThat(shop.decimal("select sum(discounts) from order_sales")).as("B's D line").isEqualByComparingTo("2.00");
+        assertThat(shop.decimal("select sum(shipping) from order_sales")).as("A's POST line").isEqualByComparingTo("18.00");
         // E is cancelled in full by C536379 (85123A x 4, 13047's only earlier order holding it); F by C536384
         // (71053 x 6: 17850's latest earlier order holding it is F, not A): returns 10.60 + 20.34
-        assertThat(strings("select o.order_number || ' ' || r.returned_at || ' ' || r.net_sales from order_returns r"
+        assertThat(shop.strings("select o.order_number || ' ' || r.returned_at || ' ' || r.net_sales from order_returns r"
                 + " join orders o using (order_id) order by 1")).containsExactly(
                 "536371 2010-12-03 09:41:00+00 10.60", "536372 2010-12-03 12:00:00+00 20.34");
         // net sales: 169.86 - 2.00 - 30.94
-        assertThat(decimal("select sum(net_sales) from order_sales") .subtract(decimal(
+        assertThat(shop.decimal("select sum(net_sales) from order_sales") .subtract(shop.decimal(
                 "select sum(net_sales) from order_returns"))).isEqualByComparingTo("136.92");
 
         // The other cancellations: C536380 takes 2 of B's 6 hand warmers (partial), C536381 a product 17850 never
         // ordered, C536390 a guest's (no order to attach it to).
-        assertThat(strings("select invoice || ' ' || coalesce(o.order_number, '-') || ' ' || outcome || ' ' || amount"
+        assertThat(shop.strings("select invoice || ' ' || coalesce(o.order_number, '-') || ' ' || outcome || ' ' || amount"
                 + " from imports.cancellations c left join orders o using (order_id) order by invoice")).containsExactly(
                 "C536379 536371 order_refunded 10.60", "C536380 536366 partial 3.70",
                 "C536381 - no_order 19.80", "C536384 536372 order_refunded 20.34", "C536390 - no_order 4.25");
         // Adjustments: M 5.00, AMAZONFEE 13.58, a D line on a C invoice -27.50, the write-off 0, bad debt -11062.06
-        assertThat(number("select count(*) from imports.adjustments")).isEqualTo(5);
-        assertThat(decimal("select sum(amount) from imports.adjustments")).isEqualByComparingTo("-11070.98");
+        assertThat(shop.number("select count(*) from imports.adjustments")).isEqualTo(5);
+        assertThat(shop.decimal("select sum(amount) from imports.adjustments")).isEqualByComparingTo("-11070.98");
 
         // Customers: three with an id (14527 only on an adjustment) and the guests' one; 13047's country is its
         // latest line's; the guest order belongs to the guest customer.
-        assertThat(strings("select coalesce(external_id, email) from customers order by customer_id"))
+        assertThat(shop.strings("select coalesce(external_id, email) from customers order by customer_id"))
                 .containsExactlyInAnyOrder("17850", "13047", "14527", "guest@import.invalid");
-        assertThat(strings("select c.external_id || ' ' || a.country from addresses a join customers c using (customer_id)"
+        assertThat(shop.strings("select c.external_id || ' ' || a.country from addresses a join customers c using (customer_id)"
                 + " order by 1")).containsExactly("13047 FR", "14527 GB", "17850 GB");
-        assertThat(strings("select c.email from orders o join customers c using (customer_id) where order_number = '536368'"))
+        assertThat(shop.strings("select c.email from orders o join customers c using (customer_id) where order_number = '536368'"))
                 .containsExactly("guest@import.invalid");
         // Products: the codes sold or taken back, named by their latest line (85123A's description changed).
-        assertThat(number("select count(*) from products")).isEqualTo(8);
-        assertThat(strings("select name || ' ' || list_price from products where sku = '85123A'"))
+        assertThat(shop.number("select count(*) from products")).isEqualTo(8);
+        assertThat(shop.strings("select name || ' ' || list_price from products where sku = '85123A'"))
                 .containsExactly("CREAM HANGING HEART T-LIGHT HOLDER 2.65");
-        assertThat(strings("select name from products where sku = '22745'")).containsExactly("POPPY'S PLAYHOUSE, BEDROOM");
+        assertThat(shop.strings("select name from products where sku = '22745'")).containsExactly("POPPY'S PLAYHOUSE, BEDROOM");
 
         assertThat(run.out()).contains("imported 6 orders (1 of guests) with 9 lines", "new customers 4, new products 8",
                 "gross sales 169.86, discounts 2.00, shipping 18.00", "2 orders cancelled in full, refunded: 30.94",
                 "(not in returns): 1 lines, 3.70", "(not in returns): 2 lines, 24.05", "5 lines, -11,070.98");
         assertThat(run.err()).contains("import: applying 21 lines");
-        assertEveryReportEqualsItsReference(OffsetDateTime.of(2010, 12, 3, 10, 30, 0, 0, ZoneOffset.UTC),
+        shop.assertEveryReportEqualsItsReference(OffsetDateTime.of(2010, 12, 3, 10, 30, 0, 0, ZoneOffset.UTC),
                 OffsetDateTime.of(2010, 12, 31, 0, 0, 0, 0, ZoneOffset.UTC));
     }
 
     @Test
     void importing_the_same_file_again_changes_nothing() {
-        assertThat(run("import", "orders", QUIRKS.toString()).exitCode()).isZero();
-        String before = strings(SNAPSHOT).get(0);
+        assertThat(shop.run("import", "orders", QUIRKS.toString()).exitCode()).isZero();
+        String before = shop.strings(SNAPSHOT).get(0);
 
-        Run again = run("import", "orders", QUIRKS.toString());
+        ImportedShop.Run again = shop.run("import", "orders", QUIRKS.toString());
         assertThat(again.exitCode()).as(again.err()).isZero();
         assertThat(again.out()).contains("16 of 16 invoices were imported before: skipped", "imported 0 orders");
-        assertThat(strings(SNAPSHOT).get(0)).isEqualTo(before);
+        assertThat(shop.strings(SNAPSHOT).get(0)).isEqualTo(before);
     }
 
     @Test
     void a_later_export_adds_its_new_orders_and_applies_its_cancellations() {
-        assertThat(run("import", "orders", QUIRKS.toString()).exitCode()).isZero();
+        assertThat(shop.run("import", "orders", QUIRKS.toString()).exitCode()).isZero();
 
-        Run later = run("import", "orders", LATER.toString());
+        ImportedShop.Run later = shop.run("import", "orders", LATER.toString());
         assertThat(later.exitCode()).as(later.err()).isZero();
         // New: 536402 (13047, 12 x 0.85 = 10.20), and C536401 taking B's 4 other hand warmers: with C536380's 2,
         // all 6 of B's only line are back, so B is refunded at the later cancellation; its net sales 11.10 - 2.00.
         assertThat(later.out()).contains("16 of 18 invoices were imported before", "imported 1 orders",
                 "gross sales 10.20", "1 orders cancelled in full, refunded: 9.10");
-        assertThat(strings("select o.order_number || ' ' || r.returned_at || ' ' || r.net_sales from order_returns r"
+        assertThat(shop.strings("select o.order_number || ' ' || r.returned_at || ' ' || r.net_sales from order_returns r"
                 + " join orders o using (order_id) where o.order_number = '536366'"))
                 .containsExactly("536366 2010-12-06 09:00:00+00 9.10");
-        assertThat(strings("select string_agg(outcome, ',' order by invoice) from imports.cancellations"
+        assertThat(shop.strings("select string_agg(outcome, ',' order by invoice) from imports.cancellations"
                 + " where invoice in ('C536380', 'C536401')")).containsExactly("order_refunded,order_refunded");
-        assertThat(decimal("select sum(net_sales) from order_returns")).isEqualByComparingTo("40.04");
-        assertThat(number("select count(*) from orders")).isEqualTo(7);
-        assertEveryReportEqualsItsReference(OffsetDateTime.of(2010, 12, 6, 9, 30, 0, 0, ZoneOffset.UTC),
+        assertThat(shop.decimal("select sum(net_sales) from order_returns")).isEqualByComparingTo("40.04");
+        assertThat(shop.number("select count(*) from orders")).isEqualTo(7);
+        shop.assertEveryReportEqualsItsReference(OffsetDateTime.of(2010, 12, 6, 9, 30, 0, 0, ZoneOffset.UTC),
                 OffsetDateTime.of(2011, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC));
     }
 
     @Test
     void a_dry_run_changes_nothing_and_says_what_it_would_import() {
-        String before = strings(SNAPSHOT).get(0);
-        Run dry = run("import", "orders", QUIRKS.toString(), "--dry-run");
+        String before = shop.strings(SNAPSHOT).get(0);
+        ImportedShop.Run dry = shop.run("import", "orders", QUIRKS.toString(), "--dry-run");
         assertThat(dry.exitCode()).as(dry.err()).isZero();
         assertThat(dry.out()).contains("dry run, nothing changed", "would import 6 orders (1 of guests) with 9 lines");
-        assertThat(strings(SNAPSHOT).get(0)).isEqualTo(before);
-        assertThat(number("select count(*) from imports.runs")).isZero();
+        assertThat(shop.strings(SNAPSHOT).get(0)).isEqualTo(before);
+        assertThat(shop.number("select count(*) from imports.runs")).isZero();
     }
 
     @Test
     void the_second_edition_names_iso_dates_and_prices_with_vat_are_read() throws Exception {
         // as Excel saves a UTF-8 CSV: a byte order mark first
         Path withBom = Files.writeString(dir.resolve("online_retail_ii.csv"), "\ufeff" + Files.readString(SECOND_EDITION));
-        Run run = run("import", "orders", withBom.toString(), "--vat-rate", "20", "--prices-include-vat",
+        ImportedShop.Run run = shop.run("import", "orders", withBom.toString(), "--vat-rate", "20", "--prices-include-vat",
                 "--currency", "eur");
         assertThat(run.exitCode()).as(run.err()).isZero();
         // 6.95 / 1.2 = 5.79 and 6.75 / 1.2 = 5.63 (to the penny): 12 x 5.79 + 12 x 5.63 = 137.04; VAT 20 %: 27.41
-        assertThat(strings("select concat_ws(' ', order_number, subtotal, tax_amount, total_amount, currency, created_at)"
+        assertThat(shop.strings("select concat_ws(' ', order_number, subtotal, tax_amount, total_amount, currency, created_at)"
                 + " from orders")).containsExactly("489434 137.04 27.41 164.45 EUR 2009-12-01 07:45:00+00");
-        assertThat(strings("select unit_price::text from order_items order by item_id")).containsExactly("5.79", "5.63");
-        assertThat(strings("select external_id from customers")).containsExactly("13085");
+        assertThat(shop.strings("select unit_price::text from order_items order by item_id")).containsExactly("5.79", "5.63");
+        assertThat(shop.strings("select external_id from customers")).containsExactly("13085");
     }
 
     @Test
@@ -201,30 +184,30 @@ class ImportLinesTest {
                     "1." + (i % 10) + "5", Integer.toString(12000 + invoice % 20), "United Kingdom"));
         }
         Files.write(file, lines, StandardCharsets.UTF_8);
-        String before = strings(SNAPSHOT).get(0);
+        String before = shop.strings(SNAPSHOT).get(0);
 
-        Run refused = run("import", "orders", file.toString());
+        ImportedShop.Run refused = shop.run("import", "orders", file.toString());
         assertThat(refused.exitCode()).isEqualTo(1);
         assertThat(refused.err()).contains(file + ": 1 bad line, nothing was imported",
                 file + ": line 501, column Quantity, value 'lots': not a whole number", "--skip-bad");
-        assertThat(strings(SNAPSHOT).get(0)).isEqualTo(before);
+        assertThat(shop.strings(SNAPSHOT).get(0)).isEqualTo(before);
 
         Path rejects = dir.resolve("rejects.csv");
-        Run skipped = run("import", "orders", file.toString(), "--skip-bad", rejects.toString());
+        ImportedShop.Run skipped = shop.run("import", "orders", file.toString(), "--skip-bad", rejects.toString());
         assertThat(skipped.exitCode()).as(skipped.err()).isZero();
         assertThat(skipped.out()).contains("1,000 lines", "1 bad lines skipped", "imported 100 orders", "with 999 lines");
-        assertThat(number("select count(*) from order_items")).isEqualTo(999);
+        assertThat(shop.number("select count(*) from order_items")).isEqualTo(999);
         List<String> rejected = Files.readAllLines(rejects);
         assertThat(rejected).hasSize(2);
         assertThat(rejected.get(0)).isEqualTo("line,column,value,reason," + HEADER);
         assertThat(rejected.get(1)).startsWith("501,Quantity,lots,").contains("not a whole number", "540049", "P18");
-        assertEveryReportEqualsItsReference(OffsetDateTime.of(2011, 5, 20, 0, 0, 0, 0, ZoneOffset.UTC),
+        shop.assertEveryReportEqualsItsReference(OffsetDateTime.of(2011, 5, 20, 0, 0, 0, 0, ZoneOffset.UTC),
                 OffsetDateTime.of(2011, 10, 1, 0, 0, 0, 0, ZoneOffset.UTC));
     }
 
     @Test
     void bad_files_are_refused_by_name_and_nothing_changes() throws Exception {
-        String before = strings(SNAPSHOT).get(0);
+        String before = shop.strings(SNAPSHOT).get(0);
         Path empty = Files.writeString(dir.resolve("empty.csv"), "");
         Path headerOnly = Files.writeString(dir.resolve("header.csv"), HEADER + "\n");
         Path binary = Files.write(dir.resolve("orders.xlsx"), new byte[] {'P', 'K', 3, 4, 20, 0, 6, 0, 8, 0});
@@ -233,101 +216,45 @@ class ImportLinesTest {
         Path latin1 = Files.write(dir.resolve("latin1.csv"), (HEADER + "\n1,P1,caf\u00e9,1,2011-01-01 10:00,1.00,1,France\n")
                 .getBytes(StandardCharsets.ISO_8859_1));
 
-        assertThat(run("import", "orders", NOT_ORDERS.toString()).err()).contains(NOT_ORDERS.toString(),
+        assertThat(shop.run("import", "orders", NOT_ORDERS.toString()).err()).contains(NOT_ORDERS.toString(),
                 "missing columns InvoiceNo, StockCode, Description, Quantity, InvoiceDate, UnitPrice, CustomerID, Country",
                 "unexpected columns 'order_id', 'sku', 'qty', 'when'", "Formats accepted: lines", "Nothing was imported");
-        assertThat(run("import", "orders", QUIRKS.toString(), "--format", "xlsx").err())
+        assertThat(shop.run("import", "orders", QUIRKS.toString(), "--format", "xlsx").err())
                 .contains("--format", "xlsx", "lines");
-        assertThat(run("import", "orders", empty.toString()).err()).contains(empty + " is empty", "Nothing was imported");
-        assertThat(run("import", "orders", headerOnly.toString()).err()).contains("a header and no lines");
-        assertThat(run("import", "orders", binary.toString()).err()).contains("is not a CSV text file");
-        assertThat(run("import", "orders", future.toString()).err()).contains(
+        assertThat(shop.run("import", "orders", empty.toString()).err()).contains(empty + " is empty", "Nothing was imported");
+        assertThat(shop.run("import", "orders", headerOnly.toString()).err()).contains("a header and no lines");
+        assertThat(shop.run("import", "orders", binary.toString()).err()).contains("is not a CSV text file");
+        assertThat(shop.run("import", "orders", future.toString()).err()).contains(
                 "line 2, column InvoiceDate, value '2999-01-01 10:00': in the future");
-        assertThat(run("import", "orders", huge.toString()).err()).contains(
+        assertThat(shop.run("import", "orders", huge.toString()).err()).contains(
                 "line 2, column Quantity, value '1000000000': beyond the 1,000,000 units");
-        assertThat(run("import", "orders", latin1.toString()).err()).contains("not UTF-8 text", "--encoding windows-1252");
-        assertThat(run("import", "orders", dir.resolve("missing.csv").toString()).err()).contains("no such file");
-        assertThat(run("import", "orders", QUIRKS.toString(), "--prices-include-vat").err()).contains("--vat-rate");
-        assertThat(strings(SNAPSHOT).get(0)).isEqualTo(before);
+        assertThat(shop.run("import", "orders", latin1.toString()).err()).contains("not UTF-8 text", "--encoding windows-1252");
+        assertThat(shop.run("import", "orders", dir.resolve("missing.csv").toString()).err()).contains("no such file");
+        assertThat(shop.run("import", "orders", QUIRKS.toString(), "--prices-include-vat").err()).contains("--vat-rate");
+        assertThat(shop.strings(SNAPSHOT).get(0)).isEqualTo(before);
 
         // The same Latin-1 file, with its encoding given, imports.
-        Run latin = run("import", "orders", latin1.toString(), "--encoding", "ISO-8859-1");
+        ImportedShop.Run latin = shop.run("import", "orders", latin1.toString(), "--encoding", "ISO-8859-1");
         assertThat(latin.exitCode()).as(latin.err()).isZero();
-        assertThat(strings("select name from products")).containsExactly("caf\u00e9");
+        assertThat(shop.strings("select name from products")).containsExactly("caf\u00e9");
     }
 
     @Test
     void a_generated_shop_is_refused_unless_replace() {
-        execute("insert into generator.runs (scale, seed, as_of, threads, status) values (0.01, 42, now(), 2, 'complete')");
-        execute("insert into customers (email) values ('generated@example.com')");
+        shop.execute("insert into generator.runs (scale, seed, as_of, threads, status) values (0.01, 42, now(), 2, 'complete')");
+        shop.execute("insert into customers (email) values ('generated@example.com')");
 
-        Run refused = run("import", "orders", QUIRKS.toString());
+        ImportedShop.Run refused = shop.run("import", "orders", QUIRKS.toString());
         assertThat(refused.exitCode()).isEqualTo(1);
         assertThat(refused.err()).contains("holds a generated shop", "--replace", "nothing was changed");
-        assertThat(strings("select email from customers")).containsExactly("generated@example.com");
+        assertThat(shop.strings("select email from customers")).containsExactly("generated@example.com");
 
-        Run replaced = run("import", "orders", QUIRKS.toString(), "--replace");
+        ImportedShop.Run replaced = shop.run("import", "orders", QUIRKS.toString(), "--replace");
         assertThat(replaced.exitCode()).as(replaced.err()).isZero();
-        assertThat(number("select count(*) from customers where email = 'generated@example.com'")).isZero();
-        assertThat(number("select count(*) from orders")).isEqualTo(6);
+        assertThat(shop.number("select count(*) from customers where email = 'generated@example.com'")).isZero();
+        assertThat(shop.number("select count(*) from orders")).isEqualTo(6);
         // The generated shop is gone: a later export goes in without --replace.
-        assertThat(run("import", "orders", LATER.toString()).exitCode()).isZero();
-        assertThat(number("select count(*) from orders")).isEqualTo(7);
-    }
-
-    private void assertEveryReportEqualsItsReference(OffsetDateTime... moments) {
-        RollupVerifier verifier = new RollupVerifier(db.dataSource());
-        for (OffsetDateTime asOf : moments) {
-            assertThat(verifier.verify(asOf)).as("drifts as of %s", asOf).extracting(Drift::describe).isEmpty();
-        }
-        assertThat(number("select count(*) from orders_off_history")).as("orders off their history").isZero();
-    }
-
-    private Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cmd = Main.commandLine();
-        cmd.setOut(new PrintWriter(out, true));
-        cmd.setErr(new PrintWriter(err, true));
-        String[] all = Arrays.copyOf(args, args.length + 4);
-        all[args.length] = "--jdbc-url";
-        all[args.length + 1] = db.jdbcUrl();
-        all[args.length + 2] = "--db-password";
-        all[args.length + 3] = TestDatabases.password();
-        int code = cmd.execute(all);
-        return new Run(code, out.toString(), err.toString());
-    }
-
-    private void execute(String sql) {
-        try (Connection c = db.connection(); Statement s = c.createStatement()) {
-            s.execute(sql);
-        } catch (SQLException e) {
-            throw new IllegalStateException(sql + ": " + e.getMessage(), e);
-        }
-    }
-
-    private long number(String sql) {
-        return decimal(sql).longValueExact();
-    }
-
-    private BigDecimal decimal(String sql) {
-        try (Connection c = db.connection(); Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
-            r.next();
-            return r.getBigDecimal(1);
-        } catch (SQLException e) {
-            throw new IllegalStateException(sql + ": " + e.getMessage(), e);
-        }
-    }
-
-    private List<String> strings(String sql) {
-        try (Connection c = db.connection(); Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
-            List<String> values = new ArrayList<>();
-            while (r.next()) {
-                values.add(r.getString(1));
-            }
-            return values;
-        } catch (SQLException e) {
-            throw new IllegalStateException(sql + ": " + e.getMessage(), e);
-        }
+        assertThat(shop.run("import", "orders", LATER.toString()).exitCode()).isZero();
+        assertThat(shop.number("select count(*) from orders")).isEqualTo(7);
     }
 }

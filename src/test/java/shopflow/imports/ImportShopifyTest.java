@@ -4,31 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
-import shopflow.Main;
-import shopflow.TestDatabases;
-import shopflow.db.Database;
-import shopflow.rollups.Drift;
-import shopflow.rollups.RollupVerifier;
 
 /**
  * {@code import orders --format shopify} on a small hand-written Shopify orders export
@@ -57,42 +43,39 @@ class ImportShopifyTest {
               (select string_agg(concat_ws(',', day, orders, gross_sales, discounts, shipping), ';' order by day) from rollups.sales_days),
               (select string_agg(concat_ws(',', day, orders, returns), ';' order by day) from rollups.return_days))""";
 
-    record Run(int exitCode, String out, String err) {
-    }
-
-    private Database db;
+    private ImportedShop shop;
 
     @TempDir
     Path dir;
 
     @BeforeEach
     void database() {
-        db = TestDatabases.fresh();
+        shop = new ImportedShop();
     }
 
     @AfterEach
     void close() {
-        db.close();
+        shop.close();
     }
 
     @Test
     void every_order_lands_with_its_statuses_discounts_and_refunds() {
         String rollupIndexes = "select string_agg(pg_get_indexdef(i.indexrelid), ';' order by i.indexrelid::regclass::text)"
                 + " from pg_index i join pg_class t on t.oid = i.indrelid where t.relnamespace = 'rollups'::regnamespace";
-        String indexesBefore = strings(rollupIndexes).get(0);
-        Run run = run("import", "orders", EXPORT.toString(), "--format", "shopify");
+        String indexesBefore = shop.strings(rollupIndexes).get(0);
+        ImportedShop.Run run = shop.run("import", "orders", EXPORT.toString(), "--format", "shopify");
         assertThat(run.exitCode()).as(run.err()).isZero();
         // into an empty shop the rollups are rebuilt without their secondary indexes, built again before the commit
-        assertThat(strings(rollupIndexes).get(0)).isEqualTo(indexesBefore);
+        assertThat(shop.strings(rollupIndexes).get(0)).isEqualTo(indexesBefore);
 
         // #1001 paid and fulfilled; #1002 paid (a guest); #1003 fulfilled, part refunded; #1004 fulfilled then
         // refunded in full; #1005 voided and cancelled before payment; #1006 pending.
-        assertThat(strings("select order_number || ' ' || status from orders order by order_number")).containsExactly(
+        assertThat(shop.strings("select order_number || ' ' || status from orders order by order_number")).containsExactly(
                 "#1001 shipped", "#1002 processing", "#1003 shipped", "#1004 refunded", "#1005 cancelled",
                 "#1006 pending");
         // Each path from pending, dated by Created at, Paid at, Fulfilled at, Cancelled at; #1004's refund is not
         // dated by the export: it is known at the export's newest moment, #1006's Created at 2026-11-20 18:00.
-        assertThat(strings("select o.order_number || ' ' || string_agg(c.to_status || '@' || to_char(c.changed_at at time"
+        assertThat(shop.strings("select o.order_number || ' ' || string_agg(c.to_status || '@' || to_char(c.changed_at at time"
                 + " zone 'UTC', 'MM-DD HH24:MI'), ' ' order by c.changed_at, c.change_id) from order_status_changes c"
                 + " join orders o using (order_id) group by o.order_number order by 1")).containsExactly(
                 "#1001 pending@11-02 10:00 processing@11-02 10:01 shipped@11-03 09:00",
@@ -102,38 +85,38 @@ class ImportShopifyTest {
                 "#1005 pending@11-14 10:00 cancelled@11-14 11:00",
                 "#1006 pending@11-20 18:00");
         // gross: #1001 2 x 10 + 8 = 28, #1002 3 x 10 = 30, #1003 15 + 10 = 25, #1004 2 x 8 = 16, #1005 10, #1006 20
-        assertThat(decimal("select sum(gross_sales) from order_sales")).isEqualByComparingTo("129.00");
+        assertThat(shop.decimal("select sum(gross_sales) from order_sales")).isEqualByComparingTo("129.00");
         // discounts: #1002's code 3.00; #1003's 6.50 = the hat's line discount 1.50 + the code SAVE5's 5.00
-        assertThat(strings("select o.order_number || ' ' || s.discounts || ' ' || o.discount_amount from order_sales s"
+        assertThat(shop.strings("select o.order_number || ' ' || s.discounts || ' ' || o.discount_amount from order_sales s"
                 + " join orders o using (order_id) where s.discounts > 0 order by 1"))
                 .containsExactly("#1002 3.00 3.00", "#1003 6.50 5.00");
-        assertThat(decimal("select sum(shipping) from order_sales")).isEqualByComparingTo("15.50");
-        assertThat(decimal("select sum(taxes) from order_sales")).isEqualByComparingTo("14.20");
+        assertThat(shop.decimal("select sum(shipping) from order_sales")).isEqualByComparingTo("15.50");
+        assertThat(shop.decimal("select sum(taxes) from order_sales")).isEqualByComparingTo("14.20");
         // returns: #1005 (10.00) when cancelled, #1004 (16.00) when its refund was known
-        assertThat(strings("select o.order_number || ' ' || r.status || ' ' || r.net_sales from order_returns r"
+        assertThat(shop.strings("select o.order_number || ' ' || r.status || ' ' || r.net_sales from order_returns r"
                 + " join orders o using (order_id) order by r.returned_at")).containsExactly(
                 "#1005 cancelled 10.00", "#1004 refunded 16.00");
         // #1003's 10.00 of 22.00 refunded is a partial refund, kept apart; #1004's 23.20 its whole return
-        assertThat(strings("select order_number || ' ' || amount || ' ' || outcome || ' ' || to_char(refunded_at at time"
+        assertThat(shop.strings("select order_number || ' ' || amount || ' ' || outcome || ' ' || to_char(refunded_at at time"
                 + " zone 'UTC', 'MM-DD HH24:MI') from imports.refunds order by refund_id")).containsExactly(
                 "#1003 10.00 partial 11-20 18:00", "#1004 23.20 order_returned 11-20 18:00");
 
         // Customers: their e-mail (lower case), the guest's shared one; addresses from their latest order naming a
         // country (Tom's #1006 ships to Bath; Sam names none).
-        assertThat(strings("select email || ' ' || coalesce(external_id, '-') from customers order by email"))
+        assertThat(shop.strings("select email || ' ' || coalesce(external_id, '-') from customers order by email"))
                 .containsExactly("guest@import.invalid -", "jane@example.com jane@example.com",
                         "sam@example.com sam@example.com", "tom@example.com tom@example.com");
-        assertThat(strings("select c.email || ' ' || a.country || ' ' || a.city from addresses a join customers c"
+        assertThat(shop.strings("select c.email || ' ' || a.country || ' ' || a.city from addresses a join customers c"
                 + " using (customer_id) order by 1")).containsExactly("jane@example.com GB York", "tom@example.com GB Bath");
-        assertThat(strings("select c.email from orders o join customers c using (customer_id) where order_number = '#1002'"))
+        assertThat(shop.strings("select c.email from orders o join customers c using (customer_id) where order_number = '#1002'"))
                 .containsExactly("guest@import.invalid");
         // Products: the SKU, else the line item's name; named by their latest row; vendors as categories.
-        assertThat(strings("select p.sku || ' ' || p.name || ' ' || p.list_price || ' ' || coalesce(c.name, '-')"
+        assertThat(shop.strings("select p.sku || ' ' || p.name || ' ' || p.list_price || ' ' || coalesce(c.name, '-')"
                 + " from products p left join categories c using (category_id) order by p.sku")).containsExactly(
                 "HAT-1 Hat 15.00 Acme", "MUG-1 Mug 8.00 Potters", "TEE-1 Tee - Blue / M 10.00 Acme",
                 "Wool Scarf, grey Wool Scarf, grey 20.00 -");
         // Coupons: each code, the amount it took, and its orders.
-        assertThat(strings("select c.code || ' ' || c.discount_type || ' ' || c.discount_value || ' ' || c.times_used"
+        assertThat(shop.strings("select c.code || ' ' || c.discount_type || ' ' || c.discount_value || ' ' || c.times_used"
                 + " || ' ' || oc.discount_applied from coupons c join order_coupons oc using (coupon_id) order by 1"))
                 .containsExactly("SAVE5 fixed 5.00 1 5.00", "WELCOME10 fixed 3.00 1 3.00");
 
@@ -144,42 +127,42 @@ class ImportShopifyTest {
         // The year (November) as of its end: 6 orders, net 129.00 - 9.50 - 26.00; shipping 15.50 less #1004's 4.00 and
         // #1005's 4.00; taxes 14.20 less #1004's 3.20
         assertThat(november()).containsExactly("6 129.00 9.50 26.00 93.50 7.50 11.00");
-        assertEveryReportEqualsItsReference(OffsetDateTime.of(2026, 11, 14, 10, 30, 0, 0, ZoneOffset.UTC),
+        shop.assertEveryReportEqualsItsReference(OffsetDateTime.of(2026, 11, 14, 10, 30, 0, 0, ZoneOffset.UTC),
                 OffsetDateTime.of(2026, 11, 30, 0, 0, 0, 0, ZoneOffset.UTC));
     }
 
     @Test
     void a_later_export_moves_orders_along_adds_new_ones_and_its_refunds() {
-        assertThat(run("import", "orders", EXPORT.toString(), "--format", "shopify").exitCode()).isZero();
+        assertThat(shop.run("import", "orders", EXPORT.toString(), "--format", "shopify").exitCode()).isZero();
 
-        Run later = run("import", "orders", LATER.toString(), "--format", "shopify");
+        ImportedShop.Run later = shop.run("import", "orders", LATER.toString(), "--format", "shopify");
         assertThat(later.exitCode()).as(later.err()).isZero();
         // #1006 is now paid and fulfilled; #1003 refunded in full (22.00, 12.00 more than before) and returned
         // when that is known: the later export's newest moment, #1007's Created at 2026-11-25 14:00; #1007 is new.
         assertThat(later.out()).contains("6 of 7 orders were imported before: 2 of them moved further along",
                 "imported 1 orders (0 of guests) with 1 lines", "gross sales 30.00",
                 "1 orders cancelled or refunded whole: 18.50");
-        assertThat(strings("select o.order_number || ' ' || string_agg(c.to_status || '@' || to_char(c.changed_at at time"
+        assertThat(shop.strings("select o.order_number || ' ' || string_agg(c.to_status || '@' || to_char(c.changed_at at time"
                 + " zone 'UTC', 'MM-DD HH24:MI'), ' ' order by c.changed_at, c.change_id) from order_status_changes c"
                 + " join orders o using (order_id) where o.order_number in ('#1003', '#1006', '#1007')"
                 + " group by o.order_number order by 1")).containsExactly(
                 "#1003 pending@11-10 15:30 processing@11-10 15:30 shipped@11-11 08:00 refunded@11-25 14:00",
                 "#1006 pending@11-20 18:00 processing@11-21 09:00 shipped@11-22 10:00",
                 "#1007 pending@11-25 14:00 processing@11-25 14:00");
-        assertThat(strings("select order_number || ' ' || amount || ' ' || outcome from imports.refunds order by refund_id"))
+        assertThat(shop.strings("select order_number || ' ' || amount || ' ' || outcome from imports.refunds order by refund_id"))
                 .containsExactly("#1003 10.00 partial", "#1004 23.20 order_returned", "#1003 12.00 order_returned");
         // November: 7 orders, gross 159.00, returns 26.00 + #1003's 18.50; shipping now less #1003's 3.50 too
         assertThat(november()).containsExactly("7 159.00 9.50 44.50 105.00 4.00 11.00");
-        assertThat(number("select count(*) from orders_off_history")).isZero();
-        assertEveryReportEqualsItsReference(OffsetDateTime.of(2026, 11, 21, 0, 0, 0, 0, ZoneOffset.UTC),
+        assertThat(shop.number("select count(*) from orders_off_history")).isZero();
+        shop.assertEveryReportEqualsItsReference(OffsetDateTime.of(2026, 11, 21, 0, 0, 0, 0, ZoneOffset.UTC),
                 OffsetDateTime.of(2026, 11, 30, 0, 0, 0, 0, ZoneOffset.UTC));
 
         // and that export again changes nothing
-        String before = strings(SNAPSHOT).get(0);
-        Run again = run("import", "orders", LATER.toString(), "--format", "shopify");
+        String before = shop.strings(SNAPSHOT).get(0);
+        ImportedShop.Run again = shop.run("import", "orders", LATER.toString(), "--format", "shopify");
         assertThat(again.exitCode()).as(again.err()).isZero();
         assertThat(again.out()).contains("7 of 7 orders were imported before: 0 of them moved", "imported 0 orders");
-        assertThat(strings(SNAPSHOT).get(0)).isEqualTo(before);
+        assertThat(shop.strings(SNAPSHOT).get(0)).isEqualTo(before);
     }
 
     @Test
@@ -195,27 +178,27 @@ class ImportShopifyTest {
                 "#2001,,,,,,,,,,,,,,1,Beanie,15.00,BEA-1,,,Acme,Hats",
                 "#2002,ann@example.com,paid,2026-10-02 09:00:00 +0100,,,EUR,12.00,0,0,12.00,,0,"
                         + "2026-10-02 09:00:00 +0100,1,Sock,12.00,SOCK-1,,0,,Socks", ""));
-        Run run = run("import", "orders", file.toString(), "--format", "shopify");
+        ImportedShop.Run run = shop.run("import", "orders", file.toString(), "--format", "shopify");
         assertThat(run.exitCode()).as(run.err()).isZero();
-        assertThat(strings("select c.name || ' < ' || coalesce(parent.name, '-') from categories c"
+        assertThat(shop.strings("select c.name || ' < ' || coalesce(parent.name, '-') from categories c"
                 + " left join categories parent on parent.category_id = c.parent_id order by c.category_id"))
                 .containsExactly("Acme < -", "Hats < Acme", "Socks < -");
-        assertThat(strings("select p.sku || ' ' || c.name from products p join categories c using (category_id) order by 1"))
+        assertThat(shop.strings("select p.sku || ' ' || c.name from products p join categories c using (category_id) order by 1"))
                 .containsExactly("BEA-1 Hats", "CAP-1 Hats", "SOCK-1 Socks");
         // the order's currency is the file's; a time with an offset is that moment
-        assertThat(strings("select order_number || ' ' || currency || ' ' || status || ' ' || to_char(created_at at time"
+        assertThat(shop.strings("select order_number || ' ' || currency || ' ' || status || ' ' || to_char(created_at at time"
                 + " zone 'UTC', 'YYYY-MM-DD HH24:MI') from orders order by 1")).containsExactly(
                 "#2001 EUR processing 2026-10-01 08:00", "#2002 EUR processing 2026-10-02 08:00");
-        assertEveryReportEqualsItsReference(OffsetDateTime.of(2026, 10, 31, 0, 0, 0, 0, ZoneOffset.UTC));
+        shop.assertEveryReportEqualsItsReference(OffsetDateTime.of(2026, 10, 31, 0, 0, 0, 0, ZoneOffset.UTC));
     }
 
     @Test
     void a_dry_run_changes_nothing() {
-        String before = strings(SNAPSHOT).get(0);
-        Run dry = run("import", "orders", EXPORT.toString(), "--format", "shopify", "--dry-run");
+        String before = shop.strings(SNAPSHOT).get(0);
+        ImportedShop.Run dry = shop.run("import", "orders", EXPORT.toString(), "--format", "shopify", "--dry-run");
         assertThat(dry.exitCode()).as(dry.err()).isZero();
         assertThat(dry.out()).contains("dry run, nothing changed", "would import 6 orders (1 of guests) with 8 lines");
-        assertThat(strings(SNAPSHOT).get(0)).isEqualTo(before);
+        assertThat(shop.strings(SNAPSHOT).get(0)).isEqualTo(before);
     }
 
     @Test
@@ -225,24 +208,24 @@ class ImportShopifyTest {
         rows.set(3, rows.get(3).replace(",paid,", ",paid-ish,"));
         rows.set(7, rows.get(7).replace("2026-11-14 10:00:00 +0000", "2999-11-14 10:00:00 +0000"));
         Path bad = Files.write(dir.resolve("bad.csv"), rows, StandardCharsets.UTF_8);
-        String before = strings(SNAPSHOT).get(0);
+        String before = shop.strings(SNAPSHOT).get(0);
 
-        Run refused = run("import", "orders", bad.toString(), "--format", "shopify");
+        ImportedShop.Run refused = shop.run("import", "orders", bad.toString(), "--format", "shopify");
         assertThat(refused.exitCode()).isEqualTo(1);
         assertThat(refused.err()).contains(bad + ": 2 bad lines, nothing was imported",
                 "line 4, column Financial Status, value 'paid-ish': not a status Shopify writes",
                 "line 8, column Created at, value '2999-11-14 10:00:00 +0000': in the future", "--skip-bad");
-        assertThat(strings(SNAPSHOT).get(0)).isEqualTo(before);
+        assertThat(shop.strings(SNAPSHOT).get(0)).isEqualTo(before);
 
         Path rejects = dir.resolve("rejects.csv");
-        Run skipped = run("import", "orders", bad.toString(), "--format", "shopify", "--skip-bad", rejects.toString());
+        ImportedShop.Run skipped = shop.run("import", "orders", bad.toString(), "--format", "shopify", "--skip-bad", rejects.toString());
         assertThat(skipped.exitCode()).as(skipped.err()).isZero();
         // #1002 and #1005 go with their first rows
         assertThat(skipped.out()).contains("2 bad lines skipped", "imported 4 orders (0 of guests) with 6 lines");
         assertThat(Files.readAllLines(rejects)).hasSize(3);
 
         // a lines file read as a Shopify export: the missing columns, and the formats
-        Run wrong = run("import", "orders", "src/test/resources/import/online_retail_quirks.csv", "--format", "shopify");
+        ImportedShop.Run wrong = shop.run("import", "orders", "src/test/resources/import/online_retail_quirks.csv", "--format", "shopify");
         assertThat(wrong.exitCode()).isEqualTo(1);
         assertThat(wrong.err()).contains("not that of a 'shopify' orders export", "missing columns Name, Email,",
                 "unexpected columns 'InvoiceNo'", "Formats accepted: lines, shopify");
@@ -253,7 +236,7 @@ class ImportShopifyTest {
      * returns, net, shipping, taxes.
      */
     private List<String> november() {
-        Run report = run("report", "revenue_summary", "--as-of", "2026-11-30", "--format", "json");
+        ImportedShop.Run report = shop.run("report", "revenue_summary", "--as-of", "2026-11-30", "--format", "json");
         assertThat(report.exitCode()).as(report.err()).isZero();
         try {
             List<String> rows = new ArrayList<>();
@@ -267,62 +250,6 @@ class ImportShopifyTest {
             return rows;
         } catch (java.io.IOException e) {
             throw new IllegalStateException(report.out(), e);
-        }
-    }
-
-    private void assertEveryReportEqualsItsReference(OffsetDateTime... moments) {
-        RollupVerifier verifier = new RollupVerifier(db.dataSource());
-        for (OffsetDateTime asOf : moments) {
-            assertThat(verifier.verify(asOf)).as("drifts as of %s", asOf).extracting(Drift::describe).isEmpty();
-        }
-        assertThat(number("select count(*) from orders_off_history")).as("orders off their history").isZero();
-    }
-
-    private Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cmd = Main.commandLine();
-        cmd.setOut(new PrintWriter(out, true));
-        cmd.setErr(new PrintWriter(err, true));
-        String[] all = Arrays.copyOf(args, args.length + 4);
-        all[args.length] = "--jdbc-url";
-        all[args.length + 1] = db.jdbcUrl();
-        all[args.length + 2] = "--db-password";
-        all[args.length + 3] = TestDatabases.password();
-        int code = cmd.execute(all);
-        return new Run(code, out.toString(), err.toString());
-    }
-
-    private void execute(String sql) {
-        try (Connection c = db.connection(); Statement s = c.createStatement()) {
-            s.execute(sql);
-        } catch (SQLException e) {
-            throw new IllegalStateException(sql + ": " + e.getMessage(), e);
-        }
-    }
-
-    private long number(String sql) {
-        return decimal(sql).longValueExact();
-    }
-
-    private BigDecimal decimal(String sql) {
-        try (Connection c = db.connection(); Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
-            r.next();
-            return r.getBigDecimal(1);
-        } catch (SQLException e) {
-            throw new IllegalStateException(sql + ": " + e.getMessage(), e);
-        }
-    }
-
-    private List<String> strings(String sql) {
-        try (Connection c = db.connection(); Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
-            List<String> values = new ArrayList<>();
-            while (r.next()) {
-                values.add(r.getString(1));
-            }
-            return values;
-        } catch (SQLException e) {
-            throw new IllegalStateException(sql + ": " + e.getMessage(), e);
         }
     }
 }
