@@ -36,27 +36,38 @@ final class PostgresBinaries {
     private PostgresBinaries() {
     }
 
+    /** Found once per process: reading and hashing the 14 MB archive at every server start would be waste. */
+    private static Path home;
+
     /** The directory holding {@code bin/}, {@code lib/} and {@code share/}, unpacked if need be. */
-    static Path home() {
+    static synchronized Path home() {
+        // looked for again if the temporary directory was cleaned meanwhile
+        if (home == null || !Files.isRegularFile(home.resolve("bin/postgres"))) {
+            home = unpacked();
+        }
+        return home;
+    }
+
+    private static Path unpacked() {
         byte[] archive = archive();
         // one directory per user: the shared temporary directory is writable by everyone
         Path parent = Path.of(System.getProperty("java.io.tmpdir"), "shopflow-postgres-" + System.getProperty("user.name"));
-        Path home = parent.resolve(HexFormat.of().formatHex(sha256(archive), 0, 12));
+        Path unpackedHome = parent.resolve(HexFormat.of().formatHex(sha256(archive), 0, 12));
         try {
             Files.createDirectories(parent);
             checkOurs(parent);
             Files.setPosixFilePermissions(parent, READABLE_BY_ALL);
-            if (Files.isRegularFile(home.resolve("bin/postgres"))) {
-                return home;
+            if (Files.isRegularFile(unpackedHome.resolve("bin/postgres"))) {
+                return unpackedHome;
             }
             Path unpacking = Files.createTempDirectory(parent, "unpacking-");
             unpack(archive, unpacking);
             try {
-                Files.move(unpacking, home, StandardCopyOption.ATOMIC_MOVE);
+                Files.move(unpacking, unpackedHome, StandardCopyOption.ATOMIC_MOVE);
             } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
                 delete(unpacking); // another command unpacked the same binaries meanwhile
             }
-            return home;
+            return unpackedHome;
         } catch (IOException e) {
             throw new DatabaseException("cannot unpack the embedded PostgreSQL into " + parent + ": " + e.getMessage()
                     + ". Check that the temporary directory is writable (or set -Djava.io.tmpdir).", e);
