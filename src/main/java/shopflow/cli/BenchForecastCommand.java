@@ -17,7 +17,7 @@ import shopflow.forecast.DailySeries;
 
 @Command(name = "forecast", mixinStandardHelpOptions = true,
         description = "Backtest the daily net sales forecast from 6 origins over the last six months to the last"
-                + " generate's as-of (30 days ahead each, 80 % intervals): MAPE and interval coverage beside the"
+                + " generate's as-of (30 days ahead each, 80 %% intervals): MAPE and interval coverage beside the"
                 + " seasonal-naive forecast (the same weekday of the week before the origin), which it must beat"
                 + " (docs/forecast.md).",
         footer = {"", "Example:", "  shopflow generate --scale 1 && shopflow bench forecast"})

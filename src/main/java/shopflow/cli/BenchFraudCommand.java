@@ -16,8 +16,8 @@ import shopflow.reports.FraudScore;
 
 @Command(name = "fraud", mixinStandardHelpOptions = true,
         description = {"Score the fraud_review report against the fraud the generator injected"
-                + " (generator.fraud_ground_truth):",
-            "precision (flagged orders that are fraud) and recall (fraud orders flagged), overall, per"
+                + " (generator.fraud_ground_truth).",
+            "It prints precision (flagged orders that are fraud) and recall (fraud orders flagged), overall, per"
                 + " injected pattern (its orders, and its accounts with any order flagged) and per rule of the"
                 + " report (precision)."},
         footer = {"", "Examples:",

@@ -15,9 +15,9 @@ import shopflow.db.Migrations;
 @Command(name = "ingest", mixinStandardHelpOptions = true,
         description = {"Measure event ingestion end to end: start the HTTP server on a free port, POST batches of page"
                 + " views and cart events (NDJSON) over real HTTP from several clients, print events/s and batch"
-                + " latency. It posts into a copy of the shop (a scratch database on the same server, dropped"
-                + " afterwards);",
-            "with --in-place into the shop itself, then removes its rows (sessions 'bench-...') and its admin"
+                + " latency.",
+            "It posts into a copy of the shop (a scratch database on the same server, dropped afterwards), or"
+                + " with --in-place into the shop itself, then removes its rows (sessions 'bench-...') and its admin"
                 + " token."},
         footer = {"", "Examples:",
             "  shopflow bench ingest",

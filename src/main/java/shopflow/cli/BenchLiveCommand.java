@@ -14,7 +14,8 @@ import shopflow.db.Migrations;
 import shopflow.rollups.RollupFolder;
 
 @Command(name = "live", mixinStandardHelpOptions = true,
-        description = {"Measure the write side of the rollups on the data in the database:",
+        description = {"Measure what the rollups cost writers and how fresh they keep the dashboard, on the data in the"
+                + " database.",
             "  1. orders placed per second (place_order, N clients flat out) with rollup maintenance and with it"
                 + " suspended, alternately in slices of 5 s (then rebuilt);",
             "  2. freshness under load (background orders and events at the given rates): commit of a probe order"

@@ -11,8 +11,8 @@ import shopflow.generate.LoadState;
 import shopflow.rollups.Rollups;
 
 @Command(name = "refresh", mixinStandardHelpOptions = true,
-        description = {"Rebuild every rollup from the raw tables, in one transaction, while the server keeps running:",
-            "reports see the old rollups until it commits, then the new ones; writes wait for it (seconds).",
+        description = {"Rebuild every rollup from the raw tables, in one transaction, while the server keeps running.",
+            "Reports see the old rollups until it commits, then the new ones; writes wait for it (seconds).",
             "Use it after 'shopflow verify' reports drift, or after loading data with the triggers suspended."},
         footer = {"", "Example:", "  shopflow refresh && shopflow verify"})
 public final class RefreshCommand implements Runnable {

@@ -16,8 +16,9 @@ import shopflow.db.Migrations;
 
 @Command(name = "restore", mixinStandardHelpOptions = true,
         description = {"Load a file written by 'shopflow backup' into the database, in one transaction: all of it or, on"
-                + " any error, nothing. The database is migrated first and must be at the backup's schema version;",
-            "the rollups are rebuilt from the restored rows. A database that holds a shop needs --replace."},
+                + " any error, nothing.",
+            "The database is migrated first and must be at the backup's schema version; the rollups are rebuilt"
+                + " from the restored rows. A database that holds a shop needs --replace."},
         footer = {"", "Example:", "  shopflow restore shop-2026-12-05.zip --data-dir /srv/shopflow-copy"})
 public final class RestoreCommand implements Runnable {
 

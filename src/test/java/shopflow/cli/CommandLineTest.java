@@ -1,14 +1,18 @@
 package shopflow.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
+import picocli.CommandLine.Model.UsageMessageSpec;
 import shopflow.Main;
 import shopflow.TestDatabases;
 
@@ -41,6 +45,33 @@ class CommandLineTest {
             assertThat(run.exitCode()).as(command).isZero();
             assertThat(run.out()).as(command).contains("Usage: shopflow " + command);
         }
+    }
+
+    /**
+     * The command list shows each command's first description line alone, so it must be a whole
+     * sentence; and picocli formats every help line with String.format, so a bare % (as in "80 %
+     * intervals") garbles the help and prints a warning instead.
+     */
+    @Test
+    void every_help_text_formats_and_every_summary_is_a_sentence() {
+        List<CommandLine> commands = new ArrayList<>(List.of(Main.commandLine()));
+        for (int i = 0; i < commands.size(); i++) {
+            CommandLine command = commands.get(i);
+            commands.addAll(command.getSubcommands().values());
+            UsageMessageSpec usage = command.getCommandSpec().usageMessage();
+            String name = command.getCommandSpec().qualifiedName();
+            List<String> lines = new ArrayList<>();
+            lines.addAll(List.of(usage.description()));
+            lines.addAll(List.of(usage.header()));
+            lines.addAll(List.of(usage.footer()));
+            for (String line : lines) {
+                assertThatCode(() -> String.format(line)).as(name + ": " + line).doesNotThrowAnyException();
+            }
+            if (usage.description().length > 0) {
+                assertThat(usage.description()[0]).as(name + "'s summary").endsWith(".");
+            }
+        }
+        assertThat(commands).hasSizeGreaterThan(30);
     }
 
     @Test
