@@ -163,14 +163,17 @@ public final class ApiBench {
 
     /**
      * Walks each drill of the dashboard's figures on this shop, {@code limit} rows a page, up to
-     * {@code maxPages} pages: a day of the daily chart (the busiest of the last 30), the top product,
-     * the biggest RFM segment and the first flagged order's customer.
+     * {@code maxPages} pages: the month and the year to date of the KPI tiles, a day of the daily chart
+     * (the busiest of the last 30), the top product's orders and basket partners, the biggest RFM
+     * segment, the first flagged order's customer and the first low-stock row's movements.
      */
     public List<DrillResult> drills(int limit, int maxPages, Consumer<DrillResult> progress) {
         ReportRunner reports = new ReportRunner(database.dataSource(), Duration.ofMinutes(5));
         ReportCatalog catalog = ReportCatalog.load();
         OffsetDateTime now = OffsetDateTime.now(database.timeZone());
         List<String> queries = new ArrayList<>();
+        queries.add("period_orders?period=month_to_date");
+        queries.add("period_orders?period=year_to_date");
         var daily = reports.run(catalog.get("daily_revenue"), now, Map.of("days", "30"));
         int busiest = 0;
         for (int i = 1; i < daily.rows().size(); i++) {
@@ -182,6 +185,7 @@ public final class ApiBench {
         var top = reports.run(catalog.get("top_products"), now, Map.of("limit", "1"));
         if (!top.rows().isEmpty()) {
             queries.add("product_orders?product_id=" + top.value(0, "product_id"));
+            queries.add("product_partners?product_id=" + top.value(0, "product_id"));
         }
         var segments = reports.run(catalog.get("rfm_segments"), now, Map.of());
         int biggest = 0;
@@ -198,6 +202,12 @@ public final class ApiBench {
         var fraud = reports.run(catalog.get("fraud_review"), now, Map.of());
         if (!fraud.rows().isEmpty()) {
             queries.add("customer_orders?customer_id=" + fraud.value(0, "customer_id"));
+        }
+        var lowStock = reports.run(catalog.get("low_stock"), now, Map.of("limit", "1"));
+        if (!lowStock.rows().isEmpty()) {
+            queries.add("stock_movements?sku=" + URLEncoder.encode(String.valueOf(lowStock.value(0, "sku")),
+                    StandardCharsets.UTF_8) + "&warehouse=" + URLEncoder.encode(String.valueOf(lowStock.value(0,
+                    "warehouse")), StandardCharsets.UTF_8));
         }
         List<DrillResult> results = new ArrayList<>();
         try (WebServer server = WebServer.start(database, catalog, "localhost", 0, Clock.systemUTC())) {
