@@ -75,6 +75,8 @@
     token = null;
     sessionStorage.removeItem(TOKEN_KEY);
     closeEvents();
+    drill = null;
+    $('#drill').hidden = true;
     $('#dashboard').hidden = true;
     $('#signin').hidden = false;
     const error = $('#signin-error');
@@ -119,7 +121,8 @@
     return charts[id];
   }
 
-  function table(containerId, columns, rows, limit) {
+  /** A table of rows; with onRowClick, each row opens what is behind it (a drill-down). */
+  function table(containerId, columns, rows, limit, onRowClick) {
     const container = document.getElementById(containerId);
     const shown = rows.slice(0, limit);
     const element = document.createElement('table');
@@ -133,6 +136,12 @@
     const body = element.createTBody();
     shown.forEach((row) => {
       const tr = body.insertRow();
+      if (onRowClick) {
+        tr.className = 'clickable';
+        tr.tabIndex = 0;
+        tr.addEventListener('click', () => onRowClick(row));
+        tr.addEventListener('keydown', (event) => { if (event.key === 'Enter') onRowClick(row); });
+      }
       columns.forEach((column) => {
         const td = tr.insertCell();
         const value = column.value(row);
@@ -258,6 +267,8 @@
           yAxis: { type: 'category', data: sorted.map((r) => r.segment) },
           series: [{ type: 'bar', data: sorted.map((r) => r.customers), itemStyle: { borderRadius: [0, 3, 3, 0] } }],
         }, true);
+        onChartClick('chart-rfm', (p) => openDrill('segment_customers', 'Customers · ' + sorted[p.dataIndex].segment,
+          { segment: sorted[p.dataIndex].segment }));
       },
     },
     {
@@ -336,7 +347,8 @@
           { label: 'Net sales', value: (r) => money(r.net_sales), numeric: true },
           { label: 'Returns', value: (r) => money(r.returns), numeric: true },
           { label: 'Margin', value: (r) => percent(r.margin_pct), numeric: true },
-        ], rows, 10);
+        ], rows, 10, (r) => openDrill('product_orders', 'Orders with ' + r.product_name, { product_id: r.product_id },
+          [{ label: 'Bought with it', name: 'product_partners', title: 'Bought with ' + r.product_name }]));
       },
     },
     {
@@ -353,7 +365,8 @@
           { label: 'A→B', value: (r) => percent(r.confidence_1_to_2_pct), numeric: true },
           { label: 'B→A', value: (r) => percent(r.confidence_2_to_1_pct), numeric: true },
           { label: 'Lift', value: (r) => Number(r.lift).toFixed(2), numeric: true },
-        ], rows, 10);
+        ], rows, 10, (r) => openDrill('product_partners', 'Bought with ' + r.product_1, { product_id: r.product_1_id },
+          [{ label: 'Its orders', name: 'product_orders', title: 'Orders with ' + r.product_1 }]));
       },
     },
     {
@@ -371,7 +384,8 @@
           { label: 'Per day in stock', value: (r) => (r.daily_velocity == null ? '—' : Number(r.daily_velocity).toFixed(2)), numeric: true },
           { label: 'Days left', value: (r) => (r.days_of_stock == null ? '—' : oneDecimal.format(r.days_of_stock)), numeric: true },
           { label: 'Reorder', value: (r) => (r.suggested_reorder_qty == null ? '—' : count.format(r.suggested_reorder_qty)), numeric: true },
-        ], rows, 50);
+        ], rows, 50, (r) => openDrill('stock_movements', 'Stock movements · ' + r.product_name + ', ' + r.warehouse,
+          { sku: r.sku, warehouse: r.warehouse }));
       },
     },
     {
@@ -404,7 +418,8 @@
           { label: 'Status', value: (r) => r.status },
           { label: 'Total sales', value: (r) => money(r.total_sales), numeric: true },
           { label: 'Why', value: (r) => r.reasons, wrap: true },
-        ], rows, 50);
+        ], rows, 50, (r) => openDrill('customer_orders', 'Order history · customer ' + r.customer_id,
+          { customer_id: r.customer_id }));
       },
     },
   ];
@@ -457,6 +472,18 @@
           areaStyle: { color: COLORS[2], opacity: 0.15 }, data: before.concat(ahead.map((f) => f.high - f.low)) },
       ],
     }, true);
+    onChartClick('chart-daily', (p) => {
+      if (p.dataIndex < rows.length) {
+        openDrill('day_orders', 'Orders placed · ' + shortDay.format(new Date(rows[p.dataIndex].day + 'T00:00:00')),
+          { day: rows[p.dataIndex].day });
+      }
+    });
+  }
+
+  /** Runs `open` with the clicked item of a chart (replacing the chart's earlier handler). */
+  function onChartClick(id, open) {
+    chart(id).off('click');
+    chart(id).on('click', open);
   }
 
   /** The forecast of the moment shown: the daily chart's next days, and the month-end projection on its tile. */
@@ -608,6 +635,102 @@
     }
   }
 
+  // ---------------------------------------------------------------- drill-downs
+
+  // GET /api/drill/{name}: the rows behind a figure, a page at a time; the first page's as_of (the
+  // dashboard's moment, or now) holds for the next pages through the cursor.
+  const DRILL_PAGE = 25;
+  const MONEY_COLUMNS = new Set(['gross_sales', 'discounts', 'returns', 'net_sales', 'shipping', 'taxes',
+    'total_sales', 'monetary', 'expected_net_sales_12m']);
+  const isMoment = (value) => typeof value === 'string' && /^\d{4}-\d\d-\d\dT/.test(value);
+  /** The list shown: { name, params, related, cursors (of the pages so far; null: the first), next, asOf }. */
+  let drill = null;
+
+  function drillValue(column, value) {
+    if (value == null) return '—';
+    if (MONEY_COLUMNS.has(column)) return money(value);
+    if (column.endsWith('_pct')) return percent(value);
+    if (typeof value === 'number') return column.endsWith('_id') ? String(value) : count.format(value);
+    if (typeof value === 'boolean') return value ? 'yes' : 'no';
+    if (isMoment(value)) return new Date(value).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' });
+    return String(value);
+  }
+
+  /** Opens the rows of drill `name` with `params`; `related` lists other drills of the same parameters. */
+  function openDrill(name, title, params, related = []) {
+    drill = { name, params, related, cursors: [null], next: null, asOf: null };
+    $('#drill-title').textContent = title;
+    $('#drill').dataset.drill = name;
+    $('#drill').hidden = false;
+    $('#drill-total').textContent = '';
+    $('#drill-csv').hidden = !['analyst', 'admin'].includes($('#role').textContent);
+    const links = related.map((other) => {
+      const button = document.createElement('button');
+      button.type = 'button';
+      button.className = 'ghost';
+      button.textContent = other.label;
+      button.addEventListener('click', () => openDrill(other.name, other.title, params,
+        [{ label: 'Back', name, title }]));
+      return button;
+    });
+    $('#drill-related').replaceChildren(...links);
+    return showDrillPage();
+  }
+
+  async function showDrillPage() {
+    const shown = drill;
+    const cursor = shown.cursors[shown.cursors.length - 1];
+    const box = $('#drill');
+    box.dataset.state = 'loading';
+    try {
+      const page = await api('/api/drill/' + shown.name, cursor
+        ? { cursor, limit: DRILL_PAGE }
+        : { ...shown.params, as_of: $('#as-of').value || null, limit: DRILL_PAGE });
+      if (drill !== shown) return; // another list opened meanwhile
+      if (page.total) {
+        shown.asOf = page.as_of;
+        $('#drill-total').textContent = 'Total: ' + Object.entries(page.total)
+          .map(([column, value]) => column.replaceAll('_', ' ') + ' ' + drillValue(column, value)).join(' · ');
+      }
+      shown.next = page.next_cursor;
+      table('drill-table', page.columns.map((column) => ({
+        label: column.replaceAll('_', ' '),
+        numeric: MONEY_COLUMNS.has(column) || page.rows.some((r) => typeof r[column] === 'number'),
+        value: (r) => drillValue(column, r[column]),
+      })), page.rows, DRILL_PAGE);
+      $('#drill-page').textContent = 'page ' + shown.cursors.length + (page.rows.length === 0 ? ' · no rows' : '');
+      $('#drill-first').disabled = shown.cursors.length === 1;
+      $('#drill-next').disabled = !shown.next;
+      $('#drill-message').textContent = '';
+      box.dataset.state = 'ready';
+    } catch (e) {
+      if (e instanceof SignedOut) {
+        showSignIn(e.message);
+        return;
+      }
+      $('#drill-table').replaceChildren();
+      $('#drill-message').textContent = 'Cannot show these rows: ' + e.message;
+      box.dataset.state = 'error';
+    }
+  }
+
+  /** The whole list as CSV (analysts), as of the moment of its first page, saved as a file. */
+  async function downloadDrill() {
+    const url = new URL('/api/drill/' + drill.name, window.location.origin);
+    Object.entries({ ...drill.params, as_of: drill.asOf, format: 'csv' })
+      .forEach(([name, value]) => { if (value != null) url.searchParams.set(name, value); });
+    const response = await fetch(url, { headers: { Authorization: 'Bearer ' + token } });
+    if (!response.ok) {
+      $('#drill-message').textContent = 'Cannot export: HTTP ' + response.status;
+      return;
+    }
+    const link = document.createElement('a');
+    link.href = URL.createObjectURL(await response.blob());
+    link.download = drill.name + '.csv';
+    link.click();
+    URL.revokeObjectURL(link.href);
+  }
+
   // ---------------------------------------------------------------- live updates
 
   function setLive(state, text) {
@@ -672,6 +795,17 @@
     $('#as-of-note').hidden = true;
     loadAll();
   });
+  document.querySelectorAll('.tile[data-period]').forEach((tile) => {
+    const open = () => openDrill('period_orders', 'Orders and returns · '
+      + tile.dataset.period.replaceAll('_', ' '), { period: tile.dataset.period });
+    tile.tabIndex = 0;
+    tile.addEventListener('click', open);
+    tile.addEventListener('keydown', (event) => { if (event.key === 'Enter') open(); });
+  });
+  $('#drill-close').addEventListener('click', () => { $('#drill').hidden = true; drill = null; });
+  $('#drill-next').addEventListener('click', () => { drill.cursors.push(drill.next); showDrillPage(); });
+  $('#drill-first').addEventListener('click', () => { drill.cursors = [null]; showDrillPage(); });
+  $('#drill-csv').addEventListener('click', () => downloadDrill());
   window.addEventListener('resize', () => Object.values(charts).forEach((c) => c.resize()));
 
   if (token) signIn(token); else showSignIn();
