@@ -332,6 +332,9 @@
           series: [{ type: 'bar', name: 'Net sales', data: top.map((r) => Number(r.net_sales)),
             itemStyle: { borderRadius: [3, 3, 0, 0] } }],
         }, true);
+        // a category to its products, and a product of them to its orders
+        onChartClick('chart-categories', (p) => openDrill('category_products', 'Products · ' + top[p.dataIndex].category,
+          { category_id: top[p.dataIndex].category_id }, [], openProduct));
       },
     },
     {
@@ -347,8 +350,7 @@
           { label: 'Net sales', value: (r) => money(r.net_sales), numeric: true },
           { label: 'Returns', value: (r) => money(r.returns), numeric: true },
           { label: 'Margin', value: (r) => percent(r.margin_pct), numeric: true },
-        ], rows, 10, (r) => openDrill('product_orders', 'Orders with ' + r.product_name, { product_id: r.product_id },
-          [{ label: 'Bought with it', name: 'product_partners', title: 'Bought with ' + r.product_name }]));
+        ], rows, 10, openProduct);
       },
     },
     {
@@ -656,9 +658,16 @@
     return String(value);
   }
 
-  /** Opens the rows of drill `name` with `params`; `related` lists other drills of the same parameters. */
-  function openDrill(name, title, params, related = []) {
-    drill = { name, params, related, cursors: [null], next: null, asOf: null };
+  /** A product's orders, and what was bought with it a click away. */
+  const openProduct = (r) => openDrill('product_orders', 'Orders with ' + r.product_name, { product_id: r.product_id },
+    [{ label: 'Bought with it', name: 'product_partners', title: 'Bought with ' + r.product_name }]);
+
+  /**
+   * Opens the rows of drill `name` with `params`; `related` lists other drills of the same
+   * parameters, `onRow` what a click on a row opens (none: rows are not clickable).
+   */
+  function openDrill(name, title, params, related = [], onRow = null) {
+    drill = { name, params, related, onRow, cursors: [null], next: null, asOf: null };
     $('#drill-title').textContent = title;
     $('#drill').dataset.drill = name;
     $('#drill').hidden = false;
@@ -697,7 +706,7 @@
         label: column.replaceAll('_', ' '),
         numeric: MONEY_COLUMNS.has(column) || page.rows.some((r) => typeof r[column] === 'number'),
         value: (r) => drillValue(column, r[column]),
-      })), page.rows, DRILL_PAGE);
+      })), page.rows, DRILL_PAGE, shown.onRow);
       $('#drill-page').textContent = 'page ' + shown.cursors.length + (page.rows.length === 0 ? ' · no rows' : '');
       $('#drill-first').disabled = shown.cursors.length === 1;
       $('#drill-next').disabled = !shown.next;

@@ -164,8 +164,9 @@ public final class ApiBench {
     /**
      * Walks each drill of the dashboard's figures on this shop, {@code limit} rows a page, up to
      * {@code maxPages} pages: the month and the year to date of the KPI tiles, a day of the daily chart
-     * (the busiest of the last 30), the top product's orders and basket partners, the biggest RFM
-     * segment, the first flagged order's customer and the first low-stock row's movements.
+     * (the busiest of the last 30), the top-level category that sold most, the top product's orders
+     * and basket partners, the biggest RFM segment, the first flagged order's customer and the first
+     * low-stock row's movements.
      */
     public List<DrillResult> drills(int limit, int maxPages, Consumer<DrillResult> progress) {
         ReportRunner reports = new ReportRunner(database.dataSource(), Duration.ofMinutes(5));
@@ -182,6 +183,18 @@ public final class ApiBench {
             }
         }
         queries.add("day_orders?day=" + daily.value(busiest, "day"));
+        var categories = reports.run(catalog.get("category_sales"), now, Map.of());
+        int topCategory = -1;
+        for (int i = 0; i < categories.rows().size(); i++) {
+            if (((Number) categories.value(i, "level")).intValue() == 1 && (topCategory < 0
+                    || ((Number) categories.value(i, "net_sales")).doubleValue()
+                            > ((Number) categories.value(topCategory, "net_sales")).doubleValue())) {
+                topCategory = i;
+            }
+        }
+        if (topCategory >= 0) {
+            queries.add("category_products?category_id=" + categories.value(topCategory, "category_id"));
+        }
         var top = reports.run(catalog.get("top_products"), now, Map.of("limit", "1"));
         if (!top.rows().isEmpty()) {
             queries.add("product_orders?product_id=" + top.value(0, "product_id"));

@@ -52,8 +52,8 @@ public final class BenchApiCommand implements Callable<Integer> {
     int referenceRuns;
 
     @Option(names = "--drill-pages", paramLabel = "N", defaultValue = "200",
-            description = "Then walk each drill-down (the month and year to date, a busy day, the top product's"
-                    + " orders and partners, the biggest segment, a flagged customer, a low-stock row) up to N pages"
+            description = "Then walk each drill-down (the month and year to date, a busy day, the top category, the"
+                    + " top product's orders and partners, the biggest segment, a flagged customer, a low-stock row) up to N pages"
                     + " of 50 rows (default: ${DEFAULT-VALUE}; 0: none).")
     int drillPages;
 

@@ -19,8 +19,9 @@ import org.openqa.selenium.interactions.Actions;
 import shopflow.reports.ReportFormat;
 
 /**
- * Click-to-drill in headless Chromium: a KPI tile, a day of the daily chart, a segment, a product,
- * a low-stock row and a fraud row each open the rows behind them, the same rows as the API's drill.
+ * Click-to-drill in headless Chromium: a KPI tile, a day of the daily chart, a segment, a category
+ * (then one of its products), a product, a low-stock row and a fraud row each open the rows behind
+ * them, the same rows as the API's drill.
  */
 class DashboardDrillBrowserTest {
 
@@ -32,8 +33,10 @@ class DashboardDrillBrowserTest {
 
     @BeforeAll
     static void openBrowser() {
-        // a burst of customer 3 that fraud_review flags, and mugs running low in London
+        // mugs in Kitchen, a burst of customer 3 that fraud_review flags, and mugs running low in London
         app.sql("""
+                insert into categories (category_id, name, parent_id) values (1, 'Kitchen', null);
+                update products set category_id = 1 where product_id = 201;
                 insert into orders (order_id, customer_id, order_number, status, subtotal, total_amount, created_at)
                 select 300 + n, 3, 'ORD-BURST-' || n, 'delivered', 12.00 * n, 12.00 * n,
                        '2026-06-28 10:00 Europe/London'::timestamptz + make_interval(mins => 10 * n)
@@ -80,6 +83,9 @@ class DashboardDrillBrowserTest {
     private static List<String> shownRows(String drill) {
         browser.wait(Duration.ofSeconds(20)).until(d -> {
             WebElement panel = d.findElement(By.id("drill"));
+            if ("error".equals(panel.getAttribute("data-state"))) {
+                throw new AssertionError(d.findElement(By.id("drill-message")).getText());
+            }
             return panel.isDisplayed() && drill.equals(panel.getAttribute("data-drill"))
                     && "ready".equals(panel.getAttribute("data-state"));
         });
@@ -93,17 +99,19 @@ class DashboardDrillBrowserTest {
 
     /** Clicks a chart where the bar of {@code point} ([x, y] in the chart's values) is, as a user would. */
     private static void clickChart(String id, Object x, Object y) {
+        WebElement chart = browser.driver.findElement(By.id(id));
+        // in the middle of the window: at its top edge the sticky top bar would take the click
+        browser.script("arguments[0].scrollIntoView({block: 'center'});", chart);
         List<?> pixel = (List<?>) browser.script("return echarts.getInstanceByDom(document.getElementById(arguments[0]))"
                 + ".convertToPixel({seriesIndex: 0}, [arguments[1], arguments[2]]);", id, x, y);
-        WebElement chart = browser.driver.findElement(By.id(id));
         int dx = (int) Math.round(((Number) pixel.get(0)).doubleValue() - chart.getSize().getWidth() / 2.0);
         int dy = (int) Math.round(((Number) pixel.get(1)).doubleValue() - chart.getSize().getHeight() / 2.0);
-        new Actions(browser.driver).scrollToElement(chart).moveToElement(chart, dx, dy).click().perform();
+        new Actions(browser.driver).moveToElement(chart, dx, dy).click().perform();
     }
 
     private static void clickFirstRow(String tableId) {
         WebElement row = browser.driver.findElement(By.cssSelector("#" + tableId + " tbody tr"));
-        new Actions(browser.driver).scrollToElement(row).perform();
+        browser.script("arguments[0].scrollIntoView({block: 'center'});", row);
         row.click();
     }
 
@@ -144,6 +152,22 @@ class DashboardDrillBrowserTest {
                 + "&as_of=" + AS_OF);
         assertThat(rows).hasSize(customers.intValue()).hasSize(drill.get("rows").size());
         assertThat(browser.driver.findElement(By.id("drill-title")).getText()).isEqualTo("Customers · " + segment);
+    }
+
+    @Test
+    void a_category_opens_its_products_and_a_product_of_them_its_orders() throws Exception {
+        Number netSales = (Number) browser.script("return echarts.getInstanceByDom("
+                + "document.getElementById('chart-categories')).getOption().series[0].data[0];");
+        clickChart("chart-categories", 0, netSales.doubleValue() / 2);
+        List<String> products = shownRows("category_products");
+        JsonNode category = api("/api/reports/category_sales?as_of=" + AS_OF);
+        assertThat(products).hasSize(1);
+        assertThat(products.get(0)).contains("MUG", "Kitchen");
+        assertThat(total()).contains("net sales £" + category.at("/rows/0/net_sales").decimalValue().setScale(2));
+        browser.driver.findElement(By.cssSelector("#drill-table tbody tr")).click();
+        List<String> orders = shownRows("product_orders");
+        JsonNode top = api("/api/reports/top_products?limit=1&as_of=" + AS_OF);
+        assertThat(orders).hasSize(top.at("/rows/0/orders").asInt());
     }
 
     @Test

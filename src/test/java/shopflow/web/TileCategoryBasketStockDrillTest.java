@@ -15,11 +15,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import shopflow.reports.ReportFormat;
 
 /**
- * The drills from a KPI tile (a revenue_summary period) to its orders and returns, from a product
- * to its basket partners and from a low-stock row to its stock movements, against the report figure
- * each comes from, on web/fixture.sql plus the baskets, returns and ledger added here.
+ * The drills from a KPI tile (a revenue_summary period) to its orders and returns, from a category
+ * to its products, from a product to its basket partners and from a low-stock row to its stock
+ * movements, against the report figure each comes from, on web/fixture.sql plus the categories,
+ * baskets, returns and ledger added here.
  */
-class TileBasketStockDrillTest {
+class TileCategoryBasketStockDrillTest {
 
     @RegisterExtension
     static final TestServer app = TestServer.start();
@@ -31,8 +32,12 @@ class TileBasketStockDrillTest {
     @BeforeAll
     static void basketsReturnsAndStock() {
         app.sql("""
-                insert into products (product_id, sku, name, list_price) values
-                    (202, 'SPOON', 'Spoon', 5.00), (203, 'PLATE', 'Plate', 8.00);
+                -- Kitchen > Tableware (mugs and plates), spoons in Kitchen itself, nothing in Garden
+                insert into categories (category_id, name, parent_id) values
+                    (1, 'Kitchen', null), (2, 'Tableware', 1), (3, 'Garden', null);
+                update products set category_id = 2 where product_id = 201;
+                insert into products (product_id, sku, name, list_price, category_id) values
+                    (202, 'SPOON', 'Spoon', 5.00, 1), (203, 'PLATE', 'Plate', 8.00, 2);
                 -- 401 mug and spoon; 402 two mugs, a spoon and a plate with a 3.30 coupon; 403 mug and plate;
                 -- 404 two spoons placed on the 24th, refunded today at 10:15; 405 a plate placed today, cancelled at 11:40
                 insert into orders (order_id, customer_id, order_number, status, subtotal, discount_amount, total_amount,
@@ -132,6 +137,40 @@ class TileBasketStockDrillTest {
         JsonNode before = json(app.get("/api/drill/period_orders?period=today&as_of=2026-06-30T11:35", app.viewer));
         assertThat(before.at("/rows/0/kind").asText()).isEqualTo("order");
         assertThat(before.at("/rows/0/status").asText()).isEqualTo("pending");
+    }
+
+    @Test
+    void every_category_drills_to_products_that_add_up_to_its_figures() {
+        for (String window : List.of("days=30", "days=7", "from=2026-06-29&to=2026-06-29", "days=1")) {
+            JsonNode categories = json(app.get("/api/reports/category_sales?" + window + "&as_of=" + AS_OF, app.viewer));
+            assertThat(categories.get("rows").size()).isEqualTo(3);
+            for (JsonNode category : categories.get("rows")) {
+                String which = window + ", " + category.get("category").asText();
+                JsonNode[] total = new JsonNode[1];
+                List<JsonNode> products = allPages("category_products", window + "&category_id="
+                        + category.get("category_id").asText(), AS_OF, 1, total);
+                assertThat(products.stream().map(p -> p.get("product_id").asLong()).distinct().count()).as(which)
+                        .isEqualTo(products.size()).isEqualTo(total[0].get("products").asLong());
+                for (String measure : List.of("units", "gross_sales", "discounts", "returns", "net_sales")) {
+                    assertThat(sum(products, measure)).as(which + " " + measure)
+                            .isEqualByComparingTo(category.get(measure).decimalValue());
+                    assertThat(total[0].get(measure).decimalValue()).as(which + " " + measure)
+                            .isEqualByComparingTo(category.get(measure).decimalValue());
+                }
+                for (int i = 1; i < products.size(); i++) {
+                    assertThat(products.get(i).get("net_sales").decimalValue()).as(which + ": highest first")
+                            .isLessThanOrEqualTo(products.get(i - 1).get("net_sales").decimalValue());
+                }
+            }
+        }
+        // Tableware on 29 June: orders 401 and 402 of mugs (10 + 20, 2.00 of 402's 3.30 coupon on its 20 of
+        // 33) and 402's plate (8, 0.80 of the coupon)
+        JsonNode[] total = new JsonNode[1];
+        List<JsonNode> tableware = allPages("category_products", "category_id=2&from=2026-06-29&to=2026-06-29", AS_OF,
+                5, total);
+        assertThat(tableware.stream().map(p -> p.get("sku").asText() + " " + p.get("net_sales").decimalValue().setScale(2)).toList())
+                .containsExactly("MUG 28.00", "PLATE 7.20");
+        assertThat(total[0].get("net_sales").decimalValue()).isEqualByComparingTo("35.20");
     }
 
     @Test
