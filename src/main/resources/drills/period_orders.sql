@@ -53,24 +53,26 @@ params as (
         :limit::int                                                            as row_limit
 ),
 
+-- The bounds as scalar subqueries (init plans), not a join with params: so they bound the index
+-- scans; joined, the planner walked the whole index backwards from the newest order, filtering.
 placed as (
     select 'order'::text as kind, o.created_at as at, o.order_id
-    from orders o, params
-    where o.created_at >= params.starts_at
-      and o.created_at <= params.as_of
-      and o.created_at <= params.after_at
-      and (o.created_at, o.order_id, 'order') < (params.after_at, params.after_order_id, params.after_kind)
+    from orders o
+    where o.created_at >= (select starts_at from params)
+      and o.created_at <= (select least(as_of, after_at) from params)
+      and (o.created_at, o.order_id, 'order')
+          < ((select after_at from params), (select after_order_id from params), (select after_kind from params))
     order by o.created_at desc, o.order_id desc
     limit (select row_limit + 1 from params)
 ),
 
 returned as (
     select 'return'::text as kind, r.returned_at as at, r.order_id, r.net_sales
-    from order_returns r, params
-    where r.returned_at >= params.starts_at
-      and r.returned_at <= params.as_of
-      and r.returned_at <= params.after_at
-      and (r.returned_at, r.order_id, 'return') < (params.after_at, params.after_order_id, params.after_kind)
+    from order_returns r
+    where r.returned_at >= (select starts_at from params)
+      and r.returned_at <= (select least(as_of, after_at) from params)
+      and (r.returned_at, r.order_id, 'return')
+          < ((select after_at from params), (select after_order_id from params), (select after_kind from params))
     order by r.returned_at desc, r.order_id desc
     limit (select row_limit + 1 from params)
 ),
