@@ -53,8 +53,8 @@ public final class BenchApiCommand implements Callable<Integer> {
 
     @Option(names = "--drill-pages", paramLabel = "N", defaultValue = "200",
             description = "Then walk each drill-down (the month and year to date, a busy day, the top category, the"
-                    + " top product's orders and partners, the biggest segment, a flagged customer, a low-stock row) up to N pages"
-                    + " of 50 rows (default: ${DEFAULT-VALUE}; 0: none).")
+                    + " top product's orders and partners, the biggest segment, a flagged customer, a low-stock row)"
+                    + " up to N pages of 50 rows (default: ${DEFAULT-VALUE}; 0: none).")
     int drillPages;
 
     @Option(names = "--panel", paramLabel = "REPORT", description = "Only this panel's report (repeatable; default: all).")
