@@ -645,7 +645,7 @@
   const MONEY_COLUMNS = new Set(['gross_sales', 'discounts', 'returns', 'net_sales', 'shipping', 'taxes',
     'total_sales', 'monetary', 'expected_net_sales_12m']);
   const isMoment = (value) => typeof value === 'string' && /^\d{4}-\d\d-\d\dT/.test(value);
-  /** The list shown: { name, params, related, cursors (of the pages so far; null: the first), next, asOf }. */
+  /** The list shown: { name, params, onRow, cursors (of the pages so far; null: the first), next, asOf }. */
   let drill = null;
 
   function drillValue(column, value) {
@@ -667,7 +667,7 @@
    * parameters, `onRow` what a click on a row opens (none: rows are not clickable).
    */
   function openDrill(name, title, params, related = [], onRow = null) {
-    drill = { name, params, related, onRow, cursors: [null], next: null, asOf: null };
+    drill = { name, params, onRow, cursors: [null], next: null, asOf: null };
     $('#drill-title').textContent = title;
     $('#drill').dataset.drill = name;
     $('#drill').hidden = false;
@@ -679,7 +679,7 @@
       button.className = 'ghost';
       button.textContent = other.label;
       button.addEventListener('click', () => openDrill(other.name, other.title, params,
-        [{ label: 'Back', name, title }]));
+        [{ label: '← ' + title, name, title }]));
       return button;
     });
     $('#drill-related').replaceChildren(...links);
@@ -737,7 +737,7 @@
     link.href = URL.createObjectURL(await response.blob());
     link.download = drill.name + '.csv';
     link.click();
-    URL.revokeObjectURL(link.href);
+    setTimeout(() => URL.revokeObjectURL(link.href), 60000); // once the browser has saved it
   }
 
   // ---------------------------------------------------------------- live updates
