@@ -51,13 +51,13 @@ stock_row as (
 
 page as (
     select m.movement_id, m.moved_at, m.reason, m.quantity, m.order_id
-    from stock_movements m, stock_row, params
+    from stock_movements m, stock_row
+    -- the bounds as scalar subqueries, so that they bound the index scan (period_orders.sql says why)
     where m.warehouse = stock_row.warehouse
       and m.product_id = stock_row.product_id
-      and m.moved_at > params.window_start
-      and m.moved_at <= params.as_of
-      and m.moved_at <= params.after_moved_at
-      and (m.moved_at, m.movement_id) < (params.after_moved_at, params.after_movement_id)
+      and m.moved_at > (select window_start from params)
+      and m.moved_at <= (select least(as_of, after_moved_at) from params)
+      and (m.moved_at, m.movement_id) < ((select after_moved_at from params), (select after_movement_id from params))
     order by m.moved_at desc, m.movement_id desc
     limit (select row_limit + 1 from params)
 ),
