@@ -216,7 +216,10 @@
         const month = byPeriod.month_to_date;
         section.querySelector('[data-kpi="orders"]').textContent = count.format(month.orders);
         section.querySelector('[data-kpi-note="average_order_value"]').textContent =
-          'average order value ' + money(month.average_order_value) + ' (net sales)';
+          'average order value ' + money(month.average_order_value) + ' (net sales); vs '
+          + count.format(month.compare_orders) + ' ' + COMPARED_WITH.month_to_date;
+        summaryShown = true;
+        drawSparklines();
       },
     },
     {
@@ -225,6 +228,7 @@
       render(rows) {
         dailyRows = rows;
         drawDaily();
+        drawSparklines();
       },
     },
     {
@@ -479,6 +483,61 @@
         openDrill('day_orders', 'Orders placed · ' + shortDay.format(new Date(rows[p.dataIndex].day + 'T00:00:00')),
           { day: rows[p.dataIndex].day });
       }
+    });
+  }
+
+  // ---------------------------------------------------------------- the tiles' sparklines
+
+  const SPARK_DAYS = 14;
+  const SVG = 'http://www.w3.org/2000/svg';
+  let summaryShown = false;
+
+  /** The days of the last SPARK_DAYS (daily_revenue's rows, oldest first) that fall in a tile's period. */
+  function inPeriod(period, days) {
+    const last = days[days.length - 1].day; // as_of's day
+    return days.map((d, i) => (period === 'today' ? i === days.length - 1
+      : period === 'last_7_days' ? i >= days.length - 7
+        : period === 'month_to_date' ? d.day.slice(0, 7) === last.slice(0, 7)
+          : d.day.slice(0, 4) === last.slice(0, 4)));
+  }
+
+  /**
+   * Each tile's recent days: daily_revenue's net sales (orders for the orders tile) of the last
+   * SPARK_DAYS shop days, the days of the tile's period in the accent colour. Drawn once both the
+   * tiles and the daily chart have their rows.
+   */
+  function drawSparklines() {
+    if (!summaryShown || dailyRows.length === 0) return;
+    const days = dailyRows.slice(-SPARK_DAYS);
+    document.querySelectorAll('.tile[data-period]').forEach((tile) => {
+      const measure = tile.querySelector('[data-kpi="orders"]') ? 'orders' : 'net_sales';
+      const values = days.map((d) => Number(d[measure]));
+      const inside = inPeriod(tile.dataset.period, days);
+      const low = Math.min(0, ...values);
+      const span = Math.max(...values) - low || 1;
+      const point = (v, i) => `${(i * 116) / Math.max(values.length - 1, 1) + 2},${24 - ((v - low) / span) * 20}`;
+      const line = (points, className) => {
+        const polyline = document.createElementNS(SVG, 'polyline');
+        polyline.setAttribute('points', points.join(' '));
+        polyline.setAttribute('class', className);
+        return polyline;
+      };
+      let svg = tile.querySelector('svg.spark');
+      if (!svg) {
+        svg = document.createElementNS(SVG, 'svg');
+        svg.setAttribute('class', 'spark');
+        svg.setAttribute('viewBox', '0 0 120 28');
+        tile.appendChild(svg);
+      }
+      const all = values.map(point);
+      const first = inside.indexOf(true);
+      svg.replaceChildren(line(all, 'spark-all'), line(first < 0 ? [] : all.slice(first), 'spark-period'));
+      svg.dataset.values = values.join(',');
+      svg.dataset.days = days.map((d) => d.day).join(',');
+      const title = document.createElementNS(SVG, 'title');
+      title.textContent = (measure === 'orders' ? 'orders placed' : 'net sales') + ' by day, the last '
+        + days.length + ' days (this period in colour)';
+      svg.appendChild(title);
     });
   }
 

@@ -7,6 +7,7 @@ import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.text.NumberFormat;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -94,6 +95,37 @@ class DashboardBrowserTest {
         assertThat(browser.driver.findElement(By.cssSelector("[data-report='daily_revenue']")).getAttribute("data-state"))
                 .isEqualTo("ready");
         browser.screenshot(Path.of("target", "dashboard.png"));
+    }
+
+    @Test
+    void every_tile_draws_the_recent_days_of_daily_revenue_with_its_period_in_colour() throws Exception {
+        browser.signIn(app.url(""), app.analyst);
+        int loads = browser.loads();
+        browser.script("const input = document.getElementById('as-of'); input.value = '2026-06-30T12:00';"
+                + " input.dispatchEvent(new Event('change'));");
+        browser.waitForLoads(loads + 1);
+        var daily = ReportFormat.JSON_MAPPER.readTree(app.get("/api/reports/daily_revenue?days=14&as_of=2026-06-30T12:00",
+                app.analyst).body()).at("/rows");
+        for (String kpi : List.of("today", "last_7_days", "month_to_date", "year_to_date", "orders")) {
+            var spark = browser.driver.findElement(By.cssSelector(".tile:has([data-kpi='" + kpi + "']) svg.spark"));
+            List<String> values = List.of(spark.getAttribute("data-values").split(","));
+            assertThat(values).as(kpi).hasSize(14);
+            for (int i = 0; i < 14; i++) {
+                JsonNode day = daily.get(i);
+                assertThat(new BigDecimal(values.get(i))).as(kpi + " " + day.get("day").asText())
+                        .isEqualByComparingTo(kpi.equals("orders") ? day.get("orders").decimalValue()
+                                : day.get("net_sales").decimalValue());
+            }
+            // 17 to 30 June: today is the last point alone, the last 7 days the last 7, the month and year all 14
+            int inPeriod = kpi.equals("today") ? 1 : kpi.equals("last_7_days") ? 7 : 14;
+            String[] period = spark.findElement(By.cssSelector(".spark-period")).getAttribute("points").split(" ");
+            assertThat(period).as(kpi).hasSize(inPeriod);
+        }
+        // the fixture's 25 June: order 2 for 50.50, the 9th of the 14 days
+        assertThat(browser.driver.findElement(By.cssSelector(".tile.headline svg.spark")).getAttribute("data-values")
+                .split(",")[8]).isEqualTo("50.5");
+        assertThat(browser.driver.findElement(By.cssSelector("[data-kpi-note='average_order_value']")).getText())
+                .endsWith("; vs 1 same days last month");
     }
 
     @Test
