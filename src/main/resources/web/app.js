@@ -527,11 +527,16 @@
         svg = document.createElementNS(SVG, 'svg');
         svg.setAttribute('class', 'spark');
         svg.setAttribute('viewBox', '0 0 120 28');
+        svg.setAttribute('preserveAspectRatio', 'none'); // the tile's width, from its left edge
         tile.appendChild(svg);
       }
       const all = values.map(point);
       const first = inside.indexOf(true);
-      svg.replaceChildren(line(all, 'spark-all'), line(first < 0 ? [] : all.slice(first), 'spark-period'));
+      // the period's last day (as_of's) as a dot too: today's period is that one point
+      const [x, y] = all[all.length - 1].split(',');
+      const dot = document.createElementNS(SVG, 'circle');
+      Object.entries({ cx: x, cy: y, r: 2.5, class: 'spark-dot' }).forEach(([name, value]) => dot.setAttribute(name, value));
+      svg.replaceChildren(line(all, 'spark-all'), line(first < 0 ? [] : all.slice(first), 'spark-period'), dot);
       svg.dataset.values = values.join(',');
       svg.dataset.days = days.map((d) => d.day).join(',');
       const title = document.createElementNS(SVG, 'title');
