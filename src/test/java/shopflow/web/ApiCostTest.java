@@ -108,8 +108,8 @@ class ApiCostTest {
     @Test
     void a_304_is_answered_without_running_the_report() throws Exception {
         String token = limited.server.tokens().create(Role.VIEWER, "one report at a time", Optional.empty()).token();
-        HttpResponse<String> first = limited.get(DAILY, token);
-        String etag = first.headers().firstValue("ETag").orElseThrow();
+        String colleague = limited.server.tokens().create(Role.VIEWER, "another viewer", Optional.empty()).token();
+        assertThat(limited.get(DAILY, token).statusCode()).isEqualTo(200);
         // the token's one report slot taken by a slow report: any report it runs now is refused (429)
         CompletableFuture<HttpResponse<String>> slow = slowReport(token);
         long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
@@ -122,8 +122,16 @@ class ApiCostTest {
             status = limited.get(DAILY + "&days=2", token).statusCode();
         }
         assertThat(status).as("the slow report holds the slot").isEqualTo(429);
-        // ...but a question whose answer the client holds is answered without running it
-        assertThat(limited.get(DAILY, token, "If-None-Match", etag).statusCode()).isEqualTo(304);
+        // ...but a question whose answer the client holds is answered without running it. The tag is
+        // read again (as another viewer) just before: the server's own jobs (the fold, the alerts'
+        // evaluation, the daily refit) change the data version now and then, which a loaded machine
+        // can put between the first answer and this question.
+        int revalidated = 0;
+        for (int attempt = 0; attempt < 3 && revalidated != 304; attempt++) {
+            String etag = limited.get(DAILY, colleague).headers().firstValue("ETag").orElseThrow();
+            revalidated = limited.get(DAILY, token, "If-None-Match", etag).statusCode();
+        }
+        assertThat(revalidated).isEqualTo(304);
         assertThat(slow.get().statusCode()).isEqualTo(200);
     }
 
