@@ -38,8 +38,6 @@ public final class OrderImport {
                 cancelled_at, refunded_amount, country, city, postcode, source, shopify_id, quantity, item_name, sku,
                 price, item_discount, vendor, product_type) from stdin""";
     private static final String REPLACE = SqlScripts.read("import/replace_shop.sql");
-    private static final String EMPTY_ROLLUPS = SqlScripts.read("import/empty_rollups.sql");
-    private static final String RESTORE_ROLLUP_INDEXES = SqlScripts.read("import/restore_rollup_indexes.sql");
     /** Bad lines named in a refusal; the rest are counted. */
     private static final int REFUSALS_SHOWN = 10;
     private static final long PROGRESS_EVERY = 250_000;
@@ -70,11 +68,7 @@ public final class OrderImport {
                 } else {
                     if (rebuild) {
                         say("rollups: rebuilding them");
-                        try (Statement s = c.createStatement()) {
-                            s.execute(EMPTY_ROLLUPS);
-                            Rollups.rebuildIn(c);
-                            s.execute(RESTORE_ROLLUP_INDEXES);
-                        }
+                        Rollups.rebuildEmptiedIn(c);
                         phase("rebuild the rollups");
                     }
                     c.commit();

@@ -6,6 +6,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import javax.sql.DataSource;
 import shopflow.db.DatabaseException;
+import shopflow.db.SqlScripts;
 
 /**
  * The rollup tables as a whole (their maintenance is SQL: triggers and {@code fold_rollups()}). Rebuilding runs
@@ -13,6 +14,9 @@ import shopflow.db.DatabaseException;
  * never a mix; writers wait for the few seconds it takes.
  */
 public final class Rollups {
+
+    private static final String EMPTY_ROLLUPS = SqlScripts.read("rollups/empty_rollups.sql");
+    private static final String RESTORE_ROLLUP_INDEXES = SqlScripts.read("rollups/restore_rollup_indexes.sql");
 
     private Rollups() {
     }
@@ -89,12 +93,41 @@ public final class Rollups {
 
     /**
      * The same after the generator's load, which wrote the funnel's session rows itself: those are
-     * kept, everything else is recomputed ({@code rebuild_rollups_after_generate()}). The triggers
-     * stay off until {@link #resume}: turning them on would wait for the index builds the generator
-     * runs meanwhile.
+     * kept, everything else is recomputed ({@code rebuild_rollups_after_generate()}) into emptied
+     * tables, as {@link #rebuildEmptiedIn}. The triggers stay off until {@link #resume}: turning
+     * them on would wait for the index builds the generator runs meanwhile.
      */
     public static void rebuildAfterGenerate(DataSource dataSource) {
-        run(dataSource, "rebuild_rollups_after_generate");
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try (Statement statement = connection.createStatement()) {
+                statement.execute(EMPTY_ROLLUPS);
+                statement.execute("select rebuild_rollups_after_generate()");
+                statement.execute(RESTORE_ROLLUP_INDEXES);
+                connection.commit();
+                connection.setAutoCommit(true);
+                statement.execute("select analyze_rollups()");
+            } catch (SQLException e) {
+                connection.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new DatabaseException("rebuilding the rollups failed (nothing changed): " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * {@link #rebuildIn} for a loader that replaced the whole shop: the rollup tables are emptied
+     * by one truncate and their secondary indexes dropped first ({@code rollups/empty_rollups.sql}),
+     * then built again once the rows are in ({@code rollups/restore_rollup_indexes.sql}).
+     * Readers wait for the commit instead of reading the old rollups.
+     */
+    public static void rebuildEmptiedIn(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute(EMPTY_ROLLUPS);
+            rebuildIn(connection);
+            statement.execute(RESTORE_ROLLUP_INDEXES);
+        }
     }
 
     /**
@@ -102,7 +135,7 @@ public final class Rollups {
      * triggers in it brings the rollups up to date before it commits, so readers see the new rows
      * and their rollups together. Run {@code analyze_rollups()} after the commit.
      */
-    public static void rebuildIn(Connection connection) throws SQLException {
+    private static void rebuildIn(Connection connection) throws SQLException {
         String rebuild = rebuildFunction(keptByJob(connection));
         try (Statement statement = connection.createStatement()) {
             statement.execute("select " + rebuild + "()");

@@ -90,19 +90,14 @@ $$;
 -- generator turns them on once it has built the clickstream's indexes meanwhile, which
 -- set_rollup_triggers would wait for), and nothing locks the clickstream tables, for the same reason.
 --
--- The rollups' folded and pending tables are emptied first, by one truncate rather than by each
--- family's delete: rows inserted into a table truncated in the same transaction skip the
--- write-ahead log (wal_level minimal, as the embedded server runs), which halves the cost of
--- inserting the 900,000 product pairs at scale 1. Readers wait for the commit instead of seeing
--- the old rollups (of the data being replaced).
+-- The generator empties the rollups' folded and pending tables first and drops their secondary
+-- indexes, built again after the rows (rollups/empty_rollups.sql, restore_rollup_indexes.sql, as an
+-- import into an empty shop does): rows inserted into a table truncated in the same transaction
+-- skip the write-ahead log (wal_level minimal, as the embedded server runs), which halves the cost
+-- of inserting the product pairs, and one index build is cheaper than millions of inserts into it.
 create or replace function rebuild_rollups_after_generate() returns void
 language plpgsql as $$
 begin
-    execute (
-        select 'truncate ' || string_agg(oid::regclass::text, ', ')
-        from pg_class
-        where relkind = 'r' and relnamespace = 'rollups'::regnamespace
-          and (relname like '%\_folded' or relname like '%\_pending'));
     perform run_rollup_families('rebuild', except_family => 'funnel');
     perform rebuild_funnel_days();
 end
