@@ -527,40 +527,32 @@ begin
         join orders using (order_id)
         group by 1, 2
         union all
-        -- each returned order's lines looked up by its key (lateral): a join computed every order's
-        -- lines to keep a tenth of them
         select shop_day(order_returns.returned_at), lines.product_id, 0, 0, 0, 0, sum(lines.quantity),
                sum(lines.gross_sales - lines.line_discount - coalesce(lines.order_discount, 0)), 0
         from order_returns
-        cross join lateral (
-            select * from order_line_sales where order_line_sales.order_id = order_returns.order_id
-        ) as lines
+        join order_line_sales lines using (order_id)
         group by 1, 2
     ) as days
     group by day, product_id;
 
-    -- each span length from the one half its length, the halves kept apart in a scratch table:
-    -- read back from product_spans_folded, every length scanned all the shorter ones
-    drop table if exists product_span_halves;
-    create temp table product_span_halves on commit drop as
-    select day as span_start, product_id, units, orders, gross_sales, discounts, returned_units, returns
-    from rollups.product_days_folded;
+    -- each span length from the one half its length
     for level in 1..10 loop
-        create temp table product_spans on commit drop as
-        select day_span_start(span_start, level) as span_start, product_id,
-               sum(units) as units, sum(orders) as orders, sum(gross_sales) as gross_sales,
-               sum(discounts) as discounts, sum(returned_units) as returned_units, sum(returns) as returns
-        from product_span_halves
-        group by 1, 2
-        order by 1, 2;
         insert into rollups.product_spans_folded (span_days, span_start, product_id, units, orders, gross_sales,
                                                   discounts, returned_units, returns)
-        select 1 << level, span_start, product_id, units, orders, gross_sales, discounts, returned_units, returns
-        from product_spans;
-        drop table product_span_halves;
-        alter table product_spans rename to product_span_halves;
+        select 1 << level, day_span_start(day, level), product_id,
+               sum(units), sum(orders), sum(gross_sales), sum(discounts), sum(returned_units), sum(returns)
+        from (
+            select day, product_id, units, orders, gross_sales, discounts, returned_units, returns
+            from rollups.product_days_folded
+            where level = 1
+            union all
+            select span_start, product_id, units, orders, gross_sales, discounts, returned_units, returns
+            from rollups.product_spans_folded
+            where level > 1 and span_days = 1 << (level - 1)
+        ) as halves
+        group by 1, 2, 3
+        order by 1, 2, 3;
     end loop;
-    drop table product_span_halves;
 
     with baskets as materialized (
         select shop_day(orders.created_at) as day,
@@ -589,7 +581,6 @@ begin
     insert into rollups.pair_months_folded (month, product_1_id, product_2_id, orders)
     select date_trunc('month', day)::date, product_1_id, product_2_id, sum(orders)
     from pairs
-    group by 1, 2, 3
-    order by 1, 2, 3;
+    group by 1, 2, 3;
 end
 $$;
