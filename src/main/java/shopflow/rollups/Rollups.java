@@ -36,7 +36,7 @@ public final class Rollups {
      * cluster it also sets the watermarks of the job that keeps them there ({@link #catchUp}).
      */
     public static void rebuild(DataSource dataSource) {
-        run(dataSource, rebuildFunction(keptByJob(dataSource)));
+        run(dataSource, rebuildFunction(keptByJob(dataSource)), false);
     }
 
     private static String rebuildFunction(boolean keptByJob) {
@@ -98,22 +98,7 @@ public final class Rollups {
      * them on would wait for the index builds the generator runs meanwhile.
      */
     public static void rebuildAfterGenerate(DataSource dataSource) {
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try (Statement statement = connection.createStatement()) {
-                statement.execute(EMPTY_ROLLUPS);
-                statement.execute("select rebuild_rollups_after_generate()");
-                statement.execute(RESTORE_ROLLUP_INDEXES);
-                connection.commit();
-                connection.setAutoCommit(true);
-                statement.execute("select analyze_rollups()");
-            } catch (SQLException e) {
-                connection.rollback();
-                throw e;
-            }
-        } catch (SQLException e) {
-            throw new DatabaseException("rebuilding the rollups failed (nothing changed): " + e.getMessage(), e);
-        }
+        run(dataSource, "rebuild_rollups_after_generate", true);
     }
 
     /**
@@ -142,11 +127,18 @@ public final class Rollups {
         }
     }
 
-    private static void run(DataSource dataSource, String rebuildFunction) {
+    /** {@code rebuildFunction} in a transaction of its own (into emptied tables if {@code emptied}), then analyzes. */
+    private static void run(DataSource dataSource, String rebuildFunction, boolean emptied) {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try (Statement statement = connection.createStatement()) {
+                if (emptied) {
+                    statement.execute(EMPTY_ROLLUPS);
+                }
                 statement.execute("select " + rebuildFunction + "()");
+                if (emptied) {
+                    statement.execute(RESTORE_ROLLUP_INDEXES);
+                }
                 connection.commit();
                 // after the commit: statistics gathered inside the rebuild would not see its rows
                 connection.setAutoCommit(true);
