@@ -45,7 +45,6 @@ import shopflow.reports.ReportException;
 import shopflow.reports.ReportFormat;
 import shopflow.reports.ReportRunner;
 import shopflow.rollups.RollupFolder;
-import shopflow.scaleout.Cluster;
 import shopflow.web.openapi.ApiDocs;
 import shopflow.web.openapi.OpenApiDocument;
 
@@ -266,13 +265,7 @@ public final class WebServer implements AutoCloseable {
             server.live.start();
             // on a Citus cluster the folder applies the new rows to the rollups first (no triggers there)
             server.folder.start();
-            // on a Citus cluster the raw tables the events KPI counts are distributed, which the alerts' SQL
-            // functions cannot read with parameters: alerts are a single-node feature for now (docs/alerts.md)
-            if (Cluster.isDistributed(database.dataSource())) {
-                server.log("alerts: not evaluated on a Citus cluster");
-            } else {
-                server.alertEvaluator.start();
-            }
+            server.alertEvaluator.start();
             server.webhookSender.start();
             server.customerValueRefit.start();
             server.app.start(host, port);

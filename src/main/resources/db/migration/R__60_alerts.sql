@@ -77,6 +77,19 @@ return case kind
     else to_char(value, 'FM999,999,999,990')
 end;
 
+-- Page views and cart events in [from_time, to_time): the one KPI counted from the raw tables, by
+-- their time index. PL/pgSQL, not SQL: on a Citus cluster the two tables are distributed, and
+-- Citus plans a query with parameters inside a SQL function not at all ("could not create
+-- distributed plan"), inside PL/pgSQL with the values bound.
+create or replace function alert_events(from_time timestamptz, to_time timestamptz) returns bigint
+language plpgsql stable
+as $$
+begin
+    return (select count(*) from page_views where viewed_at >= from_time and viewed_at < to_time)
+         + (select count(*) from cart_events where event_at >= from_time and event_at < to_time);
+end
+$$;
+
 -- ============================================================
 -- KPI VALUES OF GIVEN WINDOWS
 -- ============================================================
@@ -128,10 +141,7 @@ measures as (
         where first_day in (w.day, w.day - 1)
           and case when grain = 'hour' then reach_hour = w.bucket else reach_day = w.day end
     ) as f
-    cross join lateral (
-        select (select count(*) from page_views where viewed_at >= w.bucket and viewed_at < w.bucket_end)
-             + (select count(*) from cart_events where event_at >= w.bucket and event_at < w.bucket_end) as events
-    ) as e
+    cross join lateral (select alert_events(w.bucket, w.bucket_end) as events) as e
     cross join lateral (
         select count(*) as flags
         from (select sum(total_amount) as total_amount, sum(earlier_orders) as earlier_orders,

@@ -186,6 +186,34 @@ class DistributedShopTest {
     }
 
     @Test
+    @Order(27)
+    void alerts_judge_every_hour_and_day_the_same_on_the_cluster_as_on_one_node() throws SQLException {
+        // the last 2 days' hours and 14 days of every KPI, each window with its baseline and verdict
+        String evaluations = """
+                select count(*) || ' windows judged, ' || count(severity) || ' alerting: '
+                       || coalesce(string_agg(concat_ws(' ', kpi, grain, window_start, observed, expected, spread,
+                                                        score, samples, severity), '; ' order by grain, kpi, window_start), '')
+                from (select * from alert_evaluations('hour', timestamptz '%1$s' - interval '2 days', '%1$s')
+                      union all
+                      select * from alert_evaluations('day', timestamptz '%1$s' - interval '14 days', '%1$s')) as e
+                """.formatted(GENERATED_AS_OF);
+        String onNode = scalar(single, evaluations);
+        assertThat(onNode).doesNotStartWith("0 windows");
+        assertThat(scalar(distributed, evaluations)).isEqualTo(onNode);
+        // every KPI judged; the events are counted from the distributed page views and cart events
+        String judged = """
+                select count(distinct kpi) || ' KPIs, ' || sum(observed) filter (where kpi = 'ingested_events') || ' events'
+                from alert_evaluations('day', timestamptz '%1$s' - interval '14 days', '%1$s')""".formatted(GENERATED_AS_OF);
+        assertThat(scalar(distributed, judged)).isEqualTo(scalar(single, judged)).startsWith("8 KPIs, ")
+                .doesNotEndWith(" 0 events");
+        // the server's minute: the same alerts raised and kept, and both grains marked judged
+        String raised = "select count(*) || ': ' || coalesce(string_agg(kpi || ' ' || grain || ' ' || window_start, ', '"
+                + " order by kpi, grain, window_start), '') from evaluate_alerts('" + GENERATED_AS_OF + "')";
+        assertThat(scalar(distributed, raised)).isEqualTo(scalar(single, raised));
+        assertThat(scalar(distributed, "select count(*) from alerts.evaluated")).isEqualTo("2");
+    }
+
+    @Test
     @Order(30)
     void some_reports_with_other_parameters_answer_the_same_rows_too() {
         ReportRunner nodeRunner = new ReportRunner(single.dataSource());
