@@ -9,6 +9,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,6 +25,7 @@ import shopflow.db.Database;
  * (31 and 29 in turn, so the baseline has a spread), 2 an hour at night, each order GBP 50. In
  * the last week, Monday 29 June 2026 has a dip (3 orders from 11:00) and a spike (57 from 14:00),
  * the day's total unchanged; Wednesday night has 6 orders from 03:00 and none from 04:00 and 05:00.
+ * Tuesday 7 July, after the series, has real orders in two hours (one test).
  */
 class AlertsTest {
 
@@ -111,6 +113,55 @@ class AlertsTest {
         assertThat(alerts.list(null, null, 50)).extracting(Alert::alertId).containsExactly(spike.alertId());
         assertThat(alerts.list("orders", LAST_WEEK, 50)).hasSize(1);
         assertThat(alerts.list("net_sales", null, 50)).isEmpty();
+    }
+
+    @Test
+    void a_rise_in_sales_that_one_order_makes_raises_nothing_one_in_every_order_does() throws SQLException {
+        // Tuesday 7 July, after the series (30 orders of GBP 50 an hour usually): at 16:00 29 orders of
+        // GBP 50 and one of GBP 4,000 (a bulk buy); at 18:00 30 orders of GBP 150 (a pricing error)
+        try (Connection c = database.connection(); Statement s = c.createStatement()) {
+            s.execute("insert into categories (category_id, name, slug) values (1, 'Shoes', 'shoes')");
+            s.execute("insert into customers (customer_id, email, signup_date) values (1, 'c1@example.com',"
+                    + " '2025-01-01 00:00Z')");
+            s.execute("insert into products (product_id, sku, name, category_id, cost_price, list_price)"
+                    + " values (1, 'SKU-1', 'Boot', 1, 5, 50)");
+            s.execute("""
+                    insert into orders (customer_id, order_number, status, subtotal, total_amount, created_at)
+                    select 1, 'ORD-' || hour || '-' || i, 'pending', amount, amount,
+                           timestamptz '2026-07-07 00:00+01' + make_interval(hours => hour, mins => i)
+                    from (select 16 as hour, i, case when i = 0 then 4000 else 50 end as amount
+                          from generate_series(0, 29) as i
+                          union all
+                          select 18, i, 150 from generate_series(0, 29) as i) as o""");
+            s.execute("insert into order_items (order_id, product_id, quantity, unit_price, line_total)"
+                    + " select order_id, 1, 1, subtotal, subtotal from orders");
+            s.execute("insert into order_status_changes (order_id, from_status, to_status, changed_at)"
+                    + " select order_id, null, status, created_at from orders");
+        }
+        List<String> judged = new ArrayList<>();
+        try (Connection c = database.connection(); PreparedStatement s = c.prepareStatement("""
+                select kpi, window_start, round(observed, 2), round(expected, 2), severity from alert_evaluations('hour', ?, ?)
+                where kpi in ('net_sales', 'average_order_value')
+                  and window_start in ('2026-07-07 16:00+01', '2026-07-07 18:00+01')
+                order by window_start, kpi""")) {
+            s.setObject(1, OffsetDateTime.parse("2026-07-07T16:00+01:00"));
+            s.setObject(2, OffsetDateTime.parse("2026-07-07T19:00+01:00"));
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    judged.add(r.getString(1) + " " + r.getObject(2, OffsetDateTime.class).toInstant() + " "
+                            + r.getBigDecimal(3).stripTrailingZeros().toPlainString() + " vs "
+                            + r.getBigDecimal(4).stripTrailingZeros().toPlainString() + " " + r.getString(5));
+                }
+            }
+        }
+        // without the GBP 4,000 order 16:00 is a usual hour (GBP 1,450, GBP 50 an order); 18:00 is
+        // GBP 4,350 and GBP 150 an order without its largest. (Expected net sales: GBP 1,500 scaled to
+        // the 7 days before, of which the series fills 6.)
+        assertThat(judged).containsExactly(
+                "average_order_value 2026-07-07T15:00:00Z 181.67 vs 50 null",
+                "net_sales 2026-07-07T15:00:00Z 5450 vs 1285.71 null",
+                "average_order_value 2026-07-07T17:00:00Z 150 vs 50 warning",
+                "net_sales 2026-07-07T17:00:00Z 4500 vs 1285.71 warning");
     }
 
     @Test
