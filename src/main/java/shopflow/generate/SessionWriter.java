@@ -103,7 +103,7 @@ final class SessionWriter {
      * a share of those after starting checkout ({@link #abandonsAtCheckout}).
      */
     void browsingSession(SplittableRandom random) {
-        long start = calendar.sampleInstant(random, clickstreamStart, end - 1800);
+        long start = calendar.sampleBrowsingInstant(random, clickstreamStart, end - 1800);
         int customerId = 0;
         if (random.nextDouble() < 0.35) {
             Sizes sizes = context.sizes();

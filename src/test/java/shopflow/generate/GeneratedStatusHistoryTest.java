@@ -128,7 +128,11 @@ class GeneratedStatusHistoryTest {
         assertThat(row[0]).as("%s: shortest lag (h)", change).isGreaterThanOrEqualTo(min);
         assertThat(row[4]).as("%s: longest lag (h)", change).isLessThanOrEqualTo(max);
         assertThat(row[1]).as("%s: 10th percentile (h)", change).isBetween(p10 * 0.8, p10 * 1.25);
-        assertThat(row[2]).as("%s: median (h)", change).isBetween(p50 * 0.85, p50 * 1.15);
+        // 15 %, or three standard errors of the median of row[5] draws even over the logarithm of
+        // [min, max] where that is wider: 500 cancellations' median strays by 10 % (one standard
+        // error), and one seed in seven put it outside 15 %
+        double slack = Math.max(Math.log(1.15), 3 * 1.2533 * Math.log(max / min) / Math.sqrt(12 * row[5]));
+        assertThat(row[2]).as("%s: median (h)", change).isBetween(p50 * Math.exp(-slack), p50 * Math.exp(slack));
         assertThat(row[3]).as("%s: 90th percentile (h)", change).isBetween(p90 * 0.85, p90 * 1.15);
     }
 
