@@ -1,6 +1,6 @@
--- What bench clv scores the predictions against: each buyer's counted orders in the six months
--- before a cut-off (the naive prediction: the same again) and in the held-out months after it
--- (what happened). An order counts with its status at the end of its period: placed in it and
+-- What bench clv scores the predictions against: each buyer's counted orders and their net sales
+-- (GBP, the sales model's) in the six months before a cut-off (the naive prediction: the same
+-- again) and in the held-out months after it (what happened). An order counts with its status at the end of its period: placed in it and
 -- not cancelled or refunded by then.
 -- grain:  one row per customer with a counted order by the cut-off
 -- psql:   replace the ? with the cut-off, the start of the six months before it, the end of the held-out months
@@ -29,9 +29,12 @@ status_at_end as (
 history as (
     select
         orders.customer_id,
-        count(*) filter (where orders.created_at > params.before_from) as last_six_months
+        count(*) filter (where orders.created_at > params.before_from) as last_six_months,
+        coalesce(sum(order_sales.net_sales) filter (where orders.created_at > params.before_from), 0)
+            as last_six_months_sales
     from params
     cross join orders
+    join order_sales using (order_id)
     left join status_at_cut_off using (order_id)
     where orders.created_at <= params.cut_off
       and coalesce(status_at_cut_off.from_status, orders.status) not in ('cancelled', 'refunded')
@@ -39,9 +42,10 @@ history as (
 ),
 
 held_out as (
-    select orders.customer_id, count(*) as held_out
+    select orders.customer_id, count(*) as held_out, sum(order_sales.net_sales) as held_out_sales
     from params
     cross join orders
+    join order_sales using (order_id)
     left join status_at_end using (order_id)
     where orders.created_at > params.cut_off
       and orders.created_at <= params.held_until
@@ -50,7 +54,8 @@ held_out as (
 ),
 
 final as (
-    select history.customer_id, history.last_six_months, coalesce(held_out.held_out, 0) as held_out
+    select history.customer_id, history.last_six_months, coalesce(held_out.held_out, 0) as held_out,
+           history.last_six_months_sales, coalesce(held_out.held_out_sales, 0) as held_out_sales
     from history
     left join held_out using (customer_id)
 )

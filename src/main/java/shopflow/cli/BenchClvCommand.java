@@ -2,6 +2,7 @@ package shopflow.cli;
 
 import java.io.PrintWriter;
 import java.time.OffsetDateTime;
+import java.util.List;
 import java.util.Locale;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -57,31 +58,37 @@ public final class BenchClvCommand implements Runnable {
                     + " b = %.3f; Gamma-Gamma p = %.3f, q = %.3f, gamma = %.3f%n", result.cutOff(), result.fitSeconds(),
                     model.orders().r(), model.orders().alpha(), model.orders().a(), model.orders().b(),
                     model.value().p(), model.value().q(), model.value().gamma());
-            out.printf("orders per customer from %s to %s, predicted and actual%n", result.cutOff().toLocalDate(),
-                    result.heldUntil().toLocalDate());
-            out.printf("%-8s %9s %8s %8s %8s %10s %10s %10s %10s%n", "decile", "customers", "actual", "model", "naive",
-                    "model MAE", "naive MAE", "model RMSE", "naive RMSE");
-            int closerMean = 0;
-            int closerMae = 0;
-            int closerRmse = 0;
-            for (int d = 0; d < result.deciles().size(); d++) {
-                Holdout.Scores s = result.deciles().get(d);
-                print(out, String.valueOf(d + 1), s);
-                closerMean += Math.abs(s.model() - s.actual()) < Math.abs(s.naive() - s.actual()) ? 1 : 0;
-                closerMae += s.modelMae() < s.naiveMae() ? 1 : 0;
-                closerRmse += s.modelRmse() < s.naiveRmse() ? 1 : 0;
-            }
-            Holdout.Scores all = result.overall();
-            print(out, "all", all);
-            int deciles = result.deciles().size();
-            boolean beats = all.modelMae() < all.naiveMae() && all.modelRmse() < all.naiveRmse() && closerMean == deciles;
-            out.printf(Locale.ROOT, "the model %s the naive prediction: MAE %.3f against %.3f orders per customer, RMSE %.3f"
-                    + " against %.3f; each decile's mean orders closer in %d of %d deciles; per customer, MAE lower in %d"
-                    + " and RMSE in %d of %d (decile 1: the most orders by the cut-off)%n",
-                    beats ? "beats" : "does NOT beat", all.modelMae(), all.naiveMae(), all.modelRmse(), all.naiveRmse(),
-                    closerMean, deciles, closerMae, closerRmse, deciles);
+            compare(out, "orders", result.overall(), result.deciles(), result);
+            compare(out, "net sales (GBP)", result.spend(), result.spendDeciles(), result);
             out.flush();
         }
+    }
+
+    /** The table of one measure, decile by decile, and whether the model beats the naive prediction. */
+    private static void compare(PrintWriter out, String measure, Holdout.Scores all, List<Holdout.Scores> deciles,
+            Holdout.Result result) {
+        out.printf("%s per customer from %s to %s, predicted and actual%n", measure, result.cutOff().toLocalDate(),
+                result.heldUntil().toLocalDate());
+        out.printf("%-8s %9s %8s %8s %8s %10s %10s %10s %10s%n", "decile", "customers", "actual", "model", "naive",
+                "model MAE", "naive MAE", "model RMSE", "naive RMSE");
+        int closerMean = 0;
+        int closerMae = 0;
+        int closerRmse = 0;
+        for (int d = 0; d < deciles.size(); d++) {
+            Holdout.Scores s = deciles.get(d);
+            print(out, String.valueOf(d + 1), s);
+            closerMean += Math.abs(s.model() - s.actual()) < Math.abs(s.naive() - s.actual()) ? 1 : 0;
+            closerMae += s.modelMae() < s.naiveMae() ? 1 : 0;
+            closerRmse += s.modelRmse() < s.naiveRmse() ? 1 : 0;
+        }
+        print(out, "all", all);
+        boolean beats = all.modelMae() < all.naiveMae() && all.modelRmse() < all.naiveRmse()
+                && closerMean == deciles.size();
+        out.printf(Locale.ROOT, "the model %s the naive prediction of %s: MAE %.3f against %.3f per customer, RMSE %.3f"
+                + " against %.3f; each decile's mean closer in %d of %d deciles; per customer, MAE lower in %d"
+                + " and RMSE in %d of %d (decile 1: the most orders by the cut-off)%n",
+                beats ? "beats" : "does NOT beat", measure, all.modelMae(), all.naiveMae(), all.modelRmse(),
+                all.naiveRmse(), closerMean, deciles.size(), closerMae, closerRmse, deciles.size());
     }
 
     private static void print(PrintWriter out, String label, Holdout.Scores s) {

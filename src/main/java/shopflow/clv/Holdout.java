@@ -19,7 +19,8 @@ import shopflow.db.SqlScripts;
  * The customer-value models against what happened: fitted on the orders up to a cut-off, their
  * expected orders over the {@link #MONTHS} after it are compared, customer by customer, with the
  * orders those customers really placed, beside the naive prediction "as many as in the six months
- * before the cut-off". Customers are grouped in deciles by their history at the cut-off (most orders
+ * before the cut-off", and so are their expected net sales (the orders times Gamma-Gamma's expected
+ * order value) with their net sales, beside "as much as in the six months before". Customers are grouped in deciles by their history at the cut-off (most orders
  * first, then the longest since their last order), which neither prediction chooses.
  */
 public final class Holdout {
@@ -35,9 +36,12 @@ public final class Holdout {
             double modelRmse, double naiveRmse) {
     }
 
-    /** The whole result: the fit's figures, every customer's scores and each decile's. */
+    /**
+     * The whole result: the fit's figures, every customer's scores and each decile's, of orders and of
+     * net sales (GBP).
+     */
     public record Result(OffsetDateTime cutOff, OffsetDateTime heldUntil, CustomerValueModel model, double fitSeconds,
-            Scores overall, List<Scores> deciles) {
+            Scores overall, List<Scores> deciles, Scores spend, List<Scores> spendDeciles) {
     }
 
     private Holdout() {
@@ -71,19 +75,25 @@ public final class Holdout {
         List<Buyer> buyers = new CustomerValueFits(dataSource).buyers(cutOff);
         CustomerValueModel model = CustomerValueModel.fit(cutOff, buyers);
         double fitSeconds = (System.nanoTime() - started) / 1e9;
-        Map<Long, int[]> orders = ordersAround(dataSource, cutOff, cutOff.minusMonths(MONTHS), heldUntil);
+        Map<Long, double[]> orders = ordersAround(dataSource, cutOff, cutOff.minusMonths(MONTHS), heldUntil);
         double weeks = ChronoUnit.DAYS.between(cutOff.toLocalDate(), heldUntil.toLocalDate()) / 7.0;
 
         int n = buyers.size();
         double[] predicted = new double[n];
         double[] naive = new double[n];
         double[] actual = new double[n];
+        double[] predictedSpend = new double[n];
+        double[] naiveSpend = new double[n];
+        double[] actualSpend = new double[n];
         for (int i = 0; i < n; i++) {
             Buyer buyer = buyers.get(i);
-            int[] around = orders.getOrDefault(buyer.customerId(), new int[2]);
+            double[] around = orders.getOrDefault(buyer.customerId(), new double[4]);
             predicted[i] = model.orders().expectedOrders(buyer, weeks);
             naive[i] = around[0];
             actual[i] = around[1];
+            predictedSpend[i] = predicted[i] * model.value().expectedOrderValue(buyer.orders(), buyer.avgOrderValue());
+            naiveSpend[i] = around[2];
+            actualSpend[i] = around[3];
         }
         // deciles by the history at the cut-off: most orders first, then the longest since the last order
         List<Integer> ranked = new ArrayList<>();
@@ -94,10 +104,14 @@ public final class Holdout {
                 .thenComparingDouble(i -> buyers.get(i).ageWeeks() - buyers.get(i).lastWeek()).reversed()
                 .thenComparingLong(i -> buyers.get(i).customerId()));
         List<Scores> deciles = new ArrayList<>();
+        List<Scores> spendDeciles = new ArrayList<>();
         for (int d = 0; d < 10; d++) {
-            deciles.add(scores(ranked.subList(n * d / 10, n * (d + 1) / 10), predicted, naive, actual));
+            List<Integer> decile = ranked.subList(n * d / 10, n * (d + 1) / 10);
+            deciles.add(scores(decile, predicted, naive, actual));
+            spendDeciles.add(scores(decile, predictedSpend, naiveSpend, actualSpend));
         }
-        return new Result(cutOff, heldUntil, model, fitSeconds, scores(ranked, predicted, naive, actual), deciles);
+        return new Result(cutOff, heldUntil, model, fitSeconds, scores(ranked, predicted, naive, actual), deciles,
+                scores(ranked, predictedSpend, naiveSpend, actualSpend), spendDeciles);
     }
 
     static Scores scores(List<Integer> group, double[] predicted, double[] naive, double[] actual) {
@@ -121,16 +135,17 @@ public final class Holdout {
         return new Scores(k, a / k, m / k, nv / k, modelAbs / k, naiveAbs / k, Math.sqrt(modelSq / k), Math.sqrt(naiveSq / k));
     }
 
-    private static Map<Long, int[]> ordersAround(DataSource dataSource, OffsetDateTime cutOff, OffsetDateTime from,
+    /** Per customer: orders before, orders held out, net sales before, net sales held out. */
+    private static Map<Long, double[]> ordersAround(DataSource dataSource, OffsetDateTime cutOff, OffsetDateTime from,
             OffsetDateTime heldUntil) {
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(ORDERS)) {
             s.setObject(1, cutOff);
             s.setObject(2, from);
             s.setObject(3, heldUntil);
-            Map<Long, int[]> out = new HashMap<>();
+            Map<Long, double[]> out = new HashMap<>();
             try (ResultSet r = s.executeQuery()) {
                 while (r.next()) {
-                    out.put(r.getLong(1), new int[] {r.getInt(2), r.getInt(3)});
+                    out.put(r.getLong(1), new double[] {r.getInt(2), r.getInt(3), r.getDouble(4), r.getDouble(5)});
                 }
             }
             return out;
