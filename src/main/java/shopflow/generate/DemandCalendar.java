@@ -5,6 +5,7 @@ import java.time.LocalDate;
 import java.time.Month;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
+import java.time.ZonedDateTime;
 import java.time.temporal.TemporalAdjusters;
 import java.util.Arrays;
 import java.util.SplittableRandom;
@@ -166,7 +167,10 @@ final class DemandCalendar {
         if (dayStart[day + 1] - dayStart[day] == 86_400) {
             return dayStart[day] + hour * 3600L;
         }
-        return firstDay.plusDays(day).atTime(hour, 0).atZone(zone).toEpochSecond();
+        // the hour the clocks repeat is taken in its second pass, as PostgreSQL reads a local time then
+        // (the offset after the change), so the shop-hour windows of the reports and alerts hold it
+        return ZonedDateTime.ofLocal(firstDay.plusDays(day).atTime(hour, 0), zone, null).withLaterOffsetAtOverlap()
+                .toEpochSecond();
     }
 
     int dayIndex(long epochSecond) {
