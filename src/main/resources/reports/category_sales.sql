@@ -22,7 +22,7 @@
 -- column:   window_start  | time   | the window's start: midnight starting its first shop day
 -- column:   window_end    | time   | the window's end: as_of, or the midnight ending `to` when that comes first (excluded)
 --
--- The measures are the sales model's per order line (order_line_sales, order_returns in
+-- The measures are the sales model's per order line (order_line_sales, order_line_returns in
 -- R__22_sales_model.sql), summed over the products of a category's subtree (each product with its
 -- current category and cost price), so the top-level categories add up to the shop's net sales
 -- of the products that have a category. Categories with nothing in the window show zeros.
@@ -82,17 +82,12 @@ later as (
       and shop_day(:as_of::timestamptz) between (select first_day from bounds) and (select last_day from bounds)
     group by lines.product_id
     union all
-    select lines.product_id, 0, 0, 0, 0, -sum(lines.quantity),
-           -sum(lines.gross_sales - lines.line_discount - coalesce(lines.order_discount, 0))
-    from order_returns
-    cross join lateral (
-        select * from order_line_sales
-        where order_line_sales.created_at = order_returns.created_at and order_line_sales.order_id = order_returns.order_id
-    ) as lines
-    where order_returns.returned_at > :as_of::timestamptz
-      and order_returns.returned_at < (shop_day(:as_of::timestamptz) + 1)::timestamptz
+    select returned.product_id, 0, 0, 0, 0, -sum(returned.quantity), -sum(returned.net_sales)
+    from order_line_returns returned
+    where returned.returned_at > :as_of::timestamptz
+      and returned.returned_at < (shop_day(:as_of::timestamptz) + 1)::timestamptz
       and shop_day(:as_of::timestamptz) between (select first_day from bounds) and (select last_day from bounds)
-    group by lines.product_id
+    group by returned.product_id
 ),
 
 -- The tree from functions (category_descendants()), as the reference does: Citus plans a

@@ -121,7 +121,8 @@ end_placed as (
     group by ends_at
 ),
 
--- the changes to cancelled or refunded in each end's last hour (valued below as order_returns does)
+-- the changes to cancelled or refunded in each end's last hour (valued below as order_returns does;
+-- the partial refunds then are added there too)
 end_returns as (
     select window_ends.ends_at, changes.order_id
     from window_ends
@@ -143,6 +144,10 @@ end_returned as (
         join end_returns on end_returns.order_id = order_sales.order_id
         -- the returned orders by their ids: joined by time alone, the planner hashed all of orders
         where order_sales.order_id = any (array(select order_id from end_returns))
+        union all
+        select window_ends.ends_at, order_refunds.net_sales, 0, 0
+        from window_ends
+        join order_refunds on order_refunds.refunded_at between window_ends.end_hour and window_ends.ends_at
     ) as parts
     group by ends_at
 ),

@@ -28,7 +28,8 @@
 -- order_line_sales gives its gross sales, line discount and its share of the order's coupon
 -- (allocated over the order's lines in pence), so products add up to the shop's net sales.
 -- Sales are of the orders placed in the window, whatever happened to them later; a cancellation
--- or refund counts as a return on the day it happens (order_returns), whenever the order was placed.
+-- or refund, whole or partial, counts as a return on the day it happens (order_line_returns),
+-- whenever the order was placed.
 -- psql: psql -v as_of="'2026-06-30 12:00'" -v days=30 -v limit=50 -f top_products.sql
 --       (or -v from=2026-06-01 -v to=2026-06-30)
 --
@@ -87,17 +88,12 @@ later as (
       and shop_day(:as_of::timestamptz) between (select first_day from bounds) and (select last_day from bounds)
     group by lines.product_id
     union all
-    select lines.product_id, 0, 0, 0, 0, -sum(lines.quantity),
-           -sum(lines.gross_sales - lines.line_discount - coalesce(lines.order_discount, 0))
-    from order_returns
-    cross join lateral (
-        select * from order_line_sales
-        where order_line_sales.created_at = order_returns.created_at and order_line_sales.order_id = order_returns.order_id
-    ) as lines
-    where order_returns.returned_at > :as_of::timestamptz
-      and order_returns.returned_at < (shop_day(:as_of::timestamptz) + 1)::timestamptz
+    select returned.product_id, 0, 0, 0, 0, -sum(returned.quantity), -sum(returned.net_sales)
+    from order_line_returns returned
+    where returned.returned_at > :as_of::timestamptz
+      and returned.returned_at < (shop_day(:as_of::timestamptz) + 1)::timestamptz
       and shop_day(:as_of::timestamptz) between (select first_day from bounds) and (select last_day from bounds)
-    group by lines.product_id
+    group by returned.product_id
 ),
 
 -- each product with a line placed or returned in the window (a day row may have fallen to zeros)

@@ -5,7 +5,8 @@
 -- Every step can run again: a table already distributed is left as it is.
 --
 --   distributed by order_id (one colocation group: their joins never leave a worker)
---       orders, order_items, order_coupons, order_status_changes, generator.fraud_ground_truth
+--       orders, order_items, order_coupons, order_status_changes, order_refunds,
+--       generator.fraud_ground_truth
 --   distributed by session_id (colocated with each other; anonymous page views have no customer)
 --       page_views, cart_events
 --   distributed by their own key
@@ -46,7 +47,7 @@ begin
         from pg_trigger g
         where not g.tgisinternal
           and g.tgrelid = any (array['orders', 'order_items', 'order_coupons', 'order_status_changes',
-                                     'generator.fraud_ground_truth', 'page_views', 'cart_events', 'stock_movements',
+                                     'order_refunds', 'generator.fraud_ground_truth', 'page_views', 'cart_events', 'stock_movements',
                                      'order_idempotency_keys', 'categories', 'products', 'inventory',
                                      'coupons', 'customers', 'addresses', 'order_status_transitions']::regclass[])
     loop
@@ -77,6 +78,7 @@ begin
               ('order_items'::regclass, 'orders'::regclass),
               ('order_coupons'::regclass, 'orders'::regclass),
               ('order_status_changes'::regclass, 'orders'::regclass),
+              ('order_refunds'::regclass, 'orders'::regclass),
               ('generator.fraud_ground_truth'::regclass, 'orders'::regclass))
           and not exists (select 1 from pg_dist_partition p where p.logicalrelid = c.conrelid and p.partmethod = 'h')
     loop
@@ -96,6 +98,8 @@ begin
         alter table order_items add primary key (order_id, item_id);
         alter table order_status_changes drop constraint order_status_changes_pkey;
         alter table order_status_changes add primary key (order_id, change_id);
+        alter table order_refunds drop constraint order_refunds_pkey;
+        alter table order_refunds add primary key (order_id, refund_line_id);
     end if;
     if not exists (select 1 from pg_dist_partition where logicalrelid = 'page_views'::regclass and partmethod = 'h') then
         alter table page_views drop constraint page_views_pkey;
@@ -134,7 +138,8 @@ select create_reference_table(t) from unnest(array['categories', 'products', 'in
 where not exists (select 1 from citus_tables c where c.table_name = t::regclass and c.citus_table_type = 'reference');
 
 select create_distributed_table(t, 'order_id', colocate_with => case t when 'orders' then 'default' else 'orders' end)
-from unnest(array['orders', 'order_items', 'order_coupons', 'order_status_changes', 'generator.fraud_ground_truth']) with ordinality u(t, n)
+from unnest(array['orders', 'order_items', 'order_coupons', 'order_status_changes', 'order_refunds',
+                  'generator.fraud_ground_truth']) with ordinality u(t, n)
 where not exists (select 1 from pg_dist_partition p where p.logicalrelid = t::regclass and p.partmethod = 'h')
 order by n;
 
@@ -156,6 +161,7 @@ begin
         alter table order_items add foreign key (order_id) references orders (order_id);
         alter table order_coupons add foreign key (order_id) references orders (order_id);
         alter table order_status_changes add foreign key (order_id) references orders (order_id) on delete cascade;
+        alter table order_refunds add foreign key (order_id) references orders (order_id) on delete cascade;
         alter table generator.fraud_ground_truth add foreign key (order_id) references orders (order_id);
     end if;
 end

@@ -28,6 +28,8 @@
 -- only if order_transition() wrote it.
 create or replace function orders_guard_status() returns trigger
 language plpgsql as $$
+declare
+    v_changed_at timestamptz;
 begin
     if new.status is not distinct from old.status then
         return new;
@@ -44,7 +46,11 @@ begin
             where c.order_id = new.order_id and c.to_status = new.status) then
         -- the clock, not the transaction's start: see order_transition()
         insert into order_status_changes (order_id, from_status, to_status, changed_at)
-        values (new.order_id, old.status, new.status, clock_timestamp());
+        values (new.order_id, old.status, new.status, clock_timestamp())
+        returning changed_at into v_changed_at;
+        if new.status in ('cancelled', 'refunded') then
+            perform order_refunds_take_back(array[new.order_id], array[v_changed_at]);
+        end if;
     end if;
     return new;
 end
@@ -150,6 +156,7 @@ declare
     v_number   varchar(50);
     v_stock    varchar(10);
     v_allowed  text;
+    v_changed_at timestamptz;
 begin
     if p_new_status is null or p_new_status not in
             ('pending', 'processing', 'shipped', 'delivered', 'cancelled', 'refunded') then
@@ -194,7 +201,13 @@ begin
     -- the first, or the history's time order would contradict its order of changes and an as-of
     -- report would read the wrong status between the two (the first's start and the second's).
     insert into order_status_changes (order_id, from_status, to_status, changed_at)
-    values (p_order_id, v_current, p_new_status, clock_timestamp());
+    values (p_order_id, v_current, p_new_status, clock_timestamp())
+    returning changed_at into v_changed_at;
+    if p_new_status in ('cancelled', 'refunded') then
+        -- the whole order is returned now: its partial refunds so far are taken back
+        -- (R__23_order_refunds.sql)
+        perform order_refunds_take_back(array[p_order_id], array[v_changed_at]);
+    end if;
     update orders o set status = p_new_status, updated_at = now() where o.order_id = p_order_id;
 
     return query select p_order_id, v_number, v_current, p_new_status::varchar, true,

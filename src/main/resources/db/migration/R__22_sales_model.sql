@@ -4,7 +4,8 @@
 --   gross_sales  unit price x quantity of the lines of the orders placed in it (no VAT)
 --   discounts    line discounts plus order discounts (coupons) of those orders
 --   returns      the net sales of the orders cancelled or refunded in it, dated by that status
---                change, whenever they were placed
+--                change, whenever they were placed, and the partial refunds made in it
+--                (order_refunds: some units of some lines, or an amount)
 --   net_sales    gross_sales - discounts - returns
 --   shipping, taxes   charged on the orders placed in it, less those of the orders returned in it
 --   total_sales  net_sales + shipping + taxes
@@ -94,7 +95,11 @@ left join lateral (
 ) as lines on true;
 
 -- Returns: each cancelled or refunded order, at the moment it was (an order is returned once:
--- cancelled and refunded are final), with what it takes back from the sales.
+-- cancelled and refunded are final), with what it takes back from the sales; and each partial
+-- refund (order_refunds, R__23_order_refunds.sql) at its moment, its net sales only (its VAT
+-- and the shipping stay charged until the order is returned whole). When an order is returned
+-- whole after partial refunds, the rows that take those back (negative, at the same moment) make
+-- its returns add up to the order's net sales, never more.
 create or replace view order_returns as
 select
     c.order_id,
@@ -108,7 +113,47 @@ select
     s.total_sales
 from order_status_changes c
 join order_sales s on s.order_id = c.order_id
-where c.to_status in ('cancelled', 'refunded');
+where c.to_status in ('cancelled', 'refunded')
+union all
+select
+    r.order_id,
+    r.kind,
+    r.refunded_at,
+    o.customer_id,
+    o.created_at,
+    sum(r.net_sales),
+    0,
+    0,
+    sum(r.net_sales)
+from order_refunds r
+join orders o on o.order_id = r.order_id
+group by r.refund_id, r.order_id, r.kind, r.refunded_at, o.customer_id, o.created_at;
+
+-- The same per order line: the lines of each order cancelled or refunded whole (order_line_sales,
+-- all their units) and the lines of each partial refund (the units and net sales it took back).
+-- Products and categories read their returns here, so they add up to the shop's. (The lines by
+-- their order's id and moment, lateral: the moments reach order_line_sales before its window over
+-- each order's lines, so only the returned orders' lines are read.)
+create or replace view order_line_returns as
+select
+    c.order_id,
+    l.item_id,
+    l.product_id,
+    l.created_at,
+    c.changed_at  as returned_at,
+    l.quantity,
+    l.net_sales
+from order_status_changes c
+join orders o on o.order_id = c.order_id
+cross join lateral (
+    select * from order_line_sales
+    where order_line_sales.order_id = c.order_id and order_line_sales.created_at = o.created_at
+) as l
+where c.to_status in ('cancelled', 'refunded')
+union all
+select r.order_id, r.item_id, r.product_id, o.created_at, r.refunded_at, r.quantity, r.net_sales
+from order_refunds r
+join orders o on o.order_id = r.order_id;
 
 -- Orders whose status is not the last change of their history, or that have none: written by
 -- something that bypassed place_order, order_transition and the status guard (a bulk load, an

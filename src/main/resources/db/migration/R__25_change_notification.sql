@@ -25,7 +25,7 @@ do $$
 declare
     source regclass;
 begin
-    foreach source in array array['order_items', 'order_coupons', 'order_status_changes', 'page_views',
+    foreach source in array array['order_items', 'order_coupons', 'order_status_changes', 'order_refunds', 'page_views',
                                   'cart_events', 'stock_movements', 'products', 'inventory', 'categories',
                                   'coupons', 'customers', 'addresses',
                                   -- the customer reports' predicted value: a refit changes them

@@ -20,6 +20,9 @@
 --   order_status_changes     each change to cancelled or refunded: a return on its day, valued at
 --                            its order's sales then (rollup_returns_apply()); changes moved or
 --                            deleted take theirs back (with their order: before it goes)
+--   order_refunds inserted   each partial refund (or its take-back) in its hour: its net sales
+--                            as returns, no order, shipping or taxes (rollup_refund_returns_apply();
+--                            a refund's value never changes, so it is never valued again)
 --   orders updated           coupon discount, shipping and taxes changed (on the sale's day and on
 --                            each recorded return), and an order moved to another day takes its
 --                            lines with it (rollup_orders_apply()); a status change alone appends nothing
@@ -174,6 +177,20 @@ begin
 end
 $$;
 
+-- Partial refunds (order_refunds, R__23_order_refunds.sql) added (sign 1) or taken out (-1), by
+-- their ids: each row's net sales as returns in the hour it was made.
+create or replace function rollup_refund_returns_apply(refund_line_ids bigint[], sign int) returns void
+language plpgsql as $$
+begin
+    insert into rollups.return_hours_pending (hour, orders, returns, shipping, taxes)
+    select shop_hour(r.refunded_at), 0, sign * sum(r.net_sales), 0, 0
+    from order_refunds r
+    where r.refund_line_id = any (refund_line_ids)
+    group by 1
+    having sum(r.net_sales) <> 0;
+end
+$$;
+
 -- ============================================================
 -- TRIGGERS (inserts of orders and order lines: R__40_rollup_inserts.sql)
 -- ============================================================
@@ -204,6 +221,9 @@ begin
         select row(c.order_id, c.changed_at)::sales_return
         from order_status_changes c
         where c.order_id = old.order_id and c.to_status in ('cancelled', 'refunded')));
+    -- and its partial refunds, which go with it too (their key cascades)
+    perform rollup_refund_returns_apply(
+        array(select r.refund_line_id from order_refunds r where r.order_id = old.order_id), -1);
     return old;
 end
 $$;
@@ -308,6 +328,23 @@ create or replace trigger order_status_changes_rollups_delete after delete on or
 create or replace trigger order_status_changes_rollups_truncate after truncate on order_status_changes
     for each statement execute function orders_rollups_truncated();
 
+-- Partial refunds recorded. They are never updated or deleted but with their order
+-- (order_refunds_guard, R__23_order_refunds.sql), whose delete takes them back above.
+create or replace function order_refunds_rollups_returns_inserted() returns trigger
+language plpgsql as $$
+begin
+    perform rollup_refund_returns_apply(array(select n.refund_line_id from new_refunds n), 1);
+    return null;
+end
+$$;
+
+create or replace trigger order_refunds_rollups_returns_insert after insert on order_refunds
+    referencing new table as new_refunds
+    for each statement execute function order_refunds_rollups_returns_inserted();
+
+create or replace trigger order_refunds_rollups_truncate after truncate on order_refunds
+    for each statement execute function orders_rollups_truncated();
+
 -- ============================================================
 -- FOLD, REBUILD
 -- ============================================================
@@ -385,7 +422,7 @@ $$;
 create or replace function rebuild_order_days_rollups() returns void
 language plpgsql as $$
 begin
-    lock table orders, order_items, order_status_changes in share row exclusive mode;
+    lock table orders, order_items, order_status_changes, order_refunds in share row exclusive mode;
 
     delete from rollups.sales_hours_pending;
     delete from rollups.sales_hours_folded;
@@ -412,18 +449,26 @@ begin
     group by 1;
 
     insert into rollups.return_hours_folded (hour, orders, returns, shipping, taxes)
-    select shop_hour(c.changed_at), count(*),
-           coalesce(sum(lines.line_total), 0) - coalesce(sum(o.discount_amount), 0),
-           coalesce(sum(o.shipping_cost), 0), coalesce(sum(o.tax_amount), 0)
-    from order_status_changes c
-    join orders o on o.order_id = c.order_id
-    left join (
-        select order_id, sum(line_total) as line_total
-        from order_items
-        group by order_id
-    ) as lines on lines.order_id = c.order_id
-    where c.to_status in ('cancelled', 'refunded')
-    group by 1;
+    select hour, sum(orders), sum(returns), sum(shipping), sum(taxes)
+    from (
+        select shop_hour(c.changed_at) as hour, count(*) as orders,
+               coalesce(sum(lines.line_total), 0) - coalesce(sum(o.discount_amount), 0) as returns,
+               coalesce(sum(o.shipping_cost), 0) as shipping, coalesce(sum(o.tax_amount), 0) as taxes
+        from order_status_changes c
+        join orders o on o.order_id = c.order_id
+        left join (
+            select order_id, sum(line_total) as line_total
+            from order_items
+            group by order_id
+        ) as lines on lines.order_id = c.order_id
+        where c.to_status in ('cancelled', 'refunded')
+        group by 1
+        union all
+        select shop_hour(r.refunded_at), 0, sum(r.net_sales), 0, 0
+        from order_refunds r
+        group by 1
+    ) as returned
+    group by hour;
 
     insert into rollups.return_days_folded (day, orders, returns, shipping, taxes)
     select shop_day(hour), sum(orders), sum(returns), sum(shipping), sum(taxes)

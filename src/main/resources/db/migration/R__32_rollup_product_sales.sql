@@ -7,7 +7,7 @@
 --
 -- The measures are the sales model's (R__22_sales_model.sql): sales on the day the order was
 -- placed, whatever its status (so a status change never moves them), returns on the day of the
--- cancellation or refund (order_returns), the order's coupon shared over its lines in pence as
+-- cancellation or refund, or of a partial refund (order_line_returns), the order's coupon shared over its lines in pence as
 -- order_line_sales shares it. Baskets (pairs, basket_days, product_days.basket_orders) count the
 -- orders not cancelled or refunded now; market_basket corrects them for the orders returned after
 -- its as_of.
@@ -392,6 +392,49 @@ create or replace trigger order_status_changes_rollups_product_days_delete after
     referencing old table as old_changes
     for each statement execute function order_status_changes_rollups_product_days();
 
+-- Partial refunds (order_refunds, R__23_order_refunds.sql) added (sign 1) or taken out (-1), by
+-- their ids: each row's units and net sales as its product's returns on the day it was made. A
+-- refund's value never changes (its order's later lines or coupon do not revalue it), and it
+-- touches no basket: the order stays live.
+create or replace function rollup_refund_products_apply(refund_line_ids bigint[], sign int) returns void
+language plpgsql as $$
+begin
+    insert into rollups.product_days_pending (day, product_id, units, orders, gross_sales, discounts,
+                                              returned_units, returns, basket_orders)
+    select shop_day(r.refunded_at), r.product_id, 0, 0, 0, 0, sign * sum(r.quantity), sign * sum(r.net_sales), 0
+    from order_refunds r
+    where r.refund_line_id = any (refund_line_ids)
+    group by 1, 2
+    having sum(r.quantity) <> 0 or sum(r.net_sales) <> 0;
+end
+$$;
+
+create or replace function order_refunds_rollups_product_days() returns trigger
+language plpgsql as $$
+begin
+    perform rollup_refund_products_apply(array(select n.refund_line_id from new_refunds n), 1);
+    return null;
+end
+$$;
+
+create or replace trigger order_refunds_rollups_product_days_insert after insert on order_refunds
+    referencing new table as new_refunds
+    for each statement execute function order_refunds_rollups_product_days();
+
+-- A deleted order's partial refunds go with it (their key cascades): taken back before it goes,
+-- while they can still be read.
+create or replace function orders_rollups_refunds_deleted() returns trigger
+language plpgsql as $$
+begin
+    perform rollup_refund_products_apply(
+        array(select r.refund_line_id from order_refunds r where r.order_id = old.order_id), -1);
+    return old;
+end
+$$;
+
+create or replace trigger orders_rollups_refunds_delete before delete on orders
+    for each row execute function orders_rollups_refunds_deleted();
+
 create or replace function order_items_rollups_truncated() returns trigger
 language plpgsql as $$
 begin
@@ -409,6 +452,18 @@ $$;
 
 create or replace trigger order_items_rollups_truncate after truncate on order_items
     for each statement execute function order_items_rollups_truncated();
+
+-- (order_refunds truncated alone: R__31's trigger rebuilds the day rollups; the products' too)
+create or replace function order_refunds_rollups_product_days_truncated() returns trigger
+language plpgsql as $$
+begin
+    perform rebuild_product_sales_rollups();
+    return null;
+end
+$$;
+
+create or replace trigger order_refunds_rollups_product_days_truncate after truncate on order_refunds
+    for each statement execute function order_refunds_rollups_product_days_truncated();
 
 -- ============================================================
 -- FOLD
@@ -493,7 +548,7 @@ $$;
 -- REBUILD
 -- ============================================================
 -- Called by rebuild_rollups(), which finds every rebuild_<family>_rollups() function. Products
--- from the sales model's views (order_line_sales, order_returns: one definition); pairs from one
+-- from the sales model's views (order_line_sales, order_line_returns: one definition); pairs from one
 -- pass over the counted orders' lines in order_id order, each order one basket row holding its
 -- distinct products as a sorted array, the pairs from positions i < j of each basket (no
 -- self-join of a million lines), hash-aggregated with the function's own work_mem.
@@ -502,7 +557,7 @@ language plpgsql
 set work_mem = '256MB'
 as $$
 begin
-    lock table orders, order_items, order_status_changes in share row exclusive mode;
+    lock table orders, order_items, order_status_changes, order_refunds in share row exclusive mode;
 
     delete from rollups.product_days_pending;
     delete from rollups.product_days_folded;
@@ -527,10 +582,9 @@ begin
         join orders using (order_id)
         group by 1, 2
         union all
-        select shop_day(order_returns.returned_at), lines.product_id, 0, 0, 0, 0, sum(lines.quantity),
-               sum(lines.gross_sales - lines.line_discount - coalesce(lines.order_discount, 0)), 0
-        from order_returns
-        join order_line_sales lines using (order_id)
+        select shop_day(returned.returned_at), returned.product_id, 0, 0, 0, 0, sum(returned.quantity),
+               sum(returned.net_sales), 0
+        from order_line_returns returned
         group by 1, 2
     ) as days
     group by day, product_id;

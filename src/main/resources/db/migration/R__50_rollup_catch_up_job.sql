@@ -13,11 +13,12 @@
 --                         one per change): the order leaves its first old status for its current one;
 --                         and every change to cancelled or refunded, a return (the order_days family)
 --   order_items           new lines (place_order writes an order's lines with the order)
+--   order_refunds         new partial refunds and take-backs (never updated: money that moved)
 --   page_views, cart_events, stock_movements   new rows
 -- Not applied (no writer of ShopFlow does them; `shopflow refresh` rebuilds after doing them by
 -- hand): updates and deletes of those rows other than status changes through order_transition(),
 -- customers' signup dates (fraud's new-account flag), products moved to another category and
--- changes of the category tree. Refunds and cancellations are status changes; stock (inventory)
+-- changes of the category tree. Whole refunds and cancellations are status changes; stock (inventory)
 -- and customers are read raw by the reports. The stock levels of rollups.stock_levels follow the
 -- stock movements applied (rollup_stock_movements_apply(), R__39_rollup_stock.sql).
 --
@@ -62,7 +63,7 @@ begin
     for t in
         select s.source, pg_get_serial_sequence(s.source, s.id_column) as seq
         from (values ('orders', 'order_id'), ('order_items', 'item_id'), ('order_status_changes', 'change_id'),
-                     ('page_views', 'view_id'), ('cart_events', 'event_id'), ('stock_movements', 'movement_id'))
+                     ('order_refunds', 'refund_line_id'), ('page_views', 'view_id'), ('cart_events', 'event_id'), ('stock_movements', 'movement_id'))
              as s (source, id_column)
     loop
         execute format('select last_value, is_called from %s', t.seq) into last, called;
@@ -79,7 +80,7 @@ $$;
 create or replace function lock_rollup_sources() returns void
 language plpgsql as $$
 begin
-    lock table orders, order_items, order_status_changes, stock_movements, page_views, cart_events
+    lock table orders, order_items, order_status_changes, order_refunds, stock_movements, page_views, cart_events
         in exclusive mode;
 end
 $$;
@@ -144,6 +145,7 @@ declare
     changed_before public.orders[];
     new_items public.order_items[];
     new_returns sales_return[];
+    new_refunds bigint[];
     new_views public.page_views[];
     new_events public.cart_events[];
     new_movements public.stock_movements[];
@@ -191,6 +193,10 @@ begin
     where c.change_id > (applied ->> 'order_status_changes')::bigint
       and c.change_id <= (target ->> 'order_status_changes')::bigint
       and c.to_status in ('cancelled', 'refunded');
+    -- partial refunds (their rows are read by id: they never change)
+    new_refunds := array(select r.refund_line_id from public.order_refunds r
+                         where r.refund_line_id > (applied ->> 'order_refunds')::bigint
+                           and r.refund_line_id <= (target ->> 'order_refunds')::bigint);
     -- lines (of new orders: place_order writes them with the order), events, stock movements
     select coalesce(array_agg(i order by i.item_id), '{}') into new_items
     from public.order_items i
@@ -267,6 +273,10 @@ begin
     if cardinality(new_returns) > 0 then
         perform rollup_returns_apply(new_returns, '{}');
     end if;
+    if cardinality(new_refunds) > 0 then
+        perform rollup_refund_returns_apply(new_refunds, 1);
+        perform rollup_refund_products_apply(new_refunds, 1);
+    end if;
     if cardinality(new_items) > 0 then
         perform rollup_sales_lines_apply(new_items, '{}');
         -- (the new orders' net sales took their lines already)
@@ -292,8 +302,8 @@ begin
     update rollups.watermarks w set applied_id = (target ->> w.source)::bigint, applied_at = now()
     where applied_id <> (target ->> w.source)::bigint;
     perform pg_notify('shopflow_changes', 'rollups:catch_up');
-    return cardinality(new_orders) + cardinality(changed_now) + cardinality(new_items) + cardinality(new_views)
-           + cardinality(new_events) + cardinality(new_movements);
+    return cardinality(new_orders) + cardinality(changed_now) + cardinality(new_items) + cardinality(new_refunds)
+           + cardinality(new_views) + cardinality(new_events) + cardinality(new_movements);
 end
 $$;
 

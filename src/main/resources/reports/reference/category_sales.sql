@@ -22,7 +22,7 @@
 -- column:   window_start  | time   | the window's start: midnight starting its first shop day
 -- column:   window_end    | time   | the window's end: as_of, or the midnight ending `to` when that comes first (excluded)
 --
--- The measures are the sales model's per order line (order_line_sales, order_returns in
+-- The measures are the sales model's per order line (order_line_sales, order_line_returns in
 -- R__22_sales_model.sql), summed over the products of a category's subtree (each product with its
 -- current category and cost price), so the top-level categories add up to the shop's net sales
 -- of the products that have a category. Categories with nothing in the window show zeros.
@@ -81,19 +81,17 @@ window_lines as (
       and order_line_sales.created_at < bounds.window_stop
     union all
     select
-        order_line_sales.order_id,
-        order_line_sales.product_id,
+        order_line_returns.order_id,
+        order_line_returns.product_id,
         false,
-        -order_line_sales.quantity,
+        -order_line_returns.quantity,
         0,
         0,
-        order_line_sales.gross_sales - order_line_sales.line_discount - coalesce(order_line_sales.order_discount, 0)
-    from order_returns
-    join order_line_sales using (order_id)
-    cross join bounds
-    where order_returns.returned_at >= bounds.window_start
-      and order_returns.returned_at <= bounds.as_of
-      and order_returns.returned_at < bounds.window_stop
+        order_line_returns.net_sales
+    from order_line_returns, bounds
+    where order_line_returns.returned_at >= bounds.window_start
+      and order_line_returns.returned_at <= bounds.as_of
+      and order_line_returns.returned_at < bounds.window_stop
 ),
 
 sold_lines as (

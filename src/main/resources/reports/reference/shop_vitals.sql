@@ -307,13 +307,12 @@ product_departments as (
     where categories.parent_id is null
 ),
 
--- the window's returns: lines of orders cancelled or refunded in it, whenever placed
+-- the window's returns: lines of orders cancelled or refunded in it, whenever placed, and of
+-- partial refunds
 returned_lines as (
-    select lines.product_id, lines.gross_sales - lines.line_discount - lines.order_discount as returned
-    from order_returns
-    cross join params
-    join order_line_sales lines on lines.order_id = order_returns.order_id and lines.created_at = order_returns.created_at
-    where order_returns.returned_at >= params.window_start and order_returns.returned_at < params.window_end
+    select order_line_returns.product_id, order_line_returns.net_sales as returned
+    from order_line_returns, params
+    where order_line_returns.returned_at >= params.window_start and order_line_returns.returned_at < params.window_end
 ),
 
 department_sales as (

@@ -28,7 +28,8 @@
 -- order_line_sales gives its gross sales, line discount and its share of the order's coupon
 -- (allocated over the order's lines in pence), so products add up to the shop's net sales.
 -- Sales are of the orders placed in the window, whatever happened to them later; a cancellation
--- or refund counts as a return on the day it happens (order_returns), whenever the order was placed.
+-- or refund, whole or partial, counts as a return on the day it happens (order_line_returns),
+-- whenever the order was placed.
 -- psql: psql -v as_of="'2026-06-30 12:00'" -v days=30 -v limit=50 -f top_products.sql
 --       (or -v from=2026-06-01 -v to=2026-06-30)
 --
@@ -76,20 +77,18 @@ placed as (
     group by order_line_sales.product_id
 ),
 
--- lines of the orders cancelled or refunded in the window, whenever placed
+-- lines of the orders cancelled or refunded in the window, whenever placed, and of the partial
+-- refunds made in it
 returned as (
     select
-        order_line_sales.product_id,
-        sum(order_line_sales.quantity)                                                      as units,
-        sum(order_line_sales.gross_sales - order_line_sales.line_discount
-            - coalesce(order_line_sales.order_discount, 0))                                 as returns
-    from order_returns
-    join order_line_sales using (order_id)
-    cross join bounds
-    where order_returns.returned_at >= bounds.window_start
-      and order_returns.returned_at <= bounds.as_of
-      and order_returns.returned_at < bounds.window_stop
-    group by order_line_sales.product_id
+        order_line_returns.product_id,
+        sum(order_line_returns.quantity)      as units,
+        sum(order_line_returns.net_sales)     as returns
+    from order_line_returns, bounds
+    where order_line_returns.returned_at >= bounds.window_start
+      and order_line_returns.returned_at <= bounds.as_of
+      and order_line_returns.returned_at < bounds.window_stop
+    group by order_line_returns.product_id
 ),
 
 product_sales as (
