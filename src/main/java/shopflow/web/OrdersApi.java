@@ -13,14 +13,17 @@ import java.util.Map;
 import shopflow.ingest.EventParser;
 import shopflow.orders.OrderLifecycle;
 import shopflow.orders.OrderPlacement;
+import shopflow.orders.OrderRefunds;
 import shopflow.orders.OrderRequest;
 import shopflow.orders.OrderStatus;
 import shopflow.orders.PlacedOrder;
+import shopflow.orders.Refund;
 import shopflow.orders.Transition;
 
 /**
  * {@code POST /api/orders} places an order (priced by the server) and
- * {@code POST /api/orders/{id}/status} moves one through its lifecycle; both need the admin role.
+ * {@code POST /api/orders/{id}/status} moves one through its lifecycle and
+ * {@code POST /api/orders/{id}/refunds} refunds part of one; all need the admin role.
  * Refusals answer {@code {"error", "field"}} with 400, 404, 409 or 422 and change nothing.
  */
 final class OrdersApi {
@@ -43,6 +46,7 @@ final class OrdersApi {
 
     private final OrderPlacement placement;
     private final OrderLifecycle lifecycle;
+    private final OrderRefunds refunds;
     private final Access access;
     private final javax.sql.DataSource dataSource;
 
@@ -50,6 +54,7 @@ final class OrdersApi {
         this.dataSource = dataSource;
         this.placement = new OrderPlacement(dataSource);
         this.lifecycle = new OrderLifecycle(dataSource);
+        this.refunds = new OrderRefunds(dataSource);
         this.access = access;
     }
 
@@ -111,6 +116,48 @@ final class OrdersApi {
         out.put("changed", transition.changed());
         out.put("message", transition.message());
         ctx.json(out);
+    }
+
+    /**
+     * Body: {@code {"amount": 12.50}} (of the order's net sales) or
+     * {@code {"lines": [{"item_id": 456, "quantity": 1}]}}; the database checks the rest.
+     */
+    void refund(Context ctx) {
+        access.require(ctx, Role.ADMIN, "refunding orders");
+        int orderId = orderId(ctx.pathParam("id"));
+        String example = "{\"amount\": 12.50} or {\"lines\": [{\"item_id\": 456, \"quantity\": 1}]}";
+        JsonNode body = jsonBody(ctx, example);
+        if (!body.isObject()) {
+            throw ApiError.badRequest("body", "the body must be a JSON object like " + example);
+        }
+        for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!name.equals("amount") && !name.equals("lines")) {
+                throw ApiError.badRequest(name, "unknown field '" + name + "': the body is " + example);
+            }
+        }
+        JsonNode amount = body.get("amount");
+        JsonNode lines = body.get("lines");
+        if ((amount == null) == (lines == null)) {
+            throw ApiError.badRequest("amount", "give exactly one of amount and lines: " + example);
+        }
+        if (amount != null && !amount.isNumber()) {
+            throw ApiError.badRequest("amount", "amount must be a number of GBP, e.g. 12.50");
+        }
+        if (lines != null && !lines.isArray()) {
+            throw ApiError.badRequest("lines", "lines must be an array like [{\"item_id\": 456, \"quantity\": 1}]");
+        }
+        Refund refund = refunds.refund(orderId, amount == null ? null : amount.decimalValue(),
+                lines == null ? null : lines.toString());
+        ctx.attribute("shopflow.log.detail", refund.message());
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("refund_id", refund.refundId());
+        out.put("order_id", refund.orderId());
+        out.put("order_number", refund.orderNumber());
+        out.put("refunded", refund.refunded());
+        out.put("left_to_refund", refund.leftToRefund());
+        out.put("message", refund.message());
+        ctx.status(201).json(out);
     }
 
     private static int orderId(String text) {

@@ -209,6 +209,7 @@ public final class WebServer implements AutoCloseable {
             config.routes.post("/api/orders", orders::place);
             getAndHead(config, "/api/catalog/sample", orders::sample);
             config.routes.post("/api/orders/{id}/status", orders::changeStatus);
+            config.routes.post("/api/orders/{id}/refunds", orders::refund);
             config.routes.post(EVENTS_PATH, events::post);
             getAndHead(config, "/api/me", ctx -> {
                 var principal = access.authenticate(ctx);

@@ -3,8 +3,9 @@
 --
 -- psql users call:   select * from refund_order(123, amount => 12.50);
 --                    select * from refund_order(123, lines => '[{"item_id": 7, "quantity": 1}]');
--- Refusals raise the SQLSTATEs of R__21_order_lifecycle.sql (SF400, SF404, SF409, SF422), with
--- the offending input in the error's COLUMN field.
+-- Refusals raise the SQLSTATEs of R__21_order_lifecycle.sql, with the offending input in the
+-- error's COLUMN field: SF400 malformed, SF404 unknown order, SF409 order already returned whole,
+-- SF422 more than is left to refund or a line the order does not have.
 
 -- What is left to refund of each line of an order: its net sales (order_line_sales: after its
 -- discount and its share of the coupon) and units, less the partial refunds so far.
@@ -122,7 +123,7 @@ begin
         if found then
             if v_bad.item_id is null then
                 raise exception 'order % has no line %', p_order_id, v_bad.line
-                    using errcode = 'SF404', column = 'lines';
+                    using errcode = 'SF422', column = 'lines';
             elsif v_bad.quantity is null or v_bad.quantity <> trunc(v_bad.quantity) or v_bad.quantity < 1 then
                 raise exception 'line %: quantity must be a whole number of at least 1', v_bad.line
                     using errcode = 'SF400', column = 'lines';

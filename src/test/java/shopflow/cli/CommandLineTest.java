@@ -157,6 +157,36 @@ class CommandLineTest {
     }
 
     @Test
+    void order_refunds_units_of_a_line_and_refuses_more_than_is_left() throws Exception {
+        try (shopflow.db.Database db = TestDatabases.fresh(); Connection c = db.connection(); Statement s = c.createStatement()) {
+            s.execute("insert into customers (customer_id, email) values (1, 'a@example.com');"
+                    + " insert into products (product_id, sku, name, list_price) values (1, 'MUG', 'Mug', 8.00);"
+                    + " insert into orders (order_id, customer_id, order_number, status, subtotal, total_amount)"
+                    + " values (1, 1, 'T-1', 'delivered', 24.00, 24.00);"
+                    + " insert into order_items (item_id, order_id, product_id, quantity, unit_price, line_total)"
+                    + " values (7, 1, 1, 3, 8.00, 24.00)");
+            String[] database = {"--jdbc-url", db.jdbcUrl(), "--db-password", TestDatabases.password()};
+            Run refund = run(concat(new String[] {"order", "1", "--refund-line", "7:2"}, database));
+            assertThat(refund.exitCode()).as(refund.err()).isZero();
+            assertThat(refund.out()).contains("order 1: refunded 16.00, 8.00 left to refund");
+            Run tooMany = run(concat(new String[] {"order", "1", "--refund-line", "7:2"}, database));
+            assertThat(tooMany.exitCode()).isEqualTo(1);
+            assertThat(tooMany.err()).contains("line 7 of order 1 has 1 units left to refund: 2 is more");
+            Run malformed = run(concat(new String[] {"order", "1", "--refund-line", "7x2"}, database));
+            assertThat(malformed.exitCode()).isEqualTo(2);
+            assertThat(malformed.err()).contains("--refund-line '7x2' is not ITEM_ID:UNITS");
+            Run both = run(concat(new String[] {"order", "1", "--refund", "1", "--status", "refunded"}, database));
+            assertThat(both.exitCode()).isEqualTo(2);
+            assertThat(both.err()).contains("mutually exclusive");
+        }
+    }
+
+    private static String[] concat(String[] first, String[] second) {
+        return java.util.stream.Stream.concat(java.util.Arrays.stream(first), java.util.Arrays.stream(second))
+                .toArray(String[]::new);
+    }
+
+    @Test
     void a_jdbc_url_that_is_not_postgresql_is_refused() {
         Run run = run("migrate", "--jdbc-url", "jdbc:mysql://localhost/shop");
         assertThat(run.exitCode()).isEqualTo(1);

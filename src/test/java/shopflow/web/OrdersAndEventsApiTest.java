@@ -95,6 +95,26 @@ class OrdersAndEventsApiTest {
     }
 
     @Test
+    void part_of_an_order_is_refunded_by_amount_then_no_more_than_is_left() {
+        // order 50: 10 lamps at 30.00, 300.00 of net sales
+        HttpResponse<String> first = post("/api/orders/50/refunds", app.admin, "application/json", "{\"amount\": 30.00}");
+        assertThat(first.statusCode()).as(first.body()).isEqualTo(201);
+        assertThat(json(first).get("refunded").decimalValue()).isEqualByComparingTo("30.00");
+        assertThat(json(first).get("left_to_refund").decimalValue()).isEqualByComparingTo("270.00");
+        HttpResponse<String> tooMuch = post("/api/orders/50/refunds", app.admin, "application/json",
+                "{\"amount\": 270.01}");
+        assertThat(tooMuch.statusCode()).as(tooMuch.body()).isEqualTo(422);
+        assertThat(json(tooMuch).get("error").asText()).isEqualTo("order 50 has 270.00 left to refund: 270.01 is more");
+        try (var c = app.database.connection(); var s = c.createStatement();
+                var rows = s.executeQuery("select sum(net_sales) from order_refunds where order_id = 50")) {
+            rows.next();
+            assertThat(rows.getBigDecimal(1)).isEqualByComparingTo("30.00");
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
     void events_are_stored_from_a_json_array_and_from_ndjson() {
         HttpResponse<String> array = post("/api/events", app.admin, "application/json", "[" + PAGE_VIEW + ", "
                 + "{\"type\": \"cart_event\", \"session_id\": \"s1\", \"product_id\": 101, \"action\": \"add\", \"quantity\": 1}]");
@@ -254,6 +274,19 @@ class OrdersAndEventsApiTest {
                         "status", "order 1 is delivered, it cannot become pending"),
                 new Bad("shipping without enough stock", "/api/orders/50/status", admin, json, "{\"status\": \"shipped\"}",
                         422, "status", "not enough stock"),
+                new Bad("refund more than the order", "/api/orders/1/refunds", admin, json, "{\"amount\": 100000}", 422,
+                        "amount", "left to refund: 100000 is more"),
+                new Bad("refund of an amount and lines", "/api/orders/1/refunds", admin, json,
+                        "{\"amount\": 1, \"lines\": [{\"item_id\": 1, \"quantity\": 1}]}", 400, "amount",
+                        "exactly one of amount and lines"),
+                new Bad("refund amount as text", "/api/orders/1/refunds", admin, json, "{\"amount\": \"ten\"}", 400,
+                        "amount", "must be a number"),
+                new Bad("refund in fractions of a penny", "/api/orders/1/refunds", admin, json, "{\"amount\": 0.001}", 400,
+                        "amount", "positive, in pence"),
+                new Bad("refund of a line the order does not have", "/api/orders/1/refunds", admin, json,
+                        "{\"lines\": [{\"item_id\": 999999, \"quantity\": 1}]}", 422, "lines", "order 1 has no line"),
+                new Bad("refund of an unknown order", "/api/orders/999999/refunds", admin, json, "{\"amount\": 1}", 404,
+                        "order_id", "order 999999 does not exist"),
                 new Bad("events not JSON", "/api/events", admin, json, "[{", 400, "body", "not valid JSON"),
                 new Bad("event without type", "/api/events", admin, json, "[{\"session_id\": \"s\"}]", 400, "type",
                         "type is required"),
