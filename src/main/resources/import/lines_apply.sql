@@ -10,8 +10,10 @@
 --     adjustments too;
 --   * a cancellation line is attached to the customer's latest earlier order holding the product;
 --     an order whose every product is taken back in full becomes refunded at its last
---     cancellation, counted in returns on that day; other cancellations are kept in
---     imports.cancellations ('partial', 'no_order') without changing the sales.
+--     cancellation, counted in returns on that day; the others attached to an order are partial
+--     refunds of its units, returns on their day (order_refunds); all are kept in
+--     imports.cancellations ('order_refunded', 'partial', 'no_order'), those with no order
+--     without changing the sales.
 -- Leaves its figures in the temp table import_summary.
 
 -- Sorts and hashes of a million lines in memory, for this transaction only.
@@ -310,11 +312,50 @@ final as (
 
 select * from final;
 
--- The history's row first: the status guard then records nothing more.
+-- The other cancellations attached to an order (this file's, in time order) are partial refunds of
+-- its units of that product (order_refunds, through refund_order(): valued at what is left of the
+-- order's lines, the file's price aside), never more units than are left; those of an order
+-- refunded whole by its last cancellation come before it. An order already returned is left alone.
+do $$
+declare
+    cancelled record;
+    units jsonb;
+begin
+    for cancelled in
+        select ca.order_id, ca.product_id, ca.quantity, ca.cancelled_at
+        from imports.cancellations ca
+        join import_settings s on s.run_id = ca.run_id
+        join orders o on o.order_id = ca.order_id and o.status not in ('cancelled', 'refunded')
+        left join import_refunds whole on whole.order_id = ca.order_id
+        where ca.outcome = 'partial'
+          and (whole.order_id is null or ca.cancelled_at < whole.refunded_at)
+        order by ca.cancelled_at, ca.line_number
+    loop
+        select jsonb_agg(jsonb_build_object('item_id', item_id, 'quantity', take) order by item_id) into units
+        from (
+            select l.item_id,
+                   least(l.quantity, cancelled.quantity - coalesce(sum(l.quantity) over (
+                       order by l.item_id rows between unbounded preceding and 1 preceding), 0)) as take
+            from order_refundable_lines(cancelled.order_id) l
+            where l.product_id = cancelled.product_id and l.quantity > 0
+        ) as lines
+        where take > 0;
+        if units is not null then
+            perform refund_order(cancelled.order_id, lines => units, p_at => cancelled.cancelled_at);
+        end if;
+    end loop;
+end
+$$;
+
+-- The history's row first: the status guard then records nothing more; the order's partial
+-- refunds are taken back as it is returned whole.
 insert into order_status_changes (order_id, from_status, to_status, changed_at)
 select order_id, 'delivered', 'refunded', refunded_at
 from import_refunds
 order by order_id;
+
+select order_refunds_take_back(array_agg(order_id order by order_id), array_agg(refunded_at order by order_id))
+from import_refunds;
 
 update orders o
 set status = 'refunded', updated_at = r.refunded_at

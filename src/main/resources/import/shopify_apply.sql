@@ -10,7 +10,8 @@
 --     (paid, fulfilled, cancelled, refunded) and records any new refund;
 --   * a refund the export does not date (no Cancelled at) is dated when it is first known: the
 --     newest moment the export holds;
---   * a partial refund (Refunded Amount below Total) is kept in imports.refunds, outside returns;
+--   * a partial refund (Refunded Amount below Total) is a return of its net part on the date it is
+--     first known (order_refunds), and is kept in imports.refunds as the export said it;
 --   * customers are their e-mail (guests, without one, share one customer), products their SKU
 --     (or line item name when the SKU is blank), categories the Vendor (and Product Type under it
 --     when the export has that column), coupons the Discount Code.
@@ -337,6 +338,12 @@ from import_later_steps st where st.order_id = o.order_id and st.seq = 3 and o.s
 update orders o set status = st.to_status, updated_at = st.at
 from import_later_steps st where st.order_id = o.order_id and st.seq = 4 and o.status = st.from_status;
 
+-- An order returned whole now takes back the partial refunds earlier exports recorded
+-- (R__23_order_refunds.sql): it is returned once, for what it sold.
+select order_refunds_take_back(array_agg(order_id order by order_id), array_agg(at order by order_id))
+from import_later_steps
+where seq = 4;
+
 -- ============================================================
 -- REFUNDS: what the export shows refunded beyond what earlier imports recorded
 -- ============================================================
@@ -355,6 +362,22 @@ insert into imports.refunds (order_id, order_number, amount, refunded_at, outcom
 select r.order_id, r.name, r.amount, r.refunded_at, r.outcome, s.run_id
 from import_new_refunds r
 cross join import_settings s
+order by r.order_id;
+
+-- A partial refund is a return of part of the order's net sales (order_refunds, through
+-- refund_order(), which shares it over the lines). Refunded Amount is money paid back, VAT and
+-- shipping included: its net part is its share of the order's total that was net sales, never
+-- more than is left to refund.
+create temp table import_partial_refunds on commit drop as
+select (refund_order(r.order_id,
+                     amount => least(round(r.amount * os.net_sales / os.total_sales, 2), left_over.net_sales),
+                     p_at => r.refunded_at)).*
+from import_new_refunds r
+join order_sales os on os.order_id = r.order_id
+cross join lateral (select sum(l.net_sales) as net_sales from order_refundable_lines(r.order_id) l) as left_over
+where r.outcome = 'partial'
+  and os.total_sales > 0
+  and least(round(r.amount * os.net_sales / os.total_sales, 2), left_over.net_sales) > 0
 order by r.order_id;
 
 -- ============================================================
@@ -405,7 +428,7 @@ select
        on o.returned and (o.existing_order_id is null or o.existing_status not in ('cancelled', 'refunded'))
      join orders ord on ord.order_id = os.order_id and ord.order_number = o.name)                as returns,
     (select count(*) from import_new_refunds where outcome = 'partial')                          as cancellations_partial,
-    (select coalesce(sum(amount), 0) from import_new_refunds where outcome = 'partial')          as cancellations_partial_amount,
+    (select coalesce(sum(refunded), 0) from import_partial_refunds)                              as cancellations_partial_amount,
     0::bigint                                                                                    as cancellations_no_order,
     0::numeric                                                                                   as cancellations_no_order_amount,
     0::bigint                                                                                    as adjustments,

@@ -152,11 +152,11 @@ public final class ImportOrdersCommand implements Runnable {
                 s.discounts(), s.shipping(), s.taxes());
         if (shopify) {
             out.printf("  returns: %,d orders cancelled or refunded whole: %,.2f%n", s.ordersRefunded(), s.returns());
-            out.printf("  partial refunds kept apart (not in returns): %,d orders, %,.2f%n", s.cancellationsPartial(),
+            out.printf("  partial refunds: %,d orders, %,.2f of net sales returned%n", s.cancellationsPartial(),
                     s.cancellationsPartialAmount());
         } else {
             out.printf("  returns: %,d orders cancelled in full, refunded: %,.2f%n", s.ordersRefunded(), s.returns());
-            out.printf("  partial cancellations kept apart (not in returns): %,d lines, %,.2f%n",
+            out.printf("  partial cancellations, returned as partial refunds: %,d lines, %,.2f at the file's prices%n",
                     s.cancellationsPartial(), s.cancellationsPartialAmount());
             out.printf("  cancellations with no earlier order (not in returns): %,d lines, %,.2f%n",
                     s.cancellationsNoOrder(), s.cancellationsNoOrderAmount());

@@ -7,7 +7,7 @@ import java.util.List;
 /**
  * What an import did (or, with --dry-run, would do), from the apply script's import_summary. For
  * the {@code shopify} format, invoices are orders (their Name), and the partial cancellations are
- * the partial refunds kept apart from the returns.
+ * the partial refunds (their amount: the net sales they returned).
  */
 public record ImportSummary(String file, ImportFormat format, long lines, List<Rejection> rejected, boolean dryRun,
         long invoicesInFile, long invoicesNew, long orders, long guestOrders, long orderLines, long customersNew,

@@ -75,13 +75,18 @@ class ImportLinesTest {
         assertThat(shop.decimal("select sum(discounts) from order_sales")).as("B's D line").isEqualByComparingTo("2.00");
         assertThat(shop.decimal("select sum(shipping) from order_sales")).as("A's POST line").isEqualByComparingTo("18.00");
         // E is cancelled in full by C536379 (85123A x 4, 13047's only earlier order holding it); F by C536384
-        // (71053 x 6: 17850's latest earlier order holding it is F, not A): returns 10.60 + 20.34
+        // (71053 x 6: 17850's latest earlier order holding it is F, not A): returns 10.60 + 20.34. C536380 takes
+        // 2 of B's 6 hand warmers back: a partial refund of 2/6 of B's net sales (11.10 - its 2.00 discount),
+        // 3.03, on its day (the file's price aside)
         assertThat(shop.strings("select o.order_number || ' ' || r.returned_at || ' ' || r.net_sales from order_returns r"
                 + " join orders o using (order_id) order by 1")).containsExactly(
-                "536371 2010-12-03 09:41:00+00 10.60", "536372 2010-12-03 12:00:00+00 20.34");
-        // net sales: 169.86 - 2.00 - 30.94
+                "536366 2010-12-03 10:00:00+00 3.03", "536371 2010-12-03 09:41:00+00 10.60",
+                "536372 2010-12-03 12:00:00+00 20.34");
+        assertThat(shop.strings("select quantity || ' ' || net_sales from order_line_returns r join orders o using (order_id)"
+                + " where o.order_number = '536366'")).containsExactly("2 3.03");
+        // net sales: 169.86 - 2.00 - 33.97
         assertThat(shop.decimal("select sum(net_sales) from order_sales") .subtract(shop.decimal(
-                "select sum(net_sales) from order_returns"))).isEqualByComparingTo("136.92");
+                "select sum(net_sales) from order_returns"))).isEqualByComparingTo("133.89");
 
         // The other cancellations: C536380 takes 2 of B's 6 hand warmers (partial), C536381 a product 17850 never
         // ordered, C536390 a guest's (no order to attach it to).
@@ -109,7 +114,7 @@ class ImportLinesTest {
 
         assertThat(run.out()).contains("imported 6 orders (1 of guests) with 9 lines", "new customers 4, new products 8",
                 "gross sales 169.86, discounts 2.00, shipping 18.00", "2 orders cancelled in full, refunded: 30.94",
-                "(not in returns): 1 lines, 3.70", "(not in returns): 2 lines, 24.05", "5 lines, -11,070.98");
+                "returned as partial refunds: 1 lines, 3.70 at the file's prices", "(not in returns): 2 lines, 24.05", "5 lines, -11,070.98");
         assertThat(run.err()).contains("import: applying 21 lines");
         shop.assertEveryReportEqualsItsReference(OffsetDateTime.of(2010, 12, 3, 10, 30, 0, 0, ZoneOffset.UTC),
                 OffsetDateTime.of(2010, 12, 31, 0, 0, 0, 0, ZoneOffset.UTC));
@@ -133,12 +138,14 @@ class ImportLinesTest {
         ImportedShop.Run later = shop.run("import", "orders", LATER.toString());
         assertThat(later.exitCode()).as(later.err()).isZero();
         // New: 536402 (13047, 12 x 0.85 = 10.20), and C536401 taking B's 4 other hand warmers: with C536380's 2,
-        // all 6 of B's only line are back, so B is refunded at the later cancellation; its net sales 11.10 - 2.00.
+        // all 6 of B's only line are back, so B is refunded at the later cancellation; its net sales 11.10 - 2.00,
+        // less C536380's partial refund, taken back then: 3.03 on 3 December, 9.10 - 3.03 on 6 December.
         assertThat(later.out()).contains("16 of 18 invoices were imported before", "imported 1 orders",
                 "gross sales 10.20", "1 orders cancelled in full, refunded: 9.10");
         assertThat(shop.strings("select o.order_number || ' ' || r.returned_at || ' ' || r.net_sales from order_returns r"
-                + " join orders o using (order_id) where o.order_number = '536366'"))
-                .containsExactly("536366 2010-12-06 09:00:00+00 9.10");
+                + " join orders o using (order_id) where o.order_number = '536366' order by r.returned_at, r.status"))
+                .containsExactly("536366 2010-12-03 10:00:00+00 3.03", "536366 2010-12-06 09:00:00+00 9.10",
+                        "536366 2010-12-06 09:00:00+00 -3.03");
         assertThat(shop.strings("select string_agg(outcome, ',' order by invoice) from imports.cancellations"
                 + " where invoice in ('C536380', 'C536401')")).containsExactly("order_refunded,order_refunded");
         assertThat(shop.decimal("select sum(net_sales) from order_returns")).isEqualByComparingTo("40.04");

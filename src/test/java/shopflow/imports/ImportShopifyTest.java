@@ -92,11 +92,16 @@ class ImportShopifyTest {
                 .containsExactly("#1002 3.00 3.00", "#1003 6.50 5.00");
         assertThat(shop.decimal("select sum(shipping) from order_sales")).isEqualByComparingTo("15.50");
         assertThat(shop.decimal("select sum(taxes) from order_sales")).isEqualByComparingTo("14.20");
-        // returns: #1005 (10.00) when cancelled, #1004 (16.00) when its refund was known
+        // returns: #1005 (10.00) when cancelled, #1004 (16.00) when its refund was known, and #1003's partial
+        // refund then: 10.00 of its 22.00 total, whose net sales are 18.50 (25.00 - 6.50): 10.00 x 18.50 / 22.00 =
+        // 8.41, over its lines in proportion to their net sales (hat 13.50 less 2.87 of the code, tee 10.00 less
+        // 2.13): 8.41 x 10.63 / 18.50 = 4.83 and 3.58
         assertThat(shop.strings("select o.order_number || ' ' || r.status || ' ' || r.net_sales from order_returns r"
-                + " join orders o using (order_id) order by r.returned_at")).containsExactly(
-                "#1005 cancelled 10.00", "#1004 refunded 16.00");
-        // #1003's 10.00 of 22.00 refunded is a partial refund, kept apart; #1004's 23.20 its whole return
+                + " join orders o using (order_id) order by r.returned_at, o.order_number")).containsExactly(
+                "#1005 cancelled 10.00", "#1003 partial 8.41", "#1004 refunded 16.00");
+        assertThat(shop.strings("select p.sku || ' ' || r.net_sales from order_refunds r join products p using (product_id)"
+                + " order by p.sku")).containsExactly("HAT-1 4.83", "TEE-1 3.58");
+        // #1003's 10.00 of 22.00 refunded is a partial refund as the file says it; #1004's 23.20 its whole return
         assertThat(shop.strings("select order_number || ' ' || amount || ' ' || outcome || ' ' || to_char(refunded_at at time"
                 + " zone 'UTC', 'MM-DD HH24:MI') from imports.refunds order by refund_id")).containsExactly(
                 "#1003 10.00 partial 11-20 18:00", "#1004 23.20 order_returned 11-20 18:00");
@@ -123,10 +128,10 @@ class ImportShopifyTest {
         assertThat(run.out()).contains("imported 6 orders (1 of guests) with 8 lines",
                 "new customers 4, new products 4, new categories 2, new coupons 2",
                 "gross sales 129.00, discounts 9.50, shipping 15.50, taxes 14.20",
-                "2 orders cancelled or refunded whole: 26.00", "partial refunds kept apart (not in returns): 1 orders, 10.00");
-        // The year (November) as of its end: 6 orders, net 129.00 - 9.50 - 26.00; shipping 15.50 less #1004's 4.00 and
-        // #1005's 4.00; taxes 14.20 less #1004's 3.20
-        assertThat(november()).containsExactly("6 129.00 9.50 26.00 93.50 7.50 11.00");
+                "2 orders cancelled or refunded whole: 26.00", "partial refunds: 1 orders, 8.41 of net sales returned");
+        // The year (November) as of its end: 6 orders, net 129.00 - 9.50 - (26.00 + 8.41); shipping 15.50 less
+        // #1004's 4.00 and #1005's 4.00; taxes 14.20 less #1004's 3.20 (a partial refund takes neither back)
+        assertThat(november()).containsExactly("6 129.00 9.50 34.41 85.09 7.50 11.00");
         shop.assertEveryReportEqualsItsReference(OffsetDateTime.of(2026, 11, 14, 10, 30, 0, 0, ZoneOffset.UTC),
                 OffsetDateTime.of(2026, 11, 30, 0, 0, 0, 0, ZoneOffset.UTC));
     }
@@ -151,6 +156,10 @@ class ImportShopifyTest {
                 "#1007 pending@11-25 14:00 processing@11-25 14:00");
         assertThat(shop.strings("select order_number || ' ' || amount || ' ' || outcome from imports.refunds order by refund_id"))
                 .containsExactly("#1003 10.00 partial", "#1004 23.20 order_returned", "#1003 12.00 order_returned");
+        // #1003 returned whole: 18.50, with its partial refund (8.41) taken back at the same moment
+        assertThat(shop.strings("select r.status || ' ' || r.net_sales from order_returns r join orders o using (order_id)"
+                + " where o.order_number = '#1003' order by r.returned_at, r.status"))
+                .containsExactly("partial 8.41", "refunded 18.50", "taken_back -8.41");
         // November: 7 orders, gross 159.00, returns 26.00 + #1003's 18.50; shipping now less #1003's 3.50 too
         assertThat(november()).containsExactly("7 159.00 9.50 44.50 105.00 4.00 11.00");
         assertThat(shop.number("select count(*) from orders_off_history")).isZero();
