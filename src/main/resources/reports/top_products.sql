@@ -108,7 +108,8 @@ product_sales as (
         sum(gross_sales) - sum(discounts) - sum(returns)    as net_sales
     from (select * from window_rows union all select * from later) as product_rows
     group by product_id
-    having sum(orders) > 0 or sum(returned_units) > 0
+    -- (an amount refunded returns no units; a partial refund and its take-back cancel out)
+    having sum(orders) > 0 or sum(returned_units) <> 0 or sum(returns) <> 0
 ),
 
 -- the products shown; their rank among all products of the window is their rank among these

@@ -89,6 +89,8 @@ returned as (
       and order_line_returns.returned_at <= bounds.as_of
       and order_line_returns.returned_at < bounds.window_stop
     group by order_line_returns.product_id
+    -- (a partial refund and the row taking it back, when the order is returned whole, cancel out)
+    having sum(order_line_returns.quantity) <> 0 or sum(order_line_returns.net_sales) <> 0
 ),
 
 product_sales as (

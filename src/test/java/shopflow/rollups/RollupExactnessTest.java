@@ -153,6 +153,8 @@ class RollupExactnessTest {
         Random random = new Random(seed);
         // stock writes draw from their own stream, so the order and browsing writes stay those of each seed
         Random stockRandom = new Random(-seed);
+        // and partial refunds from theirs
+        Random refundRandom = new Random(seed * 7919);
         List<Integer> orders = new ArrayList<>();
         List<OffsetDateTime> placedAt = new ArrayList<>();
         try (Connection c = database.connection()) {
@@ -164,6 +166,9 @@ class RollupExactnessTest {
                     write(c, random, orders, placedHere, placedAt);
                     if (stockRandom.nextInt(3) == 0) {
                         stockWrite(c, stockRandom);
+                    }
+                    if (refundRandom.nextInt(4) == 0) {
+                        refundWrite(c, refundRandom, orders, placedHere);
                     }
                     if (random.nextInt(8) == 0 && transaction < 50) {
                         // as the web server's folder would, here even inside a transaction later rolled back;
@@ -254,6 +259,8 @@ class RollupExactnessTest {
             // returns (cancellations and refunds) in the day rollup, with shipping and VAT among some
             assertThat((Long) Writes.value(c, "select count(*) from rollups.return_days where returns <> 0")).isPositive();
             assertThat((Long) Writes.value(c, "select count(*) from rollups.return_days where shipping <> 0")).isPositive();
+            // partial refunds, some taken back by a whole return
+            assertThat((Long) Writes.value(c, "select count(*) from order_refunds where kind = 'partial'")).isPositive();
             // returns in the product days, and market_basket's windows not all empty
             assertThat((Long) Writes.value(c, "select count(*) from rollups.product_days where returns <> 0")).isPositive();
             // sessions that went all the way, and customers who came back in a later month
@@ -513,6 +520,30 @@ class RollupExactnessTest {
         }
         moments.add(START.plus(SPAN).plusDays(40)); // after everything: last month, not this one
         return moments;
+    }
+
+    /**
+     * A partial refund of a live order with something left to refund, at a moment of the span (an
+     * amount: a third of what is left; or a unit of its first line with units left); the order may
+     * later be returned whole, taking it back.
+     */
+    private static void refundWrite(Connection c, Random random, List<Integer> committed, List<Integer> placedHere)
+            throws SQLException {
+        List<Integer> known = new ArrayList<>(committed);
+        known.addAll(placedHere);
+        if (known.isEmpty()) {
+            return;
+        }
+        int order = known.get(random.nextInt(known.size()));
+        String at = "greatest(o.created_at, timestamptz '" + moment(random) + "')";
+        String refund = random.nextBoolean()
+                ? "refund_order(o.order_id, amount => round(left_over.net_sales / 3, 2), p_at => " + at + ")"
+                : "refund_order(o.order_id, lines => jsonb_build_array(jsonb_build_object('item_id', left_over.first_item,"
+                        + " 'quantity', 1)), p_at => " + at + ")";
+        Writes.execute(c, "select " + refund + " from orders o cross join lateral (select sum(l.net_sales) as net_sales,"
+                + " min(l.item_id) filter (where l.quantity > 0) as first_item from order_refundable_lines(o.order_id) l)"
+                + " as left_over where o.order_id = " + order + " and o.status not in ('cancelled', 'refunded')"
+                + " and round(left_over.net_sales / 3, 2) > 0 and left_over.first_item is not null");
     }
 
     private static OffsetDateTime moment(Random random) {
