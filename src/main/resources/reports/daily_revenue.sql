@@ -81,10 +81,12 @@ returned as (
         where return_hours.hour >= date_trunc('day', params.as_of)
           and return_hours.hour < date_trunc('hour', params.as_of)
         union all
-        select params.as_of::date, order_returns.net_sales, order_returns.shipping, order_returns.taxes
-        from order_returns, params
-        where order_returns.returned_at >= date_trunc('hour', params.as_of)
-          and order_returns.returned_at <= params.as_of
+        -- (the moments as subqueries, not a join with params: a Citus coordinator cannot join the
+        -- union order_returns is with a CTE)
+        select (select as_of::date from params), order_returns.net_sales, order_returns.shipping, order_returns.taxes
+        from order_returns
+        where order_returns.returned_at >= (select date_trunc('hour', as_of) from params)
+          and order_returns.returned_at <= (select as_of from params)
     ) as parts
     group by day
 ),

@@ -96,8 +96,10 @@ left join lateral (
 
 -- Returns: each cancelled or refunded order, at the moment it was (an order is returned once:
 -- cancelled and refunded are final), with what it takes back from the sales; and each partial
--- refund (order_refunds, R__23_order_refunds.sql) at its moment, its net sales only (its VAT
--- and the shipping stay charged until the order is returned whole). When an order is returned
+-- refund (order_refunds, R__23_order_refunds.sql) at its moment, a row per line it refunded, its
+-- net sales only (its VAT and the shipping stay charged until the order is returned whole). (Not
+-- summed per refund: a Citus coordinator cannot join a union holding a GROUP BY with the reports'
+-- parameters.) When an order is returned
 -- whole after partial refunds, the rows that take those back (negative, at the same moment) make
 -- its returns add up to the order's net sales, never more.
 create or replace view order_returns as
@@ -121,13 +123,12 @@ select
     r.refunded_at,
     o.customer_id,
     o.created_at,
-    sum(r.net_sales),
+    r.net_sales,
     0,
     0,
-    sum(r.net_sales)
+    r.net_sales
 from order_refunds r
-join orders o on o.order_id = r.order_id
-group by r.refund_id, r.order_id, r.kind, r.refunded_at, o.customer_id, o.created_at;
+join orders o on o.order_id = r.order_id;
 
 -- The same per order line: the lines of each order cancelled or refunded whole (order_line_sales,
 -- all their units) and the lines of each partial refund (the units and net sales it took back).

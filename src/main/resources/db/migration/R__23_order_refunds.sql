@@ -158,18 +158,23 @@ $$;
 -- imports); a second call for the same order finds them taken back already and adds nothing.
 create or replace function order_refunds_take_back(p_order_ids int[], p_at timestamptz[]) returns void
 language plpgsql as $$
+declare
+    i int;
+    v_refund bigint;
 begin
-    insert into order_refunds (refund_id, order_id, item_id, product_id, refunded_at, quantity, net_sales, kind)
-    select returned.refund_id, r.order_id, r.item_id, r.product_id, returned.at,
-           -sum(r.quantity), -sum(r.net_sales), 'taken_back'
-    from (
-        select order_id, at, nextval('order_refund_ids') as refund_id
-        from unnest(p_order_ids, p_at) as asked (order_id, at)
-        where exists (select 1 from order_refunds r where r.order_id = asked.order_id)
-          and not exists (select 1 from order_refunds t where t.order_id = asked.order_id and t.kind = 'taken_back')
-    ) as returned
-    join order_refunds r on r.order_id = returned.order_id
-    group by returned.refund_id, r.order_id, r.item_id, r.product_id, returned.at;
+    -- one order at a time, each statement on its order's rows alone (one shard on a Citus cluster)
+    for i in 1 .. coalesce(array_length(p_order_ids, 1), 0) loop
+        if exists (select 1 from order_refunds r where r.order_id = p_order_ids[i])
+                and not exists (select 1 from order_refunds r where r.order_id = p_order_ids[i] and r.kind = 'taken_back') then
+            v_refund := nextval('order_refund_ids');
+            insert into order_refunds (refund_id, order_id, item_id, product_id, refunded_at, quantity, net_sales, kind)
+            select v_refund, r.order_id, r.item_id, r.product_id, p_at[i],
+                   -sum(r.quantity), -sum(r.net_sales), 'taken_back'
+            from order_refunds r
+            where r.order_id = p_order_ids[i]
+            group by r.order_id, r.item_id, r.product_id;
+        end if;
+    end loop;
 end
 $$;
 

@@ -61,9 +61,11 @@ returned as (
         sum(order_returns.net_sales)       as returns,
         sum(order_returns.shipping)        as shipping,
         sum(order_returns.taxes)           as taxes
-    from order_returns, params
-    where order_returns.returned_at >= params.first_day::timestamptz
-      and order_returns.returned_at <= params.as_of
+    -- (the moments as subqueries, not a join with params: a Citus coordinator cannot join the
+    -- union order_returns is with a CTE)
+    from order_returns
+    where order_returns.returned_at >= (select first_day::timestamptz from params)
+      and order_returns.returned_at <= (select as_of from params)
     group by 1
 ),
 

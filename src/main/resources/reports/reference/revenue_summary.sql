@@ -98,10 +98,12 @@ sales as (
 ),
 
 sales_returns as (
+    -- (as_of as a subquery, not a join with params: a Citus coordinator cannot join the union
+    -- order_returns is with a CTE)
     select order_returns.*
-    from order_returns, params
+    from order_returns
     where order_returns.returned_at >= (select min(starts_at) from windows)
-      and order_returns.returned_at <= params.as_of
+      and order_returns.returned_at <= (select as_of from params)
 ),
 
 placed as (

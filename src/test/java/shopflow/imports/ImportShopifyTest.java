@@ -97,8 +97,8 @@ class ImportShopifyTest {
         // 8.41, over its lines in proportion to their net sales (hat 13.50 less 2.87 of the code, tee 10.00 less
         // 2.13): 8.41 x 10.63 / 18.50 = 4.83 and 3.58
         assertThat(shop.strings("select o.order_number || ' ' || r.status || ' ' || r.net_sales from order_returns r"
-                + " join orders o using (order_id) order by r.returned_at, o.order_number")).containsExactly(
-                "#1005 cancelled 10.00", "#1003 partial 8.41", "#1004 refunded 16.00");
+                + " join orders o using (order_id) order by r.returned_at, o.order_number, r.net_sales")).containsExactly(
+                "#1005 cancelled 10.00", "#1003 partial 3.58", "#1003 partial 4.83", "#1004 refunded 16.00");
         assertThat(shop.strings("select p.sku || ' ' || r.net_sales from order_refunds r join products p using (product_id)"
                 + " order by p.sku")).containsExactly("HAT-1 4.83", "TEE-1 3.58");
         // #1003's 10.00 of 22.00 refunded is a partial refund as the file says it; #1004's 23.20 its whole return
@@ -158,8 +158,8 @@ class ImportShopifyTest {
                 .containsExactly("#1003 10.00 partial", "#1004 23.20 order_returned", "#1003 12.00 order_returned");
         // #1003 returned whole: 18.50, with its partial refund (8.41) taken back at the same moment
         assertThat(shop.strings("select r.status || ' ' || r.net_sales from order_returns r join orders o using (order_id)"
-                + " where o.order_number = '#1003' order by r.returned_at, r.status"))
-                .containsExactly("partial 8.41", "refunded 18.50", "taken_back -8.41");
+                + " where o.order_number = '#1003' order by r.returned_at, r.status, r.net_sales"))
+                .containsExactly("partial 3.58", "partial 4.83", "refunded 18.50", "taken_back -4.83", "taken_back -3.58");
         // November: 7 orders, gross 159.00, returns 26.00 + #1003's 18.50; shipping now less #1003's 3.50 too
         assertThat(november()).containsExactly("7 159.00 9.50 44.50 105.00 4.00 11.00");
         assertThat(shop.number("select count(*) from orders_off_history")).isZero();

@@ -7,6 +7,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -46,6 +47,7 @@ import shopflow.generate.Generator;
 import shopflow.generate.GeneratorSettings;
 import shopflow.orders.ConcurrentOrdersScenario;
 import shopflow.orders.OrderLifecycle;
+import shopflow.orders.OrderRefunds;
 import shopflow.orders.OrderStatus;
 import shopflow.clv.CustomerValueFits;
 import shopflow.clv.CustomerValueModel;
@@ -557,6 +559,14 @@ class DistributedShopTest {
             String olderProcessing = scalar(database, "select min(order_id) from orders where status = 'processing'");
             String olderDelivered = scalar(database, "select min(order_id) from orders where status = 'delivered'");
             OrderLifecycle lifecycle = new OrderLifecycle(database.dataSource());
+            // partial refunds: an amount of an order refunded whole below (taken back then), a unit of
+            // another's first line, an amount of a third
+            OrderRefunds refunds = new OrderRefunds(database.dataSource());
+            refunds.refund(placed.get(0), new BigDecimal("1.00"), null);
+            refunds.refund(placed.get(2), null, "[{\"item_id\": "
+                    + scalar(database, "select min(item_id) from order_items where order_id = " + placed.get(2))
+                    + ", \"quantity\": 1}]");
+            refunds.refund(placed.get(3), new BigDecimal("2.50"), null);
             for (int i = 0; i < 6; i++) {
                 lifecycle.transition(placed.get(i), OrderStatus.PROCESSING);
             }
