@@ -54,9 +54,12 @@ public final class DemoCommand implements Runnable {
                     + " simulates shoppers so the dashboard moves).")
     boolean noSimulate;
 
-    @Option(names = "--simulate-rate", paramLabel = "N", defaultValue = "5",
-            description = "Requests per second of the background traffic (default: ${DEFAULT-VALUE}).")
-    double simulateRate;
+    @Option(names = "--simulate-speed", paramLabel = "N", defaultValue = "1",
+            description = "The background traffic at N times the shop's own pace (its sessions, orders and status"
+                    + " changes in this hour of the week over the last 4 weeks, at least 30 sessions, 2 orders and 4"
+                    + " status changes an hour), from more than 0 to 1000 (default: ${DEFAULT-VALUE}; 60: an hour's"
+                    + " traffic a minute).")
+    double simulateSpeed;
 
     @Override
     public void run() {
@@ -100,23 +103,25 @@ public final class DemoCommand implements Runnable {
      * ends with the server. Its own admin token keeps the printed one out of the simulator's hands.
      */
     private void startTraffic(WebServer server) {
-        if (!(simulateRate > 0 && simulateRate <= 1000)) {
-            throw new IllegalArgumentException("--simulate-rate " + simulateRate + " is out of range: more than 0, at most 1000");
+        if (!(simulateSpeed > 0 && simulateSpeed <= 1000)) {
+            throw new IllegalArgumentException("--simulate-speed " + simulateSpeed + " is out of range: more than 0,"
+                    + " at most 1000");
         }
         TokenStore.IssuedToken token = server.tokens().create(Role.ADMIN, "demo-simulator", TokenStore.parseValidity("1d"));
         URI url = URI.create(httpOptions.url(server).replaceFirst("/+$", ""));
         Thread traffic = new Thread(() -> {
             try {
                 new TrafficSimulator(url, token.token(), 42, new PrintWriter(Writer.nullWriter()))
-                        .run(simulateRate, Duration.ofDays(3650));
+                        .run(simulateSpeed, TrafficSimulator.DEFAULT_MAX_STEPS_PER_SECOND, Duration.ofDays(3650));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }, "demo-traffic");
         traffic.setDaemon(true);
         traffic.start();
-        System.out.println("Simulating live traffic at " + simulateRate + " requests/s (sessions, carts, orders,"
-                + " status changes); --no-simulate turns it off.");
+        System.out.println("Simulating live traffic at " + (simulateSpeed == 1 ? "the shop's own pace" : simulateSpeed
+                + " times the shop's own pace") + " (sessions, carts, orders, status changes, restocks);"
+                + " --no-simulate turns it off.");
     }
 
     /** The data generator ('shopflow generate'), with its progress bar, at --scale, seed 42, history ending now. */

@@ -124,6 +124,8 @@ public final class WebServer implements AutoCloseable {
                 .limited(REPORT_WORK_MEM, REPORT_TEMP_FILE_LIMIT), access, database.timeZone(), clock);
         TokensApi tokensApi = new TokensApi(tokens, access, clock);
         OrdersApi orders = new OrdersApi(database.dataSource(), access);
+        InventoryApi inventory = new InventoryApi(database.dataSource(), access);
+        PaceApi pace = new PaceApi(reportPool, access, database.timeZone(), clock);
         EventsApi events = new EventsApi(new EventParser(clock), new EventIngest(database.dataSource()), access, bodies);
         ApiDocs docs = new ApiDocs(OpenApiDocument.build(catalog, report -> ReportsApi.requiredRole(report).label()));
         this.folder = new RollupFolder(database.dataSource(), this::log);
@@ -208,6 +210,8 @@ public final class WebServer implements AutoCloseable {
             config.routes.delete("/api/tokens/{id}", tokensApi::revoke);
             config.routes.post("/api/orders", orders::place);
             getAndHead(config, "/api/catalog/sample", orders::sample);
+            getAndHead(config, "/api/catalog/pace", pace::get);
+            config.routes.post("/api/inventory/{sku}/{warehouse}/restock", inventory::restock);
             config.routes.post("/api/orders/{id}/status", orders::changeStatus);
             config.routes.post("/api/orders/{id}/refunds", orders::refund);
             config.routes.post(EVENTS_PATH, events::post);

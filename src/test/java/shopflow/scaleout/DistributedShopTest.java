@@ -43,6 +43,7 @@ import shopflow.Main;
 import shopflow.TestDatabases;
 import shopflow.db.Database;
 import shopflow.db.Migrations;
+import shopflow.db.SqlScripts;
 import shopflow.generate.Generator;
 import shopflow.generate.GeneratorSettings;
 import shopflow.orders.ConcurrentOrdersScenario;
@@ -59,6 +60,7 @@ import shopflow.reports.ReportFormat;
 import shopflow.reports.ReportResult;
 import shopflow.reports.ReportRunner;
 import shopflow.rollups.Drift;
+import shopflow.orders.Restocking;
 import shopflow.rollups.RollupVerifier;
 import shopflow.rollups.Rollups;
 import shopflow.web.Role;
@@ -239,6 +241,24 @@ class DistributedShopTest {
                     .map(Drift::describe).ifPresent(differences::add);
         });
         assertThat(differences).isEmpty();
+    }
+
+    @Test
+    @Order(35)
+    void the_shops_pace_for_the_simulator_is_the_same_on_the_cluster() throws SQLException {
+        String pace = SqlScripts.read("simulate/hourly_pace.sql");
+        List<List<String>> answers = new ArrayList<>();
+        for (Database database : List.of(distributed, single)) {
+            try (Connection c = database.connection(); PreparedStatement s = c.prepareStatement(pace)) {
+                s.setObject(1, GENERATED_AS_OF.minusHours(3));
+                try (ResultSet r = s.executeQuery()) {
+                    r.next();
+                    answers.add(List.of(r.getString(1), r.getString(2), r.getString(3)));
+                }
+            }
+        }
+        assertThat(answers.get(0)).isEqualTo(answers.get(1));
+        assertThat(new BigDecimal(answers.get(1).get(0))).as("sessions an hour").isPositive();
     }
 
     @Test
@@ -581,6 +601,11 @@ class DistributedShopTest {
             lifecycle.transition(placed.get(7), OrderStatus.CANCELLED);
             lifecycle.transition(Integer.parseInt(olderProcessing), OrderStatus.SHIPPED);
             lifecycle.transition(Integer.parseInt(olderDelivered), OrderStatus.REFUNDED);
+            // a delivery from a supplier into the first warehouse row
+            new Restocking(database.dataSource()).restock(
+                    scalar(database, "select p.sku from inventory i join products p using (product_id)"
+                            + " order by i.product_id, i.warehouse limit 1"),
+                    scalar(database, "select warehouse from inventory order by product_id, warehouse limit 1"), 25);
         }
     }
 

@@ -120,7 +120,8 @@ class ApiDocumentTest {
             String method = operation.split(" ")[0];
             String path = operation.split(" ")[1];
             JsonNode spec = app.contract.document().get("paths").get(path).get(method.toLowerCase());
-            String concrete = path.replace("{name}", "daily_revenue").replace("{id}", "1");
+            String concrete = path.replace("{name}", "daily_revenue").replace("{id}", "1").replace("{sku}", "MUG")
+                    .replace("{warehouse}", "Leeds");
             JsonNode security = spec.has("security") ? spec.get("security") : app.contract.document().get("security");
             if (security.isEmpty()) {
                 boolean needsTicket = spec.path("parameters").toString().contains("\"ticket\"");

@@ -19,7 +19,8 @@ import shopflow.simulate.TrafficSimulator;
 
 /**
  * The demo's simulated shoppers through the real API: sessions that browse, cart, start checkout
- * and order in the same session, or abandon, so every stage of the funnel moves on a live demo.
+ * and order in the same session, or abandon, so every stage of the funnel moves on a live demo; and
+ * its warehouse restocking a row that fell to its reorder level.
  */
 class SimulatedTrafficTest {
 
@@ -30,10 +31,15 @@ class SimulatedTrafficTest {
 
     @BeforeAll
     static void simulate() throws InterruptedException {
-        app.sql("update inventory set quantity = 100000");  // no order refused for stock
+        // The fixture's mug: plenty in Bristol, so no order is refused for stock; none in Leeds, under its
+        // reorder level of 10 with no sales to size a reorder: the warehouse brings it to twice the level.
+        app.sql("insert into inventory (product_id, warehouse, quantity, reorder_level) values"
+                + " (201, 'Bristol', 100000, 10), (201, 'Leeds', 0, 10)");
         StringWriter log = new StringWriter();
+        // The fixture has no orders in the last weeks: the pace's floor, sped up past the ceiling of 80
+        // steps a second, so restocks' lead times (2 to 10 shop days) take under a second.
         summary = new TrafficSimulator(URI.create(app.url("")), app.admin, 7, new PrintWriter(log))
-                .run(80, Duration.ofSeconds(5));
+                .run(1_000_000, 80, Duration.ofSeconds(5));
     }
 
     private static long count(String sql) {
@@ -60,6 +66,16 @@ class SimulatedTrafficTest {
                 + " and e.action = 'add' and e.product_id = i.product_id)")).isZero();
         assertThat(count("select count(*) from order_items i join orders o using (order_id) where o.session_id like 'sim-%'"))
                 .isPositive();
+    }
+
+    @Test
+    void the_warehouse_restocks_the_row_at_its_reorder_level_once() {
+        assertThat(summary.restocks()).isEqualTo(1);
+        assertThat(count("select count(*) from stock_movements where reason = 'restock'")).isEqualTo(1);
+        assertThat(count("select quantity from stock_movements where reason = 'restock' and product_id = 201"
+                + " and warehouse = 'Leeds'")).isEqualTo(20);
+        // shipments take from the best stocked row, Bristol: Leeds holds what arrived
+        assertThat(count("select quantity from inventory where product_id = 201 and warehouse = 'Leeds'")).isEqualTo(20);
     }
 
     @Test

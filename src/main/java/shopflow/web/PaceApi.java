@@ -1,0 +1,68 @@
+package shopflow.web;
+
+import io.javalin.http.Context;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import javax.sql.DataSource;
+import shopflow.db.SqlScripts;
+import shopflow.reports.AsOf;
+
+/**
+ * {@code GET /api/catalog/pace}: the shop's own pace in the hour of the week of a moment
+ * ({@code simulate/hourly_pace.sql}), so traffic tools send what this shop would see, not a fixed rate.
+ */
+final class PaceApi {
+
+    private static final String PACE = SqlScripts.read("simulate/hourly_pace.sql");
+
+    private final DataSource dataSource;
+    private final Access access;
+    private final ZoneId shopZone;
+    private final Clock clock;
+
+    PaceApi(DataSource dataSource, Access access, ZoneId shopZone, Clock clock) {
+        this.dataSource = dataSource;
+        this.access = access;
+        this.shopZone = shopZone;
+        this.clock = clock;
+    }
+
+    void get(Context ctx) throws SQLException {
+        access.require(ctx, Role.VIEWER, "the shop's pace");
+        ctx.queryParamMap().forEach((name, values) -> {
+            if (!name.equals("as_of")) {
+                throw ApiError.badRequest(name, "unknown parameter '" + name + "': accepted is as_of");
+            }
+            if (values.size() > 1) {
+                throw ApiError.badRequest(name, "parameter " + name + " was given " + values.size() + " times; give it once");
+            }
+        });
+        OffsetDateTime asOf;
+        try {
+            asOf = AsOf.parseOrNow(ctx.queryParam("as_of"), shopZone, clock);
+        } catch (IllegalArgumentException e) {
+            throw ApiError.badRequest("as_of", e.getMessage().replace("as-of", "as_of"));
+        }
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement = connection.prepareStatement(PACE)) {
+            statement.setObject(1, asOf);
+            try (ResultSet row = statement.executeQuery()) {
+                row.next();
+                Map<String, Object> out = new LinkedHashMap<>();
+                out.put("as_of", asOf.toString());
+                out.put("weeks", 4);
+                out.put("sessions_per_hour", row.getBigDecimal("sessions_per_hour"));
+                out.put("orders_per_hour", row.getBigDecimal("orders_per_hour"));
+                out.put("status_changes_per_hour", row.getBigDecimal("status_changes_per_hour"));
+                ctx.json(out);
+            }
+        }
+    }
+}
