@@ -57,7 +57,7 @@ public final class DemoCommand implements Runnable {
     @Option(names = "--simulate-speed", paramLabel = "N", defaultValue = "1",
             description = "The background traffic at N times the shop's own pace (its sessions, orders and status"
                     + " changes in this hour of the week over the last 4 weeks, at least 30 sessions, 2 orders and 4"
-                    + " status changes an hour), from more than 0 to 1000 (default: ${DEFAULT-VALUE}; 60: an hour's"
+                    + " status changes an hour), from more than 0 to 10000 (default: ${DEFAULT-VALUE}; 60: an hour's"
                     + " traffic a minute).")
     double simulateSpeed;
 
@@ -103,9 +103,9 @@ public final class DemoCommand implements Runnable {
      * ends with the server. Its own admin token keeps the printed one out of the simulator's hands.
      */
     private void startTraffic(WebServer server) {
-        if (!(simulateSpeed > 0 && simulateSpeed <= 1000)) {
+        if (!(simulateSpeed > 0 && simulateSpeed <= 10_000)) {
             throw new IllegalArgumentException("--simulate-speed " + simulateSpeed + " is out of range: more than 0,"
-                    + " at most 1000");
+                    + " at most 10000");
         }
         TokenStore.IssuedToken token = server.tokens().create(Role.ADMIN, "demo-simulator", TokenStore.parseValidity("1d"));
         URI url = URI.create(httpOptions.url(server).replaceFirst("/+$", ""));

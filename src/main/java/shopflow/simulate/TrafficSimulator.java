@@ -181,11 +181,10 @@ public final class TrafficSimulator {
      * others start checkout and abandon it, so the funnel sees every stage and its abandonments.
      */
     private void visit(SplittableRandom r, ShopPace now) {
-        double converts = Math.min(1, now.ordersPerHour() / now.sessionsPerHour());
-        double abandons = converts >= 1 ? 0 : Math.min(1, ABANDONED_PER_ORDER * converts / (1 - converts));
+        double converts = now.ordersPerHour() / now.sessionsPerHour();
         double roll = r.nextDouble();
         boolean buys = roll < converts;
-        boolean checksOut = buys || roll - converts < abandons * (1 - converts);
+        boolean checksOut = roll < converts * (1 + ABANDONED_PER_ORDER);
         String session = "sim-" + UUID.randomUUID();
         Integer customer = customers.isEmpty() || r.nextInt(3) == 0 ? null : pick(customers, r);
         String device = DEVICES[r.nextInt(DEVICES.length)];

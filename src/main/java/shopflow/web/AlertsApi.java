@@ -6,7 +6,6 @@ import java.time.ZoneId;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import shopflow.alerts.Alert;
 import shopflow.alerts.Alerts;
 import shopflow.reports.AsOf;
@@ -15,7 +14,7 @@ import shopflow.reports.AsOf;
 final class AlertsApi {
 
     static final int DEFAULT_LIMIT = 50;
-    private static final Set<String> PARAMETERS = Set.of("kpi", "since", "limit");
+    private static final List<String> PARAMETERS = List.of("kpi", "since", "limit");
 
     private final Alerts alerts;
     private final Access access;
@@ -29,14 +28,7 @@ final class AlertsApi {
 
     void list(Context ctx) {
         access.require(ctx, Role.VIEWER, "alerts");
-        ctx.queryParamMap().forEach((name, values) -> {
-            if (!PARAMETERS.contains(name)) {
-                throw ApiError.badRequest(name, "unknown parameter '" + name + "': accepted are kpi, since, limit");
-            }
-            if (values.size() > 1) {
-                throw ApiError.badRequest(name, "parameter " + name + " was given " + values.size() + " times; give it once");
-            }
-        });
+        QueryParameters.acceptOnly(ctx, PARAMETERS);
         String kpi = ctx.queryParam("kpi");
         OffsetDateTime since = null;
         if (ctx.queryParam("since") != null) {

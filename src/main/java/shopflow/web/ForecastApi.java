@@ -8,18 +8,16 @@ import java.time.ZoneId;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import javax.sql.DataSource;
 import shopflow.forecast.DailySeries;
 import shopflow.forecast.ForecastDay;
 import shopflow.forecast.MonthEnd;
 import shopflow.forecast.SalesForecast;
-import shopflow.reports.AsOf;
 
 /** {@code GET /api/forecast}: daily net sales ahead with intervals, and the month-end projection, as {@code shopflow forecast}. */
 final class ForecastApi {
 
-    private static final Set<String> PARAMETERS = Set.of("as_of", "days", "interval");
+    private static final List<String> PARAMETERS = List.of("as_of", "days", "interval");
 
     private final DataSource dataSource;
     private final Access access;
@@ -35,20 +33,8 @@ final class ForecastApi {
 
     void get(Context ctx) {
         access.require(ctx, Role.VIEWER, "the forecast");
-        ctx.queryParamMap().forEach((name, values) -> {
-            if (!PARAMETERS.contains(name)) {
-                throw ApiError.badRequest(name, "unknown parameter '" + name + "': accepted are as_of, days, interval");
-            }
-            if (values.size() > 1) {
-                throw ApiError.badRequest(name, "parameter " + name + " was given " + values.size() + " times; give it once");
-            }
-        });
-        OffsetDateTime asOf;
-        try {
-            asOf = AsOf.parseOrNow(ctx.queryParam("as_of"), shopZone, clock);
-        } catch (IllegalArgumentException e) {
-            throw ApiError.badRequest("as_of", e.getMessage().replace("as-of", "as_of"));
-        }
+        QueryParameters.acceptOnly(ctx, PARAMETERS);
+        OffsetDateTime asOf = QueryParameters.asOf(ctx, shopZone, clock);
         int days = number(ctx, "days", "30", "a whole number from 1 to 364", Integer::parseInt).intValue();
         double interval = number(ctx, "interval", "0.8", "a number strictly between 0 and 1", Double::parseDouble)
                 .doubleValue();

@@ -9,10 +9,10 @@ import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
 import shopflow.db.SqlScripts;
-import shopflow.reports.AsOf;
 
 /**
  * {@code GET /api/catalog/pace}: the shop's own pace in the hour of the week of a moment
@@ -36,20 +36,8 @@ final class PaceApi {
 
     void get(Context ctx) throws SQLException {
         access.require(ctx, Role.VIEWER, "the shop's pace");
-        ctx.queryParamMap().forEach((name, values) -> {
-            if (!name.equals("as_of")) {
-                throw ApiError.badRequest(name, "unknown parameter '" + name + "': accepted is as_of");
-            }
-            if (values.size() > 1) {
-                throw ApiError.badRequest(name, "parameter " + name + " was given " + values.size() + " times; give it once");
-            }
-        });
-        OffsetDateTime asOf;
-        try {
-            asOf = AsOf.parseOrNow(ctx.queryParam("as_of"), shopZone, clock);
-        } catch (IllegalArgumentException e) {
-            throw ApiError.badRequest("as_of", e.getMessage().replace("as-of", "as_of"));
-        }
+        QueryParameters.acceptOnly(ctx, List.of("as_of"));
+        OffsetDateTime asOf = QueryParameters.asOf(ctx, shopZone, clock);
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement statement = connection.prepareStatement(PACE)) {
             statement.setObject(1, asOf);
