@@ -9,7 +9,7 @@ import shopflow.db.Transactions;
 
 /**
  * Books a supplier's delivery into a warehouse with the database function {@code inventory_restock()}
- * (R__23_inventory_restock.sql), which holds the rules: an existing warehouse row, a quantity from 1
+ * (R__24_inventory_restock.sql), which holds the rules: an existing warehouse row, a quantity from 1
  * to 1,000,000, the stock and its 'restock' movement written together.
  */
 public final class Restocking {
