@@ -119,7 +119,7 @@ where c.to_status in ('cancelled', 'refunded')
 union all
 select
     r.order_id,
-    r.kind,
+    r.kind::varchar(20),   -- the status column's type, which a view's replacement must keep
     r.refunded_at,
     o.customer_id,
     o.created_at,
