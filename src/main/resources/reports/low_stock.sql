@@ -48,7 +48,8 @@
 -- shipments after window_start put in (the smaller half-day either way); as_of's day's shipments
 -- after as_of are taken out (none for "now"). Stock as of is the row's quantity less the movements
 -- after as_of. A row whose last stock-out ended by window_start was in stock the whole window; the
--- days out of stock of the others (and of rows written since the last fold) are read from the ledger.
+-- days out of stock of the others are counted from the stock-outs the fold kept (out_ranges), and
+-- those of rows written since the last fold from the ledger.
 -- Which rows: as of a moment after every movement with the default 30-day window (the dashboard),
 -- only the rows that can be low: at or under their reorder level, with a stock-out reaching into
 -- the window, written since the last fold, or whose cover_key (a lower bound of the cover kept by
@@ -150,19 +151,22 @@ pending as (
 -- days; a stock-out that may reach into the window; written since the last fold (stale, or pending).
 shown_rows as (
     select rollup.product_id, rollup.warehouse, rollup.sku, rollup.product_name, rollup.quantity,
-           rollup.reorder_level, rollup.days, rollup.shipped_through, rollup.out_until, rollup.out_stale
+           rollup.reorder_level, rollup.days, rollup.shipped_through, rollup.out_until, rollup.out_ranges,
+           rollup.out_stale
     from params
     join rollups.stock_levels as rollup on rollup.is_active
     where not params.by_cover_key
     union all
     select rollup.product_id, rollup.warehouse, rollup.sku, rollup.product_name, rollup.quantity,
-           rollup.reorder_level, rollup.days, rollup.shipped_through, rollup.out_until, rollup.out_stale
+           rollup.reorder_level, rollup.days, rollup.shipped_through, rollup.out_until, rollup.out_ranges,
+           rollup.out_stale
     from params
     join rollups.stock_levels as rollup on rollup.quantity <= rollup.reorder_level and rollup.is_active
     where params.by_cover_key
     union all
     select rollup.product_id, rollup.warehouse, rollup.sku, rollup.product_name, rollup.quantity,
-           rollup.reorder_level, rollup.days, rollup.shipped_through, rollup.out_until, rollup.out_stale
+           rollup.reorder_level, rollup.days, rollup.shipped_through, rollup.out_until, rollup.out_ranges,
+           rollup.out_stale
     from params
     join rollups.stock_levels as rollup
       -- a range (cover keys are never negative): PostgreSQL then expects a few rows from it and reads
@@ -173,7 +177,8 @@ shown_rows as (
       and not rollup.quantity <= rollup.reorder_level
     union all
     select rollup.product_id, rollup.warehouse, rollup.sku, rollup.product_name, rollup.quantity,
-           rollup.reorder_level, rollup.days, rollup.shipped_through, rollup.out_until, rollup.out_stale
+           rollup.reorder_level, rollup.days, rollup.shipped_through, rollup.out_until, rollup.out_ranges,
+           rollup.out_stale
     from params
     join rollups.stock_levels as rollup
       on rollup.out_until > params.window_start and rollup.out_until > '-infinity' and rollup.is_active
@@ -182,7 +187,8 @@ shown_rows as (
       and not coalesce(rollup.cover_key < (select params.lead_time_days + params.safety_days from params), false)
     union all
     select rollup.product_id, rollup.warehouse, rollup.sku, rollup.product_name, rollup.quantity,
-           rollup.reorder_level, rollup.days, rollup.shipped_through, rollup.out_until, rollup.out_stale
+           rollup.reorder_level, rollup.days, rollup.shipped_through, rollup.out_until, rollup.out_ranges,
+           rollup.out_stale
     from params
     join rollups.stock_levels as rollup on rollup.out_stale
     where params.by_cover_key and rollup.is_active
@@ -191,7 +197,8 @@ shown_rows as (
       and not rollup.out_until > params.window_start
     union all
     select rollup.product_id, rollup.warehouse, rollup.sku, rollup.product_name, rollup.quantity,
-           rollup.reorder_level, rollup.days, rollup.shipped_through, rollup.out_until, rollup.out_stale
+           rollup.reorder_level, rollup.days, rollup.shipped_through, rollup.out_until, rollup.out_ranges,
+           rollup.out_stale
     from params
     cross join pending
     join rollups.stock_levels as rollup using (product_id, warehouse)
@@ -208,8 +215,10 @@ levels as (
            shown_rows.reorder_level,
            stock_shipped_between(shown_rows.days, shown_rows.shipped_through, params.whole_days_after, params.last_day)
                + coalesce(besides_rollup.shipped, 0) as shipped_in_window,
-           shown_rows.out_until > params.window_start or shown_rows.out_stale or pending.product_id is not null
-                                                                               as reads_ledger
+           shown_rows.out_until,
+           shown_rows.out_ranges,
+           -- the kept stock-outs are of the ledger as the last fold saw it
+           shown_rows.out_stale or pending.product_id is not null             as reads_ledger
     from shown_rows
     cross join params
     left join besides_rollup using (product_id, warehouse)
@@ -259,8 +268,20 @@ stretches as (
 ),
 
 -- the stretches at or under zero run together: the row's stock-outs, each from a moment to the
--- moment the stock came back above zero (or just after as_of)
+-- moment the stock came back above zero (or just after as_of); and those the fold kept for the
+-- other rows with a stock-out reaching into the window, cut to the window as the stretches are
 stock_outs as (
+    select kept.product_id, kept.warehouse, lower(kept.stock_out) as starts, upper(kept.stock_out) as ends
+    from (
+        select levels.product_id, levels.warehouse,
+               unnest(levels.out_ranges
+                      * tstzmultirange(tstzrange(params.window_start, params.as_of + interval '1 microsecond')))
+                   as stock_out
+        from levels
+        cross join params
+        where not levels.reads_ledger and levels.out_until > params.window_start
+    ) as kept
+    union all
     select marked.product_id, marked.warehouse, min(marked.starts) as starts, max(marked.ends) as ends
     from (
         select stretches.*,

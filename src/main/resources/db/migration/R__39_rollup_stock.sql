@@ -12,8 +12,10 @@
 -- of its days of stock over 30 days at any moment after its last movement (see V9__stock_outs.sql),
 -- both from its ledger and its quantity, computed by the fold for the rows a write marked stale
 -- (out_stale: a quantity changed, a movement corrected) or with pending movements, and by the
--- rebuild. A window that starts at or after out_until had no stock-out; the report reads the
--- ledger only for the other rows (and the stale ones).
+-- rebuild, with out_ranges, every stretch of time its stock was at or under zero. A window that
+-- starts at or after out_until had no stock-out; the report counts the days out of stock of the
+-- other rows from out_ranges, and reads the ledger only for the stale rows and those with pending
+-- movements.
 --
 -- Shipments only append: triggers on stock_movements add signed per-day units to
 -- rollups.stock_days_pending; the fold merges them into the running totals, and the report adds
@@ -290,14 +292,20 @@ return coalesce(shipped_through[width_bucket(last_day, days)], 0)
 -- ============================================================
 -- STOCK-OUTS
 -- ============================================================
--- Per warehouse row named (keys_p[i], keys_w[i]), or every row: out_until and cover_key (V9__stock_outs.sql), from
--- its quantity now and its ledger (unqualified: in the catch-up job, the copy of the rows it reads).
--- The stock just before a moment is the quantity less the movements at or after it: the last stock-out
--- ended at the latest moment before which the stock was at or under zero. PL/pgSQL with custom plans:
--- the fold names a few rows (the ledger's index), the rebuild all of them (one pass over the ledger).
+-- Per warehouse row named (keys_p[i], keys_w[i]), or every row: out_until and cover_key (V9__stock_outs.sql)
+-- and out_ranges (V22__kept_stock_outs.sql), from its quantity now and its ledger (unqualified: in
+-- the catch-up job, the copy of the rows it reads). The stock just before a moment is the quantity
+-- less the movements at or after it, the stock from a moment on the quantity less those after it:
+-- the last stock-out ended at the latest moment before which the stock was at or under zero, and
+-- the stock-outs are the stretches from a moment to the next (or for ever) with the stock at or
+-- under zero, and before the first moment when the stock was then, merged where they touch.
+-- PL/pgSQL with custom plans: the fold names a few rows (the ledger's index), the rebuild all of
+-- them (one pass over the ledger).
 drop function if exists stock_outs(int[], varchar[]);
+drop function if exists stock_outs(int[], varchar[], boolean);
 create or replace function stock_outs(keys_p int[], keys_w varchar[], every_row boolean default false)
-returns table (product_id int, warehouse varchar, out_until timestamptz, cover_key numeric)
+returns table (product_id int, warehouse varchar, out_until timestamptz, cover_key numeric,
+               out_ranges tstzmultirange)
 language plpgsql stable
 set plan_cache_mode = force_custom_plan as $$
 begin
@@ -319,11 +327,15 @@ begin
     stepped as (
         select moments.product_id, moments.warehouse, moments.moved_at, moments.shipped,
                named.quantity - sum(moments.moved) over from_it as stock_before,
+               named.quantity - sum(moments.moved) over from_it + moments.moved as stock_after,
+               coalesce(lead(moments.moved_at) over by_time, 'infinity') as next_moved_at,
+               min(moments.moved_at) over whole as first_moved_at,
                max(moments.moved_at) over whole as last_moved_at
         from moments
         join named on named.product_id = moments.product_id and named.warehouse = moments.warehouse
         window from_it as (partition by moments.product_id, moments.warehouse order by moments.moved_at desc
                            rows between unbounded preceding and current row),
+               by_time as (partition by moments.product_id, moments.warehouse order by moments.moved_at),
                whole as (partition by moments.product_id, moments.warehouse)
     )
     select named.product_id, named.warehouse,
@@ -332,7 +344,14 @@ begin
            end,
            -- 31 days: at least 30 days of the shop's calendar in any time zone; rounded down
            div(named.quantity * 30::numeric,
-               nullif(sum(stepped.shipped) filter (where stepped.moved_at > stepped.last_moved_at - interval '31 days'), 0))
+               nullif(sum(stepped.shipped) filter (where stepped.moved_at > stepped.last_moved_at - interval '31 days'), 0)),
+           coalesce(range_agg(tstzrange(stepped.moved_at, stepped.next_moved_at))
+                        filter (where stepped.stock_after <= 0), '{}')
+           + coalesce(range_agg(tstzrange('-infinity', stepped.moved_at))
+                        filter (where stepped.moved_at = stepped.first_moved_at and stepped.stock_before <= 0), '{}')
+           -- no movement at all: out for ever, or never
+           + case when count(stepped.moved_at) = 0 and named.quantity <= 0
+                  then tstzmultirange(tstzrange('-infinity', 'infinity')) else '{}' end
     from named
     left join stepped on stepped.product_id = named.product_id and stepped.warehouse = named.warehouse
     group by named.product_id, named.warehouse, named.quantity;
@@ -368,7 +387,11 @@ begin
         where (rollup.product_id, rollup.warehouse) in (
             select pending.product_id, pending.warehouse from rollups.stock_days_pending as pending
             union
-            select stale.product_id, stale.warehouse from rollups.stock_levels as stale where stale.out_stale)
+            -- at most 2,000 stale rows a fold (0.5 s at scale 1): after an upgrade that marks every
+            -- row with a stock-out stale (58,000 at scale 10, 5 minutes in one fold), the folds take
+            -- them in turns instead of holding their locks, and the writers of those rows, for minutes
+            (select stale.product_id, stale.warehouse from rollups.stock_levels as stale where stale.out_stale
+             limit 2000))
         order by rollup.product_id, rollup.warehouse
         for update skip locked
     ) as locked;
@@ -418,6 +441,7 @@ begin
     update rollups.stock_levels as rollup
     set out_until = outs.out_until,
         cover_key = outs.cover_key,
+        out_ranges = outs.out_ranges,
         out_stale = false
     from stock_outs(keys_p, keys_w) as outs
     where rollup.product_id = outs.product_id and rollup.warehouse = outs.warehouse;
@@ -436,11 +460,11 @@ begin
     delete from rollups.stock_levels;
     insert into rollups.stock_levels
         (product_id, warehouse, sku, product_name, is_active, quantity, reorder_level, days, shipped_through,
-         out_until, cover_key, out_stale)
+         out_until, cover_key, out_ranges, out_stale)
     select inventory.product_id, inventory.warehouse, products.sku, products.name, coalesce(products.is_active, false),
            inventory.quantity, coalesce(inventory.reorder_level, 0),
            coalesce(shipped.days, '{}'), coalesce(shipped.shipped_through, '{}'),
-           outs.out_until, outs.cover_key, false
+           outs.out_until, outs.cover_key, outs.out_ranges, false
     from inventory
     join products using (product_id)
     join stock_outs('{}', '{}', every_row => true) as outs using (product_id, warehouse)
