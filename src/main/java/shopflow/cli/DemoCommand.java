@@ -9,6 +9,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -37,6 +39,8 @@ import shopflow.web.WebServer;
             "  shopflow demo --scale 0.1      # a smaller shop, ready in seconds",
             "  shopflow demo --http-port 9000"})
 public final class DemoCommand implements Runnable {
+
+    private static final String SIMULATOR_TOKEN_LABEL = "demo-simulator";
 
     @Mixin
     DatabaseOptions databaseOptions;
@@ -107,7 +111,7 @@ public final class DemoCommand implements Runnable {
             throw new IllegalArgumentException("--simulate-speed " + simulateSpeed + " is out of range: more than 0,"
                     + " at most 10000");
         }
-        TokenStore.IssuedToken token = server.tokens().create(Role.ADMIN, "demo-simulator", TokenStore.parseValidity("1d"));
+        TokenStore.IssuedToken token = simulatorToken(server.tokens());
         URI url = URI.create(httpOptions.url(server).replaceFirst("/+$", ""));
         Thread traffic = new Thread(() -> {
             try {
@@ -122,6 +126,19 @@ public final class DemoCommand implements Runnable {
         System.out.println("Simulating live traffic at " + (simulateSpeed == 1 ? "the shop's own pace" : simulateSpeed
                 + " times the shop's own pace") + " (sessions, carts, orders, status changes, restocks);"
                 + " --no-simulate turns it off.");
+    }
+
+    /**
+     * The simulator's own admin token. It never expires, so the traffic goes on however long the
+     * demo runs (a day's validity stopped it after a day); its secret never leaves this process, and
+     * each demo revokes the ones earlier demos left, so at most one is active: the running demo's.
+     */
+    static TokenStore.IssuedToken simulatorToken(TokenStore tokens) {
+        OffsetDateTime now = OffsetDateTime.now();
+        tokens.list().stream()
+                .filter(earlier -> earlier.label().equals(SIMULATOR_TOKEN_LABEL) && earlier.state(now).equals("active"))
+                .forEach(earlier -> tokens.revoke(earlier.id()));
+        return tokens.create(Role.ADMIN, SIMULATOR_TOKEN_LABEL, Optional.empty());
     }
 
     /** The data generator ('shopflow generate'), with its progress bar, at --scale, seed 42, history ending now. */
