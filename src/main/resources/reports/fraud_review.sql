@@ -19,8 +19,12 @@
 -- column:   risk_score              | 0-100   | the sum of the flags' weights, at most 100
 -- column:   reasons                 | text    | each flag raised, in words
 --
--- Flags (each counts only orders placed before the one being scored, never itself or later ones):
+-- Flags (each counts only orders placed before the one being scored, never itself or later ones,
+-- except in_burst, which looks ahead to as_of):
 --   burst          30  at least 3 earlier orders within the hour before: the 4th order in an hour
+--   in_burst       30  one of those 3 or more earlier orders: placed within the hour before a burst
+--                      order of its customer (by as_of), so a reviewer sees the whole burst, its
+--                      first orders too, and not only its 4th and later ones
 --   high_multiple  30  more than 5 times the average total_sales of the customer's earlier orders
 --   new_account    40  placed less than an hour after the customer signed up
 --   card_testing   40  a small order after at least 3 earlier small orders within the hour
@@ -35,7 +39,8 @@
 -- The brief counted the order itself in its "orders in the last hour" and averaged over all the
 -- customer's orders, later ones included, and gave a bare score.
 -- From the rollups (rollups.order_risk): the orders that may be a burst, a high multiple or
--- a new account's are the candidates; each candidate's figures are then computed from the raw
+-- a new account's are the candidates, with the orders in the hour before each (a burst's earlier
+-- orders, for in_burst); each candidate's figures are then computed from the raw
 -- orders, as the reference computes them, with each order's status at as_of. The rollup counts
 -- each customer's earlier orders by their status now, which differs from their status at as_of
 -- only for orders cancelled or refunded since (a cancellation or refund is final): what those
@@ -151,23 +156,51 @@ candidate_orders as (
       and orders.created_at <= params.as_of
 ),
 
--- each candidate's status at as_of: the status it left at its first change after as_of, or its
--- status now (orders_as_of(), R__22_sales_model.sql); those cancelled or refunded then are out
+-- the window's orders placed within the hour before a candidate of their customer: a burst's
+-- earlier orders (in_burst), whatever their own figures. Gathered into arrays and joined with
+-- orders as a set, as `earlier` below does, for the same reasons.
+burst_neighbours as (
+    select orders.*
+    from orders
+    cross join params
+    where orders.order_id = any (array(
+              select history.order_id
+              from (select array_agg(customer_id) as customer_ids, array_agg(created_at) as placed
+                    from candidate_orders) as gathered
+              cross join unnest(gathered.customer_ids, gathered.placed) as candidate (customer_id, created_at)
+              join orders as history
+                on history.customer_id = candidate.customer_id
+               and history.created_at >= candidate.created_at - interval '1 hour'
+               and history.created_at < candidate.created_at
+              except
+              select order_id from candidate_orders))
+      and orders.created_at >= params.window_start
+      and orders.created_at <= params.as_of
+),
+
+reviewed_orders as (
+    select * from candidate_orders
+    union all
+    select * from burst_neighbours
+),
+
+-- each reviewed order's status at as_of: the status it left at its first change after as_of, or
+-- its status now (orders_as_of(), R__22_sales_model.sql); those cancelled or refunded then are out
 candidate_changes as materialized (
     select distinct on (changes.order_id) changes.order_id, changes.from_status
     from order_status_changes as changes
-    where changes.order_id = any (array(select order_id from candidate_orders))
+    where changes.order_id = any (array(select order_id from reviewed_orders))
       and changes.changed_at > :as_of::timestamptz
     order by changes.order_id, changes.changed_at, changes.change_id
 ),
 
 candidates as (
-    select candidate_orders.order_id, candidate_orders.order_number, candidate_orders.customer_id,
-           candidate_orders.created_at, candidate_orders.total_amount, candidate_orders.payment_method,
-           coalesce(candidate_changes.from_status, candidate_orders.status) as status
-    from candidate_orders
+    select reviewed_orders.order_id, reviewed_orders.order_number, reviewed_orders.customer_id,
+           reviewed_orders.created_at, reviewed_orders.total_amount, reviewed_orders.payment_method,
+           coalesce(candidate_changes.from_status, reviewed_orders.status) as status
+    from reviewed_orders
     left join candidate_changes using (order_id)
-    where coalesce(candidate_changes.from_status, candidate_orders.status) not in ('cancelled', 'refunded')
+    where coalesce(candidate_changes.from_status, reviewed_orders.status) not in ('cancelled', 'refunded')
 ),
 
 -- each candidate against its customer's earlier orders counted at as_of: not cancelled or refunded
@@ -231,6 +264,19 @@ flags as (
     join customers using (customer_id)
 ),
 
+-- the orders placed within the hour before a burst order of their customer: the burst's earlier
+-- orders (each named with the first burst order after it)
+burst_members as (
+    select distinct on (member.order_id) member.order_id, burst.order_number as burst_order_number
+    from flags as member
+    join flags as burst
+      on burst.customer_id = member.customer_id
+     and burst.burst
+     and burst.created_at > member.created_at
+     and burst.created_at <= member.created_at + interval '1 hour'
+    order by member.order_id, burst.created_at, burst.order_id
+),
+
 final as (
     select
         order_id,
@@ -244,18 +290,21 @@ final as (
         round(multiple, 1)                                          as multiple_of_avg,
         floor(age_minutes)::bigint                                  as account_age_minutes,
         small_orders_prior_hour,
-        least(100, case when burst then 30 else 0 end
+        least(100, case when burst or burst_order_number is not null then 30 else 0 end
                  + case when high_multiple then 30 else 0 end
                  + case when new_account then 40 else 0 end
                  + case when card_testing then 40 else 0 end)       as risk_score,
         concat_ws('; ',
             case when burst then 'burst: ' || orders_in_prior_hour || ' orders in the hour before' end,
+            case when burst_order_number is not null and not burst
+                 then 'in_burst: placed in the hour before burst order ' || burst_order_number end,
             case when high_multiple then 'high_multiple: ' || round(multiple, 1) || ' times the earlier average' end,
             case when new_account then 'new_account: placed ' || floor(age_minutes) || ' minutes after signup' end,
             case when card_testing then 'card_testing: ' || small_orders_prior_hour || ' small orders in the hour before' end
         )                                                           as reasons
     from flags
-    where burst or high_multiple or new_account or card_testing
+    left join burst_members using (order_id)
+    where burst or burst_order_number is not null or high_multiple or new_account or card_testing
 )
 
 select * from final

@@ -32,7 +32,7 @@ public record FraudScore(OffsetDateTime asOf, int days, int flagged, int fraud, 
         Map<String, PatternScore> byPattern, Map<String, RuleScore> byRule) {
 
     /** The report's rules, as its reasons name them. */
-    public static final List<String> RULES = List.of("burst", "high_multiple", "new_account", "card_testing");
+    public static final List<String> RULES = List.of("burst", "in_burst", "high_multiple", "new_account", "card_testing");
 
     /** One injected pattern: its orders and accounts in the window, and how many of each were flagged. */
     public record PatternScore(int orders, int caught, int accounts, int accountsCaught) {

@@ -19,8 +19,12 @@
 -- column:   risk_score              | 0-100   | the sum of the flags' weights, at most 100
 -- column:   reasons                 | text    | each flag raised, in words
 --
--- Flags (each counts only orders placed before the one being scored, never itself or later ones):
+-- Flags (each counts only orders placed before the one being scored, never itself or later ones,
+-- except in_burst, which looks ahead to as_of):
 --   burst          30  at least 3 earlier orders within the hour before: the 4th order in an hour
+--   in_burst       30  one of those 3 or more earlier orders: placed within the hour before a burst
+--                      order of its customer (by as_of), so a reviewer sees the whole burst, its
+--                      first orders too, and not only its 4th and later ones
 --   high_multiple  30  more than 5 times the average total_sales of the customer's earlier orders
 --   new_account    40  placed less than an hour after the customer signed up
 --   card_testing   40  a small order after at least 3 earlier small orders within the hour
@@ -121,6 +125,19 @@ flags as (
     where order_signals.created_at >= params.window_start
 ),
 
+-- the orders placed within the hour before a burst order of their customer: the burst's earlier
+-- orders (each named with the first burst order after it)
+burst_members as (
+    select distinct on (member.order_id) member.order_id, burst.order_number as burst_order_number
+    from flags as member
+    join flags as burst
+      on burst.customer_id = member.customer_id
+     and burst.burst
+     and burst.created_at > member.created_at
+     and burst.created_at <= member.created_at + interval '1 hour'
+    order by member.order_id, burst.created_at, burst.order_id
+),
+
 final as (
     select
         order_id,
@@ -134,18 +151,21 @@ final as (
         round(multiple, 1)                                          as multiple_of_avg,
         floor(age_minutes)::bigint                                  as account_age_minutes,
         small_orders_prior_hour,
-        least(100, case when burst then 30 else 0 end
+        least(100, case when burst or burst_order_number is not null then 30 else 0 end
                  + case when high_multiple then 30 else 0 end
                  + case when new_account then 40 else 0 end
                  + case when card_testing then 40 else 0 end)       as risk_score,
         concat_ws('; ',
             case when burst then 'burst: ' || orders_in_prior_hour || ' orders in the hour before' end,
+            case when burst_order_number is not null and not burst
+                 then 'in_burst: placed in the hour before burst order ' || burst_order_number end,
             case when high_multiple then 'high_multiple: ' || round(multiple, 1) || ' times the earlier average' end,
             case when new_account then 'new_account: placed ' || floor(age_minutes) || ' minutes after signup' end,
             case when card_testing then 'card_testing: ' || small_orders_prior_hour || ' small orders in the hour before' end
         )                                                           as reasons
     from flags
-    where burst or high_multiple or new_account or card_testing
+    left join burst_members using (order_id)
+    where burst or burst_order_number is not null or high_multiple or new_account or card_testing
 )
 
 select * from final

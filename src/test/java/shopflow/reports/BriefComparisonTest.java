@@ -170,12 +170,14 @@ class BriefComparisonTest {
     }
 
     @Test
-    void fraud_review_finds_most_injected_fraud_orders_and_eight_in_ten_accounts() {
-        // every fraudulent order is in the ground truth, also a burst's first three that no rule
-        // counting earlier orders can flag
+    void fraud_review_finds_three_in_four_injected_fraud_orders_and_eight_in_ten_accounts() {
+        // every fraudulent order is in the ground truth, also a burst's first three, which only
+        // in_burst (looking ahead to as_of) flags, and slow bursts, which no rule does. This tiny
+        // shop has three bursts (27 of 35 orders found; 0.771 with one slow burst of 8 orders);
+        // `bench fraud` at scale 0.1 finds 0.930 (0.789 without in_burst)
         FraudScore score = FraudScore.measure(database.dataSource(), AS_OF, 3660);
         assertThat(score.fraud()).isPositive();
-        assertThat(score.recall()).as(String.join("\n", score.lines())).isGreaterThanOrEqualTo(0.6);
+        assertThat(score.recall()).as(String.join("\n", score.lines())).isGreaterThanOrEqualTo(0.75);
         assertThat(score.accountRecall()).as(String.join("\n", score.lines())).isGreaterThanOrEqualTo(0.8);
         assertThat(score.precision()).as(String.join("\n", score.lines())).isLessThan(1.0);
     }

@@ -32,13 +32,17 @@ class FraudReviewAsOfTest {
         // As of 1 February, 30 days (from 3 January): order 17 was delivered (refunded on 10 February),
         // so order 20 came after 3 orders in the hour before: a burst (30). 40.00 against the average
         // of 30.00, 30.00, 30.00 = 1.3 (no high multiple); 30.00 is not small (15); signed up weeks
-        // before. Orders 17, 18, 19 have 0, 1, 2 earlier orders: no flag. The rollup, counting order 17
-        // as refunded (now), has 2 for order 20 and does not make it a candidate by itself.
+        // before. Orders 17, 18, 19 have 0, 1, 2 earlier orders: no burst of their own, but each is in
+        // the hour before order 20 (in_burst, 30). The rollup, counting order 17 as refunded (now), has
+        // 2 for order 20 and does not make it a candidate by itself.
         OffsetDateTime asOf = OffsetDateTime.parse("2026-02-01T12:00Z");
         ReportResult result = shop.run("fraud_review", asOf, Map.of("days", "30"));
         assertThat(rows(result, "order_id", "status", "total_sales", "orders_in_prior_hour", "multiple_of_avg",
                 "small_orders_prior_hour", "risk_score", "reasons")).containsExactly(
-                "20 | delivered | 40.00 | 3 | 1.3 | 0 | 30 | burst: 3 orders in the hour before");
+                "20 | delivered | 40.00 | 3 | 1.3 | 0 | 30 | burst: 3 orders in the hour before",
+                "19 | delivered | 30.00 | 2 | 1.0 | 0 | 30 | in_burst: placed in the hour before burst order ORD-2026-000020",
+                "18 | delivered | 30.00 | 1 | 1.0 | 0 | 30 | in_burst: placed in the hour before burst order ORD-2026-000020",
+                "17 | delivered | 30.00 | 0 | null | 0 | 30 | in_burst: placed in the hour before burst order ORD-2026-000020");
         assertThat(new RollupVerifier(shop.database().dataSource()).compare("fraud_review", asOf, Map.of("days", "30")))
                 .isEmpty();
     }

@@ -85,18 +85,22 @@ class OperationsReportsTest {
     @Test
     void fraud_review_counts_only_earlier_orders_and_explains_each_flag() {
         // Dan signed up at 20:00 and placed four £10 orders at 20:20-20:35, then £1,500 at 20:50.
+        // Orders 11-13 fall within the hour before order 14, the burst's 4th: in_burst (30) besides
+        // new_account (40); they are not bursts themselves (fewer than 3 orders before each).
         ReportResult result = shop.run("fraud_review");
         assertThat(rows(result, "order_id", "orders_in_prior_hour", "multiple_of_avg", "account_age_minutes",
                 "small_orders_prior_hour", "risk_score")).containsExactly(
                 "15 | 4 | 150.0 | 50 | 4 | 100",
                 "14 | 3 | 1.0 | 35 | 3 | 100",
-                "13 | 2 | 1.0 | 30 | 2 | 40",
-                "12 | 1 | 1.0 | 25 | 1 | 40",
-                "11 | 0 | null | 20 | 0 | 40");
+                "13 | 2 | 1.0 | 30 | 2 | 70",
+                "12 | 1 | 1.0 | 25 | 1 | 70",
+                "11 | 0 | null | 20 | 0 | 70");
         assertThat(result.value(0, "reasons")).isEqualTo("burst: 4 orders in the hour before; "
                 + "high_multiple: 150.0 times the earlier average; new_account: placed 50 minutes after signup");
         assertThat(result.value(1, "reasons")).isEqualTo("burst: 3 orders in the hour before; "
                 + "new_account: placed 35 minutes after signup; card_testing: 3 small orders in the hour before");
+        assertThat(result.value(4, "reasons")).isEqualTo("in_burst: placed in the hour before burst order "
+                + "ORD-2026-000014; new_account: placed 20 minutes after signup");
         assertThat(rows(result, "status", "total_sales")).containsExactly(
                 "pending | 1500.00", "pending | 10.00", "pending | 10.00", "pending | 10.00", "pending | 10.00");
     }

@@ -89,10 +89,15 @@ class OrderRiskAndCategoryRollupsTest {
         }
         ReportResult review = new ReportRunner(database.dataSource())
                 .run(ReportCatalog.load().get("fraud_review"), at("2026-06-30T11:00"), Map.of());
-        assertThat(review.rows()).hasSize(1);
-        // 3 earlier orders in the hour; 100 against their average of 20 is 5.0 times: not more than 5
+        // the 10:50 order: 3 earlier orders in the hour; 100 against their average of 20 is 5.0 times:
+        // not more than 5. The three before it are the burst's earlier orders (in_burst).
+        assertThat(review.rows()).hasSize(4);
         assertThat(review.value(0, "reasons")).isEqualTo("burst: 3 orders in the hour before");
         assertThat(review.value(0, "risk_score")).isEqualTo(30);
+        for (int row = 1; row < 4; row++) {
+            assertThat((String) review.value(row, "reasons")).startsWith("in_burst: placed in the hour before burst order ");
+            assertThat(review.value(row, "risk_score")).isEqualTo(30);
+        }
     }
 
     @Test
