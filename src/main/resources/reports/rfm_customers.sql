@@ -12,7 +12,7 @@
 -- column:   last_name     | text   | the customer's last name | personal
 -- column:   recency_days  | days   | days from the last counted order to as_of's day
 -- column:   frequency     | orders | counted orders
--- column:   monetary      | GBP    | net sales of those orders
+-- column:   monetary      | GBP    | net sales of those orders, less their partial refunds up to as_of
 -- column:   r_score       | 1-5    | recency score, 5 = most recent
 -- column:   f_score       | 1-5    | frequency score, 5 = most orders
 -- column:   m_score       | 1-5    | monetary score, 5 = highest net sales
@@ -26,7 +26,8 @@
 --   recency    days from the last counted order's day to as_of's day (shop days)
 --   frequency  counted orders
 --   monetary   their net sales (R__22_sales_model.sql: lines after line discounts and the order's
---              coupon discount; no VAT, no shipping)
+--              coupon discount; no VAT, no shipping) less the partial refunds made on those orders
+--              up to as_of (order_refunds: one made after as_of is not taken yet)
 -- Each score comes from the value, never from a row number: the four quintile boundaries of a
 -- value are the values at positions ceil(k * n / 5), k = 1..4, of the n buyers' values sorted
 -- from worst to best (the 20/40/60/80th percentiles, percentile_disc: the first value with at

@@ -15,7 +15,8 @@
 --   recency    days from the last counted order's day to as_of's day (shop days)
 --   frequency  counted orders
 --   monetary   their net sales (R__22_sales_model.sql: lines after line discounts and the order's
---              coupon discount; no VAT, no shipping)
+--              coupon discount; no VAT, no shipping) less the partial refunds made on those orders
+--              up to as_of (order_refunds: one made after as_of is not taken yet)
 -- Each score comes from the value, never from a row number: the four quintile boundaries of a
 -- value are the values at positions ceil(k * n / 5), k = 1..4, of the n buyers' values sorted
 -- from worst to best (the 20/40/60/80th percentiles, percentile_disc: the first value with at

@@ -5,11 +5,16 @@
 -- Counted orders: not cancelled or refunded. The rollup holds the current status; a report as of
 -- a past moment recounts the customers whose orders had another status then (below). spend is
 -- the orders' net sales (R__22_sales_model.sql: their lines' line_total less the order's
--- discount; no VAT, no shipping), so it follows the lines too: an order's status, customer,
--- moment or discount changing moves its whole net sales (its lines as order_items holds them
--- then), a line added, changed or removed moves its line_total for its order's customer when the
--- order counts (rollup_customer_lines_apply). Placing an order inserts the order (no lines yet:
--- minus its discount) then its lines (plus their totals).
+-- discount; no VAT, no shipping) less their partial refunds (order_refunds, R__23: money given
+-- back on an order that stays live), so it follows the lines and the refunds too: an order's
+-- status, customer, moment or discount changing moves its whole net sales (its lines as
+-- order_items holds them then, less its refunds so far), a line added, changed or removed moves
+-- its line_total for its order's customer when the order counts (rollup_customer_lines_apply),
+-- and a partial refund takes its net sales from its order's customer when the order counts
+-- (rollup_customer_refunds_apply). Placing an order inserts the order (no lines yet: minus its
+-- discount) then its lines (plus their totals). A whole return (cancelled, refunded) removes the
+-- order, so the rows that take its partial refunds back (kind 'taken_back') never count: the
+-- order no longer does.
 --
 -- Sums fold, minimum and maximum do not: adding an order moves first/last outwards (least,
 -- greatest), but removing one (cancelled, refunded, deleted, moved to another customer or another
@@ -22,7 +27,8 @@
 -- As of a past moment, with each order's status at that moment: the customers whose answer then
 -- differs from the rollup's are those with counted orders placed after as_of, and those with an
 -- order cancelled or refunded after as_of (idx_order_status_changes_returns; cancelled and
--- refunded are final, so an order counted now counted at every moment since it was placed).
+-- refunded are final, so an order counted now counted at every moment since it was placed), and
+-- those with a partial refund after as_of (idx_order_refunds_time: not taken from them yet).
 -- Both are none for the dashboard's "now" and few for a recent moment; they are recounted from
 -- their raw orders with each order's status at as_of. customer_orders_as_of(as_of) below is that
 -- answer. New orders and lines are appended by orders_rollups_inserted() and
@@ -38,7 +44,8 @@ select customer_id, orders, spend, first_order_at, last_order_at, removed from r
 -- MAINTENANCE
 -- ============================================================
 -- Applies changed orders: added rows count +1, removed rows -1, each with its net sales (its
--- lines as order_items holds them now, less its discount). An order whose update leaves it
+-- lines as order_items holds them now, less its discount and its partial refunds so far: an
+-- order moved to another customer takes them along). An order whose update leaves it
 -- counted, with the same customer and moment (a status step from pending to delivered), nets out
 -- to no removal (and, same net sales, no row at all).
 -- (PL/pgSQL for its cached plan, see rollup_orders_apply().)
@@ -56,7 +63,8 @@ begin
     from (
         -- net change per (customer, moment): the multiset of order moments is what first/last read
         select delta.customer_id, delta.created_at, sum(delta.sign)::bigint as orders,
-               sum(delta.sign * (coalesce(lines.line_total, 0) - coalesce(delta.discount_amount, 0))) as spend
+               sum(delta.sign * (coalesce(lines.line_total, 0) - coalesce(delta.discount_amount, 0)
+                                 - coalesce(refunds.net_sales, 0))) as spend
         from (
             select order_id, customer_id, created_at, discount_amount, 1 as sign from unnest(added)
             where counts_as_sale(status)
@@ -67,9 +75,13 @@ begin
         left join lateral (
             select sum(order_items.line_total) as line_total from order_items where order_items.order_id = delta.order_id
         ) as lines on true
+        left join lateral (
+            select sum(order_refunds.net_sales) as net_sales from order_refunds where order_refunds.order_id = delta.order_id
+        ) as refunds on true
         group by delta.customer_id, delta.created_at
         having sum(delta.sign) <> 0
-            or sum(delta.sign * (coalesce(lines.line_total, 0) - coalesce(delta.discount_amount, 0))) <> 0
+            or sum(delta.sign * (coalesce(lines.line_total, 0) - coalesce(delta.discount_amount, 0)
+                                 - coalesce(refunds.net_sales, 0))) <> 0
     ) as moments
     group by customer_id
     order by customer_id;
@@ -95,6 +107,38 @@ begin
     order by orders.customer_id;
 end
 $$;
+
+-- Applies new partial refunds, by their ids (never updated or deleted but with their order: a
+-- deleted order is removed above, and its customer recounted): each takes its net sales from its
+-- order's customer when the order counts now. A take-back row is written when the order is
+-- returned whole, which removes it: it counts for nobody (before its order's status changes, as
+-- order_transition() writes it, it adds back to a customer the change then recounts).
+create or replace function rollup_customer_refunds_apply(refund_line_ids bigint[]) returns void
+language plpgsql as $$
+begin
+    insert into rollups.customer_orders_pending (customer_id, orders, spend, first_order_at, last_order_at, removed)
+    select orders.customer_id, 0, -sum(order_refunds.net_sales), null, null, 0
+    from order_refunds
+    join orders on orders.order_id = order_refunds.order_id
+    where order_refunds.refund_line_id = any (refund_line_ids)
+      and counts_as_sale(orders.status)
+    group by orders.customer_id
+    having sum(order_refunds.net_sales) <> 0
+    order by orders.customer_id;
+end
+$$;
+
+create or replace function order_refunds_customer_rollups_inserted() returns trigger
+language plpgsql as $$
+begin
+    perform rollup_customer_refunds_apply(array(select n.refund_line_id from new_refunds n));
+    return null;
+end
+$$;
+
+create or replace trigger order_refunds_rollups_customers_insert after insert on order_refunds
+    referencing new table as new_refunds
+    for each statement execute function order_refunds_customer_rollups_inserted();
 
 create or replace function order_items_customer_rollups_changed() returns trigger
 language plpgsql as $$
@@ -127,6 +171,10 @@ end
 $$;
 
 create or replace trigger order_items_rollups_customers_truncate after truncate on order_items
+    for each statement execute function order_items_customer_rollups_truncated();
+
+-- The refunds truncated alone: every customer's net sales changes, recounted likewise.
+create or replace trigger order_refunds_rollups_customers_truncate after truncate on order_refunds
     for each statement execute function order_items_customer_rollups_truncated();
 
 create or replace function orders_customer_rollups_updated() returns trigger
@@ -201,12 +249,17 @@ begin
     select changed.customer_id, recount.orders, coalesce(recount.spend, 0), recount.first_order_at, recount.last_order_at
     from changed
     cross join lateral (
-        select count(*) as orders, sum(coalesce(lines.line_total, 0) - coalesce(orders.discount_amount, 0)) as spend,
+        select count(*) as orders,
+               sum(coalesce(lines.line_total, 0) - coalesce(orders.discount_amount, 0) - coalesce(refunds.net_sales, 0))
+                   as spend,
                min(orders.created_at) as first_order_at, max(orders.created_at) as last_order_at
         from orders
         left join lateral (
             select sum(order_items.line_total) as line_total from order_items where order_items.order_id = orders.order_id
         ) as lines on true
+        left join lateral (
+            select sum(order_refunds.net_sales) as net_sales from order_refunds where order_refunds.order_id = orders.order_id
+        ) as refunds on true
         where orders.customer_id = changed.customer_id
           and counts_as_sale(orders.status)
     ) as recount
@@ -223,17 +276,21 @@ $$;
 create or replace function rebuild_customer_orders_rollups() returns void
 language plpgsql as $$
 begin
-    lock table orders, order_items in share row exclusive mode;
+    lock table orders, order_items, order_refunds in share row exclusive mode;
 
     delete from rollups.customer_orders_pending;
     delete from rollups.customer_orders_folded;
     insert into rollups.customer_orders_folded (customer_id, orders, spend, first_order_at, last_order_at)
-    select orders.customer_id, count(*), sum(coalesce(lines.line_total, 0) - coalesce(orders.discount_amount, 0)),
+    select orders.customer_id, count(*),
+           sum(coalesce(lines.line_total, 0) - coalesce(orders.discount_amount, 0) - coalesce(refunds.net_sales, 0)),
            min(orders.created_at), max(orders.created_at)
     from orders
     left join (
         select order_id, sum(line_total) as line_total from order_items group by order_id
     ) as lines using (order_id)
+    left join (
+        select order_id, sum(net_sales) as net_sales from order_refunds group by order_id
+    ) as refunds using (order_id)
     where counts_as_sale(orders.status)
     group by orders.customer_id
     order by orders.customer_id;
@@ -253,7 +310,8 @@ $$;
 
 -- Each given customer's counted orders as of as_of (placed up to as_of, not cancelled or
 -- refunded at as_of: the status each order left at its first change after as_of, as
--- orders_as_of() says, or its status now): how many (0 for none), their net sales (0 for none),
+-- orders_as_of() says, or its status now): how many (0 for none), their net sales less their
+-- partial refunds made up to as_of (0 for none),
 -- the first and the last (null for none). One row per distinct given customer; none for no ids
 -- (null or empty), without reading orders (the usual case for "now").
 --   psql: select * from customer_orders_counted(array[1, 2, 3], now());
@@ -296,13 +354,24 @@ begin
         group by order_items.order_id
     ),
 
+    -- the partial refunds made up to as_of (a counted order's take-backs come after as_of: its
+    -- whole return does)
+    refunds_then as (
+        select order_refunds.order_id, sum(order_refunds.net_sales) as net_sales
+        from order_refunds
+        where order_refunds.order_id = any (order_ids) and order_refunds.refunded_at <= as_of
+        group by order_refunds.order_id
+    ),
+
     counted as (
         select orders.customer_id, count(*) as orders,
-               sum(coalesce(line_totals.line_total, 0) - coalesce(orders.discount_amount, 0)) as spend,
+               sum(coalesce(line_totals.line_total, 0) - coalesce(orders.discount_amount, 0)
+                   - coalesce(refunds_then.net_sales, 0)) as spend,
                min(orders.created_at) as first_order_at, max(orders.created_at) as last_order_at
         from orders
         left join status_then using (order_id)
         left join line_totals using (order_id)
+        left join refunds_then using (order_id)
         where orders.order_id = any (order_ids)
           and counts_as_sale(coalesce(status_then.from_status, orders.status))
         group by orders.customer_id
@@ -316,8 +385,9 @@ end
 $$;
 
 -- The customers whose counted orders as of as_of may differ from what the rollup holds (current
--- status, all history): those with counted orders placed after as_of, and those with an order
--- cancelled or refunded after as_of (counted then if placed by as_of). None for "now".
+-- status, all history): those with counted orders placed after as_of, those with an order
+-- cancelled or refunded after as_of (counted then if placed by as_of), and those with a partial
+-- refund after as_of (not made yet then). None for "now".
 create or replace function customers_changed_after(as_of timestamptz) returns int[]
 language plpgsql stable as $$
 begin
@@ -330,7 +400,11 @@ begin
         where orders.order_id = any (array(
             -- idx_order_status_changes_returns: an index-only scan of the changes after as_of
             select returns.order_id from order_status_changes as returns
-            where returns.changed_at > as_of and returns.to_status in ('cancelled', 'refunded'))));
+            where returns.changed_at > as_of and returns.to_status in ('cancelled', 'refunded')
+            union
+            -- idx_order_refunds_time: an index-only scan of the refunds after as_of
+            select refunds.order_id from order_refunds as refunds
+            where refunds.refunded_at > as_of)));
 end
 $$;
 

@@ -214,20 +214,27 @@ begin
 
     -- the raw rows the maintenance functions may read, as local copies (see above)
     touched_orders := array(select order_id from unnest(new_orders || changed_now)
-                            union select order_id from unnest(new_items) union select order_id from unnest(new_returns));
+                            union select order_id from unnest(new_items) union select order_id from unnest(new_returns)
+                            union select r.order_id from public.order_refunds r where r.refund_line_id = any (new_refunds));
     -- (and the customers the fold below recounts: those with a removal pending)
     touched_customers := array(select customer_id from unnest(new_orders || changed_now)
                                union select customer_id from rollups.customer_orders_pending where removed > 0);
     touched_sessions := array(select session_id from unnest(new_orders) union select session_id from unnest(new_views)
                               union select session_id from unnest(new_events) except select null);
     truncate rollup_job.orders, rollup_job.order_items, rollup_job.page_views, rollup_job.cart_events,
-             rollup_job.customers, rollup_job.products, rollup_job.order_status_changes;
+             rollup_job.customers, rollup_job.products, rollup_job.order_status_changes, rollup_job.order_refunds;
     insert into rollup_job.orders
     select * from public.orders
     where order_id = any (touched_orders) or customer_id = any (touched_customers) or session_id = any (touched_sessions);
     -- (the lines of every order copied: the customer fold's recount reads its customers' net sales)
     insert into rollup_job.order_items
     select * from public.order_items where order_id = any (array(select order_id from rollup_job.orders));
+    -- (and their partial refunds up to the watermark, new ones included: the customer fold's recount
+    -- takes them from its customers' net sales, and the new ones are read here by id)
+    insert into rollup_job.order_refunds
+    select * from public.order_refunds
+    where order_id = any (array(select order_id from rollup_job.orders))
+      and refund_line_id <= (target ->> 'order_refunds')::bigint;
     -- only the status changes applied by earlier runs: the returns among them are in the rollup, and
     -- new lines add to them; the new returns are valued below with every line up to the watermark
     insert into rollup_job.order_status_changes
@@ -276,6 +283,10 @@ begin
     if cardinality(new_refunds) > 0 then
         perform rollup_refund_returns_apply(new_refunds, 1);
         perform rollup_refund_products_apply(new_refunds, 1);
+        -- (the new orders' net sales took their refunds already, with every refund up to the watermark)
+        perform rollup_customer_refunds_apply(
+            array(select r.refund_line_id from rollup_job.order_refunds r
+                  where r.refund_line_id = any (new_refunds) and r.order_id <= (applied ->> 'orders')::bigint));
     end if;
     if cardinality(new_items) > 0 then
         perform rollup_sales_lines_apply(new_items, '{}');

@@ -9,7 +9,7 @@
 -- column:   tier               | text   | free, pro or enterprise
 -- column:   signup_date        | time   | when they signed up
 -- column:   total_orders       | orders | counted orders: placed up to as_of, not cancelled or refunded at as_of
--- column:   lifetime_net_sales | GBP    | their net sales: lines after discounts and coupons, no VAT, no shipping (0 with none)
+-- column:   lifetime_net_sales | GBP    | their net sales: lines after discounts and coupons, less partial refunds up to as_of, no VAT, no shipping (0 with none)
 -- column:   first_order_at     | time   | the first of them (null with none)
 -- column:   last_order_at      | time   | the last of them (null with none)
 -- column:   avg_order_value    | GBP    | lifetime_net_sales / total_orders, to the penny (null with none)
@@ -20,8 +20,9 @@
 -- The brief's mv_customer_lifetime (kept in the schema for psql users) as of any moment and
 -- always fresh (the materialized view is only as current as its last refresh), in the sales
 -- model's measure: net sales (R__22_sales_model.sql), where the view adds up total_amount (VAT
--- and shipping included). An order counts with its status at as_of: one refunded after as_of
--- still counts as of as_of.
+-- and shipping included), less the partial refunds made up to as_of (order_refunds: the sales
+-- model's returns). An order counts with its status at as_of: one refunded after as_of still
+-- counts as of as_of, and a partial refund after as_of is not taken from it yet.
 -- The predictions (docs/customer-value.md) come from the last fit of the MBG/NBD and Gamma-Gamma
 -- models as of as_of (clv_fits; none, or one that found too little history: null) and the
 -- customer's counted orders as of as_of: R__70_customer_value.sql has the formulas.
@@ -46,13 +47,24 @@ status_then as (
     order by changes.order_id, changes.changed_at, changes.change_id
 ),
 
--- every order placed up to as_of and counted at as_of, with its net sales
+-- every order's partial refunds made up to as_of (order_refunds, R__23_order_refunds.sql): taken
+-- from its net sales while it counts (a refund after as_of is not made yet)
+refunds_then as (
+    select order_refunds.order_id, sum(order_refunds.net_sales) as refunded
+    from order_refunds, params
+    where order_refunds.refunded_at <= params.as_of
+    group by order_refunds.order_id
+),
+
+-- every order placed up to as_of and counted at as_of, with its net sales less its refunds then
 counted_orders as (
-    select orders.customer_id, orders.order_id, order_sales.net_sales, orders.created_at
+    select orders.customer_id, orders.order_id,
+           order_sales.net_sales - coalesce(refunds_then.refunded, 0) as net_sales, orders.created_at
     from params
     cross join orders
     left join status_then using (order_id)
     join order_sales using (order_id)
+    left join refunds_then using (order_id)
     where orders.created_at <= params.as_of
       and coalesce(status_then.from_status, orders.status) not in ('cancelled', 'refunded')
 ),

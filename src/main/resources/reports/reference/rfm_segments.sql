@@ -15,7 +15,8 @@
 --   recency    days from the last counted order's day to as_of's day (shop days)
 --   frequency  counted orders
 --   monetary   their net sales (R__22_sales_model.sql: lines after line discounts and the order's
---              coupon discount; no VAT, no shipping)
+--              coupon discount; no VAT, no shipping) less the partial refunds made on those orders
+--              up to as_of (order_refunds: one made after as_of is not taken yet)
 -- Each score comes from the value, never from a row number: the four quintile boundaries of a
 -- value are the values at positions ceil(k * n / 5), k = 1..4, of the n buyers' values sorted
 -- from worst to best (the 20/40/60/80th percentiles, percentile_disc: the first value with at
@@ -58,17 +59,27 @@ status_then as (
     order by changes.order_id, changes.changed_at, changes.change_id
 ),
 
+-- every order's partial refunds made up to as_of (order_refunds, R__23_order_refunds.sql): taken
+-- from its net sales while it counts (a refund after as_of is not made yet)
+refunds_then as (
+    select order_refunds.order_id, sum(order_refunds.net_sales) as refunded
+    from order_refunds, params
+    where order_refunds.refunded_at <= params.as_of
+    group by order_refunds.order_id
+),
+
 rfm_base as (
     select
         orders.customer_id,
         (params.as_of::date - max(orders.created_at)::date) as recency_days,
         max(orders.created_at)::date                        as last_order_day,
         count(*)                                            as frequency,
-        sum(order_sales.net_sales)                          as monetary
+        sum(order_sales.net_sales - coalesce(refunds_then.refunded, 0)) as monetary
     from params
     cross join orders
     left join status_then using (order_id)
     join order_sales using (order_id)
+    left join refunds_then using (order_id)
     where orders.created_at <= params.as_of
       and coalesce(status_then.from_status, orders.status) not in ('cancelled', 'refunded')
     group by orders.customer_id, params.as_of

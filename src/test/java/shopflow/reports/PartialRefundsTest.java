@@ -106,6 +106,60 @@ class PartialRefundsTest {
     }
 
     @Test
+    void customers_net_sales_lose_the_partial_refunds_made_by_as_of() {
+        // 30 June 12:00. Customer 2: orders 3 (510.00), 4 (400.00 less R3 + R4, refunded whole only later:
+        // 250.00) and 5 (1350.00) = 2110.00; customer 4: orders 11-15, 1540.00; customer 3: orders 7 (50.00) and
+        // 9 (55.00, R1 not made yet) = 105.00; customer 1: orders 1 (45.00) and 2 (910.00 less R2 900.00) = 55.00;
+        // customer 6: order 10, 35.00.
+        assertThat(rows(shop.run("customer_lifetime"), "customer_id", "total_orders", "lifetime_net_sales",
+                "avg_order_value").subList(0, 5)).containsExactly(
+                "2 | 3 | 2110.00 | 703.33", "4 | 5 | 1540.00 | 308.00", "3 | 2 | 105.00 | 52.50",
+                "1 | 2 | 55.00 | 27.50", "6 | 1 | 35.00 | 35.00");
+        // 15:00: R1 (11.00) taken from customer 3, order 16 (13:00, 50.00) counted for customer 1
+        assertThat(rows(shop.run("customer_lifetime", AFTER_R1, Map.of()), "customer_id", "total_orders",
+                "lifetime_net_sales").subList(0, 5)).containsExactly(
+                "2 | 3 | 2110.00", "4 | 5 | 1540.00", "1 | 3 | 105.00", "3 | 2 | 94.00", "6 | 1 | 35.00");
+        // now: order 4 refunded whole, so neither it nor its partial refunds count: 510.00 + 1350.00
+        assertThat(rows(shop.run("customer_lifetime", OffsetDateTime.now(), Map.of()), "customer_id", "total_orders",
+                "lifetime_net_sales").get(0)).isEqualTo("2 | 2 | 1860.00");
+    }
+
+    @Test
+    void rfm_monetary_is_net_sales_less_the_partial_refunds_made_by_as_of() {
+        // every segment's customers, with their monetary value: as customer_lifetime above
+        Map<String, String> monetary = new java.util.TreeMap<>();
+        for (OffsetDateTime asOf : List.of(AS_OF, AFTER_R1)) {
+            for (String segment : List.of("Champions", "Loyal Customers", "Potential Loyalists", "New Customers",
+                    "Promising", "Need Attention", "About to Sleep", "At Risk", "Can't Lose Them", "Hibernating")) {
+                for (String row : rows(shop.run("rfm_customers", asOf, Map.of("segment", segment)),
+                        "customer_id", "frequency", "monetary")) {
+                    monetary.put(asOf.toLocalTime() + " customer " + row.substring(0, row.indexOf(' ')), row);
+                }
+            }
+        }
+        assertThat(monetary).containsExactly(
+                Map.entry("12:00 customer 1", "1 | 2 | 55.00"), Map.entry("12:00 customer 2", "2 | 3 | 2110.00"),
+                Map.entry("12:00 customer 3", "3 | 2 | 105.00"), Map.entry("12:00 customer 4", "4 | 5 | 1540.00"),
+                Map.entry("12:00 customer 6", "6 | 1 | 35.00"),
+                Map.entry("15:00 customer 1", "1 | 3 | 105.00"), Map.entry("15:00 customer 2", "2 | 3 | 2110.00"),
+                Map.entry("15:00 customer 3", "3 | 2 | 94.00"), Map.entry("15:00 customer 4", "4 | 5 | 1540.00"),
+                Map.entry("15:00 customer 6", "6 | 1 | 35.00"));
+        // the segments' average net sales add up to the same: 55 + 2110 + 105 + 1540 + 35 = 3845.00 over 5 buyers
+        ReportResult segments = shop.run("rfm_segments");
+        BigDecimal spend = BigDecimal.ZERO;
+        long buyers = 0;
+        for (int row = 0; row < segments.rows().size(); row++) {
+            long customers = ((Number) segments.value(row, "customers")).longValue();
+            if (customers > 0) {
+                buyers += customers;
+                spend = spend.add(((BigDecimal) segments.value(row, "avg_net_sales")).multiply(BigDecimal.valueOf(customers)));
+            }
+        }
+        assertThat(buyers).isEqualTo(5);
+        assertThat(spend).isEqualByComparingTo("3845.00");
+    }
+
+    @Test
     void two_partial_refunds_then_a_full_refund_return_the_order_once() throws SQLException {
         // order 4: 100.00 and 50.00, then the whole order (400.00) with the partial refunds taken back
         assertThat(strings("select status || ' ' || net_sales from order_returns where order_id = 4"
@@ -122,7 +176,7 @@ class PartialRefundsTest {
         for (OffsetDateTime asOf : List.of(OffsetDateTime.parse("2026-06-02T10:30+01:00"), AS_OF, AFTER_R1,
                 OffsetDateTime.now())) {
             for (String report : List.of("revenue_summary", "daily_revenue", "top_products", "category_sales",
-                    "shop_vitals")) {
+                    "shop_vitals", "customer_lifetime", "rfm_segments", "rfm_customers")) {
                 Optional<Drift> drift = verifier.compare(report, asOf, Map.of());
                 assertThat(drift).as(() -> drift.map(Drift::describe).orElse("")).isEmpty();
             }

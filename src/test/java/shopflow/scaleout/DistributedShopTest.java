@@ -580,13 +580,16 @@ class DistributedShopTest {
             String olderDelivered = scalar(database, "select min(order_id) from orders where status = 'delivered'");
             OrderLifecycle lifecycle = new OrderLifecycle(database.dataSource());
             // partial refunds: an amount of an order refunded whole below (taken back then), a unit of
-            // another's first line, an amount of a third
+            // another's first line, an amount of a third (all placed since the job's last run)
             OrderRefunds refunds = new OrderRefunds(database.dataSource());
             refunds.refund(placed.get(0), new BigDecimal("1.00"), null);
             refunds.refund(placed.get(2), null, "[{\"item_id\": "
                     + scalar(database, "select min(item_id) from order_items where order_id = " + placed.get(2))
                     + ", \"quantity\": 1}]");
             refunds.refund(placed.get(3), new BigDecimal("2.50"), null);
+            // and an amount of an order placed before the job's last run, still counted: its customer's net sales
+            // lose it in the run that applies the refund alone (the order itself was applied before)
+            refunds.refund(Integer.parseInt(olderProcessing), new BigDecimal("1.50"), null);
             for (int i = 0; i < 6; i++) {
                 lifecycle.transition(placed.get(i), OrderStatus.PROCESSING);
             }
