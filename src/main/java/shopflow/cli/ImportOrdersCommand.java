@@ -136,12 +136,18 @@ public final class ImportOrdersCommand implements Runnable {
         boolean shopify = s.format() == ImportFormat.shopify;
         out.printf("%s %s: %,d lines in %.1f s (%,.0f lines/s)%s%n", s.dryRun() ? "dry run, nothing changed:" : "done:",
                 s.file(), s.lines(), s.seconds(), s.linesPerSecond(),
-                s.rejected().isEmpty() ? "" : String.format(", %,d bad lines skipped", s.rejected().size()));
+                s.rejected() == 0 ? "" : String.format(", %,d bad lines skipped", s.rejected()));
         if (s.invoicesNew() < s.invoicesInFile()) {
             out.printf("  %,d of %,d %s imported before: %s%n", s.invoicesInFile() - s.invoicesNew(),
                     s.invoicesInFile(), shopify ? "orders were" : "invoices were",
                     shopify ? String.format("%,d of them moved further along (paid, fulfilled, cancelled, refunded)",
                             s.ordersMovedOn()) : "skipped");
+        }
+        if (s.ordersEdited() > 0) {
+            // an order edit is not dated by the export: the lines stay those the order was placed with
+            out.printf("  %,d of them show line items changed since (an order edit), kept as first imported: %s%s%n",
+                    s.ordersEdited(), String.join(", ", s.editedOrders()),
+                    s.ordersEdited() > s.editedOrders().size() ? ", ..." : "");
         }
         out.printf("  %s %,d orders (%,d of guests) with %,d lines, from %s to %s%n", verb, s.orders(), s.guestOrders(),
                 s.orderLines(), s.firstAt() == null ? "-" : s.firstAt().toLocalDate(),

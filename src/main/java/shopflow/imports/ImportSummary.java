@@ -7,11 +7,13 @@ import java.util.List;
 /**
  * What an import did (or, with --dry-run, would do), from the apply script's import_summary. For
  * the {@code shopify} format, invoices are orders (their Name), and the partial cancellations are
- * the partial refunds (their amount: the net sales they returned).
+ * the partial refunds (their amount: the net sales they returned); the edited orders are those imported
+ * before whose line items this export shows changed (kept as first imported; up to ten named).
  */
-public record ImportSummary(String file, ImportFormat format, long lines, List<Rejection> rejected, boolean dryRun,
+public record ImportSummary(String file, ImportFormat format, long lines, long rejected, boolean dryRun,
         long invoicesInFile, long invoicesNew, long orders, long guestOrders, long orderLines, long customersNew,
-        long productsNew, long categoriesNew, long couponsNew, long ordersMovedOn, BigDecimal grossSales, BigDecimal discounts, BigDecimal shipping, BigDecimal taxes, long ordersRefunded,
+        long productsNew, long categoriesNew, long couponsNew, long ordersMovedOn, long ordersEdited,
+        List<String> editedOrders, BigDecimal grossSales, BigDecimal discounts, BigDecimal shipping, BigDecimal taxes, long ordersRefunded,
         BigDecimal returns, long cancellationsPartial, BigDecimal cancellationsPartialAmount, long cancellationsNoOrder,
         BigDecimal cancellationsNoOrderAmount, long adjustments, BigDecimal adjustmentsAmount, OffsetDateTime firstAt,
         OffsetDateTime lastAt, List<String> ignoredColumns, List<Phase> phases, double seconds) {

@@ -122,13 +122,13 @@ public final class OrderImport {
                 values (?, ?, ?, ?, ?, ?)""")) {
             p.setString(1, settings.file().getFileName().toString());
             p.setLong(2, staged.lines());
-            p.setLong(3, staged.rejected().size());
+            p.setLong(3, staged.rejected());
             p.setString(4, settings.currency());
             p.setBigDecimal(5, settings.vatRate());
             p.setBoolean(6, settings.pricesIncludeVat());
             p.executeUpdate();
         }
-        say("applying " + String.format("%,d", staged.lines() - staged.rejected().size()) + " lines to the shop");
+        say("applying " + String.format("%,d", staged.lines() - staged.rejected()) + " lines to the shop");
         try (Statement s = c.createStatement()) {
             s.execute(shopify() ? SHOPIFY_APPLY : APPLY);
             phase("apply to the shop tables (SQL)");
@@ -138,7 +138,9 @@ public final class OrderImport {
                         r.getLong("invoices_in_file"), r.getLong("invoices_new"), r.getLong("orders"),
                         r.getLong("guest_orders"), r.getLong("order_lines"), r.getLong("customers_new"),
                         r.getLong("products_new"), r.getLong("categories_new"), r.getLong("coupons_new"),
-                        r.getLong("orders_moved_on"), r.getBigDecimal("gross_sales"), r.getBigDecimal("discounts"),
+                        r.getLong("orders_moved_on"), shopify() ? r.getLong("orders_edited") : 0,
+                        shopify() ? List.of((String[]) r.getArray("orders_edited_shown").getArray()) : List.of(),
+                        r.getBigDecimal("gross_sales"), r.getBigDecimal("discounts"),
                         r.getBigDecimal("shipping"), r.getBigDecimal("taxes"), r.getLong("orders_refunded"),
                         r.getBigDecimal("returns"), r.getLong("cancellations_partial"),
                         r.getBigDecimal("cancellations_partial_amount"), r.getLong("cancellations_no_order"),
@@ -159,7 +161,8 @@ public final class OrderImport {
         return settings.format() == ImportFormat.shopify;
     }
 
-    private record Staged(long lines, List<Rejection> rejected, List<String> ignoredColumns) {
+    /** The lines read, how many were bad, and the first bad ones (those a refusal names). */
+    private record Staged(long lines, long rejected, List<Rejection> firstRejected, List<String> ignoredColumns) {
     }
 
     /** Reads, checks and COPYs every line; refuses the file on a bad line unless --skip-bad. */
@@ -172,7 +175,10 @@ public final class OrderImport {
         } catch (IOException e) {
             throw new ImportException(file + ": cannot be read (" + e.getMessage() + "). Nothing was imported.");
         }
-        List<Rejection> rejected = new ArrayList<>();
+        // only the first bad lines are kept (a refusal names them; --skip-bad writes every one to its file),
+        // so memory stays bounded however many lines a file has wrong
+        List<Rejection> firstRejected = new ArrayList<>();
+        long rejected = 0;
         long lines = 0;
         try (in; CsvRecords records = new CsvRecords(file, in, settings.encoding());
                 RejectsFile rejects = settings.rejects() == null ? null : new RejectsFile(settings.rejects());
@@ -208,7 +214,10 @@ public final class OrderImport {
                 try {
                     writer.write(records.line(), record);
                 } catch (LineChecks.Refused refused) {
-                    rejected.add(refused.rejection);
+                    rejected++;
+                    if (firstRejected.size() < REFUSALS_SHOWN) {
+                        firstRejected.add(refused.rejection);
+                    }
                     if (rejects != null) {
                         rejects.write(refused.rejection, record);
                     }
@@ -221,24 +230,24 @@ public final class OrderImport {
             if (lines == 0) {
                 throw new ImportException(file + " holds a header and no lines: nothing to import.");
             }
-            if (!rejected.isEmpty() && rejects == null) {
-                throw refusal(file, rejected);
+            if (rejected > 0 && rejects == null) {
+                throw refusal(file, rejected, firstRejected);
             }
             copy.finish();
-            return new Staged(lines, List.copyOf(rejected), ignored);
+            return new Staged(lines, rejected, List.copyOf(firstRejected), ignored);
         } catch (IOException e) {
             throw new ImportException(file + ": " + e.getMessage() + ". Nothing was imported.", e);
         }
     }
 
-    private static ImportException refusal(String file, List<Rejection> rejected) {
-        StringBuilder message = new StringBuilder(file).append(": ").append(String.format("%,d", rejected.size()))
-                .append(rejected.size() == 1 ? " bad line" : " bad lines").append(", nothing was imported:");
-        for (Rejection r : rejected.subList(0, Math.min(REFUSALS_SHOWN, rejected.size()))) {
+    private static ImportException refusal(String file, long rejected, List<Rejection> firstRejected) {
+        StringBuilder message = new StringBuilder(file).append(": ").append(String.format("%,d", rejected))
+                .append(rejected == 1 ? " bad line" : " bad lines").append(", nothing was imported:");
+        for (Rejection r : firstRejected) {
             message.append("\n  ").append(file).append(": ").append(r.describe());
         }
-        if (rejected.size() > REFUSALS_SHOWN) {
-            message.append("\n  ... and ").append(String.format("%,d", rejected.size() - REFUSALS_SHOWN))
+        if (rejected > firstRejected.size()) {
+            message.append("\n  ... and ").append(String.format("%,d", rejected - firstRejected.size()))
                     .append(" more");
         }
         return new ImportException(message.append("\nFix them, or import the good lines with --skip-bad REJECTS.csv"
@@ -260,7 +269,7 @@ public final class OrderImport {
     private ImportSummary withTimes(ImportSummary s, double seconds) {
         return new ImportSummary(s.file(), s.format(), s.lines(), s.rejected(), s.dryRun(), s.invoicesInFile(),
                 s.invoicesNew(), s.orders(), s.guestOrders(), s.orderLines(), s.customersNew(), s.productsNew(),
-                s.categoriesNew(), s.couponsNew(), s.ordersMovedOn(), s.grossSales(),
+                s.categoriesNew(), s.couponsNew(), s.ordersMovedOn(), s.ordersEdited(), s.editedOrders(), s.grossSales(),
                 s.discounts(), s.shipping(), s.taxes(), s.ordersRefunded(), s.returns(), s.cancellationsPartial(),
                 s.cancellationsPartialAmount(), s.cancellationsNoOrder(), s.cancellationsNoOrderAmount(),
                 s.adjustments(), s.adjustmentsAmount(), s.firstAt(), s.lastAt(), s.ignoredColumns(), List.copyOf(phases),

@@ -220,6 +220,11 @@ class ImportLinesTest {
         Path binary = Files.write(dir.resolve("orders.xlsx"), new byte[] {'P', 'K', 3, 4, 20, 0, 6, 0, 8, 0});
         Path future = Files.writeString(dir.resolve("future.csv"), HEADER + "\n1,P1,x,1,2999-01-01 10:00,1.00,1,France\n");
         Path huge = Files.writeString(dir.resolve("huge.csv"), HEADER + "\n1,P1,x,1000000000,2011-01-01 10:00,1.00,1,France\n");
+        // memory stays bounded whatever the file: a file with no line breaks is one endless record, a quote
+        // never closed one endless field; both are refused at the bound, not read whole into memory
+        Path noBreaks = Files.writeString(dir.resolve("no-breaks.csv"), HEADER + ",x".repeat(2_000));
+        Path unclosed = Files.writeString(dir.resolve("unclosed.csv"), HEADER + "\n1,\"P1" + "x".repeat(300_000)
+                + "\n2,P2,y,1,2011-01-01 10:00,1.00,1,France\n");
         Path latin1 = Files.write(dir.resolve("latin1.csv"), (HEADER + "\n1,P1,caf\u00e9,1,2011-01-01 10:00,1.00,1,France\n")
                 .getBytes(StandardCharsets.ISO_8859_1));
 
@@ -236,6 +241,10 @@ class ImportLinesTest {
         assertThat(shop.run("import", "orders", huge.toString()).err()).contains(
                 "line 2, column Quantity, value '1000000000': beyond the 1,000,000 units");
         assertThat(shop.run("import", "orders", latin1.toString()).err()).contains("not UTF-8 text", "--encoding windows-1252");
+        assertThat(shop.run("import", "orders", noBreaks.toString()).err()).contains(noBreaks + " line 1: more than 1,000"
+                + " fields in one record", "Nothing was imported");
+        assertThat(shop.run("import", "orders", unclosed.toString()).err()).contains(unclosed + " near line 2: a field"
+                + " longer than 100,000 characters", "never closed", "Nothing was imported");
         assertThat(shop.run("import", "orders", dir.resolve("missing.csv").toString()).err()).contains("no such file");
         assertThat(shop.run("import", "orders", QUIRKS.toString(), "--prices-include-vat").err()).contains("--vat-rate");
         assertThat(shop.strings(SNAPSHOT).get(0)).isEqualTo(before);

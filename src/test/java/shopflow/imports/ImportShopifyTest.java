@@ -175,6 +175,60 @@ class ImportShopifyTest {
     }
 
     @Test
+    void an_order_edited_since_its_first_import_keeps_its_lines_and_is_named() throws Exception {
+        assertThat(shop.run("import", "orders", EXPORT.toString(), "--format", "shopify").exitCode()).isZero();
+        String items = "select string_agg(p.sku || ' x' || i.quantity || ' = ' || i.line_total, ', ' order by i.item_id)"
+                + " from order_items i join products p using (product_id) join orders o using (order_id)"
+                + " where o.order_number = '#1001'";
+        assertThat(shop.strings(items)).containsExactly("TEE-1 x2 = 20.00, MUG-1 x1 = 8.00");
+        // the same export again: nothing edited
+        assertThat(shop.run("import", "orders", EXPORT.toString(), "--format", "shopify").out())
+                .doesNotContain("order edit");
+
+        // a later export where #1001 was edited in Shopify: 3 tees instead of 2, and a cap added
+        List<String> rows = new ArrayList<>(Files.readAllLines(EXPORT));
+        rows.set(1, rows.get(1).replace(",2,Tee - Blue / M,", ",3,Tee - Blue / M,"));
+        rows.add(3, "#1001,,,,,,,,,,,,,,,2026-11-02 10:00:00 +0000,1,Cap,5.00,,CAP-1,,,,,,,,,,,,,,,Acme,,,,0.00");
+        Path edited = Files.write(dir.resolve("edited.csv"), rows, StandardCharsets.UTF_8);
+        // everything but the products (the export's products are brought up to date: the cap is new)
+        String withoutProducts = SNAPSHOT.replace("(select string_agg(concat_ws(',', product_id, sku, name, list_price,"
+                + " category_id), ';' order by product_id) from products),", "");
+        assertThat(withoutProducts).isNotEqualTo(SNAPSHOT);
+        String before = shop.strings(withoutProducts).get(0);
+        ImportedShop.Run run = shop.run("import", "orders", edited.toString(), "--format", "shopify");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("6 of 6 orders were imported before",
+                "1 of them show line items changed since (an order edit), kept as first imported: #1001",
+                "imported 0 orders");
+        // the order's lines, its sales, statuses, refunds and the rollups as they were
+        assertThat(shop.strings(items)).containsExactly("TEE-1 x2 = 20.00, MUG-1 x1 = 8.00");
+        assertThat(shop.strings(withoutProducts).get(0)).isEqualTo(before);
+    }
+
+    @Test
+    void bad_exports_are_refused_with_what_is_wrong_and_nothing_changes() throws Exception {
+        String before = shop.strings(SNAPSHOT).get(0);
+        List<String> rows = new ArrayList<>(Files.readAllLines(EXPORT));
+        rows.set(2, rows.get(2).replace(",1,Mug,", ",1000000000,Mug,"));
+        Path huge = Files.write(dir.resolve("huge.csv"), rows, StandardCharsets.UTF_8);
+        Path empty = Files.writeString(dir.resolve("empty.csv"), "");
+        Path binary = Files.write(dir.resolve("orders_export.xlsx"), new byte[] {'P', 'K', 3, 4, 20, 0, 6, 0, 8, 0});
+        Path latin1 = Files.write(dir.resolve("latin1.csv"), String.join("\n", Files.readAllLines(EXPORT))
+                .replace("Wool Scarf, grey", "Wool Scarf, gr\u00e9y").getBytes(StandardCharsets.ISO_8859_1));
+
+        assertThat(shop.run("import", "orders", huge.toString(), "--format", "shopify").err()).contains(
+                "1 bad line, nothing was imported", "line 3, column Lineitem quantity, value '1000000000': beyond the"
+                        + " 1,000,000 units");
+        assertThat(shop.run("import", "orders", empty.toString(), "--format", "shopify").err())
+                .contains(empty + " is empty", "Nothing was imported");
+        assertThat(shop.run("import", "orders", binary.toString(), "--format", "shopify").err())
+                .contains("is not a CSV text file");
+        assertThat(shop.run("import", "orders", latin1.toString(), "--format", "shopify").err())
+                .contains(latin1 + " near line", "bytes that are not UTF-8 text", "--encoding windows-1252");
+        assertThat(shop.strings(SNAPSHOT).get(0)).isEqualTo(before);
+    }
+
+    @Test
     void a_product_type_column_makes_categories_under_their_vendor() throws Exception {
         // some exports (apps, older Shopify exports) carry the line item's product type; a trimmed export may
         // lack the optional columns (Lineitem discount, addresses, Id): it still imports
