@@ -277,7 +277,8 @@ public final class Generator {
     private void rebuildRollupsBesideIndexesOf(Set<String> tables) throws SQLException {
         ExecutorService rollupThread = Executors.newSingleThreadExecutor(daemon("rollups"));
         try {
-            Future<?> rollups = rollupThread.submit(() -> Rollups.rebuildAfterGenerate(database.dataSource()));
+            Future<?> rollups = rollupThread.submit(() -> Rollups.rebuildAfterGenerate(database.dataSource())
+                    .forEach(part -> say(String.format("rollups: %s done after %.1f s", part.part(), part.seconds()))));
             try {
                 SchemaObjects.restoreKeysAndIndexes(database, 2, tables::contains);
                 analyze(tables);

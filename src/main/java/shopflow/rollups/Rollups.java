@@ -1,9 +1,16 @@
 package shopflow.rollups;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import javax.sql.DataSource;
 import shopflow.db.DatabaseException;
 import shopflow.db.SqlScripts;
@@ -36,7 +43,7 @@ public final class Rollups {
      * cluster it also sets the watermarks of the job that keeps them there ({@link #catchUp}).
      */
     public static void rebuild(DataSource dataSource) {
-        run(dataSource, rebuildFunction(keptByJob(dataSource)), false);
+        run(dataSource, rebuildFunction(keptByJob(dataSource)));
     }
 
     private static String rebuildFunction(boolean keptByJob) {
@@ -93,12 +100,89 @@ public final class Rollups {
 
     /**
      * The same after the generator's load, which wrote the funnel's session rows itself: those are
-     * kept, everything else is recomputed ({@code rebuild_rollups_after_generate()}) into emptied
-     * tables, as {@link #rebuildEmptiedIn}. The triggers stay off until {@link #resume}: turning
-     * them on would wait for the index builds the generator runs meanwhile.
+     * kept, everything else is recomputed into emptied tables, as {@link #rebuildEmptiedIn}, in
+     * parts side by side, each on a connection and in a transaction of its own
+     * ({@code rollup_rebuild_parts()}: the product days and spans, the product pairs, every other
+     * family): one backend runs one query on one core, and the product_sales family alone was
+     * most of the rebuild. The triggers stay off until {@link #resume}: turning them on would wait
+     * for the index builds the generator runs meanwhile. A part that fails leaves the others
+     * committed; the generate fails, and the shop is to be generated again anyway.
      */
-    public static void rebuildAfterGenerate(DataSource dataSource) {
-        run(dataSource, "rebuild_rollups_after_generate", true);
+    public static List<PartTime> rebuildAfterGenerate(DataSource dataSource) {
+        List<RebuildPart> parts = rebuildParts(dataSource);
+        List<PartTime> times = new ArrayList<>();
+        ExecutorService threads = Executors.newFixedThreadPool(parts.size(), runnable -> {
+            Thread thread = new Thread(runnable, "rollups");
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            long start = System.nanoTime();
+            List<Future<PartTime>> running = new ArrayList<>();
+            for (RebuildPart part : parts) {
+                running.add(threads.submit(() -> {
+                    rebuildPart(dataSource, part);
+                    return new PartTime(part.name(), (System.nanoTime() - start) / 1e9);
+                }));
+            }
+            for (Future<PartTime> part : running) {
+                times.add(part.get());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DatabaseException("rebuilding the rollups was interrupted", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        } finally {
+            threads.shutdownNow();
+        }
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+            statement.execute("select analyze_rollups()");
+        } catch (SQLException e) {
+            throw new DatabaseException("analyzing the rebuilt rollups failed: " + e.getMessage(), e);
+        }
+        return times;
+    }
+
+    /** A part of the rebuild after a generate, and the wall time from the start until it committed. */
+    public record PartTime(String part, double seconds) {
+    }
+
+    /** One part of the rebuild after a generate: its function, and the rollup tables it empties first. */
+    private record RebuildPart(String name, String rebuild, List<String> tables) {
+    }
+
+    private static List<RebuildPart> rebuildParts(DataSource dataSource) {
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement();
+                ResultSet result = statement.executeQuery("select part, rebuild, tables from rollup_rebuild_parts()")) {
+            List<RebuildPart> parts = new ArrayList<>();
+            while (result.next()) {
+                parts.add(new RebuildPart(result.getString(1), result.getString(2),
+                        List.of((String[]) result.getArray(3).getArray())));
+            }
+            return parts;
+        } catch (SQLException e) {
+            throw new DatabaseException("cannot list the parts of the rollups' rebuild: " + e.getMessage(), e);
+        }
+    }
+
+    private static void rebuildPart(DataSource dataSource, RebuildPart part) {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try (Statement statement = connection.createStatement();
+                    PreparedStatement empty = connection.prepareStatement("select empty_rollup_tables(?)")) {
+                empty.setArray(1, connection.createArrayOf("text", part.tables().toArray()));
+                empty.execute();
+                statement.execute("select " + part.rebuild() + "()");
+                statement.execute(RESTORE_ROLLUP_INDEXES);
+                connection.commit();
+            } catch (SQLException e) {
+                connection.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new DatabaseException("rebuilding the rollups (" + part.name() + ") failed: " + e.getMessage(), e);
+        }
     }
 
     /**
@@ -127,18 +211,12 @@ public final class Rollups {
         }
     }
 
-    /** {@code rebuildFunction} in a transaction of its own (into emptied tables if {@code emptied}), then analyzes. */
-    private static void run(DataSource dataSource, String rebuildFunction, boolean emptied) {
+    /** {@code rebuildFunction} in a transaction of its own, then analyzes. */
+    private static void run(DataSource dataSource, String rebuildFunction) {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try (Statement statement = connection.createStatement()) {
-                if (emptied) {
-                    statement.execute(EMPTY_ROLLUPS);
-                }
                 statement.execute("select " + rebuildFunction + "()");
-                if (emptied) {
-                    statement.execute(RESTORE_ROLLUP_INDEXES);
-                }
                 connection.commit();
                 // after the commit: statistics gathered inside the rebuild would not see its rows
                 connection.setAutoCommit(true);

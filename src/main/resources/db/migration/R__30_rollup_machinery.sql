@@ -36,8 +36,9 @@
 -- ============================================================
 -- FOLD
 -- ============================================================
--- Calls <verb>_<family>_rollups() of every rollup family, in name order, but except_family's.
-create or replace function run_rollup_families(verb text, except_family text default null) returns void
+-- Calls <verb>_<family>_rollups() of every rollup family, in name order, but except_families'.
+drop function if exists run_rollup_families(text, text);
+create or replace function run_rollup_families(verb text, except_families text[] default '{}') returns void
 language plpgsql as $$
 declare
     family regproc;
@@ -46,7 +47,7 @@ begin
         select oid::regproc from pg_proc
         where proname like verb || '\_%\_rollups' and pronargs = 0
           and pronamespace = 'public'::regnamespace
-          and proname is distinct from format('%s_%s_rollups', verb, except_family)
+          and proname <> all (select format('%s_%s_rollups', verb, excepted) from unnest(except_families) as excepted)
         order by proname
     loop
         execute format('select %s()', family);
@@ -74,9 +75,9 @@ $$;
 -- delete + insert is MVCC-safe where truncate is not). Each family of rollups has its own
 -- rebuild_<family>_rollups() function, found here by that name, so a file adding rollups
 -- adds its rebuild function and nothing else. Each one first locks its source tables against
--- writers (share row exclusive: readers are not blocked; a second rebuild waits its turn), so no
--- write can fall between the recount and the commit. Also turns the triggers back on after
--- suspend_rollups().
+-- writers (lock_for_rebuild(): readers are not blocked; a second rebuild of the same rollups
+-- waits its turn), so no write can fall between the recount and the commit. Also turns the
+-- triggers back on after suspend_rollups().
 create or replace function rebuild_rollups() returns void
 language plpgsql as $$
 begin
@@ -85,8 +86,26 @@ begin
 end
 $$;
 
--- Every rollup after the generator's load, in the caller's transaction: the funnel's days from
--- the sessions it wrote, every other family from the raw rows. The triggers stay suspended (the
+-- Before a rebuild reads its sources: holds them against writers in share mode (readers go on,
+-- and so do other rebuilds, so that the parts of a whole shop's rebuild run side by side on
+-- several connections), then waits for any other rebuild of the same rollups (named by
+-- `rollups`), which would otherwise insert its rows a second time. Share mode conflicts with
+-- every writer's row exclusive lock, as share row exclusive did, but not with itself.
+drop function if exists lock_for_rebuild(text, regclass[]);
+create or replace function lock_for_rebuild(rollups text, sources text[]) returns void
+language plpgsql as $$
+begin
+    execute format('lock table %s in share mode',
+                   (select string_agg(source::regclass::text, ', ' order by position)
+                    from unnest(sources) with ordinality as listed(source, position)));
+    perform pg_advisory_xact_lock(hashtext('shopflow.rebuild.' || rollups));
+end
+$$;
+
+-- Every rollup after the generator's load, in the caller's transaction, but the parts that
+-- rollup_rebuild_parts() (R__51_rollup_rebuild_parts.sql) runs beside it on connections of their
+-- own: the funnel's days from the sessions it wrote, every other family from the raw rows. The
+-- triggers stay suspended (the
 -- generator turns them on once it has built the clickstream's indexes meanwhile, which
 -- set_rollup_triggers would wait for), and nothing locks the clickstream tables, for the same reason.
 --
@@ -98,7 +117,7 @@ $$;
 create or replace function rebuild_rollups_after_generate() returns void
 language plpgsql as $$
 begin
-    perform run_rollup_families('rebuild', except_family => 'funnel');
+    perform run_rollup_families('rebuild', except_families => array['funnel', 'product_sales']);
     perform rebuild_funnel_days();
 end
 $$;

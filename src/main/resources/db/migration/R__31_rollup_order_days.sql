@@ -422,7 +422,7 @@ $$;
 create or replace function rebuild_order_days_rollups() returns void
 language plpgsql as $$
 begin
-    lock table orders, order_items, order_status_changes, order_refunds in share row exclusive mode;
+    perform lock_for_rebuild('order_days', array['orders', 'order_items', 'order_status_changes', 'order_refunds']);
 
     delete from rollups.sales_hours_pending;
     delete from rollups.sales_hours_folded;

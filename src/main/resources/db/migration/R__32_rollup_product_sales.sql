@@ -547,24 +547,30 @@ $$;
 -- ============================================================
 -- REBUILD
 -- ============================================================
--- Called by rebuild_rollups(), which finds every rebuild_<family>_rollups() function. Products
--- from the sales model's views (order_line_sales, order_line_returns: one definition); pairs from one
--- pass over the counted orders' lines in order_id order, each order one basket row holding its
--- distinct products as a sorted array, the pairs from positions i < j of each basket (no
--- self-join of a million lines), hash-aggregated with the function's own work_mem.
+-- Called by rebuild_rollups(), which finds every rebuild_<family>_rollups() function. In two
+-- parts, each its own function, which a whole new shop's rebuild runs side by side on two
+-- connections (rollup_rebuild_parts(), R__51_rollup_rebuild_parts.sql): the product and basket
+-- days with their spans, and the pairs. They read the same raw rows and write different tables.
 create or replace function rebuild_product_sales_rollups() returns void
+language plpgsql as $$
+begin
+    perform rebuild_product_days();
+    perform rebuild_product_pairs();
+end
+$$;
+
+-- Products from the sales model's views (order_line_sales, order_line_returns: one definition),
+-- their spans from the days, and the counted orders per day.
+create or replace function rebuild_product_days() returns void
 language plpgsql
 set work_mem = '256MB'
 as $$
 begin
-    lock table orders, order_items, order_status_changes, order_refunds in share row exclusive mode;
+    perform lock_for_rebuild('product_days', array['orders', 'order_items', 'order_status_changes', 'order_refunds']);
 
     delete from rollups.product_days_pending;
     delete from rollups.product_days_folded;
     delete from rollups.product_spans_folded;
-    delete from rollups.pair_days_pending;
-    delete from rollups.pair_days_folded;
-    delete from rollups.pair_months_folded;
     delete from rollups.basket_days_pending;
     delete from rollups.basket_days_folded;
 
@@ -608,17 +614,36 @@ begin
         order by 1, 2, 3;
     end loop;
 
-    with baskets as materialized (
+    insert into rollups.basket_days_folded (day, orders)
+    select shop_day(orders.created_at), count(*)
+    from orders
+    where counts_as_sale(orders.status)
+      and exists (select 1 from order_items where order_items.order_id = orders.order_id)
+    group by 1;
+end
+$$;
+
+-- Pairs from one pass over the counted orders' lines in order_id order, each order one basket row
+-- holding its distinct products as a sorted array, the pairs from positions i < j of each basket
+-- (no self-join of a million lines), hash-aggregated with the function's own work_mem.
+create or replace function rebuild_product_pairs() returns void
+language plpgsql
+set work_mem = '256MB'
+as $$
+begin
+    perform lock_for_rebuild('product_pairs', array['orders', 'order_items']);
+
+    delete from rollups.pair_days_pending;
+    delete from rollups.pair_days_folded;
+    delete from rollups.pair_months_folded;
+
+    with baskets as (
         select shop_day(orders.created_at) as day,
                array_agg(distinct order_items.product_id) as products
         from order_items
         join orders using (order_id)
         where counts_as_sale(orders.status)
         group by order_items.order_id, orders.created_at
-    ),
-    basket_days as (
-        insert into rollups.basket_days_folded (day, orders)
-        select day, count(*) from baskets group by day
     ),
     pairs as materialized (
         select baskets.products[i] as product_1_id, baskets.products[j] as product_2_id, baskets.day, count(*) as orders

@@ -374,7 +374,7 @@ $$;
 create or replace function rebuild_funnel_rollups() returns void
 language plpgsql as $$
 begin
-    lock table page_views, cart_events, orders in share row exclusive mode;
+    perform lock_for_rebuild('funnel', array['page_views', 'cart_events', 'orders']);
     perform rebuild_funnel_sessions();
     perform rebuild_funnel_days();
 end

@@ -195,7 +195,7 @@ language plpgsql
 set work_mem = '256MB'
 as $$
 begin
-    lock table orders in share row exclusive mode;
+    perform lock_for_rebuild('cohorts', array['orders']);
 
     delete from rollups.customer_months_pending;
     delete from rollups.customer_months_folded;

@@ -276,7 +276,7 @@ $$;
 create or replace function rebuild_customer_orders_rollups() returns void
 language plpgsql as $$
 begin
-    lock table orders, order_items, order_refunds in share row exclusive mode;
+    perform lock_for_rebuild('customer_orders', array['orders', 'order_items', 'order_refunds']);
 
     delete from rollups.customer_orders_pending;
     delete from rollups.customer_orders_folded;

@@ -121,7 +121,7 @@ $$;
 create or replace function rebuild_category_orders_rollups() returns void
 language plpgsql as $$
 begin
-    lock table orders, order_items, products, categories in share row exclusive mode;
+    perform lock_for_rebuild('category_orders', array['orders', 'order_items', 'products', 'categories']);
 
     delete from rollups.category_days_pending;
     delete from rollups.category_days_folded;

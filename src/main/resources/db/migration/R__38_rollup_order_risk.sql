@@ -269,7 +269,7 @@ $$;
 create or replace function rebuild_order_risk_rollups() returns void
 language plpgsql as $$
 begin
-    lock table orders, customers in share row exclusive mode;
+    perform lock_for_rebuild('order_risk', array['orders', 'customers']);
 
     -- truncate, not delete, as rebuild_funnel_sessions() does: re-inserting 500,000 keys over
     -- their deleted rows made every primary key insert visit a dead row (18 s of a 20 s rebuild at

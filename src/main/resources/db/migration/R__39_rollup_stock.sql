@@ -454,7 +454,7 @@ language plpgsql as $$
 begin
     -- in the writers' order (a shipment updates inventory, then inserts its movement), so a
     -- writer holding the one never waits here for the other
-    lock table products, inventory, stock_movements in share row exclusive mode;
+    perform lock_for_rebuild('stock', array['products', 'inventory', 'stock_movements']);
 
     delete from rollups.stock_days_pending;
     delete from rollups.stock_levels;
