@@ -8,6 +8,10 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -221,6 +225,56 @@ class RollupMaintenanceTest {
             Writes.line(c, Writes.order(c, 3, at("2026-07-01T11:30"), "delivered", new BigDecimal("11.00")), 1, 1);
             assertThat(rollup(c)).isEqualTo("sales: 06-30 1 11.00 0.00 0.00 0.00, 07-01 2 23.00 0.00 0.00 0.00"
                     + " | returns: 07-02 1 12.00 0.00 0.00");
+        }
+    }
+
+    /**
+     * Rebuilds share their source locks (so a new shop's rebuild runs in parts side by side: the
+     * pairs rebuilt while the product days' rebuild is uncommitted), yet a second rebuild of the
+     * same rollups waits for the first and inserts nothing twice, and a writer waits for both.
+     */
+    @Test
+    void a_second_rebuild_waits_for_the_first_and_a_writer_for_both() throws Exception {
+        try (Connection c = database.connection()) {
+            int order = Writes.order(c, 1, at("2026-06-30T10:15"), "pending", new BigDecimal("23.00"));
+            Writes.line(c, order, 1, 1);
+            Writes.line(c, order, 2, 1);
+        }
+        ExecutorService others = Executors.newFixedThreadPool(2);
+        try (Connection first = database.connection()) {
+            first.setAutoCommit(false);
+            Writes.execute(first, "select rebuild_product_days()");
+            // another part of a rebuild, of other rollups from the same sources, does not wait
+            others.submit(() -> {
+                try (Connection c = database.connection()) {
+                    Writes.execute(c, "select rebuild_product_pairs()");
+                }
+                return null;
+            }).get(60, TimeUnit.SECONDS);
+            Future<?> second = others.submit(() -> {
+                Rollups.rebuild(database.dataSource());
+                return null;
+            });
+            Future<?> writer = others.submit(() -> {
+                try (Connection c = database.connection()) {
+                    Writes.line(c, Writes.order(c, 2, at("2026-07-01T09:00"), "pending", new BigDecimal("11.00")), 1, 1);
+                }
+                return null;
+            });
+            Thread.sleep(1_500);
+            assertThat(second.isDone()).as("the second rebuild waits for the first").isFalse();
+            assertThat(writer.isDone()).as("a writer waits for the rebuilds").isFalse();
+            first.commit();
+            second.get(60, TimeUnit.SECONDS);
+            writer.get(60, TimeUnit.SECONDS);
+        } finally {
+            others.shutdownNow();
+        }
+        try (Connection c = database.connection()) {
+            assertThat(products(c)).isEqualTo("1 2 22.00 2 2 0 0.00, 2 1 12.00 1 1 0 0.00 | 1+2 1 | 2");
+            assertThat(Writes.value(c, "select count(*) from rollups.pair_days_folded")).isEqualTo(1L);
+            assertThat(rollup(c)).isEqualTo("sales: 06-30 1 23.00 0.00 0.00 0.00, 07-01 1 11.00 0.00 0.00 0.00"
+                    + " | returns: ");
         }
     }
 
