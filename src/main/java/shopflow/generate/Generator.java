@@ -270,9 +270,9 @@ public final class Generator {
     }
 
     /**
-     * Rebuilds the rollups on a connection of their own while the keys and indexes of
-     * {@code tables} are built on two others, then the tables analyzed: the rebuild is one
-     * backend's work, so a core would idle through it, and it reads none of those tables.
+     * Rebuilds the rollups (in parts, on connections of their own: {@link Rollups#rebuildAfterGenerate})
+     * while the keys and indexes of {@code tables} are built on two others, then the tables
+     * analyzed: the rebuild reads none of those tables.
      */
     private void rebuildRollupsBesideIndexesOf(Set<String> tables) throws SQLException {
         ExecutorService rollupThread = Executors.newSingleThreadExecutor(daemon("rollups"));
