@@ -549,18 +549,18 @@ $$;
 -- ============================================================
 -- Called by rebuild_rollups(), which finds every rebuild_<family>_rollups() function. In two
 -- parts, each its own function, which a whole new shop's rebuild runs side by side on two
--- connections (rollup_rebuild_parts(), R__51_rollup_rebuild_parts.sql): the product and basket
--- days with their spans, and the pairs. They read the same raw rows and write different tables.
+-- connections (rollup_rebuild_parts(), R__51_rollup_rebuild_parts.sql): the product days with
+-- their spans, and the baskets with their pairs. They read the same raw rows and write different tables.
 create or replace function rebuild_product_sales_rollups() returns void
 language plpgsql as $$
 begin
     perform rebuild_product_days();
-    perform rebuild_product_pairs();
+    perform rebuild_market_baskets();
 end
 $$;
 
 -- Products from the sales model's views (order_line_sales, order_line_returns: one definition),
--- their spans from the days, and the counted orders per day.
+-- and their spans from the days.
 create or replace function rebuild_product_days() returns void
 language plpgsql
 set work_mem = '256MB'
@@ -571,8 +571,6 @@ begin
     delete from rollups.product_days_pending;
     delete from rollups.product_days_folded;
     delete from rollups.product_spans_folded;
-    delete from rollups.basket_days_pending;
-    delete from rollups.basket_days_folded;
 
     insert into rollups.product_days_folded (day, product_id, units, orders, gross_sales, discounts,
                                              returned_units, returns, basket_orders)
@@ -614,28 +612,32 @@ begin
         order by 1, 2, 3;
     end loop;
 
+end
+$$;
+
+-- The counted orders (with lines) per day, and the pairs: from one pass over their lines in order_id
+-- order, each order one basket row
+-- holding its distinct products as a sorted array, the pairs from positions i < j of each basket
+-- (no self-join of a million lines), hash-aggregated with the function's own work_mem.
+create or replace function rebuild_market_baskets() returns void
+language plpgsql
+set work_mem = '256MB'
+as $$
+begin
+    perform lock_for_rebuild('market_baskets', array['orders', 'order_items']);
+
+    delete from rollups.basket_days_pending;
+    delete from rollups.basket_days_folded;
+    delete from rollups.pair_days_pending;
+    delete from rollups.pair_days_folded;
+    delete from rollups.pair_months_folded;
+
     insert into rollups.basket_days_folded (day, orders)
     select shop_day(orders.created_at), count(*)
     from orders
     where counts_as_sale(orders.status)
       and exists (select 1 from order_items where order_items.order_id = orders.order_id)
     group by 1;
-end
-$$;
-
--- Pairs from one pass over the counted orders' lines in order_id order, each order one basket row
--- holding its distinct products as a sorted array, the pairs from positions i < j of each basket
--- (no self-join of a million lines), hash-aggregated with the function's own work_mem.
-create or replace function rebuild_product_pairs() returns void
-language plpgsql
-set work_mem = '256MB'
-as $$
-begin
-    perform lock_for_rebuild('product_pairs', array['orders', 'order_items']);
-
-    delete from rollups.pair_days_pending;
-    delete from rollups.pair_days_folded;
-    delete from rollups.pair_months_folded;
 
     with baskets as (
         select shop_day(orders.created_at) as day,

@@ -16,10 +16,10 @@ language sql stable as $$
     with own as (
         select * from (values
             (1, 'product days and spans', 'rebuild_product_days',
-             array['product_days_folded', 'product_days_pending', 'product_spans_folded',
-                   'basket_days_folded', 'basket_days_pending']),
-            (2, 'product pairs', 'rebuild_product_pairs',
-             array['pair_days_folded', 'pair_days_pending', 'pair_months_folded'])
+             array['product_days_folded', 'product_days_pending', 'product_spans_folded']),
+            (2, 'baskets and pairs', 'rebuild_market_baskets',
+             array['basket_days_folded', 'basket_days_pending', 'pair_days_folded', 'pair_days_pending',
+                   'pair_months_folded'])
         ) as listed (position, part, rebuild, tables)
     ),
     other as (

@@ -247,7 +247,7 @@ class RollupMaintenanceTest {
             // another part of a rebuild, of other rollups from the same sources, does not wait
             others.submit(() -> {
                 try (Connection c = database.connection()) {
-                    Writes.execute(c, "select rebuild_product_pairs()");
+                    Writes.execute(c, "select rebuild_market_baskets()");
                 }
                 return null;
             }).get(60, TimeUnit.SECONDS);
