@@ -47,7 +47,7 @@ subtree as (
 ),
 
 window_rows as (
-    select window_rows.* from bounds, product_window_rows(bounds.first_day, bounds.last_day) as window_rows
+    select window_rows.* from bounds, product_window_totals(bounds.first_day, bounds.last_day) as window_rows
 ),
 
 -- what the last day holds after as_of, taken off (category_sales.sql's "later", the moments written

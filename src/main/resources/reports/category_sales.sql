@@ -64,7 +64,7 @@ bounds as (
 -- the rollup rows whose sum per product is its sales over the window's days: the folded spans and
 -- days that make it (at most two spans of each length) and the pending changes
 window_rows as (
-    select window_rows.* from bounds, product_window_rows(bounds.first_day, bounds.last_day) as window_rows
+    select window_rows.* from bounds, product_window_totals(bounds.first_day, bounds.last_day) as window_rows
 ),
 
 -- What the last day holds after as_of: orders placed later, returns recorded later (none for

@@ -107,7 +107,7 @@ order_values as (
 product_figures as (
     select window_rows.product_id, sum(window_rows.gross_sales - window_rows.discounts) as sales,
            sum(window_rows.returns) as returns, sum(window_rows.orders) as orders
-    from params, product_window_rows(params.first_day, params.last_day) as window_rows
+    from params, product_window_totals(params.first_day, params.last_day) as window_rows
     group by window_rows.product_id
 ),
 

@@ -67,12 +67,6 @@ bounds as (
     from params
 ),
 
--- the rollup rows whose sum per product is its sales over the window's days: the folded spans and
--- days that make it (at most two spans of each length) and the pending changes
-window_rows as (
-    select window_rows.* from bounds, product_window_rows(bounds.first_day, bounds.last_day) as window_rows
-),
-
 -- What the last day holds after as_of: orders placed later, returns recorded later (none for
 -- "now"). The moments are written out rather than read from bounds, so that PostgreSQL applies them
 -- inside order_line_sales, before its window over each order's lines (on created_at, a column of
@@ -94,6 +88,18 @@ later as (
       and returned.returned_at < (shop_day(:as_of::timestamptz) + 1)::timestamptz
       and shop_day(:as_of::timestamptz) between (select first_day from bounds) and (select last_day from bounds)
     group by returned.product_id
+),
+
+-- the rollup rows whose sum per product is its sales over the window's days, enough to rank the
+-- first :limit: when the window is a kept one (rollups.product_windows_folded, R__41), one row per
+-- product of the first :limit by their kept net sales plus every row of the products that have
+-- pending days or a "later" correction; otherwise the folded spans and days that make it and the
+-- pending changes, every product
+window_rows as (
+    select window_rows.*
+    from bounds,
+         product_window_top_rows(bounds.first_day, bounds.last_day, :limit::int,
+                                 array(select distinct later.product_id from later)) as window_rows
 ),
 
 -- each product with a line placed or returned in the window (a day row may have fallen to zeros)
@@ -121,15 +127,15 @@ shown as (
 ),
 
 -- rank within its category, for the products shown only: 1 + the products of the window in the
--- same category (or also without one) with more net sales
+-- same category (or also without one) with more net sales, all of them shown
 category_ranks as (
-    select shown.product_id, 1 + count(rival_sales.product_id) as rank_in_category
+    select shown.product_id, 1 + count(rival.product_id) as rank_in_category
     from shown
     join products as shown_product using (product_id)
     -- (0: no category, as a category of its own; ids start at 1)
-    join products as rival on coalesce(rival.category_id, 0) = coalesce(shown_product.category_id, 0)
-    left join product_sales as rival_sales
-      on rival_sales.product_id = rival.product_id and rival_sales.net_sales > shown.net_sales
+    left join (shown as rival join products as rival_product using (product_id))
+      on coalesce(rival_product.category_id, 0) = coalesce(shown_product.category_id, 0)
+     and rival.net_sales > shown.net_sales
     group by shown.product_id
 ),
 

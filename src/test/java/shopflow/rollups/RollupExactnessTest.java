@@ -8,6 +8,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
@@ -39,6 +40,8 @@ class RollupExactnessTest {
     /** Six weeks across two month ends and the end of British Summer Time (25 October 2026). */
     private static final OffsetDateTime START = LocalDateTime.parse("2026-09-20T00:00").atZone(SHOP).toOffsetDateTime();
     private static final Duration SPAN = Duration.ofDays(46);
+    /** The day the product reports' kept windows end on (rollups.product_windows). */
+    private static final LocalDate WINDOWS_DAY = LocalDate.parse("2026-10-31");
     private static final List<String> STATUSES = List.of("pending", "processing", "shipped", "delivered", "cancelled",
             "refunded");
 
@@ -55,7 +58,7 @@ class RollupExactnessTest {
                     Map.of("scheme", "brief", "segment", "Needs Attention"),
                     Map.of("limit", "1"), Map.of("segment", "Hibernating", "limit", "3"))),
             Map.entry("customer_lifetime", List.of(Map.of(), Map.of("limit", "1"), Map.of("limit", "7"))),
-            Map.entry("category_sales", List.of(Map.of(), Map.of("days", "1"), Map.of("days", "60"), Map.of("days", "3660"),
+            Map.entry("category_sales", List.of(Map.of(), Map.of("days", "1"), Map.of("days", "7"), Map.of("days", "90"), Map.of("days", "60"), Map.of("days", "3660"),
                     Map.of("from", "2026-10-20", "to", "2026-10-31"))),
             Map.entry("conversion_funnel", List.of(Map.of(), Map.of("days", "1"), Map.of("days", "7"), Map.of("days", "90"))),
             Map.entry("fraud_review", List.of(Map.of(), Map.of("days", "1"), Map.of("days", "60", "small_order", "100"))),
@@ -70,6 +73,7 @@ class RollupExactnessTest {
             Map.entry("retention_cohorts", List.of(Map.of(), Map.of("cohorts", "1"), Map.of("cohorts", "3"))),
             Map.entry("shop_vitals", List.of(Map.of(), Map.of("days", "7"), Map.of("days", "365"))),
             Map.entry("top_products", List.of(Map.of(), Map.of("limit", "1"), Map.of("limit", "4"), Map.of("days", "1"),
+                    Map.of("days", "7"), Map.of("days", "90", "limit", "3"), Map.of("days", "30", "limit", "2"),
                     Map.of("days", "60"), Map.of("days", "3660"), Map.of("from", "2026-10-20", "to", "2026-10-31"),
                     Map.of("to", "2026-10-25", "days", "3"))));
 
@@ -113,6 +117,16 @@ class RollupExactnessTest {
                     + " sum(orders) from (select product_1_id, product_2_id, month, orders from rollups.pair_months_folded"
                     + " union all select product_1_id, product_2_id, date_trunc('month', day)::date, orders"
                     + " from rollups.pair_days_pending) as months group by 2, 3, 4 having sum(orders) <> 0"),
+            // the kept windows' rows with their pending days added in (a rebuild has none pending)
+            Map.entry("rollups.product_windows_folded", "select window_id, first_day, last_day, product_id, sum(units),"
+                    + " sum(orders), sum(gross_sales), sum(discounts), sum(returned_units), sum(returns) from ("
+                    + " select window_id, product_id, units, orders, gross_sales, discounts, returned_units, returns"
+                    + " from rollups.product_windows_folded union all select window_id, product_id, units, orders,"
+                    + " gross_sales, discounts, returned_units, returns from rollups.product_days_pending pending"
+                    + " join rollups.product_windows windows on pending.day between windows.first_day and windows.last_day)"
+                    + " as kept join rollups.product_windows using (window_id) group by 1, 2, 3, 4"
+                    + " having sum(units) <> 0 or sum(orders) <> 0 or sum(gross_sales) <> 0 or sum(discounts) <> 0"
+                    + " or sum(returned_units) <> 0 or sum(returns) <> 0"),
             Map.entry("rollups.basket_days", "select day, sum(orders) from rollups.basket_days group by 1 having sum(orders) <> 0"),
             Map.entry("rollups.category_days", "select day, category_id, sum(orders) from rollups.category_days group by 1, 2"
                     + " having sum(orders) <> 0"),
@@ -139,6 +153,9 @@ class RollupExactnessTest {
                     + " (3, 'Hats', 'hats', null), (4, 'Caps', 'caps', 3)");
             Writes.execute(c, "update products set category_id = case when product_id = 10 then null"
                     + " else 1 + product_id % 4 end");
+            // the product reports' kept windows end on a day of this history (they end today in a shop),
+            // so folds keep them through the random writes and the moments of that day read them
+            Writes.execute(c, "insert into rollups.product_windows_pinned_day values ('" + WINDOWS_DAY + "')");
         }
     }
 
@@ -206,6 +223,9 @@ class RollupExactnessTest {
             Map<String, List<String>> rebuilt = summedRollups(c);
             c.rollback();
             assertThat(kept.get("rollups.order_risk")).isNotEmpty();
+            assertThat(kept.get("rollups.product_windows_folded")).as("the kept windows' rows").isNotEmpty();
+            assertThat(Writes.value(c, "select count(*) from rollups.product_windows where last_day = date '"
+                    + WINDOWS_DAY + "' - days_before")).as("windows kept on their day").isEqualTo(4L);
             assertThat(kept.get("rollups.buyer_days less the folded buyers' days")).isEmpty();
             assertThat(Writes.value(c, "select count(*) from rollups.buyer_days where last_repeaters > 0"))
                     .as("days of repeat buyers' last orders").isNotEqualTo(0L);
@@ -508,8 +528,9 @@ class RollupExactnessTest {
 
     private static List<OffsetDateTime> moments(Random random, List<OffsetDateTime> placedAt) {
         List<OffsetDateTime> moments = new ArrayList<>();
+        // (2026-10-31 is the kept windows' day: its midnight, noon and last moment read them, 1 November does not)
         for (String local : List.of("2026-10-01T00:00", "2026-10-25T01:30", "2026-10-25T12:00", "2026-11-01T00:00",
-                "2026-10-31T23:59:59.999999", "2026-09-19T12:00")) {
+                "2026-10-31T23:59:59.999999", "2026-10-31T00:00", "2026-10-31T12:00", "2026-09-19T12:00")) {
             moments.add(LocalDateTime.parse(local).atZone(SHOP).toOffsetDateTime());
         }
         for (int i = 0; i < 4; i++) {
