@@ -119,23 +119,27 @@ returned_lines as (
     select product_id, returns as returned from product_figures where returns <> 0
 ),
 
-ranked_products as (
-    select sales, row_number() over (order by sales desc, product_id) as rank
-    from product_sales
+sales_total as (
+    select sum(sales) as sales from product_sales
 ),
 
 catalogue as (
     select ceil(count(*) / 100.0) as top_count from products
 ),
 
+-- the top 1 % of the catalogue by sales (a partial sort: only their sum is needed)
+top_sales as (
+    select product_sales.sales
+    from product_sales
+    order by product_sales.sales desc
+    limit (select top_count from catalogue)
+),
+
 concentration as (
     select
-        round(100.0 * max(sales) / nullif(sum(sales), 0), 1)                       as top_product_pct,
-        round(100.0 * sum(sales) filter (where rank <= catalogue.top_count)
-              / nullif(sum(sales), 0), 1)                                          as top_1pct_pct
-    from catalogue
-    left join ranked_products on true
-    group by catalogue.top_count
+        round(100.0 * (select max(sales) from product_sales) / nullif(sales_total.sales, 0), 1) as top_product_pct,
+        round(100.0 * (select sum(sales) from top_sales) / nullif(sales_total.sales, 0), 1)      as top_1pct_pct
+    from sales_total
 ),
 
 -- customers whose folded rollup row is not their answer as of as_of (a handful for "now")
@@ -319,34 +323,24 @@ product_departments as (
     where categories.parent_id is null
 ),
 
-department_sales as (
-    select product_departments.department_id, sum(product_sales.sales) as sales
-    from product_sales
-    join product_departments using (product_id)
-    group by product_departments.department_id
-    having sum(product_sales.sales) > 0
-),
-
-department_returned as (
-    select product_departments.department_id, sum(returned_lines.returned) as returned
-    from returned_lines
+-- each department's sales (of the products with orders in the window) and returns, in one pass
+department_figures as (
+    select product_departments.department_id,
+           sum(product_figures.sales) filter (where product_figures.orders > 0)     as sales,
+           sum(product_figures.returns) filter (where product_figures.returns <> 0) as returned
+    from product_figures
     join product_departments using (product_id)
     group by product_departments.department_id
 ),
 
 department_returns as (
-    select department_sales.department_id, department_sales.sales,
-           coalesce(department_returned.returned, 0) as returned
-    from department_sales
-    left join department_returned using (department_id)
+    select department_id, sales, coalesce(returned, 0) as returned
+    from department_figures
+    where sales > 0
 ),
 
 returned_total as (
     select coalesce(sum(returned), 0) as returned from returned_lines
-),
-
-sales_total as (
-    select sum(sales) as sales from product_sales
 ),
 
 returns as (

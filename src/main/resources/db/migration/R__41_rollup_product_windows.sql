@@ -30,41 +30,72 @@ language sql stable as $$
 $$;
 
 -- Builds every window that does not end where it should on the shop day today (days_before days
--- before it): its rows from the folded spans and days of its days (not the pending ones). The fold
--- calls it with the current shop day; a test may anchor the windows on another day.
+-- before it), from the folded product days (not the pending ones): a window one day behind moves
+-- by one day (its first day's rows out, its new last day's in, products left at zero dropped);
+-- any other from the spans and days of its days. The fold calls it with the current shop day; a
+-- test may anchor the windows on another day.
 create or replace function roll_product_windows(today date) returns void
 language plpgsql as $$
 declare
     kept record;
 begin
     for kept in
-        select window_id, today - days_before - window_days + 1 as first_day, today - days_before as last_day
+        select window_id, today - days_before - window_days + 1 as first_day, today - days_before as last_day,
+               first_day as old_first_day, last_day as old_last_day
         from rollups.product_windows
         where last_day is distinct from today - days_before or first_day is null
         order by window_id
         for update
     loop
-        delete from rollups.product_windows_folded where window_id = kept.window_id;
-        insert into rollups.product_windows_folded (window_id, product_id, units, orders, gross_sales, discounts,
-                                                   returned_units, returns)
-        select kept.window_id, rows.product_id, sum(rows.units), sum(rows.orders), sum(rows.gross_sales),
-               sum(rows.discounts), sum(rows.returned_units), sum(rows.returns)
-        from (
-            select days.product_id, days.units, days.orders, days.gross_sales, days.discounts, days.returned_units,
-                   days.returns
-            from day_spans(kept.first_day, kept.last_day) as spans
-            join rollups.product_days_folded as days on days.day = spans.span_start
-            where spans.span_days = 1
-            union all
-            select longer.product_id, longer.units, longer.orders, longer.gross_sales, longer.discounts,
-                   longer.returned_units, longer.returns
-            from day_spans(kept.first_day, kept.last_day) as spans
-            join rollups.product_spans_folded as longer
-              on longer.span_days = spans.span_days and longer.span_start = spans.span_start
-            where spans.span_days > 1
-        ) as rows
-        group by rows.product_id
-        order by rows.product_id;
+        if kept.old_last_day = kept.last_day - 1 and kept.old_first_day = kept.first_day - 1 then
+            insert into rollups.product_windows_folded as rollup (window_id, product_id, units, orders, gross_sales,
+                                                                 discounts, returned_units, returns)
+            select kept.window_id, days.product_id, sum(days.sign * days.units), sum(days.sign * days.orders),
+                   sum(days.sign * days.gross_sales), sum(days.sign * days.discounts),
+                   sum(days.sign * days.returned_units), sum(days.sign * days.returns)
+            from (
+                select case when day = kept.last_day then 1 else -1 end as sign, folded.*
+                from rollups.product_days_folded as folded
+                where folded.day in (kept.old_first_day, kept.last_day)
+            ) as days
+            group by days.product_id
+            order by days.product_id
+            on conflict (window_id, product_id) do update
+                set units = rollup.units + excluded.units,
+                    orders = rollup.orders + excluded.orders,
+                    gross_sales = rollup.gross_sales + excluded.gross_sales,
+                    discounts = rollup.discounts + excluded.discounts,
+                    returned_units = rollup.returned_units + excluded.returned_units,
+                    returns = rollup.returns + excluded.returns;
+            delete from rollups.product_windows_folded as rollup
+            where rollup.window_id = kept.window_id
+              and rollup.units = 0 and rollup.orders = 0 and rollup.gross_sales = 0 and rollup.discounts = 0
+              and rollup.returned_units = 0 and rollup.returns = 0
+              and rollup.product_id in (select folded.product_id from rollups.product_days_folded as folded
+                                        where folded.day = kept.old_first_day);
+        else
+            delete from rollups.product_windows_folded where window_id = kept.window_id;
+            insert into rollups.product_windows_folded (window_id, product_id, units, orders, gross_sales, discounts,
+                                                       returned_units, returns)
+            select kept.window_id, rows.product_id, sum(rows.units), sum(rows.orders), sum(rows.gross_sales),
+                   sum(rows.discounts), sum(rows.returned_units), sum(rows.returns)
+            from (
+                select days.product_id, days.units, days.orders, days.gross_sales, days.discounts, days.returned_units,
+                       days.returns
+                from day_spans(kept.first_day, kept.last_day) as spans
+                join rollups.product_days_folded as days on days.day = spans.span_start
+                where spans.span_days = 1
+                union all
+                select longer.product_id, longer.units, longer.orders, longer.gross_sales, longer.discounts,
+                       longer.returned_units, longer.returns
+                from day_spans(kept.first_day, kept.last_day) as spans
+                join rollups.product_spans_folded as longer
+                  on longer.span_days = spans.span_days and longer.span_start = spans.span_start
+                where spans.span_days > 1
+            ) as rows
+            group by rows.product_id
+            order by rows.product_id;
+        end if;
         update rollups.product_windows
         set first_day = kept.first_day, last_day = kept.last_day
         where window_id = kept.window_id;
@@ -224,5 +255,16 @@ begin
     select pending.product_id, pending.units, pending.orders, pending.gross_sales, pending.discounts,
            pending.returned_units, pending.returns
     from pending;
+end
+$$;
+
+-- A database migrated to these windows has them built here once (on a cluster too: they read only
+-- the coordinator's rollups), rather than by its first fold.
+do $$
+begin
+    if exists (select 1 from rollups.product_windows where first_day is null) then
+        perform roll_product_windows(product_windows_day());
+        analyze rollups.product_windows_folded;
+    end if;
 end
 $$;

@@ -105,8 +105,15 @@ class ProductWindowsTest {
             Writes.execute(c, "select fold_rollups()");
             assertThat((Long) Writes.value(c, "select count(*) from rollups.product_windows where first_day is not null"))
                     .isEqualTo(4L);
-            assertThat(windowRows(c)).isEqualTo(kept);
+            assertThat(windowRows(c)).as("rolled by a day, then built whole").isEqualTo(kept);
             assertExact(at("2026-11-11T08:00"));
+
+            // two days on (built whole again): the 30 days ending 12 Nov keep A, B (its sale and return) and D
+            Writes.execute(c, "update rollups.product_windows_pinned_day set day = '2026-11-13'");
+            Writes.execute(c, "select fold_rollups()");
+            assertThat(windowRows(c)).contains("2 2026-10-15 2026-11-13 2 1 1 12.00 12.00 0.00",
+                    "4 2026-10-14 2026-11-12 3 1 1 13.00 0.00 13.00");
+            assertExact(at("2026-11-13T12:00"));
         }
     }
 
