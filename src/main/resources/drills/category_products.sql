@@ -24,9 +24,9 @@
 -- The window and the measures are category_sales' and top_products' (each product with its current
 -- category): the list's units, gross_sales, discounts, returns and net_sales add up to the
 -- category's row of category_sales (category_products_total.sql sums them). Read as category_sales
--- reads them: the product rollups' rows of the window (product_window_rows()) less what as_of's
--- day holds after as_of. Each page sums the window's rows of every product once more (the same
--- cost for every page, about what category_sales costs) and keeps the products of the subtree.
+-- reads them: the product rollups' rows of the window (product_window_totals(): one row per product
+-- for a default window kept whole, the spans and days otherwise) less what as_of's day holds after
+-- as_of. Each page sums those rows once more and keeps the products of the subtree.
 -- psql: psql -v as_of="'2026-06-30 12:00'" -v category_id=1 -f category_products.sql
 
 \if :{?as_of} \else \set as_of 'now()' \endif

@@ -29,7 +29,8 @@
 -- psql: psql -v as_of="'2026-06-30 12:00'" -v days=30 -f category_sales.sql
 --
 -- Reads the rollups: the sales model's measures per product over the window from
--- product_window_rows() (the product_sales family's spans and days, R__32_rollup_product_sales.sql),
+-- product_window_totals() (R__41: a default window kept whole, one row per product; any other from
+-- the product_sales family's spans and days, R__32_rollup_product_sales.sql),
 -- summed by each
 -- product's current category and cost price; orders per category from rollups.category_days
 -- (R__37_rollup_category_orders.sql). Both are folded rows plus pending changes, less what as_of's

@@ -46,7 +46,7 @@
 -- psql: psql -v as_of="'2026-06-30 12:00'" -v days=30 -f shop_vitals.sql
 --
 -- Reads the rollups where they hold the figure: the year's orders and sales from rollups.sales_days
--- (R__31), the window's product sales through product_window_rows() (spans and days, R__32), the
+-- (R__31), the window's product sales through product_window_totals() (the 30 days before kept whole, R__41), the
 -- buyers by the days of their first and last counted orders from rollups.buyer_days, corrected
 -- for the customers customer_orders_changed(as_of) names (R__35), the cohorts from rollups.customer_months and cohort_months (R__34, as
 -- retention_cohorts reads them), the funnel from rollups.funnel_days and funnel_sessions (R__33, as

@@ -33,13 +33,13 @@
 -- psql: psql -v as_of="'2026-06-30 12:00'" -v days=30 -v limit=50 -f top_products.sql
 --       (or -v from=2026-06-01 -v to=2026-06-30)
 --
--- Reads the product_sales rollups (R__32_rollup_product_sales.sql) through product_window_rows():
--- per product, the folded spans of 2 to 1,024 days and single days that make the window
--- (rollups.product_spans_folded, rollups.product_days_folded) plus the pending changes of its
--- days; then takes out what as_of's own day holds after as_of (orders placed and returns recorded
--- later that day, from the raw rows: none for the dashboard's "now"). Every product of the window
--- is summed (a rank needs them all): for 30 days at scale 1 in November, 33,000 span and day rows
--- where the days alone are 87,000. The full-scan version is reference/top_products.sql.
+-- Reads the product_sales rollups through product_window_top_rows() (R__41_rollup_product_windows.sql):
+-- for a default window (7, 30 or 90 days ending today) kept whole by the fold, the first :limit
+-- products by their kept net sales (an index) plus every product with pending days in the window or
+-- a correction below; for any other window, every product's folded spans of 2 to 1,024 days and
+-- single days that make it (R__32_rollup_product_sales.sql) plus its pending days. Then takes out
+-- what as_of's own day holds after as_of (orders placed and returns recorded later that day, from
+-- the raw rows: none for the dashboard's "now"). The full-scan version is reference/top_products.sql.
 
 \if :{?as_of} \else \set as_of 'now()' \endif
 \if :{?days} \else \set days 30 \endif
