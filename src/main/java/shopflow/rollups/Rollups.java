@@ -102,7 +102,7 @@ public final class Rollups {
      * The same after the generator's load, which wrote the funnel's session rows itself: those are
      * kept, everything else is recomputed into emptied tables, as {@link #rebuildEmptiedIn}, in
      * parts side by side, each on a connection and in a transaction of its own
-     * ({@code rollup_rebuild_parts()}: the product days and spans, the baskets and pairs, every other
+     * ({@code rollup_rebuild_parts()}: the product days, spans and windows, the baskets and pairs, every other
      * family): one backend runs one query on one core, and the product_sales family alone was
      * most of the rebuild. The triggers stay off until {@link #resume}: turning them on would wait
      * for the index builds the generator runs meanwhile. A part that fails leaves the others

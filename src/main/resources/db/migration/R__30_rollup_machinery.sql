@@ -117,7 +117,7 @@ $$;
 create or replace function rebuild_rollups_after_generate() returns void
 language plpgsql as $$
 begin
-    perform run_rollup_families('rebuild', except_families => array['funnel', 'product_sales']);
+    perform run_rollup_families('rebuild', except_families => array['funnel', 'product_sales', 'product_windows']);
     perform rebuild_funnel_days();
 end
 $$;

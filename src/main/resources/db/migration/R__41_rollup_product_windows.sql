@@ -122,6 +122,17 @@ begin
 end
 $$;
 
+-- A whole shop's rebuild in parts (R__51_rollup_rebuild_parts.sql): the windows are sums of the
+-- product days, so they are rebuilt in the days' part, after them, in its transaction; beside
+-- them, in another part's transaction, they would read the days before their rebuild commits.
+create or replace function rebuild_product_days_and_windows() returns void
+language plpgsql as $$
+begin
+    perform rebuild_product_days();
+    perform rebuild_product_windows_rollups();
+end
+$$;
+
 -- ============================================================
 -- FOLD: the moved pending days
 -- ============================================================

@@ -15,8 +15,8 @@ create or replace function rollup_rebuild_parts() returns table (part text, rebu
 language sql stable as $$
     with own as (
         select * from (values
-            (1, 'product days and spans', 'rebuild_product_days',
-             array['product_days_folded', 'product_days_pending', 'product_spans_folded']),
+            (1, 'product days, spans and windows', 'rebuild_product_days_and_windows',
+             array['product_days_folded', 'product_days_pending', 'product_spans_folded', 'product_windows_folded']),
             (2, 'baskets and pairs', 'rebuild_market_baskets',
              array['basket_days_folded', 'basket_days_pending', 'pair_days_folded', 'pair_days_pending',
                    'pair_months_folded'])
