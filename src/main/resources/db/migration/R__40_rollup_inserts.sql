@@ -9,7 +9,7 @@
 -- other lines once per category reached (0.22 ms), though an order being placed has no other
 -- lines. So inserts run one trigger per table, which feeds every family from one statement
 -- reading the transition table directly (no arrays, no function calls):
---   * orders: the day, cohort, customer and risk rollups' rows of the new orders, as their
+--   * orders: the day, cohort, customer, first-order and risk rollups' rows of the new orders, as their
 --     families' general functions compute them for added rows (rollup_orders_apply: the orders'
 --     own part of their sale,
 --     rollup_cohorts_apply, rollup_customer_orders_apply: +1 per row, nothing removed;
@@ -65,6 +65,18 @@ begin
         from new_orders
         where counts_as_sale(status)
         group by 1, 2
+    ),
+
+    -- each customer's first order placed (R__27_rollup_first_orders.sql): a new order can only
+    -- make it earlier (this runs in the customers' turns, taken above)
+    first_orders as (
+        insert into rollups.customer_first_orders as rollup (customer_id, first_order_at)
+        select customer_id, min(created_at)
+        from new_orders
+        where customer_id is not null
+        group by customer_id
+        order by customer_id
+        on conflict (customer_id) do update set first_order_at = least(rollup.first_order_at, excluded.first_order_at)
     ),
 
     -- nothing removed: the folder adds these to the folded row, first and last by least and greatest;

@@ -252,6 +252,8 @@ begin
         perform rollup_cohorts_apply(new_orders || changed_now, changed_before);
         perform rollup_customer_orders_apply(new_orders || changed_now, changed_before);
         perform rollup_order_risk_apply(new_orders || changed_now, changed_before);
+        -- status changes move no first order: the new orders alone
+        perform rollup_first_orders_apply(new_orders, '{}');
         -- a session's first order (status changes touch no session)
         sessions := array(select distinct session_id from unnest(new_orders) where session_id is not null);
         if cardinality(sessions) > 0 then

@@ -48,6 +48,9 @@ class RollupExactnessTest {
     /** Every report with the parameter values worth checking; {@code Map.of()} is its defaults. */
     static final Map<String, List<Map<String, String>>> CASES = Map.ofEntries(
             Map.entry("revenue_summary", List.of(Map.of())),
+            Map.entry("kpi_tiles", List.of(Map.of(), Map.of("period", "today"), Map.of("period", "last_7_days"),
+                    Map.of("period", "year_to_date"))),
+            Map.entry("kpi_days", List.of(Map.of(), Map.of("days", "1"), Map.of("days", "60"))),
             Map.entry("daily_revenue", List.of(Map.of(), Map.of("days", "1"), Map.of("days", "7"), Map.of("days", "60"))),
             Map.entry("rfm_segments", List.of(Map.of(), Map.of("scheme", "brief"))),
             Map.entry("rfm_customers", List.of(Map.of(), Map.of("segment", "Loyal Customers"),
@@ -127,6 +130,7 @@ class RollupExactnessTest {
                     + " as kept join rollups.product_windows using (window_id) group by 1, 2, 3, 4"
                     + " having sum(units) <> 0 or sum(orders) <> 0 or sum(gross_sales) <> 0 or sum(discounts) <> 0"
                     + " or sum(returned_units) <> 0 or sum(returns) <> 0"),
+            Map.entry("rollups.customer_first_orders", "select customer_id, first_order_at from rollups.customer_first_orders"),
             Map.entry("rollups.basket_days", "select day, sum(orders) from rollups.basket_days group by 1 having sum(orders) <> 0"),
             Map.entry("rollups.category_days", "select day, category_id, sum(orders) from rollups.category_days group by 1, 2"
                     + " having sum(orders) <> 0"),

@@ -1,0 +1,124 @@
+-- The dashboard tiles' measures of one window, from the rollups: kpi_tiles (a period and its
+-- like-for-like window) and kpi_days (each recent day) call it once per window, so the two
+-- reports cannot disagree on a definition (docs/reports.md#the-tiles).
+--
+-- A window runs from starts_at, the start of a shop day, to ends_at, both included. Its whole days
+-- come from the day rollups, the whole hours of ends_at's day from the hour rollups, and the raw
+-- rows of ends_at's own hour up to ends_at: exact at any moment, and a few dozen rollup rows plus
+-- an hour of raw rows whatever the window's length. The full-scan definitions are
+-- reports/reference/kpi_tiles.sql and kpi_days.sql.
+--   orders, gross_sales, discounts, returns: the sales model (R__22_sales_model.sql, rollups of
+--       R__31_rollup_order_days.sql), as revenue_summary reads them
+--   sessions, converted_sessions: sessions whose first page view is in the window, and those of
+--       them that reached the funnel's order stage by ends_at (every stage before it first), as
+--       conversion_funnel counts its first and last stages (rollups.funnel_days by the hour the
+--       stage was reached; in ends_at's hour, rollups.funnel_sessions of the sessions with an event
+--       in that hour)
+--   first_time_orders: orders placed in the window that were their customer's first order
+--       (rollups.customer_first_orders, R__27_rollup_first_orders.sql)
+create or replace function kpi_window(starts_at timestamptz, ends_at timestamptz)
+returns table (orders bigint, gross_sales numeric, discounts numeric, returns numeric,
+               sessions bigint, converted_sessions bigint, first_time_orders bigint)
+-- (plpgsql: a SQL function's body is checked when it is created, and the rollups' views it reads
+-- are created by later files)
+language plpgsql stable as $$
+#variable_conflict use_column
+begin
+    return query
+    with
+
+    bounds as (
+        select
+            shop_day(starts_at)   as first_day,
+            shop_day(ends_at)     as end_day,
+            shop_hour(ends_at)    as end_hour
+    ),
+
+    placed as (
+        select coalesce(sum(parts.orders), 0)::bigint as orders, coalesce(sum(parts.gross_sales), 0) as gross_sales,
+               coalesce(sum(parts.discounts), 0) as discounts
+        from (
+            select d.orders, d.gross_sales, d.discounts
+            from rollups.sales_days d, bounds
+            where d.day >= bounds.first_day and d.day < bounds.end_day
+            union all
+            -- ends_at's day has 23 to 25 hours: the hours of the last 26 that fall on it
+            select h.orders, h.gross_sales, h.discounts
+            from rollups.sales_hours h, bounds
+            where h.hour > bounds.end_hour - interval '26 hours' and h.hour < bounds.end_hour
+              and shop_day(h.hour) = bounds.end_day
+            union all
+            select 1, s.gross_sales, s.discounts
+            from order_sales s
+            where s.created_at between shop_hour(ends_at) and ends_at
+        ) as parts
+    ),
+
+    returned as (
+        select coalesce(sum(parts.returns), 0) as returns
+        from (
+            select d.returns
+            from rollups.return_days d, bounds
+            where d.day >= bounds.first_day and d.day < bounds.end_day
+            union all
+            select h.returns
+            from rollups.return_hours h, bounds
+            where h.hour > bounds.end_hour - interval '26 hours' and h.hour < bounds.end_hour
+              and shop_day(h.hour) = bounds.end_day
+            union all
+            select r.net_sales
+            from order_returns r
+            where r.returned_at between shop_hour(ends_at) and ends_at
+        ) as parts
+    ),
+
+    -- stages 1 (a session) and 5 (an order) reached in a whole hour before ends_at's
+    funnel_hours as (
+        select
+            coalesce(sum(f.sessions) filter (where f.stage = 1), 0)::bigint as sessions,
+            coalesce(sum(f.sessions) filter (where f.stage = 5), 0)::bigint as converted
+        from rollups.funnel_days f, bounds
+        where f.first_day >= bounds.first_day
+          and f.first_day <= bounds.end_day
+          and f.stage in (1, 5)
+          and f.reach_hour < bounds.end_hour
+    ),
+
+    -- reached in ends_at's hour: the event that completed the stage is one of the hour's page
+    -- views, cart events or orders, so its session is among theirs
+    hour_sessions as (
+        select v.session_id from page_views v
+        where v.viewed_at between shop_hour(ends_at) and ends_at
+        union
+        select e.session_id from cart_events e
+        where e.event_at between shop_hour(ends_at) and ends_at
+        union
+        select o.session_id from orders o
+        where o.created_at between shop_hour(ends_at) and ends_at
+    ),
+
+    funnel_last_hour as (
+        select
+            count(*) filter (where reach[1] between shop_hour(ends_at) and ends_at)::bigint as sessions,
+            count(*) filter (where reach[5] between shop_hour(ends_at) and ends_at)::bigint as converted
+        from (
+            select funnel_reach(s.first_seen_at, s.product_view_at, s.add_at, s.checkout_at, s.order_at) as reach
+            from rollups.funnel_sessions s
+            where s.session_id in (select session_id from hour_sessions where session_id is not null)
+              and s.first_seen_at >= starts_at
+        ) as reached
+    ),
+
+    first_orders as (
+        select count(*)::bigint as first_time_orders
+        from rollups.customer_first_orders f
+        where f.first_order_at between starts_at and ends_at
+    )
+
+    select placed.orders, placed.gross_sales, placed.discounts, returned.returns,
+           funnel_hours.sessions + funnel_last_hour.sessions,
+           funnel_hours.converted + funnel_last_hour.converted,
+           first_orders.first_time_orders
+    from placed, returned, funnel_hours, funnel_last_hour, first_orders;
+end
+$$;

@@ -1,0 +1,168 @@
+-- KPI tiles, the reference: every window counted from the raw rows (orders and their lines through
+-- order_sales, returns through order_returns, sessions through page_views, cart_events and orders).
+--
+-- question: For this period up to as_of, what are net sales, orders, average order value, conversion rate, returns rate and the shares of orders by new and by returning customers, and how does each compare with the same span before it?
+-- grain:    one row per measure, in a fixed order
+-- audience: aggregate
+-- param:    period            | text   | month_to_date | today, last_7_days, month_to_date, year_to_date | the period, as revenue_summary's rows
+-- column:   measure           | text   | net_sales, orders, average_order_value, conversion_rate, returns_rate, new_customer_share or repeat_customer_share
+-- column:   unit              | text   | GBP, orders or %
+-- column:   value             | number | the measure over the period (starts_at to ends_at), in unit; null for a ratio without a base
+-- column:   compare_value     | number | the same over the like-for-like window
+-- column:   change            | number | GBP and orders: growth against compare_value in %, one decimal, null when compare_value is 0 or null; %: the difference in percentage points, two decimals
+-- column:   change_unit       | text   | % (growth) or pt (percentage points)
+-- column:   numerator         | number | what value divides for a ratio (net sales, converted sessions, returns, orders by first-time or by returning customers); value itself otherwise
+-- column:   denominator       | number | what it divides by (orders, sessions, gross sales less discounts, orders); null for net_sales and orders
+-- column:   compare_numerator   | number | numerator over the like-for-like window
+-- column:   compare_denominator | number | denominator over the like-for-like window
+-- column:   starts_at         | time   | the period's first moment: the start of a shop day
+-- column:   ends_at           | time   | its last moment: as_of
+-- column:   compare_starts_at | time   | the like-for-like window's first moment
+-- column:   compare_ends_at   | time   | its last moment
+--
+-- psql: psql -v as_of="'2026-06-30 12:00'" -v period=month_to_date -f reference/kpi_tiles.sql
+
+\if :{?as_of} \else \set as_of 'now()' \endif
+\if :{?period} \else \set period 'month_to_date' \endif
+
+with
+
+params as (
+    select
+        :as_of::timestamptz                          as as_of,
+        :'period'::text                              as period,
+        date_trunc('day', :as_of::timestamptz)       as day_start,
+        date_trunc('month', :as_of::timestamptz)     as month_start,
+        date_trunc('year', :as_of::timestamptz)      as year_start
+),
+
+a_period_before as (
+    select
+        case when extract(day from as_of - interval '1 month') = extract(day from as_of)
+             then as_of - interval '1 month'
+             else date_trunc('day', as_of - interval '1 month') + interval '1 day' - interval '1 microsecond'
+        end as month_before,
+        case when extract(day from as_of - interval '1 year') = extract(day from as_of)
+             then as_of - interval '1 year'
+             else date_trunc('day', as_of - interval '1 year') + interval '1 day' - interval '1 microsecond'
+        end as year_before
+    from params
+),
+
+period as (
+    select periods.*, params.as_of as ends_at
+    from params, a_period_before, lateral (values
+        ('today',         params.day_start,                     params.day_start - interval '7 days',
+                          params.as_of - interval '7 days'),
+        ('last_7_days',   params.day_start - interval '6 days', params.day_start - interval '13 days',
+                          params.as_of - interval '7 days'),
+        ('month_to_date', params.month_start,                   params.month_start - interval '1 month',
+                          a_period_before.month_before),
+        ('year_to_date',  params.year_start,                    params.year_start - interval '1 year',
+                          a_period_before.year_before)
+    ) as periods (period, starts_at, compare_starts_at, compare_ends_at)
+    where periods.period = params.period
+),
+
+windows as (
+    select 'this' as side, starts_at, ends_at from period
+    union all
+    select 'earlier', compare_starts_at, compare_ends_at from period
+),
+
+-- each customer's first order, and each session's first page view
+first_orders as (
+    select customer_id, min(created_at) as first_order_at
+    from orders
+    group by customer_id
+),
+
+session_starts as (
+    select session_id, min(viewed_at) as first_seen_at
+    from page_views
+    where session_id is not null
+    group by session_id
+),
+
+measured as (
+    select
+        windows.side,
+        (select count(*) from order_sales s where s.created_at between windows.starts_at and windows.ends_at)
+                                                                                       as orders,
+        (select coalesce(sum(s.gross_sales - s.discounts), 0) from order_sales s
+         where s.created_at between windows.starts_at and windows.ends_at)             as sales,
+        (select coalesce(sum(r.net_sales), 0) from order_returns r
+         where r.returned_at between windows.starts_at and windows.ends_at)            as returns,
+        (select count(*) from session_starts
+         where first_seen_at between windows.starts_at and windows.ends_at)            as sessions,
+        -- reached the order stage by the window's end: a product view, an add to cart, a checkout
+        -- started (a /checkout view or a begin_checkout event) and an order, each by then
+        (select count(*) from session_starts
+         where first_seen_at between windows.starts_at and windows.ends_at
+           and exists (select 1 from page_views v where v.session_id = session_starts.session_id
+                       and v.product_id is not null and v.viewed_at <= windows.ends_at)
+           and exists (select 1 from cart_events e where e.session_id = session_starts.session_id
+                       and e.action = 'add' and e.event_at <= windows.ends_at)
+           and (exists (select 1 from page_views v where v.session_id = session_starts.session_id
+                        and funnel_checkout_page(v.page_url) and v.viewed_at <= windows.ends_at)
+                or exists (select 1 from cart_events e where e.session_id = session_starts.session_id
+                           and e.action = 'begin_checkout' and e.event_at <= windows.ends_at))
+           and exists (select 1 from orders o where o.session_id = session_starts.session_id
+                       and o.created_at <= windows.ends_at))                           as converted_sessions,
+        (select count(*) from first_orders
+         where first_order_at between windows.starts_at and windows.ends_at)          as first_time_orders
+    from windows
+),
+
+parts as (
+    select measured.side, measures.*
+    from measured, lateral (values
+        (1, 'net_sales',             'GBP',    measured.sales - measured.returns,       null::numeric),
+        (2, 'orders',                'orders', measured.orders::numeric,                null),
+        (3, 'average_order_value',   'GBP',    measured.sales - measured.returns,       measured.orders),
+        (4, 'conversion_rate',       '%',      measured.converted_sessions,             measured.sessions),
+        (5, 'returns_rate',          '%',      measured.returns,                        measured.sales),
+        (6, 'new_customer_share',    '%',      measured.first_time_orders,              measured.orders),
+        (7, 'repeat_customer_share', '%',      measured.orders - measured.first_time_orders, measured.orders)
+    ) as measures (sort, measure, unit, numerator, denominator)
+),
+
+valued as (
+    select
+        side, sort, measure, unit, numerator, denominator,
+        case when unit = '%' then 100.0 * numerator / nullif(denominator, 0)
+             when denominator is null then numerator
+             else numerator / nullif(denominator, 0)
+        end as exact_value
+    from parts
+),
+
+final as (
+    select
+        this.sort,
+        this.measure,
+        this.unit,
+        round(this.exact_value, case this.measure when 'orders' then 0 when 'conversion_rate' then 2
+                                                  when 'net_sales' then 2 when 'average_order_value' then 2 else 1 end)
+                                                                              as value,
+        round(earlier.exact_value, case this.measure when 'orders' then 0 when 'conversion_rate' then 2
+                                                     when 'net_sales' then 2 when 'average_order_value' then 2 else 1 end)
+                                                                              as compare_value,
+        case when this.unit = '%' then round(this.exact_value - earlier.exact_value, 2)
+             else round(100.0 * (this.exact_value - earlier.exact_value) / nullif(abs(earlier.exact_value), 0), 1)
+        end                                                                   as change,
+        case when this.unit = '%' then 'pt' else '%' end                      as change_unit,
+        this.numerator::numeric(16, 2)                                        as numerator,
+        this.denominator::numeric(16, 2)                                      as denominator,
+        earlier.numerator::numeric(16, 2)                                     as compare_numerator,
+        earlier.denominator::numeric(16, 2)                                   as compare_denominator
+    from valued this
+    join valued earlier on earlier.measure = this.measure and earlier.side = 'earlier'
+    where this.side = 'this'
+)
+
+select final.measure, final.unit, final.value, final.compare_value, final.change, final.change_unit,
+       final.numerator, final.denominator, final.compare_numerator, final.compare_denominator,
+       period.starts_at, period.ends_at, period.compare_starts_at, period.compare_ends_at
+from final, period
+order by final.sort;
