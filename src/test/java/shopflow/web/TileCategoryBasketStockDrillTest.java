@@ -103,6 +103,44 @@ class TileCategoryBasketStockDrillTest {
     }
 
     @Test
+    void the_new_and_repeat_customer_tiles_drill_to_as_many_orders_as_their_shares_count() {
+        for (String asOf : List.of(AS_OF, AS_OF_IN_THE_HOUR)) {
+            for (String period : List.of("today", "last_7_days", "month_to_date", "year_to_date")) {
+                JsonNode tiles = json(app.get("/api/reports/kpi_tiles?period=" + period + "&as_of=" + asOf, app.viewer));
+                for (JsonNode tile : tiles.get("rows")) {
+                    String measure = tile.get("measure").asText();
+                    if (!measure.endsWith("_customer_share")) {
+                        continue;
+                    }
+                    String which = asOf + ", " + period + ", " + measure;
+                    String type = measure.startsWith("new") ? "first_time" : "returning";
+                    JsonNode[] total = new JsonNode[1];
+                    List<JsonNode> rows = allPages("period_customer_orders", "period=" + period + "&customer_type=" + type,
+                            asOf, 2, total);
+                    assertThat(rows).as(which).hasSize(tile.get("numerator").asInt());
+                    assertThat(total[0].get("orders").asInt()).as(which).isEqualTo(tile.get("numerator").asInt());
+                    assertThat(total[0].get("of_orders").asInt()).as(which).isEqualTo(tile.get("denominator").asInt());
+                    assertThat(rows).as(which).allSatisfy(row -> assertThat(row.get("customer_order").asInt() == 1)
+                            .isEqualTo(type.equals("first_time")));
+                }
+            }
+        }
+        // June to noon: 8 orders, of which only order 3 is its customer's first (customers 1 and 2 first
+        // ordered in May and January)
+        JsonNode[] total = new JsonNode[1];
+        assertThat(allPages("period_customer_orders", "period=month_to_date&customer_type=first_time", AS_OF, 2, total)
+                .stream().map(r -> r.get("order_id").asInt()).toList()).containsExactly(3);
+        assertThat(total[0].get("of_orders").asInt()).isEqualTo(8);
+        // newest first: today's 405 (11:30, customer 2's fourth), 403, 1, then 401, 402 of the 29th ...
+        List<JsonNode> returning = allPages("period_customer_orders", "period=month_to_date&customer_type=returning",
+                AS_OF, 3, total);
+        assertThat(returning.stream().map(r -> r.get("order_id").asInt() + "#" + r.get("customer_order").asInt()).toList())
+                .containsExactly("405#4", "403#2", "1#4", "402#3", "401#3", "2#2", "404#2");
+        assertThat(app.get("/api/drill/period_customer_orders?period=month_to_date&customer_type=old", app.viewer)
+                .statusCode()).isEqualTo(400);
+    }
+
+    @Test
     void every_kpi_tile_drills_to_orders_and_returns_that_add_up_to_its_period() {
         for (String asOf : List.of(AS_OF, AS_OF_IN_THE_HOUR)) {
             JsonNode summary = json(app.get("/api/reports/revenue_summary?as_of=" + asOf, app.viewer));

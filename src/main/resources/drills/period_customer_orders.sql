@@ -1,0 +1,90 @@
+-- Period customer orders: the orders behind a new-customer or repeat-customer tile (kpi_tiles), a page at a time.
+--
+-- question: Which orders placed in this period up to as_of were their customer's first order, or came from a customer who had ordered before?
+-- grain:    one row per order, newest first (created_at, then order_id); at most limit + 1 rows from the cursor on
+-- audience: aggregate
+-- param:    period           | text    |    | today, last_7_days, month_to_date, year_to_date | the period (a row of revenue_summary); required
+-- param:    customer_type    | text    |    | first_time, returning | first_time: the customer's first order ever; returning: the customer had ordered before; required
+-- param:    limit            | integer | 50 | 1..1000       | rows per page (one more is read, to tell whether another page follows)
+-- param:    after_created_at | text    |    | any           | keyset: start after (before, in time) the order placed at this moment (the API's cursor sets it; empty: the first page)
+-- param:    after_order_id   | integer | 0  | 0..2147483647 | keyset: ... and with this order_id (ties of created_at)
+-- column:   order_id         | id      | the order
+-- column:   order_number     | text    | its number, as the shop shows it
+-- column:   created_at       | timestamp | when it was placed
+-- column:   status           | text    | its status at as_of
+-- column:   customer_id      | id      | who placed it
+-- column:   customer_order   | orders  | which of the customer's orders it is: 1 for a first order, 2 or more for a returning customer's
+-- column:   net_sales        | GBP     | gross sales - discounts, as placed (a later return counts on its own day)
+--
+-- A customer's orders are ordered by when they were placed, then by order_id; the first is the
+-- first-time order, whatever its status (docs/reports.md#the-tiles). The list's length is kpi_tiles'
+-- numerator of new_customer_share (first_time) or of repeat_customer_share (returning) for the
+-- period (period_customer_orders_total.sql counts it). Keyset paging: each page reads the index on
+-- orders.created_at backwards from where the last one ended, and each order's place among its
+-- customer's from the index on (customer_id, created_at).
+-- psql: psql -v as_of="'2026-06-30 12:00'" -v period=month_to_date -v customer_type=first_time -f period_customer_orders.sql
+
+\if :{?as_of} \else \set as_of 'now()' \endif
+\if :{?period} \else \set period '' \endif
+\if :{?customer_type} \else \set customer_type '' \endif
+\if :{?limit} \else \set limit 50 \endif
+\if :{?after_created_at} \else \set after_created_at '' \endif
+\if :{?after_order_id} \else \set after_order_id 0 \endif
+
+with
+
+params as (
+    select
+        :as_of::timestamptz                                                    as as_of,
+        case :'period'
+            when 'today'         then date_trunc('day', :as_of::timestamptz)
+            when 'last_7_days'   then date_trunc('day', :as_of::timestamptz) - interval '6 days'
+            when 'month_to_date' then date_trunc('month', :as_of::timestamptz)
+            when 'year_to_date'  then date_trunc('year', :as_of::timestamptz)
+        end                                                                    as starts_at,
+        :'customer_type' = 'first_time'                                        as first_time,
+        coalesce(nullif(:'after_created_at', '')::timestamptz, 'infinity')     as after_created_at,
+        :after_order_id::bigint                                                as after_order_id,
+        :limit::int                                                            as row_limit
+),
+
+-- The bounds as scalar subqueries (init plans), so they bound the index scan (as period_orders).
+page as (
+    select o.order_id, o.order_number, o.created_at, o.status, o.customer_id, earlier.orders + 1 as customer_order
+    from orders o
+    cross join lateral (
+        select count(*) as orders
+        from orders p
+        where p.customer_id = o.customer_id
+          and (p.created_at, p.order_id) < (o.created_at, o.order_id)
+    ) as earlier
+    where o.created_at >= (select starts_at from params)
+      and o.created_at <= (select least(as_of, after_created_at) from params)
+      and (o.created_at, o.order_id) < ((select after_created_at from params), (select after_order_id from params))
+      and (earlier.orders = 0) = (select first_time from params)
+    order by o.created_at desc, o.order_id desc
+    limit (select row_limit + 1 from params)
+),
+
+final as (
+    select
+        page.order_id,
+        page.order_number,
+        page.created_at,
+        coalesce((
+            -- the status it left at its first change after as_of (orders_as_of(), for one order)
+            select c.from_status
+            from order_status_changes c
+            where c.order_id = page.order_id and c.changed_at > params.as_of
+            order by c.changed_at, c.change_id
+            limit 1), page.status)                                            as status,
+        page.customer_id,
+        page.customer_order,
+        sales.net_sales::numeric(16, 2)                                       as net_sales
+    from page
+    cross join params
+    join order_sales sales on sales.order_id = page.order_id
+)
+
+select * from final
+order by created_at desc, order_id desc;
