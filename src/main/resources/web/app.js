@@ -213,13 +213,47 @@
           growth.className = 'tile-growth' + (value > 0 ? ' up' : value < 0 ? ' down' : '');
           growth.title = 'net sales ' + money(row.compare_net_sales) + ', ' + count.format(row.compare_orders) + ' orders';
         });
-        const month = byPeriod.month_to_date;
-        section.querySelector('[data-kpi="orders"]').textContent = count.format(month.orders);
-        section.querySelector('[data-kpi-note="average_order_value"]').textContent =
-          'average order value ' + money(month.average_order_value) + ' (net sales); vs '
-          + count.format(month.compare_orders) + ' ' + COMPARED_WITH.month_to_date;
         summaryShown = true;
         drawSparklines();
+      },
+    },
+    {
+      // kpi_tiles' measures for the month to date against the same days last month, and kpi_days'
+      // last 14 days of each for the sparklines (docs/reports.md#the-tiles); net sales is the
+      // headline tile above
+      report: 'kpi_tiles',
+      source: async (asOf) => {
+        const [tiles, days] = await Promise.all([
+          api('/api/reports/kpi_tiles', { period: 'month_to_date', as_of: asOf }),
+          api('/api/reports/kpi_days', { days: SPARK_DAYS, as_of: asOf }),
+        ]);
+        kpiDays = days.rows;
+        return tiles.rows;
+      },
+      render(rows, section) {
+        rows.forEach((row) => {
+          const tile = section.querySelector(`.tile[data-measure="${row.measure}"]`);
+          if (!tile) return; // net sales: the headline tile
+          tile.querySelector('[data-kpi]').textContent = measureValue(row.measure, row.value);
+          const change = tile.querySelector('[data-kpi-change]');
+          const value = row.change == null ? null : Number(row.change);
+          const unit = row.change_unit === 'pt' ? ' pt' : ' %';
+          change.textContent = value == null
+            ? 'nothing ' + COMPARED_WITH.month_to_date + ' to compare with'
+            : (value > 0 ? '▲ +' : value < 0 ? '▼ ' : '') + (row.change_unit === 'pt' ? twoDecimals : oneDecimal).format(value)
+              + unit + ' vs ' + COMPARED_WITH.month_to_date;
+          // more returns is worse
+          const better = row.measure === 'returns_rate' ? value < 0 : value > 0;
+          const worse = row.measure === 'returns_rate' ? value > 0 : value < 0;
+          change.className = 'tile-growth' + (value == null || value === 0 ? '' : better ? ' up' : worse ? ' down' : '');
+          change.title = COMPARED_WITH.month_to_date + ': ' + measureValue(row.measure, row.compare_value)
+            + (row.unit !== '%' || row.compare_denominator == null ? ''
+              : ' (' + count.format(row.compare_numerator) + ' of ' + count.format(row.compare_denominator) + ')');
+          const inside = inPeriod('month_to_date', kpiDays);
+          drawSpark(tile, kpiDays.map((d) => (d[row.measure] == null ? null : Number(d[row.measure]))), inside,
+            kpiDays.map((d) => d.day), MEASURE_NAMES[row.measure] + ' by day, the last ' + kpiDays.length
+              + ' days (this month in colour)');
+        });
       },
     },
     {
@@ -491,6 +525,20 @@
   const SPARK_DAYS = 14;
   const SVG = 'http://www.w3.org/2000/svg';
   let summaryShown = false;
+  let kpiDays = []; // kpi_days' rows, oldest first
+
+  const twoDecimals = new Intl.NumberFormat('en-GB', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  const MEASURE_NAMES = {
+    orders: 'orders placed', average_order_value: 'average order value', conversion_rate: 'conversion rate',
+    returns_rate: 'returns rate', new_customer_share: 'new-customer share', repeat_customer_share: 'repeat-customer share',
+  };
+  /** A kpi_tiles measure's value as its tile shows it (money, a count, or a rate in %). */
+  function measureValue(measure, value) {
+    if (value == null) return '—';
+    if (measure === 'orders') return count.format(value);
+    if (measure === 'average_order_value' || measure === 'net_sales') return money(value);
+    return (measure === 'conversion_rate' ? twoDecimals : oneDecimal).format(value) + ' %';
+  }
 
   /** The days of the last SPARK_DAYS (daily_revenue's rows, oldest first) that fall in a tile's period. */
   function inPeriod(period, days) {
@@ -502,48 +550,59 @@
   }
 
   /**
-   * Each tile's recent days: daily_revenue's net sales (orders for the orders tile) of the last
-   * SPARK_DAYS shop days, the days of the tile's period in the accent colour. Drawn once both the
-   * tiles and the daily chart have their rows.
+   * Each net-sales tile's recent days: daily_revenue's net sales of the last SPARK_DAYS shop days,
+   * the days of the tile's period in the accent colour. Drawn once both the tiles and the daily
+   * chart have their rows.
    */
   function drawSparklines() {
     if (!summaryShown || dailyRows.length === 0) return;
     const days = dailyRows.slice(-SPARK_DAYS);
     document.querySelectorAll('.tile[data-period]').forEach((tile) => {
-      const measure = tile.querySelector('[data-kpi="orders"]') ? 'orders' : 'net_sales';
-      const values = days.map((d) => Number(d[measure]));
-      const inside = inPeriod(tile.dataset.period, days);
-      const low = Math.min(0, ...values);
-      const span = Math.max(...values) - low || 1;
-      const point = (v, i) => `${(i * 116) / Math.max(values.length - 1, 1) + 2},${24 - ((v - low) / span) * 20}`;
-      const line = (points, className) => {
-        const polyline = document.createElementNS(SVG, 'polyline');
-        polyline.setAttribute('points', points.join(' '));
-        polyline.setAttribute('class', className);
-        return polyline;
-      };
-      let svg = tile.querySelector('svg.spark');
-      if (!svg) {
-        svg = document.createElementNS(SVG, 'svg');
-        svg.setAttribute('class', 'spark');
-        svg.setAttribute('viewBox', '0 0 120 28');
-        svg.setAttribute('preserveAspectRatio', 'none'); // the tile's width, from its left edge
-        tile.appendChild(svg);
-      }
-      const all = values.map(point);
-      const first = inside.indexOf(true);
-      // the period's last day (as_of's) as a dot too: today's period is that one point
+      drawSpark(tile, days.map((d) => Number(d.net_sales)), inPeriod(tile.dataset.period, days), days.map((d) => d.day),
+        'net sales by day, the last ' + days.length + ' days (this period in colour)');
+    });
+  }
+
+  /**
+   * A tile's sparkline: `values` by day, oldest first (null: nothing to measure that day, a gap),
+   * the days `inside` the tile's period in the accent colour, the last day as a dot.
+   */
+  function drawSpark(tile, values, inside, days, caption) {
+    const known = values.filter((v) => v != null);
+    const low = Math.min(0, ...known);
+    const span = (known.length ? Math.max(...known) : 0) - low || 1;
+    const point = (v, i) => (v == null ? null
+      : `${(i * 116) / Math.max(values.length - 1, 1) + 2},${24 - ((v - low) / span) * 20}`);
+    const line = (points, className) => {
+      const polyline = document.createElementNS(SVG, 'polyline');
+      polyline.setAttribute('points', points.filter((p) => p != null).join(' '));
+      polyline.setAttribute('class', className);
+      return polyline;
+    };
+    let svg = tile.querySelector('svg.spark');
+    if (!svg) {
+      svg = document.createElementNS(SVG, 'svg');
+      svg.setAttribute('class', 'spark');
+      svg.setAttribute('viewBox', '0 0 120 28');
+      svg.setAttribute('preserveAspectRatio', 'none'); // the tile's width, from its left edge
+      tile.appendChild(svg);
+    }
+    const all = values.map(point);
+    const first = inside.indexOf(true);
+    const shapes = [line(all, 'spark-all'), line(first < 0 ? [] : all.slice(first), 'spark-period')];
+    // the period's last day (as_of's) as a dot too: today's period is that one point
+    if (all.length && all[all.length - 1] != null) {
       const [x, y] = all[all.length - 1].split(',');
       const dot = document.createElementNS(SVG, 'circle');
       Object.entries({ cx: x, cy: y, r: 2.5, class: 'spark-dot' }).forEach(([name, value]) => dot.setAttribute(name, value));
-      svg.replaceChildren(line(all, 'spark-all'), line(first < 0 ? [] : all.slice(first), 'spark-period'), dot);
-      svg.dataset.values = values.join(',');
-      svg.dataset.days = days.map((d) => d.day).join(',');
-      const title = document.createElementNS(SVG, 'title');
-      title.textContent = (measure === 'orders' ? 'orders placed' : 'net sales') + ' by day, the last '
-        + days.length + ' days (this period in colour)';
-      svg.appendChild(title);
-    });
+      shapes.push(dot);
+    }
+    svg.replaceChildren(...shapes);
+    svg.dataset.values = values.map((v) => (v == null ? '' : v)).join(',');
+    svg.dataset.days = days.join(',');
+    const title = document.createElementNS(SVG, 'title');
+    title.textContent = caption;
+    svg.appendChild(title);
   }
 
   /** Runs `open` with the clicked item of a chart (replacing the chart's earlier handler). */
@@ -640,11 +699,11 @@
   }
 
   // The panels a change notice of a table reloads, for the tables few panels read: the clickstream
-  // feeds only the funnel (and the vitals' conversion), the alerts table only the alerts panel. A
+  // feeds only the funnel (and the vitals' and the tiles' conversion), the alerts table only the alerts panel. A
   // notice naming any other table reloads everything.
   const READ_BY = {
-    page_views: ['conversion_funnel', 'shop_vitals'],
-    cart_events: ['conversion_funnel', 'shop_vitals'],
+    page_views: ['conversion_funnel', 'shop_vitals', 'kpi_tiles'],
+    cart_events: ['conversion_funnel', 'shop_vitals', 'kpi_tiles'],
     alerts: ['alerts'],
   };
 
@@ -871,6 +930,18 @@
   document.querySelectorAll('.tile[data-period]').forEach((tile) => {
     const open = () => openDrill('period_orders', 'Orders and returns · '
       + tile.dataset.period.replaceAll('_', ' '), { period: tile.dataset.period });
+    tile.tabIndex = 0;
+    tile.addEventListener('click', open);
+    tile.addEventListener('keydown', (event) => { if (event.key === 'Enter') open(); });
+  });
+  // the measure tiles: orders, order value and returns to the period's orders and returns; the
+  // customer shares to the orders of first-time or of returning customers (the conversion rate's
+  // sessions have no list)
+  document.querySelectorAll('.tile[data-measure][data-drill]').forEach((tile) => {
+    const type = tile.dataset.customerType;
+    const open = () => openDrill(tile.dataset.drill, (type ? (type === 'first_time' ? 'Orders by first-time customers'
+      : 'Orders by returning customers') : 'Orders and returns') + ' · month to date',
+    type ? { period: 'month_to_date', customer_type: type } : { period: 'month_to_date' });
     tile.tabIndex = 0;
     tile.addEventListener('click', open);
     tile.addEventListener('keydown', (event) => { if (event.key === 'Enter') open(); });
