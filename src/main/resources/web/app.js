@@ -4,19 +4,39 @@
 
 (() => {
   const TOKEN_KEY = 'shopflow.token';
-  const gbp = new Intl.NumberFormat('en-GB', { style: 'currency', currency: 'GBP' });
-  const gbpRound = new Intl.NumberFormat('en-GB', { style: 'currency', currency: 'GBP', maximumFractionDigits: 0 });
-  // axis labels: £300K, £1.5M (full figures, as £1,500,000, do not fit beside a chart)
-  const gbpAxis = new Intl.NumberFormat('en-GB', { style: 'currency', currency: 'GBP', notation: 'compact', maximumFractionDigits: 1 });
-  const count = new Intl.NumberFormat('en-GB');
-  const oneDecimal = new Intl.NumberFormat('en-GB', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+  // Numbers in the shop's currency (GET /api/shop: its orders') and that currency's home locale:
+  // a UK shop reads £1,234.50 and 12 Jun, whatever the browser's own language.
+  const LOCALES = { GBP: 'en-GB', EUR: 'en-IE', USD: 'en-US', CAD: 'en-CA', AUD: 'en-AU', NZD: 'en-NZ' };
+  let locale;
+  let moneyFull;
+  let moneyRound;
+  let moneyAxis;
+  let count;
+  let oneDecimal;
+  let twoDecimals;
+  let shortMoment;
+  let shortDay;
+  function useShopFormats(currency) {
+    locale = LOCALES[currency] || 'en-GB';
+    moneyFull = new Intl.NumberFormat(locale, { style: 'currency', currency });
+    moneyRound = new Intl.NumberFormat(locale, { style: 'currency', currency, maximumFractionDigits: 0 });
+    // axis labels: £300K, £1.5M (full figures, as £1,500,000, do not fit beside a chart)
+    moneyAxis = new Intl.NumberFormat(locale, { style: 'currency', currency, notation: 'compact', maximumFractionDigits: 1 });
+    count = new Intl.NumberFormat(locale);
+    oneDecimal = new Intl.NumberFormat(locale, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+    twoDecimals = new Intl.NumberFormat(locale, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+    shortMoment = new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
+    shortDay = new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', year: 'numeric' });
+    document.documentElement.lang = locale;
+    const note = document.getElementById('currency-note');
+    if (note) note.textContent = 'Numbers in ' + currency;
+  }
+  useShopFormats('GBP');
   const COLORS = ['#3457d5', '#1a8f5a', '#e08a1e', '#8a4fd1', '#d0455b', '#2a9fb8', '#7a8599', '#b7a21f'];
 
   const $ = (selector) => document.querySelector(selector);
   const percent = (value) => (value == null ? '—' : oneDecimal.format(value) + '%');
-  const money = (value) => (value == null ? '—' : gbp.format(value));
-  const shortMoment = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
-  const shortDay = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric' });
+  const money = (value) => (value == null ? '—' : moneyFull.format(value));
   // A product panel's caption: what it measures and its window (the reports' window_start and
   // window_end columns; the window is the last 30 shop days to as_of unless the report is asked otherwise).
   const windowCaption = (report, measure, rows) => {
@@ -173,8 +193,8 @@
     year_to_date: 'same days last year',
   };
 
-  const dayLabel = (iso) => new Date(iso + 'T00:00:00').toLocaleDateString('en-GB', { day: 'numeric', month: 'short' });
-  const monthLabel = (iso) => new Date(iso + 'T00:00:00').toLocaleDateString('en-GB', { month: 'short', year: 'numeric' });
+  const dayLabel = (iso) => new Date(iso + 'T00:00:00').toLocaleDateString(locale, { day: 'numeric', month: 'short' });
+  const monthLabel = (iso) => new Date(iso + 'T00:00:00').toLocaleDateString(locale, { month: 'short', year: 'numeric' });
 
   const PANELS = [
     {
@@ -190,7 +210,7 @@
       render(rows) {
         table('table-alerts', [
           { label: 'Severity', value: (r) => pill(r.severity, 'risk ' + (r.severity === 'critical' ? 'high' : 'medium')) },
-          { label: 'Window', value: (r) => new Date(r.window_start).toLocaleString('en-GB', r.grain === 'hour'
+          { label: 'Window', value: (r) => new Date(r.window_start).toLocaleString(locale, r.grain === 'hour'
             ? { dateStyle: 'medium', timeStyle: 'short' } : { dateStyle: 'medium' }) },
           { label: 'What happened', value: (r) => r.message, wrap: true },
         ], rows, 20);
@@ -366,7 +386,7 @@
             },
           },
           xAxis: { type: 'category', data: top.map((r) => r.category), axisLabel: { rotate: 30 } },
-          yAxis: { type: 'value', name: 'Net sales', axisLabel: { formatter: (v) => gbpAxis.format(v) } },
+          yAxis: { type: 'value', name: 'Net sales', axisLabel: { formatter: (v) => moneyAxis.format(v) } },
           series: [{ type: 'bar', name: 'Net sales', data: top.map((r) => Number(r.net_sales)),
             itemStyle: { borderRadius: [3, 3, 0, 0] } }],
         }, true);
@@ -454,7 +474,7 @@
           { label: 'Risk', value: (r) => pill(String(r.risk_score), 'risk ' + (r.risk_score >= 60 ? 'high' : r.risk_score >= 30 ? 'medium' : '')), numeric: true },
           { label: 'Order', value: (r) => r.order_number },
           { label: 'Customer', value: (r) => r.customer_id, numeric: true },
-          { label: 'Placed', value: (r) => new Date(r.created_at).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' }) },
+          { label: 'Placed', value: (r) => new Date(r.created_at).toLocaleString(locale, { dateStyle: 'medium', timeStyle: 'short' }) },
           { label: 'Status', value: (r) => r.status },
           { label: 'Total sales', value: (r) => money(r.total_sales), numeric: true },
           { label: 'Why', value: (r) => r.reasons, wrap: true },
@@ -487,18 +507,18 @@
           const i = items[0].dataIndex;
           if (i >= rows.length) {
             const f = ahead[i - rows.length];
-            return items[0].axisValue + ' (forecast)<br>' + gbp.format(f.expected) + ', 80 % between '
-              + gbpRound.format(f.low) + ' and ' + gbpRound.format(f.high);
+            return items[0].axisValue + ' (forecast)<br>' + moneyFull.format(f.expected) + ', 80 % between '
+              + moneyRound.format(f.low) + ' and ' + moneyRound.format(f.high);
           }
           return items[0].axisValue + (rows[i].complete ? '' : ' (so far)') + '<br>'
             + items.filter((item) => item.seriesIndex < 2).map((item) => item.marker + item.seriesName + ': '
-              + (item.seriesIndex === 0 ? gbp.format(item.value) : count.format(item.value))).join('<br>');
+              + (item.seriesIndex === 0 ? moneyFull.format(item.value) : count.format(item.value))).join('<br>');
         },
       },
       legend: { data: ['Net sales', 'Orders placed', 'Forecast'], top: 0, right: 0 },
       xAxis: { type: 'category', data: rows.map((r) => dayLabel(r.day)).concat(ahead.map((f) => dayLabel(f.day))) },
       yAxis: [
-        { type: 'value', axisLabel: { formatter: (v) => gbpAxis.format(v) } },
+        { type: 'value', axisLabel: { formatter: (v) => moneyAxis.format(v) } },
         { type: 'value', minInterval: 1, splitLine: { show: false } },
       ],
       series: [
@@ -527,7 +547,6 @@
   let summaryShown = false;
   let kpiDays = []; // kpi_days' rows, oldest first
 
-  const twoDecimals = new Intl.NumberFormat('en-GB', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
   const MEASURE_NAMES = {
     orders: 'orders placed', average_order_value: 'average order value', conversion_rate: 'conversion rate',
     returns_rate: 'returns rate', new_customer_share: 'new-customer share', repeat_customer_share: 'repeat-customer share',
@@ -617,7 +636,7 @@
     try {
       forecast = await api('/api/forecast', { days: 8, as_of: asOf });
       note.textContent = forecast.month_end
-        ? 'projected month end ' + gbpRound.format(forecast.month_end.projected) + ' (forecast)'
+        ? 'projected month end ' + moneyRound.format(forecast.month_end.projected) + ' (forecast)'
         : 'no month-end projection: ' + forecast.reason;
     } catch (e) {
       if (e instanceof SignedOut) throw e;
@@ -638,6 +657,7 @@
       if (e instanceof SignedOut) throw e;
       shop = { missing: [] };
     }
+    useShopFormats(shop.currency || 'GBP');
     const note = $('#as-of-note');
     if (shop.opens_as_of && !$('#as-of').value) {
       $('#as-of').value = shop.opens_as_of;
@@ -747,7 +767,7 @@
       }
       loads += 1;
       document.body.dataset.loads = String(loads);
-      $('#updated').textContent = 'updated ' + new Date().toLocaleTimeString('en-GB')
+      $('#updated').textContent = 'updated ' + new Date().toLocaleTimeString(locale)
         + (asOf ? ' · as of ' + asOf.replace('T', ' ') : ' · as of now');
     } finally {
       loading = false;
@@ -777,7 +797,7 @@
     if (column.endsWith('_pct')) return percent(value);
     if (typeof value === 'number') return column.endsWith('_id') ? String(value) : count.format(value);
     if (typeof value === 'boolean') return value ? 'yes' : 'no';
-    if (isMoment(value)) return new Date(value).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' });
+    if (isMoment(value)) return new Date(value).toLocaleString(locale, { dateStyle: 'medium', timeStyle: 'short' });
     return String(value);
   }
 

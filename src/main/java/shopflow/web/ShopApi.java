@@ -68,6 +68,7 @@ final class ShopApi {
                     && newest.toInstant().isBefore(clock.instant().minus(STALE));
             out.put("opens_as_of", stale ? localMinuteNotBefore(newest, shopZone) : null);
             out.put("missing", missing);
+            out.put("currency", r.getString("currency").strip());
             return out;
         }
     }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -51,6 +53,7 @@ class ShopApiTest {
         assertThat(empty.get("newest_order_at")).isNull();
         assertThat(empty.get("opens_as_of")).isNull();
         assertThat(empty.get("missing")).isEqualTo(List.of());
+        assertThat(empty.get("currency")).as("a shop without orders").isEqualTo("GBP");
         CommandLine cmd = Main.commandLine();
         cmd.setOut(new PrintWriter(new StringWriter()));
         StringWriter err = new StringWriter();
@@ -69,5 +72,16 @@ class ShopApiTest {
         assertThat(ShopApi.describe(db.dataSource(), LONDON, at("2026-11-21T17:59:00Z")).get("opens_as_of")).isNull();
         assertThat(ShopApi.describe(db.dataSource(), LONDON, at("2026-11-21T18:01:00Z")).get("opens_as_of"))
                 .isEqualTo("2026-11-20T18:00");
+    }
+
+    @Test
+    void the_dashboard_shows_money_in_the_currency_of_the_shops_newest_order() throws Exception {
+        try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
+            s.execute("insert into customers (customer_id, email) values (1, 'a@example.com')");
+            s.execute("insert into orders (customer_id, order_number, status, subtotal, total_amount, currency, created_at)"
+                    + " values (1, 'ORD-1', 'pending', 10, 10, 'GBP', '2026-11-01 10:00Z'),"
+                    + " (1, 'ORD-2', 'pending', 10, 10, 'EUR', '2026-11-02 10:00Z')");
+        }
+        assertThat(ShopApi.describe(db.dataSource(), LONDON, at("2026-12-05T00:00:00Z")).get("currency")).isEqualTo("EUR");
     }
 }
