@@ -290,16 +290,19 @@
       params: { days: 30 },
       needs: 'clickstream',
       render(rows) {
+        // on a phone the label's figures go under its name: on one line they ran off the chart
+        const narrow = document.getElementById('chart-funnel').clientWidth < 520;
         chart('chart-funnel').setOption({
           color: COLORS,
           tooltip: { trigger: 'item', formatter: (p) => p.name + ': ' + count.format(p.value) + ' sessions' },
           series: [{
             // labels beside the funnel: inside, the narrow last stages cannot hold them
-            type: 'funnel', sort: 'none', left: '2%', width: '52%', top: 10, bottom: 10, gap: 2,
-            labelLine: { show: true, length: 12 },
+            type: 'funnel', sort: 'none', left: '2%', width: narrow ? '44%' : '52%', top: 10, bottom: 10, gap: 2,
+            labelLine: { show: true, length: narrow ? 8 : 12 },
             label: {
-              position: 'right', color: '#1f2937', fontWeight: 600,
-              formatter: (p) => p.name + '  ' + count.format(p.value) + '  (' + percent(rows[p.dataIndex].pct_of_top) + ')',
+              position: 'right', color: '#1f2937', fontWeight: 600, lineHeight: 15,
+              formatter: (p) => p.name + (narrow ? '\n' : '  ') + count.format(p.value) + '  ('
+                + percent(rows[p.dataIndex].pct_of_top) + ')',
             },
             data: rows.map((r) => ({ name: r.stage, value: r.sessions })),
           }],

@@ -157,6 +157,33 @@ class KpiTilesBrowserTest {
         assertThat(browser.driver.findElement(By.id("drill")).isDisplayed()).isFalse();
     }
 
+    @Test
+    void the_dashboard_fits_a_1280_pixel_screen_and_a_phone_without_sideways_scrolling() {
+        assertFits(browser, "1280 px");
+        try (Browser phone = new Browser(390, 844)) {
+            phone.signIn(app.url(""), app.analyst);
+            int loads = phone.loads();
+            phone.script("const input = document.getElementById('as-of'); input.value = '" + AS_OF + "';"
+                    + " input.dispatchEvent(new Event('change'));");
+            phone.waitForLoads(loads + 1);
+            assertFits(phone, "phone");
+            // the funnel's labels on two lines there, name over figures
+            Object label = phone.script("return echarts.getInstanceByDom(document.getElementById('chart-funnel'))"
+                    + ".getOption().series[0].label.formatter({name: 'order', value: 1, dataIndex: 4});");
+            assertThat((String) label).startsWith("order\n1");
+        }
+    }
+
+    /** No sideways scrolling of the page, and no tile's or panel heading's text wider than its box. */
+    private static void assertFits(Browser in, String screen) {
+        assertThat((Boolean) in.script("return document.documentElement.scrollWidth <= window.innerWidth;"))
+                .as(screen + ": the page is no wider than the window").isTrue();
+        @SuppressWarnings("unchecked")
+        List<String> overflowing = (List<String>) in.script("return [...document.querySelectorAll('.tile, .panel h2')]"
+                + ".filter((e) => e.scrollWidth > e.clientWidth + 1).map((e) => e.textContent.trim().slice(0, 40));");
+        assertThat(overflowing).as(screen + ": boxes whose text runs over").isEmpty();
+    }
+
     /** The rows the drill panel shows once it has loaded {@code drill}, each as its cells' text. */
     private static List<String> shownRows(String drill) {
         browser.wait(Duration.ofSeconds(20)).until(d -> {
