@@ -48,6 +48,7 @@ public final class ApiBench {
     /** The report panels of web/app.js (PANELS), in its order; ApiBenchTest holds the two together. */
     public static final List<Panel> DASHBOARD = List.of(
             new Panel("revenue_summary", Map.of()),
+            new Panel("kpi_tiles", Map.of()),
             new Panel("daily_revenue", Map.of("days", "30")),
             new Panel("conversion_funnel", Map.of("days", "30")),
             new Panel("rfm_segments", Map.of()),
@@ -170,7 +171,8 @@ public final class ApiBench {
 
     /**
      * Walks each drill of the dashboard's figures on this shop, {@code limit} rows a page, up to
-     * {@code maxPages} pages: the month and the year to date of the KPI tiles, a day of the daily chart
+     * {@code maxPages} pages: the month and the year to date of the KPI tiles, the year's orders by
+     * first-time and by returning customers (the customer-share tiles' lists, at a year's length), a day of the daily chart
      * (the busiest of the last 30), the top-level category that sold most, the top product's orders
      * and basket partners, the biggest RFM segment, the first flagged order's customer and the first
      * low-stock row's movements.
@@ -182,6 +184,8 @@ public final class ApiBench {
         List<String> queries = new ArrayList<>();
         queries.add("period_orders?period=month_to_date");
         queries.add("period_orders?period=year_to_date");
+        queries.add("period_customer_orders?period=year_to_date&customer_type=first_time");
+        queries.add("period_customer_orders?period=year_to_date&customer_type=returning");
         var daily = reports.run(catalog.get("daily_revenue"), now, Map.of("days", "30"));
         int busiest = 0;
         for (int i = 1; i < daily.rows().size(); i++) {
