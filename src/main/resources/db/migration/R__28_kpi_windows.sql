@@ -27,11 +27,13 @@ begin
     return query
     with
 
+    -- end_hour: the first hour not wholly in the window (for a window to the last microsecond of
+    -- a day, the next day's first: then the rollups hold the whole window and no raw row is read)
     bounds as (
         select
-            shop_day(starts_at)   as first_day,
-            shop_day(ends_at)     as end_day,
-            shop_hour(ends_at)    as end_hour
+            shop_day(starts_at)                                       as first_day,
+            shop_day(shop_hour(ends_at + interval '1 microsecond'))   as end_day,
+            shop_hour(ends_at + interval '1 microsecond')             as end_hour
     ),
 
     placed as (
@@ -50,7 +52,7 @@ begin
             union all
             select 1, s.gross_sales, s.discounts
             from order_sales s
-            where s.created_at between shop_hour(ends_at) and ends_at
+            where s.created_at between shop_hour(ends_at + interval '1 microsecond') and ends_at
         ) as parts
     ),
 
@@ -68,7 +70,7 @@ begin
             union all
             select r.net_sales
             from order_returns r
-            where r.returned_at between shop_hour(ends_at) and ends_at
+            where r.returned_at between shop_hour(ends_at + interval '1 microsecond') and ends_at
         ) as parts
     ),
 
@@ -88,19 +90,19 @@ begin
     -- views, cart events or orders, so its session is among theirs
     hour_sessions as (
         select v.session_id from page_views v
-        where v.viewed_at between shop_hour(ends_at) and ends_at
+        where v.viewed_at between shop_hour(ends_at + interval '1 microsecond') and ends_at
         union
         select e.session_id from cart_events e
-        where e.event_at between shop_hour(ends_at) and ends_at
+        where e.event_at between shop_hour(ends_at + interval '1 microsecond') and ends_at
         union
         select o.session_id from orders o
-        where o.created_at between shop_hour(ends_at) and ends_at
+        where o.created_at between shop_hour(ends_at + interval '1 microsecond') and ends_at
     ),
 
     funnel_last_hour as (
         select
-            count(*) filter (where reach[1] between shop_hour(ends_at) and ends_at)::bigint as sessions,
-            count(*) filter (where reach[5] between shop_hour(ends_at) and ends_at)::bigint as converted
+            count(*) filter (where reach[1] between shop_hour(ends_at + interval '1 microsecond') and ends_at)::bigint as sessions,
+            count(*) filter (where reach[5] between shop_hour(ends_at + interval '1 microsecond') and ends_at)::bigint as converted
         from (
             select funnel_reach(s.first_seen_at, s.product_view_at, s.add_at, s.checkout_at, s.order_at) as reach
             from rollups.funnel_sessions s

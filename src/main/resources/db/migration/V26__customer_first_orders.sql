@@ -14,8 +14,3 @@ insert into rollups.customer_first_orders (customer_id, first_order_at)
 select customer_id, min(created_at)
 from orders
 group by customer_id;
-
--- A window's conversion rate as of a moment counts the sessions that reached a stage in that
--- moment's hour from their raw events (R__28_kpi_windows.sql); page views and orders have an index
--- on their time, cart events had none.
-create index idx_cart_events_time on cart_events (event_at);
