@@ -23,7 +23,21 @@ returns table (orders bigint, gross_sales numeric, discounts numeric, returns nu
 -- are created by later files)
 language plpgsql stable as $$
 #variable_conflict use_column
+declare
+    hour_sessions varchar[];
 begin
+    -- Sessions that reached a stage in ends_at's hour: the event that completed the stage is one
+    -- of the hour's page views, cart events or orders, so its session is among theirs. One table
+    -- at a time: a Citus coordinator refuses their union joined with a rollup.
+    hour_sessions := array(select v.session_id from page_views v
+                           where v.viewed_at between shop_hour(ends_at + interval '1 microsecond') and ends_at
+                             and v.session_id is not null)
+                  || array(select e.session_id from cart_events e
+                           where e.event_at between shop_hour(ends_at + interval '1 microsecond') and ends_at
+                             and e.session_id is not null)
+                  || array(select o.session_id from orders o
+                           where o.created_at between shop_hour(ends_at + interval '1 microsecond') and ends_at
+                             and o.session_id is not null);
     return query
     with
 
@@ -86,19 +100,6 @@ begin
           and f.reach_hour < bounds.end_hour
     ),
 
-    -- reached in ends_at's hour: the event that completed the stage is one of the hour's page
-    -- views, cart events or orders, so its session is among theirs
-    hour_sessions as (
-        select v.session_id from page_views v
-        where v.viewed_at between shop_hour(ends_at + interval '1 microsecond') and ends_at
-        union
-        select e.session_id from cart_events e
-        where e.event_at between shop_hour(ends_at + interval '1 microsecond') and ends_at
-        union
-        select o.session_id from orders o
-        where o.created_at between shop_hour(ends_at + interval '1 microsecond') and ends_at
-    ),
-
     funnel_last_hour as (
         select
             count(*) filter (where reach[1] between shop_hour(ends_at + interval '1 microsecond') and ends_at)::bigint as sessions,
@@ -106,7 +107,7 @@ begin
         from (
             select funnel_reach(s.first_seen_at, s.product_view_at, s.add_at, s.checkout_at, s.order_at) as reach
             from rollups.funnel_sessions s
-            where s.session_id in (select session_id from hour_sessions where session_id is not null)
+            where s.session_id = any (hour_sessions)
               and s.first_seen_at >= starts_at
         ) as reached
     ),

@@ -120,7 +120,7 @@ class ReportRunnerTest {
     void the_catalog_holds_every_report_of_the_brief_and_more() {
         assertThat(ReportCatalog.load().all().stream().map(Report::name).toList()).containsExactly(
                 "category_sales", "conversion_funnel", "customer_lifetime", "daily_revenue", "fraud_review",
-                "low_stock", "market_basket", "retention_cohorts", "revenue_summary", "rfm_customers",
+                "kpi_days", "kpi_tiles", "low_stock", "market_basket", "retention_cohorts", "revenue_summary", "rfm_customers",
                 "rfm_segments", "shop_vitals", "top_products");
     }
 

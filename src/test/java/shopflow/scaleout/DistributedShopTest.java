@@ -416,7 +416,7 @@ class DistributedShopTest {
         ReportCatalog reports = ReportCatalog.load();
         ReportCatalog references = ReportCatalog.references();
         assertThat(reports.all().stream().filter(r -> !r.sql().equals(references.get(r.name()).sql())))
-                .as("reports read from rollups on the cluster").hasSize(13);
+                .as("reports read from rollups on the cluster").hasSize(15);
         ReportRunner nodeRunner = new ReportRunner(single.dataSource());
         ReportRunner clusterRunner = new ReportRunner(distributed.dataSource());
         OffsetDateTime now = OffsetDateTime.now(); // after the writes on both
