@@ -70,45 +70,78 @@ windows as (
     select 'earlier', compare_starts_at, compare_ends_at from period
 ),
 
--- each customer's first order, and each session's first page view
-first_orders as (
+-- The raw rows each measure counts, read once (materialized: a Citus coordinator then joins
+-- them itself, where it refuses a subquery per window over distributed tables)
+first_orders as materialized (
     select customer_id, min(created_at) as first_order_at
     from orders
     group by customer_id
 ),
 
-session_starts as (
-    select session_id, min(viewed_at) as first_seen_at
+placed as materialized (
+    select created_at, gross_sales - discounts as sales
+    from order_sales
+),
+
+returned as materialized (
+    select returned_at, net_sales
+    from order_returns
+),
+
+-- each session's first page view, and the first time it reached each stage's event
+session_views as materialized (
+    select session_id,
+           min(viewed_at)                                                  as first_seen_at,
+           min(viewed_at) filter (where product_id is not null)            as product_view_at,
+           min(viewed_at) filter (where funnel_checkout_page(page_url))    as checkout_page_at
     from page_views
     where session_id is not null
     group by session_id
 ),
 
+session_carts as materialized (
+    select session_id,
+           min(event_at) filter (where action = 'add')                     as add_at,
+           min(event_at) filter (where action = 'begin_checkout')          as begin_checkout_at
+    from cart_events
+    where session_id is not null
+    group by session_id
+),
+
+session_orders as materialized (
+    select session_id, min(created_at) as order_at
+    from orders
+    where session_id is not null
+    group by session_id
+),
+
+session_starts as (
+    select v.session_id, v.first_seen_at, v.product_view_at, v.checkout_page_at, c.add_at, c.begin_checkout_at,
+           o.order_at
+    from session_views v
+    left join session_carts c using (session_id)
+    left join session_orders o using (session_id)
+),
+
 measured as (
     select
-        windows.side,
-        (select count(*) from order_sales s where s.created_at between windows.starts_at and windows.ends_at)
+        windows.*,
+        (select count(*) from placed where created_at between windows.starts_at and windows.ends_at)
                                                                                        as orders,
-        (select coalesce(sum(s.gross_sales - s.discounts), 0) from order_sales s
-         where s.created_at between windows.starts_at and windows.ends_at)             as sales,
-        (select coalesce(sum(r.net_sales), 0) from order_returns r
-         where r.returned_at between windows.starts_at and windows.ends_at)            as returns,
+        (select coalesce(sum(sales), 0) from placed
+         where created_at between windows.starts_at and windows.ends_at)               as sales,
+        (select coalesce(sum(net_sales), 0) from returned
+         where returned_at between windows.starts_at and windows.ends_at)              as returns,
         (select count(*) from session_starts
          where first_seen_at between windows.starts_at and windows.ends_at)            as sessions,
         -- reached the order stage by the window's end: a product view, an add to cart, a checkout
         -- started (a /checkout view or a begin_checkout event) and an order, each by then
         (select count(*) from session_starts
          where first_seen_at between windows.starts_at and windows.ends_at
-           and exists (select 1 from page_views v where v.session_id = session_starts.session_id
-                       and v.product_id is not null and v.viewed_at <= windows.ends_at)
-           and exists (select 1 from cart_events e where e.session_id = session_starts.session_id
-                       and e.action = 'add' and e.event_at <= windows.ends_at)
-           and (exists (select 1 from page_views v where v.session_id = session_starts.session_id
-                        and funnel_checkout_page(v.page_url) and v.viewed_at <= windows.ends_at)
-                or exists (select 1 from cart_events e where e.session_id = session_starts.session_id
-                           and e.action = 'begin_checkout' and e.event_at <= windows.ends_at))
-           and exists (select 1 from orders o where o.session_id = session_starts.session_id
-                       and o.created_at <= windows.ends_at))                           as converted_sessions,
+           and product_view_at <= windows.ends_at
+           and add_at <= windows.ends_at
+           and least(checkout_page_at, begin_checkout_at) <= windows.ends_at
+           and order_at <= windows.ends_at)                                            as converted_sessions,
         (select count(*) from first_orders
          where first_order_at between windows.starts_at and windows.ends_at)          as first_time_orders
     from windows
