@@ -81,7 +81,8 @@ public record ReportParameter(String name, String type, String defaultValue, Big
                 return value.toString();
             }
             default -> {
-                if (!allowed.isEmpty() && !allowed.contains(text)) {
+                // (an empty default is "not given": a filter left out)
+                if (!allowed.isEmpty() && !allowed.contains(text) && !(text.isEmpty() && defaultValue.isEmpty())) {
                     throw invalid(raw, "must be one of " + String.join(", ", allowed));
                 }
                 return text;

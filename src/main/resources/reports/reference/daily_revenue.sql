@@ -4,6 +4,12 @@
 -- grain:    one row per shop day, oldest first; days without sales show zero
 -- audience: aggregate
 -- param:    days | integer | 30 | 1..3660 | number of days, ending with as_of's day
+-- param:    channel  | text    |       | direct, search, social, email, referral, unknown | filter: orders whose session came from this channel (the referrer of its first page view; unknown: no session or no page views)
+-- param:    device   | text    |       | desktop, mobile, tablet, unknown | filter: orders whose session's first page view was on this device
+-- param:    country  | text    |       | any     | filter: orders shipped to this country (ISO code, e.g. GB; unknown: no shipping address)
+-- param:    region   | text    |       | any     | filter: orders shipped to this region (the address's state or county, e.g. Greater London)
+-- param:    customer | text    |       | new, returning | filter: new (the customer's first order) or returning customers' orders
+-- param:    coupon   | text    |       | yes, no | filter: orders with or without a coupon (an order discount)
 -- column:   day                  | date    | the shop day (Europe/London)
 -- column:   orders               | orders  | orders placed that day up to as_of, whatever their status now
 -- column:   gross_sales          | GBP     | unit price x quantity of their lines (no VAT)
@@ -25,6 +31,12 @@
 -- answer the same, row for row.
 
 \if :{?as_of} \else \set as_of 'now()' \endif
+\if :{?channel} \else \set channel '' \endif
+\if :{?device} \else \set device '' \endif
+\if :{?country} \else \set country '' \endif
+\if :{?region} \else \set region '' \endif
+\if :{?customer} \else \set customer '' \endif
+\if :{?coupon} \else \set coupon '' \endif
 \if :{?days} \else \set days 30 \endif
 
 with
@@ -52,6 +64,15 @@ placed as (
     from order_sales, params
     where order_sales.created_at >= params.first_day::timestamptz
       and order_sales.created_at <= params.as_of
+      -- the filters (docs/filters.md): the order's dimensions, from the view order_facets
+      and ((:'channel' = '' and :'device' = '' and :'country' = '' and :'region' = '' and :'customer' = '' and :'coupon' = '')
+           or exists (select 1 from order_facets f where f.order_id = order_sales.order_id
+               and (:'channel' = '' or f.channel = :'channel')
+               and (:'device' = '' or f.device = :'device')
+               and (:'country' = '' or f.country = :'country')
+               and (:'region' = '' or f.region = :'region')
+               and (:'customer' = '' or f.customer = :'customer')
+               and (:'coupon' = '' or f.coupon = :'coupon')))
     group by 1
 ),
 
@@ -66,6 +87,15 @@ returned as (
     from order_returns
     where order_returns.returned_at >= (select first_day::timestamptz from params)
       and order_returns.returned_at <= (select as_of from params)
+      -- the filters (docs/filters.md): the order's dimensions, from the view order_facets
+      and ((:'channel' = '' and :'device' = '' and :'country' = '' and :'region' = '' and :'customer' = '' and :'coupon' = '')
+           or exists (select 1 from order_facets f where f.order_id = order_returns.order_id
+               and (:'channel' = '' or f.channel = :'channel')
+               and (:'device' = '' or f.device = :'device')
+               and (:'country' = '' or f.country = :'country')
+               and (:'region' = '' or f.region = :'region')
+               and (:'customer' = '' or f.customer = :'customer')
+               and (:'coupon' = '' or f.coupon = :'coupon')))
     group by 1
 ),
 

@@ -3,6 +3,12 @@
 -- question: What did today, the last 7 days, the month and the year so far sell, and how does each compare with the same span before it?
 -- grain:    one row per period: today, last_7_days, month_to_date, year_to_date
 -- audience: aggregate
+-- param:    channel  | text    |       | direct, search, social, email, referral, unknown | filter: orders whose session came from this channel (the referrer of its first page view; unknown: no session or no page views)
+-- param:    device   | text    |       | desktop, mobile, tablet, unknown | filter: orders whose session's first page view was on this device
+-- param:    country  | text    |       | any     | filter: orders shipped to this country (ISO code, e.g. GB; unknown: no shipping address)
+-- param:    region   | text    |       | any     | filter: orders shipped to this region (the address's state or county, e.g. Greater London)
+-- param:    customer | text    |       | new, returning | filter: new (the customer's first order) or returning customers' orders
+-- param:    coupon   | text    |       | yes, no | filter: orders with or without a coupon (an order discount)
 -- column:   period               | text   | today, last_7_days, month_to_date or year_to_date
 -- column:   starts_at            | time   | the window's first moment: the start of a shop day
 -- column:   ends_at              | time   | its last moment: as_of (both ends count)
@@ -39,6 +45,12 @@
 -- both answer the same, row for row.
 
 \if :{?as_of} \else \set as_of 'now()' \endif
+\if :{?channel} \else \set channel '' \endif
+\if :{?device} \else \set device '' \endif
+\if :{?country} \else \set country '' \endif
+\if :{?region} \else \set region '' \endif
+\if :{?customer} \else \set customer '' \endif
+\if :{?coupon} \else \set coupon '' \endif
 
 with
 
@@ -95,6 +107,15 @@ sales as (
     from order_sales, params
     where order_sales.created_at >= (select min(starts_at) from windows)
       and order_sales.created_at <= params.as_of
+      -- the filters (docs/filters.md): the order's dimensions, from the view order_facets
+      and ((:'channel' = '' and :'device' = '' and :'country' = '' and :'region' = '' and :'customer' = '' and :'coupon' = '')
+           or exists (select 1 from order_facets f where f.order_id = order_sales.order_id
+               and (:'channel' = '' or f.channel = :'channel')
+               and (:'device' = '' or f.device = :'device')
+               and (:'country' = '' or f.country = :'country')
+               and (:'region' = '' or f.region = :'region')
+               and (:'customer' = '' or f.customer = :'customer')
+               and (:'coupon' = '' or f.coupon = :'coupon')))
 ),
 
 sales_returns as (
@@ -104,6 +125,15 @@ sales_returns as (
     from order_returns
     where order_returns.returned_at >= (select min(starts_at) from windows)
       and order_returns.returned_at <= (select as_of from params)
+      -- the filters (docs/filters.md): the order's dimensions, from the view order_facets
+      and ((:'channel' = '' and :'device' = '' and :'country' = '' and :'region' = '' and :'customer' = '' and :'coupon' = '')
+           or exists (select 1 from order_facets f where f.order_id = order_returns.order_id
+               and (:'channel' = '' or f.channel = :'channel')
+               and (:'device' = '' or f.device = :'device')
+               and (:'country' = '' or f.country = :'country')
+               and (:'region' = '' or f.region = :'region')
+               and (:'customer' = '' or f.customer = :'customer')
+               and (:'coupon' = '' or f.coupon = :'coupon')))
 ),
 
 placed as (

@@ -167,6 +167,9 @@ public final class OpenApiDocument {
         if (!parameter.allowed().isEmpty()) {
             ArrayNode values = schema.putArray("enum");
             parameter.allowed().forEach(values::add);
+            if (parameter.defaultValue().isEmpty()) {
+                values.add(""); // not given: a filter left out
+            }
         }
         return schema;
     }

@@ -1,0 +1,531 @@
+-- The order_facets family: what the report filters filter on (docs/filters.md), per order, and the
+-- sales model per shop day keyed by those dimensions (rollups.order_facet_days, V25), for the
+-- filtered revenue_summary and daily_revenue (reports/filtered/).
+--
+-- The dimensions of an order, each a value for every order (order_facets):
+--   channel   where its session came from: the referrer of the session's first page view
+--             (order_channel()); 'direct' when that view has no referrer, 'unknown' when the order
+--             has no session or its session no page views (the clickstream keeps 90 days)
+--   device    the device_type of that first page view; 'unknown' as for channel
+--   country   the country of its shipping address; 'unknown' without one
+--   region    the region (addresses.state) of its shipping address; 'unknown' without one
+--   customer  'new' for the customer's first order (the earliest placed, then the lowest id,
+--             whatever became of it), else 'returning'
+--   coupon    'yes' when the order has an order discount (orders.discount_amount > 0, a coupon:
+--             as shop_vitals counts coupon use), else 'no'
+--
+-- How the days stay exact: a day's rows are computed from the raw rows (order_facet_events, the
+-- sales model's views joined with order_facets), never added to. Every write that can change a
+-- day's figures or an order's dimensions appends that day to rollups.order_facet_marks from a
+-- statement trigger (one insert per statement, no row updated: writers never wait on one another);
+-- the fold moves the marks to rollups.order_facet_dirty_days and computes the dirty days before
+-- today again. Reports read a dirty day, and as_of's own day, from the raw rows: a day is read
+-- from the rollup only when no write has touched it since it was computed, in the reader's snapshot.
+-- The marks are deleted by the fold in one statement and the days computed in a later one, so a
+-- write committed between them is in the days computed and its mark stays for the next fold.
+--
+-- What marks which days (an order's days: the day it was placed and the days of its returns,
+-- status changes to cancelled or refunded and partial refunds):
+--   orders inserted            their days, and the later orders of their customers (an order
+--                              placed before a customer's others makes the first one returning)
+--   orders updated             the old and new days of orders whose moment, customer, address,
+--                              session or money changed, and their customers' later orders
+--   orders deleted             their days and their customers' later orders
+--   order_items written        their order's days
+--   order_status_changes       the day of each change to cancelled or refunded
+--   order_refunds written      the day of each refund
+--   page_views written         the days of the orders of their sessions (a first page view may change)
+--   addresses updated, deleted the days of the orders shipped to them
+-- On a Citus cluster `distribute` drops the triggers and nothing marks: there the rollup is as of
+-- its last rebuild (generate, refresh), docs/filters.md.
+
+-- The channel a referrer stands for (the generator's referrers and the common ones).
+create or replace function order_channel(referrer text) returns text
+language sql immutable parallel safe
+return case
+    when referrer is null or referrer = '' then 'direct'
+    when referrer ~* '^https?://([a-z0-9-]+\.)*(google|bing|yahoo|duckduckgo|ecosia)\.' then 'search'
+    when referrer ~* '^https?://([a-z0-9-]+\.)*(facebook|instagram|tiktok|pinterest|twitter|x|linkedin|youtube)\.' then 'social'
+    when referrer ~* '^https?://mail\.|newsletter|utm_medium=email' then 'email'
+    else 'referral'
+end;
+
+-- One row per order with its dimensions (the definitions above); the filters' one definition,
+-- which the reference SQL and the rollup both read.
+create or replace view order_facets as
+select
+    o.order_id,
+    o.created_at,
+    case when landing.seen then order_channel(landing.referrer) else 'unknown' end   as channel,
+    coalesce(landing.device_type, 'unknown')                                        as device,
+    coalesce(a.country::text, 'unknown')                                            as country,
+    coalesce(a.state::text, 'unknown')                                              as region,
+    case when earlier.order_id is null then 'new' else 'returning' end              as customer,
+    case when coalesce(o.discount_amount, 0) > 0 then 'yes' else 'no' end          as coupon
+from orders o
+left join lateral (
+    select true as seen, pv.referrer, pv.device_type::text as device_type
+    from page_views pv
+    where pv.session_id = o.session_id
+    order by pv.viewed_at, pv.view_id
+    limit 1
+) as landing on true
+left join addresses a on a.address_id = o.shipping_address_id
+left join lateral (
+    select e.order_id
+    from orders e
+    where e.customer_id = o.customer_id
+      and (e.created_at < o.created_at or (e.created_at = o.created_at and e.order_id < o.order_id))
+    limit 1
+) as earlier on true;
+
+-- The sales model's events with their order's dimensions: each order placed (at its moment) and
+-- each return (at its moment), as order_sales and order_returns value them.
+create or replace view order_facet_events as
+select
+    s.created_at as at, f.channel, f.device, f.country, f.region, f.customer, f.coupon,
+    1 as orders, s.gross_sales, s.discounts, s.shipping, s.taxes,
+    0::numeric as returns, 0::numeric as returned_shipping, 0::numeric as returned_taxes
+from order_sales s
+join order_facets f on f.order_id = s.order_id
+union all
+select
+    r.returned_at, f.channel, f.device, f.country, f.region, f.customer, f.coupon,
+    0, 0, 0, 0, 0,
+    r.net_sales, r.shipping, r.taxes
+from order_returns r
+join order_facets f on f.order_id = r.order_id;
+
+-- The rollup's rows of the shop days [first_day, last_day], from the raw rows: each cut's sums.
+create or replace function order_facet_day_rows(first_day date, last_day date)
+returns setof rollups.order_facet_days
+language sql stable as $$
+    select
+        case when grouping(e.region) = 1 then 1 when grouping(e.channel) = 1 then 2 else 3 end::smallint,
+        shop_day(e.at),
+        e.country,
+        case when grouping(e.region) = 1 then '*' else e.region end,
+        case when grouping(e.channel) = 1 then '*' else e.channel end,
+        case when grouping(e.device) = 1 then '*' else e.device end,
+        case when grouping(e.customer) = 1 then '*' else e.customer end,
+        case when grouping(e.coupon) = 1 then '*' else e.coupon end,
+        sum(e.orders), sum(e.gross_sales), sum(e.discounts), sum(e.shipping), sum(e.taxes),
+        sum(e.returns), sum(e.returned_shipping), sum(e.returned_taxes)
+    from order_facet_events e
+    where e.at >= first_day::timestamptz and e.at < (last_day + 1)::timestamptz
+    group by grouping sets (
+        (shop_day(e.at), e.country, e.channel, e.device, e.customer, e.coupon),
+        (shop_day(e.at), e.country, e.region, e.customer, e.coupon),
+        (shop_day(e.at), e.country, e.region, e.channel, e.device)
+    )
+$$;
+
+-- An order's days: the day it was placed, and the days of its returns.
+create or replace function order_facet_days_of(order_ids int[]) returns setof date
+language sql stable as $$
+    select shop_day(o.created_at) from orders o where o.order_id = any (order_ids)
+    union
+    select shop_day(c.changed_at) from order_status_changes c
+    where c.order_id = any (order_ids) and c.to_status in ('cancelled', 'refunded')
+    union
+    select shop_day(r.refunded_at) from order_refunds r where r.order_id = any (order_ids)
+$$;
+
+-- Appends days to the marks (null and repeated days dropped).
+create or replace function order_facet_mark(days date[]) returns void
+language plpgsql as $$
+begin
+    insert into rollups.order_facet_marks (day)
+    select distinct d from unnest(days) as d where d is not null;
+end
+$$;
+
+-- ============================================================
+-- TRIGGERS
+-- ============================================================
+-- Orders inserted. Named to run after orders_rollups_insert (triggers fire in name order), which
+-- holds the customers' locks (lock_order_risk_customers()): a concurrent order of the same customer
+-- placed before this one is committed and seen here.
+create or replace function orders_rollups_facets_inserted() returns trigger
+language plpgsql as $$
+begin
+    perform order_facet_mark(array(
+        select shop_day(n.created_at) from new_orders n
+        union all
+        select d from order_facet_days_of(array(
+            select later.order_id
+            from new_orders n
+            join orders later
+              on later.customer_id = n.customer_id and later.created_at >= n.created_at
+             and later.order_id <> n.order_id)) as d));
+    return null;
+end
+$$;
+
+create or replace trigger orders_rollups_insert_facets after insert on orders
+    referencing new table as new_orders
+    for each statement execute function orders_rollups_facets_inserted();
+
+-- Orders updated or deleted: the days of those whose figures or dimensions may have changed, and
+-- their customers' later orders (which may have become new or returning).
+create or replace function orders_rollups_facets_changed() returns trigger
+language plpgsql as $$
+declare
+    changed int[];
+begin
+    changed := array(
+        select n.order_id
+        from new_orders n
+        join old_orders o using (order_id)
+        where (n.created_at, n.customer_id, n.shipping_address_id, n.session_id, n.discount_amount,
+               n.shipping_cost, n.tax_amount)
+              is distinct from
+              (o.created_at, o.customer_id, o.shipping_address_id, o.session_id, o.discount_amount,
+               o.shipping_cost, o.tax_amount));
+    if cardinality(changed) = 0 then
+        return null; -- a status change alone: its history row marks its return
+    end if;
+    perform order_facet_mark(array(
+        select shop_day(o.created_at) from old_orders o where o.order_id = any (changed)
+        union all
+        select d from order_facet_days_of(changed) as d
+        union all
+        select d from order_facet_days_of(array(
+            select later.order_id
+            from (
+                select customer_id, created_at from old_orders where order_id = any (changed)
+                union all
+                select customer_id, created_at from new_orders where order_id = any (changed)
+            ) as touched
+            join orders later on later.customer_id = touched.customer_id and later.created_at >= touched.created_at))
+            as d));
+    return null;
+end
+$$;
+
+create or replace trigger orders_rollups_update_facets after update on orders
+    referencing old table as old_orders new table as new_orders
+    for each statement execute function orders_rollups_facets_changed();
+
+create or replace function orders_rollups_facets_removed() returns trigger
+language plpgsql as $$
+begin
+    perform order_facet_mark(array(
+        select shop_day(o.created_at) from old_orders o
+        union
+        select d
+        from old_orders o
+        join orders later on later.customer_id = o.customer_id and later.created_at >= o.created_at
+        cross join lateral order_facet_days_of(array[later.order_id]) as d));
+    return null;
+end
+$$;
+
+create or replace trigger orders_rollups_delete_facets after delete on orders
+    referencing old table as old_orders
+    for each statement execute function orders_rollups_facets_removed();
+
+-- Order lines written: their orders' days (before and after, for a line moved to another order).
+create or replace function order_items_rollups_facets_written() returns trigger
+language plpgsql as $$
+begin
+    if tg_op = 'INSERT' then
+        perform order_facet_mark(array(
+            select d from order_facet_days_of(array(select distinct order_id from new_items)) as d));
+    elsif tg_op = 'UPDATE' then
+        perform order_facet_mark(array(
+            select d from order_facet_days_of(array(
+                select order_id from new_items union select order_id from old_items)) as d));
+    else
+        perform order_facet_mark(array(
+            select d from order_facet_days_of(array(select distinct order_id from old_items)) as d));
+    end if;
+    return null;
+end
+$$;
+
+create or replace trigger order_items_rollups_insert_facets after insert on order_items
+    referencing new table as new_items
+    for each statement execute function order_items_rollups_facets_written();
+
+create or replace trigger order_items_rollups_update_facets after update on order_items
+    referencing old table as old_items new table as new_items
+    for each statement execute function order_items_rollups_facets_written();
+
+create or replace trigger order_items_rollups_delete_facets after delete on order_items
+    referencing old table as old_items
+    for each statement execute function order_items_rollups_facets_written();
+
+-- Status changes written: the days of the changes to cancelled or refunded, old and new.
+create or replace function order_status_changes_rollups_facets_written() returns trigger
+language plpgsql as $$
+begin
+    if tg_op = 'INSERT' then
+        perform order_facet_mark(array(
+            select shop_day(changed_at) from new_changes where to_status in ('cancelled', 'refunded')));
+    elsif tg_op = 'UPDATE' then
+        perform order_facet_mark(array(
+            select shop_day(changed_at) from new_changes where to_status in ('cancelled', 'refunded')
+            union
+            select shop_day(changed_at) from old_changes where to_status in ('cancelled', 'refunded')));
+    else
+        perform order_facet_mark(array(
+            select shop_day(changed_at) from old_changes where to_status in ('cancelled', 'refunded')));
+    end if;
+    return null;
+end
+$$;
+
+create or replace trigger order_status_changes_rollups_insert_facets after insert on order_status_changes
+    referencing new table as new_changes
+    for each statement execute function order_status_changes_rollups_facets_written();
+
+create or replace trigger order_status_changes_rollups_update_facets after update on order_status_changes
+    referencing old table as old_changes new table as new_changes
+    for each statement execute function order_status_changes_rollups_facets_written();
+
+create or replace trigger order_status_changes_rollups_delete_facets after delete on order_status_changes
+    referencing old table as old_changes
+    for each statement execute function order_status_changes_rollups_facets_written();
+
+-- Partial refunds written: their days.
+create or replace function order_refunds_rollups_facets_written() returns trigger
+language plpgsql as $$
+begin
+    if tg_op = 'INSERT' then
+        perform order_facet_mark(array(select shop_day(refunded_at) from new_refunds));
+    elsif tg_op = 'UPDATE' then
+        perform order_facet_mark(array(
+            select shop_day(refunded_at) from new_refunds union select shop_day(refunded_at) from old_refunds));
+    else
+        perform order_facet_mark(array(select shop_day(refunded_at) from old_refunds));
+    end if;
+    return null;
+end
+$$;
+
+create or replace trigger order_refunds_rollups_insert_facets after insert on order_refunds
+    referencing new table as new_refunds
+    for each statement execute function order_refunds_rollups_facets_written();
+
+create or replace trigger order_refunds_rollups_update_facets after update on order_refunds
+    referencing old table as old_refunds new table as new_refunds
+    for each statement execute function order_refunds_rollups_facets_written();
+
+create or replace trigger order_refunds_rollups_delete_facets after delete on order_refunds
+    referencing old table as old_refunds
+    for each statement execute function order_refunds_rollups_facets_written();
+
+-- Page views written: the days of their sessions' orders (a session's first page view, its
+-- channel and device, may have changed). Most page views belong to sessions without an order:
+-- one index probe per session of the statement.
+create or replace function page_views_rollups_facets_inserted() returns trigger
+language plpgsql as $$
+begin
+    perform order_facet_mark(array(
+        select d from order_facet_days_of(array(
+            select o.order_id from orders o
+            where o.session_id in (select distinct session_id from new_views))) as d));
+    return null;
+end
+$$;
+
+create or replace function page_views_rollups_facets_removed() returns trigger
+language plpgsql as $$
+begin
+    perform order_facet_mark(array(
+        select d from order_facet_days_of(array(
+            select o.order_id from orders o
+            where o.session_id in (select distinct session_id from old_views))) as d));
+    return null;
+end
+$$;
+
+create or replace function page_views_rollups_facets_updated() returns trigger
+language plpgsql as $$
+begin
+    perform order_facet_mark(array(
+        select d from order_facet_days_of(array(
+            select o.order_id from orders o
+            where o.session_id in (select session_id from new_views union select session_id from old_views))) as d));
+    return null;
+end
+$$;
+
+create or replace trigger page_views_rollups_insert_facets after insert on page_views
+    referencing new table as new_views
+    for each statement execute function page_views_rollups_facets_inserted();
+
+create or replace trigger page_views_rollups_update_facets after update on page_views
+    referencing old table as old_views new table as new_views
+    for each statement execute function page_views_rollups_facets_updated();
+
+create or replace trigger page_views_rollups_delete_facets after delete on page_views
+    referencing old table as old_views
+    for each statement execute function page_views_rollups_facets_removed();
+
+-- Shipping addresses changed or removed: the days of the orders shipped to them.
+create or replace function addresses_rollups_facets_changed() returns trigger
+language plpgsql as $$
+begin
+    perform order_facet_mark(array(
+        select d from order_facet_days_of(array(
+            select o.order_id from orders o
+            where o.shipping_address_id in (select address_id from old_addresses))) as d));
+    return null;
+end
+$$;
+
+create or replace trigger addresses_rollups_update_facets after update on addresses
+    referencing old table as old_addresses
+    for each statement execute function addresses_rollups_facets_changed();
+
+create or replace trigger addresses_rollups_delete_facets after delete on addresses
+    referencing old table as old_addresses
+    for each statement execute function addresses_rollups_facets_changed();
+
+-- Truncating orders or the clickstream: every day computed again.
+create or replace function orders_rollups_facets_truncated() returns trigger
+language plpgsql as $$
+begin
+    perform rebuild_order_facets_rollups();
+    return null;
+end
+$$;
+
+create or replace trigger orders_rollups_truncate_facets after truncate on orders
+    for each statement execute function orders_rollups_facets_truncated();
+
+create or replace trigger page_views_rollups_truncate_facets after truncate on page_views
+    for each statement execute function orders_rollups_facets_truncated();
+
+-- ============================================================
+-- FOLD, REBUILD
+-- ============================================================
+-- The marks become dirty days; the dirty days before today are computed again (today's keep
+-- changing: reports read as_of's day from the raw rows anyway, and a day is computed once, after
+-- it is over).
+create or replace function fold_order_facets_rollups() returns void
+language plpgsql as $$
+declare
+    days date[];
+begin
+    with moved as (
+        delete from rollups.order_facet_marks returning day
+    )
+    insert into rollups.order_facet_dirty_days (day)
+    select distinct day from moved
+    on conflict do nothing;
+
+    with done as (
+        delete from rollups.order_facet_dirty_days where day < shop_day(now()) returning day
+    )
+    select array_agg(day order by day) into days from done;
+    if days is null then
+        return;
+    end if;
+    -- (a later statement, a later snapshot: every write whose mark was moved above is seen)
+    delete from rollups.order_facet_days where day = any (days);
+    insert into rollups.order_facet_days
+    select rows.*
+    from unnest(days) as d
+    cross join lateral order_facet_day_rows(d, d) as rows;
+end
+$$;
+
+-- Every day from the raw rows, in the caller's transaction. The same sums as order_facet_day_rows()
+-- (order_facets, order_sales, order_returns), written set-wise: that view's per-order look-ups
+-- (first page view, earlier order, lines) are right for a day's orders, not for all of them.
+create or replace function rebuild_order_facets_rollups() returns void
+language plpgsql as $$
+begin
+    lock table orders, order_items, order_status_changes, order_refunds in share row exclusive mode;
+    delete from rollups.order_facet_marks;
+    delete from rollups.order_facet_dirty_days;
+    delete from rollups.order_facet_days;
+
+    with
+
+    lines as (
+        select order_id,
+               sum(unit_price * quantity)                 as gross_sales,
+               sum(unit_price * quantity - line_total)    as line_discounts,
+               sum(line_total)                            as line_total
+        from order_items
+        group by order_id
+    ),
+
+    landing as (
+        select distinct on (session_id) session_id, referrer, device_type::text as device_type
+        from page_views
+        where session_id in (select session_id from orders)
+        order by session_id, viewed_at, view_id
+    ),
+
+    firsts as (
+        select distinct on (customer_id) order_id
+        from orders
+        order by customer_id, created_at, order_id
+    ),
+
+    facets as (
+        select
+            o.order_id,
+            o.created_at,
+            coalesce(lines.gross_sales, 0)                                           as gross_sales,
+            coalesce(lines.line_discounts, 0) + coalesce(o.discount_amount, 0)       as discounts,
+            coalesce(lines.line_total, 0) - coalesce(o.discount_amount, 0)           as net_sales,
+            coalesce(o.shipping_cost, 0)                                             as shipping,
+            coalesce(o.tax_amount, 0)                                                as taxes,
+            case when landing.session_id is not null then order_channel(landing.referrer) else 'unknown' end
+                                                                                     as channel,
+            coalesce(landing.device_type, 'unknown')                                 as device,
+            coalesce(a.country::text, 'unknown')                                     as country,
+            coalesce(a.state::text, 'unknown')                                       as region,
+            case when firsts.order_id is not null then 'new' else 'returning' end    as customer,
+            case when coalesce(o.discount_amount, 0) > 0 then 'yes' else 'no' end   as coupon
+        from orders o
+        left join lines on lines.order_id = o.order_id
+        left join landing on landing.session_id = o.session_id
+        left join addresses a on a.address_id = o.shipping_address_id
+        left join firsts on firsts.order_id = o.order_id
+    ),
+
+    events as (
+        select created_at as at, channel, device, country, region, customer, coupon,
+               1 as orders, gross_sales, discounts, shipping, taxes,
+               0::numeric as returns, 0::numeric as returned_shipping, 0::numeric as returned_taxes
+        from facets
+        union all
+        select c.changed_at, f.channel, f.device, f.country, f.region, f.customer, f.coupon,
+               0, 0, 0, 0, 0, f.net_sales, f.shipping, f.taxes
+        from order_status_changes c
+        join facets f on f.order_id = c.order_id
+        where c.to_status in ('cancelled', 'refunded')
+        union all
+        select r.refunded_at, f.channel, f.device, f.country, f.region, f.customer, f.coupon,
+               0, 0, 0, 0, 0, r.net_sales, 0, 0
+        from order_refunds r
+        join facets f on f.order_id = r.order_id
+    )
+
+    insert into rollups.order_facet_days
+    select
+        case when grouping(e.region) = 1 then 1 when grouping(e.channel) = 1 then 2 else 3 end::smallint,
+        shop_day(e.at),
+        e.country,
+        case when grouping(e.region) = 1 then '*' else e.region end,
+        case when grouping(e.channel) = 1 then '*' else e.channel end,
+        case when grouping(e.device) = 1 then '*' else e.device end,
+        case when grouping(e.customer) = 1 then '*' else e.customer end,
+        case when grouping(e.coupon) = 1 then '*' else e.coupon end,
+        sum(e.orders), sum(e.gross_sales), sum(e.discounts), sum(e.shipping), sum(e.taxes),
+        sum(e.returns), sum(e.returned_shipping), sum(e.returned_taxes)
+    from events e
+    group by grouping sets (
+        (shop_day(e.at), e.country, e.channel, e.device, e.customer, e.coupon),
+        (shop_day(e.at), e.country, e.region, e.customer, e.coupon),
+        (shop_day(e.at), e.country, e.region, e.channel, e.device)
+    );
+end
+$$;
