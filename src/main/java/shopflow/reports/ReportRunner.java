@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
+import org.postgresql.util.PSQLException;
 
 /**
  * Runs a report: checks and binds its parameters, then runs its SQL in a read-only transaction
@@ -110,8 +111,9 @@ public final class ReportRunner {
      */
     public ReportResult run(Report report, OffsetDateTime asOf, Map<String, String> rawParameters) {
         Map<String, Object> bound = report.bind(rawParameters, asOf);
+        Report path = report.pathFor(bound);
         try {
-            return runOnce(report, asOf, bound);
+            return runOnce(report, path, asOf, bound);
         } catch (ReportException e) {
             if (e.kind() != ReportException.Kind.UNAVAILABLE || e.getCause() instanceof SQLTransientConnectionException) {
                 throw e;
@@ -120,20 +122,21 @@ public final class ReportRunner {
             // restarts, the first statement on such a connection fails and Citus drops it. A report
             // only reads, so one more attempt (on a fresh connection) is safe; a node still down
             // fails it again, with the same message.
-            return runOnce(report, asOf, bound);
+            return runOnce(report, path, asOf, bound);
         }
     }
 
-    private ReportResult runOnce(Report report, OffsetDateTime asOf, Map<String, Object> bound) {
+    /** Runs {@code path}'s SQL (the report's own, or its filtered path) for {@code report}. */
+    private ReportResult runOnce(Report report, Report path, OffsetDateTime asOf, Map<String, Object> bound) {
         try (Connection connection = dataSource.getConnection()) {
             catchUpRollups(connection);
             checkTempFilePrivilege(connection);
             connection.setAutoCommit(false);
             connection.setReadOnly(true);
             ZoneId zone = applySettings(connection);
-            try (PreparedStatement statement = connection.prepareStatement(report.sql())) {
+            try (PreparedStatement statement = connection.prepareStatement(path.sql())) {
                 int index = 1;
-                for (String placeholder : report.placeholders()) {
+                for (String placeholder : path.placeholders()) {
                     statement.setObject(index++, placeholder.equals(Report.AS_OF) ? asOf : bound.get(placeholder));
                 }
                 try (ResultSet rs = statement.executeQuery()) {
@@ -159,6 +162,12 @@ public final class ReportRunner {
             if (nodeUnreachable(e)) {
                 throw ReportException.unavailable("report " + report.name() + " cannot run now, a database node is"
                         + " unreachable: " + e.getMessage().lines().findFirst().orElse(""), e);
+            }
+            if ("22023".equals(e.getSQLState()) && e instanceof PSQLException refused
+                    && refused.getServerErrorMessage() != null && refused.getServerErrorMessage().getColumn() != null) {
+                // a parameter the report's SQL refused (a category that does not exist): the user's to fix
+                throw ReportException.badParameter(refused.getServerErrorMessage().getColumn(),
+                        refused.getServerErrorMessage().getMessage());
             }
             String reason = switch (String.valueOf(e.getSQLState())) {
                 case "57014" -> "took longer than " + seconds(statementTimeout) + " s and was stopped";

@@ -6,6 +6,7 @@
 -- param:    days  | integer | 30    | 1..3660 | the window: this many shop days, ending with its last day (as_of's day unless `to` is given)
 -- param:    from  | date    |       | any     | the window's first shop day, inclusive (instead of `days`)
 -- param:    to    | date    |       | any     | the window's last shop day, inclusive (default: as_of's day); the window never goes past as_of
+-- param:    category | text  |       | any     | filter: only this category and every category below it (its category_id or slug, e.g. laptops)
 -- window:   from | to | days | 3660
 -- column:   category_id   | id     | the category
 -- column:   category      | text   | its name
@@ -32,6 +33,7 @@
 -- (../category_sales.sql) reads the rollups.
 
 \if :{?as_of} \else \set as_of 'now()' \endif
+\if :{?category} \else \set category '' \endif
 \if :{?days} \else \set days 30 \endif
 \if :{?from} \else \set from '' \endif
 \if :{?to} \else \set to '' \endif
@@ -53,6 +55,8 @@ bounds as (
         least(as_of, (last_day + 1)::timestamptz)                              as window_end,
         (last_day + 1)::timestamptz                                            as window_stop
     from params
+    -- an unknown category is refused here (category_filter() raises), even when the window is empty
+    where :'category' = '' or exists (select 1 from category_filter(:'category'))
 ),
 
 -- The tree from functions (category_descendants()), not recursive CTEs here: Citus plans a recursive CTE only in a
@@ -143,4 +147,6 @@ final as (
 select category_id, category, path, level, parent_id, orders, units, gross_sales, discounts, returns, net_sales,
        margin_pct, window_start, window_end
 from final
+-- the category filter (docs/filters.md): the category and every category below it
+where :'category' = '' or category_id in (select category_filter(:'category'))
 order by name_path, category_id;

@@ -7,6 +7,7 @@
 -- param:    from  | date    |       | any     | the window's first shop day, inclusive (instead of `days`)
 -- param:    to    | date    |       | any     | the window's last shop day, inclusive (default: as_of's day); the window never goes past as_of
 -- param:    limit | integer | 50    | 1..10000 | number of products to show
+-- param:    category | text  |       | any     | filter: only this category and every category below it (its category_id or slug, e.g. laptops)
 -- window:   from | to | days | 3660
 -- column:   net_sales_rank    | rank   | rank by net sales among all products in the window (ties share a rank)
 -- column:   product_id        | id     | the product
@@ -38,6 +39,7 @@
 -- answer the same, row for row.
 
 \if :{?as_of} \else \set as_of 'now()' \endif
+\if :{?category} \else \set category '' \endif
 \if :{?days} \else \set days 30 \endif
 \if :{?from} \else \set from '' \endif
 \if :{?to} \else \set to '' \endif
@@ -60,6 +62,8 @@ bounds as (
         least(as_of, (last_day + 1)::timestamptz)                              as window_end,
         (last_day + 1)::timestamptz                                            as window_stop
     from params
+    -- an unknown category is refused here (category_filter() raises), even when the window is empty
+    where :'category' = '' or exists (select 1 from category_filter(:'category'))
 ),
 
 -- lines of the orders placed in the window
@@ -104,6 +108,10 @@ product_sales as (
         coalesce(placed.gross_sales, 0) - coalesce(placed.discounts, 0) - coalesce(returned.returns, 0) as net_sales
     from placed
     full join returned using (product_id)
+    -- the category filter (docs/filters.md): the category's products and those of every category below it
+    where :'category' = ''
+       or product_id in (select products.product_id from products
+                         where products.category_id in (select category_filter(:'category')))
 ),
 
 ranked as (

@@ -1,0 +1,171 @@
+-- Top products, filtered: the ranking of one category's products (the whole subtree); without a
+-- category the report runs ../top_products.sql.
+--
+-- question: Which products brought the most net sales in the window, with their units, orders, discounts, returns and margin?
+-- grain:    one row per product with sales or returns in the window, highest net sales first, the top N
+-- audience: aggregate
+-- param:    days  | integer | 30    | 1..3660 | the window: this many shop days, ending with its last day (as_of's day unless `to` is given)
+-- param:    from  | date    |       | any     | the window's first shop day, inclusive (instead of `days`)
+-- param:    to    | date    |       | any     | the window's last shop day, inclusive (default: as_of's day); the window never goes past as_of
+-- param:    limit | integer | 50    | 1..10000 | number of products to show
+-- param:    category | text  |       | any     | filter: only this category and every category below it (its category_id or slug, e.g. laptops)
+-- window:   from | to | days | 3660
+-- column:   net_sales_rank    | rank   | rank by net sales among all products in the window (ties share a rank)
+-- column:   product_id        | id     | the product
+-- column:   sku               | text   | its stock-keeping unit
+-- column:   product_name      | text   | its name
+-- column:   category          | text   | its own category (null if it has none)
+-- column:   units             | units  | units ordered in the window, less the units of the orders returned in it
+-- column:   orders            | orders | orders placed in the window with a line of it
+-- column:   gross_sales       | GBP    | unit price x quantity of its lines in orders placed in the window
+-- column:   discounts         | GBP    | their line discounts plus their share of their orders' coupons
+-- column:   returns           | GBP    | net sales of its lines in orders cancelled or refunded in the window (dated by that change)
+-- column:   net_sales         | GBP    | gross_sales - discounts - returns
+-- column:   margin_pct        | %      | gross margin on net sales: (net_sales - units x cost_price) / net_sales, one decimal; null when the cost is unknown or net sales are 0
+-- column:   rank_in_category  | rank   | rank by net sales within its category
+-- column:   window_start      | time   | the window's start: midnight starting its first shop day
+-- column:   window_end        | time   | the window's end: as_of, or the midnight ending `to` when that comes first (excluded)
+--
+-- The measures are the sales model's (R__22_sales_model.sql, docs/reports.md): per order line,
+-- order_line_sales gives its gross sales, line discount and its share of the order's coupon
+-- (allocated over the order's lines in pence), so products add up to the shop's net sales.
+-- Sales are of the orders placed in the window, whatever happened to them later; a cancellation
+-- or refund, whole or partial, counts as a return on the day it happens (order_line_returns),
+-- whenever the order was placed.
+-- psql: psql -v as_of="'2026-06-30 12:00'" -v days=30 -v limit=50 -f top_products.sql
+--       (or -v from=2026-06-01 -v to=2026-06-30)
+--
+-- Reads the product_sales rollups (R__32_rollup_product_sales.sql) through product_window_rows():
+-- per product, the folded spans of 2 to 1,024 days and single days that make the window
+-- (rollups.product_spans_folded, rollups.product_days_folded) plus the pending changes of its
+-- days; then takes out what as_of's own day holds after as_of (orders placed and returns recorded
+-- later that day, from the raw rows: none for the dashboard's "now"). Every product of the window
+-- is summed (a rank needs them all): for 30 days at scale 1 in November, 33,000 span and day rows
+-- where the days alone are 87,000. The full-scan version is reference/top_products.sql.
+
+\if :{?as_of} \else \set as_of 'now()' \endif
+\if :{?category} \else \set category '' \endif
+\if :{?days} \else \set days 30 \endif
+\if :{?from} \else \set from '' \endif
+\if :{?to} \else \set to '' \endif
+\if :{?limit} \else \set limit 50 \endif
+
+with
+
+-- the window: [first day's midnight, as_of], cut at the midnight ending its last day
+params as (
+    select
+        :as_of::timestamptz                                                    as as_of,
+        coalesce(nullif(:'to', '')::date, shop_day(:as_of::timestamptz))       as last_day,
+        nullif(:'from', '')::date                                              as from_day
+),
+
+bounds as (
+    select
+        as_of,
+        coalesce(from_day, last_day - (:days::int - 1))                        as first_day,
+        least(last_day, shop_day(as_of))                                       as last_day,
+        coalesce(from_day, last_day - (:days::int - 1))::timestamptz           as window_start,
+        least(as_of, (last_day + 1)::timestamptz)                              as window_end
+    from params
+    -- an unknown category is refused here (category_filter() raises), even when the window is empty
+    where :'category' = '' or exists (select 1 from category_filter(:'category'))
+),
+
+-- the rollup rows whose sum per product is its sales over the window's days: the folded spans and
+-- days that make it (at most two spans of each length) and the pending changes
+window_rows as (
+    select window_rows.* from bounds, product_window_rows(bounds.first_day, bounds.last_day) as window_rows
+),
+
+-- What the last day holds after as_of: orders placed later, returns recorded later (none for
+-- "now"). The moments are written out rather than read from bounds, so that PostgreSQL applies them
+-- inside order_line_sales, before its window over each order's lines (on created_at, a column of
+-- its partition): the later orders only, through the index on orders.created_at.
+later as (
+    select lines.product_id, -sum(lines.quantity) as units, -count(distinct lines.order_id) as orders,
+           -sum(lines.gross_sales) as gross_sales,
+           -sum(lines.line_discount + coalesce(lines.order_discount, 0)) as discounts,
+           0 as returned_units, 0 as returns
+    from order_line_sales lines
+    where lines.created_at > :as_of::timestamptz
+      and lines.created_at < (shop_day(:as_of::timestamptz) + 1)::timestamptz
+      and shop_day(:as_of::timestamptz) between (select first_day from bounds) and (select last_day from bounds)
+    group by lines.product_id
+    union all
+    select returned.product_id, 0, 0, 0, 0, -sum(returned.quantity), -sum(returned.net_sales)
+    from order_line_returns returned
+    where returned.returned_at > :as_of::timestamptz
+      and returned.returned_at < (shop_day(:as_of::timestamptz) + 1)::timestamptz
+      and shop_day(:as_of::timestamptz) between (select first_day from bounds) and (select last_day from bounds)
+    group by returned.product_id
+),
+
+-- each product with a line placed or returned in the window (a day row may have fallen to zeros)
+product_sales as (
+    select
+        product_id,
+        sum(units) - sum(returned_units)                    as units,
+        sum(orders)                                         as orders,
+        sum(gross_sales)                                    as gross_sales,
+        sum(discounts)                                      as discounts,
+        sum(returns)                                        as returns,
+        sum(gross_sales) - sum(discounts) - sum(returns)    as net_sales
+    from (select * from window_rows union all select * from later) as product_rows
+    -- the category filter: the products of the category and of every category below it
+    where :'category' = ''
+       or product_rows.product_id in (
+           select products.product_id from products where products.category_id in (select category_filter(:'category')))
+    group by product_id
+    -- (an amount refunded returns no units; a partial refund and its take-back cancel out)
+    having sum(orders) > 0 or sum(returned_units) <> 0 or sum(returns) <> 0
+),
+
+-- the products shown; their rank among all products of the window is their rank among these
+-- (every product with more net sales is shown too)
+shown as (
+    select * from product_sales
+    order by net_sales desc, product_id
+    limit :limit
+),
+
+-- rank within its category, for the products shown only: 1 + the products of the window in the
+-- same category (or also without one) with more net sales
+category_ranks as (
+    select shown.product_id, 1 + count(rival_sales.product_id) as rank_in_category
+    from shown
+    join products as shown_product using (product_id)
+    -- (0: no category, as a category of its own; ids start at 1)
+    join products as rival on coalesce(rival.category_id, 0) = coalesce(shown_product.category_id, 0)
+    left join product_sales as rival_sales
+      on rival_sales.product_id = rival.product_id and rival_sales.net_sales > shown.net_sales
+    group by shown.product_id
+),
+
+final as (
+    select
+        rank() over (order by shown.net_sales desc)                                  as net_sales_rank,
+        products.product_id,
+        products.sku,
+        products.name                                                                as product_name,
+        categories.name                                                              as category,
+        shown.units,
+        shown.orders,
+        shown.gross_sales,
+        shown.discounts,
+        shown.returns,
+        shown.net_sales,
+        round(100.0 * (shown.net_sales - shown.units * products.cost_price)
+              / nullif(shown.net_sales, 0), 1)                                       as margin_pct,
+        category_ranks.rank_in_category,
+        bounds.window_start,
+        bounds.window_end
+    from shown
+    join products using (product_id)
+    left join categories using (category_id)
+    join category_ranks using (product_id)
+    cross join bounds
+)
+
+select * from final
+order by net_sales desc, product_id;
