@@ -61,23 +61,53 @@ public final class ReportBench {
                 all.add(timings);
                 continue;
             }
-            double[] rollup = new double[runs];
-            double[] full = new double[referenceRuns];
-            int timedRollups = 0;
-            int timedReferences = 0;
-            for (Run run : schedule(runs, referenceRuns)) {
-                switch (run) {
-                    case WARM_UP -> runner.run(report, asOf, Map.of());
-                    case REFERENCE_WARM_UP -> runner.run(reference, asOf, Map.of());
-                    case TIMED -> rollup[timedRollups++] = time(report, asOf);
-                    case REFERENCE_TIMED -> full[timedReferences++] = time(reference, asOf);
-                }
-            }
-            ReportTimings timings = new ReportTimings(report.name(), rollup, full);
+            ReportTimings timings = timings(report.name(), report, reference, Map.of(), asOf, runs, referenceRuns);
             progress.accept(timings);
             all.add(timings);
         }
         return all;
+    }
+
+    /**
+     * Times each report that takes filters with each of {@code cases} (its filters only), from the
+     * rollups and from its reference SQL with the same filters, as {@link #run} does; each timing is
+     * named {@code <report> <filters>}.
+     */
+    public List<ReportTimings> runFilters(OffsetDateTime asOf, int runs, int referenceRuns, List<String> only,
+            Map<String, Map<String, String>> cases, Consumer<ReportTimings> progress) {
+        List<ReportTimings> all = new ArrayList<>();
+        for (Report report : reports.all()) {
+            if (report.filters().isEmpty() || (!only.isEmpty() && !only.contains(report.name()))) {
+                continue;
+            }
+            List<String> taken = report.filters().stream().map(f -> f.name()).toList();
+            for (Map.Entry<String, Map<String, String>> filters : cases.entrySet()) {
+                if (taken.containsAll(filters.getValue().keySet())) {
+                    ReportTimings timings = timings(report.name() + " " + filters.getKey(), report,
+                            references.get(report.name()), filters.getValue(), asOf, runs, referenceRuns);
+                    progress.accept(timings);
+                    all.add(timings);
+                }
+            }
+        }
+        return all;
+    }
+
+    private ReportTimings timings(String label, Report report, Report reference, Map<String, String> parameters,
+            OffsetDateTime asOf, int runs, int referenceRuns) {
+        double[] rollup = new double[runs];
+        double[] full = new double[referenceRuns];
+        int timedRollups = 0;
+        int timedReferences = 0;
+        for (Run run : schedule(runs, referenceRuns)) {
+            switch (run) {
+                case WARM_UP -> runner.run(report, asOf, parameters);
+                case REFERENCE_WARM_UP -> runner.run(reference, asOf, parameters);
+                case TIMED -> rollup[timedRollups++] = time(report, asOf, parameters);
+                case REFERENCE_TIMED -> full[timedReferences++] = time(reference, asOf, parameters);
+            }
+        }
+        return new ReportTimings(label, rollup, full);
     }
 
     /** One run of a report, or of its reference. */
@@ -113,8 +143,12 @@ public final class ReportBench {
     }
 
     private double time(Report report, OffsetDateTime asOf) {
+        return time(report, asOf, Map.of());
+    }
+
+    private double time(Report report, OffsetDateTime asOf, Map<String, String> parameters) {
         long start = System.nanoTime();
-        runner.run(report, asOf, Map.of());
+        runner.run(report, asOf, parameters);
         return (System.nanoTime() - start) / 1e6;
     }
 }

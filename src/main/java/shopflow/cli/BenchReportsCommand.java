@@ -19,6 +19,7 @@ import shopflow.db.Database;
 import shopflow.db.DatabaseOptions;
 import shopflow.db.Migrations;
 import shopflow.reports.AsOf;
+import shopflow.reports.FilterCases;
 import shopflow.reports.ReportCatalog;
 import shopflow.rollups.Drift;
 import shopflow.rollups.RollupVerifier;
@@ -33,7 +34,8 @@ import shopflow.scaleout.Cluster;
             "checks first that both versions agree (no drift)."},
         footer = {"", "Examples:",
             "  shopflow bench reports --scale 1",
-            "  shopflow bench reports --runs 50 --reference-runs 3 --as-of 2026-06-30T12:00"})
+            "  shopflow bench reports --runs 50 --reference-runs 3 --as-of 2026-06-30T12:00",
+            "  shopflow bench reports --filters --report revenue_summary --report daily_revenue"})
 public final class BenchReportsCommand implements Callable<Integer> {
 
     @Spec
@@ -66,6 +68,11 @@ public final class BenchReportsCommand implements Callable<Integer> {
     @Option(names = "--in-place",
             description = "With --scale and an empty database: generate the shop into this database, and keep it.")
     boolean inPlace;
+
+    @Option(names = "--filters",
+            description = "Also time the reports that take filters with each filter and pairs of them"
+                    + " (docs/filters.md), against their reference SQL with the same filters.")
+    boolean filters;
 
     @Option(names = "--as-of", paramLabel = "TIME",
             description = "The moment the reports answer for (default: now, as the dashboard asks).")
@@ -133,6 +140,24 @@ public final class BenchReportsCommand implements Callable<Integer> {
             }
             out.flush();
         });
+        if (filters) {
+            out.printf("%nwith filters (the rollups' cut of each, or the raw rows where none keeps them together):%n");
+            out.printf("%-48s %12s %12s %14s %14s %10s%n", "report and filters", "rollup med", "rollup p95",
+                    "reference med", "reference p95", "speed-up");
+            List<ReportTimings> filtered = bench.runFilters(moment, runs, referenceRuns, only,
+                    FilterCases.of(database.dataSource()), t -> {
+                        if (referenceRuns == 0) {
+                            out.printf("%-48s %9.1f ms %9.1f ms %14s %14s %10s%n", t.report(), t.rollupMedian(),
+                                    t.rollupP95(), "-", "-", "-");
+                        } else {
+                            out.printf("%-48s %9.1f ms %9.1f ms %11.1f ms %11.1f ms %9.0fx%n", t.report(),
+                                    t.rollupMedian(), t.rollupP95(), t.referenceMedian(), t.referenceP95(), t.speedUp());
+                        }
+                        out.flush();
+                    });
+            out.printf("filtered reports: worst p95 %.1f ms%n",
+                    filtered.stream().mapToDouble(ReportTimings::rollupP95).max().orElse(0));
+        }
         List<ReportTimings> backed = all.stream().filter(t -> !t.sameSql()).toList();
         double worstP95 = backed.stream().mapToDouble(ReportTimings::rollupP95).max().orElse(0);
         out.printf("rollup-backed reports%s: worst p95 %.1f ms", cluster ? " on the cluster" : "", worstP95);

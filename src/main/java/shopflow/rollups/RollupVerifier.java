@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import javax.sql.DataSource;
+import shopflow.reports.FilterCases;
 import shopflow.reports.Report;
 import shopflow.reports.ReportCatalog;
 import shopflow.reports.ReportResult;
@@ -28,32 +29,46 @@ public final class RollupVerifier {
     private final ReportCatalog reports;
     private final ReportCatalog references;
     private final ReportRunner runner;
+    private final DataSource dataSource;
 
     /** The reports as this database serves them (on a Citus cluster, some are their reference SQL). */
     public RollupVerifier(DataSource dataSource) {
         this(ReportCatalog.load(), ReportCatalog.references(),
-                new ReportRunner(dataSource, Duration.ofMinutes(10)));
+                new ReportRunner(dataSource, Duration.ofMinutes(10)), dataSource);
     }
 
-    RollupVerifier(ReportCatalog reports, ReportCatalog references, ReportRunner runner) {
+    RollupVerifier(ReportCatalog reports, ReportCatalog references, ReportRunner runner, DataSource dataSource) {
         this.reports = reports;
         this.references = references;
         this.runner = runner;
+        this.dataSource = dataSource;
     }
 
     /**
      * Every report with its default parameters as of {@code asOf}, but for its limit, if it takes one:
      * the first {@value #VERIFIED_ROWS} rows (at most its limit's maximum), not the screenful the
-     * default asks for. The drifts found, if any.
+     * default asks for; and every report that takes filters with each of {@link FilterCases}. The drifts
+     * found, if any.
      */
     public List<Drift> verify(OffsetDateTime asOf) {
         List<Drift> drifts = new ArrayList<>();
+        Map<String, Map<String, String>> filterCases = null;
         for (Report report : reports.all()) {
             if (!report.sql().equals(references.get(report.name()).sql())) { // a reference equals itself
                 Map<String, String> parameters = report.parameter("limit")
                         .map(limit -> Map.of("limit", String.valueOf(Math.min(VERIFIED_ROWS, limit.max().longValue()))))
                         .orElse(Map.of());
                 compare(report.name(), asOf, parameters).ifPresent(drifts::add);
+            }
+            if (!report.filters().isEmpty()) {
+                filterCases = filterCases == null ? FilterCases.of(dataSource) : filterCases;
+                List<String> taken = report.filters().stream().map(f -> f.name()).toList();
+                for (Map<String, String> filters : filterCases.values()) {
+                    if (!taken.containsAll(filters.keySet())) {
+                        continue;
+                    }
+                    compare(report.name(), asOf, filters).ifPresent(drifts::add);
+                }
             }
         }
         return drifts;
