@@ -36,8 +36,8 @@
 --   order_refunds written      the day of each refund
 --   page_views written         the days of the orders of their sessions (a first page view may change)
 --   addresses updated, deleted the days of the orders shipped to them
--- On a Citus cluster `distribute` drops the triggers and nothing marks: there the rollup is as of
--- its last rebuild (generate, refresh), docs/filters.md.
+-- On a Citus cluster `distribute` drops the triggers and nothing marks: there the rollup stays
+-- empty and the filtered reports read every day from the raw rows (docs/filters.md).
 
 -- The channel a referrer stands for (the generator's referrers and the common ones).
 create or replace function order_channel(referrer text) returns text
@@ -439,10 +439,15 @@ $$;
 create or replace function rebuild_order_facets_rollups() returns void
 language plpgsql as $$
 begin
-    lock table orders, order_items, order_status_changes, order_refunds in share row exclusive mode;
     delete from rollups.order_facet_marks;
     delete from rollups.order_facet_dirty_days;
     delete from rollups.order_facet_days;
+    -- On a Citus cluster nothing marks the days written (the catch-up job does not keep this
+    -- rollup): it stays empty there, and the filtered reports read every day raw.
+    if rollups_kept_by_job() then
+        return;
+    end if;
+    lock table orders, order_items, order_status_changes, order_refunds in share row exclusive mode;
 
     with
 

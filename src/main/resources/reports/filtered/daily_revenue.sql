@@ -58,7 +58,9 @@ day_spine as (
 
 -- the cut of the rollup that keeps every filtered dimension (0: none does, every day is read raw)
 choice as (
-    select case when :'region' = '' then 1
+    -- (on a Citus cluster the rollup is not kept: every day raw)
+    select case when rollups_kept_by_job() then 0
+                when :'region' = '' then 1
                 when :'channel' = '' and :'device' = '' then 2
                 when :'customer' = '' and :'coupon' = '' then 3
                 else 0
@@ -99,15 +101,21 @@ raw_rows as (
            sum(e.shipping) as shipping, sum(e.taxes) as taxes, sum(e.returns) as returns,
            sum(e.returned_shipping) as returned_shipping, sum(e.returned_taxes) as returned_taxes
     from raw_days
-    join order_facet_events e
-      on e.at >= raw_days.day::timestamptz and e.at < (raw_days.day + 1)::timestamptz
-    where e.at <= :as_of::timestamptz
-      and (:'channel' = '' or e.channel = :'channel')
-      and (:'device' = '' or e.device = :'device')
-      and (:'country' = '' or e.country = :'country')
-      and (:'region' = '' or e.region = :'region')
-      and (:'customer' = '' or e.customer = :'customer')
-      and (:'coupon' = '' or e.coupon = :'coupon')
+    -- one day at a time, through the indexes on the orders' and returns' moments (joined by the
+    -- moment alone, the planner valued every order of the shop first)
+    cross join lateral (
+        select *
+        from order_facet_events e
+        where e.at >= raw_days.day::timestamptz and e.at < (raw_days.day + 1)::timestamptz
+          and e.at <= :as_of::timestamptz
+          and (:'channel' = '' or e.channel = :'channel')
+          and (:'device' = '' or e.device = :'device')
+          and (:'country' = '' or e.country = :'country')
+          and (:'region' = '' or e.region = :'region')
+          and (:'customer' = '' or e.customer = :'customer')
+          and (:'coupon' = '' or e.coupon = :'coupon')
+        offset 0
+    ) as e
     group by raw_days.day
 ),
 

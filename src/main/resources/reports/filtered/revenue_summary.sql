@@ -98,7 +98,9 @@ windows as (
 
 -- the cut of the rollup that keeps every filtered dimension (0: none does, every day is read raw)
 choice as (
-    select case when :'region' = '' then 1
+    -- (on a Citus cluster the rollup is not kept: every day raw)
+    select case when rollups_kept_by_job() then 0
+                when :'region' = '' then 1
                 when :'channel' = '' and :'device' = '' then 2
                 when :'customer' = '' and :'coupon' = '' then 3
                 else 0
@@ -142,19 +144,25 @@ rollup_days as (
     group by f.day
 ),
 
--- the raw days' events up to as_of, each with its moment
-raw_events as (
+-- the raw days' events up to as_of, each with its moment (once: every window sums its part)
+raw_events as materialized (
     select e.*
     from raw_days
-    join order_facet_events e
-      on e.at >= raw_days.day::timestamptz and e.at < (raw_days.day + 1)::timestamptz
-    where e.at <= :as_of::timestamptz
-      and (:'channel' = '' or e.channel = :'channel')
-      and (:'device' = '' or e.device = :'device')
-      and (:'country' = '' or e.country = :'country')
-      and (:'region' = '' or e.region = :'region')
-      and (:'customer' = '' or e.customer = :'customer')
-      and (:'coupon' = '' or e.coupon = :'coupon')
+    -- one day at a time, through the indexes on the orders' and returns' moments (joined by the
+    -- moment alone, the planner valued every order of the shop first)
+    cross join lateral (
+        select *
+        from order_facet_events e
+        where e.at >= raw_days.day::timestamptz and e.at < (raw_days.day + 1)::timestamptz
+          and e.at <= :as_of::timestamptz
+          and (:'channel' = '' or e.channel = :'channel')
+          and (:'device' = '' or e.device = :'device')
+          and (:'country' = '' or e.country = :'country')
+          and (:'region' = '' or e.region = :'region')
+          and (:'customer' = '' or e.customer = :'customer')
+          and (:'coupon' = '' or e.coupon = :'coupon')
+        offset 0
+    ) as e
 ),
 
 measures as (
