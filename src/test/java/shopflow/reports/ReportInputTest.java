@@ -43,10 +43,12 @@ class ReportInputTest {
     void an_unknown_parameter_is_named_with_those_the_report_takes() {
         assertThatThrownBy(() -> shop.run("daily_revenue", Map.of("dayz", "7")))
                 .isInstanceOf(ReportException.class)
-                .hasMessage("report daily_revenue has no parameter 'dayz'; it takes days")
+                .hasMessage("report daily_revenue has no parameter 'dayz'; it takes days, channel, device, country, region,"
+                        + " customer, coupon")
                 .extracting(e -> ((ReportException) e).field()).isEqualTo("dayz");
+        // its periods are fixed: it takes only the filters
         assertThatThrownBy(() -> shop.run("revenue_summary", Map.of("days", "7")))
-                .hasMessageContaining("it takes none");
+                .hasMessageContaining("it takes channel, device, country, region, customer, coupon");
     }
 
     @ParameterizedTest(name = "{0} {1}={2}")

@@ -47,11 +47,19 @@ class RollupExactnessTest {
 
     /** Every report with the parameter values worth checking; {@code Map.of()} is its defaults. */
     static final Map<String, List<Map<String, String>>> CASES = Map.ofEntries(
-            Map.entry("revenue_summary", List.of(Map.of())),
+            // the filters (docs/filters.md): one, two in one cut of order_facet_days, three (read raw)
+            Map.entry("revenue_summary", List.of(Map.of(), Map.of("channel", "direct"), Map.of("customer", "new"),
+                    Map.of("coupon", "yes", "device", "unknown"), Map.of("region", "unknown", "customer", "returning"),
+                    Map.of("region", "unknown", "channel", "unknown"),
+                    Map.of("region", "unknown", "channel", "direct", "coupon", "no"))),
+            Map.entry("daily_revenue", List.of(Map.of(), Map.of("days", "1"), Map.of("days", "7"), Map.of("days", "60"),
+                    Map.of("days", "60", "channel", "unknown"), Map.of("days", "60", "customer", "returning", "coupon", "no"),
+                    Map.of("days", "7", "country", "unknown", "device", "unknown"),
+                    Map.of("days", "60", "region", "unknown", "coupon", "yes"),
+                    Map.of("days", "60", "region", "unknown", "device", "unknown", "customer", "new"))),
             Map.entry("kpi_tiles", List.of(Map.of(), Map.of("period", "today"), Map.of("period", "last_7_days"),
                     Map.of("period", "year_to_date"))),
             Map.entry("kpi_days", List.of(Map.of(), Map.of("days", "1"), Map.of("days", "60"))),
-            Map.entry("daily_revenue", List.of(Map.of(), Map.of("days", "1"), Map.of("days", "7"), Map.of("days", "60"))),
             Map.entry("rfm_segments", List.of(Map.of(), Map.of("scheme", "brief"))),
             Map.entry("rfm_customers", List.of(Map.of(), Map.of("segment", "Loyal Customers"),
                     Map.of("segment", "New Customers"), Map.of("segment", "Potential Loyalists"),
@@ -266,6 +274,16 @@ class RollupExactnessTest {
         BigDecimal ytd = (BigDecimal) new ReportRunner(database.dataSource())
                 .run(ReportCatalog.load().get("revenue_summary"), START.plus(SPAN), Map.of()).value(3, "gross_sales");
         assertThat(ytd).isPositive();
+        // Not vacuous for the filters: new customers' orders are some of the year's, not none nor all, and
+        // whole days were read from order_facet_days (folded above)
+        BigDecimal newCustomers = (BigDecimal) new ReportRunner(database.dataSource())
+                .run(ReportCatalog.load().get("revenue_summary"), START.plus(SPAN), Map.of("customer", "new"))
+                .value(3, "gross_sales");
+        assertThat(newCustomers).isPositive().isLessThan(ytd);
+        try (Connection c = database.connection()) {
+            assertThat((Long) Writes.value(c, "select count(*) from rollups.order_facet_days where cut = 1"
+                    + " and day not in (select day from rollups.order_facet_dirty_days)")).isPositive();
+        }
         // Not vacuous for fraud_review: the bursts written are flagged
         ReportResult review = new ReportRunner(database.dataSource())
                 .run(ReportCatalog.load().get("fraud_review"), START.plus(SPAN), Map.of("days", "60"));
