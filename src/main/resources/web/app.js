@@ -89,6 +89,63 @@
     return body;
   }
 
+  // ---------------------------------------------------------------- filters
+
+  // The filter bar (docs/filters.md): its values are in the URL's query string, so a reload or a
+  // link shows the same view; each panel applies those its report takes and says which it cannot.
+  const FILTERS = ['channel', 'device', 'customer', 'coupon', 'country', 'region', 'category'];
+
+  function filterValues() {
+    const form = $('#filters');
+    const values = {};
+    FILTERS.forEach((name) => {
+      const value = form.elements[name].value.trim();
+      if (value !== '') values[name] = value;
+    });
+    return values;
+  }
+
+  function filtersFromUrl() {
+    const query = new URLSearchParams(window.location.search);
+    FILTERS.forEach((name) => { $('#filters').elements[name].value = query.get(name) || ''; });
+  }
+
+  function filtersToUrl() {
+    const url = new URL(window.location.href);
+    const values = filterValues();
+    FILTERS.forEach((name) => {
+      if (values[name]) url.searchParams.set(name, values[name]);
+      else url.searchParams.delete(name);
+    });
+    window.history.replaceState(null, '', url);
+  }
+
+  /** The filters a panel's report takes, and the names of those set that it does not. */
+  function filtersFor(report) {
+    const taken = new Set(report ? report.parameters.map((p) => p.name) : []);
+    const applied = {};
+    const ignored = [];
+    Object.entries(filterValues()).forEach(([name, value]) => {
+      if (taken.has(name)) applied[name] = value;
+      else ignored.push(name);
+    });
+    return { applied, ignored };
+  }
+
+  /** Says on the panel which filters apply to it and which it cannot take. */
+  function showFilters(section, { applied, ignored }) {
+    section.dataset.filters = Object.keys(applied).join(' ');
+    let note = section.querySelector(':scope > .filter-note');
+    if (!note) {
+      note = document.createElement('p');
+      note.className = 'filter-note muted';
+      section.appendChild(note);
+    }
+    note.textContent = ignored.length === 0 ? ''
+      : 'Not filtered by ' + ignored.join(', ') + ': this panel does not take ' + (ignored.length === 1 ? 'it' : 'them') + '.';
+    note.hidden = ignored.length === 0;
+  }
+
   // ---------------------------------------------------------------- sign-in
 
   function showSignIn(message) {
@@ -124,6 +181,7 @@
     $('#role').textContent = me.role;
     const list = await api('/api/reports');
     catalog = Object.fromEntries(list.reports.map((report) => [report.name, report]));
+    filtersFromUrl();
     await openAsOfTheShop();
     await loadAll();
     connectEvents();
@@ -684,6 +742,7 @@
       return;
     }
     if (panel.source) {
+      showFilters(section, filtersFor(null));
       setState(section, 'loading');
       try {
         const rows = await panel.source(asOf);
@@ -705,9 +764,11 @@
         + $('#role').textContent + '). Ask an admin for an analyst token.');
       return;
     }
+    const filters = filtersFor(report);
+    showFilters(section, filters);
     setState(section, 'loading');
     try {
-      const result = await api('/api/reports/' + panel.report, { ...(panel.params || {}), as_of: asOf });
+      const result = await api('/api/reports/' + panel.report, { ...(panel.params || {}), ...filters.applied, as_of: asOf });
       if (result.rows.length === 0) {
         setState(section, 'empty', panel.empty || 'No data for this moment.');
         panel.render(result.rows, section);
@@ -945,6 +1006,9 @@
   });
   $('#signout').addEventListener('click', () => showSignIn());
   $('#as-of').addEventListener('change', () => loadAll());
+  $('#filters').addEventListener('change', () => { filtersToUrl(); loadAll(); });
+  $('#filters').addEventListener('submit', (event) => { event.preventDefault(); filtersToUrl(); loadAll(); });
+  $('#filters-clear').addEventListener('click', () => { $('#filters').reset(); filtersToUrl(); loadAll(); });
   $('#as-of-now').addEventListener('click', () => {
     $('#as-of').value = '';
     $('#as-of-note').hidden = true;
