@@ -1,6 +1,7 @@
 -- The order_facets family: what the report filters filter on (docs/filters.md), per order, and the
--- sales model per shop day keyed by those dimensions (rollups.order_facet_days, V25), for the
--- filtered revenue_summary and daily_revenue (reports/filtered/).
+-- sales model per shop hour and day keyed by those dimensions (rollups.order_facet_hours and
+-- order_facet_days), for the filtered revenue_summary and daily_revenue (reports/filtered/). A day's
+-- rows are the sums of its hours'.
 --
 -- The dimensions of an order, each a value for every order (order_facets):
 --   channel   where its session came from: the referrer of the session's first page view
@@ -14,7 +15,7 @@
 --   coupon    'yes' when the order has an order discount (orders.discount_amount > 0, a coupon:
 --             as shop_vitals counts coupon use), else 'no'
 --
--- How the days stay exact: a day's rows are computed from the raw rows (order_facet_events, the
+-- How the days stay exact: a day's rows (and its hours') are computed from the raw rows (order_facet_events, the
 -- sales model's views joined with order_facets), never added to. Every write that can change a
 -- day's figures or an order's dimensions appends that day to rollups.order_facet_marks from a
 -- statement trigger (one insert per statement, no row updated: writers never wait on one another);
@@ -96,13 +97,13 @@ select
 from order_returns r
 join order_facets f on f.order_id = r.order_id;
 
--- The rollup's rows of the shop days [first_day, last_day], from the raw rows: each cut's sums.
-create or replace function order_facet_day_rows(first_day date, last_day date)
-returns setof rollups.order_facet_days
+-- The rollup's hour rows of the shop days [first_day, last_day], from the raw rows: each cut's sums.
+create or replace function order_facet_hour_rows(first_day date, last_day date)
+returns setof rollups.order_facet_hours
 language sql stable as $$
     select
         case when grouping(e.region) = 1 then 1 when grouping(e.channel) = 1 then 2 else 3 end::smallint,
-        shop_day(e.at),
+        shop_hour(e.at),
         e.country,
         case when grouping(e.region) = 1 then '*' else e.region end,
         case when grouping(e.channel) = 1 then '*' else e.channel end,
@@ -114,11 +115,30 @@ language sql stable as $$
     from order_facet_events e
     where e.at >= first_day::timestamptz and e.at < (last_day + 1)::timestamptz
     group by grouping sets (
-        (shop_day(e.at), e.country, e.channel, e.device, e.customer, e.coupon),
-        (shop_day(e.at), e.country, e.region, e.customer, e.coupon),
-        (shop_day(e.at), e.country, e.region, e.channel, e.device)
+        (shop_hour(e.at), e.country, e.channel, e.device, e.customer, e.coupon),
+        (shop_hour(e.at), e.country, e.region, e.customer, e.coupon),
+        (shop_hour(e.at), e.country, e.region, e.channel, e.device)
     )
 $$;
+
+-- The day rows of the given days, from their hour rows.
+create or replace function order_facet_days_from_hours(days date[]) returns void
+language plpgsql as $$
+begin
+    insert into rollups.order_facet_days
+    select cut, shop_day(hour), country, region, channel, device, customer, coupon,
+           sum(orders), sum(gross_sales), sum(discounts), sum(shipping), sum(taxes),
+           sum(returns), sum(returned_shipping), sum(returned_taxes)
+    from rollups.order_facet_hours
+    where days is null
+       or (hour >= (select min(d) from unnest(days) as d)::timestamptz
+           and hour < ((select max(d) from unnest(days) as d) + 1)::timestamptz
+           and shop_day(hour) = any (days))
+    group by cut, shop_day(hour), country, region, channel, device, customer, coupon;
+end
+$$;
+
+drop function if exists order_facet_day_rows(date, date);
 
 -- An order's days: the day it was placed, and the days of its returns.
 create or replace function order_facet_days_of(order_ids int[]) returns setof date
@@ -425,15 +445,19 @@ begin
         return;
     end if;
     -- (a later statement, a later snapshot: every write whose mark was moved above is seen)
+    delete from rollups.order_facet_hours
+    where hour >= days[1]::timestamptz and hour < (days[cardinality(days)] + 1)::timestamptz
+      and shop_day(hour) = any (days);
     delete from rollups.order_facet_days where day = any (days);
-    insert into rollups.order_facet_days
+    insert into rollups.order_facet_hours
     select rows.*
     from unnest(days) as d
-    cross join lateral order_facet_day_rows(d, d) as rows;
+    cross join lateral order_facet_hour_rows(d, d) as rows;
+    perform order_facet_days_from_hours(days);
 end
 $$;
 
--- Every day from the raw rows, in the caller's transaction. The same sums as order_facet_day_rows()
+-- Every hour and day from the raw rows, in the caller's transaction. The same sums as order_facet_hour_rows()
 -- (order_facets, order_sales, order_returns), written set-wise: that view's per-order look-ups
 -- (first page view, earlier order, lines) are right for a day's orders, not for all of them.
 create or replace function rebuild_order_facets_rollups() returns void
@@ -442,6 +466,7 @@ begin
     delete from rollups.order_facet_marks;
     delete from rollups.order_facet_dirty_days;
     delete from rollups.order_facet_days;
+    delete from rollups.order_facet_hours;
     -- On a Citus cluster nothing marks the days written (the catch-up job does not keep this
     -- rollup): it stays empty there, and the filtered reports read every day raw.
     if rollups_kept_by_job() then
@@ -514,10 +539,10 @@ begin
         join facets f on f.order_id = r.order_id
     )
 
-    insert into rollups.order_facet_days
+    insert into rollups.order_facet_hours
     select
         case when grouping(e.region) = 1 then 1 when grouping(e.channel) = 1 then 2 else 3 end::smallint,
-        shop_day(e.at),
+        shop_hour(e.at),
         e.country,
         case when grouping(e.region) = 1 then '*' else e.region end,
         case when grouping(e.channel) = 1 then '*' else e.channel end,
@@ -528,9 +553,12 @@ begin
         sum(e.returns), sum(e.returned_shipping), sum(e.returned_taxes)
     from events e
     group by grouping sets (
-        (shop_day(e.at), e.country, e.channel, e.device, e.customer, e.coupon),
-        (shop_day(e.at), e.country, e.region, e.customer, e.coupon),
-        (shop_day(e.at), e.country, e.region, e.channel, e.device)
+        (shop_hour(e.at), e.country, e.channel, e.device, e.customer, e.coupon),
+        (shop_hour(e.at), e.country, e.region, e.customer, e.coupon),
+        (shop_hour(e.at), e.country, e.region, e.channel, e.device)
     );
+    perform order_facet_days_from_hours(null);
+    analyze rollups.order_facet_hours;
+    analyze rollups.order_facet_days;
 end
 $$;

@@ -34,9 +34,9 @@
 -- psql: psql -v as_of="'2026-06-30 12:00'" -v device=mobile -v customer=new -f revenue_summary.sql
 --
 -- Reads rollups.order_facet_days (the order_facets family) for the whole days no write has touched
--- since they were computed, in the cut that keeps the filters' dimensions together, and the raw rows
--- (order_facet_events) of the other days: each window's last day up to its end, and the days
--- written since the last fold (today's). A combination no cut keeps (region with two dimensions of
+-- since they were computed, in the cut that keeps the filters' dimensions together, and for each
+-- window's last day its whole hours (rollups.order_facet_hours) and the raw rows of its last hour;
+-- the raw rows (order_facet_events) of as_of's day and of the days written since the last fold. A combination no cut keeps (region with two dimensions of
 -- different cuts) reads every day from the raw rows: exact, slower. The full-scan version is
 -- reference/revenue_summary.sql, with the same filters.
 
@@ -112,22 +112,74 @@ span as (
     from windows
 ),
 
--- the days read from the raw rows: written since they were computed (marked, or dirty), each
--- window's last day (read up to its end), and every day when no cut answers
+-- the days read from the raw rows: written since they were computed (marked, or dirty), as_of's
+-- own day (read up to as_of), and every day when no cut answers
 raw_days as (
     select day from rollups.order_facet_marks, span where day between span.first_day and span.last_day
     union
     select day from rollups.order_facet_dirty_days, span where day between span.first_day and span.last_day
     union
-    select shop_day(ends_at) from windows
+    select last_day from span
     union
     select generate_series(span.first_day, span.last_day, interval '1 day')::date
     from span, choice
     where choice.cut = 0
 ),
 
--- the other days from the rollup, summed per day over the filtered combinations
-rollup_days as (
+-- the window ends on a day read from the rollup: their whole hours from its hour rows, then the
+-- raw rows of their last hour up to the end (a week, a month and a year before as_of)
+clean_ends as (
+    select distinct ends_at, shop_day(ends_at) as end_day, shop_hour(ends_at) as end_hour
+    from windows
+    where shop_day(ends_at) not in (select day from raw_days)
+),
+
+end_hours as (
+    select clean_ends.ends_at, hours.*
+    from clean_ends
+    -- each end's hours through the key (cut, hour): joined by the hour alone, the planner hashed
+    -- every hour row of the cut
+    cross join lateral (
+        select sum(h.orders) as orders, sum(h.gross_sales) as gross_sales,
+               sum(h.discounts) as discounts, sum(h.shipping) as shipping, sum(h.taxes) as taxes,
+               sum(h.returns) as returns, sum(h.returned_shipping) as returned_shipping,
+               sum(h.returned_taxes) as returned_taxes
+        from rollups.order_facet_hours h
+        where h.cut = (select cut from choice)
+          and h.hour >= clean_ends.end_day::timestamptz and h.hour < clean_ends.end_hour
+          and (:'channel' = '' or h.channel = :'channel')
+          and (:'device' = '' or h.device = :'device')
+          and (:'country' = '' or h.country = :'country')
+          and (:'region' = '' or h.region = :'region')
+          and (:'customer' = '' or h.customer = :'customer')
+          and (:'coupon' = '' or h.coupon = :'coupon')
+    ) as hours
+),
+
+end_hour_events as (
+    select clean_ends.ends_at, sum(e.orders) as orders, sum(e.gross_sales) as gross_sales,
+           sum(e.discounts) as discounts, sum(e.shipping) as shipping, sum(e.taxes) as taxes,
+           sum(e.returns) as returns, sum(e.returned_shipping) as returned_shipping,
+           sum(e.returned_taxes) as returned_taxes
+    from clean_ends
+    cross join lateral (
+        select *
+        from order_facet_events e
+        where e.at >= clean_ends.end_hour and e.at <= clean_ends.ends_at
+          and (:'channel' = '' or e.channel = :'channel')
+          and (:'device' = '' or e.device = :'device')
+          and (:'country' = '' or e.country = :'country')
+          and (:'region' = '' or e.region = :'region')
+          and (:'customer' = '' or e.customer = :'customer')
+          and (:'coupon' = '' or e.coupon = :'coupon')
+        offset 0
+    ) as e
+    group by clean_ends.ends_at
+),
+
+-- the other days from the rollup, summed per day over the filtered combinations (once: every
+-- window sums its days)
+rollup_days as materialized (
     select f.day, sum(f.orders) as orders, sum(f.gross_sales) as gross_sales, sum(f.discounts) as discounts,
            sum(f.shipping) as shipping, sum(f.taxes) as taxes, sum(f.returns) as returns,
            sum(f.returned_shipping) as returned_shipping, sum(f.returned_taxes) as returned_taxes
@@ -171,15 +223,15 @@ measures as (
         windows.side,
         windows.starts_at,
         windows.ends_at,
-        coalesce(whole_days.orders, 0) + coalesce(raw.orders, 0)                            as orders,
-        coalesce(whole_days.gross_sales, 0) + coalesce(raw.gross_sales, 0)                  as gross_sales,
-        coalesce(whole_days.discounts, 0) + coalesce(raw.discounts, 0)                      as discounts,
-        coalesce(whole_days.returns, 0) + coalesce(raw.returns, 0)                          as returns,
-        coalesce(whole_days.shipping, 0) + coalesce(raw.shipping, 0)
-            - coalesce(whole_days.returned_shipping, 0) - coalesce(raw.returned_shipping, 0) as shipping,
-        coalesce(whole_days.taxes, 0) + coalesce(raw.taxes, 0)
-            - coalesce(whole_days.returned_taxes, 0) - coalesce(raw.returned_taxes, 0)       as taxes
+        parts.orders,
+        parts.gross_sales,
+        parts.discounts,
+        parts.returns,
+        parts.shipping - parts.returned_shipping                                            as shipping,
+        parts.taxes - parts.returned_taxes                                                  as taxes
     from windows
+    left join end_hours using (ends_at)
+    left join end_hour_events using (ends_at)
     cross join lateral (
         select sum(orders) as orders, sum(gross_sales) as gross_sales, sum(discounts) as discounts,
                sum(shipping) as shipping, sum(taxes) as taxes, sum(returns) as returns,
@@ -194,6 +246,28 @@ measures as (
         from raw_events
         where raw_events.at between windows.starts_at and windows.ends_at
     ) as raw
+    -- whole days, raw days, and the whole hours and last hour of a last day read from the rollup
+    cross join lateral (
+        select
+            coalesce(whole_days.orders, 0) + coalesce(raw.orders, 0) + coalesce(end_hours.orders, 0)
+                + coalesce(end_hour_events.orders, 0) as orders,
+            coalesce(whole_days.gross_sales, 0) + coalesce(raw.gross_sales, 0) + coalesce(end_hours.gross_sales, 0)
+                + coalesce(end_hour_events.gross_sales, 0) as gross_sales,
+            coalesce(whole_days.discounts, 0) + coalesce(raw.discounts, 0) + coalesce(end_hours.discounts, 0)
+                + coalesce(end_hour_events.discounts, 0) as discounts,
+            coalesce(whole_days.returns, 0) + coalesce(raw.returns, 0) + coalesce(end_hours.returns, 0)
+                + coalesce(end_hour_events.returns, 0) as returns,
+            coalesce(whole_days.shipping, 0) + coalesce(raw.shipping, 0) + coalesce(end_hours.shipping, 0)
+                + coalesce(end_hour_events.shipping, 0) as shipping,
+            coalesce(whole_days.returned_shipping, 0) + coalesce(raw.returned_shipping, 0)
+                + coalesce(end_hours.returned_shipping, 0) + coalesce(end_hour_events.returned_shipping, 0)
+                as returned_shipping,
+            coalesce(whole_days.taxes, 0) + coalesce(raw.taxes, 0) + coalesce(end_hours.taxes, 0)
+                + coalesce(end_hour_events.taxes, 0) as taxes,
+            coalesce(whole_days.returned_taxes, 0) + coalesce(raw.returned_taxes, 0)
+                + coalesce(end_hours.returned_taxes, 0) + coalesce(end_hour_events.returned_taxes, 0)
+                as returned_taxes
+    ) as parts
 ),
 
 final as (
