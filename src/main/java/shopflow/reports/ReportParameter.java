@@ -81,6 +81,10 @@ public record ReportParameter(String name, String type, String defaultValue, Big
                 return value.toString();
             }
             default -> {
+                if (text.indexOf('\0') >= 0) {
+                    // PostgreSQL's text cannot hold it: refused here rather than failing the report
+                    throw invalid(raw, "contains a NUL character (\\0), which no text value may");
+                }
                 // (an empty default is "not given": a filter left out)
                 if (!allowed.isEmpty() && !allowed.contains(text) && !(text.isEmpty() && defaultValue.isEmpty())) {
                     throw invalid(raw, "must be one of " + String.join(", ", allowed));
