@@ -49,6 +49,7 @@ class MigrationFilesTest {
             Map.entry("V21__order_refunds.sql", "2e9da194cdd8e294d8bef9c8cbc70d38de4aecb2131b273f16f331d19a9cedcc"),
             Map.entry("V22__kept_stock_outs.sql", "59fea5a76b3f5d0fdb2f58ab011f0af122366c72d3150337b0f752c9a422d4ac"),
             Map.entry("V23__product_window_totals.sql", "b3503172f3875229db67b8a97693008df96884d80ab556cfc173d518753b8b54"),
+            Map.entry("V25__order_facet_days.sql", "46ea7cfc7c087a8ce0d91f2454bf93d3f099c3b80d9ba63e75c55ce7d7dec8d7"),
             Map.entry("V26__customer_first_orders.sql", "a9b0fdc71b9aede91e00d65a97d02f4f9f66a7d52750e405af8668834cc02772"),
             Map.entry("V27__customer_spend_net_of_refunds.sql", "25c03a0d3a1b6d9b8e8edbd5b5602091f62c6fed252d946b26789b9479760802"));
 
