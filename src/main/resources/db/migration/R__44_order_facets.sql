@@ -80,6 +80,30 @@ left join lateral (
     limit 1
 ) as earlier on true;
 
+-- Whether an order has the dimensions the filters name ('' for a filter not given): the reference
+-- SQL's filter. A function rather than a subquery in the reports, so that a Citus coordinator
+-- plans them without filters as before (it refuses a subquery joining orders and page_views,
+-- which are not colocated, even where the filters leave it out).
+create or replace function order_in_filters(order_id int, channel text, device text, country text, region text,
+                                            customer text, coupon text) returns boolean
+language plpgsql stable as $$
+begin
+    if channel = '' and device = '' and country = '' and region = '' and customer = '' and coupon = '' then
+        return true;
+    end if;
+    return exists (
+        select 1
+        from order_facets f
+        where f.order_id = order_in_filters.order_id
+          and (order_in_filters.channel = '' or f.channel = order_in_filters.channel)
+          and (order_in_filters.device = '' or f.device = order_in_filters.device)
+          and (order_in_filters.country = '' or f.country = order_in_filters.country)
+          and (order_in_filters.region = '' or f.region = order_in_filters.region)
+          and (order_in_filters.customer = '' or f.customer = order_in_filters.customer)
+          and (order_in_filters.coupon = '' or f.coupon = order_in_filters.coupon));
+end
+$$;
+
 -- The sales model's events with their order's dimensions: each order placed (at its moment) and
 -- each return (at its moment), as order_sales and order_returns value them.
 create or replace view order_facet_events as

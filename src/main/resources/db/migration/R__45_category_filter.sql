@@ -7,6 +7,9 @@ language plpgsql stable as $$
 declare
     root int;
 begin
+    if category = '' then
+        return; -- not given (a Citus coordinator may evaluate the call though the report's "or" skips it)
+    end if;
     select c.category_id into root
     from categories c
     where c.slug = category or (category ~ '^[0-9]{1,9}$' and c.category_id = category::int);

@@ -107,15 +107,9 @@ sales as (
     from order_sales, params
     where order_sales.created_at >= (select min(starts_at) from windows)
       and order_sales.created_at <= params.as_of
-      -- the filters (docs/filters.md): the order's dimensions, from the view order_facets
+      -- the filters (docs/filters.md): the order's dimensions (the view order_facets)
       and ((:'channel' = '' and :'device' = '' and :'country' = '' and :'region' = '' and :'customer' = '' and :'coupon' = '')
-           or exists (select 1 from order_facets f where f.order_id = order_sales.order_id
-               and (:'channel' = '' or f.channel = :'channel')
-               and (:'device' = '' or f.device = :'device')
-               and (:'country' = '' or f.country = :'country')
-               and (:'region' = '' or f.region = :'region')
-               and (:'customer' = '' or f.customer = :'customer')
-               and (:'coupon' = '' or f.coupon = :'coupon')))
+           or order_in_filters(order_sales.order_id, :'channel', :'device', :'country', :'region', :'customer', :'coupon'))
 ),
 
 sales_returns as (
@@ -125,15 +119,9 @@ sales_returns as (
     from order_returns
     where order_returns.returned_at >= (select min(starts_at) from windows)
       and order_returns.returned_at <= (select as_of from params)
-      -- the filters (docs/filters.md): the order's dimensions, from the view order_facets
+      -- the filters (docs/filters.md): the order's dimensions (the view order_facets)
       and ((:'channel' = '' and :'device' = '' and :'country' = '' and :'region' = '' and :'customer' = '' and :'coupon' = '')
-           or exists (select 1 from order_facets f where f.order_id = order_returns.order_id
-               and (:'channel' = '' or f.channel = :'channel')
-               and (:'device' = '' or f.device = :'device')
-               and (:'country' = '' or f.country = :'country')
-               and (:'region' = '' or f.region = :'region')
-               and (:'customer' = '' or f.customer = :'customer')
-               and (:'coupon' = '' or f.coupon = :'coupon')))
+           or order_in_filters(order_returns.order_id, :'channel', :'device', :'country', :'region', :'customer', :'coupon'))
 ),
 
 placed as (
