@@ -108,10 +108,6 @@ product_sales as (
         coalesce(placed.gross_sales, 0) - coalesce(placed.discounts, 0) - coalesce(returned.returns, 0) as net_sales
     from placed
     full join returned using (product_id)
-    -- the category filter (docs/filters.md): the category's products and those of every category below it
-    where :'category' = ''
-       or product_id in (select products.product_id from products
-                         where products.category_id in (select category_filter(:'category')))
 ),
 
 ranked as (
@@ -136,6 +132,9 @@ ranked as (
     join products using (product_id)
     left join categories using (category_id)
     cross join bounds
+    -- the category filter (docs/filters.md): the category's products and those of every category
+    -- below it (here, not on the full join's merged product_id, which a Citus cluster lost rows on)
+    where :'category' = '' or products.category_id in (select category_filter(:'category'))
 ),
 
 final as (
