@@ -87,7 +87,7 @@ create or replace trigger orders_rollups_truncate_first_orders after truncate on
 create or replace function rebuild_first_orders_rollups() returns void
 language plpgsql as $$
 begin
-    lock table orders in share row exclusive mode;
+    perform lock_for_rebuild('first_orders', array['orders']);
     delete from rollups.customer_first_orders;
     insert into rollups.customer_first_orders (customer_id, first_order_at)
     select customer_id, min(created_at)

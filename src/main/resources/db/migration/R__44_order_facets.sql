@@ -496,7 +496,7 @@ begin
     if rollups_kept_by_job() then
         return;
     end if;
-    lock table orders, order_items, order_status_changes, order_refunds in share row exclusive mode;
+    perform lock_for_rebuild('order_facets', array['orders', 'order_items', 'order_status_changes', 'order_refunds']);
 
     with
 
