@@ -78,13 +78,9 @@ final class AnswerCache {
     }
 
     /** Forgets every answer: the next request for each computes it again. */
-    synchronized void startOver() {
+    private synchronized void startOver() {
         answers.clear();
         chars.set(0);
-    }
-
-    int size() {
-        return answers.size();
     }
 
     private void startOverIfNewer(long dataVersion) {
