@@ -28,8 +28,7 @@ import shopflow.web.TokenStore.Principal;
 
 /**
  * {@code GET /api/reports} and {@code GET /api/reports/{name}}: the report catalog over HTTP. The
- * SQL is the catalog's; this class only checks who asks, reads the query string, masks, and shares
- * answers between clients (AnswerCache).
+ * SQL is the catalog's; this class only checks who asks, reads the query string and masks.
  */
 final class ReportsApi {
 
@@ -43,8 +42,6 @@ final class ReportsApi {
     private final int reportsPerToken;
     private final Supplier<OptionalLong> dataVersion;
     private final ReportEtag etags = new ReportEtag();
-    /** Answers shared by every client while the data has not changed (AnswerCache). */
-    private final AnswerCache answers = new AnswerCache();
     /** Reports running now, per token id (no entry: none). */
     private final Map<Long, Integer> running = new ConcurrentHashMap<>();
 
@@ -121,34 +118,10 @@ final class ReportsApi {
             ctx.status(304);
             return;
         }
-        Supplier<String> answer = () -> answer(ctx, principal, report, asOf, parameters, format, masked);
-        // Cache-Control: no-cache (a browser's hard reload, or bench api timing the SQL) asks for the
-        // answer computed anew
-        String cacheControl = ctx.header("Cache-Control");
-        String body;
-        if (etag == null) {
-            body = answer.get();
-        } else if (cacheControl != null && cacheControl.contains("no-cache")) {
-            body = answers.fresh(version.getAsLong(), etag, answer);
-        } else {
-            body = answers.answer(version.getAsLong(), etag, answer);
-        }
+        ReportResult result = runLimited(ctx, principal, report, asOf, parameters);
         if (etag != null) {
             cacheHeaders(ctx, etag); // on answers only: an error is no answer to keep
         }
-        if (format == ReportFormat.CSV) {
-            ctx.contentType(CSV_TYPE + "; charset=utf-8");
-            ctx.header("Content-Disposition", "attachment; filename=\"" + report.name() + ".csv\"");
-        } else {
-            ctx.contentType("application/json");
-        }
-        ctx.result(body);
-    }
-
-    /** The report run (within the token's limit), masked for its role and written in its format. */
-    private String answer(Context ctx, Principal principal, Report report, OffsetDateTime asOf,
-            Map<String, String> parameters, ReportFormat format, boolean masked) {
-        ReportResult result = runLimited(ctx, principal, report, asOf, parameters);
         if (masked) {
             result = masked(report, result);
         }
@@ -158,7 +131,13 @@ final class ReportsApi {
         } catch (IOException e) {
             throw new IllegalStateException("cannot write to memory", e);
         }
-        return out.toString();
+        if (format == ReportFormat.CSV) {
+            ctx.contentType(CSV_TYPE + "; charset=utf-8");
+            ctx.header("Content-Disposition", "attachment; filename=\"" + report.name() + ".csv\"");
+        } else {
+            ctx.contentType("application/json");
+        }
+        ctx.result(out.toString());
     }
 
     /**
