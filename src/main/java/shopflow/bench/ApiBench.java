@@ -67,23 +67,32 @@ public final class ApiBench {
         }
     }
 
-    /** One panel's figures. */
-    public record PanelResult(Panel panel, double[] httpMillis, double[] referenceMillis, Load full, Load revalidated) {
-        public double httpP50() {
-            return ReportTimings.percentile(httpMillis, 50);
+    /**
+     * One panel's figures, one request at a time and under load: computed (the request asks for a
+     * new answer, {@code Cache-Control: no-cache}: the report's SQL runs), served (the answer the
+     * server shares while the data has not changed) and revalidated (If-None-Match: 304).
+     */
+    public record PanelResult(Panel panel, double[] computedMillis, double[] servedMillis, double[] referenceMillis,
+            Load computed, Load served, Load revalidated) {
+        public double computedP50() {
+            return ReportTimings.percentile(computedMillis, 50);
         }
 
-        public double httpP95() {
-            return ReportTimings.percentile(httpMillis, 95);
+        public double computedP95() {
+            return ReportTimings.percentile(computedMillis, 95);
+        }
+
+        public double servedP95() {
+            return ReportTimings.percentile(servedMillis, 95);
         }
 
         public double referenceMedian() {
             return referenceMillis.length == 0 ? Double.NaN : ReportTimings.percentile(referenceMillis, 50);
         }
 
-        /** How many times faster the panel answers over HTTP (p95) than the brief's query runs (median). */
+        /** How many times faster the panel is computed over HTTP (p95) than the brief's query runs (median). */
         public double speedUp() {
-            return referenceMedian() / httpP95();
+            return referenceMedian() / computedP95();
         }
     }
 
@@ -134,16 +143,13 @@ public final class ApiBench {
                     URI uri = URI.create(base + panel.path());
                     String token = tokens.get(0).token();
                     for (int i = 0; i < WARM_UP; i++) {
-                        get(http, uri, token, null);
+                        get(http, uri, token, Ask.COMPUTED, null);
                     }
-                    double[] http1 = new double[runs];
-                    for (int i = 0; i < runs; i++) {
-                        long start = System.nanoTime();
-                        get(http, uri, token, null);
-                        http1[i] = (System.nanoTime() - start) / 1e6;
-                    }
-                    Load full = load(http, uri, tokens, false);
-                    Load revalidated = load(http, uri, tokens, true);
+                    double[] computed1 = oneAtATime(http, uri, token, Ask.COMPUTED);
+                    double[] served1 = oneAtATime(http, uri, token, Ask.SERVED);
+                    Load computed = load(http, uri, tokens, Ask.COMPUTED);
+                    Load served = load(http, uri, tokens, Ask.SERVED);
+                    Load revalidated = load(http, uri, tokens, Ask.REVALIDATED);
                     double[] reference = new double[referenceRuns];
                     var report = references.get(panel.report());
                     for (int i = 0; i < referenceRuns; i++) {
@@ -151,7 +157,8 @@ public final class ApiBench {
                         referenceRunner.run(report, OffsetDateTime.now(database.timeZone()), panel.parameters());
                         reference[i] = (System.nanoTime() - start) / 1e6;
                     }
-                    PanelResult result = new PanelResult(panel, http1, reference, full, revalidated);
+                    PanelResult result = new PanelResult(panel, computed1, served1, reference, computed, served,
+                            revalidated);
                     progress.accept(result);
                     results.add(result);
                 }
@@ -235,7 +242,7 @@ public final class ApiBench {
                 String base = "http://localhost:" + server.port() + "/api/drill/";
                 for (String query : queries) {
                     String drill = query.substring(0, query.indexOf('?'));
-                    get(http, URI.create(base + query + "&limit=" + limit), token.token(), null); // warm-up
+                    get(http, URI.create(base + query + "&limit=" + limit), token.token(), Ask.COMPUTED, null); // warm-up
                     List<Double> times = new ArrayList<>();
                     long rows = 0;
                     String cursor = null;
@@ -243,7 +250,7 @@ public final class ApiBench {
                         URI uri = URI.create(base + (cursor == null ? query + "&limit=" + limit
                                 : drill + "?limit=" + limit + "&cursor=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8)));
                         long start = System.nanoTime();
-                        HttpResponse<byte[]> response = get(http, uri, token.token(), null);
+                        HttpResponse<byte[]> response = get(http, uri, token.token(), Ask.COMPUTED, null);
                         times.add((System.nanoTime() - start) / 1e6);
                         var page = shopflow.reports.ReportFormat.JSON_MAPPER.readTree(body(response));
                         rows += page.get("rows").size();
@@ -264,11 +271,25 @@ public final class ApiBench {
         return results;
     }
 
+    /** How a request asks: for a new answer, for the server's shared one, or whether the one it holds is current. */
+    private enum Ask { COMPUTED, SERVED, REVALIDATED }
+
+    private double[] oneAtATime(HttpClient http, URI uri, String token, Ask ask) {
+        double[] millis = new double[runs];
+        for (int i = 0; i < runs; i++) {
+            long start = System.nanoTime();
+            get(http, uri, token, ask, null);
+            millis[i] = (System.nanoTime() - start) / 1e6;
+        }
+        return millis;
+    }
+
     /**
      * {@code clients} threads asking for {@code uri} as fast as they are answered for {@link #loadTime};
      * revalidating, each sends the ETag of its first answer.
      */
-    private Load load(HttpClient http, URI uri, List<TokenStore.IssuedToken> tokens, boolean revalidate) {
+    private Load load(HttpClient http, URI uri, List<TokenStore.IssuedToken> tokens, Ask ask) {
+        boolean revalidate = ask == Ask.REVALIDATED;
         List<List<Double>> latencies = new ArrayList<>();
         AtomicLong notModified = new AtomicLong();
         CountDownLatch ready = new CountDownLatch(clients);
@@ -282,15 +303,15 @@ public final class ApiBench {
             latencies.add(mine);
             Thread thread = new Thread(() -> {
                 try {
-                    String first = revalidate ? get(http, uri, token, null).headers().firstValue("ETag").orElse(null)
-                            : null;
+                    String first = revalidate ? get(http, uri, token, ask, null).headers().firstValue("ETag")
+                            .orElse(null) : null;
                     String etag = first;
                     ready.countDown();
                     go.await();
                     long end = window[1];
                     while (System.nanoTime() < end) {
                         long start = System.nanoTime();
-                        HttpResponse<byte[]> response = get(http, uri, token, etag);
+                        HttpResponse<byte[]> response = get(http, uri, token, ask, etag);
                         mine.add((System.nanoTime() - start) / 1e6);
                         if (response.statusCode() == 304) {
                             notModified.incrementAndGet();
@@ -335,9 +356,12 @@ public final class ApiBench {
     }
 
     /** One GET, gzip accepted (as a browser does); anything but 200 or 304 stops the bench, naming it. */
-    private static HttpResponse<byte[]> get(HttpClient http, URI uri, String token, String etag) {
+    private static HttpResponse<byte[]> get(HttpClient http, URI uri, String token, Ask ask, String etag) {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).GET().timeout(Duration.ofMinutes(2))
                 .header("Authorization", "Bearer " + token).header("Accept-Encoding", "gzip");
+        if (ask == Ask.COMPUTED) {
+            request.header("Cache-Control", "no-cache");
+        }
         if (etag != null) {
             request.header("If-None-Match", etag);
         }

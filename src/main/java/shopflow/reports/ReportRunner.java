@@ -126,6 +126,30 @@ public final class ReportRunner {
         }
     }
 
+    /**
+     * The database's snapshot now ({@code pg_current_snapshot()}, "xmin:xmax:in-progress ids"): two
+     * moments with the same snapshot see the same committed data, whatever the tables, and a write
+     * its client has seen committed is in every snapshot taken after it. Report answers are tagged
+     * and shared by it. Any transaction that writes (anywhere on the server) changes it.
+     */
+    public String dataSnapshot() {
+        try (Connection connection = dataSource.getConnection();
+                Statement statement = connection.createStatement();
+                ResultSet rs = statement.executeQuery("select pg_current_snapshot()::text")) {
+            rs.next();
+            return rs.getString(1);
+        } catch (SQLTransientConnectionException e) {
+            throw ReportException.unavailable("reports cannot run now: every connection for reports is busy; try"
+                    + " again in a few seconds", e);
+        } catch (SQLException e) {
+            String reason = e.getMessage().lines().findFirst().orElse("");
+            if (nodeUnreachable(e)) {
+                throw ReportException.unavailable("reports cannot run now, the database cannot be reached: " + reason, e);
+            }
+            throw ReportException.failed("reading the database's snapshot failed: " + reason, e);
+        }
+    }
+
     /** Runs {@code path}'s SQL (the report's own, or its filtered path) for {@code report}. */
     private ReportResult runOnce(Report report, Report path, OffsetDateTime asOf, Map<String, Object> bound) {
         try (Connection connection = dataSource.getConnection()) {

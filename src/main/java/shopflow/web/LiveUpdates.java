@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.HashSet;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
@@ -47,13 +46,6 @@ final class LiveUpdates implements AutoCloseable {
     /** Every open stream, with the id of the token it was opened with. */
     private final Map<SseClient, Long> clients = new ConcurrentHashMap<>();
     private final AtomicLong pushes = new AtomicLong();
-    /**
-     * The data's version: one more for every notification, at once (before any coalescing), so a
-     * change is counted before the dashboard hears of it. Report ETags are made of it.
-     */
-    private final AtomicLong version = new AtomicLong();
-    /** Whether the listener is connected: while it is not, changes go unheard and there is no version. */
-    private volatile boolean listening;
     private final Thread listener;
     private volatile boolean running = true;
 
@@ -86,16 +78,6 @@ final class LiveUpdates implements AutoCloseable {
         return pushes.get();
     }
 
-    /**
-     * The version of the data the reports read: it changes whenever a table they read may have
-     * changed (a commit that wrote one has been notified here). Empty while the listener is not
-     * connected, when a change could go unnoticed. Versions count from 0 at each start of the
-     * server: they mean nothing across restarts.
-     */
-    OptionalLong dataVersion() {
-        return listening ? OptionalLong.of(version.get()) : OptionalLong.empty();
-    }
-
     private void listen() {
         while (running) {
             try (Connection c = database.connection()) {
@@ -103,12 +85,8 @@ final class LiveUpdates implements AutoCloseable {
                     s.execute("listen " + CHANNEL);
                 }
                 log.accept("live updates: listening on " + CHANNEL);
-                // whatever was written while nobody listened is a change not counted: count one
-                version.incrementAndGet();
-                listening = true;
                 loop(c, c.unwrap(PGConnection.class));
             } catch (SQLException | RuntimeException e) {
-                listening = false;
                 if (!running) {
                     return;
                 }
@@ -134,7 +112,6 @@ final class LiveUpdates implements AutoCloseable {
                     TOKEN_CHECK_INTERVAL.toMillis()));
             PGNotification[] notifications = pg.getNotifications(waitMillis);
             if (notifications != null && notifications.length > 0) {
-                version.incrementAndGet();
                 pending = true;
                 for (PGNotification notification : notifications) {
                     // "orders:insert", "alerts:insert": the dashboard reloads what the tables feed
@@ -209,7 +186,6 @@ final class LiveUpdates implements AutoCloseable {
     @Override
     public void close() {
         running = false;
-        listening = false;
         listener.interrupt();
         clients.keySet().forEach(SseClient::close);
         clients.clear();

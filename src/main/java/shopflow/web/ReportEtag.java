@@ -12,8 +12,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The ETag of a report answer, known before its SQL runs: a hash of the data's version
- * ({@link LiveUpdates#dataVersion}), the report, its parameters as asked, the format and whether
+ * The ETag of a report answer, known before its SQL runs: a hash of the database's snapshot
+ * ({@link shopflow.reports.ReportRunner#dataSnapshot}), the report, its parameters as asked, the format and whether
  * personal columns are masked. A repeat request naming it in {@code If-None-Match} is answered 304
  * without running anything while the data has not changed.
  *
@@ -28,7 +28,10 @@ final class ReportEtag {
     /** How long an "as of now" answer stands for now while the data has not changed. */
     static final ChronoUnit NOW_GRANULARITY = ChronoUnit.MINUTES;
 
-    /** Versions count from 0 at each start: this tells one start's tags from another's. */
+    /**
+     * Tells one start's tags from another's: a database restored or replaced while the server was
+     * down may come back at a snapshot it had before, with other data.
+     */
     private final String epoch;
 
     ReportEtag() {
@@ -41,9 +44,9 @@ final class ReportEtag {
      * The tag of an answer; {@code asOf} is null for "as of now", which {@code now} then stands for
      * to the minute.
      */
-    String of(long dataVersion, String report, Map<String, String> parameters, OffsetDateTime asOf, Instant now,
+    String of(String snapshot, String report, Map<String, String> parameters, OffsetDateTime asOf, Instant now,
             String format, boolean masked) {
-        StringBuilder key = new StringBuilder().append(epoch).append('\n').append(dataVersion).append('\n')
+        StringBuilder key = new StringBuilder().append(epoch).append('\n').append(snapshot).append('\n')
                 .append(report).append('\n').append(format).append('\n').append(masked).append('\n');
         key.append(asOf == null ? "now " + now.truncatedTo(NOW_GRANULARITY) : asOf.toInstant().toString()).append('\n');
         // sorted: the same parameters in another order are the same question

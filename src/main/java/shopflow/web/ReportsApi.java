@@ -11,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import shopflow.reports.AsOf;
@@ -28,7 +27,8 @@ import shopflow.web.TokenStore.Principal;
 
 /**
  * {@code GET /api/reports} and {@code GET /api/reports/{name}}: the report catalog over HTTP. The
- * SQL is the catalog's; this class only checks who asks, reads the query string and masks.
+ * SQL is the catalog's; this class only checks who asks, reads the query string, masks, and shares
+ * answers between clients (AnswerCache).
  */
 final class ReportsApi {
 
@@ -40,15 +40,14 @@ final class ReportsApi {
     private final ZoneId shopZone;
     private final Clock clock;
     private final int reportsPerToken;
-    private final Supplier<OptionalLong> dataVersion;
     private final ReportEtag etags = new ReportEtag();
+    /** Answers shared by every client while the data has not changed (AnswerCache). */
+    private final AnswerCache answers = new AnswerCache();
     /** Reports running now, per token id (no entry: none). */
     private final Map<Long, Integer> running = new ConcurrentHashMap<>();
 
-    /** {@code dataVersion}: the data's version now, empty when unknown (then answers carry no ETag). */
     ReportsApi(ReportCatalog catalog, ReportRunner runner, Access access, ZoneId shopZone, Clock clock,
-            int reportsPerToken, Supplier<OptionalLong> dataVersion) {
-        this.dataVersion = dataVersion;
+            int reportsPerToken) {
         this.catalog = catalog;
         this.runner = runner;
         this.access = access;
@@ -109,19 +108,36 @@ final class ReportsApi {
         }
         boolean masked = !principal.role().includes(Role.ANALYST);
         // The tag is of the data as it is before the SQL runs: a change committed meanwhile may be in
-        // the rows, and then the next version's tag differs from this one, so a client asks again.
-        OptionalLong version = dataVersion.get();
-        String etag = version.isEmpty() ? null : etags.of(version.getAsLong(), report.name(), parameters,
+        // the rows, and then the next snapshot's tag differs from this one, so a client asks again.
+        String snapshot = runner.dataSnapshot();
+        String etag = etags.of(snapshot, report.name(), parameters,
                 asOfText == null || asOfText.isBlank() ? null : asOf, clock.instant(), format.name(), masked);
-        if (etag != null && ReportEtag.matches(ctx.header("If-None-Match"), etag)) {
+        if (ReportEtag.matches(ctx.header("If-None-Match"), etag)) {
             cacheHeaders(ctx, etag);
             ctx.status(304);
             return;
         }
-        ReportResult result = runLimited(ctx, principal, report, asOf, parameters);
-        if (etag != null) {
-            cacheHeaders(ctx, etag); // on answers only: an error is no answer to keep
+        Supplier<String> answer = () -> answer(ctx, principal, report, asOf, parameters, format, masked);
+        // Cache-Control: no-cache (a browser's hard reload, or bench api timing the SQL) asks for the
+        // answer computed anew
+        String cacheControl = ctx.header("Cache-Control");
+        String body = cacheControl != null && cacheControl.contains("no-cache")
+                ? answers.fresh(snapshot, etag, answer)
+                : answers.answer(snapshot, etag, answer);
+        cacheHeaders(ctx, etag); // on answers only: an error is no answer to keep
+        if (format == ReportFormat.CSV) {
+            ctx.contentType(CSV_TYPE + "; charset=utf-8");
+            ctx.header("Content-Disposition", "attachment; filename=\"" + report.name() + ".csv\"");
+        } else {
+            ctx.contentType("application/json");
         }
+        ctx.result(body);
+    }
+
+    /** The report run (within the token's limit), masked for its role and written in its format. */
+    private String answer(Context ctx, Principal principal, Report report, OffsetDateTime asOf,
+            Map<String, String> parameters, ReportFormat format, boolean masked) {
+        ReportResult result = runLimited(ctx, principal, report, asOf, parameters);
         if (masked) {
             result = masked(report, result);
         }
@@ -131,13 +147,7 @@ final class ReportsApi {
         } catch (IOException e) {
             throw new IllegalStateException("cannot write to memory", e);
         }
-        if (format == ReportFormat.CSV) {
-            ctx.contentType(CSV_TYPE + "; charset=utf-8");
-            ctx.header("Content-Disposition", "attachment; filename=\"" + report.name() + ".csv\"");
-        } else {
-            ctx.contentType("application/json");
-        }
-        ctx.result(out.toString());
+        return out.toString();
     }
 
     /**

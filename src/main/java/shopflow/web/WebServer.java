@@ -119,7 +119,7 @@ public final class WebServer implements AutoCloseable {
         this.live = new LiveUpdates(database, this::log, clock);
         ReportsApi reports = new ReportsApi(catalog, new ReportRunner(reportPool).asRole(READER_ROLE)
                 .limited(REPORT_WORK_MEM, REPORT_TEMP_FILE_LIMIT), access, database.timeZone(), clock,
-                limits.reportsPerToken(), live::dataVersion);
+                limits.reportsPerToken());
         DrillsApi drills = new DrillsApi(ReportCatalog.drills(), new ReportRunner(reportPool).asRole(READER_ROLE)
                 .limited(REPORT_WORK_MEM, REPORT_TEMP_FILE_LIMIT), access, database.timeZone(), clock);
         TokensApi tokensApi = new TokensApi(tokens, access, clock);

@@ -1,13 +1,14 @@
--- Change notifications for the live dashboard and the API's data version (the web server
--- listens on shopflow_changes).
+-- Change notifications for the live dashboard (the web server listens on shopflow_changes).
 --
 -- One notification per statement (not per row): a COPY of 500,000 orders sends one, and
 -- PostgreSQL delivers it at commit (a transaction's identical notifications are sent once). The
--- server coalesces bursts before telling browsers, and counts every notification as a new version
--- of the data: report answers carry an ETag of that version, so every table a report reads must
--- notify here, or a client would be told "not modified" about a report that changed. The rollups
--- need no trigger of their own: they change with these tables (a rebuild after a bulk load comes
--- after the load's own notifications; `shopflow refresh` changes no figure unless they drifted).
+-- server coalesces bursts and tells browsers which tables changed, so they reload the panels those
+-- tables feed: every table a report reads must notify here, or a panel would not move. (Report
+-- answers are tagged by the database's snapshot, not by these notifications, so a client that has
+-- just written never gets an answer from before its write.) The rollups need no trigger of their
+-- own: they change with these tables (a rebuild after a bulk load comes after the load's own
+-- notifications; `shopflow refresh` changes no figure unless they drifted).
+
 create or replace function notify_shopflow_changes() returns trigger
 language plpgsql as $$
 begin
