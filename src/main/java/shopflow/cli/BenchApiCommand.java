@@ -22,8 +22,9 @@ import shopflow.reports.ReportCatalog;
                 + " now, gzip accepted): one request at a time, then --clients at once for --seconds, each"
                 + " computed (Cache-Control: no-cache: the report's SQL runs), served (the answer the server shares"
                 + " while the data has not changed) and revalidated with its ETag (304); beside the brief's own query"
-                + " for the panel (its reference SQL) timed on the same database. Starts the server on a free port;"
-                + " only reads the shop (its analyst tokens, one per client, are revoked at the end).",
+                + " for the panel (its reference SQL) timed on the same database. Starts the server on a free port"
+                + " and waits (up to 90 s) until its start-up jobs have stopped writing (each write empties the"
+                + " shared answers); only reads the shop (its analyst tokens, one per client, are revoked at the end).",
         footer = {"", "Examples:",
             "  shopflow bench api --clients 16",
             "  shopflow bench api --panel daily_revenue --runs 200 --seconds 10"})
