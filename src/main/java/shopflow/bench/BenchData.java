@@ -1,10 +1,13 @@
 package shopflow.bench;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.OffsetDateTime;
+import java.time.ZonedDateTime;
+import java.time.temporal.ChronoUnit;
 import shopflow.db.Database;
 import shopflow.db.DatabaseException;
 import shopflow.generate.Generator;
@@ -23,6 +26,20 @@ public final class BenchData {
             return rs.getLong(1);
         } catch (SQLException e) {
             throw new DatabaseException("cannot count the orders: " + e.getMessage(), e);
+        }
+    }
+
+    /** Orders placed since the start of the shop's day. */
+    public static long ordersToday(Database database) {
+        try (Connection c = database.connection();
+                PreparedStatement s = c.prepareStatement("select count(*) from orders where created_at >= ?")) {
+            s.setObject(1, ZonedDateTime.now(database.timeZone()).truncatedTo(ChronoUnit.DAYS).toOffsetDateTime());
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new DatabaseException("cannot count today's orders: " + e.getMessage(), e);
         }
     }
 

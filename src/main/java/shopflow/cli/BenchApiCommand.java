@@ -11,6 +11,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 import shopflow.bench.ApiBench;
+import shopflow.bench.BenchDatabase;
+import shopflow.bench.BusyDay;
 import shopflow.bench.BenchData;
 import shopflow.db.Database;
 import shopflow.db.DatabaseOptions;
@@ -60,14 +62,22 @@ public final class BenchApiCommand implements Callable<Integer> {
                     + " up to N pages of 50 rows (default: ${DEFAULT-VALUE}; 0: none).")
     int drillPages;
 
+    @Option(names = "--busy-day", paramLabel = "ORDERS", defaultValue = "0",
+            description = "First place this many orders dated now (through place_order, 4 at a time) into a copy of"
+                    + " the shop, then time the panels on the copy: does a panel's cost grow with the day's orders?"
+                    + " 55000 is a Black-Friday-sized day at scale 1 (default: ${DEFAULT-VALUE}, the shop as it is;"
+                    + " the shop itself is never written).")
+    int busyDay;
+
     @Option(names = "--panel", paramLabel = "REPORT", description = "Only this panel's report (repeatable; default: all).")
     List<String> only = new ArrayList<>();
 
     @Override
     public Integer call() {
-        if (clients < 1 || clients > 64 || runs < 1 || seconds < 1 || referenceRuns < 0) {
+        if (clients < 1 || clients > 64 || runs < 1 || seconds < 1 || referenceRuns < 0 || busyDay < 0
+                || busyDay > 1_000_000) {
             throw new IllegalArgumentException("--clients must be 1 to 64, --runs and --seconds at least 1,"
-                    + " --reference-runs at least 0");
+                    + " --reference-runs at least 0, --busy-day 0 to 1000000");
         }
         List<ApiBench.Panel> panels = ApiBench.DASHBOARD.stream()
                 .filter(p -> only.isEmpty() || only.contains(p.report())).toList();
@@ -89,50 +99,72 @@ public final class BenchApiCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("the database has no orders: fill it with 'shopflow generate"
                         + " --scale 1' (same --data-dir/--port) first");
             }
-            out.printf("%,d orders; as of now; %d requests one at a time, then %d clients for %d s each: computed"
-                    + " (the SQL runs), served (the shared answer), revalidated (304); the brief's query %d times per"
-                    + " panel (%d cores)%n", orders, runs, clients, seconds, referenceRuns,
-                    Runtime.getRuntime().availableProcessors());
-            out.printf("%-18s %9s %9s %10s %9s | %9s | %10s %9s | %10s %9s | %10s %9s %6s%n", "panel", "comp p50",
-                    "comp p95", "brief med", "speed-up", "serv p95", "comp req/s", "p95", "serv req/s", "p95",
-                    "reval req/s", "p95", "304s");
-            out.flush();
-            List<ApiBench.PanelResult> results = new ApiBench(shop, runs, referenceRuns, clients,
-                    Duration.ofSeconds(seconds)).run(panels, r -> {
-                        out.printf("%-18s %6.1f ms %6.1f ms %7.1f ms %8.0fx | %6.1f ms | %10.0f %6.1f ms | %10.0f %6.1f ms"
-                                + " | %10.0f %6.1f ms %5.1f %%%n",
-                                r.panel().report(), r.computedP50(), r.computedP95(), r.referenceMedian(), r.speedUp(),
-                                r.servedP95(), r.computed().perSecond(), r.computed().p95Millis(),
-                                r.served().perSecond(), r.served().p95Millis(), r.revalidated().perSecond(),
-                                r.revalidated().p95Millis(),
-                                100.0 * r.revalidated().notModified() / r.revalidated().requests());
-                        out.flush();
-                    });
-            double worstComputed = results.stream().mapToDouble(ApiBench.PanelResult::computedP95).max().orElse(0);
-            double worstServed = results.stream().mapToDouble(ApiBench.PanelResult::servedP95).max().orElse(0);
-            double fewestComputed = results.stream().mapToDouble(r -> r.computed().perSecond()).min().orElse(0);
-            double fewestServed = results.stream().mapToDouble(r -> r.served().perSecond()).min().orElse(0);
-            out.printf("worst p95 one at a time: computed %.1f ms, served %.1f ms; fewest requests/s with %d clients:"
-                    + " computed %.0f, served %.0f", worstComputed, worstServed, clients, fewestComputed, fewestServed);
-            if (referenceRuns > 0) {
-                out.printf("; smallest speed-up %.0fx",
-                        results.stream().mapToDouble(ApiBench.PanelResult::speedUp).min().orElse(0));
+            if (busyDay == 0) {
+                measure(shop, panels, out);
+                return 0;
             }
-            out.println();
-            if (drillPages > 0) {
-                out.printf("%ndrill-downs over HTTP, %d rows a page, walked up to %d pages (the first page with its"
-                        + " total)%n", 50, drillPages);
-                out.printf("%-18s %-34s %6s %8s %11s %10s %10s%n", "drill", "list", "pages", "rows", "first page",
-                        "page p95", "last page");
-                new ApiBench(shop, runs, referenceRuns, clients, Duration.ofSeconds(seconds)).drills(50, drillPages, d -> {
-                    out.printf("%-18s %-34s %6d %8d %8.1f ms %7.1f ms %7.1f ms%s%n", d.drill(),
-                            d.query().substring(d.query().indexOf('?') + 1), d.pages(), d.rows(), d.firstMillis(),
-                            d.pageP95(), d.lastMillis(), d.complete() ? "" : " (not the list's end)");
+            try (BenchDatabase copy = BenchDatabase.copyOf(shop, out)) {
+                out.printf("placing %,d orders dated now into the copy (the rollups kept as a live shop keeps them)%n",
+                        busyDay);
+                out.flush();
+                long started = System.nanoTime();
+                BusyDay.place(copy.database(), busyDay, placed -> {
+                    out.printf("  %,d placed%n", placed);
                     out.flush();
                 });
+                out.printf("placed %,d orders in %.0f s%n", busyDay, (System.nanoTime() - started) / 1e9);
+                measure(copy.database(), panels, out);
             }
-            out.flush();
             return 0;
         }
+    }
+
+    /** Times the panels on {@code shop} and prints the table (and the drills, if asked). */
+    private void measure(Database shop, List<ApiBench.Panel> panels, PrintWriter out) {
+        long orders = BenchData.orders(shop);
+        long today = BenchData.ordersToday(shop);
+        out.printf("%,d orders, %,d of them today; as of now; %d requests one at a time, then %d clients for %d s"
+                + " each: computed (the SQL runs), served (the shared answer), revalidated (304); the brief's query"
+                + " %d times per panel (%d cores)%n", orders, today, runs, clients, seconds, referenceRuns,
+                Runtime.getRuntime().availableProcessors());
+        out.printf("%-18s %9s %9s %10s %9s | %9s | %10s %9s | %10s %9s | %10s %9s %6s%n", "panel", "comp p50",
+                "comp p95", "brief med", "speed-up", "serv p95", "comp req/s", "p95", "serv req/s", "p95",
+                "reval req/s", "p95", "304s");
+        out.flush();
+        List<ApiBench.PanelResult> results = new ApiBench(shop, runs, referenceRuns, clients,
+                Duration.ofSeconds(seconds)).run(panels, r -> {
+                    out.printf("%-18s %6.1f ms %6.1f ms %7.1f ms %8.0fx | %6.1f ms | %10.0f %6.1f ms | %10.0f %6.1f ms"
+                            + " | %10.0f %6.1f ms %5.1f %%%n",
+                            r.panel().report(), r.computedP50(), r.computedP95(), r.referenceMedian(), r.speedUp(),
+                            r.servedP95(), r.computed().perSecond(), r.computed().p95Millis(),
+                            r.served().perSecond(), r.served().p95Millis(), r.revalidated().perSecond(),
+                            r.revalidated().p95Millis(),
+                            100.0 * r.revalidated().notModified() / r.revalidated().requests());
+                    out.flush();
+                });
+        double worstComputed = results.stream().mapToDouble(ApiBench.PanelResult::computedP95).max().orElse(0);
+        double worstServed = results.stream().mapToDouble(ApiBench.PanelResult::servedP95).max().orElse(0);
+        double fewestComputed = results.stream().mapToDouble(r -> r.computed().perSecond()).min().orElse(0);
+        double fewestServed = results.stream().mapToDouble(r -> r.served().perSecond()).min().orElse(0);
+        out.printf("worst p95 one at a time: computed %.1f ms, served %.1f ms; fewest requests/s with %d clients:"
+                + " computed %.0f, served %.0f", worstComputed, worstServed, clients, fewestComputed, fewestServed);
+        if (referenceRuns > 0) {
+            out.printf("; smallest speed-up %.0fx",
+                    results.stream().mapToDouble(ApiBench.PanelResult::speedUp).min().orElse(0));
+        }
+        out.println();
+        if (drillPages > 0) {
+            out.printf("%ndrill-downs over HTTP, %d rows a page, walked up to %d pages (the first page with its"
+                    + " total)%n", 50, drillPages);
+            out.printf("%-18s %-34s %6s %8s %11s %10s %10s%n", "drill", "list", "pages", "rows", "first page",
+                    "page p95", "last page");
+            new ApiBench(shop, runs, referenceRuns, clients, Duration.ofSeconds(seconds)).drills(50, drillPages, d -> {
+                out.printf("%-18s %-34s %6d %8d %8.1f ms %7.1f ms %7.1f ms%s%n", d.drill(),
+                        d.query().substring(d.query().indexOf('?') + 1), d.pages(), d.rows(), d.firstMillis(),
+                        d.pageP95(), d.lastMillis(), d.complete() ? "" : " (not the list's end)");
+                out.flush();
+            });
+        }
+        out.flush();
     }
 }

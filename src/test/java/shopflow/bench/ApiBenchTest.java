@@ -81,6 +81,22 @@ class ApiBenchTest {
             }
             assertThat(run(db, "bench", "api", "--panel", "customer_lifetime")).startsWith("1\n")
                     .contains("not a dashboard panel");
+
+            // a busy day: orders placed now into a copy, the panels timed there, the shop untouched
+            long shopOrders = BenchData.orders(db);
+            String busy = run(db, "bench", "api", "--busy-day", "40", "--panel", "revenue_summary", "--runs", "2",
+                    "--seconds", "1", "--clients", "2", "--reference-runs", "0", "--drill-pages", "0");
+            assertThat(busy).as(busy).startsWith("0\n").contains("placed 40 orders in")
+                    .containsPattern("(?m)^revenue_summary +[0-9.]+ ms");
+            // the copy's day: its own orders of today (a copy of this shop has none; a shop generated
+            // in its stead, when the shop cannot be copied, may have a few) and the 40
+            Matcher today = Pattern.compile("placed 40 orders in[^\n]*\n([0-9,]+) orders, ([0-9,]+) of them today")
+                    .matcher(busy);
+            assertThat(today.find()).as(busy).isTrue();
+            assertThat(Long.parseLong(today.group(2).replace(",", ""))).isGreaterThanOrEqualTo(40);
+            assertThat(BenchData.orders(db)).isEqualTo(shopOrders);
+            assertThat(BenchData.ordersToday(db)).isZero();
+            assertThat(run(db, "bench", "api", "--busy-day", "-1")).startsWith("1\n").contains("--busy-day 0 to 1000000");
         }
     }
 
