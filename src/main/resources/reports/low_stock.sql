@@ -53,7 +53,10 @@
 -- Which rows: as of a moment after every movement with the default 30-day window (the dashboard),
 -- only the rows that can be low: at or under their reorder level, with a stock-out reaching into
 -- the window, written since the last fold, or whose cover_key (a lower bound of the cover kept by
--- the fold) is under lead time + safety days; otherwise every active row.
+-- the fold) is under lead time + safety days; otherwise every active row. In that case, with a lead
+-- time of a day or more, a page is led by the rows at zero stock with a velocity (0.0 days of
+-- stock), read in the page's order until the page is full, with the few rows that can rank among
+-- them (zero_stock_lead, below): the page then costs what it holds, not what the shop holds.
 -- The figures are computed from integers as in the reference.
 -- The full-scan version is reference/low_stock.sql.
 
@@ -97,8 +100,18 @@ params as (
         -- the cover keys bound the cover over 30 days at any moment after the row's last movement
         show <> 'all' and days = 30
           and as_of >= coalesce((select max(stock_movements.moved_at) from stock_movements), '-infinity')
-                                                                      as by_cover_key
+                                                                      as by_cover_key,
+        -- the window's day ends, ascending, window_start first and as_of last (kept_days_out)
+        array(select as_of - (days - i) * interval '1 day' from generate_series(0, days) as i order by i)
+                                                                      as day_bounds
     from moments
+),
+
+-- by_cover_key with a lead time of a day or more: the page may be led by the rows out of stock
+-- with a velocity (below)
+first_page as (
+    select params.by_cover_key and params.lead_time_days >= 1 as may_lead
+    from params
 ),
 
 -- Per row, what the rollup row does not say, all from one join: the units moved after as_of
@@ -146,9 +159,49 @@ pending as (
     from rollups.stock_days_pending
 ),
 
--- The rows that can show: every active row, or (by_cover_key) those that can be low, each branch
--- from its index and none twice: at or under the reorder level; a cover_key under lead time + safety
--- days; a stock-out that may reach into the window; written since the last fold (stale, or pending).
+-- The page's lead (may_lead): the rows at zero stock now (= at as_of), in the sort's order (sku,
+-- warehouse) through idx_rollup_stock_levels_out_now, that certainly have a velocity, the first
+-- "limit" of them: not written since the last fold, a shipment on a whole day of the window (their
+-- last shipping day after window_start's: a shipment is a positive number of units) and a day in
+-- stock in it. Each is REORDER NOW with 0.0 days of stock (with a lead time of a day or more), and
+-- only a row with 0.0 days of stock too ranks before or among them (by sku, warehouse). The scan
+-- stops at the page's end: a few rows of any shop, where the rows that can be low grow with it.
+zero_stock_lead as (
+    select rollup.product_id, rollup.warehouse, rollup.sku, rollup.product_name, rollup.quantity,
+           rollup.reorder_level, rollup.days, rollup.shipped_through, rollup.out_until, rollup.out_ranges,
+           rollup.out_stale
+    from rollups.stock_levels as rollup
+    where (select may_lead from first_page)
+      and rollup.quantity = 0 and rollup.is_active
+      and not rollup.out_stale
+      and (rollup.product_id, rollup.warehouse) not in (select pending.product_id, pending.warehouse from pending)
+      and rollup.days[cardinality(rollup.days)] > (select params.window_start::date from params)
+      -- a day in stock: its days out of stock, as kept_days_out counts them, fewer than the window's
+      and (select coalesce(sum(greatest(0,
+                      least(params.days, width_bucket(upper(stock_out) - interval '1 microsecond', params.day_bounds) - 1)
+                    - greatest(1, 1 + width_bucket(lower(stock_out) - interval '2 microseconds', params.day_bounds))
+                    + 1)), 0)
+           from params, unnest(rollup.out_ranges) as stock_out)
+          < (select params.days from params)
+    order by rollup.sku, rollup.warehouse
+    limit (select params.row_limit from params)
+),
+
+-- With a full page of them, the page is among them and the rows that can rank before or among
+-- them (none is below zero: inventory's quantity never is): at zero, whose shipments in the window
+-- depend on window_start's time of day (last shipped on its day); in stock with a cover that can
+-- round to 0.0 days (20 x stock x days in stock < shipped: their shipments in the window are at
+-- most the 31 days' of their cover_key, so stock x 30 < 1.5 x those, a cover_key under 2); written
+-- since the last fold. Otherwise the rows that can be low, as below.
+lead_rows as (
+    select (select may_lead from first_page) and count(*) = (select params.row_limit from params) as enough
+    from zero_stock_lead
+),
+
+-- The rows that can show: every active row; the page's lead and the rows that can rank before or
+-- among it (lead_rows.enough); or (by_cover_key) those that can be low, each branch from its index
+-- and none twice: at or under the reorder level; a cover_key under lead time + safety days; a
+-- stock-out that may reach into the window; written since the last fold (stale, or pending).
 shown_rows as (
     select rollup.product_id, rollup.warehouse, rollup.sku, rollup.product_name, rollup.quantity,
            rollup.reorder_level, rollup.days, rollup.shipped_through, rollup.out_until, rollup.out_ranges,
@@ -157,12 +210,37 @@ shown_rows as (
     join rollups.stock_levels as rollup on rollup.is_active
     where not params.by_cover_key
     union all
+    select * from zero_stock_lead
+    where (select enough from lead_rows)
+    union all
+    select rollup.product_id, rollup.warehouse, rollup.sku, rollup.product_name, rollup.quantity,
+           rollup.reorder_level, rollup.days, rollup.shipped_through, rollup.out_until, rollup.out_ranges,
+           rollup.out_stale
+    from rollups.stock_levels as rollup
+    where (select enough from lead_rows)
+      and rollup.is_active
+      -- one scan of three partial indexes (a bitmap of each), not three branches to plan
+      and (rollup.out_stale
+           or not rollup.out_stale
+              and (rollup.product_id, rollup.warehouse) not in (select pending.product_id, pending.warehouse from pending)
+              and (rollup.quantity = 0
+                      and rollup.days[cardinality(rollup.days)] = (select params.window_start::date from params)
+                   or rollup.quantity > 0 and rollup.cover_key < 2))
+    union all
+    select rollup.product_id, rollup.warehouse, rollup.sku, rollup.product_name, rollup.quantity,
+           rollup.reorder_level, rollup.days, rollup.shipped_through, rollup.out_until, rollup.out_ranges,
+           rollup.out_stale
+    from pending
+    join rollups.stock_levels as rollup using (product_id, warehouse)
+    where (select enough from lead_rows)
+      and rollup.is_active and not rollup.out_stale
+    union all
     select rollup.product_id, rollup.warehouse, rollup.sku, rollup.product_name, rollup.quantity,
            rollup.reorder_level, rollup.days, rollup.shipped_through, rollup.out_until, rollup.out_ranges,
            rollup.out_stale
     from params
     join rollups.stock_levels as rollup on rollup.quantity <= rollup.reorder_level and rollup.is_active
-    where params.by_cover_key
+    where params.by_cover_key and not (select enough from lead_rows)
     union all
     select rollup.product_id, rollup.warehouse, rollup.sku, rollup.product_name, rollup.quantity,
            rollup.reorder_level, rollup.days, rollup.shipped_through, rollup.out_until, rollup.out_ranges,
@@ -173,7 +251,7 @@ shown_rows as (
       -- the index, where an upper bound alone, unknown to a cached plan, looks like a third of the table
       on rollup.cover_key >= 0 and rollup.cover_key < (select params.lead_time_days + params.safety_days from params)
      and rollup.is_active
-    where params.by_cover_key
+    where params.by_cover_key and not (select enough from lead_rows)
       and not rollup.quantity <= rollup.reorder_level
     union all
     select rollup.product_id, rollup.warehouse, rollup.sku, rollup.product_name, rollup.quantity,
@@ -182,7 +260,7 @@ shown_rows as (
     from params
     join rollups.stock_levels as rollup
       on rollup.out_until > params.window_start and rollup.out_until > '-infinity' and rollup.is_active
-    where params.by_cover_key
+    where params.by_cover_key and not (select enough from lead_rows)
       and not rollup.quantity <= rollup.reorder_level
       and not coalesce(rollup.cover_key < (select params.lead_time_days + params.safety_days from params), false)
     union all
@@ -191,7 +269,7 @@ shown_rows as (
            rollup.out_stale
     from params
     join rollups.stock_levels as rollup on rollup.out_stale
-    where params.by_cover_key and rollup.is_active
+    where params.by_cover_key and not (select enough from lead_rows) and rollup.is_active
       and not rollup.quantity <= rollup.reorder_level
       and not coalesce(rollup.cover_key < (select params.lead_time_days + params.safety_days from params), false)
       and not rollup.out_until > params.window_start
@@ -202,7 +280,7 @@ shown_rows as (
     from params
     cross join pending
     join rollups.stock_levels as rollup using (product_id, warehouse)
-    where params.by_cover_key and rollup.is_active
+    where params.by_cover_key and not (select enough from lead_rows) and rollup.is_active
       and not rollup.quantity <= rollup.reorder_level
       and not coalesce(rollup.cover_key < (select params.lead_time_days + params.safety_days from params), false)
       and not rollup.out_until > params.window_start
@@ -268,20 +346,8 @@ stretches as (
 ),
 
 -- the stretches at or under zero run together: the row's stock-outs, each from a moment to the
--- moment the stock came back above zero (or just after as_of); and those the fold kept for the
--- other rows with a stock-out reaching into the window, cut to the window as the stretches are
+-- moment the stock came back above zero (or just after as_of)
 stock_outs as (
-    select kept.product_id, kept.warehouse, lower(kept.stock_out) as starts, upper(kept.stock_out) as ends
-    from (
-        select levels.product_id, levels.warehouse,
-               unnest(levels.out_ranges
-                      * tstzmultirange(tstzrange(params.window_start, params.as_of + interval '1 microsecond')))
-                   as stock_out
-        from levels
-        cross join params
-        where not levels.reads_ledger and levels.out_until > params.window_start
-    ) as kept
-    union all
     select marked.product_id, marked.warehouse, min(marked.starts) as starts, max(marked.ends) as ends
     from (
         select stretches.*,
@@ -312,14 +378,36 @@ out_of_stock as (
 ),
 
 
+-- The other rows' days out of stock, for those with a stock-out reaching into the window, from the
+-- stock-outs the fold kept: day k of the window is (day_bounds[k], day_bounds[k + 1]], and a
+-- stock-out [lo, hi) covers it (as out_of_stock counts) when lo <= day_bounds[k] + 1 microsecond and
+-- hi > day_bounds[k + 1], for k from 1 + (the bounds before lo - 1 microsecond) to (the bounds
+-- before hi) - 1: two binary searches per stock-out (width_bucket counts the bounds up to a
+-- moment), not a comparison with every day. The kept stock-outs are disjoint and never touch (a
+-- multirange), so no day counts twice; their infinite ends fall outside every bound.
+-- (Written out here and in zero_stock_lead rather than as a function: a SQL function with a query
+-- is not inlined, and its call cost four times the count.)
+kept_days_out as (
+    select levels.product_id, levels.warehouse,
+           (select coalesce(sum(greatest(0,
+                       least(params.days, width_bucket(upper(stock_out) - interval '1 microsecond', params.day_bounds) - 1)
+                     - greatest(1, 1 + width_bucket(lower(stock_out) - interval '2 microseconds', params.day_bounds))
+                     + 1)), 0)
+            from unnest(levels.out_ranges) as stock_out)                 as days_out
+    from levels
+    cross join params
+    where not levels.reads_ledger and levels.out_until > params.window_start
+),
+
 velocity as (
     select levels.sku, levels.product_name, levels.warehouse, levels.stock, levels.reorder_level,
            levels.shipped_in_window,
-           params.days - coalesce(out_of_stock.days_out, 0)::int     as days_in_stock,
+           params.days - coalesce(out_of_stock.days_out, kept_days_out.days_out, 0)::int as days_in_stock,
            params.lead_time_days, params.safety_days, params.cover_days
     from levels
     cross join params
     left join out_of_stock using (product_id, warehouse)
+    left join kept_days_out using (product_id, warehouse)
 ),
 
 -- in integers, as in the reference: a / b rounded half away from zero to n decimals, for b > 0, is

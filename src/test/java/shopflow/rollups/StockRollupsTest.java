@@ -322,6 +322,53 @@ class StockRollupsTest {
     }
 
     @Test
+    void low_stock_reads_a_page_of_rows_out_of_stock_with_those_that_rank_among_them() throws SQLException {
+        try (Connection c = database.connection()) {
+            // As of 10 July 12:00 over the default 30 days, the window is (10 June 12:00, 10 July 12:00].
+            // Product 1 in MAN: its last 2 shipped at 14:00 on the window's first day (after window_start), none
+            // since: in stock on its first day only, 2.00 a day, 0.0 days of stock; ceil(2 x 44 / 1) = 88
+            Writes.execute(c, "update inventory set quantity = 0 where product_id = 1 and warehouse = 'MAN'");
+            move(c, "1 MAN -2 ship 2026-06-10T14:00");
+            // Product 2 in LON: its last 3 shipped at 12:00 on 7 July: 27 days in stock, 0.11 a day, 0.0 days
+            Writes.execute(c, "update inventory set quantity = 0 where product_id = 2 and warehouse = 'LON'");
+            move(c, "2 LON -3 ship 2026-07-07T12:00");
+            String manOne = "SKU-1, Product 1, MAN, 0, 10, 2, 1, 2.00, 0.0, 88, REORDER NOW";
+            String lonTwo = "SKU-2, Product 2, LON, 0, 10, 3, 27, 0.11, 0.0, 5, REORDER NOW";
+
+            // Folded, a page of one is read from the rows at zero stock that surely shipped on a whole day of
+            // the window, LON 2, and the rows that can rank among them: MAN 1, which shipped on the window's
+            // first day only, ranks first. Before the fold both have movements pending: every row that can be low.
+            for (boolean folded : new boolean[] {false, true}) {
+                if (folded) {
+                    Writes.execute(c, "select fold_rollups()");
+                }
+                assertThat(lowStock("2026-07-10T12:00", Map.of())).containsExactly(manOne, lonTwo);
+                assertThat(lowStock("2026-07-10T12:00", Map.of("limit", "1"))).containsExactly(manOne);
+                assertThat(lowStock("2026-07-10T12:00", Map.of("limit", "2"))).containsExactly(manOne, lonTwo);
+            }
+
+            // Product 1 in LON keeps 1 of 701 after shipping 700 on 5 July: in stock throughout, 23.33 a day,
+            // 1 x 30 / 700 = 0.04 days of stock, 0.0 to one decimal (cover_key 1 x 30 / 700 = 0), so it ranks
+            // first among the rows with 0.0 days: ceil(700 x 44 / 30) - 1 = 1026
+            Writes.execute(c, "update inventory set quantity = 1 where product_id = 1 and warehouse = 'LON'");
+            move(c, "1 LON -700 ship 2026-07-05T12:00");
+            Writes.execute(c, "select fold_rollups()");
+            String lonOne = "SKU-1, Product 1, LON, 1, 10, 700, 30, 23.33, 0.0, 1026, REORDER NOW";
+            assertThat(lowStock("2026-07-10T12:00", Map.of())).containsExactly(lonOne, manOne, lonTwo);
+            assertThat(lowStock("2026-07-10T12:00", Map.of("limit", "1"))).containsExactly(lonOne);
+            assertThat(lowStock("2026-07-10T12:00", Map.of("limit", "2"))).containsExactly(lonOne, manOne);
+            for (String limit : List.of("1", "2", "3", "50")) {
+                for (Map<String, String> parameters : List.of(Map.of("limit", limit),
+                        Map.of("limit", limit, "lead_time_days", "0"), Map.of("limit", limit, "lead_time_days", "1",
+                                "safety_days", "0"))) {
+                    assertThat(new RollupVerifier(database.dataSource()).compare("low_stock", at("2026-07-10T12:00"),
+                            parameters)).isEmpty();
+                }
+            }
+        }
+    }
+
+    @Test
     void products_renamed_or_deactivated_and_warehouse_rows_added_or_removed_follow() throws SQLException {
         try (Connection c = database.connection()) {
             Writes.execute(c, "update inventory set quantity = 4 where product_id = 1 and warehouse = 'LON'");
