@@ -31,7 +31,8 @@
 --     and resumed together).
 --
 -- Time grains: shop_day(), shop_month() and shop_hour(), in the shop's time zone, are defined with
--- the rollup tables (V2__rollup_tables.sql): the zone is fixed when the database is created.
+-- the rollup tables (the migration that creates schema rollups): the zone is fixed when the
+-- database is created.
 
 -- ============================================================
 -- FOLD

@@ -9,7 +9,7 @@
 --
 -- Stock-outs (low_stock's velocity counts the days a row had stock): per row, out_until, when its
 -- last stock-out ended ('infinity': out now, '-infinity': never out), and cover_key, a lower bound
--- of its days of stock over 30 days at any moment after its last movement (see V9__stock_outs.sql),
+-- of its days of stock over 30 days at any moment after its last movement (the migration adding cover_key explains the bound),
 -- both from its ledger and its quantity, computed by the fold for the rows a write marked stale
 -- (out_stale: a quantity changed, a movement corrected) or with pending movements, and by the
 -- rebuild, with out_ranges, every stretch of time its stock was at or under zero. A window that
@@ -292,8 +292,8 @@ return coalesce(shipped_through[width_bucket(last_day, days)], 0)
 -- ============================================================
 -- STOCK-OUTS
 -- ============================================================
--- Per warehouse row named (keys_p[i], keys_w[i]), or every row: out_until and cover_key (V9__stock_outs.sql)
--- and out_ranges (V22__kept_stock_outs.sql), from its quantity now and its ledger (unqualified: in
+-- Per warehouse row named (keys_p[i], keys_w[i]), or every row: out_until, cover_key and out_ranges
+-- (rollups.stock_levels), from its quantity now and its ledger (unqualified: in
 -- the catch-up job, the copy of the rows it reads). The stock just before a moment is the quantity
 -- less the movements at or after it, the stock from a moment on the quantity less those after it:
 -- the last stock-out ended at the latest moment before which the stock was at or under zero, and

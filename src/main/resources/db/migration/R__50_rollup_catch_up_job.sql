@@ -353,8 +353,8 @@ begin
 end
 $$;
 
--- The product_sales and category_orders families per shop day (V6__windowed_product_rollups.sql)
--- start empty in a database that had the all-history ones: filled here once, on one node. (On a
+-- The product_sales and category_orders families per shop day (rollups.product_days_* and
+-- rollups.category_days_*) start empty in a database that had the all-history ones: filled here once, on one node. (On a
 -- cluster `shopflow refresh` fills them and sets the job's watermarks with them.)
 do $$
 begin
