@@ -313,39 +313,114 @@ final as (
 select * from final;
 
 -- The other cancellations attached to an order (this file's, in time order) are partial refunds of
--- its units of that product (order_refunds, through refund_order(): valued at what is left of the
--- order's lines, the file's price aside), never more units than are left; those of an order
--- refunded whole by its last cancellation come before it. An order already returned is left alone.
-do $$
-declare
-    cancelled record;
-    units jsonb;
-begin
-    for cancelled in
-        select ca.order_id, ca.product_id, ca.quantity, ca.cancelled_at
-        from imports.cancellations ca
-        join import_settings s on s.run_id = ca.run_id
-        join orders o on o.order_id = ca.order_id and o.status not in ('cancelled', 'refunded')
-        left join import_refunds whole on whole.order_id = ca.order_id
-        where ca.outcome = 'partial'
-          and (whole.order_id is null or ca.cancelled_at < whole.refunded_at)
-        order by ca.cancelled_at, ca.line_number
-    loop
-        select jsonb_agg(jsonb_build_object('item_id', item_id, 'quantity', take) order by item_id) into units
-        from (
-            select l.item_id,
-                   least(l.quantity, cancelled.quantity - coalesce(sum(l.quantity) over (
-                       order by l.item_id rows between unbounded preceding and 1 preceding), 0)) as take
-            from order_refundable_lines(cancelled.order_id) l
-            where l.product_id = cancelled.product_id and l.quantity > 0
-        ) as lines
-        where take > 0;
-        if units is not null then
-            perform refund_order(cancelled.order_id, lines => units, p_at => cancelled.cancelled_at);
-        end if;
-    end loop;
-end
-$$;
+-- its units of that product (order_refunds, valued as refund_order() values them: each unit at
+-- what is left of its line per unit left, the file's price aside), never more units than are left;
+-- those of an order refunded whole by its last cancellation come before it. An order already
+-- returned is left alone. Set by set rather than a refund_order() call per cancellation (each of
+-- which read every order line of the shop through order_line_sales: minutes for a 100,000-line
+-- file), with the same figures:
+--   * which units: an (order, product)'s cancellations, in time order, take its lines' units left
+--     in item order, each from where the one before stopped, so a cancellation's take of a line is
+--     the overlap of their two runs on that line of units;
+--   * their value: each line's takes in time order, each worth round(net left x units taken /
+--     units left, 2) of what the takes before it left (a recursive step per take of a line).
+create temp table import_partial_cancellations on commit drop as
+select ca.order_id, ca.product_id, ca.quantity, ca.cancelled_at,
+       row_number() over (order by ca.cancelled_at, ca.line_number) as position
+from imports.cancellations ca
+join import_settings s on s.run_id = ca.run_id
+join orders o on o.order_id = ca.order_id and o.status not in ('cancelled', 'refunded')
+left join import_refunds whole on whole.order_id = ca.order_id
+where ca.outcome = 'partial'
+  and (whole.order_id is null or ca.cancelled_at < whole.refunded_at);
+
+-- What is left of those orders' lines of those products (order_refundable_lines(), for every such
+-- order at once: each order's lines by its id and moment, which reach order_line_sales' window).
+create temp table import_refundable_lines on commit drop as
+with touched as (
+    select distinct c.order_id, c.product_id, o.created_at
+    from import_partial_cancellations c
+    join orders o using (order_id)
+),
+
+refunded as (
+    select r.item_id, sum(r.quantity) as quantity, sum(r.net_sales) as net_sales
+    from order_refunds r
+    where r.order_id in (select order_id from touched)
+    group by r.item_id
+)
+
+select l.item_id, l.order_id, l.product_id,
+       l.quantity - coalesce(refunded.quantity, 0)::int as units_left,
+       l.net_sales - coalesce(refunded.net_sales, 0)    as net_left
+from (select distinct order_id, created_at from touched) as orders_touched
+cross join lateral (
+    select * from order_line_sales
+    where order_line_sales.order_id = orders_touched.order_id and order_line_sales.created_at = orders_touched.created_at
+) as l
+left join refunded on refunded.item_id = l.item_id
+where (l.order_id, l.product_id) in (select order_id, product_id from touched);
+
+-- Each cancellation's units of each line: the overlap of the cancellation's run of the
+-- (order, product)'s units with the line's.
+create temp table import_partial_takes on commit drop as
+with lines as (
+    select item_id, order_id, product_id, units_left, net_left,
+           sum(units_left) over (partition by order_id, product_id order by item_id) as units_to
+    from import_refundable_lines
+    where units_left > 0
+),
+
+cancellations as (
+    select position, order_id, product_id, cancelled_at,
+           sum(quantity) over (partition by order_id, product_id order by position) as units_to,
+           quantity
+    from import_partial_cancellations
+),
+
+shared_units as (
+    select c.position, c.cancelled_at, l.item_id, l.order_id, l.product_id,
+           least(c.units_to, l.units_to) - greatest(c.units_to - c.quantity, l.units_to - l.units_left) as units
+    from cancellations c
+    join lines l using (order_id, product_id)
+)
+
+select shared_units.*,
+       row_number() over (partition by item_id order by position) as take_of_line
+from shared_units
+where units > 0;
+
+-- Their value, take after take of each line.
+create temp table import_partial_values on commit drop as
+with recursive valued as (
+    select t.position, t.item_id, t.take_of_line, t.units, v.net_sales,
+           l.units_left - t.units as units_left, l.net_left - v.net_sales as net_left
+    from import_partial_takes t
+    join import_refundable_lines l using (item_id)
+    cross join lateral (select round(l.net_left * t.units / l.units_left, 2) as net_sales) as v
+    where t.take_of_line = 1
+    union all
+    select t.position, t.item_id, t.take_of_line, t.units, v.net_sales,
+           before.units_left - t.units, before.net_left - v.net_sales
+    from valued as before
+    join import_partial_takes t on t.item_id = before.item_id and t.take_of_line = before.take_of_line + 1
+    cross join lateral (select round(before.net_left * t.units / before.units_left, 2) as net_sales) as v
+)
+
+select position, item_id, units, net_sales from valued;
+
+-- One refund per cancellation that took something, numbered in time order.
+with refunds as (
+    select position, nextval('order_refund_ids') as refund_id
+    from (select distinct position from import_partial_takes order by position offset 0) as taking
+)
+
+insert into order_refunds (refund_id, order_id, item_id, product_id, refunded_at, quantity, net_sales, kind)
+select refunds.refund_id, t.order_id, t.item_id, t.product_id, t.cancelled_at, t.units, v.net_sales, 'partial'
+from import_partial_takes t
+join import_partial_values v using (position, item_id)
+join refunds using (position)
+order by refunds.refund_id, t.item_id;
 
 -- The history's row first: the status guard then records nothing more; the order's partial
 -- refunds are taken back as it is returned whole.

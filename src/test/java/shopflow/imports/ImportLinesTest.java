@@ -155,6 +155,46 @@ class ImportLinesTest {
     }
 
     @Test
+    void cancellations_take_units_line_by_line_each_valued_at_what_is_left() throws Exception {
+        // One order of 20001: product 30001 on two lines (3 and 2 units at 1.00), 30002 (1 at 10.00) and a 1.00
+        // discount, shared by line total in item order: 0.20, 0.33 - 0.20 = 0.13, 1.00 - 0.33 = 0.67, so the
+        // lines' net sales are 2.80, 1.87 and 9.33. Then 30001 comes back 2 units, 2 units, 5 units, 1 unit.
+        Path first = Files.write(dir.resolve("first.csv"), List.of(HEADER,
+                "600001,30001,MUG,3,12/1/10 10:00,1.00,20001,United Kingdom",
+                "600001,30001,MUG,2,12/1/10 10:00,1.00,20001,United Kingdom",
+                "600001,30002,TEAPOT,1,12/1/10 10:00,10.00,20001,United Kingdom",
+                "600001,D,Discount,1,12/1/10 10:00,1.00,20001,United Kingdom",
+                "C600002,30001,MUG,-2,12/2/10 10:00,1.00,20001,United Kingdom",
+                "C600003,30001,MUG,-2,12/3/10 10:00,1.00,20001,United Kingdom"), StandardCharsets.UTF_8);
+        Path later = Files.write(dir.resolve("later.csv"), List.of(HEADER,
+                "C600004,30001,MUG,-5,12/4/10 10:00,1.00,20001,United Kingdom",
+                "C600005,30001,MUG,-1,12/5/10 10:00,1.00,20001,United Kingdom"), StandardCharsets.UTF_8);
+        String refunds = "select concat_ws(' ', refunded_at::date, i.quantity, r.quantity, r.net_sales) from order_refunds r"
+                + " join order_items i using (item_id) order by r.refunded_at, r.item_id";
+
+        ImportedShop.Run run = shop.run("import", "orders", first.toString());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        // C600002: 2 of the first line's 3 units, 2.80 x 2 / 3 = 1.87 (1.8667), leaving 1 unit and 0.93.
+        // C600003: that unit, 0.93, then 1 of the second line's 2, 1.87 x 1 / 2 = 0.94 (0.935), in one refund.
+        assertThat(shop.strings(refunds)).containsExactly("2010-12-02 3 2 1.87", "2010-12-03 3 1 0.93",
+                "2010-12-03 2 1 0.94");
+        assertThat(shop.number("select count(distinct refund_id) from order_refunds")).isEqualTo(2);
+
+        ImportedShop.Run second = shop.run("import", "orders", later.toString());
+        assertThat(second.exitCode()).as(second.err()).isZero();
+        // C600004 asks 5 and finds 1 unit left, 0.93 (1.87 - 0.94); C600005 finds none. The teapot is not
+        // back, so the order stays delivered: 1.87 + 0.93 + 0.94 + 0.93 = 4.67 = 2.80 + 1.87 returned.
+        assertThat(shop.strings(refunds)).containsExactly("2010-12-02 3 2 1.87", "2010-12-03 3 1 0.93",
+                "2010-12-03 2 1 0.94", "2010-12-04 2 1 0.93");
+        assertThat(shop.strings("select status from orders")).containsExactly("delivered");
+        assertThat(shop.strings("select invoice || ' ' || outcome from imports.cancellations order by invoice"))
+                .containsExactly("C600002 partial", "C600003 partial", "C600004 partial", "C600005 partial");
+        assertThat(shop.decimal("select sum(net_sales) from order_returns")).isEqualByComparingTo("4.67");
+        shop.assertEveryReportEqualsItsReference(OffsetDateTime.of(2010, 12, 3, 12, 0, 0, 0, ZoneOffset.UTC),
+                OffsetDateTime.of(2010, 12, 31, 0, 0, 0, 0, ZoneOffset.UTC));
+    }
+
+    @Test
     void a_dry_run_changes_nothing_and_says_what_it_would_import() {
         String before = shop.strings(SNAPSHOT).get(0);
         ImportedShop.Run dry = shop.run("import", "orders", QUIRKS.toString(), "--dry-run");
