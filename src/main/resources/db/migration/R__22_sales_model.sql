@@ -45,7 +45,9 @@ $$;
 -- lines of an order add up to it exactly: line i (in item_id order) takes
 -- round(D * cum_i / S, 2) - round(D * cum_(i-1) / S, 2), where S is the sum of the order's
 -- line_total and cum_i that sum up to line i. Products and categories then add up to the shop.
--- (created_at is part of the window's partition, so a filter on it is applied before the window.)
+-- (order_id and created_at, the windows' partition, are the order's: a filter on either is applied
+-- before the windows, so one order's lines (refund_order()) are read by index, not sorted with
+-- every line in the shop: 13 s at scale 1 for one order before, 3 ms after.)
 create or replace view order_line_sales as
 select
     lines.item_id,
@@ -59,7 +61,7 @@ select
     lines.line_total - lines.order_discount                as net_sales
 from (
     select
-        i.item_id, i.order_id, i.product_id, o.created_at, i.quantity, i.line_total,
+        i.item_id, o.order_id, i.product_id, o.created_at, i.quantity, i.line_total,
         i.unit_price * i.quantity as gross_sales,
         case when sum(i.line_total) over whole_order = 0 then 0
              else round(o.discount_amount * sum(i.line_total) over running / sum(i.line_total) over whole_order, 2)
