@@ -6,6 +6,7 @@
 -- param:    days  | integer | 30    | 1..3660 | the window: this many shop days, ending with its last day (as_of's day unless `to` is given)
 -- param:    from  | date    |       | any     | the window's first shop day, inclusive (instead of `days`)
 -- param:    to    | date    |       | any     | the window's last shop day, inclusive (default: as_of's day); the window never goes past as_of
+-- param:    category | text  |       | any     | filter: only this category and every category below it (its category_id or slug, e.g. laptops)
 -- window:   from | to | days | 3660
 -- column:   category_id   | id     | the category
 -- column:   category      | text   | its name
@@ -27,6 +28,11 @@
 -- current category and cost price), so the top-level categories add up to the shop's net sales
 -- of the products that have a category. Categories with nothing in the window show zeros.
 -- psql: psql -v as_of="'2026-06-30 12:00'" -v days=30 -f category_sales.sql
+--       (-v category=laptops: that category's subtree)
+--
+-- The category filter (docs/filters.md): the rows of the category and of every category below it
+-- (category_filter(), R__45_category_filter.sql), the same figures as without it. An unknown
+-- category is refused (SQLSTATE 22023 naming the parameter) before any row is read.
 --
 -- Reads the rollups: the sales model's measures per product over the window from
 -- product_window_totals() (R__41: a default window kept whole, one row per product; any other from
@@ -41,6 +47,7 @@
 \if :{?days} \else \set days 30 \endif
 \if :{?from} \else \set from '' \endif
 \if :{?to} \else \set to '' \endif
+\if :{?category} \else \set category '' \endif
 
 with
 
@@ -60,6 +67,8 @@ bounds as (
         coalesce(from_day, last_day - (:days::int - 1))::timestamptz           as window_start,
         least(as_of, (last_day + 1)::timestamptz)                              as window_end
     from params
+    -- an unknown category is refused here (category_filter() raises), even when the window is empty
+    where :'category' = '' or exists (select 1 from category_filter(:'category'))
 ),
 
 -- the rollup rows whose sum per product is its sales over the window's days: the folded spans and
@@ -187,4 +196,6 @@ final as (
 select category_id, category, path, level, parent_id, orders, units, gross_sales, discounts, returns, net_sales,
        margin_pct, window_start, window_end
 from final
+-- the category filter: the category and every category below it
+where :'category' = '' or category_id in (select category_filter(:'category'))
 order by name_path, category_id;

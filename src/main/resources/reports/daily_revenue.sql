@@ -4,6 +4,12 @@
 -- grain:    one row per shop day, oldest first; days without sales show zero
 -- audience: aggregate
 -- param:    days | integer | 30 | 1..3660 | number of days, ending with as_of's day
+-- param:    channel  | text    |       | direct, search, social, email, referral, unknown | filter: orders whose session came from this channel (the referrer of its first page view; unknown: no session or no page views)
+-- param:    device   | text    |       | desktop, mobile, tablet, unknown | filter: orders whose session's first page view was on this device
+-- param:    country  | text    |       | any     | filter: orders shipped to this country (ISO code, e.g. GB; unknown: no shipping address)
+-- param:    region   | text    |       | any     | filter: orders shipped to this region (the address's state or county, e.g. Greater London)
+-- param:    customer | text    |       | new, returning | filter: new (the customer's first order) or returning customers' orders
+-- param:    coupon   | text    |       | yes, no | filter: orders with or without a coupon (an order discount)
 -- column:   day                  | date    | the shop day (Europe/London)
 -- column:   orders               | orders  | orders placed that day up to as_of, whatever their status now
 -- column:   gross_sales          | GBP     | unit price x quantity of their lines (no VAT)
@@ -18,28 +24,46 @@
 --
 -- The measures are the sales model's (docs/reports.md#the-sales-model; R__22_sales_model.sql).
 -- The brief's version aliased daily_orders as "do", a reserved word: it does not run.
--- psql: psql -v as_of="'2026-06-30 12:00'" -v days=30 -f daily_revenue.sql
 --
--- Reads the rollups of the order_days family (rollups.sales_days, sales_hours, return_days,
--- return_hours; see R__31_rollup_order_days.sql) for the whole days and hours, and the raw rows of
--- as_of's hour up to as_of (through idx_orders_created_revenue and idx_order_status_changes_returns).
--- The full-scan version is reference/daily_revenue.sql.
+-- Filters (docs/filters.md): the orders of a channel, device, country or region, of new or
+-- returning customers, with or without a coupon, all of them applying together ('' or left out:
+-- no filter). Their values are the view order_facets' (R__44_order_facets.sql).
+-- psql: psql -v as_of="'2026-06-30 12:00'" -v days=30 -v channel=search -f daily_revenue.sql
+--
+-- Without a filter it reads the rollups of the order_days family (rollups.sales_days, sales_hours,
+-- return_days, return_hours; see R__31_rollup_order_days.sql) for the whole days and hours, and the
+-- raw rows of as_of's hour up to as_of (through idx_orders_created_revenue and
+-- idx_order_status_changes_returns). With a filter it reads, through order_facet_day_sums()
+-- (R__48_order_facet_sums.sql), rollups.order_facet_days (the order_facets family) for the
+-- whole days no write has touched since they were computed, in the cut that keeps the filters'
+-- dimensions together, and the raw rows (order_facet_events) of the other days: as_of's day up to
+-- as_of and the days written since the last fold. A combination no cut keeps reads every day raw.
+-- The two paths meet in `days`, guarded by whether a filter is given. The full-scan version is
+-- reference/daily_revenue.sql, with the same filters.
 
 \if :{?as_of} \else \set as_of 'now()' \endif
 \if :{?days} \else \set days 30 \endif
+\if :{?channel} \else \set channel '' \endif
+\if :{?device} \else \set device '' \endif
+\if :{?country} \else \set country '' \endif
+\if :{?region} \else \set region '' \endif
+\if :{?customer} \else \set customer '' \endif
+\if :{?coupon} \else \set coupon '' \endif
 
 with
 
 params as (
     select
         :as_of::timestamptz                                   as as_of,
-        (:as_of::timestamptz)::date - (:days::int - 1)        as first_day
+        (:as_of::timestamptz)::date - (:days::int - 1)        as first_day,
+        (:as_of::timestamptz)::date                           as last_day
 ),
 
 day_spine as (
-    select generate_series(params.first_day, params.as_of::date, interval '1 day')::date as day
+    select generate_series(params.first_day, params.last_day, interval '1 day')::date as day
     from params
 ),
+
 
 -- the days before as_of's from the day rollups; as_of's own day from its whole hours before as_of's
 -- hour (hour rollups) and the raw rows of that hour up to as_of (by index: an hour of orders at most)
@@ -91,27 +115,62 @@ returned as (
     group by day
 ),
 
+-- without a filter: every order's days
+all_orders_days as (
+    select
+        day_spine.day, placed.orders, placed.gross_sales, placed.discounts, placed.shipping, placed.taxes,
+        returned.returns, returned.shipping as returned_shipping, returned.taxes as returned_taxes
+    from day_spine
+    left join placed using (day)
+    left join returned using (day)
+),
+
+
+-- with a filter: the days of the orders it names, from the order_facets rollup's clean days and
+-- the raw rows of the others (order_facet_day_sums(), R__48_order_facet_sums.sql)
+filtered_days as (
+    select sums.*
+    from params,
+         order_facet_day_sums(params.first_day, params.last_day, params.as_of,
+                              :'channel', :'device', :'country', :'region', :'customer', :'coupon') as sums
+),
+
+-- One path or the other: the guard is a constant when the report runs (psql's variables, or the
+-- runner's bound values with custom plans), so the planner drops the path not taken before
+-- planning it, and the path without filters costs what it cost alone.
+days as (
+    select day, orders, gross_sales, discounts, shipping, taxes, returns, returned_shipping, returned_taxes
+    from (
+        -- (each path fenced, offset 0, so that the path not taken is dropped whole: unfenced, the
+        -- planner would pull its joins up into this query and plan them)
+        select 'all_orders' as path, * from (select * from all_orders_days offset 0) as all_orders
+        union all
+        select 'filtered', * from (select * from filtered_days offset 0) as filtered
+    ) as paths
+    where paths.path = case when :'channel' || :'device' || :'country' || :'region' || :'customer' || :'coupon' = ''
+                            then 'all_orders' else 'filtered' end
+),
+
 final as (
     select
         day_spine.day,
-        coalesce(placed.orders, 0)                                                  as orders,
-        coalesce(placed.gross_sales, 0)::numeric(16, 2)                             as gross_sales,
-        coalesce(placed.discounts, 0)::numeric(16, 2)                               as discounts,
-        coalesce(returned.returns, 0)::numeric(16, 2)                               as returns,
-        (coalesce(placed.gross_sales, 0) - coalesce(placed.discounts, 0)
-            - coalesce(returned.returns, 0))::numeric(16, 2)                        as net_sales,
-        (coalesce(placed.shipping, 0) - coalesce(returned.shipping, 0))::numeric(16, 2)  as shipping,
-        (coalesce(placed.taxes, 0) - coalesce(returned.taxes, 0))::numeric(16, 2)   as taxes,
-        (coalesce(placed.gross_sales, 0) - coalesce(placed.discounts, 0) - coalesce(returned.returns, 0)
-            + coalesce(placed.shipping, 0) - coalesce(returned.shipping, 0)
-            + coalesce(placed.taxes, 0) - coalesce(returned.taxes, 0))::numeric(16, 2)  as total_sales,
-        round((coalesce(placed.gross_sales, 0) - coalesce(placed.discounts, 0) - coalesce(returned.returns, 0))
-              / nullif(placed.orders, 0), 2)                                        as average_order_value,
-        day_spine.day < params.as_of::date                                          as complete
+        coalesce(days.orders, 0)                                                    as orders,
+        coalesce(days.gross_sales, 0)::numeric(16, 2)                               as gross_sales,
+        coalesce(days.discounts, 0)::numeric(16, 2)                                 as discounts,
+        coalesce(days.returns, 0)::numeric(16, 2)                                   as returns,
+        (coalesce(days.gross_sales, 0) - coalesce(days.discounts, 0)
+            - coalesce(days.returns, 0))::numeric(16, 2)                            as net_sales,
+        (coalesce(days.shipping, 0) - coalesce(days.returned_shipping, 0))::numeric(16, 2) as shipping,
+        (coalesce(days.taxes, 0) - coalesce(days.returned_taxes, 0))::numeric(16, 2) as taxes,
+        (coalesce(days.gross_sales, 0) - coalesce(days.discounts, 0) - coalesce(days.returns, 0)
+            + coalesce(days.shipping, 0) - coalesce(days.returned_shipping, 0)
+            + coalesce(days.taxes, 0) - coalesce(days.returned_taxes, 0))::numeric(16, 2) as total_sales,
+        round((coalesce(days.gross_sales, 0) - coalesce(days.discounts, 0) - coalesce(days.returns, 0))
+              / nullif(days.orders, 0), 2)                                          as average_order_value,
+        day_spine.day < params.last_day                                             as complete
     from day_spine
     cross join params
-    left join placed using (day)
-    left join returned using (day)
+    left join days using (day)
 )
 
 select * from final

@@ -3,6 +3,12 @@
 -- question: What did today, the last 7 days, the month and the year so far sell, and how does each compare with the same span before it?
 -- grain:    one row per period: today, last_7_days, month_to_date, year_to_date
 -- audience: aggregate
+-- param:    channel  | text    |       | direct, search, social, email, referral, unknown | filter: orders whose session came from this channel (the referrer of its first page view; unknown: no session or no page views)
+-- param:    device   | text    |       | desktop, mobile, tablet, unknown | filter: orders whose session's first page view was on this device
+-- param:    country  | text    |       | any     | filter: orders shipped to this country (ISO code, e.g. GB; unknown: no shipping address)
+-- param:    region   | text    |       | any     | filter: orders shipped to this region (the address's state or county, e.g. Greater London)
+-- param:    customer | text    |       | new, returning | filter: new (the customer's first order) or returning customers' orders
+-- param:    coupon   | text    |       | yes, no | filter: orders with or without a coupon (an order discount)
 -- column:   period               | text   | today, last_7_days, month_to_date or year_to_date
 -- column:   starts_at            | time   | the window's first moment: the start of a shop day
 -- column:   ends_at              | time   | its last moment: as_of (both ends count)
@@ -32,14 +38,32 @@
 --                  time, or to the end of 28 February for 29 February
 -- A clipped window ends at the last microsecond of its day. Growth divides by the base's size
 -- (its absolute value), so a negative base still reads as more or less than before.
--- psql: psql -v as_of="'2026-06-30 12:00'" -f revenue_summary.sql
 --
--- Reads the rollups of the order_days family (rollups.sales_days, sales_hours, return_days,
--- return_hours; kept current by triggers, see R__31_rollup_order_days.sql) for whole days and
--- hours, and at most an hour of raw rows per window end: exact, and a few hundred rows instead of
--- two years of orders. The full-scan version is reference/revenue_summary.sql.
+-- Filters (docs/filters.md): the orders of a channel, device, country or region, of new or
+-- returning customers, with or without a coupon, all of them applying together ('' or left out:
+-- no filter). Their values are the view order_facets' (R__44_order_facets.sql).
+-- psql: psql -v as_of="'2026-06-30 12:00'" -v device=mobile -v customer=new -f revenue_summary.sql
+--
+-- Without a filter it reads the rollups of the order_days family (rollups.sales_days, sales_hours,
+-- return_days, return_hours; kept current by triggers, see R__31_rollup_order_days.sql) for whole
+-- days and hours, and at most an hour of raw rows per window end: exact, and a few hundred rows
+-- instead of two years of orders. With a filter it calls order_facet_window_sums()
+-- (R__48_order_facet_sums.sql), which reads rollups.order_facet_days (the order_facets family) for
+-- the whole days no write has touched since they were computed, in the cut that keeps the filters'
+-- dimensions together, and for each window's last day its whole hours (rollups.order_facet_hours)
+-- and the raw rows of its last hour; the raw rows (order_facet_events) of as_of's day and of the
+-- days written since the last fold. A combination no cut keeps (region with two dimensions of
+-- different cuts) reads every day from the raw rows: exact, slower. The two paths meet in
+-- `measures`, which takes one of them. The full-scan version is reference/revenue_summary.sql,
+-- with the same filters.
 
 \if :{?as_of} \else \set as_of 'now()' \endif
+\if :{?channel} \else \set channel '' \endif
+\if :{?device} \else \set device '' \endif
+\if :{?country} \else \set country '' \endif
+\if :{?region} \else \set region '' \endif
+\if :{?customer} \else \set customer '' \endif
+\if :{?coupon} \else \set coupon '' \endif
 
 with
 
@@ -205,7 +229,8 @@ returned as (
     ) as whole_days
 ),
 
-measures as (
+-- without a filter: every order
+all_orders_measures as (
     select
         windows.period,
         windows.side,
@@ -221,6 +246,45 @@ measures as (
     from windows
     join placed using (period, side)
     join returned using (period, side)
+),
+
+-- with a filter: the orders it names, and the returns of those orders (order_facet_window_sums(),
+-- R__48_order_facet_sums.sql: the order_facets rollup)
+filtered_measures as (
+    select
+        windows.period,
+        windows.side,
+        windows.starts_at,
+        windows.ends_at,
+        sums.orders,
+        sums.gross_sales,
+        sums.discounts,
+        sums.returns,
+        sums.gross_sales - sums.discounts - sums.returns          as net_sales,
+        sums.shipping,
+        sums.taxes
+    from (select windows.*, row_number() over (order by period, side) as window_no from windows) as windows
+    join order_facet_window_sums(array(select starts_at from windows order by period, side),
+                                 array(select ends_at from windows order by period, side),
+                                 :as_of::timestamptz,
+                                 :'channel', :'device', :'country', :'region', :'customer', :'coupon') as sums
+      on sums.window_no = windows.window_no
+),
+
+-- One path or the other: the guard is a constant when the report runs (psql's variables, or the
+-- runner's bound values with custom plans), so the planner drops the path not taken before
+-- planning it, and the path without filters costs what it cost alone.
+measures as (
+    select period, side, starts_at, ends_at, orders, gross_sales, discounts, returns, net_sales, shipping, taxes
+    from (
+        -- (each path fenced, offset 0, so that the path not taken is dropped whole: unfenced, the
+        -- planner would pull its joins up into this query and plan them)
+        select 'all_orders' as path, * from (select * from all_orders_measures offset 0) as all_orders
+        union all
+        select 'filtered', * from (select * from filtered_measures offset 0) as filtered
+    ) as paths
+    where paths.path = case when :'channel' || :'device' || :'country' || :'region' || :'customer' || :'coupon' = ''
+                            then 'all_orders' else 'filtered' end
 ),
 
 final as (

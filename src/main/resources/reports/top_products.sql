@@ -7,8 +7,9 @@
 -- param:    from  | date    |       | any     | the window's first shop day, inclusive (instead of `days`)
 -- param:    to    | date    |       | any     | the window's last shop day, inclusive (default: as_of's day); the window never goes past as_of
 -- param:    limit | integer | 50    | 1..10000 | number of products to show
+-- param:    category | text  |       | any     | filter: only this category and every category below it (its category_id or slug, e.g. laptops)
 -- window:   from | to | days | 3660
--- column:   net_sales_rank    | rank   | rank by net sales among all products in the window (ties share a rank)
+-- column:   net_sales_rank    | rank   | rank by net sales among all products in the window, or the category's with a category (ties share a rank)
 -- column:   product_id        | id     | the product
 -- column:   sku               | text   | its stock-keeping unit
 -- column:   product_name      | text   | its name
@@ -31,7 +32,11 @@
 -- or refund, whole or partial, counts as a return on the day it happens (order_line_returns),
 -- whenever the order was placed.
 -- psql: psql -v as_of="'2026-06-30 12:00'" -v days=30 -v limit=50 -f top_products.sql
---       (or -v from=2026-06-01 -v to=2026-06-30)
+--       (or -v from=2026-06-01 -v to=2026-06-30; -v category=laptops ranks that category's products)
+--
+-- The category filter (docs/filters.md): the products of the category and of every category below
+-- it (category_filter(), R__45_category_filter.sql), ranked among themselves. An unknown category
+-- is refused (SQLSTATE 22023 naming the parameter) before any row is read.
 --
 -- Reads the product_sales rollups through product_window_top_rows() (R__41_rollup_product_windows.sql):
 -- for a default window (7, 30 or 90 days ending today) kept whole by the fold, the first :limit
@@ -39,13 +44,17 @@
 -- a correction below; for any other window, every product's folded spans of 2 to 1,024 days and
 -- single days that make it (R__32_rollup_product_sales.sql) plus its pending days. Then takes out
 -- what as_of's own day holds after as_of (orders placed and returns recorded later that day, from
--- the raw rows: none for the dashboard's "now"). The full-scan version is reference/top_products.sql.
+-- the raw rows: none for the dashboard's "now"). With a category, the window's rows of every
+-- product of the category (product_window_totals(): a kept window's one row per product, or its
+-- spans and days), as the first :limit of the shop need not hold the category's. The full-scan
+-- version is reference/top_products.sql, with the same filter.
 
 \if :{?as_of} \else \set as_of 'now()' \endif
 \if :{?days} \else \set days 30 \endif
 \if :{?from} \else \set from '' \endif
 \if :{?to} \else \set to '' \endif
 \if :{?limit} \else \set limit 50 \endif
+\if :{?category} \else \set category '' \endif
 
 with
 
@@ -65,6 +74,15 @@ bounds as (
         coalesce(from_day, last_day - (:days::int - 1))::timestamptz           as window_start,
         least(as_of, (last_day + 1)::timestamptz)                              as window_end
     from params
+    -- an unknown category is refused here (category_filter() raises), even when the window is empty
+    where :'category' = '' or exists (select 1 from category_filter(:'category'))
+),
+
+-- the category filter: the products of the category and of every category below it (none without one)
+category_products as (
+    select products.product_id
+    from products
+    where products.category_id in (select category_filter(:'category'))
 ),
 
 -- What the last day holds after as_of: orders placed later, returns recorded later (none for
@@ -94,12 +112,19 @@ later as (
 -- first :limit: when the window is a kept one (rollups.product_windows_folded, R__41), one row per
 -- product of the first :limit by their kept net sales plus every row of the products that have
 -- pending days or a "later" correction; otherwise the folded spans and days that make it and the
--- pending changes, every product
+-- pending changes, every product. With a category, every row of its products. (The guards are
+-- constants when the report runs, so the planner keeps only one of the two.)
 window_rows as (
     select window_rows.*
     from bounds,
          product_window_top_rows(bounds.first_day, bounds.last_day, :limit::int,
                                  array(select distinct later.product_id from later)) as window_rows
+    where :'category' = ''
+    union all
+    select window_rows.*
+    from bounds, product_window_totals(bounds.first_day, bounds.last_day) as window_rows
+    where :'category' <> ''
+      and window_rows.product_id in (select product_id from category_products)
 ),
 
 -- each product with a line placed or returned in the window (a day row may have fallen to zeros)
@@ -113,6 +138,7 @@ product_sales as (
         sum(returns)                                        as returns,
         sum(gross_sales) - sum(discounts) - sum(returns)    as net_sales
     from (select * from window_rows union all select * from later) as product_rows
+    where :'category' = '' or product_rows.product_id in (select product_id from category_products)
     group by product_id
     -- (an amount refunded returns no units; a partial refund and its take-back cancel out)
     having sum(orders) > 0 or sum(returned_units) <> 0 or sum(returns) <> 0
@@ -127,7 +153,8 @@ shown as (
 ),
 
 -- rank within its category, for the products shown only: 1 + the products of the window in the
--- same category (or also without one) with more net sales, all of them shown
+-- same category (or also without one) with more net sales, all of them shown (with a category
+-- filter too: they are in its subtree)
 category_ranks as (
     select shown.product_id, 1 + count(rival.product_id) as rank_in_category
     from shown

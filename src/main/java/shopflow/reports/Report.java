@@ -15,12 +15,10 @@ import java.util.stream.Collectors;
  * @param sql the statement as JDBC runs it: psql meta-commands removed, {@code :name} and
  *            {@code :'name'} replaced by {@code ?} placeholders, in {@link #placeholders()} order
  * @param source the file as written, runnable by psql
- * @param filtered the path a call with a filter takes ({@code reports/filtered/<name>.sql}, same columns),
- *                 whose header declares the filters; empty for a report without filters
  */
 public record Report(String name, String question, String grain, Audience audience,
         List<ReportParameter> parameters, List<ReportColumn> columns, String sql, List<String> placeholders,
-        String source, Optional<ReportWindow> window, Optional<Report> filtered) {
+        String source, Optional<ReportWindow> window) {
 
     /** Every report answers as of a moment; its value is bound to {@code :as_of}. */
     public static final String AS_OF = "as_of";
@@ -29,13 +27,6 @@ public record Report(String name, String question, String grain, Audience audien
         parameters = List.copyOf(parameters);
         columns = List.copyOf(columns);
         placeholders = List.copyOf(placeholders);
-    }
-
-    /** A report without filters. */
-    public Report(String name, String question, String grain, Audience audience, List<ReportParameter> parameters,
-            List<ReportColumn> columns, String sql, List<String> placeholders, String source,
-            Optional<ReportWindow> window) {
-        this(name, question, grain, audience, parameters, columns, sql, placeholders, source, window, Optional.empty());
     }
 
     /** A report without a window of days. */
@@ -76,42 +67,15 @@ public record Report(String name, String question, String grain, Audience audien
         return bound;
     }
 
-    /**
-     * This report taking filters: it declares {@code path}'s parameters (its own and the filters),
-     * and a call with a filter runs {@code path}, one without runs this report's SQL as before.
-     */
-    Report withFilters(Report path) {
-        for (ReportParameter own : parameters) {
-            if (path.parameter(own.name()).filter(own::equals).isEmpty()) {
-                throw new IllegalStateException("report " + name + ": its filtered path does not declare " + own.name()
-                        + " as the report does");
-            }
-        }
-        if (!path.columns.equals(columns)) {
-            throw new IllegalStateException("report " + name + ": its filtered path's columns differ from the report's");
-        }
-        return new Report(name, question, grain, audience, path.parameters, columns, sql, placeholders, source, window,
-                Optional.of(path));
-    }
-
     /** Marks a filter's description in a report header: {@code filter: orders whose ...}. */
     static final String FILTER = "filter:";
 
-    /** The parameters that are filters (their description starts "filter:"), which take the filtered path. */
-    public List<ReportParameter> filters() {
-        return filtered.isEmpty() ? List.of()
-                : parameters.stream().filter(p -> p.description().startsWith(FILTER)).toList();
-    }
-
     /**
-     * The SQL to run for these bound values: the filtered path when a filter is set, else this
-     * report's own (the unfiltered path stays exactly as it was).
+     * The parameters that are filters (their description starts "filter:"): ordinary parameters of
+     * the report's one file, "" when not given (docs/filters.md).
      */
-    public Report pathFor(Map<String, Object> bound) {
-        boolean filteredCall = filters().stream()
-                .map(filter -> bound.get(filter.name()))
-                .anyMatch(value -> value != null && !value.toString().isEmpty());
-        return filteredCall ? filtered.orElseThrow() : this;
+    public List<ReportParameter> filters() {
+        return parameters.stream().filter(p -> p.description().startsWith(FILTER)).toList();
     }
 
     public Optional<ReportParameter> parameter(String parameterName) {

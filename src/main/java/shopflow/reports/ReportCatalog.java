@@ -32,7 +32,6 @@ public final class ReportCatalog {
     private static final String FOLDER = "reports";
     private static final String REFERENCE_FOLDER = "reports/reference";
     private static final String DRILL_FOLDER = "drills";
-    private static final String FILTERED_FOLDER = "reports/filtered";
 
     private final Map<String, Report> reports;
 
@@ -42,15 +41,7 @@ public final class ReportCatalog {
 
     /** The catalog of the reports packaged with ShopFlow. */
     public static ReportCatalog load() {
-        Map<String, Report> reports = new TreeMap<>(load(FOLDER).reports);
-        load(FILTERED_FOLDER).reports.forEach((name, path) -> {
-            Report report = reports.get(name);
-            if (report == null) {
-                throw new IllegalStateException(FILTERED_FOLDER + "/" + name + ".sql: no report " + name + " to filter");
-            }
-            reports.put(name, report.withFilters(path));
-        });
-        return new ReportCatalog(reports);
+        return load(FOLDER);
     }
 
     /**

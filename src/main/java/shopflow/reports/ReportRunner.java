@@ -111,9 +111,8 @@ public final class ReportRunner {
      */
     public ReportResult run(Report report, OffsetDateTime asOf, Map<String, String> rawParameters) {
         Map<String, Object> bound = report.bind(rawParameters, asOf);
-        Report path = report.pathFor(bound);
         try {
-            return runOnce(report, path, asOf, bound);
+            return runOnce(report, asOf, bound);
         } catch (ReportException e) {
             if (e.kind() != ReportException.Kind.UNAVAILABLE || e.getCause() instanceof SQLTransientConnectionException) {
                 throw e;
@@ -122,7 +121,7 @@ public final class ReportRunner {
             // restarts, the first statement on such a connection fails and Citus drops it. A report
             // only reads, so one more attempt (on a fresh connection) is safe; a node still down
             // fails it again, with the same message.
-            return runOnce(report, path, asOf, bound);
+            return runOnce(report, asOf, bound);
         }
     }
 
@@ -150,17 +149,16 @@ public final class ReportRunner {
         }
     }
 
-    /** Runs {@code path}'s SQL (the report's own, or its filtered path) for {@code report}. */
-    private ReportResult runOnce(Report report, Report path, OffsetDateTime asOf, Map<String, Object> bound) {
+    private ReportResult runOnce(Report report, OffsetDateTime asOf, Map<String, Object> bound) {
         try (Connection connection = dataSource.getConnection()) {
             catchUpRollups(connection);
             checkTempFilePrivilege(connection);
             connection.setAutoCommit(false);
             connection.setReadOnly(true);
             ZoneId zone = applySettings(connection);
-            try (PreparedStatement statement = connection.prepareStatement(path.sql())) {
+            try (PreparedStatement statement = connection.prepareStatement(report.sql())) {
                 int index = 1;
-                for (String placeholder : path.placeholders()) {
+                for (String placeholder : report.placeholders()) {
                     statement.setObject(index++, placeholder.equals(Report.AS_OF) ? asOf : bound.get(placeholder));
                 }
                 try (ResultSet rs = statement.executeQuery()) {

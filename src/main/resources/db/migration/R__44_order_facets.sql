@@ -1,7 +1,7 @@
 -- The order_facets family: what the report filters filter on (docs/filters.md), per order, and the
 -- sales model per shop hour and day keyed by those dimensions (rollups.order_facet_hours and
--- order_facet_days), for the filtered revenue_summary and daily_revenue (reports/filtered/). A day's
--- rows are the sums of its hours'.
+-- order_facet_days), for revenue_summary and daily_revenue with filters (read by the functions of
+-- R__48_order_facet_sums.sql). A day's rows are the sums of its hours'.
 --
 -- The dimensions of an order, each a value for every order (order_facets):
 --   channel   where its session came from: the referrer of the session's first page view

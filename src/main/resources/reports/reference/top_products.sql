@@ -9,7 +9,7 @@
 -- param:    limit | integer | 50    | 1..10000 | number of products to show
 -- param:    category | text  |       | any     | filter: only this category and every category below it (its category_id or slug, e.g. laptops)
 -- window:   from | to | days | 3660
--- column:   net_sales_rank    | rank   | rank by net sales among all products in the window (ties share a rank)
+-- column:   net_sales_rank    | rank   | rank by net sales among all products in the window, or the category's with a category (ties share a rank)
 -- column:   product_id        | id     | the product
 -- column:   sku               | text   | its stock-keeping unit
 -- column:   product_name      | text   | its name
