@@ -7,6 +7,7 @@
 -- param:    days              | integer | 30 | 1..3660       | the window, as category_sales: this many shop days, ending with its last day (as_of's day unless `to` is given)
 -- param:    from              | date    |    | any           | the window's first shop day, inclusive (instead of `days`)
 -- param:    to                | date    |    | any           | the window's last shop day, inclusive (default: as_of's day); the window never goes past as_of
+-- param:    category          | text    |    | any | filter: only products of this category and every category below it (its category_id or slug), as category_sales'
 -- param:    limit             | integer | 50 | 1..1000       | rows per page (one more is read, to tell whether another page follows)
 -- param:    after_net_sales   | text    |    | any           | keyset: start after the products with these net sales (the API's cursor sets it; empty: the first page)
 -- param:    after_product_id  | integer | 0  | 0..2147483647 | keyset: ... and this product_id (ties of net_sales)
@@ -34,6 +35,7 @@
 \if :{?days} \else \set days 30 \endif
 \if :{?from} \else \set from '' \endif
 \if :{?to} \else \set to '' \endif
+\if :{?category} \else \set category '' \endif
 \if :{?limit} \else \set limit 50 \endif
 \if :{?after_net_sales} \else \set after_net_sales '' \endif
 \if :{?after_product_id} \else \set after_product_id 0 \endif
@@ -63,6 +65,8 @@ subtree as (
     select descendant_id as category_id
     from category_descendants()
     where ancestor_id = :category_id::int
+      -- the category filter (an unknown category is refused by category_filter(), naming it)
+      and (:'category' = '' or descendant_id in (select category_filter(:'category')))
 ),
 
 window_rows as (
@@ -138,4 +142,7 @@ final as (
 )
 
 select * from final
+-- an unknown category is refused (category_filter() raises), even when the list is empty: a
+-- one-time check before any row
+where :'category' = '' or exists (select 1 from category_filter(:'category'))
 order by net_sales desc, product_id;

@@ -7,6 +7,7 @@
 -- param:    days          | integer | 30 | 1..3660       | the window, as category_sales
 -- param:    from          | date    |    | any           | the window's first shop day, inclusive (instead of `days`)
 -- param:    to            | date    |    | any           | the window's last shop day, inclusive (default: as_of's day)
+-- param:    category      | text    |    | any | filter: only products of this category and every category below it (its category_id or slug), as category_sales'
 -- window:   from | to | days | 3660
 -- column:   products      | count   | products of the subtree with sales or returns in the window (the list's rows)
 -- column:   units         | units   | category_sales' units of the category
@@ -22,6 +23,7 @@
 \if :{?days} \else \set days 30 \endif
 \if :{?from} \else \set from '' \endif
 \if :{?to} \else \set to '' \endif
+\if :{?category} \else \set category '' \endif
 
 with
 
@@ -44,6 +46,8 @@ subtree as (
     select descendant_id as category_id
     from category_descendants()
     where ancestor_id = :category_id::int
+      -- the category filter (an unknown category is refused by category_filter(), naming it)
+      and (:'category' = '' or descendant_id in (select category_filter(:'category')))
 ),
 
 window_rows as (
@@ -105,4 +109,7 @@ final as (
     from product_sales
 )
 
-select * from final;
+select * from final
+-- an unknown category is refused (category_filter() raises), even when the list is empty: a
+-- one-time check before any row
+where :'category' = '' or exists (select 1 from category_filter(:'category'));

@@ -4,6 +4,12 @@
 -- grain:    one row per order, oldest first (created_at, then order_id); at most limit + 1 rows from the cursor on
 -- audience: aggregate
 -- param:    day              | date    |    | any           | the shop day (a day of daily_revenue); required
+-- param:    channel          | text    |    | direct, search, social, email, referral, unknown | filter: orders whose session came from this channel, as daily_revenue's
+-- param:    device           | text    |    | desktop, mobile, tablet, unknown | filter: orders whose session's first page view was on this device
+-- param:    country          | text    |    | any           | filter: orders shipped to this country (ISO code; unknown: no shipping address)
+-- param:    region           | text    |    | any           | filter: orders shipped to this region
+-- param:    customer         | text    |    | new, returning | filter: new (the customer's first order) or returning customers' orders
+-- param:    coupon           | text    |    | yes, no       | filter: orders with or without a coupon (an order discount)
 -- param:    limit            | integer | 50 | 1..1000       | rows per page (one more is read, to tell whether another page follows)
 -- param:    after_created_at | text    |    | any           | keyset: start after the order placed at this moment (the API's cursor sets it; empty: the first page)
 -- param:    after_order_id   | integer | 0  | 0..2147483647 | keyset: ... and with this order_id (ties of created_at)
@@ -21,12 +27,20 @@
 --
 -- The measures are the sales model's (docs/reports.md#the-sales-model): the day's orders and the
 -- sums of their gross_sales and discounts are daily_revenue's orders, gross_sales and discounts
--- of that day (day_orders_total.sql sums them). Keyset paging: each page reads the index on
--- orders.created_at from where the last one ended, so every page costs the same.
+-- of that day (day_orders_total.sql sums them), with the same filters (docs/filters.md). Keyset
+-- paging: each page reads the index on orders.created_at from where the last one ended, so every
+-- page costs the same (with a filter, up to its limit-th match, each order checked by
+-- order_in_filters()).
 -- psql: psql -v as_of="'2026-06-30 12:00'" -v day="'2026-06-29'" -f day_orders.sql
 
 \if :{?as_of} \else \set as_of 'now()' \endif
 \if :{?day} \else \set day '' \endif
+\if :{?channel} \else \set channel '' \endif
+\if :{?device} \else \set device '' \endif
+\if :{?country} \else \set country '' \endif
+\if :{?region} \else \set region '' \endif
+\if :{?customer} \else \set customer '' \endif
+\if :{?coupon} \else \set coupon '' \endif
 \if :{?limit} \else \set limit 50 \endif
 \if :{?after_created_at} \else \set after_created_at '' \endif
 \if :{?after_order_id} \else \set after_order_id 0 \endif
@@ -51,6 +65,9 @@ page as (
       and o.created_at <= params.as_of
       and o.created_at >= params.after_created_at
       and (o.created_at, o.order_id) > (params.after_created_at, params.after_order_id)
+      -- the filters (none given: the guard is true and the check is planned away)
+      and (:'channel' || :'device' || :'country' || :'region' || :'customer' || :'coupon' = ''
+           or order_in_filters(o.order_id, :'channel', :'device', :'country', :'region', :'customer', :'coupon'))
     order by o.created_at, o.order_id
     limit (select row_limit + 1 from params)
 ),

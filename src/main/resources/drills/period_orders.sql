@@ -4,6 +4,12 @@
 -- grain:    one row per order placed in the window (kind order) and per return made in it (kind return), newest first (at, then order_id, then kind); at most limit + 1 rows from the cursor on
 -- audience: aggregate
 -- param:    period         | text    |    | today, last_7_days, month_to_date, year_to_date | the period (a row of revenue_summary); required
+-- param:    channel        | text    |    | direct, search, social, email, referral, unknown | filter: orders whose session came from this channel, as revenue_summary's
+-- param:    device         | text    |    | desktop, mobile, tablet, unknown | filter: orders whose session's first page view was on this device
+-- param:    country        | text    |    | any           | filter: orders shipped to this country (ISO code; unknown: no shipping address)
+-- param:    region         | text    |    | any           | filter: orders shipped to this region
+-- param:    customer       | text    |    | new, returning | filter: new (the customer's first order) or returning customers' orders
+-- param:    coupon         | text    |    | yes, no       | filter: orders with or without a coupon (an order discount)
 -- param:    limit          | integer | 50 | 1..1000       | rows per page (one more is read, to tell whether another page follows)
 -- param:    after_at       | text    |    | any           | keyset: start after (before, in time) the row at this moment (the API's cursor sets it; empty: the first page)
 -- param:    after_order_id | integer | 0  | 0..2147483647 | keyset: ... and with this order_id (ties of at)
@@ -23,13 +29,22 @@
 -- The windows are revenue_summary's (from the start of today, of the 7 days, of the month or of the
 -- year, to as_of, both ends included), the measures the sales model's (order_sales and
 -- order_returns in R__22_sales_model.sql): the list's orders, gross_sales, discounts, returns and
--- net_sales add up to the period's row of revenue_summary (period_orders_total.sql sums them).
+-- net_sales add up to the period's row of revenue_summary (period_orders_total.sql sums them),
+-- with the same filters (docs/filters.md: the orders they name, and the returns of those orders).
 -- Keyset paging: each page reads the index on orders.created_at and the one on
--- order_status_changes.changed_at backwards from where the last page ended, so every page costs the same.
+-- order_status_changes.changed_at backwards from where the last page ended, so every page costs the same
+-- (with a filter, a page reads the rows up to its limit-th match, each checked by order_in_filters():
+-- a filter that names one order in twenty reads about twenty times the page).
 -- psql: psql -v as_of="'2026-06-30 12:00'" -v period=month_to_date -f period_orders.sql
 
 \if :{?as_of} \else \set as_of 'now()' \endif
 \if :{?period} \else \set period '' \endif
+\if :{?channel} \else \set channel '' \endif
+\if :{?device} \else \set device '' \endif
+\if :{?country} \else \set country '' \endif
+\if :{?region} \else \set region '' \endif
+\if :{?customer} \else \set customer '' \endif
+\if :{?coupon} \else \set coupon '' \endif
 \if :{?limit} \else \set limit 50 \endif
 \if :{?after_at} \else \set after_at '' \endif
 \if :{?after_order_id} \else \set after_order_id 0 \endif
@@ -62,6 +77,9 @@ placed as (
       and o.created_at <= (select least(as_of, after_at) from params)
       and (o.created_at, o.order_id, 'order')
           < ((select after_at from params), (select after_order_id from params), (select after_kind from params))
+      -- the filters (none given: the guard is true and the check is planned away)
+      and (:'channel' || :'device' || :'country' || :'region' || :'customer' || :'coupon' = ''
+           or order_in_filters(o.order_id, :'channel', :'device', :'country', :'region', :'customer', :'coupon'))
     order by o.created_at desc, o.order_id desc
     limit (select row_limit + 1 from params)
 ),
@@ -73,6 +91,8 @@ returned as (
       and r.returned_at <= (select least(as_of, after_at) from params)
       and (r.returned_at, r.order_id, 'return')
           < ((select after_at from params), (select after_order_id from params), (select after_kind from params))
+      and (:'channel' || :'device' || :'country' || :'region' || :'customer' || :'coupon' = ''
+           or order_in_filters(r.order_id, :'channel', :'device', :'country', :'region', :'customer', :'coupon'))
     order by r.returned_at desc, r.order_id desc
     limit (select row_limit + 1 from params)
 ),

@@ -4,8 +4,14 @@
 -- grain:    one row
 -- audience: aggregate
 -- param:    period       | text   |    | today, last_7_days, month_to_date, year_to_date | the period (a row of revenue_summary); required
+-- param:    channel      | text    |    | direct, search, social, email, referral, unknown | filter: orders whose session came from this channel, as revenue_summary's
+-- param:    device       | text    |    | desktop, mobile, tablet, unknown | filter: orders whose session's first page view was on this device
+-- param:    country      | text    |    | any | filter: orders shipped to this country (ISO code; unknown: no shipping address)
+-- param:    region       | text    |    | any | filter: orders shipped to this region
+-- param:    customer     | text    |    | new, returning | filter: new (the customer's first order) or returning customers' orders
+-- param:    coupon       | text    |    | yes, no | filter: orders with or without a coupon (an order discount)
 -- column:   orders       | orders | orders placed in the window (revenue_summary's orders)
--- column:   returns_made | orders | cancellations and refunds made in it (the list's return rows)
+-- column:   returns_made | orders | cancellations and refunds made in it (the list's return rows); null with a filter (the order_facets rollup does not count them)
 -- column:   gross_sales  | GBP    | revenue_summary's gross_sales
 -- column:   discounts    | GBP    | revenue_summary's discounts
 -- column:   returns      | GBP    | revenue_summary's returns
@@ -13,11 +19,20 @@
 --
 -- As revenue_summary.sql reads them: whole days from the day rollups, the whole hours of as_of's
 -- day from the hour rollups, and the raw rows (through order_sales and order_returns) of as_of's
--- hour, so the total costs the same for a year as for a day.
+-- hour, so the total costs the same for a year as for a day. With a filter, the window's days as
+-- daily_revenue reads them with the same filters (order_facet_day_sums(), R__48_order_facet_sums.sql:
+-- the order_facets rollup's clean days, and as_of's day and the days written since the last fold
+-- from the raw rows up to as_of). The guards are constants when it runs: the planner keeps one path.
 -- psql: psql -v as_of="'2026-06-30 12:00'" -v period=month_to_date -f period_orders_total.sql
 
 \if :{?as_of} \else \set as_of 'now()' \endif
 \if :{?period} \else \set period '' \endif
+\if :{?channel} \else \set channel '' \endif
+\if :{?device} \else \set device '' \endif
+\if :{?country} \else \set country '' \endif
+\if :{?region} \else \set region '' \endif
+\if :{?customer} \else \set customer '' \endif
+\if :{?coupon} \else \set coupon '' \endif
 
 with
 
@@ -68,16 +83,45 @@ returned as (
     ) as parts
 ),
 
+-- without a filter: every order
+all_orders as (
+    select placed.orders, returned.orders as returns_made, placed.gross_sales, placed.discounts, returned.returns
+    from placed, returned
+),
+
+-- with a filter: the orders it names, and the returns of those orders
+filtered as (
+    select sum(sums.orders) as orders, null::numeric as returns_made, sum(sums.gross_sales) as gross_sales,
+           sum(sums.discounts) as discounts, sum(sums.returns) as returns
+    from params,
+         order_facet_day_sums(params.starts_at::date, params.as_of::date, params.as_of,
+                              :'channel', :'device', :'country', :'region', :'customer', :'coupon') as sums
+),
+
+sums as (
+    select paths.*
+    from (
+        -- (each path fenced, offset 0, so that the path not taken is dropped whole)
+        select 'all_orders' as path, * from (select * from all_orders offset 0) as all_orders
+        union all
+        select 'filtered', * from (select * from filtered offset 0) as filtered
+    ) as paths
+    -- a constant when it runs: the planner drops the path not taken before planning it
+    where paths.path = case when :'channel' || :'device' || :'country' || :'region' || :'customer' || :'coupon' = ''
+                            then 'all_orders' else 'filtered' end
+),
+
 final as (
     select
-        coalesce(placed.orders, 0)                                                               as orders,
-        coalesce(returned.orders, 0)                                                             as returns_made,
-        coalesce(placed.gross_sales, 0)::numeric(16, 2)                                          as gross_sales,
-        coalesce(placed.discounts, 0)::numeric(16, 2)                                            as discounts,
-        coalesce(returned.returns, 0)::numeric(16, 2)                                            as returns,
-        (coalesce(placed.gross_sales, 0) - coalesce(placed.discounts, 0)
-            - coalesce(returned.returns, 0))::numeric(16, 2)                                     as net_sales
-    from placed, returned
+        coalesce(sums.orders, 0)::bigint                                                         as orders,
+        case when :'channel' || :'device' || :'country' || :'region' || :'customer' || :'coupon' = '' then coalesce(sums.returns_made, 0) end::bigint
+                                                                                                 as returns_made,
+        coalesce(sums.gross_sales, 0)::numeric(16, 2)                                            as gross_sales,
+        coalesce(sums.discounts, 0)::numeric(16, 2)                                              as discounts,
+        coalesce(sums.returns, 0)::numeric(16, 2)                                                as returns,
+        (coalesce(sums.gross_sales, 0) - coalesce(sums.discounts, 0)
+            - coalesce(sums.returns, 0))::numeric(16, 2)                                         as net_sales
+    from sums
 )
 
 select * from final;

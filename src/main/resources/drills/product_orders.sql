@@ -7,6 +7,7 @@
 -- param:    days             | integer | 30 | 1..3660       | the window, as top_products: this many shop days, ending with its last day (as_of's day unless `to` is given)
 -- param:    from             | date    |    | any           | the window's first shop day, inclusive (instead of `days`)
 -- param:    to               | date    |    | any           | the window's last shop day, inclusive (default: as_of's day); the window never goes past as_of
+-- param:    category         | text    |    | any | filter: only products of this category and every category below it (its category_id or slug), as top_products'
 -- param:    limit            | integer | 50 | 1..1000       | rows per page (one more is read, to tell whether another page follows)
 -- param:    after_created_at | text    |    | any           | keyset: start after the order placed at this moment (the API's cursor sets it; empty: the first page)
 -- param:    after_order_id   | integer | 0  | 0..2147483647 | keyset: ... and with this order_id (ties of created_at)
@@ -33,6 +34,7 @@
 \if :{?days} \else \set days 30 \endif
 \if :{?from} \else \set from '' \endif
 \if :{?to} \else \set to '' \endif
+\if :{?category} \else \set category '' \endif
 \if :{?limit} \else \set limit 50 \endif
 \if :{?after_created_at} \else \set after_created_at '' \endif
 \if :{?after_order_id} \else \set after_order_id 0 \endif
@@ -48,6 +50,11 @@ params as (
         coalesce(nullif(:'after_created_at', '')::timestamptz, '-infinity')    as after_created_at,
         :after_order_id::bigint                                                as after_order_id,
         :limit::int                                                            as row_limit
+    -- the category filter: no orders for a product outside it (an unknown category is refused by
+    -- category_filter(), naming it)
+    where :'category' = ''
+       or exists (select 1 from products p
+                  where p.product_id = :product_id::bigint and p.category_id in (select category_filter(:'category')))
 ),
 
 bounds as (
@@ -124,4 +131,7 @@ final as (
 )
 
 select * from final
+-- an unknown category is refused (category_filter() raises), even when the list is empty: a
+-- one-time check before any row
+where :'category' = '' or exists (select 1 from category_filter(:'category'))
 order by created_at, order_id;

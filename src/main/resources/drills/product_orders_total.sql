@@ -7,6 +7,7 @@
 -- param:    days         | integer | 30 | 1..3660       | the window, as top_products
 -- param:    from         | date    |    | any           | the window's first shop day, inclusive (instead of `days`)
 -- param:    to           | date    |    | any           | the window's last shop day, inclusive (default: as_of's day)
+-- param:    category     | text    |    | any | filter: only products of this category and every category below it (its category_id or slug), as top_products'
 -- window:   from | to | days | 3660
 -- column:   orders       | orders  | orders placed in the window with a line of it (top_products' orders)
 -- column:   units        | units   | units of it in them, before returns
@@ -21,6 +22,7 @@
 \if :{?days} \else \set days 30 \endif
 \if :{?from} \else \set from '' \endif
 \if :{?to} \else \set to '' \endif
+\if :{?category} \else \set category '' \endif
 
 with
 
@@ -30,6 +32,11 @@ params as (
         coalesce(nullif(:'to', '')::date, shop_day(:as_of::timestamptz))       as last_day,
         nullif(:'from', '')::date                                              as from_day,
         :product_id::bigint                                                    as product_id
+    -- the category filter: no orders for a product outside it (an unknown category is refused by
+    -- category_filter(), naming it)
+    where :'category' = ''
+       or exists (select 1 from products p
+                  where p.product_id = :product_id::bigint and p.category_id in (select category_filter(:'category')))
 ),
 
 bounds as (
@@ -88,4 +95,7 @@ final as (
     from lines
 )
 
-select * from final;
+select * from final
+-- an unknown category is refused (category_filter() raises), even when the list is empty: a
+-- one-time check before any row
+where :'category' = '' or exists (select 1 from category_filter(:'category'));

@@ -870,12 +870,26 @@
     [{ label: 'Bought with it', name: 'product_partners', title: 'Bought with ' + r.product_name }]);
 
   /**
-   * Opens the rows of drill `name` with `params`; `related` lists other drills of the same
-   * parameters, `onRow` what a click on a row opens (none: rows are not clickable).
+   * The report a drill lists the rows of: the drill takes that report's filters (docs/filters.md),
+   * so the filter bar applies to the list as to the figure clicked, and its total is that figure.
+   */
+  const DRILL_REPORT = {
+    period_orders: 'revenue_summary', day_orders: 'daily_revenue',
+    category_products: 'category_sales', product_orders: 'top_products',
+  };
+
+  /**
+   * Opens the rows of drill `name` with `params` (and the filter bar's filters its report takes);
+   * `related` lists other drills of the same parameters, `onRow` what a click on a row opens (none:
+   * rows are not clickable).
    */
   function openDrill(name, title, params, related = [], onRow = null) {
-    drill = { name, params, onRow, cursors: [null], next: null, asOf: null };
-    $('#drill-title').textContent = title;
+    const report = catalog[DRILL_REPORT[name]];
+    const filters = report ? filtersFor(report).applied : {};
+    const filtered = Object.entries(filters).map(([filter, value]) => filter + ' ' + value).join(', ');
+    drill = { name, params: { ...params, ...filters }, onRow, cursors: [null], next: null, asOf: null };
+    $('#drill').dataset.filters = Object.keys(filters).join(' ');
+    $('#drill-title').textContent = filtered ? title + ' · ' + filtered : title;
     $('#drill').dataset.drill = name;
     $('#drill').hidden = false;
     $('#drill-total').textContent = '';

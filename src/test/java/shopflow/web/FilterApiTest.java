@@ -255,6 +255,163 @@ class FilterApiTest {
                 "has no parameter 'device'");
     }
 
+    /** Every row of a drill's list, page by page (limit 2, so most lists take several pages), and its total. */
+    private static List<JsonNode> drill(String name, Map<String, String> parameters, JsonNode[] total) {
+        String query = parameters.entrySet().stream()
+                .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                .collect(Collectors.joining("&"));
+        HttpResponse<String> first = app.get("/api/drill/" + name + "?as_of=" + AS_OF + "&limit=2&" + query, app.viewer);
+        assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
+        JsonNode page = json(first);
+        total[0] = page.get("total");
+        List<JsonNode> rows = new ArrayList<>();
+        while (true) {
+            page.get("rows").forEach(rows::add);
+            if (page.get("next_cursor").isNull()) {
+                return rows;
+            }
+            HttpResponse<String> next = app.get("/api/drill/" + name + "?limit=2&cursor="
+                    + URLEncoder.encode(page.get("next_cursor").asText(), StandardCharsets.UTF_8), app.viewer);
+            assertThat(next.statusCode()).as(next.body()).isEqualTo(200);
+            page = json(next);
+        }
+    }
+
+    private static java.math.BigDecimal sum(List<JsonNode> rows, String column) {
+        return rows.stream().map(row -> row.get(column).decimalValue()).reduce(java.math.BigDecimal.ZERO,
+                java.math.BigDecimal::add);
+    }
+
+    /** One filter of each dimension, a pair in one cut, a pair across cuts, and three that no cut keeps (raw). */
+    private static final List<Map<String, String>> DRILL_FILTERS = List.of(
+            Map.of("channel", "search"), Map.of("device", "desktop"), Map.of("country", "unknown"),
+            Map.of("region", "Devon"), Map.of("customer", "new"), Map.of("coupon", "yes"),
+            Map.of("channel", "unknown", "customer", "new"), Map.of("region", "Greater London", "device", "mobile"),
+            Map.of("region", "Greater London", "device", "mobile", "customer", "new"));
+
+    @Test
+    void every_filtered_kpi_tile_drills_to_orders_and_returns_that_add_up_to_it() {
+        int listed = 0;
+        for (Map<String, String> filters : DRILL_FILTERS) {
+            JsonNode summary = report("revenue_summary", filters);
+            for (JsonNode tile : summary) {
+                String period = tile.get("period").asText();
+                Map<String, String> parameters = new LinkedHashMap<>(filters);
+                parameters.put("period", period);
+                JsonNode[] total = new JsonNode[1];
+                List<JsonNode> rows = drill("period_orders", parameters, total);
+                String which = which("period_orders", parameters);
+                long orders = rows.stream().filter(row -> row.get("kind").asText().equals("order")).count();
+                assertThat(orders).as(which).isEqualTo(tile.get("orders").asLong());
+                for (String measure : List.of("gross_sales", "discounts", "returns", "net_sales")) {
+                    assertThat(sum(rows, measure)).as(which + " " + measure)
+                            .isEqualByComparingTo(tile.get(measure).decimalValue());
+                    assertThat(total[0].get(measure).decimalValue()).as(which + " total " + measure)
+                            .isEqualByComparingTo(tile.get(measure).decimalValue());
+                }
+                assertThat(total[0].get("orders").asLong()).as(which).isEqualTo(tile.get("orders").asLong());
+                assertThat(total[0].get("returns_made").isNull()).as(which + ": not counted with a filter").isTrue();
+                listed += rows.size();
+            }
+        }
+        assertThat(listed).as("not vacuous").isGreaterThan(20);
+        // Devon's year: orders 2 and 3, and order 3's cancellation on 3 June
+        Map<String, String> devon = Map.of("region", "Devon", "period", "year_to_date");
+        List<JsonNode> rows = drill("period_orders", devon, new JsonNode[1]);
+        assertThat(rows).extracting(row -> row.get("kind").asText() + " " + row.get("order_id").asInt())
+                .containsExactly("order 2", "return 3", "order 3");
+    }
+
+    @Test
+    void every_filtered_day_of_the_daily_chart_drills_to_orders_that_add_up_to_it() {
+        int listed = 0;
+        for (Map<String, String> filters : DRILL_FILTERS) {
+            Map<String, String> chart = new LinkedHashMap<>(filters);
+            chart.put("days", "60");
+            for (JsonNode day : report("daily_revenue", chart)) {
+                Map<String, String> parameters = new LinkedHashMap<>(filters);
+                parameters.put("day", day.get("day").asText());
+                JsonNode[] total = new JsonNode[1];
+                List<JsonNode> rows = drill("day_orders", parameters, total);
+                String which = which("day_orders", parameters);
+                assertThat(rows).as(which).hasSize(day.get("orders").asInt());
+                assertThat(total[0].get("orders").asInt()).as(which).isEqualTo(day.get("orders").asInt());
+                for (String measure : List.of("gross_sales", "discounts")) {
+                    assertThat(sum(rows, measure)).as(which + " " + measure)
+                            .isEqualByComparingTo(day.get(measure).decimalValue());
+                    assertThat(total[0].get(measure).decimalValue()).as(which + " total " + measure)
+                            .isEqualByComparingTo(day.get(measure).decimalValue());
+                }
+                listed += rows.size();
+            }
+        }
+        assertThat(listed).as("not vacuous").isGreaterThan(5);
+    }
+
+    @Test
+    void a_category_filtered_panel_drills_to_products_and_orders_that_add_up_to_its_rows() {
+        for (String category : List.of("kitchen", "mugs", "803")) {
+            Map<String, String> window = Map.of("category", category, "days", "60");
+            for (JsonNode row : report("category_sales", window)) {
+                Map<String, String> parameters = new LinkedHashMap<>(window);
+                parameters.put("category_id", row.get("category_id").asText());
+                JsonNode[] total = new JsonNode[1];
+                List<JsonNode> products = drill("category_products", parameters, total);
+                for (String measure : List.of("gross_sales", "discounts", "returns", "net_sales")) {
+                    assertThat(sum(products, measure)).as(which("category_products", parameters) + " " + measure)
+                            .isEqualByComparingTo(row.get(measure).decimalValue());
+                    assertThat(total[0].get(measure).decimalValue()).as(which("category_products", parameters))
+                            .isEqualByComparingTo(row.get(measure).decimalValue());
+                }
+            }
+            JsonNode top = report("top_products", window);
+            assertThat(top.size()).as(category).isGreaterThan(0);
+            for (JsonNode product : top) {
+                Map<String, String> parameters = new LinkedHashMap<>(window);
+                parameters.put("product_id", product.get("product_id").asText());
+                JsonNode[] total = new JsonNode[1];
+                List<JsonNode> orders = drill("product_orders", parameters, total);
+                String which = which("product_orders", parameters);
+                assertThat(orders).as(which).hasSize(product.get("orders").asInt());
+                assertThat(total[0].get("orders").asInt()).as(which).isEqualTo(product.get("orders").asInt());
+                assertThat(sum(orders, "gross_sales")).as(which).isEqualByComparingTo(product.get("gross_sales").decimalValue());
+            }
+        }
+        // a product outside the category has no orders under its filter, a category outside it no products
+        assertThat(drill("product_orders", Map.of("category", "teapots", "days", "60", "product_id", "201"),
+                new JsonNode[1])).isEmpty();
+        JsonNode[] total = new JsonNode[1];
+        assertThat(drill("category_products", Map.of("category", "teapots", "days", "60", "category_id", "802"), total))
+                .isEmpty();
+        assertThat(total[0].get("net_sales").decimalValue()).isEqualByComparingTo("0");
+    }
+
+    @Test
+    void bad_drill_filters_and_cursors_are_refused_naming_them() {
+        assertError(app.get("/api/drill/period_orders?period=today&device=phone", app.viewer), "device",
+                "must be one of desktop, mobile, tablet, unknown");
+        assertError(app.get("/api/drill/day_orders?day=2026-06-25&colour=red", app.viewer), "colour",
+                "unknown parameter 'colour'");
+        assertError(app.get("/api/drill/category_products?category_id=801&category=kitchenware", app.viewer), "category",
+                "'kitchenware' is not a category");
+        assertError(app.get("/api/drill/product_orders?product_id=201&category=999", app.viewer), "category",
+                "'999' is not a category");
+        assertError(app.get("/api/drill/product_orders?product_id=201&from=2026-06-20&to=2026-06-10", app.viewer),
+                "from", "is after");
+        assertError(app.get("/api/reports/top_products?from=2026-06-20&to=2026-06-10&category=kitchen", app.viewer),
+                "from", "is after");
+        // a cursor of a filtered list: tampered, or given with other filters
+        JsonNode page = json(app.get("/api/drill/period_orders?period=year_to_date&region=Devon&limit=1&as_of=" + AS_OF,
+                app.viewer));
+        String cursor = page.get("next_cursor").asText();
+        String tampered = cursor.substring(0, cursor.length() - 2) + (cursor.endsWith("A") ? "B" : "A") + cursor.charAt(
+                cursor.length() - 1);
+        assertError(app.get("/api/drill/period_orders?cursor=" + URLEncoder.encode(tampered, StandardCharsets.UTF_8),
+                app.viewer), "cursor", "cursor");
+        assertError(app.get("/api/drill/period_orders?period=year_to_date&region=Greater%20London&cursor="
+                + URLEncoder.encode(cursor, StandardCharsets.UTF_8), app.viewer), "cursor", "another list");
+    }
+
     private static void assertError(HttpResponse<String> response, String field, String words) {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
         JsonNode body = json(response);
