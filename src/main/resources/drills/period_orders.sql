@@ -84,23 +84,42 @@ placed as (
     limit (select row_limit + 1 from params)
 ),
 
+-- The returns as order_returns (R__22_sales_model.sql) has them, each part walked through the index
+-- on its moment and limited before it is valued: through the view, a union over a join, PostgreSQL
+-- valued every return of the period before sorting them (28,000 for a year at scale 1, a second).
 returned as (
-    select 'return'::text as kind, r.returned_at as at, r.order_id, r.net_sales
-    from order_returns r
-    where r.returned_at >= (select starts_at from params)
-      and r.returned_at <= (select least(as_of, after_at) from params)
-      and (r.returned_at, r.order_id, 'return')
-          < ((select after_at from params), (select after_order_id from params), (select after_kind from params))
-      and (:'channel' || :'device' || :'country' || :'region' || :'customer' || :'coupon' = ''
-           or order_in_filters(r.order_id, :'channel', :'device', :'country', :'region', :'customer', :'coupon'))
-    order by r.returned_at desc, r.order_id desc
-    limit (select row_limit + 1 from params)
+    (select 'return'::text as kind, c.changed_at as at, c.order_id, null::numeric as refunded
+     from order_status_changes c
+     where c.to_status in ('cancelled', 'refunded')
+       and c.changed_at >= (select starts_at from params)
+       and c.changed_at <= (select least(as_of, after_at) from params)
+       and (c.changed_at, c.order_id, 'return')
+           < ((select after_at from params), (select after_order_id from params), (select after_kind from params))
+       and (:'channel' || :'device' || :'country' || :'region' || :'customer' || :'coupon' = ''
+            or order_in_filters(c.order_id, :'channel', :'device', :'country', :'region', :'customer', :'coupon'))
+     order by c.changed_at desc, c.order_id desc
+     limit (select row_limit + 1 from params))
+    union all
+    (select 'return'::text, r.refunded_at, r.order_id, r.net_sales
+     from order_refunds r
+     where r.refunded_at >= (select starts_at from params)
+       and r.refunded_at <= (select least(as_of, after_at) from params)
+       and (r.refunded_at, r.order_id, 'return')
+           < ((select after_at from params), (select after_order_id from params), (select after_kind from params))
+       and (:'channel' || :'device' || :'country' || :'region' || :'customer' || :'coupon' = ''
+            or order_in_filters(r.order_id, :'channel', :'device', :'country', :'region', :'customer', :'coupon'))
+     order by r.refunded_at desc, r.order_id desc
+     limit (select row_limit + 1 from params))
 ),
 
 page as (
     select kind, at, order_id, null::numeric as returned from placed
     union all
-    select kind, at, order_id, net_sales from returned
+    -- what a return takes back: a partial refund its amount, a cancellation or refund whole the
+    -- order's net sales (as order_returns values them)
+    select returned.kind, returned.at, returned.order_id, coalesce(returned.refunded, sales.net_sales)
+    from returned
+    left join order_sales sales on sales.order_id = returned.order_id and returned.refunded is null
     order by at desc, order_id desc, kind desc
     limit (select row_limit + 1 from params)
 ),

@@ -85,7 +85,8 @@ returned as (
 
 -- without a filter: every order
 all_orders as (
-    select placed.orders, returned.orders as returns_made, placed.gross_sales, placed.discounts, returned.returns
+    select placed.orders, coalesce(returned.orders, 0) as returns_made, placed.gross_sales, placed.discounts,
+           returned.returns
     from placed, returned
 ),
 
@@ -114,8 +115,7 @@ sums as (
 final as (
     select
         coalesce(sums.orders, 0)::bigint                                                         as orders,
-        case when :'channel' || :'device' || :'country' || :'region' || :'customer' || :'coupon' = '' then coalesce(sums.returns_made, 0) end::bigint
-                                                                                                 as returns_made,
+        sums.returns_made::bigint                                                                as returns_made,
         coalesce(sums.gross_sales, 0)::numeric(16, 2)                                            as gross_sales,
         coalesce(sums.discounts, 0)::numeric(16, 2)                                              as discounts,
         coalesce(sums.returns, 0)::numeric(16, 2)                                                as returns,
