@@ -10,6 +10,11 @@
 -- every day raw, as does a Citus cluster (the rollup is not kept there). Filters are '' when not
 -- given (want_channel ... want_coupon).
 --
+-- Without a filter they return nothing at once: PostgreSQL drops the call from a report's plan when
+-- no filter is given, but a Citus coordinator runs a report's CTEs first, each on its own, the
+-- path not taken too (and the raw path there joins tables that are not colocated, which it
+-- refuses).
+--
 -- plpgsql, not an inlined SQL function: a report's path without filters names the call but never
 -- runs it, and PostgreSQL plans an opaque call for nothing, where it would copy and prepare an
 -- inlined body's whole tree before dropping it. Its queries are planned when it runs, with the
@@ -25,6 +30,10 @@ returns table (day date, orders numeric, gross_sales numeric, discounts numeric,
 language plpgsql stable as $$
 #variable_conflict use_column
 begin
+    if want_channel = '' and want_device = '' and want_country = '' and want_region = '' and want_customer = ''
+       and want_coupon = '' then
+        return; -- no filter: the reports' other path answers (a Citus coordinator may still call this)
+    end if;
     return query
     with
 
@@ -113,6 +122,10 @@ returns table (window_no int, orders numeric, gross_sales numeric, discounts num
 language plpgsql stable as $$
 #variable_conflict use_column
 begin
+    if want_channel = '' and want_device = '' and want_country = '' and want_region = '' and want_customer = ''
+       and want_coupon = '' then
+        return; -- no filter: the reports' other path answers (a Citus coordinator may still call this)
+    end if;
     return query
     with
 
