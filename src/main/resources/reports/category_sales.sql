@@ -34,12 +34,13 @@
 -- (category_filter(), R__45_category_filter.sql), the same figures as without it. An unknown
 -- category is refused (SQLSTATE 22023 naming the parameter) before any row is read.
 --
--- Reads the rollups: the sales model's measures per product over the window from
--- product_window_totals() (R__41: a default window kept whole, one row per product; any other from
--- the product_sales family's spans and days, R__32_rollup_product_sales.sql),
--- summed by each
--- product's current category and cost price; orders per category from rollups.category_days
--- (R__37_rollup_category_orders.sql). Both are folded rows plus pending changes, less what as_of's
+-- Reads the rollups: the sales model's measures over the window from category_window_totals()
+-- (a default window kept whole, one row per category with each product's current category and
+-- cost price, R__42_rollup_category_windows.sql, plus its pending product days; any other window
+-- from the product_sales family's spans and days per product, R__32_rollup_product_sales.sql),
+-- the product rows summed by each product's current category and cost price; orders per category
+-- from rollups.category_days (R__37_rollup_category_orders.sql). Both are folded rows plus pending
+-- changes, less what as_of's
 -- own day holds after as_of, read from the raw rows (nothing for the dashboard's "now"). The
 -- full-scan version is reference/category_sales.sql.
 
@@ -71,10 +72,11 @@ bounds as (
     where :'category' = '' or exists (select 1 from category_filter(:'category'))
 ),
 
--- the rollup rows whose sum per product is its sales over the window's days: the folded spans and
--- days that make it (at most two spans of each length) and the pending changes
+-- the rollup rows whose sums per category are its own products' sales over the window's days: a
+-- kept window's category rows and its pending product days, or the spans and days per product
+-- (product_id null on a category row, category_id null on a product row)
 window_rows as (
-    select window_rows.* from bounds, product_window_totals(bounds.first_day, bounds.last_day) as window_rows
+    select window_rows.* from bounds, category_window_totals(bounds.first_day, bounds.last_day) as window_rows
 ),
 
 -- What the last day holds after as_of: orders placed later, returns recorded later (none for
@@ -110,22 +112,43 @@ descendants as (
     select * from category_descendants()
 ),
 
--- each category's own products' sums (not yet its descendants'), with their current cost price
--- (every measure is a sum over the rows, the cost too: units x cost price row by row)
+-- each category's own products' sums (not yet its descendants'): its kept rows, and the product
+-- rows under each product's current category with its current cost price (every measure is a sum
+-- over the rows, the cost too: units x cost price row by row)
 category_own_sales as (
     select
-        products.category_id,
-        sum(rows.units - rows.returned_units)                                  as units,
+        rows.category_id,
+        sum(rows.units)                                                        as units,
         sum(rows.gross_sales)                                                  as gross_sales,
         sum(rows.discounts)                                                    as discounts,
         sum(rows.returns)                                                      as returns,
         sum(rows.gross_sales - rows.discounts - rows.returns)                  as net_sales,
-        sum(rows.gross_sales - rows.discounts - rows.returns) filter (where products.cost_price is not null)
-                                                                               as costed_net_sales,
-        sum((rows.units - rows.returned_units) * products.cost_price)          as cost
-    from (select * from window_rows union all select * from later) as rows
-    join products using (product_id)
-    group by products.category_id
+        sum(rows.costed_net_sales)                                             as costed_net_sales,
+        sum(rows.cost)                                                         as cost
+    from (
+        select kept.category_id, kept.units - kept.returned_units as units, kept.gross_sales, kept.discounts,
+               kept.returns, kept.costed_net_sales, kept.cost
+        from window_rows as kept
+        where kept.product_id is null
+        union all
+        select products.category_id, product_rows.units - product_rows.returned_units, product_rows.gross_sales,
+               product_rows.discounts, product_rows.returns,
+               case when products.cost_price is not null
+                    then product_rows.gross_sales - product_rows.discounts - product_rows.returns end,
+               (product_rows.units - product_rows.returned_units) * products.cost_price
+        from (
+            select window_rows.product_id, window_rows.units, window_rows.returned_units, window_rows.gross_sales,
+                   window_rows.discounts, window_rows.returns
+            from window_rows
+            where window_rows.product_id is not null
+            union all
+            select later.product_id, later.units, later.returned_units, later.gross_sales, later.discounts,
+                   later.returns
+            from later
+        ) as product_rows
+        join products using (product_id)
+    ) as rows
+    group by rows.category_id
 ),
 
 category_sales_totals as (

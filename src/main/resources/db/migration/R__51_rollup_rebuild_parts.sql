@@ -16,7 +16,8 @@ language sql stable as $$
     with own as (
         select * from (values
             (1, 'product days, spans and windows', 'rebuild_product_days_and_windows',
-             array['product_days_folded', 'product_days_pending', 'product_spans_folded', 'product_windows_folded']),
+             array['product_days_folded', 'product_days_pending', 'product_spans_folded', 'product_windows_folded',
+                   'category_windows_folded']),
             (2, 'baskets and pairs', 'rebuild_market_baskets',
              array['basket_days_folded', 'basket_days_pending', 'pair_days_folded', 'pair_days_pending',
                    'pair_months_folded'])

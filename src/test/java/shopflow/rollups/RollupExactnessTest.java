@@ -128,6 +128,20 @@ class RollupExactnessTest {
                     + " sum(orders) from (select product_1_id, product_2_id, month, orders from rollups.pair_months_folded"
                     + " union all select product_1_id, product_2_id, date_trunc('month', day)::date, orders"
                     + " from rollups.pair_days_pending) as months group by 2, 3, 4 having sum(orders) <> 0"),
+            // the kept windows per category, with their pending product days added in under each product's
+            // category and cost price now (a rebuild has none pending)
+            Map.entry("rollups.category_windows_folded", "select window_id, category_id, sum(units), sum(returned_units),"
+                    + " sum(gross_sales), sum(discounts), sum(returns), sum(costed_net_sales), sum(cost) from ("
+                    + " select window_id, category_id, units, returned_units, gross_sales, discounts, returns,"
+                    + " costed_net_sales, cost from rollups.category_windows_folded union all select windows.window_id,"
+                    + " products.category_id, pending.units, pending.returned_units, pending.gross_sales, pending.discounts,"
+                    + " pending.returns, case when products.cost_price is null then 0 else pending.gross_sales"
+                    + " - pending.discounts - pending.returns end, (pending.units - pending.returned_units)"
+                    + " * coalesce(products.cost_price, 0) from rollups.product_days_pending pending"
+                    + " join rollups.product_windows windows on pending.day between windows.first_day and windows.last_day"
+                    + " join products using (product_id) where products.category_id is not null) as kept group by 1, 2"
+                    + " having sum(units) <> 0 or sum(returned_units) <> 0 or sum(gross_sales) <> 0 or sum(discounts) <> 0"
+                    + " or sum(returns) <> 0 or sum(costed_net_sales) <> 0 or sum(cost) <> 0"),
             // the kept windows' rows with their pending days added in (a rebuild has none pending)
             Map.entry("rollups.product_windows_folded", "select window_id, first_day, last_day, product_id, sum(units),"
                     + " sum(orders), sum(gross_sales), sum(discounts), sum(returned_units), sum(returns) from ("
@@ -386,7 +400,9 @@ class RollupExactnessTest {
         } else if (kind == 24) {
             // a product moved to another category (or out of the tree): its past orders move with it
             int category = random.nextInt(5);
+            // and given another cost price, or none (5, 6, 7, none, 5, ...), without another draw from random
             Writes.execute(c, "update products set category_id = " + (category == 0 ? "null" : category)
+                    + ", cost_price = case when cost_price is null then 5 else nullif(cost_price + 1, 8) end"
                     + " where product_id = " + (1 + random.nextInt(10)));
         } else if (kind == 25) {
             // a category moved in the tree
