@@ -41,7 +41,8 @@
 -- the product rows summed by each product's current category and cost price; orders per category
 -- from rollups.category_days (R__37_rollup_category_orders.sql). Both are folded rows plus pending
 -- changes, less what as_of's
--- own day holds after as_of, read from the raw rows (nothing for the dashboard's "now"). The
+-- own day holds after as_of, read from the raw rows by product_sales_after() and
+-- category_orders_after() (R__43_product_sales_after.sql: nothing for the dashboard's "now"). The
 -- full-scan version is reference/category_sales.sql.
 
 \if :{?as_of} \else \set as_of 'now()' \endif
@@ -79,27 +80,10 @@ window_rows as (
     select window_rows.* from bounds, category_window_totals(bounds.first_day, bounds.last_day) as window_rows
 ),
 
--- What the last day holds after as_of: orders placed later, returns recorded later (none for
--- "now"). The moments are written out rather than read from bounds, so that PostgreSQL applies them
--- inside order_line_sales, before its window over each order's lines (on created_at, a column of
--- its partition): the later orders only, through the index on orders.created_at.
+-- what the last day holds after as_of, to take out: orders placed later, returns recorded later
+-- (none for "now"; R__43_product_sales_after.sql)
 later as (
-    select lines.product_id, -sum(lines.quantity) as units, -count(distinct lines.order_id) as orders,
-           -sum(lines.gross_sales) as gross_sales,
-           -sum(lines.line_discount + coalesce(lines.order_discount, 0)) as discounts,
-           0 as returned_units, 0 as returns
-    from order_line_sales lines
-    where lines.created_at > :as_of::timestamptz
-      and lines.created_at < (shop_day(:as_of::timestamptz) + 1)::timestamptz
-      and shop_day(:as_of::timestamptz) between (select first_day from bounds) and (select last_day from bounds)
-    group by lines.product_id
-    union all
-    select returned.product_id, 0, 0, 0, 0, -sum(returned.quantity), -sum(returned.net_sales)
-    from order_line_returns returned
-    where returned.returned_at > :as_of::timestamptz
-      and returned.returned_at < (shop_day(:as_of::timestamptz) + 1)::timestamptz
-      and shop_day(:as_of::timestamptz) between (select first_day from bounds) and (select last_day from bounds)
-    group by returned.product_id
+    select later.* from bounds, product_sales_after(bounds.as_of, bounds.first_day, bounds.last_day) as later
 ),
 
 -- The tree from functions (category_descendants()), as the reference does: Citus plans a
@@ -178,16 +162,8 @@ category_orders as (
         from rollups.category_days_pending as pending, bounds
         where pending.day between bounds.first_day and bounds.last_day
         union all
-        -- (the moments written out, as in "later": the later orders only, through the index)
-        select descendants.ancestor_id, -count(distinct order_items.order_id)
-        from orders
-        join order_items using (order_id)
-        join products using (product_id)
-        join descendants on descendants.descendant_id = products.category_id
-        where orders.created_at > :as_of::timestamptz
-          and orders.created_at < (shop_day(:as_of::timestamptz) + 1)::timestamptz
-          and shop_day(:as_of::timestamptz) between (select first_day from bounds) and (select last_day from bounds)
-        group by descendants.ancestor_id
+        select later.category_id, later.orders
+        from bounds, category_orders_after(bounds.as_of, bounds.first_day, bounds.last_day) as later
     ) as days
     group by category_id
 ),

@@ -44,10 +44,11 @@
 -- a correction below; for any other window, every product's folded spans of 2 to 1,024 days and
 -- single days that make it (R__32_rollup_product_sales.sql) plus its pending days. Then takes out
 -- what as_of's own day holds after as_of (orders placed and returns recorded later that day, from
--- the raw rows: none for the dashboard's "now"). With a category, the window's rows of every
--- product of the category (product_window_totals(): a kept window's one row per product, or its
--- spans and days), as the first :limit of the shop need not hold the category's. The full-scan
--- version is reference/top_products.sql, with the same filter.
+-- the raw rows by product_sales_after(), R__43_product_sales_after.sql: none for the dashboard's
+-- "now"). With a category, the window's rows of every product of the category
+-- (product_window_totals(): a kept window's one row per product, or its spans and days), as the
+-- first :limit of the shop need not hold the category's. The full-scan version is
+-- reference/top_products.sql, with the same filter.
 
 \if :{?as_of} \else \set as_of 'now()' \endif
 \if :{?days} \else \set days 30 \endif
@@ -85,27 +86,10 @@ category_products as (
     where products.category_id in (select category_filter(:'category'))
 ),
 
--- What the last day holds after as_of: orders placed later, returns recorded later (none for
--- "now"). The moments are written out rather than read from bounds, so that PostgreSQL applies them
--- inside order_line_sales, before its window over each order's lines (on created_at, a column of
--- its partition): the later orders only, through the index on orders.created_at.
+-- what the last day holds after as_of, to take out: orders placed later, returns recorded later
+-- (none for "now"; R__43_product_sales_after.sql)
 later as (
-    select lines.product_id, -sum(lines.quantity) as units, -count(distinct lines.order_id) as orders,
-           -sum(lines.gross_sales) as gross_sales,
-           -sum(lines.line_discount + coalesce(lines.order_discount, 0)) as discounts,
-           0 as returned_units, 0 as returns
-    from order_line_sales lines
-    where lines.created_at > :as_of::timestamptz
-      and lines.created_at < (shop_day(:as_of::timestamptz) + 1)::timestamptz
-      and shop_day(:as_of::timestamptz) between (select first_day from bounds) and (select last_day from bounds)
-    group by lines.product_id
-    union all
-    select returned.product_id, 0, 0, 0, 0, -sum(returned.quantity), -sum(returned.net_sales)
-    from order_line_returns returned
-    where returned.returned_at > :as_of::timestamptz
-      and returned.returned_at < (shop_day(:as_of::timestamptz) + 1)::timestamptz
-      and shop_day(:as_of::timestamptz) between (select first_day from bounds) and (select last_day from bounds)
-    group by returned.product_id
+    select later.* from bounds, product_sales_after(bounds.as_of, bounds.first_day, bounds.last_day) as later
 ),
 
 -- the rollup rows whose sum per product is its sales over the window's days, enough to rank the
