@@ -4,16 +4,15 @@
 --
 -- A window runs from starts_at, the start of a shop day, to ends_at, both included. Its whole days
 -- come from the day rollups, the whole hours of ends_at's day from the hour rollups, and the raw
--- rows of ends_at's own hour up to ends_at: exact at any moment, and a few dozen rollup rows plus
--- an hour of raw rows whatever the window's length. The full-scan definitions are
--- reports/reference/kpi_tiles.sql and kpi_days.sql.
+-- rows of ends_at's own hour up to ends_at (its sessions from rollups.funnel_sessions): exact at
+-- any moment, and a few dozen rollup rows plus an hour of raw rows whatever the window's length.
+-- The full-scan definitions are reports/reference/kpi_tiles.sql and kpi_days.sql.
 --   orders, gross_sales, discounts, returns: the sales model (R__22_sales_model.sql, rollups of
 --       R__31_rollup_order_days.sql), as revenue_summary reads them
 --   sessions, converted_sessions: sessions whose first page view is in the window, and those of
 --       them that reached the funnel's order stage by ends_at (every stage before it first), as
 --       conversion_funnel counts its first and last stages (rollups.funnel_days by the hour the
---       stage was reached; in ends_at's hour, rollups.funnel_sessions of the sessions with an event
---       in that hour)
+--       stage was reached; in ends_at's hour, rollups.funnel_sessions by the sessions' first times)
 --   first_time_orders: orders placed in the window that were their customer's first order
 --       (rollups.customer_first_orders, R__27_rollup_first_orders.sql)
 create or replace function kpi_window(starts_at timestamptz, ends_at timestamptz)
@@ -23,21 +22,7 @@ returns table (orders bigint, gross_sales numeric, discounts numeric, returns nu
 -- are created by later files)
 language plpgsql stable as $$
 #variable_conflict use_column
-declare
-    hour_sessions varchar[];
 begin
-    -- Sessions that reached a stage in ends_at's hour: the event that completed the stage is one
-    -- of the hour's page views, cart events or orders, so its session is among theirs. One table
-    -- at a time: a Citus coordinator refuses their union joined with a rollup.
-    hour_sessions := array(select v.session_id from page_views v
-                           where v.viewed_at between shop_hour(ends_at + interval '1 microsecond') and ends_at
-                             and v.session_id is not null)
-                  || array(select e.session_id from cart_events e
-                           where e.event_at between shop_hour(ends_at + interval '1 microsecond') and ends_at
-                             and e.session_id is not null)
-                  || array(select o.session_id from orders o
-                           where o.created_at between shop_hour(ends_at + interval '1 microsecond') and ends_at
-                             and o.session_id is not null);
     return query
     with
 
@@ -100,16 +85,23 @@ begin
           and f.reach_hour < bounds.end_hour
     ),
 
+    -- Stages 1 and 5 reached in ends_at's hour, up to ends_at, from the sessions' first times:
+    -- stage 1 when the session was first seen (idx_rollup_funnel_sessions_first_seen), stage 5
+    -- when every stage has a time and the last of them, the session's last_reached_at, is in the
+    -- hour (idx_rollup_funnel_sessions_last_reached holds the times: an index-only scan).
     funnel_last_hour as (
         select
-            count(*) filter (where reach[1] between shop_hour(ends_at + interval '1 microsecond') and ends_at)::bigint as sessions,
-            count(*) filter (where reach[5] between shop_hour(ends_at + interval '1 microsecond') and ends_at)::bigint as converted
-        from (
-            select funnel_reach(s.first_seen_at, s.product_view_at, s.add_at, s.checkout_at, s.order_at) as reach
-            from rollups.funnel_sessions s
-            where s.session_id = any (hour_sessions)
-              and s.first_seen_at >= starts_at
-        ) as reached
+            (select count(*)
+             from rollups.funnel_sessions s
+             where shop_hour(s.first_seen_at) = shop_hour(ends_at + interval '1 microsecond')
+               and s.first_seen_at between shop_hour(ends_at + interval '1 microsecond') and ends_at
+               and s.first_seen_at >= starts_at)::bigint as sessions,
+            (select count(*)
+             from rollups.funnel_sessions s
+             where s.last_reached_at between shop_hour(ends_at + interval '1 microsecond') and ends_at
+               and s.first_seen_at >= starts_at
+               and s.product_view_at is not null and s.add_at is not null and s.checkout_at is not null
+               and s.order_at is not null)::bigint as converted
     ),
 
     first_orders as (

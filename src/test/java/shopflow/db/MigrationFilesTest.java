@@ -52,8 +52,7 @@ class MigrationFilesTest {
             Map.entry("V25__order_facet_days.sql", "46ea7cfc7c087a8ce0d91f2454bf93d3f099c3b80d9ba63e75c55ce7d7dec8d7"),
             Map.entry("V26__customer_first_orders.sql", "a9b0fdc71b9aede91e00d65a97d02f4f9f66a7d52750e405af8668834cc02772"),
             Map.entry("V27__customer_spend_net_of_refunds.sql", "25c03a0d3a1b6d9b8e8edbd5b5602091f62c6fed252d946b26789b9479760802"),
-            Map.entry("V28__category_windows_and_session_first_seen.sql", "27b7e69f750248837a596b5fbff741d210410ca310425f478bd341d414d7faf6"),
-
+            Map.entry("V28__category_windows_and_session_first_seen.sql", "a3b0fadaf9a9320fab72ae5410fd531ad08b70f584bc9cf7c6c154c31e66109e"),
             Map.entry("V29__low_stock_first_page.sql", "5fb31a373d061bed3eeaf311d07741b9470f89602af16da49b86c6f751071866"));
 
     /**
