@@ -46,7 +46,8 @@
 -- psql: psql -v as_of="'2026-06-30 12:00'" -v days=30 -f shop_vitals.sql
 --
 -- Reads the rollups where they hold the figure: the year's orders and sales from rollups.sales_days
--- (R__31), the window's product sales through product_window_totals() (the 30 days before kept whole, R__41), the
+-- (R__31), the window's product sales through product_window_totals() (the 30 days before kept whole, R__41),
+-- each department's through category_window_totals() (its category rows, R__42), the
 -- buyers by the days of their first and last counted orders from rollups.buyer_days, corrected
 -- for the customers customer_orders_changed(as_of) names (R__35), the cohorts from rollups.customer_months and cohort_months (R__34, as
 -- retention_cohorts reads them), the funnel from rollups.funnel_days and funnel_sessions (R__33, as
@@ -314,23 +315,31 @@ funnel as (
     from reached_stages, reached_since
 ),
 
--- departments: the top-level category above each product's
-product_departments as (
-    select products.product_id, category_ancestry.ancestor_id as department_id
-    from products
+-- each department's (top-level category's) sales (of the orders placed in the window, no
+-- returns) and returns, in one pass: the window's category rows and product rows
+-- (category_window_totals(): for the kept window a few hundred category rows, not a row per
+-- product), each under the top-level category above its category
+department_rows as (
+    select window_rows.category_id, window_rows.product_id,
+           window_rows.gross_sales - window_rows.discounts as sales, window_rows.returns
+    from params, category_window_totals(params.first_day, params.last_day) as window_rows
+),
+
+department_figures as (
+    select category_ancestry.ancestor_id as department_id, sum(rows.sales) as sales, sum(rows.returns) as returned
+    from (
+        select department_rows.category_id, department_rows.sales, department_rows.returns
+        from department_rows
+        where department_rows.product_id is null
+        union all
+        select products.category_id, department_rows.sales, department_rows.returns
+        from department_rows
+        join products using (product_id)
+    ) as rows
     join category_ancestry using (category_id)
     join categories on categories.category_id = category_ancestry.ancestor_id
     where categories.parent_id is null
-),
-
--- each department's sales (of the products with orders in the window) and returns, in one pass
-department_figures as (
-    select product_departments.department_id,
-           sum(product_figures.sales) filter (where product_figures.orders > 0)     as sales,
-           sum(product_figures.returns) filter (where product_figures.returns <> 0) as returned
-    from product_figures
-    join product_departments using (product_id)
-    group by product_departments.department_id
+    group by category_ancestry.ancestor_id
 ),
 
 department_returns as (
