@@ -2,7 +2,7 @@
 -- R__41_rollup_product_windows.sql) summed per window and category, in
 -- rollups.category_windows_folded, with each product's category and cost price now. category_sales
 -- reads a default window as these rows (a few hundred) plus the window's pending product days,
--- instead of one row per product (docs/rollups.md#category-windows).
+-- instead of one row per product (docs/rollups.md#category_windows).
 --
 -- Exact by construction, in the transactions that change what a row sums:
 --   * every change to rollups.product_windows_folded (the fold moving pending days in, the roll to
