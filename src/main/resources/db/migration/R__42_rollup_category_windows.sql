@@ -25,31 +25,38 @@
 -- ============================================================
 -- Adds the kept product rows `added` and takes out `removed`, each under its product's category
 -- and with its cost price now; category rows left at zero are dropped. The products are read in
--- a statement of their own and joined as an array: on a cluster the rows come from a transition
--- table, which Citus cannot join with a reference table.
+-- a statement of their own and joined as arrays: on a cluster the rows come from a transition
+-- table, which Citus cannot join with a reference table (and Citus drops a function that takes an
+-- array of a distributed or reference table's rows, hence the arrays of their columns).
 create or replace function category_windows_apply(added rollups.product_windows_folded[],
                                                   removed rollups.product_windows_folded[]) returns void
 language plpgsql as $$
 declare
-    costed products[];
+    product_ids int[];
+    category_ids int[];
+    cost_prices numeric[];
 begin
-    costed := array(select p from products p
-                    where p.product_id in (select a.product_id from unnest(added) a
-                                           union select r.product_id from unnest(removed) r)
-                      and p.category_id is not null);
-    if cardinality(costed) = 0 then
+    select array_agg(p.product_id), array_agg(p.category_id), array_agg(p.cost_price)
+    into product_ids, category_ids, cost_prices
+    from products p
+    where p.product_id in (select a.product_id from unnest(added) a
+                           union select r.product_id from unnest(removed) r)
+      and p.category_id is not null;
+    if product_ids is null then
         return;
     end if;
-    perform category_windows_add(added, removed, costed);
+    perform category_windows_add(added, removed, product_ids, category_ids, cost_prices,
+                                 product_ids, category_ids, cost_prices);
 end
 $$;
 
--- The same with the products given: `added` under the categories and cost prices of `products_to`,
--- `removed` under those of `products_from` (the move of a product between categories).
+-- The same with the products given as (product, category, cost price) arrays: `added` under
+-- those of to_*, `removed` under those of from_* (a product moved between categories).
 create or replace function category_windows_add(added rollups.product_windows_folded[],
                                                 removed rollups.product_windows_folded[],
-                                                products_to products[],
-                                                products_from products[] default null) returns void
+                                                to_products int[], to_categories int[], to_costs numeric[],
+                                                from_products int[], from_categories int[], from_costs numeric[])
+returns void
 language plpgsql as $$
 begin
     with
@@ -57,11 +64,13 @@ begin
     changed as (
         select 1 as sign, kept.*, product.category_id, product.cost_price
         from unnest(added) as kept
-        join unnest(products_to) as product using (product_id)
+        join unnest(to_products, to_categories, to_costs) as product (product_id, category_id, cost_price)
+          using (product_id)
         union all
         select -1, kept.*, product.category_id, product.cost_price
         from unnest(removed) as kept
-        join unnest(coalesce(products_from, products_to)) as product using (product_id)
+        join unnest(from_products, from_categories, from_costs) as product (product_id, category_id, cost_price)
+          using (product_id)
     ),
 
     summed as (
@@ -169,22 +178,27 @@ create or replace function products_category_windows_updated() returns trigger
 language plpgsql as $$
 declare
     moved int[];
+    kept rollups.product_windows_folded[];
+    new_categories int[];
+    new_costs numeric[];
+    old_categories int[];
+    old_costs numeric[];
 begin
-    moved := array(select n.product_id
-                   from new_products n
-                   join old_products o using (product_id)
-                   where n.category_id is distinct from o.category_id
-                      or n.cost_price is distinct from o.cost_price);
-    if cardinality(moved) = 0 then
+    select array_agg(n.product_id order by n.product_id),
+           array_agg(n.category_id order by n.product_id), array_agg(n.cost_price order by n.product_id),
+           array_agg(o.category_id order by n.product_id), array_agg(o.cost_price order by n.product_id)
+    into moved, new_categories, new_costs, old_categories, old_costs
+    from new_products n
+    join old_products o using (product_id)
+    where n.category_id is distinct from o.category_id
+       or n.cost_price is distinct from o.cost_price;
+    if moved is null then
         return null;
     end if;
     -- one at a time with the fold (see the top): the kept rows below are read after any fold running
     perform pg_advisory_xact_lock(hashtext('shopflow.fold_rollups'));
-    perform category_windows_add(
-        array(select kept from rollups.product_windows_folded as kept where kept.product_id = any (moved)),
-        array(select kept from rollups.product_windows_folded as kept where kept.product_id = any (moved)),
-        array(select row(n.*)::products from new_products n where n.product_id = any (moved)),
-        array(select row(o.*)::products from old_products o where o.product_id = any (moved)));
+    kept := array(select k from rollups.product_windows_folded as k where k.product_id = any (moved));
+    perform category_windows_add(kept, kept, moved, new_categories, new_costs, moved, old_categories, old_costs);
     return null;
 end
 $$;
