@@ -174,7 +174,7 @@ begin atomic
     from rfm_scores;
 end;
 
--- (the row-number cuts scored before issue 16)
+-- (the row-number cuts RFM scored by before it scored by value)
 drop function if exists ntile_ends(bigint[], int);
 drop function if exists ntile_end(int, int, int);
 
