@@ -71,19 +71,26 @@ class ApiCostTest {
 
     @Test
     void a_repeat_request_with_the_etag_answers_304_until_the_data_changes() throws Exception {
-        HttpResponse<String> first = app.get(DAILY, app.viewer);
+        // Asked again at once, unless a write came between the two (the server's own jobs write too:
+        // the alert evaluation at start and every minute): each write is a new snapshot, a new tag.
+        HttpResponse<String> first = null;
+        HttpResponse<String> again = null;
+        HttpResponse<String> listed = null;
+        for (int attempt = 0; attempt < 5 && (listed == null || listed.statusCode() != 304); attempt++) {
+            first = app.get(DAILY, app.viewer);
+            String tag = first.headers().firstValue("ETag").orElseThrow();
+            again = app.get(DAILY, app.viewer, "If-None-Match", tag);
+            // a list naming it, and the strong form, match too (If-None-Match compares weakly)
+            listed = app.get(DAILY, app.viewer, "If-None-Match", "\"other\", " + tag.substring(2));
+        }
         assertThat(first.statusCode()).isEqualTo(200);
         String etag = first.headers().firstValue("ETag").orElseThrow();
         assertThat(etag).startsWith("W/\"");
         assertThat(first.headers().firstValue("Cache-Control")).hasValue("private, no-cache");
-
-        HttpResponse<String> again = app.get(DAILY, app.viewer, "If-None-Match", etag);
         assertThat(again.statusCode()).isEqualTo(304);
         assertThat(again.body()).isEmpty();
         assertThat(again.headers().firstValue("ETag")).hasValue(etag);
-        // a list naming it, and the strong form, match too (If-None-Match compares weakly)
-        assertThat(app.get(DAILY, app.viewer, "If-None-Match", "\"other\", " + etag.substring(2)).statusCode())
-                .isEqualTo(304);
+        assertThat(listed.statusCode()).isEqualTo(304);
 
         // another question, another tag: parameters, as_of, format, and a role that sees personal data
         assertThat(app.get(DAILY + "&days=7", app.viewer, "If-None-Match", etag).statusCode()).isEqualTo(200);
