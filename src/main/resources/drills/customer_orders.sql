@@ -52,13 +52,11 @@ page as (
 status_then as (
     select
         page.*,
-        coalesce((
-            select c.from_status
-            from order_status_changes c, params
-            where c.order_id = page.order_id and c.changed_at > params.as_of
-            order by c.changed_at, c.change_id
-            limit 1), page.status)                                            as status_at
+        coalesce(changed.status_then, page.status)                            as status_at
     from page
+    -- its status at as_of (orders_as_of(), for the page's orders)
+    left join orders_changed_since(array(select order_id from page), :as_of::timestamptz) as changed
+           on changed.order_id = page.order_id
 ),
 
 final as (

@@ -22,13 +22,13 @@ params as (
 history as (
     select
         o.total_amount,
-        coalesce((
-            select c.from_status
-            from order_status_changes c
-            where c.order_id = o.order_id and c.changed_at > params.as_of
-            order by c.changed_at, c.change_id
-            limit 1), o.status)                                               as status_at
-    from orders o, params
+        coalesce(changed.status_then, o.status)                                           as status_at
+    from orders o
+    cross join params
+    -- its status at as_of (orders_as_of(), for the customer's orders)
+    left join orders_changed_since(array(select order_id from orders where customer_id = :customer_id::bigint),
+                                   :as_of::timestamptz) as changed
+           on changed.order_id = o.order_id
     where o.customer_id = params.customer_id
       and o.created_at <= params.as_of
 ),

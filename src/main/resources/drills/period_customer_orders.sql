@@ -71,19 +71,16 @@ final as (
         page.order_id,
         page.order_number,
         page.created_at,
-        coalesce((
-            -- the status it left at its first change after as_of (orders_as_of(), for one order)
-            select c.from_status
-            from order_status_changes c
-            where c.order_id = page.order_id and c.changed_at > params.as_of
-            order by c.changed_at, c.change_id
-            limit 1), page.status)                                            as status,
+        coalesce(changed.status_then, page.status)                            as status,
         page.customer_id,
         page.customer_order,
         sales.net_sales::numeric(16, 2)                                       as net_sales
     from page
     cross join params
     join order_sales sales on sales.order_id = page.order_id
+    -- its status at as_of (orders_as_of(), for the page's orders)
+    left join orders_changed_since(array(select order_id from page), :as_of::timestamptz) as changed
+           on changed.order_id = page.order_id
 )
 
 select * from final

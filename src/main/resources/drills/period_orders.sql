@@ -130,13 +130,7 @@ final as (
         page.at,
         page.order_id,
         o.order_number,
-        coalesce((
-            -- the status it left at its first change after as_of (orders_as_of(), for one order)
-            select c.from_status
-            from order_status_changes c
-            where c.order_id = page.order_id and c.changed_at > params.as_of
-            order by c.changed_at, c.change_id
-            limit 1), o.status)                                                            as status,
+        coalesce(changed.status_then, o.status)                                            as status,
         o.customer_id,
         case when page.kind = 'order' then 1 else 0 end                                    as orders,
         case when page.kind = 'order' then sales.gross_sales else 0 end::numeric(16, 2)   as gross_sales,
@@ -148,6 +142,9 @@ final as (
     cross join params
     join orders o on o.order_id = page.order_id
     join order_sales sales on sales.order_id = page.order_id
+    -- its status at as_of (orders_as_of(), for the page's orders)
+    left join orders_changed_since(array(select order_id from page), :as_of::timestamptz) as changed
+           on changed.order_id = page.order_id
 )
 
 select * from final

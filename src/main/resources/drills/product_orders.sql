@@ -106,12 +106,7 @@ final as (
         page.order_id,
         page.order_number,
         page.created_at,
-        coalesce((
-            select c.from_status
-            from order_status_changes c
-            where c.order_id = page.order_id and c.changed_at > bounds.as_of
-            order by c.changed_at, c.change_id
-            limit 1), page.status)                                                       as status,
+        coalesce(changed.status_then, page.status)                                       as status,
         page.customer_id,
         lines.units,
         lines.gross_sales::numeric(16, 2)                                                as gross_sales,
@@ -119,6 +114,9 @@ final as (
         (lines.gross_sales - lines.discounts)::numeric(16, 2)                            as net_sales
     from page
     cross join bounds
+    -- its status at as_of (orders_as_of(), for the page's orders)
+    left join orders_changed_since(array(select order_id from page), :as_of::timestamptz) as changed
+           on changed.order_id = page.order_id
     join (
         select page_lines.order_id,
                sum(page_lines.quantity)                                               as units,

@@ -40,6 +40,25 @@ begin
 end
 $$;
 
+-- The same for a few orders named by id (a drill's page, a customer's history): each of them that
+-- has changed since the moment, with the status it left at its first change after it. Orders
+-- not changed since have no row: their status then is their status now, so a caller reads
+-- coalesce(changed.status_then, orders.status). Through idx_order_status_changes_order_time, one
+-- probe per order. PL/pgSQL for the same reason as orders_as_of().
+create or replace function orders_changed_since(order_ids int[], as_of timestamptz)
+returns table (order_id int, status_then text)
+language plpgsql stable as $$
+#variable_conflict use_column
+begin
+    return query
+    select distinct on (c.order_id) c.order_id, c.from_status::text
+    from order_status_changes c
+    where c.order_id = any (order_ids)
+      and c.changed_at > as_of
+    order by c.order_id, c.changed_at, c.change_id;
+end
+$$;
+
 -- Each order line's part of the sales. An order's discount (orders.discount_amount: its coupon)
 -- is shared over its lines in proportion to their value after line discounts, in pence, so the
 -- lines of an order add up to it exactly: line i (in item_id order) takes
