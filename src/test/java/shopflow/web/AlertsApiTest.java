@@ -1,28 +1,18 @@
 package shopflow.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static shopflow.web.TestServer.json;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import shopflow.reports.ReportFormat;
 
 /** GET /api/alerts: the alerts kept in the database, for any role; bad parameters are named. */
 class AlertsApiTest {
 
     @RegisterExtension
     static final TestServer app = TestServer.start();
-
-    private static JsonNode json(HttpResponse<String> response) {
-        try {
-            return ReportFormat.JSON_MAPPER.readTree(response.body());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 
     @Test
     void a_viewer_lists_the_alerts_newest_window_first_and_filters_them_by_kpi() {

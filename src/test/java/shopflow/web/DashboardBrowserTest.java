@@ -5,16 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
 import java.nio.file.Path;
-import java.text.NumberFormat;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
-import shopflow.reports.ReportFormat;
 
 /** The dashboard in headless Chromium: sign in, charts drawn, KPI tiles equal to the API's numbers in GBP. */
 class DashboardBrowserTest {
@@ -34,22 +31,12 @@ class DashboardBrowserTest {
         browser.close();
     }
 
-    private static String gbp(JsonNode value) {
-        NumberFormat format = NumberFormat.getCurrencyInstance(Locale.UK);
-        return format.format(new BigDecimal(value.asText()));
-    }
-
     /** revenue_summary's rows: today, last_7_days, month_to_date, year_to_date. */
-    private static JsonNode summary(String query) throws Exception {
-        var response = app.get("/api/reports/revenue_summary" + query, app.analyst);
-        return ReportFormat.JSON_MAPPER.readTree(response.body()).at("/rows");
+    private static JsonNode summary(String query) {
+        return app.getJson("/api/reports/revenue_summary" + query, app.analyst).at("/rows");
     }
 
     private static final String[] PERIODS = {"today", "last_7_days", "month_to_date", "year_to_date"};
-
-    private static String tile(String kpi) {
-        return browser.driver.findElement(By.cssSelector("[data-kpi='" + kpi + "']")).getText();
-    }
 
     private static String growth(String period) {
         return browser.driver.findElement(By.cssSelector("[data-kpi-growth='" + period + "']")).getText();
@@ -61,20 +48,17 @@ class DashboardBrowserTest {
         browser.wait(Duration.ofSeconds(20)).until(d -> !d.findElements(By.cssSelector("#chart-daily canvas")).isEmpty());
         JsonNode now = summary("");
         for (int p = 0; p < PERIODS.length; p++) {
-            assertThat(tile(PERIODS[p])).as(PERIODS[p]).isEqualTo(gbp(now.get(p).get("net_sales")));
+            assertThat(browser.kpi(PERIODS[p])).as(PERIODS[p]).isEqualTo(Browser.pounds(now.get(p).get("net_sales")));
         }
 
         // The as-of picker: the moment of the hand-computed fixture.
-        int loads = browser.loads();
-        browser.script("const input = document.getElementById('as-of'); input.value = '2026-06-30T12:00';"
-                + " input.dispatchEvent(new Event('change'));");
-        browser.waitForLoads(loads + 1);
+        browser.setAsOf("2026-06-30T12:00");
         JsonNode then = summary("?as_of=2026-06-30T12:00");
         // every tile is net sales, and says so; the headline is the month to date
-        assertThat(tile("today")).isEqualTo(gbp(then.get(0).get("net_sales"))).isEqualTo("£100.00");
-        assertThat(tile("last_7_days")).isEqualTo("£150.50");
-        assertThat(tile("month_to_date")).isEqualTo("£150.50");
-        assertThat(tile("year_to_date")).isEqualTo(gbp(then.get(3).get("net_sales"))).isEqualTo("£380.50");
+        assertThat(browser.kpi("today")).isEqualTo(Browser.pounds(then.get(0).get("net_sales"))).isEqualTo("£100.00");
+        assertThat(browser.kpi("last_7_days")).isEqualTo("£150.50");
+        assertThat(browser.kpi("month_to_date")).isEqualTo("£150.50");
+        assertThat(browser.kpi("year_to_date")).isEqualTo(Browser.pounds(then.get(3).get("net_sales"))).isEqualTo("£380.50");
         assertThat(browser.driver.findElements(By.cssSelector("[data-report='revenue_summary'] .tile-label")))
                 .extracting(label -> label.getText()).containsExactly("Net sales · month to date", "Net sales · today",
                         "Net sales · last 7 days", "Net sales · year to date");
@@ -83,7 +67,7 @@ class DashboardBrowserTest {
         // like for like: June to the 30th noon against 1-30 May noon; nothing on the Tuesday a week before
         assertThat(growth("month_to_date")).isEqualTo("▼ -24.8 % vs same days last month");
         assertThat(growth("today")).isEqualTo("no net sales same day last week to compare with");
-        assertThat(tile("orders")).isEqualTo("3");
+        assertThat(browser.kpi("orders")).isEqualTo("3");
         // the fixture's handful of orders is no history to forecast from: the tile says so instead of a number
         assertThat(browser.driver.findElement(By.cssSelector("[data-kpi-note='month_end']")).getText())
                 .startsWith("no month-end projection: too little history to forecast: ");
@@ -100,12 +84,8 @@ class DashboardBrowserTest {
     @Test
     void every_tile_draws_the_recent_days_of_daily_revenue_with_its_period_in_colour() throws Exception {
         browser.signIn(app.url(""), app.analyst);
-        int loads = browser.loads();
-        browser.script("const input = document.getElementById('as-of'); input.value = '2026-06-30T12:00';"
-                + " input.dispatchEvent(new Event('change'));");
-        browser.waitForLoads(loads + 1);
-        var daily = ReportFormat.JSON_MAPPER.readTree(app.get("/api/reports/daily_revenue?days=14&as_of=2026-06-30T12:00",
-                app.analyst).body()).at("/rows");
+        browser.setAsOf("2026-06-30T12:00");
+        var daily = app.getJson("/api/reports/daily_revenue?days=14&as_of=2026-06-30T12:00", app.analyst).at("/rows");
         for (String kpi : List.of("today", "last_7_days", "month_to_date", "year_to_date", "orders")) {
             var spark = browser.driver.findElement(By.cssSelector(".tile:has([data-kpi='" + kpi + "']) svg.spark"));
             List<String> values = List.of(spark.getAttribute("data-values").split(","));
@@ -131,7 +111,7 @@ class DashboardBrowserTest {
         browser.signIn(app.url(""), app.analyst);
         browser.wait(Duration.ofSeconds(10)).until(d -> "live".equals(
                 d.findElement(By.id("live")).getAttribute("data-state")));
-        String before = tile("today");
+        String before = browser.kpi("today");
         int loads = browser.loads();
         // an order and its line in one statement: net sales come from the lines
         app.sql("with placed as (insert into orders (customer_id, order_number, status, subtotal, total_amount)"
@@ -139,8 +119,8 @@ class DashboardBrowserTest {
                 + " insert into order_items (order_id, product_id, quantity, unit_price, line_total)"
                 + " select order_id, 201, 1, 12.34, 12.34 from placed");
         browser.waitForLoads(loads + 1);
-        browser.wait(Duration.ofSeconds(5)).until(d -> !tile("today").equals(before));
-        assertThat(tile("today")).isEqualTo(gbp(summary("").get(0).get("net_sales")));
+        browser.wait(Duration.ofSeconds(5)).until(d -> !browser.kpi("today").equals(before));
+        assertThat(browser.kpi("today")).isEqualTo(Browser.pounds(summary("").get(0).get("net_sales")));
     }
 
     @Test

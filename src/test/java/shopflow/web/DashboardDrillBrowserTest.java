@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -16,7 +15,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.interactions.Actions;
-import shopflow.reports.ReportFormat;
 
 /**
  * Click-to-drill in headless Chromium: a KPI tile, a day of the daily chart, a segment, a category
@@ -53,44 +51,18 @@ class DashboardDrillBrowserTest {
                 """);
         browser = new Browser(1400, 1000);
         browser.signIn(app.url(""), app.analyst);
-        int loads = browser.loads();
-        browser.script("const input = document.getElementById('as-of'); input.value = '" + AS_OF + "';"
-                + " input.dispatchEvent(new Event('change'));");
-        browser.waitForLoads(loads + 1);
+        browser.setAsOf(AS_OF);
     }
 
-    /** Each test clicks with the panel closed, as a user who closed the last list. */
+    /** Each test clicks with the drill panel closed, as a user who closed the last list. */
     @AfterEach
     void closeTheList() {
-        WebElement close = browser.driver.findElement(By.id("drill-close"));
-        if (close.isDisplayed()) {
-            close.click();
-        }
+        browser.closeDrill();
     }
 
     @AfterAll
     static void closeBrowser() {
         browser.close();
-    }
-
-    private static JsonNode api(String path) throws Exception {
-        var response = app.get(path, app.analyst);
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        return ReportFormat.JSON_MAPPER.readTree(response.body());
-    }
-
-    /** The rows the drill panel shows once it has loaded {@code drill}, each as its cells' text. */
-    private static List<String> shownRows(String drill) {
-        browser.wait(Duration.ofSeconds(20)).until(d -> {
-            WebElement panel = d.findElement(By.id("drill"));
-            if ("error".equals(panel.getAttribute("data-state"))) {
-                throw new AssertionError(d.findElement(By.id("drill-message")).getText());
-            }
-            return panel.isDisplayed() && drill.equals(panel.getAttribute("data-drill"))
-                    && "ready".equals(panel.getAttribute("data-state"));
-        });
-        return browser.driver.findElements(By.cssSelector("#drill-table tbody tr")).stream()
-                .map(WebElement::getText).toList();
     }
 
     private static String total() {
@@ -118,8 +90,8 @@ class DashboardDrillBrowserTest {
     @Test
     void a_kpi_tile_opens_its_orders_and_returns_with_the_tiles_net_sales() throws Exception {
         browser.driver.findElement(By.cssSelector(".tile.headline")).click();
-        List<String> rows = shownRows("period_orders");
-        JsonNode drill = api("/api/drill/period_orders?period=month_to_date&as_of=" + AS_OF);
+        List<String> rows = browser.drillRows("period_orders");
+        JsonNode drill = app.getJson("/api/drill/period_orders?period=month_to_date&as_of=" + AS_OF, app.analyst);
         // June to noon: orders 1, 2, 3 and the burst of four placed, order 3's cancellation
         assertThat(rows).hasSize(8).hasSize(drill.at("/total/orders").asInt() + drill.at("/total/returns_made").asInt());
         assertThat(rows.get(0)).startsWith("order").contains("ORD-2026-000001");
@@ -134,7 +106,7 @@ class DashboardDrillBrowserTest {
     void a_day_of_the_daily_chart_opens_that_days_orders() {
         // 25 June, the sixth day before the last of 30: order 2 alone
         clickChart("chart-daily", 24, 25);
-        List<String> rows = shownRows("day_orders");
+        List<String> rows = browser.drillRows("day_orders");
         assertThat(rows).hasSize(1);
         assertThat(rows.get(0)).contains("ORD-2026-000002", "£50.50");
         assertThat(total()).contains("orders 1");
@@ -147,9 +119,9 @@ class DashboardDrillBrowserTest {
         Number customers = (Number) browser.script("return echarts.getInstanceByDom(document.getElementById('chart-rfm'))"
                 + ".getOption().series[0].data[0];");
         clickChart("chart-rfm", customers.doubleValue() / 2, 0);
-        List<String> rows = shownRows("segment_customers");
-        JsonNode drill = api("/api/drill/segment_customers?segment=" + URLEncoder.encode(segment, StandardCharsets.UTF_8)
-                + "&as_of=" + AS_OF);
+        List<String> rows = browser.drillRows("segment_customers");
+        JsonNode drill = app.getJson("/api/drill/segment_customers?segment=" + URLEncoder.encode(segment, StandardCharsets.UTF_8)
+                + "&as_of=" + AS_OF, app.analyst);
         assertThat(rows).hasSize(customers.intValue()).hasSize(drill.get("rows").size());
         assertThat(browser.driver.findElement(By.id("drill-title")).getText()).isEqualTo("Customers · " + segment);
     }
@@ -159,34 +131,34 @@ class DashboardDrillBrowserTest {
         Number netSales = (Number) browser.script("return echarts.getInstanceByDom("
                 + "document.getElementById('chart-categories')).getOption().series[0].data[0];");
         clickChart("chart-categories", 0, netSales.doubleValue() / 2);
-        List<String> products = shownRows("category_products");
-        JsonNode category = api("/api/reports/category_sales?as_of=" + AS_OF);
+        List<String> products = browser.drillRows("category_products");
+        JsonNode category = app.getJson("/api/reports/category_sales?as_of=" + AS_OF, app.analyst);
         assertThat(products).hasSize(1);
         assertThat(products.get(0)).contains("MUG", "Kitchen");
         assertThat(total()).contains("net sales £" + category.at("/rows/0/net_sales").decimalValue().setScale(2));
         browser.driver.findElement(By.cssSelector("#drill-table tbody tr")).click();
-        List<String> orders = shownRows("product_orders");
-        JsonNode top = api("/api/reports/top_products?limit=1&as_of=" + AS_OF);
+        List<String> orders = browser.drillRows("product_orders");
+        JsonNode top = app.getJson("/api/reports/top_products?limit=1&as_of=" + AS_OF, app.analyst);
         assertThat(orders).hasSize(top.at("/rows/0/orders").asInt());
     }
 
     @Test
     void a_product_opens_its_orders_then_what_was_bought_with_it() throws Exception {
         clickFirstRow("table-products");
-        List<String> orders = shownRows("product_orders");
-        JsonNode top = api("/api/reports/top_products?limit=1&as_of=" + AS_OF);
+        List<String> orders = browser.drillRows("product_orders");
+        JsonNode top = app.getJson("/api/reports/top_products?limit=1&as_of=" + AS_OF, app.analyst);
         assertThat(orders).hasSize(top.at("/rows/0/orders").asInt());
         browser.driver.findElement(By.cssSelector("#drill-related button")).click();
-        List<String> partners = shownRows("product_partners");
-        JsonNode drill = api("/api/drill/product_partners?product_id=" + top.at("/rows/0/product_id").asText()
-                + "&as_of=" + AS_OF);
+        List<String> partners = browser.drillRows("product_partners");
+        JsonNode drill = app.getJson("/api/drill/product_partners?product_id=" + top.at("/rows/0/product_id").asText()
+                + "&as_of=" + AS_OF, app.analyst);
         assertThat(partners).hasSize(drill.at("/total/partners").asInt());
     }
 
     @Test
     void a_low_stock_row_opens_its_movements_and_a_fraud_row_the_customers_orders() throws Exception {
         clickFirstRow("table-stock");
-        List<String> moves = shownRows("stock_movements");
+        List<String> moves = browser.drillRows("stock_movements");
         // newest first: 4 and 6 shipped, 12 restocked; 2 left
         assertThat(moves).hasSize(3);
         assertThat(moves.get(0)).contains("ship -4").endsWith(" 2");
@@ -195,10 +167,10 @@ class DashboardDrillBrowserTest {
         closeTheList();
         assertThat(browser.driver.findElement(By.id("drill")).isDisplayed()).isFalse();
         clickFirstRow("table-fraud");
-        List<String> history = shownRows("customer_orders");
-        JsonNode fraud = api("/api/reports/fraud_review?as_of=" + AS_OF);
-        JsonNode drill = api("/api/drill/customer_orders?customer_id=" + fraud.at("/rows/0/customer_id").asText()
-                + "&as_of=" + AS_OF);
+        List<String> history = browser.drillRows("customer_orders");
+        JsonNode fraud = app.getJson("/api/reports/fraud_review?as_of=" + AS_OF, app.analyst);
+        JsonNode drill = app.getJson("/api/drill/customer_orders?customer_id=" + fraud.at("/rows/0/customer_id").asText()
+                + "&as_of=" + AS_OF, app.analyst);
         assertThat(history).hasSize(drill.at("/total/orders").asInt()).isNotEmpty();
 
     }

@@ -3,15 +3,11 @@ package shopflow.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.math.BigDecimal;
-import java.text.NumberFormat;
-import java.util.Locale;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
-import shopflow.reports.ReportFormat;
 
 /**
  * The filter bar in headless Chromium: a filter set changes the panels that take it to the API's
@@ -37,17 +33,8 @@ class DashboardFilterBrowserTest {
         browser.close();
     }
 
-    private static String gbp(JsonNode value) {
-        return NumberFormat.getCurrencyInstance(Locale.UK).format(new BigDecimal(value.asText()));
-    }
-
-    private static JsonNode yearToDate(String query) throws Exception {
-        var response = app.get("/api/reports/revenue_summary" + query, app.analyst);
-        return ReportFormat.JSON_MAPPER.readTree(response.body()).at("/rows/3");
-    }
-
-    private static String tile(String kpi) {
-        return browser.driver.findElement(By.cssSelector("[data-kpi='" + kpi + "']")).getText();
+    private static JsonNode yearToDate(String query) {
+        return app.getJson("/api/reports/revenue_summary" + query, app.analyst).at("/rows/3");
     }
 
     private static String panelAttribute(String report, String attribute) {
@@ -57,16 +44,16 @@ class DashboardFilterBrowserTest {
     @Test
     void a_filter_changes_the_panels_that_take_it_and_a_reload_of_its_url_shows_the_same_view() throws Exception {
         browser.signIn(app.url(""), app.analyst);
-        String unfiltered = tile("year_to_date");
-        assertThat(unfiltered).isEqualTo(gbp(yearToDate("").get("net_sales")));
+        String unfiltered = browser.kpi("year_to_date");
+        assertThat(unfiltered).isEqualTo(Browser.pounds(yearToDate("").get("net_sales")));
 
         int loads = browser.loads();
         browser.script("const select = document.querySelector('#filters [name=customer]'); select.value = 'new';"
                 + " select.dispatchEvent(new Event('change', { bubbles: true }));");
         browser.waitForLoads(loads + 1);
-        String newCustomers = gbp(yearToDate("?customer=new").get("net_sales"));
+        String newCustomers = Browser.pounds(yearToDate("?customer=new").get("net_sales"));
         assertThat(newCustomers).isNotEqualTo(unfiltered);
-        assertThat(tile("year_to_date")).isEqualTo(newCustomers);
+        assertThat(browser.kpi("year_to_date")).isEqualTo(newCustomers);
         assertThat(panelAttribute("revenue_summary", "data-filters")).isEqualTo("customer");
         assertThat(panelAttribute("daily_revenue", "data-filters")).isEqualTo("customer");
         // a panel whose report takes no such filter says so
@@ -80,13 +67,13 @@ class DashboardFilterBrowserTest {
         browser.driver.navigate().to(url);
         browser.waitForLoads(1);
         assertThat(browser.script("return document.querySelector('#filters [name=customer]').value")).isEqualTo("new");
-        assertThat(tile("year_to_date")).isEqualTo(newCustomers);
+        assertThat(browser.kpi("year_to_date")).isEqualTo(newCustomers);
 
         // cleared: every panel unfiltered again, and the URL with it
         loads = browser.loads();
         browser.driver.findElement(By.id("filters-clear")).click();
         browser.waitForLoads(loads + 1);
-        assertThat(tile("year_to_date")).isEqualTo(unfiltered);
+        assertThat(browser.kpi("year_to_date")).isEqualTo(unfiltered);
         assertThat(browser.driver.getCurrentUrl()).doesNotContain("customer=");
     }
 }

@@ -1,6 +1,7 @@
 package shopflow.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static shopflow.web.TestServer.json;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
@@ -16,7 +17,6 @@ import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import shopflow.reports.ReportFormat;
 
 /**
  * Drill-down lists against the report figure they come from: a day of daily_revenue to its
@@ -58,14 +58,6 @@ class DrillApiTest {
                 insert into order_status_changes (order_id, from_status, to_status, changed_at)
                 select order_id, null, 'delivered', created_at from orders where order_id between 301 and 304;
                 """);
-    }
-
-    private static JsonNode json(HttpResponse<String> response) {
-        try {
-            return ReportFormat.JSON_MAPPER.readTree(response.body());
-        } catch (Exception e) {
-            throw new AssertionError("not JSON: " + response.body(), e);
-        }
     }
 
     /** Every row of the day's list, page by page (asserting each page's size), and the first page's total. */

@@ -1,6 +1,7 @@
 package shopflow.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static shopflow.web.TestServer.json;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URLEncoder;
@@ -16,7 +17,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import shopflow.reports.ReportCatalog;
-import shopflow.reports.ReportFormat;
 import shopflow.reports.ReportResult;
 import shopflow.reports.ReportRunner;
 import shopflow.rollups.RollupVerifier;
@@ -67,14 +67,6 @@ class FilterApiTest {
                 insert into order_items (order_id, product_id, quantity, unit_price, line_total) values (2, 203, 1, 25.00, 25.00);
                 select fold_rollups();
                 """);
-    }
-
-    private static JsonNode json(HttpResponse<String> response) {
-        try {
-            return ReportFormat.JSON_MAPPER.readTree(response.body());
-        } catch (Exception e) {
-            throw new AssertionError("not JSON: " + response.body(), e);
-        }
     }
 
     private static JsonNode report(String name, Map<String, String> filters) {

@@ -8,7 +8,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
-import shopflow.reports.ReportFormat;
 
 /**
  * The dashboard on an imported history in a real browser: web/fixture.sql's orders (June and July
@@ -36,7 +35,7 @@ class ImportedDashboardBrowserTest {
     @Test
     void an_imported_history_opens_as_of_its_newest_order_says_so_and_names_the_panels_without_data()
             throws Exception {
-        JsonNode shop = ReportFormat.JSON_MAPPER.readTree(app.get("/api/shop", app.analyst).body());
+        JsonNode shop = app.getJson("/api/shop", app.analyst);
         String opensAsOf = shop.get("opens_as_of").asText();
         assertThat(opensAsOf).matches("2026-0[67]-\\d\\dT\\d\\d:\\d\\d");
 
@@ -48,12 +47,9 @@ class ImportedDashboardBrowserTest {
         assertThat(browser.driver.findElement(By.id("updated")).getText())
                 .contains("as of " + opensAsOf.replace('T', ' '));
         // the year to date as of the newest order: the API's own answer for that moment, not an empty now
-        JsonNode rows = ReportFormat.JSON_MAPPER.readTree(app.get("/api/reports/revenue_summary?as_of=" + opensAsOf,
-                app.analyst).body()).at("/rows");
+        JsonNode rows = app.getJson("/api/reports/revenue_summary?as_of=" + opensAsOf, app.analyst).at("/rows");
         assertThat(rows.get(3).get("orders").asInt()).isPositive();
-        assertThat(browser.driver.findElement(By.cssSelector("[data-kpi='year_to_date']")).getText())
-                .isEqualTo(java.text.NumberFormat.getCurrencyInstance(java.util.Locale.UK)
-                        .format(new java.math.BigDecimal(rows.get(3).get("net_sales").asText())));
+        assertThat(browser.kpi("year_to_date")).isEqualTo(Browser.pounds(rows.get(3).get("net_sales")));
         for (String panel : new String[] {"conversion_funnel", "low_stock"}) {
             var section = browser.driver.findElement(By.cssSelector("[data-report='" + panel + "']"));
             assertThat(section.getAttribute("data-state")).as(panel).isEqualTo("nodata");

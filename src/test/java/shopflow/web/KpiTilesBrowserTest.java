@@ -3,7 +3,6 @@ package shopflow.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +13,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
-import shopflow.reports.ReportFormat;
 
 /**
  * The measure tiles in headless Chromium, as of 30 June 2026 12:00 on web/fixture.sql with two
@@ -49,29 +47,18 @@ class KpiTilesBrowserTest {
                 """);
         browser = new Browser(1280, 900);
         browser.signIn(app.url(""), app.analyst);
-        int loads = browser.loads();
-        browser.script("const input = document.getElementById('as-of'); input.value = '" + AS_OF + "';"
-                + " input.dispatchEvent(new Event('change'));");
-        browser.waitForLoads(loads + 1);
+        browser.setAsOf(AS_OF);
     }
 
+    /** Each test clicks with the drill panel closed, as a user who closed the last list. */
     @AfterEach
     void closeTheList() {
-        WebElement close = browser.driver.findElement(By.id("drill-close"));
-        if (close.isDisplayed()) {
-            close.click();
-        }
+        browser.closeDrill();
     }
 
     @AfterAll
     static void closeBrowser() {
         browser.close();
-    }
-
-    private static JsonNode api(String path) throws Exception {
-        var response = app.get(path, app.analyst);
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        return ReportFormat.JSON_MAPPER.readTree(response.body());
     }
 
     private static WebElement tile(String measure) {
@@ -107,7 +94,7 @@ class KpiTilesBrowserTest {
 
     @Test
     void each_measure_tile_draws_kpi_days_last_fourteen_days() throws Exception {
-        JsonNode days = api("/api/reports/kpi_days?days=14&as_of=" + AS_OF).get("rows");
+        JsonNode days = app.getJson("/api/reports/kpi_days?days=14&as_of=" + AS_OF, app.analyst).get("rows");
         for (String measure : List.of("orders", "average_order_value", "conversion_rate", "returns_rate",
                 "new_customer_share", "repeat_customer_share")) {
             WebElement spark = tile(measure).findElement(By.cssSelector("svg.spark"));
@@ -135,14 +122,14 @@ class KpiTilesBrowserTest {
     @Test
     void the_customer_share_tiles_open_the_orders_they_count() {
         tile("new_customer_share").click();
-        assertThat(shownRows("period_customer_orders")).singleElement().asString().contains("ORD-2026-000003");
+        assertThat(browser.drillRows("period_customer_orders")).singleElement().asString().contains("ORD-2026-000003");
         assertThat(browser.driver.findElement(By.id("drill-title")).getText())
                 .isEqualTo("Orders by first-time customers · month to date");
         assertThat(browser.driver.findElement(By.id("drill-total")).getText()).isEqualTo("Total: orders 1 · of orders 3");
-        browser.driver.findElement(By.id("drill-close")).click();
+        browser.closeDrill();
 
         tile("repeat_customer_share").click();
-        assertThat(shownRows("period_customer_orders")).hasSize(2);
+        assertThat(browser.drillRows("period_customer_orders")).hasSize(2);
         assertThat(browser.driver.findElement(By.id("drill-total")).getText()).isEqualTo("Total: orders 2 · of orders 3");
     }
 
@@ -150,9 +137,9 @@ class KpiTilesBrowserTest {
     void the_order_tiles_open_the_months_orders_and_returns_and_the_conversion_tile_opens_nothing() {
         tile("orders").click();
         // orders 1, 2 and 3 placed, and order 3's cancellation
-        assertThat(shownRows("period_orders")).hasSize(4);
+        assertThat(browser.drillRows("period_orders")).hasSize(4);
         assertThat(browser.driver.findElement(By.id("drill-total")).getText()).contains("orders 3");
-        browser.driver.findElement(By.id("drill-close")).click();
+        browser.closeDrill();
         tile("conversion_rate").click();
         assertThat(browser.driver.findElement(By.id("drill")).isDisplayed()).isFalse();
     }
@@ -162,10 +149,7 @@ class KpiTilesBrowserTest {
         assertFits(browser, "1280 px");
         try (Browser phone = new Browser(390, 844)) {
             phone.signIn(app.url(""), app.analyst);
-            int loads = phone.loads();
-            phone.script("const input = document.getElementById('as-of'); input.value = '" + AS_OF + "';"
-                    + " input.dispatchEvent(new Event('change'));");
-            phone.waitForLoads(loads + 1);
+            phone.setAsOf(AS_OF);
             assertFits(phone, "phone");
             // the funnel's labels on two lines there, name over figures
             Object label = phone.script("return echarts.getInstanceByDom(document.getElementById('chart-funnel'))"
@@ -184,17 +168,4 @@ class KpiTilesBrowserTest {
         assertThat(overflowing).as(screen + ": boxes whose text runs over").isEmpty();
     }
 
-    /** The rows the drill panel shows once it has loaded {@code drill}, each as its cells' text. */
-    private static List<String> shownRows(String drill) {
-        browser.wait(Duration.ofSeconds(20)).until(d -> {
-            WebElement panel = d.findElement(By.id("drill"));
-            if ("error".equals(panel.getAttribute("data-state"))) {
-                throw new AssertionError(d.findElement(By.id("drill-message")).getText());
-            }
-            return panel.isDisplayed() && drill.equals(panel.getAttribute("data-drill"))
-                    && "ready".equals(panel.getAttribute("data-state"));
-        });
-        return browser.driver.findElements(By.cssSelector("#drill-table tbody tr")).stream()
-                .map(WebElement::getText).toList();
-    }
 }

@@ -2,7 +2,6 @@ package shopflow.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -16,7 +15,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import shopflow.reports.ReportFormat;
 
 /** Writes to orders reach browsers as server-sent "changed" events, through LISTEN/NOTIFY, coalesced. */
 class LiveUpdatesTest {
@@ -55,8 +53,7 @@ class LiveUpdatesTest {
     private static String ticket(String token) throws Exception {
         HttpResponse<String> response = app.post("/api/events/ticket", token, "");
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        JsonNode body = ReportFormat.JSON_MAPPER.readTree(response.body());
-        return body.get("ticket").asText();
+        return TestServer.json(response).get("ticket").asText();
     }
 
     private static Stream_ open(String ticket) throws Exception {

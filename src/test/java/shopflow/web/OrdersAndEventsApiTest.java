@@ -1,6 +1,7 @@
 package shopflow.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static shopflow.web.TestServer.json;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
@@ -17,7 +18,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import shopflow.reports.ReportFormat;
 
 /** The orders and events API over real HTTP: the happy paths, and a corpus of bad requests that change nothing. */
 class OrdersAndEventsApiTest {
@@ -40,14 +40,6 @@ class OrdersAndEventsApiTest {
                     values (50, 1, 'T-50', 'processing', 300, 300);
                 insert into order_items (order_id, product_id, quantity, unit_price, line_total) values (50, 101, 10, 30, 300);
                 """);
-    }
-
-    private static JsonNode json(HttpResponse<String> response) {
-        try {
-            return ReportFormat.JSON_MAPPER.readTree(response.body());
-        } catch (Exception e) {
-            throw new AssertionError("not JSON: " + response.body(), e);
-        }
     }
 
     private static HttpResponse<String> post(String path, String token, String contentType, String body, String... headers) {

@@ -1,5 +1,8 @@
 package shopflow.web;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -27,6 +30,7 @@ import shopflow.reports.Audience;
 import shopflow.reports.Report;
 import shopflow.reports.ReportCatalog;
 import shopflow.reports.ReportColumn;
+import shopflow.reports.ReportFormat;
 import shopflow.reports.ReportParameter;
 
 /**
@@ -118,6 +122,22 @@ final class TestServer implements TestWatcher, AfterAllCallback {
     HttpResponse<String> get(String path, String token, String... headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url(path))).GET();
         return send(request, token, headers);
+    }
+
+    /** GETs {@code path} as {@code token}, expecting 200: its body as JSON. */
+    JsonNode getJson(String path, String token) {
+        HttpResponse<String> response = get(path, token);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return json(response);
+    }
+
+    /** The body of {@code response} as JSON; a body that is not JSON fails the test, showing it. */
+    static JsonNode json(HttpResponse<String> response) {
+        try {
+            return ReportFormat.JSON_MAPPER.readTree(response.body());
+        } catch (IOException e) {
+            throw new AssertionError("not JSON: " + response.body(), e);
+        }
     }
 
     HttpResponse<String> post(String path, String token, String body) {

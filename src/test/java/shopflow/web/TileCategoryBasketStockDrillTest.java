@@ -12,7 +12,6 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import shopflow.reports.ReportFormat;
 
 /**
  * The drills from a KPI tile (a revenue_summary period) to its orders and returns, from a category
@@ -72,20 +71,11 @@ class TileCategoryBasketStockDrillTest {
                 """);
     }
 
-    private static JsonNode json(HttpResponse<String> response) {
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        try {
-            return ReportFormat.JSON_MAPPER.readTree(response.body());
-        } catch (Exception e) {
-            throw new AssertionError("not JSON: " + response.body(), e);
-        }
-    }
-
     /** Every row of a list, page by page; {@code total[0]} gets the first page's total. */
     private static List<JsonNode> allPages(String drill, String query, String asOf, int limit, JsonNode[] total) {
         List<JsonNode> rows = new ArrayList<>();
-        JsonNode page = json(app.get("/api/drill/" + drill + "?" + query + "&as_of=" + asOf + "&limit=" + limit,
-                app.viewer));
+        JsonNode page = app.getJson("/api/drill/" + drill + "?" + query + "&as_of=" + asOf + "&limit=" + limit,
+                app.viewer);
         total[0] = page.get("total");
         while (true) {
             assertThat(page.get("rows").size()).isLessThanOrEqualTo(limit);
@@ -93,8 +83,8 @@ class TileCategoryBasketStockDrillTest {
             if (page.get("next_cursor").isNull()) {
                 return rows;
             }
-            page = json(app.get("/api/drill/" + drill + "?limit=" + limit + "&cursor="
-                    + URLEncoder.encode(page.get("next_cursor").asText(), StandardCharsets.UTF_8), app.viewer));
+            page = app.getJson("/api/drill/" + drill + "?limit=" + limit + "&cursor="
+                    + URLEncoder.encode(page.get("next_cursor").asText(), StandardCharsets.UTF_8), app.viewer);
         }
     }
 
@@ -106,7 +96,7 @@ class TileCategoryBasketStockDrillTest {
     void the_new_and_repeat_customer_tiles_drill_to_as_many_orders_as_their_shares_count() {
         for (String asOf : List.of(AS_OF, AS_OF_IN_THE_HOUR)) {
             for (String period : List.of("today", "last_7_days", "month_to_date", "year_to_date")) {
-                JsonNode tiles = json(app.get("/api/reports/kpi_tiles?period=" + period + "&as_of=" + asOf, app.viewer));
+                JsonNode tiles = app.getJson("/api/reports/kpi_tiles?period=" + period + "&as_of=" + asOf, app.viewer);
                 for (JsonNode tile : tiles.get("rows")) {
                     String measure = tile.get("measure").asText();
                     if (!measure.endsWith("_customer_share")) {
@@ -143,7 +133,7 @@ class TileCategoryBasketStockDrillTest {
     @Test
     void every_kpi_tile_drills_to_orders_and_returns_that_add_up_to_its_period() {
         for (String asOf : List.of(AS_OF, AS_OF_IN_THE_HOUR)) {
-            JsonNode summary = json(app.get("/api/reports/revenue_summary?as_of=" + asOf, app.viewer));
+            JsonNode summary = app.getJson("/api/reports/revenue_summary?as_of=" + asOf, app.viewer);
             for (JsonNode period : summary.get("rows")) {
                 String which = asOf + ", " + period.get("period").asText();
                 JsonNode[] total = new JsonNode[1];
@@ -172,7 +162,7 @@ class TileCategoryBasketStockDrillTest {
         assertThat(total[0].get("returns").decimalValue()).isEqualByComparingTo("18.00");
         assertThat(total[0].get("net_sales").decimalValue()).isEqualByComparingTo("108.00");
         // at 11:35 order 405 was still pending, and its cancellation not made yet
-        JsonNode before = json(app.get("/api/drill/period_orders?period=today&as_of=2026-06-30T11:35", app.viewer));
+        JsonNode before = app.getJson("/api/drill/period_orders?period=today&as_of=2026-06-30T11:35", app.viewer);
         assertThat(before.at("/rows/0/kind").asText()).isEqualTo("order");
         assertThat(before.at("/rows/0/status").asText()).isEqualTo("pending");
     }
@@ -180,7 +170,7 @@ class TileCategoryBasketStockDrillTest {
     @Test
     void every_category_drills_to_products_that_add_up_to_its_figures() {
         for (String window : List.of("days=30", "days=7", "from=2026-06-29&to=2026-06-29", "days=1")) {
-            JsonNode categories = json(app.get("/api/reports/category_sales?" + window + "&as_of=" + AS_OF, app.viewer));
+            JsonNode categories = app.getJson("/api/reports/category_sales?" + window + "&as_of=" + AS_OF, app.viewer);
             assertThat(categories.get("rows").size()).isEqualTo(3);
             for (JsonNode category : categories.get("rows")) {
                 String which = window + ", " + category.get("category").asText();
@@ -213,7 +203,7 @@ class TileCategoryBasketStockDrillTest {
 
     @Test
     void every_market_basket_pair_is_among_the_partners_of_both_its_products() {
-        JsonNode basket = json(app.get("/api/reports/market_basket?min_pair_orders=1&as_of=" + AS_OF, app.viewer));
+        JsonNode basket = app.getJson("/api/reports/market_basket?min_pair_orders=1&as_of=" + AS_OF, app.viewer);
         assertThat(basket.get("rows").size()).isEqualTo(3); // mug-spoon, mug-plate, spoon-plate
         for (JsonNode pair : basket.get("rows")) {
             for (int side = 1; side <= 2; side++) {
@@ -237,13 +227,13 @@ class TileCategoryBasketStockDrillTest {
         assertThat(mug.stream().map(r -> r.get("partner").asText() + " " + r.get("orders_together").asText()
                 + " " + r.get("confidence_pct").asText()).toList()).containsExactly("Spoon 2 40.0", "Plate 2 40.0");
         // no partner in three orders with the mug
-        assertThat(json(app.get("/api/drill/product_partners?product_id=201&min_pair_orders=3&as_of=" + AS_OF,
-                app.viewer)).get("rows").size()).isZero();
+        assertThat(app.getJson("/api/drill/product_partners?product_id=201&min_pair_orders=3&as_of=" + AS_OF,
+                app.viewer).get("rows").size()).isZero();
     }
 
     @Test
     void a_low_stock_row_drills_to_the_movements_that_make_its_stock_and_shipments() {
-        JsonNode lowStock = json(app.get("/api/reports/low_stock?show=all&as_of=" + AS_OF, app.viewer));
+        JsonNode lowStock = app.getJson("/api/reports/low_stock?show=all&as_of=" + AS_OF, app.viewer);
         JsonNode mug = null;
         for (JsonNode row : lowStock.get("rows")) {
             if (row.get("sku").asText().equals("MUG") && row.get("warehouse").asText().equals("London")) {
@@ -263,8 +253,8 @@ class TileCategoryBasketStockDrillTest {
         assertThat(moves.stream().map(m -> m.get("reason").asText() + " " + m.get("stock_after").asText()).toList())
                 .containsExactly("ship 44", "ship 46", "adjust 47", "restock 50");
         assertThat(total[0].get("movements").asInt()).isEqualTo(4);
-        assertThat(json(app.get("/api/drill/stock_movements?sku=MUG&warehouse=London&days=7&as_of=" + AS_OF,
-                app.viewer)).at("/total/movements").asInt()).isEqualTo(2);
+        assertThat(app.getJson("/api/drill/stock_movements?sku=MUG&warehouse=London&days=7&as_of=" + AS_OF,
+                app.viewer).at("/total/movements").asInt()).isEqualTo(2);
     }
 
     @Test

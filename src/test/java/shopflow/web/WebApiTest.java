@@ -1,6 +1,7 @@
 package shopflow.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static shopflow.web.TestServer.json;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
@@ -13,7 +14,6 @@ import java.util.Optional;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import shopflow.reports.ReportFormat;
 
 /** The HTTP API over real HTTP on a real database; expected numbers worked out by hand from web/fixture.sql. */
 class WebApiTest {
@@ -23,14 +23,6 @@ class WebApiTest {
 
     /** 2026-06-30 12:00 in London (BST). */
     private static final String AS_OF = "as_of=2026-06-30T12:00";
-
-    private static JsonNode json(HttpResponse<String> response) {
-        try {
-            return ReportFormat.JSON_MAPPER.readTree(response.body());
-        } catch (Exception e) {
-            throw new AssertionError("not JSON: " + response.body(), e);
-        }
-    }
 
     private static void assertError(HttpResponse<String> response, int status, String field, String... words) {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
