@@ -21,6 +21,40 @@
 -- filters' values (the report runner's plan_cache_mode=force_custom_plan), so the filters not given
 -- drop out of the plan.
 
+-- The cut of the rollup that keeps every filtered dimension. The cuts are the grouping sets of
+-- order_facet_hour_rows() (R__44_order_facets.sql): 1 keeps all but region, 2 all but channel and
+-- device, 3 all but customer and coupon. 0 when no cut keeps them all, or when the rollup is not
+-- kept (a Citus cluster): then every day is read raw. (PL/pgSQL: its body is checked when it runs,
+-- after R__50_rollup_catch_up_job.sql has created rollups_kept_by_job().)
+create or replace function order_facet_cut(want_channel text, want_device text, want_region text,
+                                           want_customer text, want_coupon text)
+returns smallint
+language plpgsql stable as $$
+begin
+    return case when rollups_kept_by_job() then 0
+                when want_region = '' then 1
+                when want_channel = '' and want_device = '' then 2
+                when want_customer = '' and want_coupon = '' then 3
+                else 0
+           end;
+end
+$$;
+
+-- The days of first_day..last_day read from the raw rows rather than the rollup: those written
+-- since they were computed (marked, or dirty), as_of's day (read up to as_of), and every day when
+-- no cut answers (cut 0).
+create or replace function order_facet_raw_days(first_day date, last_day date, as_of timestamptz, cut smallint)
+returns setof date
+language sql stable as $$
+    select m.day from rollups.order_facet_marks m where m.day between first_day and last_day
+    union
+    select d.day from rollups.order_facet_dirty_days d where d.day between first_day and last_day
+    union
+    select shop_day(as_of) where shop_day(as_of) between first_day and last_day
+    union
+    select generate_series(first_day, last_day, interval '1 day')::date where cut = 0
+$$;
+
 -- Per shop day of first_day..last_day (days without sales or returns have no row).
 create or replace function order_facet_day_sums(first_day date, last_day date, as_of timestamptz,
                                                 want_channel text, want_device text, want_country text, want_region text,
@@ -37,28 +71,13 @@ begin
     return query
     with
 
-    -- the cut of the rollup that keeps every filtered dimension (0: none does, every day is read raw)
     choice as (
-        select case when rollups_kept_by_job() then 0
-                    when want_region = '' then 1
-                    when want_channel = '' and want_device = '' then 2
-                    when want_customer = '' and want_coupon = '' then 3
-                    else 0
-               end::smallint as cut
+        select order_facet_cut(want_channel, want_device, want_region, want_customer, want_coupon) as cut
     ),
 
-    -- the days read from the raw rows: written since they were computed (marked, or dirty), as_of's
-    -- day (up to as_of), and every day when no cut answers
     raw_days as (
-        select m.day from rollups.order_facet_marks m where m.day between first_day and last_day
-        union
-        select d.day from rollups.order_facet_dirty_days d where d.day between first_day and last_day
-        union
-        select shop_day(as_of) where shop_day(as_of) between first_day and last_day
-        union
-        select generate_series(first_day, last_day, interval '1 day')::date
-        from choice
-        where choice.cut = 0
+        select raw.day
+        from choice, order_facet_raw_days(first_day, last_day, as_of, choice.cut) as raw (day)
     ),
 
     rollup_days as (
@@ -135,15 +154,8 @@ begin
         from unnest(starts, ends) with ordinality as w (starts_at, ends_at, window_no)
     ),
 
-    -- the cut of the rollup that keeps every filtered dimension (0: none does, every day is read raw)
     choice as (
-        -- (on a Citus cluster the rollup is not kept: every day raw)
-        select case when rollups_kept_by_job() then 0
-                    when want_region = '' then 1
-                    when want_channel = '' and want_device = '' then 2
-                    when want_customer = '' and want_coupon = '' then 3
-                    else 0
-               end::smallint as cut
+        select order_facet_cut(want_channel, want_device, want_region, want_customer, want_coupon) as cut
     ),
 
     span as (
@@ -151,18 +163,9 @@ begin
         from windows
     ),
 
-    -- the days read from the raw rows: written since they were computed (marked, or dirty), as_of's
-    -- own day (read up to as_of), and every day when no cut answers
     raw_days as (
-        select day from rollups.order_facet_marks, span where day between span.first_day and span.last_day
-        union
-        select day from rollups.order_facet_dirty_days, span where day between span.first_day and span.last_day
-        union
-        select last_day from span
-        union
-        select generate_series(span.first_day, span.last_day, interval '1 day')::date
-        from span, choice
-        where choice.cut = 0
+        select raw.day
+        from span, choice, order_facet_raw_days(span.first_day, span.last_day, as_of, choice.cut) as raw (day)
     ),
 
     -- the window ends on a day read from the rollup: their whole hours from its hour rows, then the
