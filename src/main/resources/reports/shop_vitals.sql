@@ -45,16 +45,18 @@
 --   yearly_growth               the year's sales (gross less discounts) against the year before
 -- psql: psql -v as_of="'2026-06-30 12:00'" -v days=30 -f shop_vitals.sql
 --
--- Reads the rollups where they hold the figure: the year's orders and sales from rollups.sales_days
--- (R__31), the window's product sales through product_window_totals() (the 30 days before kept whole, R__41),
--- each department's through category_window_totals() (its category rows, R__42), the
--- buyers by the days of their first and last counted orders from rollups.buyer_days, corrected
--- for the customers customer_orders_changed(as_of) names (R__35), the cohorts from rollups.customer_months and cohort_months (R__34, as
--- retention_cohorts reads them), the funnel from rollups.funnel_days and funnel_sessions (R__33, as
--- conversion_funnel reads them), the stock from rollups.stock_levels (R__39). Whole days need no
--- correction for what came after as_of. From the raw rows: the window's last 2,000 orders (a median and their addresses, through
--- the index on orders.created_at) and the stock movements after as_of (none for "now"). The
--- full-scan version is reference/shop_vitals.sql.
+-- Reads the rollups where they hold the figure: the year's orders and sales from rollups.sales_days,
+-- the window's product figures through product_window_sales_shares() (the 30 days before kept
+-- whole: the sales and returns from its category rows, the top 1 % from its first products in
+-- sales order, no row per product), each department's through category_window_totals() (its
+-- category rows), the buyers by the days of their first and last counted orders from
+-- rollups.buyer_days, corrected for the customers customer_orders_changed(as_of) names, the
+-- cohorts from rollups.customer_months and cohort_months (as retention_cohorts reads them), the
+-- funnel from rollups.funnel_days and funnel_sessions (as conversion_funnel reads them), the stock
+-- from rollups.stock_levels. Whole days
+-- need no correction for what came after as_of. From the raw rows: the window's last 2,000 orders
+-- (a median and their addresses, through the index on orders.created_at) and the stock movements
+-- after as_of (none for "now"). The full-scan version is reference/shop_vitals.sql.
 
 \if :{?as_of} \else \set as_of 'now()' \endif
 \if :{?days} \else \set days 30 \endif
@@ -103,44 +105,25 @@ order_values as (
     left join window_orders on true
 ),
 
--- per product: its sales (gross less discounts) of the orders placed in the window, and its
--- returns in the window (net sales of its lines cancelled or refunded then, whenever placed)
-product_figures as (
-    select window_rows.product_id, sum(window_rows.gross_sales - window_rows.discounts) as sales,
-           sum(window_rows.returns) as returns, sum(window_rows.orders) as orders
-    from params, product_window_totals(params.first_day, params.last_day) as window_rows
-    group by window_rows.product_id
-),
-
-product_sales as (
-    select product_id, sales from product_figures where orders > 0
-),
-
-returned_lines as (
-    select product_id, returns as returned from product_figures where returns <> 0
-),
-
-sales_total as (
-    select sum(sales) as sales from product_sales
-),
-
 catalogue as (
-    select ceil(count(*) / 100.0) as top_count from products
+    select ceil(count(*) / 100.0)::int as top_count from products
 ),
 
--- the top 1 % of the catalogue by sales (a partial sort: only their sum is needed)
-top_sales as (
-    select product_sales.sales
-    from product_sales
-    order by product_sales.sales desc
-    limit (select top_count from catalogue)
+-- the window's sales (gross less discounts of the orders placed, no returns) and returns (net
+-- sales of the lines cancelled or refunded then, whenever placed), the best-selling product's
+-- sales and the top 1 % of the catalogue's: for the kept window from its category rows and its
+-- first products in sales order, not a row per product (product_window_sales_shares())
+product_shares as (
+    select shares.sales, shares.returns, shares.top_product_sales, shares.top_sales
+    from params, catalogue,
+         product_window_sales_shares(params.first_day, params.last_day, catalogue.top_count) as shares
 ),
 
 concentration as (
     select
-        round(100.0 * (select max(sales) from product_sales) / nullif(sales_total.sales, 0), 1) as top_product_pct,
-        round(100.0 * (select sum(sales) from top_sales) / nullif(sales_total.sales, 0), 1)      as top_1pct_pct
-    from sales_total
+        round(100.0 * product_shares.top_product_sales / nullif(product_shares.sales, 0), 1) as top_product_pct,
+        round(100.0 * product_shares.top_sales / nullif(product_shares.sales, 0), 1)         as top_1pct_pct
+    from product_shares
 ),
 
 -- customers whose folded rollup row is not their answer as of as_of (a handful for "now")
@@ -317,25 +300,22 @@ funnel as (
 
 -- each department's (top-level category's) sales (of the orders placed in the window, no
 -- returns) and returns, in one pass: the window's category rows and product rows
--- (category_window_totals(): for the kept window a few hundred category rows, not a row per
--- product), each under the top-level category above its category
+-- (category_window_totals(): for the kept window a few hundred category rows and its pending
+-- product days, not a row per product), each under the top-level category above its category. A
+-- product row's category is looked up by its key, row by row: joined, the planner hashed every
+-- product for the few pending rows.
 department_rows as (
-    select window_rows.category_id, window_rows.product_id,
+    select coalesce(window_rows.category_id,
+                    (select products.category_id from products where products.product_id = window_rows.product_id))
+               as category_id,
            window_rows.gross_sales - window_rows.discounts as sales, window_rows.returns
     from params, category_window_totals(params.first_day, params.last_day) as window_rows
 ),
 
 department_figures as (
-    select category_ancestry.ancestor_id as department_id, sum(rows.sales) as sales, sum(rows.returns) as returned
-    from (
-        select department_rows.category_id, department_rows.sales, department_rows.returns
-        from department_rows
-        where department_rows.product_id is null
-        union all
-        select products.category_id, department_rows.sales, department_rows.returns
-        from department_rows
-        join products using (product_id)
-    ) as rows
+    select category_ancestry.ancestor_id as department_id, sum(department_rows.sales) as sales,
+           sum(department_rows.returns) as returned
+    from department_rows
     join category_ancestry using (category_id)
     join categories on categories.category_id = category_ancestry.ancestor_id
     where categories.parent_id is null
@@ -348,17 +328,12 @@ department_returns as (
     where sales > 0
 ),
 
-returned_total as (
-    select coalesce(sum(returned), 0) as returned from returned_lines
-),
-
 returns as (
     select
-        round(100.0 * max(returned_total.returned) / nullif(max(sales_total.sales), 0), 1)      as return_pct,
+        round(100.0 * max(product_shares.returns) / nullif(max(product_shares.sales), 0), 1)    as return_pct,
         round(max(department_returns.returned / department_returns.sales)
               / nullif(min(department_returns.returned / department_returns.sales), 0), 2)      as spread
-    from returned_total
-    cross join sales_total
+    from product_shares
     left join department_returns on true
 ),
 

@@ -24,7 +24,8 @@ import shopflow.db.Database;
  * The kept windows per category (rollups.category_windows_folded): their rows by hand as the fold
  * adds sales and a refund, as products move to another category or get another cost price, when the
  * shop day turns and after a rebuild; always the kept product rows summed by each product's
- * category and cost price now; and category_sales against its reference SQL around each step.
+ * category and cost price now; and category_sales against its reference SQL around each step, and
+ * shop_vitals (whose window's sales come from the category rows) with a product in and out of the tree.
  */
 class CategoryWindowsTest {
 
@@ -112,6 +113,15 @@ class CategoryWindowsTest {
             assertSummed(c);
             Writes.execute(c, "update products set category_id = 1 where product_id = 1");
 
+            // shop_vitals' window (the 30 days before 10 Nov) holds B alone: its sales total and shares
+            // come from the category rows, and from product 2's own row while it has no category
+            assertVitalsExact(at("2026-11-10T12:00"));
+            Writes.execute(c, "update products set category_id = null where product_id = 2");
+            assertThat(categoryRows(c)).doesNotContain("4 3 1 0 12.00 0.00 0.00 12.00 7.00");
+            assertVitalsExact(at("2026-11-10T12:00"));
+            Writes.execute(c, "update products set category_id = 3 where product_id = 2");
+            assertSummed(c);
+
             // B refunded whole on 10 Nov, pending then folded: its unit back, its 12.00 returned, no costed net
             // sales left in the windows ending 10 Nov (its sale stays in the 30 days before)
             Writes.status(c, b, "refunded");
@@ -179,6 +189,15 @@ class CategoryWindowsTest {
                 assertThat(drift).as(() -> "category_sales " + parameters + " as of " + asOf + ": "
                         + drift.map(Drift::describe).orElse("")).isEmpty();
             }
+        }
+    }
+
+    private static void assertVitalsExact(OffsetDateTime... moments) {
+        RollupVerifier verifier = new RollupVerifier(database.dataSource());
+        for (OffsetDateTime asOf : moments) {
+            Optional<Drift> drift = verifier.compare("shop_vitals", asOf, Map.of());
+            assertThat(drift).as(() -> "shop_vitals as of " + asOf + ": " + drift.map(Drift::describe).orElse(""))
+                    .isEmpty();
         }
     }
 
