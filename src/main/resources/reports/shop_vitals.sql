@@ -53,7 +53,7 @@
 -- rollups.buyer_days, corrected for the customers customer_orders_changed(as_of) names, the
 -- cohorts from rollups.customer_months and cohort_months (as retention_cohorts reads them), the
 -- funnel from rollups.funnel_days and funnel_sessions (as conversion_funnel reads them), the stock
--- from rollups.stock_levels. Whole days
+-- from rollups.stock_level_counts (the active rows and those out of stock, kept whole). Whole days
 -- need no correction for what came after as_of. From the raw rows: the window's last 2,000 orders
 -- (a median and their addresses, through the index on orders.created_at) and the stock movements
 -- after as_of (none for "now"). The full-scan version is reference/shop_vitals.sql.
@@ -348,7 +348,9 @@ geography as (
     where addresses.country = 'GB'
 ),
 
--- stock at as_of: now, less the movements after as_of (none for "now")
+-- stock at as_of: the active rows and those out of stock now, kept whole
+-- (rollups.stock_level_counts), and each active row moved after as_of (none for "now") counted
+-- as it stood then: its stock now less those movements
 later_movements as (
     select stock_movements.product_id, stock_movements.warehouse, sum(stock_movements.quantity) as quantity
     from stock_movements, params
@@ -356,12 +358,23 @@ later_movements as (
     group by stock_movements.product_id, stock_movements.warehouse
 ),
 
-stock as (
-    select round(100.0 * count(*) filter (where stock_levels.quantity - coalesce(later_movements.quantity, 0) <= 0)
-                 / nullif(count(*), 0), 1)                                                      as stock_out_pct
-    from rollups.stock_levels
-    left join later_movements using (product_id, warehouse)
+stock_counts as (
+    select sum(stock_level_counts.active_rows) as active_rows, sum(stock_level_counts.out_rows) as out_rows
+    from rollups.stock_level_counts
+),
+
+stock_then as (
+    select coalesce(sum((stock_levels.quantity - later_movements.quantity <= 0)::int
+                        - (stock_levels.quantity <= 0)::int), 0)                          as out_rows_added
+    from later_movements
+    join rollups.stock_levels using (product_id, warehouse)
     where stock_levels.is_active
+),
+
+stock as (
+    select round(100.0 * (stock_counts.out_rows + stock_then.out_rows_added)
+                 / nullif(stock_counts.active_rows, 0), 1)                               as stock_out_pct
+    from stock_counts, stock_then
 ),
 
 signs as (

@@ -483,3 +483,112 @@ begin
     order by inventory.product_id, inventory.warehouse;
 end
 $$;
+
+-- ============================================================
+-- COUNTS: ACTIVE ROWS, AND THOSE OUT OF STOCK
+-- ============================================================
+-- rollups.stock_level_counts: shop_vitals' stock-out share as of now is the sums of its rows (the
+-- rows of active products, and those of them with quantity <= 0), instead of a count over every
+-- row of rollups.stock_levels. Triggers on rollups.stock_levels itself append the signed change
+-- of each statement that changes a count, whoever wrote it (the inventory triggers, the catch-up
+-- job, a rebuild's delete and insert), so the sums always equal a count of its rows. A quantity
+-- update that leaves a row on the same side of zero (nearly every shipment) appends nothing: the
+-- row trigger's condition is checked without calling it. Named outside the rollup triggers'
+-- pattern, so a bulk load's suspension leaves them on.
+create or replace function stock_level_counts_add(active_rows bigint, out_rows bigint) returns void
+language sql as $$
+    insert into rollups.stock_level_counts (active_rows, out_rows)
+    select stock_level_counts_add.active_rows, stock_level_counts_add.out_rows
+    where stock_level_counts_add.active_rows <> 0 or stock_level_counts_add.out_rows <> 0;
+$$;
+
+create or replace function stock_level_counts_inserted() returns trigger
+language plpgsql as $$
+begin
+    perform stock_level_counts_add(count(*) filter (where is_active), count(*) filter (where is_active and quantity <= 0))
+    from new_levels;
+    return null;
+end
+$$;
+
+create or replace function stock_level_counts_deleted() returns trigger
+language plpgsql as $$
+begin
+    perform stock_level_counts_add(-count(*) filter (where is_active), -count(*) filter (where is_active and quantity <= 0))
+    from old_levels;
+    return null;
+end
+$$;
+
+create or replace function stock_level_counts_updated() returns trigger
+language plpgsql as $$
+begin
+    perform stock_level_counts_add(new.is_active::int - old.is_active::int,
+                                   (new.is_active and new.quantity <= 0)::int - (old.is_active and old.quantity <= 0)::int);
+    return null;
+end
+$$;
+
+create or replace function stock_level_counts_truncated() returns trigger
+language plpgsql as $$
+begin
+    delete from rollups.stock_level_counts;
+    return null;
+end
+$$;
+
+create or replace trigger stock_levels_counts_insert after insert on rollups.stock_levels
+    referencing new table as new_levels
+    for each statement execute function stock_level_counts_inserted();
+
+create or replace trigger stock_levels_counts_delete after delete on rollups.stock_levels
+    referencing old table as old_levels
+    for each statement execute function stock_level_counts_deleted();
+
+create or replace trigger stock_levels_counts_update after update on rollups.stock_levels
+    for each row
+    when (old.is_active is distinct from new.is_active
+          or (old.is_active and old.quantity <= 0) is distinct from (new.is_active and new.quantity <= 0))
+    execute function stock_level_counts_updated();
+
+create or replace trigger stock_levels_counts_truncate after truncate on rollups.stock_levels
+    for each statement execute function stock_level_counts_truncated();
+
+-- Sums the appended rows into one (the fold, every second, when there is more than one). The
+-- table lock (taken by this and the rebuild, not by the writers' appends) keeps a rebuild and a
+-- fold from each taking some rows out; the fold does not wait for it. One statement, one
+-- snapshot: the rows taken out are those summed.
+create or replace function fold_stock_counts_rollups() returns void
+language plpgsql as $$
+begin
+    if (select count(*) from rollups.stock_level_counts) < 2 then
+        return;
+    end if;
+    begin
+        lock table rollups.stock_level_counts in share update exclusive mode nowait;
+    exception when lock_not_available then
+        return;
+    end;
+    with gone as (
+        delete from rollups.stock_level_counts returning active_rows, out_rows
+    )
+    insert into rollups.stock_level_counts (active_rows, out_rows)
+    select sum(active_rows), sum(out_rows) from gone
+    having count(*) > 0;
+end
+$$;
+
+-- Called by rebuild_rollups(): the counts of rollups.stock_levels' rows, in one statement (the
+-- rows its snapshot sees out, their count in); a change appended after that snapshot adds to it.
+create or replace function rebuild_stock_counts_rollups() returns void
+language plpgsql as $$
+begin
+    lock table rollups.stock_level_counts in share update exclusive mode;
+    with gone as (
+        delete from rollups.stock_level_counts returning 1
+    )
+    insert into rollups.stock_level_counts (active_rows, out_rows)
+    select count(*) filter (where is_active), count(*) filter (where is_active and quantity <= 0)
+    from rollups.stock_levels;
+end
+$$;

@@ -6,3 +6,20 @@
 create index product_windows_folded_sales
     on rollups.product_windows_folded (window_id, (gross_sales - discounts) desc)
     where orders > 0;
+
+-- shop_vitals' stock-out share: how many warehouse rows of active products there are, and how
+-- many of them have no stock, kept beside rollups.stock_levels rather than counted from its rows
+-- at every read (21,000 at scale 1, ten times that at scale 10). Only appended to, one row of
+-- signed changes per statement that changes a count (triggers on rollups.stock_levels), so
+-- writers never wait for each other here; the fold sums the rows into one. The figures are the
+-- sums of the rows.
+create table rollups.stock_level_counts (
+    active_rows  bigint not null,   -- rows with is_active
+    out_rows     bigint not null    -- of them, rows with quantity <= 0
+);
+
+insert into rollups.stock_level_counts (active_rows, out_rows)
+select count(*) filter (where is_active), count(*) filter (where is_active and quantity <= 0)
+from rollups.stock_levels;
+
+grant select on rollups.stock_level_counts to shopflow_reader;

@@ -160,6 +160,11 @@ class RollupExactnessTest {
                     + " group by 1, 2, 3 having sum(sessions) <> 0"),
             Map.entry("rollups.stock_days", "select product_id, warehouse, day, sum(shipped) from rollups.stock_days group by 1, 2, 3"
                     + " having sum(shipped) <> 0"),
+            // the kept counts of the stock rows, beside the rows counted (the same when kept and rebuilt)
+            Map.entry("rollups.stock_level_counts", "select sum(active_rows), sum(out_rows),"
+                    + " (select count(*) filter (where is_active) from rollups.stock_levels),"
+                    + " (select count(*) filter (where is_active and quantity <= 0) from rollups.stock_levels)"
+                    + " from rollups.stock_level_counts"),
             // the buyer days follow the folded rows (not the pending ones): nothing left when those are taken out
             Map.entry("rollups.buyer_days less the folded buyers' days", "select day, sum(f), sum(l), sum(r) from ("
                     + " select day, first_buyers as f, last_buyers as l, last_repeaters as r from rollups.buyer_days"

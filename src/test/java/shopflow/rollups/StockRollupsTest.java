@@ -371,28 +371,36 @@ class StockRollupsTest {
     @Test
     void products_renamed_or_deactivated_and_warehouse_rows_added_or_removed_follow() throws SQLException {
         try (Connection c = database.connection()) {
+            // out of stock and back: the kept counts of active rows and rows out follow each write
+            Writes.execute(c, "update inventory set quantity = 0 where product_id = 1 and warehouse = 'LON'");
+            assertCounted(c);
             Writes.execute(c, "update inventory set quantity = 4 where product_id = 1 and warehouse = 'LON'");
+            assertCounted(c);
             Writes.execute(c, "update products set sku = 'BOOT-1', name = 'Boots' where product_id = 1");
             // nothing shipped: no velocity, at or under its reorder level, no quantity suggested
             assertThat(lowStock()).containsExactly("BOOT-1, Boots, LON, 4, 10, 0, 9, 0.00, null, null, REORDER NOW");
             Writes.execute(c, "update products set is_active = false where product_id = 1");
             assertThat(lowStock()).isEmpty();
+            assertCounted(c);
             Writes.execute(c, "update products set is_active = null where product_id = 1"); // not active either
             assertThat(lowStock()).isEmpty();
             Writes.execute(c, "update products set is_active = true, sku = 'SKU-1', name = 'Product 1' where product_id = 1");
             assertThat(lowStock()).containsExactly("SKU-1, Product 1, LON, 4, 10, 0, 9, 0.00, null, null, REORDER NOW");
+            assertCounted(c);
 
             // a new warehouse row, low from the start (reorder level 5), then gone
             Writes.execute(c, "insert into inventory (product_id, warehouse, quantity, reorder_level) values (2, 'EDI', 1, 5)");
             assertThat(lowStock()).containsExactly("SKU-1, Product 1, LON, 4, 10, 0, 9, 0.00, null, null, REORDER NOW",
                     "SKU-2, Product 2, EDI, 1, 5, 0, 9, 0.00, null, null, REORDER NOW");
             sameAsReference("2026-07-10T12:00");
+            assertCounted(c);
             Writes.execute(c, "update inventory set warehouse = 'GLA' where warehouse = 'EDI'"); // moved, with no movements
             assertThat(lowStock()).containsExactly("SKU-1, Product 1, LON, 4, 10, 0, 9, 0.00, null, null, REORDER NOW",
                     "SKU-2, Product 2, GLA, 1, 5, 0, 9, 0.00, null, null, REORDER NOW");
             assertThat((Long) Writes.value(c, "select count(*) from rollups.stock_levels where warehouse = 'EDI'")).isZero();
             Writes.execute(c, "delete from inventory where warehouse = 'GLA'");
             assertThat(lowStock()).containsExactly("SKU-1, Product 1, LON, 4, 10, 0, 9, 0.00, null, null, REORDER NOW");
+            assertCounted(c);
 
             // what the triggers kept is what a rebuild finds
             String levels = "select string_agg(concat_ws(' ', product_id, warehouse, sku, product_name, is_active, quantity,"
@@ -405,7 +413,20 @@ class StockRollupsTest {
             assertThat(kept).contains("2 MAN SKU-2 Product 2 t 100000 10 {2026-07-08,2026-07-09} {3,5} -infinity 600000 f");
             Writes.execute(c, "select rebuild_rollups()");
             assertThat((String) Writes.value(c, levels)).isEqualTo(kept);
+            assertCounted(c);
+            // the rebuild's delete and insert of the stock rows appended their changes; the fold sums them into one row
+            Writes.execute(c, "select fold_rollups()");
+            assertCounted(c);
+            assertThat((Long) Writes.value(c, "select count(*) from rollups.stock_level_counts")).as("one row after the fold")
+                    .isEqualTo(1L);
         }
+    }
+
+    /** The kept counts (rollups.stock_level_counts) are the active rows and those out of stock, counted. */
+    private static void assertCounted(Connection c) throws SQLException {
+        assertThat((String) Writes.value(c, "select sum(active_rows) || ' ' || sum(out_rows) from rollups.stock_level_counts"))
+                .isEqualTo((String) Writes.value(c, "select count(*) filter (where is_active) || ' '"
+                        + " || count(*) filter (where is_active and quantity <= 0) from rollups.stock_levels"));
     }
 
     @Test
