@@ -15,6 +15,8 @@
 -- an order in the window has no sales in it (its gross sales and discounts are zero).
 -- Otherwise every product's rows from the spans and days, as product_window_rows() returns them.
 -- One snapshot (a stable function): the window, its category rows and pending days agree.
+-- On a cluster (no triggers on products) a product taken out of the category tree stays in its
+-- old category's rows until a rebuild, and counts twice in the totals until then.
 create or replace function product_window_sales_shares(first_day date, last_day date, top int)
 returns table (sales numeric, returns numeric, top_product_sales numeric, top_sales numeric)
 language plpgsql stable rows 1 as $$
