@@ -3,10 +3,11 @@
 -- returns (net sales of the lines cancelled or refunded then, whenever placed), the best-selling
 -- product's sales and the sum of the first `top` products' sales.
 --
--- When a kept window is exactly those days (product_window_kept(), R__41), none of it sums a row
--- per product:
---   * the totals are the window's category rows (R__42: every product with a category), the kept
---     rows of the products without a category, and the window's pending product days;
+-- When a kept window is exactly those days (product_window_kept()), none of it sums a row per
+-- product:
+--   * the totals are the window's category rows (rollups.category_windows_folded: every product
+--     with a category), the kept rows of the products without a category, and the window's
+--     pending product days;
 --   * the first `top` come from the kept rows in sales order (the index on gross_sales - discounts)
 --     beside the products with pending days: a product without pending days has its kept row as
 --     its answer, so any of them among the true first `top` is among the first `top` of them in
