@@ -39,13 +39,16 @@
 -- The brief counted the order itself in its "orders in the last hour" and averaged over all the
 -- customer's orders, later ones included, and gave a bare score.
 -- From the rollups (rollups.order_risk): the orders that may be a burst, a high multiple or
--- a new account's are the candidates, with the orders in the hour before each (a burst's earlier
--- orders, for in_burst); each candidate's figures are then computed from the raw
--- orders, as the reference computes them, with each order's status at as_of. The rollup counts
--- each customer's earlier orders by their status now, which differs from their status at as_of
--- only for orders cancelled or refunded since (a cancellation or refund is final): what those
--- give their customers' later orders is added to the rollup's figures to find the candidates
--- (none for "now"), and they count in the recomputed figures as they did at as_of.
+-- a new account's are the candidates, with the orders in the hour before each possible burst (its
+-- earlier orders, for in_burst). Each one's figures are its rollup row's (folded and pending rows
+-- of its key summed: its customer's earlier orders, their total and those in the hour before,
+-- counted by their status now), not recounted from its customer's raw history (which took most of
+-- the time: 2,719 answers at scale 10 read every earlier order of their customers). The status of
+-- an earlier order at as_of differs from its status now only for orders cancelled or refunded
+-- since (a cancellation or refund is final): what those give their customers' later orders is
+-- added to the rollup's figures (none for "now"). The small orders in the hour before, whose
+-- threshold is a parameter, are counted from the raw orders, only for orders with any order in
+-- that hour. Exact as long as the rollup is (RollupExactnessTest compares it with its rebuild).
 -- psql: psql -v as_of="'2026-06-30 12:00'" -v days=30 -v small_order=15 -f fraud_review.sql
 
 \if :{?as_of} \else \set as_of 'now()' \endif
@@ -111,77 +114,159 @@ live_then_gives as (
     group by later.order_id, later.customer_id, later.created_at
 ),
 
--- possible bursts, high multiples and new accounts: folded rows through their partial index, and
--- every order with changes not folded in yet (card testing is a burst of small orders); and the
--- orders whose folded figures, with what orders live at as_of and returned since give them, are
--- such. The window is written out rather than read from params, so the planner sees it.
-candidate_ids as (
-    select rollups.order_risk_folded.order_id
-    from rollups.order_risk_folded
-    where rollups.order_risk_folded.created_at
-              >= date_trunc('day', :as_of::timestamptz) - make_interval(days => :days::int - 1)
-      and rollups.order_risk_folded.created_at <= :as_of::timestamptz
-      and (rollups.order_risk_folded.prior_hour_orders >= 3
-           or (rollups.order_risk_folded.earlier_orders > 0
-               and rollups.order_risk_folded.total_amount * rollups.order_risk_folded.earlier_orders
-                   >= 5 * rollups.order_risk_folded.earlier_revenue)
-           or rollups.order_risk_folded.new_account > 0)
-    union
-    select rollups.order_risk_pending.order_id
-    from rollups.order_risk_pending
-    where rollups.order_risk_pending.created_at
-              >= date_trunc('day', :as_of::timestamptz) - make_interval(days => :days::int - 1)
-      and rollups.order_risk_pending.created_at <= :as_of::timestamptz
-    union
-    select live_then_gives.order_id
-    from live_then_gives
-    join rollups.order_risk_folded as folded
-      on folded.order_id = live_then_gives.order_id
-     and folded.customer_id = live_then_gives.customer_id
-     and folded.created_at = live_then_gives.created_at
-    where folded.prior_hour_orders + live_then_gives.prior_hour >= 3
-       or folded.total_amount * (folded.earlier_orders + live_then_gives.orders)
-          >= 5 * (folded.earlier_revenue + live_then_gives.revenue)
+-- the window's rows of the order-risk rollup that may be a candidate's: every pending row (changes
+-- not folded in yet), the folded rows that may be a burst, a high multiple or a new account's
+-- (their partial index), and the folded rows of the keys with pending rows or an as-of correction,
+-- whose figures are the sum. The window is written out rather than read from params, so the
+-- planner sees it.
+pending_rows as (
+    select pending.order_id, pending.customer_id, pending.created_at, pending.total_amount,
+           pending.earlier_orders, pending.earlier_revenue, pending.prior_hour_orders, pending.new_account
+    from rollups.order_risk_pending as pending
+    where pending.created_at >= date_trunc('day', :as_of::timestamptz) - make_interval(days => :days::int - 1)
+      and pending.created_at <= :as_of::timestamptz
+),
+
+risk_rows as (
+    select folded.order_id, folded.customer_id, folded.created_at, folded.total_amount,
+           folded.earlier_orders, folded.earlier_revenue, folded.prior_hour_orders, folded.new_account
+    from rollups.order_risk_folded as folded
+    where folded.created_at >= date_trunc('day', :as_of::timestamptz) - make_interval(days => :days::int - 1)
+      and folded.created_at <= :as_of::timestamptz
+      and (folded.prior_hour_orders >= 3
+           or (folded.earlier_orders > 0 and folded.total_amount * folded.earlier_orders >= 5 * folded.earlier_revenue)
+           or folded.new_account > 0)
+    union all
+    select * from pending_rows
+    union all
+    select folded.order_id, folded.customer_id, folded.created_at, folded.total_amount,
+           folded.earlier_orders, folded.earlier_revenue, folded.prior_hour_orders, folded.new_account
+    from rollups.order_risk_folded as folded
+    where folded.order_id = any (array(select order_id from pending_rows
+                                       union
+                                       select order_id from live_then_gives))
+      and folded.created_at >= date_trunc('day', :as_of::timestamptz) - make_interval(days => :days::int - 1)
+      and folded.created_at <= :as_of::timestamptz
+      and not (folded.prior_hour_orders >= 3
+               or (folded.earlier_orders > 0 and folded.total_amount * folded.earlier_orders >= 5 * folded.earlier_revenue)
+               or folded.new_account > 0)
+),
+
+-- each key's figures at as_of: the rollup's (its customer's earlier orders counted by their status
+-- now) plus what the orders live then and returned since give it. Those are the reference's
+-- figures but for the small orders: the rollup is exact (RollupExactnessTest), and an order's
+-- status then differs from its status now only for those orders.
+risk_then as (
+    select risk.order_id, risk.customer_id, risk.created_at, risk.total_amount, risk.new_account,
+           (risk.earlier_orders + coalesce(gives.orders, 0))::bigint        as earlier_orders,
+           risk.earlier_revenue + coalesce(gives.revenue, 0)                as earlier_revenue,
+           (risk.prior_hour_orders + coalesce(gives.prior_hour, 0))::bigint as prior_hour_orders
+    from (
+        select order_id, customer_id, created_at, sum(total_amount) as total_amount,
+               sum(earlier_orders) as earlier_orders, sum(earlier_revenue) as earlier_revenue,
+               sum(prior_hour_orders) as prior_hour_orders, sum(new_account) as new_account
+        from risk_rows
+        group by order_id, customer_id, created_at
+    ) as risk
+    left join live_then_gives as gives
+      on gives.order_id = risk.order_id
+     and gives.customer_id = risk.customer_id
+     and gives.created_at = risk.created_at
+),
+
+-- possible bursts (and so card testing), high multiples (>= rather than >: the flag compares with
+-- a rounded average) and new accounts
+candidate_keys as (
+    select *
+    from risk_then
+    where risk_then.prior_hour_orders >= 3
+       or (risk_then.earlier_orders > 0
+           and risk_then.total_amount * risk_then.earlier_orders >= 5 * risk_then.earlier_revenue)
+       or risk_then.new_account > 0
 ),
 
 -- the candidates' orders, each looked up by its key (= any of the ids: a probe per candidate, where
 -- the planner would otherwise join the whole window; a lookup correlated with another relation,
--- as in a lateral join, is a subquery Citus cannot plan over orders distributed by order_id)
+-- as in a lateral join, is a subquery Citus cannot plan over orders distributed by order_id); a
+-- key an order has left (moved to another customer or moment) finds none
 candidate_orders as (
-    select orders.*
+    select orders.order_id, orders.order_number, orders.customer_id, orders.created_at,
+           orders.total_amount, orders.payment_method, orders.status,
+           candidate_keys.earlier_orders, candidate_keys.earlier_revenue, candidate_keys.prior_hour_orders
     from orders
     cross join params
-    where orders.order_id = any (array(select order_id from candidate_ids))
+    join candidate_keys
+      on candidate_keys.order_id = orders.order_id
+     and candidate_keys.customer_id = orders.customer_id
+     and candidate_keys.created_at = orders.created_at
+    where orders.order_id = any (array(select order_id from candidate_keys))
       and orders.created_at >= params.window_start
       and orders.created_at <= params.as_of
 ),
 
--- the window's orders placed within the hour before a candidate of their customer: a burst's
--- earlier orders (in_burst), whatever their own figures. Gathered into arrays and joined with
--- orders as a set, as `earlier` below does, for the same reasons.
+-- the window's orders placed within the hour before a possible burst of their customer: its
+-- earlier orders (in_burst), whatever their own figures. The bursts are gathered into arrays and
+-- joined with orders as a set (on one node a probe of idx_orders_customer_created per burst; on a
+-- cluster every shard joins the same few bursts with its orders).
 burst_neighbours as (
-    select orders.*
+    select orders.order_id, orders.order_number, orders.customer_id, orders.created_at,
+           orders.total_amount, orders.payment_method, orders.status
     from orders
     cross join params
     where orders.order_id = any (array(
               select history.order_id
               from (select array_agg(customer_id) as customer_ids, array_agg(created_at) as placed
-                    from candidate_orders) as gathered
-              cross join unnest(gathered.customer_ids, gathered.placed) as candidate (customer_id, created_at)
+                    from candidate_orders
+                    where candidate_orders.prior_hour_orders >= 3) as gathered
+              cross join unnest(gathered.customer_ids, gathered.placed) as burst (customer_id, created_at)
               join orders as history
-                on history.customer_id = candidate.customer_id
-               and history.created_at >= candidate.created_at - interval '1 hour'
-               and history.created_at < candidate.created_at
+                on history.customer_id = burst.customer_id
+               and history.created_at >= burst.created_at - interval '1 hour'
+               and history.created_at < burst.created_at
               except
               select order_id from candidate_orders))
       and orders.created_at >= params.window_start
       and orders.created_at <= params.as_of
 ),
 
+-- their figures at as_of, from their keys' rollup rows as the candidates'
+neighbour_risk as (
+    select risk.order_id, risk.customer_id, risk.created_at,
+           (risk.earlier_orders + coalesce(gives.orders, 0))::bigint        as earlier_orders,
+           risk.earlier_revenue + coalesce(gives.revenue, 0)                as earlier_revenue,
+           (risk.prior_hour_orders + coalesce(gives.prior_hour, 0))::bigint as prior_hour_orders
+    from (
+        select order_id, customer_id, created_at, sum(earlier_orders) as earlier_orders,
+               sum(earlier_revenue) as earlier_revenue, sum(prior_hour_orders) as prior_hour_orders
+        from (
+            select folded.order_id, folded.customer_id, folded.created_at, folded.earlier_orders,
+                   folded.earlier_revenue, folded.prior_hour_orders
+            from rollups.order_risk_folded as folded
+            where folded.order_id = any (array(select order_id from burst_neighbours))
+            union all
+            select pending_rows.order_id, pending_rows.customer_id, pending_rows.created_at,
+                   pending_rows.earlier_orders, pending_rows.earlier_revenue, pending_rows.prior_hour_orders
+            from pending_rows
+            where pending_rows.order_id = any (array(select order_id from burst_neighbours))
+        ) as rows
+        group by order_id, customer_id, created_at
+    ) as risk
+    left join live_then_gives as gives
+      on gives.order_id = risk.order_id
+     and gives.customer_id = risk.customer_id
+     and gives.created_at = risk.created_at
+),
+
 reviewed_orders as (
     select * from candidate_orders
     union all
-    select * from burst_neighbours
+    select burst_neighbours.*, neighbour_risk.earlier_orders, neighbour_risk.earlier_revenue,
+           neighbour_risk.prior_hour_orders
+    from burst_neighbours
+    join neighbour_risk
+      on neighbour_risk.order_id = burst_neighbours.order_id
+     and neighbour_risk.customer_id = burst_neighbours.customer_id
+     and neighbour_risk.created_at = burst_neighbours.created_at
 ),
 
 -- each reviewed order's status at as_of: the status it left at its first change after as_of, or
@@ -197,42 +282,37 @@ candidate_changes as materialized (
 candidates as (
     select reviewed_orders.order_id, reviewed_orders.order_number, reviewed_orders.customer_id,
            reviewed_orders.created_at, reviewed_orders.total_amount, reviewed_orders.payment_method,
-           coalesce(candidate_changes.from_status, reviewed_orders.status) as status
+           coalesce(candidate_changes.from_status, reviewed_orders.status) as status,
+           reviewed_orders.earlier_orders, reviewed_orders.earlier_revenue, reviewed_orders.prior_hour_orders
     from reviewed_orders
     left join candidate_changes using (order_id)
     where coalesce(candidate_changes.from_status, reviewed_orders.status) not in ('cancelled', 'refunded')
 ),
 
--- each candidate against its customer's earlier orders counted at as_of: not cancelled or refunded
--- now, or live then and returned since (strictly earlier, as the reference's frames exclude the
--- order and any placed at the same instant). The candidates are gathered into arrays and joined
--- with orders as a set (not a lateral subquery per candidate): on one node a probe of
--- idx_orders_customer_created per candidate, as a lateral join would do; on a cluster every shard
--- joins the same few candidates with its orders and sends its partial counts. Candidates without
--- an earlier order have no row here.
-earlier as (
-    select
-        candidate.order_id,
-        count(*) filter (where history.created_at >= candidate.created_at - interval '1 hour')  as orders_in_prior_hour,
-        count(*) filter (where history.created_at >= candidate.created_at - interval '1 hour'
-                           and history.total_amount <= params.small_order)                   as small_orders_prior_hour,
-        avg(history.total_amount)                                                           as earlier_avg
+-- the small orders in the hour before each candidate with any order in that hour, counted at as_of
+-- (not cancelled or refunded now, or live then and returned since), the one figure the rollup does
+-- not keep (the threshold is a parameter). Gathered into arrays and joined with orders as a set,
+-- as burst_neighbours is.
+small_prior_hour as (
+    select candidate.order_id, count(*) as small_orders
     from (select array_agg(order_id) as order_ids, array_agg(customer_id) as customer_ids,
                  array_agg(created_at) as placed
-          from candidates) as gathered
+          from candidates
+          where candidates.prior_hour_orders > 0) as gathered
     cross join unnest(gathered.order_ids, gathered.customer_ids, gathered.placed)
                as candidate (order_id, customer_id, created_at)
     join orders as history
       on history.customer_id = candidate.customer_id
+     and history.created_at >= candidate.created_at - interval '1 hour'
      and history.created_at < candidate.created_at
     cross join params
-    where history.status not in ('cancelled', 'refunded')
-       or history.order_id = any (array(
-              select live_then.order_id from live_then
-              where live_then.customer_id = any (array(select customer_id from candidates))))
+    where history.total_amount <= params.small_order
+      and (history.status not in ('cancelled', 'refunded')
+           or history.order_id = any (array(select order_id from live_then)))
     group by candidate.order_id
 ),
 
+-- the average total_sales of the earlier orders is their sum over their count, as avg() divides
 order_signals as (
     select
         candidates.order_id,
@@ -240,15 +320,15 @@ order_signals as (
         candidates.customer_id,
         candidates.created_at,
         candidates.status,
-        candidates.total_amount                                 as total_sales,
+        candidates.total_amount                                              as total_sales,
         candidates.payment_method,
-        candidates.total_amount <= params.small_order          as is_small,
-        coalesce(earlier.orders_in_prior_hour, 0)               as orders_in_prior_hour,
-        coalesce(earlier.small_orders_prior_hour, 0)            as small_orders_prior_hour,
-        earlier.earlier_avg
+        candidates.total_amount <= params.small_order                       as is_small,
+        candidates.prior_hour_orders                                         as orders_in_prior_hour,
+        coalesce(small_prior_hour.small_orders, 0)                           as small_orders_prior_hour,
+        candidates.earlier_revenue / nullif(candidates.earlier_orders, 0)    as earlier_avg
     from candidates
     cross join params
-    left join earlier using (order_id)
+    left join small_prior_hour using (order_id)
 ),
 
 flags as (

@@ -90,9 +90,9 @@ class RollupExactnessTest {
 
     /**
      * Each rollup summed by its key, rows summing to nothing left out (a rebuild has none: a trigger
-     * keeps the key of an order or session moved away, at zero). Reports read some rollups only to
-     * find candidates (fraud_review recomputes each from the raw orders), so a wrong rollup row need
-     * not change a report: this compares the rows themselves with a rebuild's.
+     * keeps the key of an order or session moved away, at zero). A wrong rollup row need not change
+     * a report at the moments checked (and fraud_review answers with the risk rows' figures): this
+     * compares the rows themselves with a rebuild's.
      */
     private static final Map<String, String> SUMMED_ROLLUPS = Map.ofEntries(
             Map.entry("rollups.sales_/return_ days and hours", "select kind, key, sum(orders), sum(a), sum(b), sum(c), sum(d)"
