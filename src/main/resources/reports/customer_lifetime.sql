@@ -128,13 +128,17 @@ fit as (
 ),
 
 -- each listed buyer's history in the models' terms: repeat orders, weeks from the first order to
--- the last and to as_of (shop days)
-histories as (
+-- the last and to as_of (shop days). Materialized, with the weeks as the functions' float8: the
+-- planner inlines the model's SQL functions by writing each argument's expression in at every
+-- use of the parameter, so each row converted its dates to shop days and divided them in numeric
+-- 12 times; from a materialized row each argument is a column read (34 -> 29 ms of CPU per run at
+-- scale 1, the same answer).
+histories as materialized (
     select
         listed.*,
-        (listed.total_orders - 1)::int                                     as repeats,
-        (listed.last_order_at::date - listed.first_order_at::date) / 7.0      as last_week,
-        (params.as_of::date - listed.first_order_at::date) / 7.0           as age_weeks
+        (listed.total_orders - 1)::int                                             as repeats,
+        ((listed.last_order_at::date - listed.first_order_at::date) / 7.0)::float8 as last_week,
+        ((params.as_of::date - listed.first_order_at::date) / 7.0)::float8         as age_weeks
     from listed
     cross join params
 ),
