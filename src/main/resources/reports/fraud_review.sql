@@ -42,13 +42,13 @@
 -- a new account's are the candidates, with the orders in the hour before each possible burst (its
 -- earlier orders, for in_burst). Each one's figures are its rollup row's (folded and pending rows
 -- of its key summed: its customer's earlier orders, their total and those in the hour before,
--- counted by their status now), not recounted from its customer's raw history (which took most of
--- the time: 2,719 answers at scale 10 read every earlier order of their customers). The status of
--- an earlier order at as_of differs from its status now only for orders cancelled or refunded
--- since (a cancellation or refund is final): what those give their customers' later orders is
--- added to the rollup's figures (none for "now"). The small orders in the hour before, whose
--- threshold is a parameter, are counted from the raw orders, only for orders with any order in
--- that hour. Exact as long as the rollup is (RollupExactnessTest compares it with its rebuild).
+-- counted by their status now), not recounted from its customer's raw orders (a probe of its
+-- history per candidate, and one of the hour before it, which only possible bursts now need). The
+-- status of an earlier order at as_of differs from its status now only for orders cancelled or
+-- refunded since (a cancellation or refund is final): what those give their customers' later
+-- orders is added to the rollup's figures (none for "now"). The small orders in the hour before,
+-- whose threshold is a parameter, are counted from the raw orders, only for orders with any order
+-- in that hour. Exact as long as the rollup is (RollupExactnessTest compares it with its rebuild).
 -- psql: psql -v as_of="'2026-06-30 12:00'" -v days=30 -v small_order=15 -f fraud_review.sql
 
 \if :{?as_of} \else \set as_of 'now()' \endif
