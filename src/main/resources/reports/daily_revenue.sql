@@ -31,9 +31,10 @@
 -- psql: psql -v as_of="'2026-06-30 12:00'" -v days=30 -v channel=search -f daily_revenue.sql
 --
 -- Without a filter it reads the rollups of the order_days family (rollups.sales_days, sales_hours,
--- return_days, return_hours; see R__31_rollup_order_days.sql) for the whole days and hours, and the
--- raw rows of as_of's hour up to as_of (through idx_orders_created_revenue and
--- idx_order_status_changes_returns). With a filter it reads, through order_facet_day_sums()
+-- return_days, return_hours; see R__31_rollup_order_days.sql) for the whole days and hours, and
+-- as_of's hour up to as_of from its hour rollup less the raw rows after as_of (hour_sales_to(),
+-- hour_returns_to(): none for "now"; for a moment in the past, the fewer of the hour's raw rows
+-- before and after it). With a filter it reads, through order_facet_day_sums()
 -- (R__48_order_facet_sums.sql), rollups.order_facet_days (the order_facets family) for the
 -- whole days no write has touched since they were computed, in the cut that keeps the filters'
 -- dimensions together, and the raw rows (order_facet_events) of the other days: as_of's day up to
@@ -66,7 +67,8 @@ day_spine as (
 
 
 -- the days before as_of's from the day rollups; as_of's own day from its whole hours before as_of's
--- hour (hour rollups) and the raw rows of that hour up to as_of (by index: an hour of orders at most)
+-- hour (hour rollups) and that hour up to as_of (hour_sales_to(), hour_returns_to(): the hour's
+-- rollup less the raw rows after as_of, none for "now", or the raw rows up to it: half an hour at most)
 placed as (
     select day, sum(orders) as orders, sum(gross_sales) as gross_sales, sum(discounts) as discounts,
            sum(shipping) as shipping, sum(taxes) as taxes
@@ -83,11 +85,8 @@ placed as (
         where sales_hours.hour >= date_trunc('day', params.as_of)
           and sales_hours.hour < date_trunc('hour', params.as_of)
         union all
-        select params.as_of::date, 1, order_sales.gross_sales, order_sales.discounts,
-               order_sales.shipping, order_sales.taxes
-        from order_sales, params
-        where order_sales.created_at >= date_trunc('hour', params.as_of)
-          and order_sales.created_at <= params.as_of
+        select params.as_of::date, hour.orders, hour.gross_sales, hour.discounts, hour.shipping, hour.taxes
+        from params, hour_sales_to(date_trunc('hour', params.as_of), params.as_of) as hour
     ) as parts
     group by day
 ),
@@ -105,12 +104,8 @@ returned as (
         where return_hours.hour >= date_trunc('day', params.as_of)
           and return_hours.hour < date_trunc('hour', params.as_of)
         union all
-        -- (the moments as subqueries, not a join with params: a Citus coordinator cannot join the
-        -- union order_returns is with a CTE)
-        select (select as_of::date from params), order_returns.net_sales, order_returns.shipping, order_returns.taxes
-        from order_returns
-        where order_returns.returned_at >= (select date_trunc('hour', as_of) from params)
-          and order_returns.returned_at <= (select as_of from params)
+        select params.as_of::date, hour.returns, hour.shipping, hour.taxes
+        from params, hour_returns_to(date_trunc('hour', params.as_of), params.as_of) as hour
     ) as parts
     group by day
 ),

@@ -46,10 +46,11 @@
 --
 -- Without a filter it reads the rollups of the order_days family (rollups.sales_days, sales_hours,
 -- return_days, return_hours; kept current by triggers, see R__31_rollup_order_days.sql) for whole
--- days and hours, and at most an hour of raw rows per window end: exact, and a few hundred rows
--- instead of two years of orders. With a filter it calls order_facet_window_sums()
--- (R__48_order_facet_sums.sql), which reads rollups.order_facet_days (the order_facets family) for
--- the whole days no write has touched since they were computed, in the cut that keeps the filters'
+-- days and hours, and the last hour up to each window end from its hour rollup less what came
+-- after the end (hour_sales_to(), hour_returns_to(): no raw row for "now", at most half an
+-- hour's for a moment in the past): exact, and a few hundred rows instead of two years of orders.
+-- With a filter it calls order_facet_window_sums() (R__48_order_facet_sums.sql), which reads
+-- rollups.order_facet_days (the order_facets family) for the whole days no write has touched since they were computed, in the cut that keeps the filters'
 -- dimensions together, and for each window's last day its whole hours (rollups.order_facet_hours)
 -- and the raw rows of its last hour; the raw rows (order_facet_events) of as_of's day and of the
 -- days written since the last fold. A combination no cut keeps (region with two dimensions of
@@ -114,8 +115,9 @@ windows as (
 ),
 
 -- Each window is its whole days from the day rollups, the whole hours of its last day from the
--- hour rollups, and the raw rows of its last hour up to its end: at most an hour of orders and
--- returns per distinct end (as_of, and a week, a month and a year before it).
+-- hour rollups, and its last hour up to its end: the hour's rollup less the raw rows after the end
+-- (none for "now"), or the raw rows up to it, whichever is fewer: at most half an hour of orders
+-- and returns per distinct end (as_of, and a week, a month and a year before it).
 window_ends as (
     select
         ends_at,
@@ -125,8 +127,9 @@ window_ends as (
     from (select distinct ends_at from windows) as ends
 ),
 
--- the part of each end's day before it: whole hours from the rollups, then the raw rows of its
--- hour, as the sales model values them (R__22_sales_model.sql)
+-- the part of each end's day before it: whole hours from the rollups, then its own hour up to it
+-- (hour_sales_to(): the hour's rollup less what came after the end, nothing for "now", or the raw
+-- rows up to it, as the sales model values them)
 end_placed as (
     select ends_at, sum(orders) as orders, sum(gross_sales) as gross_sales, sum(discounts) as discounts,
            sum(shipping) as shipping, sum(taxes) as taxes
@@ -137,22 +140,11 @@ end_placed as (
         join rollups.sales_hours
           on sales_hours.hour >= window_ends.end_day_start and sales_hours.hour < window_ends.end_hour
         union all
-        select window_ends.ends_at, 1, order_sales.gross_sales, order_sales.discounts,
-               order_sales.shipping, order_sales.taxes
+        select window_ends.ends_at, hour.orders, hour.gross_sales, hour.discounts, hour.shipping, hour.taxes
         from window_ends
-        join order_sales on order_sales.created_at between window_ends.end_hour and window_ends.ends_at
+        cross join lateral hour_sales_to(window_ends.end_hour, window_ends.ends_at) as hour
     ) as parts
     group by ends_at
-),
-
--- the changes to cancelled or refunded in each end's last hour (valued below as order_returns does;
--- the partial refunds then are added there too)
-end_returns as (
-    select window_ends.ends_at, changes.order_id
-    from window_ends
-    join order_status_changes changes
-      on changes.changed_at between window_ends.end_hour and window_ends.ends_at
-     and changes.to_status in ('cancelled', 'refunded')
 ),
 
 end_returned as (
@@ -163,15 +155,9 @@ end_returned as (
         join rollups.return_hours
           on return_hours.hour >= window_ends.end_day_start and return_hours.hour < window_ends.end_hour
         union all
-        select end_returns.ends_at, order_sales.net_sales, order_sales.shipping, order_sales.taxes
-        from order_sales
-        join end_returns on end_returns.order_id = order_sales.order_id
-        -- the returned orders by their ids: joined by time alone, the planner hashed all of orders
-        where order_sales.order_id = any (array(select order_id from end_returns))
-        union all
-        select window_ends.ends_at, order_refunds.net_sales, 0, 0
+        select window_ends.ends_at, hour.returns, hour.shipping, hour.taxes
         from window_ends
-        join order_refunds on order_refunds.refunded_at between window_ends.end_hour and window_ends.ends_at
+        cross join lateral hour_returns_to(window_ends.end_hour, window_ends.ends_at) as hour
     ) as parts
     group by ends_at
 ),

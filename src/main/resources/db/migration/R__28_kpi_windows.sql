@@ -3,9 +3,11 @@
 -- reports cannot disagree on a definition (docs/reports.md#the-tiles).
 --
 -- A window runs from starts_at, the start of a shop day, to ends_at, both included. Its whole days
--- come from the day rollups, the whole hours of ends_at's day from the hour rollups, and the raw
--- rows of ends_at's own hour up to ends_at (its sessions from rollups.funnel_sessions): exact at
--- any moment, and a few dozen rollup rows plus an hour of raw rows whatever the window's length.
+-- come from the day rollups, the whole hours of ends_at's day from the hour rollups, and ends_at's
+-- own hour up to ends_at from its hour rollup less the raw rows after ends_at (hour_sales_to(),
+-- hour_returns_to(): none for "now"; for a moment in the past the fewer of the hour's raw rows
+-- before and after it), its sessions from rollups.funnel_sessions: exact at any moment, and a few
+-- dozen rollup rows plus at most half an hour of raw orders whatever the window's length.
 -- The full-scan definitions are reports/reference/kpi_tiles.sql and kpi_days.sql.
 --   orders, gross_sales, discounts, returns: the sales model (R__22_sales_model.sql, rollups of
 --       R__31_rollup_order_days.sql), as revenue_summary reads them
@@ -49,9 +51,8 @@ begin
             where h.hour > bounds.end_hour - interval '26 hours' and h.hour < bounds.end_hour
               and shop_day(h.hour) = bounds.end_day
             union all
-            select 1, s.gross_sales, s.discounts
-            from order_sales s
-            where s.created_at between shop_hour(ends_at + interval '1 microsecond') and ends_at
+            select last_hour.orders, last_hour.gross_sales, last_hour.discounts
+            from bounds, hour_sales_to(bounds.end_hour, ends_at) as last_hour
         ) as parts
     ),
 
@@ -67,9 +68,8 @@ begin
             where h.hour > bounds.end_hour - interval '26 hours' and h.hour < bounds.end_hour
               and shop_day(h.hour) = bounds.end_day
             union all
-            select r.net_sales
-            from order_returns r
-            where r.returned_at between shop_hour(ends_at + interval '1 microsecond') and ends_at
+            select last_hour.returns
+            from bounds, hour_returns_to(bounds.end_hour, ends_at) as last_hour
         ) as parts
     ),
 
