@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -29,6 +30,7 @@ public final class AlertEvaluator implements AutoCloseable {
         return thread;
     });
     private boolean failing; // only the scheduler thread reads and writes it
+    private final CountDownLatch firstEvaluation = new CountDownLatch(1);
 
     public AlertEvaluator(Alerts alerts, Clock clock, Consumer<String> log) {
         this.alerts = alerts;
@@ -38,7 +40,15 @@ public final class AlertEvaluator implements AutoCloseable {
 
     /** Evaluates now (a server that was down judges what it missed) and every minute after. */
     public void start() {
-        scheduler.scheduleWithFixedDelay(this::evaluateOnce, 0, INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(() -> {
+            evaluateOnce();
+            firstEvaluation.countDown();
+        }, 0, INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Waits (at most {@code limit}) for the evaluation at start, which judges what the server missed. */
+    public boolean awaitFirstEvaluation(Duration limit) throws InterruptedException {
+        return firstEvaluation.await(limit.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private void evaluateOnce() {

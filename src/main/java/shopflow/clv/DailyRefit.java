@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -28,6 +29,7 @@ public final class DailyRefit implements AutoCloseable {
         thread.setDaemon(true);
         return thread;
     });
+    private final CountDownLatch firstCheck = new CountDownLatch(1);
 
     public DailyRefit(CustomerValueFits fits, Clock clock, Consumer<String> log) {
         this.fits = fits;
@@ -36,7 +38,18 @@ public final class DailyRefit implements AutoCloseable {
     }
 
     public void start() {
-        scheduler.scheduleWithFixedDelay(this::refitIfDue, 0, CHECK.toMillis(), TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(() -> {
+            refitIfDue();
+            firstCheck.countDown();
+        }, 0, CHECK.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Waits (at most {@code limit}) for the check at start, and the fit it may make: a fit reads
+     * every customer's orders, then writes. Returns whether it is done.
+     */
+    public boolean awaitFirstCheck(Duration limit) throws InterruptedException {
+        return firstCheck.await(limit.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Fits as of now when the last fit is {@link #AGE} old or missing; returns the new fit, if any. */

@@ -16,6 +16,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -281,6 +282,17 @@ public final class WebServer implements AutoCloseable {
         server.log("serving on " + server.scheme + "://" + host + ":" + server.port() + "/");
         server.warnWithoutTempFileLimit();
         return server;
+    }
+
+    /**
+     * Waits (at most {@code limit} in all) for the jobs the server runs at start: the customer-value
+     * fit when one is due, which reads for seconds before it writes, and the first alert evaluation.
+     * Returns whether both are done. For a bench, which would otherwise time them with the panels.
+     */
+    public boolean awaitStartUpJobs(Duration limit) throws InterruptedException {
+        long end = System.nanoTime() + limit.toNanos();
+        return customerValueRefit.awaitFirstCheck(limit)
+                && alertEvaluator.awaitFirstEvaluation(Duration.ofNanos(Math.max(0, end - System.nanoTime())));
     }
 
     /**
