@@ -529,6 +529,7 @@
     },
     {
       report: 'fraud_review',
+      params: { limit: 50 },
       empty: 'Nothing to review.',
       render(rows) {
         table('table-fraud', [

@@ -69,10 +69,14 @@ public record FraudScore(OffsetDateTime asOf, int days, int flagged, int fraud, 
         return accounts == 0 ? Double.NaN : (double) caughtAccounts / accounts;
     }
 
+    /** fraud_review's largest limit: the whole list is scored, not the reviewer's first page. */
+    private static final int WHOLE_LIST = 10_000_000;
+
     /** Runs fraud_review over the last {@code days} days to {@code asOf} and scores it against the ground truth. */
     public static FraudScore measure(DataSource dataSource, OffsetDateTime asOf, int days) {
         ReportResult review = new ReportRunner(dataSource)
-                .run(ReportCatalog.load().get("fraud_review"), asOf, Map.of("days", Integer.toString(days)));
+                .run(ReportCatalog.load().get("fraud_review"), asOf,
+                        Map.of("days", Integer.toString(days), "limit", Integer.toString(WHOLE_LIST)));
         Set<Long> flagged = new HashSet<>();
         Map<Long, List<String>> rulesOf = new HashMap<>();
         for (int row = 0; row < review.rows().size(); row++) {

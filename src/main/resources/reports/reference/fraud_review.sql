@@ -1,10 +1,11 @@
 -- Fraud review: the orders a risk analyst should look at, each flag explained.
 --
 -- question: Which recent orders look fraudulent, why, and how risky is each?
--- grain:    one row per flagged order placed in the last N shop days up to as_of, riskiest first
+-- grain:    one row per flagged order placed in the last N shop days up to as_of, riskiest first, the first `limit` of them
 -- audience: customer
 -- param:    days        | integer | 30 | 1..3660  | review orders placed in the last N shop days, ending with as_of
 -- param:    small_order | numeric | 15 | 0..1000  | an order whose total_sales is at most this (GBP) counts as small, for card testing
+-- param:    limit       | integer | 100 | 1..10000000 | the number of flagged orders to show, riskiest first (a reviewer's queue: raise it for the whole list)
 -- column:   order_id                | id      | the order
 -- column:   order_number            | text    | its human-readable number
 -- column:   customer_id             | id      | who placed it
@@ -38,11 +39,12 @@
 -- R__22_sales_model.sql derives the same from the lines). Charged money is what fraud risks.
 -- The brief counted the order itself in its "orders in the last hour" and averaged over all the
 -- customer's orders, later ones included, and gave a bare score.
--- psql: psql -v as_of="'2026-06-30 12:00'" -v days=30 -v small_order=15 -f fraud_review.sql
+-- psql: psql -v as_of="'2026-06-30 12:00'" -v days=30 -v small_order=15 -v limit=100 -f fraud_review.sql
 
 \if :{?as_of} \else \set as_of 'now()' \endif
 \if :{?days} \else \set days 30 \endif
 \if :{?small_order} \else \set small_order 15 \endif
+\if :{?limit} \else \set limit 100 \endif
 
 with
 
@@ -169,4 +171,5 @@ final as (
 )
 
 select * from final
-order by risk_score desc, created_at desc, order_id;
+order by risk_score desc, created_at desc, order_id
+limit :limit::int;

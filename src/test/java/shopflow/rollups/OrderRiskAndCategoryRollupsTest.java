@@ -98,6 +98,10 @@ class OrderRiskAndCategoryRollupsTest {
             assertThat((String) review.value(row, "reasons")).startsWith("in_burst: placed in the hour before burst order ");
             assertThat(review.value(row, "risk_score")).isEqualTo(30);
         }
+        // a reviewer's page: the first two of the same list, in its order (ties of score: the latest first)
+        ReportResult page = new ReportRunner(database.dataSource())
+                .run(ReportCatalog.load().get("fraud_review"), at("2026-06-30T11:00"), Map.of("limit", "2"));
+        assertThat(page.rows()).containsExactlyElementsOf(review.rows().subList(0, 2));
     }
 
     @Test
