@@ -4,6 +4,8 @@
 -- grain:    one row per funnel stage, in stage order (step 1 to 5)
 -- audience: aggregate
 -- param:    days | integer | 30 | 1..3660 | sessions that started in the last N shop days, ending with as_of
+-- param:    channel  | text    |       | direct, search, social, email, referral | filter: sessions that came from this channel (the referrer of their first page view)
+-- param:    device   | text    |       | desktop, mobile, tablet, unknown | filter: sessions whose first page view was on this device
 -- column:   step             | step     | the stage number: 1 sessions, 2 product view, 3 add to cart, 4 checkout started, 5 order
 -- column:   stage            | text     | the stage's name
 -- column:   sessions         | sessions | sessions that reached this stage and every stage before it
@@ -30,16 +32,28 @@
 -- The brief mixed units (all-time sessions, then customers of the last 30 days) and numbered
 -- the stages with ROW_NUMBER() OVER (), whose order PostgreSQL does not promise.
 -- psql: psql -v as_of="'2026-06-30 12:00'" -v days=30 -f conversion_funnel.sql
+--       (-v device=mobile -v channel=search: the sessions that came from search on a phone)
+--
+-- Filters (docs/filters.md): the sessions of a channel or device, both applying together ('' or
+-- left out: no filter), as session_landing() (R__44_order_facets.sql) defines them for the orders
+-- too: the referrer and device of the session's first page view. A session without page views is
+-- in no window, so `unknown` is no channel here.
 --
 -- Reads rollups.funnel_days (R__33_rollup_funnel.sql, by hour) for the stages the
 -- window's sessions reached before the start of as_of's hour, and the sessions that reached a
 -- stage since then from rollups.funnel_sessions (their first times): exact, and a few thousand
 -- rollup rows and, for "now", an hour's sessions at most instead of 5 million page views (as of a
--- past moment, every session active since it). The full-scan version is
--- reference/conversion_funnel.sql.
+-- past moment, every session active since it). With a filter it calls funnel_traffic_stage_sums()
+-- (R__52_rollup_funnel_traffic.sql), which reads rollups.funnel_traffic_hours (the same stages per
+-- hour of the sessions' first page views, keyed by channel and device) for the hours no write has
+-- touched since they were computed, and the sessions of the other hours and of as_of's hour one by
+-- one, with their landing. The two paths meet in `stage_counts`, which takes one of them. The
+-- full-scan version is reference/conversion_funnel.sql, with the same filters.
 
 \if :{?as_of} \else \set as_of 'now()' \endif
 \if :{?days} \else \set days 30 \endif
+\if :{?channel} \else \set channel '' \endif
+\if :{?device} \else \set device '' \endif
 
 with
 
@@ -83,15 +97,42 @@ reached_since as (
       and sessions.first_seen_at >= params.window_start
 ),
 
-stage_counts as (
+stages as (
+    select *
+    from (values (1, 'sessions'), (2, 'product view'), (3, 'add to cart'), (4, 'checkout started'), (5, 'order'))
+         as stages (step, stage)
+),
+
+-- without a filter: every session
+all_sessions_counts as (
     select
         stages.step,
         stages.stage,
         coalesce(reached_before.sessions, 0)::bigint + reached_since.sessions[stages.step] as sessions
-    from (values (1, 'sessions'), (2, 'product view'), (3, 'add to cart'), (4, 'checkout started'), (5, 'order'))
-         as stages (step, stage)
+    from stages
     cross join reached_since
     left join reached_before on reached_before.stage = stages.step
+),
+
+-- with a filter: the sessions it names (funnel_traffic_stage_sums(), R__52_rollup_funnel_traffic.sql)
+filtered_counts as (
+    select stages.step, stages.stage, coalesce(sums.sessions, 0)::bigint as sessions
+    from stages
+    left join funnel_traffic_stage_sums((select window_start from params), (select as_of from params),
+                                        :'channel', :'device') as sums
+      on sums.stage = stages.step
+),
+
+-- One path or the other: the guard is a constant when the report runs, so the planner drops the
+-- path not taken before planning it (each fenced, offset 0, as in revenue_summary.sql).
+stage_counts as (
+    select step, stage, sessions
+    from (
+        select 'all_sessions' as path, * from (select * from all_sessions_counts offset 0) as all_sessions
+        union all
+        select 'filtered', * from (select * from filtered_counts offset 0) as filtered
+    ) as paths
+    where paths.path = case when :'channel' || :'device' = '' then 'all_sessions' else 'filtered' end
 ),
 
 final as (

@@ -120,14 +120,21 @@
     window.history.replaceState(null, '', url);
   }
 
-  /** The filters a panel's report takes, and the names of those set that it does not. */
+  /**
+   * The filters a panel's report takes, and those set that it does not: by name, or by name and value
+   * where the report takes the filter but not that value (the funnel's sessions have no `unknown`
+   * channel), which the API would refuse.
+   */
   function filtersFor(report) {
-    const taken = new Set(report ? report.parameters.map((p) => p.name) : []);
+    const taken = new Map(report ? report.parameters.map((p) => [p.name, p]) : []);
     const applied = {};
     const ignored = [];
     Object.entries(filterValues()).forEach(([name, value]) => {
-      if (taken.has(name)) applied[name] = value;
-      else ignored.push(name);
+      const parameter = taken.get(name);
+      if (!parameter) ignored.push(name);
+      else if (parameter.allowed && parameter.allowed.length > 0 && !parameter.allowed.includes(value)) {
+        ignored.push(name + ' ' + value);
+      } else applied[name] = value;
     });
     return { applied, ignored };
   }

@@ -5,9 +5,10 @@
 --
 -- The dimensions of an order, each a value for every order (order_facets):
 --   channel   where its session came from: the referrer of the session's first page view
---             (order_channel()); 'direct' when that view has no referrer, 'unknown' when the order
---             has no session or its session no page views (the clickstream keeps 90 days)
---   device    the device_type of that first page view; 'unknown' as for channel
+--             (order_channel(), session_landing()); 'direct' when that view has no referrer,
+--             'unknown' when the order has no session or its session no page views (the
+--             clickstream keeps 90 days)
+--   device    the device_type of that first page view (session_landing()); 'unknown' as for channel
 --   country   the country of its shipping address; 'unknown' without one
 --   region    the region (addresses.state) of its shipping address; 'unknown' without one
 --   customer  'new' for the customer's first order (the earliest placed, then the lowest id,
@@ -51,26 +52,34 @@ return case
     else 'referral'
 end;
 
+-- Where a session came from and on what device: the channel of the referrer of its first page view
+-- (the earliest viewed_at, then the lowest view_id) and that view's device_type ('unknown' when it
+-- has none); no row for a session without page views. The one definition of a session's channel
+-- and device, read by order_facets (an order's are its session's) and by the funnel's filters
+-- (R__52_rollup_funnel_traffic.sql). An SQL function PostgreSQL inlines: one index probe per session.
+create or replace function session_landing(session_id varchar) returns table (channel text, device text)
+language sql stable parallel safe as $$
+    select order_channel(pv.referrer), coalesce(pv.device_type::text, 'unknown')
+    from page_views pv
+    where pv.session_id = session_landing.session_id
+    order by pv.viewed_at, pv.view_id
+    limit 1
+$$;
+
 -- One row per order with its dimensions (the definitions above); the filters' one definition,
 -- which the reference SQL and the rollup both read.
 create or replace view order_facets as
 select
     o.order_id,
     o.created_at,
-    case when landing.seen then order_channel(landing.referrer) else 'unknown' end   as channel,
-    coalesce(landing.device_type, 'unknown')                                        as device,
+    coalesce(landing.channel, 'unknown')                                            as channel,
+    coalesce(landing.device, 'unknown')                                             as device,
     coalesce(a.country::text, 'unknown')                                            as country,
     coalesce(a.state::text, 'unknown')                                              as region,
     case when earlier.order_id is null then 'new' else 'returning' end              as customer,
     case when coalesce(o.discount_amount, 0) > 0 then 'yes' else 'no' end          as coupon
 from orders o
-left join lateral (
-    select true as seen, pv.referrer, pv.device_type::text as device_type
-    from page_views pv
-    where pv.session_id = o.session_id
-    order by pv.viewed_at, pv.view_id
-    limit 1
-) as landing on true
+left join lateral session_landing(o.session_id) as landing on true
 left join addresses a on a.address_id = o.shipping_address_id
 left join lateral (
     select e.order_id

@@ -4,6 +4,8 @@
 -- grain:    one row per funnel stage, in stage order (step 1 to 5)
 -- audience: aggregate
 -- param:    days | integer | 30 | 1..3660 | sessions that started in the last N shop days, ending with as_of
+-- param:    channel  | text    |       | direct, search, social, email, referral | filter: sessions that came from this channel (the referrer of their first page view)
+-- param:    device   | text    |       | desktop, mobile, tablet, unknown | filter: sessions whose first page view was on this device
 -- column:   step             | step     | the stage number: 1 sessions, 2 product view, 3 add to cart, 4 checkout started, 5 order
 -- column:   stage            | text     | the stage's name
 -- column:   sessions         | sessions | sessions that reached this stage and every stage before it
@@ -30,9 +32,15 @@
 -- The brief mixed units (all-time sessions, then customers of the last 30 days) and numbered
 -- the stages with ROW_NUMBER() OVER (), whose order PostgreSQL does not promise.
 -- psql: psql -v as_of="'2026-06-30 12:00'" -v days=30 -f conversion_funnel.sql
+--       (-v device=mobile -v channel=search: the sessions that came from search on a phone)
+--
+-- Filters: the window's sessions whose first page view (session_landing(), R__44_order_facets.sql)
+-- has the channel and device named ('' or left out: no filter).
 
 \if :{?as_of} \else \set as_of 'now()' \endif
 \if :{?days} \else \set days 30 \endif
+\if :{?channel} \else \set channel '' \endif
+\if :{?device} \else \set device '' \endif
 
 with
 
@@ -43,7 +51,7 @@ params as (
 ),
 
 -- sessions with a page view in the window that had none before it: they started in the window
-window_sessions as (
+started_sessions as (
     select distinct page_views.session_id
     from page_views, params
     where page_views.session_id is not null
@@ -55,6 +63,18 @@ window_sessions as (
           where earlier.session_id = page_views.session_id
             and earlier.viewed_at < params.window_start
       )
+),
+
+-- those the filters name
+window_sessions as (
+    select started_sessions.session_id
+    from started_sessions
+    where :'channel' || :'device' = ''
+       or exists (
+           select 1
+           from session_landing(started_sessions.session_id) as landing
+           where (:'channel' = '' or landing.channel = :'channel')
+             and (:'device' = '' or landing.device = :'device'))
 ),
 
 product_view_sessions as (

@@ -3,6 +3,8 @@ package shopflow.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -21,10 +23,21 @@ class DashboardFilterBrowserTest {
 
     private static Browser browser;
 
-    /** web/fixture.sql's orders 4 and 5 are customers 1's and 2's first (new), 1 and 2 their second (returning). */
+    /**
+     * web/fixture.sql's orders 4 and 5 are customers 1's and 2's first (new), 1 and 2 their second
+     * (returning). Three sessions of the last 30 days for the funnel: two from Google on a phone (one
+     * views a product), one on a desktop.
+     */
     @BeforeAll
     static void openBrowser() {
-        app.sql("select fold_rollups()");
+        app.sql("""
+                insert into page_views (session_id, page_url, product_id, viewed_at, referrer, device_type) values
+                    ('b-1', '/', null, now() - interval '2 hours', 'https://www.google.com/', 'mobile'),
+                    ('b-1', '/products/mug', 201, now() - interval '2 hours' + interval '1 minute', null, 'mobile'),
+                    ('b-2', '/', null, now() - interval '3 days', 'https://www.google.com/', 'mobile'),
+                    ('b-3', '/', null, now() - interval '4 days', null, 'desktop');
+                select fold_rollups();
+                """);
         browser = new Browser(1400, 1000);
     }
 
@@ -41,16 +54,60 @@ class DashboardFilterBrowserTest {
         return browser.driver.findElement(By.cssSelector("[data-report='" + report + "']")).getAttribute(attribute);
     }
 
+    private static void choose(String filter, String value) {
+        int loads = browser.loads();
+        browser.script("const select = document.querySelector('#filters [name=" + filter + "]'); select.value = '"
+                + value + "'; select.dispatchEvent(new Event('change', { bubbles: true }));");
+        browser.waitForLoads(loads + 1);
+    }
+
+    /** The sessions of each stage the funnel panel draws (its chart's data). */
+    private static String funnelChart() {
+        return String.valueOf(browser.script("return echarts.getInstanceByDom(document.getElementById('chart-funnel'))"
+                + ".getOption().series[0].data.map((d) => d.value).join(',')"));
+    }
+
+    private static String funnelApi(String query) {
+        List<String> sessions = new ArrayList<>();
+        app.getJson("/api/reports/conversion_funnel?days=30" + query, app.analyst).get("rows")
+                .forEach(row -> sessions.add(row.get("sessions").asText()));
+        return String.join(",", sessions);
+    }
+
+    @Test
+    void the_funnel_panel_takes_the_session_filters_and_says_which_it_cannot() throws Exception {
+        browser.signIn(app.url(""), app.analyst);
+        assertThat(funnelChart()).isEqualTo(funnelApi("")).isEqualTo("3,1,0,0,0");
+
+        choose("device", "mobile");
+        assertThat(panelAttribute("conversion_funnel", "data-filters")).isEqualTo("device");
+        assertThat(funnelChart()).isEqualTo(funnelApi("&device=mobile")).isEqualTo("2,1,0,0,0");
+
+        // an order filter the funnel's sessions do not have, and a channel value they never have: said so
+        choose("customer", "new");
+        choose("channel", "unknown");
+        assertThat(panelAttribute("conversion_funnel", "data-filters")).isEqualTo("device");
+        assertThat(browser.driver.findElement(By.cssSelector("[data-report='conversion_funnel'] > .filter-note"))
+                .getText()).isEqualTo("Not filtered by channel unknown, customer: this panel does not take them.");
+        assertThat(funnelChart()).isEqualTo("2,1,0,0,0");
+
+        choose("channel", "direct");
+        assertThat(panelAttribute("conversion_funnel", "data-filters")).isEqualTo("channel device");
+        assertThat(funnelChart()).isEqualTo(funnelApi("&device=mobile&channel=direct")).isEqualTo("0,0,0,0,0");
+
+        int loads = browser.loads();
+        browser.driver.findElement(By.id("filters-clear")).click();
+        browser.waitForLoads(loads + 1);
+        assertThat(funnelChart()).isEqualTo("3,1,0,0,0");
+    }
+
     @Test
     void a_filter_changes_the_panels_that_take_it_and_a_reload_of_its_url_shows_the_same_view() throws Exception {
         browser.signIn(app.url(""), app.analyst);
         String unfiltered = browser.kpi("year_to_date");
         assertThat(unfiltered).isEqualTo(Browser.pounds(yearToDate("").get("net_sales")));
 
-        int loads = browser.loads();
-        browser.script("const select = document.querySelector('#filters [name=customer]'); select.value = 'new';"
-                + " select.dispatchEvent(new Event('change', { bubbles: true }));");
-        browser.waitForLoads(loads + 1);
+        choose("customer", "new");
         String newCustomers = Browser.pounds(yearToDate("?customer=new").get("net_sales"));
         assertThat(newCustomers).isNotEqualTo(unfiltered);
         assertThat(browser.kpi("year_to_date")).isEqualTo(newCustomers);

@@ -40,7 +40,11 @@ class FilterApiTest {
      * 4 (customer 1's first, 15 May, 200.00), 5 (customer 2's first, 10 January, 30.00). Here:
      * orders 1 and 4 came from Google on a phone and ship to Greater London, order 2 from a newsletter
      * on a desktop to Devon (with a 5.00 coupon, and a 25.00 teapot added to it), order 3 without a session
- * to Devon; order 5 has neither. The mug is in Kitchen > Mugs, the teapot in Kitchen > Teapots.
+     * to Devon; order 5 has neither. The mug is in Kitchen > Mugs, the teapot in Kitchen > Teapots.
+     * For the funnel: session s-1 also views the mug and adds it to its cart before its checkout
+     * view and order 1 (every stage), and two sessions without orders: f-1 from Google on a phone
+     * (20 June: views the mug, adds it, views /checkout) and f-2 from Facebook on a tablet (21 June,
+     * the home page alone).
      */
     @BeforeAll
     static void richerShop() {
@@ -54,6 +58,15 @@ class FilterApiTest {
                     ('s-1', '/checkout', '2026-06-30 08:58 Europe/London', null, 'mobile'),
                     ('s-2', '/', '2026-06-25 09:40 Europe/London', 'https://mail.shopflow.example/newsletter', 'desktop'),
                     ('s-4', '/', '2026-05-15 09:30 Europe/London', 'https://www.google.com/', 'mobile');
+                insert into page_views (session_id, page_url, product_id, viewed_at, referrer, device_type) values
+                    ('s-1', '/products/mug', 201, '2026-06-30 08:52 Europe/London', null, 'mobile'),
+                    ('f-1', '/', null, '2026-06-20 10:00 Europe/London', 'https://www.google.co.uk/search', 'mobile'),
+                    ('f-1', '/products/mug', 201, '2026-06-20 10:02 Europe/London', null, 'mobile'),
+                    ('f-1', '/checkout', null, '2026-06-20 10:07 Europe/London', null, 'mobile'),
+                    ('f-2', '/', null, '2026-06-21 10:00 Europe/London', 'https://www.facebook.com/', 'tablet');
+                insert into cart_events (session_id, product_id, action, quantity, event_at) values
+                    ('s-1', 201, 'add', 1, '2026-06-30 08:55 Europe/London'),
+                    ('f-1', 201, 'add', 1, '2026-06-20 10:05 Europe/London');
                 update orders set session_id = 's-1', shipping_address_id = 901 where order_id = 1;
                 update orders set session_id = 's-2', shipping_address_id = 902, discount_amount = 5.00 where order_id = 2;
                 update orders set shipping_address_id = 903 where order_id = 3;
@@ -236,6 +249,88 @@ class FilterApiTest {
                 "'999' is not a category");
     }
 
+    private static List<Integer> funnel(Map<String, String> filters) {
+        List<Integer> sessions = new ArrayList<>();
+        report("conversion_funnel", filters).forEach(stage -> sessions.add(stage.get("sessions").asInt()));
+        return sessions;
+    }
+
+    @Test
+    void the_funnel_takes_the_channel_and_device_of_its_sessions() {
+        // the last 30 days' sessions: s-1 (search, phone: every stage), s-2 (email, desktop: the home
+        // page), f-1 (search, phone: up to checkout), f-2 (social, tablet: the home page)
+        assertThat(funnel(Map.of())).containsExactly(4, 2, 2, 2, 1);
+        assertThat(funnel(Map.of("device", "mobile"))).containsExactly(2, 2, 2, 2, 1);
+        assertThat(funnel(Map.of("channel", "search"))).containsExactly(2, 2, 2, 2, 1);
+        assertThat(funnel(Map.of("channel", "email"))).containsExactly(1, 0, 0, 0, 0);
+        assertThat(funnel(Map.of("channel", "social", "device", "tablet"))).containsExactly(1, 0, 0, 0, 0);
+        assertThat(funnel(Map.of("channel", "search", "device", "desktop"))).containsExactly(0, 0, 0, 0, 0);
+        assertThat(funnel(Map.of("device", "unknown"))).containsExactly(0, 0, 0, 0, 0);
+        // the rows are the funnel's, percentages too: 2 of 2 sessions, then 1 of 2 ordered
+        JsonNode mobile = report("conversion_funnel", Map.of("device", "mobile"));
+        assertThat(mobile.get(4).get("pct_of_previous").decimalValue()).isEqualByComparingTo("50.0");
+        assertThat(mobile.get(4).get("stage").asText()).isEqualTo("order");
+        // as of 8:56 on 30 June s-1 has viewed the mug and added it (the hour of as_of, read session by session)
+        HttpResponse<String> early = app.get("/api/reports/conversion_funnel?as_of=2026-06-30T08:56&device=mobile",
+                app.viewer);
+        List<Integer> sessions = new ArrayList<>();
+        json(early).get("rows").forEach(stage -> sessions.add(stage.get("sessions").asInt()));
+        assertThat(sessions).containsExactly(2, 2, 2, 1, 0);
+        funnelEqualsReference();
+    }
+
+    /** Every funnel filter and pair, at moments in and after the sessions' hours, equal to the reference SQL. */
+    private static void funnelEqualsReference() {
+        List<Map<String, String>> cases = new ArrayList<>();
+        for (String channel : List.of("", "search", "email", "social", "direct", "referral")) {
+            for (String device : List.of("", "mobile", "desktop", "tablet", "unknown")) {
+                Map<String, String> filters = new LinkedHashMap<>();
+                if (!channel.isEmpty()) {
+                    filters.put("channel", channel);
+                }
+                if (!device.isEmpty()) {
+                    filters.put("device", device);
+                }
+                cases.add(filters);
+            }
+        }
+        RollupVerifier verifier = new RollupVerifier(app.database.dataSource());
+        for (String moment : List.of("2026-06-30T12:00+01:00", "2026-06-30T08:56+01:00", "2026-06-20T10:06+01:00",
+                "2026-07-20T10:06+01:00")) {
+            for (Map<String, String> filters : cases) {
+                for (String days : List.of("1", "30")) {
+                    Map<String, String> parameters = new LinkedHashMap<>(filters);
+                    parameters.put("days", days);
+                    assertThat(verifier.compare("conversion_funnel", OffsetDateTime.parse(moment), parameters))
+                            .as(which("conversion_funnel", parameters) + " as of " + moment).isEmpty();
+                }
+            }
+        }
+    }
+
+    @Test
+    void a_filtered_funnel_stays_exact_when_a_session_gets_an_earlier_first_view_until_and_after_the_fold() {
+        app.sql("select fold_rollups()");
+        List<Integer> tablets = funnel(Map.of("device", "tablet"));
+        List<Integer> phones = funnel(Map.of("device", "mobile"));
+        // f-2 turns out to have landed on a phone a minute earlier, directly: no longer a tablet's
+        app.sql("insert into page_views (session_id, page_url, viewed_at, referrer, device_type)"
+                + " values ('f-2', '/sale', '2026-06-21 09:59 Europe/London', null, 'mobile')");
+        assertThat(funnel(Map.of("device", "tablet")).get(0)).isEqualTo(tablets.get(0) - 1);
+        assertThat(funnel(Map.of("device", "mobile")).get(0)).isEqualTo(phones.get(0) + 1);
+        assertThat(funnel(Map.of("channel", "direct", "device", "mobile"))).containsExactly(1, 0, 0, 0, 0);
+        funnelEqualsReference();
+        app.sql("select fold_rollups()");
+        assertThat(funnel(Map.of("device", "tablet")).get(0)).isEqualTo(tablets.get(0) - 1);
+        assertThat(funnel(Map.of("channel", "direct", "device", "mobile"))).containsExactly(1, 0, 0, 0, 0);
+        funnelEqualsReference();
+        // and back: the view removed, f-2 is a tablet's from Facebook again
+        app.sql("delete from page_views where session_id = 'f-2' and page_url = '/sale'; select fold_rollups()");
+        assertThat(funnel(Map.of("device", "tablet"))).isEqualTo(tablets);
+        assertThat(funnel(Map.of("device", "mobile"))).isEqualTo(phones);
+        funnelEqualsReference();
+    }
+
     @Test
     void bad_filters_are_refused_naming_them() {
         assertError(app.get("/api/reports/revenue_summary?device=phone", app.viewer), "device",
@@ -245,6 +340,11 @@ class FilterApiTest {
         // a filter a report does not take (yet) is an unknown parameter, named
         assertError(app.get("/api/reports/rfm_segments?device=mobile", app.viewer), "device",
                 "has no parameter 'device'");
+        // the funnel counts sessions: an order's filters are not its, and every session has a page view
+        assertError(app.get("/api/reports/conversion_funnel?country=GB", app.viewer), "country",
+                "has no parameter 'country'");
+        assertError(app.get("/api/reports/conversion_funnel?channel=unknown", app.viewer), "channel",
+                "must be one of direct, search, social, email, referral");
     }
 
     /** Every row of a drill's list, page by page (limit 2, so most lists take several pages), and its total. */
