@@ -9,6 +9,7 @@
 -- param:    cover_days     | integer | 30  | 0..365  | days of demand a reorder covers beyond the lead time and safety days
 -- param:    show           | text    | low | low, all | low: only REORDER NOW and Low Stock rows; all: every row
 -- param:    limit          | integer | 50  | 1..10000000 | the number of rows to show, most urgent first
+-- param:    category       | text    |     | any     | filter: only the products of this category and every category below it (its category_id or slug, e.g. laptops)
 -- column:   sku                    | text       | the product's stock-keeping unit
 -- column:   product_name           | text       | its name
 -- column:   warehouse              | text       | the warehouse
@@ -37,6 +38,7 @@
 -- The figures are computed from integers, rounding half away from zero.
 -- Inactive products are left out.
 -- psql: psql -v as_of="'2026-06-30 12:00'" -v days=30 -v lead_time_days=7 -v safety_days=7 -v cover_days=30 -v show=low -v limit=50 -f low_stock.sql
+--       (-v category=laptops: the rows of that category's products and those of every category below it)
 --
 -- Reads rollups.stock_levels (R__39_rollup_stock.sql): one row per warehouse row with its
 -- product's sku, name and active flag, its stock and reorder level now, the running total of
@@ -58,7 +60,11 @@
 -- stock), read in the page's order until the page is full, with the few rows that can rank among
 -- them (zero_stock_lead, below): the page then costs what it holds, not what the shop holds.
 -- The figures are computed from integers as in the reference.
--- The full-scan version is reference/low_stock.sql.
+-- The category filter (docs/filters.md): the rows of the products of the category and of every
+-- category below it (category_filter(), R__45_category_filter.sql), ranked among themselves; the
+-- page's lead is read among them, so it stops at a page of the category's rows. An unknown
+-- category is refused (SQLSTATE 22023 naming the parameter).
+-- The full-scan version is reference/low_stock.sql, with the same filter.
 
 \if :{?as_of} \else \set as_of 'now()' \endif
 \if :{?days} \else \set days 30 \endif
@@ -67,6 +73,7 @@
 \if :{?cover_days} \else \set cover_days 30 \endif
 \if :{?show} \else \set show low \endif
 \if :{?limit} \else \set limit 50 \endif
+\if :{?category} \else \set category '' \endif
 
 with
 
@@ -105,6 +112,15 @@ params as (
         array(select as_of - (days - i) * interval '1 day' from generate_series(0, days) as i order by i)
                                                                       as day_bounds
     from moments
+    -- an unknown category is refused here (category_filter() raises), even when no row would show
+    where :'category' = '' or exists (select 1 from category_filter(:'category'))
+),
+
+-- the category filter: the products of the category and of every category below it (none without one)
+category_products as (
+    select products.product_id
+    from products
+    where products.category_id in (select category_filter(:'category'))
 ),
 
 -- by_cover_key with a lead time of a day or more: the page may be led by the rows out of stock
@@ -176,6 +192,8 @@ zero_stock_lead as (
       and not rollup.out_stale
       and (rollup.product_id, rollup.warehouse) not in (select pending.product_id, pending.warehouse from pending)
       and rollup.days[cardinality(rollup.days)] > (select params.window_start::date from params)
+      -- the category filter before the page's limit: a full page of the category's rows
+      and (:'category' = '' or rollup.product_id in (select category_products.product_id from category_products))
       -- a day in stock: its days out of stock, as kept_days_out counts them, fewer than the window's
       and (select coalesce(sum(greatest(0,
                       least(params.days, width_bucket(upper(stock_out) - interval '1 microsecond', params.day_bounds) - 1)
@@ -301,6 +319,9 @@ levels as (
     cross join params
     left join besides_rollup using (product_id, warehouse)
     left join pending using (product_id, warehouse)
+    -- the category filter: every other branch of shown_rows holds every row that can show, so the
+    -- category's are among them
+    where :'category' = '' or shown_rows.product_id in (select category_products.product_id from category_products)
 ),
 
 -- The days out of stock of the rows that may have some, from the ledger, as in the reference:

@@ -9,6 +9,7 @@
 -- param:    cover_days     | integer | 30  | 0..365  | days of demand a reorder covers beyond the lead time and safety days
 -- param:    show           | text    | low | low, all | low: only REORDER NOW and Low Stock rows; all: every row
 -- param:    limit          | integer | 50  | 1..10000000 | the number of rows to show, most urgent first
+-- param:    category       | text    |     | any     | filter: only the products of this category and every category below it (its category_id or slug, e.g. laptops)
 -- column:   sku                    | text       | the product's stock-keeping unit
 -- column:   product_name           | text       | its name
 -- column:   warehouse              | text       | the warehouse
@@ -37,6 +38,7 @@
 -- The figures are computed from integers, rounding half away from zero.
 -- Inactive products are left out.
 -- psql: psql -v as_of="'2026-06-30 12:00'" -v days=30 -v lead_time_days=7 -v safety_days=7 -v cover_days=30 -v show=low -v limit=50 -f low_stock.sql
+--       (-v category=laptops: the rows of that category's products and those of every category below it)
 
 \if :{?as_of} \else \set as_of 'now()' \endif
 \if :{?days} \else \set days 30 \endif
@@ -45,6 +47,7 @@
 \if :{?cover_days} \else \set cover_days 30 \endif
 \if :{?show} \else \set show low \endif
 \if :{?limit} \else \set limit 50 \endif
+\if :{?category} \else \set category '' \endif
 
 with
 
@@ -57,6 +60,8 @@ params as (
         :safety_days::int                                            as safety_days,
         :cover_days::int                                             as cover_days,
         :'show'::text                                                as show
+    -- an unknown category is refused (category_filter() raises)
+    where :'category' = '' or exists (select 1 from category_filter(:'category'))
 ),
 
 movements as (
@@ -84,6 +89,7 @@ stock_levels as (
     join products using (product_id)
     left join movements using (product_id, warehouse)
     where products.is_active
+      and (:'category' = '' or products.category_id in (select category_filter(:'category')))
 ),
 
 -- The window cut at each moment a row's stock moved: from the window's start, then from each

@@ -331,6 +331,41 @@ class FilterApiTest {
         funnelEqualsReference();
     }
 
+    private static List<String> stockRows(Map<String, String> filters) {
+        List<String> rows = new ArrayList<>();
+        report("low_stock", filters).forEach(row -> rows.add(row.get("sku").asText() + " " + row.get("warehouse").asText()
+                + " " + row.get("status").asText()));
+        return rows;
+    }
+
+    @Test
+    void low_stock_takes_a_category_and_everything_below_it() {
+        // no shipments, so no velocity: REORDER NOW at or under the reorder level (the mug and the
+        // teapot in London), else OK (the teapot in Leeds)
+        app.sql("insert into inventory (product_id, warehouse, quantity, reorder_level) values"
+                + " (201, 'London', 2, 5), (203, 'London', 0, 1), (203, 'Leeds', 9, 1)");
+        assertThat(stockRows(Map.of("category", "kitchen"))).containsExactly("MUG London REORDER NOW",
+                "POT London REORDER NOW");
+        assertThat(stockRows(Map.of("category", "mugs"))).containsExactly("MUG London REORDER NOW");
+        assertThat(stockRows(Map.of("category", "803", "show", "all"))).containsExactlyInAnyOrder(
+                "POT London REORDER NOW", "POT Leeds OK");
+        assertThat(stockRows(Map.of("category", "garden"))).isEmpty();
+        assertThat(stockRows(Map.of("category", "kitchen", "limit", "1"))).containsExactly("MUG London REORDER NOW");
+        RollupVerifier verifier = new RollupVerifier(app.database.dataSource());
+        for (String category : List.of("kitchen", "mugs", "803", "garden")) {
+            for (String show : List.of("low", "all")) {
+                for (String limit : List.of("1", "50")) {
+                    Map<String, String> parameters = Map.of("category", category, "show", show, "limit", limit);
+                    assertThat(verifier.compare("low_stock", OffsetDateTime.parse("2026-06-30T12:00+01:00"), parameters))
+                            .as(which("low_stock", parameters)).isEmpty();
+                }
+            }
+        }
+        assertError(app.get("/api/reports/low_stock?category=kitchenware", app.viewer), "category",
+                "'kitchenware' is not a category");
+        assertError(app.get("/api/reports/low_stock?device=mobile", app.viewer), "device", "has no parameter 'device'");
+    }
+
     @Test
     void bad_filters_are_refused_naming_them() {
         assertError(app.get("/api/reports/revenue_summary?device=phone", app.viewer), "device",
