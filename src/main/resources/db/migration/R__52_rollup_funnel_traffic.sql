@@ -18,8 +18,8 @@
 -- in its own snapshot; the sessions of every other hour of its window it reads one by one. The
 -- marks are deleted by the fold in one statement and the hours computed in a later one, so a write
 -- committed between them is in the hours computed and its mark stays for the next fold.
--- On a Citus cluster `distribute` drops the triggers and nothing marks: there the rollup stays empty
--- and the filtered funnel reads every session of its window one by one.
+-- On a Citus cluster the rollup is not kept (the fold drops the marks, the rebuild leaves it empty):
+-- the filtered funnel reads every session of its window one by one there (not run on a cluster).
 
 -- The rollup rows of the sessions first seen in the given shop hours (every hour when null), from
 -- rollups.funnel_sessions and their landings: each cut's sums. Sessions are counted per distinct
@@ -59,6 +59,23 @@ language sql stable as $$
         (h.first_hour, h.channel, reach.stage, reach.reach_hour),
         (h.first_hour, h.device, reach.stage, reach.reach_hour)
     )
+$$;
+
+-- Whether a session's landing has the channel and device named ('' for a filter not given): the
+-- reference SQL's filter. A plpgsql function rather than a subquery in the reference, as
+-- order_in_filters() is, so that a Citus coordinator plans it without filters as before.
+create or replace function session_in_filters(session_id varchar, channel text, device text) returns boolean
+language plpgsql stable as $$
+begin
+    if channel = '' and device = '' then
+        return true;
+    end if;
+    return exists (
+        select 1
+        from session_landing(session_in_filters.session_id) as l
+        where (session_in_filters.channel = '' or l.channel = session_in_filters.channel)
+          and (session_in_filters.device = '' or l.device = session_in_filters.device));
+end
 $$;
 
 -- Appends hours to the marks (null and repeated hours dropped).
@@ -140,6 +157,12 @@ language plpgsql as $$
 declare
     ended timestamptz[];
 begin
+    -- On a Citus cluster the rollup is not kept (the session tables' triggers stay on the
+    -- coordinator's rollup table, so marks come; the landings are on the workers): dropped
+    if rollups_kept_by_job() then
+        delete from rollups.funnel_traffic_marks;
+        return;
+    end if;
     with moved as (
         delete from rollups.funnel_traffic_marks returning hour
     )
@@ -167,10 +190,14 @@ language plpgsql
 set work_mem = '256MB'
 as $$
 begin
-    perform lock_for_rebuild('funnel_traffic', array['page_views', 'cart_events', 'orders']);
     delete from rollups.funnel_traffic_marks;
     delete from rollups.funnel_traffic_dirty_hours;
     delete from rollups.funnel_traffic_hours;
+    -- on a Citus cluster it stays empty: the filtered funnel reads every session there
+    if rollups_kept_by_job() then
+        return;
+    end if;
+    perform lock_for_rebuild('funnel_traffic', array['page_views', 'cart_events', 'orders']);
     insert into rollups.funnel_traffic_hours select * from funnel_traffic_hour_rows(null);
 end
 $$;

@@ -35,7 +35,7 @@
 --       (-v device=mobile -v channel=search: the sessions that came from search on a phone)
 --
 -- Filters: the window's sessions whose first page view (session_landing(), R__44_order_facets.sql)
--- has the channel and device named ('' or left out: no filter).
+-- has the channel and device named ('' or left out: no filter), checked by session_in_filters().
 
 \if :{?as_of} \else \set as_of 'now()' \endif
 \if :{?days} \else \set days 30 \endif
@@ -69,12 +69,8 @@ started_sessions as (
 window_sessions as (
     select started_sessions.session_id
     from started_sessions
-    where :'channel' || :'device' = ''
-       or exists (
-           select 1
-           from session_landing(started_sessions.session_id) as landing
-           where (:'channel' = '' or landing.channel = :'channel')
-             and (:'device' = '' or landing.device = :'device'))
+    where (:'channel' = '' and :'device' = '')
+       or session_in_filters(started_sessions.session_id, :'channel', :'device')
 ),
 
 product_view_sessions as (
