@@ -127,7 +127,7 @@ class DashboardFilterBrowserTest {
         assertThat(browser.kpi("year_to_date")).isEqualTo(newCustomers);
 
         // cleared: every panel unfiltered again, and the URL with it
-        loads = browser.loads();
+        int loads = browser.loads();
         browser.driver.findElement(By.id("filters-clear")).click();
         browser.waitForLoads(loads + 1);
         assertThat(browser.kpi("year_to_date")).isEqualTo(unfiltered);
