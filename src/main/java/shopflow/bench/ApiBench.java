@@ -58,7 +58,7 @@ public final class ApiBench {
             new Panel("market_basket", Map.of("limit", "10")),
             new Panel("low_stock", ordered("show", "low", "limit", "50")),
             new Panel("shop_vitals", Map.of()),
-            new Panel("fraud_review", Map.of()));
+            new Panel("fraud_review", Map.of("limit", "50")));
 
     /** Requests of many clients at once for a while: how many answered, and how fast. */
     public record Load(long requests, double seconds, double p50Millis, double p95Millis, long notModified) {
