@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import javax.sql.DataSource;
+import shopflow.db.SqlScripts;
 
 /**
  * How well the fraud_review report finds the fraud the generator injected: precision and recall
@@ -69,6 +70,9 @@ public record FraudScore(OffsetDateTime asOf, int days, int flagged, int fraud, 
         return accounts == 0 ? Double.NaN : (double) caughtAccounts / accounts;
     }
 
+    /** The injected fraud of the report's window. */
+    private static final String TRUTH_IN_WINDOW = SqlScripts.read("bench/fraud_ground_truth_window.sql");
+
     /** fraud_review's largest limit: the whole list is scored, not the reviewer's first page. */
     private static final int WHOLE_LIST = 10_000_000;
 
@@ -89,21 +93,12 @@ public record FraudScore(OffsetDateTime asOf, int days, int flagged, int fraud, 
             }
             rulesOf.put(order, rules);
         }
-        // The same window as the report: orders from the start of the shop day days-1 before as_of.
-        String truthInWindow = """
-                select generator.fraud_ground_truth.order_id, generator.fraud_ground_truth.pattern, orders.customer_id
-                from generator.fraud_ground_truth
-                join orders using (order_id)
-                where orders.created_at >= date_trunc('day', ?::timestamptz) - make_interval(days => ? - 1)
-                  and orders.created_at <= ?
-                """;
         Set<Long> fraud = new HashSet<>();
         Map<String, int[]> patterns = new TreeMap<>();
         Map<String, Map<Long, Boolean>> accounts = new TreeMap<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(truthInWindow)) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(TRUTH_IN_WINDOW)) {
             s.setObject(1, asOf);
             s.setInt(2, days);
-            s.setObject(3, asOf);
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     long order = rs.getLong(1);
