@@ -113,7 +113,7 @@ public final class Restore {
             }
         }
         long started = System.nanoTime();
-        Rollups.rebuildEmptiedIn(c);
+        Rollups.rebuildEmptiedIn(c, manifest.tables().stream().map(BackupManifest.Table::name).toList());
         progress.printf("restore: rollups rebuilt in %.1f s%n", (System.nanoTime() - started) / 1e9);
         progress.flush();
     }

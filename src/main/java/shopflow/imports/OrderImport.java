@@ -38,6 +38,9 @@ public final class OrderImport {
                 cancelled_at, refunded_amount, country, city, postcode, source, shopify_id, quantity, item_name, sku,
                 price, item_discount, vendor, product_type) from stdin""";
     private static final String REPLACE = SqlScripts.read("import/replace_shop.sql");
+    /** The shop tables an import writes (import/*_apply.sql), which the rollups' rebuild reads. */
+    private static final List<String> IMPORTED_TABLES = List.of("categories", "products", "customers", "addresses",
+            "coupons", "orders", "order_items", "order_coupons", "order_status_changes", "order_refunds");
     /** Bad lines named in a refusal; the rest are counted. */
     private static final int REFUSALS_SHOWN = 10;
     private static final long PROGRESS_EVERY = 250_000;
@@ -68,7 +71,7 @@ public final class OrderImport {
                 } else {
                     if (rebuild) {
                         say("rollups: rebuilding them");
-                        Rollups.rebuildEmptiedIn(c);
+                        Rollups.rebuildEmptiedIn(c, IMPORTED_TABLES);
                         phase("rebuild the rollups");
                     }
                     c.commit();

@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -190,9 +191,15 @@ public final class Rollups {
      * by one truncate and their secondary indexes dropped first ({@code rollups/empty_rollups.sql}),
      * then built again once the rows are in ({@code rollups/restore_rollup_indexes.sql}).
      * Readers wait for the commit instead of reading the old rollups.
+     * <p>
+     * {@code loadedTables}, the tables the loader filled in this transaction, are analyzed first:
+     * autovacuum cannot see uncommitted rows, so a database that was empty has no statistics for
+     * them, and the rebuild's joins planned for empty tables ran for minutes (a restore of 2,563
+     * orders into a new database: the rollups in 328 s, against 7.5 s with statistics).
      */
-    public static void rebuildEmptiedIn(Connection connection) throws SQLException {
+    public static void rebuildEmptiedIn(Connection connection, Collection<String> loadedTables) throws SQLException {
         try (Statement statement = connection.createStatement()) {
+            statement.execute("analyze " + String.join(", ", loadedTables));
             statement.execute(EMPTY_ROLLUPS);
             rebuildIn(connection);
             statement.execute(RESTORE_ROLLUP_INDEXES);
