@@ -191,14 +191,7 @@ public final class ApiBench {
         queries.add("period_orders?period=year_to_date");
         queries.add("period_customer_orders?period=year_to_date&customer_type=first_time");
         queries.add("period_customer_orders?period=year_to_date&customer_type=returning");
-        var daily = reports.run(catalog.get("daily_revenue"), now, Map.of("days", "30"));
-        int busiest = 0;
-        for (int i = 1; i < daily.rows().size(); i++) {
-            if (((Number) daily.value(i, "orders")).longValue() > ((Number) daily.value(busiest, "orders")).longValue()) {
-                busiest = i;
-            }
-        }
-        queries.add("day_orders?day=" + daily.value(busiest, "day"));
+        queries.add("day_orders?day=" + busiestDay(reports, catalog, now));
         var categories = reports.run(catalog.get("category_sales"), now, Map.of());
         int topCategory = -1;
         for (int i = 0; i < categories.rows().size(); i++) {
@@ -238,6 +231,51 @@ public final class ApiBench {
                     StandardCharsets.UTF_8) + "&warehouse=" + URLEncoder.encode(String.valueOf(lowStock.value(0,
                     "warehouse")), StandardCharsets.UTF_8));
         }
+        return walk(queries, catalog, limit, maxPages, progress);
+    }
+
+    /**
+     * Walks the drills that take the order filters (docs/filters.md, "Drill-downs") with each filter
+     * case: the month and the year to date of the KPI tiles ({@code period_orders}) and the busiest day
+     * of the last 30 ({@code day_orders}), first without a filter, then with each of {@link
+     * DrillFilterCases}: {@code verify}'s cases and rare ones, whose lists are short enough to walk to
+     * their last page.
+     */
+    public List<DrillResult> filteredDrills(int limit, int maxPages, Consumer<DrillResult> progress) {
+        ReportRunner reports = new ReportRunner(database.dataSource(), Duration.ofMinutes(5));
+        ReportCatalog catalog = ReportCatalog.load();
+        OffsetDateTime now = OffsetDateTime.now(database.timeZone());
+        String day = "day=" + busiestDay(reports, catalog, now);
+        List<String> queries = new ArrayList<>();
+        List<Map<String, String>> cases = new ArrayList<>();
+        cases.add(Map.of());
+        cases.addAll(DrillFilterCases.of(database.dataSource()));
+        for (Map<String, String> filters : cases) {
+            String query = filters.entrySet().stream().sorted(Map.Entry.comparingByKey())
+                    .map(e -> "&" + e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                    .collect(Collectors.joining());
+            queries.add("period_orders?period=month_to_date" + query);
+            queries.add("period_orders?period=year_to_date" + query);
+            queries.add("day_orders?" + day + query);
+        }
+        return walk(queries, catalog, limit, maxPages, progress);
+    }
+
+    /** The day of the last 30 with the most orders (daily_revenue's, as of now). */
+    private static Object busiestDay(ReportRunner reports, ReportCatalog catalog, OffsetDateTime now) {
+        var daily = reports.run(catalog.get("daily_revenue"), now, Map.of("days", "30"));
+        int busiest = 0;
+        for (int i = 1; i < daily.rows().size(); i++) {
+            if (((Number) daily.value(i, "orders")).longValue() > ((Number) daily.value(busiest, "orders")).longValue()) {
+                busiest = i;
+            }
+        }
+        return daily.value(busiest, "day");
+    }
+
+    /** Walks each list (a drill and its parameters) page by page over HTTP, up to {@code maxPages}. */
+    private List<DrillResult> walk(List<String> queries, ReportCatalog catalog, int limit, int maxPages,
+            Consumer<DrillResult> progress) {
         List<DrillResult> results = new ArrayList<>();
         try (WebServer server = WebServer.start(database, catalog, "localhost", 0, Clock.systemUTC())) {
             TokenStore.IssuedToken token = server.tokens().create(Role.ANALYST, "bench api",

@@ -62,6 +62,12 @@ public final class BenchApiCommand implements Callable<Integer> {
                     + " up to N pages of 50 rows (default: ${DEFAULT-VALUE}; 0: none).")
     int drillPages;
 
+    @Option(names = "--filters",
+            description = "Walk the drills that take the order filters instead (the month and the year to date,"
+                    + " the busiest day of the last 30), without a filter and with each filter case of `verify`"
+                    + " and rare ones (a tablet, a tablet in the smallest region, email with a coupon).")
+    boolean filters;
+
     @Option(names = "--busy-day", paramLabel = "ORDERS", defaultValue = "0",
             description = "First place this many orders dated now (through place_order, 4 at a time) into a copy of"
                     + " the shop, then time the panels on the copy: does a panel's cost grow with the day's orders?"
@@ -78,6 +84,9 @@ public final class BenchApiCommand implements Callable<Integer> {
                 || busyDay > 1_000_000) {
             throw new IllegalArgumentException("--clients must be 1 to 64, --runs and --seconds at least 1,"
                     + " --reference-runs at least 0, --busy-day 0 to 1000000");
+        }
+        if (filters && drillPages == 0) {
+            throw new IllegalArgumentException("--filters walks the filtered drills: give --drill-pages at least 1");
         }
         List<ApiBench.Panel> panels = ApiBench.DASHBOARD.stream()
                 .filter(p -> only.isEmpty() || only.contains(p.report())).toList();
@@ -121,6 +130,15 @@ public final class BenchApiCommand implements Callable<Integer> {
 
     /** Times the panels on {@code shop} and prints the table (and the drills, if asked). */
     private void measure(Database shop, List<ApiBench.Panel> panels, PrintWriter out) {
+        if (!filters) {
+            panels(shop, panels, out);
+        }
+        drills(shop, out);
+        out.flush();
+    }
+
+    /** Times the panels on {@code shop} and prints the table. */
+    private void panels(Database shop, List<ApiBench.Panel> panels, PrintWriter out) {
         long orders = BenchData.orders(shop);
         long today = BenchData.ordersToday(shop);
         out.printf("%,d orders, %,d of them today; as of now; %d requests one at a time, then %d clients for %d s"
@@ -153,17 +171,28 @@ public final class BenchApiCommand implements Callable<Integer> {
                     results.stream().mapToDouble(ApiBench.PanelResult::speedUp).min().orElse(0));
         }
         out.println();
+    }
+
+    /** Walks the drills (with --filters: those taking the order filters, with each case) and prints them. */
+    private void drills(Database shop, PrintWriter out) {
         if (drillPages > 0) {
+            String list = filters ? "%-74s" : "%-34s";
             out.printf("%ndrill-downs over HTTP, %d rows a page, walked up to %d pages (the first page with its"
                     + " total)%n", 50, drillPages);
-            out.printf("%-18s %-34s %6s %8s %11s %10s %10s%n", "drill", "list", "pages", "rows", "first page",
+            out.printf("%-18s " + list + " %6s %8s %11s %10s %10s%n", "drill", "list", "pages", "rows", "first page",
                     "page p95", "last page");
-            new ApiBench(shop, runs, referenceRuns, clients, Duration.ofSeconds(seconds)).drills(50, drillPages, d -> {
-                out.printf("%-18s %-34s %6d %8d %8.1f ms %7.1f ms %7.1f ms%s%n", d.drill(),
+            ApiBench bench = new ApiBench(shop, runs, referenceRuns, clients, Duration.ofSeconds(seconds));
+            java.util.function.Consumer<ApiBench.DrillResult> print = d -> {
+                out.printf("%-18s " + list + " %6d %8d %8.1f ms %7.1f ms %7.1f ms%s%n", d.drill(),
                         d.query().substring(d.query().indexOf('?') + 1), d.pages(), d.rows(), d.firstMillis(),
                         d.pageP95(), d.lastMillis(), d.complete() ? "" : " (not the list's end)");
                 out.flush();
-            });
+            };
+            if (filters) {
+                bench.filteredDrills(50, drillPages, print);
+            } else {
+                bench.drills(50, drillPages, print);
+            }
         }
         out.flush();
     }
