@@ -29,8 +29,9 @@
 -- sums of their gross_sales and discounts are daily_revenue's orders, gross_sales and discounts
 -- of that day (day_orders_total.sql sums them), with the same filters (docs/filters.md). Keyset
 -- paging: each page reads the index on orders.created_at from where the last one ended, so every
--- page costs the same (with a filter, up to its limit-th match, each order checked by
--- order_in_filters()).
+-- page costs the same; with a filter, the kept rows of the filtered drills through the index of a
+-- filtered dimension, and the orders written since their rows were computed (marked) from the raw
+-- rows, each checked by order_in_filters() (R__55_rollup_order_drill.sql, as period_orders.sql).
 -- psql: psql -v as_of="'2026-06-30 12:00'" -v day="'2026-06-29'" -f day_orders.sql
 
 \if :{?as_of} \else \set as_of 'now()' \endif
@@ -57,17 +58,63 @@ params as (
         :limit::int                                                            as row_limit
 ),
 
-page as (
-    select o.*
+-- Without a filter: the day's orders through the index on created_at.
+placed as (
+    select o.order_id, o.created_at
     from orders o, params
-    where o.created_at >= params.day_start
+    where :'channel' || :'device' || :'country' || :'region' || :'customer' || :'coupon' = ''
+      and o.created_at >= params.day_start
       and o.created_at < params.day_end
       and o.created_at <= params.as_of
       and o.created_at >= params.after_created_at
       and (o.created_at, o.order_id) > (params.after_created_at, params.after_order_id)
-      -- the filters (none given: the guard is true and the check is planned away)
-      and (:'channel' || :'device' || :'country' || :'region' || :'customer' || :'coupon' = ''
-           or order_in_filters(o.order_id, :'channel', :'device', :'country', :'region', :'customer', :'coupon'))
+    order by o.created_at, o.order_id
+    limit (select row_limit + 1 from params)
+),
+
+-- With a filter: the kept rows of the orders not marked, through the index of a filtered dimension
+-- (a filter not given drops out of the plan: its value is a constant when PostgreSQL plans)
+kept as (
+    select d.order_id, d.at as created_at
+    from rollups.order_drill_rows_folded d, params
+    where :'channel' || :'device' || :'country' || :'region' || :'customer' || :'coupon' <> ''
+      and (:'channel' = '' or d.channel = :'channel')
+      and (:'device' = '' or d.device = :'device')
+      and (:'country' = '' or d.country = :'country')
+      and (:'region' = '' or d.region = :'region')
+      and (:'customer' = '' or d.customer = :'customer')
+      and (:'coupon' = '' or d.coupon = :'coupon')
+      and d.kind = 'order'
+      and d.at >= params.day_start
+      and d.at < params.day_end
+      and d.at <= params.as_of
+      and d.at >= params.after_created_at
+      -- the keyset spelt out rather than as a row comparison, which the index scan would start from
+      -- (at -infinity on the first page: every earlier row of the value walked), where it starts from
+      -- the greatest lower bound of at
+      and (d.at > params.after_created_at or d.order_id > params.after_order_id)
+      and d.order_id not in (select m.order_id from rollups.order_drill_marks m)
+    order by d.at, d.order_id
+    limit (select row_limit + 1 from params)
+),
+
+-- With a filter: the marked orders placed that day, from the raw rows (none without a filter)
+marked as (
+    select raw.order_id, raw.at as created_at
+    from params,
+         order_drill_raw_rows(params.day_start, least(params.as_of, params.day_end - interval '1 microsecond'), false,
+                              params.after_created_at, params.after_order_id, 'order', params.row_limit + 1, false,
+                              :'channel', :'device', :'country', :'region', :'customer', :'coupon') as raw
+),
+
+page as (
+    select o.*
+    from (select order_id from placed
+          union all
+          select order_id from kept
+          union all
+          select order_id from marked) as listed
+    join orders o on o.order_id = listed.order_id
     order by o.created_at, o.order_id
     limit (select row_limit + 1 from params)
 ),

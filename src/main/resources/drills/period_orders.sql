@@ -32,9 +32,12 @@
 -- net_sales add up to the period's row of revenue_summary (period_orders_total.sql sums them),
 -- with the same filters (docs/filters.md: the orders they name, and the returns of those orders).
 -- Keyset paging: each page reads the index on orders.created_at and the one on
--- order_status_changes.changed_at backwards from where the last page ended, so every page costs the same
--- (with a filter, a page reads the rows up to its limit-th match, each checked by order_in_filters():
--- a filter that names one order in twenty reads about twenty times the page).
+-- order_status_changes.changed_at backwards from where the last page ended, so every page costs the same.
+-- With a filter it reads the kept rows of the filtered drills instead (rollups.order_drill_rows_folded,
+-- R__55_rollup_order_drill.sql: each order placed and each return with its order's dimensions), through
+-- the index of a filtered dimension, so a rare filter's page costs what a common one's does; the orders
+-- written since their rows were computed (marked) are read from the raw rows and checked by
+-- order_in_filters(), the reference SQL's filter (order_drill_raw_rows()).
 -- psql: psql -v as_of="'2026-06-30 12:00'" -v period=month_to_date -f period_orders.sql
 
 \if :{?as_of} \else \set as_of 'now()' \endif
@@ -68,58 +71,99 @@ params as (
         :limit::int                                                            as row_limit
 ),
 
+-- Without a filter: the orders placed, walked through the index on created_at.
 -- The bounds as scalar subqueries (init plans), not a join with params: so they bound the index
 -- scans; joined, the planner walked the whole index backwards from the newest order, filtering.
 placed as (
     select 'order'::text as kind, o.created_at as at, o.order_id
     from orders o
-    where o.created_at >= (select starts_at from params)
+    where :'channel' || :'device' || :'country' || :'region' || :'customer' || :'coupon' = ''
+      and o.created_at >= (select starts_at from params)
       and o.created_at <= (select least(as_of, after_at) from params)
       and (o.created_at, o.order_id, 'order')
           < ((select after_at from params), (select after_order_id from params), (select after_kind from params))
-      -- the filters (none given: the guard is true and the check is planned away)
-      and (:'channel' || :'device' || :'country' || :'region' || :'customer' || :'coupon' = ''
-           or order_in_filters(o.order_id, :'channel', :'device', :'country', :'region', :'customer', :'coupon'))
     order by o.created_at desc, o.order_id desc
     limit (select row_limit + 1 from params)
 ),
 
--- The returns as order_returns (R__22_sales_model.sql) has them, each part walked through the index
--- on its moment and limited before it is valued: through the view, a union over a join, PostgreSQL
--- valued every return of the period before sorting them (28,000 for a year at scale 1, a second).
+-- Without a filter: the returns as order_returns (R__22_sales_model.sql) has them, each part walked
+-- through the index on its moment and limited before it is valued: through the view, a union over a
+-- join, PostgreSQL valued every return of the period before sorting them (28,000 for a year at scale 1,
+-- a second).
 returned as (
     (select 'return'::text as kind, c.changed_at as at, c.order_id, null::numeric as refunded
      from order_status_changes c
-     where c.to_status in ('cancelled', 'refunded')
+     where :'channel' || :'device' || :'country' || :'region' || :'customer' || :'coupon' = ''
+       and c.to_status in ('cancelled', 'refunded')
        and c.changed_at >= (select starts_at from params)
        and c.changed_at <= (select least(as_of, after_at) from params)
        and (c.changed_at, c.order_id, 'return')
            < ((select after_at from params), (select after_order_id from params), (select after_kind from params))
-       and (:'channel' || :'device' || :'country' || :'region' || :'customer' || :'coupon' = ''
-            or order_in_filters(c.order_id, :'channel', :'device', :'country', :'region', :'customer', :'coupon'))
      order by c.changed_at desc, c.order_id desc
      limit (select row_limit + 1 from params))
     union all
     (select 'return'::text, r.refunded_at, r.order_id, r.net_sales
      from order_refunds r
-     where r.refunded_at >= (select starts_at from params)
+     where :'channel' || :'device' || :'country' || :'region' || :'customer' || :'coupon' = ''
+       and r.refunded_at >= (select starts_at from params)
        and r.refunded_at <= (select least(as_of, after_at) from params)
        and (r.refunded_at, r.order_id, 'return')
            < ((select after_at from params), (select after_order_id from params), (select after_kind from params))
-       and (:'channel' || :'device' || :'country' || :'region' || :'customer' || :'coupon' = ''
-            or order_in_filters(r.order_id, :'channel', :'device', :'country', :'region', :'customer', :'coupon'))
      order by r.refunded_at desc, r.order_id desc
      limit (select row_limit + 1 from params))
 ),
 
+-- With a filter: the kept rows of the orders not marked, through the index of a filtered dimension
+-- (a filter not given drops out of the plan: its value is a constant when PostgreSQL plans)
+kept as (
+    select d.kind, d.at, d.order_id, d.refunded
+    from rollups.order_drill_rows_folded d
+    where :'channel' || :'device' || :'country' || :'region' || :'customer' || :'coupon' <> ''
+      and (:'channel' = '' or d.channel = :'channel')
+      and (:'device' = '' or d.device = :'device')
+      and (:'country' = '' or d.country = :'country')
+      and (:'region' = '' or d.region = :'region')
+      and (:'customer' = '' or d.customer = :'customer')
+      and (:'coupon' = '' or d.coupon = :'coupon')
+      and d.at >= (select starts_at from params)
+      and d.at <= (select least(as_of, after_at) from params)
+      -- the keyset spelt out rather than as a row comparison, which the index scan would start from
+      -- (infinity on the first page: every later row of the value walked back), where it starts from
+      -- the least upper bound of at
+      and (d.at < (select after_at from params)
+           or d.order_id < (select after_order_id from params)
+           or d.order_id = (select after_order_id from params) and d.kind < (select after_kind from params))
+      and d.order_id not in (select m.order_id from rollups.order_drill_marks m)
+    order by d.at desc, d.order_id desc, d.kind desc
+    limit (select row_limit + 1 from params)
+),
+
+-- With a filter: the marked orders' rows, from the raw rows (none without a filter)
+marked as (
+    select raw.kind, raw.at, raw.order_id, raw.refunded
+    from params,
+         order_drill_raw_rows(params.starts_at, least(params.as_of, params.after_at), true,
+                              params.after_at, params.after_order_id, params.after_kind, params.row_limit + 1, true,
+                              :'channel', :'device', :'country', :'region', :'customer', :'coupon') as raw
+),
+
 page as (
-    select kind, at, order_id, null::numeric as returned from placed
+    select listed.kind, listed.at, listed.order_id, null::numeric as returned
+    from (select kind, at, order_id from placed
+          union all
+          select kind, at, order_id from kept where kind = 'order'
+          union all
+          select kind, at, order_id from marked where kind = 'order') as listed
     union all
     -- what a return takes back: a partial refund its amount, a cancellation or refund whole the
     -- order's net sales (as order_returns values them)
-    select returned.kind, returned.at, returned.order_id, coalesce(returned.refunded, sales.net_sales)
-    from returned
-    left join order_sales sales on sales.order_id = returned.order_id and returned.refunded is null
+    select listed.kind, listed.at, listed.order_id, coalesce(listed.refunded, sales.net_sales)
+    from (select kind, at, order_id, refunded from returned
+          union all
+          select kind, at, order_id, refunded from kept where kind = 'return'
+          union all
+          select kind, at, order_id, refunded from marked where kind = 'return') as listed
+    left join order_sales sales on sales.order_id = listed.order_id and listed.refunded is null
     order by at desc, order_id desc, kind desc
     limit (select row_limit + 1 from params)
 ),

@@ -153,6 +153,12 @@ class RollupExactnessTest {
                     + " having sum(units) <> 0 or sum(orders) <> 0 or sum(gross_sales) <> 0 or sum(discounts) <> 0"
                     + " or sum(returned_units) <> 0 or sum(returns) <> 0"),
             Map.entry("rollups.customer_first_orders", "select customer_id, first_order_at from rollups.customer_first_orders"),
+            // what a filtered drill page reads: the kept rows of the orders not marked, and the marked orders'
+            // rows from the raw rows (a rebuild has none marked): a row left stale without a mark shows here
+            Map.entry("rollups.order_drill_rows_folded", "select order_id, kind, at, refunded, channel, device, country,"
+                    + " region, customer, coupon from rollups.order_drill_rows_folded"
+                    + " where order_id not in (select order_id from rollups.order_drill_marks)"
+                    + " union all select * from order_drill_rows_of(array(select order_id from rollups.order_drill_marks))"),
             Map.entry("rollups.basket_days", "select day, sum(orders) from rollups.basket_days group by 1 having sum(orders) <> 0"),
             Map.entry("rollups.category_days", "select day, category_id, sum(orders) from rollups.category_days group by 1, 2"
                     + " having sum(orders) <> 0"),
@@ -254,6 +260,7 @@ class RollupExactnessTest {
             Map<String, List<String>> rebuilt = summedRollups(c);
             c.rollback();
             assertThat(kept.get("rollups.order_risk")).isNotEmpty();
+            assertThat(kept.get("rollups.order_drill_rows_folded")).as("the drills' kept rows").isNotEmpty();
             assertThat(kept.get("rollups.product_windows_folded")).as("the kept windows' rows").isNotEmpty();
             assertThat(Writes.value(c, "select count(*) from rollups.product_windows where last_day = date '"
                     + WINDOWS_DAY + "' - days_before")).as("windows kept on their day").isEqualTo(4L);

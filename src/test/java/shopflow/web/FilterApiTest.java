@@ -48,7 +48,11 @@ class FilterApiTest {
      */
     @BeforeAll
     static void richerShop() {
-        app.sql("""
+        app.sql(RICHER_SHOP);
+    }
+
+    /** The fixture's orders with sessions, referrers, devices, addresses and a coupon (above); also FilteredDrillTest's. */
+    static final String RICHER_SHOP = """
                 insert into addresses (address_id, customer_id, type, city, state, country) values
                     (901, 1, 'shipping', 'London', 'Greater London', 'GB'),
                     (902, 2, 'shipping', 'Exeter', 'Devon', 'GB'),
@@ -79,8 +83,7 @@ class FilterApiTest {
                 insert into products (product_id, sku, name, list_price, category_id) values (203, 'POT', 'Teapot', 25.00, 803);
                 insert into order_items (order_id, product_id, quantity, unit_price, line_total) values (2, 203, 1, 25.00, 25.00);
                 select fold_rollups();
-                """);
-    }
+                """;
 
     private static JsonNode report(String name, Map<String, String> filters) {
         String query = filters.entrySet().stream()

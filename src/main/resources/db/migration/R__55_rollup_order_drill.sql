@@ -1,0 +1,497 @@
+-- The order_drill family: the rows of the filtered drill-downs (period_orders, day_orders) kept with
+-- their order's dimensions (rollups.order_drill_rows_folded), so that a page of a filtered list
+-- costs the same whatever share of the orders the filter names (docs/filters.md, "Drill-downs").
+-- Without it a page checked each order it walked with order_in_filters() (its first page view,
+-- address and earlier order looked up), up to its limit-th match: a rare filter walked thousands.
+--
+-- Rows: one per order placed (kind 'order', at created_at) and per return of it (kind 'return':
+-- each status change to cancelled or refunded at changed_at; each partial refund line at
+-- refunded_at, with its net_sales in refunded), each with the dimensions order_facets gives the
+-- order now (R__44_order_facets.sql).
+--
+-- How they stay exact: an order's rows are computed from the raw rows, never edited. Every write
+-- that can change an order's rows or its dimensions appends the order to rollups.order_drill_marks
+-- from a statement trigger (one insert per statement, no row updated: writers never wait on one
+-- another). A page reads the kept rows of the orders not marked in its snapshot, and the marked
+-- orders from the raw rows, each checked by order_in_filters() (order_drill_raw_rows()). The fold
+-- (every second in the server) deletes the marks in one statement and computes those orders' rows
+-- in a later one (a later snapshot), in one transaction: a reader sees the marks or the new rows,
+-- and a write committed in between is in the rows computed and its mark stays for the next fold.
+--
+-- What marks which orders:
+--   orders inserted            themselves, and their customers' later orders (an order placed
+--                              before a customer's others makes the first one returning)
+--   orders updated             those whose moment, customer, address, session or coupon changed,
+--                              and their customers' later orders (old and new customer)
+--   orders deleted             themselves (their rows go) and their customers' later orders
+--   order_status_changes       the orders of changes to cancelled or refunded (their return rows)
+--   order_refunds written      their orders
+--   page_views written         the orders of their sessions (a first page view may change)
+--   addresses updated, deleted the orders shipped to them
+-- The customer kind of concurrent orders of one customer is seen as the order_facets marks see it:
+-- the insert trigger runs after orders_rollups_insert, which holds the customers' locks. A page view
+-- recorded in the same instant as its session's order, in another transaction, can escape the
+-- order's mark (the same limit as order_facets'): its order is then kept with the landing it had.
+-- On a Citus cluster `distribute` drops the triggers and the rebuild leaves the rows empty: there
+-- every page reads the raw rows (order_drill_raw_rows()), as the filtered reports do.
+
+-- An order's rows, computed from the raw rows with order_facets' dimensions (the orders given that
+-- exist; none for a deleted one).
+create or replace function order_drill_rows_of(order_ids int[]) returns setof rollups.order_drill_rows_folded
+language sql stable as $$
+    with facets as materialized (
+        select f.order_id, f.created_at, f.channel, f.device, f.country, f.region, f.customer, f.coupon
+        from order_facets f
+        where f.order_id = any (order_ids)
+    )
+    select f.order_id, 'order', f.created_at, null::numeric, f.channel, f.device, f.country, f.region,
+           f.customer, f.coupon
+    from facets f
+    union all
+    select f.order_id, 'return', c.changed_at, null::numeric, f.channel, f.device, f.country, f.region,
+           f.customer, f.coupon
+    from order_status_changes c
+    join facets f on f.order_id = c.order_id
+    where c.order_id = any (order_ids) and c.to_status in ('cancelled', 'refunded')
+    union all
+    select f.order_id, 'return', r.refunded_at, r.net_sales, f.channel, f.device, f.country, f.region,
+           f.customer, f.coupon
+    from order_refunds r
+    join facets f on f.order_id = r.order_id
+    where r.order_id = any (order_ids)
+$$;
+
+-- Appends orders to the marks (nulls and repeats dropped).
+create or replace function order_drill_mark(order_ids int[]) returns void
+language plpgsql as $$
+begin
+    insert into rollups.order_drill_marks (order_id)
+    select distinct id from unnest(order_ids) as id where id is not null;
+end
+$$;
+
+-- ============================================================
+-- TRIGGERS
+-- ============================================================
+-- Orders inserted. Named to run after orders_rollups_insert (triggers fire in name order), which
+-- holds the customers' locks (lock_order_risk_customers()): a concurrent order of the same customer
+-- placed before this one is committed and seen here.
+create or replace function orders_rollups_drill_inserted() returns trigger
+language plpgsql as $$
+begin
+    perform order_drill_mark(array(
+        select n.order_id from new_orders n
+        union all
+        select later.order_id
+        from new_orders n
+        join orders later
+          on later.customer_id = n.customer_id and later.created_at >= n.created_at
+         and later.order_id <> n.order_id));
+    return null;
+end
+$$;
+
+create or replace trigger orders_rollups_insert_drill after insert on orders
+    referencing new table as new_orders
+    for each statement execute function orders_rollups_drill_inserted();
+
+-- Orders updated: those whose moment or dimensions may have changed, and their customers' later
+-- orders (which may have become new or returning). A status change alone marks nothing here: its
+-- history row marks a return.
+create or replace function orders_rollups_drill_changed() returns trigger
+language plpgsql as $$
+declare
+    changed int[];
+begin
+    changed := array(
+        select n.order_id
+        from new_orders n
+        join old_orders o using (order_id)
+        where (n.created_at, n.customer_id, n.shipping_address_id, n.session_id, n.discount_amount)
+              is distinct from
+              (o.created_at, o.customer_id, o.shipping_address_id, o.session_id, o.discount_amount));
+    if cardinality(changed) = 0 then
+        return null;
+    end if;
+    perform order_drill_mark(changed || array(
+        select later.order_id
+        from (
+            select customer_id, created_at from old_orders where order_id = any (changed)
+            union all
+            select customer_id, created_at from new_orders where order_id = any (changed)
+        ) as touched
+        join orders later on later.customer_id = touched.customer_id and later.created_at >= touched.created_at));
+    return null;
+end
+$$;
+
+create or replace trigger orders_rollups_update_drill after update on orders
+    referencing old table as old_orders new table as new_orders
+    for each statement execute function orders_rollups_drill_changed();
+
+create or replace function orders_rollups_drill_removed() returns trigger
+language plpgsql as $$
+begin
+    perform order_drill_mark(array(
+        select o.order_id from old_orders o
+        union all
+        select later.order_id
+        from old_orders o
+        join orders later on later.customer_id = o.customer_id and later.created_at >= o.created_at));
+    return null;
+end
+$$;
+
+create or replace trigger orders_rollups_delete_drill after delete on orders
+    referencing old table as old_orders
+    for each statement execute function orders_rollups_drill_removed();
+
+-- Status changes written: the orders of the changes to cancelled or refunded, old and new.
+create or replace function order_status_changes_rollups_drill_written() returns trigger
+language plpgsql as $$
+begin
+    if tg_op = 'INSERT' then
+        perform order_drill_mark(array(
+            select order_id from new_changes where to_status in ('cancelled', 'refunded')));
+    elsif tg_op = 'UPDATE' then
+        perform order_drill_mark(array(
+            select order_id from new_changes where to_status in ('cancelled', 'refunded')
+            union
+            select order_id from old_changes where to_status in ('cancelled', 'refunded')));
+    else
+        perform order_drill_mark(array(
+            select order_id from old_changes where to_status in ('cancelled', 'refunded')));
+    end if;
+    return null;
+end
+$$;
+
+create or replace trigger order_status_changes_rollups_insert_drill after insert on order_status_changes
+    referencing new table as new_changes
+    for each statement execute function order_status_changes_rollups_drill_written();
+
+create or replace trigger order_status_changes_rollups_update_drill after update on order_status_changes
+    referencing old table as old_changes new table as new_changes
+    for each statement execute function order_status_changes_rollups_drill_written();
+
+create or replace trigger order_status_changes_rollups_delete_drill after delete on order_status_changes
+    referencing old table as old_changes
+    for each statement execute function order_status_changes_rollups_drill_written();
+
+-- Partial refunds written: their orders.
+create or replace function order_refunds_rollups_drill_written() returns trigger
+language plpgsql as $$
+begin
+    if tg_op = 'INSERT' then
+        perform order_drill_mark(array(select order_id from new_refunds));
+    elsif tg_op = 'UPDATE' then
+        perform order_drill_mark(array(
+            select order_id from new_refunds union select order_id from old_refunds));
+    else
+        perform order_drill_mark(array(select order_id from old_refunds));
+    end if;
+    return null;
+end
+$$;
+
+create or replace trigger order_refunds_rollups_insert_drill after insert on order_refunds
+    referencing new table as new_refunds
+    for each statement execute function order_refunds_rollups_drill_written();
+
+create or replace trigger order_refunds_rollups_update_drill after update on order_refunds
+    referencing old table as old_refunds new table as new_refunds
+    for each statement execute function order_refunds_rollups_drill_written();
+
+create or replace trigger order_refunds_rollups_delete_drill after delete on order_refunds
+    referencing old table as old_refunds
+    for each statement execute function order_refunds_rollups_drill_written();
+
+-- Page views written: the orders of their sessions (a session's first page view, its channel and
+-- device, may have changed). Most page views belong to sessions without an order: one index probe
+-- per session of the statement.
+create or replace function page_views_rollups_drill_written() returns trigger
+language plpgsql as $$
+begin
+    if tg_op = 'INSERT' then
+        perform order_drill_mark(array(
+            select o.order_id from orders o where o.session_id in (select session_id from new_views)));
+    elsif tg_op = 'UPDATE' then
+        perform order_drill_mark(array(
+            select o.order_id from orders o
+            where o.session_id in (select session_id from new_views union select session_id from old_views)));
+    else
+        perform order_drill_mark(array(
+            select o.order_id from orders o where o.session_id in (select session_id from old_views)));
+    end if;
+    return null;
+end
+$$;
+
+create or replace trigger page_views_rollups_insert_drill after insert on page_views
+    referencing new table as new_views
+    for each statement execute function page_views_rollups_drill_written();
+
+create or replace trigger page_views_rollups_update_drill after update on page_views
+    referencing old table as old_views new table as new_views
+    for each statement execute function page_views_rollups_drill_written();
+
+create or replace trigger page_views_rollups_delete_drill after delete on page_views
+    referencing old table as old_views
+    for each statement execute function page_views_rollups_drill_written();
+
+-- Shipping addresses changed or removed: the orders shipped to them.
+create or replace function addresses_rollups_drill_changed() returns trigger
+language plpgsql as $$
+begin
+    perform order_drill_mark(array(
+        select o.order_id from orders o
+        where o.shipping_address_id in (select address_id from old_addresses)));
+    return null;
+end
+$$;
+
+create or replace trigger addresses_rollups_update_drill after update on addresses
+    referencing old table as old_addresses
+    for each statement execute function addresses_rollups_drill_changed();
+
+create or replace trigger addresses_rollups_delete_drill after delete on addresses
+    referencing old table as old_addresses
+    for each statement execute function addresses_rollups_drill_changed();
+
+-- Truncating orders or the clickstream: every order's rows computed again.
+create or replace function orders_rollups_drill_truncated() returns trigger
+language plpgsql as $$
+begin
+    perform rebuild_order_drill_rollups();
+    return null;
+end
+$$;
+
+create or replace trigger orders_rollups_truncate_drill after truncate on orders
+    for each statement execute function orders_rollups_drill_truncated();
+
+create or replace trigger page_views_rollups_truncate_drill after truncate on page_views
+    for each statement execute function orders_rollups_drill_truncated();
+
+-- ============================================================
+-- FOLD, REBUILD
+-- ============================================================
+-- The marked orders' rows computed again, in one transaction with the marks' delete.
+create or replace function fold_order_drill_rollups() returns void
+language plpgsql as $$
+declare
+    orders_marked int[];
+begin
+    with moved as (
+        delete from rollups.order_drill_marks returning order_id
+    )
+    select array_agg(distinct order_id) into orders_marked from moved;
+    if orders_marked is null then
+        return;
+    end if;
+    -- (a later statement, a later snapshot: every write whose mark was deleted above is seen)
+    delete from rollups.order_drill_rows_folded where order_id = any (orders_marked);
+    insert into rollups.order_drill_rows_folded select * from order_drill_rows_of(orders_marked);
+end
+$$;
+
+-- Every order's rows from the raw rows, in the caller's transaction: the dimensions as
+-- order_facets defines them, written set-wise (that view's per-order look-ups are right for a few
+-- orders, not for all of them), as rebuild_order_facets_rollups() computes them.
+create or replace function rebuild_order_drill_rollups() returns void
+language plpgsql as $$
+begin
+    delete from rollups.order_drill_marks;
+    delete from rollups.order_drill_rows_folded;
+    -- On a Citus cluster nothing marks the orders written (the catch-up job does not keep these
+    -- rows): they stay empty there, and the filtered drills read the raw rows.
+    if rollups_kept_by_job() then
+        return;
+    end if;
+    perform lock_for_rebuild('order_drill', array['orders', 'order_status_changes', 'order_refunds']);
+
+    with
+
+    landing as (
+        select distinct on (session_id) session_id, referrer, device_type::text as device_type
+        from page_views
+        where session_id in (select session_id from orders)
+        order by session_id, viewed_at, view_id
+    ),
+
+    firsts as (
+        select distinct on (customer_id) order_id
+        from orders
+        order by customer_id, created_at, order_id
+    ),
+
+    facets as materialized (
+        select
+            o.order_id,
+            o.created_at,
+            case when landing.session_id is not null then order_channel(landing.referrer) else 'unknown' end
+                                                                                     as channel,
+            coalesce(landing.device_type, 'unknown')                                 as device,
+            coalesce(a.country::text, 'unknown')                                     as country,
+            coalesce(a.state::text, 'unknown')                                       as region,
+            case when firsts.order_id is not null then 'new' else 'returning' end    as customer,
+            case when coalesce(o.discount_amount, 0) > 0 then 'yes' else 'no' end   as coupon
+        from orders o
+        left join landing on landing.session_id = o.session_id
+        left join addresses a on a.address_id = o.shipping_address_id
+        left join firsts on firsts.order_id = o.order_id
+    )
+
+    insert into rollups.order_drill_rows_folded
+    select f.order_id, 'order', f.created_at, null::numeric, f.channel, f.device, f.country, f.region,
+           f.customer, f.coupon
+    from facets f
+    union all
+    select f.order_id, 'return', c.changed_at, null::numeric, f.channel, f.device, f.country, f.region,
+           f.customer, f.coupon
+    from order_status_changes c
+    join facets f on f.order_id = c.order_id
+    where c.to_status in ('cancelled', 'refunded')
+    union all
+    select f.order_id, 'return', r.refunded_at, r.net_sales, f.channel, f.device, f.country, f.region,
+           f.customer, f.coupon
+    from order_refunds r
+    join facets f on f.order_id = r.order_id;
+    analyze rollups.order_drill_rows_folded;
+end
+$$;
+
+-- ============================================================
+-- READ
+-- ============================================================
+-- The rows of a filtered drill page that the kept rows do not answer: those of the orders marked in
+-- the caller's snapshot (on a Citus cluster: of every order, the kept rows being empty there), read
+-- from the raw rows and checked by order_in_filters(). Rows with at in [from_at, to_at] after the
+-- keyset (after_at, after_order_id, after_kind) in the page's order (newest_first: at, order_id and
+-- kind descending; else ascending), at most row_limit; with_returns false: the orders placed only.
+-- Nothing without a filter (the drills' other path answers), nothing at once without marks (the
+-- folder leaves none for long). PL/pgSQL: opaque to a Citus coordinator, which plans a drill's path
+-- without filters as before; and stable, so it reads the caller's snapshot.
+create or replace function order_drill_raw_rows(from_at timestamptz, to_at timestamptz, newest_first boolean,
+                                                after_at timestamptz, after_order_id bigint, after_kind text,
+                                                row_limit int, with_returns boolean,
+                                                want_channel text, want_device text, want_country text,
+                                                want_region text, want_customer text, want_coupon text)
+returns table (kind text, at timestamptz, order_id int, refunded numeric)
+language plpgsql stable as $$
+#variable_conflict use_column
+begin
+    if want_channel = '' and want_device = '' and want_country = '' and want_region = '' and want_customer = ''
+       and want_coupon = '' then
+        return;
+    end if;
+    if rollups_kept_by_job() then
+        return query select * from order_drill_unkept_rows(from_at, to_at, newest_first, after_at, after_order_id,
+                                                           after_kind, row_limit, with_returns, want_channel,
+                                                           want_device, want_country, want_region, want_customer,
+                                                           want_coupon);
+        return;
+    end if;
+    if not exists (select 1 from rollups.order_drill_marks) then
+        return;
+    end if;
+    -- a few orders: each of their rows in the stretch is valued, then the page's first row_limit kept
+    return query
+    with
+
+    marked as (
+        select distinct m.order_id from rollups.order_drill_marks m
+    ),
+
+    candidates as (
+        select 'order'::text as kind, o.created_at as at, o.order_id, null::numeric as refunded
+        from orders o
+        where o.order_id in (select marked.order_id from marked)
+          and o.created_at between from_at and to_at
+        union all
+        select 'return'::text, c.changed_at, c.order_id, null::numeric
+        from order_status_changes c
+        where with_returns
+          and c.order_id in (select marked.order_id from marked)
+          and c.to_status in ('cancelled', 'refunded')
+          and c.changed_at between from_at and to_at
+        union all
+        select 'return'::text, f.refunded_at, f.order_id, f.net_sales
+        from order_refunds f
+        where with_returns
+          and f.order_id in (select marked.order_id from marked)
+          and f.refunded_at between from_at and to_at
+    )
+
+    select r.kind, r.at, r.order_id, r.refunded
+    from candidates r
+    where case when newest_first then (r.at, r.order_id, r.kind) < (after_at, after_order_id, after_kind)
+               else (r.at, r.order_id, r.kind) > (after_at, after_order_id, after_kind) end
+      and order_in_filters(r.order_id, want_channel, want_device, want_country, want_region, want_customer,
+                           want_coupon)
+    order by case when newest_first then r.at end desc, case when newest_first then r.order_id end desc,
+             case when newest_first then r.kind end desc, r.at, r.order_id, r.kind
+    limit row_limit;
+end
+$$;
+
+-- Where the rows are not kept (a Citus cluster): a filtered page's rows from the raw rows of every
+-- order, each walked through the index on its moment from the keyset on and checked by
+-- order_in_filters() up to row_limit matches, as the drills read them before these rows were kept
+-- (a rare filter walks thousands). Its query is made for the call, for the page's direction.
+create or replace function order_drill_unkept_rows(from_at timestamptz, to_at timestamptz, newest_first boolean,
+                                                   after_at timestamptz, after_order_id bigint, after_kind text,
+                                                   row_limit int, with_returns boolean,
+                                                   want_channel text, want_device text, want_country text,
+                                                   want_region text, want_customer text, want_coupon text)
+returns table (kind text, at timestamptz, order_id int, refunded numeric)
+language plpgsql stable as $$
+begin
+    return query execute format($query$
+        select r.kind, r.at, r.order_id, r.refunded
+        from (
+            (select 'order'::text as kind, o.created_at as at, o.order_id, null::numeric as refunded
+             from orders o
+             where o.created_at between $1 and $2
+               and (o.created_at, o.order_id, 'order'::text) %1$s ($3, $4, $5)
+               and order_in_filters(o.order_id, $7, $8, $9, $10, $11, $12)
+             order by o.created_at %2$s, o.order_id %2$s
+             limit $6)
+            union all
+            (select 'return'::text, c.changed_at, c.order_id, null::numeric
+             from order_status_changes c
+             where $13 and c.to_status in ('cancelled', 'refunded')
+               and c.changed_at between $1 and $2
+               and (c.changed_at, c.order_id, 'return'::text) %1$s ($3, $4, $5)
+               and order_in_filters(c.order_id, $7, $8, $9, $10, $11, $12)
+             order by c.changed_at %2$s, c.order_id %2$s
+             limit $6)
+            union all
+            (select 'return'::text, f.refunded_at, f.order_id, f.net_sales
+             from order_refunds f
+             where $13
+               and f.refunded_at between $1 and $2
+               and (f.refunded_at, f.order_id, 'return'::text) %1$s ($3, $4, $5)
+               and order_in_filters(f.order_id, $7, $8, $9, $10, $11, $12)
+             order by f.refunded_at %2$s, f.order_id %2$s
+             limit $6)
+        ) as r
+        order by r.at %2$s, r.order_id %2$s, r.kind %2$s
+        limit $6
+        $query$, case when newest_first then '<' else '>' end, case when newest_first then 'desc' else 'asc' end)
+    using from_at, to_at, after_at, after_order_id, after_kind, row_limit,
+          want_channel, want_device, want_country, want_region, want_customer, want_coupon, with_returns;
+end
+$$;
+
+-- A database migrated to these rows has them computed here once (not on a cluster, where they are
+-- not kept), rather than every filtered page reading the raw rows until a rebuild.
+do $$
+begin
+    if not rollups_kept_by_job()
+       and not exists (select 1 from rollups.order_drill_rows_folded)
+       and exists (select 1 from orders) then
+        perform rebuild_order_drill_rollups();
+    end if;
+end
+$$;
