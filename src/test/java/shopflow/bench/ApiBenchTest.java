@@ -79,6 +79,14 @@ class ApiBenchTest {
                 assertThat(r.getLong(1)).isZero();
                 assertThat(r.getLong(2)).isEqualTo(3); // one per client, one for the drills
             }
+            // --filters: the filtered drills alone, each filter case (a rare one among them), no panel timed
+            String filtered = run(db, "bench", "api", "--filters", "--drill-pages", "2");
+            assertThat(filtered).as(filtered).startsWith("0\n").doesNotContain("comp p50")
+                    .containsPattern("(?m)^period_orders +period=year_to_date&device=tablet +[1-2] +[0-9]+ ")
+                    .containsPattern("(?m)^period_orders +period=month_to_date&coupon=no&customer=returning +")
+                    .containsPattern("(?m)^day_orders +day=[0-9-]+&channel=email&coupon=yes +1 +0 +[0-9.]+ ms");
+            assertThat(run(db, "bench", "api", "--filters", "--drill-pages", "0")).startsWith("1\n")
+                    .contains("--drill-pages at least 1");
             assertThat(run(db, "bench", "api", "--panel", "customer_lifetime")).startsWith("1\n")
                     .contains("not a dashboard panel");
 
