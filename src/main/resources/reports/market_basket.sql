@@ -8,6 +8,13 @@
 -- param:    to              | date    |    | any        | the window's last shop day, inclusive (default: as_of's day); the window never goes past as_of
 -- param:    min_pair_orders | integer | 20 | 1..1000000 | only pairs bought together in at least this many orders of the window
 -- param:    limit           | integer | 20 | 1..10000   | number of pairs to show
+-- param:    category        | text    |    | any        | filter: only pairs of products both in this category or a category below it (its category_id or slug, e.g. laptops), among the orders holding one of its products
+-- param:    channel         | text    |    | direct, search, social, email, referral, unknown | filter: orders whose session came from this channel (the referrer of its first page view; unknown: no session or no page views)
+-- param:    device          | text    |    | desktop, mobile, tablet, unknown | filter: orders whose session's first page view was on this device
+-- param:    country         | text    |    | any        | filter: orders shipped to this country (ISO code, e.g. GB; unknown: no shipping address)
+-- param:    region          | text    |    | any        | filter: orders shipped to this region (the address's state or county, e.g. Greater London)
+-- param:    customer        | text    |    | new, returning | filter: new (the customer's first order) or returning customers' orders
+-- param:    coupon          | text    |    | yes, no    | filter: orders with or without a coupon (an order discount)
 -- window:   from | to | days | 3660
 -- column:   product_1_id           | id     | the first product (the lower id), A
 -- column:   product_1              | text   | its name
@@ -25,9 +32,16 @@
 -- orders_as_of()), with at least one line; an order counts once per product and once per pair
 -- even when a product is on several of its lines. Ranking by lift among pairs with enough orders
 -- together keeps best-sellers, which pair with everything, from filling the list.
--- psql: psql -v as_of="'2026-06-30 12:00'" -v days=30 -v min_pair_orders=20 -v limit=20 -f market_basket.sql
 --
--- Reads the product_sales rollups (R__32_rollup_product_sales.sql), which count the orders not
+-- Filters (docs/filters.md): the order filters keep the baskets of the orders they name (their values
+-- are the view order_facets', R__44_order_facets.sql); the category keeps, of each basket, its lines
+-- of the category's subtree (category_filter(), R__45), so the orders counted are those holding one
+-- of its products and support and lift say how two products go together among the category's
+-- buyers. An unknown category is refused, naming it.
+-- psql: psql -v as_of="'2026-06-30 12:00'" -v days=30 -v min_pair_orders=20 -v limit=20 -f market_basket.sql
+-- psql: psql -v as_of="'2026-06-30 12:00'" -v device=mobile -v min_pair_orders=5 -f market_basket.sql
+--
+-- Without a filter it reads the product_sales rollups (R__32_rollup_product_sales.sql), which count the orders not
 -- cancelled or refunded now, per shop day: rollups.basket_days (orders), rollups.product_days
 -- (basket_orders: orders with the product) and rollups.pair_days (orders with both), folded rows
 -- plus pending changes. Two corrections from the raw rows make them as of as_of: the orders of the
@@ -37,8 +51,10 @@
 -- A pair with N orders in the window has at least N / k of them in one of the k months the window
 -- touches, so the candidate pairs are read through the index of rollups.pair_months_folded (pairs
 -- with at least min_pair_orders / k orders in a month), plus the pairs with pending changes or in
--- a corrected order; each candidate's count is then summed from its days. The full-scan version is
--- reference/market_basket.sql.
+-- a corrected order; each candidate's count is then summed from its days. With a filter it counts
+-- the pairs of the window's orders from their raw rows through market_basket_filtered_pairs()
+-- (R__56_market_basket_filters.sql). The two paths meet in `scored_pairs`, guarded by whether a
+-- filter is given. The full-scan version is reference/market_basket.sql, with the same filters.
 
 \if :{?as_of} \else \set as_of 'now()' \endif
 \if :{?days} \else \set days 30 \endif
@@ -46,6 +62,13 @@
 \if :{?to} \else \set to '' \endif
 \if :{?min_pair_orders} \else \set min_pair_orders 20 \endif
 \if :{?limit} \else \set limit 20 \endif
+\if :{?category} \else \set category '' \endif
+\if :{?channel} \else \set channel '' \endif
+\if :{?device} \else \set device '' \endif
+\if :{?country} \else \set country '' \endif
+\if :{?region} \else \set region '' \endif
+\if :{?customer} \else \set customer '' \endif
+\if :{?coupon} \else \set coupon '' \endif
 
 with
 
@@ -199,6 +222,43 @@ product_orders as (
     left join corrected_products using (product_id)
 ),
 
+-- without a filter: each pair with its products' orders and the window's orders
+all_orders_pairs as (
+    select pairs.product_1_id, pairs.product_2_id, pairs.orders_together,
+           orders_1.orders as product_1_orders, orders_2.orders as product_2_orders,
+           order_count.orders as window_orders
+    from pairs
+    cross join order_count
+    cross join lateral (select orders from product_orders where product_id = pairs.product_1_id) as orders_1
+    cross join lateral (select orders from product_orders where product_id = pairs.product_2_id) as orders_2
+),
+
+-- with a filter: the same counted from the raw rows of the orders it names
+-- (market_basket_filtered_pairs(), R__56_market_basket_filters.sql)
+filtered_pairs as (
+    select filtered.*
+    from bounds,
+         market_basket_filtered_pairs(bounds.window_start, bounds.as_of, bounds.window_stop, :min_pair_orders::int,
+                                      :'channel', :'device', :'country', :'region', :'customer', :'coupon',
+                                      :'category') as filtered
+),
+
+-- One path or the other: the guard is a constant when the report runs (psql's variables, or the
+-- runner's bound values with custom plans), so the planner drops the path not taken before
+-- planning it, and the path without filters costs what it cost alone.
+scored_pairs as (
+    select product_1_id, product_2_id, orders_together, product_1_orders, product_2_orders, window_orders
+    from (
+        -- (each path fenced, offset 0, so that the path not taken is dropped whole)
+        select 'all_orders' as path, * from (select * from all_orders_pairs offset 0) as all_orders
+        union all
+        select 'filtered', * from (select * from filtered_pairs offset 0) as filtered
+    ) as paths
+    where paths.path = case when :'channel' || :'device' || :'country' || :'region' || :'customer' || :'coupon'
+                                 || :'category' = ''
+                            then 'all_orders' else 'filtered' end
+),
+
 final as (
     select
         pairs.product_1_id,
@@ -206,18 +266,15 @@ final as (
         pairs.product_2_id,
         (select name from products where product_id = pairs.product_2_id)      as product_2,
         pairs.orders_together,
-        round(100.0 * pairs.orders_together / order_count.orders, 2)            as support_pct,
-        round(100.0 * pairs.orders_together / orders_1.orders, 1)               as confidence_1_to_2_pct,
-        round(100.0 * pairs.orders_together / orders_2.orders, 1)               as confidence_2_to_1_pct,
-        round(1.0 * pairs.orders_together * order_count.orders
-              / (orders_1.orders * orders_2.orders), 2)                          as lift,
+        round(100.0 * pairs.orders_together / pairs.window_orders, 2)           as support_pct,
+        round(100.0 * pairs.orders_together / pairs.product_1_orders, 1)        as confidence_1_to_2_pct,
+        round(100.0 * pairs.orders_together / pairs.product_2_orders, 1)        as confidence_2_to_1_pct,
+        round(1.0 * pairs.orders_together * pairs.window_orders
+              / (pairs.product_1_orders * pairs.product_2_orders), 2)           as lift,
         bounds.window_start,
         bounds.window_end
-    from pairs
-    cross join order_count
+    from scored_pairs as pairs
     cross join bounds
-    cross join lateral (select orders from product_orders where product_id = pairs.product_1_id) as orders_1
-    cross join lateral (select orders from product_orders where product_id = pairs.product_2_id) as orders_2
 )
 
 select * from final

@@ -17,8 +17,8 @@ import javax.sql.DataSource;
 /**
  * The filter values `verify` and `bench reports --filters` try (docs/filters.md): every filter on
  * its own and pairs of them, in each cut of the order_facets rollup and across cuts, and the category
- * filter, with values a generated shop has (the region: its busiest; the category: its first
- * department; read from the database).
+ * filter, alone and with an order filter, with values a generated shop has (the region: its busiest;
+ * the category: its first department; read from the database).
  */
 public final class FilterCases {
 
@@ -45,6 +45,8 @@ public final class FilterCases {
         }
         if (sample[1] != null) {
             cases.add(Map.of("category", sample[1]));
+            // for a report taking both (market_basket): a category among the orders a filter names
+            cases.add(Map.of("category", sample[1], "device", "mobile"));
         }
         Map<String, Map<String, String>> named = new LinkedHashMap<>();
         for (Map<String, String> filters : cases) {

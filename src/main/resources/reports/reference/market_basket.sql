@@ -8,6 +8,13 @@
 -- param:    to              | date    |    | any        | the window's last shop day, inclusive (default: as_of's day); the window never goes past as_of
 -- param:    min_pair_orders | integer | 20 | 1..1000000 | only pairs bought together in at least this many orders of the window
 -- param:    limit           | integer | 20 | 1..10000   | number of pairs to show
+-- param:    category        | text    |    | any        | filter: only pairs of products both in this category or a category below it (its category_id or slug, e.g. laptops), among the orders holding one of its products
+-- param:    channel         | text    |    | direct, search, social, email, referral, unknown | filter: orders whose session came from this channel (the referrer of its first page view; unknown: no session or no page views)
+-- param:    device          | text    |    | desktop, mobile, tablet, unknown | filter: orders whose session's first page view was on this device
+-- param:    country         | text    |    | any        | filter: orders shipped to this country (ISO code, e.g. GB; unknown: no shipping address)
+-- param:    region          | text    |    | any        | filter: orders shipped to this region (the address's state or county, e.g. Greater London)
+-- param:    customer        | text    |    | new, returning | filter: new (the customer's first order) or returning customers' orders
+-- param:    coupon          | text    |    | yes, no    | filter: orders with or without a coupon (an order discount)
 -- window:   from | to | days | 3660
 -- column:   product_1_id           | id     | the first product (the lower id), A
 -- column:   product_1              | text   | its name
@@ -25,6 +32,12 @@
 -- as orders_as_of() defines it), with at least one line; an order counts once per product and once per pair
 -- even when a product is on several of its lines. Ranking by lift among pairs with enough orders
 -- together keeps best-sellers, which pair with everything, from filling the list.
+--
+-- Filters (docs/filters.md): the order filters keep the baskets of the orders they name (their values
+-- are the view order_facets', R__44_order_facets.sql; order_in_filters() checks each order); the
+-- category keeps, of each basket, its lines of the category's subtree (category_filter(), R__45):
+-- the orders counted are then those holding a product of the subtree, so support and lift say how
+-- two products go together among the category's buyers. An unknown category is refused, naming it.
 -- psql: psql -v as_of="'2026-06-30 12:00'" -v days=30 -v min_pair_orders=20 -v limit=20 -f market_basket.sql
 --
 -- Reference version: reads the raw tables. The report proper (../market_basket.sql) reads the rollups.
@@ -35,6 +48,13 @@
 \if :{?to} \else \set to '' \endif
 \if :{?min_pair_orders} \else \set min_pair_orders 20 \endif
 \if :{?limit} \else \set limit 20 \endif
+\if :{?category} \else \set category '' \endif
+\if :{?channel} \else \set channel '' \endif
+\if :{?device} \else \set device '' \endif
+\if :{?country} \else \set country '' \endif
+\if :{?region} \else \set region '' \endif
+\if :{?customer} \else \set customer '' \endif
+\if :{?coupon} \else \set coupon '' \endif
 
 with
 
@@ -53,6 +73,8 @@ bounds as (
         least(as_of, (last_day + 1)::timestamptz)                              as window_end,
         (last_day + 1)::timestamptz                                            as window_stop
     from params
+    -- an unknown category is refused here (category_filter() raises), even when the window is empty
+    where :'category' = '' or exists (select 1 from category_filter(:'category'))
 ),
 
 -- not materialized: each use below reads the tables itself, so that on Citus each one runs on
@@ -76,6 +98,12 @@ basket_lines as not materialized (
       and orders.created_at >= bounds.window_start
       and orders.created_at <= bounds.as_of
       and orders.created_at < bounds.window_stop
+      -- the filters (docs/filters.md): the orders they name, their lines of the category's subtree
+      and (:'channel' || :'device' || :'country' || :'region' || :'customer' || :'coupon' = ''
+           or order_in_filters(orders.order_id, :'channel', :'device', :'country', :'region', :'customer', :'coupon'))
+      and (:'category' = ''
+           or order_items.product_id in (select products.product_id from products
+                                         where products.category_id in (select category_filter(:'category'))))
 ),
 
 order_count as (

@@ -142,6 +142,33 @@ class ProductReportsTest {
     }
 
     @Test
+    void market_basket_with_a_category_counts_the_pairs_among_the_orders_holding_its_products() {
+        // Books (Novel in Fiction below it, Cookbook in Books): the window's orders holding one are 9, 11-14
+        // and 17: 6. Novel in all 6, Cookbook in 2 (9, 17), together in 2: support 2/6, confidence 2/6 and
+        // 2/2, lift 2 x 6 / (6 x 2) = 1.00 (1.33 among all 8 orders: every Books order has a Novel).
+        // Novel + USB Cable is not a Books pair.
+        ReportResult books = shop.run("market_basket", Map.of("min_pair_orders", "1", "category", "books"));
+        assertThat(rows(books, "product_1", "product_2", "orders_together", "support_pct", "confidence_1_to_2_pct",
+                "confidence_2_to_1_pct", "lift")).containsExactly("Novel | Cookbook | 2 | 33.33 | 33.3 | 100.0 | 1.00");
+        // by id too; Electronics: orders 5, 15 (a Gaming Laptop each) and 17 (its USB Cable) pair nothing
+        assertThat(rows(shop.run("market_basket", Map.of("min_pair_orders", "1", "category", "5")), "lift"))
+                .containsExactly("1.00");
+        assertThat(shop.run("market_basket", Map.of("min_pair_orders", "1", "category", "electronics")).rows()).isEmpty();
+        // with an order filter too: Books among the orders with a coupon (5 and 17): 17 alone, lift 1.00
+        assertThat(rows(shop.run("market_basket", Map.of("min_pair_orders", "1", "category", "books", "coupon", "yes")),
+                "product_1", "product_2", "orders_together", "support_pct", "lift"))
+                .containsExactly("Novel | Cookbook | 1 | 100.00 | 1.00");
+        for (Map<String, String> filters : List.of(Map.of("category", "books"), Map.of("category", "electronics"),
+                Map.of("category", "books", "coupon", "yes"), Map.of("coupon", "yes"), Map.of("customer", "new"))) {
+            Map<String, String> parameters = new java.util.HashMap<>(filters);
+            parameters.put("min_pair_orders", "1");
+            assertThat(reference("market_basket", ReportFixture.AS_OF, parameters)).as(parameters.toString()).isEmpty();
+        }
+        assertThatThrownBy(() -> shop.run("market_basket", Map.of("category", "kitchenware")))
+                .hasMessageContaining("parameter 'category' = 'kitchenware' is not a category");
+    }
+
+    @Test
     void market_basket_counts_an_order_with_its_status_at_as_of() {
         // At 15:30 on 20 June order 6 (Ultrabook + Phone) is not cancelled yet. The 30 days to then
         // (from 22 May) hold orders 5, 6 and 17: 3 orders, each pair in 1, each product in 1:

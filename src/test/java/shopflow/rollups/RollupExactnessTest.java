@@ -80,7 +80,11 @@ class RollupExactnessTest {
             Map.entry("market_basket", List.of(Map.of(), Map.of("min_pair_orders", "1"),
                     Map.of("min_pair_orders", "2", "limit", "3"), Map.of("min_pair_orders", "3", "days", "60"),
                     Map.of("min_pair_orders", "1", "days", "1"), Map.of("min_pair_orders", "1", "from", "2026-09-25",
-                            "to", "2026-10-31"))),
+                            "to", "2026-10-31"),
+                    // the filters (docs/filters.md): the category (Shoes and Boots), order filters, both
+                    Map.of("min_pair_orders", "1", "category", "1"), Map.of("min_pair_orders", "1", "customer", "returning"),
+                    Map.of("min_pair_orders", "1", "days", "60", "channel", "unknown", "coupon", "no"),
+                    Map.of("min_pair_orders", "1", "days", "60", "category", "3", "customer", "new"))),
             Map.entry("retention_cohorts", List.of(Map.of(), Map.of("cohorts", "1"), Map.of("cohorts", "3"))),
             Map.entry("shop_vitals", List.of(Map.of(), Map.of("days", "7"), Map.of("days", "365"))),
             Map.entry("top_products", List.of(Map.of(), Map.of("limit", "1"), Map.of("limit", "4"), Map.of("days", "1"),
