@@ -11,6 +11,13 @@
 -- param:    limit                   | integer | 50 | 1..1000       | rows per page (one more is read, to tell whether another page follows)
 -- param:    after_orders_together   | integer | 2147483647 | 0..2147483647 | keyset: start after the partners with this many orders together (the API's cursor sets it)
 -- param:    after_partner_id        | integer | 0  | 0..2147483647 | keyset: ... and this partner_id (ties of orders_together)
+-- param:    category                | text    |    | any        | filter: as market_basket's: only partners in this category or a category below it (its category_id or slug); none when the product is outside it
+-- param:    channel                 | text    |    | direct, search, social, email, referral, unknown | filter: orders whose session came from this channel (the referrer of its first page view; unknown: no session or no page views)
+-- param:    device                  | text    |    | desktop, mobile, tablet, unknown | filter: orders whose session's first page view was on this device
+-- param:    country                 | text    |    | any        | filter: orders shipped to this country (ISO code, e.g. GB; unknown: no shipping address)
+-- param:    region                  | text    |    | any        | filter: orders shipped to this region (the address's state or county, e.g. Greater London)
+-- param:    customer                | text    |    | new, returning | filter: new (the customer's first order) or returning customers' orders
+-- param:    coupon                  | text    |    | yes, no    | filter: orders with or without a coupon (an order discount)
 -- window:   from | to | days | 3660
 -- column:   partner_id              | id      | the product bought with it
 -- column:   partner                 | text    | its name
@@ -29,6 +36,13 @@
 \if :{?from} \else \set from '' \endif
 \if :{?to} \else \set to '' \endif
 \if :{?min_pair_orders} \else \set min_pair_orders 1 \endif
+\if :{?category} \else \set category '' \endif
+\if :{?channel} \else \set channel '' \endif
+\if :{?device} \else \set device '' \endif
+\if :{?country} \else \set country '' \endif
+\if :{?region} \else \set region '' \endif
+\if :{?customer} \else \set customer '' \endif
+\if :{?coupon} \else \set coupon '' \endif
 \if :{?limit} \else \set limit 50 \endif
 \if :{?after_orders_together} \else \set after_orders_together 2147483647 \endif
 \if :{?after_partner_id} \else \set after_partner_id 0 \endif
@@ -48,6 +62,15 @@ bounds as (
         coalesce(from_day, last_day - (:days::int - 1))::timestamptz           as window_start,
         (last_day + 1)::timestamptz                                            as window_stop
     from params
+    -- an unknown category is refused here (category_filter() raises), even when the list is empty
+    where :'category' = '' or exists (select 1 from category_filter(:'category'))
+),
+
+-- the category filter (market_basket's): its subtree's products, none without one
+subtree as materialized (
+    select products.product_id
+    from products
+    where products.category_id in (select category_filter(:'category'))
 ),
 
 -- the product's orders of the window, with their status at as_of (orders_as_of(), for these orders)
@@ -68,6 +91,12 @@ baskets as materialized (
       and o.created_at <= bounds.as_of
       and o.created_at < bounds.window_stop
       and coalesce(later.from_status, o.status) not in ('cancelled', 'refunded')
+      -- the filters (market_basket's): the orders they name, each checked by order_in_filters()
+      -- (the reference SQL's filter: its first page view, address and earlier order), and none
+      -- when the product is outside the category
+      and (:'channel' || :'device' || :'country' || :'region' || :'customer' || :'coupon' = ''
+           or order_in_filters(o.order_id, :'channel', :'device', :'country', :'region', :'customer', :'coupon'))
+      and (:'category' = '' or :product_id::int in (select product_id from subtree))
 ),
 
 partners as (
@@ -75,6 +104,7 @@ partners as (
     from baskets
     join order_items i on i.order_id = baskets.order_id
     where i.product_id <> :product_id::bigint
+      and (:'category' = '' or i.product_id in (select product_id from subtree))
     group by i.product_id
     having count(distinct i.order_id) >= :min_pair_orders::int
 ),

@@ -883,7 +883,7 @@
    */
   const DRILL_REPORT = {
     period_orders: 'revenue_summary', day_orders: 'daily_revenue',
-    category_products: 'category_sales', product_orders: 'top_products',
+    category_products: 'category_sales', product_orders: 'top_products', product_partners: 'market_basket',
   };
 
   /**

@@ -517,6 +517,91 @@ class FilterApiTest {
     }
 
     @Test
+    void market_basket_takes_the_filters_and_its_partners_drill_lists_each_filtered_row() {
+        // The 30 days' orders counted at as_of: 1 (a mug; Google on a phone, Greater London) and 2 (a mug and
+        // the teapot; a newsletter on a desktop, Devon, a coupon); 3 is cancelled. All of them: 2 orders, the
+        // mug in both, the teapot in 1: support 1/2, confidences 1/2 and 1/1, lift 1 x 2 / (2 x 1) = 1.00.
+        Map<String, String> pairs = Map.of("min_pair_orders", "1");
+        assertThat(basketRow(pairs)).isEqualTo("Mug | Teapot | 1 | 50 | 50 | 100 | 1");
+        // order 2 alone (a desktop, a coupon, Devon, a returning customer's): support 1/1, lift 1 x 1 / (1 x 1)
+        for (Map<String, String> filters : List.of(Map.of("device", "desktop"), Map.of("coupon", "yes"),
+                Map.of("region", "Devon"), Map.of("channel", "email", "customer", "returning"))) {
+            Map<String, String> parameters = new LinkedHashMap<>(pairs);
+            parameters.putAll(filters);
+            assertThat(basketRow(parameters)).as(parameters.toString())
+                    .isEqualTo("Mug | Teapot | 1 | 100 | 100 | 100 | 1");
+        }
+        // order 1 alone (a phone), or a category holding the mug only: no pair; Kitchen holds both: as all orders
+        assertThat(report("market_basket", Map.of("min_pair_orders", "1", "device", "mobile")).size()).isZero();
+        assertThat(report("market_basket", Map.of("min_pair_orders", "1", "category", "mugs")).size()).isZero();
+        assertThat(basketRow(Map.of("min_pair_orders", "1", "category", "kitchen")))
+                .isEqualTo("Mug | Teapot | 1 | 50 | 50 | 100 | 1");
+        // every filter and pairs of them (and with the category) equal the reference, and each row's
+        // products list each other in the partners drill with the same filters
+        List<Map<String, String>> cases = new ArrayList<>(DRILL_FILTERS);
+        cases.addAll(List.of(Map.of("device", "mobile"), Map.of("channel", "email"), Map.of("customer", "returning"),
+                Map.of("category", "kitchen"), Map.of("category", "803"), Map.of("category", "kitchen", "coupon", "yes"),
+                Map.of("category", "kitchen", "device", "mobile")));
+        OffsetDateTime asOf = OffsetDateTime.parse("2026-06-30T12:00+01:00");
+        int rows = 0;
+        for (Map<String, String> filters : cases) {
+            for (String days : List.of("7", "60")) {
+                Map<String, String> parameters = new LinkedHashMap<>(filters);
+                parameters.put("min_pair_orders", "1");
+                parameters.put("days", days);
+                assertThat(new RollupVerifier(app.database.dataSource()).compare("market_basket", asOf, parameters))
+                        .as(which("market_basket", parameters)).isEmpty();
+                for (JsonNode pair : report("market_basket", parameters)) {
+                    rows++;
+                    for (int side = 1; side <= 2; side++) {
+                        Map<String, String> drill = new LinkedHashMap<>(parameters);
+                        drill.put("product_id", pair.get("product_" + side + "_id").asText());
+                        JsonNode[] total = new JsonNode[1];
+                        List<JsonNode> partners = drill("product_partners", drill, total);
+                        String partner = pair.get("product_" + (3 - side) + "_id").asText();
+                        JsonNode row = partners.stream().filter(p -> p.get("partner_id").asText().equals(partner))
+                                .findFirst().orElseThrow(() -> new AssertionError(partner + " not in " + drill));
+                        assertThat(row.get("orders_together").asInt()).as(drill.toString())
+                                .isEqualTo(pair.get("orders_together").asInt());
+                        assertThat(row.get("confidence_pct").decimalValue()).as(drill.toString()).isEqualByComparingTo(
+                                pair.get(side == 1 ? "confidence_1_to_2_pct" : "confidence_2_to_1_pct").decimalValue());
+                        assertThat(total[0].get("partners").asInt()).as(drill.toString()).isEqualTo(partners.size());
+                    }
+                }
+            }
+        }
+        assertThat(rows).isGreaterThan(10); // not vacuous
+        // the mug's partners: the teapot in order 2, under a filter naming it; none on a phone or outside a category
+        JsonNode[] total = new JsonNode[1];
+        assertThat(drill("product_partners", Map.of("product_id", "201", "device", "desktop"), total)).hasSize(1);
+        assertThat(total[0].get("orders").asInt()).isEqualTo(1);
+        assertThat(drill("product_partners", Map.of("product_id", "201", "device", "mobile"), total)).isEmpty();
+        assertThat(total[0].get("orders").asInt()).isEqualTo(1); // order 1
+        assertThat(drill("product_partners", Map.of("product_id", "201", "category", "teapots"), total)).isEmpty();
+        assertThat(total[0].get("orders").asInt()).isZero();
+        assertThat(drill("product_partners", Map.of("product_id", "201", "category", "mugs"), total)).isEmpty();
+        assertThat(total[0].get("orders").asInt()).isEqualTo(2);
+        // bad filters: a category that does not exist, a device not in the list
+        assertError(app.get("/api/reports/market_basket?category=kitchenware", app.viewer), "category",
+                "'kitchenware' is not a category");
+        assertError(app.get("/api/reports/market_basket?device=phone", app.viewer), "device",
+                "must be one of desktop, mobile, tablet, unknown");
+        assertError(app.get("/api/drill/product_partners?product_id=201&category=999", app.viewer), "category",
+                "'999' is not a category");
+    }
+
+    private static String basketRow(Map<String, String> parameters) {
+        JsonNode rows = report("market_basket", parameters);
+        assertThat(rows.size()).as(parameters.toString()).isEqualTo(1);
+        JsonNode row = rows.get(0);
+        return String.join(" | ", List.of("product_1", "product_2", "orders_together", "support_pct",
+                "confidence_1_to_2_pct", "confidence_2_to_1_pct", "lift").stream()
+                .map(c -> row.get(c).isNumber() ? row.get(c).decimalValue().stripTrailingZeros().toPlainString()
+                        : row.get(c).asText())
+                .toList()); // numbers by value: 50.00 reads 50
+    }
+
+    @Test
     void bad_drill_filters_and_cursors_are_refused_naming_them() {
         assertError(app.get("/api/drill/period_orders?period=today&device=phone", app.viewer), "device",
                 "must be one of desktop, mobile, tablet, unknown");
