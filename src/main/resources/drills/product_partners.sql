@@ -74,7 +74,7 @@ subtree as materialized (
 ),
 
 -- the product's orders of the window, with their status at as_of (orders_as_of(), for these orders)
-baskets as materialized (
+product_baskets as materialized (
     select o.order_id
     from orders o
     cross join bounds
@@ -91,12 +91,19 @@ baskets as materialized (
       and o.created_at <= bounds.as_of
       and o.created_at < bounds.window_stop
       and coalesce(later.from_status, o.status) not in ('cancelled', 'refunded')
-      -- the filters (market_basket's): the orders they name, each checked by order_in_filters()
-      -- (the reference SQL's filter: its first page view, address and earlier order), and none
-      -- when the product is outside the category
-      and (:'channel' || :'device' || :'country' || :'region' || :'customer' || :'coupon' = ''
-           or order_in_filters(o.order_id, :'channel', :'device', :'country', :'region', :'customer', :'coupon'))
+      -- none when the product is outside the category filter's subtree
       and (:'category' = '' or :product_id::int in (select product_id from subtree))
+),
+
+-- the order filters (market_basket's): those of the product's orders they name, each checked by
+-- order_in_filters() (the reference SQL's filter: its first page view, address and earlier order),
+-- after the orders above are found (materialized: checked first, it would be called for every
+-- order of the window)
+baskets as materialized (
+    select product_baskets.order_id
+    from product_baskets
+    where :'channel' || :'device' || :'country' || :'region' || :'customer' || :'coupon' = ''
+       or order_in_filters(product_baskets.order_id, :'channel', :'device', :'country', :'region', :'customer', :'coupon')
 ),
 
 partners as (
