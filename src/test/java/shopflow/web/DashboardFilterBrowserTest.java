@@ -117,6 +117,10 @@ class DashboardFilterBrowserTest {
         assertThat(panelAttribute("rfm_segments", "data-filters")).isEmpty();
         assertThat(browser.driver.findElement(By.cssSelector("[data-report='rfm_segments'] > .filter-note")).getText())
                 .isEqualTo("Not filtered by customer: this panel does not take it.");
+        // the market basket takes the order filters (and the category): filtered, no note
+        assertThat(panelAttribute("market_basket", "data-filters")).isEqualTo("customer");
+        assertThat(browser.driver.findElement(By.cssSelector("[data-report='market_basket'] > .filter-note")).getText())
+                .isEmpty();
         String url = browser.driver.getCurrentUrl();
         assertThat(url).contains("customer=new");
 
