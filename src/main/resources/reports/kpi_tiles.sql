@@ -4,6 +4,12 @@
 -- grain:    one row per measure, in a fixed order
 -- audience: aggregate
 -- param:    period            | text   | month_to_date | today, last_7_days, month_to_date, year_to_date | the period, as revenue_summary's rows
+-- param:    channel  | text    |       | direct, search, social, email, referral, unknown | filter: orders whose session came from this channel (the referrer of its first page view; unknown: no session or no page views), and sessions from it
+-- param:    device   | text    |       | desktop, mobile, tablet, unknown | filter: orders whose session's first page view was on this device, and sessions whose first page view was
+-- param:    country  | text    |       | any     | filter: orders shipped to this country (ISO code, e.g. GB; unknown: no shipping address); no conversion rate
+-- param:    region   | text    |       | any     | filter: orders shipped to this region (the address's state or county, e.g. Greater London); no conversion rate
+-- param:    customer | text    |       | new, returning | filter: new (the customer's first order) or returning customers' orders; no conversion rate
+-- param:    coupon   | text    |       | yes, no | filter: orders with or without a coupon (an order discount); no conversion rate
 -- column:   measure           | text   | net_sales, orders, average_order_value, conversion_rate, returns_rate, new_customer_share or repeat_customer_share
 -- column:   unit              | text   | GBP, orders or %
 -- column:   value             | number | the measure over the period (starts_at to ends_at), in unit; null for a ratio without a base
@@ -18,6 +24,7 @@
 -- column:   ends_at           | time   | its last moment: as_of
 -- column:   compare_starts_at | time   | the like-for-like window's first moment
 -- column:   compare_ends_at   | time   | its last moment
+-- column:   note              | text   | why a value is null that is not for want of a base: conversion_rate with a filter sessions do not have; null otherwise
 --
 -- The measures (docs/reports.md#the-tiles):
 --   net_sales              the sales model's net sales: gross sales - discounts - returns (R__22_sales_model.sql)
@@ -35,14 +42,33 @@
 -- The windows are revenue_summary's: today against the same weekday a week before to the same
 -- time, the last 7 days against the 7 before, month to date against the same days and time of the
 -- previous month (clipped to its end), year to date against the same span of the previous year.
--- psql: psql -v as_of="'2026-06-30 12:00'" -v period=month_to_date -f kpi_tiles.sql
 --
--- Each window's figures come from kpi_window() (R__28_kpi_windows.sql): whole days and hours from
--- the rollups and at most an hour of raw rows, whatever the period. The full-scan version is
--- reference/kpi_tiles.sql.
+-- Filters (docs/filters.md): the orders of a channel, device, country or region, of new or
+-- returning customers, with or without a coupon, all of them applying together ('' or left out:
+-- no filter), as revenue_summary takes them (the view order_facets, R__44_order_facets.sql): every
+-- measure but the conversion rate is of the orders they name (the new-customer share: those of them
+-- that were their customer's first order). The conversion rate is of the sessions with the channel
+-- and device named (the session's own, as conversion_funnel takes them); sessions have no country,
+-- region, customer kind or coupon, so with any of those its row has a null value, numerator and
+-- denominator and a `note` saying why (and so with channel=unknown, which no session has: orders
+-- without a session or page views).
+-- psql: psql -v as_of="'2026-06-30 12:00'" -v period=month_to_date -v device=mobile -f kpi_tiles.sql
+--
+-- Without a filter each window's figures come from kpi_window() (R__28_kpi_windows.sql): whole days
+-- and hours from the rollups and at most an hour of raw rows, whatever the period. With a filter
+-- from kpi_filtered_windows() (R__54_kpi_filtered_windows.sql): the order_facets rollup as
+-- revenue_summary reads it with the same filters, and the funnel_traffic rollup as conversion_funnel
+-- does. The two paths meet in `windows`, which takes one of them. The full-scan version is
+-- reference/kpi_tiles.sql, with the same filters.
 
 \if :{?as_of} \else \set as_of 'now()' \endif
 \if :{?period} \else \set period 'month_to_date' \endif
+\if :{?channel} \else \set channel '' \endif
+\if :{?device} \else \set device '' \endif
+\if :{?country} \else \set country '' \endif
+\if :{?region} \else \set region '' \endif
+\if :{?customer} \else \set customer '' \endif
+\if :{?coupon} \else \set coupon '' \endif
 
 with
 
@@ -85,12 +111,58 @@ period as (
     where periods.period = params.period
 ),
 
+-- without a filter: every order and session
+all_orders_windows as (
+    select 'this' as side, k.*
+    from period, kpi_window(period.starts_at, period.ends_at) as k
+    union all
+    select 'earlier', k.*
+    from period, kpi_window(period.compare_starts_at, period.compare_ends_at) as k
+),
+
+-- with a filter: the orders and sessions it names (kpi_filtered_windows(), R__54_kpi_filtered_windows.sql)
+filtered_windows as (
+    select case k.window_no when 1 then 'this' else 'earlier' end as side,
+           k.orders, k.gross_sales, k.discounts, k.returns, k.sessions, k.converted_sessions, k.first_time_orders
+    from period, kpi_filtered_windows(array[period.starts_at, period.compare_starts_at],
+                                      array[period.ends_at, period.compare_ends_at],
+                                      :as_of::timestamptz,
+                                      :'channel', :'device', :'country', :'region', :'customer', :'coupon') as k
+),
+
+-- One path or the other: the guard is a constant when the report runs (psql's variables, or the
+-- runner's bound values with custom plans), so the planner drops the path not taken before
+-- planning it (each fenced, offset 0, as in revenue_summary.sql).
+windows as (
+    select side, orders, gross_sales, discounts, returns, sessions, converted_sessions, first_time_orders
+    from (
+        select 'all_orders' as path, * from (select * from all_orders_windows offset 0) as all_orders
+        union all
+        select 'filtered', * from (select * from filtered_windows offset 0) as filtered
+    ) as paths
+    where paths.path = case when :'channel' || :'device' || :'country' || :'region' || :'customer' || :'coupon' = ''
+                            then 'all_orders' else 'filtered' end
+),
+
 this as (
-    select * from period, kpi_window(period.starts_at, period.ends_at)
+    select * from windows where side = 'this'
 ),
 
 earlier as (
-    select * from period, kpi_window(period.compare_starts_at, period.compare_ends_at)
+    select * from windows where side = 'earlier'
+),
+
+-- why the conversion rate is null with a filter sessions do not have (null without one)
+conversion_note as (
+    select case
+        when :'country' || :'region' || :'customer' || :'coupon' <> ''
+        then 'no conversion rate by '
+             || concat_ws(', ', case when :'country' <> '' then 'country' end, case when :'region' <> '' then 'region' end,
+                          case when :'customer' <> '' then 'customer' end, case when :'coupon' <> '' then 'coupon' end)
+             || ': a session has only a channel and a device'
+        when :'channel' = 'unknown'
+        then 'no conversion rate for channel unknown: no session has it (orders without a session or page views)'
+    end as note
 ),
 
 -- one row per measure and window: its numerator and denominator
@@ -155,6 +227,7 @@ final as (
 
 select final.measure, final.unit, final.value, final.compare_value, final.change, final.change_unit,
        final.numerator, final.denominator, final.compare_numerator, final.compare_denominator,
-       period.starts_at, period.ends_at, period.compare_starts_at, period.compare_ends_at
-from final, period
+       period.starts_at, period.ends_at, period.compare_starts_at, period.compare_ends_at,
+       case when final.measure = 'conversion_rate' then conversion_note.note end as note
+from final, period, conversion_note
 order by final.sort;

@@ -4,21 +4,37 @@
 -- grain:    one row per shop day, oldest first; days without sales show zero orders and null ratios
 -- audience: aggregate
 -- param:    days                   | integer | 14      | 1..366 | number of days, ending with as_of's day
+-- param:    channel  | text    |       | direct, search, social, email, referral, unknown | filter: orders whose session came from this channel (the referrer of its first page view; unknown: no session or no page views), and sessions from it
+-- param:    device   | text    |       | desktop, mobile, tablet, unknown | filter: orders whose session's first page view was on this device, and sessions whose first page view was
+-- param:    country  | text    |       | any     | filter: orders shipped to this country (ISO code, e.g. GB; unknown: no shipping address); no sessions
+-- param:    region   | text    |       | any     | filter: orders shipped to this region (the address's state or county, e.g. Greater London); no sessions
+-- param:    customer | text    |       | new, returning | filter: new (the customer's first order) or returning customers' orders; no sessions
+-- param:    coupon   | text    |       | yes, no | filter: orders with or without a coupon (an order discount); no sessions
 -- column:   day                    | date    | the shop day (Europe/London)
 -- column:   orders                 | orders  | orders placed that day up to as_of, whatever their status at as_of
 -- column:   net_sales              | GBP     | the sales model's net sales: gross sales - discounts - returns made that day
 -- column:   average_order_value    | GBP     | net_sales / orders, 2 decimals; null without orders
--- column:   sessions               | sessions | sessions whose first page view was that day, up to as_of
+-- column:   sessions               | sessions | sessions whose first page view was that day, up to as_of; null with a filter sessions do not have (country, region, customer, coupon)
 -- column:   conversion_rate        | %       | of them, those that reached the funnel's order stage by the day's end (or as_of), 2 decimals; null without sessions
 -- column:   returns_rate           | %       | returns made that day per gross sales less discounts of the orders placed, 1 decimal; null without sales
 -- column:   new_customer_share     | %       | orders that were their customer's first per order placed, 1 decimal; null without orders
 -- column:   repeat_customer_share  | %       | orders by customers who had ordered before per order placed, 1 decimal; null without orders
 -- column:   complete               | boolean | false for as_of's own day, not over yet at as_of
 --
--- psql: psql -v as_of="'2026-06-30 12:00'" -v days=14 -f reference/kpi_days.sql
+-- Filters (docs/filters.md), as the report takes them: the orders whose dimensions (the view
+-- order_facets) the filters name, checked one by one by order_in_filters(); the sessions whose
+-- landing has the channel and device named, by session_in_filters(); no sessions (null) with a
+-- filter sessions do not have (country, region, customer, coupon).
+-- psql: psql -v as_of="'2026-06-30 12:00'" -v days=14 -v device=mobile -f reference/kpi_days.sql
 
 \if :{?as_of} \else \set as_of 'now()' \endif
 \if :{?days} \else \set days 14 \endif
+\if :{?channel} \else \set channel '' \endif
+\if :{?device} \else \set device '' \endif
+\if :{?country} \else \set country '' \endif
+\if :{?region} \else \set region '' \endif
+\if :{?customer} \else \set customer '' \endif
+\if :{?coupon} \else \set coupon '' \endif
 
 with
 
@@ -39,20 +55,31 @@ windows as (
 
 -- The raw rows each measure counts, read once (materialized: a Citus coordinator then joins
 -- them itself, where it refuses a subquery per window over distributed tables)
+-- each customer's first order (the earliest placed, then the lowest id), that the filters name
 first_orders as materialized (
-    select customer_id, min(created_at) as first_order_at
-    from orders
-    group by customer_id
+    select first.first_order_at
+    from (
+        select distinct on (customer_id) order_id, created_at as first_order_at
+        from orders
+        order by customer_id, created_at, order_id
+    ) as first
+    -- the filters (docs/filters.md): the order's dimensions (the view order_facets)
+    where (:'channel' = '' and :'device' = '' and :'country' = '' and :'region' = '' and :'customer' = '' and :'coupon' = '')
+       or order_in_filters(first.order_id, :'channel', :'device', :'country', :'region', :'customer', :'coupon')
 ),
 
 placed as materialized (
     select created_at, gross_sales - discounts as sales
     from order_sales
+    where (:'channel' = '' and :'device' = '' and :'country' = '' and :'region' = '' and :'customer' = '' and :'coupon' = '')
+       or order_in_filters(order_sales.order_id, :'channel', :'device', :'country', :'region', :'customer', :'coupon')
 ),
 
 returned as materialized (
     select returned_at, net_sales
     from order_returns
+    where (:'channel' = '' and :'device' = '' and :'country' = '' and :'region' = '' and :'customer' = '' and :'coupon' = '')
+       or order_in_filters(order_returns.order_id, :'channel', :'device', :'country', :'region', :'customer', :'coupon')
 ),
 
 -- each session's first page view, and the first time it reached each stage's event
@@ -82,12 +109,20 @@ session_orders as materialized (
     group by session_id
 ),
 
+-- the sessions the channel and device name (the session's landing); none with a filter sessions do
+-- not have, whose counts are then null (below)
 session_starts as (
     select v.session_id, v.first_seen_at, v.product_view_at, v.checkout_page_at, c.add_at, c.begin_checkout_at,
            o.order_at
     from session_views v
     left join session_carts c using (session_id)
     left join session_orders o using (session_id)
+    where (:'channel' = '' and :'device' = '')
+       or session_in_filters(v.session_id, :'channel', :'device')
+),
+
+sessions_measured as (
+    select :'country' = '' and :'region' = '' and :'customer' = '' and :'coupon' = '' as measured
 ),
 
 measured as (
@@ -99,19 +134,21 @@ measured as (
          where created_at between windows.starts_at and windows.ends_at)               as sales,
         (select coalesce(sum(net_sales), 0) from returned
          where returned_at between windows.starts_at and windows.ends_at)              as returns,
+        case when sessions_measured.measured then
         (select count(*) from session_starts
-         where first_seen_at between windows.starts_at and windows.ends_at)            as sessions,
+         where first_seen_at between windows.starts_at and windows.ends_at) end        as sessions,
         -- reached the order stage by the window's end: a product view, an add to cart, a checkout
         -- started (a /checkout view or a begin_checkout event) and an order, each by then
+        case when sessions_measured.measured then
         (select count(*) from session_starts
          where first_seen_at between windows.starts_at and windows.ends_at
            and product_view_at <= windows.ends_at
            and add_at <= windows.ends_at
            and least(checkout_page_at, begin_checkout_at) <= windows.ends_at
-           and order_at <= windows.ends_at)                                            as converted_sessions,
+           and order_at <= windows.ends_at) end                                        as converted_sessions,
         (select count(*) from first_orders
          where first_order_at between windows.starts_at and windows.ends_at)          as first_time_orders
-    from windows
+    from windows, sessions_measured
 ),
 
 final as (

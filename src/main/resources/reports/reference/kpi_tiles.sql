@@ -5,6 +5,12 @@
 -- grain:    one row per measure, in a fixed order
 -- audience: aggregate
 -- param:    period            | text   | month_to_date | today, last_7_days, month_to_date, year_to_date | the period, as revenue_summary's rows
+-- param:    channel  | text    |       | direct, search, social, email, referral, unknown | filter: orders whose session came from this channel (the referrer of its first page view; unknown: no session or no page views), and sessions from it
+-- param:    device   | text    |       | desktop, mobile, tablet, unknown | filter: orders whose session's first page view was on this device, and sessions whose first page view was
+-- param:    country  | text    |       | any     | filter: orders shipped to this country (ISO code, e.g. GB; unknown: no shipping address); no conversion rate
+-- param:    region   | text    |       | any     | filter: orders shipped to this region (the address's state or county, e.g. Greater London); no conversion rate
+-- param:    customer | text    |       | new, returning | filter: new (the customer's first order) or returning customers' orders; no conversion rate
+-- param:    coupon   | text    |       | yes, no | filter: orders with or without a coupon (an order discount); no conversion rate
 -- column:   measure           | text   | net_sales, orders, average_order_value, conversion_rate, returns_rate, new_customer_share or repeat_customer_share
 -- column:   unit              | text   | GBP, orders or %
 -- column:   value             | number | the measure over the period (starts_at to ends_at), in unit; null for a ratio without a base
@@ -19,11 +25,23 @@
 -- column:   ends_at           | time   | its last moment: as_of
 -- column:   compare_starts_at | time   | the like-for-like window's first moment
 -- column:   compare_ends_at   | time   | its last moment
+-- column:   note              | text   | why a value is null that is not for want of a base: conversion_rate with a filter sessions do not have; null otherwise
 --
--- psql: psql -v as_of="'2026-06-30 12:00'" -v period=month_to_date -f reference/kpi_tiles.sql
+-- Filters (docs/filters.md), as the report takes them: the orders whose dimensions (the view
+-- order_facets) the filters name, checked one by one by order_in_filters(); the sessions whose
+-- landing has the channel and device named, by session_in_filters(); no sessions (null) with a
+-- filter sessions do not have (country, region, customer, coupon), the conversion rate's note
+-- saying why.
+-- psql: psql -v as_of="'2026-06-30 12:00'" -v period=month_to_date -v device=mobile -f reference/kpi_tiles.sql
 
 \if :{?as_of} \else \set as_of 'now()' \endif
 \if :{?period} \else \set period 'month_to_date' \endif
+\if :{?channel} \else \set channel '' \endif
+\if :{?device} \else \set device '' \endif
+\if :{?country} \else \set country '' \endif
+\if :{?region} \else \set region '' \endif
+\if :{?customer} \else \set customer '' \endif
+\if :{?coupon} \else \set coupon '' \endif
 
 with
 
@@ -72,20 +90,31 @@ windows as (
 
 -- The raw rows each measure counts, read once (materialized: a Citus coordinator then joins
 -- them itself, where it refuses a subquery per window over distributed tables)
+-- each customer's first order (the earliest placed, then the lowest id), that the filters name
 first_orders as materialized (
-    select customer_id, min(created_at) as first_order_at
-    from orders
-    group by customer_id
+    select first.first_order_at
+    from (
+        select distinct on (customer_id) order_id, created_at as first_order_at
+        from orders
+        order by customer_id, created_at, order_id
+    ) as first
+    -- the filters (docs/filters.md): the order's dimensions (the view order_facets)
+    where (:'channel' = '' and :'device' = '' and :'country' = '' and :'region' = '' and :'customer' = '' and :'coupon' = '')
+       or order_in_filters(first.order_id, :'channel', :'device', :'country', :'region', :'customer', :'coupon')
 ),
 
 placed as materialized (
     select created_at, gross_sales - discounts as sales
     from order_sales
+    where (:'channel' = '' and :'device' = '' and :'country' = '' and :'region' = '' and :'customer' = '' and :'coupon' = '')
+       or order_in_filters(order_sales.order_id, :'channel', :'device', :'country', :'region', :'customer', :'coupon')
 ),
 
 returned as materialized (
     select returned_at, net_sales
     from order_returns
+    where (:'channel' = '' and :'device' = '' and :'country' = '' and :'region' = '' and :'customer' = '' and :'coupon' = '')
+       or order_in_filters(order_returns.order_id, :'channel', :'device', :'country', :'region', :'customer', :'coupon')
 ),
 
 -- each session's first page view, and the first time it reached each stage's event
@@ -115,12 +144,20 @@ session_orders as materialized (
     group by session_id
 ),
 
+-- the sessions the channel and device name (the session's landing); none with a filter sessions do
+-- not have, whose counts are then null (below)
 session_starts as (
     select v.session_id, v.first_seen_at, v.product_view_at, v.checkout_page_at, c.add_at, c.begin_checkout_at,
            o.order_at
     from session_views v
     left join session_carts c using (session_id)
     left join session_orders o using (session_id)
+    where (:'channel' = '' and :'device' = '')
+       or session_in_filters(v.session_id, :'channel', :'device')
+),
+
+sessions_measured as (
+    select :'country' = '' and :'region' = '' and :'customer' = '' and :'coupon' = '' as measured
 ),
 
 measured as (
@@ -132,19 +169,34 @@ measured as (
          where created_at between windows.starts_at and windows.ends_at)               as sales,
         (select coalesce(sum(net_sales), 0) from returned
          where returned_at between windows.starts_at and windows.ends_at)              as returns,
+        case when sessions_measured.measured then
         (select count(*) from session_starts
-         where first_seen_at between windows.starts_at and windows.ends_at)            as sessions,
+         where first_seen_at between windows.starts_at and windows.ends_at) end        as sessions,
         -- reached the order stage by the window's end: a product view, an add to cart, a checkout
         -- started (a /checkout view or a begin_checkout event) and an order, each by then
+        case when sessions_measured.measured then
         (select count(*) from session_starts
          where first_seen_at between windows.starts_at and windows.ends_at
            and product_view_at <= windows.ends_at
            and add_at <= windows.ends_at
            and least(checkout_page_at, begin_checkout_at) <= windows.ends_at
-           and order_at <= windows.ends_at)                                            as converted_sessions,
+           and order_at <= windows.ends_at) end                                        as converted_sessions,
         (select count(*) from first_orders
          where first_order_at between windows.starts_at and windows.ends_at)          as first_time_orders
-    from windows
+    from windows, sessions_measured
+),
+
+-- why the conversion rate is null with a filter sessions do not have (null without one)
+conversion_note as (
+    select case
+        when :'country' || :'region' || :'customer' || :'coupon' <> ''
+        then 'no conversion rate by '
+             || concat_ws(', ', case when :'country' <> '' then 'country' end, case when :'region' <> '' then 'region' end,
+                          case when :'customer' <> '' then 'customer' end, case when :'coupon' <> '' then 'coupon' end)
+             || ': a session has only a channel and a device'
+        when :'channel' = 'unknown'
+        then 'no conversion rate for channel unknown: no session has it (orders without a session or page views)'
+    end as note
 ),
 
 parts as (
@@ -196,6 +248,7 @@ final as (
 
 select final.measure, final.unit, final.value, final.compare_value, final.change, final.change_unit,
        final.numerator, final.denominator, final.compare_numerator, final.compare_denominator,
-       period.starts_at, period.ends_at, period.compare_starts_at, period.compare_ends_at
-from final, period
+       period.starts_at, period.ends_at, period.compare_starts_at, period.compare_ends_at,
+       case when final.measure = 'conversion_rate' then conversion_note.note end as note
+from final, period, conversion_note
 order by final.sort;
