@@ -305,12 +305,13 @@
     {
       // kpi_tiles' measures for the month to date against the same days last month, and kpi_days'
       // last 14 days of each for the sparklines (docs/reports.md#the-tiles); net sales is the
-      // headline tile above
+      // headline tile above. Both take kpi_tiles' filters (the same order filters).
       report: 'kpi_tiles',
-      source: async (asOf) => {
+      filtered: true,
+      source: async (asOf, filters) => {
         const [tiles, days] = await Promise.all([
-          api('/api/reports/kpi_tiles', { period: 'month_to_date', as_of: asOf }),
-          api('/api/reports/kpi_days', { days: SPARK_DAYS, as_of: asOf }),
+          api('/api/reports/kpi_tiles', { period: 'month_to_date', ...filters, as_of: asOf }),
+          api('/api/reports/kpi_days', { days: SPARK_DAYS, ...filters, as_of: asOf }),
         ]);
         kpiDays = days.rows;
         return tiles.rows;
@@ -323,7 +324,10 @@
           const change = tile.querySelector('[data-kpi-change]');
           const value = row.change == null ? null : Number(row.change);
           const unit = row.change_unit === 'pt' ? ' pt' : ' %';
-          change.textContent = value == null
+          // the conversion rate under a filter sessions do not have: the report says why it is null
+          tile.dataset.note = row.note || '';
+          change.textContent = row.note ? row.note.charAt(0).toUpperCase() + row.note.slice(1) + '.'
+            : value == null
             ? 'nothing ' + COMPARED_WITH.month_to_date + ' to compare with'
             : (value > 0 ? '▲ +' : value < 0 ? '▼ ' : '') + (row.change_unit === 'pt' ? twoDecimals : oneDecimal).format(value)
               + unit + ' vs ' + COMPARED_WITH.month_to_date;
@@ -750,10 +754,12 @@
       return;
     }
     if (panel.source) {
-      showFilters(section, filtersFor(null));
+      // a panel of its own source takes its report's filters when it says so (`filtered`)
+      const filters = filtersFor(panel.filtered ? catalog[panel.report] : null);
+      showFilters(section, filters);
       setState(section, 'loading');
       try {
-        const rows = await panel.source(asOf);
+        const rows = await panel.source(asOf, filters.applied);
         panel.render(rows, section);
         setState(section, rows.length === 0 ? 'empty' : 'ready', rows.length === 0 ? panel.empty : '');
       } catch (e) {
