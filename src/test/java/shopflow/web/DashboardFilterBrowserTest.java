@@ -101,6 +101,45 @@ class DashboardFilterBrowserTest {
         assertThat(funnelChart()).isEqualTo("3,1,0,0,0");
     }
 
+    /** kpi_tiles' value of {@code measure} for the month to date as of 30 June 12:00, as its tile shows it. */
+    private static String measureApi(String measure, String query) {
+        for (JsonNode row : app.getJson("/api/reports/kpi_tiles?period=month_to_date&as_of=2026-06-30T12:00" + query,
+                app.analyst).get("rows")) {
+            if (row.get("measure").asText().equals(measure)) {
+                return row.get("value").asText();
+            }
+        }
+        throw new AssertionError("no measure " + measure);
+    }
+
+    /**
+     * As of 30 June 12:00 the month's orders are 1 and 2 (customers 1's and 2's second) and 3 (customer
+     * 3's first): a new customers' filter leaves order 3 on the orders tile, and the conversion rate,
+     * whose sessions have no customer kind, says why it has no figure.
+     */
+    @Test
+    void the_measure_tiles_take_the_order_filters_and_the_conversion_rate_says_which_it_cannot() throws Exception {
+        browser.signIn(app.url(""), app.analyst);
+        browser.setAsOf("2026-06-30T12:00");
+        assertThat(browser.kpi("orders")).isEqualTo(measureApi("orders", "")).isEqualTo("3");
+
+        choose("customer", "new");
+        assertThat(panelAttribute("kpi_tiles", "data-filters")).isEqualTo("customer");
+        assertThat(browser.kpi("orders")).isEqualTo(measureApi("orders", "&customer=new")).isEqualTo("1");
+        assertThat(browser.kpi("new_customer_share")).isEqualTo("100.0 %");
+        // the panel takes every filter set; the conversion rate's tile says why it has no figure
+        assertThat(browser.driver.findElement(By.cssSelector("[data-report='kpi_tiles'] > .filter-note")).isDisplayed())
+                .isFalse();
+        assertThat(browser.kpi("conversion_rate")).isEqualTo("—");
+        assertThat(browser.driver.findElement(By.cssSelector("[data-kpi-change='conversion_rate']")).getText())
+                .isEqualTo("No conversion rate by customer: a session has only a channel and a device.");
+
+        int loads = browser.loads();
+        browser.driver.findElement(By.id("filters-clear")).click();
+        browser.waitForLoads(loads + 1);
+        assertThat(browser.kpi("orders")).isEqualTo("3");
+    }
+
     @Test
     void a_filter_changes_the_panels_that_take_it_and_a_reload_of_its_url_shows_the_same_view() throws Exception {
         browser.signIn(app.url(""), app.analyst);

@@ -145,8 +145,8 @@ class FilterApiTest {
         }
     }
 
-    @Test
-    void every_filter_and_pair_equals_the_reference_sql_with_the_same_filters() {
+    /** Every filter with a few values, on its own, and every pair of filters (each with its first value). */
+    private static List<Map<String, String>> filterCases() {
         Map<String, List<String>> values = new LinkedHashMap<>();
         values.put("channel", List.of("search", "email", "unknown", "direct"));
         values.put("device", List.of("mobile", "desktop", "unknown"));
@@ -163,14 +163,23 @@ class FilterApiTest {
                         values.get(names.get(j)).get(0)));
             }
         }
+        return cases;
+    }
+
+    @Test
+    void every_filter_and_pair_equals_the_reference_sql_with_the_same_filters() {
+        List<Map<String, String>> cases = filterCases();
         ReportRunner runner = new ReportRunner(app.database.dataSource());
         ReportCatalog references = ReportCatalog.references();
         OffsetDateTime asOf = OffsetDateTime.parse("2026-06-30T12:00+01:00");
-        for (String name : List.of("revenue_summary", "daily_revenue")) {
+        for (String name : List.of("revenue_summary", "daily_revenue", "kpi_tiles", "kpi_days")) {
             for (Map<String, String> filters : cases) {
                 Map<String, String> parameters = new LinkedHashMap<>(filters);
-                if (name.equals("daily_revenue")) {
+                if (name.equals("daily_revenue") || name.equals("kpi_days")) {
                     parameters.put("days", "60");
+                }
+                if (name.equals("kpi_tiles")) {
+                    parameters.put("period", "year_to_date");
                 }
                 JsonNode api = report(name, parameters);
                 ReportResult reference = runner.run(references.get(name), asOf, parameters);
@@ -194,6 +203,117 @@ class FilterApiTest {
                 // and the rollups and the reference agree as verify compares them
                 assertThat(new RollupVerifier(app.database.dataSource()).compare(name, asOf, parameters)).as(which(name,
                         parameters)).isEmpty();
+            }
+        }
+    }
+
+    /** kpi_tiles' rows by measure. */
+    private static Map<String, JsonNode> measures(JsonNode rows) {
+        Map<String, JsonNode> byMeasure = new LinkedHashMap<>();
+        rows.forEach(row -> byMeasure.put(row.get("measure").asText(), row));
+        return byMeasure;
+    }
+
+    private static JsonNode day(JsonNode rows, String day) {
+        for (JsonNode row : rows) {
+            if (row.get("day").asText().equals(day)) {
+                return row;
+            }
+        }
+        throw new AssertionError("no day " + day);
+    }
+
+    /**
+     * The measure tiles and their days with filters, by hand, as of 30 June 12:00: the month to date
+     * against 1 to 30 May 12:00. Devon: orders 2 (75.50 gross less its 5.00 coupon, customer 2's second)
+     * and 3 (20.00, customer 3's first, placed and cancelled on 2 June: 20.00 returned); in May none.
+     * Mobile: order 1 (100.00, customer 1's second); June's mobile sessions s-1 (every stage, order 1)
+     * and f-1 (no order), May's s-4 (ordered without viewing a product: not converted).
+     */
+    @Test
+    void the_kpi_tiles_and_their_days_take_the_order_filters() {
+        Map<String, JsonNode> devon = measures(report("kpi_tiles", Map.of("region", "Devon")));
+        assertThat(devon.get("orders").get("value").decimalValue()).isEqualByComparingTo("2");
+        assertThat(devon.get("orders").get("compare_value").decimalValue()).isEqualByComparingTo("0");
+        assertThat(devon.get("net_sales").get("value").decimalValue()).isEqualByComparingTo("70.50");
+        assertThat(devon.get("average_order_value").get("value").decimalValue()).isEqualByComparingTo("35.25");
+        // 20.00 returned of 90.50 sold
+        assertThat(devon.get("returns_rate").get("value").decimalValue()).isEqualByComparingTo("22.1");
+        assertThat(devon.get("new_customer_share").get("value").decimalValue()).isEqualByComparingTo("50.0");
+        assertThat(devon.get("repeat_customer_share").get("value").decimalValue()).isEqualByComparingTo("50.0");
+        // sessions have no region: no conversion rate, and the row says why
+        JsonNode conversion = devon.get("conversion_rate");
+        assertThat(conversion.get("value").isNull()).isTrue();
+        assertThat(conversion.get("denominator").isNull()).isTrue();
+        assertThat(conversion.get("note").asText())
+                .isEqualTo("no conversion rate by region: a session has only a channel and a device");
+        assertThat(devon.get("orders").get("note").isNull()).isTrue();
+
+        Map<String, JsonNode> mobile = measures(report("kpi_tiles", Map.of("device", "mobile")));
+        assertThat(mobile.get("orders").get("value").decimalValue()).isEqualByComparingTo("1");
+        assertThat(mobile.get("net_sales").get("value").decimalValue()).isEqualByComparingTo("100.00");
+        assertThat(mobile.get("new_customer_share").get("value").decimalValue()).isEqualByComparingTo("0.0");
+        assertThat(mobile.get("repeat_customer_share").get("value").decimalValue()).isEqualByComparingTo("100.0");
+        // s-1 of s-1 and f-1; May: none of s-4
+        conversion = mobile.get("conversion_rate");
+        assertThat(conversion.get("numerator").decimalValue()).isEqualByComparingTo("1");
+        assertThat(conversion.get("denominator").decimalValue()).isEqualByComparingTo("2");
+        assertThat(conversion.get("value").decimalValue()).isEqualByComparingTo("50.00");
+        assertThat(conversion.get("compare_numerator").decimalValue()).isEqualByComparingTo("0");
+        assertThat(conversion.get("compare_denominator").decimalValue()).isEqualByComparingTo("1");
+        assertThat(conversion.get("change").decimalValue()).isEqualByComparingTo("50.00");
+        assertThat(conversion.get("note").isNull()).isTrue();
+
+        // Greater London on a phone, which no cut of the rollup keeps with the customer kind: orders 1 and
+        // 4 this year, 4 customer 1's first (its first-time orders counted one by one)
+        Map<String, JsonNode> londonMobile = measures(report("kpi_tiles", Map.of("region", "Greater London",
+                "device", "mobile", "period", "year_to_date")));
+        assertThat(londonMobile.get("orders").get("value").decimalValue()).isEqualByComparingTo("2");
+        assertThat(londonMobile.get("new_customer_share").get("value").decimalValue()).isEqualByComparingTo("50.0");
+
+        // the days: 30 June order 1 and s-1 on a phone; 25 June order 2 on a desktop
+        JsonNode mobileDays = report("kpi_days", Map.of("device", "mobile", "days", "7"));
+        assertThat(mobileDays.size()).isEqualTo(7);
+        JsonNode today = day(mobileDays, "2026-06-30");
+        assertThat(today.get("orders").asInt()).isEqualTo(1);
+        assertThat(today.get("sessions").asInt()).isEqualTo(1);
+        assertThat(today.get("conversion_rate").decimalValue()).isEqualByComparingTo("100.00");
+        assertThat(day(mobileDays, "2026-06-25").get("orders").asInt()).isZero();
+        assertThat(day(mobileDays, "2026-06-25").get("conversion_rate").isNull()).isTrue();
+        // Devon: 2 June order 3, placed and returned that day; 25 June order 2; no sessions by region
+        JsonNode devonDays = report("kpi_days", Map.of("region", "Devon", "days", "30"));
+        JsonNode second = day(devonDays, "2026-06-02");
+        assertThat(second.get("orders").asInt()).isEqualTo(1);
+        assertThat(second.get("net_sales").decimalValue()).isEqualByComparingTo("0.00");
+        assertThat(second.get("returns_rate").decimalValue()).isEqualByComparingTo("100.0");
+        assertThat(second.get("new_customer_share").decimalValue()).isEqualByComparingTo("100.0");
+        assertThat(second.get("sessions").isNull()).isTrue();
+        assertThat(second.get("conversion_rate").isNull()).isTrue();
+        assertThat(day(devonDays, "2026-06-25").get("net_sales").decimalValue()).isEqualByComparingTo("70.50");
+        assertThat(day(devonDays, "2026-06-25").get("repeat_customer_share").decimalValue()).isEqualByComparingTo("100.0");
+    }
+
+    /**
+     * kpi_tiles (every period) and kpi_days with every filter and pair equal their reference SQL with the
+     * same filters at moments inside hours with sessions and orders (s-1's order at 09:00, f-1's first
+     * view at 10:00 on 20 June), at the fixture's as_of and after its last order.
+     */
+    @Test
+    void the_kpi_tiles_and_days_equal_the_reference_with_every_filter_and_pair_at_several_moments() {
+        RollupVerifier verifier = new RollupVerifier(app.database.dataSource());
+        for (String moment : List.of("2026-06-30T12:00+01:00", "2026-06-30T09:30+01:00", "2026-06-20T10:03+01:00",
+                "2026-07-01T00:30+01:00")) {
+            OffsetDateTime asOf = OffsetDateTime.parse(moment);
+            for (Map<String, String> filters : filterCases()) {
+                for (String period : List.of("today", "last_7_days", "month_to_date", "year_to_date")) {
+                    Map<String, String> parameters = new LinkedHashMap<>(filters);
+                    parameters.put("period", period);
+                    assertThat(verifier.compare("kpi_tiles", asOf, parameters)).as(moment + " kpi_tiles " + parameters)
+                            .isEmpty();
+                }
+                Map<String, String> parameters = new LinkedHashMap<>(filters);
+                parameters.put("days", "45");
+                assertThat(verifier.compare("kpi_days", asOf, parameters)).as(moment + " kpi_days " + parameters).isEmpty();
             }
         }
     }
