@@ -55,17 +55,12 @@ windows as (
 
 -- The raw rows each measure counts, read once (materialized: a Citus coordinator then joins
 -- them itself, where it refuses a subquery per window over distributed tables)
--- each customer's first order (the earliest placed, then the lowest id), that the filters name
+-- each customer's first order (the earliest placed, then the lowest id); those the filters name are
+-- counted below (order_in_filters(), checked for the window's first orders only)
 first_orders as materialized (
-    select first.first_order_at
-    from (
-        select distinct on (customer_id) order_id, created_at as first_order_at
-        from orders
-        order by customer_id, created_at, order_id
-    ) as first
-    -- the filters (docs/filters.md): the order's dimensions (the view order_facets)
-    where (:'channel' = '' and :'device' = '' and :'country' = '' and :'region' = '' and :'customer' = '' and :'coupon' = '')
-       or order_in_filters(first.order_id, :'channel', :'device', :'country', :'region', :'customer', :'coupon')
+    select distinct on (customer_id) order_id, created_at as first_order_at
+    from orders
+    order by customer_id, created_at, order_id
 ),
 
 placed as materialized (
@@ -109,18 +104,17 @@ session_orders as materialized (
     group by session_id
 ),
 
--- the sessions the channel and device name (the session's landing); none with a filter sessions do
--- not have, whose counts are then null (below)
 session_starts as (
     select v.session_id, v.first_seen_at, v.product_view_at, v.checkout_page_at, c.add_at, c.begin_checkout_at,
            o.order_at
     from session_views v
     left join session_carts c using (session_id)
     left join session_orders o using (session_id)
-    where (:'channel' = '' and :'device' = '')
-       or session_in_filters(v.session_id, :'channel', :'device')
 ),
 
+-- whether the sessions are counted: not with a filter sessions do not have (their counts are then
+-- null); with channel or device, those whose landing has them (session_in_filters(), checked for
+-- the window's sessions only, below)
 sessions_measured as (
     select :'country' = '' and :'region' = '' and :'customer' = '' and :'coupon' = '' as measured
 ),
@@ -136,7 +130,9 @@ measured as (
          where returned_at between windows.starts_at and windows.ends_at)              as returns,
         case when sessions_measured.measured then
         (select count(*) from session_starts
-         where first_seen_at between windows.starts_at and windows.ends_at) end        as sessions,
+         where first_seen_at between windows.starts_at and windows.ends_at
+           and ((:'channel' = '' and :'device' = '')
+                or session_in_filters(session_starts.session_id, :'channel', :'device'))) end as sessions,
         -- reached the order stage by the window's end: a product view, an add to cart, a checkout
         -- started (a /checkout view or a begin_checkout event) and an order, each by then
         case when sessions_measured.measured then
@@ -145,9 +141,16 @@ measured as (
            and product_view_at <= windows.ends_at
            and add_at <= windows.ends_at
            and least(checkout_page_at, begin_checkout_at) <= windows.ends_at
-           and order_at <= windows.ends_at) end                                        as converted_sessions,
+           and order_at <= windows.ends_at
+           and ((:'channel' = '' and :'device' = '')
+                or session_in_filters(session_starts.session_id, :'channel', :'device'))) end as converted_sessions,
         (select count(*) from first_orders
-         where first_order_at between windows.starts_at and windows.ends_at)          as first_time_orders
+         where first_order_at between windows.starts_at and windows.ends_at
+           -- the filters (docs/filters.md): the order's dimensions (the view order_facets)
+           and ((:'channel' = '' and :'device' = '' and :'country' = '' and :'region' = '' and :'customer' = ''
+                 and :'coupon' = '')
+                or order_in_filters(first_orders.order_id, :'channel', :'device', :'country', :'region', :'customer',
+                                    :'coupon')))                                      as first_time_orders
     from windows, sessions_measured
 ),
 
