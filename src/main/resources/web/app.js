@@ -1054,13 +1054,41 @@
   // sessions have no list)
   document.querySelectorAll('.tile[data-measure][data-drill]').forEach((tile) => {
     const type = tile.dataset.customerType;
-    const open = () => openDrill(tile.dataset.drill, (type ? (type === 'first_time' ? 'Orders by first-time customers'
-      : 'Orders by returning customers') : 'Orders and returns') + ' · month to date',
-    type ? { period: 'month_to_date', customer_type: type } : { period: 'month_to_date' });
+    const open = () => type ? openCustomerShare(type)
+      : openDrill(tile.dataset.drill, 'Orders and returns · month to date', { period: 'month_to_date' });
     tile.tabIndex = 0;
     tile.addEventListener('click', open);
     tile.addEventListener('keydown', (event) => { if (event.key === 'Enter') open(); });
   });
+  /**
+   * The orders a customer-share tile counts: its customer kind's orders of the month. Under the
+   * filter bar's filters the tile counts the orders they name, so the list is the period's orders
+   * with those filters and the kind as the `customer` filter (period_customer_orders takes no
+   * filters); a bar keeping only the other kind leaves the tile nothing to count.
+   */
+  function openCustomerShare(type) {
+    const title = (type === 'first_time' ? 'Orders by first-time customers' : 'Orders by returning customers')
+      + ' · month to date';
+    const period = { period: 'month_to_date' };
+    const applied = filtersFor(catalog[DRILL_REPORT.period_orders]).applied;
+    const customer = type === 'first_time' ? 'new' : 'returning';
+    if (Object.keys(applied).length === 0) return openDrill('period_customer_orders', title, { ...period, customer_type: type });
+    if (!applied.customer || applied.customer === customer) return openDrill('period_orders', title, { ...period, customer });
+    drill = null;
+    $('#drill').dataset.drill = 'period_orders';
+    $('#drill-title').textContent = title;
+    $('#drill-total').textContent = '';
+    $('#drill-related').replaceChildren();
+    $('#drill-table').replaceChildren();
+    $('#drill-page').textContent = 'no rows';
+    $('#drill-message').textContent = 'None: the filter bar keeps only ' + applied.customer + ' customers\' orders.';
+    $('#drill-first').disabled = true;
+    $('#drill-next').disabled = true;
+    $('#drill-csv').hidden = true;
+    $('#drill').hidden = false;
+    $('#drill').dataset.state = 'empty';
+  }
+
   $('#drill-close').addEventListener('click', () => { $('#drill').hidden = true; drill = null; });
   $('#drill-next').addEventListener('click', () => { drill.cursors.push(drill.next); showDrillPage(); });
   $('#drill-first').addEventListener('click', () => { drill.cursors = [null]; showDrillPage(); });

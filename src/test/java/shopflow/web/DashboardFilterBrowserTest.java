@@ -3,6 +3,7 @@ package shopflow.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -10,6 +11,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
 
 /**
  * The filter bar in headless Chromium: a filter set changes the panels that take it to the API's
@@ -101,6 +103,10 @@ class DashboardFilterBrowserTest {
         assertThat(funnelChart()).isEqualTo("3,1,0,0,0");
     }
 
+    private static WebElement tile(String measure) {
+        return browser.driver.findElement(By.cssSelector(".tile[data-measure='" + measure + "']"));
+    }
+
     /** kpi_tiles' value of {@code measure} for the month to date as of 30 June 12:00, as its tile shows it. */
     private static String measureApi(String measure, String query) {
         for (JsonNode row : app.getJson("/api/reports/kpi_tiles?period=month_to_date&as_of=2026-06-30T12:00" + query,
@@ -127,6 +133,20 @@ class DashboardFilterBrowserTest {
         assertThat(panelAttribute("kpi_tiles", "data-filters")).isEqualTo("customer");
         assertThat(browser.kpi("orders")).isEqualTo(measureApi("orders", "&customer=new")).isEqualTo("1");
         assertThat(browser.kpi("new_customer_share")).isEqualTo("100.0 %");
+        // the share's list is the orders it counts under the filter: order 3 alone, the tile's 1 of 1
+        // (and its cancellation in the month, a return row)
+        tile("new_customer_share").click();
+        assertThat(browser.drillRows("period_orders")).hasSize(2).allSatisfy(row -> assertThat(row).contains("ORD-2026-000003"));
+        assertThat(browser.driver.findElement(By.id("drill-title")).getText()).endsWith("· customer new");
+        assertThat(browser.driver.findElement(By.id("drill-total")).getText()).startsWith("Total: orders 1 ·");
+        browser.closeDrill();
+        // the other kind's share counts nothing under this filter, and its list says why
+        tile("repeat_customer_share").click();
+        browser.wait(Duration.ofSeconds(10)).until(d -> "empty".equals(d.findElement(By.id("drill")).getAttribute("data-state")));
+        assertThat(browser.driver.findElements(By.cssSelector("#drill-table tbody tr"))).isEmpty();
+        assertThat(browser.driver.findElement(By.id("drill-message")).getText())
+                .isEqualTo("None: the filter bar keeps only new customers' orders.");
+        browser.closeDrill();
         // the panel takes every filter set; the conversion rate's tile says why it has no figure
         assertThat(browser.driver.findElement(By.cssSelector("[data-report='kpi_tiles'] > .filter-note")).isDisplayed())
                 .isFalse();
