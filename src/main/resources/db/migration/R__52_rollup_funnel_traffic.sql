@@ -64,6 +64,63 @@ language sql stable as $$
     )
 $$;
 
+-- The same rows for every hour, set-wise (the rebuild's): the landings in one pass over page_views in
+-- session order instead of one probe per session (session_landing()'s row: the first view by
+-- viewed_at, then view_id), needing no index, and the channel of each distinct referrer, not of
+-- each session (a few referrers, where order_channel()'s regular expressions per session were a
+-- fifth of the rebuild). At scale 1 (1.97 million sessions, load 8): 30 s against 65 s per session.
+create or replace function funnel_traffic_every_hour_rows()
+returns setof rollups.funnel_traffic_hours
+language sql stable as $$
+    with landing as (
+        select distinct on (pv.session_id) pv.session_id, pv.referrer, pv.device_type
+        from page_views pv
+        order by pv.session_id, pv.viewed_at, pv.view_id
+    ),
+    session_hours as (
+        select l.referrer, coalesce(l.device_type::text, 'unknown') as device,
+               shop_hour(s.first_seen_at) as first_hour,
+               shop_hour(r.reach[2]) as product_view_hour, shop_hour(r.reach[3]) as add_hour,
+               shop_hour(r.reach[4]) as checkout_hour, shop_hour(r.reach[5]) as order_hour,
+               count(*) as sessions
+        from rollups.funnel_sessions s
+        join landing l on l.session_id = s.session_id
+        cross join lateral (
+            select funnel_reach(s.first_seen_at, s.product_view_at, s.add_at, s.checkout_at, s.order_at) as reach
+            offset 0
+        ) as r
+        where s.first_seen_at is not null
+        group by 1, 2, 3, 4, 5, 6, 7
+    ),
+    channels as (
+        select referrer, order_channel(referrer) as channel
+        from (select distinct referrer from session_hours where referrer is not null) as referrers
+    ),
+    h as (
+        select case when sh.referrer is null then order_channel(null) else c.channel end as channel, sh.device,
+               sh.first_hour, sh.product_view_hour, sh.add_hour, sh.checkout_hour, sh.order_hour, sh.sessions
+        from session_hours sh
+        left join channels c on c.referrer = sh.referrer
+    )
+    select
+        case when grouping(h.channel) = 1 then '*' else h.channel end,
+        case when grouping(h.device) = 1 then '*' else h.device end,
+        h.first_hour,
+        reach.stage::smallint,
+        reach.reach_hour,
+        sum(h.sessions)::bigint
+    from h
+    cross join lateral (
+        values (1, h.first_hour), (2, h.product_view_hour), (3, h.add_hour), (4, h.checkout_hour), (5, h.order_hour)
+    ) as reach (stage, reach_hour)
+    where reach.reach_hour is not null
+    group by grouping sets (
+        (h.first_hour, h.channel, h.device, reach.stage, reach.reach_hour),
+        (h.first_hour, h.channel, reach.stage, reach.reach_hour),
+        (h.first_hour, h.device, reach.stage, reach.reach_hour)
+    )
+$$;
+
 -- Whether a session's landing has the channel and device named ('' for a filter not given): the
 -- reference SQL's filter. A plpgsql function rather than a subquery in the reference, as
 -- order_in_filters() is, so that a Citus coordinator plans it without filters as before.
@@ -201,7 +258,7 @@ begin
         return;
     end if;
     perform lock_for_rebuild('funnel_traffic', array['page_views', 'cart_events', 'orders']);
-    insert into rollups.funnel_traffic_hours select * from funnel_traffic_hour_rows(null);
+    insert into rollups.funnel_traffic_hours select * from funnel_traffic_every_hour_rows();
 end
 $$;
 
@@ -302,7 +359,7 @@ begin
     if not rollups_kept_by_job()
        and not exists (select 1 from rollups.funnel_traffic_hours)
        and exists (select 1 from rollups.funnel_sessions where first_seen_at is not null) then
-        insert into rollups.funnel_traffic_hours select * from funnel_traffic_hour_rows(null);
+        insert into rollups.funnel_traffic_hours select * from funnel_traffic_every_hour_rows();
         analyze rollups.funnel_traffic_hours;
     end if;
 end
