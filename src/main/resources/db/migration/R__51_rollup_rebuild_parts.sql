@@ -18,7 +18,7 @@ language sql stable as $$
             (1, 'product days, spans and windows', 'rebuild_product_days_and_windows',
              array['product_days_folded', 'product_days_pending', 'product_spans_folded', 'product_windows_folded',
                    'category_windows_folded']),
-            (2, 'baskets and pairs', 'rebuild_market_baskets',
+            (2, 'baskets, pairs and the funnel''s traffic', 'rebuild_market_baskets_and_funnel_traffic',
              array['basket_days_folded', 'basket_days_pending', 'pair_days_folded', 'pair_days_pending',
                    'pair_months_folded'])
         ) as listed (position, part, rebuild, tables)
@@ -34,6 +34,20 @@ language sql stable as $$
     select part, rebuild, tables
     from (select * from own union all select * from other) as parts
     order by position
+$$;
+
+-- The second part: the market basket's pairs, then the funnel's traffic hours (from the sessions the
+-- generator wrote and the page views' landings, its own tables, which it empties by delete). The
+-- traffic hours were the longest family of the last part, which finished last with one core idle;
+-- after the baskets, the shortest part, the three parts take about as long each. The traffic's
+-- rebuild locks page_views in share mode: after the baskets, the clickstream's key, built on
+-- another connection meanwhile, is usually there already rather than made to wait for this part.
+create or replace function rebuild_market_baskets_and_funnel_traffic() returns void
+language plpgsql as $$
+begin
+    perform rebuild_market_baskets();
+    perform rebuild_funnel_traffic_rollups();
+end
 $$;
 
 -- Empties the given rollup tables (every folded and pending table when null) with one truncate
