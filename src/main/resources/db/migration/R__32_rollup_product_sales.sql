@@ -561,9 +561,13 @@ $$;
 
 -- Products from the sales model's views (order_line_sales, order_line_returns: one definition),
 -- and their spans from the days.
+-- No nested loops: a whole shop's rows are joined, and right after a generate's load the shop
+-- tables have neither statistics nor indexes yet, so a misestimated join became a nested loop
+-- scanning order_status_changes once per outer row (seen stalled for over 20 minutes at scale 1).
 create or replace function rebuild_product_days() returns void
 language plpgsql
 set work_mem = '256MB'
+set enable_nestloop = off
 as $$
 begin
     perform lock_for_rebuild('product_days', array['orders', 'order_items', 'order_status_changes', 'order_refunds']);
@@ -622,6 +626,7 @@ $$;
 create or replace function rebuild_market_baskets() returns void
 language plpgsql
 set work_mem = '256MB'
+set enable_nestloop = off -- as rebuild_product_days()
 as $$
 begin
     perform lock_for_rebuild('market_baskets', array['orders', 'order_items']);
