@@ -53,6 +53,7 @@ class ConcurrentRollupExactnessTest {
         database = TestDatabases.fresh();
         try (Connection c = database.connection()) {
             Writes.shop(c, CUSTOMERS, PRODUCTS);
+            RollupExactnessTest.categoryTree(c);
         }
     }
 

@@ -192,16 +192,23 @@ class RollupExactnessTest {
 
     private static Database database;
 
+    /**
+     * A category tree for category_sales and the category cases of {@link #CASES}: Shoes > Boots,
+     * Hats > Caps, and a product with none (the last of {@link Writes#shop}'s products).
+     */
+    static void categoryTree(Connection c) throws SQLException {
+        Writes.execute(c, "insert into categories (category_id, name, slug, parent_id) values (2, 'Boots', 'boots', 1),"
+                + " (3, 'Hats', 'hats', null), (4, 'Caps', 'caps', 3)");
+        Writes.execute(c, "update products set category_id = case when product_id = (select max(product_id) from products)"
+                + " then null else 1 + product_id % 4 end");
+    }
+
     @BeforeAll
     static void createShop() throws SQLException {
         database = TestDatabases.fresh();
         try (Connection c = database.connection()) {
             Writes.shop(c, 20, 10);
-            // a category tree for category_sales: Shoes > Boots, Hats > Caps, and a product with none
-            Writes.execute(c, "insert into categories (category_id, name, slug, parent_id) values (2, 'Boots', 'boots', 1),"
-                    + " (3, 'Hats', 'hats', null), (4, 'Caps', 'caps', 3)");
-            Writes.execute(c, "update products set category_id = case when product_id = 10 then null"
-                    + " else 1 + product_id % 4 end");
+            categoryTree(c);
             // the product reports' kept windows end on a day of this history (they end today in a shop),
             // so folds keep them through the random writes and the moments of that day read them
             Writes.execute(c, "insert into rollups.product_windows_pinned_day values ('" + WINDOWS_DAY + "')");
