@@ -108,7 +108,7 @@ class BackupRestoreTest {
                     + " where schemaname in ('public', 'api', 'generator', 'imports', 'alerts', 'rollups')";
             assertThat(value(copy, indexes)).isEqualTo(value(shop, indexes));
             // the rollups rebuilt from the restored rows: every report equals its reference SQL
-            assertThat(new RollupVerifier(copy.dataSource()).verify(AsOf.parse(AS_OF, LONDON))).isEmpty();
+            assertThat(new RollupVerifier(copy.dataSource()).verifyUnfiltered(AsOf.parse(AS_OF, LONDON))).isEmpty();
             // and the shop goes on: a new order takes the next id
             try (Connection c = copy.connection(); Statement s = c.createStatement();
                     ResultSet r = s.executeQuery("select nextval('orders_order_id_seq') > max(order_id) from orders")) {
@@ -160,7 +160,7 @@ class BackupRestoreTest {
                 assertThat(value(copy, "select count(*) from orders where not exists (select 1 from order_items"
                         + " where order_items.order_id = orders.order_id) and created_at > now() - interval '1 hour'"))
                         .isEqualTo(0L);
-                assertThat(new RollupVerifier(copy.dataSource()).verify(OffsetDateTime.now())).isEmpty();
+                assertThat(new RollupVerifier(copy.dataSource()).verifyUnfiltered(OffsetDateTime.now())).isEmpty();
             }
         }
     }

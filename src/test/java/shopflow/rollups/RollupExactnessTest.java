@@ -221,7 +221,7 @@ class RollupExactnessTest {
     }
 
     @ParameterizedTest(name = "seed {0}")
-    @ValueSource(longs = {1, 2, 3})
+    @ValueSource(longs = {1, 2})
     void reports_from_rollups_equal_the_reference_sql_after_random_writes(long seed) throws SQLException {
         Random random = new Random(seed);
         // stock writes draw from their own stream, so the order and browsing writes stay those of each seed
