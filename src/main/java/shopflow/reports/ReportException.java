@@ -7,7 +7,7 @@ package shopflow.reports;
 public final class ReportException extends RuntimeException {
 
     /** What kind of problem, so the CLI and the HTTP API can answer with the right code. */
-    public enum Kind { UNKNOWN_REPORT, BAD_PARAMETER, FAILED, UNAVAILABLE }
+    public enum Kind { UNKNOWN_REPORT, BAD_PARAMETER, FAILED, UNAVAILABLE, STOPPED }
 
     private final Kind kind;
     private final String field;
@@ -33,6 +33,14 @@ public final class ReportException extends RuntimeException {
     /** The database (or a node of a Citus cluster) could not be reached: worth trying again later. */
     static ReportException unavailable(String message, Throwable cause) {
         return new ReportException(Kind.UNAVAILABLE, null, message, cause);
+    }
+
+    /**
+     * A limit of the server (its time or temporary-file bound for one report) stopped the report: the
+     * request was valid, the server would not spend more on it.
+     */
+    static ReportException stopped(String message, Throwable cause) {
+        return new ReportException(Kind.STOPPED, null, message, cause);
     }
 
     public Kind kind() {

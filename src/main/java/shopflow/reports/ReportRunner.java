@@ -191,12 +191,13 @@ public final class ReportRunner {
                 throw ReportException.badParameter(refused.getServerErrorMessage().getColumn(),
                         refused.getServerErrorMessage().getMessage());
             }
-            String reason = switch (String.valueOf(e.getSQLState())) {
-                case "57014" -> "took longer than " + seconds(statementTimeout) + " s and was stopped";
-                case "53400" -> "needed more than " + tempFileLimit + " of temporary files and was stopped";
-                default -> "failed: " + e.getMessage();
-            };
-            throw ReportException.failed("report " + report.name() + " " + reason, e);
+            switch (String.valueOf(e.getSQLState())) {
+                case "57014" -> throw ReportException.stopped("report " + report.name() + " took longer than "
+                        + seconds(statementTimeout) + " s and was stopped", e);
+                case "53400" -> throw ReportException.stopped("report " + report.name() + " needed more than "
+                        + tempFileLimit + " of temporary files and was stopped", e);
+                default -> throw ReportException.failed("report " + report.name() + " failed: " + e.getMessage(), e);
+            }
         }
     }
 

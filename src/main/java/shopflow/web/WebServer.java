@@ -81,13 +81,13 @@ public final class WebServer implements AutoCloseable {
      * @param reportConnections  connections of the reports' own pool: reports never take the ones
      *                           orders, events, tokens and health use
      */
-    public record Limits(long eventBytesInFlight, int reportsPerToken, int reportConnections) {
+    public record Limits(long eventBytesInFlight, int reportsPerToken, int reportConnections, Duration reportTimeout) {
         /**
          * 4 full event batches (a parsed batch takes several times its size); 6 reports per token, as
          * many as a browser sends to one server at once, so one dashboard never waits for itself; 8
-         * connections for reports.
+         * connections for reports; a minute for one report or drill page.
          */
-        public static final Limits DEFAULT = new Limits(32L * 1024 * 1024, 6, 8);
+        public static final Limits DEFAULT = new Limits(32L * 1024 * 1024, 6, 8, Duration.ofSeconds(60));
     }
 
     private final Database database;
@@ -118,10 +118,10 @@ public final class WebServer implements AutoCloseable {
         this.tokens = new TokenStore(database.dataSource(), clock);
         Access access = new Access(tokens, clock);
         this.live = new LiveUpdates(database, this::log, clock);
-        ReportsApi reports = new ReportsApi(catalog, new ReportRunner(reportPool).asRole(READER_ROLE)
+        ReportsApi reports = new ReportsApi(catalog, new ReportRunner(reportPool, limits.reportTimeout()).asRole(READER_ROLE)
                 .limited(REPORT_WORK_MEM, REPORT_TEMP_FILE_LIMIT), access, database.timeZone(), clock,
                 limits.reportsPerToken());
-        DrillsApi drills = new DrillsApi(ReportCatalog.drills(), new ReportRunner(reportPool).asRole(READER_ROLE)
+        DrillsApi drills = new DrillsApi(ReportCatalog.drills(), new ReportRunner(reportPool, limits.reportTimeout()).asRole(READER_ROLE)
                 .limited(REPORT_WORK_MEM, REPORT_TEMP_FILE_LIMIT), access, database.timeZone(), clock);
         TokensApi tokensApi = new TokensApi(tokens, access, clock);
         OrdersApi orders = new OrdersApi(database.dataSource(), access);
@@ -399,6 +399,12 @@ public final class WebServer implements AutoCloseable {
                 log("report unavailable: " + e.getMessage());
                 ctx.header("Retry-After", "5");
                 error(ctx, 503, e.getMessage(), null);
+            }
+            case STOPPED -> {
+                // the question was valid but costs more than the server spends on one: asking again
+                // the same would be stopped again, so no Retry-After
+                log(e.getMessage());
+                error(ctx, 503, e.getMessage() + " (the server's limit for one report)", null);
             }
             default -> internalError(ctx, e);
         }

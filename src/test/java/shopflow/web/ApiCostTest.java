@@ -26,7 +26,8 @@ class ApiCostTest {
 
     /** One report at a time per token. */
     @RegisterExtension
-    static final TestServer limited = TestServer.start(new WebServer.Limits(32L * 1024 * 1024, 1, 4));
+    static final TestServer limited = TestServer.start(new WebServer.Limits(32L * 1024 * 1024, 1, 4,
+            WebServer.Limits.DEFAULT.reportTimeout()));
 
     private static final String DAILY = "/api/reports/daily_revenue?as_of=2026-06-30T12:00";
 

@@ -25,9 +25,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class RequestLimitsTest {
 
-    /** One full batch in flight, 2 reports per token, 3 report connections. */
+    /** One full batch in flight, 2 reports per token, 3 report connections, 4 s for one report. */
     @RegisterExtension
-    static final TestServer app = TestServer.start(new WebServer.Limits(WebServer.MAX_EVENT_BATCH_BYTES, 2, 3));
+    static final TestServer app = TestServer.start(new WebServer.Limits(WebServer.MAX_EVENT_BATCH_BYTES, 2, 3,
+            Duration.ofSeconds(4)));
 
     private static final String PAGE_VIEW = "{\"type\": \"page_view\", \"session_id\": \"limits\", \"page_url\": \"/\"}";
 
@@ -131,6 +132,17 @@ class RequestLimitsTest {
             assertThat(nap.get().statusCode()).isEqualTo(200);
         }
         assertThat(app.get(path.replace("=2", "=0"), app.viewer).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void a_report_over_its_time_limit_is_stopped_with_a_503_naming_the_limit_not_a_500() {
+        HttpResponse<String> nap = app.get("/api/reports/" + TestServer.SLOW_REPORT + "?seconds=8", app.viewer);
+        assertThat(nap.statusCode()).as(nap.body()).isEqualTo(503);
+        assertThat(nap.body()).contains("report " + TestServer.SLOW_REPORT + " took longer than 4 s and was stopped");
+        // asking the same again would be stopped again: nothing says to retry
+        assertThat(nap.headers().firstValue("Retry-After")).isEmpty();
+        assertThat(app.get("/api/reports/" + TestServer.SLOW_REPORT + "?seconds=0", app.viewer).statusCode())
+                .isEqualTo(200);
     }
 
     @Test
