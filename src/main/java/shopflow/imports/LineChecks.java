@@ -17,11 +17,11 @@ final class LineChecks {
     /** A line's value must fit order_items.line_total, numeric(10, 2). */
     static final BigDecimal MAX_LINE_VALUE = new BigDecimal("10000000");
 
-    private final LinesHeader header;
+    private final CsvHeader<Column> header;
     private final InvoiceDates dates;
     private final Instant now;
 
-    LineChecks(LinesHeader header, InvoiceDates dates, Instant now) {
+    LineChecks(CsvHeader<Column> header, InvoiceDates dates, Instant now) {
         this.header = header;
         this.dates = dates;
         this.now = now;

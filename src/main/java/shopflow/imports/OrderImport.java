@@ -198,12 +198,12 @@ public final class OrderImport {
             RowWriter writer;
             List<String> ignored;
             if (shopify()) {
-                ShopifyHeader header = ShopifyHeader.of(file, headerFields);
+                CsvHeader<ShopifyHeader.Column> header = ShopifyHeader.of(file, headerFields);
                 ShopifyChecks checks = new ShopifyChecks(header, dates, settings.now());
                 writer = (line, record) -> copy.row(checks.check(line, record));
                 ignored = header.ignored();
             } else {
-                LinesHeader header = LinesHeader.of(file, headerFields);
+                CsvHeader<LinesHeader.Column> header = LinesHeader.of(file, headerFields);
                 LineChecks checks = new LineChecks(header, dates, settings.now());
                 writer = (line, record) -> copy.write(checks.check(line, record));
                 ignored = header.ignored();

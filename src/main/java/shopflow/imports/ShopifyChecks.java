@@ -22,12 +22,12 @@ final class ShopifyChecks {
     /** An order's amounts must fit orders' numeric(10, 2). */
     static final BigDecimal MAX_AMOUNT = new BigDecimal("10000000");
 
-    private final ShopifyHeader header;
+    private final CsvHeader<Column> header;
     private final InvoiceDates dates;
     private final Instant now;
     private String previousName;
 
-    ShopifyChecks(ShopifyHeader header, InvoiceDates dates, Instant now) {
+    ShopifyChecks(CsvHeader<Column> header, InvoiceDates dates, Instant now) {
         this.header = header;
         this.dates = dates;
         this.now = now;

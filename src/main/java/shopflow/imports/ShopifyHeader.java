@@ -3,17 +3,16 @@ package shopflow.imports;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 
 /**
- * The columns of a Shopify orders export, found by name in its header (case, spaces and
- * underscores do not matter). The export has some 70 columns; those read here are required, but
- * for the few an older or trimmed export may lack (line discounts, vendor, addresses, ids), which
- * are optional. Any other column is ignored and listed.
+ * The columns of a Shopify orders export, found by name in its header ({@link CsvHeader}). The
+ * export has some 70 columns; those read here are required, but for the few an older or trimmed
+ * export may lack (line discounts, vendor, addresses, ids), which are optional. Any other column is
+ * ignored and listed.
  */
 final class ShopifyHeader {
 
-    enum Column {
+    enum Column implements CsvHeader.Column {
         NAME("Name", true),
         EMAIL("Email", true),
         FINANCIAL_STATUS("Financial Status", true),
@@ -46,107 +45,58 @@ final class ShopifyHeader {
         ID("Id", false),
         SOURCE("Source", false);
 
-        final String title;
-        final boolean required;
+        private final String title;
+        private final boolean required;
         private final List<String> names;
 
         Column(String title, boolean required, String... also) {
             this.title = title;
             this.required = required;
             List<String> n = new ArrayList<>(List.of(also));
-            n.add(normalize(title));
+            n.add(CsvHeader.normalize(title));
             this.names = List.copyOf(n);
+        }
+
+        @Override
+        public String title() {
+            return title;
+        }
+
+        @Override
+        public boolean required() {
+            return required;
+        }
+
+        @Override
+        public boolean namedBy(String normalized) {
+            return names.contains(normalized);
         }
     }
 
-    private final int[] index;
-    private final String[] titles;
-    private final List<String> ignored;
-    private final int size;
-
-    private ShopifyHeader(int[] index, String[] titles, List<String> ignored) {
-        this.index = index;
-        this.titles = titles;
-        this.ignored = ignored;
-        int max = 0;
-        for (Column c : Column.values()) {
-            if (c.required) {
-                max = Math.max(max, index[c.ordinal()] + 1);
-            }
-        }
-        this.size = max;
+    private ShopifyHeader() {
     }
 
     /** The header's columns, or a refusal naming the missing and unexpected ones and the formats accepted. */
-    static ShopifyHeader of(String file, List<String> header) {
-        int[] index = new int[Column.values().length];
-        Arrays.fill(index, -1);
-        List<String> unexpected = new ArrayList<>();
-        for (int i = 0; i < header.size(); i++) {
-            String name = normalize(header.get(i));
-            Column found = null;
-            for (Column c : Column.values()) {
-                if (c.names.contains(name)) {
-                    found = c;
-                }
-            }
-            if (found == null || index[found.ordinal()] >= 0) {
-                unexpected.add(header.get(i));
-            } else {
-                index[found.ordinal()] = i;
-            }
-        }
-        List<String> missing = new ArrayList<>();
-        String[] titles = new String[index.length];
-        for (Column c : Column.values()) {
-            titles[c.ordinal()] = index[c.ordinal()] >= 0 ? header.get(index[c.ordinal()]) : c.title;
-            if (c.required && index[c.ordinal()] < 0) {
-                missing.add(c.title);
-            }
-        }
+    static CsvHeader<Column> of(String file, List<String> header) {
+        CsvHeader<Column> matched = CsvHeader.match(header, Column.class);
+        List<String> missing = matched.missing();
         if (!missing.isEmpty()) {
             // A Shopify export has dozens of columns this import does not read: listing them all as
             // unexpected would hide the missing ones, so only a file that is no Shopify export at all
             // (most columns missing) gets them listed.
             boolean fewFound = missing.size() > Column.values().length / 2;
-            throw new ImportException(file + ": the header is not that of a 'shopify' orders export: missing column"
-                    + (missing.size() > 1 ? "s " : " ") + String.join(", ", missing)
-                    + (unexpected.isEmpty() || !fewFound ? "" : "; unexpected column"
-                            + (unexpected.size() > 1 ? "s " : " ")
-                            + String.join(", ", unexpected.stream().map(u -> "'" + u + "'").toList()))
+            List<String> unexpected = matched.ignored();
+            throw new ImportException(file + ": the header is not that of a 'shopify' orders export: "
+                    + CsvHeader.listed("missing column", missing, false)
+                    + (unexpected.isEmpty() || !fewFound ? "" : "; " + CsvHeader.listed("unexpected column", unexpected, true))
                     + ". The 'shopify' format needs " + expected()
                     + " (any case), as Shopify's Orders > Export > CSV writes them. Formats accepted: "
-                    + String.join(", ", Arrays.stream(ImportFormat.values()).map(Enum::name).toList())
-                    + " (--format). Nothing was imported.");
+                    + CsvHeader.formats() + " (--format). Nothing was imported.");
         }
-        return new ShopifyHeader(index, titles, List.copyOf(unexpected));
+        return matched;
     }
 
     static String expected() {
-        return String.join(", ", Arrays.stream(Column.values()).filter(c -> c.required).map(c -> c.title).toList());
-    }
-
-    static String normalize(String name) {
-        String n = name.strip().toLowerCase(Locale.ROOT).replace(" ", "").replace("_", "");
-        return n.startsWith("\ufeff") ? n.substring(1) : n;
-    }
-
-    /** The field of {@code column} in a record, stripped; "" when the record is short or the column absent. */
-    String field(List<String> record, Column column) {
-        int i = index[column.ordinal()];
-        return i >= 0 && i < record.size() ? record.get(i).strip() : "";
-    }
-
-    String title(Column column) {
-        return titles[column.ordinal()];
-    }
-
-    /** Fields a record needs: up to the last required column. */
-    int size() {
-        return size;
-    }
-
-    List<String> ignored() {
-        return ignored;
+        return String.join(", ", Arrays.stream(Column.values()).filter(Column::required).map(Column::title).toList());
     }
 }
