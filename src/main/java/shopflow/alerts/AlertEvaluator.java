@@ -4,11 +4,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import shopflow.jobs.PeriodicJob;
 
 /**
  * Raises alerts every {@link #INTERVAL} in the web server ({@code evaluate_alerts()}: each shop hour
@@ -24,13 +21,8 @@ public final class AlertEvaluator implements AutoCloseable {
     private final Alerts alerts;
     private final Clock clock;
     private final Consumer<String> log;
-    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "shopflow-alerts");
-        thread.setDaemon(true);
-        return thread;
-    });
-    private boolean failing; // only the scheduler thread reads and writes it
-    private final CountDownLatch firstEvaluation = new CountDownLatch(1);
+    private final PeriodicJob job = new PeriodicJob("shopflow-alerts", INTERVAL, this::evaluateOnce);
+    private boolean failing; // only the job's thread reads and writes it
 
     public AlertEvaluator(Alerts alerts, Clock clock, Consumer<String> log) {
         this.alerts = alerts;
@@ -40,15 +32,12 @@ public final class AlertEvaluator implements AutoCloseable {
 
     /** Evaluates now (a server that was down judges what it missed) and every minute after. */
     public void start() {
-        scheduler.scheduleWithFixedDelay(() -> {
-            evaluateOnce();
-            firstEvaluation.countDown();
-        }, 0, INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+        job.start();
     }
 
     /** Waits (at most {@code limit}) for the evaluation at start, which judges what the server missed. */
     public boolean awaitFirstEvaluation(Duration limit) throws InterruptedException {
-        return firstEvaluation.await(limit.toMillis(), TimeUnit.MILLISECONDS);
+        return job.awaitFirstRun(limit);
     }
 
     private void evaluateOnce() {
@@ -70,11 +59,6 @@ public final class AlertEvaluator implements AutoCloseable {
 
     @Override
     public void close() {
-        scheduler.shutdownNow();
-        try {
-            scheduler.awaitTermination(1, TimeUnit.MINUTES);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        job.close();
     }
 }

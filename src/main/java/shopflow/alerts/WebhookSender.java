@@ -16,14 +16,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import javax.sql.DataSource;
 import shopflow.db.SqlScripts;
+import shopflow.jobs.PeriodicJob;
 
 /**
  * Posts the queued alert deliveries (alerts.deliveries, the outbox the database fills when an
@@ -51,15 +49,10 @@ public final class WebhookSender implements AutoCloseable {
     private final DataSource dataSource;
     private final Consumer<String> log;
     private final Duration firstBackoff;
-    private final Duration poll;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT)
             .followRedirects(HttpClient.Redirect.NEVER).build();
-    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "shopflow-webhooks");
-        thread.setDaemon(true);
-        return thread;
-    });
-    private boolean failing; // only the scheduler thread reads and writes it
+    private final PeriodicJob job;
+    private boolean failing; // only the job's thread reads and writes it
 
     public WebhookSender(DataSource dataSource, Consumer<String> log) {
         this(dataSource, log, FIRST_BACKOFF, POLL);
@@ -70,11 +63,11 @@ public final class WebhookSender implements AutoCloseable {
         this.dataSource = dataSource;
         this.log = log;
         this.firstBackoff = firstBackoff;
-        this.poll = poll;
+        this.job = new PeriodicJob("shopflow-webhooks", poll, this::sendDue);
     }
 
     public void start() {
-        scheduler.scheduleWithFixedDelay(this::sendDue, 0, poll.toMillis(), TimeUnit.MILLISECONDS);
+        job.start();
     }
 
     /** The wait after the {@code attempts}-th failed try: the first backoff, doubled each time, at most an hour. */
@@ -174,11 +167,6 @@ public final class WebhookSender implements AutoCloseable {
 
     @Override
     public void close() {
-        scheduler.shutdownNow();
-        try {
-            scheduler.awaitTermination(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        job.close();
     }
 }

@@ -4,11 +4,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import shopflow.jobs.PeriodicJob;
 
 /**
  * Refits the customer-value models in the web server once a day: every hour it looks at the last
@@ -24,12 +21,7 @@ public final class DailyRefit implements AutoCloseable {
     private final CustomerValueFits fits;
     private final Clock clock;
     private final Consumer<String> log;
-    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "shopflow-clv");
-        thread.setDaemon(true);
-        return thread;
-    });
-    private final CountDownLatch firstCheck = new CountDownLatch(1);
+    private final PeriodicJob job = new PeriodicJob("shopflow-clv", CHECK, this::refitIfDue);
 
     public DailyRefit(CustomerValueFits fits, Clock clock, Consumer<String> log) {
         this.fits = fits;
@@ -38,10 +30,7 @@ public final class DailyRefit implements AutoCloseable {
     }
 
     public void start() {
-        scheduler.scheduleWithFixedDelay(() -> {
-            refitIfDue();
-            firstCheck.countDown();
-        }, 0, CHECK.toMillis(), TimeUnit.MILLISECONDS);
+        job.start();
     }
 
     /**
@@ -49,7 +38,7 @@ public final class DailyRefit implements AutoCloseable {
      * every customer's orders, then writes. Returns whether it is done.
      */
     public boolean awaitFirstCheck(Duration limit) throws InterruptedException {
-        return firstCheck.await(limit.toMillis(), TimeUnit.MILLISECONDS);
+        return job.awaitFirstRun(limit);
     }
 
     /** Fits as of now when the last fit is {@link #AGE} old or missing; returns the new fit, if any. */
@@ -72,11 +61,6 @@ public final class DailyRefit implements AutoCloseable {
 
     @Override
     public void close() {
-        scheduler.shutdownNow();
-        try {
-            scheduler.awaitTermination(1, TimeUnit.MINUTES);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        job.close();
     }
 }
