@@ -6,6 +6,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import shopflow.reports.Report;
 import shopflow.reports.ReportCatalog;
+import shopflow.reports.ReportFile;
 import shopflow.reports.ReportParameter;
 
 /**
@@ -70,7 +71,7 @@ public final class MetabaseExport {
         }
         StringBuilder out = new StringBuilder();
         for (String line : sql.lines().toList()) {
-            int comment = commentStart(line);
+            int comment = ReportFile.commentStart(line);
             out.append(variables(report, line.substring(0, comment))).append(line.substring(comment)).append('\n');
         }
         return "-- " + report.question() + "\n" + out.toString().stripTrailing();
@@ -85,20 +86,6 @@ public final class MetabaseExport {
         }
         variable.appendTail(out);
         return out.toString();
-    }
-
-    /** Where a {@code --} comment starts outside string literals (the line's length when there is none). */
-    private static int commentStart(String line) {
-        boolean inString = false;
-        for (int i = 0; i < line.length(); i++) {
-            char c = line.charAt(i);
-            if (c == '\'') {
-                inString = !inString;
-            } else if (!inString && c == '-' && i + 1 < line.length() && line.charAt(i + 1) == '-') {
-                return i;
-            }
-        }
-        return line.length();
     }
 
     /** What an empty variable means: now for as_of (as in the psql preamble), the declared default otherwise. */

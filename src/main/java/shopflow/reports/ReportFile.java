@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
  * -- window:   from | to | days | 3660
  * </pre>
  */
-final class ReportFile {
+public final class ReportFile {
 
     /** {@code :name} or {@code :'name'}, but not a cast ({@code ::int}) nor a slice ({@code [1:n]}). */
     private static final Pattern VARIABLE = Pattern.compile("(?<![:\\w]):('?)([a-z_][a-z0-9_]*)\\1");
@@ -146,15 +146,21 @@ final class ReportFile {
 
     /** The line up to a {@code --} comment that is not inside a string literal. */
     private static String withoutComment(String line) {
+        int comment = commentStart(line);
+        return comment == line.length() ? line : line.substring(0, comment).stripTrailing();
+    }
+
+    /** Where a {@code --} comment starts outside string literals (the line's length when there is none). */
+    public static int commentStart(String line) {
         boolean inString = false;
         for (int i = 0; i < line.length(); i++) {
             char c = line.charAt(i);
             if (c == '\'') {
                 inString = !inString;
             } else if (!inString && c == '-' && i + 1 < line.length() && line.charAt(i + 1) == '-') {
-                return line.substring(0, i).stripTrailing();
+                return i;
             }
         }
-        return line;
+        return line.length();
     }
 }

@@ -154,7 +154,7 @@ final class DrillsApi {
         out.put("as_of", asOf);
         out.put("parameters", parameters);
         out.put("columns", shown.columns());
-        out.put("rows", objects(shown));
+        out.put("rows", ReportFormat.rowObjects(shown));
         out.put("total", cursorText == null ? totalOf(total, asOf, parameters) : null);
         out.put("next_cursor", next);
         ctx.json(out);
@@ -214,19 +214,7 @@ final class DrillsApi {
             }
         });
         ReportResult result = runner.run(total, asOf, asked);
-        return objects(result).get(0);
-    }
-
-    private static List<Map<String, Object>> objects(ReportResult result) {
-        List<Map<String, Object>> rows = new ArrayList<>();
-        for (List<Object> row : result.rows()) {
-            Map<String, Object> object = new LinkedHashMap<>();
-            for (int c = 0; c < result.columns().size(); c++) {
-                object.put(result.columns().get(c), row.get(c));
-            }
-            rows.add(object);
-        }
-        return rows;
+        return ReportFormat.rowObjects(result).get(0);
     }
 
     private static List<String> userParameters(Report list) {
