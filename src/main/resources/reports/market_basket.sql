@@ -51,10 +51,13 @@
 -- A pair with N orders in the window has at least N / k of them in one of the k months the window
 -- touches, so the candidate pairs are read through the index of rollups.pair_months_folded (pairs
 -- with at least min_pair_orders / k orders in a month), plus the pairs with pending changes or in
--- a corrected order; each candidate's count is then summed from its days. With a filter it counts
--- the pairs of the window's orders from their raw rows through market_basket_filtered_pairs()
--- (R__56_market_basket_filters.sql). The two paths meet in `scored_pairs`, guarded by whether a
--- filter is given. The full-scan version is reference/market_basket.sql, with the same filters.
+-- a corrected order; each candidate's count is then summed from its days. A category alone reads
+-- the same rollups restricted to its subtree (its pairs, their products' orders, the corrections'
+-- lines of it), and as the window's orders rollups.category_basket_days, the counted orders holding
+-- a product of the subtree per day (R__58_rollup_category_baskets.sql). With an order filter it
+-- counts the pairs of the window's orders from their raw rows through market_basket_filtered_pairs()
+-- (R__56_market_basket_filters.sql). The two paths meet in `scored_pairs`, guarded by whether an
+-- order filter is given. The full-scan version is reference/market_basket.sql, with the same filters.
 
 \if :{?as_of} \else \set as_of 'now()' \endif
 \if :{?days} \else \set days 30 \endif
@@ -92,6 +95,30 @@ bounds as (
              then as_of end                                                    as cut_after,
         (least(last_day, shop_day(as_of)) + 1)::timestamptz                    as cut_until
     from params
+    -- an unknown category is refused here (category_filter() raises), even when the window is empty
+    where :'category' = '' or exists (select 1 from category_filter(:'category'))
+),
+
+-- With a category (and no order filter) the same rollups restricted to the category's subtree:
+-- its products (category_filter(), R__45_category_filter.sql) and the subtree's root, under which
+-- rollups.category_basket_days counts the orders holding one of them (R__58_rollup_category_baskets.sql).
+-- (Without one every condition naming them is `'' = '' or ...`, which PostgreSQL folds away.)
+subtree_categories as materialized (
+    select category_filter(:'category') as category_id
+),
+
+subtree as materialized (
+    select products.product_id
+    from products
+    where products.category_id in (select category_id from subtree_categories)
+),
+
+subtree_root as (
+    select categories.category_id
+    from categories
+    where categories.category_id in (select category_id from subtree_categories)
+      and (categories.parent_id is null
+           or categories.parent_id not in (select category_id from subtree_categories))
 ),
 
 -- orders whose count in the rollups is not theirs as of as_of: +1 for an order of the window
@@ -127,6 +154,7 @@ corrected_lines as (
     from corrected_orders
     cross join lateral (select order_items.product_id from order_items
                         where order_items.order_id = corrected_orders.order_id offset 0) as lines
+    where :'category' = '' or lines.product_id in (select product_id from subtree)
 ),
 
 corrected_pairs as (
@@ -157,14 +185,27 @@ corrected_products as (
     group by product_id
 ),
 
+-- the window's orders: all of them, or with a category those holding a product of its subtree
 order_count as (
     select coalesce(sum(orders), 0) as orders
     from (
         select folded.orders from rollups.basket_days_folded as folded, bounds
-        where folded.day between bounds.first_day and bounds.last_day
+        where :'category' = ''
+          and folded.day between bounds.first_day and bounds.last_day
         union all
         select pending.orders from rollups.basket_days_pending as pending, bounds
-        where pending.day between bounds.first_day and bounds.last_day
+        where :'category' = ''
+          and pending.day between bounds.first_day and bounds.last_day
+        union all
+        select folded.orders from rollups.category_basket_days_folded as folded, bounds, subtree_root
+        where :'category' <> ''
+          and folded.category_id = subtree_root.category_id
+          and folded.day between bounds.first_day and bounds.last_day
+        union all
+        select pending.orders from rollups.category_basket_days_pending as pending, bounds, subtree_root
+        where :'category' <> ''
+          and pending.category_id = subtree_root.category_id
+          and pending.day between bounds.first_day and bounds.last_day
         union all
         select sum(sign) from (select distinct sign, order_id from corrected_lines) as corrected
     ) as days
@@ -174,6 +215,8 @@ pending_pairs as (
     select pending.product_1_id, pending.product_2_id, sum(pending.orders) as orders
     from rollups.pair_days_pending as pending, bounds
     where pending.day between bounds.first_day and bounds.last_day
+      and (:'category' = '' or (pending.product_1_id in (select product_id from subtree)
+                                and pending.product_2_id in (select product_id from subtree)))
     group by 1, 2
 ),
 
@@ -182,6 +225,8 @@ candidates as (
     from rollups.pair_months_folded as folded, months
     where folded.month = any (months.months)
       and folded.orders >= months.per_month
+      and (:'category' = '' or (folded.product_1_id in (select product_id from subtree)
+                                and folded.product_2_id in (select product_id from subtree)))
     union
     select product_1_id, product_2_id from pending_pairs
     union
@@ -222,7 +267,7 @@ product_orders as (
     left join corrected_products using (product_id)
 ),
 
--- without a filter: each pair with its products' orders and the window's orders
+-- without an order filter: each pair with its products' orders and the window's orders
 all_orders_pairs as (
     select pairs.product_1_id, pairs.product_2_id, pairs.orders_together,
            orders_1.orders as product_1_orders, orders_2.orders as product_2_orders,
@@ -233,7 +278,7 @@ all_orders_pairs as (
     cross join lateral (select orders from product_orders where product_id = pairs.product_2_id) as orders_2
 ),
 
--- with a filter: the same counted from the raw rows of the orders it names
+-- with an order filter: the same counted from the raw rows of the orders it names
 -- (market_basket_filtered_pairs(), R__56_market_basket_filters.sql)
 filtered_pairs as (
     select filtered.*
@@ -254,8 +299,7 @@ scored_pairs as (
         union all
         select 'filtered', * from (select * from filtered_pairs offset 0) as filtered
     ) as paths
-    where paths.path = case when :'channel' || :'device' || :'country' || :'region' || :'customer' || :'coupon'
-                                 || :'category' = ''
+    where paths.path = case when :'channel' || :'device' || :'country' || :'region' || :'customer' || :'coupon' = ''
                             then 'all_orders' else 'filtered' end
 ),
 

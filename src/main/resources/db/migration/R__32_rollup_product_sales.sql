@@ -16,7 +16,8 @@
 -- contribution before" (rollup_product_days_apply()), from the order's row, its lines and its
 -- return changes on each side, so an allocation that a new line changes, a product counted once
 -- per order and a pair once per order all come out right. The same function appends the order's
--- categories per day (the category_orders family, R__37_rollup_category_orders.sql).
+-- categories per day (the category_orders family, R__37_rollup_category_orders.sql), and those of
+-- its basket if counted (the category_baskets family, R__58_rollup_category_baskets.sql).
 -- Lines inserted (placing an order) are applied by order_items_rollups_inserted()
 -- (R__40_rollup_inserts.sql); on a Citus cluster the catch-up job calls the same function.
 
@@ -242,18 +243,31 @@ begin
         from (select distinct sign, order_id, created_at from order_products where counted) as baskets
         group by 1
         having sum(sign) <> 0
+    ),
+
+    -- each order once per category its lines reach, and the counted ones once more as baskets
+    -- (category_baskets, R__58_rollup_category_baskets.sql)
+    reached as (
+        select distinct order_products.sign, order_products.order_id, shop_day(order_products.created_at) as day,
+               order_products.counted, ancestry.ancestor_id
+        from order_products
+        join products using (product_id)
+        join category_ancestry ancestry using (category_id)
+    ),
+
+    category_baskets_appended as (
+        insert into rollups.category_basket_days_pending (day, category_id, orders)
+        select day, ancestor_id, sum(sign)
+        from reached
+        where counted
+        group by day, ancestor_id
+        having sum(sign) <> 0
     )
 
     -- each order once per category its lines reach (category_ancestry: a category and its ancestors)
     insert into rollups.category_days_pending (day, category_id, orders)
     select day, ancestor_id, sum(sign)
-    from (
-        select distinct order_products.sign, order_products.order_id, shop_day(order_products.created_at) as day,
-               ancestry.ancestor_id
-        from order_products
-        join products using (product_id)
-        join category_ancestry ancestry using (category_id)
-    ) as reached
+    from reached
     group by day, ancestor_id
     having sum(sign) <> 0;
 end

@@ -13,12 +13,12 @@
 -- One row per pair of products in at least min_pair_orders of those orders, with each product's
 -- orders and the orders counted (the report's support, confidence and lift come from them).
 --
--- Without a filter it returns nothing at once: the report's path without filters names the call
--- but never runs it (plpgsql: PostgreSQL plans an opaque call for nothing, where an inlined SQL
+-- Without an order filter it returns nothing at once (a category alone is the report's path
+-- through the rollups, restricted to the subtree): that path names the call but never runs it (plpgsql: PostgreSQL plans an opaque call for nothing, where an inlined SQL
 -- body would be copied and prepared before being dropped), and a Citus coordinator, which runs a
 -- report's CTEs one by one, the path not taken too, gets no rows. Its query is planned when it runs
 -- with the filters' values (the report runner's plan_cache_mode=force_custom_plan), so the
--- dimensions not asked for drop out of the plan: a category alone never reads order_facets.
+-- dimensions not asked for drop out of the plan.
 --
 -- Its cost grows with the window's orders (an index probe for each order's lines, and for each
 -- filtered order its first page view, address and earlier order): measured in docs/measurements.md.
@@ -33,7 +33,7 @@ declare
     order_filters boolean := want_channel || want_device || want_country || want_region
                              || want_customer || want_coupon <> '';
 begin
-    if not order_filters and want_category = '' then
+    if not order_filters then
         return;
     end if;
     if want_category <> '' then

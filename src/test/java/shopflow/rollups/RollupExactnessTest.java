@@ -91,6 +91,11 @@ class RollupExactnessTest {
                             "to", "2026-10-31"),
                     // the filters (docs/filters.md): the category (Shoes and Boots), order filters, both
                     Map.of("min_pair_orders", "1", "category", "1"), Map.of("min_pair_orders", "1", "customer", "returning"),
+                    // a category alone reads the pair rollups restricted to its subtree and its kept baskets
+                    // (Boots: a leaf; Hats: a parent, over a long window and a short one)
+                    Map.of("min_pair_orders", "1", "days", "60", "category", "boots"),
+                    Map.of("min_pair_orders", "2", "days", "3660", "category", "3"),
+                    Map.of("min_pair_orders", "1", "days", "1", "category", "hats"),
                     Map.of("min_pair_orders", "1", "days", "60", "channel", "unknown", "coupon", "no"),
                     Map.of("min_pair_orders", "1", "days", "60", "category", "3", "customer", "new"))),
             Map.entry("retention_cohorts", List.of(Map.of(), Map.of("cohorts", "1"), Map.of("cohorts", "3"))),
@@ -174,6 +179,8 @@ class RollupExactnessTest {
             Map.entry("rollups.basket_days", "select day, sum(orders) from rollups.basket_days group by 1 having sum(orders) <> 0"),
             Map.entry("rollups.category_days", "select day, category_id, sum(orders) from rollups.category_days group by 1, 2"
                     + " having sum(orders) <> 0"),
+            Map.entry("rollups.category_basket_days", "select day, category_id, sum(orders) from rollups.category_basket_days"
+                    + " group by 1, 2 having sum(orders) <> 0"),
             Map.entry("rollups.funnel_days", "select first_day, stage, reach_day, sum(sessions) from rollups.funnel_days"
                     + " group by 1, 2, 3 having sum(sessions) <> 0"),
             Map.entry("rollups.stock_days", "select product_id, warehouse, day, sum(shipped) from rollups.stock_days group by 1, 2, 3"
