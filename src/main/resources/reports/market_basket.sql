@@ -100,8 +100,9 @@ bounds as (
 ),
 
 -- With a category (and no order filter) the same rollups restricted to the category's subtree:
--- its products (category_filter(), R__45_category_filter.sql) and the subtree's root, under which
--- rollups.category_basket_days counts the orders holding one of them (R__58_rollup_category_baskets.sql).
+-- its products (category_filter(), R__45_category_filter.sql) and the subtree's root (one row: a
+-- value, so its days are read through the key), under which rollups.category_basket_days counts the
+-- orders holding one of them (R__58_rollup_category_baskets.sql).
 -- (Without one every condition naming them is `'' = '' or ...`, which PostgreSQL folds away.)
 subtree_categories as materialized (
     select category_filter(:'category') as category_id
@@ -197,14 +198,14 @@ order_count as (
         where :'category' = ''
           and pending.day between bounds.first_day and bounds.last_day
         union all
-        select folded.orders from rollups.category_basket_days_folded as folded, bounds, subtree_root
+        select folded.orders from rollups.category_basket_days_folded as folded, bounds
         where :'category' <> ''
-          and folded.category_id = subtree_root.category_id
+          and folded.category_id = (select category_id from subtree_root)
           and folded.day between bounds.first_day and bounds.last_day
         union all
-        select pending.orders from rollups.category_basket_days_pending as pending, bounds, subtree_root
+        select pending.orders from rollups.category_basket_days_pending as pending, bounds
         where :'category' <> ''
-          and pending.category_id = subtree_root.category_id
+          and pending.category_id = (select category_id from subtree_root)
           and pending.day between bounds.first_day and bounds.last_day
         union all
         select sum(sign) from (select distinct sign, order_id from corrected_lines) as corrected

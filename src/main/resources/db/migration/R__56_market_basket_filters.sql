@@ -4,8 +4,8 @@
 -- reports/reference/market_basket.sql with the same filters; this is its reading for one window:
 --
 --   the orders   placed in [window_start, as_of] before window_stop, not cancelled or refunded at
---                as_of, with the dimensions the order filters name (the view order_facets,
---                R__44_order_facets.sql; '' for a filter not given)
+--                as_of, with the dimensions the order filters name (the view order_facets'
+--                (R__44_order_facets.sql), as the order_drill rows keep them; '' for a filter not given)
 --   their lines  one per order and product; with a category, only its subtree's products
 --                (category_filter(), R__45_category_filter.sql), so the orders counted are those
 --                holding one of them: support and lift are then among the category's buyers
@@ -20,8 +20,8 @@
 -- with the filters' values (the report runner's plan_cache_mode=force_custom_plan), so the
 -- dimensions not asked for drop out of the plan.
 --
--- Its cost grows with the window's orders (an index probe for each order's lines, and for each
--- filtered order its first page view, address and earlier order): measured in docs/measurements.md.
+-- Its cost grows with the window's orders the filters name (an index probe for each one's lines,
+-- then their pairs): measured in docs/measurements.md.
 create or replace function market_basket_filtered_pairs(
     window_start timestamptz, as_of timestamptz, window_stop timestamptz, min_pair_orders int,
     want_channel text, want_device text, want_country text, want_region text,
@@ -46,6 +46,34 @@ begin
         from products p
         where want_category <> '' and p.category_id in (select category_filter(want_category))
     ),
+    -- The window's orders the order filters name, by their dimensions as the drill pages read them
+    -- (R__55_rollup_order_drill.sql): the kept rows (one per order placed, with its order_facets
+    -- dimensions) of the orders not marked, through the index of a filter's dimension and its
+    -- moment, and the marked orders from the raw rows, each checked by order_in_filters()
+    -- (order_drill_raw_rows(): none at once without marks). Not each window order's dimensions
+    -- looked up in order_facets: its session's first page view alone was a probe of page_views per
+    -- order, 0.7 s for 30 days at scale 1.
+    named as materialized (
+        select d.order_id
+        from rollups.order_drill_rows_folded d
+        where d.kind = 'order'
+          and d.at >= window_start
+          and d.at <= as_of
+          and d.at < window_stop
+          and (want_channel = '' or d.channel = want_channel)
+          and (want_device = '' or d.device = want_device)
+          and (want_country = '' or d.country = want_country)
+          and (want_region = '' or d.region = want_region)
+          and (want_customer = '' or d.customer = want_customer)
+          and (want_coupon = '' or d.coupon = want_coupon)
+          and not exists (select 1 from rollups.order_drill_marks m where m.order_id = d.order_id)
+        union all
+        select r.order_id
+        from order_drill_raw_rows(window_start, least(as_of, window_stop - interval '1 microsecond'), false,
+                                  '-infinity', 0, '', 2147483647, false,
+                                  want_channel, want_device, want_country, want_region, want_customer,
+                                  want_coupon) as r
+    ),
     -- the window's orders counted at as_of: not cancelled or refunded now, or cancelled or refunded
     -- after as_of only (both are final: the status guard of R__21_order_lifecycle.sql)
     baskets as materialized (
@@ -60,19 +88,7 @@ begin
                             and c.changed_at > as_of
                             and c.from_status not in ('cancelled', 'refunded')
                             and c.to_status in ('cancelled', 'refunded')))
-          and (not order_filters
-               or o.order_id in (
-                   select f.order_id
-                   from order_facets f
-                   where f.created_at >= window_start
-                     and f.created_at <= as_of
-                     and f.created_at < window_stop
-                     and (want_channel = '' or f.channel = want_channel)
-                     and (want_device = '' or f.device = want_device)
-                     and (want_country = '' or f.country = want_country)
-                     and (want_region = '' or f.region = want_region)
-                     and (want_customer = '' or f.customer = want_customer)
-                     and (want_coupon = '' or f.coupon = want_coupon)))
+          and o.order_id in (select n.order_id from named n)
     ),
     -- each order's lines looked up by its key (offset 0 keeps PostgreSQL from hashing every line
     -- of the shop to join them: a window is a few percent of them)
