@@ -573,8 +573,11 @@ begin
 end
 $$;
 
--- Products from the sales model's views (order_line_sales, order_line_returns: one definition),
--- and their spans from the days.
+-- Products from the sales model's view of the lines (order_line_sales: one definition of the
+-- coupon's share), read once for the sales and the whole returns (order_line_returns reads the
+-- returned orders' lines from the same view; partial refunds from order_refunds as it does), and
+-- their spans from the days. Reading the two views separately computed the lines' shares twice,
+-- the returned orders' lines through a lateral join per order.
 -- No nested loops: a whole shop's rows are joined, and right after a generate's load the shop
 -- tables have neither statistics nor indexes yet, so a misestimated join became a nested loop
 -- scanning order_status_changes once per outer row (seen stalled for over 20 minutes at scale 1).
@@ -592,22 +595,56 @@ begin
 
     insert into rollups.product_days_folded (day, product_id, units, orders, gross_sales, discounts,
                                              returned_units, returns, basket_orders)
+    with
+
+    -- every line's part of the sales, once: its sales on its order's day, and (whole returns) on
+    -- the day of each change of its order to cancelled or refunded, as order_line_returns takes
+    -- the returned orders' lines from order_line_sales
+    lines as materialized (
+        select lines.order_id, lines.product_id, lines.created_at, lines.quantity, lines.gross_sales,
+               lines.line_discount + coalesce(lines.order_discount, 0) as discounts, lines.net_sales,
+               counts_as_sale(orders.status) as counted
+        from order_line_sales lines
+        join orders using (order_id)
+    ),
+
+    -- per order and product first: a product counts once per order
+    order_products as (
+        select shop_day(created_at) as day, product_id, order_id, counted, sum(quantity) as units,
+               sum(gross_sales) as gross_sales, sum(discounts) as discounts
+        from lines
+        group by 1, 2, 3, 4
+    ),
+
+    sold as (
+        select day, product_id, sum(units) as units, count(*) as orders, sum(gross_sales) as gross_sales,
+               sum(discounts) as discounts, 0 as returned_units, 0 as returns,
+               count(*) filter (where counted) as basket_orders
+        from order_products
+        group by 1, 2
+    ),
+
+    returned as (
+        select shop_day(c.changed_at) as day, lines.product_id, sum(lines.quantity) as returned_units,
+               sum(lines.net_sales) as returns
+        from order_status_changes c
+        join lines on lines.order_id = c.order_id
+        where c.to_status in ('cancelled', 'refunded')
+        group by 1, 2
+        union all
+        -- partial refunds, as order_line_returns has them
+        select shop_day(r.refunded_at), r.product_id, sum(r.quantity), sum(r.net_sales)
+        from order_refunds r
+        join orders o on o.order_id = r.order_id
+        group by 1, 2
+    )
+
     select day, product_id, sum(units), sum(orders), sum(gross_sales), sum(discounts), sum(returned_units),
            sum(returns), sum(basket_orders)
     from (
-        select shop_day(lines.created_at) as day, lines.product_id, sum(lines.quantity) as units,
-               count(distinct lines.order_id) as orders, sum(lines.gross_sales) as gross_sales,
-               sum(lines.line_discount + coalesce(lines.order_discount, 0)) as discounts,
-               0 as returned_units, 0 as returns,
-               count(distinct lines.order_id) filter (where counts_as_sale(orders.status)) as basket_orders
-        from order_line_sales lines
-        join orders using (order_id)
-        group by 1, 2
+        select * from sold
         union all
-        select shop_day(returned.returned_at), returned.product_id, 0, 0, 0, 0, sum(returned.quantity),
-               sum(returned.net_sales), 0
-        from order_line_returns returned
-        group by 1, 2
+        select day, product_id, 0, 0, 0, 0, returned_units, returns, 0 from returned
     ) as days
     group by day, product_id;
 
