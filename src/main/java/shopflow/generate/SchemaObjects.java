@@ -155,6 +155,12 @@ final class SchemaObjects {
         runAll(database, parallel, objects, SchemaObjects::create);
     }
 
+    /** The primary and unique keys alone of the tables {@code ofTable} accepts (their other indexes stay saved). */
+    static void restoreKeys(Database database, int parallel, Predicate<String> ofTable) throws SQLException {
+        List<Saved> keys = saved(database, "kind = 'key'").stream().filter(o -> ofTable.test(o.table())).toList();
+        runAll(database, parallel, keys, SchemaObjects::create);
+    }
+
     static void restoreForeignKeys(Database database, int parallel) throws SQLException {
         List<Saved> foreignKeys = saved(database, "kind = 'foreign_key'");
         try (Connection c = database.connection(); Statement s = c.createStatement()) {

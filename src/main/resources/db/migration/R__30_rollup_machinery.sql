@@ -105,7 +105,7 @@ $$;
 
 -- Every rollup after the generator's load, in the caller's transaction, but the parts that
 -- rollup_rebuild_parts() (R__51_rollup_rebuild_parts.sql) runs beside it on connections of their
--- own (the product sales and windows, the funnel's traffic): the funnel's days from the sessions it
+-- own (the product sales and windows, the funnel's traffic, the order facets and drill rows): the funnel's days from the sessions it
 -- wrote, every other family from the raw rows. The
 -- triggers stay suspended (the
 -- generator turns them on once it has built the clickstream's indexes meanwhile, which
@@ -120,7 +120,8 @@ create or replace function rebuild_rollups_after_generate() returns void
 language plpgsql as $$
 begin
     perform run_rollup_families('rebuild',
-                                except_families => array['funnel', 'funnel_traffic', 'product_sales', 'product_windows']);
+                                except_families => array['funnel', 'funnel_traffic', 'order_drill', 'order_facets',
+                                                         'product_sales', 'product_windows']);
     perform rebuild_funnel_days();
 end
 $$;
