@@ -99,8 +99,12 @@ public final class Generator {
             List<String> shopTables = Arrays.stream(Table.values()).filter(t -> !t.clickstream()).map(Table::sqlName)
                     .toList();
             if (rollups) {
-                analyzeBesideKeysOf(shopTables, clickstream);
-                phase("analyze the shop tables, clickstream keys");
+                // A key is added under an exclusive lock, which waits for every transaction that
+                // has read its table: built beside the rebuild, page views' key waited for the
+                // order facets' part, which reads them from its start, and every later lock on
+                // page views queued behind it.
+                SchemaObjects.restoreKeys(database, 2, clickstream::contains);
+                phase("clickstream keys");
                 rebuildRollupsBesideIndexesOf(clickstream);
                 phase("rollups + clickstream indexes, analyze");
             } else {
@@ -116,9 +120,8 @@ public final class Generator {
             finishData(control);
             Rollups.resume(control);
             phase("sequences, coupon uses, triggers on");
-            // (after the rebuild only coupons changed: their uses, counted above)
-            analyze(rollups ? List.of(Table.COUPONS.sqlName()) : shopTables);
-            phase(rollups ? "analyze coupons" : "analyze the shop tables");
+            analyze(shopTables);
+            phase("analyze the shop tables");
             if (!rollups) {
                 Rollups.rebuild(database.dataSource());
                 phase("rollups and their watermarks (cluster)");
@@ -292,32 +295,6 @@ public final class Generator {
             }
         } finally {
             rollupThread.shutdown();
-        }
-    }
-
-    /**
-     * Before the rollups' rebuild: analyzes {@code tables} while the keys of {@code clickstream}
-     * are built on two other connections. The rebuild joins whole tables that were empty a minute
-     * ago: without statistics the planner takes each for a few pages and guesses every join and
-     * grouping, and autovacuum cannot analyze them meanwhile (the rebuild holds them in share
-     * mode). A key is added under an exclusive lock, which waits for every transaction that has
-     * read its table: built beside the rebuild it waited for the order facets' part, which reads
-     * page views from its start, and every later lock on page views queued behind it.
-     */
-    private void analyzeBesideKeysOf(List<String> tables, Set<String> clickstream) throws SQLException {
-        ExecutorService analyzeThread = Executors.newSingleThreadExecutor(daemon("analyze"));
-        try {
-            Future<?> analyzed = analyzeThread.submit(() -> {
-                analyze(tables);
-                return null;
-            });
-            try {
-                SchemaObjects.restoreKeys(database, 2, clickstream::contains);
-            } finally {
-                waitFor(analyzed);
-            }
-        } finally {
-            analyzeThread.shutdown();
         }
     }
 
