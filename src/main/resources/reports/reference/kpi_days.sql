@@ -63,18 +63,25 @@ first_orders as materialized (
     order by customer_id, created_at, order_id
 ),
 
+-- the orders placed and the returns made from the earliest window's start to as_of, those the
+-- filters name (order_in_filters(), checked for these rows only); the moments as subqueries, not
+-- a join with windows: a Citus coordinator cannot join the union order_returns is with a CTE
 placed as materialized (
     select created_at, gross_sales - discounts as sales
     from order_sales
-    where (:'channel' = '' and :'device' = '' and :'country' = '' and :'region' = '' and :'customer' = '' and :'coupon' = '')
-       or order_in_filters(order_sales.order_id, :'channel', :'device', :'country', :'region', :'customer', :'coupon')
+    where order_sales.created_at >= (select min(starts_at) from windows)
+      and order_sales.created_at <= (select max(ends_at) from windows)
+      and ((:'channel' = '' and :'device' = '' and :'country' = '' and :'region' = '' and :'customer' = '' and :'coupon' = '')
+           or order_in_filters(order_sales.order_id, :'channel', :'device', :'country', :'region', :'customer', :'coupon'))
 ),
 
 returned as materialized (
     select returned_at, net_sales
     from order_returns
-    where (:'channel' = '' and :'device' = '' and :'country' = '' and :'region' = '' and :'customer' = '' and :'coupon' = '')
-       or order_in_filters(order_returns.order_id, :'channel', :'device', :'country', :'region', :'customer', :'coupon')
+    where order_returns.returned_at >= (select min(starts_at) from windows)
+      and order_returns.returned_at <= (select max(ends_at) from windows)
+      and ((:'channel' = '' and :'device' = '' and :'country' = '' and :'region' = '' and :'customer' = '' and :'coupon' = '')
+           or order_in_filters(order_returns.order_id, :'channel', :'device', :'country', :'region', :'customer', :'coupon'))
 ),
 
 -- each session's first page view, and the first time it reached each stage's event
