@@ -170,6 +170,7 @@ class FilterApiTest {
     void every_filter_and_pair_equals_the_reference_sql_with_the_same_filters() {
         List<Map<String, String>> cases = filterCases();
         ReportRunner runner = new ReportRunner(app.database.dataSource());
+        ReportCatalog reports = ReportCatalog.load();
         ReportCatalog references = ReportCatalog.references();
         OffsetDateTime asOf = OffsetDateTime.parse("2026-06-30T12:00+01:00");
         for (String name : List.of("revenue_summary", "daily_revenue", "kpi_tiles", "kpi_days")) {
@@ -200,9 +201,9 @@ class FilterApiTest {
                         }
                     }
                 }
-                // and the rollups and the reference agree as verify compares them
-                assertThat(new RollupVerifier(app.database.dataSource()).compare(name, asOf, parameters)).as(which(name,
-                        parameters)).isEmpty();
+                // and the rollups and the reference agree as verify compares them (the reference's answer above)
+                assertThat(RollupVerifier.firstDifference(name, asOf, parameters,
+                        runner.run(reports.get(name), asOf, parameters), reference)).as(which(name, parameters)).isEmpty();
             }
         }
     }
