@@ -16,28 +16,35 @@
 --   coupon    'yes' when the order has an order discount (orders.discount_amount > 0, a coupon:
 --             as shop_vitals counts coupon use), else 'no'
 --
--- How the days stay exact: a day's rows (and its hours') are computed from the raw rows (order_facet_events, the
--- sales model's views joined with order_facets), never added to. Every write that can change a
--- day's figures or an order's dimensions appends that day to rollups.order_facet_marks from a
--- statement trigger (one insert per statement, no row updated: writers never wait on one another);
--- the fold moves the marks to rollups.order_facet_dirty_days and computes the dirty days before
--- today again. Reports read a dirty day, and as_of's own day, from the raw rows: a day is read
--- from the rollup only when no write has touched it since it was computed, in the reader's snapshot.
--- The marks are deleted by the fold in one statement and the days computed in a later one, so a
--- write committed between them is in the days computed and its mark stays for the next fold.
+-- The measures: orders placed and their sales, new_orders (those of them that were their
+-- customer's first: the measure tiles' first-time orders, kept in every cut, the one without the
+-- customer kind too), and the returns made.
 --
--- What marks which days (an order's days: the day it was placed and the days of its returns,
+-- How the hours and days stay exact: an hour's rows are computed from the raw rows
+-- (order_facet_events, the sales model's views joined with order_facets), never added to, and a
+-- day's rows are the sums of its hours'. Every write that can change an hour's figures or an
+-- order's dimensions appends that shop hour to rollups.order_facet_hour_marks from a statement
+-- trigger (one insert per statement, no row updated: writers never wait on one another); the fold
+-- moves the marks to rollups.order_facet_dirty_hours and computes the dirty hours that have ended
+-- again, and the days of those hours from their hour rows. Reports read a marked or dirty hour, and
+-- as_of's own hour, from the raw rows, and a day holding one from its hours: an hour or a day is
+-- read from the rollup only when no write has touched it since it was computed, in the reader's
+-- snapshot. The marks are deleted by the fold in one statement and the hours computed in a later
+-- one, so a write committed between them is in the hours computed and its mark stays for the next
+-- fold: a reader never reads a rollup row older than a write it sees.
+--
+-- What marks which hours (an order's hours: the hour it was placed and the hours of its returns,
 -- status changes to cancelled or refunded and partial refunds):
---   orders inserted            their days, and the later orders of their customers (an order
+--   orders inserted            their hours, and the later orders of their customers (an order
 --                              placed before a customer's others makes the first one returning)
---   orders updated             the old and new days of orders whose moment, customer, address,
+--   orders updated             the old and new hours of orders whose moment, customer, address,
 --                              session or money changed, and their customers' later orders
---   orders deleted             their days and their customers' later orders
---   order_items written        their order's days
---   order_status_changes       the day of each change to cancelled or refunded
---   order_refunds written      the day of each refund
---   page_views written         the days of the orders of their sessions (a first page view may change)
---   addresses updated, deleted the days of the orders shipped to them
+--   orders deleted             their hours and their customers' later orders
+--   order_items written        their order's hours
+--   order_status_changes       the hour of each change to cancelled or refunded
+--   order_refunds written      the hour of each refund
+--   page_views written         the hours of the orders of their sessions (a first page view may change)
+--   addresses updated, deleted the hours of the orders shipped to them
 -- On a Citus cluster `distribute` drops the triggers and nothing marks: there the rollup stays
 -- empty and the filtered reports read every day from the raw rows (docs/filters.md).
 
@@ -119,19 +126,22 @@ create or replace view order_facet_events as
 select
     s.created_at as at, f.channel, f.device, f.country, f.region, f.customer, f.coupon,
     1 as orders, s.gross_sales, s.discounts, s.shipping, s.taxes,
-    0::numeric as returns, 0::numeric as returned_shipping, 0::numeric as returned_taxes
+    0::numeric as returns, 0::numeric as returned_shipping, 0::numeric as returned_taxes,
+    case when f.customer = 'new' then 1 else 0 end as new_orders
 from order_sales s
 join order_facets f on f.order_id = s.order_id
 union all
 select
     r.returned_at, f.channel, f.device, f.country, f.region, f.customer, f.coupon,
     0, 0, 0, 0, 0,
-    r.net_sales, r.shipping, r.taxes
+    r.net_sales, r.shipping, r.taxes,
+    0
 from order_returns r
 join order_facets f on f.order_id = r.order_id;
 
--- The rollup's hour rows of the shop days [first_day, last_day], from the raw rows: each cut's sums.
-create or replace function order_facet_hour_rows(first_day date, last_day date)
+-- The rollup's hour rows of the moments [from_at, to_at), from the raw rows: each cut's sums.
+drop function if exists order_facet_hour_rows(date, date);
+create or replace function order_facet_hour_rows(from_at timestamptz, to_at timestamptz)
 returns setof rollups.order_facet_hours
 language sql stable as $$
     select
@@ -144,9 +154,9 @@ language sql stable as $$
         case when grouping(e.customer) = 1 then '*' else e.customer end,
         case when grouping(e.coupon) = 1 then '*' else e.coupon end,
         sum(e.orders), sum(e.gross_sales), sum(e.discounts), sum(e.shipping), sum(e.taxes),
-        sum(e.returns), sum(e.returned_shipping), sum(e.returned_taxes)
+        sum(e.returns), sum(e.returned_shipping), sum(e.returned_taxes), sum(e.new_orders)
     from order_facet_events e
-    where e.at >= first_day::timestamptz and e.at < (last_day + 1)::timestamptz
+    where e.at >= from_at and e.at < to_at
     group by grouping sets (
         (shop_hour(e.at), e.country, e.channel, e.device, e.customer, e.coupon),
         (shop_hour(e.at), e.country, e.region, e.customer, e.coupon),
@@ -161,7 +171,7 @@ begin
     insert into rollups.order_facet_days
     select cut, shop_day(hour), country, region, channel, device, customer, coupon,
            sum(orders), sum(gross_sales), sum(discounts), sum(shipping), sum(taxes),
-           sum(returns), sum(returned_shipping), sum(returned_taxes)
+           sum(returns), sum(returned_shipping), sum(returned_taxes), sum(new_orders)
     from rollups.order_facet_hours
     where days is null
        or (hour >= (select min(d) from unnest(days) as d)::timestamptz
@@ -173,23 +183,25 @@ $$;
 
 drop function if exists order_facet_day_rows(date, date);
 
--- An order's days: the day it was placed, and the days of its returns.
-create or replace function order_facet_days_of(order_ids int[]) returns setof date
+-- An order's hours: the shop hour it was placed, and the hours of its returns.
+drop function if exists order_facet_days_of(int[]);
+create or replace function order_facet_hours_of(order_ids int[]) returns setof timestamptz
 language sql stable as $$
-    select shop_day(o.created_at) from orders o where o.order_id = any (order_ids)
+    select shop_hour(o.created_at) from orders o where o.order_id = any (order_ids)
     union
-    select shop_day(c.changed_at) from order_status_changes c
+    select shop_hour(c.changed_at) from order_status_changes c
     where c.order_id = any (order_ids) and c.to_status in ('cancelled', 'refunded')
     union
-    select shop_day(r.refunded_at) from order_refunds r where r.order_id = any (order_ids)
+    select shop_hour(r.refunded_at) from order_refunds r where r.order_id = any (order_ids)
 $$;
 
--- Appends days to the marks (null and repeated days dropped).
-create or replace function order_facet_mark(days date[]) returns void
+-- Appends hours to the marks (null and repeated hours dropped).
+drop function if exists order_facet_mark(date[]);
+create or replace function order_facet_mark(hours timestamptz[]) returns void
 language plpgsql as $$
 begin
-    insert into rollups.order_facet_marks (day)
-    select distinct d from unnest(days) as d where d is not null;
+    insert into rollups.order_facet_hour_marks (hour)
+    select distinct h from unnest(hours) as h where h is not null;
 end
 $$;
 
@@ -203,9 +215,9 @@ create or replace function orders_rollups_facets_inserted() returns trigger
 language plpgsql as $$
 begin
     perform order_facet_mark(array(
-        select shop_day(n.created_at) from new_orders n
+        select shop_hour(n.created_at) from new_orders n
         union all
-        select d from order_facet_days_of(array(
+        select d from order_facet_hours_of(array(
             select later.order_id
             from new_orders n
             join orders later
@@ -219,7 +231,7 @@ create or replace trigger orders_rollups_insert_facets after insert on orders
     referencing new table as new_orders
     for each statement execute function orders_rollups_facets_inserted();
 
--- Orders updated or deleted: the days of those whose figures or dimensions may have changed, and
+-- Orders updated or deleted: the hours of those whose figures or dimensions may have changed, and
 -- their customers' later orders (which may have become new or returning).
 create or replace function orders_rollups_facets_changed() returns trigger
 language plpgsql as $$
@@ -239,11 +251,11 @@ begin
         return null; -- a status change alone: its history row marks its return
     end if;
     perform order_facet_mark(array(
-        select shop_day(o.created_at) from old_orders o where o.order_id = any (changed)
+        select shop_hour(o.created_at) from old_orders o where o.order_id = any (changed)
         union all
-        select d from order_facet_days_of(changed) as d
+        select d from order_facet_hours_of(changed) as d
         union all
-        select d from order_facet_days_of(array(
+        select d from order_facet_hours_of(array(
             select later.order_id
             from (
                 select customer_id, created_at from old_orders where order_id = any (changed)
@@ -264,12 +276,12 @@ create or replace function orders_rollups_facets_removed() returns trigger
 language plpgsql as $$
 begin
     perform order_facet_mark(array(
-        select shop_day(o.created_at) from old_orders o
+        select shop_hour(o.created_at) from old_orders o
         union
         select d
         from old_orders o
         join orders later on later.customer_id = o.customer_id and later.created_at >= o.created_at
-        cross join lateral order_facet_days_of(array[later.order_id]) as d));
+        cross join lateral order_facet_hours_of(array[later.order_id]) as d));
     return null;
 end
 $$;
@@ -278,20 +290,20 @@ create or replace trigger orders_rollups_delete_facets after delete on orders
     referencing old table as old_orders
     for each statement execute function orders_rollups_facets_removed();
 
--- Order lines written: their orders' days (before and after, for a line moved to another order).
+-- Order lines written: their orders' hours (before and after, for a line moved to another order).
 create or replace function order_items_rollups_facets_written() returns trigger
 language plpgsql as $$
 begin
     if tg_op = 'INSERT' then
         perform order_facet_mark(array(
-            select d from order_facet_days_of(array(select distinct order_id from new_items)) as d));
+            select d from order_facet_hours_of(array(select distinct order_id from new_items)) as d));
     elsif tg_op = 'UPDATE' then
         perform order_facet_mark(array(
-            select d from order_facet_days_of(array(
+            select d from order_facet_hours_of(array(
                 select order_id from new_items union select order_id from old_items)) as d));
     else
         perform order_facet_mark(array(
-            select d from order_facet_days_of(array(select distinct order_id from old_items)) as d));
+            select d from order_facet_hours_of(array(select distinct order_id from old_items)) as d));
     end if;
     return null;
 end
@@ -309,21 +321,21 @@ create or replace trigger order_items_rollups_delete_facets after delete on orde
     referencing old table as old_items
     for each statement execute function order_items_rollups_facets_written();
 
--- Status changes written: the days of the changes to cancelled or refunded, old and new.
+-- Status changes written: the hours of the changes to cancelled or refunded, old and new.
 create or replace function order_status_changes_rollups_facets_written() returns trigger
 language plpgsql as $$
 begin
     if tg_op = 'INSERT' then
         perform order_facet_mark(array(
-            select shop_day(changed_at) from new_changes where to_status in ('cancelled', 'refunded')));
+            select shop_hour(changed_at) from new_changes where to_status in ('cancelled', 'refunded')));
     elsif tg_op = 'UPDATE' then
         perform order_facet_mark(array(
-            select shop_day(changed_at) from new_changes where to_status in ('cancelled', 'refunded')
+            select shop_hour(changed_at) from new_changes where to_status in ('cancelled', 'refunded')
             union
-            select shop_day(changed_at) from old_changes where to_status in ('cancelled', 'refunded')));
+            select shop_hour(changed_at) from old_changes where to_status in ('cancelled', 'refunded')));
     else
         perform order_facet_mark(array(
-            select shop_day(changed_at) from old_changes where to_status in ('cancelled', 'refunded')));
+            select shop_hour(changed_at) from old_changes where to_status in ('cancelled', 'refunded')));
     end if;
     return null;
 end
@@ -341,17 +353,17 @@ create or replace trigger order_status_changes_rollups_delete_facets after delet
     referencing old table as old_changes
     for each statement execute function order_status_changes_rollups_facets_written();
 
--- Partial refunds written: their days.
+-- Partial refunds written: their hours.
 create or replace function order_refunds_rollups_facets_written() returns trigger
 language plpgsql as $$
 begin
     if tg_op = 'INSERT' then
-        perform order_facet_mark(array(select shop_day(refunded_at) from new_refunds));
+        perform order_facet_mark(array(select shop_hour(refunded_at) from new_refunds));
     elsif tg_op = 'UPDATE' then
         perform order_facet_mark(array(
-            select shop_day(refunded_at) from new_refunds union select shop_day(refunded_at) from old_refunds));
+            select shop_hour(refunded_at) from new_refunds union select shop_hour(refunded_at) from old_refunds));
     else
-        perform order_facet_mark(array(select shop_day(refunded_at) from old_refunds));
+        perform order_facet_mark(array(select shop_hour(refunded_at) from old_refunds));
     end if;
     return null;
 end
@@ -369,14 +381,14 @@ create or replace trigger order_refunds_rollups_delete_facets after delete on or
     referencing old table as old_refunds
     for each statement execute function order_refunds_rollups_facets_written();
 
--- Page views written: the days of their sessions' orders (a session's first page view, its
+-- Page views written: the hours of their sessions' orders (a session's first page view, its
 -- channel and device, may have changed). Most page views belong to sessions without an order:
 -- one index probe per session of the statement.
 create or replace function page_views_rollups_facets_inserted() returns trigger
 language plpgsql as $$
 begin
     perform order_facet_mark(array(
-        select d from order_facet_days_of(array(
+        select d from order_facet_hours_of(array(
             select o.order_id from orders o
             where o.session_id in (select distinct session_id from new_views))) as d));
     return null;
@@ -387,7 +399,7 @@ create or replace function page_views_rollups_facets_removed() returns trigger
 language plpgsql as $$
 begin
     perform order_facet_mark(array(
-        select d from order_facet_days_of(array(
+        select d from order_facet_hours_of(array(
             select o.order_id from orders o
             where o.session_id in (select distinct session_id from old_views))) as d));
     return null;
@@ -398,7 +410,7 @@ create or replace function page_views_rollups_facets_updated() returns trigger
 language plpgsql as $$
 begin
     perform order_facet_mark(array(
-        select d from order_facet_days_of(array(
+        select d from order_facet_hours_of(array(
             select o.order_id from orders o
             where o.session_id in (select session_id from new_views union select session_id from old_views))) as d));
     return null;
@@ -417,12 +429,12 @@ create or replace trigger page_views_rollups_delete_facets after delete on page_
     referencing old table as old_views
     for each statement execute function page_views_rollups_facets_removed();
 
--- Shipping addresses changed or removed: the days of the orders shipped to them.
+-- Shipping addresses changed or removed: the hours of the orders shipped to them.
 create or replace function addresses_rollups_facets_changed() returns trigger
 language plpgsql as $$
 begin
     perform order_facet_mark(array(
-        select d from order_facet_days_of(array(
+        select d from order_facet_hours_of(array(
             select o.order_id from orders o
             where o.shipping_address_id in (select address_id from old_addresses))) as d));
     return null;
@@ -437,7 +449,7 @@ create or replace trigger addresses_rollups_delete_facets after delete on addres
     referencing old table as old_addresses
     for each statement execute function addresses_rollups_facets_changed();
 
--- Truncating orders or the clickstream: every day computed again.
+-- Truncating orders or the clickstream: every hour and day computed again.
 create or replace function orders_rollups_facets_truncated() returns trigger
 language plpgsql as $$
 begin
@@ -455,37 +467,39 @@ create or replace trigger page_views_rollups_truncate_facets after truncate on p
 -- ============================================================
 -- FOLD, REBUILD
 -- ============================================================
--- The marks become dirty days; the dirty days before today are computed again (today's keep
--- changing: reports read as_of's day from the raw rows anyway, and a day is computed once, after
--- it is over).
+-- The marks become dirty hours; the dirty hours that have ended are computed again, and the days
+-- of those hours from their hour rows. The current hour keeps changing: reports read as_of's hour
+-- from the raw rows anyway, and an hour is computed once, after it is over (a day whose hour is
+-- still dirty is read by the hour, so its day row, the sum of its folded hours, is not read yet).
 create or replace function fold_order_facets_rollups() returns void
 language plpgsql as $$
 declare
+    hours timestamptz[];
     days date[];
 begin
     with moved as (
-        delete from rollups.order_facet_marks returning day
+        delete from rollups.order_facet_hour_marks returning hour
     )
-    insert into rollups.order_facet_dirty_days (day)
-    select distinct day from moved
+    insert into rollups.order_facet_dirty_hours (hour)
+    select distinct hour from moved
     on conflict do nothing;
 
     with done as (
-        delete from rollups.order_facet_dirty_days where day < shop_day(now()) returning day
+        delete from rollups.order_facet_dirty_hours where hour < shop_hour(now()) returning hour
     )
-    select array_agg(day order by day) into days from done;
-    if days is null then
+    select array_agg(hour order by hour) into hours from done;
+    if hours is null then
         return;
     end if;
+    days := array(select distinct shop_day(h) from unnest(hours) as h order by 1);
     -- (a later statement, a later snapshot: every write whose mark was moved above is seen)
     delete from rollups.order_facet_hours
-    where hour >= days[1]::timestamptz and hour < (days[cardinality(days)] + 1)::timestamptz
-      and shop_day(hour) = any (days);
+    where hour >= hours[1] and hour <= hours[cardinality(hours)] and hour = any (hours);
     delete from rollups.order_facet_days where day = any (days);
     insert into rollups.order_facet_hours
     select rows.*
-    from unnest(days) as d
-    cross join lateral order_facet_hour_rows(d, d) as rows;
+    from unnest(hours) as h
+    cross join lateral order_facet_hour_rows(h, h + interval '1 hour') as rows;
     perform order_facet_days_from_hours(days);
 end
 $$;
@@ -496,8 +510,8 @@ $$;
 create or replace function rebuild_order_facets_rollups() returns void
 language plpgsql as $$
 begin
-    delete from rollups.order_facet_marks;
-    delete from rollups.order_facet_dirty_days;
+    delete from rollups.order_facet_hour_marks;
+    delete from rollups.order_facet_dirty_hours;
     delete from rollups.order_facet_days;
     delete from rollups.order_facet_hours;
     -- On a Citus cluster nothing marks the days written (the catch-up job does not keep this
@@ -557,17 +571,18 @@ begin
     events as (
         select created_at as at, channel, device, country, region, customer, coupon,
                1 as orders, gross_sales, discounts, shipping, taxes,
-               0::numeric as returns, 0::numeric as returned_shipping, 0::numeric as returned_taxes
+               0::numeric as returns, 0::numeric as returned_shipping, 0::numeric as returned_taxes,
+               case when customer = 'new' then 1 else 0 end as new_orders
         from facets
         union all
         select c.changed_at, f.channel, f.device, f.country, f.region, f.customer, f.coupon,
-               0, 0, 0, 0, 0, f.net_sales, f.shipping, f.taxes
+               0, 0, 0, 0, 0, f.net_sales, f.shipping, f.taxes, 0
         from order_status_changes c
         join facets f on f.order_id = c.order_id
         where c.to_status in ('cancelled', 'refunded')
         union all
         select r.refunded_at, f.channel, f.device, f.country, f.region, f.customer, f.coupon,
-               0, 0, 0, 0, 0, r.net_sales, 0, 0
+               0, 0, 0, 0, 0, r.net_sales, 0, 0, 0
         from order_refunds r
         join facets f on f.order_id = r.order_id
     )
@@ -583,7 +598,7 @@ begin
         case when grouping(e.customer) = 1 then '*' else e.customer end,
         case when grouping(e.coupon) = 1 then '*' else e.coupon end,
         sum(e.orders), sum(e.gross_sales), sum(e.discounts), sum(e.shipping), sum(e.taxes),
-        sum(e.returns), sum(e.returned_shipping), sum(e.returned_taxes)
+        sum(e.returns), sum(e.returned_shipping), sum(e.returned_taxes), sum(e.new_orders)
     from events e
     group by grouping sets (
         (shop_hour(e.at), e.country, e.channel, e.device, e.customer, e.coupon),
@@ -593,5 +608,19 @@ begin
     perform order_facet_days_from_hours(null);
     analyze rollups.order_facet_hours;
     analyze rollups.order_facet_days;
+end
+$$;
+
+-- A database migrated to the hour marks and first-time orders has every hour and day computed here
+-- once (not on a cluster, where the rollup is not kept), rather than read raw until a rebuild. (A
+-- new database has no orders: rollups_kept_by_job(), of a later file, is called only in one that
+-- has them, where it exists.)
+do $$
+begin
+    if exists (select 1 from orders) and not exists (select 1 from rollups.order_facet_hours) then
+        if not rollups_kept_by_job() then
+            perform rebuild_order_facets_rollups();
+        end if;
+    end if;
 end
 $$;

@@ -4,14 +4,10 @@
 -- calls these only when a filter is given; without one they return nothing at once (the reports'
 -- other path answers, and a Citus coordinator runs the path not taken too).
 --
--- From the order_facets rollup (R__48_order_facet_sums.sql): orders, gross sales, discounts and the
--- returns of the orders named, as revenue_summary and daily_revenue read them with the same
--- filters. First-time orders are the named orders whose customer kind is 'new', read from the same
--- sums with customer=new added: the cut that keeps the filters and the customer kind together. A
--- region with a channel or a device is kept only by the cut without the customer kind: there the
--- first-time orders are counted one by one from rollups.customer_first_orders (each customer's
--- first order in the window, by its index on the moment), each order's shipping address checked
--- first and its landing (session_landing()) only for those in the region.
+-- From the order_facets rollup (R__48_order_facet_sums.sql), in one reading: orders, gross sales,
+-- discounts and the returns of the orders named, as revenue_summary and daily_revenue read them
+-- with the same filters, and the first-time orders, those of them whose customer kind is 'new'
+-- (the rollup's new_orders, kept in every cut: a region with a channel or a device too).
 --
 -- From the funnel_traffic rollup (R__52_rollup_funnel_traffic.sql): sessions first seen in the
 -- window with the channel and device named, and those of them that reached the order stage by the
@@ -133,60 +129,7 @@ begin
 end
 $$;
 
--- Orders placed in each window [starts[i], ends[i]] (both ends included; each starts at a shop
--- day's midnight and ends at or before as_of) that their customer's first order, of those the
--- filters name, when no cut of the order_facets rollup keeps the customer kind with the filters (a
--- region with a channel or a device): each customer's first order in the window
--- (rollups.customer_first_orders, the lowest id at its moment), its address and then its landing.
-create or replace function kpi_first_orders_checked(starts timestamptz[], ends timestamptz[],
-                                                    want_channel text, want_device text, want_country text,
-                                                    want_region text, want_coupon text)
-returns table (window_no int, first_time_orders bigint)
-language plpgsql stable as $$
-#variable_conflict use_column
-begin
-    return query
-    with
-
-    windows as (
-        select w.window_no::int as window_no, w.starts_at, w.ends_at
-        from unnest(starts, ends) with ordinality as w (starts_at, ends_at, window_no)
-    ),
-
-    -- each window's first orders whose address and coupon the filters name (the address first: a
-    -- join by key, where the landing is a probe of the session's page views)
-    addressed as (
-        select windows.window_no, o.session_id
-        from windows
-        join rollups.customer_first_orders f on f.first_order_at between windows.starts_at and windows.ends_at
-        cross join lateral (
-            select o.order_id, o.session_id, o.shipping_address_id, o.discount_amount
-            from orders o
-            where o.customer_id = f.customer_id and o.created_at = f.first_order_at
-            order by o.order_id
-            limit 1
-        ) as o
-        -- by its key (fenced, offset 0: joined, the planner hashed every address of the shop)
-        left join lateral (
-            select a.country, a.state from addresses a where a.address_id = o.shipping_address_id offset 0
-        ) as a on true
-        where (want_country = '' or coalesce(a.country::text, 'unknown') = want_country)
-          and (want_region = '' or coalesce(a.state::text, 'unknown') = want_region)
-          and (want_coupon = '' or (case when coalesce(o.discount_amount, 0) > 0 then 'yes' else 'no' end) = want_coupon)
-    )
-
-    select windows.window_no, coalesce(counted.orders, 0)::bigint
-    from windows
-    left join (
-        select addressed.window_no, count(*) as orders
-        from addressed
-        left join lateral session_landing(addressed.session_id) as l on true
-        where (want_channel = '' or coalesce(l.channel, 'unknown') = want_channel)
-          and (want_device = '' or coalesce(l.device, 'unknown') = want_device)
-        group by addressed.window_no
-    ) as counted using (window_no);
-end
-$$;
+drop function if exists kpi_first_orders_checked(timestamptz[], timestamptz[], text, text, text, text, text);
 
 -- kpi_window()'s measures of each window [starts[i], ends[i]] (both ends included; each starts at
 -- a shop day's midnight and ends at or before as_of), numbered i, for the orders and sessions the
@@ -199,10 +142,6 @@ returns table (window_no int, orders bigint, gross_sales numeric, discounts nume
                sessions bigint, converted_sessions bigint, first_time_orders bigint)
 language plpgsql stable as $$
 #variable_conflict use_column
-declare
-    -- the customer kind can be read from the rollup with the other filters: the cut keeping them
-    -- all with it (0: none does; or the rollup is not kept, and every day is read raw anyway)
-    new_cut smallint := order_facet_cut(want_channel, want_device, want_region, 'new', want_coupon);
 begin
     if want_channel = '' and want_device = '' and want_country = '' and want_region = '' and want_customer = ''
        and want_coupon = '' then
@@ -216,24 +155,10 @@ begin
         from unnest(starts) with ordinality as w (starts_at, window_no)
     ),
 
+    -- the named orders and, among them, the first-time orders (none with customer=returning)
     named as (
         select * from order_facet_window_sums(starts, ends, as_of, want_channel, want_device, want_country,
                                               want_region, want_customer, want_coupon)
-    ),
-
-    -- the named orders' first-time orders: all of them or none with a customer filter; else the
-    -- rollup's with customer=new, or one by one where no cut keeps it with the filters
-    first_time as (
-        select n.window_no, n.orders as first_time_orders from named n where want_customer = 'new'
-        union all
-        select f.window_no, f.orders
-        from order_facet_window_sums(starts, ends, as_of, want_channel, want_device, want_country,
-                                     want_region, 'new', want_coupon) as f
-        where want_customer = '' and (new_cut <> 0 or rollups_kept_by_job())
-        union all
-        select c.window_no, c.first_time_orders
-        from kpi_first_orders_checked(starts, ends, want_channel, want_device, want_country, want_region, want_coupon) as c
-        where want_customer = '' and new_cut = 0 and not rollups_kept_by_job()
     ),
 
     -- sessions: only when every filter is one they have
@@ -251,17 +176,17 @@ begin
         coalesce(named.returns, 0),
         traffic.sessions,
         traffic.converted_sessions,
-        coalesce(first_time.first_time_orders, 0)::bigint
+        coalesce(named.new_orders, 0)::bigint
     from windows
     left join named using (window_no)
-    left join first_time using (window_no)
     left join traffic using (window_no);
 end
 $$;
 
--- The same per shop day of first_day..last_day (every day, zeros without orders): each day from
--- its start to its end, or to as_of on as_of's day; the orders' figures from order_facet_day_sums()
--- (the day rows, as daily_revenue reads them), the sessions per day window as above.
+-- The same per shop day of first_day..last_day (every day, zeros without orders): each day a
+-- window from its start to its end, or to as_of on as_of's day. The orders' figures are
+-- daily_revenue's with the same filters: both sum the same pieces of the rollup
+-- (order_facet_pieces()), whole days where a window ends on the next midnight.
 create or replace function kpi_filtered_days(first_day date, last_day date, as_of timestamptz,
                                              want_channel text, want_device text, want_country text,
                                              want_region text, want_customer text, want_coupon text)
@@ -270,7 +195,6 @@ returns table (day date, orders bigint, gross_sales numeric, discounts numeric, 
 language plpgsql stable as $$
 #variable_conflict use_column
 declare
-    new_cut smallint := order_facet_cut(want_channel, want_device, want_region, 'new', want_coupon);
     day_starts timestamptz[];
     day_ends timestamptz[];
 begin
@@ -283,52 +207,9 @@ begin
     into day_starts, day_ends
     from generate_series(first_day, last_day, interval '1 day') as d;
     return query
-    with
-
-    days as (
-        select d.day::date as day, d.window_no::int as window_no
-        from unnest(day_starts) with ordinality as d (day, window_no)
-    ),
-
-    named as (
-        select * from order_facet_day_sums(first_day, last_day, as_of, want_channel, want_device, want_country,
-                                           want_region, want_customer, want_coupon)
-    ),
-
-    first_time as (
-        select n.day, n.orders as first_time_orders from named n where want_customer = 'new'
-        union all
-        select f.day, f.orders
-        from order_facet_day_sums(first_day, last_day, as_of, want_channel, want_device, want_country,
-                                  want_region, 'new', want_coupon) as f
-        where want_customer = '' and (new_cut <> 0 or rollups_kept_by_job())
-        union all
-        select days.day, c.first_time_orders
-        from kpi_first_orders_checked(day_starts, day_ends, want_channel, want_device, want_country, want_region,
-                                      want_coupon) as c
-        join days using (window_no)
-        where want_customer = '' and new_cut = 0 and not rollups_kept_by_job()
-    ),
-
-    traffic as (
-        select days.day, t.sessions, t.converted_sessions
-        from funnel_traffic_window_sums(day_starts, day_ends, want_channel, want_device) as t
-        join days using (window_no)
-        where want_country = '' and want_region = '' and want_customer = '' and want_coupon = ''
-    )
-
-    select
-        days.day,
-        coalesce(named.orders, 0)::bigint,
-        coalesce(named.gross_sales, 0),
-        coalesce(named.discounts, 0),
-        coalesce(named.returns, 0),
-        traffic.sessions,
-        traffic.converted_sessions,
-        coalesce(first_time.first_time_orders, 0)::bigint
-    from days
-    left join named using (day)
-    left join first_time using (day)
-    left join traffic using (day);
+    select shop_day(day_starts[k.window_no]), k.orders, k.gross_sales, k.discounts, k.returns, k.sessions,
+           k.converted_sessions, k.first_time_orders
+    from kpi_filtered_windows(day_starts, day_ends, as_of, want_channel, want_device, want_country, want_region,
+                              want_customer, want_coupon) as k;
 end
 $$;

@@ -57,6 +57,8 @@ class MigrationFilesTest {
             Map.entry("V31__shop_vitals_kept_figures.sql", "dcc9c1d53131522ad02883aaee057b452b5063845c484477ab1a988d70442015"),
             Map.entry("V33__funnel_traffic_hours.sql", "6ae347ebc1391be3b8099894beefb9f26aa752beb954c1e95ed2d2f9f5f6e65d"),
             Map.entry("V35__order_drill_rows.sql", "8b584ae6bd80bc1e413f1cae6c8ff04a53efb77d53d635f7b0cf1f1c4eea6163"),
+            Map.entry("V38__order_facet_hour_marks_and_new_orders.sql",
+                    "e8be929013b7362b5637bace524eca04549e8f4ab2ea4f4956431052c143be34"),
             Map.entry("V39__category_basket_days.sql", "28df53d0086ac81e5f5e94855221cf446c0f2329222a02f87b91ccecd0fd6df6"));
 
     /**

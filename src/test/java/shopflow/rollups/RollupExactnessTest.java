@@ -334,7 +334,7 @@ class RollupExactnessTest {
         assertThat(newCustomers).isPositive().isLessThan(ytd);
         try (Connection c = database.connection()) {
             assertThat((Long) Writes.value(c, "select count(*) from rollups.order_facet_days where cut = 1"
-                    + " and day not in (select day from rollups.order_facet_dirty_days)")).isPositive();
+                    + " and day not in (select shop_day(hour) from rollups.order_facet_dirty_hours)")).isPositive();
         }
         // Not vacuous for fraud_review: the bursts written are flagged
         ReportResult review = new ReportRunner(database.dataSource())
@@ -366,6 +366,92 @@ class RollupExactnessTest {
             assertThat((Long) Writes.value(c, "select count(*) from (select customer_id from (select customer_id, month"
                     + " from rollups.customer_months group by 1, 2 having sum(orders) > 0) as months"
                     + " group by customer_id having count(*) > 1) as repeat_customers")).isPositive();
+        }
+    }
+
+    /**
+     * The order_facets rollup folds each shop hour once it has ended, and a filtered report reads
+     * as_of's own day from its folded hours: a write into an hour already folded is read from the raw
+     * rows (its mark, then its dirty hour) until the next fold computes it again, and a window ending
+     * on either side of an hour's end splits the day there.
+     */
+    @org.junit.jupiter.api.Test
+    void filtered_reports_stay_exact_after_writes_into_a_folded_hour_and_across_an_hour_end() throws SQLException {
+        // a day after the random writes' span, read as as_of's day; real time has passed it, so the fold
+        // computes its hours
+        LocalDate day = LocalDate.parse("2026-11-20");
+        OffsetDateTime ten = day.atTime(10, 0).atZone(SHOP).toOffsetDateTime();
+        OffsetDateTime noon = ten.plusHours(2);
+        List<OffsetDateTime> moments = List.of(ten.plusMinutes(30), noon.minusNanos(1000), noon, noon.plusNanos(1000),
+                noon.plusMinutes(30), day.plusDays(1).atTime(9, 0).atZone(SHOP).toOffsetDateTime());
+        String dayHours = "hour >= timestamptz '" + day.atStartOfDay(SHOP).toOffsetDateTime() + "' and hour < timestamptz '"
+                + day.plusDays(1).atStartOfDay(SHOP).toOffsetDateTime() + "'";
+        int first;
+        try (Connection c = database.connection()) {
+            Writes.execute(c, "insert into customers (customer_id, email, signup_date) values"
+                    + " (101, 'c101@example.com', timestamptz '2025-01-01 00:00Z'),"
+                    + " (102, 'c102@example.com', timestamptz '2025-01-01 00:00Z')");
+            Writes.execute(c, "insert into page_views (session_id, referrer, device_type, page_url, viewed_at) values"
+                    + " ('h1', 'https://www.google.com/', 'mobile', '/', timestamptz '" + ten.plusMinutes(1) + "')");
+            first = Writes.order(c, 101, ten.plusMinutes(5), "pending", new BigDecimal("40.00"));
+            Writes.execute(c, "update orders set session_id = 'h1' where order_id = " + first);
+            Writes.line(c, first, 2, 2);
+            Writes.line(c, Writes.order(c, 3, ten.plusMinutes(40), "pending", new BigDecimal("12.00")), 1, 1);
+            // the last moment of an hour and the first of the next
+            Writes.line(c, Writes.order(c, 102, noon.minusNanos(1000), "pending", new BigDecimal("30.00")), 3, 1);
+            int atNoon = Writes.order(c, 101, noon, "pending", new BigDecimal("25.00"));
+            Writes.execute(c, "update orders set session_id = 'h1', discount_amount = 2 where order_id = " + atNoon);
+            Writes.line(c, atNoon, 4, 1);
+            Writes.execute(c, "select fold_rollups()");
+            assertThat((Long) Writes.value(c, "select count(*) from rollups.order_facet_hours where cut = 3 and "
+                    + dayHours)).as("the day's hours folded").isPositive();
+            assertThat((Long) Writes.value(c, "select count(*) from rollups.order_facet_dirty_hours where " + dayHours))
+                    .isZero();
+        }
+        assertFilteredCasesExact(moments);
+
+        try (Connection c = database.connection()) {
+            // into the folded 10 o'clock hour: an earlier order of customer 102 (its noon order becomes
+            // returning), the first order cancelled, and an earlier first page view of its session (its
+            // orders move to a tablet)
+            Writes.line(c, Writes.order(c, 102, ten.plusMinutes(20), "pending", new BigDecimal("18.00")), 5, 1);
+            Writes.status(c, first, "cancelled");
+            Writes.execute(c, "update order_status_changes set changed_at = timestamptz '" + ten.plusMinutes(50)
+                    + "' where order_id = " + first + " and to_status = 'cancelled'");
+            Writes.execute(c, "insert into page_views (session_id, device_type, page_url, viewed_at) values"
+                    + " ('h1', 'tablet', '/', timestamptz '" + ten.minusMinutes(2) + "')");
+            assertThat((Long) Writes.value(c, "select count(*) from rollups.order_facet_hour_marks where " + dayHours))
+                    .as("the hours written marked").isPositive();
+        }
+        assertFilteredCasesExact(moments);
+        try (Connection c = database.connection()) {
+            Writes.execute(c, "select fold_rollups()");
+            assertThat((Long) Writes.value(c, "select count(*) from rollups.order_facet_hour_marks")).isZero();
+            assertThat((Long) Writes.value(c, "select count(*) from rollups.order_facet_dirty_hours where " + dayHours))
+                    .isZero();
+        }
+        assertFilteredCasesExact(moments);
+    }
+
+    /** The filtered sales reports and measure tiles against their reference SQL at each moment. */
+    private static void assertFilteredCasesExact(List<OffsetDateTime> moments) {
+        List<Map.Entry<String, Map<String, String>>> cases = List.of(
+                Map.entry("revenue_summary", Map.of("customer", "new")),
+                Map.entry("revenue_summary", Map.of("device", "tablet")),
+                Map.entry("revenue_summary", Map.of("region", "unknown", "channel", "search")),
+                Map.entry("daily_revenue", Map.of("days", "7", "coupon", "no")),
+                Map.entry("daily_revenue", Map.of("days", "7", "device", "mobile")),
+                Map.entry("kpi_tiles", Map.of("period", "today", "device", "tablet")),
+                Map.entry("kpi_tiles", Map.of("period", "today", "coupon", "no")),
+                Map.entry("kpi_tiles", Map.of("period", "last_7_days", "region", "unknown", "device", "mobile")),
+                Map.entry("kpi_days", Map.of("days", "7", "region", "unknown", "channel", "search")),
+                Map.entry("kpi_days", Map.of("days", "7", "channel", "search", "region", "unknown", "coupon", "no")));
+        RollupVerifier verifier = new RollupVerifier(database.dataSource());
+        for (OffsetDateTime asOf : moments) {
+            for (Map.Entry<String, Map<String, String>> report : cases) {
+                Optional<Drift> drift = verifier.compare(report.getKey(), asOf, report.getValue());
+                assertThat(drift).as(() -> asOf + " " + drift.map(Drift::describe).orElse("")).isEmpty();
+            }
         }
     }
 
