@@ -37,8 +37,10 @@
 -- before and after it). With a filter it reads, through order_facet_day_sums()
 -- (R__48_order_facet_sums.sql), rollups.order_facet_days (the order_facets family) for the
 -- whole days no write has touched since they were computed, in the cut that keeps the filters'
--- dimensions together, and the raw rows (order_facet_events) of the other days: as_of's day up to
--- as_of and the days written since the last fold. A combination no cut keeps reads every day raw.
+-- dimensions together; as_of's day and the days written since the last fold by the hour
+-- (rollups.order_facet_hours for the hours folded and untouched since), and the raw rows
+-- (order_facet_events) of the hours written since and of as_of's hour up to as_of. A combination
+-- no cut keeps reads every day raw.
 -- The two paths meet in `days`, guarded by whether a filter is given. The full-scan version is
 -- reference/daily_revenue.sql, with the same filters.
 
@@ -122,7 +124,7 @@ all_orders_days as (
 
 
 -- with a filter: the days of the orders it names, from the order_facets rollup's clean days and
--- the raw rows of the others (order_facet_day_sums(), R__48_order_facet_sums.sql)
+-- its hours and the raw rows of the others (order_facet_day_sums(), R__48_order_facet_sums.sql)
 filtered_days as (
     select sums.*
     from params,

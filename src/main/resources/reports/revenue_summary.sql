@@ -51,10 +51,10 @@
 -- hour's for a moment in the past): exact, and a few hundred rows instead of two years of orders.
 -- With a filter it calls order_facet_window_sums() (R__48_order_facet_sums.sql), which reads
 -- rollups.order_facet_days (the order_facets family) for the whole days no write has touched
--- since they were computed, in the cut that keeps the filters' dimensions together, and for
--- each window's last day its whole hours (rollups.order_facet_hours)
--- and the raw rows of its last hour; the raw rows (order_facet_events) of as_of's day and of the
--- days written since the last fold. A combination no cut keeps (region with two dimensions of
+-- since they were computed, in the cut that keeps the filters' dimensions together, the other
+-- days (each window's last day, as_of's among them) by the hour (rollups.order_facet_hours for
+-- the hours folded and untouched since), and the raw rows (order_facet_events) of the hours
+-- written since the last fold and of each window's last, unfinished hour. A combination no cut keeps (region with two dimensions of
 -- different cuts) reads every day from the raw rows: exact, slower. The two paths meet in
 -- `measures`, which takes one of them. The full-scan version is reference/revenue_summary.sql,
 -- with the same filters.
