@@ -151,9 +151,12 @@ public final class BenchApiCommand implements Callable<Integer> {
         out.flush();
         List<ApiBench.PanelResult> results = new ApiBench(shop, runs, referenceRuns, clients,
                 Duration.ofSeconds(seconds)).run(panels, r -> {
-                    out.printf("%-18s %6.1f ms %6.1f ms %7.1f ms %8.0fx | %6.1f ms | %10.0f %6.1f ms | %10.0f %6.1f ms"
+                    // without the brief's query (--reference-runs 0) its columns read "-", as in bench reports
+                    String brief = referenceRuns == 0 ? String.format("%10s %9s", "-", "-")
+                            : String.format("%7.1f ms %8.0fx", r.referenceMedian(), r.speedUp());
+                    out.printf("%-18s %6.1f ms %6.1f ms %s | %6.1f ms | %10.0f %6.1f ms | %10.0f %6.1f ms"
                             + " | %10.0f %6.1f ms %5.1f %%%n",
-                            r.panel().report(), r.computedP50(), r.computedP95(), r.referenceMedian(), r.speedUp(),
+                            r.panel().report(), r.computedP50(), r.computedP95(), brief,
                             r.servedP95(), r.computed().perSecond(), r.computed().p95Millis(),
                             r.served().perSecond(), r.served().p95Millis(), r.revalidated().perSecond(),
                             r.revalidated().p95Millis(),
