@@ -24,11 +24,16 @@ drop function if exists order_items_category_updated();
 drop function if exists order_items_category_deleted();
 drop function if exists orders_category_updated();
 
+-- The triggers below keep rollups.category_basket_days too (the category_baskets family,
+-- R__58_rollup_category_baskets.sql): the same orders reaching the same categories, the counted
+-- ones only, so one pass over a write serves both.
 create or replace function order_items_category_truncated() returns trigger
 language plpgsql as $$
 begin
     delete from rollups.category_days_folded;
     delete from rollups.category_days_pending;
+    delete from rollups.category_basket_days_folded;
+    delete from rollups.category_basket_days_pending;
     return null;
 end
 $$;
@@ -37,7 +42,8 @@ create or replace trigger order_items_rollups_category_truncate after truncate o
     for each statement execute function order_items_category_truncated();
 
 -- A product moved to another category moves every order containing it: each order's categories
--- with the products' categories now, less with those the statement's products had before it.
+-- with the products' categories now, less with those the statement's products had before it
+-- (category_basket_days: the counted orders alone).
 create or replace function products_category_updated() returns trigger
 language plpgsql as $$
 begin
@@ -53,7 +59,8 @@ begin
     lines as (
         select order_items.order_id, shop_day(orders.created_at) as day, products.category_id,
                case when moved.product_id is null then products.category_id else moved.old_category_id end
-                   as old_category_id
+                   as old_category_id,
+               counts_as_sale(orders.status) as counted
         from order_items
         join orders using (order_id)
         join products using (product_id)
@@ -62,14 +69,23 @@ begin
                                        where order_items.product_id in (select product_id from moved))
     ),
 
-    reached as (
-        (select distinct 1 as sign, lines.order_id, lines.day, ancestry.ancestor_id
+    reached as materialized (
+        (select distinct 1 as sign, lines.order_id, lines.day, ancestry.ancestor_id, lines.counted
          from lines
          join category_ancestry ancestry on ancestry.category_id = lines.category_id)
         union all
-        (select distinct -1, lines.order_id, lines.day, ancestry.ancestor_id
+        (select distinct -1, lines.order_id, lines.day, ancestry.ancestor_id, lines.counted
          from lines
          join category_ancestry ancestry on ancestry.category_id = lines.old_category_id)
+    ),
+
+    baskets as (
+        insert into rollups.category_basket_days_pending (day, category_id, orders)
+        select day, ancestor_id, sum(sign)
+        from reached
+        where counted
+        group by day, ancestor_id
+        having sum(sign) <> 0
     )
 
     insert into rollups.category_days_pending (day, category_id, orders)
@@ -85,13 +101,16 @@ create or replace trigger products_rollups_category_update after update on produ
     referencing old table as old_products new table as new_products
     for each statement execute function products_category_updated();
 
--- A category moved in the tree changes which categories its orders reach: recount (rare).
+-- A category moved in the tree changes which categories its orders reach: recount both (rare).
+-- (After categories_ancestry_refresh, which rewrites category_ancestry: triggers fire in name
+-- order. PL/pgSQL: rebuild_category_baskets_rollups() comes with a later file.)
 create or replace function categories_category_updated() returns trigger
 language plpgsql as $$
 begin
     if exists (select 1 from new_categories n join old_categories o using (category_id)
                where n.parent_id is distinct from o.parent_id) then
         perform rebuild_category_orders_rollups();
+        perform rebuild_category_baskets_rollups();
     end if;
     return null;
 end

@@ -13,9 +13,10 @@
 --
 -- Lines inserted, changed or deleted, orders moved to another day or in and out of counting
 -- (status) append their categories with their products' days (rollup_product_days_apply(),
--- R__32_rollup_product_sales.sql, the one way every write to an order is applied); this file keeps
--- what only categories change (a product moved to another category, a category moved in the
--- tree), the fold and the rebuild. On a Citus cluster the catch-up job applies orders and lines
+-- R__32_rollup_product_sales.sql, the one way every write to an order is applied); what only
+-- categories change (a product moved to another category, a category moved in the tree) the
+-- category_orders family's triggers apply to both rollups in one pass; this file keeps the fold and
+-- the rebuild. On a Citus cluster the catch-up job applies orders and lines
 -- through the same function; category moves there need `shopflow refresh`, as for category_days.
 
 -- What psql users can read: sum by key.
@@ -24,85 +25,14 @@ select day, category_id, orders from rollups.category_basket_days_folded
 union all
 select day, category_id, orders from rollups.category_basket_days_pending;
 
-create or replace function order_items_category_baskets_truncated() returns trigger
-language plpgsql as $$
-begin
-    delete from rollups.category_basket_days_folded;
-    delete from rollups.category_basket_days_pending;
-    return null;
-end
-$$;
-
-create or replace trigger order_items_rollups_category_basket_truncate after truncate on order_items
-    for each statement execute function order_items_category_baskets_truncated();
-
--- A product moved to another category moves every counted order containing it: each order's
--- categories with the products' categories now, less with those the statement's products had
--- before it.
-create or replace function products_category_baskets_updated() returns trigger
-language plpgsql as $$
-begin
-    with
-
-    moved as (
-        select n.product_id, o.category_id as old_category_id
-        from new_products n
-        join old_products o using (product_id)
-        where n.category_id is distinct from o.category_id
-    ),
-
-    lines as (
-        select order_items.order_id, shop_day(orders.created_at) as day, products.category_id,
-               case when moved.product_id is null then products.category_id else moved.old_category_id end
-                   as old_category_id
-        from order_items
-        join orders using (order_id)
-        join products using (product_id)
-        left join moved using (product_id)
-        where order_items.order_id in (select order_items.order_id from order_items
-                                       where order_items.product_id in (select product_id from moved))
-          and counts_as_sale(orders.status)
-    ),
-
-    reached as (
-        (select distinct 1 as sign, lines.order_id, lines.day, ancestry.ancestor_id
-         from lines
-         join category_ancestry ancestry on ancestry.category_id = lines.category_id)
-        union all
-        (select distinct -1, lines.order_id, lines.day, ancestry.ancestor_id
-         from lines
-         join category_ancestry ancestry on ancestry.category_id = lines.old_category_id)
-    )
-
-    insert into rollups.category_basket_days_pending (day, category_id, orders)
-    select day, ancestor_id, sum(sign)
-    from reached
-    group by day, ancestor_id
-    having sum(sign) <> 0;
-    return null;
-end
-$$;
-
-create or replace trigger products_rollups_category_basket_update after update on products
-    referencing old table as old_products new table as new_products
-    for each statement execute function products_category_baskets_updated();
-
--- A category moved in the tree changes which categories its orders reach: recount (rare). (After
--- categories_ancestry_refresh, which rewrites category_ancestry: triggers fire in name order.)
-create or replace function categories_category_baskets_updated() returns trigger
-language plpgsql as $$
-begin
-    if exists (select 1 from new_categories n join old_categories o using (category_id)
-               where n.parent_id is distinct from o.parent_id) then
-        perform rebuild_category_baskets_rollups();
-    end if;
-    return null;
-end
-$$;
-
-create or replace trigger categories_rollups_category_basket_update after update on categories
-    referencing old table as old_categories new table as new_categories
-    for each statement execute function categories_category_baskets_updated();
+-- Its triggers are the category_orders family's (R__37_rollup_category_orders.sql), which write
+-- both rollups from one pass; those this file had before are gone.
+drop trigger if exists order_items_rollups_category_basket_truncate on order_items;
+drop trigger if exists products_rollups_category_basket_update on products;
+drop trigger if exists categories_rollups_category_basket_update on categories;
+drop function if exists order_items_category_baskets_truncated();
+drop function if exists products_category_baskets_updated();
+drop function if exists categories_category_baskets_updated();
 
 create or replace function fold_category_baskets_rollups() returns void
 language plpgsql as $$
