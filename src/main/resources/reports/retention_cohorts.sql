@@ -27,12 +27,12 @@
 -- month_in_progress (its share can still grow until the month ends); later months are null, not 0.
 -- psql: psql -v as_of="'2026-06-30 12:00'" -v cohorts=12 -f retention_cohorts.sql
 --
--- Reads rollups.cohort_months_folded (R__34_rollup_cohorts.sql: customers per cohort month and
--- month they ordered in, as of the last fold) and moves the customers with pending changes to
--- their current pairs, then the customers whose orders as of as_of differ from the rollup's in
--- the months shown (cohort_customers_changed_after(as_of): none for "now") from their rollup
--- pairs to their pairs as of as_of. A few hundred rollup rows instead of every order. The
--- full-scan version is reference/retention_cohorts.sql.
+-- Reads cohort_months_as_of() (R__34_rollup_cohorts.sql): rollups.cohort_months_folded
+-- (customers per cohort month and month they ordered in, as of the last fold) with the customers
+-- with pending changes moved to their current pairs, then the customers whose orders as of as_of
+-- differ from the rollup's in the months shown (none for "now") moved to their pairs as of as_of.
+-- A few hundred rollup rows instead of every order. The full-scan version is
+-- reference/retention_cohorts.sql.
 
 \if :{?as_of} \else \set as_of 'now()' \endif
 \if :{?cohorts} \else \set cohorts 12 \endif
@@ -46,68 +46,11 @@ params as (
             - make_interval(months => :cohorts::int - 1))::date                as first_cohort_month
 ),
 
--- customers whose orders as of as_of differ from the rollup's in the months shown: with a counted
--- order placed after as_of in its month, or an order cancelled or refunded after as_of (none for
--- "now"); their rollup pairs are replaced by their pairs from their raw orders as of as_of
-changed_customers as (
-    select cohort_customers_changed_after(:as_of::timestamptz) as customer_ids
-),
-
--- customers with changes not folded in yet: the folded pairs hold them as they were
-pending_customers as (
-    select distinct customer_id from rollups.customer_months_pending
-),
-
-folded_months as (
-    select array_agg(row(folded.customer_id, folded.month, folded.orders)::customer_month) as months
-    from rollups.customer_months_folded folded
-    where folded.customer_id in (select customer_id from pending_customers)
-),
-
-pending_months as (
-    select array_agg(row(pending.customer_id, pending.month, pending.orders)::customer_month) as months
-    from rollups.customer_months_pending pending
-),
-
--- (cohort month, month ordered in): customers; the folded pairs, the pending customers moved
--- from their folded pairs to their current ones, then the late customers taken out
-pairs as (
-    select rollups.cohort_months_folded.cohort_month, rollups.cohort_months_folded.activity_month,
-           rollups.cohort_months_folded.customers
-    from rollups.cohort_months_folded
-    union all
-    select current_pairs.cohort_month, current_pairs.activity_month, 1
-    from folded_months, pending_months,
-         cohort_pairs(coalesce(folded_months.months, '{}') || coalesce(pending_months.months, '{}')) as current_pairs
-    union all
-    select folded_pairs.cohort_month, folded_pairs.activity_month, -1
-    from folded_months, cohort_pairs(coalesce(folded_months.months, '{}')) as folded_pairs
-    union all
-    -- the changed customers: their pairs in the rollup (folded and pending rows) out ...
-    select rollup_pairs.cohort_month, rollup_pairs.activity_month, -1
-    from (
-        select array_agg(row(customer_months.customer_id, customer_months.month, customer_months.orders)::customer_month)
-               as months
-        from rollups.customer_months as customer_months, changed_customers
-        where customer_months.customer_id = any (changed_customers.customer_ids)
-    ) as rollup_months,
-    cohort_pairs(coalesce(rollup_months.months, '{}')) as rollup_pairs
-    union all
-    -- ... and their pairs as of as_of in
-    select then_pairs.cohort_month, then_pairs.activity_month, 1
-    from (
-        select array_agg(months_then) as months
-        from changed_customers, customer_months_as_of(changed_customers.customer_ids, :as_of::timestamptz) as months_then
-    ) as then_months,
-    cohort_pairs(coalesce(then_months.months, '{}')) as then_pairs
-),
-
+-- (cohort month, month ordered in): customers as of as_of, of the cohorts shown
 pair_counts as (
-    select pairs.cohort_month, pairs.activity_month, sum(pairs.customers) as customers
-    from pairs, params
-    where pairs.cohort_month >= params.first_cohort_month
-      and pairs.activity_month <= params.as_of_month
-    group by pairs.cohort_month, pairs.activity_month
+    select cohort_months.cohort_month, cohort_months.activity_month, cohort_months.customers
+    from params, cohort_months_as_of(:as_of::timestamptz) as cohort_months
+    where cohort_months.cohort_month >= params.first_cohort_month
 ),
 
 cohort_spine as (

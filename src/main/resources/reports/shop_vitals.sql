@@ -51,7 +51,7 @@
 -- sales order, no row per product), each department's through category_window_totals() (its
 -- category rows), the buyers by the days of their first and last counted orders from
 -- rollups.buyer_days, corrected for the customers customer_orders_changed(as_of) names, the
--- cohorts from rollups.customer_months and cohort_months (as retention_cohorts reads them), the
+-- cohorts from cohort_months_as_of() (as retention_cohorts reads them), the
 -- funnel from rollups.funnel_days and funnel_sessions (as conversion_funnel reads them), the stock
 -- from rollups.stock_level_counts (the active rows and those out of stock, kept whole). Whole days
 -- need no correction for what came after as_of. From the raw rows: the window's last 2,000 orders
@@ -194,64 +194,14 @@ customer_figures as (
     from year_orders, order_values, buyers
 ),
 
--- retention: (cohort month, month ordered in): customers, as retention_cohorts reads them (the
--- folded pairs, the customers with pending changes moved to their current pairs, the customers
--- whose orders as of as_of differ moved to their pairs then)
-changed_customers as (
-    select cohort_customers_changed_after(:as_of::timestamptz) as customer_ids
-),
-
-pending_customers as (
-    select distinct customer_id from rollups.customer_months_pending
-),
-
-folded_months as (
-    select array_agg(row(folded.customer_id, folded.month, folded.orders)::customer_month) as months
-    from rollups.customer_months_folded folded
-    where folded.customer_id in (select customer_id from pending_customers)
-),
-
-pending_months as (
-    select array_agg(row(pending.customer_id, pending.month, pending.orders)::customer_month) as months
-    from rollups.customer_months_pending pending
-),
-
-pairs as (
-    select rollups.cohort_months_folded.cohort_month, rollups.cohort_months_folded.activity_month,
-           rollups.cohort_months_folded.customers
-    from rollups.cohort_months_folded
-    union all
-    select current_pairs.cohort_month, current_pairs.activity_month, 1
-    from folded_months, pending_months,
-         cohort_pairs(coalesce(folded_months.months, '{}') || coalesce(pending_months.months, '{}')) as current_pairs
-    union all
-    select folded_pairs.cohort_month, folded_pairs.activity_month, -1
-    from folded_months, cohort_pairs(coalesce(folded_months.months, '{}')) as folded_pairs
-    union all
-    select rollup_pairs.cohort_month, rollup_pairs.activity_month, -1
-    from (
-        select array_agg(row(customer_months.customer_id, customer_months.month, customer_months.orders)::customer_month)
-               as months
-        from rollups.customer_months as customer_months, changed_customers
-        where customer_months.customer_id = any (changed_customers.customer_ids)
-    ) as rollup_months,
-    cohort_pairs(coalesce(rollup_months.months, '{}')) as rollup_pairs
-    union all
-    select then_pairs.cohort_month, then_pairs.activity_month, 1
-    from (
-        select array_agg(months_then) as months
-        from changed_customers, customer_months_as_of(changed_customers.customer_ids, :as_of::timestamptz) as months_then
-    ) as then_months,
-    cohort_pairs(coalesce(then_months.months, '{}')) as then_pairs
-),
-
+-- retention: (cohort month, month ordered in): customers as of as_of, as retention_cohorts reads them
 retention as (
     select
         round(100.0 * coalesce(sum(pairs.customers) filter (where pairs.activity_month = (pairs.cohort_month + interval '1 month')::date), 0)
               / nullif(sum(pairs.customers) filter (where pairs.activity_month = pairs.cohort_month), 0), 1)   as month_1_pct,
         round(100.0 * coalesce(sum(pairs.customers) filter (where pairs.activity_month = (pairs.cohort_month + interval '11 months')::date), 0)
               / nullif(sum(pairs.customers) filter (where pairs.activity_month = pairs.cohort_month), 0), 1)   as month_11_pct
-    from pairs, params
+    from params, cohort_months_as_of(params.as_of) as pairs
     where pairs.cohort_month >= (params.as_of_month - interval '23 months')::date
       and pairs.cohort_month <= (params.as_of_month - interval '12 months')::date
 ),

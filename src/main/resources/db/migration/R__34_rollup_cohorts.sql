@@ -94,6 +94,74 @@ begin
 end
 $$;
 
+-- The cohort table as of as_of: customers per (cohort month, month ordered in), up to as_of's
+-- month, each order with its status at as_of. The folded pairs; the customers with pending changes
+-- moved from their folded pairs to their current ones; then the customers whose orders as of as_of
+-- differ from the rollup's (cohort_customers_changed_after(): none for "now") moved from their
+-- rollup pairs to their pairs as of as_of. retention_cohorts and shop_vitals read it.
+--   psql: select * from cohort_months_as_of('2026-06-30 12:00') order by 1, 2;
+create or replace function cohort_months_as_of(as_of timestamptz)
+returns table (cohort_month date, activity_month date, customers bigint)
+language sql stable as $$
+    with
+
+    changed_customers as (
+        select cohort_customers_changed_after(as_of) as customer_ids
+    ),
+
+    pending_customers as (
+        select distinct customer_id from rollups.customer_months_pending
+    ),
+
+    folded_months as (
+        select array_agg(row(folded.customer_id, folded.month, folded.orders)::customer_month) as months
+        from rollups.customer_months_folded as folded
+        where folded.customer_id in (select customer_id from pending_customers)
+    ),
+
+    pending_months as (
+        select array_agg(row(pending.customer_id, pending.month, pending.orders)::customer_month) as months
+        from rollups.customer_months_pending as pending
+    ),
+
+    pairs as (
+        select folded_pairs.cohort_month, folded_pairs.activity_month, folded_pairs.customers
+        from rollups.cohort_months_folded as folded_pairs
+        union all
+        -- the pending customers: their current pairs in ...
+        select current_pairs.cohort_month, current_pairs.activity_month, 1
+        from folded_months, pending_months,
+             cohort_pairs(coalesce(folded_months.months, '{}') || coalesce(pending_months.months, '{}')) as current_pairs
+        union all
+        -- ... their folded pairs out
+        select old_pairs.cohort_month, old_pairs.activity_month, -1
+        from folded_months, cohort_pairs(coalesce(folded_months.months, '{}')) as old_pairs
+        union all
+        -- the changed customers: their pairs in the rollup (folded and pending rows) out ...
+        select rollup_pairs.cohort_month, rollup_pairs.activity_month, -1
+        from (
+            select array_agg(row(customer_months.customer_id, customer_months.month, customer_months.orders)::customer_month)
+                   as months
+            from rollups.customer_months as customer_months, changed_customers
+            where customer_months.customer_id = any (changed_customers.customer_ids)
+        ) as rollup_months,
+        cohort_pairs(coalesce(rollup_months.months, '{}')) as rollup_pairs
+        union all
+        -- ... and their pairs as of as_of in
+        select then_pairs.cohort_month, then_pairs.activity_month, 1
+        from (
+            select array_agg(months_then) as months
+            from changed_customers, customer_months_as_of(changed_customers.customer_ids, as_of) as months_then
+        ) as then_months,
+        cohort_pairs(coalesce(then_months.months, '{}')) as then_pairs
+    )
+
+    select pairs.cohort_month, pairs.activity_month, sum(pairs.customers)::bigint
+    from pairs
+    where pairs.activity_month <= date_trunc('month', as_of)::date
+    group by pairs.cohort_month, pairs.activity_month
+$$;
+
 -- Orders changed: counted orders per (customer, month), +1 for new rows and -1 for old ones.
 create or replace function rollup_cohorts_apply(added orders[], removed orders[]) returns void
 language plpgsql as $$
