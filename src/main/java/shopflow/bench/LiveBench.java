@@ -38,8 +38,9 @@ import shopflow.rollups.Rollups;
  * <p>On a Citus cluster the rollups are kept by the catch-up job ({@code catch_up_rollups()}),
  * which the folder runs every second as the web server does; "without maintenance" is then no job
  * at all, and what the writers placed meanwhile is passed over ({@code db/citus/skip-catch-up.sql})
- * until the final rebuild, as the suspended triggers leave it on one node. The job locks the source
- * tables until it commits, so the placement latencies (median, p95, max) show what writers wait.
+ * until the final rebuild, as the suspended triggers leave it on one node. Each run locks the
+ * source tables while it reads their watermarks, so the placement latencies (median, p95, max) show
+ * what writers wait.
  */
 public final class LiveBench {
 
@@ -73,7 +74,7 @@ public final class LiveBench {
     /**
      * Orders per second with and without rollup maintenance, the time of each {@code place_order}
      * call (as its client waited for it) in both, and the folder's runs during the slices with maintenance
-     * (on a cluster, each held the source tables' lock for its whole time).
+     * (on a cluster, the catch-up runs: each locked the source tables while it read their watermarks).
      */
     public record Throughput(double withRollups, double withoutRollups, double rebuildSeconds, Latency withLatency,
             Latency withoutLatency, RollupFolder.Runs folds) {

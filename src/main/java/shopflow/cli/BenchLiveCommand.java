@@ -24,8 +24,8 @@ import shopflow.rollups.RollupFolder;
             "It places real orders and events, dated now, into a copy of the shop (a scratch database on the same server,"
                 + " dropped afterwards), never into the shop itself unless --in-place is given.",
             "On a Citus cluster (after 'shopflow distribute') maintenance is the catch-up job run every second, as the"
-                + " web server runs it, and without it no job: the job locks the tables it reads until it commits, and"
-                + " the placement times (median, p95, max) show what writers wait."},
+                + " web server runs it, and without it no job: each run locks the tables it reads while it reads their"
+                + " watermarks, and the placement times (median, p95, max) show what writers wait."},
         footer = {"", "Example:", "  shopflow bench live --orders-per-second 200 --events-per-second 2000 --seconds 30"})
 public final class BenchLiveCommand implements Runnable {
 
@@ -89,7 +89,7 @@ public final class BenchLiveCommand implements Runnable {
             out.printf("  %-28s %d runs, %.0f ms on average, longest %.0f ms%s%n",
                     bench.keptByJob() ? "catch-up job (folder)" : "folds (folder)", folds.count(),
                     folds.total().toNanos() / 1e6 / folds.count(), folds.longest().toNanos() / 1e6,
-                    bench.keptByJob() ? " (writers wait for each run)" : "");
+                    bench.keptByJob() ? " (writers wait only while each reads its watermarks)" : "");
         }
         out.flush();
         LiveBench.Freshness f = bench.freshness(ordersPerSecond, eventsPerSecond, seconds, databaseOptions.timeZone());

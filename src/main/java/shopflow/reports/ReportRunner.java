@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.postgresql.util.PSQLException;
+import shopflow.rollups.Rollups;
 
 /**
  * Runs a report: checks and binds its parameters, then runs its SQL in a read-only transaction
@@ -227,7 +228,7 @@ public final class ReportRunner {
                 }
             }
             if (catchUpFirst) {
-                statement.execute("select catch_up_rollups()");
+                Rollups.catchUp(connection);
             }
         }
     }

@@ -69,7 +69,7 @@ public final class RollupFolder implements AutoCloseable {
 
     public void start() {
         catchingUp = Rollups.keptByJob(dataSource);
-        step = catchingUp ? "select catch_up_rollups()" : "select fold_rollups()";
+        step = catchingUp ? "call catch_up_rollups()" : "select fold_rollups()";
         foldAfter(INTERVAL);
     }
 
@@ -87,7 +87,7 @@ public final class RollupFolder implements AutoCloseable {
         }
     }
 
-    /** The folds done so far (bench live reports how long the cluster's catch-up job held its lock). */
+    /** The folds done so far (bench live reports how long the cluster's catch-up runs took). */
     public Runs runs() {
         return runs;
     }

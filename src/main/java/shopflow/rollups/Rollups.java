@@ -73,11 +73,13 @@ public final class Rollups {
 
     /**
      * On a cluster: applies the rows written since the last run to the rollups and folds them
-     * ({@code catch_up_rollups()}); returns how many rows it applied.
+     * ({@code catch_up_rollups()}); returns how many rows it applied. A procedure that commits
+     * twice (the watermarks read under a brief lock, then the rows applied): the connection must
+     * be in auto-commit mode.
      */
     public static long catchUp(Connection connection) throws SQLException {
         try (Statement statement = connection.createStatement();
-                ResultSet result = statement.executeQuery("select catch_up_rollups()")) {
+                ResultSet result = statement.executeQuery("call catch_up_rollups()")) {
             result.next();
             return result.getLong(1);
         }

@@ -30,17 +30,17 @@
 -- (order_transition ships and returns), and the catch-up job applies new movements through
 -- rollup_stock_movements_apply(), which also brings the moved rows' stock and reorder level to
 -- inventory's (stock_levels_match_inventory()), and adds the rollup row of a warehouse row a
--- return created. Read when the job holds its lock on stock_movements, inventory is exactly as of
--- the watermark: a writer that moved stock has committed, or has not written its movement yet and
--- will be applied by the next run, which reads inventory again. Not kept by the job (as for
+-- return created. Writers keep moving stock while the job runs: it reads a moved row's stock as of
+-- its target (its copy in rollup_job.inventory: the quantity less the movements since, see
+-- rollup_job_copy_stock()), and the stock-outs from the ledger up to the target. Not kept by the job (as for
 -- customers, run `shopflow refresh` after doing them by hand): stock or reorder levels changed
 -- without a stock movement, and products renamed or deactivated.
 
 -- ============================================================
 -- MAINTENANCE: STOCK MOVEMENTS
 -- ============================================================
--- The rollup rows of the warehouse rows moved, brought to inventory's (public's: the job puts its
--- own copies of some raw tables first on the search path, and inventory is not one of them).
+-- The rollup rows of the warehouse rows moved, brought to inventory's (unqualified: in the catch-up
+-- job, its copy of the rows moved, as they were at its target).
 -- PL/pgSQL: Citus cannot plan a SQL function's statement that uses its parameters.
 create or replace function stock_levels_match_inventory(moved stock_movements[]) returns void
 language plpgsql as $$
@@ -49,7 +49,7 @@ begin
         (product_id, warehouse, sku, product_name, is_active, quantity, reorder_level, days, shipped_through)
     select inventory.product_id, inventory.warehouse, products.sku, products.name, coalesce(products.is_active, false),
            inventory.quantity, coalesce(inventory.reorder_level, 0), '{}', '{}'
-    from public.inventory
+    from inventory
     join public.products using (product_id)
     where (inventory.product_id, inventory.warehouse) in (select product_id, warehouse from unnest(moved))
     order by inventory.product_id, inventory.warehouse
@@ -134,20 +134,37 @@ begin
 end
 $$;
 
-create or replace trigger stock_movements_rollups_insert after insert on stock_movements
-    referencing new table as new_movements
-    for each statement execute function stock_movements_rollups_inserted();
+-- (Not on a Citus cluster: there `shopflow distribute` has dropped the triggers of the shop's
+-- tables, which Citus refuses, and the catch-up job keeps the rollups; this file, applied again
+-- there when it changes, leaves them so.)
+do $$
+declare
+    on_cluster boolean := false;
+begin
+    if to_regclass('pg_catalog.pg_dist_partition') is not null then
+        execute 'select exists (select 1 from pg_catalog.pg_dist_partition where logicalrelid = ''public.stock_movements''::regclass)'
+            into on_cluster;
+    end if;
+    if on_cluster then
+        return;
+    end if;
 
-create or replace trigger stock_movements_rollups_update after update on stock_movements
-    referencing old table as old_movements new table as new_movements
-    for each statement execute function stock_movements_rollups_updated();
+    create or replace trigger stock_movements_rollups_insert after insert on stock_movements
+        referencing new table as new_movements
+        for each statement execute function stock_movements_rollups_inserted();
 
-create or replace trigger stock_movements_rollups_delete after delete on stock_movements
-    referencing old table as old_movements
-    for each statement execute function stock_movements_rollups_deleted();
+    create or replace trigger stock_movements_rollups_update after update on stock_movements
+        referencing old table as old_movements new table as new_movements
+        for each statement execute function stock_movements_rollups_updated();
 
-create or replace trigger stock_movements_rollups_truncate after truncate on stock_movements
-    for each statement execute function stock_movements_rollups_truncated();
+    create or replace trigger stock_movements_rollups_delete after delete on stock_movements
+        referencing old table as old_movements
+        for each statement execute function stock_movements_rollups_deleted();
+
+    create or replace trigger stock_movements_rollups_truncate after truncate on stock_movements
+        for each statement execute function stock_movements_rollups_truncated();
+end
+$$;
 
 -- ============================================================
 -- MAINTENANCE: INVENTORY AND PRODUCTS
@@ -249,24 +266,41 @@ begin
 end
 $$;
 
-create or replace trigger inventory_rollups_insert after insert on inventory
-    referencing new table as new_rows
-    for each statement execute function stock_levels_rollups_inserted();
+-- (Not on a Citus cluster: there `shopflow distribute` has dropped the triggers of the shop's
+-- tables, which Citus refuses, and the catch-up job keeps the rollups; this file, applied again
+-- there when it changes, leaves them so.)
+do $$
+declare
+    on_cluster boolean := false;
+begin
+    if to_regclass('pg_catalog.pg_dist_partition') is not null then
+        execute 'select exists (select 1 from pg_catalog.pg_dist_partition where logicalrelid = ''public.inventory''::regclass)'
+            into on_cluster;
+    end if;
+    if on_cluster then
+        return;
+    end if;
 
-create or replace trigger inventory_rollups_update after update on inventory
-    referencing old table as old_rows new table as new_rows
-    for each statement execute function stock_levels_rollups_updated();
+    create or replace trigger inventory_rollups_insert after insert on inventory
+        referencing new table as new_rows
+        for each statement execute function stock_levels_rollups_inserted();
 
-create or replace trigger inventory_rollups_delete after delete on inventory
-    referencing old table as old_rows
-    for each statement execute function stock_levels_rollups_deleted();
+    create or replace trigger inventory_rollups_update after update on inventory
+        referencing old table as old_rows new table as new_rows
+        for each statement execute function stock_levels_rollups_updated();
 
-create or replace trigger inventory_rollups_truncate after truncate on inventory
-    for each statement execute function stock_levels_rollups_truncated();
+    create or replace trigger inventory_rollups_delete after delete on inventory
+        referencing old table as old_rows
+        for each statement execute function stock_levels_rollups_deleted();
 
-create or replace trigger products_stock_rollups_update after update on products
-    referencing old table as old_products new table as new_products
-    for each statement execute function stock_levels_rollups_products();
+    create or replace trigger inventory_rollups_truncate after truncate on inventory
+        for each statement execute function stock_levels_rollups_truncated();
+
+    create or replace trigger products_stock_rollups_update after update on products
+        referencing old table as old_products new table as new_products
+        for each statement execute function stock_levels_rollups_products();
+end
+$$;
 
 -- ============================================================
 -- READING
@@ -294,7 +328,7 @@ return coalesce(shipped_through[width_bucket(last_day, days)], 0)
 -- ============================================================
 -- Per warehouse row named (keys_p[i], keys_w[i]), or every row: out_until, cover_key and out_ranges
 -- (rollups.stock_levels), from its quantity now and its ledger (unqualified: in
--- the catch-up job, the copy of the rows it reads). The stock just before a moment is the quantity
+-- the catch-up job, its copies of the rows it reads, as they were at its target). The stock just before a moment is the quantity
 -- less the movements at or after it, the stock from a moment on the quantity less those after it:
 -- the last stock-out ended at the latest moment before which the stock was at or under zero, and
 -- the stock-outs are the stretches from a moment to the next (or for ever) with the stock at or
@@ -319,7 +353,7 @@ begin
     ),
     named as materialized (
         select inventory.product_id, inventory.warehouse, inventory.quantity
-        from public.inventory
+        from inventory
         where every_row
            or (inventory.product_id = any (keys_p) and inventory.warehouse = any (keys_w)
                and (inventory.product_id, inventory.warehouse) in (select k.p, k.w from unnest(keys_p, keys_w) as k (p, w)))

@@ -8,7 +8,7 @@
 -- rows (rollup_<table>_apply(added, removed) and friends), then folds: the rollup logic has one copy.
 --
 -- What it applies, by id watermark (ids come from one sequence per table on the coordinator):
---   orders                new orders, as they are at the run (their status changes included)
+--   orders                new orders, as they are at the run's target (status changes up to it included)
 --   order_status_changes  status changes of older orders (append-only: order_transition() writes
 --                         one per change): the order leaves its first old status for its current one;
 --                         and every change to cancelled or refunded, a return (the order_days family)
@@ -28,10 +28,12 @@
 -- before reading the sequences: every writer holding an id has committed by then (a writer takes
 -- the table's lock before its id: the insert's default does, place_order locks first),
 -- and a writer after it takes a higher id; then it waits for the two-phase commits those writers
--- left prepared on the workers (wait_for_prepared_writes()). The lock is held until the run
--- commits, not released right after the sequences are read (as in Citus's blog), because the maintenance functions also read the
--- raw tables (an order's other lines, a customer's earlier orders) and must see them exactly as
--- of the watermarks. A run with nothing new takes no lock.
+-- left prepared on the workers (wait_for_prepared_writes()). It commits there, as in Citus's blog:
+-- writers wait for those milliseconds only. The rows up to the ids read (the run's targets) are
+-- then applied in a second transaction, writers writing meanwhile: the maintenance functions also
+-- read raw rows (an order's other lines, a customer's earlier orders, a row's stock ledger), so the
+-- run reads every raw row as of its targets (rollup_catch_up_apply()). A run with nothing new
+-- takes no lock.
 --
 -- On one node nothing calls it (the triggers keep the rollups current) and it changes nothing
 -- there: its watermarks are set only by rebuild_rollups_marking_watermarks().
@@ -104,12 +106,14 @@ end
 $$;
 
 -- Every rollup rebuilt from the raw tables, and the watermarks set where the rebuild read them.
--- The sources stay locked until the caller commits (writers wait, as for rebuild_rollups()).
+-- The sources stay locked until the caller commits (writers wait, as for rebuild_rollups()), and
+-- no run of the job applies rows meanwhile (its advisory lock, taken first as the runs take it).
 -- The category ancestry is rewritten first: on a cluster the trigger on categories that keeps it
 -- is gone (the generator's categories arrive after distribute).
 create or replace function rebuild_rollups_marking_watermarks() returns void
 language plpgsql as $$
 begin
+    perform pg_advisory_xact_lock(hashtext('shopflow.catch_up_rollups'));
     perform lock_rollup_sources();
     perform wait_for_prepared_writes();
     perform refresh_category_ancestry();
@@ -120,26 +124,87 @@ begin
 end
 $$;
 
--- Applies the rows written since the last run to the rollups and folds them; returns how many
--- source rows it applied (0: nothing new, and no lock taken). One run at a time (a second caller
--- waits, then finds little or nothing to do). Notifies the dashboard's channel when it applied
--- anything (delivered at commit).
+-- A run of the job, in two transactions (the procedure commits between them):
+--   1. rollup_catch_up_targets(): the source tables locked, the writers in flight waited for, the
+--      sequences read; committed at once, so writers wait for milliseconds, not for the run;
+--   2. rollup_catch_up_apply(): the rows up to those targets applied and folded, and the targets
+--      committed as the new watermarks with them.
+-- Returns how many source rows it applied (0: nothing new, and no lock taken). Notifies the
+-- dashboard's channel when it applied anything (delivered at commit). Call it on its own, not
+-- inside a transaction block (it commits): `call catch_up_rollups()`.
+drop function if exists catch_up_rollups();
+create or replace procedure catch_up_rollups(inout applied_rows bigint default null)
+language plpgsql as $$
+declare
+    target jsonb;
+begin
+    target := rollup_catch_up_targets();
+    commit;
+    applied_rows := case when target is null then 0 else rollup_catch_up_apply(target) end;
+end
+$$;
+
+-- The first transaction of a run: the last id each source table's sequence has handed out, read
+-- when every writer that took an id has committed and its two-phase commits are done on the
+-- workers (null when nothing is new: then nothing is locked). Every row up to these ids is then
+-- visible for good, and every later writer takes a higher id: the rows a run applies are exactly
+-- those between the watermarks and these targets, whoever writes meanwhile.
+-- It first waits for a run applying rows (the advisory lock of rollup_catch_up_apply()), holding
+-- no lock writers need: callers arriving together (the dashboard's reports each catch up first)
+-- then find the rows applied by the first, rather than each locking the sources in turn.
+create or replace function rollup_catch_up_targets() returns jsonb
+language plpgsql as $$
+declare
+    applied jsonb;
+begin
+    perform pg_advisory_xact_lock(hashtext('shopflow.catch_up_rollups'));
+    select jsonb_object_agg(source, applied_id) into applied from rollups.watermarks;
+    if applied is null then
+        raise exception 'the rollups have no watermarks yet: run shopflow refresh (rebuild_rollups_marking_watermarks())';
+    end if;
+    if not exists (select 1 from rollup_source_ids() s where s.last_id > (applied ->> s.source)::bigint) then
+        return null;
+    end if;
+    perform lock_rollup_sources();
+    perform wait_for_prepared_writes();
+    return (select jsonb_object_agg(source, last_id) from rollup_source_ids());
+end
+$$;
+
+-- The second transaction of a run: applies the rows from the watermarks up to target (from
+-- rollup_catch_up_targets()) to the rollups, folds them, and moves the watermarks to target. One
+-- at a time (an advisory lock, as every rebuild of the watermarks takes): a run that finds the
+-- watermarks already at or past its targets (another run read later ones and applied them first)
+-- applies nothing. Targets are read under the sources' lock, so any two runs' targets are ordered
+-- source by source, and the rows one run applies are never applied again nor skipped by another.
+--
+-- Writers keep writing meanwhile, so everything is read as of the targets: the rows up to their
+-- ids; orders as they were then (status: the one an order left at its first change after the
+-- target, when it changed since; the other columns do not change); the stock of a moved warehouse
+-- row as it was then (its quantity now less its movements since, read in one query on the worker
+-- holding its movements, where a writer's stock update and its movement commit together).
 --
 -- The maintenance functions read raw rows besides the changed ones (a customer's earlier orders,
--- an order's other lines, a session's events), with per-row lookups (lateral joins) that Citus
--- cannot plan over distributed tables (nor over reference tables in the statements planned once
--- per session, plan_cache_mode = force_generic_plan). So the run first copies the raw rows
--- they can read, those of the orders, customers, products and sessions it touches, into the
--- coordinator's tables of the same names in the schema rollup_job, which it puts first on the
--- search path for the rest of the run: the functions' unqualified names then resolve there
--- (PostgreSQL plans a cached statement again when the search path differs), and they run on the
--- coordinator alone over exactly the rows the distributed tables hold (the sources are locked
--- meanwhile). This function names the shop's tables public.*.
-create or replace function catch_up_rollups() returns bigint
+-- an order's other lines, a session's events, a warehouse row's ledger), with per-row lookups
+-- (lateral joins) that Citus cannot plan over distributed tables (nor over reference tables in the
+-- statements planned once per session, plan_cache_mode = force_generic_plan). So the run first
+-- copies the raw rows they can read, those of the orders, customers, products, sessions and
+-- warehouse rows it touches, as of the targets, into the coordinator's tables of the same names
+-- in the schema rollup_job, which it puts first on the search path for the rest of the run: the
+-- functions' unqualified names then resolve there (PostgreSQL plans a cached statement again when
+-- the search path differs), and they run on the coordinator alone over exactly the rows the
+-- distributed tables held at the targets. This function names the shop's tables public.*.
+create or replace function rollup_catch_up_apply(target jsonb) returns bigint
 language plpgsql as $$
 declare
     applied  jsonb;   -- source -> applied_id before this run
-    target   jsonb;   -- source -> last id handed out, under the lock
+    new_order_ids int[];
+    changed_ids int[];       -- orders applied before with status changes up to the target,
+    changed_from varchar[];  -- and the status each left at its first one
+    order_customers int[];
+    order_sessions varchar[];
+    later_ids int[];         -- orders changed after the target,
+    later_from varchar[];    -- and the status each left at its first change after it
     new_orders public.orders[];
     changed_now public.orders[];
     changed_before public.orders[];
@@ -152,6 +217,8 @@ declare
     touched_orders int[];
     touched_customers int[];
     touched_sessions varchar[];
+    stock_p int[];           -- the warehouse rows this run moves or folds
+    stock_w varchar[];
     sales_orders int[];
     sales_now record;
     sessions varchar[];
@@ -159,34 +226,33 @@ declare
 begin
     perform pg_advisory_xact_lock(hashtext('shopflow.catch_up_rollups'));
     select jsonb_object_agg(source, applied_id) into applied from rollups.watermarks;
-    if applied is null then
-        raise exception 'the rollups have no watermarks yet: run shopflow refresh (rebuild_rollups_marking_watermarks())';
-    end if;
-    if not exists (select 1 from rollup_source_ids() s where s.last_id > (applied ->> s.source)::bigint) then
+    if not exists (select 1 from jsonb_each_text(target) t where t.value::bigint > (applied ->> t.key)::bigint) then
         return 0;
     end if;
+    if exists (select 1 from jsonb_each_text(target) t where t.value::bigint < (applied ->> t.key)::bigint) then
+        raise exception 'catch-up targets % behind the watermarks % for some sources: they were not read under the sources'' lock',
+            target, applied;
+    end if;
 
-    perform lock_rollup_sources();
-    perform wait_for_prepared_writes();
-    select jsonb_object_agg(source, last_id) into target from rollup_source_ids();
-
-    -- orders: the new ones as they are now; older ones whose status changed, before and now
-    select coalesce(array_agg(o order by o.order_id), '{}') into new_orders
-    from public.orders o
-    where o.order_id > (applied ->> 'orders')::bigint and o.order_id <= (target ->> 'orders')::bigint;
-    select coalesce(array_agg(o order by o.order_id), '{}'),
-           coalesce(array_agg(jsonb_populate_record(o, jsonb_build_object('status', c.first_from)) order by o.order_id), '{}')
-    into changed_now, changed_before
-    from public.orders o
-    join (
+    -- what changed, by id range (those rows never change, nor an order's customer or session)
+    select coalesce(array_agg(c.order_id order by c.order_id), '{}'), coalesce(array_agg(c.first_from order by c.order_id), '{}')
+    into changed_ids, changed_from
+    from (
         select order_id, (array_agg(from_status order by change_id))[1] as first_from
         from public.order_status_changes
         where change_id > (applied ->> 'order_status_changes')::bigint
           and change_id <= (target ->> 'order_status_changes')::bigint
           and order_id <= (applied ->> 'orders')::bigint
         group by order_id
-    ) as c using (order_id)
-    where o.status <> c.first_from;
+    ) as c;
+    select coalesce(array_agg(o.order_id) filter (where o.order_id > (applied ->> 'orders')::bigint), '{}'),
+           coalesce(array_agg(o.customer_id), '{}'),
+           coalesce(array_agg(o.session_id) filter (where o.order_id > (applied ->> 'orders')::bigint
+                                                      and o.session_id is not null), '{}')
+    into new_order_ids, order_customers, order_sessions
+    from public.orders o
+    where (o.order_id > (applied ->> 'orders')::bigint and o.order_id <= (target ->> 'orders')::bigint)
+       or o.order_id = any (changed_ids);
     -- returns: changes to cancelled or refunded (of any order)
     select coalesce(array_agg(row(c.order_id, c.changed_at)::sales_return order by c.change_id), '{}') into new_returns
     from public.order_status_changes c
@@ -212,40 +278,71 @@ begin
     where m.movement_id > (applied ->> 'stock_movements')::bigint
       and m.movement_id <= (target ->> 'stock_movements')::bigint;
 
-    -- the raw rows the maintenance functions may read, as local copies (see above)
-    touched_orders := array(select order_id from unnest(new_orders || changed_now)
+    -- the raw rows the maintenance functions may read, as local copies as of the targets (see above)
+    touched_orders := array(select unnest(new_order_ids || changed_ids)
                             union select order_id from unnest(new_items) union select order_id from unnest(new_returns)
                             union select r.order_id from public.order_refunds r where r.refund_line_id = any (new_refunds));
     -- (and the customers the fold below recounts: those with a removal pending)
-    touched_customers := array(select customer_id from unnest(new_orders || changed_now)
+    touched_customers := array(select unnest(order_customers)
                                union select customer_id from rollups.customer_orders_pending where removed > 0);
-    touched_sessions := array(select session_id from unnest(new_orders) union select session_id from unnest(new_views)
+    touched_sessions := array(select unnest(order_sessions) union select session_id from unnest(new_views)
                               union select session_id from unnest(new_events) except select null);
     truncate rollup_job.orders, rollup_job.order_items, rollup_job.page_views, rollup_job.cart_events,
-             rollup_job.customers, rollup_job.products, rollup_job.order_status_changes, rollup_job.order_refunds;
+             rollup_job.customers, rollup_job.products, rollup_job.order_status_changes, rollup_job.order_refunds,
+             rollup_job.stock_movements, rollup_job.inventory;
     insert into rollup_job.orders
     select * from public.orders
-    where order_id = any (touched_orders) or customer_id = any (touched_customers) or session_id = any (touched_sessions);
+    where order_id <= (target ->> 'orders')::bigint
+      and (order_id = any (touched_orders) or customer_id = any (touched_customers) or session_id = any (touched_sessions));
+    -- each copied order's status as of the target: read after the copy, so every change the copy
+    -- saw is among these (an order's row and its change commit together on its shard)
+    select coalesce(array_agg(later.order_id), '{}'), coalesce(array_agg(later.first_from), '{}')
+    into later_ids, later_from
+    from (
+        select c.order_id, (array_agg(c.from_status order by c.change_id))[1] as first_from
+        from public.order_status_changes c
+        where c.change_id > (target ->> 'order_status_changes')::bigint
+        group by c.order_id
+    ) as later;
+    update rollup_job.orders o set status = later.first_from
+    from unnest(later_ids, later_from) as later (order_id, first_from)
+    where o.order_id = later.order_id;
     -- (the lines of every order copied: the customer fold's recount reads its customers' net sales)
     insert into rollup_job.order_items
-    select * from public.order_items where order_id = any (array(select order_id from rollup_job.orders));
-    -- (and their partial refunds up to the watermark, new ones included: the customer fold's recount
+    select * from public.order_items
+    where order_id = any (array(select order_id from rollup_job.orders))
+      and item_id <= (target ->> 'order_items')::bigint;
+    -- (and their partial refunds up to the target, new ones included: the customer fold's recount
     -- takes them from its customers' net sales, and the new ones are read here by id)
     insert into rollup_job.order_refunds
     select * from public.order_refunds
     where order_id = any (array(select order_id from rollup_job.orders))
       and refund_line_id <= (target ->> 'order_refunds')::bigint;
     -- only the status changes applied by earlier runs: the returns among them are in the rollup, and
-    -- new lines add to them; the new returns are valued below with every line up to the watermark
+    -- new lines add to them; the new returns are valued below with every line up to the target
     insert into rollup_job.order_status_changes
     select * from public.order_status_changes
     where order_id = any (touched_orders) and change_id <= (applied ->> 'order_status_changes')::bigint;
-    insert into rollup_job.page_views select * from public.page_views where session_id = any (touched_sessions);
-    insert into rollup_job.cart_events select * from public.cart_events where session_id = any (touched_sessions);
+    insert into rollup_job.page_views select * from public.page_views
+    where session_id = any (touched_sessions) and view_id <= (target ->> 'page_views')::bigint;
+    insert into rollup_job.cart_events select * from public.cart_events
+    where session_id = any (touched_sessions) and event_id <= (target ->> 'cart_events')::bigint;
     insert into rollup_job.customers select * from public.customers where customer_id = any (touched_customers);
     insert into rollup_job.products
     select * from public.products where product_id in (select product_id from rollup_job.order_items);
+    perform rollup_job_copy_stock(new_movements, (target ->> 'stock_movements')::bigint);
     perform set_config('search_path', 'rollup_job, ' || path, true);
+
+    -- the orders as of the target: the new ones; older ones whose status changed, then and before
+    new_orders := array(select row(o.*)::public.orders from rollup_job.orders o
+                        where o.order_id = any (new_order_ids) order by o.order_id);
+    select coalesce(array_agg(row(o.*)::public.orders order by o.order_id), '{}'),
+           coalesce(array_agg(jsonb_populate_record(row(o.*)::public.orders, jsonb_build_object('status', c.first_from))
+                              order by o.order_id), '{}')
+    into changed_now, changed_before
+    from rollup_job.orders o
+    join unnest(changed_ids, changed_from) as c (order_id, first_from) using (order_id)
+    where o.status <> c.first_from;
 
     if cardinality(new_orders) + cardinality(changed_now) > 0 then
         perform rollup_orders_apply(new_orders || changed_now, changed_before);
@@ -261,17 +358,17 @@ begin
         end if;
     end if;
     -- the product, pair, basket and category days: each order with new lines, a new status or a
-    -- new cancellation or refund, as it is now less as it was at the last run (its lines and
-    -- return changes up to the watermarks, its status before)
+    -- new cancellation or refund, as it is at the target less as it was at the last run (its lines
+    -- and return changes up to the watermarks, its status before)
     sales_orders := array(select order_id from unnest(new_items) union select order_id from unnest(changed_now)
-                          union select c.order_id from public.order_status_changes c
-                          where c.change_id > (applied ->> 'order_status_changes')::bigint
-                            and c.change_id <= (target ->> 'order_status_changes')::bigint
-                            and c.to_status in ('cancelled', 'refunded'));
+                          union select order_id from unnest(new_returns));
     if cardinality(sales_orders) > 0 then
         select * into sales_now from order_sales_rows(sales_orders);
         perform rollup_product_days_apply(
-            sales_now.order_rows, sales_now.line_rows, sales_now.return_rows,
+            sales_now.order_rows, sales_now.line_rows,
+            -- (order_sales_rows() reads the returns from the table itself: those up to the target)
+            array(select r from unnest(sales_now.return_rows) r
+                  where r.change_id <= (target ->> 'order_status_changes')::bigint),
             array(select coalesce(b, o) from unnest(sales_now.order_rows) o
                   left join unnest(changed_before) b on b.order_id = o.order_id
                   where o.order_id <= (applied ->> 'orders')::bigint),
@@ -285,7 +382,7 @@ begin
     if cardinality(new_refunds) > 0 then
         perform rollup_refund_returns_apply(new_refunds, 1);
         perform rollup_refund_products_apply(new_refunds, 1);
-        -- (the new orders' net sales took their refunds already, with every refund up to the watermark)
+        -- (the new orders' net sales took their refunds already, with every refund up to the target)
         perform rollup_customer_refunds_apply(
             array(select r.refund_line_id from rollup_job.order_refunds r
                   where r.refund_line_id = any (new_refunds) and r.order_id <= (applied ->> 'orders')::bigint));
@@ -294,7 +391,7 @@ begin
         perform rollup_sales_lines_apply(new_items, '{}');
         -- (the new orders' net sales took their lines already)
         perform rollup_customer_lines_apply(
-            array(select i from unnest(new_items) i where i.order_id not in (select order_id from unnest(new_orders))), '{}');
+            array(select i from unnest(new_items) i where i.order_id <> all (new_order_ids)), '{}');
     end if;
     if cardinality(new_views) > 0 then
         perform rollup_funnel_merge(funnel_sessions_named(
@@ -308,7 +405,8 @@ begin
         perform rollup_stock_movements_apply(new_movements, '{}');
     end if;
     -- folded here, over the same copies: the customer fold recounts a customer with a removal from
-    -- its raw orders, which must be those of the watermarks (not newer ones, applied next run)
+    -- its raw orders, and the stock fold a moved row's stock-outs from its ledger, which must be
+    -- those of the targets (not newer ones, applied next run)
     perform fold_rollups();
     perform set_config('search_path', path, true);
 
@@ -317,6 +415,56 @@ begin
     perform pg_notify('shopflow_changes', 'rollups:catch_up');
     return cardinality(new_orders) + cardinality(changed_now) + cardinality(new_items) + cardinality(new_refunds)
            + cardinality(new_views) + cardinality(new_events) + cardinality(new_movements);
+end
+$$;
+
+-- The stock rows a run reads, as of the target (stock_movements up to max_movement): the warehouse
+-- rows it moves (moved) and those the fold computes the stock-outs of (with pending movements or
+-- marked stale), each with its ledger up to the target (rollup_job.stock_movements) and its
+-- quantity then (rollup_job.inventory): its quantity now less its movements since. Inventory is a
+-- reference table, a copy on every node: a writer updates each copy and adds its movement to the
+-- shard on one worker in one transaction, whose two-phase commit makes them visible together on
+-- that worker but not at the same moment on the coordinator. So the quantity and the movements
+-- since come from one query pushed down to the shards (grouped by product, the distribution
+-- column): each row is read from the worker that holds its movements, in one snapshot. A row
+-- with no movement at all (none to read it with) has its quantity from the coordinator's copy;
+-- if one arrives meanwhile, its run marks the row stale again and the next fold reads it anew.
+create or replace function rollup_job_copy_stock(moved public.stock_movements[], max_movement bigint) returns void
+language plpgsql as $$
+declare
+    keys_p int[];
+    keys_w varchar[];
+    unmoved_p int[];
+    unmoved_w varchar[];
+begin
+    select coalesce(array_agg(k.product_id), '{}'), coalesce(array_agg(k.warehouse), '{}') into keys_p, keys_w
+    from (
+        select product_id, warehouse from unnest(moved)
+        union select product_id, warehouse from rollups.stock_days_pending
+        union select product_id, warehouse from rollups.stock_levels where out_stale
+    ) as k;
+    if cardinality(keys_p) = 0 then
+        return;
+    end if;
+    insert into rollup_job.stock_movements
+    select * from public.stock_movements m
+    where m.product_id = any (keys_p) and m.warehouse = any (keys_w) and m.movement_id <= max_movement;
+    insert into rollup_job.inventory (inventory_id, product_id, warehouse, quantity, reorder_level, last_updated)
+    select i.inventory_id, m.product_id, m.warehouse,
+           i.quantity - coalesce(sum(m.quantity) filter (where m.movement_id > max_movement), 0),
+           i.reorder_level, i.last_updated
+    from public.stock_movements m
+    join public.inventory i on i.product_id = m.product_id and i.warehouse = m.warehouse
+    where m.product_id = any (keys_p) and m.warehouse = any (keys_w)
+    group by m.product_id, m.warehouse, i.inventory_id, i.quantity, i.reorder_level, i.last_updated;
+    select coalesce(array_agg(k.product_id), '{}'), coalesce(array_agg(k.warehouse), '{}') into unmoved_p, unmoved_w
+    from unnest(keys_p, keys_w) as k (product_id, warehouse)
+    where not exists (select 1 from rollup_job.inventory c where c.product_id = k.product_id and c.warehouse = k.warehouse);
+    if cardinality(unmoved_p) > 0 then
+        insert into rollup_job.inventory
+        select i.* from public.inventory i
+        join unnest(unmoved_p, unmoved_w) as k (product_id, warehouse) using (product_id, warehouse);
+    end if;
 end
 $$;
 
