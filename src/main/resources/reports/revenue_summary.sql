@@ -44,11 +44,13 @@
 -- no filter). Their values are the view order_facets' (R__44_order_facets.sql).
 -- psql: psql -v as_of="'2026-06-30 12:00'" -v device=mobile -v customer=new -f revenue_summary.sql
 --
--- Without a filter it reads the rollups of the order_days family (rollups.sales_days, sales_hours,
--- return_days, return_hours; kept current by triggers, see R__31_rollup_order_days.sql) for whole
--- days and hours, and the last hour up to each window end from its hour rollup less what came
--- after the end (hour_sales_to(), hour_returns_to(): no raw row for "now", at most half an
--- hour's for a moment in the past): exact, and a few hundred rows instead of two years of orders.
+-- Without a filter it calls sales_window_sums() (R__63_sales_window_sums.sql), which reads the
+-- rollups of the order_days family (rollups.sales_days, sales_hours, return_days, return_hours;
+-- kept current by triggers, see R__31_rollup_order_days.sql) for whole days and hours, and the last
+-- hour up to each window end from its hour rollup less what came after the end (hour_sales_to(),
+-- hour_returns_to(): no raw row for "now", at most half an hour's for a moment in the past): exact,
+-- and a few hundred rows instead of two years of orders. (A function, so that its plan is made once
+-- per connection: planned with the report at every run, it cost more than it read.)
 -- With a filter it calls order_facet_window_sums() (R__48_order_facet_sums.sql), which reads
 -- rollups.order_facet_days (the order_facets family) for the whole days no write has touched
 -- since they were computed, in the cut that keeps the filters' dimensions together, the other
@@ -115,124 +117,27 @@ windows as (
     from periods
 ),
 
--- Each window is its whole days from the day rollups, the whole hours of its last day from the
--- hour rollups, and its last hour up to its end: the hour's rollup less the raw rows after the end
--- (none for "now"), or the raw rows up to it, whichever is fewer: at most half an hour of orders
--- and returns per distinct end (as_of, and a week, a month and a year before it).
-window_ends as (
-    select
-        ends_at,
-        ends_at::date                   as end_day,
-        date_trunc('day', ends_at)      as end_day_start,
-        date_trunc('hour', ends_at)     as end_hour
-    from (select distinct ends_at from windows) as ends
-),
-
--- the part of each end's day before it: whole hours from the rollups, then its own hour up to it
--- (hour_sales_to(): the hour's rollup less what came after the end, nothing for "now", or the raw
--- rows up to it, as the sales model values them)
-end_placed as (
-    select ends_at, sum(orders) as orders, sum(gross_sales) as gross_sales, sum(discounts) as discounts,
-           sum(shipping) as shipping, sum(taxes) as taxes
-    from (
-        select window_ends.ends_at, sales_hours.orders, sales_hours.gross_sales, sales_hours.discounts,
-               sales_hours.shipping, sales_hours.taxes
-        from window_ends
-        join rollups.sales_hours
-          on sales_hours.hour >= window_ends.end_day_start and sales_hours.hour < window_ends.end_hour
-        union all
-        select window_ends.ends_at, hour.orders, hour.gross_sales, hour.discounts, hour.shipping, hour.taxes
-        from window_ends
-        cross join lateral hour_sales_to(window_ends.end_hour, window_ends.ends_at) as hour
-    ) as parts
-    group by ends_at
-),
-
-end_returned as (
-    select ends_at, sum(returns) as returns, sum(shipping) as shipping, sum(taxes) as taxes
-    from (
-        select window_ends.ends_at, return_hours.returns, return_hours.shipping, return_hours.taxes
-        from window_ends
-        join rollups.return_hours
-          on return_hours.hour >= window_ends.end_day_start and return_hours.hour < window_ends.end_hour
-        union all
-        select window_ends.ends_at, hour.returns, hour.shipping, hour.taxes
-        from window_ends
-        cross join lateral hour_returns_to(window_ends.end_hour, window_ends.ends_at) as hour
-    ) as parts
-    group by ends_at
-),
-
--- the day rollups (folded, and pending hours by their day) from the earliest window's first day
-sales_days as (
-    select day, sum(orders) as orders, sum(gross_sales) as gross_sales, sum(discounts) as discounts,
-           sum(shipping) as shipping, sum(taxes) as taxes
-    from rollups.sales_days
-    where day >= (select min(starts_at)::date from windows)
-    group by day
-),
-
-return_days as (
-    select day, sum(returns) as returns, sum(shipping) as shipping, sum(taxes) as taxes
-    from rollups.return_days
-    where day >= (select min(starts_at)::date from windows)
-    group by day
-),
-
-placed as (
-    select
-        windows.period,
-        windows.side,
-        coalesce(end_placed.orders, 0) + coalesce(whole_days.orders, 0)            as orders,
-        coalesce(end_placed.gross_sales, 0) + coalesce(whole_days.gross_sales, 0)  as gross_sales,
-        coalesce(end_placed.discounts, 0) + coalesce(whole_days.discounts, 0)      as discounts,
-        coalesce(end_placed.shipping, 0) + coalesce(whole_days.shipping, 0)        as shipping,
-        coalesce(end_placed.taxes, 0) + coalesce(whole_days.taxes, 0)              as taxes
-    from windows
-    join window_ends using (ends_at)
-    left join end_placed using (ends_at)
-    cross join lateral (
-        select sum(orders) as orders, sum(gross_sales) as gross_sales, sum(discounts) as discounts,
-               sum(shipping) as shipping, sum(taxes) as taxes
-        from sales_days
-        where sales_days.day >= windows.starts_at::date and sales_days.day < window_ends.end_day
-    ) as whole_days
-),
-
-returned as (
-    select
-        windows.period,
-        windows.side,
-        coalesce(end_returned.returns, 0) + coalesce(whole_days.returns, 0)      as returns,
-        coalesce(end_returned.shipping, 0) + coalesce(whole_days.shipping, 0)    as shipping,
-        coalesce(end_returned.taxes, 0) + coalesce(whole_days.taxes, 0)          as taxes
-    from windows
-    join window_ends using (ends_at)
-    left join end_returned using (ends_at)
-    cross join lateral (
-        select sum(returns) as returns, sum(shipping) as shipping, sum(taxes) as taxes
-        from return_days
-        where return_days.day >= windows.starts_at::date and return_days.day < window_ends.end_day
-    ) as whole_days
-),
-
--- without a filter: every order
+-- without a filter: every order, from the order_days rollups (sales_window_sums(),
+-- R__63_sales_window_sums.sql): each window's whole days from the day rollups, the whole hours of
+-- its last day from the hour rollups, and its last hour up to its end from that hour's rollup less
+-- the raw rows after the end (none for "now"; at most half an hour's for a moment in the past)
 all_orders_measures as (
     select
         windows.period,
         windows.side,
         windows.starts_at,
         windows.ends_at,
-        placed.orders,
-        placed.gross_sales,
-        placed.discounts,
-        returned.returns,
-        placed.gross_sales - placed.discounts - returned.returns  as net_sales,
-        placed.shipping - returned.shipping                       as shipping,
-        placed.taxes - returned.taxes                             as taxes
-    from windows
-    join placed using (period, side)
-    join returned using (period, side)
+        sums.orders,
+        sums.gross_sales,
+        sums.discounts,
+        sums.returns,
+        sums.gross_sales - sums.discounts - sums.returns          as net_sales,
+        sums.shipping,
+        sums.taxes
+    from (select windows.*, row_number() over (order by period, side) as window_no from windows) as windows
+    join sales_window_sums(array(select starts_at from windows order by period, side),
+                           array(select ends_at from windows order by period, side)) as sums
+      on sums.window_no = windows.window_no
 ),
 
 -- with a filter: the orders it names, and the returns of those orders (order_facet_window_sums(),
