@@ -1,7 +1,7 @@
 -- Period orders: the orders and returns behind a KPI tile (a period of revenue_summary), a page at a time.
 --
 -- question: Which orders were placed, and which cancelled or refunded, in this period up to as_of, and what did each add to or take from its net sales?
--- grain:    one row per order placed in the window (kind order) and per return made in it (kind return), newest first (at, then order_id, then kind); at most limit + 1 rows from the cursor on
+-- grain:    one row per order placed in the window (kind order) and per return made in it (kind return), newest first (at, then order_id, then kind, then refund_line_id); at most limit + 1 rows from the cursor on
 -- audience: aggregate
 -- param:    period         | text    |    | today, last_7_days, month_to_date, year_to_date | the period (a row of revenue_summary); required
 -- param:    channel        | text    |    | direct, search, social, email, referral, unknown | filter: orders whose session came from this channel, as revenue_summary's
@@ -14,9 +14,11 @@
 -- param:    after_at       | text    |    | any           | keyset: start after (before, in time) the row at this moment (the API's cursor sets it; empty: the first page)
 -- param:    after_order_id | integer | 0  | 0..2147483647 | keyset: ... and with this order_id (ties of at)
 -- param:    after_kind     | text    |    | any           | keyset: ... and of this kind (an order placed and returned at the same moment)
+-- param:    after_refund_line_id | integer | 0 | 0..9223372036854775807 | keyset: ... and with this refund_line_id (the lines of one refund share their moment)
 -- column:   kind           | text    | order: placed in the window; return: cancelled or refunded in it, whenever placed
 -- column:   at             | timestamp | when it was placed, or returned
 -- column:   order_id       | id      | the order
+-- column:   refund_line_id | id      | a partial refund's line (order_refunds), whose amount the row takes back; 0 for an order placed and for a cancellation or refund of the whole order
 -- column:   order_number   | text    | its number, as the shop shows it
 -- column:   status         | text    | its status at as_of
 -- column:   customer_id    | id      | who placed it
@@ -33,6 +35,9 @@
 -- with the same filters (docs/filters.md: the orders they name, and the returns of those orders).
 -- Keyset paging: each page reads the index on orders.created_at and the one on
 -- order_status_changes.changed_at backwards from where the last page ended, so every page costs the same.
+-- The keyset (at, order_id, kind, refund_line_id) is total: the lines of one refund, or those an
+-- order's cancellation takes back, share their order and moment, and refund_line_id tells them
+-- apart (an order has one change to cancelled or refunded at most: both statuses are final).
 -- With a filter it reads the kept rows of the filtered drills instead (rollups.order_drill_rows_folded,
 -- R__55_rollup_order_drill.sql: each order placed and each return with its order's dimensions), through
 -- the index of a filtered dimension, so a rare filter's page costs what a common one's does; the orders
@@ -52,6 +57,7 @@
 \if :{?after_at} \else \set after_at '' \endif
 \if :{?after_order_id} \else \set after_order_id 0 \endif
 \if :{?after_kind} \else \set after_kind '' \endif
+\if :{?after_refund_line_id} \else \set after_refund_line_id 0 \endif
 
 with
 
@@ -68,6 +74,7 @@ params as (
         :after_order_id::bigint                                                as after_order_id,
         -- past every kind: the first page starts with the newest row whatever its kind
         coalesce(nullif(:'after_kind', ''), '~')                               as after_kind,
+        :after_refund_line_id::bigint                                          as after_refund_line_id,
         :limit::int                                                            as row_limit
 ),
 
@@ -75,13 +82,14 @@ params as (
 -- The bounds as scalar subqueries (init plans), not a join with params: so they bound the index
 -- scans; joined, the planner walked the whole index backwards from the newest order, filtering.
 placed as (
-    select 'order'::text as kind, o.created_at as at, o.order_id
+    select 'order'::text as kind, o.created_at as at, o.order_id, 0::bigint as refund_line_id
     from orders o
     where :'channel' || :'device' || :'country' || :'region' || :'customer' || :'coupon' = ''
       and o.created_at >= (select starts_at from params)
       and o.created_at <= (select least(as_of, after_at) from params)
-      and (o.created_at, o.order_id, 'order')
-          < ((select after_at from params), (select after_order_id from params), (select after_kind from params))
+      and (o.created_at, o.order_id, 'order', 0::bigint)
+          < ((select after_at from params), (select after_order_id from params), (select after_kind from params),
+             (select after_refund_line_id from params))
     order by o.created_at desc, o.order_id desc
     limit (select row_limit + 1 from params)
 ),
@@ -91,32 +99,35 @@ placed as (
 -- join, PostgreSQL valued every return of the period before sorting them (28,000 for a year at scale 1,
 -- a second).
 returned as (
-    (select 'return'::text as kind, c.changed_at as at, c.order_id, null::numeric as refunded
+    (select 'return'::text as kind, c.changed_at as at, c.order_id, null::numeric as refunded,
+            0::bigint as refund_line_id
      from order_status_changes c
      where :'channel' || :'device' || :'country' || :'region' || :'customer' || :'coupon' = ''
        and c.to_status in ('cancelled', 'refunded')
        and c.changed_at >= (select starts_at from params)
        and c.changed_at <= (select least(as_of, after_at) from params)
-       and (c.changed_at, c.order_id, 'return')
-           < ((select after_at from params), (select after_order_id from params), (select after_kind from params))
+       and (c.changed_at, c.order_id, 'return', 0::bigint)
+           < ((select after_at from params), (select after_order_id from params), (select after_kind from params),
+              (select after_refund_line_id from params))
      order by c.changed_at desc, c.order_id desc
      limit (select row_limit + 1 from params))
     union all
-    (select 'return'::text, r.refunded_at, r.order_id, r.net_sales
+    (select 'return'::text, r.refunded_at, r.order_id, r.net_sales, r.refund_line_id
      from order_refunds r
      where :'channel' || :'device' || :'country' || :'region' || :'customer' || :'coupon' = ''
        and r.refunded_at >= (select starts_at from params)
        and r.refunded_at <= (select least(as_of, after_at) from params)
-       and (r.refunded_at, r.order_id, 'return')
-           < ((select after_at from params), (select after_order_id from params), (select after_kind from params))
-     order by r.refunded_at desc, r.order_id desc
+       and (r.refunded_at, r.order_id, 'return', r.refund_line_id)
+           < ((select after_at from params), (select after_order_id from params), (select after_kind from params),
+              (select after_refund_line_id from params))
+     order by r.refunded_at desc, r.order_id desc, r.refund_line_id desc
      limit (select row_limit + 1 from params))
 ),
 
 -- With a filter: the kept rows of the orders not marked, through the index of a filtered dimension
 -- (a filter not given drops out of the plan: its value is a constant when PostgreSQL plans)
 kept as (
-    select d.kind, d.at, d.order_id, d.refunded
+    select d.kind, d.at, d.order_id, d.refunded, d.refund_line_id
     from rollups.order_drill_rows_folded d
     where :'channel' || :'device' || :'country' || :'region' || :'customer' || :'coupon' <> ''
       and (:'channel' = '' or d.channel = :'channel')
@@ -132,39 +143,42 @@ kept as (
       -- the least upper bound of at
       and (d.at < (select after_at from params)
            or d.order_id < (select after_order_id from params)
-           or d.order_id = (select after_order_id from params) and d.kind < (select after_kind from params))
+           or d.order_id = (select after_order_id from params) and d.kind < (select after_kind from params)
+           or d.order_id = (select after_order_id from params) and d.kind = (select after_kind from params)
+              and d.refund_line_id < (select after_refund_line_id from params))
       and d.order_id not in (select m.order_id from rollups.order_drill_marks m)
-    order by d.at desc, d.order_id desc, d.kind desc
+    order by d.at desc, d.order_id desc, d.kind desc, d.refund_line_id desc
     limit (select row_limit + 1 from params)
 ),
 
 -- With a filter: the marked orders' rows, from the raw rows (none without a filter)
 marked as (
-    select raw.kind, raw.at, raw.order_id, raw.refunded
+    select raw.kind, raw.at, raw.order_id, raw.refunded, raw.refund_line_id
     from params,
          order_drill_raw_rows(params.starts_at, least(params.as_of, params.after_at), true,
                               params.after_at, params.after_order_id, params.after_kind, params.row_limit + 1, true,
-                              :'channel', :'device', :'country', :'region', :'customer', :'coupon') as raw
+                              :'channel', :'device', :'country', :'region', :'customer', :'coupon',
+                              params.after_refund_line_id) as raw
 ),
 
 page as (
-    select listed.kind, listed.at, listed.order_id, null::numeric as returned
-    from (select kind, at, order_id from placed
+    select listed.kind, listed.at, listed.order_id, listed.refund_line_id, null::numeric as returned
+    from (select kind, at, order_id, refund_line_id from placed
           union all
-          select kind, at, order_id from kept where kind = 'order'
+          select kind, at, order_id, refund_line_id from kept where kind = 'order'
           union all
-          select kind, at, order_id from marked where kind = 'order') as listed
+          select kind, at, order_id, refund_line_id from marked where kind = 'order') as listed
     union all
     -- what a return takes back: a partial refund its amount, a cancellation or refund whole the
     -- order's net sales (as order_returns values them)
-    select listed.kind, listed.at, listed.order_id, coalesce(listed.refunded, sales.net_sales)
-    from (select kind, at, order_id, refunded from returned
+    select listed.kind, listed.at, listed.order_id, listed.refund_line_id, coalesce(listed.refunded, sales.net_sales)
+    from (select kind, at, order_id, refund_line_id, refunded from returned
           union all
-          select kind, at, order_id, refunded from kept where kind = 'return'
+          select kind, at, order_id, refund_line_id, refunded from kept where kind = 'return'
           union all
-          select kind, at, order_id, refunded from marked where kind = 'return') as listed
+          select kind, at, order_id, refund_line_id, refunded from marked where kind = 'return') as listed
     left join order_sales sales on sales.order_id = listed.order_id and listed.refunded is null
-    order by at desc, order_id desc, kind desc
+    order by at desc, order_id desc, kind desc, refund_line_id desc
     limit (select row_limit + 1 from params)
 ),
 
@@ -173,6 +187,7 @@ final as (
         page.kind,
         page.at,
         page.order_id,
+        page.refund_line_id,
         o.order_number,
         coalesce(changed.status_then, o.status)                                            as status,
         o.customer_id,
@@ -192,4 +207,4 @@ final as (
 )
 
 select * from final
-order by at desc, order_id desc, kind desc;
+order by at desc, order_id desc, kind desc, refund_line_id desc;

@@ -6,8 +6,14 @@
 --
 -- Rows: one per order placed (kind 'order', at created_at) and per return of it (kind 'return':
 -- each status change to cancelled or refunded at changed_at; each partial refund line at
--- refunded_at, with its net_sales in refunded), each with the dimensions order_facets gives the
--- order now (R__44_order_facets.sql).
+-- refunded_at, with its net_sales in refunded and its refund_line_id), each with the dimensions
+-- order_facets gives the order now (R__44_order_facets.sql).
+--
+-- A page's keyset is (at, order_id, kind, refund_line_id), in that order (newest first or oldest
+-- first): total, since the lines of one refund share their moment (so do those an order's
+-- cancellation takes back), refund_line_id tells them apart, and an order has at most one change
+-- to cancelled or refunded (both statuses are final: R__21_order_lifecycle.sql), which with the
+-- order placed has refund_line_id 0. Without it a page ending between two lines skipped the second.
 --
 -- How they stay exact: an order's rows are computed from the raw rows, never edited. Every write
 -- that can change an order's rows or its dimensions appends the order to rollups.order_drill_marks
@@ -45,17 +51,17 @@ language sql stable as $$
         where f.order_id = any (order_ids)
     )
     select f.order_id, 'order', f.created_at, null::numeric, f.channel, f.device, f.country, f.region,
-           f.customer, f.coupon
+           f.customer, f.coupon, 0::bigint
     from facets f
     union all
     select f.order_id, 'return', c.changed_at, null::numeric, f.channel, f.device, f.country, f.region,
-           f.customer, f.coupon
+           f.customer, f.coupon, 0::bigint
     from order_status_changes c
     join facets f on f.order_id = c.order_id
     where c.order_id = any (order_ids) and c.to_status in ('cancelled', 'refunded')
     union all
     select f.order_id, 'return', r.refunded_at, r.net_sales, f.channel, f.device, f.country, f.region,
-           f.customer, f.coupon
+           f.customer, f.coupon, r.refund_line_id
     from order_refunds r
     join facets f on f.order_id = r.order_id
     where r.order_id = any (order_ids)
@@ -344,17 +350,17 @@ begin
 
     insert into rollups.order_drill_rows_folded
     select f.order_id, 'order', f.created_at, null::numeric, f.channel, f.device, f.country, f.region,
-           f.customer, f.coupon
+           f.customer, f.coupon, 0::bigint
     from facets f
     union all
     select f.order_id, 'return', c.changed_at, null::numeric, f.channel, f.device, f.country, f.region,
-           f.customer, f.coupon
+           f.customer, f.coupon, 0::bigint
     from order_status_changes c
     join facets f on f.order_id = c.order_id
     where c.to_status in ('cancelled', 'refunded')
     union all
     select f.order_id, 'return', r.refunded_at, r.net_sales, f.channel, f.device, f.country, f.region,
-           f.customer, f.coupon
+           f.customer, f.coupon, r.refund_line_id
     from order_refunds r
     join facets f on f.order_id = r.order_id;
     analyze rollups.order_drill_rows_folded;
@@ -367,17 +373,22 @@ $$;
 -- The rows of a filtered drill page that the kept rows do not answer: those of the orders marked in
 -- the caller's snapshot (on a Citus cluster: of every order, the kept rows being empty there), read
 -- from the raw rows and checked by order_in_filters(). Rows with at in [from_at, to_at] after the
--- keyset (after_at, after_order_id, after_kind) in the page's order (newest_first: at, order_id and
--- kind descending; else ascending), at most row_limit; with_returns false: the orders placed only.
+-- keyset (after_at, after_order_id, after_kind, after_refund_line_id) in the page's order
+-- (newest_first: descending; else ascending), at most row_limit; with_returns false: the orders
+-- placed only. The keyset's last part comes last, with a default (0), for the callers that list
+-- orders placed alone (their refund_line_id is 0).
 -- Nothing without a filter (the drills' other path answers), nothing at once without marks (the
 -- folder leaves none for long). PL/pgSQL: opaque to a Citus coordinator, which plans a drill's path
 -- without filters as before; and stable, so it reads the caller's snapshot.
+drop function if exists order_drill_raw_rows(timestamptz, timestamptz, boolean, timestamptz, bigint, text, int, boolean,
+                                             text, text, text, text, text, text);
 create or replace function order_drill_raw_rows(from_at timestamptz, to_at timestamptz, newest_first boolean,
                                                 after_at timestamptz, after_order_id bigint, after_kind text,
                                                 row_limit int, with_returns boolean,
                                                 want_channel text, want_device text, want_country text,
-                                                want_region text, want_customer text, want_coupon text)
-returns table (kind text, at timestamptz, order_id int, refunded numeric)
+                                                want_region text, want_customer text, want_coupon text,
+                                                after_refund_line_id bigint default 0)
+returns table (kind text, at timestamptz, order_id int, refunded numeric, refund_line_id bigint)
 language plpgsql stable as $$
 #variable_conflict use_column
 begin
@@ -387,9 +398,9 @@ begin
     end if;
     if rollups_kept_by_job() then
         return query select * from order_drill_unkept_rows(from_at, to_at, newest_first, after_at, after_order_id,
-                                                           after_kind, row_limit, with_returns, want_channel,
-                                                           want_device, want_country, want_region, want_customer,
-                                                           want_coupon);
+                                                           after_kind, after_refund_line_id, row_limit,
+                                                           with_returns, want_channel, want_device, want_country,
+                                                           want_region, want_customer, want_coupon);
         return;
     end if;
     if not exists (select 1 from rollups.order_drill_marks) then
@@ -404,33 +415,36 @@ begin
     ),
 
     candidates as (
-        select 'order'::text as kind, o.created_at as at, o.order_id, null::numeric as refunded
+        select 'order'::text as kind, o.created_at as at, o.order_id, null::numeric as refunded,
+               0::bigint as refund_line_id
         from orders o
         where o.order_id in (select marked.order_id from marked)
           and o.created_at between from_at and to_at
         union all
-        select 'return'::text, c.changed_at, c.order_id, null::numeric
+        select 'return'::text, c.changed_at, c.order_id, null::numeric, 0::bigint
         from order_status_changes c
         where with_returns
           and c.order_id in (select marked.order_id from marked)
           and c.to_status in ('cancelled', 'refunded')
           and c.changed_at between from_at and to_at
         union all
-        select 'return'::text, f.refunded_at, f.order_id, f.net_sales
+        select 'return'::text, f.refunded_at, f.order_id, f.net_sales, f.refund_line_id
         from order_refunds f
         where with_returns
           and f.order_id in (select marked.order_id from marked)
           and f.refunded_at between from_at and to_at
     )
 
-    select r.kind, r.at, r.order_id, r.refunded
+    select r.kind, r.at, r.order_id, r.refunded, r.refund_line_id
     from candidates r
-    where case when newest_first then (r.at, r.order_id, r.kind) < (after_at, after_order_id, after_kind)
-               else (r.at, r.order_id, r.kind) > (after_at, after_order_id, after_kind) end
+    where case when newest_first
+               then (r.at, r.order_id, r.kind, r.refund_line_id) < (after_at, after_order_id, after_kind, after_refund_line_id)
+               else (r.at, r.order_id, r.kind, r.refund_line_id) > (after_at, after_order_id, after_kind, after_refund_line_id) end
       and order_in_filters(r.order_id, want_channel, want_device, want_country, want_region, want_customer,
                            want_coupon)
     order by case when newest_first then r.at end desc, case when newest_first then r.order_id end desc,
-             case when newest_first then r.kind end desc, r.at, r.order_id, r.kind
+             case when newest_first then r.kind end desc, case when newest_first then r.refund_line_id end desc,
+             r.at, r.order_id, r.kind, r.refund_line_id
     limit row_limit;
 end
 $$;
@@ -439,48 +453,52 @@ $$;
 -- order, each walked through the index on its moment from the keyset on and checked by
 -- order_in_filters() up to row_limit matches, as the drills read them before these rows were kept
 -- (a rare filter walks thousands). Its query is made for the call, for the page's direction.
+drop function if exists order_drill_unkept_rows(timestamptz, timestamptz, boolean, timestamptz, bigint, text, int,
+                                                boolean, text, text, text, text, text, text);
 create or replace function order_drill_unkept_rows(from_at timestamptz, to_at timestamptz, newest_first boolean,
                                                    after_at timestamptz, after_order_id bigint, after_kind text,
-                                                   row_limit int, with_returns boolean,
+                                                   after_refund_line_id bigint, row_limit int, with_returns boolean,
                                                    want_channel text, want_device text, want_country text,
                                                    want_region text, want_customer text, want_coupon text)
-returns table (kind text, at timestamptz, order_id int, refunded numeric)
+returns table (kind text, at timestamptz, order_id int, refunded numeric, refund_line_id bigint)
 language plpgsql stable as $$
 begin
     return query execute format($query$
-        select r.kind, r.at, r.order_id, r.refunded
+        select r.kind, r.at, r.order_id, r.refunded, r.refund_line_id
         from (
-            (select 'order'::text as kind, o.created_at as at, o.order_id, null::numeric as refunded
+            (select 'order'::text as kind, o.created_at as at, o.order_id, null::numeric as refunded,
+                    0::bigint as refund_line_id
              from orders o
              where o.created_at between $1 and $2
-               and (o.created_at, o.order_id, 'order'::text) %1$s ($3, $4, $5)
+               and (o.created_at, o.order_id, 'order'::text, 0::bigint) %1$s ($3, $4, $5, $14)
                and order_in_filters(o.order_id, $7, $8, $9, $10, $11, $12)
              order by o.created_at %2$s, o.order_id %2$s
              limit $6)
             union all
-            (select 'return'::text, c.changed_at, c.order_id, null::numeric
+            (select 'return'::text, c.changed_at, c.order_id, null::numeric, 0::bigint
              from order_status_changes c
              where $13 and c.to_status in ('cancelled', 'refunded')
                and c.changed_at between $1 and $2
-               and (c.changed_at, c.order_id, 'return'::text) %1$s ($3, $4, $5)
+               and (c.changed_at, c.order_id, 'return'::text, 0::bigint) %1$s ($3, $4, $5, $14)
                and order_in_filters(c.order_id, $7, $8, $9, $10, $11, $12)
              order by c.changed_at %2$s, c.order_id %2$s
              limit $6)
             union all
-            (select 'return'::text, f.refunded_at, f.order_id, f.net_sales
+            (select 'return'::text, f.refunded_at, f.order_id, f.net_sales, f.refund_line_id
              from order_refunds f
              where $13
                and f.refunded_at between $1 and $2
-               and (f.refunded_at, f.order_id, 'return'::text) %1$s ($3, $4, $5)
+               and (f.refunded_at, f.order_id, 'return'::text, f.refund_line_id) %1$s ($3, $4, $5, $14)
                and order_in_filters(f.order_id, $7, $8, $9, $10, $11, $12)
-             order by f.refunded_at %2$s, f.order_id %2$s
+             order by f.refunded_at %2$s, f.order_id %2$s, f.refund_line_id %2$s
              limit $6)
         ) as r
-        order by r.at %2$s, r.order_id %2$s, r.kind %2$s
+        order by r.at %2$s, r.order_id %2$s, r.kind %2$s, r.refund_line_id %2$s
         limit $6
         $query$, case when newest_first then '<' else '>' end, case when newest_first then 'desc' else 'asc' end)
     using from_at, to_at, after_at, after_order_id, after_kind, row_limit,
-          want_channel, want_device, want_country, want_region, want_customer, want_coupon, with_returns;
+          want_channel, want_device, want_country, want_region, want_customer, want_coupon, with_returns,
+          after_refund_line_id;
 end
 $$;
 

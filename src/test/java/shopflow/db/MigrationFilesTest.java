@@ -59,7 +59,8 @@ class MigrationFilesTest {
             Map.entry("V35__order_drill_rows.sql", "8b584ae6bd80bc1e413f1cae6c8ff04a53efb77d53d635f7b0cf1f1c4eea6163"),
             Map.entry("V38__order_facet_hour_marks_and_new_orders.sql",
                     "e8be929013b7362b5637bace524eca04549e8f4ab2ea4f4956431052c143be34"),
-            Map.entry("V39__category_basket_days.sql", "28df53d0086ac81e5f5e94855221cf446c0f2329222a02f87b91ccecd0fd6df6"));
+            Map.entry("V39__category_basket_days.sql", "28df53d0086ac81e5f5e94855221cf446c0f2329222a02f87b91ccecd0fd6df6"),
+            Map.entry("V41__order_drill_refund_line_ids.sql", "4dbb7c5b6fb3d844cab73189ce028e5cefc181a92236e60cbddc51c49e8ec231"));
 
     /**
      * Versioned migrations new on this branch, not landed on main yet: the lead adds each to

@@ -173,7 +173,7 @@ class RollupExactnessTest {
             // what a filtered drill page reads: the kept rows of the orders not marked, and the marked orders'
             // rows from the raw rows (a rebuild has none marked): a row left stale without a mark shows here
             Map.entry("rollups.order_drill_rows_folded", "select order_id, kind, at, refunded, channel, device, country,"
-                    + " region, customer, coupon from rollups.order_drill_rows_folded"
+                    + " region, customer, coupon, refund_line_id from rollups.order_drill_rows_folded"
                     + " where order_id not in (select order_id from rollups.order_drill_marks)"
                     + " union all select * from order_drill_rows_of(array(select order_id from rollups.order_drill_marks))"),
             Map.entry("rollups.basket_days", "select day, sum(orders) from rollups.basket_days group by 1 having sum(orders) <> 0"),

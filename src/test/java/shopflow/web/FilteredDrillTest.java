@@ -168,6 +168,46 @@ class FilteredDrillTest {
         }
     }
 
+    @Test
+    void two_refund_lines_of_one_order_at_one_moment_are_each_listed_once_a_row_a_page() {
+        Map<String, String> year = Map.of("drill", "period_orders", "period", "year_to_date");
+        Map<String, String> search = Map.of("channel", "search");
+        try {
+            // an order from Google (session s-1) and two lines of one refund of it: the same order, moment and
+            // kind (an order of its own: a refund is never deleted while its order exists)
+            app.sql("""
+                    insert into orders (order_id, customer_id, order_number, status, subtotal, total_amount, session_id,
+                                        shipping_address_id, created_at)
+                    values (970, 1, 'ORD-970', 'delivered', 20.00, 20.00, 's-1', 901, '2026-06-20 10:00 Europe/London');
+                    insert into order_items (order_id, product_id, quantity, unit_price, line_total)
+                    select 970, product_id, 2, 10.00, 20.00 from order_items where order_id = 1 order by item_id limit 1;
+                    insert into order_refunds (refund_id, order_id, item_id, product_id, refunded_at, quantity, net_sales, kind)
+                    select refund.id, i.order_id, i.item_id, i.product_id, '2026-06-30 11:00 Europe/London', 0,
+                           line.amount, 'partial'
+                    from (select nextval('order_refund_ids') as id) as refund,
+                         (select * from order_items where order_id = 970) as i,
+                         (values (1.25), (2.50)) as line (amount)""");
+            // marked (read from the raw rows), then folded (read from the kept rows), and without a filter
+            for (Runnable state : List.<Runnable>of(() -> { }, () -> app.sql("select fold_rollups()"))) {
+                state.run();
+                for (Map<String, String> filters : List.of(search, Map.<String, String>of())) {
+                    List<String> rows = walk(year, filters, AS_OF, 1, () -> { });
+                    List<String> refunds = rows.stream().filter(row -> parse(row).get("order_id").asInt() == 970
+                            && parse(row).get("refund_line_id").asLong() > 0).toList();
+                    assertThat(refunds).as(filters.toString()).hasSize(2).doesNotHaveDuplicates();
+                    assertThat(refunds.stream().map(row -> parse(row).get("returns").asDouble()))
+                            .containsExactlyInAnyOrder(1.25, 2.5);
+                    assertThat(rows).as("a row a page is the list in one page").doesNotHaveDuplicates()
+                            .isEqualTo(walk(year, filters, AS_OF, 1000, () -> { }));
+                }
+            }
+            assertThat(walk(year, search, AS_OF, 1, () -> { })).isEqualTo(reference(year, search, AS_OF));
+        } finally {
+            app.sql("delete from order_items where order_id = 970; delete from orders where order_id = 970;"
+                    + " select fold_rollups()");
+        }
+    }
+
     /** The first page's total (the figure clicked) counts the orders the list holds. */
     private static void assertTotalIsTheList(Map<String, String> list, Map<String, String> filters) {
         HttpResponse<String> first = app.get("/api/drill/" + list.get("drill") + "?as_of=" + AS_OF + "&limit=1000&"
