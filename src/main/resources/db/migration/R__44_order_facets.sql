@@ -208,21 +208,32 @@ $$;
 -- ============================================================
 -- TRIGGERS
 -- ============================================================
+-- The same writes change the filtered drills' kept rows (the order_drill family,
+-- R__55_rollup_order_drill.sql): these triggers mark both, the hours here and the orders there
+-- (order_drill_mark()), from one look-up of the orders a statement touched (its customers' later
+-- orders, a session's orders, an address's orders), as the category_orders family's triggers keep
+-- the category basket days. Order lines mark hours only (a drill row has no line).
+-- (PL/pgSQL: order_drill_mark() comes with a later file.)
+
 -- Orders inserted. Named to run after orders_rollups_insert (triggers fire in name order), which
 -- holds the customers' locks (lock_order_risk_customers()): a concurrent order of the same customer
 -- placed before this one is committed and seen here.
 create or replace function orders_rollups_facets_inserted() returns trigger
 language plpgsql as $$
+declare
+    later int[];
 begin
+    later := array(
+        select later.order_id
+        from new_orders n
+        join orders later
+          on later.customer_id = n.customer_id and later.created_at >= n.created_at
+         and later.order_id <> n.order_id);
     perform order_facet_mark(array(
         select shop_hour(n.created_at) from new_orders n
         union all
-        select d from order_facet_hours_of(array(
-            select later.order_id
-            from new_orders n
-            join orders later
-              on later.customer_id = n.customer_id and later.created_at >= n.created_at
-             and later.order_id <> n.order_id)) as d));
+        select d from order_facet_hours_of(later) as d));
+    perform order_drill_mark(array(select n.order_id from new_orders n) || later);
     return null;
 end
 $$;
@@ -232,11 +243,13 @@ create or replace trigger orders_rollups_insert_facets after insert on orders
     for each statement execute function orders_rollups_facets_inserted();
 
 -- Orders updated or deleted: the hours of those whose figures or dimensions may have changed, and
--- their customers' later orders (which may have become new or returning).
+-- their customers' later orders (which may have become new or returning); the same orders' drill
+-- rows (a change of money alone marks them too: they are computed again, the same).
 create or replace function orders_rollups_facets_changed() returns trigger
 language plpgsql as $$
 declare
     changed int[];
+    later int[];
 begin
     changed := array(
         select n.order_id
@@ -250,20 +263,21 @@ begin
     if cardinality(changed) = 0 then
         return null; -- a status change alone: its history row marks its return
     end if;
+    later := array(
+        select later.order_id
+        from (
+            select customer_id, created_at from old_orders where order_id = any (changed)
+            union all
+            select customer_id, created_at from new_orders where order_id = any (changed)
+        ) as touched
+        join orders later on later.customer_id = touched.customer_id and later.created_at >= touched.created_at);
     perform order_facet_mark(array(
         select shop_hour(o.created_at) from old_orders o where o.order_id = any (changed)
         union all
         select d from order_facet_hours_of(changed) as d
         union all
-        select d from order_facet_hours_of(array(
-            select later.order_id
-            from (
-                select customer_id, created_at from old_orders where order_id = any (changed)
-                union all
-                select customer_id, created_at from new_orders where order_id = any (changed)
-            ) as touched
-            join orders later on later.customer_id = touched.customer_id and later.created_at >= touched.created_at))
-            as d));
+        select d from order_facet_hours_of(later) as d));
+    perform order_drill_mark(changed || later);
     return null;
 end
 $$;
@@ -274,14 +288,18 @@ create or replace trigger orders_rollups_update_facets after update on orders
 
 create or replace function orders_rollups_facets_removed() returns trigger
 language plpgsql as $$
+declare
+    later int[];
 begin
+    later := array(
+        select later.order_id
+        from old_orders o
+        join orders later on later.customer_id = o.customer_id and later.created_at >= o.created_at);
     perform order_facet_mark(array(
         select shop_hour(o.created_at) from old_orders o
-        union
-        select d
-        from old_orders o
-        join orders later on later.customer_id = o.customer_id and later.created_at >= o.created_at
-        cross join lateral order_facet_hours_of(array[later.order_id]) as d));
+        union all
+        select d from order_facet_hours_of(later) as d));
+    perform order_drill_mark(array(select o.order_id from old_orders o) || later);
     return null;
 end
 $$;
@@ -321,21 +339,30 @@ create or replace trigger order_items_rollups_delete_facets after delete on orde
     referencing old table as old_items
     for each statement execute function order_items_rollups_facets_written();
 
--- Status changes written: the hours of the changes to cancelled or refunded, old and new.
+-- Status changes written: the hours of the changes to cancelled or refunded, old and new, and
+-- their orders (their return rows).
 create or replace function order_status_changes_rollups_facets_written() returns trigger
 language plpgsql as $$
 begin
     if tg_op = 'INSERT' then
         perform order_facet_mark(array(
             select shop_hour(changed_at) from new_changes where to_status in ('cancelled', 'refunded')));
+        perform order_drill_mark(array(
+            select order_id from new_changes where to_status in ('cancelled', 'refunded')));
     elsif tg_op = 'UPDATE' then
         perform order_facet_mark(array(
             select shop_hour(changed_at) from new_changes where to_status in ('cancelled', 'refunded')
             union
             select shop_hour(changed_at) from old_changes where to_status in ('cancelled', 'refunded')));
+        perform order_drill_mark(array(
+            select order_id from new_changes where to_status in ('cancelled', 'refunded')
+            union
+            select order_id from old_changes where to_status in ('cancelled', 'refunded')));
     else
         perform order_facet_mark(array(
             select shop_hour(changed_at) from old_changes where to_status in ('cancelled', 'refunded')));
+        perform order_drill_mark(array(
+            select order_id from old_changes where to_status in ('cancelled', 'refunded')));
     end if;
     return null;
 end
@@ -353,17 +380,20 @@ create or replace trigger order_status_changes_rollups_delete_facets after delet
     referencing old table as old_changes
     for each statement execute function order_status_changes_rollups_facets_written();
 
--- Partial refunds written: their hours.
+-- Partial refunds written: their hours, and their orders.
 create or replace function order_refunds_rollups_facets_written() returns trigger
 language plpgsql as $$
 begin
     if tg_op = 'INSERT' then
         perform order_facet_mark(array(select shop_hour(refunded_at) from new_refunds));
+        perform order_drill_mark(array(select order_id from new_refunds));
     elsif tg_op = 'UPDATE' then
         perform order_facet_mark(array(
             select shop_hour(refunded_at) from new_refunds union select shop_hour(refunded_at) from old_refunds));
+        perform order_drill_mark(array(select order_id from new_refunds union select order_id from old_refunds));
     else
         perform order_facet_mark(array(select shop_hour(refunded_at) from old_refunds));
+        perform order_drill_mark(array(select order_id from old_refunds));
     end if;
     return null;
 end
@@ -381,16 +411,27 @@ create or replace trigger order_refunds_rollups_delete_facets after delete on or
     referencing old table as old_refunds
     for each statement execute function order_refunds_rollups_facets_written();
 
--- Page views written: the hours of their sessions' orders (a session's first page view, its
--- channel and device, may have changed). Most page views belong to sessions without an order:
--- one index probe per session of the statement.
+-- Page views written: their sessions' orders, and those orders' hours (a session's first page
+-- view, its channel and device, may have changed). Most page views belong to sessions without an
+-- order: one index probe per session of the statement, once for both marks.
+create or replace function page_views_mark_orders(session_ids varchar[]) returns void
+language plpgsql as $$
+declare
+    touched int[];
+begin
+    touched := array(select o.order_id from orders o where o.session_id = any (session_ids));
+    if cardinality(touched) = 0 then
+        return;
+    end if;
+    perform order_facet_mark(array(select d from order_facet_hours_of(touched) as d));
+    perform order_drill_mark(touched);
+end
+$$;
+
 create or replace function page_views_rollups_facets_inserted() returns trigger
 language plpgsql as $$
 begin
-    perform order_facet_mark(array(
-        select d from order_facet_hours_of(array(
-            select o.order_id from orders o
-            where o.session_id in (select distinct session_id from new_views))) as d));
+    perform page_views_mark_orders(array(select distinct session_id from new_views));
     return null;
 end
 $$;
@@ -398,10 +439,7 @@ $$;
 create or replace function page_views_rollups_facets_removed() returns trigger
 language plpgsql as $$
 begin
-    perform order_facet_mark(array(
-        select d from order_facet_hours_of(array(
-            select o.order_id from orders o
-            where o.session_id in (select distinct session_id from old_views))) as d));
+    perform page_views_mark_orders(array(select distinct session_id from old_views));
     return null;
 end
 $$;
@@ -409,10 +447,7 @@ $$;
 create or replace function page_views_rollups_facets_updated() returns trigger
 language plpgsql as $$
 begin
-    perform order_facet_mark(array(
-        select d from order_facet_hours_of(array(
-            select o.order_id from orders o
-            where o.session_id in (select session_id from new_views union select session_id from old_views))) as d));
+    perform page_views_mark_orders(array(select session_id from new_views union select session_id from old_views));
     return null;
 end
 $$;
@@ -429,14 +464,16 @@ create or replace trigger page_views_rollups_delete_facets after delete on page_
     referencing old table as old_views
     for each statement execute function page_views_rollups_facets_removed();
 
--- Shipping addresses changed or removed: the hours of the orders shipped to them.
+-- Shipping addresses changed or removed: the orders shipped to them, and their hours.
 create or replace function addresses_rollups_facets_changed() returns trigger
 language plpgsql as $$
+declare
+    touched int[];
 begin
-    perform order_facet_mark(array(
-        select d from order_facet_hours_of(array(
-            select o.order_id from orders o
-            where o.shipping_address_id in (select address_id from old_addresses))) as d));
+    touched := array(select o.order_id from orders o
+                     where o.shipping_address_id in (select address_id from old_addresses));
+    perform order_facet_mark(array(select d from order_facet_hours_of(touched) as d));
+    perform order_drill_mark(touched);
     return null;
 end
 $$;
@@ -449,11 +486,12 @@ create or replace trigger addresses_rollups_delete_facets after delete on addres
     referencing old table as old_addresses
     for each statement execute function addresses_rollups_facets_changed();
 
--- Truncating orders or the clickstream: every hour and day computed again.
+-- Truncating orders or the clickstream: every hour and day, and every drill row, computed again.
 create or replace function orders_rollups_facets_truncated() returns trigger
 language plpgsql as $$
 begin
     perform rebuild_order_facets_rollups();
+    perform rebuild_order_drill_rollups();
     return null;
 end
 $$;

@@ -18,22 +18,25 @@
 -- How they stay exact: an order's rows are computed from the raw rows, never edited. Every write
 -- that can change an order's rows or its dimensions appends the order to rollups.order_drill_marks
 -- from a statement trigger (one insert per statement, no row updated: writers never wait on one
--- another). A page reads the kept rows of the orders not marked in its snapshot, and the marked
--- orders from the raw rows, each checked by order_in_filters() (order_drill_raw_rows()). The fold
--- (every second in the server) deletes the marks in one statement and computes those orders' rows
--- in a later one (a later snapshot), in one transaction: a reader sees the marks or the new rows,
--- and a write committed in between is in the rows computed and its mark stays for the next fold.
+-- another): the order_facets family's triggers (R__44_order_facets.sql), which mark its hours for
+-- the same writes. A page reads the kept rows of the orders not marked in its snapshot, and the
+-- marked orders from the raw rows, each checked by order_in_filters() (order_drill_raw_rows()). The
+-- fold (every second in the server) deletes the marks in one statement and computes those orders'
+-- rows in a later one (a later snapshot), in one transaction: a reader sees the marks or the new
+-- rows, and a write committed in between is in the rows computed and its mark stays for the next
+-- fold.
 --
 -- What marks which orders:
 --   orders inserted            themselves, and their customers' later orders (an order placed
 --                              before a customer's others makes the first one returning)
---   orders updated             those whose moment, customer, address, session or coupon changed,
+--   orders updated             those whose moment, customer, address, session or money changed,
 --                              and their customers' later orders (old and new customer)
 --   orders deleted             themselves (their rows go) and their customers' later orders
 --   order_status_changes       the orders of changes to cancelled or refunded (their return rows)
 --   order_refunds written      their orders
 --   page_views written         the orders of their sessions (a first page view may change)
 --   addresses updated, deleted the orders shipped to them
+--   orders, page_views truncated  every order's rows computed again
 -- The customer kind of concurrent orders of one customer is seen as the order_facets marks see it:
 -- the insert trigger runs after orders_rollups_insert, which holds the customers' locks. A page view
 -- recorded in the same instant as its session's order, in another transaction, can escape the
@@ -79,205 +82,33 @@ $$;
 -- ============================================================
 -- TRIGGERS
 -- ============================================================
--- Orders inserted. Named to run after orders_rollups_insert (triggers fire in name order), which
--- holds the customers' locks (lock_order_risk_customers()): a concurrent order of the same customer
--- placed before this one is committed and seen here.
-create or replace function orders_rollups_drill_inserted() returns trigger
-language plpgsql as $$
-begin
-    perform order_drill_mark(array(
-        select n.order_id from new_orders n
-        union all
-        select later.order_id
-        from new_orders n
-        join orders later
-          on later.customer_id = n.customer_id and later.created_at >= n.created_at
-         and later.order_id <> n.order_id));
-    return null;
-end
-$$;
-
-create or replace trigger orders_rollups_insert_drill after insert on orders
-    referencing new table as new_orders
-    for each statement execute function orders_rollups_drill_inserted();
-
--- Orders updated: those whose moment or dimensions may have changed, and their customers' later
--- orders (which may have become new or returning). A status change alone marks nothing here: its
--- history row marks a return.
-create or replace function orders_rollups_drill_changed() returns trigger
-language plpgsql as $$
-declare
-    changed int[];
-begin
-    changed := array(
-        select n.order_id
-        from new_orders n
-        join old_orders o using (order_id)
-        where (n.created_at, n.customer_id, n.shipping_address_id, n.session_id, n.discount_amount)
-              is distinct from
-              (o.created_at, o.customer_id, o.shipping_address_id, o.session_id, o.discount_amount));
-    if cardinality(changed) = 0 then
-        return null;
-    end if;
-    perform order_drill_mark(changed || array(
-        select later.order_id
-        from (
-            select customer_id, created_at from old_orders where order_id = any (changed)
-            union all
-            select customer_id, created_at from new_orders where order_id = any (changed)
-        ) as touched
-        join orders later on later.customer_id = touched.customer_id and later.created_at >= touched.created_at));
-    return null;
-end
-$$;
-
-create or replace trigger orders_rollups_update_drill after update on orders
-    referencing old table as old_orders new table as new_orders
-    for each statement execute function orders_rollups_drill_changed();
-
-create or replace function orders_rollups_drill_removed() returns trigger
-language plpgsql as $$
-begin
-    perform order_drill_mark(array(
-        select o.order_id from old_orders o
-        union all
-        select later.order_id
-        from old_orders o
-        join orders later on later.customer_id = o.customer_id and later.created_at >= o.created_at));
-    return null;
-end
-$$;
-
-create or replace trigger orders_rollups_delete_drill after delete on orders
-    referencing old table as old_orders
-    for each statement execute function orders_rollups_drill_removed();
-
--- Status changes written: the orders of the changes to cancelled or refunded, old and new.
-create or replace function order_status_changes_rollups_drill_written() returns trigger
-language plpgsql as $$
-begin
-    if tg_op = 'INSERT' then
-        perform order_drill_mark(array(
-            select order_id from new_changes where to_status in ('cancelled', 'refunded')));
-    elsif tg_op = 'UPDATE' then
-        perform order_drill_mark(array(
-            select order_id from new_changes where to_status in ('cancelled', 'refunded')
-            union
-            select order_id from old_changes where to_status in ('cancelled', 'refunded')));
-    else
-        perform order_drill_mark(array(
-            select order_id from old_changes where to_status in ('cancelled', 'refunded')));
-    end if;
-    return null;
-end
-$$;
-
-create or replace trigger order_status_changes_rollups_insert_drill after insert on order_status_changes
-    referencing new table as new_changes
-    for each statement execute function order_status_changes_rollups_drill_written();
-
-create or replace trigger order_status_changes_rollups_update_drill after update on order_status_changes
-    referencing old table as old_changes new table as new_changes
-    for each statement execute function order_status_changes_rollups_drill_written();
-
-create or replace trigger order_status_changes_rollups_delete_drill after delete on order_status_changes
-    referencing old table as old_changes
-    for each statement execute function order_status_changes_rollups_drill_written();
-
--- Partial refunds written: their orders.
-create or replace function order_refunds_rollups_drill_written() returns trigger
-language plpgsql as $$
-begin
-    if tg_op = 'INSERT' then
-        perform order_drill_mark(array(select order_id from new_refunds));
-    elsif tg_op = 'UPDATE' then
-        perform order_drill_mark(array(
-            select order_id from new_refunds union select order_id from old_refunds));
-    else
-        perform order_drill_mark(array(select order_id from old_refunds));
-    end if;
-    return null;
-end
-$$;
-
-create or replace trigger order_refunds_rollups_insert_drill after insert on order_refunds
-    referencing new table as new_refunds
-    for each statement execute function order_refunds_rollups_drill_written();
-
-create or replace trigger order_refunds_rollups_update_drill after update on order_refunds
-    referencing old table as old_refunds new table as new_refunds
-    for each statement execute function order_refunds_rollups_drill_written();
-
-create or replace trigger order_refunds_rollups_delete_drill after delete on order_refunds
-    referencing old table as old_refunds
-    for each statement execute function order_refunds_rollups_drill_written();
-
--- Page views written: the orders of their sessions (a session's first page view, its channel and
--- device, may have changed). Most page views belong to sessions without an order: one index probe
--- per session of the statement.
-create or replace function page_views_rollups_drill_written() returns trigger
-language plpgsql as $$
-begin
-    if tg_op = 'INSERT' then
-        perform order_drill_mark(array(
-            select o.order_id from orders o where o.session_id in (select session_id from new_views)));
-    elsif tg_op = 'UPDATE' then
-        perform order_drill_mark(array(
-            select o.order_id from orders o
-            where o.session_id in (select session_id from new_views union select session_id from old_views)));
-    else
-        perform order_drill_mark(array(
-            select o.order_id from orders o where o.session_id in (select session_id from old_views)));
-    end if;
-    return null;
-end
-$$;
-
-create or replace trigger page_views_rollups_insert_drill after insert on page_views
-    referencing new table as new_views
-    for each statement execute function page_views_rollups_drill_written();
-
-create or replace trigger page_views_rollups_update_drill after update on page_views
-    referencing old table as old_views new table as new_views
-    for each statement execute function page_views_rollups_drill_written();
-
-create or replace trigger page_views_rollups_delete_drill after delete on page_views
-    referencing old table as old_views
-    for each statement execute function page_views_rollups_drill_written();
-
--- Shipping addresses changed or removed: the orders shipped to them.
-create or replace function addresses_rollups_drill_changed() returns trigger
-language plpgsql as $$
-begin
-    perform order_drill_mark(array(
-        select o.order_id from orders o
-        where o.shipping_address_id in (select address_id from old_addresses)));
-    return null;
-end
-$$;
-
-create or replace trigger addresses_rollups_update_drill after update on addresses
-    referencing old table as old_addresses
-    for each statement execute function addresses_rollups_drill_changed();
-
-create or replace trigger addresses_rollups_delete_drill after delete on addresses
-    referencing old table as old_addresses
-    for each statement execute function addresses_rollups_drill_changed();
-
--- Truncating orders or the clickstream: every order's rows computed again.
-create or replace function orders_rollups_drill_truncated() returns trigger
-language plpgsql as $$
-begin
-    perform rebuild_order_drill_rollups();
-    return null;
-end
-$$;
-
-create or replace trigger orders_rollups_truncate_drill after truncate on orders
-    for each statement execute function orders_rollups_drill_truncated();
-
-create or replace trigger page_views_rollups_truncate_drill after truncate on page_views
-    for each statement execute function orders_rollups_drill_truncated();
+-- The order_facets family's triggers (R__44_order_facets.sql) mark these orders: the same writes
+-- mark its hours, and one look-up of the orders a statement touched serves both. This family's
+-- own triggers, which repeated them, are dropped.
+drop trigger if exists orders_rollups_insert_drill on orders;
+drop trigger if exists orders_rollups_update_drill on orders;
+drop trigger if exists orders_rollups_delete_drill on orders;
+drop trigger if exists order_status_changes_rollups_insert_drill on order_status_changes;
+drop trigger if exists order_status_changes_rollups_update_drill on order_status_changes;
+drop trigger if exists order_status_changes_rollups_delete_drill on order_status_changes;
+drop trigger if exists order_refunds_rollups_insert_drill on order_refunds;
+drop trigger if exists order_refunds_rollups_update_drill on order_refunds;
+drop trigger if exists order_refunds_rollups_delete_drill on order_refunds;
+drop trigger if exists page_views_rollups_insert_drill on page_views;
+drop trigger if exists page_views_rollups_update_drill on page_views;
+drop trigger if exists page_views_rollups_delete_drill on page_views;
+drop trigger if exists addresses_rollups_update_drill on addresses;
+drop trigger if exists addresses_rollups_delete_drill on addresses;
+drop trigger if exists orders_rollups_truncate_drill on orders;
+drop trigger if exists page_views_rollups_truncate_drill on page_views;
+drop function if exists orders_rollups_drill_inserted();
+drop function if exists orders_rollups_drill_changed();
+drop function if exists orders_rollups_drill_removed();
+drop function if exists order_status_changes_rollups_drill_written();
+drop function if exists order_refunds_rollups_drill_written();
+drop function if exists page_views_rollups_drill_written();
+drop function if exists addresses_rollups_drill_changed();
+drop function if exists orders_rollups_drill_truncated();
 
 -- ============================================================
 -- FOLD, REBUILD
