@@ -54,10 +54,12 @@
 -- a corrected order; each candidate's count is then summed from its days. A category alone reads
 -- the same rollups restricted to its subtree (its pairs, their products' orders, the corrections'
 -- lines of it), and as the window's orders rollups.category_basket_days, the counted orders holding
--- a product of the subtree per day (R__58_rollup_category_baskets.sql). With an order filter it
--- counts the pairs of the window's orders from their raw rows through market_basket_filtered_pairs()
--- (R__56_market_basket_filters.sql). The two paths meet in `scored_pairs`, guarded by whether an
--- order filter is given. The full-scan version is reference/market_basket.sql, with the same filters.
+-- a product of the subtree per day (R__58_rollup_category_baskets.sql). With an order filter the
+-- same candidates are counted among the orders it names by market_basket_filtered_pairs()
+-- (R__56_market_basket_filters.sql), from the basket facets: the same counts per day and facet key
+-- (the orders' dimensions, R__57_rollup_basket_facets.sql). The two paths meet in `scored_pairs`,
+-- guarded by whether an order filter is given. The full-scan version is reference/market_basket.sql,
+-- with the same filters.
 
 \if :{?as_of} \else \set as_of 'now()' \endif
 \if :{?days} \else \set days 30 \endif
@@ -279,12 +281,17 @@ all_orders_pairs as (
     cross join lateral (select orders from product_orders where product_id = pairs.product_2_id) as orders_2
 ),
 
--- with an order filter: the same counted from the raw rows of the orders it names
--- (market_basket_filtered_pairs(), R__56_market_basket_filters.sql)
+-- with an order filter: the same among the orders it names, for the same candidate pairs (a pair
+-- with N orders among them has at least N among all), from the basket facets, counts kept per day
+-- and the orders' dimensions (market_basket_filtered_pairs(), R__56_market_basket_filters.sql)
 filtered_pairs as (
     select filtered.*
     from bounds,
-         market_basket_filtered_pairs(bounds.window_start, bounds.as_of, bounds.window_stop, :min_pair_orders::int,
+         market_basket_filtered_pairs(bounds.first_day, bounds.last_day, bounds.window_start, bounds.as_of,
+                                      bounds.window_stop, bounds.cut_after, bounds.cut_until,
+                                      array(select product_1_id from candidates order by product_1_id, product_2_id),
+                                      array(select product_2_id from candidates order by product_1_id, product_2_id),
+                                      :min_pair_orders::int,
                                       :'channel', :'device', :'country', :'region', :'customer', :'coupon',
                                       :'category') as filtered
 ),

@@ -37,6 +37,9 @@
 --   page_views written         the orders of their sessions (a first page view may change)
 --   addresses updated, deleted the orders shipped to them
 --   orders, page_views truncated  every order's rows computed again
+-- The market basket's facet days (R__57_rollup_basket_facets.sql) are kept from the same marks, by
+-- the same fold; their triggers also mark an order whose lines are written or whose status moves in
+-- or out of counting.
 -- The customer kind of concurrent orders of one customer is seen as the order_facets marks see it:
 -- the insert trigger runs after orders_rollups_insert, which holds the customers' locks. A page view
 -- recorded in the same instant as its session's order, in another transaction, can escape the
@@ -129,6 +132,8 @@ begin
     -- (a later statement, a later snapshot: every write whose mark was deleted above is seen)
     delete from rollups.order_drill_rows_folded where order_id = any (orders_marked);
     insert into rollups.order_drill_rows_folded select * from order_drill_rows_of(orders_marked);
+    -- the market basket's facet days, kept from the same marks (R__57_rollup_basket_facets.sql)
+    perform rollup_basket_facets_apply(orders_marked);
 end
 $$;
 
@@ -143,6 +148,7 @@ begin
     -- On a Citus cluster nothing marks the orders written (the catch-up job does not keep these
     -- rows): they stay empty there, and the filtered drills read the raw rows.
     if rollups_kept_by_job() then
+        perform rebuild_basket_facets(); -- (emptied: not kept there either)
         return;
     end if;
     perform lock_for_rebuild('order_drill', array['orders', 'order_status_changes', 'order_refunds']);
@@ -195,6 +201,8 @@ begin
     from order_refunds r
     join facets f on f.order_id = r.order_id;
     analyze rollups.order_drill_rows_folded;
+    -- the market basket's facet days, from the order rows just computed (R__57_rollup_basket_facets.sql)
+    perform rebuild_basket_facets();
 end
 $$;
 

@@ -97,7 +97,10 @@ class RollupExactnessTest {
                     Map.of("min_pair_orders", "2", "days", "3660", "category", "3"),
                     Map.of("min_pair_orders", "1", "days", "1", "category", "hats"),
                     Map.of("min_pair_orders", "1", "days", "60", "channel", "unknown", "coupon", "no"),
-                    Map.of("min_pair_orders", "1", "days", "60", "category", "3", "customer", "new"))),
+                    Map.of("min_pair_orders", "1", "days", "60", "category", "3", "customer", "new"),
+                    // the basket facets: a device (sessions' first page views written), a coupon
+                    Map.of("min_pair_orders", "1", "days", "60", "device", "mobile"),
+                    Map.of("min_pair_orders", "2", "days", "3660", "coupon", "no", "customer", "returning"))),
             Map.entry("retention_cohorts", List.of(Map.of(), Map.of("cohorts", "1"), Map.of("cohorts", "3"))),
             Map.entry("shop_vitals", List.of(Map.of(), Map.of("days", "7"), Map.of("days", "365"))),
             Map.entry("top_products", List.of(Map.of(), Map.of("limit", "1"), Map.of("limit", "4"), Map.of("days", "1"),
@@ -177,6 +180,31 @@ class RollupExactnessTest {
                     + " where order_id not in (select order_id from rollups.order_drill_marks)"
                     + " union all select * from order_drill_rows_of(array(select order_id from rollups.order_drill_marks))"),
             Map.entry("rollups.basket_days", "select day, sum(orders) from rollups.basket_days group by 1 having sum(orders) <> 0"),
+            // the basket facets as market_basket reads them: each order's kept basket, the marked orders' from the
+            // raw rows; and the day rows the sums of the kept baskets, none at zero
+            Map.entry("rollups.basket_facet_orders_folded", "select b.order_id, b.day, b.counted, k.channel, k.device,"
+                    + " k.country, k.region, k.customer, k.coupon, b.products from rollups.basket_facet_orders_folded b"
+                    + " join rollups.basket_facet_keys k using (key_id)"
+                    + " where b.order_id not in (select order_id from rollups.order_drill_marks)"
+                    + " union all select order_id, day, counted, channel, device, country, region, customer, coupon, products"
+                    + " from basket_facet_orders_of(array(select order_id from rollups.order_drill_marks))"),
+            Map.entry("rollups.basket_facet_days less the kept baskets", "select day, key_id, sum(n) from ("
+                    + " select day, key_id, orders as n from rollups.basket_facet_days_folded union all"
+                    + " select day, key_id, -1 from rollups.basket_facet_orders_folded where counted) as days"
+                    + " group by 1, 2 having sum(n) <> 0"
+                    + " union all select null, null, count(*) from rollups.basket_facet_days_folded where orders = 0"),
+            Map.entry("rollups.product_facet_days less the kept baskets", "select product_id, day, key_id, sum(n) from ("
+                    + " select product_id, day, key_id, orders as n from rollups.product_facet_days_folded union all"
+                    + " select p, day, key_id, -1 from rollups.basket_facet_orders_folded, unnest(products) as p"
+                    + " where counted) as days group by 1, 2, 3 having sum(n) <> 0"
+                    + " union all select null, null, null, count(*) from rollups.product_facet_days_folded where orders = 0"),
+            Map.entry("rollups.pair_facet_days less the kept baskets", "select p1, p2, day, key_id, sum(n) from ("
+                    + " select product_1_id as p1, product_2_id as p2, day, key_id, orders as n"
+                    + " from rollups.pair_facet_days_folded union all"
+                    + " select products[i], products[j], day, key_id, -1 from rollups.basket_facet_orders_folded,"
+                    + " generate_series(1, cardinality(products)) as i, generate_series(i + 1, cardinality(products)) as j"
+                    + " where counted) as days group by 1, 2, 3, 4 having sum(n) <> 0"
+                    + " union all select null, null, null, null, count(*) from rollups.pair_facet_days_folded where orders = 0"),
             Map.entry("rollups.category_days", "select day, category_id, sum(orders) from rollups.category_days group by 1, 2"
                     + " having sum(orders) <> 0"),
             Map.entry("rollups.category_basket_days", "select day, category_id, sum(orders) from rollups.category_basket_days"
@@ -287,6 +315,8 @@ class RollupExactnessTest {
             c.rollback();
             assertThat(kept.get("rollups.order_risk")).isNotEmpty();
             assertThat(kept.get("rollups.order_drill_rows_folded")).as("the drills' kept rows").isNotEmpty();
+            assertThat(kept.get("rollups.basket_facet_orders_folded")).as("the kept baskets").isNotEmpty();
+            assertThat(Writes.value(c, "select count(*) from rollups.pair_facet_days_folded")).isNotEqualTo(0L);
             assertThat(kept.get("rollups.product_windows_folded")).as("the kept windows' rows").isNotEmpty();
             assertThat(Writes.value(c, "select count(*) from rollups.product_windows where last_day = date '"
                     + WINDOWS_DAY + "' - days_before")).as("windows kept on their day").isEqualTo(4L);
@@ -387,6 +417,7 @@ class RollupExactnessTest {
         String dayHours = "hour >= timestamptz '" + day.atStartOfDay(SHOP).toOffsetDateTime() + "' and hour < timestamptz '"
                 + day.plusDays(1).atStartOfDay(SHOP).toOffsetDateTime() + "'";
         int first;
+        int atNoon;
         try (Connection c = database.connection()) {
             Writes.execute(c, "insert into customers (customer_id, email, signup_date) values"
                     + " (101, 'c101@example.com', timestamptz '2025-01-01 00:00Z'),"
@@ -399,7 +430,7 @@ class RollupExactnessTest {
             Writes.line(c, Writes.order(c, 3, ten.plusMinutes(40), "pending", new BigDecimal("12.00")), 1, 1);
             // the last moment of an hour and the first of the next
             Writes.line(c, Writes.order(c, 102, noon.minusNanos(1000), "pending", new BigDecimal("30.00")), 3, 1);
-            int atNoon = Writes.order(c, 101, noon, "pending", new BigDecimal("25.00"));
+            atNoon = Writes.order(c, 101, noon, "pending", new BigDecimal("25.00"));
             Writes.execute(c, "update orders set session_id = 'h1', discount_amount = 2 where order_id = " + atNoon);
             Writes.line(c, atNoon, 4, 1);
             Writes.execute(c, "select fold_rollups()");
@@ -420,6 +451,8 @@ class RollupExactnessTest {
                     + "' where order_id = " + first + " and to_status = 'cancelled'");
             Writes.execute(c, "insert into page_views (session_id, device_type, page_url, viewed_at) values"
                     + " ('h1', 'tablet', '/', timestamptz '" + ten.minusMinutes(2) + "')");
+            // and a line added to the noon order, counted in the basket facets already: a new pair of it
+            Writes.line(c, atNoon, 6, 1);
             assertThat((Long) Writes.value(c, "select count(*) from rollups.order_facet_hour_marks where " + dayHours))
                     .as("the hours written marked").isPositive();
         }
@@ -445,7 +478,15 @@ class RollupExactnessTest {
                 Map.entry("kpi_tiles", Map.of("period", "today", "coupon", "no")),
                 Map.entry("kpi_tiles", Map.of("period", "last_7_days", "region", "unknown", "device", "mobile")),
                 Map.entry("kpi_days", Map.of("days", "7", "region", "unknown", "channel", "search")),
-                Map.entry("kpi_days", Map.of("days", "7", "channel", "search", "region", "unknown", "coupon", "no")));
+                Map.entry("kpi_days", Map.of("days", "7", "channel", "search", "region", "unknown", "coupon", "no")),
+                // the basket facets: the orders moved to a tablet, the customer kind changed, the cancellation
+                // (after the earlier moments: counted then), the line added
+                Map.entry("market_basket", Map.of("min_pair_orders", "1", "days", "7", "device", "tablet")),
+                Map.entry("market_basket", Map.of("min_pair_orders", "1", "days", "7", "device", "mobile")),
+                Map.entry("market_basket", Map.of("min_pair_orders", "1", "days", "7", "customer", "returning")),
+                Map.entry("market_basket", Map.of("min_pair_orders", "1", "days", "7", "coupon", "yes")),
+                Map.entry("market_basket", Map.of("min_pair_orders", "1", "days", "2", "channel", "search",
+                        "category", "3")));
         RollupVerifier verifier = new RollupVerifier(database.dataSource());
         for (OffsetDateTime asOf : moments) {
             for (Map.Entry<String, Map<String, String>> report : cases) {
