@@ -542,9 +542,16 @@ begin
 end
 $$;
 
--- Every hour and day from the raw rows, in the caller's transaction. The same sums as order_facet_hour_rows()
--- (order_facets, order_sales, order_returns), written set-wise: that view's per-order look-ups
--- (first page view, earlier order, lines) are right for a day's orders, not for all of them.
+-- Every hour and day, in the caller's transaction: each order's dimensions from its drill rows
+-- (rollups.order_drill_rows_folded, its placing and each of its returns, R__55_rollup_order_drill.sql),
+-- its money from the raw rows, the same sums as order_facet_hour_rows() (order_facets, order_sales,
+-- order_returns) written set-wise: that view's per-order look-ups (first page view, earlier order,
+-- lines) are right for a day's orders, not for all of them. The drill rows define the dimensions
+-- as order_facets does, and computing them (every ordering session's first page view, every
+-- customer's first order, the shipping addresses) here did it a second time beside the drill rows'
+-- rebuild: so they are read here, rebuilt first wherever both are (rebuild_rollups() runs the
+-- families by name, order_drill before order_facets; the truncate triggers fire by name, the drill
+-- rows' first; the generator's part rebuilds them first), and their pending marks folded first.
 create or replace function rebuild_order_facets_rollups() returns void
 language plpgsql as $$
 begin
@@ -558,6 +565,8 @@ begin
         return;
     end if;
     perform lock_for_rebuild('order_facets', array['orders', 'order_items', 'order_status_changes', 'order_refunds']);
+    -- the drill rows of orders written since their last fold (none after their rebuild)
+    perform fold_order_drill_rollups();
 
     with
 
@@ -570,59 +579,33 @@ begin
         group by order_id
     ),
 
-    landing as (
-        select distinct on (session_id) session_id, referrer, device_type::text as device_type
-        from page_views
-        where session_id in (select session_id from orders)
-        order by session_id, viewed_at, view_id
-    ),
-
-    firsts as (
-        select distinct on (customer_id) order_id
-        from orders
-        order by customer_id, created_at, order_id
-    ),
-
-    facets as (
+    money as (
         select
             o.order_id,
-            o.created_at,
             coalesce(lines.gross_sales, 0)                                           as gross_sales,
             coalesce(lines.line_discounts, 0) + coalesce(o.discount_amount, 0)       as discounts,
             coalesce(lines.line_total, 0) - coalesce(o.discount_amount, 0)           as net_sales,
             coalesce(o.shipping_cost, 0)                                             as shipping,
-            coalesce(o.tax_amount, 0)                                                as taxes,
-            case when landing.session_id is not null then order_channel(landing.referrer) else 'unknown' end
-                                                                                     as channel,
-            coalesce(landing.device_type, 'unknown')                                 as device,
-            coalesce(a.country::text, 'unknown')                                     as country,
-            coalesce(a.state::text, 'unknown')                                       as region,
-            case when firsts.order_id is not null then 'new' else 'returning' end    as customer,
-            case when coalesce(o.discount_amount, 0) > 0 then 'yes' else 'no' end   as coupon
+            coalesce(o.tax_amount, 0)                                                as taxes
         from orders o
         left join lines on lines.order_id = o.order_id
-        left join landing on landing.session_id = o.session_id
-        left join addresses a on a.address_id = o.shipping_address_id
-        left join firsts on firsts.order_id = o.order_id
     ),
 
+    -- an order's placing; a whole return (cancelled or refunded: its net sales, shipping and taxes;
+    -- no refunded amount); a partial refund (its refunded net sales)
     events as (
-        select created_at as at, channel, device, country, region, customer, coupon,
-               1 as orders, gross_sales, discounts, shipping, taxes,
-               0::numeric as returns, 0::numeric as returned_shipping, 0::numeric as returned_taxes,
-               case when customer = 'new' then 1 else 0 end as new_orders
-        from facets
-        union all
-        select c.changed_at, f.channel, f.device, f.country, f.region, f.customer, f.coupon,
-               0, 0, 0, 0, 0, f.net_sales, f.shipping, f.taxes, 0
-        from order_status_changes c
-        join facets f on f.order_id = c.order_id
-        where c.to_status in ('cancelled', 'refunded')
-        union all
-        select r.refunded_at, f.channel, f.device, f.country, f.region, f.customer, f.coupon,
-               0, 0, 0, 0, 0, r.net_sales, 0, 0, 0
-        from order_refunds r
-        join facets f on f.order_id = r.order_id
+        select d.at, d.channel, d.device, d.country, d.region, d.customer, d.coupon,
+               case when d.kind = 'order' then 1 else 0 end                                 as orders,
+               case when d.kind = 'order' then m.gross_sales else 0 end                    as gross_sales,
+               case when d.kind = 'order' then m.discounts else 0 end                      as discounts,
+               case when d.kind = 'order' then m.shipping else 0 end                       as shipping,
+               case when d.kind = 'order' then m.taxes else 0 end                          as taxes,
+               case when d.kind = 'order' then 0 else coalesce(d.refunded, m.net_sales) end as returns,
+               case when d.kind = 'return' and d.refunded is null then m.shipping else 0 end as returned_shipping,
+               case when d.kind = 'return' and d.refunded is null then m.taxes else 0 end  as returned_taxes,
+               case when d.kind = 'order' and d.customer = 'new' then 1 else 0 end        as new_orders
+        from rollups.order_drill_rows_folded d
+        join money m on m.order_id = d.order_id
     )
 
     insert into rollups.order_facet_hours
@@ -646,19 +629,5 @@ begin
     perform order_facet_days_from_hours(null);
     analyze rollups.order_facet_hours;
     analyze rollups.order_facet_days;
-end
-$$;
-
--- A database migrated to the hour marks and first-time orders has every hour and day computed here
--- once (not on a cluster, where the rollup is not kept), rather than read raw until a rebuild. (A
--- new database has no orders: rollups_kept_by_job(), of a later file, is called only in one that
--- has them, where it exists.)
-do $$
-begin
-    if exists (select 1 from orders) and not exists (select 1 from rollups.order_facet_hours) then
-        if not rollups_kept_by_job() then
-            perform rebuild_order_facets_rollups();
-        end if;
-    end if;
 end
 $$;

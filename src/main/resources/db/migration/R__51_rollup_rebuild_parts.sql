@@ -21,9 +21,9 @@ language sql stable as $$
             (2, 'baskets, pairs and the funnel''s traffic', 'rebuild_market_baskets_and_funnel_traffic',
              array['basket_days_folded', 'basket_days_pending', 'pair_days_folded', 'pair_days_pending',
                    'pair_months_folded']),
-            (3, 'order facets, drill rows and basket facets', 'rebuild_order_facets_and_drill_rows',
+            (3, 'drill rows, basket facets and order facets', 'rebuild_order_facets_and_drill_rows',
              array['order_drill_rows_folded', 'basket_facet_orders_folded', 'basket_facet_days_folded',
-                   'product_facet_days_folded', 'pair_facet_days_folded'])
+                   'product_facet_days_folded', 'pair_facet_days_folded', 'order_facet_hours', 'order_facet_days'])
         ) as listed (position, part, rebuild, tables)
     ),
     other as (
@@ -53,28 +53,29 @@ begin
 end
 $$;
 
--- The third part: the filtered reports' rollups, computed per order from its dimensions
--- (channel, device, country, region, customer kind, coupon): the order facets' hours and days, then
--- the drill rows and, from their order rows, the market basket's facet days (their own tables,
--- which they empty by delete). They read only the raw rows, and
--- were about half of every other family's time (at scale 1, in psql on a loaded machine: order
--- facets 84 s, drill rows 16 s, the other families and their indexes built again 117 s), which
--- left that part running alone on one core long after the others had finished. Page views are read
--- from this part's start, so the generator builds the clickstream's keys before the parts: a key
--- added meanwhile would wait for this part's commit, and every later lock on page views behind it.
+-- The third part: the filtered reports' rollups, computed per order from its dimensions (channel,
+-- device, country, region, customer kind, coupon): the drill rows, then from their order rows the
+-- market basket's facet days, then the order facets' hours and days, which read their dimensions
+-- from the drill rows (their own tables, emptied here by truncate: their rows skip the write-ahead
+-- log, as the folded tables' do). They read only the raw rows, and were about half of every other
+-- family's time (at scale 1, in psql on a loaded machine: order facets 84 s, drill rows 16 s, the
+-- other families and their indexes built again 117 s), which left that part running alone on one
+-- core long after the others had finished. Page views are read from this part's start, so the
+-- generator builds the clickstream's keys before the parts: a key added meanwhile would wait for
+-- this part's commit, and every later lock on page views behind it.
 create or replace function rebuild_order_facets_and_drill_rows() returns void
 language plpgsql as $$
 begin
-    perform rebuild_order_facets_rollups();
     perform rebuild_order_drill_rollups();
+    perform rebuild_order_facets_rollups();
 end
 $$;
 
--- Empties the given rollup tables (every folded and pending table when null) with one truncate
--- and drops their secondary indexes, keeping the definitions in the temp table
--- dropped_rollup_indexes for rollups/restore_rollup_indexes.sql to build them again once the rows
--- are in. The keys (primary and unique) stay, as the rebuilds read some tables through them
--- (the spans of each length from the one half its length), but those of the market basket's
+-- Empties the given rollup tables (every folded and pending table when null; a part names any of
+-- its own) with one truncate and drops their secondary indexes, keeping the definitions in the
+-- temp table dropped_rollup_indexes for rollups/restore_rollup_indexes.sql to build them again
+-- once the rows are in. The keys (primary and unique) stay, as the rebuilds read some tables
+-- through them (the spans of each length from the one half its length), but those of the market basket's
 -- pairs, which their rebuild only inserts into: millions of rows (some 18 million for a million
 -- imported order lines), where one sort for the key after the rows costs a fraction of keeping it
 -- row by row. Not on a Citus cluster, where a job keeps the rollups and its own rebuild marks
@@ -92,8 +93,8 @@ begin
     select string_agg(oid::regclass::text, ', ') into emptied
     from pg_class
     where relkind = 'r' and relnamespace = 'rollups'::regnamespace
-      and (relname like '%\_folded' or relname like '%\_pending')
-      and (only_tables is null or relname::text = any (only_tables));
+      and (only_tables is null and (relname like '%\_folded' or relname like '%\_pending')
+           or relname::text = any (only_tables));
     if emptied is null then
         return;
     end if;
@@ -103,8 +104,8 @@ begin
         from pg_index i
         join pg_class t on t.oid = i.indrelid
         where t.relnamespace = 'rollups'::regnamespace
-          and (t.relname like '%\_folded' or t.relname like '%\_pending')
-          and (only_tables is null or t.relname::text = any (only_tables))
+          and (only_tables is null and (t.relname like '%\_folded' or t.relname like '%\_pending')
+               or t.relname::text = any (only_tables))
           and not exists (select 1 from pg_constraint k where k.conindid = i.indexrelid)
     loop
         insert into dropped_rollup_indexes (name, definition) values (idx.name, idx.definition);

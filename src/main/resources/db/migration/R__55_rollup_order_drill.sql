@@ -139,7 +139,8 @@ $$;
 
 -- Every order's rows from the raw rows, in the caller's transaction: the dimensions as
 -- order_facets defines them, written set-wise (that view's per-order look-ups are right for a few
--- orders, not for all of them), as rebuild_order_facets_rollups() computes them.
+-- orders, not for all of them). rebuild_order_facets_rollups() reads its dimensions from these rows,
+-- so wherever both are rebuilt, these are first.
 create or replace function rebuild_order_drill_rollups() returns void
 language plpgsql as $$
 begin
@@ -342,13 +343,18 @@ end
 $$;
 
 -- A database migrated to these rows has them computed here once (not on a cluster, where they are
--- not kept), rather than every filtered page reading the raw rows until a rebuild.
+-- not kept), rather than every filtered page reading the raw rows until a rebuild; so are the order
+-- facets' hours and days (R__44_order_facets.sql) of a database migrated to them, after the drill
+-- rows, which their rebuild reads.
 do $$
 begin
-    if not rollups_kept_by_job()
-       and not exists (select 1 from rollups.order_drill_rows_folded)
-       and exists (select 1 from orders) then
-        perform rebuild_order_drill_rollups();
+    if not rollups_kept_by_job() and exists (select 1 from orders) then
+        if not exists (select 1 from rollups.order_drill_rows_folded) then
+            perform rebuild_order_drill_rollups();
+        end if;
+        if not exists (select 1 from rollups.order_facet_hours) then
+            perform rebuild_order_facets_rollups();
+        end if;
     end if;
 end
 $$;
