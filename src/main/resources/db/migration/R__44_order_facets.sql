@@ -486,12 +486,13 @@ create or replace trigger addresses_rollups_delete_facets after delete on addres
     referencing old table as old_addresses
     for each statement execute function addresses_rollups_facets_changed();
 
--- Truncating orders or the clickstream: every hour and day, and every drill row, computed again.
+-- Truncating orders or the clickstream: every drill row, then every hour and day (which read the
+-- orders' dimensions from the drill rows), computed again.
 create or replace function orders_rollups_facets_truncated() returns trigger
 language plpgsql as $$
 begin
-    perform rebuild_order_facets_rollups();
     perform rebuild_order_drill_rollups();
+    perform rebuild_order_facets_rollups();
     return null;
 end
 $$;
@@ -550,8 +551,8 @@ $$;
 -- as order_facets does, and computing them (every ordering session's first page view, every
 -- customer's first order, the shipping addresses) here did it a second time beside the drill rows'
 -- rebuild: so they are read here, rebuilt first wherever both are (rebuild_rollups() runs the
--- families by name, order_drill before order_facets; the truncate triggers fire by name, the drill
--- rows' first; the generator's part rebuilds them first), and their pending marks folded first.
+-- families by name, order_drill before order_facets; the one truncate trigger of both, above, and
+-- the generator's part rebuild them first), and their pending marks folded first.
 create or replace function rebuild_order_facets_rollups() returns void
 language plpgsql as $$
 begin
