@@ -338,6 +338,28 @@ class RollupMaintenanceTest {
     }
 
     @Test
+    void truncating_the_clickstream_leaves_the_orders_without_a_device() throws SQLException {
+        try (Connection c = database.connection()) {
+            Writes.execute(c, "insert into page_views (session_id, viewed_at, device_type)"
+                    + " values ('truncated-session', '2026-06-30 10:10+01', 'mobile')");
+            int order = Writes.order(c, 1, at("2026-06-30T10:15"), "pending", new BigDecimal("10.00"));
+            Writes.line(c, order, 1, 1);
+            Writes.execute(c, "update orders set session_id = 'truncated-session' where order_id = " + order);
+            Writes.execute(c, "select fold_rollups()");
+            String devices = "select string_agg(distinct device, ' ' order by device) from rollups.order_facet_hours"
+                    + " where device <> '*'";
+            assertThat(Writes.value(c, devices)).isEqualTo("mobile");
+
+            Writes.execute(c, "truncate page_views");
+
+            // the facets read each order's device from the drill rows: rebuilt first, not before them
+            assertThat(Writes.value(c, devices)).isEqualTo("unknown");
+            assertThat(Writes.value(c, "select string_agg(device, ' ') from rollups.order_drill_rows_folded"))
+                    .isEqualTo("unknown");
+        }
+    }
+
+    @Test
     void verify_names_the_report_and_row_of_a_rollup_out_of_step_and_refresh_repairs_it() throws SQLException {
         OffsetDateTime asOf = at("2026-07-01T18:00");
         try (Connection c = database.connection()) {
