@@ -184,6 +184,13 @@ $$;
 alter function order_transition(int, text) set citus.multi_shard_modify_mode = 'sequential';
 alter function place_order(int, jsonb, text, text, text, text, text) set citus.multi_shard_modify_mode = 'sequential';
 
+-- kpi_window() and sales_window_sums() plan their statements once per connection on one node
+-- (generic plans, R__28_kpi_windows.sql, R__63_sales_window_sums.sql). Their hour functions read the
+-- last hour's raw orders, and Citus cannot plan a query over distributed tables with parameters
+-- ("could not create distributed plan"): on a cluster they plan at each call, as the reports do.
+alter function kpi_window(timestamptz, timestamptz) reset plan_cache_mode;
+alter function sales_window_sums(timestamptz[], timestamptz[]) reset plan_cache_mode;
+
 -- The web server runs reports as shopflow_reader (set local role): Citus reaches the workers as
 -- the current user, so that role must be allowed to log in there. It has no password; let the
 -- workers' pg_hba.conf accept it from the coordinator only (docs/scale-out.md).
