@@ -100,9 +100,14 @@ $$;
 -- differ from the rollup's (cohort_customers_changed_after(): none for "now") moved from their
 -- rollup pairs to their pairs as of as_of. retention_cohorts and shop_vitals read it.
 --   psql: select * from cohort_months_as_of('2026-06-30 12:00') order by 1, 2;
+-- (plpgsql: Citus cannot plan a SQL function's parameterised queries, and this one's calls read the
+-- distributed orders)
 create or replace function cohort_months_as_of(as_of timestamptz)
 returns table (cohort_month date, activity_month date, customers bigint)
-language sql stable as $$
+language plpgsql stable as $$
+#variable_conflict use_column
+begin
+    return query
     with
 
     changed_customers as (
@@ -159,7 +164,8 @@ language sql stable as $$
     select pairs.cohort_month, pairs.activity_month, sum(pairs.customers)::bigint
     from pairs
     where pairs.activity_month <= date_trunc('month', as_of)::date
-    group by pairs.cohort_month, pairs.activity_month
+    group by pairs.cohort_month, pairs.activity_month;
+end
 $$;
 
 -- Orders changed: counted orders per (customer, month), +1 for new rows and -1 for old ones.
