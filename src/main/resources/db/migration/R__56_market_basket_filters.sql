@@ -53,8 +53,12 @@ begin
         return;
     end if;
     if rollups_kept_by_job() then
-        raise exception 'market_basket with an order filter is not supported on a Citus cluster'
-            using errcode = '0A000';
+        -- (22023 with the filter as its column: the report runner answers 400 naming it)
+        raise exception 'market_basket takes no order filter on a Citus cluster (its basket facets are not kept there)'
+            using errcode = '22023',
+                  column = case when want_channel <> '' then 'channel' when want_device <> '' then 'device'
+                                when want_country <> '' then 'country' when want_region <> '' then 'region'
+                                when want_customer <> '' then 'customer' else 'coupon' end;
     end if;
     if want_category <> '' then
         -- (an unknown category is refused, naming it, even on an empty window)

@@ -17,7 +17,7 @@
 -- old one comes out exactly. A report reads the day rows, and for the orders marked in its
 -- snapshot takes out their kept basket and puts in their basket from the raw rows, as the drill
 -- pages read marked orders raw. On a Citus cluster, where the drill rows are not kept, neither are
--- these (empty): there the report pairs the named orders' lines (market_basket_raw_pairs()).
+-- these (empty): there market_basket refuses an order filter, saying so.
 
 -- The baskets of the given orders with lines, from the raw rows: each order's shop day, whether it
 -- is counted now, its dimensions (order_facets, R__44_order_facets.sql) and its distinct products,

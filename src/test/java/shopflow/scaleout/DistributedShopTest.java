@@ -241,6 +241,15 @@ class DistributedShopTest {
                     .map(Drift::describe).ifPresent(differences::add);
         });
         assertThat(differences).isEmpty();
+
+        // the basket facets are not kept on a cluster: an order filter is refused there, naming it
+        assertThatThrownBy(() -> clusterRunner.run(reports.get("market_basket"), GENERATED_AS_OF,
+                Map.of("device", "mobile")))
+                .isInstanceOfSatisfying(ReportException.class, refused -> {
+                    assertThat(refused.kind()).isEqualTo(ReportException.Kind.BAD_PARAMETER);
+                    assertThat(refused.field()).isEqualTo("device");
+                })
+                .hasMessageContaining("no order filter on a Citus cluster");
     }
 
     @Test
