@@ -46,15 +46,15 @@
 -- psql: psql -v as_of="'2026-06-30 12:00'" -v days=30 -f shop_vitals.sql
 --
 -- Reads the rollups where they hold the figure: the year's orders and sales from rollups.sales_days,
--- the window's product figures through product_window_sales_shares() (the 30 days before kept
--- whole: the sales and returns from its category rows, the top 1 % from its first products in
--- sales order, no row per product), each department's through category_window_totals() (its
--- category rows), the buyers by the days of their first and last counted orders from
--- rollups.buyer_days, corrected for the customers customer_orders_changed(as_of) names, the
--- cohorts from cohort_months_as_of() (as retention_cohorts reads them), the
--- funnel from rollups.funnel_days and funnel_sessions (as conversion_funnel reads them), the stock
--- from rollups.stock_level_counts (the active rows and those out of stock, kept whole). Whole days
--- need no correction for what came after as_of. From the raw rows: the window's last 2,000 orders
+-- the window's product figures through product_window_sales_shares() (the 30 days before as_of's
+-- day are kept whole for a moment of today or of yesterday: the sales and returns from its category
+-- rows, the top 1 % from its first products in sales order, no row per product), each department's
+-- through category_window_totals() (its category rows), the buyers by the days of their first and
+-- last counted orders from rollups.buyer_days, corrected for the customers
+-- customer_orders_changed(as_of) names, the cohorts from cohort_months_as_of() (as
+-- retention_cohorts reads them), the funnel from rollups.funnel_days and funnel_sessions (as
+-- conversion_funnel reads them), the stock from rollups.stock_level_counts (the active rows and
+-- those out of stock, kept whole). Whole days need no correction for what came after as_of. From the raw rows: the window's last 2,000 orders
 -- (a median and their addresses, through the index on orders.created_at) and the stock movements
 -- after as_of (none for "now"), each moved row's stock by its key. The full-scan version is
 -- reference/shop_vitals.sql.

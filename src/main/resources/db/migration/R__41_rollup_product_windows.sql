@@ -1,6 +1,7 @@
 -- The product_windows family: the product_sales family's days summed whole over the default
 -- windows (rollups.product_windows: 7, 30 and 90 shop days ending with the current shop day, and
--- the 30 ending the day before), per product, in rollups.product_windows_folded. top_products,
+-- the 30 ending the day before and two days before: shop_vitals' window as of a moment of today
+-- and of yesterday), per product, in rollups.product_windows_folded. top_products,
 -- category_sales, the category_products drill and shop_vitals read a default window as one row per
 -- product plus the window's pending days; any other window, or a default one before the fold has
 -- rolled it to a new day, from the spans and days (product_window_rows(), R__32).

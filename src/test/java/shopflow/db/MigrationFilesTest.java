@@ -62,7 +62,9 @@ class MigrationFilesTest {
             Map.entry("V39__category_basket_days.sql", "28df53d0086ac81e5f5e94855221cf446c0f2329222a02f87b91ccecd0fd6df6"),
             Map.entry("V40__basket_facet_days.sql", "b1e1398f0e07774e01d9710b37c8de502f441a50551fc65ea25c195898b2e442"),
             Map.entry("V41__order_drill_refund_line_ids.sql", "4dbb7c5b6fb3d844cab73189ce028e5cefc181a92236e60cbddc51c49e8ec231"),
-            Map.entry("V42__catch_up_stock_copies.sql", "aa18624475da590a02ed8a2cb98b877767ebe14e19101d45c07bd40311ae402f"));
+            Map.entry("V42__catch_up_stock_copies.sql", "aa18624475da590a02ed8a2cb98b877767ebe14e19101d45c07bd40311ae402f"),
+            Map.entry("V45__shop_vitals_window_of_yesterday.sql",
+                    "aa8d90fbc7f692edfbc1eb751a4591209e6e6b50f8cd1d62da04f53de060b407"));
 
     /**
      * Functions a versioned migration may define: those its generated columns compute, and the time

@@ -82,13 +82,13 @@ class CategoryWindowsTest {
             // window, category, units, returned units, gross, discounts, returns, costed net sales, cost:
             // 7 and 30 days hold A (2 x 11.00 of product 1, cost 2 x 5.00) and B (12.00 of product 2, 5.00);
             // 90 days the old order's product 3 too (no cost price: no costed sales, no cost);
-            // the 30 days before 10 Nov only B
+            // the 30 days before 10 Nov, and the 30 before 9 Nov, only B
             assertThat(categoryRows(c)).containsExactly(
                     "1 1 2 0 22.00 0.00 0.00 22.00 10.00", "1 2 1 0 12.00 0.00 0.00 12.00 5.00",
                     "2 1 2 0 22.00 0.00 0.00 22.00 10.00", "2 2 1 0 12.00 0.00 0.00 12.00 5.00",
                     "3 1 2 0 22.00 0.00 0.00 22.00 10.00", "3 2 1 0 12.00 0.00 0.00 12.00 5.00",
                     "3 3 1 0 13.00 0.00 0.00 0.00 0.00",
-                    "4 2 1 0 12.00 0.00 0.00 12.00 5.00");
+                    "4 2 1 0 12.00 0.00 0.00 12.00 5.00", "5 2 1 0 12.00 0.00 0.00 12.00 5.00");
             assertSummed(c);
             assertExact(at("2026-11-10T12:00"), at("2026-11-10T09:59:59"));
 
@@ -98,7 +98,7 @@ class CategoryWindowsTest {
                     "1 1 2 0 22.00 0.00 0.00 22.00 10.00", "1 3 1 0 12.00 0.00 0.00 12.00 7.00",
                     "2 1 2 0 22.00 0.00 0.00 22.00 10.00", "2 3 1 0 12.00 0.00 0.00 12.00 7.00",
                     "3 1 2 0 22.00 0.00 0.00 22.00 10.00", "3 3 2 0 25.00 0.00 0.00 12.00 7.00",
-                    "4 3 1 0 12.00 0.00 0.00 12.00 7.00");
+                    "4 3 1 0 12.00 0.00 0.00 12.00 7.00", "5 3 1 0 12.00 0.00 0.00 12.00 7.00");
             assertSummed(c);
             assertExact(at("2026-11-10T12:00"));
 
@@ -109,16 +109,19 @@ class CategoryWindowsTest {
                     "1 3 1 0 12.00 0.00 0.00 12.00 7.00",
                     "2 3 1 0 12.00 0.00 0.00 12.00 7.00",
                     "3 3 2 0 25.00 0.00 0.00 25.00 11.00",
-                    "4 3 1 0 12.00 0.00 0.00 12.00 7.00");
+                    "4 3 1 0 12.00 0.00 0.00 12.00 7.00",
+                    "5 3 1 0 12.00 0.00 0.00 12.00 7.00");
             assertSummed(c);
             Writes.execute(c, "update products set category_id = 1 where product_id = 1");
 
-            // shop_vitals' window (the 30 days before 10 Nov) holds B alone: its sales total and shares
-            // come from the category rows, and from product 2's own row while it has no category
-            assertVitalsExact(at("2026-11-10T12:00"));
+            // shop_vitals' window (the 30 days before 10 Nov; as of 9 Nov the 30 before it) holds B alone:
+            // its sales total and shares come from the category rows, and from product 2's own row while
+            // it has no category
+            assertVitalsExact(at("2026-11-10T12:00"), at("2026-11-09T12:00"));
             Writes.execute(c, "update products set category_id = null where product_id = 2");
-            assertThat(categoryRows(c)).doesNotContain("4 3 1 0 12.00 0.00 0.00 12.00 7.00");
-            assertVitalsExact(at("2026-11-10T12:00"));
+            assertThat(categoryRows(c)).doesNotContain("4 3 1 0 12.00 0.00 0.00 12.00 7.00",
+                    "5 3 1 0 12.00 0.00 0.00 12.00 7.00");
+            assertVitalsExact(at("2026-11-10T12:00"), at("2026-11-09T12:00"));
             Writes.execute(c, "update products set category_id = 3 where product_id = 2");
             assertSummed(c);
 
@@ -133,7 +136,7 @@ class CategoryWindowsTest {
                     "1 1 2 0 22.00 0.00 0.00 22.00 10.00", "1 3 1 1 12.00 0.00 12.00 0.00 0.00",
                     "2 1 2 0 22.00 0.00 0.00 22.00 10.00", "2 3 1 1 12.00 0.00 12.00 0.00 0.00",
                     "3 1 2 0 22.00 0.00 0.00 22.00 10.00", "3 3 2 1 25.00 0.00 12.00 13.00 4.00",
-                    "4 3 1 0 12.00 0.00 0.00 12.00 7.00");
+                    "4 3 1 0 12.00 0.00 0.00 12.00 7.00", "5 3 1 0 12.00 0.00 0.00 12.00 7.00");
             assertSummed(c);
             assertExact(at("2026-11-10T12:00"), at("2026-11-10T10:30"));
 

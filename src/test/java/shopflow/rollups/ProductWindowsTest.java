@@ -60,13 +60,14 @@ class ProductWindowsTest {
             Writes.execute(c, "select fold_rollups()");
 
             // 7 days (4-10 Nov) and 30 (12 Oct-10 Nov): A and B; 90 (13 Aug-10 Nov): all three;
-            // 30 ending the day before (11 Oct-9 Nov): B
+            // 30 ending the day before (11 Oct-9 Nov) and two days before (10 Oct-8 Nov): B
             assertThat(windowRows(c)).containsExactly(
                     "1 2026-11-04 2026-11-10 1 2 1 22.00 0.00 22.00", "1 2026-11-04 2026-11-10 2 1 1 12.00 0.00 12.00",
                     "2 2026-10-12 2026-11-10 1 2 1 22.00 0.00 22.00", "2 2026-10-12 2026-11-10 2 1 1 12.00 0.00 12.00",
                     "3 2026-08-13 2026-11-10 1 2 1 22.00 0.00 22.00", "3 2026-08-13 2026-11-10 2 1 1 12.00 0.00 12.00",
                     "3 2026-08-13 2026-11-10 3 1 1 13.00 0.00 13.00",
-                    "4 2026-10-11 2026-11-09 2 1 1 12.00 0.00 12.00");
+                    "4 2026-10-11 2026-11-09 2 1 1 12.00 0.00 12.00",
+                    "5 2026-10-10 2026-11-08 2 1 1 12.00 0.00 12.00");
             assertExact(at("2026-11-10T12:00"), at("2026-11-10T09:59:59"), at("2026-11-10T00:00"));
 
             // pending: B refunded whole (its return on 10 Nov), a partial refund of A, a new order of product 3
@@ -104,7 +105,7 @@ class ProductWindowsTest {
             assertExact(at("2026-11-11T08:00"));
             Writes.execute(c, "select fold_rollups()");
             assertThat((Long) Writes.value(c, "select count(*) from rollups.product_windows where first_day is not null"))
-                    .isEqualTo(4L);
+                    .isEqualTo(5L);
             assertThat(windowRows(c)).as("rolled by a day, then built whole").isEqualTo(kept);
             assertExact(at("2026-11-11T08:00"));
 
