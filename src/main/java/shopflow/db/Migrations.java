@@ -1,5 +1,6 @@
 package shopflow.db;
 
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +26,20 @@ public final class Migrations {
      * recognise (migrated by another build, or edited by hand) is refused before any change.
      */
     public static MigrateResult migrate(Database database) {
-        Flyway flyway = flyway(database);
+        return migrate(database, "classpath:db/migration");
+    }
+
+    /**
+     * Brings the schema up to date with the migrations in {@code folder} instead of this build's
+     * (the same settings and callbacks): what a later version's migrations do to a database, as the
+     * scale-out test upgrades a cluster with every repeatable migration changed.
+     */
+    public static MigrateResult migrate(Database database, Path folder) {
+        return migrate(database, "filesystem:" + folder.toAbsolutePath());
+    }
+
+    private static MigrateResult migrate(Database database, String location) {
+        Flyway flyway = flyway(database, location);
         try {
             return flyway.migrate();
         } catch (FlywayValidateException e) {
@@ -70,14 +84,14 @@ public final class Migrations {
         return Migrations.class.getResource("/db/migration/" + script) != null;
     }
 
-    private static Flyway flyway(Database database) {
+    private static Flyway flyway(Database database, String location) {
         return Flyway.configure()
                 .dataSource(database.dataSource())
-                .locations("classpath:db/migration")
+                .locations(location)
                 // a repeatable migration whose file was removed leaves its objects as they are: no error
                 .ignoreMigrationPatterns("*:future", "repeatable:missing")
                 .loggers("slf4j")
-                .callbacks(new CitusMigrationMessages())
+                .callbacks(new CitusMigrationMessages(), new CitusDefinitions())
                 .placeholders(Map.of("shop_time_zone", database.timeZone().getId()))
                 .load();
     }

@@ -21,6 +21,13 @@ public final class Distribution {
 
     private static final String SCRIPT = "db/citus/distribute.sql";
 
+    /**
+     * What a migration applied again would undo of the distributed schema (triggers, function
+     * settings): the last step here, and run after every migration on a cluster
+     * ({@code shopflow.db.CitusDefinitions}), so both leave the same definitions.
+     */
+    private static final String DEFINITIONS = "db/citus/cluster-definitions.sql";
+
     /** Shards per active worker when {@code distribute} is not told how many. */
     static final int SHARDS_PER_WORKER = 4;
 
@@ -50,6 +57,7 @@ public final class Distribution {
             for (String statement : statements(SqlScripts.read(SCRIPT))) {
                 s.execute(statement);
             }
+            s.execute(SqlScripts.read(DEFINITIONS));
             return layout(c);
         } catch (SQLException e) {
             throw new DatabaseException("distribute failed: " + e.getMessage()

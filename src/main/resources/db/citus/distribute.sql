@@ -178,18 +178,8 @@ begin
 end
 $$;
 
--- The order writers read shards (an order's lines, its stock movements) and then update reference
--- tables that distributed tables point at (stock, coupon counts): Citus allows that in one
--- transaction only over one connection per worker, which this setting makes them use.
-alter function order_transition(int, text) set citus.multi_shard_modify_mode = 'sequential';
-alter function place_order(int, jsonb, text, text, text, text, text) set citus.multi_shard_modify_mode = 'sequential';
-
--- kpi_window() and sales_window_sums() plan their statements once per connection on one node
--- (generic plans, R__28_kpi_windows.sql, R__63_sales_window_sums.sql). Their hour functions read the
--- last hour's raw orders, and Citus cannot plan a query over distributed tables with parameters
--- ("could not create distributed plan"): on a cluster they plan at each call, as the reports do.
-alter function kpi_window(timestamptz, timestamptz) reset plan_cache_mode;
-alter function sales_window_sums(timestamptz[], timestamptz[]) reset plan_cache_mode;
+-- The settings the order writers, kpi_window() and sales_window_sums() need on a cluster are given
+-- after this script, by cluster-definitions.sql (which every migration on the cluster runs again).
 
 -- The web server runs reports as shopflow_reader (set local role): Citus reaches the workers as
 -- the current user, so that role must be allowed to log in there. It has no password; let the

@@ -186,14 +186,3 @@ begin
     return query select v_order_id, false;
 end
 $$;
-
--- On a Citus cluster distribute.sql gives place_order a setting (why: there) that create or replace
--- drops: given again when this file is applied to a distributed database.
-do $$
-begin
-    if to_regclass('pg_catalog.pg_dist_partition') is not null then
-        alter function place_order(int, jsonb, text, text, text, text, text)
-            set citus.multi_shard_modify_mode = 'sequential';
-    end if;
-end
-$$;

@@ -226,13 +226,3 @@ begin
     raise notice '%', v_message;
 end
 $$;
-
--- On a Citus cluster distribute.sql gives order_transition a setting (why: there) that create or
--- replace drops: given again when this file is applied to a distributed database.
-do $$
-begin
-    if to_regclass('pg_catalog.pg_dist_partition') is not null then
-        alter function order_transition(int, text) set citus.multi_shard_modify_mode = 'sequential';
-    end if;
-end
-$$;

@@ -134,37 +134,20 @@ begin
 end
 $$;
 
--- (Not on a Citus cluster: there `shopflow distribute` has dropped the triggers of the shop's
--- tables, which Citus refuses, and the catch-up job keeps the rollups; this file, applied again
--- there when it changes, leaves them so.)
-do $$
-declare
-    on_cluster boolean := false;
-begin
-    if to_regclass('pg_catalog.pg_dist_partition') is not null then
-        execute 'select exists (select 1 from pg_catalog.pg_dist_partition where logicalrelid = ''public.stock_movements''::regclass)'
-            into on_cluster;
-    end if;
-    if on_cluster then
-        return;
-    end if;
+create or replace trigger stock_movements_rollups_insert after insert on stock_movements
+    referencing new table as new_movements
+    for each statement execute function stock_movements_rollups_inserted();
 
-    create or replace trigger stock_movements_rollups_insert after insert on stock_movements
-        referencing new table as new_movements
-        for each statement execute function stock_movements_rollups_inserted();
+create or replace trigger stock_movements_rollups_update after update on stock_movements
+    referencing old table as old_movements new table as new_movements
+    for each statement execute function stock_movements_rollups_updated();
 
-    create or replace trigger stock_movements_rollups_update after update on stock_movements
-        referencing old table as old_movements new table as new_movements
-        for each statement execute function stock_movements_rollups_updated();
+create or replace trigger stock_movements_rollups_delete after delete on stock_movements
+    referencing old table as old_movements
+    for each statement execute function stock_movements_rollups_deleted();
 
-    create or replace trigger stock_movements_rollups_delete after delete on stock_movements
-        referencing old table as old_movements
-        for each statement execute function stock_movements_rollups_deleted();
-
-    create or replace trigger stock_movements_rollups_truncate after truncate on stock_movements
-        for each statement execute function stock_movements_rollups_truncated();
-end
-$$;
+create or replace trigger stock_movements_rollups_truncate after truncate on stock_movements
+    for each statement execute function stock_movements_rollups_truncated();
 
 -- ============================================================
 -- MAINTENANCE: INVENTORY AND PRODUCTS
@@ -266,41 +249,24 @@ begin
 end
 $$;
 
--- (Not on a Citus cluster: there `shopflow distribute` has dropped the triggers of the shop's
--- tables, which Citus refuses, and the catch-up job keeps the rollups; this file, applied again
--- there when it changes, leaves them so.)
-do $$
-declare
-    on_cluster boolean := false;
-begin
-    if to_regclass('pg_catalog.pg_dist_partition') is not null then
-        execute 'select exists (select 1 from pg_catalog.pg_dist_partition where logicalrelid = ''public.inventory''::regclass)'
-            into on_cluster;
-    end if;
-    if on_cluster then
-        return;
-    end if;
+create or replace trigger inventory_rollups_insert after insert on inventory
+    referencing new table as new_rows
+    for each statement execute function stock_levels_rollups_inserted();
 
-    create or replace trigger inventory_rollups_insert after insert on inventory
-        referencing new table as new_rows
-        for each statement execute function stock_levels_rollups_inserted();
+create or replace trigger inventory_rollups_update after update on inventory
+    referencing old table as old_rows new table as new_rows
+    for each statement execute function stock_levels_rollups_updated();
 
-    create or replace trigger inventory_rollups_update after update on inventory
-        referencing old table as old_rows new table as new_rows
-        for each statement execute function stock_levels_rollups_updated();
+create or replace trigger inventory_rollups_delete after delete on inventory
+    referencing old table as old_rows
+    for each statement execute function stock_levels_rollups_deleted();
 
-    create or replace trigger inventory_rollups_delete after delete on inventory
-        referencing old table as old_rows
-        for each statement execute function stock_levels_rollups_deleted();
+create or replace trigger inventory_rollups_truncate after truncate on inventory
+    for each statement execute function stock_levels_rollups_truncated();
 
-    create or replace trigger inventory_rollups_truncate after truncate on inventory
-        for each statement execute function stock_levels_rollups_truncated();
-
-    create or replace trigger products_stock_rollups_update after update on products
-        referencing old table as old_products new table as new_products
-        for each statement execute function stock_levels_rollups_products();
-end
-$$;
+create or replace trigger products_stock_rollups_update after update on products
+    referencing old table as old_products new table as new_products
+    for each statement execute function stock_levels_rollups_products();
 
 -- ============================================================
 -- READING

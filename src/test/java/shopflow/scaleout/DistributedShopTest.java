@@ -13,6 +13,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -32,7 +34,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
+import org.flywaydb.core.api.output.MigrateResult;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -40,6 +44,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import picocli.CommandLine;
 import shopflow.Main;
+import shopflow.TempDirectories;
 import shopflow.TestDatabases;
 import shopflow.db.Database;
 import shopflow.db.Migrations;
@@ -391,6 +396,71 @@ class DistributedShopTest {
         assertThat(scalar(distributed, "select sum(quantity) || '/' || count(*) from inventory")).isEqualTo(stock);
         assertThat(scalar(distributed, "select count(*) from stock_movements")).isEqualTo(movements);
         assertThat(scalar(distributed, "select status from orders where order_id = " + order)).isEqualTo("processing");
+    }
+
+    /**
+     * A later version changing every repeatable migration (a comment appended to each), migrated on
+     * the distributed shop: the rollup triggers they create on the shop's tables (which Citus refuses)
+     * and the function settings they drop are put back as distribute left them, in each migration's
+     * transaction. The tests after this one (writes, the job, every report against its reference and
+     * the single node) run on the upgraded schema.
+     */
+    @Test
+    @Order(38)
+    void a_later_version_changing_every_repeatable_migrates_the_cluster_and_leaves_it_as_distribute_did()
+            throws Exception {
+        String definitions = """
+                select (select count(*) from pg_trigger g join pg_dist_partition p on p.logicalrelid = g.tgrelid
+                        where not g.tgisinternal) || ' on Citus tables, '
+                       || (select count(*) from pg_trigger where not tgisinternal) || ' in all; '
+                       || (select string_agg(proname || ' ' || coalesce(array_to_string(proconfig, ','), '-'), '; '
+                                             order by proname)
+                           from pg_proc where proname in ('kpi_window', 'sales_window_sums', 'place_order',
+                                                          'order_transition'))
+                       || '; on the workers ' || (select string_agg(result, ',' order by nodeport) from
+                           run_command_on_workers('select count(*) from pg_trigger where not tgisinternal'))""";
+        String distributedAs = scalar(distributed, definitions);
+        assertThat(distributedAs).startsWith("0 on Citus tables, ").contains(
+                "kpi_window -; order_transition citus.multi_shard_modify_mode=sequential;"
+                        + " place_order citus.multi_shard_modify_mode=sequential; sales_window_sums -;");
+
+        Path later = TempDirectories.create("shopflow-later-migrations");
+        int repeatables = 0;
+        try (Stream<Path> files = Files.list(Path.of("src", "main", "resources", "db", "migration"))) {
+            for (Path file : files.toList()) {
+                String text = Files.readString(file);
+                if (file.getFileName().toString().startsWith("R__")) {
+                    text += "\n-- changed by a later version\n";
+                    repeatables++;
+                }
+                Files.writeString(later.resolve(file.getFileName()), text);
+            }
+            long started = System.nanoTime();
+            MigrateResult upgrade = Migrations.migrate(distributed, later);
+            System.out.printf("every repeatable migration applied again on the cluster in %d ms%n",
+                    (System.nanoTime() - started) / 1_000_000);
+            assertThat(upgrade.migrationsExecuted).isEqualTo(repeatables).isGreaterThan(40);
+            assertThat(Migrations.migrate(distributed, later).migrationsExecuted).as("and again: nothing").isZero();
+        } finally {
+            TempDirectories.delete(later);
+        }
+        assertThat(scalar(distributed, definitions)).isEqualTo(distributedAs);
+        // the pool's connections planned with the definitions replaced: new ones, as after distribute
+        distributed.close();
+        distributed = cluster.open("shop");
+
+        ReportRunner nodeRunner = new ReportRunner(single.dataSource());
+        ReportRunner clusterRunner = new ReportRunner(distributed.dataSource());
+        List<String> differences = new ArrayList<>();
+        for (Report report : ReportCatalog.load().all()) {
+            Map<String, String> parameters = report.name().equals("market_basket")
+                    ? Map.of("min_pair_orders", "2") : Map.of();
+            RollupVerifier.firstDifference(report.name(), GENERATED_AS_OF, parameters,
+                    clusterRunner.run(report, GENERATED_AS_OF, parameters),
+                    nodeRunner.run(report, GENERATED_AS_OF, parameters))
+                    .map(Drift::describe).ifPresent(differences::add);
+        }
+        assertThat(differences).as("upgraded cluster (first) vs one node (second)").isEmpty();
     }
 
     @Test

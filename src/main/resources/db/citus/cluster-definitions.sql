@@ -1,0 +1,69 @@
+-- What `shopflow distribute` sets up on the schema's definitions that applying a migration again
+-- undoes: run at the end of distribute, and on a Citus coordinator after every migration, in the
+-- migration's own transaction (shopflow.db.CitusDefinitions), so that a later ShopFlow version's
+-- changed repeatable migrations (R__*.sql) re-apply on an existing cluster and leave it as
+-- distribute left it (docs/scale-out.md, "Upgrading a cluster"). Each step changes only what
+-- differs, so running it again changes nothing; on a database whose shop is not distributed yet it
+-- changes nothing (distribute will).
+--
+-- A file that creates a function, a trigger or a view needs nothing for the cluster: whatever of
+-- it the cluster must not keep, or keeps differently, is put right here, by name.
+do $$
+declare
+    t record;
+begin
+    -- Triggers on the shop's Citus tables: Citus cannot run the rollup triggers on shards (they read
+    -- statement transition tables), and on a cluster a job keeps the rollups instead
+    -- (catch_up_rollups()); distribute drops them before it distributes the tables. A repeatable that
+    -- creates them again (create or replace trigger) is let through by the migration's
+    -- citus.enable_unsafe_triggers (shopflow.db.CitusDefinitions, before the migration), and they go
+    -- here, before the transaction commits: no other transaction ever sees them. The coordinator's
+    -- own tables (the rollups, the job's copies) keep theirs.
+    perform set_config('citus.enable_unsafe_triggers', 'on', true);
+    for t in
+        select g.tgname, g.tgrelid::regclass as rel
+        from pg_trigger g
+        join pg_dist_partition p on p.logicalrelid = g.tgrelid
+        where not g.tgisinternal
+        order by 2::text, 1
+    loop
+        execute format('drop trigger %I on %s', t.tgname, t.rel);
+    end loop;
+
+    if not exists (select 1 from pg_dist_partition where logicalrelid = to_regclass('public.orders')) then
+        return;
+    end if;
+
+    -- The order writers read shards (an order's lines, its stock movements) and then update
+    -- reference tables that distributed tables point at (stock, coupon counts): Citus allows that in
+    -- one transaction only over one connection per worker, which this setting makes them use.
+    -- (create or replace function drops a function's settings.)
+    if exists (select 1 from pg_proc
+               where oid = to_regprocedure('public.order_transition(int, text)')
+                 and not coalesce('citus.multi_shard_modify_mode=sequential' = any (proconfig), false)) then
+        alter function public.order_transition(int, text) set citus.multi_shard_modify_mode = 'sequential';
+    end if;
+    if exists (select 1 from pg_proc
+               where oid = to_regprocedure('public.place_order(int, jsonb, text, text, text, text, text)')
+                 and not coalesce('citus.multi_shard_modify_mode=sequential' = any (proconfig), false)) then
+        alter function public.place_order(int, jsonb, text, text, text, text, text)
+            set citus.multi_shard_modify_mode = 'sequential';
+    end if;
+
+    -- kpi_window() and sales_window_sums() plan their statements once per connection on one node
+    -- (generic plans, R__28_kpi_windows.sql, R__63_sales_window_sums.sql). Their hour functions read
+    -- the last hour's raw orders, and Citus cannot plan a query over distributed tables with
+    -- parameters ("could not create distributed plan"): on a cluster they plan at each call, as the
+    -- reports do.
+    if exists (select 1 from pg_proc, unnest(proconfig) c
+               where oid = to_regprocedure('public.kpi_window(timestamptz, timestamptz)')
+                 and c like 'plan\_cache\_mode=%') then
+        alter function public.kpi_window(timestamptz, timestamptz) reset plan_cache_mode;
+    end if;
+    if exists (select 1 from pg_proc, unnest(proconfig) c
+               where oid = to_regprocedure('public.sales_window_sums(timestamptz[], timestamptz[])')
+                 and c like 'plan\_cache\_mode=%') then
+        alter function public.sales_window_sums(timestamptz[], timestamptz[]) reset plan_cache_mode;
+    end if;
+end
+$$;
