@@ -1,6 +1,5 @@
 package shopflow.db;
 
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import org.flywaydb.core.api.FlywayException;
@@ -15,7 +14,7 @@ import org.flywaydb.core.api.callback.Event;
  * without the settings distribute gave them. Before each migration, in its transaction,
  * {@code db/citus/accept-triggers.sql} lets the triggers through; after it, in the same transaction,
  * {@code db/citus/cluster-definitions.sql} drops them and sets the functions again, as distribute
- * does at its end. Without Citus nothing runs (docs/scale-out.md, "Upgrading a cluster").
+ * does at its end. Without Citus both do nothing (docs/scale-out.md, "Upgrading a cluster").
  */
 final class CitusDefinitions extends BaseCallback {
 
@@ -39,19 +38,10 @@ final class CitusDefinitions extends BaseCallback {
     public void handle(Event event, Context context) {
         String script = event == Event.BEFORE_EACH_MIGRATE ? BEFORE : AFTER;
         try (Statement statement = context.getConnection().createStatement()) {
-            if (citus(statement)) {
-                statement.execute(event == Event.BEFORE_EACH_MIGRATE ? before : after);
-            }
+            statement.execute(event == Event.BEFORE_EACH_MIGRATE ? before : after);
         } catch (SQLException e) {
             throw new FlywayException("cannot keep the cluster's definitions through the migration (" + script + "): "
                     + e.getMessage(), e);
-        }
-    }
-
-    private static boolean citus(Statement statement) throws SQLException {
-        try (ResultSet r = statement.executeQuery("select exists (select 1 from pg_extension where extname = 'citus')")) {
-            r.next();
-            return r.getBoolean(1);
         }
     }
 }

@@ -1,10 +1,10 @@
 -- What `shopflow distribute` sets up on the schema's definitions that applying a migration again
--- undoes: run at the end of distribute, and on a Citus coordinator after every migration, in the
--- migration's own transaction (shopflow.db.CitusDefinitions), so that a later ShopFlow version's
--- changed repeatable migrations (R__*.sql) re-apply on an existing cluster and leave it as
--- distribute left it (docs/scale-out.md, "Upgrading a cluster"). Each step changes only what
--- differs, so running it again changes nothing; on a database whose shop is not distributed yet it
--- changes nothing (distribute will).
+-- undoes: run at the end of distribute, and after every migration, in the migration's own
+-- transaction (shopflow.db.CitusDefinitions), so that a later ShopFlow version's changed
+-- repeatable migrations (R__*.sql) re-apply on an existing cluster and leave it as distribute left
+-- it (docs/scale-out.md, "Upgrading a cluster"). Each step changes only what differs, so running it
+-- again changes nothing; without Citus, or before the shop is distributed, it changes nothing
+-- (distribute will).
 --
 -- A file that creates a function, a trigger or a view needs nothing for the cluster: whatever of
 -- it the cluster must not keep, or keeps differently, is put right here, by name.
@@ -12,6 +12,10 @@ do $$
 declare
     t record;
 begin
+    if not exists (select 1 from pg_extension where extname = 'citus') then
+        return;
+    end if;
+
     -- Triggers on the shop's Citus tables: Citus cannot run the rollup triggers on shards (they read
     -- statement transition tables), and on a cluster a job keeps the rollups instead
     -- (catch_up_rollups()); distribute drops them before it distributes the tables. A repeatable that
