@@ -1,5 +1,6 @@
 package shopflow.generate;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
@@ -27,6 +28,9 @@ final class SessionWriter {
         "https://www.facebook.com/", "https://www.instagram.com/", "https://mail.shopflow.example/newsletter",
         "https://www.pricecompare.example/"};
     private static final double[] REFERRER_SHARE = {0.30, 0.35, 0.04, 0.08, 0.07, 0.10, 0.06};
+    /** The channel of each referrer (order_channel()'s), for the sessions' landings. */
+    private static final String[] REFERRER_CHANNEL = Arrays.stream(REFERRER).map(FunnelSessionRow::channel)
+            .toArray(String[]::new);
 
     private final GenerationContext context;
     private final Catalog catalog;
@@ -172,7 +176,8 @@ final class SessionWriter {
      */
     private void emit(SplittableRandom random, String session, int customerId, long start, String device, long limit,
             long orderAt) {
-        String referrer = REFERRER[Streams.choose(random, REFERRER_SHARE)];
+        int referrerIndex = Streams.choose(random, REFERRER_SHARE);
+        String referrer = REFERRER[referrerIndex];
         // the arrays in locals: this loop writes most of the load's rows (page views, cart events)
         int count = events.count;
         int[] kind = events.kind;
@@ -225,7 +230,8 @@ final class SessionWriter {
                 cartEvents.timestamp(at).endRow();
             }
         }
-        FunnelSessionRow.write(funnelSessions, session, events.at, kind, events.url, product, emitted, orderAt);
+        FunnelSessionRow.write(funnelSessions, session, events.at, kind, events.url, product, emitted, orderAt,
+                REFERRER_CHANNEL[referrerIndex], device);
     }
 
     private static void customer(CopyBuffer out, int customerId) {

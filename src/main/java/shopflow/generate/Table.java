@@ -31,7 +31,7 @@ enum Table {
             "movement_id"),
     /** Not shop data: the funnel rollup's per-session rows, written with the sessions (see {@link FunnelSessionRow}). */
     ROLLUP_FUNNEL_SESSIONS("rollups.funnel_sessions", "session_id, first_seen_at, product_view_at, add_at, checkout_at, "
-            + "order_at", null);
+            + "order_at, landing_channel, landing_device", null);
 
     private final String sqlName;
     private final String columns;

@@ -77,15 +77,16 @@ return array[
 ];
 
 -- The first times of these sessions as the raw rows hold them now (the columns of the tables
--- named: views first_seen_at and product_view_at, carts add_at, orders order_at; checkout_at,
--- from views and carts, when either is named).
+-- named: views first_seen_at, product_view_at and the landing, carts add_at, orders order_at;
+-- checkout_at, from views and carts, when either is named).
 create or replace function funnel_sessions_from_raw(sessions varchar[], with_views boolean, with_carts boolean, with_orders boolean)
 returns rollups.funnel_sessions[]
 language plpgsql stable as $$
 begin
     return (
         select coalesce(array_agg(row(s.session_id, v.first_seen_at, v.product_view_at, c.add_at,
-                                      least(v.checkout_at, c.checkout_at), o.order_at, null)::rollups.funnel_sessions), '{}')
+                                      least(v.checkout_at, c.checkout_at), o.order_at, null,
+                                      l.channel, l.device)::rollups.funnel_sessions), '{}')
         from unnest(sessions) as s (session_id)
         left join lateral (
             select min(page_views.viewed_at) as first_seen_at,
@@ -94,6 +95,10 @@ begin
             from page_views
             where (with_views or with_carts) and page_views.session_id = s.session_id
         ) as v on true
+        left join lateral (
+            select landing.channel, landing.device from session_landing(s.session_id) as landing
+            where with_views or with_carts
+        ) as l on true
         left join lateral (
             select min(cart_events.event_at) filter (where cart_events.action = 'add') as add_at,
                    min(cart_events.event_at) filter (where cart_events.action = 'begin_checkout') as checkout_at
@@ -111,7 +116,7 @@ $$;
 -- Sessions by name only, for rollup_funnel_merge to read again.
 create or replace function funnel_sessions_named(sessions varchar[]) returns rollups.funnel_sessions[]
 language sql immutable parallel safe
-return array(select row(s, null, null, null, null, null, null)::rollups.funnel_sessions from unnest(sessions) s);
+return array(select row(s, null, null, null, null, null, null, null, null)::rollups.funnel_sessions from unnest(sessions) s);
 
 -- ============================================================
 -- MAINTENANCE
@@ -121,6 +126,11 @@ return array(select row(s, null, null, null, null, null, null)::rollups.funnel_s
 -- once its row is locked (the proposal then only names the sessions), and its checkout_at with
 -- either of the first two; otherwise
 -- the new time is the least of the row's and the proposal's (a null proposal keeps the row's).
+-- The landing (landing_channel, landing_device: session_landing(), R__44_order_facets.sql) goes
+-- with the first page view: read again with the view times; else the proposal's when its first
+-- page view is earlier than the row's (a late page view with an earlier time moves the landing),
+-- the row's when later, and looked up when both are the same moment (the first view is then the
+-- one with the lowest view_id, which the proposal does not carry).
 -- Sessions without a row get one. Appends the hour deltas.
 -- (PL/pgSQL for its cached plans, see rollup_orders_apply().)
 create or replace function rollup_funnel_merge(proposal rollups.funnel_sessions[], replace_views boolean,
@@ -141,8 +151,10 @@ begin
     else
         -- new sessions: the proposal is all there is (no row, so no event of theirs before)
         with inserted as (
-            insert into rollups.funnel_sessions (session_id, first_seen_at, product_view_at, add_at, checkout_at, order_at)
-            select p.session_id, p.first_seen_at, p.product_view_at, p.add_at, p.checkout_at, p.order_at
+            insert into rollups.funnel_sessions (session_id, first_seen_at, product_view_at, add_at, checkout_at, order_at,
+                                                 landing_channel, landing_device)
+            select p.session_id, p.first_seen_at, p.product_view_at, p.add_at, p.checkout_at, p.order_at,
+                   p.landing_channel, p.landing_device
             from unnest(proposal) p
             order by p.session_id
             on conflict (session_id) do nothing
@@ -176,18 +188,37 @@ begin
                case when replace_carts then p.add_at else least(o.add_at, p.add_at) end as add_at,
                case when replace_views or replace_carts then p.checkout_at
                     else least(o.checkout_at, p.checkout_at) end as checkout_at,
-               case when replace_orders then p.order_at else least(o.order_at, p.order_at) end as order_at
+               case when replace_orders then p.order_at else least(o.order_at, p.order_at) end as order_at,
+               case when replace_views then p.landing_channel
+                    when p.first_seen_at is null then o.landing_channel
+                    when o.first_seen_at is null or p.first_seen_at < o.first_seen_at then p.landing_channel
+                    when p.first_seen_at = o.first_seen_at then tie.landing[1]
+                    else o.landing_channel end as landing_channel,
+               case when replace_views then p.landing_device
+                    when p.first_seen_at is null then o.landing_device
+                    when o.first_seen_at is null or p.first_seen_at < o.first_seen_at then p.landing_device
+                    when p.first_seen_at = o.first_seen_at then tie.landing[2]
+                    else o.landing_device end as landing_device
         from unnest(before) o
         join unnest(proposal) p using (session_id)
+        -- a first page view at the row's first time: which of them is first, from the raw rows (only
+        -- then: a condition beside the lookup was a join filter after it, a probe per session)
+        cross join lateral (
+            select case when not replace_views and p.first_seen_at = o.first_seen_at
+                        then (select array[l.channel, l.device] from session_landing(o.session_id) as l) end as landing
+            offset 0
+        ) as tie
     ),
     updated as (
         update rollups.funnel_sessions s
         set first_seen_at = c.first_seen_at, product_view_at = c.product_view_at, add_at = c.add_at,
-            checkout_at = c.checkout_at, order_at = c.order_at
+            checkout_at = c.checkout_at, order_at = c.order_at, landing_channel = c.landing_channel,
+            landing_device = c.landing_device
         from changed c
         where s.session_id = c.session_id
-          and (s.first_seen_at, s.product_view_at, s.add_at, s.checkout_at, s.order_at)
-              is distinct from (c.first_seen_at, c.product_view_at, c.add_at, c.checkout_at, c.order_at)
+          and (s.first_seen_at, s.product_view_at, s.add_at, s.checkout_at, s.order_at, s.landing_channel, s.landing_device)
+              is distinct from (c.first_seen_at, c.product_view_at, c.add_at, c.checkout_at, c.order_at, c.landing_channel,
+                                c.landing_device)
         returning s.*
     )
     select after || coalesce(array_agg(row(updated.*)::rollups.funnel_sessions), '{}') into after from updated;
@@ -210,17 +241,25 @@ begin
 end
 $$;
 
--- Page views inserted (the ingest's COPY): least of the row's and the statement's first times.
+-- Page views inserted (the ingest's COPY): least of the row's and the statement's first times, and
+-- the landing of the statement's first view of each session (by viewed_at, then view_id; its
+-- channel computed for that view only).
 create or replace function page_views_rollups_funnel_inserted() returns trigger
 language plpgsql as $$
 begin
     perform rollup_funnel_merge(array(
-        select row(session_id, min(viewed_at), min(viewed_at) filter (where product_id is not null),
-                   null, min(viewed_at) filter (where funnel_checkout_page(page_url)), null,
-                   null)::rollups.funnel_sessions
-        from new_views
-        where session_id is not null
-        group by session_id), false, false, false);
+        select row(v.session_id, v.first_seen_at, v.product_view_at, null, v.checkout_at, null, null,
+                   order_channel(v.landing_referrer), v.landing_device)::rollups.funnel_sessions
+        from (
+            select session_id, min(viewed_at) as first_seen_at,
+                   min(viewed_at) filter (where product_id is not null) as product_view_at,
+                   min(viewed_at) filter (where funnel_checkout_page(page_url)) as checkout_at,
+                   (array_agg(referrer order by viewed_at, view_id))[1] as landing_referrer,
+                   (array_agg(coalesce(device_type::text, 'unknown') order by viewed_at, view_id))[1] as landing_device
+            from new_views
+            where session_id is not null
+            group by session_id
+        ) as v), false, false, false);
     return null;
 end
 $$;
@@ -249,7 +288,7 @@ language plpgsql as $$
 begin
     perform rollup_funnel_merge(array(
         select row(session_id, null, null, min(event_at) filter (where action = 'add'),
-                   min(event_at) filter (where action = 'begin_checkout'), null, null)::rollups.funnel_sessions
+                   min(event_at) filter (where action = 'begin_checkout'), null, null, null, null)::rollups.funnel_sessions
         from new_events
         where session_id is not null
         group by session_id), false, false, false);
@@ -401,8 +440,10 @@ as $$
 begin
     truncate rollups.funnel_sessions;
     -- built once after the insert: 2 million sessions inserted in session order into an index on
-    -- their reach times cost more than twice the rest of the insert (measured at scale 1)
+    -- their reach times cost more than twice the rest of the insert (measured at scale 1); the index
+    -- on the first hour too, since it holds the first times and the landing
     drop index rollups.idx_rollup_funnel_sessions_last_reached;
+    drop index rollups.idx_rollup_funnel_sessions_first_seen;
 
     with views as (
         select session_id, min(viewed_at) as first_seen_at,
@@ -424,17 +465,38 @@ begin
         from orders
         where session_id is not null
         group by session_id
+    ),
+    -- the landings: each session's first page view (session_landing()'s row) in one pass in session
+    -- order, and the channel of each distinct referrer once, not of each session
+    first_views as (
+        select distinct on (session_id) session_id, referrer, coalesce(device_type::text, 'unknown') as device
+        from page_views
+        where session_id is not null
+        order by session_id, viewed_at, view_id
+    ),
+    channels as (
+        select referrer, order_channel(referrer) as channel
+        from (select distinct referrer from first_views) as referrers
+    ),
+    landings as (
+        select f.session_id, coalesce(c.channel, order_channel(null)) as channel, f.device
+        from first_views f
+        left join channels c on c.referrer = f.referrer
     )
-    insert into rollups.funnel_sessions (session_id, first_seen_at, product_view_at, add_at, checkout_at, order_at)
+    insert into rollups.funnel_sessions (session_id, first_seen_at, product_view_at, add_at, checkout_at, order_at,
+                                         landing_channel, landing_device)
     select session_id, views.first_seen_at, views.product_view_at, carts.add_at,
-           least(views.checkout_at, carts.checkout_at), ordered.order_at
+           least(views.checkout_at, carts.checkout_at), ordered.order_at, landings.channel, landings.device
     from views
+    left join landings using (session_id)
     full join carts using (session_id)
     full join ordered using (session_id)
     order by session_id;
 
     create index idx_rollup_funnel_sessions_last_reached on rollups.funnel_sessions (last_reached_at)
-        include (first_seen_at, product_view_at, add_at, checkout_at, order_at);
+        include (first_seen_at, product_view_at, add_at, checkout_at, order_at, landing_channel, landing_device);
+    create index idx_rollup_funnel_sessions_first_seen on rollups.funnel_sessions (shop_hour(first_seen_at), first_seen_at)
+        include (product_view_at, add_at, checkout_at, order_at, landing_channel, landing_device);
 end
 $$;
 

@@ -36,8 +36,8 @@ import shopflow.rollups.RollupVerifier;
 class GeneratedRollupsTest {
 
     private static final String FUNNEL_SESSIONS = """
-            select string_agg(format('%s %s %s %s %s %s', session_id, first_seen_at, product_view_at, add_at,
-                                     checkout_at, order_at), E'\\n' order by session_id)
+            select string_agg(format('%s %s %s %s %s %s %s %s', session_id, first_seen_at, product_view_at, add_at,
+                                     checkout_at, order_at, landing_channel, landing_device), E'\\n' order by session_id)
             from rollups.funnel_sessions""";
     private static final String FUNNEL_DAYS = """
             select string_agg(format('%s %s %s %s %s', first_day, stage, reach_day, reach_hour, sessions), E'\\n'
