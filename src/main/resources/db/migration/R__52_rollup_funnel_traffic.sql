@@ -4,39 +4,44 @@
 -- funnel_traffic_stage_sums(), which the report calls only with a filter.
 --
 -- How the hours stay exact: an hour's rows are computed from the sessions (rollups.funnel_sessions,
--- kept by R__33_rollup_funnel.sql, and their landings), never added to. Every write that can change
+-- kept by R__33_rollup_funnel.sql, with their landings), never added to. Every write that can change
 -- an hour's figures appends that hour to rollups.funnel_traffic_marks from a statement trigger (one
 -- insert per statement, no row updated: writers never wait on one another):
 --   funnel_sessions written    the hours of the old and new first page views of the sessions whose
 --                              first times changed (every funnel write reaches the raw tables
 --                              through them: page views, cart events, orders)
---   page_views written         the hours of the views written: a view can become, or stop being, its
---                              session's first (its landing) without changing the session's first
---                              time, when two views share it; then it is the first view's hour
+--   page_views written         the hours of the views written (a view that becomes its session's
+--                              landing without changing its first time, when two views share it,
+--                              changes the session's landing_channel and landing_device, which
+--                              marks the hour above too)
 -- The fold moves the marks to rollups.funnel_traffic_dirty_hours and computes the dirty hours that
 -- have ended again. A report reads an hour from the rollup only when it is neither marked nor dirty
--- in its own snapshot; the sessions of every other hour of its window it reads one by one. The
+-- in its own snapshot; the sessions of every other hour of its window it reads from
+-- rollups.funnel_sessions (the index on their first hour holds their first times and landing). The
 -- marks are deleted by the fold in one statement and the hours computed in a later one, so a write
 -- committed between them is in the hours computed and its mark stays for the next fold.
 -- On a Citus cluster the rollup is not kept (the fold drops the marks, the rebuild leaves it empty):
--- the filtered funnel reads every session of its window one by one there (not run on a cluster).
+-- the filtered funnel reads every session of its window from rollups.funnel_sessions there (not run
+-- on a cluster).
 
--- The rollup rows of the sessions first seen in the given shop hours (every hour when null), from
--- rollups.funnel_sessions and their landings: each cut's sums. Sessions are counted per distinct
--- landing and hour of each stage first, then each stage's row is taken from those (as
--- rebuild_funnel_days() does: one time zone conversion per stage and session, not per grouping).
+-- The rollup rows of the sessions first seen in the given shop hours (every hour when null: the
+-- rebuild's), from rollups.funnel_sessions and the landings kept on them: each cut's sums. Sessions
+-- are counted per distinct landing and hour of each stage first, then each stage's row is taken from
+-- those (as rebuild_funnel_days() does: one time zone conversion per stage and session, not per
+-- grouping). The landings were looked up here once per session (their first page views: 5.5 s of
+-- a rebuild at scale 1 by index probes, or a pass over page_views in session order, most of the
+-- traffic hours' 18 s of a scale-1 generate).
 create or replace function funnel_traffic_hour_rows(hours timestamptz[])
 returns setof rollups.funnel_traffic_hours
 language sql stable as $$
     with session_hours as (
-        select l.channel, l.device, shop_hour(s.first_seen_at) as first_hour,
+        select s.landing_channel as channel, s.landing_device as device, shop_hour(s.first_seen_at) as first_hour,
                shop_hour(r.reach[2]) as product_view_hour, shop_hour(r.reach[3]) as add_hour,
                shop_hour(r.reach[4]) as checkout_hour, shop_hour(r.reach[5]) as order_hour,
                count(*) as sessions
         from rollups.funnel_sessions s
-        cross join lateral session_landing(s.session_id) as l
         -- once per session (offset 0): flattened, the reach was computed again for each of its four
-        -- uses, 40 of the 56 s of a rebuild at scale 1 (the landings' probes: 5.5 s)
+        -- uses, 40 of the 56 s of a rebuild at scale 1
         cross join lateral (
             select funnel_reach(s.first_seen_at, s.product_view_at, s.add_at, s.checkout_at, s.order_at) as reach
             offset 0
@@ -64,62 +69,7 @@ language sql stable as $$
     )
 $$;
 
--- The same rows for every hour, set-wise (the rebuild's): the landings in one pass over page_views in
--- session order instead of one probe per session (session_landing()'s row: the first view by
--- viewed_at, then view_id), needing no index, and the channel of each distinct referrer, not of
--- each session (a few referrers, where order_channel()'s regular expressions per session were a
--- fifth of the rebuild). At scale 1 (1.97 million sessions, load 8): 30 s against 65 s per session.
-create or replace function funnel_traffic_every_hour_rows()
-returns setof rollups.funnel_traffic_hours
-language sql stable as $$
-    with landing as (
-        select distinct on (pv.session_id) pv.session_id, pv.referrer, pv.device_type
-        from page_views pv
-        order by pv.session_id, pv.viewed_at, pv.view_id
-    ),
-    session_hours as (
-        select l.referrer, coalesce(l.device_type::text, 'unknown') as device,
-               shop_hour(s.first_seen_at) as first_hour,
-               shop_hour(r.reach[2]) as product_view_hour, shop_hour(r.reach[3]) as add_hour,
-               shop_hour(r.reach[4]) as checkout_hour, shop_hour(r.reach[5]) as order_hour,
-               count(*) as sessions
-        from rollups.funnel_sessions s
-        join landing l on l.session_id = s.session_id
-        cross join lateral (
-            select funnel_reach(s.first_seen_at, s.product_view_at, s.add_at, s.checkout_at, s.order_at) as reach
-            offset 0
-        ) as r
-        where s.first_seen_at is not null
-        group by 1, 2, 3, 4, 5, 6, 7
-    ),
-    channels as (
-        select referrer, order_channel(referrer) as channel
-        from (select distinct referrer from session_hours where referrer is not null) as referrers
-    ),
-    h as (
-        select case when sh.referrer is null then order_channel(null) else c.channel end as channel, sh.device,
-               sh.first_hour, sh.product_view_hour, sh.add_hour, sh.checkout_hour, sh.order_hour, sh.sessions
-        from session_hours sh
-        left join channels c on c.referrer = sh.referrer
-    )
-    select
-        case when grouping(h.channel) = 1 then '*' else h.channel end,
-        case when grouping(h.device) = 1 then '*' else h.device end,
-        h.first_hour,
-        reach.stage::smallint,
-        reach.reach_hour,
-        sum(h.sessions)::bigint
-    from h
-    cross join lateral (
-        values (1, h.first_hour), (2, h.product_view_hour), (3, h.add_hour), (4, h.checkout_hour), (5, h.order_hour)
-    ) as reach (stage, reach_hour)
-    where reach.reach_hour is not null
-    group by grouping sets (
-        (h.first_hour, h.channel, h.device, reach.stage, reach.reach_hour),
-        (h.first_hour, h.channel, reach.stage, reach.reach_hour),
-        (h.first_hour, h.device, reach.stage, reach.reach_hour)
-    )
-$$;
+drop function if exists funnel_traffic_every_hour_rows();
 
 -- Whether a session's landing has the channel and device named ('' for a filter not given): the
 -- reference SQL's filter. A plpgsql function rather than a subquery in the reference, as
@@ -211,7 +161,7 @@ create or replace trigger page_views_rollups_delete_traffic after delete on page
 -- ============================================================
 -- The marks to dirty hours (one statement), then the dirty hours that have ended computed again (a
 -- later statement, a later snapshot: a write committed in between is in them, and its mark stays).
--- The hour in progress stays dirty: reports read it one session at a time anyway.
+-- The hour in progress stays dirty: reports read its sessions anyway.
 create or replace function fold_funnel_traffic_rollups() returns void
 language plpgsql as $$
 declare
@@ -258,7 +208,7 @@ begin
         return;
     end if;
     perform lock_for_rebuild('funnel_traffic', array['page_views', 'cart_events', 'orders']);
-    insert into rollups.funnel_traffic_hours select * from funnel_traffic_every_hour_rows();
+    insert into rollups.funnel_traffic_hours select * from funnel_traffic_hour_rows(null);
 end
 $$;
 
@@ -268,9 +218,11 @@ $$;
 -- conversion_funnel's stage counts of the sessions the filters name ('' for a filter not given):
 -- the sessions first seen from window_start up to as_of, each stage reached up to as_of. Reached
 -- before as_of's hour: the rollup's rows of the hours no write has touched since they were computed,
--- in the cut of the filters, and the sessions of the other hours one by one (with their landing);
--- reached since the start of as_of's hour: the sessions whose last stage came then or later (for
--- "now", an hour's), one by one, as the report without filters reads them.
+-- in the cut of the filters, and the sessions of the other hours from rollups.funnel_sessions (by
+-- the index on their first hour, which holds their first times and landing); reached since the
+-- start of as_of's hour: the sessions whose last stage came then or later (for "now", an hour's),
+-- as the report without filters reads them (the index on the last stage's time, which holds the
+-- landing too): no page view is read.
 --
 -- Without a filter it returns nothing at once: the report's other path answers. plpgsql, not an
 -- inlined SQL function, for the reason order_facet_day_sums() gives (R__48_order_facet_sums.sql):
@@ -289,7 +241,7 @@ begin
     return query
     with
 
-    -- the hours before as_of's whose sessions are read one by one: written since they were
+    -- the hours before as_of's whose sessions are read from rollups.funnel_sessions: written since they were
     -- computed, and every hour on a Citus cluster (the rollup is not kept there)
     raw_hours as (
         select m.hour from rollups.funnel_traffic_marks m where m.hour >= window_start and m.hour < counted_from
@@ -316,11 +268,10 @@ begin
         select reach.stage::int as stage, count(*) as sessions
         from raw_hours
         join rollups.funnel_sessions s on shop_hour(s.first_seen_at) = raw_hours.hour
-        cross join lateral session_landing(s.session_id) as l
         cross join lateral unnest(funnel_reach(s.first_seen_at, s.product_view_at, s.add_at, s.checkout_at, s.order_at))
                            with ordinality as reach (reach_at, stage)
-        where (want_channel = '' or l.channel = want_channel)
-          and (want_device = '' or l.device = want_device)
+        where (want_channel = '' or s.landing_channel = want_channel)
+          and (want_device = '' or s.landing_device = want_device)
           and reach.reach_at < counted_from
         group by reach.stage
     ),
@@ -329,13 +280,12 @@ begin
     since_rows as (
         select reach.stage::int as stage, count(*) as sessions
         from rollups.funnel_sessions s
-        cross join lateral session_landing(s.session_id) as l
         cross join lateral unnest(funnel_reach(s.first_seen_at, s.product_view_at, s.add_at, s.checkout_at, s.order_at))
                            with ordinality as reach (reach_at, stage)
         where s.last_reached_at >= counted_from
           and s.first_seen_at >= window_start
-          and (want_channel = '' or l.channel = want_channel)
-          and (want_device = '' or l.device = want_device)
+          and (want_channel = '' or s.landing_channel = want_channel)
+          and (want_device = '' or s.landing_device = want_device)
           and reach.reach_at >= counted_from and reach.reach_at <= as_of
         group by reach.stage
     )
@@ -359,7 +309,7 @@ begin
     if not rollups_kept_by_job()
        and not exists (select 1 from rollups.funnel_traffic_hours)
        and exists (select 1 from rollups.funnel_sessions where first_seen_at is not null) then
-        insert into rollups.funnel_traffic_hours select * from funnel_traffic_every_hour_rows();
+        insert into rollups.funnel_traffic_hours select * from funnel_traffic_hour_rows(null);
         analyze rollups.funnel_traffic_hours;
     end if;
 end

@@ -12,9 +12,9 @@
 -- From the funnel_traffic rollup (R__52_rollup_funnel_traffic.sql): sessions first seen in the
 -- window with the channel and device named, and those of them that reached the order stage by the
 -- window's end (conversion_funnel's first and last stages): the rollup's hours no write has touched
--- since they were computed, the sessions of the other hours one by one, and the window's last
--- partial hour from rollups.funnel_sessions by its indexes on the first and last times, as
--- kpi_window() reads it. Sessions have no country, region, customer kind or coupon: with any of
+-- since they were computed, and the sessions of the other hours and of the window's last partial
+-- hour from rollups.funnel_sessions by its indexes on the first and last times, as kpi_window()
+-- reads it, with the landing kept on each session (both indexes hold it: no page view is read). Sessions have no country, region, customer kind or coupon: with any of
 -- those filters the sessions are null (the reports say why).
 --
 -- plpgsql, not inlined SQL functions: the reports' path without filters names these calls but
@@ -77,9 +77,8 @@ begin
                (funnel_reach(s.first_seen_at, s.product_view_at, s.add_at, s.checkout_at, s.order_at))[5] as order_reach_at
         from raw_hours
         join rollups.funnel_sessions s on shop_hour(s.first_seen_at) = raw_hours.hour
-        cross join lateral session_landing(s.session_id) as l
-        where (want_channel = '' or l.channel = want_channel)
-          and (want_device = '' or l.device = want_device)
+        where (want_channel = '' or s.landing_channel = want_channel)
+          and (want_device = '' or s.landing_device = want_device)
     ),
 
     measured as (
@@ -107,21 +106,19 @@ begin
             select
                 (select count(*)
                  from rollups.funnel_sessions s
-                 cross join lateral session_landing(s.session_id) as l
                  where shop_hour(s.first_seen_at) = windows.end_hour
                    and s.first_seen_at between windows.end_hour and windows.ends_at
                    and s.first_seen_at >= windows.starts_at
-                   and (want_channel = '' or l.channel = want_channel)
-                   and (want_device = '' or l.device = want_device)) as sessions,
+                   and (want_channel = '' or s.landing_channel = want_channel)
+                   and (want_device = '' or s.landing_device = want_device)) as sessions,
                 (select count(*)
                  from rollups.funnel_sessions s
-                 cross join lateral session_landing(s.session_id) as l
                  where s.last_reached_at between windows.end_hour and windows.ends_at
                    and s.first_seen_at >= windows.starts_at
                    and s.product_view_at is not null and s.add_at is not null and s.checkout_at is not null
                    and s.order_at is not null
-                   and (want_channel = '' or l.channel = want_channel)
-                   and (want_device = '' or l.device = want_device)) as converted
+                   and (want_channel = '' or s.landing_channel = want_channel)
+                   and (want_device = '' or s.landing_device = want_device)) as converted
         ) as last_hour
     )
 
