@@ -207,6 +207,58 @@ class FunnelAndCohortRollupsTest {
         }
     }
 
+    /** A page view from a referrer on a device, with its id given (null: the next of the sequence). */
+    private static void landing(Connection c, String session, Long viewId, String referrer, String device,
+            OffsetDateTime at) throws SQLException {
+        Writes.execute(c, "insert into page_views (view_id, session_id, referrer, device_type, page_url, viewed_at) values ("
+                + (viewId == null ? "nextval('page_views_view_id_seq')" : viewId) + ", '" + session + "', "
+                + (referrer == null ? "null" : "'" + referrer + "'") + ", " + (device == null ? "null" : "'" + device + "'")
+                + ", '/', timestamptz '" + at + "')");
+    }
+
+    /** The session's kept landing as "channel device", and session_landing()'s from the raw rows, which it must equal. */
+    private static String keptLanding(Connection c, String session) throws SQLException {
+        String kept = (String) Writes.value(c, "select coalesce(landing_channel, '-') || ' ' || coalesce(landing_device, '-')"
+                + " from rollups.funnel_sessions where session_id = '" + session + "'");
+        String raw = (String) Writes.value(c, "select coalesce((select channel || ' ' || device from session_landing('"
+                + session + "')), '- -')");
+        assertThat(kept).as("kept landing of %s against session_landing()", session).isEqualTo(raw);
+        return kept;
+    }
+
+    @Test
+    void a_session_s_kept_landing_is_its_first_page_view_s_whatever_order_the_views_arrive_in() throws SQLException {
+        try (Connection c = database.connection()) {
+            cart(c, "l", "add", at("2026-06-30T09:00"));
+            assertThat(keptLanding(c, "l")).as("no page view yet").isEqualTo("- -");
+            landing(c, "l", null, "https://www.google.com/", "mobile", at("2026-06-30T10:00"));
+            assertThat(keptLanding(c, "l")).isEqualTo("search mobile");
+            landing(c, "l", null, "https://www.facebook.com/", "tablet", at("2026-06-30T11:00"));
+            assertThat(keptLanding(c, "l")).as("a later view").isEqualTo("search mobile");
+            landing(c, "l", null, "https://mail.example.com/", "desktop", at("2026-06-30T10:00"));
+            assertThat(keptLanding(c, "l")).as("the same moment, a higher id").isEqualTo("search mobile");
+            landing(c, "l", -5L, "https://www.pricecompare.example/", "tablet", at("2026-06-30T10:00"));
+            assertThat(keptLanding(c, "l")).as("the same moment, a lower id").isEqualTo("referral tablet");
+            landing(c, "l", null, null, null, at("2026-06-30T09:30"));
+            assertThat(keptLanding(c, "l")).as("a late view with an earlier time").isEqualTo("direct unknown");
+            Writes.execute(c, "delete from page_views where session_id = 'l' and viewed_at = timestamptz '"
+                    + at("2026-06-30T09:30") + "'");
+            assertThat(keptLanding(c, "l")).as("the first view deleted").isEqualTo("referral tablet");
+            Writes.execute(c, "update page_views set viewed_at = viewed_at + interval '3 hours' where view_id = -5");
+            assertThat(keptLanding(c, "l")).as("the first view moved later").isEqualTo("search mobile");
+            // two sessions' views in one statement, the first of each by time then id
+            Writes.execute(c, "insert into page_views (view_id, session_id, referrer, device_type, page_url, viewed_at) values"
+                    + " (-7, 'm', 'https://www.bing.com/', 'desktop', '/', timestamptz '" + at("2026-06-30T08:00") + "'),"
+                    + " (-8, 'm', 'https://www.instagram.com/', 'tablet', '/', timestamptz '" + at("2026-06-30T08:00") + "'),"
+                    + " (-9, 'l', 'https://www.instagram.com/', null, '/', timestamptz '" + at("2026-06-30T08:00") + "'),"
+                    + " (-6, 'l', null, 'mobile', '/', timestamptz '" + at("2026-06-30T08:30") + "')");
+            assertThat(keptLanding(c, "m")).isEqualTo("social tablet");
+            assertThat(keptLanding(c, "l")).isEqualTo("social unknown");
+            Writes.execute(c, "delete from page_views where session_id = 'm'");
+            assertThat(keptLanding(c, "m")).as("no page view left").isEqualTo("- -");
+        }
+    }
+
     @Test
     void the_hour_that_comes_twice_when_the_clocks_go_back_is_two_hours_of_the_rollup() throws SQLException {
         try (Connection c = database.connection()) {
