@@ -6,7 +6,9 @@
 -- without a query string, or a cart event 'begin_checkout': funnel_checkout_page()), first
 -- order. Whether it had reached stage k by as_of is then "reach time k <= as_of", where reach
 -- time k is the latest of the first times of stages 1..k (a stage counts only after every
--- stage before it). rollups.funnel_sessions holds those first times, one row per session.
+-- stage before it). rollups.funnel_sessions holds those first times, one row per session, and the
+-- session's landing (the channel and device of its first page view, session_landing(),
+-- R__44_order_facets.sql), which the funnel's filters read (R__52_rollup_funnel_traffic.sql).
 -- The shared figures are rollups.funnel_days: sessions per (shop day of the first page view,
 -- stage, shop day and shop hour the stage was reached). A report sums every stage reached
 -- before the start of as_of's hour from it, and counts one by one only the sessions reached
