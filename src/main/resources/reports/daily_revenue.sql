@@ -126,7 +126,8 @@ all_orders_days as (
 -- with a filter: the days of the orders it names, from the order_facets rollup's clean days and
 -- its hours and the raw rows of the others (order_facet_day_sums(), R__48_order_facet_sums.sql)
 filtered_days as (
-    select sums.*
+    select sums.day, sums.orders, sums.gross_sales, sums.discounts, sums.shipping, sums.taxes, sums.returns,
+           sums.returned_shipping, sums.returned_taxes
     from params,
          order_facet_day_sums(params.first_day, params.last_day, params.as_of,
                               :'channel', :'device', :'country', :'region', :'customer', :'coupon') as sums

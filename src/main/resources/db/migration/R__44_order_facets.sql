@@ -18,7 +18,9 @@
 --
 -- The measures: orders placed and their sales, new_orders (those of them that were their
 -- customer's first: the measure tiles' first-time orders, kept in every cut, the one without the
--- customer kind too), and the returns made.
+-- customer kind too), and the returns made: their money, and returns_made, how many (one per
+-- order_returns row: a cancellation or refund of the whole order, and each line of a partial
+-- refund, taken_back lines too; the filtered drill period_orders lists one return row for each).
 --
 -- How the hours and days stay exact: an hour's rows are computed from the raw rows
 -- (order_facet_events, the sales model's views joined with order_facets), never added to, and a
@@ -127,7 +129,8 @@ select
     s.created_at as at, f.channel, f.device, f.country, f.region, f.customer, f.coupon,
     1 as orders, s.gross_sales, s.discounts, s.shipping, s.taxes,
     0::numeric as returns, 0::numeric as returned_shipping, 0::numeric as returned_taxes,
-    case when f.customer = 'new' then 1 else 0 end as new_orders
+    case when f.customer = 'new' then 1 else 0 end as new_orders,
+    0 as returns_made
 from order_sales s
 join order_facets f on f.order_id = s.order_id
 union all
@@ -135,7 +138,8 @@ select
     r.returned_at, f.channel, f.device, f.country, f.region, f.customer, f.coupon,
     0, 0, 0, 0, 0,
     r.net_sales, r.shipping, r.taxes,
-    0
+    0,
+    1
 from order_returns r
 join order_facets f on f.order_id = r.order_id;
 
@@ -154,7 +158,7 @@ language sql stable as $$
         case when grouping(e.customer) = 1 then '*' else e.customer end,
         case when grouping(e.coupon) = 1 then '*' else e.coupon end,
         sum(e.orders), sum(e.gross_sales), sum(e.discounts), sum(e.shipping), sum(e.taxes),
-        sum(e.returns), sum(e.returned_shipping), sum(e.returned_taxes), sum(e.new_orders)
+        sum(e.returns), sum(e.returned_shipping), sum(e.returned_taxes), sum(e.new_orders), sum(e.returns_made)
     from order_facet_events e
     where e.at >= from_at and e.at < to_at
     group by grouping sets (
@@ -171,7 +175,7 @@ begin
     insert into rollups.order_facet_days
     select cut, shop_day(hour), country, region, channel, device, customer, coupon,
            sum(orders), sum(gross_sales), sum(discounts), sum(shipping), sum(taxes),
-           sum(returns), sum(returned_shipping), sum(returned_taxes), sum(new_orders)
+           sum(returns), sum(returned_shipping), sum(returned_taxes), sum(new_orders), sum(returns_made)
     from rollups.order_facet_hours
     where days is null
        or (hour >= (select min(d) from unnest(days) as d)::timestamptz
@@ -593,7 +597,7 @@ begin
     ),
 
     -- an order's placing; a whole return (cancelled or refunded: its net sales, shipping and taxes;
-    -- no refunded amount); a partial refund (its refunded net sales)
+    -- no refunded amount); a partial refund line (its refunded net sales); each return counted once
     events as (
         select d.at, d.channel, d.device, d.country, d.region, d.customer, d.coupon,
                case when d.kind = 'order' then 1 else 0 end                                 as orders,
@@ -604,7 +608,8 @@ begin
                case when d.kind = 'order' then 0 else coalesce(d.refunded, m.net_sales) end as returns,
                case when d.kind = 'return' and d.refunded is null then m.shipping else 0 end as returned_shipping,
                case when d.kind = 'return' and d.refunded is null then m.taxes else 0 end  as returned_taxes,
-               case when d.kind = 'order' and d.customer = 'new' then 1 else 0 end        as new_orders
+               case when d.kind = 'order' and d.customer = 'new' then 1 else 0 end        as new_orders,
+               case when d.kind = 'return' then 1 else 0 end                               as returns_made
         from rollups.order_drill_rows_folded d
         join money m on m.order_id = d.order_id
     )
@@ -620,7 +625,7 @@ begin
         case when grouping(e.customer) = 1 then '*' else e.customer end,
         case when grouping(e.coupon) = 1 then '*' else e.coupon end,
         sum(e.orders), sum(e.gross_sales), sum(e.discounts), sum(e.shipping), sum(e.taxes),
-        sum(e.returns), sum(e.returned_shipping), sum(e.returned_taxes), sum(e.new_orders)
+        sum(e.returns), sum(e.returned_shipping), sum(e.returned_taxes), sum(e.new_orders), sum(e.returns_made)
     from events e
     group by grouping sets (
         (shop_hour(e.at), e.country, e.channel, e.device, e.customer, e.coupon),

@@ -50,19 +50,21 @@ drop function if exists order_facet_raw_days(date, date, timestamptz, smallint);
 -- 'hour' a whole shop hour (from its hour rows, or raw when written since its fold), and 'tail'
 -- the raw rows from the start of an end's last, unfinished hour to the end (ends_at is that end,
 -- included). A window [s, e] is the pieces from s on that end by its first unfinished hour, and
--- the tail of e. The days an end cuts, and those with a raw hour, are read by the hour.
+-- the tail of e. The days an end cuts, and those with a raw hour, are read by the hour. Each piece
+-- has the sales model's sums and returns_made, the returns made in it (order_returns rows).
 --
 -- The raw hours (a run of consecutive hours at a time) and each end's unfinished hour are read by
 -- statements of their own, their moments constants when planned (force_custom_plan): read in one
 -- statement with the ranges as rows, the planner could not tell a range's size and hashed every
 -- order the filter names (coupon=yes: a parallel scan of all orders, 0.3 to 1 s). The statements
 -- of a stable function share its caller's snapshot, so they see the marks the first one saw.
+drop function if exists order_facet_pieces(date, timestamptz[], text, text, text, text, text, text);
 create or replace function order_facet_pieces(first_day date, ends timestamptz[],
                                               want_channel text, want_device text, want_country text, want_region text,
                                               want_customer text, want_coupon text)
 returns table (kind text, starts_at timestamptz, ends_at timestamptz, orders numeric, new_orders numeric,
                gross_sales numeric, discounts numeric, shipping numeric, taxes numeric,
-               returns numeric, returned_shipping numeric, returned_taxes numeric)
+               returns numeric, returned_shipping numeric, returned_taxes numeric, returns_made numeric)
 language plpgsql stable
 set plan_cache_mode = force_custom_plan as $$
 #variable_conflict use_column
@@ -104,7 +106,8 @@ begin
     day_rows as (
         select 'day'::text, f.day::timestamptz, (f.day + 1)::timestamptz,
                sum(f.orders)::numeric, sum(f.new_orders)::numeric, sum(f.gross_sales), sum(f.discounts),
-               sum(f.shipping), sum(f.taxes), sum(f.returns), sum(f.returned_shipping), sum(f.returned_taxes)
+               sum(f.shipping), sum(f.taxes), sum(f.returns), sum(f.returned_shipping), sum(f.returned_taxes),
+               sum(f.returns_made)::numeric
         from rollups.order_facet_days f
         where f.cut = the_cut
           and f.day >= first_day and f.day < shop_day(span_to)
@@ -121,7 +124,7 @@ begin
     hour_rows as (
         select 'hour'::text, hours.hour, hours.hour + interval '1 hour',
                hours.orders, hours.new_orders, hours.gross_sales, hours.discounts, hours.shipping, hours.taxes,
-               hours.returns, hours.returned_shipping, hours.returned_taxes
+               hours.returns, hours.returned_shipping, hours.returned_taxes, hours.returns_made
         from hour_days
         -- each day's hours through the key (cut, hour): joined by the hour alone, the planner hashed
         -- every hour row of the cut
@@ -129,7 +132,7 @@ begin
             select h.hour, sum(h.orders)::numeric as orders, sum(h.new_orders)::numeric as new_orders,
                    sum(h.gross_sales) as gross_sales, sum(h.discounts) as discounts, sum(h.shipping) as shipping,
                    sum(h.taxes) as taxes, sum(h.returns) as returns, sum(h.returned_shipping) as returned_shipping,
-                   sum(h.returned_taxes) as returned_taxes
+                   sum(h.returned_taxes) as returned_taxes, sum(h.returns_made)::numeric as returns_made
             from rollups.order_facet_hours h
             where h.cut = the_cut
               and h.hour >= hour_days.day::timestamptz
@@ -157,7 +160,8 @@ begin
     raw_day_rows as (
         select 'hour'::text, shop_hour(e.at), shop_hour(e.at) + interval '1 hour',
                sum(e.orders)::numeric, sum(e.new_orders)::numeric, sum(e.gross_sales), sum(e.discounts),
-               sum(e.shipping), sum(e.taxes), sum(e.returns), sum(e.returned_shipping), sum(e.returned_taxes)
+               sum(e.shipping), sum(e.taxes), sum(e.returns), sum(e.returned_shipping), sum(e.returned_taxes),
+               sum(e.returns_made)::numeric
         from raw_days
         cross join lateral (
             select *
@@ -202,7 +206,8 @@ begin
         return query
         select 'hour'::text, shop_hour(e.at), shop_hour(e.at) + interval '1 hour',
                sum(e.orders)::numeric, sum(e.new_orders)::numeric, sum(e.gross_sales), sum(e.discounts),
-               sum(e.shipping), sum(e.taxes), sum(e.returns), sum(e.returned_shipping), sum(e.returned_taxes)
+               sum(e.shipping), sum(e.taxes), sum(e.returns), sum(e.returned_shipping), sum(e.returned_taxes),
+               sum(e.returns_made)::numeric
         from order_facet_events e
         where e.at >= run.from_at and e.at < run.to_at
           and (want_channel = '' or e.channel = want_channel)
@@ -223,7 +228,8 @@ begin
         return query
         select 'tail'::text, end_hour, end_at,
                sum(e.orders)::numeric, sum(e.new_orders)::numeric, sum(e.gross_sales), sum(e.discounts),
-               sum(e.shipping), sum(e.taxes), sum(e.returns), sum(e.returned_shipping), sum(e.returned_taxes)
+               sum(e.shipping), sum(e.taxes), sum(e.returns), sum(e.returned_shipping), sum(e.returned_taxes),
+               sum(e.returns_made)::numeric
         from order_facet_events e
         where e.at >= end_hour and e.at <= end_at
           and (want_channel = '' or e.channel = want_channel)
@@ -237,12 +243,14 @@ begin
 end
 $$;
 
--- Per shop day of first_day..last_day up to as_of (days without sales or returns have no row).
+-- Per shop day of first_day..last_day up to as_of (days without sales or returns have no row): the
+-- sales model's sums, and returns_made, the returns made that day (the filtered drills' return rows).
+drop function if exists order_facet_day_sums(date, date, timestamptz, text, text, text, text, text, text);
 create or replace function order_facet_day_sums(first_day date, last_day date, as_of timestamptz,
                                                 want_channel text, want_device text, want_country text, want_region text,
                                                 want_customer text, want_coupon text)
 returns table (day date, orders numeric, gross_sales numeric, discounts numeric, shipping numeric, taxes numeric,
-               returns numeric, returned_shipping numeric, returned_taxes numeric)
+               returns numeric, returned_shipping numeric, returned_taxes numeric, returns_made numeric)
 language plpgsql stable as $$
 #variable_conflict use_column
 declare
@@ -254,7 +262,7 @@ begin
     end if;
     return query
     select shop_day(p.starts_at), sum(p.orders), sum(p.gross_sales), sum(p.discounts), sum(p.shipping),
-           sum(p.taxes), sum(p.returns), sum(p.returned_shipping), sum(p.returned_taxes)
+           sum(p.taxes), sum(p.returns), sum(p.returned_shipping), sum(p.returned_taxes), sum(p.returns_made)
     from order_facet_pieces(first_day, array[end_at], want_channel, want_device, want_country, want_region,
                             want_customer, want_coupon) as p
     group by shop_day(p.starts_at);

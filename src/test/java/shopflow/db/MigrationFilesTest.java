@@ -64,6 +64,7 @@ class MigrationFilesTest {
             Map.entry("V41__order_drill_refund_line_ids.sql", "4dbb7c5b6fb3d844cab73189ce028e5cefc181a92236e60cbddc51c49e8ec231"),
             Map.entry("V42__catch_up_stock_copies.sql", "aa18624475da590a02ed8a2cb98b877767ebe14e19101d45c07bd40311ae402f"),
             Map.entry("V43__funnel_session_landings.sql", "d9c6386feaaeff602a1b513e832469a52f1b6c0417bb2601451283fa20f1f5e0"),
+            Map.entry("V44__order_facet_returns_made.sql", "b5463b40f71182a44502044c65301bf169287f002ccec8ae2dce110f609b7e7c"),
             Map.entry("V45__shop_vitals_window_of_yesterday.sql",
                     "aa8d90fbc7f692edfbc1eb751a4591209e6e6b50f8cd1d62da04f53de060b407"));
 

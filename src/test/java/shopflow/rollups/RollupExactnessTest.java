@@ -182,6 +182,33 @@ class RollupExactnessTest {
                     + " region, customer, coupon, refund_line_id from rollups.order_drill_rows_folded"
                     + " where order_id not in (select order_id from rollups.order_drill_marks)"
                     + " union all select * from order_drill_rows_of(array(select order_id from rollups.order_drill_marks))"),
+            // the order facets' hours as the filtered reports and drill totals read them: the hours no write has
+            // touched since their fold from the rollup, the marked and dirty ones from the raw rows (a rebuild has
+            // none); every measure, the returns made counted too (scales trimmed: 0 and 0.00 are one sum)
+            Map.entry("rollups.order_facet_hours", "with raw as (select hour from rollups.order_facet_hour_marks"
+                    + " union select hour from rollups.order_facet_dirty_hours), hours as (select * from"
+                    + " rollups.order_facet_hours where hour not in (select hour from raw) union all select rows.*"
+                    + " from raw cross join lateral order_facet_hour_rows(raw.hour, raw.hour + interval '1 hour') as rows)"
+                    + " select cut, hour, country, region, channel, device, customer, coupon, orders,"
+                    + " trim_scale(gross_sales), trim_scale(discounts), trim_scale(shipping), trim_scale(taxes),"
+                    + " trim_scale(returns), trim_scale(returned_shipping), trim_scale(returned_taxes), new_orders,"
+                    + " returns_made from hours"),
+            // and each day read from the rollup the sums of its hours (a day with a raw hour is read by the hour)
+            Map.entry("rollups.order_facet_days less their hours", "with raw as (select hour from"
+                    + " rollups.order_facet_hour_marks union select hour from rollups.order_facet_dirty_hours)"
+                    + " select cut, day, country, region, channel, device, customer, coupon, sum(orders), sum(gross_sales),"
+                    + " sum(discounts), sum(shipping), sum(taxes), sum(returns), sum(returned_shipping),"
+                    + " sum(returned_taxes), sum(new_orders), sum(returns_made) from (select cut, day, country, region,"
+                    + " channel, device, customer, coupon, orders, gross_sales, discounts, shipping, taxes, returns,"
+                    + " returned_shipping, returned_taxes, new_orders, returns_made from rollups.order_facet_days"
+                    + " union all select cut, shop_day(hour), country, region, channel, device, customer, coupon,"
+                    + " -orders, -gross_sales, -discounts, -shipping, -taxes, -returns, -returned_shipping,"
+                    + " -returned_taxes, -new_orders, -returns_made from rollups.order_facet_hours) as days"
+                    + " where day not in (select shop_day(hour) from raw)"
+                    + " group by 1, 2, 3, 4, 5, 6, 7, 8 having sum(orders) <> 0 or sum(gross_sales) <> 0"
+                    + " or sum(discounts) <> 0 or sum(shipping) <> 0 or sum(taxes) <> 0 or sum(returns) <> 0"
+                    + " or sum(returned_shipping) <> 0 or sum(returned_taxes) <> 0 or sum(new_orders) <> 0"
+                    + " or sum(returns_made) <> 0"),
             Map.entry("rollups.basket_days", "select day, sum(orders) from rollups.basket_days group by 1 having sum(orders) <> 0"),
             // the basket facets as market_basket reads them: each order's kept basket, the marked orders' from the
             // raw rows; and the day rows the sums of the kept baskets, none at zero
@@ -334,6 +361,9 @@ class RollupExactnessTest {
             assertThat(Writes.value(c, "select count(*) from rollups.product_windows where last_day = date '"
                     + WINDOWS_DAY + "' - days_before")).as("windows kept on their day").isEqualTo(5L);
             assertThat(kept.get("rollups.buyer_days less the folded buyers' days")).isEmpty();
+            assertThat(kept.get("rollups.order_facet_days less their hours")).isEmpty();
+            assertThat(Writes.value(c, "select count(*) from rollups.order_facet_hours where returns_made > 0"))
+                    .as("hours with returns made, folded").isNotEqualTo(0L);
             assertThat(Writes.value(c, "select count(*) from rollups.buyer_days where last_repeaters > 0"))
                     .as("days of repeat buyers' last orders").isNotEqualTo(0L);
             assertThat(kept).allSatisfy((rollup, rows) -> assertThat(rows).as(rollup).isEqualTo(rebuilt.get(rollup)));
