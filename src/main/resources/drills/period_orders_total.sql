@@ -11,7 +11,7 @@
 -- param:    customer     | text    |    | new, returning | filter: new (the customer's first order) or returning customers' orders
 -- param:    coupon       | text    |    | yes, no | filter: orders with or without a coupon (an order discount)
 -- column:   orders       | orders | orders placed in the window (revenue_summary's orders)
--- column:   returns_made | orders | cancellations and refunds made in it (the list's return rows); null with a filter (the order_facets rollup does not count them)
+-- column:   returns_made | orders | cancellations and refunds made in it: the list's return rows, one per cancellation or refund of a whole order and one per partial refund line
 -- column:   gross_sales  | GBP    | revenue_summary's gross_sales
 -- column:   discounts    | GBP    | revenue_summary's discounts
 -- column:   returns      | GBP    | revenue_summary's returns
@@ -19,10 +19,14 @@
 --
 -- As revenue_summary.sql reads them: whole days from the day rollups, the whole hours of as_of's
 -- day from the hour rollups, and the raw rows (through order_sales and order_returns) of as_of's
--- hour, so the total costs the same for a year as for a day. With a filter, the window's days as
--- daily_revenue reads them with the same filters (order_facet_day_sums(), R__48_order_facet_sums.sql:
--- the order_facets rollup's clean days, and as_of's day and the days written since the last fold
--- from the raw rows up to as_of). The guards are constants when it runs: the planner keeps one path.
+-- hour, so the total costs the same for a year as for a day; returns_made adds the period's partial
+-- refund lines before that hour, counted in the index on their moment (the return rollups count
+-- whole returns: a line is a row of the list, not a return of an order). With a filter, the
+-- window's days as daily_revenue reads them with the same filters (order_facet_day_sums(),
+-- R__48_order_facet_sums.sql: the order_facets rollup's clean days, and as_of's day and the days
+-- written since the last fold from the raw rows up to as_of), whose returns_made counts the returns
+-- of the orders named, one per order_returns row, as the filtered list has one return row each.
+-- The guards are constants when it runs: the planner keeps one path.
 -- psql: psql -v as_of="'2026-06-30 12:00'" -v period=month_to_date -f period_orders_total.sql
 
 \if :{?as_of} \else \set as_of 'now()' \endif
@@ -80,6 +84,13 @@ returned as (
         select 1, r.net_sales
         from order_returns r, params
         where r.returned_at between params.end_hour and params.as_of
+        union all
+        -- the lines of partial refunds before as_of's hour: the list has a return row for each, the
+        -- return rollups count whole returns only (their money is in them); through the index on
+        -- refunded_at, as many entries as the period has lines
+        select count(*), 0
+        from order_refunds r, params
+        where r.refunded_at >= params.starts_at and r.refunded_at < params.end_hour
     ) as parts
 ),
 
@@ -92,7 +103,8 @@ all_orders as (
 
 -- with a filter: the orders it names, and the returns of those orders
 filtered as (
-    select sum(sums.orders) as orders, null::numeric as returns_made, sum(sums.gross_sales) as gross_sales,
+    select sum(sums.orders) as orders, coalesce(sum(sums.returns_made), 0) as returns_made,
+           sum(sums.gross_sales) as gross_sales,
            sum(sums.discounts) as discounts, sum(sums.returns) as returns
     from params,
          order_facet_day_sums(params.starts_at::date, params.as_of::date, params.as_of,

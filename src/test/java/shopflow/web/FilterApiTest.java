@@ -561,16 +561,26 @@ class FilterApiTest {
                             .isEqualByComparingTo(tile.get(measure).decimalValue());
                 }
                 assertThat(total[0].get("orders").asLong()).as(which).isEqualTo(tile.get("orders").asLong());
-                assertThat(total[0].get("returns_made").isNull()).as(which + ": not counted with a filter").isTrue();
+                long returns = rows.stream().filter(row -> row.get("kind").asText().equals("return")).count();
+                assertThat(total[0].get("returns_made").asLong()).as(which + ": the list's return rows")
+                        .isEqualTo(returns);
                 listed += rows.size();
             }
         }
         assertThat(listed).as("not vacuous").isGreaterThan(20);
         // Devon's year: orders 2 and 3, and order 3's cancellation on 3 June
         Map<String, String> devon = Map.of("region", "Devon", "period", "year_to_date");
-        List<JsonNode> rows = drill("period_orders", devon, new JsonNode[1]);
+        JsonNode[] devonTotal = new JsonNode[1];
+        List<JsonNode> rows = drill("period_orders", devon, devonTotal);
         assertThat(rows).extracting(row -> row.get("kind").asText() + " " + row.get("order_id").asInt())
                 .containsExactly("order 2", "return 3", "order 3");
+        assertThat(devonTotal[0].get("returns_made").asLong()).isEqualTo(1);
+        // Greater London's year: orders 1 and 4, no return (0, not null)
+        JsonNode[] london = new JsonNode[1];
+        assertThat(drill("period_orders", Map.of("region", "Greater London", "period", "year_to_date"), london))
+                .hasSize(2);
+        assertThat(london[0].get("returns_made").isNull()).isFalse();
+        assertThat(london[0].get("returns_made").asLong()).isZero();
     }
 
     @Test

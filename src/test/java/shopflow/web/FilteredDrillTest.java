@@ -61,6 +61,7 @@ class FilteredDrillTest {
             for (Map<String, String> filters : FILTERS) {
                 List<String> rows = walk(list, filters, AS_OF, 1, () -> { });
                 assertThat(rows).as(list + " " + filters).isEqualTo(reference(list, filters, AS_OF));
+                assertTotalIsTheList(list, filters);
                 listed += rows.size();
             }
         }
@@ -199,6 +200,12 @@ class FilteredDrillTest {
                             .containsExactlyInAnyOrder(1.25, 2.5);
                     assertThat(rows).as("a row a page is the list in one page").doesNotHaveDuplicates()
                             .isEqualTo(walk(year, filters, AS_OF, 1000, () -> { }));
+                    // the total counts each line as a return made
+                    assertTotalIsTheList(year, filters);
+                    if (!filters.isEmpty()) {
+                        // the search orders' returns this year are these two lines alone
+                        assertThat(total(year, filters).get("returns_made").asLong()).isEqualTo(2);
+                    }
                 }
             }
             assertThat(walk(year, search, AS_OF, 1, () -> { })).isEqualTo(reference(year, search, AS_OF));
@@ -208,17 +215,32 @@ class FilteredDrillTest {
         }
     }
 
-    /** The first page's total (the figure clicked) counts the orders the list holds. */
+    /** The first page's total (the figure clicked) counts the orders, and the returns, the list holds. */
     private static void assertTotalIsTheList(Map<String, String> list, Map<String, String> filters) {
+        JsonNode page = firstPage(list, filters);
+        long orders = 0;
+        long returns = 0;
+        for (JsonNode row : page.get("rows")) {
+            orders += !row.has("kind") || row.get("kind").asText().equals("order") ? 1 : 0;
+            returns += row.has("kind") && row.get("kind").asText().equals("return") ? 1 : 0;
+        }
+        assertThat(page.get("total").get("orders").asLong()).as(list + " " + filters).isEqualTo(orders);
+        if (page.get("total").has("returns_made")) {
+            assertThat(page.get("total").get("returns_made").asLong()).as(list + " " + filters + " returns")
+                    .isEqualTo(returns);
+        }
+    }
+
+    private static JsonNode total(Map<String, String> list, Map<String, String> filters) {
+        return firstPage(list, filters).get("total");
+    }
+
+    /** The list's first page of up to 1000 rows, with its total. */
+    private static JsonNode firstPage(Map<String, String> list, Map<String, String> filters) {
         HttpResponse<String> first = app.get("/api/drill/" + list.get("drill") + "?as_of=" + AS_OF + "&limit=1000&"
                 + query(list, filters), app.viewer);
         assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
-        JsonNode page = json(first);
-        long orders = 0;
-        for (JsonNode row : page.get("rows")) {
-            orders += !row.has("kind") || row.get("kind").asText().equals("order") ? 1 : 0;
-        }
-        assertThat(page.get("total").get("orders").asLong()).as(list + " " + filters).isEqualTo(orders);
+        return json(first);
     }
 
     private static Runnable once(Runnable write) {
