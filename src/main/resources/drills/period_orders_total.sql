@@ -81,9 +81,12 @@ returned as (
         from rollups.return_hours h, params
         where h.hour >= greatest(params.starts_at, params.end_day_start) and h.hour < params.end_hour
         union all
+        -- the bounds written out, not params': the view is a union whose branches take a bound
+        -- value into their index reads, but not a column of another relation (then it reads every
+        -- return of the shop: 1.6 s at scale 1)
         select 1, r.net_sales
-        from order_returns r, params
-        where r.returned_at between params.end_hour and params.as_of
+        from order_returns r
+        where r.returned_at between date_trunc('hour', :as_of::timestamptz) and :as_of::timestamptz
         union all
         -- the lines of partial refunds before as_of's hour: the list has a return row for each, the
         -- return rollups count whole returns only (their money is in them); through the index on
