@@ -64,8 +64,10 @@ end;
 -- Where a session came from and on what device: the channel of the referrer of its first page view
 -- (the earliest viewed_at, then the lowest view_id) and that view's device_type ('unknown' when it
 -- has none); no row for a session without page views. The one definition of a session's channel
--- and device, read by order_facets (an order's are its session's) and by the funnel's filters
--- (R__52_rollup_funnel_traffic.sql). An SQL function PostgreSQL inlines: one index probe per session.
+-- and device, read by order_facets (an order's are its session's), by the funnel's reference
+-- filter, and by rollup_funnel_merge() (R__33_rollup_funnel.sql) where it keeps each session's
+-- landing on its rollups.funnel_sessions row, which the funnel's filters read. An SQL function
+-- PostgreSQL inlines: one index probe per session.
 create or replace function session_landing(session_id varchar) returns table (channel text, device text)
 language sql stable parallel safe as $$
     select order_channel(pv.referrer), coalesce(pv.device_type::text, 'unknown')
