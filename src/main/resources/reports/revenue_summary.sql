@@ -58,7 +58,7 @@
 -- the hours folded and untouched since), and the raw rows (order_facet_events) of the hours
 -- written since the last fold and of each window's last, unfinished hour. A combination no cut keeps (region with two dimensions of
 -- different cuts) reads every day from the raw rows: exact, slower. The two paths meet in
--- `measures`, which takes one of them. The full-scan version is reference/revenue_summary.sql,
+-- `sums`, which takes one of them. The full-scan version is reference/revenue_summary.sql,
 -- with the same filters.
 
 \if :{?as_of} \else \set as_of 'now()' \endif
@@ -117,66 +117,63 @@ windows as (
     from periods
 ),
 
+-- the windows numbered as both paths below take them
+numbered_windows as (
+    select windows.*, row_number() over (order by period, side) as window_no from windows
+),
+
 -- without a filter: every order, from the order_days rollups (sales_window_sums(),
 -- R__63_sales_window_sums.sql): each window's whole days from the day rollups, the whole hours of
 -- its last day from the hour rollups, and its last hour up to its end from that hour's rollup less
 -- the raw rows after the end (none for "now"; at most half an hour's for a moment in the past)
-all_orders_measures as (
-    select
-        windows.period,
-        windows.side,
-        windows.starts_at,
-        windows.ends_at,
-        sums.orders,
-        sums.gross_sales,
-        sums.discounts,
-        sums.returns,
-        sums.gross_sales - sums.discounts - sums.returns          as net_sales,
-        sums.shipping,
-        sums.taxes
-    from (select windows.*, row_number() over (order by period, side) as window_no from windows) as windows
-    join sales_window_sums(array(select starts_at from windows order by period, side),
-                           array(select ends_at from windows order by period, side)) as sums
-      on sums.window_no = windows.window_no
+all_orders_sums as (
+    select sums.window_no, sums.orders, sums.gross_sales, sums.discounts, sums.returns, sums.shipping, sums.taxes
+    from sales_window_sums(array(select starts_at from numbered_windows order by window_no),
+                           array(select ends_at from numbered_windows order by window_no)) as sums
 ),
 
 -- with a filter: the orders it names, and the returns of those orders (order_facet_window_sums(),
 -- R__48_order_facet_sums.sql: the order_facets rollup)
-filtered_measures as (
-    select
-        windows.period,
-        windows.side,
-        windows.starts_at,
-        windows.ends_at,
-        sums.orders,
-        sums.gross_sales,
-        sums.discounts,
-        sums.returns,
-        sums.gross_sales - sums.discounts - sums.returns          as net_sales,
-        sums.shipping,
-        sums.taxes
-    from (select windows.*, row_number() over (order by period, side) as window_no from windows) as windows
-    join order_facet_window_sums(array(select starts_at from windows order by period, side),
-                                 array(select ends_at from windows order by period, side),
+filtered_sums as (
+    select sums.window_no, sums.orders, sums.gross_sales, sums.discounts, sums.returns, sums.shipping, sums.taxes
+    from order_facet_window_sums(array(select starts_at from numbered_windows order by window_no),
+                                 array(select ends_at from numbered_windows order by window_no),
                                  :as_of::timestamptz,
                                  :'channel', :'device', :'country', :'region', :'customer', :'coupon') as sums
-      on sums.window_no = windows.window_no
 ),
 
 -- One path or the other: the guard is a constant when the report runs (psql's variables, or the
 -- runner's bound values with custom plans), so the planner drops the path not taken before
 -- planning it, and the path without filters costs what it cost alone.
-measures as (
-    select period, side, starts_at, ends_at, orders, gross_sales, discounts, returns, net_sales, shipping, taxes
+sums as (
+    select window_no, orders, gross_sales, discounts, returns, shipping, taxes
     from (
         -- (each path fenced, offset 0, so that the path not taken is dropped whole: unfenced, the
-        -- planner would pull its joins up into this query and plan them)
-        select 'all_orders' as path, * from (select * from all_orders_measures offset 0) as all_orders
+        -- planner would pull it up into this query and plan it)
+        select 'all_orders' as path, * from (select * from all_orders_sums offset 0) as all_orders
         union all
-        select 'filtered', * from (select * from filtered_measures offset 0) as filtered
+        select 'filtered', * from (select * from filtered_sums offset 0) as filtered
     ) as paths
     where paths.path = case when :'channel' || :'device' || :'country' || :'region' || :'customer' || :'coupon' = ''
                             then 'all_orders' else 'filtered' end
+),
+
+-- each window's measures, from the path taken
+measures as (
+    select
+        windows.period,
+        windows.side,
+        windows.starts_at,
+        windows.ends_at,
+        sums.orders,
+        sums.gross_sales,
+        sums.discounts,
+        sums.returns,
+        sums.gross_sales - sums.discounts - sums.returns          as net_sales,
+        sums.shipping,
+        sums.taxes
+    from numbered_windows as windows
+    join sums using (window_no)
 ),
 
 final as (
