@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 import javax.sql.DataSource;
 import shopflow.reports.FilterCases;
 import shopflow.reports.Report;
@@ -45,13 +46,21 @@ public final class RollupVerifier {
     }
 
     /**
+     * One comparison made, the {@code number}th of {@code of}: the report, the parameters it was asked
+     * with, how long both runs took, whether they agreed.
+     */
+    public record Check(int number, int of, String report, Map<String, String> parameters, Duration took,
+            boolean agreed) {
+    }
+
+    /**
      * Every report with its default parameters as of {@code asOf}, but for its limit, if it takes one:
      * the first {@value #VERIFIED_ROWS} rows (at most its limit's maximum), not the screenful the
      * default asks for; and every report that takes filters with each of {@link FilterCases}. The drifts
      * found, if any.
      */
     public List<Drift> verify(OffsetDateTime asOf) {
-        return verify(asOf, true);
+        return verify(asOf, true, check -> { });
     }
 
     /**
@@ -60,31 +69,51 @@ public final class RollupVerifier {
      * a small shop), so a check of the rollups themselves, after a load or a restore, leaves them out.
      */
     public List<Drift> verifyUnfiltered(OffsetDateTime asOf) {
-        return verify(asOf, false);
+        return verify(asOf, false, check -> { });
     }
 
-    private List<Drift> verify(OffsetDateTime asOf, boolean withFilters) {
+    /**
+     * {@link #verify}, or {@link #verifyUnfiltered} without {@code withFilters}, telling {@code progress}
+     * of each comparison as it ends: the reference SQL reads every raw row, tens of seconds a report
+     * at scale 1.
+     */
+    public List<Drift> verify(OffsetDateTime asOf, boolean withFilters, Consumer<Check> progress) {
         List<Drift> drifts = new ArrayList<>();
+        List<Map.Entry<String, Map<String, String>>> comparisons = comparisons(withFilters);
+        for (int i = 0; i < comparisons.size(); i++) {
+            String report = comparisons.get(i).getKey();
+            Map<String, String> parameters = comparisons.get(i).getValue();
+            long start = System.nanoTime();
+            Optional<Drift> drift = compare(report, asOf, parameters);
+            drift.ifPresent(drifts::add);
+            progress.accept(new Check(i + 1, comparisons.size(), report, parameters,
+                    Duration.ofNanos(System.nanoTime() - start), drift.isEmpty()));
+        }
+        return drifts;
+    }
+
+    /** Each comparison to make: a report and its parameters. */
+    private List<Map.Entry<String, Map<String, String>>> comparisons(boolean withFilters) {
+        List<Map.Entry<String, Map<String, String>>> comparisons = new ArrayList<>();
         Map<String, Map<String, String>> filterCases = null;
         for (Report report : reports.all()) {
             if (!report.sql().equals(references.get(report.name()).sql())) { // a reference equals itself
                 Map<String, String> parameters = report.parameter("limit")
                         .map(limit -> Map.of("limit", String.valueOf(Math.min(VERIFIED_ROWS, limit.max().longValue()))))
                         .orElse(Map.of());
-                compare(report.name(), asOf, parameters).ifPresent(drifts::add);
+                comparisons.add(Map.entry(report.name(), parameters));
             }
             if (withFilters && !report.filters().isEmpty()) {
                 filterCases = filterCases == null ? FilterCases.of(dataSource) : filterCases;
                 List<String> taken = report.filters().stream().map(f -> f.name()).toList();
                 for (Map<String, String> filters : filterCases.values()) {
-                    if (!taken.containsAll(filters.keySet())) {
-                        continue;
+                    if (taken.containsAll(filters.keySet())) {
+                        comparisons.add(Map.entry(report.name(), filters));
                     }
-                    compare(report.name(), asOf, filters).ifPresent(drifts::add);
                 }
             }
         }
-        return drifts;
+        return comparisons;
     }
 
     /** One report with {@code parameters} as the user would write them. */

@@ -51,7 +51,9 @@ params as (
 ),
 
 -- sessions with a page view in the window that had none before it: they started in the window
-started_sessions as (
+-- (materialized: the filter below then looks up each session once, not each of its page views,
+-- which PostgreSQL would otherwise do, pushing the filter on session_id under the distinct)
+started_sessions as materialized (
     select distinct page_views.session_id
     from page_views, params
     where page_views.session_id is not null

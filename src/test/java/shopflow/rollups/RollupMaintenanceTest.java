@@ -3,10 +3,14 @@ package shopflow.rollups;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -16,8 +20,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import shopflow.Main;
 import shopflow.TestDatabases;
 import shopflow.db.Database;
+import shopflow.reports.ReportCatalog;
 
 /** The rollups after small hand-made writes, with the expected rows worked out by hand. */
 class RollupMaintenanceTest {
@@ -377,9 +384,33 @@ class RollupMaintenanceTest {
             // (kpi_tiles' month to date starts on 1 July, after the drift)
             assertThat(verifier.verifyUnfiltered(asOf)).extracting(Drift::report)
                     .containsExactly("daily_revenue", "kpi_days", "revenue_summary", "shop_vitals");
+            // the command: each check on stderr as it ends, the drifts on stdout, exit code 1
+            String drifted = verifyCommand("--no-filters", "--as-of", "2026-07-01T18:00+01:00");
+            int checks = ReportCatalog.load().all().size();
+            assertThat(drifted).startsWith("1\n")
+                    .contains("DRIFT report daily_revenue as of", "column gross_sales: rollups say 12.00, reference SQL"
+                            + " says 11.00", "4 report answer(s) drifted")
+                    .containsPattern("verify: 1 of " + checks + ", as of 2026-07-01T18:00\\+01:00: \\w+ .*agrees \\(")
+                    .containsPattern("verify: \\d+ of " + checks + ", as of .*: daily_revenue .*DRIFTS \\(");
 
             Rollups.rebuild(database.dataSource());
             assertThat(verifier.verifyUnfiltered(asOf)).isEmpty();
+            assertThat(verifyCommand("--no-filters", "--as-of", "2026-07-01T18:00+01:00")).startsWith("0\n")
+                    .contains("ok: " + checks + " reports from rollups equal their reference SQL at 1 moment(s)")
+                    .doesNotContain("DRIFTS");
         }
+    }
+
+    /** {@code shopflow verify} on this database: its exit code, then its stdout and stderr. */
+    private static String verifyCommand(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine command = Main.commandLine();
+        command.setOut(new PrintWriter(out, true));
+        command.setErr(new PrintWriter(err, true));
+        List<String> all = new ArrayList<>(List.of("verify"));
+        all.addAll(List.of(args));
+        all.addAll(List.of("--jdbc-url", database.jdbcUrl(), "--db-password", TestDatabases.password()));
+        return command.execute(all.toArray(String[]::new)) + "\n" + out + err;
     }
 }
