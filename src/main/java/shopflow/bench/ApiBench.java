@@ -94,6 +94,11 @@ public final class ApiBench {
         public double speedUp() {
             return referenceMedian() / computedP95();
         }
+
+        /** The same for the panel as the dashboard gets it over HTTP: the shared answer (p95). */
+        public double servedSpeedUp() {
+            return referenceMedian() / servedP95();
+        }
     }
 
     /**
