@@ -69,9 +69,10 @@ public final class VerifyCommand implements Callable<Integer> {
             RollupVerifier verifier = new RollupVerifier(database.dataSource());
             List<Drift> drifts = new ArrayList<>();
             for (OffsetDateTime moment : moments) {
+                err.println("verify: as of " + moment);
                 drifts.addAll(verifier.verify(moment, filters, check -> {
-                    err.printf("verify: %d of %d, as of %s: %s%s %s (%.1f s)%n", check.number(), check.of(), moment,
-                            check.report(), check.parameters().isEmpty() ? "" : " " + check.parameters(),
+                    err.printf("verify: %d of %d: %s%s %s (%.1f s)%n", check.number(), check.of(), check.report(),
+                            check.parameters().isEmpty() ? "" : " " + check.parameters(),
                             check.agreed() ? "agrees" : "DRIFTS", check.took().toMillis() / 1000.0);
                     err.flush();
                 }));
