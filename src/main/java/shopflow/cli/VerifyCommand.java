@@ -28,7 +28,7 @@ import shopflow.rollups.RollupVerifier;
             "It also checks that every order's status is the last change of its history (order_status_changes), "
                 + "which reports as of a moment read.",
             "Every report that takes filters is checked with each filter and pairs of them too (docs/filters.md);"
-                + " the reference SQL reads every raw row, so at scale 1 that takes tens of minutes, each check"
+                + " the reference SQL reads every raw row, so at scale 1 that takes over an hour, each check"
                 + " reported on stderr as it ends. --no-filters checks the reports as the dashboard asks for them.",
             "Exit code 0 when all agree; 1 on drift, naming the report and its first differing row "
                 + "(then 'shopflow refresh' rebuilds the rollups), or naming orders out of step with their history."},
