@@ -8,6 +8,7 @@ import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
+import shopflow.db.SqlScripts;
 import shopflow.db.Transactions;
 
 /**
@@ -17,16 +18,9 @@ import shopflow.db.Transactions;
  */
 public final class OrderPlacement {
 
-    private static final String PLACE = "select * from place_order(?, ?::jsonb, ?, ?, ?, ?, ?)";
-    private static final String ORDER = """
-            select o.order_id, o.order_number, o.customer_id, o.status, o.subtotal, o.discount_amount,
-                   o.shipping_cost, o.tax_amount, o.total_amount, o.currency,
-                   (select c.code from order_coupons oc join coupons c using (coupon_id)
-                    where oc.order_id = o.order_id limit 1) as coupon_code
-            from orders o where o.order_id = ?""";
-    private static final String ITEMS = """
-            select item_id, product_id, quantity, unit_price, line_total
-            from order_items where order_id = ? order by item_id""";
+    private static final String PLACE = SqlScripts.read("orders/place_order.sql");
+    private static final String ORDER = SqlScripts.read("orders/placed_order.sql");
+    private static final String ITEMS = SqlScripts.read("orders/placed_order_lines.sql");
 
     private final DataSource dataSource;
 

@@ -30,10 +30,17 @@ $$;
 --     would pass over for ever;
 --   * the customer's shipping address is looked up before the insert instead of in a subquery
 --     inside its VALUES ("subqueries are not supported within INSERT queries" on a distributed table);
---   * the lines are gathered into arrays first, then inserted in one statement from them: Citus 13
---     plans `insert into order_items select ... from jsonb_array_elements(...) join products` with
---     no task at all and inserts nothing, silently. (One statement, not a loop of inserts: each
---     insert statement runs the order-line rollup triggers, which cost more than the insert.)
+--   * the lines are inserted by one multi-row `insert ... values`, written out once the order's id
+--     is known: Citus sends that to the order's shard as it is, its line ids taken on the
+--     coordinator in the request's order, and the order commits on its worker alone. An
+--     `insert ... select` from the request instead ran through the coordinator as a COPY, which
+--     Citus always commits in two phases (and Citus 13 planned the form with a join to products
+--     with no task at all, inserting nothing, silently). One statement, not a loop of inserts:
+--     each insert statement runs the order-line rollup triggers, which cost more than the insert;
+--   * on a cluster it runs with DDL propagation off (a function setting, db/citus/
+--     cluster-definitions.sql): Citus would otherwise send its `lock table orders` to every worker,
+--     making every order a transaction on every node, committed in two phases; the job's lock is
+--     taken on the coordinator, where this one is.
 create or replace function place_order(
     p_customer_id     int,
     p_items           jsonb,
@@ -53,9 +60,7 @@ declare
     v_bad       record;
     v_order_id  int;
     v_address   int;
-    v_products   int[];
-    v_quantities int[];
-    v_prices     numeric[];
+    v_lines     text;
     v_subtotal  numeric(12, 2);
     v_discount  numeric(12, 2) := 0;
     v_shipping  numeric(12, 2);
@@ -164,16 +169,15 @@ begin
     insert into order_status_changes (order_id, from_status, to_status, changed_at)
     values (v_order_id, null, 'pending', now());
 
-    select array_agg(p.product_id order by e.idx), array_agg((e.item ->> 'quantity')::int order by e.idx),
-           array_agg(p.list_price order by e.idx)
-    into v_products, v_quantities, v_prices
+    -- the lines as the rows of one `values` list, in the request's order (numbers only: nothing to quote)
+    select string_agg(format('(%s, %s, %s, %s, 0, %s)', v_order_id, p.product_id, (e.item ->> 'quantity')::int,
+                             p.list_price, p.list_price * (e.item ->> 'quantity')::int), ', ' order by e.idx)
+    into v_lines
     from jsonb_array_elements(p_items) with ordinality as e (item, idx)
     join products p on p.product_id = (e.item ->> 'product_id')::int;
 
-    insert into order_items (order_id, product_id, quantity, unit_price, discount_pct, line_total)
-    select v_order_id, line.product_id, line.quantity, line.list_price, 0, line.list_price * line.quantity
-    from unnest(v_products, v_quantities, v_prices) with ordinality as line (product_id, quantity, list_price, idx)
-    order by line.idx;
+    execute 'insert into order_items (order_id, product_id, quantity, unit_price, discount_pct, line_total) values '
+            || v_lines;
 
     if v_coupon_id is not null then
         insert into order_coupons (order_id, coupon_id, discount_applied) values (v_order_id, v_coupon_id, v_discount);

@@ -19,6 +19,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLWarning;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.OffsetDateTime;
@@ -422,7 +423,8 @@ class DistributedShopTest {
         String distributedAs = scalar(distributed, definitions);
         assertThat(distributedAs).startsWith("0 on Citus tables, ").contains(
                 "kpi_window -; order_transition citus.multi_shard_modify_mode=sequential;"
-                        + " place_order citus.multi_shard_modify_mode=sequential; sales_window_sums -;");
+                        + " place_order citus.multi_shard_modify_mode=sequential,citus.enable_ddl_propagation=off;"
+                        + " sales_window_sums -;");
 
         Path later = TempDirectories.create("shopflow-later-migrations");
         int repeatables = 0;
@@ -540,6 +542,43 @@ class DistributedShopTest {
         assertThat(RollupVerifier.firstDifference("daily_revenue", now, Map.of(), fromRollups, reference)
                 .map(Drift::describe)).isEmpty();
         assertThat(catchUp(distributed)).as("the report applied the order before it read").isZero();
+    }
+
+    /**
+     * An order's rows (the order, its first status change, its lines) share one shard, so placing it
+     * reaches that shard's worker alone and commits there in one phase. Before, Citus sent
+     * place_order's lock on {@code orders} to every worker, and ran the lines' {@code insert ...
+     * select} through a COPY it always commits in two phases: every order was a prepared transaction
+     * on every node.
+     */
+    @Test
+    @Order(46)
+    void an_order_placed_on_the_cluster_reaches_one_worker_and_commits_there_in_one_phase() throws Exception {
+        List<String> remoteCommands = new ArrayList<>();
+        try (Connection c = distributed.connection(); Statement s = c.createStatement()) {
+            c.setAutoCommit(false);
+            s.execute("set local citus.log_remote_commands = on");
+            s.execute("set local client_min_messages = notice");
+            s.execute("""
+                    select place_order((select min(customer_id) from customers where is_active),
+                        (select jsonb_agg(jsonb_build_object('product_id', product_id, 'quantity', 1))
+                         from (select product_id from products where is_active order by product_id limit 3) as three))""");
+            remoteCommands.addAll(notices(s));
+            s.execute("commit");
+            remoteCommands.addAll(notices(s));
+        }
+        assertThat(remoteCommands).anyMatch(m -> m.contains("issuing INSERT INTO public.order_items_"));
+        assertThat(remoteCommands).noneMatch(m -> m.contains("LOCK")).noneMatch(m -> m.contains("PREPARE TRANSACTION"))
+                .noneMatch(m -> m.contains("COPY"));
+        assertThat(remoteCommands.stream().filter(m -> m.contains("issuing COMMIT")).count()).isEqualTo(1);
+    }
+
+    private static List<String> notices(Statement statement) throws SQLException {
+        List<String> messages = new ArrayList<>();
+        for (SQLWarning w = statement.getWarnings(); w != null; w = w.getNextWarning()) {
+            messages.add(w.getMessage());
+        }
+        return messages;
     }
 
     @Test
