@@ -114,6 +114,17 @@ begin
 end
 $$;
 
+-- The catch-up job reads each source's new rows by id range (rollup_catch_up_apply()), and the keys
+-- above no longer lead with the id: without an index on it alone every run read every row of every
+-- shard. (Outside the guard above, so that running distribute again adds them to a cluster
+-- distributed before they were.)
+create index if not exists idx_order_items_item on order_items (item_id);
+create index if not exists idx_order_status_changes_change on order_status_changes (change_id);
+create index if not exists idx_order_refunds_refund_line on order_refunds (refund_line_id);
+create index if not exists idx_pageviews_view on page_views (view_id);
+create index if not exists idx_cart_events_event on cart_events (event_id);
+create index if not exists idx_stock_movements_movement on stock_movements (movement_id);
+
 -- Citus 13 drops the functions that take or return arrays of the rows of the tables it distributes
 -- (rollup_product_days_apply, order_sales_rows, rollup_stock_movements_apply, ...),
 -- which the rollup job calls on a cluster: their definitions are kept here and created

@@ -134,6 +134,24 @@ class DistributedShopTest {
                 .isEqualTo("8");
         // the coordinator's sessions (new ones: the setting is the database's) do not compile plans
         assertThat(scalar(distributed, "show jit")).isEqualTo("off");
+        // the catch-up job reads new rows by id: each source whose key now leads with its
+        // distribution column has an index on the id alone, on every shard
+        assertThat(scalar(distributed, """
+                select string_agg(c.relname || '(' || a.attname || ')', ', ' order by c.relname)
+                from pg_index i
+                join pg_class c on c.oid = i.indrelid
+                join pg_attribute a on a.attrelid = i.indrelid and a.attnum = i.indkey[0]
+                where i.indnatts = 1
+                  and (c.relname, a.attname) in (('order_items', 'item_id'), ('order_status_changes', 'change_id'),
+                      ('order_refunds', 'refund_line_id'), ('page_views', 'view_id'), ('cart_events', 'event_id'),
+                      ('stock_movements', 'movement_id'))"""))
+                .isEqualTo("cart_events(event_id), order_items(item_id), order_refunds(refund_line_id),"
+                        + " order_status_changes(change_id), page_views(view_id), stock_movements(movement_id)");
+        assertThat(scalar(distributed, """
+                select string_agg(result, ',') from run_command_on_workers(
+                    'select count(*) from pg_indexes where indexname like ''idx\\_order\\_items\\_item\\_%'''
+                        || ' or indexname like ''idx\\_pageviews\\_view\\_%''')"""))
+                .as("each worker's shards of order_items and page_views, 4 each").isEqualTo("8,8");
     }
 
     @Test
