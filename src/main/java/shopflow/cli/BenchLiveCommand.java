@@ -19,8 +19,8 @@ import shopflow.rollups.RollupFolder;
             "  1. orders placed per second (place_order, N clients flat out) with rollup maintenance and with it"
                 + " suspended, alternately in slices of 5 s (then rebuilt);",
             "  2. freshness under load (background orders and events at the given rates): commit of a probe order"
-                + " -> the change notification the dashboard listens for -> the dashboard's reports re-read, checked"
-                + " to include the order.",
+                + " -> the change notification the dashboard listens for -> the dashboard's reports re-read (at once, as"
+                + " the dashboard reloads them), checked to include the order.",
             "It places real orders and events, dated now, into a copy of the shop (a scratch database on the same server,"
                 + " dropped afterwards), never into the shop itself unless --in-place is given.",
             "On a Citus cluster (after 'shopflow distribute') maintenance is the catch-up job run every second, as the"

@@ -117,9 +117,10 @@ begin
     perform lock_rollup_sources();
     perform wait_for_prepared_writes();
     perform refresh_category_ancestry();
-    insert into rollups.watermarks (source, applied_id, applied_at)
-    select source, last_id, now() from rollup_source_ids()
-    on conflict (source) do update set applied_id = excluded.applied_id, applied_at = excluded.applied_at;
+    insert into rollups.watermarks (source, applied_id, applied_at, targets_read_at)
+    select source, last_id, now(), clock_timestamp() from rollup_source_ids()
+    on conflict (source) do update
+        set applied_id = excluded.applied_id, applied_at = excluded.applied_at, targets_read_at = excluded.targets_read_at;
     perform rebuild_rollups();
 end
 $$;
@@ -132,13 +133,15 @@ $$;
 -- Returns how many source rows it applied (0: nothing new, and no lock taken). Notifies the
 -- dashboard's channel when it applied anything (delivered at commit). Call it on its own, not
 -- inside a transaction block (it commits): `call catch_up_rollups()`.
+-- A call covered by another run (one that read its targets after this call began, while this one
+-- waited for it) applies nothing itself: every row committed before the call is in the rollups.
 drop function if exists catch_up_rollups();
 create or replace procedure catch_up_rollups(inout applied_rows bigint default null)
 language plpgsql as $$
 declare
     target jsonb;
 begin
-    target := rollup_catch_up_targets();
+    target := rollup_catch_up_targets(clock_timestamp());
     commit;
     applied_rows := case when target is null then 0 else rollup_catch_up_apply(target) end;
 end
@@ -150,9 +153,14 @@ $$;
 -- visible for good, and every later writer takes a higher id: the rows a run applies are exactly
 -- those between the watermarks and these targets, whoever writes meanwhile.
 -- It first waits for a run applying rows (the advisory lock of rollup_catch_up_apply()), holding
--- no lock writers need: callers arriving together (the dashboard's reports each catch up first)
--- then find the rows applied by the first, rather than each locking the sources in turn.
-create or replace function rollup_catch_up_targets() returns jsonb
+-- no lock writers need. Callers arriving together (the dashboard's panels each catch up first, at
+-- once) then find the rollups brought up to targets read after they arrived (at or after
+-- `arrived`, the caller's clock on entry): null, nothing for them to apply, though writers went on
+-- writing. Before, each read newer targets and ran again in turn, one run per panel.
+-- The targets come with the moment they were read ("read_at"): every row committed before it is
+-- at or below them.
+drop function if exists rollup_catch_up_targets();
+create or replace function rollup_catch_up_targets(arrived timestamptz) returns jsonb
 language plpgsql as $$
 declare
     applied jsonb;
@@ -162,12 +170,16 @@ begin
     if applied is null then
         raise exception 'the rollups have no watermarks yet: run shopflow refresh (rebuild_rollups_marking_watermarks())';
     end if;
+    if (select min(targets_read_at) from rollups.watermarks) >= arrived then
+        return null;
+    end if;
     if not exists (select 1 from rollup_source_ids() s where s.last_id > (applied ->> s.source)::bigint) then
         return null;
     end if;
     perform lock_rollup_sources();
     perform wait_for_prepared_writes();
-    return (select jsonb_object_agg(source, last_id) from rollup_source_ids());
+    return (select jsonb_object_agg(source, last_id) from rollup_source_ids())
+           || jsonb_build_object('read_at', clock_timestamp());
 end
 $$;
 
@@ -197,6 +209,7 @@ $$;
 create or replace function rollup_catch_up_apply(target jsonb) returns bigint
 language plpgsql as $$
 declare
+    read_at  timestamptz := (target ->> 'read_at')::timestamptz;  -- when the targets were read
     applied  jsonb;   -- source -> applied_id before this run
     new_order_ids int[];
     changed_ids int[];       -- orders applied before with status changes up to the target,
@@ -224,6 +237,7 @@ declare
     sessions varchar[];
     path text := current_setting('search_path');
 begin
+    target := target - 'read_at';
     perform pg_advisory_xact_lock(hashtext('shopflow.catch_up_rollups'));
     select jsonb_object_agg(source, applied_id) into applied from rollups.watermarks;
     if not exists (select 1 from jsonb_each_text(target) t where t.value::bigint > (applied ->> t.key)::bigint) then
@@ -410,8 +424,8 @@ begin
     perform fold_rollups();
     perform set_config('search_path', path, true);
 
-    update rollups.watermarks w set applied_id = (target ->> w.source)::bigint, applied_at = now()
-    where applied_id <> (target ->> w.source)::bigint;
+    update rollups.watermarks w
+    set applied_id = (target ->> w.source)::bigint, applied_at = now(), targets_read_at = read_at;
     perform pg_notify('shopflow_changes', 'rollups:catch_up');
     return cardinality(new_orders) + cardinality(changed_now) + cardinality(new_items) + cardinality(new_refunds)
            + cardinality(new_views) + cardinality(new_events) + cardinality(new_movements);

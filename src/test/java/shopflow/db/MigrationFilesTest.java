@@ -66,7 +66,8 @@ class MigrationFilesTest {
             Map.entry("V43__funnel_session_landings.sql", "d9c6386feaaeff602a1b513e832469a52f1b6c0417bb2601451283fa20f1f5e0"),
             Map.entry("V44__order_facet_returns_made.sql", "b5463b40f71182a44502044c65301bf169287f002ccec8ae2dce110f609b7e7c"),
             Map.entry("V45__shop_vitals_window_of_yesterday.sql",
-                    "aa8d90fbc7f692edfbc1eb751a4591209e6e6b50f8cd1d62da04f53de060b407"));
+                    "aa8d90fbc7f692edfbc1eb751a4591209e6e6b50f8cd1d62da04f53de060b407"),
+            Map.entry("V46__catch_up_targets_read_at.sql", "032ede9de7c28248737f8bb221cca7182275d990234fc926ce5ccf27389cebbb"));
 
     /**
      * Functions a versioned migration may define: those its generated columns compute, and the time

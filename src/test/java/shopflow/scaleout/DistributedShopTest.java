@@ -134,6 +134,9 @@ class DistributedShopTest {
                 .isEqualTo("8");
         // the coordinator's sessions (new ones: the setting is the database's) do not compile plans
         assertThat(scalar(distributed, "show jit")).isEqualTo("off");
+        // nor do the workers' (run_command_on_workers opens new sessions)
+        assertThat(scalar(distributed, "select string_agg(result, ',') from run_command_on_workers('show jit')"))
+                .isEqualTo("off,off");
         // the catch-up job reads new rows by id: each source whose key now leads with its
         // distribution column has an index on the id alone, on every shard
         assertThat(scalar(distributed, """
@@ -589,6 +592,39 @@ class DistributedShopTest {
         assertThat(remoteCommands).noneMatch(m -> m.contains("LOCK")).noneMatch(m -> m.contains("PREPARE TRANSACTION"))
                 .noneMatch(m -> m.contains("COPY"));
         assertThat(remoteCommands.stream().filter(m -> m.contains("issuing COMMIT")).count()).isEqualTo(1);
+    }
+
+    /**
+     * A catch-up that arrived before the last run read its targets is covered by that run: the
+     * rollups hold every row committed before it arrived, so it starts no run of its own, though
+     * writers wrote since. (The dashboard's panels, catching up at once on a notification, made one
+     * run each, one after the other.) One that arrives after finds the new rows.
+     */
+    @Test
+    @Order(47)
+    void a_catch_up_that_arrived_before_the_last_run_read_its_targets_starts_no_run_of_its_own() throws Exception {
+        catchUp(distributed);
+        String readAt = scalar(distributed, "select min(targets_read_at)::text from rollups.watermarks");
+        assertThat(readAt).isNotNull();
+        try (Connection c = distributed.connection()) {
+            placeOrder(c, 8, "after-the-last-run");
+        }
+        try (Connection c = distributed.connection(); Statement s = c.createStatement()) {
+            c.setAutoCommit(false);
+            assertThat(targets(s, "'" + readAt + "'::timestamptz - interval '1 millisecond'")).isNull();
+            c.rollback();
+            assertThat(targets(s, "'" + readAt + "'::timestamptz + interval '1 millisecond'")).contains("\"orders\"");
+            c.rollback();
+        }
+        assertThat(catchUp(distributed)).as("the order, applied by the next run").isPositive();
+    }
+
+    /** rollup_catch_up_targets() for a caller that arrived at {@code arrived} (an SQL expression). */
+    private static String targets(Statement statement, String arrived) throws SQLException {
+        try (ResultSet r = statement.executeQuery("select rollup_catch_up_targets(" + arrived + ")::text")) {
+            r.next();
+            return r.getString(1);
+        }
     }
 
     private static List<String> notices(Statement statement) throws SQLException {
