@@ -64,6 +64,17 @@ begin
             set citus.enable_ddl_propagation = 'off';
     end if;
 
+    -- A rebuild of the rollups on a cluster reads every raw row through the coordinator, where the
+    -- rollups live: the funnel's sessions alone are some 7 million rows at scale 10, over Citus's
+    -- default cap of 1 GB for a subquery's rows pulled to the coordinator ("the intermediate result
+    -- size exceeds citus.max_intermediate_result_size"), which failed `generate --scale 10` there.
+    -- The rebuild needs them all: no cap for it (generate, distribute and refresh call it).
+    if exists (select 1 from pg_proc
+               where oid = to_regprocedure('public.rebuild_rollups_marking_watermarks()')
+                 and not coalesce('citus.max_intermediate_result_size=-1' = any (proconfig), false)) then
+        alter function public.rebuild_rollups_marking_watermarks() set citus.max_intermediate_result_size = -1;
+    end if;
+
     -- kpi_window() and sales_window_sums() plan their statements once per connection on one node
     -- (generic plans, R__28_kpi_windows.sql, R__63_sales_window_sums.sql). Their hour functions read
     -- the last hour's raw orders, and Citus cannot plan a query over distributed tables with

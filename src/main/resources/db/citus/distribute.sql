@@ -196,7 +196,11 @@ alter role shopflow_reader login;
 
 -- The rollups: on a cluster a job keeps them (catch_up_rollups()), from watermarks set here
 -- (and by every rebuild: generate, shopflow refresh).
+-- (It reads every raw row through the coordinator, where the rollups live: no cap on what it pulls
+-- there, as cluster-definitions.sql gives the function for its later calls, after this script.)
+set citus.max_intermediate_result_size = -1;
 select rebuild_rollups_marking_watermarks();
+reset citus.max_intermediate_result_size;
 
 -- Their statistics, once the rebuild has committed, as after every other rebuild (Rollups.rebuild):
 -- the coordinator plans the reports over the rollups, which would otherwise keep the statistics of

@@ -438,13 +438,14 @@ class DistributedShopTest {
                        || (select string_agg(proname || ' ' || coalesce(array_to_string(proconfig, ','), '-'), '; '
                                              order by proname)
                            from pg_proc where proname in ('kpi_window', 'sales_window_sums', 'place_order',
-                                                          'order_transition'))
+                                                          'order_transition', 'rebuild_rollups_marking_watermarks'))
                        || '; on the workers ' || (select string_agg(result, ',' order by nodeport) from
                            run_command_on_workers('select count(*) from pg_trigger where not tgisinternal'))""";
         String distributedAs = scalar(distributed, definitions);
         assertThat(distributedAs).startsWith("0 on Citus tables, ").contains(
                 "kpi_window -; order_transition citus.multi_shard_modify_mode=sequential;"
                         + " place_order citus.multi_shard_modify_mode=sequential,citus.enable_ddl_propagation=off;"
+                        + " rebuild_rollups_marking_watermarks citus.max_intermediate_result_size=-1;"
                         + " sales_window_sums -;");
 
         Path later = TempDirectories.create("shopflow-later-migrations");
@@ -617,6 +618,29 @@ class DistributedShopTest {
             c.rollback();
         }
         assertThat(catchUp(distributed)).as("the order, applied by the next run").isPositive();
+    }
+
+    /**
+     * A rebuild on a cluster reads every raw row it needs through the coordinator, where the rollups
+     * live, past Citus's cap on a subquery's rows pulled there ({@code citus.max_intermediate_result_size},
+     * 1 GB by default: the funnel's sessions alone went over it at scale 10, and `generate --scale 10`
+     * failed). Here the cap is made smaller than this shop's sessions in the calling session; the
+     * rebuild's own setting lifts it.
+     */
+    @Test
+    @Order(48)
+    void a_rebuild_on_the_cluster_pulls_every_row_it_needs_past_the_cap_on_intermediate_results() throws Exception {
+        String sessions = scalar(distributed, "select count(*) from rollups.funnel_sessions");
+        assertThat(Long.parseLong(sessions)).isGreaterThan(1000);
+        try (Connection c = distributed.connection(); Statement s = c.createStatement()) {
+            s.execute("set citus.max_intermediate_result_size = '16kB'");
+            assertThatThrownBy(() -> s.execute("select count(*) from (select session_id, min(viewed_at) from page_views"
+                    + " group by 1 order by 2 limit 100000 offset 0) as sessions"))
+                    .hasMessageContaining("max_intermediate_result_size");
+            s.execute("select rebuild_rollups_marking_watermarks()");
+            s.execute("reset citus.max_intermediate_result_size");
+        }
+        assertThat(scalar(distributed, "select count(*) from rollups.funnel_sessions")).isEqualTo(sessions);
     }
 
     /** rollup_catch_up_targets() for a caller that arrived at {@code arrived} (an SQL expression). */
