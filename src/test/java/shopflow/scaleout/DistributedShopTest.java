@@ -634,11 +634,14 @@ class DistributedShopTest {
         assertThat(Long.parseLong(sessions)).isGreaterThan(1000);
         try (Connection c = distributed.connection(); Statement s = c.createStatement()) {
             s.execute("set citus.max_intermediate_result_size = '16kB'");
-            assertThatThrownBy(() -> s.execute("select count(*) from (select session_id, min(viewed_at) from page_views"
-                    + " group by 1 order by 2 limit 100000 offset 0) as sessions"))
-                    .hasMessageContaining("max_intermediate_result_size");
-            s.execute("select rebuild_rollups_marking_watermarks()");
-            s.execute("reset citus.max_intermediate_result_size");
+            try {
+                assertThatThrownBy(() -> s.execute("select count(*) from (select session_id, min(viewed_at)"
+                        + " from page_views group by 1 order by 2 limit 100000 offset 0) as sessions"))
+                        .hasMessageContaining("max_intermediate_result_size");
+                s.execute("select rebuild_rollups_marking_watermarks()");
+            } finally {
+                s.execute("reset citus.max_intermediate_result_size"); // the connection goes back to the pool
+            }
         }
         assertThat(scalar(distributed, "select count(*) from rollups.funnel_sessions")).isEqualTo(sessions);
     }
