@@ -38,42 +38,34 @@ begin
         return;
     end if;
 
-    -- The order writers read shards (an order's lines, its stock movements) and then update
-    -- reference tables that distributed tables point at (stock, coupon counts): Citus allows that in
-    -- one transaction only over one connection per worker, which this setting makes them use.
-    -- (create or replace function drops a function's settings.)
-    if exists (select 1 from pg_proc
-               where oid = to_regprocedure('public.order_transition(int, text)')
-                 and not coalesce('citus.multi_shard_modify_mode=sequential' = any (proconfig), false)) then
-        alter function public.order_transition(int, text) set citus.multi_shard_modify_mode = 'sequential';
-    end if;
-    if exists (select 1 from pg_proc
-               where oid = to_regprocedure('public.place_order(int, jsonb, text, text, text, text, text)')
-                 and not coalesce('citus.multi_shard_modify_mode=sequential' = any (proconfig), false)) then
-        alter function public.place_order(int, jsonb, text, text, text, text, text)
-            set citus.multi_shard_modify_mode = 'sequential';
-    end if;
-    -- place_order() locks `orders` on the coordinator for the rollup job's watermarks (R__20);
-    -- Citus sends a lock on a distributed table to every worker too, which made every order a
-    -- transaction on every node, committed in two phases. The job's lock is the coordinator's, so
-    -- the order's lock stays there: an order then commits on its own shard's worker alone.
-    if exists (select 1 from pg_proc
-               where oid = to_regprocedure('public.place_order(int, jsonb, text, text, text, text, text)')
-                 and not coalesce('citus.enable_ddl_propagation=off' = any (proconfig), false)) then
-        alter function public.place_order(int, jsonb, text, text, text, text, text)
-            set citus.enable_ddl_propagation = 'off';
-    end if;
-
-    -- A rebuild of the rollups on a cluster reads every raw row through the coordinator, where the
-    -- rollups live: the funnel's sessions alone are some 7 million rows at scale 10, over Citus's
-    -- default cap of 1 GB for a subquery's rows pulled to the coordinator ("the intermediate result
-    -- size exceeds citus.max_intermediate_result_size"), which failed `generate --scale 10` there.
-    -- The rebuild needs them all: no cap for it (generate, distribute and refresh call it).
-    if exists (select 1 from pg_proc
-               where oid = to_regprocedure('public.rebuild_rollups_marking_watermarks()')
-                 and not coalesce('citus.max_intermediate_result_size=-1' = any (proconfig), false)) then
-        alter function public.rebuild_rollups_marking_watermarks() set citus.max_intermediate_result_size = -1;
-    end if;
+    -- Function settings the cluster needs (create or replace function drops a function's settings):
+    --   * the order writers read shards (an order's lines, its stock movements) and then update
+    --     reference tables that distributed tables point at (stock, coupon counts): Citus allows that
+    --     in one transaction only over one connection per worker, which multi_shard_modify_mode
+    --     sequential makes them use;
+    --   * place_order() locks `orders` on the coordinator for the rollup job's watermarks (R__20);
+    --     Citus sends a lock on a distributed table to every worker too, which made every order a
+    --     transaction on every node, committed in two phases. The job's lock is the coordinator's, so
+    --     the order's lock stays there (no DDL propagation): an order commits on its own worker alone;
+    --   * a rebuild of the rollups reads every raw row through the coordinator, where the rollups
+    --     live: the funnel's sessions alone are some 7 million rows at scale 10, over Citus's default
+    --     cap of 1 GB on a subquery's rows pulled to the coordinator ("the intermediate result size
+    --     exceeds citus.max_intermediate_result_size"), which failed `generate --scale 10` there. The
+    --     rebuild needs them all: no cap for it (generate, distribute and refresh call it).
+    for t in
+        select f.signature, f.setting, f.value
+        from (values ('public.order_transition(int, text)', 'citus.multi_shard_modify_mode', 'sequential'),
+                     ('public.place_order(int, jsonb, text, text, text, text, text)', 'citus.multi_shard_modify_mode',
+                      'sequential'),
+                     ('public.place_order(int, jsonb, text, text, text, text, text)', 'citus.enable_ddl_propagation',
+                      'off'),
+                     ('public.rebuild_rollups_marking_watermarks()', 'citus.max_intermediate_result_size', '-1'))
+             as f (signature, setting, value)
+        join pg_proc p on p.oid = to_regprocedure(f.signature)
+        where not coalesce(f.setting || '=' || f.value = any (p.proconfig), false)
+    loop
+        execute format('alter function %s set %s = %L', t.signature, t.setting, t.value);
+    end loop;
 
     -- kpi_window() and sales_window_sums() plan their statements once per connection on one node
     -- (generic plans, R__28_kpi_windows.sql, R__63_sales_window_sums.sql). Their hour functions read
