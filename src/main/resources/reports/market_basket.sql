@@ -140,11 +140,14 @@ corrected_orders as (
     -- row, from_status null, is dated at its placing, after as_of). Read from the change itself,
     -- not by looking for an earlier one: PostgreSQL planned that as an anti join over every
     -- return of the shop (540,561 index rows, 200 ms at scale 10 as of 11 hours back).
+    -- (as_of written out, not read from bounds: on a Citus cluster bounds reaches the shards as a
+    -- subplan's result, which the workers planned as a full scan of every return, 1.8 s a report at
+    -- scale 10; the value itself is an index bound there, as on one node)
     where returned.to_status in ('cancelled', 'refunded')
       and returned.from_status not in ('cancelled', 'refunded')
-      and returned.changed_at > bounds.as_of
+      and returned.changed_at > :as_of::timestamptz
       and placed.created_at >= bounds.window_start
-      and placed.created_at <= bounds.as_of
+      and placed.created_at <= :as_of::timestamptz
       and placed.created_at < bounds.window_stop
     union
     select orders.order_id, -1
