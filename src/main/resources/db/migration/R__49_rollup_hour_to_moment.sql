@@ -13,7 +13,11 @@
 --
 -- On a Citus cluster the rollups lag the raw rows by what the catch-up job has not applied yet
 -- (rows committed after its last run): there the raw rows up to the moment are always read, as
--- before, so that a report answers exactly as of any moment there too.
+-- before, so that a report answers exactly as of any moment there too. Each read there is a round
+-- trip to every shard, whatever it finds, so a report with several windows' ends (revenue_summary:
+-- eight) asks for them all at once (hours_sales_to(), hours_returns_to()): one round for the
+-- sales and two for the returns, where reading each end's on its own (and the test of the
+-- rollup's side, which Citus ran too) made 56 rounds of 8 shard queries.
 --
 -- from_hour is a shop hour's start; the rows from it to to_moment, both included, are summed.
 -- A to_moment before from_hour (a window ending on a day's last microsecond, whose end hour is
@@ -32,10 +36,17 @@ begin
         return query select 0::bigint, 0::numeric, 0::numeric, 0::numeric, 0::numeric;
         return;
     end if;
-    by_rollup := not rollups_kept_by_job()
-        and (to_moment >= from_hour + interval '30 minutes'
-             or not exists (select 1 from orders o
-                            where o.created_at > to_moment and o.created_at < from_hour + interval '1 hour'));
+    -- (the cluster apart first: Citus runs a subquery on a distributed table before the
+    -- expression around it, whatever the expression needs)
+    if rollups_kept_by_job() then
+        return query
+        select raw.orders, raw.gross_sales, raw.discounts, raw.shipping, raw.taxes
+        from hours_sales_to(array[from_hour], array[to_moment]) as raw;
+        return;
+    end if;
+    by_rollup := to_moment >= from_hour + interval '30 minutes'
+        or not exists (select 1 from orders o
+                       where o.created_at > to_moment and o.created_at < from_hour + interval '1 hour');
     if by_rollup then
         return query
         select coalesce(sum(parts.orders), 0)::bigint, coalesce(sum(parts.gross_sales), 0),
@@ -101,13 +112,18 @@ begin
         return query select 0::numeric, 0::numeric, 0::numeric;
         return;
     end if;
-    by_rollup := not rollups_kept_by_job()
-        and (to_moment >= from_hour + interval '30 minutes'
-             or not (exists (select 1 from order_status_changes c
-                             where c.changed_at > to_moment and c.changed_at < from_hour + interval '1 hour'
-                               and c.to_status in ('cancelled', 'refunded'))
-                     or exists (select 1 from order_refunds r
-                                where r.refunded_at > to_moment and r.refunded_at < from_hour + interval '1 hour')));
+    if rollups_kept_by_job() then
+        return query
+        select raw.returns, raw.shipping, raw.taxes
+        from hours_returns_to(array[from_hour], array[to_moment]) as raw;
+        return;
+    end if;
+    by_rollup := to_moment >= from_hour + interval '30 minutes'
+        or not (exists (select 1 from order_status_changes c
+                        where c.changed_at > to_moment and c.changed_at < from_hour + interval '1 hour'
+                          and c.to_status in ('cancelled', 'refunded'))
+                or exists (select 1 from order_refunds r
+                           where r.refunded_at > to_moment and r.refunded_at < from_hour + interval '1 hour'));
     if by_rollup then
         return query
         select coalesce(sum(parts.returns), 0), coalesce(sum(parts.shipping), 0), coalesce(sum(parts.taxes), 0)
@@ -124,5 +140,80 @@ begin
         select coalesce(sum(raw.returns), 0), coalesce(sum(raw.shipping), 0), coalesce(sum(raw.taxes), 0)
         from hour_raw_returns(from_hour, to_moment, true) as raw;
     end if;
+end
+$$;
+
+-- hour_sales_to() of each (from_hours[i], to_moments[i]), a row per distinct pair. On one node
+-- each pair's by its rollup as above; on a cluster the raw rows of every pair in one read (a
+-- single-pair call of hour_sales_to() comes here too). Planned for its arrays at each call: Citus
+-- cannot plan the join of a generic plan's arrays with a distributed table ("could not create
+-- distributed plan"), and a caller's plan_cache_mode would otherwise apply here too.
+create or replace function hours_sales_to(from_hours timestamptz[], to_moments timestamptz[])
+returns table (from_hour timestamptz, to_moment timestamptz, orders bigint, gross_sales numeric,
+               discounts numeric, shipping numeric, taxes numeric)
+language plpgsql stable
+set plan_cache_mode = force_custom_plan as $$
+#variable_conflict use_column
+begin
+    if not rollups_kept_by_job() then
+        return query
+        select pairs.from_hour, pairs.to_moment, hour.*
+        from (select distinct * from unnest(from_hours, to_moments) as p (from_hour, to_moment)) as pairs
+        cross join lateral hour_sales_to(pairs.from_hour, pairs.to_moment) as hour;
+        return;
+    end if;
+    return query
+    with pairs as (
+        select distinct * from unnest(from_hours, to_moments) as p (from_hour, to_moment)
+    ),
+    raw as (
+        select pairs.from_hour, pairs.to_moment, s.gross_sales, s.discounts, s.shipping, s.taxes
+        from pairs
+        join order_sales s on s.created_at between pairs.from_hour and pairs.to_moment
+    )
+    select pairs.from_hour, pairs.to_moment, count(raw.from_hour), coalesce(sum(raw.gross_sales), 0),
+           coalesce(sum(raw.discounts), 0), coalesce(sum(raw.shipping), 0), coalesce(sum(raw.taxes), 0)
+    from pairs
+    left join raw on raw.from_hour = pairs.from_hour and raw.to_moment = pairs.to_moment
+    group by pairs.from_hour, pairs.to_moment;
+end
+$$;
+
+-- hour_returns_to() of each (from_hours[i], to_moments[i]), a row per distinct pair, as
+-- hours_sales_to() does it: on a cluster, the returned orders (joined with their sales on their
+-- shards) and the partial refunds of every pair in two reads (planned each call, as above).
+create or replace function hours_returns_to(from_hours timestamptz[], to_moments timestamptz[])
+returns table (from_hour timestamptz, to_moment timestamptz, returns numeric, shipping numeric, taxes numeric)
+language plpgsql stable
+set plan_cache_mode = force_custom_plan as $$
+#variable_conflict use_column
+begin
+    if not rollups_kept_by_job() then
+        return query
+        select pairs.from_hour, pairs.to_moment, hour.*
+        from (select distinct * from unnest(from_hours, to_moments) as p (from_hour, to_moment)) as pairs
+        cross join lateral hour_returns_to(pairs.from_hour, pairs.to_moment) as hour;
+        return;
+    end if;
+    return query
+    with pairs as (
+        select distinct * from unnest(from_hours, to_moments) as p (from_hour, to_moment)
+    ),
+    raw as (
+        select c.order_id, pairs.from_hour, pairs.to_moment, s.net_sales as returns, s.shipping, s.taxes
+        from pairs
+        join order_status_changes c on c.changed_at between pairs.from_hour and pairs.to_moment
+        join order_sales s on s.order_id = c.order_id
+        where c.to_status in ('cancelled', 'refunded')
+        union all
+        select r.order_id, pairs.from_hour, pairs.to_moment, r.net_sales, 0, 0
+        from pairs
+        join order_refunds r on r.refunded_at between pairs.from_hour and pairs.to_moment
+    )
+    select pairs.from_hour, pairs.to_moment, coalesce(sum(raw.returns), 0), coalesce(sum(raw.shipping), 0),
+           coalesce(sum(raw.taxes), 0)
+    from pairs
+    left join raw on raw.from_hour = pairs.from_hour and raw.to_moment = pairs.to_moment
+    group by pairs.from_hour, pairs.to_moment;
 end
 $$;

@@ -6,9 +6,9 @@
 -- A window [starts_at, ends_at] (both included, starting at a shop day's start) is its whole days
 -- from the day rollups, the whole hours of its last day from the hour rollups, and its last hour up
 -- to its end from that hour's rollup less the raw rows after the end, or the raw rows up to it,
--- whichever are fewer (hour_sales_to(), hour_returns_to(), R__49_rollup_hour_to_moment.sql: none
--- for "now", at most half an hour's rows for a moment in the past). The ends are shared: the
--- hours of each distinct end are read once. Shipping and taxes are net of those returned, as
+-- whichever are fewer (hours_sales_to(), hours_returns_to(), R__49_rollup_hour_to_moment.sql:
+-- none for "now", at most half an hour's rows for a moment in the past; on a Citus cluster the raw
+-- rows of every end in one read). The ends are shared: the hours of each distinct end are read once. Shipping and taxes are net of those returned, as
 -- order_facet_window_sums() gives them. Days and hours are cut in the session's time zone (the
 -- shop's: the report runner and psql set it).
 --
@@ -45,6 +45,15 @@ begin
         from (select distinct windows.ends_at from windows) as e
     ),
 
+    -- each end's own hour up to it, every end's at once
+    end_hour_placed as materialized (
+        select * from hours_sales_to(array(select ends.end_hour from ends), array(select ends.ends_at from ends))
+    ),
+
+    end_hour_returned as materialized (
+        select * from hours_returns_to(array(select ends.end_hour from ends), array(select ends.ends_at from ends))
+    ),
+
     -- the part of each end's day before it: its whole hours, then its own hour up to it
     end_placed as (
         select ends.ends_at, hours.orders, hours.gross_sales, hours.discounts, hours.shipping, hours.taxes
@@ -57,7 +66,8 @@ begin
                   where s.hour >= ends.end_day_start and s.hour < ends.end_hour
                   union all
                   select t.orders, t.gross_sales, t.discounts, t.shipping, t.taxes
-                  from hour_sales_to(ends.end_hour, ends.ends_at) as t) as h
+                  from end_hour_placed t
+                  where t.to_moment = ends.ends_at) as h
         ) as hours
     ),
 
@@ -71,7 +81,8 @@ begin
                   where r.hour >= ends.end_day_start and r.hour < ends.end_hour
                   union all
                   select t.returns, t.shipping, t.taxes
-                  from hour_returns_to(ends.end_hour, ends.ends_at) as t) as h
+                  from end_hour_returned t
+                  where t.to_moment = ends.ends_at) as h
         ) as hours
     ),
 
