@@ -67,6 +67,27 @@ begin
         execute format('alter function %s set %s = %L', t.signature, t.setting, t.value);
     end loop;
 
+    -- The functions the reports call read (every stable PL/pgSQL function of the schema), and
+    -- Citus may run them inside one of its own tasks: a report it cannot plan whole it runs in
+    -- parts (each CTE on its own), and a part that reads only earlier parts' results, reference
+    -- tables and the coordinator's rollups goes as a task to the coordinator's own placement. A
+    -- function called there that reads a distributed table stopped the report with "cannot execute
+    -- a distributed query from a query on a shard", depending on the plan: top_products under
+    -- EXPLAIN ANALYZE in psql, shop_vitals in psql at scale 10. Citus refuses such nesting by
+    -- default because a function pushed to a worker's shard would not see its caller's
+    -- uncommitted writes; these run on the coordinator, in a read's transaction, with nothing
+    -- uncommitted to see.
+    for t in
+        select p.oid::regprocedure as signature
+        from pg_proc p
+        where p.pronamespace = 'public'::regnamespace
+          and p.provolatile = 's'
+          and p.prolang = (select oid from pg_language where lanname = 'plpgsql')
+          and not coalesce('citus.allow_nested_distributed_execution=on' = any (p.proconfig), false)
+    loop
+        execute format('alter function %s set citus.allow_nested_distributed_execution = on', t.signature);
+    end loop;
+
     -- kpi_window() and sales_window_sums() plan their statements once per connection on one node
     -- (generic plans, R__28_kpi_windows.sql, R__63_sales_window_sums.sql). Their hour functions read
     -- the last hour's raw orders, and Citus cannot plan a query over distributed tables with

@@ -104,6 +104,38 @@ final class CitusCluster implements AutoCloseable {
                 null));
     }
 
+    /**
+     * Runs a psql script on the coordinator's database as an analyst would (the shop's time zone,
+     * stopping at the first error) and gives what psql printed, errors included; the exit code
+     * first, on a line of its own.
+     */
+    String psql(String database, String script, String... variables) {
+        List<String> command = new java.util.ArrayList<>(List.of(postgresBin() + "/psql", "-X", "-q", "-v",
+                "ON_ERROR_STOP=1", "-h", "localhost", "-p", String.valueOf(port), "-U", "postgres", "-d", database));
+        for (String variable : variables) {
+            command.addAll(List.of("-v", variable));
+        }
+        try {
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+            builder.environment().put("PGTZ", "Europe/London");
+            Process process = builder.start();
+            try (var stdin = process.getOutputStream()) {
+                stdin.write(script.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+            String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            if (!process.waitFor(120, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new IllegalStateException("psql did not finish in 2 minutes:\n" + output);
+            }
+            return process.exitValue() + "\n" + output;
+        } catch (IOException e) {
+            throw new IllegalStateException("psql: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Stops one worker (fast shutdown), as a machine that goes away. */
     void stopWorker(int worker) {
         pgCtl(worker, "stop", "-m", "fast");
