@@ -40,10 +40,14 @@ begin atomic
     where m.orders > 0;
 end;
 
--- The customers whose pairs up to as_of's month may differ from the rollup's (see above).
+-- The customers whose pairs up to as_of's month may differ from the rollup's (see above); none
+-- for "now" (sales_changed_after() says so at once).
 create or replace function cohort_customers_changed_after(as_of timestamptz) returns int[]
 language plpgsql stable as $$
 begin
+    if not sales_changed_after(as_of) then
+        return '{}';
+    end if;
     return array(
         select orders.customer_id from orders
         where orders.created_at > as_of

@@ -387,10 +387,13 @@ $$;
 -- The customers whose counted orders as of as_of may differ from what the rollup holds (current
 -- status, all history): those with counted orders placed after as_of, those with an order
 -- cancelled or refunded after as_of (counted then if placed by as_of), and those with a partial
--- refund after as_of (not made yet then). None for "now".
+-- refund after as_of (not made yet then). None for "now" (sales_changed_after() says so at once).
 create or replace function customers_changed_after(as_of timestamptz) returns int[]
 language plpgsql stable as $$
 begin
+    if not sales_changed_after(as_of) then
+        return '{}';
+    end if;
     return array(
         select orders.customer_id from orders
         where orders.created_at > as_of and counts_as_sale(orders.status)

@@ -21,7 +21,7 @@ declare
     day_end timestamptz := (shop_day(as_of) + 1)::timestamptz;
     returned_orders int[];
 begin
-    if shop_day(as_of) not between first_day and last_day then
+    if shop_day(as_of) not between first_day and last_day or not sales_changed_after(as_of) then
         return;
     end if;
     if exists (select 1 from orders where orders.created_at > as_of and orders.created_at < day_end) then
