@@ -134,6 +134,9 @@ first_page as (
 -- (taken back out of the stock now to give the stock then: none for "now"), and the shipments
 -- the running totals miss: the whole days' shipments not folded in yet (a second's worth) and, at
 -- the window's two ends, what the whole days miss or overcount (a shipment's quantity is negative).
+-- The ledger's bounds are written out rather than read from params: on a Citus cluster params is
+-- computed apart, and a bound read from its result was a filter on each of a shard's movements,
+-- not an index range.
 besides_rollup as (
     select besides.product_id, besides.warehouse,
            sum(besides.moved_after_as_of) as moved_after_as_of,
@@ -144,7 +147,7 @@ besides_rollup as (
                case when stock_movements.reason = 'ship' and stock_movements.moved_at < params.last_day_end
                     then stock_movements.quantity else 0 end as shipped
         from stock_movements, params
-        where stock_movements.moved_at > params.as_of
+        where stock_movements.moved_at > :as_of::timestamptz
         union all
         select rollups.stock_days_pending.product_id, rollups.stock_days_pending.warehouse, 0,
                rollups.stock_days_pending.shipped
@@ -156,14 +159,17 @@ besides_rollup as (
         select stock_movements.product_id, stock_movements.warehouse, 0, stock_movements.quantity
         from stock_movements, params
         where params.first_day_whole
-          and stock_movements.moved_at >= params.first_day_start and stock_movements.moved_at <= params.window_start
+          and stock_movements.moved_at >= date_trunc('day', :as_of::timestamptz - make_interval(days => :days::int))
+          and stock_movements.moved_at <= :as_of::timestamptz - make_interval(days => :days::int)
           and stock_movements.reason = 'ship'
         union all
         -- the first day left out: its shipments after window_start are in the window
         select stock_movements.product_id, stock_movements.warehouse, 0, -stock_movements.quantity
         from stock_movements, params
         where not params.first_day_whole
-          and stock_movements.moved_at > params.window_start and stock_movements.moved_at < params.first_day_end
+          and stock_movements.moved_at > :as_of::timestamptz - make_interval(days => :days::int)
+          and stock_movements.moved_at < date_trunc('day', :as_of::timestamptz - make_interval(days => :days::int))
+                                         + interval '1 day'
           and stock_movements.reason = 'ship'
     ) as besides
     group by besides.product_id, besides.warehouse
