@@ -69,38 +69,10 @@ params as (
         :small_order::numeric                                                          as small_order
 ),
 
--- orders cancelled or refunded after as_of (idx_order_status_changes_returns: none for "now")
-returns_since as (
-    select order_status_changes.order_id
-    from order_status_changes
-    where order_status_changes.to_status in ('cancelled', 'refunded')
-      and order_status_changes.changed_at > :as_of::timestamptz
-),
-
--- those placed by as_of (a month back most were placed after it: 18,300 returned since
--- 2026-06-30 at scale 1, 731 of them placed by then), looked up by key
-placed_by_then as (
-    select orders.order_id, orders.customer_id, orders.created_at, orders.total_amount
-    from orders
-    where orders.order_id = any (array(select order_id from returns_since))
-      and orders.created_at <= :as_of::timestamptz
-),
-
--- those that were live at as_of: the status each left at its first change after as_of is its
--- status then (as orders_as_of() reads it; idx_order_status_changes_order_time)
+-- the orders live at as_of (placed by then, not cancelled or refunded then) and cancelled or
+-- refunded since: none for "now" (orders_returned_since(), R__22_sales_model.sql)
 live_then as (
-    select placed_by_then.order_id, placed_by_then.customer_id, placed_by_then.created_at, placed_by_then.total_amount
-    from placed_by_then
-    where placed_by_then.order_id = any (array(
-        select returned_since.order_id
-        from (
-            select distinct on (changes.order_id) changes.order_id, changes.from_status
-            from order_status_changes as changes
-            where changes.order_id = any (array(select order_id from placed_by_then))
-              and changes.changed_at > :as_of::timestamptz
-            order by changes.order_id, changes.changed_at, changes.change_id
-        ) as returned_since
-        where returned_since.from_status not in ('cancelled', 'refunded')))
+    select * from orders_returned_since(:as_of::timestamptz)
 ),
 
 -- the window's orders of their customers placed after one of them, with what those give them:

@@ -63,6 +63,46 @@ begin
 end
 $$;
 
+-- The orders live at as_of (placed by then, neither cancelled nor refunded then) and cancelled or
+-- refunded since: what a report judging orders as they stood at as_of (fraud_review) must count
+-- although their status now says returned. None for "now", found at once (sales_changed_after());
+-- else the returns since (idx_order_status_changes_returns), those placed by as_of looked up by
+-- key (a month back most were placed after it: 18,300 returned since 2026-06-30 at scale 1, 731
+-- of them placed by then), and of those the ones whose first change after as_of left a live
+-- status (idx_order_status_changes_order_time), as orders_as_of() reads it.
+create or replace function orders_returned_since(as_of timestamptz)
+returns table (order_id int, customer_id int, created_at timestamptz, total_amount numeric)
+language plpgsql stable as $$
+#variable_conflict use_column
+declare
+    placed_by_then int[];
+begin
+    if not sales_changed_after(as_of) then
+        return;
+    end if;
+    placed_by_then := array(
+        select orders.order_id
+        from orders
+        where orders.order_id = any (array(
+                  select changes.order_id from order_status_changes as changes
+                  where changes.to_status in ('cancelled', 'refunded') and changes.changed_at > as_of))
+          and orders.created_at <= as_of);
+    return query
+    select orders.order_id, orders.customer_id, orders.created_at, orders.total_amount
+    from orders
+    where orders.order_id = any (array(
+        select returned_since.order_id
+        from (
+            select distinct on (changes.order_id) changes.order_id, changes.from_status
+            from order_status_changes as changes
+            where changes.order_id = any (placed_by_then)
+              and changes.changed_at > as_of
+            order by changes.order_id, changes.changed_at, changes.change_id
+        ) as returned_since
+        where returned_since.from_status not in ('cancelled', 'refunded')));
+end
+$$;
+
 -- The same for a few orders named by id (a drill's page, a customer's history): each of them that
 -- has changed since the moment, with the status it left at its first change after it. Orders
 -- not changed since have no row: their status then is their status now, so a caller reads
