@@ -87,21 +87,5 @@ begin
     loop
         execute format('alter function %s set citus.allow_nested_distributed_execution = on', t.signature);
     end loop;
-
-    -- kpi_window() and sales_window_sums() plan their statements once per connection on one node
-    -- (generic plans, R__28_kpi_windows.sql, R__63_sales_window_sums.sql). Their hour functions read
-    -- the last hour's raw orders, and Citus cannot plan a query over distributed tables with
-    -- parameters ("could not create distributed plan"): on a cluster they plan at each call, as the
-    -- reports do.
-    if exists (select 1 from pg_proc, unnest(proconfig) c
-               where oid = to_regprocedure('public.kpi_window(timestamptz, timestamptz)')
-                 and c like 'plan\_cache\_mode=%') then
-        alter function public.kpi_window(timestamptz, timestamptz) reset plan_cache_mode;
-    end if;
-    if exists (select 1 from pg_proc, unnest(proconfig) c
-               where oid = to_regprocedure('public.sales_window_sums(timestamptz[], timestamptz[])')
-                 and c like 'plan\_cache\_mode=%') then
-        alter function public.sales_window_sums(timestamptz[], timestamptz[]) reset plan_cache_mode;
-    end if;
 end
 $$;

@@ -25,7 +25,9 @@ returns table (orders bigint, gross_sales numeric, discounts numeric, returns nu
 -- report afresh (force_custom_plan), which made each call plan this query and the hour functions'
 -- statements again, most of kpi_days' cost (its 14 calls: 28 of 29 ms of backend CPU per run at
 -- scale 1, against 9 ms with generic plans). Every read here is a range bounded on both sides
--- (days, hours, an hour's sessions), so a generic plan is the custom one for any moment.
+-- (days, hours, an hour's sessions), so a generic plan is the custom one for any moment. On a
+-- Citus cluster too: the last hour's raw rows, which Citus plans only with their moments written
+-- in, are read by hours_sales_to() and hours_returns_to(), planned at each call.
 language plpgsql stable
 set plan_cache_mode = force_generic_plan as $$
 #variable_conflict use_column

@@ -464,11 +464,12 @@ class DistributedShopTest {
                            run_command_on_workers('select count(*) from pg_trigger where not tgisinternal'))""";
         String distributedAs = scalar(distributed, definitions);
         assertThat(distributedAs).startsWith("0 on Citus tables, ").contains(
-                "kpi_window citus.allow_nested_distributed_execution=on;"
+                "kpi_window plan_cache_mode=force_generic_plan,citus.allow_nested_distributed_execution=on;"
                         + " order_transition citus.multi_shard_modify_mode=sequential;"
                         + " place_order citus.multi_shard_modify_mode=sequential,citus.enable_ddl_propagation=off;"
                         + " rebuild_rollups_marking_watermarks citus.max_intermediate_result_size=-1;"
-                        + " sales_window_sums citus.allow_nested_distributed_execution=on;");
+                        + " sales_window_sums plan_cache_mode=force_generic_plan,"
+                        + "citus.allow_nested_distributed_execution=on;");
 
         Path later = TempDirectories.create("shopflow-later-migrations");
         int repeatables = 0;
