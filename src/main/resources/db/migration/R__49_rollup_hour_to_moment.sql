@@ -218,10 +218,11 @@ end
 $$;
 
 -- "column between from_hours[i] and to_moments[i]" for each i, or'ed, the moments as literals
--- ("false" for no pair): a condition each shard reads through its index on the column.
+-- ("false" for no pair): a condition each shard reads through its index on the column. (Stable:
+-- the literals are written in the session's time zone, and read back in it.)
 create or replace function moments_within(moment_column text, from_hours timestamptz[], to_moments timestamptz[])
 returns text
-language sql immutable as $$
+language sql stable as $$
     select coalesce(string_agg(format('%s between %L::timestamptz and %L::timestamptz', moment_column,
                                       p.from_hour, p.to_moment), ' or '), 'false')
     from unnest(from_hours, to_moments) as p (from_hour, to_moment)

@@ -4,13 +4,16 @@ import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -110,7 +113,7 @@ final class CitusCluster implements AutoCloseable {
      * first, on a line of its own.
      */
     String psql(String database, String script, String... variables) {
-        List<String> command = new java.util.ArrayList<>(List.of(postgresBin() + "/psql", "-X", "-q", "-v",
+        List<String> command = new ArrayList<>(List.of(postgresBin() + "/psql", "-X", "-q", "-v",
                 "ON_ERROR_STOP=1", "-h", "localhost", "-p", String.valueOf(port), "-U", "postgres", "-d", database));
         for (String variable : variables) {
             command.addAll(List.of("-v", variable));
@@ -119,10 +122,10 @@ final class CitusCluster implements AutoCloseable {
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
             builder.environment().put("PGTZ", "Europe/London");
             Process process = builder.start();
-            try (var stdin = process.getOutputStream()) {
-                stdin.write(script.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            try (OutputStream stdin = process.getOutputStream()) {
+                stdin.write(script.getBytes(StandardCharsets.UTF_8));
             }
-            String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!process.waitFor(120, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
                 throw new IllegalStateException("psql did not finish in 2 minutes:\n" + output);
@@ -182,7 +185,7 @@ final class CitusCluster implements AutoCloseable {
     }
 
     private void script(String... args) {
-        List<String> command = new java.util.ArrayList<>(List.of("bash", SCRIPTS.resolve("cluster.sh").toString()));
+        List<String> command = new ArrayList<>(List.of("bash", SCRIPTS.resolve("cluster.sh").toString()));
         command.addAll(List.of(args));
         run(command);
     }

@@ -199,12 +199,14 @@ class DistributedShopTest {
         for (Report report : ReportCatalog.load().all()) {
             String explained = report.source().replaceFirst("(?m)^with$", "explain (analyze, costs off) with");
             assertThat(explained).as(report.name() + " has a statement to explain").isNotEqualTo(report.source());
-            for (String script : List.of(report.source(), explained)) {
+            Map<String, String> scripts = Map.of(report.name(), report.source(),
+                    report.name() + " (explain analyze)", explained);
+            scripts.forEach((run, script) -> {
                 String printed = cluster.psql("shop", script, "as_of='2026-06-30 12:00'");
                 if (!printed.startsWith("0\n") || printed.contains("ERROR")) {
-                    failures.add(report.name() + (script == explained ? " (explain analyze)" : "") + ": " + printed);
+                    failures.add(run + ": " + printed);
                 }
-            }
+            });
         }
         assertThat(failures).isEmpty();
     }
