@@ -51,7 +51,17 @@ begin
     --     live: the funnel's sessions alone are some 7 million rows at scale 10, over Citus's default
     --     cap of 1 GB on a subquery's rows pulled to the coordinator ("the intermediate result size
     --     exceeds citus.max_intermediate_result_size"), which failed `generate --scale 10` there. The
-    --     rebuild needs them all: no cap for it (generate, distribute and refresh call it).
+    --     rebuild needs them all: no cap for it (generate, distribute and refresh call it);
+    --   * the functions the reports call read (every stable PL/pgSQL function of the schema), and
+    --     Citus may run them inside one of its own tasks: a report it cannot plan whole it runs in
+    --     parts (each CTE on its own), and a part that reads only earlier parts' results, reference
+    --     tables and the coordinator's rollups goes as a task to the coordinator's own placement. A
+    --     function called there that reads a distributed table stopped the report with "cannot
+    --     execute a distributed query from a query on a shard", depending on the plan: top_products
+    --     under EXPLAIN ANALYZE in psql, shop_vitals in psql at scale 10. Citus refuses such nesting
+    --     by default because a function pushed to a worker's shard would not see its caller's
+    --     uncommitted writes; these run on the coordinator, in a read's transaction, with nothing
+    --     uncommitted to see.
     for t in
         select f.signature, f.setting, f.value
         from (values ('public.order_transition(int, text)', 'citus.multi_shard_modify_mode', 'sequential'),
@@ -59,33 +69,18 @@ begin
                       'sequential'),
                      ('public.place_order(int, jsonb, text, text, text, text, text)', 'citus.enable_ddl_propagation',
                       'off'),
-                     ('public.rebuild_rollups_marking_watermarks()', 'citus.max_intermediate_result_size', '-1'))
+                     ('public.rebuild_rollups_marking_watermarks()', 'citus.max_intermediate_result_size', '-1')
+              union all
+              select r.oid::regprocedure::text, 'citus.allow_nested_distributed_execution', 'on'
+              from pg_proc r
+              where r.pronamespace = 'public'::regnamespace
+                and r.provolatile = 's'
+                and r.prolang = (select oid from pg_language where lanname = 'plpgsql'))
              as f (signature, setting, value)
         join pg_proc p on p.oid = to_regprocedure(f.signature)
         where not coalesce(f.setting || '=' || f.value = any (p.proconfig), false)
     loop
         execute format('alter function %s set %s = %L', t.signature, t.setting, t.value);
-    end loop;
-
-    -- The functions the reports call read (every stable PL/pgSQL function of the schema), and
-    -- Citus may run them inside one of its own tasks: a report it cannot plan whole it runs in
-    -- parts (each CTE on its own), and a part that reads only earlier parts' results, reference
-    -- tables and the coordinator's rollups goes as a task to the coordinator's own placement. A
-    -- function called there that reads a distributed table stopped the report with "cannot execute
-    -- a distributed query from a query on a shard", depending on the plan: top_products under
-    -- EXPLAIN ANALYZE in psql, shop_vitals in psql at scale 10. Citus refuses such nesting by
-    -- default because a function pushed to a worker's shard would not see its caller's
-    -- uncommitted writes; these run on the coordinator, in a read's transaction, with nothing
-    -- uncommitted to see.
-    for t in
-        select p.oid::regprocedure as signature
-        from pg_proc p
-        where p.pronamespace = 'public'::regnamespace
-          and p.provolatile = 's'
-          and p.prolang = (select oid from pg_language where lanname = 'plpgsql')
-          and not coalesce('citus.allow_nested_distributed_execution=on' = any (p.proconfig), false)
-    loop
-        execute format('alter function %s set citus.allow_nested_distributed_execution = on', t.signature);
     end loop;
 end
 $$;
