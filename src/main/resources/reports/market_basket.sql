@@ -50,7 +50,8 @@
 -- after as_of are taken out; both none for the dashboard's "now".
 -- A pair with N orders in the window has at least N / k of them in one of the k months the window
 -- touches, so the candidate pairs are read through the index of rollups.pair_months_folded (pairs
--- with at least min_pair_orders / k orders in a month), plus the pairs with pending changes or in
+-- with at least min_pair_orders / k orders in a month; it keeps those with two or more, so with
+-- one enough, the window's pair days are read instead), plus the pairs with pending changes or in
 -- a corrected order; each candidate's count is then summed from its days. A category alone reads
 -- the same rollups restricted to its subtree (its pairs, their products' orders, the corrections'
 -- lines of it), and as the window's orders rollups.category_basket_days, the counted orders holding
@@ -233,6 +234,15 @@ candidates as (
     from rollups.pair_months_folded as folded, months
     where folded.month = any (months.months)
       and folded.orders >= months.per_month
+      and (:'category' = '' or (folded.product_1_id in (select product_id from subtree)
+                                and folded.product_2_id in (select product_id from subtree)))
+    union
+    -- one order in a month is enough when min_pair_orders is at most the months touched, and the
+    -- month rows keep only two or more: then every pair of the window's days (not read otherwise)
+    select folded.product_1_id, folded.product_2_id
+    from rollups.pair_days_folded as folded, bounds
+    where (select per_month from months) < 2
+      and folded.day between bounds.first_day and bounds.last_day
       and (:'category' = '' or (folded.product_1_id in (select product_id from subtree)
                                 and folded.product_2_id in (select product_id from subtree)))
     union

@@ -479,14 +479,49 @@ $$;
 create or replace trigger order_refunds_rollups_product_days_truncate after truncate on order_refunds
     for each statement execute function order_refunds_rollups_product_days_truncated();
 
+-- The given pairs' months counted again from their folded days: a pair months row is kept for two
+-- orders together or more, and dropped below that (V47__pair_months_of_two_orders.sql).
+create or replace function rollup_pair_months_recount(products_1 int[], products_2 int[], months date[]) returns void
+language plpgsql as $$
+begin
+    with counted as (
+        select changed.product_1_id, changed.product_2_id, changed.month,
+               coalesce((select sum(days.orders) from rollups.pair_days_folded as days
+                         where days.product_1_id = changed.product_1_id
+                           and days.product_2_id = changed.product_2_id
+                           and days.day >= changed.month
+                           and days.day < (changed.month + interval '1 month')::date), 0) as orders
+        from unnest(products_1, products_2, months) as changed (product_1_id, product_2_id, month)
+    ),
+    dropped as (
+        delete from rollups.pair_months_folded as kept
+        using counted
+        where (kept.product_1_id, kept.product_2_id, kept.month)
+            = (counted.product_1_id, counted.product_2_id, counted.month)
+          and counted.orders < 2
+    )
+    insert into rollups.pair_months_folded as kept (month, product_1_id, product_2_id, orders)
+    select month, product_1_id, product_2_id, orders
+    from counted
+    where orders >= 2
+    order by product_1_id, product_2_id, month
+    on conflict (product_1_id, product_2_id, month) do update
+        set orders = excluded.orders;
+end
+$$;
+
 -- ============================================================
 -- FOLD
 -- ============================================================
 -- Called by fold_rollups(), one folder at a time. Key order: two folds never wait on each
--- other's rows in opposite orders. The product spans and the pair months are folded from the same
--- pending days.
+-- other's rows in opposite orders. The product spans are folded from the same pending days; the
+-- months of the pairs moved are counted again from their folded days.
 create or replace function fold_product_sales_rollups() returns void
 language plpgsql as $$
+declare
+    moved_1 int[];
+    moved_2 int[];
+    moved_months date[];
 begin
     with moved as (
         delete from rollups.product_days_pending returning *
@@ -536,14 +571,14 @@ begin
         order by product_1_id, product_2_id, day
         on conflict (product_1_id, product_2_id, day) do update
             set orders = rollup.orders + excluded.orders
+        returning rollup.product_1_id, rollup.product_2_id, date_trunc('month', rollup.day)::date as month
     )
-    insert into rollups.pair_months_folded as rollup (month, product_1_id, product_2_id, orders)
-    select date_trunc('month', day)::date, product_1_id, product_2_id, sum(orders)
-    from moved
-    group by 1, 2, 3
-    order by 1, 2, 3
-    on conflict (month, product_1_id, product_2_id) do update
-        set orders = rollup.orders + excluded.orders;
+    select coalesce(array_agg(product_1_id), '{}'), coalesce(array_agg(product_2_id), '{}'), coalesce(array_agg(month), '{}')
+    into moved_1, moved_2, moved_months
+    from (select distinct * from days) as pair_months;
+    -- each moved pair's month counted again from its days, which this statement cannot see changed
+    -- above: kept from two orders together (V47__pair_months_of_two_orders.sql), dropped below
+    perform rollup_pair_months_recount(moved_1, moved_2, moved_months);
 
     with moved as (
         delete from rollups.basket_days_pending returning *
@@ -671,14 +706,18 @@ end
 $$;
 
 -- The counted orders (with lines) per day, and the pairs: from one pass over their lines in order_id
--- order, each order one basket row
--- holding its distinct products as a sorted array, the pairs from positions i < j of each basket
--- (no self-join of a million lines), hash-aggregated with the function's own work_mem.
+-- order, each order one basket row holding its distinct products as a sorted array, the pairs from
+-- positions i < j of each basket (no self-join of a million lines). One month of baskets at a time:
+-- a month's pairs fit the function's work_mem to be counted per day and per month, where all at
+-- once spilled to disk (a million imported lines: 18.6 million pairs, 114 s at once; 40 s by month,
+-- docs/measurements.md). The baskets are kept sorted by day in a temporary table for the months to read.
 create or replace function rebuild_market_baskets() returns void
 language plpgsql
 set work_mem = '256MB'
 set enable_nestloop = off -- as rebuild_product_days()
 as $$
+declare
+    month_start date;
 begin
     perform lock_for_rebuild('market_baskets', array['orders', 'order_items']);
 
@@ -695,29 +734,45 @@ begin
       and exists (select 1 from order_items where order_items.order_id = orders.order_id)
     group by 1;
 
-    with baskets as (
-        select shop_day(orders.created_at) as day,
-               array_agg(distinct order_items.product_id) as products
-        from order_items
-        join orders using (order_id)
-        where counts_as_sale(orders.status)
-        group by order_items.order_id, orders.created_at
-    ),
-    pairs as materialized (
-        select baskets.products[i] as product_1_id, baskets.products[j] as product_2_id, baskets.day, count(*) as orders
-        from baskets
-        cross join lateral generate_series(1, cardinality(baskets.products) - 1) as i
-        cross join lateral generate_series(i + 1, cardinality(baskets.products)) as j
-        group by 1, 2, 3
-    ),
-    pair_days as (
-        insert into rollups.pair_days_folded (product_1_id, product_2_id, day, orders)
-        select product_1_id, product_2_id, day, orders from pairs
-        order by 1, 2, 3 -- in key order, the primary key grows at its right edge
-    )
-    insert into rollups.pair_months_folded (month, product_1_id, product_2_id, orders)
-    select date_trunc('month', day)::date, product_1_id, product_2_id, sum(orders)
-    from pairs
-    group by 1, 2, 3;
+    if to_regclass('pg_temp.counted_baskets') is not null then
+        drop table pg_temp.counted_baskets; -- a second rebuild in the transaction
+    end if;
+    create temporary table counted_baskets on commit drop as
+    select shop_day(orders.created_at) as day,
+           array_agg(distinct order_items.product_id) as products
+    from order_items
+    join orders using (order_id)
+    where counts_as_sale(orders.status)
+    group by order_items.order_id, orders.created_at
+    order by 1;
+    create index on counted_baskets (day);
+    analyze counted_baskets;
+
+    for month_start in
+        select distinct date_trunc('month', day)::date from counted_baskets order by 1
+    loop
+        with pairs as materialized (
+            select baskets.products[i] as product_1_id, baskets.products[j] as product_2_id, baskets.day,
+                   count(*) as orders
+            from counted_baskets as baskets
+            cross join lateral generate_series(1, cardinality(baskets.products) - 1) as i
+            cross join lateral generate_series(i + 1, cardinality(baskets.products)) as j
+            where baskets.day >= month_start
+              and baskets.day < (month_start + interval '1 month')::date
+            group by 1, 2, 3
+        ),
+        pair_days as (
+            insert into rollups.pair_days_folded (product_1_id, product_2_id, day, orders)
+            select product_1_id, product_2_id, day, orders from pairs
+            order by 1, 2, 3
+        )
+        -- the month's pairs of two orders or more (V47__pair_months_of_two_orders.sql)
+        insert into rollups.pair_months_folded (month, product_1_id, product_2_id, orders)
+        select month_start, product_1_id, product_2_id, sum(orders)
+        from pairs
+        group by product_1_id, product_2_id
+        having sum(orders) >= 2
+        order by product_1_id, product_2_id;
+    end loop;
 end
 $$;

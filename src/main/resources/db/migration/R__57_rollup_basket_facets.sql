@@ -217,6 +217,8 @@ language plpgsql
 set work_mem = '256MB'
 set enable_nestloop = off -- as rebuild_market_baskets()
 as $$
+declare
+    month_start date;
 begin
     delete from rollups.basket_facet_orders_folded;
     delete from rollups.basket_facet_days_folded;
@@ -259,14 +261,31 @@ begin
     group by 1, 2, 3
     order by 1, 2, 3;
 
-    insert into rollups.pair_facet_days_folded (product_1_id, product_2_id, day, key_id, orders)
-    select b.products[i], b.products[j], b.day, b.key_id, count(*)
+    -- the pairs one month at a time, as rebuild_market_baskets() (R__32_rollup_product_sales.sql): a
+    -- month's fit work_mem, all at once spilled to disk
+    if to_regclass('pg_temp.counted_facet_baskets') is not null then
+        drop table pg_temp.counted_facet_baskets; -- a second rebuild in the transaction
+    end if;
+    create temporary table counted_facet_baskets on commit drop as
+    select b.day, b.key_id, b.products
     from rollups.basket_facet_orders_folded b
-    cross join lateral generate_series(1, cardinality(b.products) - 1) as i
-    cross join lateral generate_series(i + 1, cardinality(b.products)) as j
     where b.counted
-    group by 1, 2, 3, 4
-    order by 1, 2, 3, 4; -- in key order, the primary key grows at its right edge
+    order by b.day;
+    create index on counted_facet_baskets (day);
+    analyze counted_facet_baskets;
+    for month_start in
+        select distinct date_trunc('month', day)::date from counted_facet_baskets order by 1
+    loop
+        insert into rollups.pair_facet_days_folded (product_1_id, product_2_id, day, key_id, orders)
+        select b.products[i], b.products[j], b.day, b.key_id, count(*)
+        from counted_facet_baskets b
+        cross join lateral generate_series(1, cardinality(b.products) - 1) as i
+        cross join lateral generate_series(i + 1, cardinality(b.products)) as j
+        where b.day >= month_start
+          and b.day < (month_start + interval '1 month')::date
+        group by 1, 2, 3, 4
+        order by 1, 2, 3, 4;
+    end loop;
 
     analyze rollups.basket_facet_keys;
     analyze rollups.basket_facet_orders_folded;

@@ -145,12 +145,16 @@ class RollupExactnessTest {
                     + " from rollups.product_days_pending, generate_series(1, 10) as level) as spans group by 1, 2, 3"
                     + " having sum(units) <> 0 or sum(orders) <> 0 or sum(gross_sales) <> 0 or sum(discounts) <> 0"
                     + " or sum(returned_units) <> 0 or sum(returns) <> 0"),
-            // the pair days, and the pair months (folded only) with the pending days added in
+            // the pair days, and the pair months (folded only: those of two orders or more) that differ from
+            // their folded days: none, kept or rebuilt
             Map.entry("rollups.pair_days", "select 'day', product_1_id, product_2_id, day, sum(orders) from rollups.pair_days"
-                    + " group by 2, 3, 4 having sum(orders) <> 0 union all select 'month', product_1_id, product_2_id, month,"
-                    + " sum(orders) from (select product_1_id, product_2_id, month, orders from rollups.pair_months_folded"
-                    + " union all select product_1_id, product_2_id, date_trunc('month', day)::date, orders"
-                    + " from rollups.pair_days_pending) as months group by 2, 3, 4 having sum(orders) <> 0"),
+                    + " group by 2, 3, 4 having sum(orders) <> 0 union all (select 'month', product_1_id, product_2_id, month,"
+                    + " orders from rollups.pair_months_folded except all select 'month', product_1_id, product_2_id,"
+                    + " date_trunc('month', day)::date, sum(orders) from rollups.pair_days_folded group by 2, 3, 4"
+                    + " having sum(orders) >= 2) union all (select 'day-month', product_1_id, product_2_id,"
+                    + " date_trunc('month', day)::date, sum(orders) from rollups.pair_days_folded group by 2, 3, 4"
+                    + " having sum(orders) >= 2 except all select 'day-month', product_1_id, product_2_id, month, orders"
+                    + " from rollups.pair_months_folded)"),
             // the kept windows per category, with their pending product days added in under each product's
             // category and cost price now (a rebuild has none pending)
             Map.entry("rollups.category_windows_folded", "select window_id, category_id, sum(units), sum(returned_units),"
