@@ -238,13 +238,13 @@ candidates as (
                                 and folded.product_2_id in (select product_id from subtree)))
     union
     -- one order in a month is enough when min_pair_orders is at most the months touched, and the
-    -- month rows keep only two or more: then every pair of the window's days (not read otherwise)
-    select folded.product_1_id, folded.product_2_id
-    from rollups.pair_days_folded as folded, bounds
-    where (select per_month from months) < 2
-      and folded.day between bounds.first_day and bounds.last_day
-      and (:'category' = '' or (folded.product_1_id in (select product_id from subtree)
-                                and folded.product_2_id in (select product_id from subtree)))
+    -- month rows keep only two or more: then every pair of the window's days (not read otherwise,
+    -- pairs_of_window() is not called)
+    select window_pairs.product_1_id, window_pairs.product_2_id
+    from months, bounds,
+         pairs_of_window(bounds.first_day, bounds.last_day,
+                         case when :'category' <> '' then array(select product_id from subtree) end) as window_pairs
+    where months.per_month < 2
     union
     select product_1_id, product_2_id from pending_pairs
     union

@@ -262,7 +262,7 @@ begin
     order by 1, 2, 3;
 
     -- the pairs one month at a time, as rebuild_market_baskets() (R__32_rollup_product_sales.sql): a
-    -- month's fit work_mem, all at once spilled to disk
+    -- month's pairs fit work_mem, all at once they spilled to disk
     if to_regclass('pg_temp.counted_facet_baskets') is not null then
         drop table pg_temp.counted_facet_baskets; -- a second rebuild in the transaction
     end if;
