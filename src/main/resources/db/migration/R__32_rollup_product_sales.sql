@@ -43,7 +43,7 @@ select day, orders from rollups.basket_days_pending;
 -- market_basket's candidates when one order in a month is enough, which the pair months, keeping
 -- two orders or more, do not list (V47__pair_months_of_two_orders.sql). A function estimated at a
 -- few rows: read in the report's own statement, the planner sized its hash tables for every pair of
--- the window even where it does not read them, a quarter more time for the report's default.
+-- the window even where it does not read them, a third more time for the report's default.
 create or replace function pairs_of_window(first_day date, last_day date, products int[] default null)
 returns table (product_1_id int, product_2_id int)
 language plpgsql stable rows 100 as $$
@@ -593,8 +593,8 @@ begin
     select coalesce(array_agg(product_1_id), '{}'), coalesce(array_agg(product_2_id), '{}'), coalesce(array_agg(month), '{}')
     into moved_1, moved_2, moved_months
     from (select distinct * from days) as pair_months;
-    -- each moved pair's month counted again from its days, which this statement cannot see changed
-    -- above: kept from two orders together (V47__pair_months_of_two_orders.sql), dropped below
+    -- the moved pairs' months counted again from their days, in a statement of its own: the one
+    -- above does not see the days it changes
     perform rollup_pair_months_recount(moved_1, moved_2, moved_months);
 
     with moved as (
@@ -726,7 +726,7 @@ $$;
 -- order, each order one basket row holding its distinct products as a sorted array, the pairs from
 -- positions i < j of each basket (no self-join of a million lines). One month of baskets at a time:
 -- a month's pairs fit the function's work_mem to be counted per day and per month, where all at
--- once spilled to disk (a million imported lines: 18.6 million pairs, 114 s at once; 40 s by month,
+-- once spilled to disk (a million imported lines: 18.6 million pairs, 113 s at once, 49 s by month,
 -- docs/measurements.md). The baskets are kept sorted by day in a temporary table for the months to read.
 create or replace function rebuild_market_baskets() returns void
 language plpgsql
