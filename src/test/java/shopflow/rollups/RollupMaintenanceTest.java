@@ -328,6 +328,43 @@ class RollupMaintenanceTest {
         }
     }
 
+    /** The pair months, "MM-DD product_1+product_2 orders, ..." (the month's first day). */
+    private static String pairMonths(Connection c) throws SQLException {
+        return (String) Writes.value(c, "select coalesce(string_agg(to_char(month, 'MM-DD') || ' ' || product_1_id || '+'"
+                + " || product_2_id || ' ' || orders, ', ' order by month, product_1_id, product_2_id), '')"
+                + " from rollups.pair_months_folded");
+    }
+
+    @Test
+    void a_pair_month_is_kept_from_two_orders_together_and_dropped_below() throws SQLException {
+        try (Connection c = database.connection()) {
+            List<Integer> orders = new ArrayList<>();
+            for (String moment : List.of("2026-06-10T10:00", "2026-06-20T10:00", "2026-07-05T10:00")) {
+                int order = Writes.order(c, 1, at(moment), "pending", new BigDecimal("23.00"));
+                Writes.line(c, order, 1, 1);
+                Writes.line(c, order, 2, 1);
+                orders.add(order);
+            }
+            Writes.execute(c, "select fold_rollups()");
+            // June has the pair twice, July once: only June is kept
+            assertThat(pairMonths(c)).isEqualTo("06-01 1+2 2");
+
+            // one of June's cancelled: below two, the month row goes; the days keep the other orders
+            Writes.status(c, orders.get(1), "cancelled");
+            Writes.execute(c, "select fold_rollups()");
+            assertThat(pairMonths(c)).isEmpty();
+            assertThat(Writes.value(c, "select string_agg(to_char(day, 'MM-DD') || ' ' || orders, ', ' order by day)"
+                    + " from rollups.pair_days_folded where orders <> 0")).isEqualTo("06-10 1, 07-05 1");
+
+            // a second July order with the pair: July reaches two
+            int july = Writes.order(c, 2, at("2026-07-15T10:00"), "pending", new BigDecimal("23.00"));
+            Writes.line(c, july, 2, 1);
+            Writes.line(c, july, 1, 1);
+            Writes.execute(c, "select fold_rollups()");
+            assertThat(pairMonths(c)).isEqualTo("07-01 1+2 2");
+        }
+    }
+
     @Test
     void truncating_the_orders_empties_their_rollup() throws SQLException {
         try (Connection c = database.connection()) {
