@@ -229,6 +229,17 @@ pending_pairs as (
     group by 1, 2
 ),
 
+-- One order in a month is enough when min_pair_orders is at most the months touched, and the month
+-- rows keep only two or more: then every pair of the window's days with its folded orders there,
+-- summed once (pairs_of_window(), R__32_rollup_product_sales.sql; not called otherwise).
+window_pairs as (
+    select summed.*
+    from months, bounds,
+         pairs_of_window(bounds.first_day, bounds.last_day,
+                         case when :'category' <> '' then array(select product_id from subtree) end) as summed
+    where months.per_month < 2
+),
+
 candidates as (
     select folded.product_1_id, folded.product_2_id
     from rollups.pair_months_folded as folded, months
@@ -237,32 +248,29 @@ candidates as (
       and (:'category' = '' or (folded.product_1_id in (select product_id from subtree)
                                 and folded.product_2_id in (select product_id from subtree)))
     union
-    -- one order in a month is enough when min_pair_orders is at most the months touched, and the
-    -- month rows keep only two or more: then every pair of the window's days (not read otherwise,
-    -- pairs_of_window() is not called)
-    select window_pairs.product_1_id, window_pairs.product_2_id
-    from months, bounds,
-         pairs_of_window(bounds.first_day, bounds.last_day,
-                         case when :'category' <> '' then array(select product_id from subtree) end) as window_pairs
-    where months.per_month < 2
+    select product_1_id, product_2_id from window_pairs
     union
     select product_1_id, product_2_id from pending_pairs
     union
     select product_1_id, product_2_id from corrected_pairs where orders >= :min_pair_orders::int
 ),
 
--- each candidate's folded days (looked up through their key) + pending + corrections
+-- each candidate's folded days (looked up through their key, or summed already with the window's
+-- pairs: none there is none folded) + pending + corrections
 pairs as (
     select candidates.product_1_id, candidates.product_2_id, counts.orders_together
     from candidates
+    cross join months
+    left join window_pairs using (product_1_id, product_2_id)
     left join pending_pairs using (product_1_id, product_2_id)
     left join corrected_pairs using (product_1_id, product_2_id)
     cross join bounds
     cross join lateral (
-        select coalesce((select sum(folded.orders) from rollups.pair_days_folded as folded
-                         where folded.product_1_id = candidates.product_1_id
-                           and folded.product_2_id = candidates.product_2_id
-                           and folded.day between bounds.first_day and bounds.last_day), 0)
+        select case when months.per_month < 2 then coalesce(window_pairs.orders, 0)
+                    else coalesce((select sum(folded.orders) from rollups.pair_days_folded as folded
+                                   where folded.product_1_id = candidates.product_1_id
+                                     and folded.product_2_id = candidates.product_2_id
+                                     and folded.day between bounds.first_day and bounds.last_day), 0) end
                + coalesce(pending_pairs.orders, 0)
                + coalesce(corrected_pairs.orders, 0) as orders_together
     ) as counts

@@ -39,20 +39,22 @@ select day, orders from rollups.basket_days_folded
 union all
 select day, orders from rollups.basket_days_pending;
 
--- The distinct pairs of a window's folded pair days, both products among the given ones when given:
--- market_basket's candidates when one order in a month is enough, which the pair months, keeping
--- two orders or more, do not list (V47__pair_months_of_two_orders.sql). A function estimated at a
--- few rows: read in the report's own statement, the planner sized its hash tables for every pair of
--- the window even where it does not read them, a third more time for the report's default.
+-- Each pair of a window's folded pair days with its orders there, both products among the given ones
+-- when given: market_basket's candidates and their folded counts when one order in a month is
+-- enough, which the pair months, keeping two orders or more, do not list
+-- (V47__pair_months_of_two_orders.sql). A function estimated at a few rows: read in the report's
+-- own statement, the planner sized its hash tables for every pair of the window even where it does
+-- not read them, a third more time for the report's default.
 create or replace function pairs_of_window(first_day date, last_day date, products int[] default null)
-returns table (product_1_id int, product_2_id int)
+returns table (product_1_id int, product_2_id int, orders numeric)
 language plpgsql stable rows 100 as $$
 begin
     return query
-    select distinct days.product_1_id, days.product_2_id
+    select days.product_1_id, days.product_2_id, sum(days.orders)
     from rollups.pair_days_folded as days
     where days.day between first_day and last_day
-      and (products is null or (days.product_1_id = any (products) and days.product_2_id = any (products)));
+      and (products is null or (days.product_1_id = any (products) and days.product_2_id = any (products)))
+    group by 1, 2;
 end
 $$;
 
