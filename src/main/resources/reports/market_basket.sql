@@ -255,8 +255,8 @@ candidates as (
     select product_1_id, product_2_id from corrected_pairs where orders >= :min_pair_orders::int
 ),
 
--- each candidate's folded days (looked up through their key, or summed already with the window's
--- pairs: none there is none folded) + pending + corrections
+-- each candidate's folded days (looked up through their key; or, when the window's pairs were
+-- summed, its sum there, none for a pair not there) + pending + corrections
 pairs as (
     select candidates.product_1_id, candidates.product_2_id, counts.orders_together
     from candidates
