@@ -146,15 +146,15 @@ class RollupExactnessTest {
                     + " having sum(units) <> 0 or sum(orders) <> 0 or sum(gross_sales) <> 0 or sum(discounts) <> 0"
                     + " or sum(returned_units) <> 0 or sum(returns) <> 0"),
             // the pair days, and the pair months (folded only: those of two orders or more) that differ from
-            // their folded days: none, kept or rebuilt
-            Map.entry("rollups.pair_days", "select 'day', product_1_id, product_2_id, day, sum(orders) from rollups.pair_days"
-                    + " group by 2, 3, 4 having sum(orders) <> 0 union all (select 'month', product_1_id, product_2_id, month,"
-                    + " orders from rollups.pair_months_folded except all select 'month', product_1_id, product_2_id,"
-                    + " date_trunc('month', day)::date, sum(orders) from rollups.pair_days_folded group by 2, 3, 4"
-                    + " having sum(orders) >= 2) union all (select 'day-month', product_1_id, product_2_id,"
-                    + " date_trunc('month', day)::date, sum(orders) from rollups.pair_days_folded group by 2, 3, 4"
-                    + " having sum(orders) >= 2 except all select 'day-month', product_1_id, product_2_id, month, orders"
-                    + " from rollups.pair_months_folded)"),
+            // their folded days, either way: none, kept or rebuilt
+            Map.entry("rollups.pair_days", "with from_days as (select product_1_id, product_2_id, date_trunc('month', day)::date"
+                    + " as month, sum(orders) as orders from rollups.pair_days_folded group by 1, 2, 3 having sum(orders) >= 2),"
+                    + " kept as (select product_1_id, product_2_id, month, orders from rollups.pair_months_folded)"
+                    + " select 'day', product_1_id, product_2_id, day, sum(orders) from rollups.pair_days"
+                    + " group by 2, 3, 4 having sum(orders) <> 0"
+                    + " union all (select 'month kept only', * from kept except all select 'month kept only', * from from_days)"
+                    + " union all (select 'month of the days only', * from from_days except all"
+                    + " select 'month of the days only', * from kept)"),
             // the kept windows per category, with their pending product days added in under each product's
             // category and cost price now (a rebuild has none pending)
             Map.entry("rollups.category_windows_folded", "select window_id, category_id, sum(units), sum(returned_units),"
