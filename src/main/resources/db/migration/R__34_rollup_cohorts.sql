@@ -271,6 +271,7 @@ $$;
 create or replace function rebuild_cohorts_rollups() returns void
 language plpgsql
 set work_mem = '256MB'
+set enable_hashagg = off -- as rebuild_product_days()
 as $$
 begin
     perform lock_for_rebuild('cohorts', array['orders']);

@@ -216,6 +216,7 @@ create or replace function rebuild_basket_facets() returns void
 language plpgsql
 set work_mem = '256MB'
 set enable_nestloop = off -- as rebuild_market_baskets()
+set enable_hashagg = off  -- as rebuild_product_days()
 as $$
 declare
     month_start date;
