@@ -113,7 +113,10 @@ public final class Restore {
             }
         }
         long started = System.nanoTime();
-        Rollups.rebuildEmptiedIn(c, manifest.tables().stream().map(BackupManifest.Table::name).toList());
+        Rollups.rebuildEmptiedIn(c, manifest.tables().stream().map(BackupManifest.Table::name).toList(), done -> {
+            progress.println("restore: rollups: " + done);
+            progress.flush();
+        });
         progress.printf("restore: rollups rebuilt in %.1f s%n", (System.nanoTime() - started) / 1e9);
         progress.flush();
     }

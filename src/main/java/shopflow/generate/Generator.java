@@ -123,7 +123,7 @@ public final class Generator {
             analyze(shopTables);
             phase("analyze the shop tables");
             if (!rollups) {
-                Rollups.rebuild(database.dataSource());
+                Rollups.rebuild(database.dataSource(), done -> say("rollups: " + done));
                 phase("rollups and their watermarks (cluster)");
             }
 

@@ -70,8 +70,8 @@ public final class OrderImport {
                     c.rollback();
                 } else {
                     if (rebuild) {
-                        say("rollups: rebuilding them");
-                        Rollups.rebuildEmptiedIn(c, IMPORTED_TABLES);
+                        say("rollups: rebuilding them, family by family");
+                        Rollups.rebuildEmptiedIn(c, IMPORTED_TABLES, done -> say("rollups: " + done));
                         phase("rebuild the rollups");
                     }
                     c.commit();

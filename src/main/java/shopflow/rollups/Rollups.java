@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Consumer;
 import javax.sql.DataSource;
 import shopflow.db.DatabaseException;
 import shopflow.db.SqlScripts;
@@ -19,7 +20,7 @@ import shopflow.db.SqlScripts;
 /**
  * The rollup tables as a whole (their maintenance is SQL: triggers and {@code fold_rollups()}). Rebuilding runs
  * {@code rebuild_rollups()} in one transaction: readers see the old rollups or the new ones,
- * never a mix; writers wait for the few seconds it takes.
+ * never a mix; writers wait for it (minutes for a shop of 500,000 orders).
  */
 public final class Rollups {
 
@@ -44,7 +45,26 @@ public final class Rollups {
      * cluster it also sets the watermarks of the job that keeps them there ({@link #catchUp}).
      */
     public static void rebuild(DataSource dataSource) {
-        run(dataSource, rebuildFunction(keptByJob(dataSource)));
+        rebuild(dataSource, done -> { });
+    }
+
+    /** The same, saying each family as it is rebuilt (its name, time and place among them) to {@code progress}. */
+    public static void rebuild(DataSource dataSource, Consumer<String> progress) {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try (Statement statement = connection.createStatement()) {
+                rebuildIn(connection, progress);
+                connection.commit();
+                // after the commit: statistics gathered inside the rebuild would not see its rows
+                connection.setAutoCommit(true);
+                statement.execute("select analyze_rollups()");
+            } catch (SQLException e) {
+                connection.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new DatabaseException("rebuilding the rollups failed (nothing changed): " + e.getMessage(), e);
+        }
     }
 
     private static String rebuildFunction(boolean keptByJob) {
@@ -199,43 +219,47 @@ public final class Rollups {
      * them, and the rebuild's joins planned for empty tables ran for minutes (a restore of 2,563
      * orders into a new database: the rollups in 328 s, against 7.5 s with statistics).
      */
-    public static void rebuildEmptiedIn(Connection connection, Collection<String> loadedTables) throws SQLException {
+    public static void rebuildEmptiedIn(Connection connection, Collection<String> loadedTables,
+            Consumer<String> progress) throws SQLException {
         try (Statement statement = connection.createStatement()) {
             statement.execute("analyze " + String.join(", ", loadedTables));
             statement.execute(EMPTY_ROLLUPS);
-            rebuildIn(connection);
+            rebuildIn(connection, progress);
+            long indexing = System.nanoTime();
             statement.execute(RESTORE_ROLLUP_INDEXES);
+            progress.accept(String.format("their indexes built in %.1f s", (System.nanoTime() - indexing) / 1e9));
         }
     }
 
     /**
      * The same as {@link #rebuild}, in the caller's transaction: a loader that suspended the
      * triggers in it brings the rollups up to date before it commits, so readers see the new rows
-     * and their rollups together. Run {@code analyze_rollups()} after the commit.
+     * and their rollups together. One family at a time, in the order of one call of the rebuild
+     * function ({@code rollup_families('rebuild')}), so that a rebuild of minutes says how far it
+     * is. Run {@code analyze_rollups()} after the commit.
      */
-    private static void rebuildIn(Connection connection) throws SQLException {
-        String rebuild = rebuildFunction(keptByJob(connection));
-        try (Statement statement = connection.createStatement()) {
-            statement.execute("select " + rebuild + "()");
+    private static void rebuildIn(Connection connection, Consumer<String> progress) throws SQLException {
+        List<String> families = families(connection);
+        try (PreparedStatement rebuild = connection.prepareStatement(
+                "select " + rebuildFunction(keptByJob(connection)) + "(?)")) {
+            for (int i = 0; i < families.size(); i++) {
+                long started = System.nanoTime();
+                rebuild.setArray(1, connection.createArrayOf("text", new String[] {families.get(i)}));
+                rebuild.execute();
+                progress.accept(String.format("%s rebuilt in %.1f s (%d of %d)", families.get(i),
+                        (System.nanoTime() - started) / 1e9, i + 1, families.size()));
+            }
         }
     }
 
-    /** {@code rebuildFunction} in a transaction of its own, then analyzes. */
-    private static void run(DataSource dataSource, String rebuildFunction) {
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try (Statement statement = connection.createStatement()) {
-                statement.execute("select " + rebuildFunction + "()");
-                connection.commit();
-                // after the commit: statistics gathered inside the rebuild would not see its rows
-                connection.setAutoCommit(true);
-                statement.execute("select analyze_rollups()");
-            } catch (SQLException e) {
-                connection.rollback();
-                throw e;
+    private static List<String> families(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement();
+                ResultSet result = statement.executeQuery("select rollup_families('rebuild')")) {
+            List<String> families = new ArrayList<>();
+            while (result.next()) {
+                families.add(result.getString(1));
             }
-        } catch (SQLException e) {
-            throw new DatabaseException("rebuilding the rollups failed (nothing changed): " + e.getMessage(), e);
+            return families;
         }
     }
 }

@@ -69,7 +69,7 @@ begin
                       'sequential'),
                      ('public.place_order(int, jsonb, text, text, text, text, text)', 'citus.enable_ddl_propagation',
                       'off'),
-                     ('public.rebuild_rollups_marking_watermarks()', 'citus.max_intermediate_result_size', '-1')
+                     ('public.rebuild_rollups_marking_watermarks(text[])', 'citus.max_intermediate_result_size', '-1')
               union all
               select r.oid::regprocedure::text, 'citus.allow_nested_distributed_execution', 'on'
               from pg_proc r

@@ -37,21 +37,34 @@
 -- ============================================================
 -- FOLD
 -- ============================================================
--- Calls <verb>_<family>_rollups() of every rollup family, in name order, but except_families'.
+-- The rollup families that have a <verb>_<family>_rollups() function, in the order they run: by
+-- name (a family that reads another's rollups is named after it: order_drill before order_facets,
+-- product_sales before product_windows).
+create or replace function rollup_families(verb text) returns setof text
+language sql stable as $$
+    select substring(proname from length(verb) + 2 for length(proname) - length(verb) - length('__rollups'))
+    from pg_proc
+    where proname like verb || '\_%\_rollups' and pronargs = 0
+      and pronamespace = 'public'::regnamespace
+    order by proname
+$$;
+
+-- Calls <verb>_<family>_rollups() of every rollup family but except_families', or of only_families
+-- when given (a caller that runs the families one at a time, to say which is done).
 drop function if exists run_rollup_families(text, text);
-create or replace function run_rollup_families(verb text, except_families text[] default '{}') returns void
+drop function if exists run_rollup_families(text, text[]);
+create or replace function run_rollup_families(verb text, except_families text[] default '{}',
+                                               only_families text[] default null) returns void
 language plpgsql as $$
 declare
-    family regproc;
+    family text;
 begin
     for family in
-        select oid::regproc from pg_proc
-        where proname like verb || '\_%\_rollups' and pronargs = 0
-          and pronamespace = 'public'::regnamespace
-          and proname <> all (select format('%s_%s_rollups', verb, excepted) from unnest(except_families) as excepted)
-        order by proname
+        select listed from rollup_families(verb) as listed
+        where listed <> all (except_families)
+          and (only_families is null or listed = any (only_families))
     loop
-        execute format('select %s()', family);
+        execute format('select %I()', verb || '_' || family || '_rollups');
     end loop;
 end
 $$;
@@ -78,12 +91,15 @@ $$;
 -- adds its rebuild function and nothing else. Each one first locks its source tables against
 -- writers (lock_for_rebuild(): readers are not blocked; a second rebuild of the same rollups
 -- waits its turn), so no write can fall between the recount and the commit. Also turns the
--- triggers back on after suspend_rollups().
-create or replace function rebuild_rollups() returns void
+-- triggers back on after suspend_rollups(). With only_families, those families alone: a caller
+-- that says which family is done calls it once per family of rollup_families('rebuild'), in
+-- that order, in one transaction (`shopflow refresh`, `import`, `restore`).
+drop function if exists rebuild_rollups();
+create or replace function rebuild_rollups(only_families text[] default null) returns void
 language plpgsql as $$
 begin
     perform set_rollup_triggers(true);
-    perform run_rollup_families('rebuild');
+    perform run_rollup_families('rebuild', only_families => only_families);
 end
 $$;
 

@@ -109,8 +109,11 @@ $$;
 -- The sources stay locked until the caller commits (writers wait, as for rebuild_rollups()), and
 -- no run of the job applies rows meanwhile (its advisory lock, taken first as the runs take it).
 -- The category ancestry is rewritten first: on a cluster the trigger on categories that keeps it
--- is gone (the generator's categories arrive after distribute).
-create or replace function rebuild_rollups_marking_watermarks() returns void
+-- is gone (the generator's categories arrive after distribute). With only_families, those families
+-- alone, as rebuild_rollups(): called once per family in one transaction, every call takes the
+-- locks it already holds and writes the same watermarks again (nothing can be written meanwhile).
+drop function if exists rebuild_rollups_marking_watermarks();
+create or replace function rebuild_rollups_marking_watermarks(only_families text[] default null) returns void
 language plpgsql as $$
 begin
     perform pg_advisory_xact_lock(hashtext('shopflow.catch_up_rollups'));
@@ -121,7 +124,7 @@ begin
     select source, last_id, now(), clock_timestamp() from rollup_source_ids()
     on conflict (source) do update
         set applied_id = excluded.applied_id, applied_at = excluded.applied_at, targets_read_at = excluded.targets_read_at;
-    perform rebuild_rollups();
+    perform rebuild_rollups(only_families);
 end
 $$;
 

@@ -9,6 +9,8 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -115,7 +117,19 @@ class ImportLinesTest {
         assertThat(run.out()).contains("imported 6 orders (1 of guests) with 9 lines", "new customers 4, new products 8",
                 "gross sales 169.86, discounts 2.00, shipping 18.00", "2 orders cancelled in full, refunded: 30.94",
                 "returned as partial refunds: 1 lines, 3.70 at the file's prices", "(not in returns): 2 lines, 24.05", "5 lines, -11,070.98");
-        assertThat(run.err()).contains("import: applying 21 lines");
+        assertThat(run.err()).contains("import: applying 21 lines", "import: rollups: their indexes built in");
+        // the rollups' rebuild says each family as it is done, in the order one rebuild runs them
+        List<String> families = shop.strings("select rollup_families('rebuild')");
+        assertThat(families).hasSizeGreaterThan(10).contains("order_drill", "order_facets", "product_sales");
+        Matcher rebuilt = Pattern.compile("import: rollups: (\\w+) rebuilt in \\d+\\.\\d s \\((\\d+) of (\\d+)\\)")
+                .matcher(run.err());
+        List<String> said = new ArrayList<>();
+        while (rebuilt.find()) {
+            assertThat(rebuilt.group(2)).isEqualTo(String.valueOf(said.size() + 1));
+            assertThat(rebuilt.group(3)).isEqualTo(String.valueOf(families.size()));
+            said.add(rebuilt.group(1));
+        }
+        assertThat(said).isEqualTo(families);
         shop.assertEveryReportEqualsItsReference(OffsetDateTime.of(2010, 12, 3, 10, 30, 0, 0, ZoneOffset.UTC),
                 OffsetDateTime.of(2010, 12, 31, 0, 0, 0, 0, ZoneOffset.UTC));
     }
