@@ -1,6 +1,7 @@
 package shopflow.cli;
 
 import java.io.PrintWriter;
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
@@ -32,7 +33,7 @@ public final class RefreshCommand implements Runnable {
             LoadState.unfinished(database).ifPresent(warning -> spec.commandLine().getErr().println("warning: " + warning));
             long started = System.nanoTime();
             PrintWriter err = spec.commandLine().getErr();
-            Rollups.rebuild(database.dataSource(), done -> {
+            Rollups.rebuild(database.dataSource(), List.of(), done -> {
                 err.println("refresh: " + done);
                 err.flush();
             });

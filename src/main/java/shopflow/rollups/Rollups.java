@@ -45,15 +45,19 @@ public final class Rollups {
      * cluster it also sets the watermarks of the job that keeps them there ({@link #catchUp}).
      */
     public static void rebuild(DataSource dataSource) {
-        rebuild(dataSource, done -> { });
+        rebuild(dataSource, List.of(), done -> { });
     }
 
-    /** The same, saying each family as it is rebuilt (its name, time and place among them) to {@code progress}. */
-    public static void rebuild(DataSource dataSource, Consumer<String> progress) {
+    /**
+     * The same, but for {@code keptFamilies}, whose rows a loader wrote itself (the generator: the
+     * funnel's sessions), saying each family as it is rebuilt (its name, time and place among
+     * them) to {@code progress}.
+     */
+    public static void rebuild(DataSource dataSource, Collection<String> keptFamilies, Consumer<String> progress) {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try (Statement statement = connection.createStatement()) {
-                rebuildIn(connection, progress);
+                rebuildIn(connection, keptFamilies, progress);
                 connection.commit();
                 // after the commit: statistics gathered inside the rebuild would not see its rows
                 connection.setAutoCommit(true);
@@ -224,7 +228,7 @@ public final class Rollups {
         try (Statement statement = connection.createStatement()) {
             statement.execute("analyze " + String.join(", ", loadedTables));
             statement.execute(EMPTY_ROLLUPS);
-            rebuildIn(connection, progress);
+            rebuildIn(connection, List.of(), progress);
             long indexing = System.nanoTime();
             statement.execute(RESTORE_ROLLUP_INDEXES);
             progress.accept(String.format("their indexes built in %.1f s", (System.nanoTime() - indexing) / 1e9));
@@ -238,8 +242,10 @@ public final class Rollups {
      * function ({@code rollup_families('rebuild')}), so that a rebuild of minutes says how far it
      * is. Run {@code analyze_rollups()} after the commit.
      */
-    private static void rebuildIn(Connection connection, Consumer<String> progress) throws SQLException {
+    private static void rebuildIn(Connection connection, Collection<String> keptFamilies, Consumer<String> progress)
+            throws SQLException {
         List<String> families = families(connection);
+        families.removeAll(keptFamilies);
         try (PreparedStatement rebuild = connection.prepareStatement(
                 "select " + rebuildFunction(keptByJob(connection)) + "(?)")) {
             for (int i = 0; i < families.size(); i++) {

@@ -136,9 +136,9 @@ create or replace function rebuild_rollups_after_generate() returns void
 language plpgsql as $$
 begin
     perform run_rollup_families('rebuild',
-                                except_families => array['funnel', 'funnel_traffic', 'order_drill', 'order_facets',
-                                                         'product_sales', 'product_windows']);
-    perform rebuild_funnel_days();
+                                except_families => array['funnel', 'funnel_days', 'funnel_traffic', 'order_drill',
+                                                         'order_facets', 'product_sales', 'product_windows']);
+    perform rebuild_funnel_days(); -- not its family's rebuild, which locks the clickstream
 end
 $$;
 

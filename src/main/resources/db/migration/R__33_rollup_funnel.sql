@@ -37,8 +37,11 @@
 --
 -- The generator writes rollups.funnel_sessions itself as it writes each session's events (it has
 -- the session's first times in hand; reading five million page views and a million cart events
--- back was two thirds of the load's rollup rebuild): after a load only the days are derived
--- (rebuild_funnel_days()); rebuild_funnel_rollups() does both halves from the raw rows.
+-- back was two thirds of the load's rollup rebuild): after a load only the days are derived. So the
+-- two halves are two families, rebuilt in this order by name: funnel (rebuild_funnel_rollups(): the
+-- sessions from the raw rows) and funnel_days (rebuild_funnel_days_rollups(): the days from the
+-- sessions), and a rebuild after a load leaves out the first (on a Citus cluster too, where reading
+-- the page views back through the coordinator was a quarter of the load's rebuild).
 
 -- ============================================================
 -- SESSIONS AND DAYS
@@ -346,6 +349,7 @@ create or replace function funnel_rollups_truncated() returns trigger
 language plpgsql as $$
 begin
     perform rebuild_funnel_rollups();
+    perform rebuild_funnel_days_rollups();
     return null;
 end
 $$;
@@ -398,7 +402,8 @@ create or replace trigger orders_rollups_funnel_truncate after truncate on order
 -- ============================================================
 -- FOLD
 -- ============================================================
-create or replace function fold_funnel_rollups() returns void
+drop function if exists fold_funnel_rollups(); -- the days' fold, named for their family
+create or replace function fold_funnel_days_rollups() returns void
 language plpgsql as $$
 begin
     with moved as (
@@ -417,12 +422,21 @@ $$;
 -- ============================================================
 -- REBUILD
 -- ============================================================
--- Both halves from the raw rows: the sessions, then their days.
+-- The sessions from the raw rows (the family funnel); their days are the next family's.
 create or replace function rebuild_funnel_rollups() returns void
 language plpgsql as $$
 begin
     perform lock_for_rebuild('funnel', array['page_views', 'cart_events', 'orders']);
     perform rebuild_funnel_sessions();
+end
+$$;
+
+-- The days from the sessions (the family funnel_days), after them: the sessions' sources are held
+-- against writers as for the sessions, which their triggers keep from those rows.
+create or replace function rebuild_funnel_days_rollups() returns void
+language plpgsql as $$
+begin
+    perform lock_for_rebuild('funnel_days', array['page_views', 'cart_events', 'orders']);
     perform rebuild_funnel_days();
 end
 $$;

@@ -332,7 +332,7 @@ class FunnelAndCohortRollupsTest {
                     .isPositive();
             // the rows the writers appended, hour by hour, are those a rebuild derives from the raw rows
             String appended = funnelHours(c);
-            Writes.execute(c, "select rebuild_funnel_rollups()");
+            Writes.execute(c, "select rebuild_rollups(array['funnel', 'funnel_days'])");
             assertThat(funnelHours(c)).isEqualTo(appended);
         }
     }
