@@ -41,7 +41,7 @@
 -- two halves are two families, rebuilt in this order by name: funnel (rebuild_funnel_rollups(): the
 -- sessions from the raw rows) and funnel_days (rebuild_funnel_days_rollups(): the days from the
 -- sessions), and a rebuild after a load leaves out the first (on a Citus cluster too, where reading
--- the page views back through the coordinator was a quarter of the load's rebuild).
+-- the page views back through the coordinator was a third of the load's rebuild).
 
 -- ============================================================
 -- SESSIONS AND DAYS
