@@ -38,15 +38,20 @@
 -- FOLD
 -- ============================================================
 -- The rollup families that have a <verb>_<family>_rollups() function, in the order they run: by
--- name (a family that reads another's rollups is named after it: order_drill before order_facets,
--- product_sales before product_windows).
+-- the family's name (a family that reads another's rollups is named after it: funnel before
+-- funnel_days, order_drill before order_facets, product_sales before product_windows). Not by the
+-- function's name, where funnel_days_rollups sorts before funnel_rollups.
 create or replace function rollup_families(verb text) returns setof text
 language sql stable as $$
-    select substring(proname from length(verb) + 2 for length(proname) - length(verb) - length('__rollups'))
-    from pg_proc
-    where proname like verb || '\_%\_rollups' and pronargs = 0
-      and pronamespace = 'public'::regnamespace
-    order by proname
+    select family
+    from (
+        select substring(proname from length(verb) + 2 for length(proname) - length(verb) - length('__rollups'))
+               as family
+        from pg_proc
+        where proname like verb || '\_%\_rollups' and pronargs = 0
+          and pronamespace = 'public'::regnamespace
+    ) as functions
+    order by family collate "C"
 $$;
 
 -- Calls <verb>_<family>_rollups() of every rollup family but except_families', or of only_families
