@@ -6,6 +6,5 @@
 -- order): rows inserted into a table truncated in the same transaction skip the write-ahead log
 -- (wal_level minimal, as the embedded server runs), and one index build after the inserts is
 -- cheaper than millions of inserts into it. Readers wait for the commit instead of reading the
--- old rollups. Not on a Citus cluster, where a job keeps the rollups and its own rebuild marks
--- their watermarks.
+-- old rollups.
 select empty_rollup_tables();

@@ -1,7 +1,6 @@
 package shopflow.cli;
 
 import java.io.PrintWriter;
-import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
@@ -33,7 +32,7 @@ public final class RefreshCommand implements Runnable {
             LoadState.unfinished(database).ifPresent(warning -> spec.commandLine().getErr().println("warning: " + warning));
             long started = System.nanoTime();
             PrintWriter err = spec.commandLine().getErr();
-            Rollups.rebuild(database.dataSource(), List.of(), done -> {
+            Rollups.rebuild(database.dataSource(), done -> {
                 err.println("refresh: " + done);
                 err.flush();
             });

@@ -39,15 +39,6 @@ public final class Generator {
     /** Chunks generated or waiting to be written, per worker: bounds memory at any scale. */
     private static final int CHUNKS_IN_FLIGHT_PER_THREAD = 3;
     static final long LOCK_KEY = 0x5347454EL; // "SGEN": one generate per database at a time
-    /**
-     * The rollup family whose rows the generator writes as it writes each session's events
-     * ({@link FunnelSessionRow}): the funnel's sessions, equal to what their rebuild derives from
-     * the raw rows (GeneratedRollupsTest), which on a cluster reads every page view back through
-     * the coordinator. One node's rebuild after a load leaves them out too
-     * ({@code rebuild_rollups_after_generate()}).
-     */
-    private static final List<String> ROLLUPS_WRITTEN = List.of("funnel");
-
     private final Database database;
     private final GeneratorSettings settings;
     private final PrintStream out;
@@ -95,8 +86,8 @@ public final class Generator {
                     Arrays.stream(Table.values()).map(Table::sqlName).toList());
             phase("drop keys, indexes, foreign keys (" + dropped + ")");
             // On a Citus cluster the load is followed by its keys and indexes alone; the rollups are
-            // rebuilt at the end, once, setting the watermarks of the job that keeps them there
-            // (rebuild_rollups_marking_watermarks()).
+            // rebuilt at the end, in the same parts, after the watermarks of the job that keeps them
+            // there are marked (the sequences set).
             boolean rollups = !Cluster.isDistributed(database.dataSource());
 
             List<GenerationReport.TableLoad> loads = load(context);
@@ -131,7 +122,7 @@ public final class Generator {
             analyze(shopTables);
             phase("analyze the shop tables");
             if (!rollups) {
-                Rollups.rebuild(database.dataSource(), ROLLUPS_WRITTEN, done -> say("rollups: " + done));
+                rebuildRollups();
                 phase("rollups and their watermarks (cluster)");
             }
 
@@ -293,8 +284,7 @@ public final class Generator {
     private void rebuildRollupsBesideIndexesOf(Set<String> tables) throws SQLException {
         ExecutorService rollupThread = Executors.newSingleThreadExecutor(daemon("rollups"));
         try {
-            Future<?> rollups = rollupThread.submit(() -> Rollups.rebuildAfterGenerate(database.dataSource())
-                    .forEach(part -> say(String.format("rollups: %s done after %.1f s", part.part(), part.seconds()))));
+            Future<?> rollups = rollupThread.submit(this::rebuildRollups);
             try {
                 SchemaObjects.restoreKeysAndIndexes(database, 2, tables::contains);
                 analyze(tables);
@@ -304,6 +294,16 @@ public final class Generator {
         } finally {
             rollupThread.shutdown();
         }
+    }
+
+    /**
+     * Every rollup but the funnel's sessions, which the load wrote as it wrote each session's events
+     * ({@link FunnelSessionRow}; GeneratedRollupsTest checks they equal their rebuild, which on a
+     * cluster would read every page view back through the coordinator).
+     */
+    private void rebuildRollups() {
+        Rollups.rebuildAfterGenerate(database.dataSource())
+                .forEach(part -> say(String.format("rollups: %s done after %.1f s", part.part(), part.seconds())));
     }
 
     private void analyze(Collection<String> tables) throws SQLException {

@@ -45,19 +45,15 @@ public final class Rollups {
      * cluster it also sets the watermarks of the job that keeps them there ({@link #catchUp}).
      */
     public static void rebuild(DataSource dataSource) {
-        rebuild(dataSource, List.of(), done -> { });
+        rebuild(dataSource, done -> { });
     }
 
-    /**
-     * The same, but for {@code keptFamilies}, whose rows a loader wrote itself (the generator: the
-     * funnel's sessions), saying each family as it is rebuilt (its name, time and place among
-     * them) to {@code progress}.
-     */
-    public static void rebuild(DataSource dataSource, Collection<String> keptFamilies, Consumer<String> progress) {
+    /** The same, saying each family as it is rebuilt (its name, time and place among them) to {@code progress}. */
+    public static void rebuild(DataSource dataSource, Consumer<String> progress) {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try (Statement statement = connection.createStatement()) {
-                rebuildIn(connection, keptFamilies, progress);
+                rebuildIn(connection, progress);
                 connection.commit();
                 // after the commit: statistics gathered inside the rebuild would not see its rows
                 connection.setAutoCommit(true);
@@ -134,8 +130,20 @@ public final class Rollups {
      * most of the rebuild. The triggers stay off until {@link #resume}: turning them on would wait
      * for the index builds the generator runs meanwhile. A part that fails leaves the others
      * committed; the generate fails, and the shop is to be generated again anyway.
+     * <p>
+     * On a Citus cluster the job's watermarks are marked first, in a transaction of their own
+     * ({@code mark_rollup_watermarks()}): the parts then read what they mark, a generate having no
+     * writers beside it. There the coordinator computes most of each part on one core, so the parts
+     * side by side use its others.
      */
     public static List<PartTime> rebuildAfterGenerate(DataSource dataSource) {
+        if (keptByJob(dataSource)) {
+            try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                statement.execute("select mark_rollup_watermarks()");
+            } catch (SQLException e) {
+                throw new DatabaseException("marking the rollups' watermarks failed: " + e.getMessage(), e);
+            }
+        }
         List<RebuildPart> parts = rebuildParts(dataSource);
         List<PartTime> times = new ArrayList<>();
         ExecutorService threads = Executors.newFixedThreadPool(parts.size(), runnable -> {
@@ -228,7 +236,7 @@ public final class Rollups {
         try (Statement statement = connection.createStatement()) {
             statement.execute("analyze " + String.join(", ", loadedTables));
             statement.execute(EMPTY_ROLLUPS);
-            rebuildIn(connection, List.of(), progress);
+            rebuildIn(connection, progress);
             long indexing = System.nanoTime();
             statement.execute(RESTORE_ROLLUP_INDEXES);
             progress.accept(String.format("their indexes built in %.1f s", (System.nanoTime() - indexing) / 1e9));
@@ -242,10 +250,8 @@ public final class Rollups {
      * function ({@code rollup_families('rebuild')}), so that a rebuild of minutes says how far it
      * is. Run {@code analyze_rollups()} after the commit.
      */
-    private static void rebuildIn(Connection connection, Collection<String> keptFamilies, Consumer<String> progress)
-            throws SQLException {
+    private static void rebuildIn(Connection connection, Consumer<String> progress) throws SQLException {
         List<String> families = families(connection);
-        families.removeAll(keptFamilies);
         try (PreparedStatement rebuild = connection.prepareStatement(
                 "select " + rebuildFunction(keptByJob(connection)) + "(?)")) {
             for (int i = 0; i < families.size(); i++) {

@@ -116,6 +116,21 @@ drop function if exists rebuild_rollups_marking_watermarks();
 create or replace function rebuild_rollups_marking_watermarks(only_families text[] default null) returns void
 language plpgsql as $$
 begin
+    perform mark_rollup_watermarks();
+    perform rebuild_rollups(only_families);
+end
+$$;
+
+-- The watermarks set where the source tables are now, as the job takes them: its advisory lock
+-- first, then every writer waited for (the sources locked until the caller commits). The category
+-- ancestry is rewritten with them. rebuild_rollups_marking_watermarks() rebuilds in the same
+-- transaction; the generator's load marks them in a transaction of its own, then rebuilds the
+-- rollups in parts side by side (rollup_rebuild_parts(), R__51_rollup_rebuild_parts.sql): rows
+-- written between its commit and the parts' would be counted twice, and a generate replaces the
+-- shop with no writers beside it, as on one node.
+create or replace function mark_rollup_watermarks() returns void
+language plpgsql as $$
+begin
     perform pg_advisory_xact_lock(hashtext('shopflow.catch_up_rollups'));
     perform lock_rollup_sources();
     perform wait_for_prepared_writes();
@@ -124,7 +139,6 @@ begin
     select source, last_id, now(), clock_timestamp() from rollup_source_ids()
     on conflict (source) do update
         set applied_id = excluded.applied_id, applied_at = excluded.applied_at, targets_read_at = excluded.targets_read_at;
-    perform rebuild_rollups(only_families);
 end
 $$;
 
