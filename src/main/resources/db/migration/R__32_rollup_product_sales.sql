@@ -682,12 +682,21 @@ begin
         group by 1, 2
     ),
 
+    -- the changes into cancelled or refunded, read apart: on a Citus cluster a join of the lines'
+    -- result with the distributed changes sent all of it (116 MB at scale 1) to every worker, where
+    -- each shard's task read it whole; two results are joined on the coordinator (the statement
+    -- 27-32 -> 20 s there; the same plan on one node)
+    returning_changes as materialized (
+        select c.order_id, c.changed_at
+        from order_status_changes c
+        where c.to_status in ('cancelled', 'refunded')
+    ),
+
     returned as (
         select shop_day(c.changed_at) as day, lines.product_id, sum(lines.quantity) as returned_units,
                sum(lines.net_sales) as returns
-        from order_status_changes c
+        from returning_changes c
         join lines on lines.order_id = c.order_id
-        where c.to_status in ('cancelled', 'refunded')
         group by 1, 2
         union all
         -- partial refunds, as order_line_returns has them
