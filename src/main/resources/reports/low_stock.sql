@@ -89,12 +89,48 @@ moments as (
         :limit::int                                                   as row_limit
 ),
 
+-- What the ledger says beside the rollup, per warehouse row, in one read (on a Citus cluster every
+-- read of the movements is a round trip to every shard, and this was four; grouped by product
+-- there, on the shards): the units moved after as_of (none for "now"; none at all is what
+-- by_cover_key asks), those shipped after as_of on as_of's own day (counted there whole), and the
+-- shipments of the smaller half of the window's first day, by window_start
+-- (params.first_day_whole): [its midnight, window_start] when window_start is before midday, else
+-- (window_start, the next midnight), one index range (a microsecond is a timestamp's step). The
+-- window starts a day or more before as_of, so the two never meet. The bounds are written out
+-- rather than read from params: on a Citus cluster params is computed apart, and a bound read
+-- from its result was a filter on each of a shard's movements, not an index range.
+ledger_besides as materialized (
+    select stock_movements.product_id, stock_movements.warehouse,
+           sum(stock_movements.quantity) filter (where stock_movements.moved_at > :as_of::timestamptz)
+                                                                      as moved_after_as_of,
+           sum(stock_movements.quantity) filter (where stock_movements.moved_at > :as_of::timestamptz
+                                                   and stock_movements.reason = 'ship'
+                                                   and stock_movements.moved_at < (select date_trunc('day', :as_of::timestamptz)
+                                                                                          + interval '1 day'))
+                                                                      as shipped_after_as_of,
+           sum(stock_movements.quantity) filter (where stock_movements.moved_at <= :as_of::timestamptz)
+                                                                      as shipped_first_day_half
+    from stock_movements
+    where stock_movements.moved_at > :as_of::timestamptz
+       or (stock_movements.reason = 'ship'
+           and stock_movements.moved_at >=
+               case when :as_of::timestamptz - make_interval(days => :days::int)
+                         < date_trunc('day', :as_of::timestamptz - make_interval(days => :days::int)) + interval '12 hours'
+                    then date_trunc('day', :as_of::timestamptz - make_interval(days => :days::int))
+                    else :as_of::timestamptz - make_interval(days => :days::int) + interval '1 microsecond' end
+           and stock_movements.moved_at <=
+               case when :as_of::timestamptz - make_interval(days => :days::int)
+                         < date_trunc('day', :as_of::timestamptz - make_interval(days => :days::int)) + interval '12 hours'
+                    then :as_of::timestamptz - make_interval(days => :days::int)
+                    else date_trunc('day', :as_of::timestamptz - make_interval(days => :days::int))
+                         + interval '1 day' - interval '1 microsecond' end)
+    group by stock_movements.product_id, stock_movements.warehouse
+),
+
 -- the session's time zone is the shop's: these are shop days and midnights
 params as (
     select
         moments.*,
-        date_trunc('day', window_start)                               as first_day_start,
-        date_trunc('day', window_start) + interval '1 day'            as first_day_end,
         date_trunc('day', as_of) + interval '1 day'                   as last_day_end,
         as_of::date                                                   as last_day,
         -- the first day is counted whole when window_start is before its midday
@@ -106,7 +142,7 @@ params as (
                  then 1 else 0 end                                    as whole_days_after,
         -- the cover keys bound the cover over 30 days at any moment after the row's last movement
         show <> 'all' and days = 30
-          and as_of >= coalesce((select max(stock_movements.moved_at) from stock_movements), '-infinity')
+          and not exists (select 1 from ledger_besides where ledger_besides.moved_after_as_of is not null)
                                                                       as by_cover_key,
         -- the window's day ends, ascending, window_start first and as_of last (kept_days_out)
         array(select as_of - (days - i) * interval '1 day' from generate_series(0, days) as i order by i)
@@ -134,43 +170,26 @@ first_page as (
 -- (taken back out of the stock now to give the stock then: none for "now"), and the shipments
 -- the running totals miss: the whole days' shipments not folded in yet (a second's worth) and, at
 -- the window's two ends, what the whole days miss or overcount (a shipment's quantity is negative).
--- The ledger's bounds are written out rather than read from params: on a Citus cluster params is
--- computed apart, and a bound read from its result was a filter on each of a shard's movements,
--- not an index range.
 besides_rollup as (
     select besides.product_id, besides.warehouse,
            sum(besides.moved_after_as_of) as moved_after_as_of,
            sum(besides.shipped)::bigint   as shipped
     from (
-        -- after as_of; those shipped on as_of's own day are counted there whole
-        select stock_movements.product_id, stock_movements.warehouse, stock_movements.quantity as moved_after_as_of,
-               case when stock_movements.reason = 'ship' and stock_movements.moved_at < params.last_day_end
-                    then stock_movements.quantity else 0 end as shipped
-        from stock_movements, params
-        where stock_movements.moved_at > :as_of::timestamptz
+        -- the ledger's (ledger_besides), and of the first day's half: when the day is counted
+        -- whole, its shipments up to window_start are not in the window; when it is left out,
+        -- those after window_start are (a shipment's quantity is negative)
+        select ledger_besides.product_id, ledger_besides.warehouse,
+               coalesce(ledger_besides.moved_after_as_of, 0) as moved_after_as_of,
+               coalesce(ledger_besides.shipped_after_as_of, 0)
+               + case when params.first_day_whole then 1 else -1 end * coalesce(ledger_besides.shipped_first_day_half, 0)
+                                                             as shipped
+        from ledger_besides, params
         union all
         select rollups.stock_days_pending.product_id, rollups.stock_days_pending.warehouse, 0,
                rollups.stock_days_pending.shipped
         from rollups.stock_days_pending, params
         where rollups.stock_days_pending.day > params.whole_days_after
           and rollups.stock_days_pending.day <= params.last_day
-        union all
-        -- the first day counted whole: its shipments up to window_start are not in the window
-        select stock_movements.product_id, stock_movements.warehouse, 0, stock_movements.quantity
-        from stock_movements, params
-        where params.first_day_whole
-          and stock_movements.moved_at >= date_trunc('day', :as_of::timestamptz - make_interval(days => :days::int))
-          and stock_movements.moved_at <= :as_of::timestamptz - make_interval(days => :days::int)
-          and stock_movements.reason = 'ship'
-        union all
-        -- the first day left out: its shipments after window_start are in the window
-        select stock_movements.product_id, stock_movements.warehouse, 0, -stock_movements.quantity
-        from stock_movements, params
-        where not params.first_day_whole
-          and stock_movements.moved_at > :as_of::timestamptz - make_interval(days => :days::int)
-          and stock_movements.moved_at < date_trunc('day', :as_of::timestamptz - make_interval(days => :days::int))
-                                         + interval '1 day'
-          and stock_movements.reason = 'ship'
     ) as besides
     group by besides.product_id, besides.warehouse
 ),
