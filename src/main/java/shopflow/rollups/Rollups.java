@@ -67,10 +67,6 @@ public final class Rollups {
         }
     }
 
-    private static String rebuildFunction(boolean keptByJob) {
-        return keptByJob ? "rebuild_rollups_marking_watermarks" : "rebuild_rollups";
-    }
-
     /**
      * Whether a job keeps the rollups rather than triggers: on a Citus cluster, where the triggers
      * are gone ({@code rollups_kept_by_job()}). Then {@link #catchUp} applies the rows written since its last run.
@@ -138,8 +134,8 @@ public final class Rollups {
      */
     public static List<PartTime> rebuildAfterGenerate(DataSource dataSource) {
         if (keptByJob(dataSource)) {
-            try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
-                statement.execute("select mark_rollup_watermarks()");
+            try (Connection connection = dataSource.getConnection()) {
+                markWatermarks(connection);
             } catch (SQLException e) {
                 throw new DatabaseException("marking the rollups' watermarks failed: " + e.getMessage(), e);
             }
@@ -248,12 +244,15 @@ public final class Rollups {
      * triggers in it brings the rollups up to date before it commits, so readers see the new rows
      * and their rollups together. One family at a time, in the order of one call of the rebuild
      * function ({@code rollup_families('rebuild')}), so that a rebuild of minutes says how far it
-     * is. Run {@code analyze_rollups()} after the commit.
+     * is; on a cluster after the job's watermarks are marked, once. Run {@code analyze_rollups()}
+     * after the commit.
      */
     private static void rebuildIn(Connection connection, Consumer<String> progress) throws SQLException {
         List<String> families = families(connection);
-        try (PreparedStatement rebuild = connection.prepareStatement(
-                "select " + rebuildFunction(keptByJob(connection)) + "(?)")) {
+        if (keptByJob(connection)) {
+            markWatermarks(connection);
+        }
+        try (PreparedStatement rebuild = connection.prepareStatement("select rebuild_rollups(?)")) {
             for (int i = 0; i < families.size(); i++) {
                 long started = System.nanoTime();
                 rebuild.setArray(1, connection.createArrayOf("text", new String[] {families.get(i)}));
@@ -261,6 +260,16 @@ public final class Rollups {
                 progress.accept(String.format("%s rebuilt in %.1f s (%d of %d)", families.get(i),
                         (System.nanoTime() - started) / 1e9, i + 1, families.size()));
             }
+        }
+    }
+
+    /**
+     * On a cluster: the catch-up job's watermarks set where the source tables are now
+     * ({@code mark_rollup_watermarks()}), the sources held until the caller commits.
+     */
+    private static void markWatermarks(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("select mark_rollup_watermarks()");
         }
     }
 

@@ -51,8 +51,8 @@ begin
     --     live: the funnel's sessions alone are some 7 million rows at scale 10, over Citus's default
     --     cap of 1 GB on a subquery's rows pulled to the coordinator ("the intermediate result size
     --     exceeds citus.max_intermediate_result_size"), which failed `generate --scale 10` there. The
-    --     rebuild needs them all: no cap for it (distribute and refresh call it), nor for the parts
-    --     a generate rebuilds side by side (rollup_rebuild_parts());
+    --     rebuild needs them all: no cap for it (distribute calls it; refresh calls rebuild_rollups()
+    --     once per family), nor for the parts a generate rebuilds side by side (rollup_rebuild_parts());
     --   * the functions the reports call read (every stable PL/pgSQL function of the schema), and
     --     Citus may run them inside one of its own tasks: a report it cannot plan whole it runs in
     --     parts (each CTE on its own), and a part that reads only earlier parts' results, reference
@@ -70,7 +70,8 @@ begin
                       'sequential'),
                      ('public.place_order(int, jsonb, text, text, text, text, text)', 'citus.enable_ddl_propagation',
                       'off'),
-                     ('public.rebuild_rollups_marking_watermarks(text[])', 'citus.max_intermediate_result_size', '-1')
+                     ('public.rebuild_rollups_marking_watermarks()', 'citus.max_intermediate_result_size', '-1'),
+                     ('public.rebuild_rollups(text[])', 'citus.max_intermediate_result_size', '-1')
               union all
               select 'public.' || parts.rebuild || '()', 'citus.max_intermediate_result_size', '-1'
               from rollup_rebuild_parts() as parts

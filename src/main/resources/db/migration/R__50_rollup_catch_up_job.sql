@@ -36,7 +36,7 @@
 -- takes no lock.
 --
 -- On one node nothing calls it (the triggers keep the rollups current) and it changes nothing
--- there: its watermarks are set only by rebuild_rollups_marking_watermarks().
+-- there: its watermarks are set only by mark_rollup_watermarks().
 
 -- True on a Citus cluster (orders is a distributed table): there this job keeps the rollups.
 create or replace function rollups_kept_by_job() returns boolean
@@ -109,22 +109,21 @@ $$;
 -- The sources stay locked until the caller commits (writers wait, as for rebuild_rollups()), and
 -- no run of the job applies rows meanwhile (its advisory lock, taken first as the runs take it).
 -- The category ancestry is rewritten first: on a cluster the trigger on categories that keeps it
--- is gone (the generator's categories arrive after distribute). With only_families, those families
--- alone, as rebuild_rollups(): called once per family in one transaction, every call takes the
--- locks it already holds and writes the same watermarks again (nothing can be written meanwhile).
-drop function if exists rebuild_rollups_marking_watermarks();
-create or replace function rebuild_rollups_marking_watermarks(only_families text[] default null) returns void
+-- is gone (the generator's categories arrive after distribute). `distribute` calls it; `refresh`
+-- marks the watermarks once and rebuilds family by family in the same transaction, to say each.
+drop function if exists rebuild_rollups_marking_watermarks(text[]);
+create or replace function rebuild_rollups_marking_watermarks() returns void
 language plpgsql as $$
 begin
     perform mark_rollup_watermarks();
-    perform rebuild_rollups(only_families);
+    perform rebuild_rollups();
 end
 $$;
 
 -- The watermarks set where the source tables are now, as the job takes them: its advisory lock
 -- first, then every writer waited for (the sources locked until the caller commits). The category
--- ancestry is rewritten with them. rebuild_rollups_marking_watermarks() rebuilds in the same
--- transaction; the generator's load marks them in a transaction of its own, then rebuilds the
+-- ancestry is rewritten with them. rebuild_rollups_marking_watermarks() and `refresh` rebuild in
+-- the same transaction; the generator's load marks them in a transaction of its own, then rebuilds the
 -- rollups in parts side by side (rollup_rebuild_parts(), R__51_rollup_rebuild_parts.sql): rows
 -- written between its commit and the parts' would be counted twice, and a generate replaces the
 -- shop with no writers beside it, as on one node.
