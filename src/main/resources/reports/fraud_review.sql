@@ -45,14 +45,17 @@
 -- From the rollups (rollups.order_risk): the orders that may be a burst, a high multiple or
 -- a new account's are the candidates, with the orders in the hour before each possible burst (its
 -- earlier orders, for in_burst). Each one's figures are its rollup row's (folded and pending rows
--- of its key summed: its customer's earlier orders, their total and those in the hour before,
--- counted by their status now), not recounted from its customer's raw orders (a probe of its
--- history per candidate, and one of the hour before it, which only possible bursts now need). The
--- status of an earlier order at as_of differs from its status now only for orders cancelled or
--- refunded since (a cancellation or refund is final): what those give their customers' later
--- orders is added to the rollup's figures (none for "now"). The small orders in the hour before,
--- whose threshold is a parameter, are counted from the raw orders, only for orders with any order
--- in that hour. Exact as long as the rollup is (RollupExactnessTest compares it with its rebuild).
+-- of its key summed: its own total, whether it counts now, its customer's earlier orders, their
+-- total and those in the hour before, counted by their status now), not recounted from its
+-- customer's raw orders. The status of an order at as_of differs from its status now only for
+-- orders cancelled or refunded since (a cancellation or refund is final): those are live then, and
+-- what they give their customers' later orders is added to the rollup's figures (none for "now").
+-- The small orders in the hour before, whose threshold is a parameter, are the rollup's rows of
+-- the customer in that hour, each with its total and whether it counted then. Only the page shown
+-- is looked up in orders: its order numbers, payment methods and statuses at as_of (on a Citus
+-- cluster the one round to the shards but for the returns since as_of; everything before it reads
+-- the coordinator's rollup). Exact as long as the rollup is (RollupExactnessTest compares it with
+-- its rebuild).
 -- psql: psql -v as_of="'2026-06-30 12:00'" -v days=30 -v small_order=15 -v limit=100 -f fraud_review.sql
 
 \if :{?as_of} \else \set as_of 'now()' \endif
@@ -75,19 +78,30 @@ live_then as (
     select * from orders_returned_since(:as_of::timestamptz)
 ),
 
--- the window's orders of their customers placed after one of them, with what those give them:
--- the rollup's figures leave them out (returned now), the order's history at as_of has them
+-- the window's orders of their customers placed after one of them (their keys in the rollup, by
+-- customer), with what those give them: the rollup's figures leave them out (returned now), the
+-- order's history at as_of has them
 live_then_gives as (
     select later.order_id, later.customer_id, later.created_at,
            count(*)                                                                   as orders,
            sum(live_then.total_amount)                                                as revenue,
            count(*) filter (where live_then.created_at >= later.created_at - interval '1 hour') as prior_hour
-    from orders as later
+    from (
+        select folded.order_id, folded.customer_id, folded.created_at
+        from rollups.order_risk_folded as folded
+        where folded.customer_id = any (array(select customer_id from live_then))
+          and folded.created_at >= date_trunc('day', :as_of::timestamptz) - make_interval(days => :days::int - 1)
+          and folded.created_at <= :as_of::timestamptz
+        union
+        select pending.order_id, pending.customer_id, pending.created_at
+        from rollups.order_risk_pending as pending
+        where pending.customer_id = any (array(select customer_id from live_then))
+          and pending.created_at >= date_trunc('day', :as_of::timestamptz) - make_interval(days => :days::int - 1)
+          and pending.created_at <= :as_of::timestamptz
+    ) as later
     join live_then
       on live_then.customer_id = later.customer_id
      and live_then.created_at < later.created_at
-    where later.created_at >= date_trunc('day', :as_of::timestamptz) - make_interval(days => :days::int - 1)
-      and later.created_at <= :as_of::timestamptz
     group by later.order_id, later.customer_id, later.created_at
 ),
 
@@ -97,7 +111,7 @@ live_then_gives as (
 -- whose figures are the sum. The window is written out rather than read from params, so the
 -- planner sees it.
 pending_rows as (
-    select pending.order_id, pending.customer_id, pending.created_at, pending.total_amount,
+    select pending.order_id, pending.customer_id, pending.created_at, pending.total_amount, pending.counted,
            pending.earlier_orders, pending.earlier_revenue, pending.prior_hour_orders, pending.new_account
     from rollups.order_risk_pending as pending
     where pending.created_at >= date_trunc('day', :as_of::timestamptz) - make_interval(days => :days::int - 1)
@@ -105,7 +119,7 @@ pending_rows as (
 ),
 
 risk_rows as (
-    select folded.order_id, folded.customer_id, folded.created_at, folded.total_amount,
+    select folded.order_id, folded.customer_id, folded.created_at, folded.total_amount, folded.counted,
            folded.earlier_orders, folded.earlier_revenue, folded.prior_hour_orders, folded.new_account
     from rollups.order_risk_folded as folded
     where folded.created_at >= date_trunc('day', :as_of::timestamptz) - make_interval(days => :days::int - 1)
@@ -116,7 +130,7 @@ risk_rows as (
     union all
     select * from pending_rows
     union all
-    select folded.order_id, folded.customer_id, folded.created_at, folded.total_amount,
+    select folded.order_id, folded.customer_id, folded.created_at, folded.total_amount, folded.counted,
            folded.earlier_orders, folded.earlier_revenue, folded.prior_hour_orders, folded.new_account
     from rollups.order_risk_folded as folded
     where folded.order_id = any (array(select order_id from pending_rows
@@ -132,14 +146,15 @@ risk_rows as (
 -- each key's figures at as_of: the rollup's (its customer's earlier orders counted by their status
 -- now) plus what the orders live then and returned since give it. Those are the reference's
 -- figures but for the small orders: the rollup is exact (RollupExactnessTest), and an order's
--- status then differs from its status now only for those orders.
+-- status then differs from its status now only for those orders. A key is live at as_of when its
+-- order counts now (a key an order has left counts 0) or is one of those.
 risk_then as (
     select risk.order_id, risk.customer_id, risk.created_at, risk.total_amount, risk.new_account,
            (risk.earlier_orders + coalesce(gives.orders, 0))::bigint        as earlier_orders,
            risk.earlier_revenue + coalesce(gives.revenue, 0)                as earlier_revenue,
            (risk.prior_hour_orders + coalesce(gives.prior_hour, 0))::bigint as prior_hour_orders
     from (
-        select order_id, customer_id, created_at, sum(total_amount) as total_amount,
+        select order_id, customer_id, created_at, sum(total_amount) as total_amount, sum(counted) as counted,
                sum(earlier_orders) as earlier_orders, sum(earlier_revenue) as earlier_revenue,
                sum(prior_hour_orders) as prior_hour_orders, sum(new_account) as new_account
         from risk_rows
@@ -149,11 +164,16 @@ risk_then as (
       on gives.order_id = risk.order_id
      and gives.customer_id = risk.customer_id
      and gives.created_at = risk.created_at
+    left join live_then
+      on live_then.order_id = risk.order_id
+     and live_then.customer_id = risk.customer_id
+     and live_then.created_at = risk.created_at
+    where risk.counted > 0 or live_then.order_id is not null
 ),
 
 -- possible bursts (and so card testing), high multiples (>= rather than >: the flag compares with
--- a rounded average) and new accounts
-candidate_keys as (
+-- a rounded average) and new accounts, live at as_of
+candidates as (
     select *
     from risk_then
     where risk_then.prior_hour_orders >= 3
@@ -162,169 +182,141 @@ candidate_keys as (
        or risk_then.new_account > 0
 ),
 
--- the candidates' orders, each looked up by its key (= any of the ids: a probe per candidate, where
--- the planner would otherwise join the whole window; a lookup correlated with another relation,
--- as in a lateral join, is a subquery Citus cannot plan over orders distributed by order_id); a
--- key an order has left (moved to another customer or moment) finds none
-candidate_orders as (
-    select orders.order_id, orders.order_number, orders.customer_id, orders.created_at,
-           orders.total_amount, orders.payment_method, orders.status,
-           candidate_keys.earlier_orders, candidate_keys.earlier_revenue, candidate_keys.prior_hour_orders
-    from orders
-    cross join params
-    join candidate_keys
-      on candidate_keys.order_id = orders.order_id
-     and candidate_keys.customer_id = orders.customer_id
-     and candidate_keys.created_at = orders.created_at
-    where orders.order_id = any (array(select order_id from candidate_keys))
-      and orders.created_at >= params.window_start
-      and orders.created_at <= params.as_of
+-- the window's orders placed within the hour before a possible burst of their customer, live at
+-- as_of: its earlier orders (in_burst), whatever their own figures, with their figures at as_of as
+-- the candidates'. The bursts are gathered into arrays and joined with the rollup's rows as a set
+-- (a probe of the rows' customer index per burst; two bursts of a customer at one moment, once).
+neighbour_rows as (
+    select rows.order_id, rows.customer_id, rows.created_at, sum(rows.total_amount) as total_amount,
+           sum(rows.counted) as counted, sum(rows.earlier_orders) as earlier_orders,
+           sum(rows.earlier_revenue) as earlier_revenue, sum(rows.prior_hour_orders) as prior_hour_orders,
+           sum(rows.new_account) as new_account
+    from (select array_agg(customer_id) as customer_ids, array_agg(created_at) as placed
+          from (select distinct customer_id, created_at
+                from candidates
+                where candidates.prior_hour_orders >= 3) as bursts) as gathered
+    cross join unnest(gathered.customer_ids, gathered.placed) as burst (customer_id, created_at)
+    cross join lateral (
+        select folded.order_id, folded.customer_id, folded.created_at, folded.total_amount, folded.counted,
+               folded.earlier_orders, folded.earlier_revenue, folded.prior_hour_orders, folded.new_account
+        from rollups.order_risk_folded as folded
+        where folded.customer_id = burst.customer_id
+          and folded.created_at >= burst.created_at - interval '1 hour'
+          and folded.created_at < burst.created_at
+        union all
+        select pending.order_id, pending.customer_id, pending.created_at, pending.total_amount, pending.counted,
+               pending.earlier_orders, pending.earlier_revenue, pending.prior_hour_orders, pending.new_account
+        from rollups.order_risk_pending as pending
+        where pending.customer_id = burst.customer_id
+          and pending.created_at >= burst.created_at - interval '1 hour'
+          and pending.created_at < burst.created_at
+    ) as rows
+    where rows.created_at >= date_trunc('day', :as_of::timestamptz) - make_interval(days => :days::int - 1)
+    group by rows.order_id, rows.customer_id, rows.created_at, burst.customer_id, burst.created_at
 ),
 
--- the window's orders placed within the hour before a possible burst of their customer: its
--- earlier orders (in_burst), whatever their own figures. The bursts are gathered into arrays and
--- joined with orders as a set (on one node a probe of idx_orders_customer_created per burst; on a
--- cluster every shard joins the same few bursts with its orders).
-burst_neighbours as (
-    select orders.order_id, orders.order_number, orders.customer_id, orders.created_at,
-           orders.total_amount, orders.payment_method, orders.status
-    from orders
-    cross join params
-    where orders.order_id = any (array(
-              select history.order_id
-              from (select array_agg(customer_id) as customer_ids, array_agg(created_at) as placed
-                    from candidate_orders
-                    where candidate_orders.prior_hour_orders >= 3) as gathered
-              cross join unnest(gathered.customer_ids, gathered.placed) as burst (customer_id, created_at)
-              join orders as history
-                on history.customer_id = burst.customer_id
-               and history.created_at >= burst.created_at - interval '1 hour'
-               and history.created_at < burst.created_at
-              except
-              select order_id from candidate_orders))
-      and orders.created_at >= params.window_start
-      and orders.created_at <= params.as_of
-),
-
--- their figures at as_of, from their keys' rollup rows as the candidates'
-neighbour_risk as (
-    select risk.order_id, risk.customer_id, risk.created_at,
-           (risk.earlier_orders + coalesce(gives.orders, 0))::bigint        as earlier_orders,
-           risk.earlier_revenue + coalesce(gives.revenue, 0)                as earlier_revenue,
-           (risk.prior_hour_orders + coalesce(gives.prior_hour, 0))::bigint as prior_hour_orders
-    from (
-        select order_id, customer_id, created_at, sum(earlier_orders) as earlier_orders,
-               sum(earlier_revenue) as earlier_revenue, sum(prior_hour_orders) as prior_hour_orders
-        from (
-            select folded.order_id, folded.customer_id, folded.created_at, folded.earlier_orders,
-                   folded.earlier_revenue, folded.prior_hour_orders
-            from rollups.order_risk_folded as folded
-            where folded.order_id = any (array(select order_id from burst_neighbours))
-            union all
-            select pending_rows.order_id, pending_rows.customer_id, pending_rows.created_at,
-                   pending_rows.earlier_orders, pending_rows.earlier_revenue, pending_rows.prior_hour_orders
-            from pending_rows
-            where pending_rows.order_id = any (array(select order_id from burst_neighbours))
-        ) as rows
-        group by order_id, customer_id, created_at
-    ) as risk
+neighbours as (
+    select distinct on (rows.order_id) rows.order_id, rows.customer_id, rows.created_at, rows.total_amount,
+           rows.new_account,
+           (rows.earlier_orders + coalesce(gives.orders, 0))::bigint        as earlier_orders,
+           rows.earlier_revenue + coalesce(gives.revenue, 0)                as earlier_revenue,
+           (rows.prior_hour_orders + coalesce(gives.prior_hour, 0))::bigint as prior_hour_orders
+    from neighbour_rows as rows
     left join live_then_gives as gives
-      on gives.order_id = risk.order_id
-     and gives.customer_id = risk.customer_id
-     and gives.created_at = risk.created_at
+      on gives.order_id = rows.order_id
+     and gives.customer_id = rows.customer_id
+     and gives.created_at = rows.created_at
+    left join live_then
+      on live_then.order_id = rows.order_id
+     and live_then.customer_id = rows.customer_id
+     and live_then.created_at = rows.created_at
+    where (rows.counted > 0 or live_then.order_id is not null)
+      and not exists (select 1 from candidates where candidates.order_id = rows.order_id)
+    order by rows.order_id
 ),
 
-reviewed_orders as (
-    select * from candidate_orders
+reviewed as (
+    select order_id, customer_id, created_at, total_amount, new_account, earlier_orders, earlier_revenue,
+           prior_hour_orders
+    from candidates
     union all
-    select burst_neighbours.*, neighbour_risk.earlier_orders, neighbour_risk.earlier_revenue,
-           neighbour_risk.prior_hour_orders
-    from burst_neighbours
-    join neighbour_risk
-      on neighbour_risk.order_id = burst_neighbours.order_id
-     and neighbour_risk.customer_id = burst_neighbours.customer_id
-     and neighbour_risk.created_at = burst_neighbours.created_at
+    select order_id, customer_id, created_at, total_amount, new_account, earlier_orders, earlier_revenue,
+           prior_hour_orders
+    from neighbours
 ),
 
--- each reviewed order's status at as_of: the status it left at its first change after as_of, or
--- its status now (orders_as_of(), R__22_sales_model.sql); those cancelled or refunded then are out
-candidate_changes as materialized (
-    select distinct on (changes.order_id) changes.order_id, changes.from_status
-    from order_status_changes as changes
-    where changes.order_id = any (array(select order_id from reviewed_orders))
-      and changes.changed_at > :as_of::timestamptz
-    order by changes.order_id, changes.changed_at, changes.change_id
-),
-
-candidates as (
-    select reviewed_orders.order_id, reviewed_orders.order_number, reviewed_orders.customer_id,
-           reviewed_orders.created_at, reviewed_orders.total_amount, reviewed_orders.payment_method,
-           coalesce(candidate_changes.from_status, reviewed_orders.status) as status,
-           reviewed_orders.earlier_orders, reviewed_orders.earlier_revenue, reviewed_orders.prior_hour_orders
-    from reviewed_orders
-    left join candidate_changes using (order_id)
-    where coalesce(candidate_changes.from_status, reviewed_orders.status) not in ('cancelled', 'refunded')
-),
-
--- the small orders in the hour before each candidate with any order in that hour, counted at as_of
--- (not cancelled or refunded now, or live then and returned since), the one figure the rollup does
--- not keep (the threshold is a parameter). Gathered into arrays and joined with orders as a set,
--- as burst_neighbours is.
+-- the small orders in the hour before each reviewed order with any order in that hour, counted at
+-- as_of (counted now, or live then and returned since), the one figure the rollup does not keep
+-- (the threshold is a parameter): the rollup's rows of its customer in that hour, gathered as the
+-- bursts are
 small_prior_hour as (
-    select candidate.order_id, count(*) as small_orders
-    from (select array_agg(order_id) as order_ids, array_agg(customer_id) as customer_ids,
-                 array_agg(created_at) as placed
-          from candidates
-          where candidates.prior_hour_orders > 0) as gathered
-    cross join unnest(gathered.order_ids, gathered.customer_ids, gathered.placed)
-               as candidate (order_id, customer_id, created_at)
-    join orders as history
-      on history.customer_id = candidate.customer_id
-     and history.created_at >= candidate.created_at - interval '1 hour'
-     and history.created_at < candidate.created_at
+    select earlier.reviewed_id as order_id, count(*) as small_orders
+    from (
+        select reviewed.order_id as reviewed_id, rows.order_id, rows.customer_id, rows.created_at,
+               sum(rows.total_amount) as total_amount, sum(rows.counted) as counted
+        from (select array_agg(order_id) as order_ids, array_agg(customer_id) as customer_ids,
+                     array_agg(created_at) as placed
+              from reviewed
+              where reviewed.prior_hour_orders > 0) as gathered
+        cross join unnest(gathered.order_ids, gathered.customer_ids, gathered.placed)
+                   as reviewed (order_id, customer_id, created_at)
+        cross join lateral (
+            select folded.order_id, folded.customer_id, folded.created_at, folded.total_amount, folded.counted
+            from rollups.order_risk_folded as folded
+            where folded.customer_id = reviewed.customer_id
+              and folded.created_at >= reviewed.created_at - interval '1 hour'
+              and folded.created_at < reviewed.created_at
+            union all
+            select pending.order_id, pending.customer_id, pending.created_at, pending.total_amount, pending.counted
+            from rollups.order_risk_pending as pending
+            where pending.customer_id = reviewed.customer_id
+              and pending.created_at >= reviewed.created_at - interval '1 hour'
+              and pending.created_at < reviewed.created_at
+        ) as rows
+        group by reviewed.order_id, rows.order_id, rows.customer_id, rows.created_at
+    ) as earlier
     cross join params
-    where history.total_amount <= params.small_order
-      and (history.status not in ('cancelled', 'refunded')
-           or history.order_id = any (array(select order_id from live_then)))
-    group by candidate.order_id
+    left join live_then
+      on live_then.order_id = earlier.order_id
+     and live_then.customer_id = earlier.customer_id
+     and live_then.created_at = earlier.created_at
+    where earlier.total_amount <= params.small_order
+      and (earlier.counted > 0 or live_then.order_id is not null)
+    group by earlier.reviewed_id
 ),
 
 -- the average total_sales of the earlier orders is their sum over their count, as avg() divides
 order_signals as (
     select
-        candidates.order_id,
-        candidates.order_number,
-        candidates.customer_id,
-        candidates.created_at,
-        candidates.status,
-        candidates.total_amount                                              as total_sales,
-        candidates.payment_method,
-        candidates.total_amount <= params.small_order                       as is_small,
-        candidates.prior_hour_orders                                         as orders_in_prior_hour,
+        reviewed.order_id,
+        reviewed.customer_id,
+        reviewed.created_at,
+        reviewed.total_amount                                                as total_sales,
+        reviewed.total_amount <= params.small_order                         as is_small,
+        reviewed.prior_hour_orders                                           as orders_in_prior_hour,
+        reviewed.new_account > 0                                             as new_account,
         coalesce(small_prior_hour.small_orders, 0)                           as small_orders_prior_hour,
-        candidates.earlier_revenue / nullif(candidates.earlier_orders, 0)    as earlier_avg
-    from candidates
+        reviewed.earlier_revenue / nullif(reviewed.earlier_orders, 0)        as earlier_avg
+    from reviewed
     cross join params
     left join small_prior_hour using (order_id)
 ),
 
+-- new_account is the rollup's (placed less than an hour after the customer's signup)
 flags as (
     select
         order_signals.*,
         order_signals.total_sales / nullif(order_signals.earlier_avg, 0)        as multiple,
-        extract(epoch from order_signals.created_at - customers.signup_date) / 60 as age_minutes,
         order_signals.orders_in_prior_hour >= 3                                  as burst,
         order_signals.total_sales > 5 * order_signals.earlier_avg                as high_multiple,
-        order_signals.created_at - customers.signup_date < interval '1 hour'     as new_account,
         order_signals.is_small and order_signals.small_orders_prior_hour >= 3    as card_testing
     from order_signals
-    join customers using (customer_id)
 ),
 
 -- the orders placed within the hour before a burst order of their customer: the burst's earlier
 -- orders (each named with the first burst order after it)
 burst_members as (
-    select distinct on (member.order_id) member.order_id, burst.order_number as burst_order_number
+    select distinct on (member.order_id) member.order_id, burst.order_id as burst_order_id
     from flags as member
     join flags as burst
       on burst.customer_id = member.customer_id
@@ -334,36 +326,59 @@ burst_members as (
     order by member.order_id, burst.created_at, burst.order_id
 ),
 
-final as (
+-- the page: the flagged orders, riskiest first, the first `limit` of them
+flagged as (
     select
-        order_id,
-        order_number,
-        customer_id,
-        created_at,
-        status,
-        total_sales,
-        payment_method,
-        orders_in_prior_hour,
-        round(multiple, 1)                                          as multiple_of_avg,
-        floor(age_minutes)::bigint                                  as account_age_minutes,
-        small_orders_prior_hour,
-        least(100, case when burst or burst_order_number is not null then 30 else 0 end
+        flags.*,
+        burst_members.burst_order_id,
+        least(100, case when burst or burst_order_id is not null then 30 else 0 end
                  + case when high_multiple then 30 else 0 end
                  + case when new_account then 40 else 0 end
-                 + case when card_testing then 40 else 0 end)       as risk_score,
-        concat_ws('; ',
-            case when burst then 'burst: ' || orders_in_prior_hour || ' orders in the hour before' end,
-            case when burst_order_number is not null and not burst
-                 then 'in_burst: placed in the hour before burst order ' || burst_order_number end,
-            case when high_multiple then 'high_multiple: ' || round(multiple, 1) || ' times the earlier average' end,
-            case when new_account then 'new_account: placed ' || floor(age_minutes) || ' minutes after signup' end,
-            case when card_testing then 'card_testing: ' || small_orders_prior_hour || ' small orders in the hour before' end
-        )                                                           as reasons
+                 + case when card_testing then 40 else 0 end) as risk_score
     from flags
     left join burst_members using (order_id)
-    where burst or burst_order_number is not null or high_multiple or new_account or card_testing
+    where burst or burst_order_id is not null or high_multiple or new_account or card_testing
+    order by risk_score desc, created_at desc, order_id
+    limit :limit::int
+),
+
+-- the page's orders and the bursts they name, as the page shows them: their numbers, payment
+-- methods, statuses at as_of and customers' signups (orders_shown_as_of(), R__22_sales_model.sql:
+-- the one read of the orders, so on a Citus cluster this query reads only the coordinator's rollups)
+shown as (
+    select *
+    from orders_shown_as_of(array(select order_id from flagged union select burst_order_id from flagged),
+                            :as_of::timestamptz)
+),
+
+final as (
+    select
+        flagged.order_id,
+        shown.order_number,
+        flagged.customer_id,
+        flagged.created_at,
+        shown.status,
+        flagged.total_sales,
+        shown.payment_method,
+        flagged.orders_in_prior_hour,
+        round(flagged.multiple, 1)                                  as multiple_of_avg,
+        floor(extract(epoch from flagged.created_at - shown.signup_date) / 60)::bigint as account_age_minutes,
+        flagged.small_orders_prior_hour,
+        flagged.risk_score,
+        concat_ws('; ',
+            case when flagged.burst then 'burst: ' || flagged.orders_in_prior_hour || ' orders in the hour before' end,
+            case when flagged.burst_order_id is not null and not flagged.burst
+                 then 'in_burst: placed in the hour before burst order ' || burst_shown.order_number end,
+            case when flagged.high_multiple then 'high_multiple: ' || round(flagged.multiple, 1) || ' times the earlier average' end,
+            case when flagged.new_account
+                 then 'new_account: placed ' || floor(extract(epoch from flagged.created_at - shown.signup_date) / 60)
+                      || ' minutes after signup' end,
+            case when flagged.card_testing then 'card_testing: ' || flagged.small_orders_prior_hour || ' small orders in the hour before' end
+        )                                                           as reasons
+    from flagged
+    join shown on shown.order_id = flagged.order_id
+    left join shown as burst_shown on burst_shown.order_id = flagged.burst_order_id
 )
 
 select * from final
-order by risk_score desc, created_at desc, order_id
-limit :limit::int;
+order by risk_score desc, created_at desc, order_id;

@@ -122,6 +122,33 @@ begin
 end
 $$;
 
+-- A page of orders as a report shows them (fraud_review's flagged orders): each one's number, how
+-- it was paid, its status at the moment (as orders_as_of() gives it) and its customer's signup.
+-- One read of the orders named, joined with their status changes and customers: on a Citus cluster
+-- one round to the shards that hold them, so a report that finds its page in the coordinator's
+-- rollups reads no distributed table itself (and Citus leaves its query to PostgreSQL's planner).
+-- PL/pgSQL for the same reason as orders_as_of().
+create or replace function orders_shown_as_of(order_ids int[], as_of timestamptz)
+returns table (order_id int, order_number text, payment_method text, status text, signup_date timestamptz)
+language plpgsql stable as $$
+#variable_conflict use_column
+begin
+    return query
+    select o.order_id, o.order_number::text, o.payment_method::text,
+           coalesce(later.from_status, o.status)::text, customers.signup_date
+    from orders o
+    join customers on customers.customer_id = o.customer_id
+    left join (
+        select distinct on (c.order_id) c.order_id, c.from_status
+        from order_status_changes c
+        where c.order_id = any (order_ids)
+          and c.changed_at > as_of
+        order by c.order_id, c.changed_at, c.change_id
+    ) as later on later.order_id = o.order_id
+    where o.order_id = any (order_ids);
+end
+$$;
+
 -- Each order line's part of the sales. An order's discount (orders.discount_amount: its coupon)
 -- is shared over its lines in proportion to their value after line discounts, in pence, so the
 -- lines of an order add up to it exactly: line i (in item_id order) takes

@@ -12,7 +12,11 @@
 -- orders: its write appends one row (orders_rollups_inserted(), R__40_rollup_inserts.sql).
 --
 -- Each row also says whether the order came less than an hour after its customer's signup
--- (new_account), kept by the orders' triggers and by one on customers for a signup date changed.
+-- (new_account), kept by the orders' triggers and by one on customers for a signup date changed,
+-- and whether the order counts now (counted: 1, its status neither cancelled nor refunded; a key
+-- an order has left sums to 0). Read by customer and time (idx_rollup_order_risk_*_customer), the
+-- rows give fraud_review a burst's earlier orders and the small orders in the hour before an
+-- order without reading the orders table.
 --
 -- Concurrent writers. An order's row is computed from its customer's other orders as the writer's
 -- statement sees them, and an uncommitted order is invisible: six orders of one customer placed at
@@ -37,10 +41,9 @@
 --
 -- The report finds its candidates here (orders that may be a burst, a high multiple or a new
 -- account: a partial index on the folded rows, plus every pending row in the window) and takes
--- their figures from their rows (folded and pending summed by key), recounting from the raw
--- orders only the small orders in the hour before (its threshold is a parameter), so its answer is
--- the reference's as long as the rows are exact (RollupExactnessTest compares them with a
--- rebuild). The rows count earlier orders by their status now; as of a past moment the report
+-- their figures from their rows (folded and pending summed by key), and counts the small orders in
+-- the hour before (its threshold is a parameter) from the rows of that hour, so its answer is the
+-- reference's as long as the rows are exact (RollupExactnessTest compares them with a rebuild). The rows count earlier orders by their status now; as of a past moment the report
 -- adds to them what the orders live then and cancelled or refunded since give their customers'
 -- later orders (idx_order_status_changes_returns: the only orders whose status then counted
 -- differently), so the rows stay "now" and no write pays.
@@ -53,10 +56,12 @@
 
 -- What reports read: sum by key.
 create or replace view rollups.order_risk as
-select order_id, customer_id, created_at, total_amount, earlier_orders, earlier_revenue, prior_hour_orders, new_account
+select order_id, customer_id, created_at, total_amount, earlier_orders, earlier_revenue, prior_hour_orders, new_account,
+       counted
 from rollups.order_risk_folded
 union all
-select order_id, customer_id, created_at, total_amount, earlier_orders, earlier_revenue, prior_hour_orders, new_account
+select order_id, customer_id, created_at, total_amount, earlier_orders, earlier_revenue, prior_hour_orders, new_account,
+       counted
 from rollups.order_risk_pending;
 
 -- ============================================================
@@ -103,15 +108,16 @@ declare
     added_ids int[] := array(select order_id from unnest(added));
 begin
     insert into rollups.order_risk_pending (order_id, customer_id, created_at, total_amount, earlier_orders,
-                                           earlier_revenue, prior_hour_orders, new_account)
+                                           earlier_revenue, prior_hour_orders, new_account, counted)
     select order_id, customer_id, created_at, sum(sign * total_amount), sum(sign * earlier_orders),
-           sum(sign * earlier_revenue), sum(sign * prior_hour_orders), sum(sign * new_account)
+           sum(sign * earlier_revenue), sum(sign * prior_hour_orders), sum(sign * new_account), sum(sign * counted)
     from (
         -- a changed order's own row, new version
         select changed.order_id, changed.customer_id, changed.created_at, 1 as sign, changed.total_amount,
                earlier.orders as earlier_orders, earlier.revenue as earlier_revenue,
                earlier.prior_hour as prior_hour_orders,
-               (changed.created_at - customers.signup_date < interval '1 hour')::int as new_account
+               (changed.created_at - customers.signup_date < interval '1 hour')::int as new_account,
+               (changed.status not in ('cancelled', 'refunded'))::int as counted
         from unnest(added) as changed
         left join customers on customers.customer_id = changed.customer_id
         cross join lateral counted_orders_before(changed.customer_id, changed.created_at) as earlier
@@ -119,7 +125,8 @@ begin
         -- a changed order's own row, old version
         select changed.order_id, changed.customer_id, changed.created_at, -1, changed.total_amount,
                earlier.orders, earlier.revenue, earlier.prior_hour,
-               (changed.created_at - customers.signup_date < interval '1 hour')::int
+               (changed.created_at - customers.signup_date < interval '1 hour')::int,
+               (changed.status not in ('cancelled', 'refunded'))::int
         from unnest(removed) as changed
         left join customers on customers.customer_id = changed.customer_id
         cross join lateral (
@@ -141,7 +148,7 @@ begin
         union all
         -- what a changed counted order gives its customer's unchanged later orders
         select later.order_id, later.customer_id, later.created_at, changed.sign, 0, 1, changed.total_amount,
-               (changed.created_at >= later.created_at - interval '1 hour')::int, 0
+               (changed.created_at >= later.created_at - interval '1 hour')::int, 0, 0
         from (
             select customer_id, created_at, status, total_amount, 1 as sign from unnest(added)
             union all
@@ -155,7 +162,7 @@ begin
     ) as delta
     group by order_id, customer_id, created_at
     having sum(sign * total_amount) <> 0 or sum(sign * earlier_orders) <> 0 or sum(sign * earlier_revenue) <> 0
-        or sum(sign * prior_hour_orders) <> 0 or sum(sign * new_account) <> 0;
+        or sum(sign * prior_hour_orders) <> 0 or sum(sign * new_account) <> 0 or sum(sign * counted) <> 0;
 end
 $$;
 
@@ -248,9 +255,9 @@ begin
         delete from rollups.order_risk_pending returning *
     )
     insert into rollups.order_risk_folded as rollup (order_id, customer_id, created_at, total_amount, earlier_orders,
-                                                    earlier_revenue, prior_hour_orders, new_account)
+                                                    earlier_revenue, prior_hour_orders, new_account, counted)
     select order_id, customer_id, created_at, sum(total_amount), sum(earlier_orders), sum(earlier_revenue),
-           sum(prior_hour_orders), sum(new_account)
+           sum(prior_hour_orders), sum(new_account), sum(counted)
     from moved
     group by order_id, customer_id, created_at
     order by order_id, customer_id, created_at
@@ -259,7 +266,8 @@ begin
             earlier_orders = rollup.earlier_orders + excluded.earlier_orders,
             earlier_revenue = rollup.earlier_revenue + excluded.earlier_revenue,
             prior_hour_orders = rollup.prior_hour_orders + excluded.prior_hour_orders,
-            new_account = rollup.new_account + excluded.new_account;
+            new_account = rollup.new_account + excluded.new_account,
+            counted = rollup.counted + excluded.counted;
 end
 $$;
 
@@ -278,12 +286,13 @@ begin
     delete from rollups.order_risk_pending;
     truncate rollups.order_risk_folded;
     insert into rollups.order_risk_folded (order_id, customer_id, created_at, total_amount, earlier_orders,
-                                          earlier_revenue, prior_hour_orders, new_account)
+                                          earlier_revenue, prior_hour_orders, new_account, counted)
     select orders.order_id, orders.customer_id, orders.created_at, orders.total_amount, orders.earlier_orders,
            orders.earlier_revenue, orders.prior_hour_orders,
-           (orders.created_at - customers.signup_date < interval '1 hour')::int
+           (orders.created_at - customers.signup_date < interval '1 hour')::int,
+           (orders.counted_total is not null)::int
     from (
-        select order_id, customer_id, created_at, total_amount,
+        select order_id, customer_id, created_at, total_amount, counted_total,
                count(counted_total) over all_before                 as earlier_orders,
                coalesce(sum(counted_total) over all_before, 0)      as earlier_revenue,
                count(counted_total) over hour_before                as prior_hour_orders

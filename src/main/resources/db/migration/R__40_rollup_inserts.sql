@@ -91,10 +91,11 @@ begin
 
     -- each order's own row: its customer's counted orders before it (counted_orders_before())
     insert into rollups.order_risk_pending (order_id, customer_id, created_at, total_amount, earlier_orders,
-                                           earlier_revenue, prior_hour_orders, new_account)
+                                           earlier_revenue, prior_hour_orders, new_account, counted)
     select new_orders.order_id, new_orders.customer_id, new_orders.created_at, new_orders.total_amount,
            earlier.orders, earlier.revenue, earlier.prior_hour,
-           (new_orders.created_at - customers.signup_date < interval '1 hour')::int
+           (new_orders.created_at - customers.signup_date < interval '1 hour')::int,
+           (new_orders.status not in ('cancelled', 'refunded'))::int
     from new_orders
     left join customers on customers.customer_id = new_orders.customer_id
     cross join lateral counted_orders_before(new_orders.customer_id, new_orders.created_at) as earlier

@@ -52,10 +52,11 @@ class OrderRiskAndCategoryRollupsTest {
         return OffsetDateTime.parse(local + "+01:00"); // June: British Summer Time
     }
 
-    /** One order's risk row as "earlier_orders earlier_revenue prior_hour_orders new_account", pending rows summed in. */
+    /** One order's risk row as "earlier_orders earlier_revenue prior_hour_orders new_account counted", pending rows summed in. */
     private static String risk(Connection c, int orderId) throws SQLException {
         return (String) Writes.value(c, "select sum(earlier_orders) || ' ' || sum(earlier_revenue) || ' '"
-                + " || sum(prior_hour_orders) || ' ' || sum(new_account) from rollups.order_risk where order_id = " + orderId);
+                + " || sum(prior_hour_orders) || ' ' || sum(new_account) || ' ' || sum(counted)"
+                + " from rollups.order_risk where order_id = " + orderId);
     }
 
     @Test
@@ -65,17 +66,18 @@ class OrderRiskAndCategoryRollupsTest {
             int second = Writes.order(c, 1, at("2026-06-30T10:20"), "pending", new BigDecimal("20.00"));
             Writes.order(c, 1, at("2026-06-30T10:40"), "cancelled", new BigDecimal("30.00"));
             int last = Writes.order(c, 1, at("2026-06-30T10:50"), "pending", new BigDecimal("100.00"));
-            assertThat(risk(c, last)).isEqualTo("2 30.00 2 0");
+            assertThat(risk(c, last)).isEqualTo("2 30.00 2 0 1");
 
             Writes.order(c, 1, at("2026-06-30T09:55"), "pending", new BigDecimal("5.00")); // placed before them all
-            assertThat(risk(c, last)).isEqualTo("3 35.00 3 0");
+            assertThat(risk(c, last)).isEqualTo("3 35.00 3 0 1");
             Writes.execute(c, "select fold_rollups()");
-            assertThat(risk(c, last)).isEqualTo("3 35.00 3 0");
+            assertThat(risk(c, last)).isEqualTo("3 35.00 3 0 1");
 
             Writes.status(c, second, "cancelled");
-            assertThat(risk(c, last)).isEqualTo("2 15.00 2 0");
+            assertThat(risk(c, last)).isEqualTo("2 15.00 2 0 1");
+            assertThat(risk(c, second)).isEqualTo("2 15.00 2 0 0"); // counts no more
             Writes.execute(c, "update customers set signup_date = timestamptz '2026-06-30T09:55:00+01:00' where customer_id = 1");
-            assertThat(risk(c, last)).isEqualTo("2 15.00 2 1"); // 55 minutes after signup
+            assertThat(risk(c, last)).isEqualTo("2 15.00 2 1 1"); // 55 minutes after signup
         }
     }
 

@@ -129,9 +129,9 @@ class RollupExactnessTest {
                     + " having sum(orders) <> 0"),
             Map.entry("customer_orders_as_of", "select * from customer_orders_as_of('infinity')"),
             Map.entry("rollups.order_risk", "select order_id, customer_id, created_at, sum(total_amount), sum(earlier_orders),"
-                    + " sum(earlier_revenue), sum(prior_hour_orders), sum(new_account) from rollups.order_risk group by 1, 2, 3"
-                    + " having sum(total_amount) <> 0 or sum(earlier_orders) <> 0 or sum(earlier_revenue) <> 0"
-                    + " or sum(prior_hour_orders) <> 0 or sum(new_account) <> 0"),
+                    + " sum(earlier_revenue), sum(prior_hour_orders), sum(new_account), sum(counted) from rollups.order_risk"
+                    + " group by 1, 2, 3 having sum(total_amount) <> 0 or sum(earlier_orders) <> 0 or sum(earlier_revenue) <> 0"
+                    + " or sum(prior_hour_orders) <> 0 or sum(new_account) <> 0 or sum(counted) <> 0"),
             // the product days, and the spans (folded only) with the pending days added in
             Map.entry("rollups.product_days", "select 1, day, product_id, sum(units), sum(orders), sum(gross_sales), sum(discounts),"
                     + " sum(returned_units), sum(returns), sum(basket_orders) from rollups.product_days group by 1, 2, 3"
