@@ -54,9 +54,12 @@
 -- customer_orders_changed(as_of) names, the cohorts from cohort_months_as_of() (as
 -- retention_cohorts reads them), the funnel from rollups.funnel_days and funnel_sessions (as
 -- conversion_funnel reads them), the stock from rollups.stock_level_counts (the active rows and
--- those out of stock, kept whole). Whole days need no correction for what came after as_of. From the raw rows: the window's last 2,000 orders
--- (a median and their addresses, through the index on orders.created_at) and the stock movements
--- after as_of (none for "now"), each moved row's stock by its key. The full-scan version is
+-- those out of stock, kept whole). Whole days need no correction for what came after as_of. From
+-- the raw rows: the window's last 2,000 orders (a median and their addresses, through the index on
+-- orders.created_at) and the stock movements after as_of (none for "now"), each moved row's stock
+-- by its key. Those reads, the catalogue's size and the pending products' categories are functions
+-- (R__64_shop_vitals_raw_reads.sql): this query names only the rollups and category_ancestry, so
+-- on a Citus cluster PostgreSQL plans it whole on the coordinator. The full-scan version is
 -- reference/shop_vitals.sql.
 
 \if :{?as_of} \else \set as_of 'now()' \endif
@@ -92,20 +95,15 @@ last_orders_from as (
     ) as hours
 ),
 
--- the window's last 2,000 orders (all of them when fewer): a median, the coupon use and the
--- geography need the orders themselves, and 2,000 give them within a few per cent. Read from the
--- hour they begin in (on a Citus cluster each shard then reads its few hundred of them, not 2,000
--- each). The bounds are written out rather than read from params: from params they were a filter
--- on a backward scan of the index from the newest order, which read every order placed after the
--- window first
+-- the window's last 2,000 orders (all of them when fewer), each with where it was shipped: a
+-- median, the coupon use and the geography need the orders themselves, and 2,000 give them within
+-- a few per cent. Read from the hour they begin in (last_orders_shipped(),
+-- R__64_shop_vitals_raw_reads.sql: on a Citus cluster each shard then reads its few hundred of
+-- them, not 2,000 each)
 window_orders as (
-    select orders.order_id, orders.total_amount, orders.discount_amount, orders.shipping_address_id
-    from orders
-    where orders.created_at >= (select hour from last_orders_from)
-      and orders.created_at >= (shop_day(:as_of::timestamptz) - :days::int)::timestamptz
-      and orders.created_at < shop_day(:as_of::timestamptz)::timestamptz
-    order by orders.created_at desc, orders.order_id desc
-    limit 2000
+    select last.order_id, last.total_amount, last.discount_amount, last.city, last.postcode, last.country
+    from last_orders_from,
+         last_orders_shipped(last_orders_from.hour, shop_day(:as_of::timestamptz)::timestamptz, 2000) as last
 ),
 
 window_days as (
@@ -127,7 +125,7 @@ order_values as (
 ),
 
 catalogue as (
-    select ceil(count(*) / 100.0)::int as top_count from products
+    select ceil(catalogue_size() / 100.0)::int as top_count
 ),
 
 -- the window's sales (gross less discounts of the orders placed, no returns) and returns (net
@@ -279,14 +277,26 @@ funnel as (
 -- returns) and returns, in one pass: the window's category rows and product rows
 -- (category_window_totals(): for the kept window a few hundred category rows and its pending
 -- product days, not a row per product), each under the top-level category above its category. A
--- product row's category is looked up by its key, row by row: joined, the planner hashed every
--- product for the few pending rows.
+-- product row's category is looked up by its key (product_categories(), for the few pending
+-- rows); a top-level category is one whose only ancestry row is its own.
+window_rows as materialized (
+    select *
+    from category_window_totals(shop_day(:as_of::timestamptz) - :days::int, shop_day(:as_of::timestamptz) - 1)
+),
+
 department_rows as (
-    select coalesce(window_rows.category_id,
-                    (select products.category_id from products where products.product_id = window_rows.product_id))
-               as category_id,
+    select coalesce(window_rows.category_id, products.category_id) as category_id,
            window_rows.gross_sales - window_rows.discounts as sales, window_rows.returns
-    from category_window_totals(shop_day(:as_of::timestamptz) - :days::int, shop_day(:as_of::timestamptz) - 1) as window_rows
+    from window_rows
+    left join product_categories(array(select product_id from window_rows where category_id is null)) as products
+           on products.product_id = window_rows.product_id
+),
+
+departments as (
+    select category_id as department_id
+    from category_ancestry
+    group by category_id
+    having count(*) = 1
 ),
 
 department_figures as (
@@ -294,8 +304,7 @@ department_figures as (
            sum(department_rows.returns) as returned
     from department_rows
     join category_ancestry using (category_id)
-    join categories on categories.category_id = category_ancestry.ancestor_id
-    where categories.parent_id is null
+    join departments on departments.department_id = category_ancestry.ancestor_id
     group by category_ancestry.ancestor_id
 ),
 
@@ -316,24 +325,19 @@ returns as (
 
 geography as (
     select
-        count(distinct addresses.city)                                                           as towns,
-        round(100.0 * count(*) filter (where addresses.postcode
+        count(distinct window_orders.city)                                                       as towns,
+        round(100.0 * count(*) filter (where window_orders.postcode
                                                 ~ '^([A-PR-UWYZ][0-9][0-9]?|[A-PR-UWYZ][A-HK-Y][0-9][0-9]?|[A-PR-UWYZ][0-9][A-HJKPSTUW]|[A-PR-UWYZ][A-HK-Y][0-9][ABEHMNPRVWXY]) [0-9][ABD-HJLNP-UW-Z]{2}$')
               / nullif(count(*), 0), 1)                                                          as valid_postcode_pct
     from window_orders
-    join addresses on addresses.address_id = window_orders.shipping_address_id
-    where addresses.country = 'GB'
+    where window_orders.country = 'GB'
 ),
 
 -- stock at as_of: the active rows and those out of stock now, kept whole
 -- (rollups.stock_level_counts), and each active row moved after as_of (none for "now") counted
--- as it stood then: its stock now less those movements (as_of written out, an index bound on
--- every shard, as above)
+-- as it stood then: its stock now less those movements (stock_moved_after())
 later_movements as (
-    select stock_movements.product_id, stock_movements.warehouse, sum(stock_movements.quantity) as quantity
-    from stock_movements
-    where stock_movements.moved_at > :as_of::timestamptz
-    group by stock_movements.product_id, stock_movements.warehouse
+    select * from stock_moved_after(:as_of::timestamptz)
 ),
 
 stock_counts as (
