@@ -66,10 +66,7 @@
 with
 
 params as (
-    select
-        :as_of::timestamptz                                                            as as_of,
-        date_trunc('day', :as_of::timestamptz) - make_interval(days => :days::int - 1) as window_start,
-        :small_order::numeric                                                          as small_order
+    select :small_order::numeric as small_order
 ),
 
 -- the orders live at as_of (placed by then, not cancelled or refunded then) and cancelled or
@@ -108,8 +105,8 @@ live_then_gives as (
 -- the window's rows of the order-risk rollup that may be a candidate's: every pending row (changes
 -- not folded in yet), the folded rows that may be a burst, a high multiple or a new account's
 -- (their partial index), and the folded rows of the keys with pending rows or an as-of correction,
--- whose figures are the sum. The window is written out rather than read from params, so the
--- planner sees it.
+-- whose figures are the sum. The window (the last `days` shop days up to as_of) is written out
+-- in each read, so the planner sees it.
 pending_rows as (
     select pending.order_id, pending.customer_id, pending.created_at, pending.total_amount, pending.counted,
            pending.earlier_orders, pending.earlier_revenue, pending.prior_hour_orders, pending.new_account
