@@ -43,10 +43,11 @@
 -- account: a partial index on the folded rows, plus every pending row in the window) and takes
 -- their figures from their rows (folded and pending summed by key), and counts the small orders in
 -- the hour before (its threshold is a parameter) from the rows of that hour, so its answer is the
--- reference's as long as the rows are exact (RollupExactnessTest compares them with a rebuild). The rows count earlier orders by their status now; as of a past moment the report
--- adds to them what the orders live then and cancelled or refunded since give their customers'
--- later orders (idx_order_status_changes_returns: the only orders whose status then counted
--- differently), so the rows stay "now" and no write pays.
+-- reference's as long as the rows are exact (RollupExactnessTest compares them with a rebuild).
+-- The rows count earlier orders by their status now; as of a past moment the report adds to them
+-- what the orders live then and cancelled or refunded since give their customers' later orders
+-- (idx_order_status_changes_returns: the only orders whose status then counted differently), so
+-- the rows stay "now" and no write pays.
 -- An order's total here is its total_sales (orders.total_amount: after discounts, with shipping
 -- and VAT, as placed; R__22_sales_model.sql).
 --
