@@ -209,6 +209,39 @@ class CustomerRollupsTest {
     }
 
     @Test
+    void recounting_every_customer_gives_what_recounting_them_by_id_gives() throws SQLException {
+        try (Connection c = database.connection()) {
+            int refunded = order(c, 1, at("2026-06-10T10:00"), "delivered", new BigDecimal("10.00"));
+            order(c, 1, at("2026-06-20T10:00"), "delivered", new BigDecimal("20.00"));
+            order(c, 1, at("2026-06-30T10:00"), "delivered", new BigDecimal("7.00"));
+            int partlyRefunded = order(c, 2, at("2026-06-11T10:00"), "delivered", new BigDecimal("11.00"));
+            order(c, 3, at("2026-07-01T10:00"), "delivered", new BigDecimal("9.00"));
+            order(c, 4, at("2026-06-12T10:00"), "delivered", new BigDecimal("12.00"));
+            Writes.execute(c, "select fold_rollups()");
+            Writes.status(c, refunded, "refunded"); // now, after as_of: it still counts then
+            Writes.execute(c, "select refund_order(" + partlyRefunded + ", amount => 1.00, p_at => '2026-06-22 10:00+01')");
+            Writes.execute(c, "select refund_order(" + partlyRefunded + ", amount => 2.00, p_at => '2026-07-05 10:00+01')");
+            OffsetDateTime asOf = at("2026-06-25T10:00");
+            // customer 1: the refunded order and the second, not the one after as_of; customer 2:
+            // 11.00 less the refund made by then; customer 3: nothing by then; 4: unchanged since
+            String expected = "1 2 30.00 06-10 10:00 06-20 10:00, 2 1 10.00 06-11 10:00 06-11 10:00,"
+                    + " 4 1 12.00 06-12 10:00 06-12 10:00";
+            String cohorts = "select string_agg(cohort_month || ' ' || activity_month || ' ' || customers, ', '"
+                    + " order by cohort_month, activity_month) from cohort_months_as_of('2026-06-25 10:00+01')";
+
+            assertThat(customers(c, asOf)).isEqualTo(expected);
+            assertThat(Writes.value(c, cohorts)).isEqualTo("2026-06-01 2026-06-01 3");
+            Writes.execute(c, "set shopflow.recount_by_id_limit = 0"); // every customer recounted
+            try {
+                assertThat(customers(c, asOf)).isEqualTo(expected);
+                assertThat(Writes.value(c, cohorts)).isEqualTo("2026-06-01 2026-06-01 3");
+            } finally {
+                Writes.execute(c, "reset shopflow.recount_by_id_limit");
+            }
+        }
+    }
+
+    @Test
     void spend_is_net_sales_and_follows_the_lines_and_the_coupon() throws SQLException {
         try (Connection c = database.connection()) {
             int order = order(c, 1, at("2026-06-10T10:00"), "delivered", new BigDecimal("30.00"));

@@ -48,6 +48,7 @@ import shopflow.Main;
 import shopflow.TempDirectories;
 import shopflow.TestDatabases;
 import shopflow.db.Database;
+import shopflow.db.DatabaseOptions;
 import shopflow.db.Migrations;
 import shopflow.db.SqlScripts;
 import shopflow.generate.Generator;
@@ -300,6 +301,38 @@ class DistributedShopTest {
                     assertThat(refused.field()).isEqualTo("device");
                 })
                 .hasMessageContaining("no order filter on a Citus cluster");
+    }
+
+    @Test
+    @Order(32)
+    void customer_reports_recounting_every_customer_on_the_cluster_answer_as_one_node_does_by_id()
+            throws SQLException {
+        // a moment far back recounts every customer on a cluster (recount_by_id_limit(), R__22):
+        // here for every moment in the past, against one node recounting the same customers by id
+        ReportCatalog reports = ReportCatalog.load();
+        List<String> differences = new ArrayList<>();
+        try (Database everyCustomer = Database.open(DatabaseOptions.external(
+                distributed.jdbcUrl() + "?options=-c%20shopflow.recount_by_id_limit=0", "postgres", null))) {
+            try (Connection c = everyCustomer.connection(); Statement s = c.createStatement();
+                    ResultSet limit = s.executeQuery("select recount_by_id_limit()")) {
+                limit.next();
+                assertThat(limit.getInt(1)).isZero();
+            }
+            ReportRunner nodeRunner = new ReportRunner(single.dataSource());
+            ReportRunner clusterRunner = new ReportRunner(everyCustomer.dataSource());
+            for (OffsetDateTime asOf : List.of(GENERATED_AS_OF.minusDays(47).minusHours(5),
+                    AsOf.parse("2025-12-24T18:00", LONDON))) {
+                for (String name : List.of("customer_lifetime", "rfm_segments", "rfm_customers", "retention_cohorts",
+                        "shop_vitals")) {
+                    ReportResult fromNode = nodeRunner.run(reports.get(name), asOf, Map.of());
+                    ReportResult fromCluster = clusterRunner.run(reports.get(name), asOf, Map.of());
+                    assertThat(fromNode.rows()).as(name + " has rows as of " + asOf).isNotEmpty();
+                    RollupVerifier.firstDifference(name, asOf, Map.of(), fromCluster, fromNode)
+                            .map(Drift::describe).ifPresent(differences::add);
+                }
+            }
+        }
+        assertThat(differences).as("cluster recounting everyone (first) vs one node by id (second)").isEmpty();
     }
 
     @Test
