@@ -14,9 +14,9 @@ import shopflow.scaleout.Distribution;
 
 @Command(name = "distribute", mixinStandardHelpOptions = true,
         description = {"Turn the ShopFlow schema on a Citus coordinator into a distributed one: orders and their lines,"
-                + " coupons and status history sharded by order_id, page views and cart events by session_id, the"
-                + " small tables (products, categories, inventory, coupons, customers) as reference tables on every"
-                + " node.",
+                + " coupons and status history sharded by order_id, page views and cart events by session_id, stock"
+                + " and its movements by product_id, the small tables (products, categories, coupons, customers) as"
+                + " reference tables on every node.",
             "Migrates first; running it again changes nothing. See docs/scale-out.md."},
         footer = {"", "Example:",
             "  shopflow distribute --jdbc-url jdbc:postgresql://coordinator:5432/shopflow --db-user postgres",

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import shopflow.db.SqlScripts;
 import shopflow.ingest.EventParser;
 import shopflow.orders.OrderLifecycle;
 import shopflow.orders.OrderPlacement;
@@ -35,14 +36,7 @@ final class OrdersApi {
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
     /** A random sample of what traffic can refer to: active customers, and active products in stock first. */
-    private static final String SAMPLE = """
-            select (select coalesce(json_agg(customer_id), '[]') from
-                        (select customer_id from customers where is_active order by random() limit 200) c) as customer_ids,
-                   (select coalesce(json_agg(product_id), '[]') from
-                        (select p.product_id from products p where p.is_active is not false
-                         order by exists (select 1 from inventory i where i.product_id = p.product_id and i.quantity > 0) desc,
-                                  random()
-                         limit 200) p) as product_ids""";
+    private static final String SAMPLE = SqlScripts.read("simulate/catalog_sample.sql");
 
     private final OrderPlacement placement;
     private final OrderLifecycle lifecycle;

@@ -40,7 +40,8 @@ begin
 
     -- Function settings the cluster needs (create or replace function drops a function's settings):
     --   * the order writers read shards (an order's lines, its stock movements) and then update
-    --     reference tables that distributed tables point at (stock, coupon counts): Citus allows that
+    --     reference tables that distributed tables point at (coupon counts; stock on a cluster
+    --     distributed before stock was): Citus allows that
     --     in one transaction only over one connection per worker, which multi_shard_modify_mode
     --     sequential makes them use;
     --   * place_order() locks `orders` on the coordinator for the rollup job's watermarks (R__20);

@@ -9,10 +9,12 @@
 --       generator.fraud_ground_truth
 --   distributed by session_id (colocated with each other; anonymous page views have no customer)
 --       page_views, cart_events
+--   distributed by product_id (colocated: a product's stock and its ledger on one shard)
+--       stock_movements (restocks have no order), inventory
 --   distributed by their own key
---       stock_movements (product_id: restocks have no order), order_idempotency_keys (the key)
+--       order_idempotency_keys (the key)
 --   reference tables (a full copy on every node, so every join with them stays on the worker)
---       categories, products, inventory, coupons, customers, addresses, order_status_transitions
+--       categories, products, coupons, customers, addresses, order_status_transitions
 --   plain tables of the coordinator
 --       api.tokens, generator.runs, generator.saved_ddl, the tables of the schema rollups (kept by
 --       a job on a cluster, catch_up_rollups(); see docs/scale-out.md)
@@ -71,6 +73,7 @@ begin
               ('cart_events'::regclass, 'customers'::regclass),
               ('stock_movements'::regclass, 'orders'::regclass),
               ('stock_movements'::regclass, 'order_items'::regclass),
+              ('stock_movements'::regclass, 'inventory'::regclass),
               ('order_idempotency_keys'::regclass, 'orders'::regclass),
               ('order_items'::regclass, 'orders'::regclass),
               ('order_coupons'::regclass, 'orders'::regclass),
@@ -108,6 +111,11 @@ begin
         alter table stock_movements drop constraint stock_movements_pkey;
         alter table stock_movements add primary key (product_id, movement_id);
     end if;
+    if not exists (select 1 from citus_tables where table_name = 'inventory'::regclass
+                   and citus_table_type in ('distributed', 'reference')) then
+        alter table inventory drop constraint if exists inventory_pkey;
+        alter table inventory add primary key (product_id, inventory_id);
+    end if;
 end
 $$;
 
@@ -134,14 +142,14 @@ from pg_proc p
 where p.pronamespace = 'public'::regnamespace
   and exists (select 1 from pg_type t
               where t.typname in ('orders', 'order_items', 'order_status_changes', 'page_views', 'cart_events',
-                                  'stock_movements')
+                                  'stock_movements', 'inventory')
                 and t.typnamespace = 'public'::regnamespace
                 and (t.typarray = any (p.proargtypes) or t.typarray = any (coalesce(p.proallargtypes, '{}'))))
   and not exists (select 1 from pg_dist_partition where logicalrelid = 'stock_movements'::regclass)
   and not exists (select 1 from rollup_job.saved_functions);
 
 -- Reference tables first: the foreign keys of the distributed tables point at them.
-select create_reference_table(t) from unnest(array['categories', 'products', 'inventory', 'coupons',
+select create_reference_table(t) from unnest(array['categories', 'products', 'coupons',
     'customers', 'addresses', 'order_status_transitions']) t
 where not exists (select 1 from citus_tables c where c.table_name = t::regclass and c.citus_table_type = 'reference');
 
@@ -159,6 +167,15 @@ order by n;
 select create_distributed_table('stock_movements', 'product_id', colocate_with => 'none')
 where not exists (select 1 from pg_dist_partition p where p.logicalrelid = 'stock_movements'::regclass and p.partmethod = 'h');
 
+-- Stock with its ledger: shipping, returning or restocking a product writes its stock row and its
+-- movement on the product's shard, not a reference table's copy on every node (two phases over
+-- all of them). (Until then Citus keeps it as a "local" table of its own: its foreign key to
+-- products.) A cluster distributed before keeps stock as a reference table, which the same
+-- functions also serve.
+select create_distributed_table('inventory', 'product_id', colocate_with => 'stock_movements')
+where not exists (select 1 from citus_tables where table_name = 'inventory'::regclass
+                  and citus_table_type in ('distributed', 'reference'));
+
 select create_distributed_table('order_idempotency_keys', 'idempotency_key', colocate_with => 'none')
 where not exists (select 1 from pg_dist_partition p where p.logicalrelid = 'order_idempotency_keys'::regclass and p.partmethod = 'h');
 
@@ -171,6 +188,9 @@ begin
         alter table order_status_changes add foreign key (order_id) references orders (order_id) on delete cascade;
         alter table order_refunds add foreign key (order_id) references orders (order_id) on delete cascade;
         alter table generator.fraud_ground_truth add foreign key (order_id) references orders (order_id);
+    end if;
+    if not exists (select 1 from pg_constraint where conrelid = 'stock_movements'::regclass and confrelid = 'inventory'::regclass) then
+        alter table stock_movements add foreign key (product_id, warehouse) references inventory (product_id, warehouse);
     end if;
 end
 $$;

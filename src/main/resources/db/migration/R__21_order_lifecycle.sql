@@ -60,12 +60,29 @@ create or replace trigger orders_guard_status
     before update of status on orders
     for each row execute function orders_guard_status();
 
+-- Locks every warehouse row of the given products, product by product in product_id order, each
+-- product's rows in inventory_id order: every writer of stock (shipping, returns, restocks) takes
+-- them in this order, so two never deadlock. One query per product: on a Citus cluster a locking
+-- read must stay on one shard.
+create or replace function lock_stock_of(product_ids int[]) returns void
+language plpgsql as $$
+declare
+    v_product int;
+begin
+    for v_product in select distinct given.product_id from unnest(product_ids) as given (product_id) order by 1 loop
+        perform 1 from inventory i where i.product_id = v_product order by i.inventory_id for update;
+    end loop;
+end
+$$;
+
 -- Takes the order's lines out of stock. Rule, per line (in item_id order): warehouses that hold
 -- the product, most stock first, ties by warehouse name; take as much as the line needs from the
 -- first, then the next, ... So a line ships from one warehouse whenever one has enough for the
 -- whole line (the best stocked), and is split across as few warehouses as possible otherwise.
 -- Not enough in all warehouses together refuses the whole shipment (nothing changes).
 -- The caller holds the order row lock.
+-- Every read and write of stock names its product: on a Citus cluster stock is distributed by
+-- product (docs/scale-out.md), so each goes to that product's shard alone.
 create or replace function order_ship_stock(p_order_id int) returns void
 language plpgsql as $$
 declare
@@ -74,12 +91,12 @@ declare
     v_available  bigint;
     v_left       int;
     v_take       int;
+    v_products   int[];
 begin
-    -- Lock every inventory row this order can touch, in inventory_id order (deadlock-free).
-    perform 1 from inventory i
-    where i.product_id in (select oi.product_id from order_items oi where oi.order_id = p_order_id)
-    order by i.inventory_id
-    for update;
+    -- (the ids first, on their own: Citus would send a call with the order's lines as its argument to
+    -- the order's worker, where its locks were a transaction of their own)
+    v_products := array(select oi.product_id from order_items oi where oi.order_id = p_order_id);
+    perform lock_stock_of(v_products);
 
     for v_item in
         select oi.item_id, oi.product_id, oi.quantity
@@ -100,7 +117,7 @@ begin
             exit when v_left = 0;
             v_take := least(v_left, v_stock.quantity);
             update inventory set quantity = quantity - v_take, last_updated = now()
-            where inventory_id = v_stock.inventory_id;
+            where product_id = v_item.product_id and inventory_id = v_stock.inventory_id;
             insert into stock_movements (product_id, warehouse, order_id, item_id, quantity, reason, moved_at)
             values (v_item.product_id, v_stock.warehouse, p_order_id, v_item.item_id, -v_take, 'ship', now());
             v_left := v_left - v_take;
@@ -114,12 +131,11 @@ $$;
 create or replace function order_return_stock(p_order_id int) returns void
 language plpgsql as $$
 declare
-    v_back record;
+    v_back     record;
+    v_products int[];
 begin
-    perform 1 from inventory i
-    where i.product_id in (select m.product_id from stock_movements m where m.order_id = p_order_id)
-    order by i.inventory_id
-    for update;
+    v_products := array(select m.product_id from stock_movements m where m.order_id = p_order_id);
+    perform lock_stock_of(v_products);  -- (the ids first, as order_ship_stock() says)
 
     for v_back in
         select m.product_id, m.warehouse, m.item_id, -sum(m.quantity)::int as quantity

@@ -46,7 +46,8 @@ begin
                 p_quantity, p_sku, p_warehouse, v_stock
             using errcode = 'SF422', column = 'quantity';
     end if;
-    update inventory i set quantity = i.quantity + p_quantity, last_updated = v_at where i.inventory_id = v_row;
+    update inventory i set quantity = i.quantity + p_quantity, last_updated = v_at
+    where i.product_id = v_product and i.inventory_id = v_row;  -- by product: its shard on a Citus cluster
     insert into stock_movements (product_id, warehouse, quantity, reason, moved_at)
     values (v_product, p_warehouse, p_quantity, 'restock', v_at)
     returning stock_movements.movement_id into v_movement;

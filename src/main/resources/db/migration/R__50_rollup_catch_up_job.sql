@@ -451,14 +451,15 @@ $$;
 -- The stock rows a run reads, as of the target (stock_movements up to max_movement): the warehouse
 -- rows it moves (moved) and those the fold computes the stock-outs of (with pending movements or
 -- marked stale), each with its ledger up to the target (rollup_job.stock_movements) and its
--- quantity then (rollup_job.inventory): its quantity now less its movements since. Inventory is a
--- reference table, a copy on every node: a writer updates each copy and adds its movement to the
--- shard on one worker in one transaction, whose two-phase commit makes them visible together on
--- that worker but not at the same moment on the coordinator. So the quantity and the movements
--- since come from one query pushed down to the shards (grouped by product, the distribution
--- column): each row is read from the worker that holds its movements, in one snapshot. A row
--- with no movement at all (none to read it with) has its quantity from the coordinator's copy;
--- if one arrives meanwhile, its run marks the row stale again and the next fold reads it anew.
+-- quantity then (rollup_job.inventory): its quantity now less its movements since. A writer
+-- updates a stock row and adds its movement in one transaction, on the product's shard (inventory
+-- is distributed by product, colocated with stock_movements; on a cluster distributed before, a
+-- reference table with a copy on every node), and a transaction over several workers commits on
+-- each a moment apart. So the quantity and the movements since come from one query pushed down to
+-- the shards (grouped by product, the distribution column): each row is read with its movements
+-- on one worker, in one snapshot. A row with no movement at all (none to read it with) is read on
+-- its own; if one arrives meanwhile, its run marks the row stale again and the next fold reads it
+-- anew.
 create or replace function rollup_job_copy_stock(moved public.stock_movements[], max_movement bigint) returns void
 language plpgsql as $$
 declare

@@ -654,6 +654,51 @@ class DistributedShopTest {
     }
 
     /**
+     * Stock is distributed by product, colocated with its ledger: shipping a one-line order whose
+     * product's stock shares the order's worker writes the order, its status change, the stock row
+     * and its movement there alone, and commits in one phase. Stock as a reference table was an
+     * update of its copy on every node, committed in two phases over all of them.
+     */
+    @Test
+    @Order(46)
+    void a_shipment_whose_stock_shares_its_orders_worker_commits_there_in_one_phase() throws Exception {
+        String sameWorker = scalar(distributed, """
+                with candidates as (
+                    select o.order_id, min(i.product_id) as product_id
+                    from orders o join order_items i using (order_id)
+                    where o.status = 'processing'
+                    group by o.order_id
+                    having count(*) = 1
+                    order by o.order_id
+                    limit 200
+                )
+                select candidates.order_id
+                from candidates
+                where (select nodeport from citus_shards
+                       where shardid = get_shard_id_for_distribution_column('orders', candidates.order_id))
+                    = (select nodeport from citus_shards
+                       where shardid = get_shard_id_for_distribution_column('inventory', candidates.product_id))
+                order by 1
+                limit 1""");
+        assertThat(sameWorker).as("a one-line processing order with its stock on its worker").isNotNull();
+        List<String> remoteCommands = new ArrayList<>();
+        try (Connection c = distributed.connection(); Statement s = c.createStatement()) {
+            c.setAutoCommit(false);
+            s.execute("set local citus.log_remote_commands = on");
+            s.execute("set local client_min_messages = notice");
+            s.execute("select order_transition(" + sameWorker + ", 'shipped')");
+            remoteCommands.addAll(notices(s));
+            s.execute("commit");
+            remoteCommands.addAll(notices(s));
+        }
+        assertThat(remoteCommands).anyMatch(m -> m.contains("issuing UPDATE public.inventory_"))
+                .anyMatch(m -> m.contains("issuing INSERT INTO public.stock_movements_"));
+        assertThat(remoteCommands).noneMatch(m -> m.contains("PREPARE TRANSACTION"));
+        assertThat(remoteCommands.stream().filter(m -> m.contains("issuing COMMIT")).count()).isEqualTo(1);
+        assertThat(scalar(distributed, "select status from orders where order_id = " + sameWorker)).isEqualTo("shipped");
+    }
+
+    /**
      * A catch-up that arrived before the last run read its targets is covered by that run: the
      * rollups hold every row committed before it arrived, so it starts no run of its own, though
      * writers wrote since. (The dashboard's panels, catching up at once on a notification, made one
