@@ -34,8 +34,7 @@ params as (
         :as_of::timestamptz                                                    as as_of,
         :customer_id::bigint                                                   as customer_id,
         coalesce(nullif(:'after_created_at', '')::timestamptz, '-infinity')    as after_created_at,
-        :after_order_id::bigint                                                as after_order_id,
-        :limit::int                                                            as row_limit
+        :after_order_id::bigint                                                as after_order_id
 ),
 
 page as (
@@ -46,7 +45,7 @@ page as (
       and o.created_at >= params.after_created_at
       and (o.created_at, o.order_id) > (params.after_created_at, params.after_order_id)
     order by o.created_at, o.order_id
-    limit (select row_limit + 1 from params)
+    limit :limit::int + 1
 ),
 
 status_then as (

@@ -19,18 +19,23 @@ params as (
     select :as_of::timestamptz as as_of, :customer_id::bigint as customer_id
 ),
 
-history as (
-    select
-        o.total_amount,
-        coalesce(changed.status_then, o.status)                                           as status_at
+placed as (
+    select o.order_id, o.total_amount, o.status
     from orders o
     cross join params
-    -- its status at as_of (orders_as_of(), for the customer's orders)
-    left join orders_changed_since(array(select order_id from orders where customer_id = :customer_id::bigint),
-                                   :as_of::timestamptz) as changed
-           on changed.order_id = o.order_id
     where o.customer_id = params.customer_id
       and o.created_at <= params.as_of
+),
+
+history as (
+    select
+        placed.total_amount,
+        coalesce(changed.status_then, placed.status)                                      as status_at
+    from placed
+    -- its status at as_of (orders_as_of(), for the customer's orders; their ids from the CTE, not
+    -- from a subquery over orders: Citus cannot plan that as a function's argument)
+    left join orders_changed_since(array(select order_id from placed), :as_of::timestamptz) as changed
+           on changed.order_id = placed.order_id
 ),
 
 final as (

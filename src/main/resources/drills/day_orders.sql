@@ -69,7 +69,7 @@ placed as (
       and o.created_at >= params.after_created_at
       and (o.created_at, o.order_id) > (params.after_created_at, params.after_order_id)
     order by o.created_at, o.order_id
-    limit (select row_limit + 1 from params)
+    limit :limit::int + 1
 ),
 
 -- With a filter: the kept rows of the orders not marked, through the index of a filtered dimension
@@ -95,7 +95,7 @@ kept as (
       and (d.at > params.after_created_at or d.order_id > params.after_order_id)
       and d.order_id not in (select m.order_id from rollups.order_drill_marks m)
     order by d.at, d.order_id
-    limit (select row_limit + 1 from params)
+    limit :limit::int + 1
 ),
 
 -- With a filter: the marked orders placed that day, from the raw rows (none without a filter)
@@ -116,7 +116,7 @@ page as (
           select order_id from marked) as listed
     join orders o on o.order_id = listed.order_id
     order by o.created_at, o.order_id
-    limit (select row_limit + 1 from params)
+    limit :limit::int + 1
 ),
 
 final as (

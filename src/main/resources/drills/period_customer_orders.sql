@@ -44,8 +44,7 @@ params as (
         end                                                                    as starts_at,
         :'customer_type' = 'first_time'                                        as first_time,
         coalesce(nullif(:'after_created_at', '')::timestamptz, 'infinity')     as after_created_at,
-        :after_order_id::bigint                                                as after_order_id,
-        :limit::int                                                            as row_limit
+        :after_order_id::bigint                                                as after_order_id
 ),
 
 -- The bounds as scalar subqueries (init plans), so they bound the index scan (as period_orders).
@@ -63,7 +62,7 @@ page as (
       and (o.created_at, o.order_id) < ((select after_created_at from params), (select after_order_id from params))
       and (earlier.orders = 0) = (select first_time from params)
     order by o.created_at desc, o.order_id desc
-    limit (select row_limit + 1 from params)
+    limit :limit::int + 1
 ),
 
 final as (

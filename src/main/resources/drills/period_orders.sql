@@ -91,7 +91,7 @@ placed as (
           < ((select after_at from params), (select after_order_id from params), (select after_kind from params),
              (select after_refund_line_id from params))
     order by o.created_at desc, o.order_id desc
-    limit (select row_limit + 1 from params)
+    limit :limit::int + 1
 ),
 
 -- Without a filter: the returns as order_returns (R__22_sales_model.sql) has them, each part walked
@@ -110,7 +110,7 @@ returned as (
            < ((select after_at from params), (select after_order_id from params), (select after_kind from params),
               (select after_refund_line_id from params))
      order by c.changed_at desc, c.order_id desc
-     limit (select row_limit + 1 from params))
+     limit :limit::int + 1)
     union all
     (select 'return'::text, r.refunded_at, r.order_id, r.net_sales, r.refund_line_id
      from order_refunds r
@@ -121,7 +121,7 @@ returned as (
            < ((select after_at from params), (select after_order_id from params), (select after_kind from params),
               (select after_refund_line_id from params))
      order by r.refunded_at desc, r.order_id desc, r.refund_line_id desc
-     limit (select row_limit + 1 from params))
+     limit :limit::int + 1)
 ),
 
 -- With a filter: the kept rows of the orders not marked, through the index of a filtered dimension
@@ -148,7 +148,7 @@ kept as (
               and d.refund_line_id < (select after_refund_line_id from params))
       and d.order_id not in (select m.order_id from rollups.order_drill_marks m)
     order by d.at desc, d.order_id desc, d.kind desc, d.refund_line_id desc
-    limit (select row_limit + 1 from params)
+    limit :limit::int + 1
 ),
 
 -- With a filter: the marked orders' rows, from the raw rows (none without a filter)
@@ -179,7 +179,7 @@ page as (
           select kind, at, order_id, refund_line_id, refunded from marked where kind = 'return') as listed
     left join order_sales sales on sales.order_id = listed.order_id and listed.refunded is null
     order by at desc, order_id desc, kind desc, refund_line_id desc
-    limit (select row_limit + 1 from params)
+    limit :limit::int + 1
 ),
 
 final as (

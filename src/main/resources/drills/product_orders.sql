@@ -48,8 +48,7 @@ params as (
         nullif(:'from', '')::date                                              as from_day,
         :product_id::bigint                                                    as product_id,
         coalesce(nullif(:'after_created_at', '')::timestamptz, '-infinity')    as after_created_at,
-        :after_order_id::bigint                                                as after_order_id,
-        :limit::int                                                            as row_limit
+        :after_order_id::bigint                                                as after_order_id
     -- the category filter: no orders for a product outside it (an unknown category is refused by
     -- category_filter(), naming it)
     where :'category' = ''
@@ -76,7 +75,7 @@ page as (
       and o.created_at >= bounds.after_created_at
       and (o.created_at, o.order_id) > (bounds.after_created_at, bounds.after_order_id)
     order by o.created_at, o.order_id
-    limit (select row_limit + 1 from params)
+    limit :limit::int + 1
 ),
 
 -- every line of those orders valued as order_line_sales values it (R__22_sales_model.sql: the

@@ -38,8 +38,7 @@ params as (
         :as_of::timestamptz                                                    as as_of,
         :as_of::timestamptz - make_interval(days => :days::int)                as window_start,
         coalesce(nullif(:'after_moved_at', '')::timestamptz, 'infinity')       as after_moved_at,
-        :after_movement_id::bigint                                             as after_movement_id,
-        :limit::int                                                            as row_limit
+        :after_movement_id::bigint                                             as after_movement_id
 ),
 
 stock_row as (
@@ -59,7 +58,22 @@ page as (
       and m.moved_at <= (select least(as_of, after_moved_at) from params)
       and (m.moved_at, m.movement_id) < ((select after_moved_at from params), (select after_movement_id from params))
     order by m.moved_at desc, m.movement_id desc
-    limit (select row_limit + 1 from params)
+    limit :limit::int + 1
+),
+
+-- what moved after each movement from the page's oldest on, up to as_of and beyond it (the
+-- quantity is today's): a running sum, newest first, of the movements before it in that order (a
+-- window partitioned by the product, which Citus runs on its shard; a correlated subquery per row
+-- it refuses)
+moved_after as (
+    select
+        m.movement_id,
+        coalesce(sum(m.quantity) over (partition by m.product_id order by m.moved_at desc, m.movement_id desc
+                                       rows between unbounded preceding and 1 preceding), 0) as quantity
+    from stock_movements m, stock_row
+    where m.warehouse = stock_row.warehouse
+      and m.product_id = stock_row.product_id
+      and m.moved_at >= (select min(page.moved_at) from page)
 ),
 
 final as (
@@ -69,16 +83,10 @@ final as (
         page.reason,
         page.quantity,
         page.order_id,
-        (stock_row.quantity - coalesce((
-            -- the movements after this one: up to as_of and beyond it (the quantity is today's)
-            select sum(later.quantity)
-            from stock_movements later
-            where later.warehouse = stock_row.warehouse
-              and later.product_id = stock_row.product_id
-              and later.moved_at >= page.moved_at
-              and (later.moved_at, later.movement_id) > (page.moved_at, page.movement_id)), 0))::int as stock_after
+        (stock_row.quantity - moved_after.quantity)::int as stock_after
     from page
     cross join stock_row
+    join moved_after using (movement_id)
 )
 
 select * from final

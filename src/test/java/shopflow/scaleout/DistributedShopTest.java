@@ -336,6 +336,48 @@ class DistributedShopTest {
     }
 
     @Test
+    @Order(33)
+    void the_drill_downs_answer_the_same_rows_on_the_cluster_as_on_one_node() throws SQLException {
+        // before, most failed there: a LIMIT from a subquery, a function's argument from a subquery
+        // over orders, a correlated subquery for the stock after each movement. Not yet right there:
+        // period_customer_orders (Citus refuses its lateral count of each customer's earlier
+        // orders) and product_partners (no rows: Citus loses an intermediate result)
+        Map<String, String> ids = new java.util.HashMap<>();
+        for (String[] pick : new String[][] {
+                {"customer_id", "select customer_id::text from orders group by 1 order by count(*) desc, 1 limit 1"},
+                {"product_id", "select product_id::text from order_items group by 1 order by count(*) desc, 1 limit 1"},
+                {"category_id", "select category_id::text from products group by 1 order by count(*) desc, 1 limit 1"},
+                {"sku", "select p.sku from stock_movements m join products p using (product_id)"
+                        + " group by p.sku, m.warehouse order by count(*) desc, 1, m.warehouse limit 1"},
+                {"warehouse", "select m.warehouse from stock_movements m join products p using (product_id)"
+                        + " group by p.sku, m.warehouse order by count(*) desc, p.sku, 1 limit 1"}}) {
+            ids.put(pick[0], scalar(single, pick[1]));
+        }
+        Map<String, Map<String, String>> cases = Map.of(
+                "customer_orders", Map.of("customer_id", ids.get("customer_id")),
+                "customer_orders_total", Map.of("customer_id", ids.get("customer_id")),
+                "day_orders", Map.of("day", GENERATED_AS_OF.toLocalDate().minusDays(1).toString()),
+                "period_orders", Map.of("period", "month_to_date"),
+                "product_orders", Map.of("product_id", ids.get("product_id")),
+                "category_products", Map.of("category_id", ids.get("category_id")),
+                "segment_customers", Map.of("segment", "At Risk"),
+                "stock_movements", Map.of("sku", ids.get("sku"), "warehouse", ids.get("warehouse"), "days", "365"),
+                "stock_movements_total", Map.of("sku", ids.get("sku"), "warehouse", ids.get("warehouse"), "days", "365"));
+        ReportCatalog drills = ReportCatalog.drills();
+        ReportRunner nodeRunner = new ReportRunner(single.dataSource());
+        ReportRunner clusterRunner = new ReportRunner(distributed.dataSource());
+        List<String> differences = new ArrayList<>();
+        cases.forEach((name, parameters) -> {
+            ReportResult fromNode = nodeRunner.run(drills.get(name), GENERATED_AS_OF, parameters);
+            ReportResult fromCluster = clusterRunner.run(drills.get(name), GENERATED_AS_OF, parameters);
+            assertThat(fromNode.rows()).as(name + " has rows").isNotEmpty();
+            RollupVerifier.firstDifference(name, GENERATED_AS_OF, parameters, fromCluster, fromNode)
+                    .map(Drift::describe).ifPresent(differences::add);
+        });
+        assertThat(differences).as("cluster (first) vs one node (second)").isEmpty();
+    }
+
+    @Test
     @Order(35)
     void the_shops_pace_for_the_simulator_is_the_same_on_the_cluster() throws SQLException {
         String pace = SqlScripts.read("simulate/hourly_pace.sql");
