@@ -44,14 +44,21 @@ params as (
         nullif(:'from', '')::date                                              as from_day
 ),
 
+-- an unknown category is refused here (category_filter() raises), even when the list is empty;
+-- a CTE of its own (materialized): inside bounds, Citus made it a subplan within the orders'
+-- subplan whose result never reached the workers (no rows, "could not find the intermediate
+-- result file")
+category_checked as materialized (
+    select 1 as checked
+    where :'category' = '' or exists (select 1 from category_filter(:'category'))
+),
+
 bounds as (
     select
         as_of,
         coalesce(from_day, last_day - (:days::int - 1))::timestamptz           as window_start,
         (last_day + 1)::timestamptz                                            as window_stop
-    from params
-    -- an unknown category is refused here (category_filter() raises), even when the list is empty
-    where :'category' = '' or exists (select 1 from category_filter(:'category'))
+    from params, category_checked
 ),
 
 -- the category filter (market_basket's): its subtree's products, none without one

@@ -339,9 +339,10 @@ class DistributedShopTest {
     @Order(33)
     void the_drill_downs_answer_the_same_rows_on_the_cluster_as_on_one_node() throws SQLException {
         // before, most failed there: a LIMIT from a subquery, a function's argument from a subquery
-        // over orders, a correlated subquery for the stock after each movement. Not yet right there:
-        // period_customer_orders (Citus refuses its lateral count of each customer's earlier
-        // orders) and product_partners (no rows: Citus loses an intermediate result)
+        // over orders, a correlated subquery for the stock after each movement, a subplan within a
+        // subplan whose result never reached the workers (product_partners: no rows). Not yet right
+        // there: period_customer_orders (Citus refuses its lateral count of each customer's earlier
+        // orders)
         Map<String, String> ids = new java.util.HashMap<>();
         for (String[] pick : new String[][] {
                 {"customer_id", "select customer_id::text from orders group by 1 order by count(*) desc, 1 limit 1"},
@@ -353,16 +354,19 @@ class DistributedShopTest {
                         + " group by p.sku, m.warehouse order by count(*) desc, p.sku, 1 limit 1"}}) {
             ids.put(pick[0], scalar(single, pick[1]));
         }
-        Map<String, Map<String, String>> cases = Map.of(
-                "customer_orders", Map.of("customer_id", ids.get("customer_id")),
-                "customer_orders_total", Map.of("customer_id", ids.get("customer_id")),
-                "day_orders", Map.of("day", GENERATED_AS_OF.toLocalDate().minusDays(1).toString()),
-                "period_orders", Map.of("period", "month_to_date"),
-                "product_orders", Map.of("product_id", ids.get("product_id")),
-                "category_products", Map.of("category_id", ids.get("category_id")),
-                "segment_customers", Map.of("segment", "At Risk"),
-                "stock_movements", Map.of("sku", ids.get("sku"), "warehouse", ids.get("warehouse"), "days", "365"),
-                "stock_movements_total", Map.of("sku", ids.get("sku"), "warehouse", ids.get("warehouse"), "days", "365"));
+        Map<String, String> stockRow = Map.of("sku", ids.get("sku"), "warehouse", ids.get("warehouse"), "days", "365");
+        Map<String, Map<String, String>> cases = Map.ofEntries(
+                Map.entry("customer_orders", Map.of("customer_id", ids.get("customer_id"))),
+                Map.entry("customer_orders_total", Map.of("customer_id", ids.get("customer_id"))),
+                Map.entry("day_orders", Map.of("day", GENERATED_AS_OF.toLocalDate().minusDays(1).toString())),
+                Map.entry("period_orders", Map.of("period", "month_to_date")),
+                Map.entry("product_orders", Map.of("product_id", ids.get("product_id"))),
+                Map.entry("product_partners", Map.of("product_id", ids.get("product_id"))),
+                Map.entry("product_partners_total", Map.of("product_id", ids.get("product_id"))),
+                Map.entry("category_products", Map.of("category_id", ids.get("category_id"))),
+                Map.entry("segment_customers", Map.of("segment", "At Risk")),
+                Map.entry("stock_movements", stockRow),
+                Map.entry("stock_movements_total", stockRow));
         ReportCatalog drills = ReportCatalog.drills();
         ReportRunner nodeRunner = new ReportRunner(single.dataSource());
         ReportRunner clusterRunner = new ReportRunner(distributed.dataSource());
