@@ -680,19 +680,10 @@ class DistributedShopTest {
     @Test
     @Order(46)
     void an_order_placed_on_the_cluster_reaches_one_worker_and_commits_there_in_one_phase() throws Exception {
-        List<String> remoteCommands = new ArrayList<>();
-        try (Connection c = distributed.connection(); Statement s = c.createStatement()) {
-            c.setAutoCommit(false);
-            s.execute("set local citus.log_remote_commands = on");
-            s.execute("set local client_min_messages = notice");
-            s.execute("""
-                    select place_order((select min(customer_id) from customers where is_active),
-                        (select jsonb_agg(jsonb_build_object('product_id', product_id, 'quantity', 1))
-                         from (select product_id from products where is_active order by product_id limit 3) as three))""");
-            remoteCommands.addAll(notices(s));
-            s.execute("commit");
-            remoteCommands.addAll(notices(s));
-        }
+        List<String> remoteCommands = remoteCommandsOf("""
+                select place_order((select min(customer_id) from customers where is_active),
+                    (select jsonb_agg(jsonb_build_object('product_id', product_id, 'quantity', 1))
+                     from (select product_id from products where is_active order by product_id limit 3) as three))""");
         assertThat(remoteCommands).anyMatch(m -> m.contains("issuing INSERT INTO public.order_items_"));
         assertThat(remoteCommands).noneMatch(m -> m.contains("LOCK")).noneMatch(m -> m.contains("PREPARE TRANSACTION"))
                 .noneMatch(m -> m.contains("COPY"));
@@ -727,16 +718,7 @@ class DistributedShopTest {
                 order by 1
                 limit 1""");
         assertThat(sameWorker).as("a one-line processing order with its stock on its worker").isNotNull();
-        List<String> remoteCommands = new ArrayList<>();
-        try (Connection c = distributed.connection(); Statement s = c.createStatement()) {
-            c.setAutoCommit(false);
-            s.execute("set local citus.log_remote_commands = on");
-            s.execute("set local client_min_messages = notice");
-            s.execute("select order_transition(" + sameWorker + ", 'shipped')");
-            remoteCommands.addAll(notices(s));
-            s.execute("commit");
-            remoteCommands.addAll(notices(s));
-        }
+        List<String> remoteCommands = remoteCommandsOf("select order_transition(" + sameWorker + ", 'shipped')");
         assertThat(remoteCommands).anyMatch(m -> m.contains("issuing UPDATE public.inventory_"))
                 .anyMatch(m -> m.contains("issuing INSERT INTO public.stock_movements_"));
         assertThat(remoteCommands).noneMatch(m -> m.contains("PREPARE TRANSACTION"));
@@ -801,6 +783,24 @@ class DistributedShopTest {
             r.next();
             return r.getString(1);
         }
+    }
+
+    /**
+     * Runs one statement on the cluster in a transaction of its own and gives the commands Citus
+     * sent the workers for it, its commit's included.
+     */
+    private static List<String> remoteCommandsOf(String statement) throws SQLException {
+        List<String> remoteCommands = new ArrayList<>();
+        try (Connection c = distributed.connection(); Statement s = c.createStatement()) {
+            c.setAutoCommit(false);
+            s.execute("set local citus.log_remote_commands = on");
+            s.execute("set local client_min_messages = notice");
+            s.execute(statement);
+            remoteCommands.addAll(notices(s));
+            s.execute("commit");
+            remoteCommands.addAll(notices(s));
+        }
+        return remoteCommands;
     }
 
     private static List<String> notices(Statement statement) throws SQLException {
