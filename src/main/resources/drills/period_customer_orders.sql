@@ -47,22 +47,15 @@ params as (
         :after_order_id::bigint                                                as after_order_id
 ),
 
--- The bounds as scalar subqueries (init plans), so they bound the index scan (as period_orders).
+-- The page's orders and their place among their customer's orders, counted a batch of orders at
+-- a time (R__59_period_orders_by_customer_type.sql: a Citus cluster refuses a count for each order).
 page as (
-    select o.order_id, o.order_number, o.created_at, o.status, o.customer_id, earlier.orders + 1 as customer_order
-    from orders o
-    cross join lateral (
-        select count(*) as orders
-        from orders p
-        where p.customer_id = o.customer_id
-          and (p.created_at, p.order_id) < (o.created_at, o.order_id)
-    ) as earlier
-    where o.created_at >= (select starts_at from params)
-      and o.created_at <= (select least(as_of, after_created_at) from params)
-      and (o.created_at, o.order_id) < ((select after_created_at from params), (select after_order_id from params))
-      and (earlier.orders = 0) = (select first_time from params)
-    order by o.created_at desc, o.order_id desc
-    limit :limit::int + 1
+    select o.order_id, o.order_number, o.created_at, o.status, o.customer_id, typed.customer_order
+    from params
+    cross join period_orders_by_customer_type(params.starts_at, params.as_of, params.first_time,
+                                              params.after_created_at, params.after_order_id,
+                                              :limit::int + 1) as typed
+    join orders o on o.order_id = typed.order_id
 ),
 
 final as (
