@@ -7,10 +7,12 @@
 -- its customer's first is known only by counting that customer's earlier orders, so the orders are
 -- walked newest first in batches, and each batch's customers' orders are read in one query and
 -- counted here. On a Citus cluster a customer's orders lie on every shard (orders are distributed by
--- order_id): Citus refuses a count for each order of a lateral or correlated subquery, and a join of
--- the batch with the orders (its rows sent to the workers as an intermediate result) failed when a
--- report ran the function inside one of Citus's own tasks; a read by customer ids runs on every
--- shard as it is. The first batch is twice the rows wanted, each next one twice the last (a rare kind
+-- order_id): Citus refuses a count for each order of a lateral or correlated subquery, and inside
+-- one of Citus's own tasks (where a report may run this function) a query whose parts Citus passes
+-- on as intermediate results fails ("COPY file signature not recognized"): a join of the batch with
+-- the orders, or an aggregate over a subquery with a limit. So both reads here are plain queries
+-- whose rows are gathered a row at a time: the batch, and the batch's customers' orders by
+-- customer id. The first batch is twice the rows wanted, each next one twice the last (a rare kind
 -- of order takes a few more rounds, not thousands of rows at once).
 create or replace function period_orders_by_customer_type(
     starts_at timestamptz, ends_at timestamptz, first_time boolean,
@@ -28,14 +30,15 @@ declare
     counted_ids int[];
     counted_earlier bigint[];
     found int;
+    batch_order record;
+    their_order record;
 begin
     loop
         -- the next batch, from the last one's end (the index on created_at, backwards)
-        select array_agg(b.order_id order by b.created_at desc, b.order_id desc),
-               array_agg(b.customer_id order by b.created_at desc, b.order_id desc),
-               array_agg(b.created_at order by b.created_at desc, b.order_id desc)
-        into ids, customers, placed
-        from (
+        ids := '{}';
+        customers := '{}';
+        placed := '{}';
+        for batch_order in
             select o.order_id, o.customer_id, o.created_at
             from orders o
             where o.created_at >= starts_at
@@ -43,16 +46,28 @@ begin
               and (o.created_at, o.order_id) < (after_created_at, after_order_id)
             order by o.created_at desc, o.order_id desc
             limit batch_size
-        ) as b;
-        exit when ids is null;
+        loop
+            ids := ids || batch_order.order_id;
+            customers := customers || batch_order.customer_id;
+            placed := placed || batch_order.created_at;
+        end loop;
+        exit when cardinality(ids) = 0;
 
         -- the batch's customers' orders up to the batch's newest (the index on (customer_id,
         -- created_at)), then each order's earlier ones counted among them
-        select array_agg(p.customer_id), array_agg(p.created_at), array_agg(p.order_id)
-        into their_customers, their_placed, their_ids
-        from orders p
-        where p.customer_id = any (customers)
-          and p.created_at <= placed[1];
+        their_customers := '{}';
+        their_placed := '{}';
+        their_ids := '{}';
+        for their_order in
+            select p.customer_id, p.created_at, p.order_id
+            from orders p
+            where p.customer_id = any (customers)
+              and p.created_at <= placed[1]
+        loop
+            their_customers := their_customers || their_order.customer_id;
+            their_placed := their_placed || their_order.created_at;
+            their_ids := their_ids || their_order.order_id;
+        end loop;
 
         select array_agg(counted.order_id), array_agg(counted.earlier)
         into counted_ids, counted_earlier
