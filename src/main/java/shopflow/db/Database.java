@@ -92,18 +92,34 @@ public final class Database implements AutoCloseable {
         return DriverManager.getConnection(urlOf(databaseName), user, password);
     }
 
+    /**
+     * One plain connection to the same database on another server (a Citus worker), as the same
+     * user with the same password.
+     */
+    public Connection connectToServer(String host, int port) throws SQLException {
+        Matcher url = urlParts();
+        return DriverManager.getConnection("jdbc:postgresql://" + host + ":" + port + "/" + url.group(2) + url.group(3),
+                user, password);
+    }
+
     /** Closes the pool's idle connections now, e.g. so that the database can be a template (the pool opens new ones when asked). */
     public void closeIdleConnections() {
         pool.getHikariPoolMXBean().softEvictConnections();
     }
 
     private String urlOf(String databaseName) {
+        Matcher url = urlParts();
+        return url.group(1) + databaseName + url.group(3);
+    }
+
+    /** The URL's server (1), database (2) and parameters (3). */
+    private Matcher urlParts() {
         Matcher url = URL_DATABASE.matcher(jdbcUrl);
         if (!url.matches()) {
             throw new DatabaseException("cannot tell the database name in " + jdbcUrl
                     + ": write it as jdbc:postgresql://host:port/database");
         }
-        return url.group(1) + databaseName + url.group(3);
+        return url;
     }
 
     public DataSource dataSource() {

@@ -13,7 +13,7 @@ import shopflow.db.Database;
  * wal_level=minimal, without WAL. Committed only when every chunk is in: until then the table's
  * old contents are what anyone else sees.
  */
-final class TableStream implements AutoCloseable {
+final class CopyStream implements TableStream {
 
     private final Table table;
     private final Connection connection;
@@ -21,7 +21,7 @@ final class TableStream implements AutoCloseable {
     private long rows;
     private long busyNanos;
 
-    TableStream(Database database, Table table) throws SQLException {
+    CopyStream(Database database, Table table) throws SQLException {
         this.table = table;
         this.connection = database.connection();
         connection.setAutoCommit(false);
@@ -34,11 +34,13 @@ final class TableStream implements AutoCloseable {
         }
     }
 
-    Table table() {
+    @Override
+    public Table table() {
         return table;
     }
 
-    void write(CopyBuffer buffer) throws SQLException {
+    @Override
+    public void write(CopyBuffer buffer) throws SQLException {
         long start = System.nanoTime();
         if (buffer.length() > 0) {
             copy.writeToCopy(buffer.array(), 0, buffer.length());
@@ -47,12 +49,13 @@ final class TableStream implements AutoCloseable {
         busyNanos += System.nanoTime() - start;
     }
 
-    long rows() {
+    @Override
+    public long rows() {
         return rows;
     }
 
-    /** Ends the COPY; the rows become visible at {@link #commit()}. */
-    void finish() throws SQLException {
+    @Override
+    public void finish() throws SQLException {
         long start = System.nanoTime();
         if (table.binaryCopy()) {
             copy.writeToCopy(CopyBuffer.BINARY_TRAILER, 0, CopyBuffer.BINARY_TRAILER.length);
@@ -64,12 +67,13 @@ final class TableStream implements AutoCloseable {
         }
     }
 
-    void commit() throws SQLException {
+    @Override
+    public void commit() throws SQLException {
         connection.commit();
     }
 
-    /** Seconds spent handing rows to PostgreSQL (blocked while its backend parses and stores them). */
-    double seconds() {
+    @Override
+    public double seconds() {
         return busyNanos / 1e9;
     }
 

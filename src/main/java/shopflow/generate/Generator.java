@@ -90,7 +90,7 @@ public final class Generator {
             // there are marked (the sequences set).
             boolean rollups = !Cluster.isDistributed(database.dataSource());
 
-            List<GenerationReport.TableLoad> loads = load(context);
+            List<GenerationReport.TableLoad> loads = load(context, !rollups);
             phase("generate + COPY (all tables)");
 
             Set<String> clickstream = Arrays.stream(Table.values()).filter(Table::clickstream).map(Table::sqlName)
@@ -180,13 +180,13 @@ public final class Generator {
         return null;
     }
 
-    private List<GenerationReport.TableLoad> load(GenerationContext context) throws SQLException {
+    private List<GenerationReport.TableLoad> load(GenerationContext context, boolean cluster) throws SQLException {
         Map<Table, TableStream> streams = new EnumMap<>(Table.class);
         Map<Table, ExecutorService> writers = new EnumMap<>(Table.class);
         ExecutorService workers = Executors.newFixedThreadPool(settings.threads(), daemon("generate"));
         try {
             for (Table table : Table.values()) {
-                streams.put(table, new TableStream(database, table));
+                streams.put(table, TableStream.open(database, table, cluster, this::say));
             }
             Catalog catalog = context.catalog();
             streams.get(Table.CATEGORIES).write(CatalogRows.categories(catalog.tree()));

@@ -1,5 +1,7 @@
 package shopflow.generate;
 
+import java.util.List;
+
 /**
  * The tables the generator fills, in load order, with the columns it writes. Tables whose ids
  * nothing refers to (status changes, page views, cart events, stock movements) or only the generator's own stock
@@ -48,7 +50,23 @@ enum Table {
     }
 
     String copyStatement() {
-        return "copy " + sqlName + " (" + columns + ") from stdin with (freeze" + (binaryCopy() ? ", format binary)" : ")");
+        return copyStatement(sqlName, false);
+    }
+
+    /** COPY into {@code target} (this table or one of its shards), the id column first when {@code numbered}. */
+    String copyStatement(String target, boolean numbered) {
+        return "copy " + target + " (" + (numbered ? idColumn + ", " : "") + columns + ") from stdin with (freeze"
+                + (binaryCopy() ? ", format binary)" : ")");
+    }
+
+    /** Where {@code column} comes in each row written (-1: not written). */
+    int position(String column) {
+        return List.of(columns.split(", ")).indexOf(column);
+    }
+
+    /** Whether the id is left to the column's sequence (not written by the generator). */
+    boolean numberedBySequence() {
+        return idColumn != null && position(idColumn) < 0;
     }
 
     /**

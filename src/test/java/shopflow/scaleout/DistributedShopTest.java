@@ -159,6 +159,34 @@ class DistributedShopTest {
     }
 
     @Test
+    @Order(11)
+    void the_generator_writes_each_row_to_its_shard_and_numbers_it_as_one_node_does() throws SQLException {
+        // the distributed tables' rows go straight to their shards on the workers (ShardCopies), each
+        // by the hash Citus places it by, their ids numbered as one node's sequences number them
+        for (String[] table : new String[][] {{"orders", "order_id"}, {"order_items", "order_id"},
+                {"order_coupons", "order_id"}, {"order_status_changes", "order_id"},
+                {"generator.fraud_ground_truth", "order_id"}, {"page_views", "session_id"},
+                {"cart_events", "session_id"}, {"stock_movements", "product_id"}, {"inventory", "product_id"}}) {
+            assertThat(scalar(distributed, """
+                    select sum(result::bigint) from run_command_on_shards('%s', $$
+                        select count(*) from %%1$s t
+                        join pg_dist_shard s on s.shardid = (regexp_match('%%1$s', '_(\\d+)$'))[1]::bigint
+                        where worker_hash(t.%s) not between s.shardminvalue::int and s.shardmaxvalue::int$$)"""
+                    .formatted(table[0], table[1])))
+                    .as("rows of %s on a shard not holding their hash", table[0]).isEqualTo("0");
+        }
+        for (String rows : List.of(
+                "select count(*) || ',' || md5(string_agg(concat_ws(':', item_id, order_id, product_id, quantity), ',' order by item_id)) from order_items",
+                "select count(*) || ',' || md5(string_agg(concat_ws(':', change_id, order_id, to_status, changed_at), ',' order by change_id)) from order_status_changes",
+                "select count(*) || ',' || md5(string_agg(concat_ws(':', view_id, session_id, page_url, viewed_at), ',' order by view_id)) from page_views",
+                "select count(*) || ',' || md5(string_agg(concat_ws(':', event_id, session_id, action, event_at), ',' order by event_id)) from cart_events",
+                "select count(*) || ',' || md5(string_agg(concat_ws(':', movement_id, product_id, item_id, quantity, moved_at), ',' order by movement_id)) from stock_movements",
+                "select count(*) || ',' || md5(string_agg(concat_ws(':', order_id, customer_id, total_amount, status, created_at), ',' order by order_id)) from orders")) {
+            assertThat(scalar(distributed, rows)).as(rows).isEqualTo(scalar(single, rows)).doesNotStartWith("0,");
+        }
+    }
+
+    @Test
     @Order(20)
     void every_report_answers_the_same_rows_on_the_cluster_as_on_one_node() {
         ReportRunner nodeRunner = new ReportRunner(single.dataSource());
