@@ -188,6 +188,11 @@ public final class Generator {
             for (Table table : Table.values()) {
                 streams.put(table, TableStream.open(database, table, cluster, this::say));
             }
+            List<String> sharded = streams.values().stream().filter(ShardCopies.class::isInstance)
+                    .map(stream -> stream.table().sqlName()).toList();
+            if (!sharded.isEmpty()) {
+                say("straight to their shards on the workers: " + String.join(", ", sharded));
+            }
             Catalog catalog = context.catalog();
             streams.get(Table.CATEGORIES).write(CatalogRows.categories(catalog.tree()));
             streams.get(Table.PRODUCTS).write(CatalogRows.products(catalog, context.calendar(), settings.seed()));
