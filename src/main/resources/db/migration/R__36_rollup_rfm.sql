@@ -124,56 +124,6 @@ create or replace function rfm_recency_days(as_of timestamptz, recency_key bigin
 language sql stable parallel safe
 return (as_of::date - date '2000-01-01') - (recency_key >> 32)::int;
 
--- RFM scores and segment (standard scheme) of every customer with a counted order as of as_of:
--- rfm_segments.sql and rfm_customers.sql both read it (one definition of the scoring).
---   r_score  5 = most recent buyers (latest last order's shop day), 1 = longest ago
---   f_score  5 = most counted orders;  m_score  5 = highest net sales
--- Each score is 1 + the number of quintile boundaries of the buyers' values the customer's value
--- is above (see the top of this file): one sorted array of the customers' rfm_key per score, its
--- four thresholds (quintile_thresholds), and each customer's score by binary search
--- (width_bucket). Days are shop days, as in the reference SQL run in the shop's time zone (the
--- database's default).
---   psql: select segment, count(*) from rfm_scores(now()) group by segment;
-create or replace function rfm_scores(as_of timestamptz)
-returns table (customer_id int, recency_days int, frequency bigint, monetary numeric,
-               r_score int, f_score int, m_score int, segment text)
-language sql stable
-begin atomic
-    with
-
-    rfm_base as (
-        select
-            customer_id,
-            rfm_recency_days(as_of, recency_key)                        as recency_days,
-            orders                                                      as frequency,
-            spend                                                       as monetary,
-            recency_key                                                 as r_key,
-            frequency_key                                               as f_key,
-            monetary_key                                                as m_key
-        from customer_orders_as_of(as_of)
-    ),
-
-    thresholds as (
-        select
-            quintile_thresholds(array_agg(r_key order by r_key)) as r_thresholds,
-            quintile_thresholds(array_agg(f_key order by f_key)) as f_thresholds,
-            quintile_thresholds(array_agg(m_key order by m_key)) as m_thresholds
-        from rfm_base
-    ),
-
-    rfm_scores as (
-        select
-            rfm_base.*,
-            1 + width_bucket(r_key, r_thresholds) as r_score,
-            1 + width_bucket(f_key, f_thresholds) as f_score,
-            1 + width_bucket(m_key, m_thresholds) as m_score
-        from rfm_base, thresholds
-    )
-
-    select customer_id, recency_days, frequency, monetary, r_score, f_score, m_score, rfm_segment(r_score, f_score, m_score)
-    from rfm_scores;
-end;
-
 -- (the row-number cuts RFM scored by before it scored by value)
 drop function if exists ntile_ends(bigint[], int);
 drop function if exists ntile_end(int, int, int);
@@ -259,6 +209,115 @@ begin
     where stale.customer_id not in (select changed.customer_id from changed);
 end
 $$;
+
+-- rfm_changed(as_of) as arrays in customer order: ids, figures and the three sort keys (null for
+-- a customer without orders). One-dimensional: a SQL function reads them by unnest; a subscript
+-- of a large array with nulls in it walks the array from its start. PL/pgSQL, which keeps its
+-- plan for the session: as a SQL function it was planned again at every report (1.2 ms of
+-- rfm_segments' 3 ms as of now at scale 1).
+create or replace function rfm_changed_arrays(as_of timestamptz,
+                                              out ids int[], out orders bigint[], out spend numeric[],
+                                              out recency_keys bigint[], out frequency_keys bigint[],
+                                              out monetary_keys bigint[])
+language plpgsql stable as $$
+begin
+    select coalesce(array_agg(c.customer_id order by c.customer_id), '{}'),
+           coalesce(array_agg(c.orders order by c.customer_id), '{}'),
+           coalesce(array_agg(c.spend order by c.customer_id), '{}'),
+           coalesce(array_agg(c.recency_key order by c.customer_id), '{}'),
+           coalesce(array_agg(c.frequency_key order by c.customer_id), '{}'),
+           coalesce(array_agg(c.monetary_key order by c.customer_id), '{}')
+    into ids, orders, spend, recency_keys, frequency_keys, monetary_keys
+    from rfm_changed(as_of) as c;
+end
+$$;
+
+-- RFM scores and segment (standard scheme) of every customer with a counted order as of as_of,
+-- from the folded customer rollup with the changed customers' figures as of as_of in place of
+-- their folded rows (rfm_changed_arrays(as_of)): what customer_orders_as_of(as_of) gives, from the
+-- recount a caller has already made. rfm_scores(as_of) below and rfm_rescored() when it scores
+-- everyone read it (one definition of the scoring).
+--   r_score  5 = most recent buyers (latest last order's shop day), 1 = longest ago
+--   f_score  5 = most counted orders;  m_score  5 = highest net sales
+-- Each score is 1 + the number of quintile boundaries of the buyers' values the customer's value
+-- is above (see the top of this file): one sorted array of the customers' rfm_key per score, its
+-- four thresholds (quintile_thresholds), and each customer's score by binary search
+-- (width_bucket). Days are shop days, as in the reference SQL run in the shop's time zone (the
+-- database's default).
+create or replace function rfm_scores_of(as_of timestamptz, changed_ids int[], changed_orders bigint[],
+                                         changed_spend numeric[], changed_recency_keys bigint[],
+                                         changed_frequency_keys bigint[], changed_monetary_keys bigint[])
+returns table (customer_id int, recency_days int, frequency bigint, monetary numeric,
+               r_score int, f_score int, m_score int, segment text)
+language sql stable
+begin atomic
+    with
+
+    changed as (
+        select *
+        from unnest(changed_ids, changed_orders, changed_spend,
+                    changed_recency_keys, changed_frequency_keys, changed_monetary_keys)
+             as changed (customer_id, orders, spend, recency_key, frequency_key, monetary_key)
+    ),
+
+    rfm_base as (
+        select
+            folded.customer_id,
+            rfm_recency_days(as_of, folded.recency_key)                 as recency_days,
+            folded.orders                                               as frequency,
+            folded.spend                                                as monetary,
+            folded.recency_key                                          as r_key,
+            folded.frequency_key                                        as f_key,
+            folded.monetary_key                                         as m_key
+        from rollups.customer_orders_folded as folded
+        where folded.orders > 0
+          and folded.customer_id not in (select changed.customer_id from changed)
+        union all
+        select
+            changed.customer_id,
+            rfm_recency_days(as_of, changed.recency_key),
+            changed.orders,
+            changed.spend,
+            changed.recency_key,
+            changed.frequency_key,
+            changed.monetary_key
+        from changed
+        where changed.orders > 0
+    ),
+
+    thresholds as (
+        select
+            quintile_thresholds(array_agg(r_key order by r_key)) as r_thresholds,
+            quintile_thresholds(array_agg(f_key order by f_key)) as f_thresholds,
+            quintile_thresholds(array_agg(m_key order by m_key)) as m_thresholds
+        from rfm_base
+    ),
+
+    rfm_scores as (
+        select
+            rfm_base.*,
+            1 + width_bucket(r_key, r_thresholds) as r_score,
+            1 + width_bucket(f_key, f_thresholds) as f_score,
+            1 + width_bucket(m_key, m_thresholds) as m_score
+        from rfm_base, thresholds
+    )
+
+    select customer_id, recency_days, frequency, monetary, r_score, f_score, m_score, rfm_segment(r_score, f_score, m_score)
+    from rfm_scores;
+end;
+
+-- RFM scores and segment (standard scheme) of every customer with a counted order as of as_of.
+--   psql: select segment, count(*) from rfm_scores(now()) group by segment;
+create or replace function rfm_scores(as_of timestamptz)
+returns table (customer_id int, recency_days int, frequency bigint, monetary numeric,
+               r_score int, f_score int, m_score int, segment text)
+language sql stable
+begin atomic
+    select scores.*
+    from rfm_changed_arrays(as_of) as changed
+    cross join lateral rfm_scores_of(as_of, changed.ids, changed.orders, changed.spend, changed.recency_keys,
+                                     changed.frequency_keys, changed.monetary_keys) as scores;
+end;
 
 -- The k-th smallest key of a sorted array after taking out the keys removed (all in sorted) and
 -- putting in the keys added (none in sorted but those removed), both sorted and small, and how many of the sorted
@@ -423,7 +482,8 @@ $$;
 -- row: a report reads rollups.rfm_scored (or rollups.rfm_cells), takes these customers out and
 -- puts their +1 rows in. With more changed customers than full_rescore_above (default 1/64 of the
 -- buyers, at least 64: as of long ago, or after a rebuild of the customer rollup alone, when
--- scoring everyone costs less), the -1 rows are every scored row and the +1 rows rfm_scores(as_of).
+-- scoring everyone costs less), the -1 rows are every scored row and the +1 rows rfm_scores(as_of),
+-- scored from the customers already recounted (rfm_scores_of()).
 create or replace function rfm_rescored(as_of timestamptz, full_rescore_above int default null)
 returns table (customer_id int, change int, recency_days int, frequency bigint, monetary numeric,
                r_score int, f_score int, m_score int, segment text)
@@ -432,14 +492,14 @@ declare
     changed_ids int[];
     changed_orders bigint[];
     changed_spend numeric[];
-    changed_keys bigint[];      -- [customer][score]: the new keys, null for a customer without orders
+    recency_keys bigint[];      -- the new keys, null for a customer without orders
+    frequency_keys bigint[];
+    monetary_keys bigint[];
 begin
-    select coalesce(array_agg(c.customer_id order by c.customer_id), '{}'),
-           coalesce(array_agg(c.orders order by c.customer_id), '{}'),
-           coalesce(array_agg(c.spend order by c.customer_id), '{}'),
-           coalesce(array_agg(array[c.recency_key, c.frequency_key, c.monetary_key] order by c.customer_id), '{}')
-    into changed_ids, changed_orders, changed_spend, changed_keys
-    from rfm_changed(as_of) as c;
+    select changed.ids, changed.orders, changed.spend, changed.recency_keys, changed.frequency_keys,
+           changed.monetary_keys
+    into changed_ids, changed_orders, changed_spend, recency_keys, frequency_keys, monetary_keys
+    from rfm_changed_arrays(as_of) as changed;
 
     if cardinality(changed_ids) = 0 then
         return;  -- everyone's scored row holds
@@ -452,12 +512,18 @@ begin
             union all
             select scores.customer_id, 1, scores.recency_days, scores.frequency, scores.monetary,
                    scores.r_score, scores.f_score, scores.m_score, scores.segment
-            from rfm_scores(as_of) as scores;
+            -- from the customers just recounted, not recounted again (rfm_scores(as_of))
+            from rfm_scores_of(as_of, changed_ids, changed_orders, changed_spend, recency_keys, frequency_keys,
+                               monetary_keys) as scores;
     else
         return query
             select moved.customer_id, moved.change, rfm_recency_days(as_of, moved.recency_key), moved.orders,
                    moved.spend, moved.r_score, moved.f_score, moved.m_score, moved.segment
-            from rfm_moved(changed_ids, changed_orders, changed_spend, changed_keys) as moved;
+            from rfm_moved(changed_ids, changed_orders, changed_spend,
+                           array(select array[k.recency_key, k.frequency_key, k.monetary_key]
+                                 from unnest(recency_keys, frequency_keys, monetary_keys) with ordinality
+                                      as k (recency_key, frequency_key, monetary_key, position)
+                                 order by k.position)) as moved;
     end if;
 end
 $$;
