@@ -213,8 +213,7 @@ $$;
 -- rfm_changed(as_of) as arrays in customer order: ids, figures and the three sort keys (null for
 -- a customer without orders). One-dimensional: a SQL function reads them by unnest; a subscript
 -- of a large array with nulls in it walks the array from its start. PL/pgSQL, which keeps its
--- plan for the session: as a SQL function it was planned again at every report (1.2 ms of
--- rfm_segments' 3 ms as of now at scale 1).
+-- plan for the session: as a SQL function it is planned again at every report.
 create or replace function rfm_changed_arrays(as_of timestamptz,
                                               out ids int[], out orders bigint[], out spend numeric[],
                                               out recency_keys bigint[], out frequency_keys bigint[],
