@@ -47,11 +47,23 @@ final class ShardCopies implements TableStream {
     private final boolean numbered;
     private final List<Worker> workers = new ArrayList<>();
     private final Worker[] workerOf;
-    private final ByteArrayOutputStream[] waiting;
+    private final Batch[] waiting;
     private long nextId = 1;
     private long rows;
     private long copied;
     private long busyNanos;
+
+    /** A shard's rows waiting to be sent, handed to the COPY from its own array (no copy of them). */
+    private static final class Batch extends ByteArrayOutputStream {
+        Batch(int capacity) {
+            super(capacity);
+        }
+
+        void sendTo(CopyIn copy) throws SQLException {
+            copy.writeToCopy(buf, 0, count);
+            reset();
+        }
+    }
 
     /** A worker's connection, and the COPY open on it (into {@code shard}), if any. */
     private static final class Worker {
@@ -75,7 +87,7 @@ final class ShardCopies implements TableStream {
         }
         List<ShardPlacements.Shard> shards = placements.shards();
         workerOf = new Worker[shards.size()];
-        waiting = new ByteArrayOutputStream[shards.size()];
+        waiting = new Batch[shards.size()];
         Map<String, Worker> byAddress = new LinkedHashMap<>();
         try {
             for (int i = 0; i < shards.size(); i++) {
@@ -87,7 +99,7 @@ final class ShardCopies implements TableStream {
                     workers.add(worker);
                 }
                 workerOf[i] = byAddress.get(address);
-                waiting[i] = new ByteArrayOutputStream(FLUSH_BYTES + (FLUSH_BYTES >> 2));
+                waiting[i] = new Batch(FLUSH_BYTES + (FLUSH_BYTES >> 2));
             }
             for (Worker worker : workers) {
                 worker.connection.setAutoCommit(false);
@@ -218,7 +230,7 @@ final class ShardCopies implements TableStream {
 
     /** Sends the shard's waiting rows on its worker's COPY into it (ending that worker's COPY into another shard first). */
     private void send(int shard) throws SQLException {
-        ByteArrayOutputStream rowsOf = waiting[shard];
+        Batch rowsOf = waiting[shard];
         if (rowsOf.size() == 0) {
             return;
         }
@@ -235,9 +247,7 @@ final class ShardCopies implements TableStream {
                 worker.copy.writeToCopy(CopyBuffer.BINARY_HEADER, 0, CopyBuffer.BINARY_HEADER.length);
             }
         }
-        byte[] bytes = rowsOf.toByteArray();
-        worker.copy.writeToCopy(bytes, 0, bytes.length);
-        rowsOf.reset();
+        rowsOf.sendTo(worker.copy);
         busyNanos += System.nanoTime() - start;
     }
 
