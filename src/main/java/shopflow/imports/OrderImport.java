@@ -104,16 +104,19 @@ public final class OrderImport {
                     + " instead (nothing was changed).");
         }
         try (Statement s = c.createStatement()) {
-            if (settings.replace()) {
-                say("--replace: emptying the shop");
-                s.execute(REPLACE);
-            }
             // Into an empty shop, the rollups are rebuilt once, in this transaction, before it
             // commits: cheaper than their triggers over every row. Into a shop with orders (a later
-            // export), the triggers keep them, at the cost of the new rows only.
+            // export), the triggers keep them, at the cost of the new rows only. Suspended before
+            // --replace empties the shop: each truncate's triggers would rebuild their families from
+            // the empty tables, deleting the old rollups row by row (10.8 s for a scale-1 shop),
+            // where the rebuild below empties them at once.
             rebuild = settings.replace() || !hasOrders(s);
             if (rebuild) {
                 Rollups.suspend(c);
+            }
+            if (settings.replace()) {
+                say("--replace: emptying the shop");
+                s.execute(REPLACE);
             }
             s.execute(shopify() ? SHOPIFY_STAGING : STAGING);
         }

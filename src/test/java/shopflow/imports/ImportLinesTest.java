@@ -313,20 +313,26 @@ class ImportLinesTest {
 
     @Test
     void a_generated_shop_is_refused_unless_replace() {
+        // A shop with orders and their rollups, marked as generated: --replace must leave none of its rows behind.
+        assertThat(shop.run("import", "orders", QUIRKS.toString()).exitCode()).isZero();
         shop.execute("insert into generator.runs (scale, seed, as_of, threads, status) values (0.01, 42, now(), 2, 'complete')");
         shop.execute("insert into customers (email) values ('generated@example.com')");
+        String before = shop.strings(SNAPSHOT).get(0);
 
         ImportedShop.Run refused = shop.run("import", "orders", QUIRKS.toString());
         assertThat(refused.exitCode()).isEqualTo(1);
         assertThat(refused.err()).contains("holds a generated shop", "--replace", "nothing was changed");
-        assertThat(shop.strings("select email from customers")).containsExactly("generated@example.com");
+        assertThat(shop.strings(SNAPSHOT).get(0)).isEqualTo(before);
 
-        ImportedShop.Run replaced = shop.run("import", "orders", QUIRKS.toString(), "--replace");
+        // The later export in its place: each report as its own rows say, nothing left of the shop before.
+        ImportedShop.Run replaced = shop.run("import", "orders", LATER.toString(), "--replace");
         assertThat(replaced.exitCode()).as(replaced.err()).isZero();
         assertThat(shop.number("select count(*) from customers where email = 'generated@example.com'")).isZero();
-        assertThat(shop.number("select count(*) from orders")).isEqualTo(6);
-        // The generated shop is gone: a later export goes in without --replace.
-        assertThat(shop.run("import", "orders", LATER.toString()).exitCode()).isZero();
+        assertThat(shop.number("select count(*) from orders")).isEqualTo(7);
+        shop.assertEveryReportEqualsItsReference(OffsetDateTime.of(2010, 12, 3, 12, 0, 0, 0, ZoneOffset.UTC),
+                OffsetDateTime.of(2010, 12, 31, 0, 0, 0, 0, ZoneOffset.UTC));
+        // The generated shop is gone: an export goes in without --replace (the earlier one: nothing new).
+        assertThat(shop.run("import", "orders", QUIRKS.toString()).exitCode()).isZero();
         assertThat(shop.number("select count(*) from orders")).isEqualTo(7);
     }
 }
