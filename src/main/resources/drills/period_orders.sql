@@ -161,23 +161,20 @@ marked as (
                               params.after_refund_line_id) as raw
 ),
 
+-- The page's rows, with a partial refund's amount (null for the rest: valued below, with the page's orders,
+-- as a union joined with order_sales here made a Citus coordinator compute every order's sales first)
 page as (
-    select listed.kind, listed.at, listed.order_id, listed.refund_line_id, null::numeric as returned
-    from (select kind, at, order_id, refund_line_id from placed
-          union all
-          select kind, at, order_id, refund_line_id from kept where kind = 'order'
-          union all
-          select kind, at, order_id, refund_line_id from marked where kind = 'order') as listed
+    select kind, at, order_id, refund_line_id, null::numeric as refunded from placed
     union all
-    -- what a return takes back: a partial refund its amount, a cancellation or refund whole the
-    -- order's net sales (as order_returns values them)
-    select listed.kind, listed.at, listed.order_id, listed.refund_line_id, coalesce(listed.refunded, sales.net_sales)
-    from (select kind, at, order_id, refund_line_id, refunded from returned
-          union all
-          select kind, at, order_id, refund_line_id, refunded from kept where kind = 'return'
-          union all
-          select kind, at, order_id, refund_line_id, refunded from marked where kind = 'return') as listed
-    left join order_sales sales on sales.order_id = listed.order_id and listed.refunded is null
+    select kind, at, order_id, refund_line_id, null from kept where kind = 'order'
+    union all
+    select kind, at, order_id, refund_line_id, null from marked where kind = 'order'
+    union all
+    select kind, at, order_id, refund_line_id, refunded from returned
+    union all
+    select kind, at, order_id, refund_line_id, refunded from kept where kind = 'return'
+    union all
+    select kind, at, order_id, refund_line_id, refunded from marked where kind = 'return'
     order by at desc, order_id desc, kind desc, refund_line_id desc
     limit :limit::int + 1
 ),
@@ -194,13 +191,17 @@ final as (
         case when page.kind = 'order' then 1 else 0 end                                    as orders,
         case when page.kind = 'order' then sales.gross_sales else 0 end::numeric(16, 2)   as gross_sales,
         case when page.kind = 'order' then sales.discounts else 0 end::numeric(16, 2)     as discounts,
-        coalesce(page.returned, 0)::numeric(16, 2)                                         as returns,
-        case when page.kind = 'order' then sales.net_sales else -page.returned end::numeric(16, 2)
+        taken_back.amount::numeric(16, 2)                                                  as returns,
+        case when page.kind = 'order' then sales.net_sales else -taken_back.amount end::numeric(16, 2)
                                                                                            as net_sales
     from page
     cross join params
     join orders o on o.order_id = page.order_id
     join order_sales sales on sales.order_id = page.order_id
+    -- what a return takes back: a partial refund its amount, a cancellation or refund whole the
+    -- order's net sales (as order_returns values them)
+    cross join lateral (select case when page.kind = 'order' then 0
+                                    else coalesce(page.refunded, sales.net_sales) end as amount) as taken_back
     -- its status at as_of (orders_as_of(), for the page's orders)
     left join orders_changed_since(array(select order_id from page), :as_of::timestamptz) as changed
            on changed.order_id = page.order_id
