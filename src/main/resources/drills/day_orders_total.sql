@@ -33,19 +33,17 @@
 with
 
 params as (
-    select
-        :as_of::timestamptz                 as as_of,
-        (:'day'::date)::timestamptz         as day_start,
-        (:'day'::date + 1)::timestamptz     as day_end
+    select :as_of::timestamptz as as_of
 ),
 
--- without a filter: every order of the day
+-- without a filter: every order of the day (the bounds written out, not params': joined with params,
+-- each shard of a Citus cluster valued every one of its orders before filtering them)
 all_orders as (
     select count(*) as orders, sum(sales.gross_sales) as gross_sales, sum(sales.discounts) as discounts
-    from order_sales sales, params
-    where sales.created_at >= params.day_start
-      and sales.created_at < params.day_end
-      and sales.created_at <= params.as_of
+    from order_sales sales
+    where sales.created_at >= (:'day'::date)::timestamptz
+      and sales.created_at < (:'day'::date + 1)::timestamptz
+      and sales.created_at <= :as_of::timestamptz
 ),
 
 -- with a filter: the orders it names

@@ -64,9 +64,11 @@ placed as (
         from rollups.sales_hours h, params
         where h.hour >= greatest(params.starts_at, params.end_day_start) and h.hour < params.end_hour
         union all
+        -- the bounds written out, not params', as for the returns below: joined with params, each
+        -- shard of a Citus cluster valued every one of its orders before filtering them (0.8 s at scale 1)
         select 1, s.gross_sales, s.discounts
-        from order_sales s, params
-        where s.created_at between params.end_hour and params.as_of
+        from order_sales s
+        where s.created_at between date_trunc('hour', :as_of::timestamptz) and :as_of::timestamptz
     ) as parts
 ),
 
