@@ -73,30 +73,11 @@ window_rows as (
     select window_rows.* from bounds, product_window_totals(bounds.first_day, bounds.last_day) as window_rows
 ),
 
--- what the last day holds after as_of, taken off (category_sales.sql's "later", the moments written
--- out so that they apply inside order_line_sales, before its window over each order's lines)
+-- what the last day holds after as_of, taken off: category_sales.sql's "later", from the raw rows by
+-- product_sales_after() (R__43_product_sales_after.sql: nothing for the dashboard's "now", and on a
+-- Citus cluster no sales view valued whole on the coordinator first)
 later as (
-    select lines.product_id, -sum(lines.quantity) as units, -count(distinct lines.order_id) as orders,
-           -sum(lines.gross_sales) as gross_sales,
-           -sum(lines.line_discount + coalesce(lines.order_discount, 0)) as discounts,
-           0 as returned_units, 0 as returns
-    from order_line_sales lines
-    where lines.created_at > :as_of::timestamptz
-      and lines.created_at < (shop_day(:as_of::timestamptz) + 1)::timestamptz
-      and shop_day(:as_of::timestamptz) between (select first_day from bounds) and (select last_day from bounds)
-    group by lines.product_id
-    union all
-    select lines.product_id, 0, 0, 0, 0, -sum(lines.quantity),
-           -sum(lines.gross_sales - lines.line_discount - coalesce(lines.order_discount, 0))
-    from order_returns
-    cross join lateral (
-        select * from order_line_sales
-        where order_line_sales.created_at = order_returns.created_at and order_line_sales.order_id = order_returns.order_id
-    ) as lines
-    where order_returns.returned_at > :as_of::timestamptz
-      and order_returns.returned_at < (shop_day(:as_of::timestamptz) + 1)::timestamptz
-      and shop_day(:as_of::timestamptz) between (select first_day from bounds) and (select last_day from bounds)
-    group by lines.product_id
+    select later.* from bounds, product_sales_after(bounds.as_of, bounds.first_day, bounds.last_day) as later
 ),
 
 product_sales as (
