@@ -49,12 +49,19 @@ params as (
 
 -- The page's orders and their place among their customer's orders, counted a batch of orders at
 -- a time (R__59_period_orders_by_customer_type.sql: a Citus cluster refuses a count for each order).
-page as (
-    select o.order_id, o.order_number, o.created_at, o.status, o.customer_id, typed.customer_order
+-- Materialized, then joined with orders: joined in one query, a Citus cluster ran the function in
+-- each shard's task, and each task hashed its shard's every order (0.3 to 0.5 s a page at scale 1).
+typed as materialized (
+    select typed.order_id, typed.customer_order
     from params
     cross join period_orders_by_customer_type(params.starts_at, params.as_of, params.first_time,
                                               params.after_created_at, params.after_order_id,
                                               :limit::int + 1) as typed
+),
+
+page as (
+    select o.order_id, o.order_number, o.created_at, o.status, o.customer_id, typed.customer_order
+    from typed
     join orders o on o.order_id = typed.order_id
 ),
 
