@@ -77,7 +77,7 @@ placed as (
 -- (a filter not given drops out of the plan: its value is a constant when PostgreSQL plans)
 kept as (
     select d.order_id, d.at as created_at
-    from rollups.order_drill_rows_folded d, params
+    from rollups.order_drill_rows_folded d
     where :'channel' || :'device' || :'country' || :'region' || :'customer' || :'coupon' <> ''
       and (:'channel' = '' or d.channel = :'channel')
       and (:'device' = '' or d.device = :'device')
@@ -86,14 +86,14 @@ kept as (
       and (:'customer' = '' or d.customer = :'customer')
       and (:'coupon' = '' or d.coupon = :'coupon')
       and d.kind = 'order'
-      and d.at >= params.day_start
-      and d.at < params.day_end
-      and d.at <= params.as_of
-      and d.at >= params.after_created_at
+      -- the bounds as init plans, as for placed
+      and d.at >= (select greatest(day_start, after_created_at) from params)
+      and d.at < (select day_end from params)
+      and d.at <= (select as_of from params)
       -- the keyset spelt out rather than as a row comparison, which the index scan would start from
       -- (at -infinity on the first page: every earlier row of the value walked), where it starts from
       -- the greatest lower bound of at
-      and (d.at > params.after_created_at or d.order_id > params.after_order_id)
+      and (d.at > (select after_created_at from params) or d.order_id > (select after_order_id from params))
       and d.order_id not in (select m.order_id from rollups.order_drill_marks m)
     order by d.at, d.order_id
     limit :limit::int + 1
