@@ -179,6 +179,12 @@ page as (
     limit :limit::int + 1
 ),
 
+-- The page's orders' status at as_of (orders_as_of()), computed once: joined in the query below,
+-- which reads the shards, a Citus cluster ran the function in every shard's task (0.1 s each).
+changed as materialized (
+    select * from orders_changed_since(array(select order_id from page), :as_of::timestamptz)
+),
+
 final as (
     select
         page.kind,
@@ -202,9 +208,7 @@ final as (
     -- order's net sales (as order_returns values them)
     cross join lateral (select case when page.kind = 'order' then 0
                                     else coalesce(page.refunded, sales.net_sales) end as amount) as taken_back
-    -- its status at as_of (orders_as_of(), for the page's orders)
-    left join orders_changed_since(array(select order_id from page), :as_of::timestamptz) as changed
-           on changed.order_id = page.order_id
+    left join changed on changed.order_id = page.order_id
 )
 
 select * from final

@@ -100,6 +100,12 @@ page_lines as (
            running as (partition by i.order_id order by i.item_id)
 ),
 
+-- The page's orders' status at as_of (orders_as_of()), computed once: joined in the query below,
+-- which reads the shards, a Citus cluster ran the function in every shard's task (0.1 s each).
+changed as materialized (
+    select * from orders_changed_since(array(select order_id from page), :as_of::timestamptz)
+),
+
 final as (
     select
         page.order_id,
@@ -113,9 +119,7 @@ final as (
         (lines.gross_sales - lines.discounts)::numeric(16, 2)                            as net_sales
     from page
     cross join bounds
-    -- its status at as_of (orders_as_of(), for the page's orders)
-    left join orders_changed_since(array(select order_id from page), :as_of::timestamptz) as changed
-           on changed.order_id = page.order_id
+    left join changed on changed.order_id = page.order_id
     join (
         select page_lines.order_id,
                sum(page_lines.quantity)                                               as units,
