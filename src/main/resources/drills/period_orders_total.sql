@@ -82,40 +82,47 @@ returned_kept as materialized (
     ) as parts
 ),
 
+-- The raw rows of as_of's hour, summed where they are: each in a query of its own, which a Citus
+-- cluster sums on every shard (in a union with the kept sums it sent every row of the hour to the
+-- coordinator first: 22,000 on an hour of 22,000 orders, 95 ms).
+placed_now as (
+    -- the bounds written out, not params', as for the returns below: joined with params, each
+    -- shard of a Citus cluster valued every one of its orders before filtering them (0.8 s at scale 1)
+    select count(*) as orders, sum(s.gross_sales) as gross_sales, sum(s.discounts) as discounts
+    from order_sales s
+    where s.created_at between date_trunc('hour', :as_of::timestamptz) and :as_of::timestamptz
+),
+
+returned_now as (
+    -- the bounds written out, not params': the view is a union whose branches take a bound
+    -- value into their index reads, but not a column of another relation (then it reads every
+    -- return of the shop: 1.6 s at scale 1)
+    select count(*) as orders, sum(r.net_sales) as returns
+    from order_returns r
+    where r.returned_at between date_trunc('hour', :as_of::timestamptz) and :as_of::timestamptz
+),
+
+-- the lines of partial refunds before as_of's hour: the list has a return row for each, the return
+-- rollups count whole returns only (their money is in them); through the index on refunded_at, as
+-- many entries as the period has lines
+refund_lines as (
+    select count(*) as lines
+    from order_refunds r, params
+    where r.refunded_at >= params.starts_at and r.refunded_at < params.end_hour
+),
+
 placed as (
     select sum(orders) as orders, sum(gross_sales) as gross_sales, sum(discounts) as discounts
-    from (
-        select orders, gross_sales, discounts
-        from placed_kept
-        union all
-        -- the bounds written out, not params', as for the returns below: joined with params, each
-        -- shard of a Citus cluster valued every one of its orders before filtering them (0.8 s at scale 1)
-        select 1, s.gross_sales, s.discounts
-        from order_sales s
-        where s.created_at between date_trunc('hour', :as_of::timestamptz) and :as_of::timestamptz
-    ) as parts
+    from (select * from placed_kept union all select * from placed_now) as parts
 ),
 
 returned as (
     select sum(orders) as orders, sum(returns) as returns
-    from (
-        select orders, returns
-        from returned_kept
-        union all
-        -- the bounds written out, not params': the view is a union whose branches take a bound
-        -- value into their index reads, but not a column of another relation (then it reads every
-        -- return of the shop: 1.6 s at scale 1)
-        select 1, r.net_sales
-        from order_returns r
-        where r.returned_at between date_trunc('hour', :as_of::timestamptz) and :as_of::timestamptz
-        union all
-        -- the lines of partial refunds before as_of's hour: the list has a return row for each, the
-        -- return rollups count whole returns only (their money is in them); through the index on
-        -- refunded_at, as many entries as the period has lines
-        select count(*), 0
-        from order_refunds r, params
-        where r.refunded_at >= params.starts_at and r.refunded_at < params.end_hour
-    ) as parts
+    from (select * from returned_kept
+          union all
+          select * from returned_now
+          union all
+          select lines, 0 from refund_lines) as parts
 ),
 
 -- without a filter: every order
