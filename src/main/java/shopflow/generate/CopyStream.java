@@ -79,19 +79,6 @@ final class CopyStream implements TableStream {
 
     @Override
     public void close() {
-        try {
-            if (copy.isActive()) {
-                copy.cancelCopy();
-            }
-        } catch (SQLException ignored) {
-            // the connection is going away anyway
-        }
-        try {
-            connection.rollback(); // no-op after commit; undoes a failed run's truncate
-            connection.setAutoCommit(true);
-            connection.close();
-        } catch (SQLException ignored) {
-            // closing a broken connection: nothing more to undo
-        }
+        CopyConnections.release(copy, connection);
     }
 }

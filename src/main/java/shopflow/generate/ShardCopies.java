@@ -297,19 +297,7 @@ final class ShardCopies implements TableStream {
     @Override
     public void close() {
         for (Worker worker : workers) {
-            try {
-                if (worker.copy != null && worker.copy.isActive()) {
-                    worker.copy.cancelCopy();
-                }
-            } catch (SQLException ignored) {
-                // the connection is going away anyway
-            }
-            try {
-                worker.connection.rollback(); // no-op after commit; undoes a failed run's truncate
-                worker.connection.close();
-            } catch (SQLException ignored) {
-                // closing a broken connection: nothing more to undo
-            }
+            CopyConnections.release(worker.copy, worker.connection);
         }
     }
 }
