@@ -3,7 +3,6 @@ package shopflow.generate;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 import shopflow.db.Database;
 
@@ -28,10 +27,7 @@ final class CopyStream implements TableStream {
         try (Statement s = connection.createStatement()) {
             s.execute("truncate table " + table.sqlName() + " restart identity");
         }
-        this.copy = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(table.copyStatement());
-        if (table.binaryCopy()) {
-            copy.writeToCopy(CopyBuffer.BINARY_HEADER, 0, CopyBuffer.BINARY_HEADER.length);
-        }
+        this.copy = TableCopy.open(connection, table, table.copyStatement());
     }
 
     @Override
@@ -57,10 +53,7 @@ final class CopyStream implements TableStream {
     @Override
     public void finish() throws SQLException {
         long start = System.nanoTime();
-        if (table.binaryCopy()) {
-            copy.writeToCopy(CopyBuffer.BINARY_TRAILER, 0, CopyBuffer.BINARY_TRAILER.length);
-        }
-        long copied = copy.endCopy();
+        long copied = TableCopy.end(copy, table);
         busyNanos += System.nanoTime() - start;
         if (copied != rows) {
             throw new IllegalStateException(table.sqlName() + ": wrote " + rows + " rows, PostgreSQL copied " + copied);
@@ -79,6 +72,6 @@ final class CopyStream implements TableStream {
 
     @Override
     public void close() {
-        CopyConnections.release(copy, connection);
+        TableCopy.release(copy, connection);
     }
 }

@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 import shopflow.db.Database;
 import shopflow.scaleout.CitusHash;
@@ -240,22 +239,16 @@ final class ShardCopies implements TableStream {
             endCopy(worker);
         }
         if (worker.copy == null) {
-            worker.copy = worker.connection.unwrap(PGConnection.class).getCopyAPI()
-                    .copyIn(table.copyStatement(placements.shards().get(shard).table(), numbered));
+            worker.copy = TableCopy.open(worker.connection, table,
+                    table.copyStatement(placements.shards().get(shard).table(), numbered));
             worker.shard = shard;
-            if (table.binaryCopy()) {
-                worker.copy.writeToCopy(CopyBuffer.BINARY_HEADER, 0, CopyBuffer.BINARY_HEADER.length);
-            }
         }
         rowsOf.sendTo(worker.copy);
         busyNanos += System.nanoTime() - start;
     }
 
     private void endCopy(Worker worker) throws SQLException {
-        if (table.binaryCopy()) {
-            worker.copy.writeToCopy(CopyBuffer.BINARY_TRAILER, 0, CopyBuffer.BINARY_TRAILER.length);
-        }
-        copied += worker.copy.endCopy();
+        copied += TableCopy.end(worker.copy, table);
         worker.copy = null;
         worker.shard = -1;
     }
@@ -297,7 +290,7 @@ final class ShardCopies implements TableStream {
     @Override
     public void close() {
         for (Worker worker : workers) {
-            CopyConnections.release(worker.copy, worker.connection);
+            TableCopy.release(worker.copy, worker.connection);
         }
     }
 }
