@@ -148,7 +148,9 @@ $$;
 -- single-pair call of hour_sales_to() comes here too). The pairs' ranges are written into that
 -- read as constants (one index range each on every shard): joined with the pairs instead, each
 -- shard's planner, which cannot tell how many pairs there are, scanned every order it holds
--- (2.4 s at scale 1 for "now"). Planned at each call, for its arrays.
+-- (2.4 s at scale 1 for "now"). Each shard sums its rows per pair (a row counts in every pair
+-- whose range holds it) and sends one row a pair: sent whole, every order of a busy hour crossed
+-- to the coordinator (20,595 orders, 110 against 65 ms). Planned at each call, for its arrays.
 create or replace function hours_sales_to(from_hours timestamptz[], to_moments timestamptz[])
 returns table (from_hour timestamptz, to_moment timestamptz, orders bigint, gross_sales numeric,
                discounts numeric, shipping numeric, taxes numeric)
@@ -163,25 +165,31 @@ begin
         cross join lateral hour_sales_to(pairs.from_hour, pairs.to_moment) as hour;
         return;
     end if;
+    if coalesce(cardinality(from_hours), 0) = 0 then
+        return;
+    end if;
     return query execute format($read$
-        with raw as materialized (
-            select s.created_at, s.gross_sales, s.discounts, s.shipping, s.taxes
+        select distinct pairs.from_hour, pairs.to_moment, coalesce(sums.orders, 0), coalesce(sums.gross_sales, 0),
+               coalesce(sums.discounts, 0), coalesce(sums.shipping, 0), coalesce(sums.taxes, 0)
+        from unnest($1, $2) with ordinality as pairs (from_hour, to_moment, pair_no)
+        left join (
+            select within.pair_no, count(*) as orders, sum(s.gross_sales) as gross_sales,
+                   sum(s.discounts) as discounts, sum(s.shipping) as shipping, sum(s.taxes) as taxes
             from order_sales s
-            where %s
-        )
-        select pairs.from_hour, pairs.to_moment, count(raw.created_at), coalesce(sum(raw.gross_sales), 0),
-               coalesce(sum(raw.discounts), 0), coalesce(sum(raw.shipping), 0), coalesce(sum(raw.taxes), 0)
-        from (select distinct * from unnest($1, $2) as p (from_hour, to_moment)) as pairs
-        left join raw on raw.created_at between pairs.from_hour and pairs.to_moment
-        group by pairs.from_hour, pairs.to_moment
-        $read$, moments_within('s.created_at', from_hours, to_moments))
+            cross join lateral (values %s) as within (pair_no, inside)
+            where (%s) and within.inside
+            group by within.pair_no
+        ) as sums on sums.pair_no = pairs.pair_no
+        $read$, moments_numbered('s.created_at', from_hours, to_moments),
+                moments_within('s.created_at', from_hours, to_moments))
     using from_hours, to_moments;
 end
 $$;
 
 -- hour_returns_to() of each (from_hours[i], to_moments[i]), a row per distinct pair, as
 -- hours_sales_to() does it: on a cluster, the orders returned whole in any pair's range (joined
--- with their sales on their shards) and the partial refunds in any, in two reads.
+-- with their sales on their shards) and the partial refunds in any, in two reads, each summed per
+-- pair on the shards.
 create or replace function hours_returns_to(from_hours timestamptz[], to_moments timestamptz[])
 returns table (from_hour timestamptz, to_moment timestamptz, returns numeric, shipping numeric, taxes numeric)
 language plpgsql stable
@@ -195,23 +203,31 @@ begin
         cross join lateral hour_returns_to(pairs.from_hour, pairs.to_moment) as hour;
         return;
     end if;
+    if coalesce(cardinality(from_hours), 0) = 0 then
+        return;
+    end if;
     return query execute format($read$
-        with raw as materialized (
-            select c.changed_at as returned_at, s.net_sales as returns, s.shipping, s.taxes
+        select distinct pairs.from_hour, pairs.to_moment, coalesce(sum(sums.returns), 0), coalesce(sum(sums.shipping), 0),
+               coalesce(sum(sums.taxes), 0)
+        from unnest($1, $2) with ordinality as pairs (from_hour, to_moment, pair_no)
+        left join (
+            select within.pair_no, sum(s.net_sales) as returns, sum(s.shipping) as shipping, sum(s.taxes) as taxes
             from order_status_changes c
             join order_sales s on s.order_id = c.order_id
-            where c.to_status in ('cancelled', 'refunded') and (%s)
+            cross join lateral (values %s) as within (pair_no, inside)
+            where c.to_status in ('cancelled', 'refunded') and (%s) and within.inside
+            group by within.pair_no
             union all
-            select r.refunded_at, r.net_sales, 0, 0
+            select within.pair_no, sum(r.net_sales), 0, 0
             from order_refunds r
-            where %s
-        )
-        select pairs.from_hour, pairs.to_moment, coalesce(sum(raw.returns), 0), coalesce(sum(raw.shipping), 0),
-               coalesce(sum(raw.taxes), 0)
-        from (select distinct * from unnest($1, $2) as p (from_hour, to_moment)) as pairs
-        left join raw on raw.returned_at between pairs.from_hour and pairs.to_moment
-        group by pairs.from_hour, pairs.to_moment
-        $read$, moments_within('c.changed_at', from_hours, to_moments),
+            cross join lateral (values %s) as within (pair_no, inside)
+            where (%s) and within.inside
+            group by within.pair_no
+        ) as sums on sums.pair_no = pairs.pair_no
+        group by pairs.pair_no, pairs.from_hour, pairs.to_moment
+        $read$, moments_numbered('c.changed_at', from_hours, to_moments),
+                moments_within('c.changed_at', from_hours, to_moments),
+                moments_numbered('r.refunded_at', from_hours, to_moments),
                 moments_within('r.refunded_at', from_hours, to_moments))
     using from_hours, to_moments;
 end
@@ -226,4 +242,15 @@ language sql stable as $$
     select coalesce(string_agg(format('%s between %L::timestamptz and %L::timestamptz', moment_column,
                                       p.from_hour, p.to_moment), ' or '), 'false')
     from unnest(from_hours, to_moments) as p (from_hour, to_moment)
+$$;
+
+-- "(i, column between from_hours[i] and to_moments[i])" for each i, comma-separated (as many pairs
+-- as given, at least one): the rows of a lateral values list that tell each shard, row by row,
+-- which pairs' ranges hold it, so that it sums each pair itself and sends a row per pair.
+create or replace function moments_numbered(moment_column text, from_hours timestamptz[], to_moments timestamptz[])
+returns text
+language sql stable as $$
+    select string_agg(format('(%s, %s between %L::timestamptz and %L::timestamptz)', p.pair_no, moment_column,
+                             p.from_hour, p.to_moment), ', ' order by p.pair_no)
+    from unnest(from_hours, to_moments) with ordinality as p (from_hour, to_moment, pair_no)
 $$;
