@@ -96,7 +96,10 @@ public final class BenchLiveCommand implements Runnable {
         out.printf("freshness under %.0f orders/s + %.0f events/s (asked: %d + %d), %d probes:%n", f.ordersPerSecond(),
                 f.eventsPerSecond(), ordersPerSecond, eventsPerSecond, f.probes());
         out.printf("  commit -> notification -> %s re-read: median %.0f ms, p95 %.0f ms%n",
-                "dashboard reports", f.medianMillis(), f.p95Millis());
+                "dashboard reports", f.total().medianMillis(), f.total().p95Millis());
+        out.printf("    of which commit -> notification median %.0f ms, p95 %.0f ms; reports re-read%s median %.0f ms,"
+                + " p95 %.0f ms%n", f.notified().medianMillis(), f.notified().p95Millis(),
+                bench.keptByJob() ? " (with their catch-up)" : "", f.reread().medianMillis(), f.reread().p95Millis());
         out.println("  (the web server adds at most its coalescing interval, 500 ms, before the SSE event)");
         out.flush();
     }

@@ -46,7 +46,8 @@ class WritingBenchmarksLeaveTheShopAloneTest {
 
         String live = run("bench", "live", "--seconds", "1", "--clients", "1", "--orders-per-second", "10",
                 "--events-per-second", "20", "--jdbc-url", url, "--db-password", TestDatabases.password());
-        assertThat(live).startsWith("0\n").contains("measuring on a copy of the shop", "orders/s", "freshness under");
+        assertThat(live).startsWith("0\n").contains("measuring on a copy of the shop", "orders/s", "freshness under",
+                "of which commit -> notification");
         assertThat(fingerprint(url)).isEqualTo(before);
 
         String soak = run("bench", "soak", "--minutes", "0.1", "--orders-per-second", "10", "--events-per-second", "20",

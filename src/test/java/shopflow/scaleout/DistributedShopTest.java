@@ -451,7 +451,8 @@ class DistributedShopTest {
                 "--events-per-second", "100", "--jdbc-url", coordinatorUrl("shop"), "--db-user", "postgres");
         assertThat(bench.exitCode()).as(bench.text()).isZero();
         assertThat(bench.text()).contains("on a Citus cluster", "with the job every second", "without (no job)",
-                "place_order median", "catch-up job (folder)", "writers wait only while each reads its watermarks", "freshness under");
+                "place_order median", "catch-up job (folder)", "writers wait only while each reads its watermarks", "freshness under",
+                "reports re-read (with their catch-up)");
 
         // the orders of the slices without the job were passed over, then the rollups rebuilt; the
         // freshness probe's were applied by the job: every report from the rollups equals its reference
