@@ -181,6 +181,8 @@ declare
     read_shipping numeric[];
     read_taxes numeric[];
     late_pairs bigint[];     -- pairs by their rollup that took out an order with a line not applied
+    pair_rows text;          -- each pair's (number, by its rollup, range) as a values list, and any range
+    any_pair text;
 begin
     if not rollups_kept_by_job() then
         return query
@@ -202,6 +204,11 @@ begin
         from unnest(from_hours, to_moments) with ordinality as p (from_hour, to_moment, pair_no)
         order by p.pair_no);
     for attempt in 1..2 loop
+        select string_agg(format('(%s, %s, %s)', r.pair_no, case when r.after then 'true' else 'false' end, r.condition),
+                          ', ' order by r.pair_no),
+               string_agg(r.condition, ' or ' order by r.pair_no)
+        into pair_rows, any_pair
+        from hour_sales_ranges(from_hours, to_moments, by_rollup, applied_orders) as r;
         execute format($read$
             select coalesce(array_agg(sums.pair_no), '{}'), array_agg(sums.orders), array_agg(sums.gross_sales),
                    array_agg(sums.discounts), array_agg(sums.shipping), array_agg(sums.taxes),
@@ -217,12 +224,7 @@ begin
                 where (%s) and within.inside
                 group by within.pair_no
             ) as sums
-            $read$, coalesce(applied_items, 0),
-                    (select string_agg(format('(%s, %s, %s)', r.pair_no, case when r.after then 'true' else 'false' end,
-                                              r.condition), ', ')
-                     from hour_sales_ranges(from_hours, to_moments, by_rollup, applied_orders) as r),
-                    (select string_agg(r.condition, ' or ')
-                     from hour_sales_ranges(from_hours, to_moments, by_rollup, applied_orders) as r))
+            $read$, coalesce(applied_items, 0), pair_rows, any_pair)
         into read_pairs, read_orders, read_gross_sales, read_discounts, read_shipping, read_taxes, late_pairs;
         exit when cardinality(late_pairs) = 0;
         by_rollup := array(select b.after and b.pair_no <> all (late_pairs)
