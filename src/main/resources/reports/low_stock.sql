@@ -99,6 +99,8 @@ moments as (
 -- window starts a day or more before as_of, so the two never meet. The bounds are written out
 -- rather than read from params: on a Citus cluster params is computed apart, and a bound read
 -- from its result was a filter on each of a shard's movements, not an index range.
+-- The movements are those the rollups hold (rollup_applied_id(): on a Citus cluster those the
+-- catch-up job applied; one written since is in neither, and is not taken out).
 ledger_besides as materialized (
     select stock_movements.product_id, stock_movements.warehouse,
            sum(stock_movements.quantity) filter (where stock_movements.moved_at > :as_of::timestamptz)
@@ -111,19 +113,20 @@ ledger_besides as materialized (
            sum(stock_movements.quantity) filter (where stock_movements.moved_at <= :as_of::timestamptz)
                                                                       as shipped_first_day_half
     from stock_movements
-    where stock_movements.moved_at > :as_of::timestamptz
-       or (stock_movements.reason = 'ship'
-           and stock_movements.moved_at >=
-               case when :as_of::timestamptz - make_interval(days => :days::int)
-                         < date_trunc('day', :as_of::timestamptz - make_interval(days => :days::int)) + interval '12 hours'
-                    then date_trunc('day', :as_of::timestamptz - make_interval(days => :days::int))
-                    else :as_of::timestamptz - make_interval(days => :days::int) + interval '1 microsecond' end
-           and stock_movements.moved_at <=
-               case when :as_of::timestamptz - make_interval(days => :days::int)
-                         < date_trunc('day', :as_of::timestamptz - make_interval(days => :days::int)) + interval '12 hours'
-                    then :as_of::timestamptz - make_interval(days => :days::int)
-                    else date_trunc('day', :as_of::timestamptz - make_interval(days => :days::int))
-                         + interval '1 day' - interval '1 microsecond' end)
+    where stock_movements.movement_id <= (select rollup_applied_id('stock_movements'))
+      and (stock_movements.moved_at > :as_of::timestamptz
+           or (stock_movements.reason = 'ship'
+               and stock_movements.moved_at >=
+                   case when :as_of::timestamptz - make_interval(days => :days::int)
+                             < date_trunc('day', :as_of::timestamptz - make_interval(days => :days::int)) + interval '12 hours'
+                        then date_trunc('day', :as_of::timestamptz - make_interval(days => :days::int))
+                        else :as_of::timestamptz - make_interval(days => :days::int) + interval '1 microsecond' end
+               and stock_movements.moved_at <=
+                   case when :as_of::timestamptz - make_interval(days => :days::int)
+                             < date_trunc('day', :as_of::timestamptz - make_interval(days => :days::int)) + interval '12 hours'
+                        then :as_of::timestamptz - make_interval(days => :days::int)
+                        else date_trunc('day', :as_of::timestamptz - make_interval(days => :days::int))
+                             + interval '1 day' - interval '1 microsecond' end))
     group by stock_movements.product_id, stock_movements.warehouse
 ),
 

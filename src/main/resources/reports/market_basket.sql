@@ -127,7 +127,8 @@ subtree_root as (
 
 -- orders whose count in the rollups is not theirs as of as_of: +1 for an order of the window
 -- counted then and cancelled or refunded since, -1 for an order placed later on as_of's day and
--- counted now
+-- counted now; of the changes and orders the rollups hold (rollup_applied_id(): on a Citus cluster
+-- those the catch-up job applied, the rows written since being in neither)
 corrected_orders as (
     -- Each order looked up by its key (offset 0 keeps PostgreSQL from turning the lookups into a
     -- join that reads every order of the window, or every line): the returns after as_of are
@@ -147,6 +148,7 @@ corrected_orders as (
     where returned.to_status in ('cancelled', 'refunded')
       and returned.from_status not in ('cancelled', 'refunded')
       and returned.changed_at > :as_of::timestamptz
+      and returned.change_id <= (select rollup_applied_id('order_status_changes'))
       and placed.created_at >= bounds.window_start
       and placed.created_at <= :as_of::timestamptz
       and placed.created_at < bounds.window_stop
@@ -155,7 +157,12 @@ corrected_orders as (
     from orders, bounds
     where orders.created_at > bounds.cut_after
       and orders.created_at < bounds.cut_until
-      and counts_as_sale(orders.status)
+      and orders.order_id <= (select rollup_applied_id('orders'))
+      and (counts_as_sale(orders.status)
+           -- returned by a change the rollups do not hold yet: counted there still
+           or orders.order_id in (select changes.order_id from order_status_changes as changes
+                                  where changes.change_id > (select rollup_applied_id('order_status_changes'))
+                                    and changes.to_status in ('cancelled', 'refunded')))
 ),
 
 corrected_lines as (

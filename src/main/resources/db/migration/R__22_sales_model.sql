@@ -85,7 +85,8 @@ $$;
 
 -- The orders live at as_of (placed by then, neither cancelled nor refunded then) and cancelled or
 -- refunded since: what a report judging orders as they stood at as_of (fraud_review) must count
--- although their status now says returned. None for "now", found at once (sales_changed_after());
+-- although their status in its rollups says returned (so by the changes the rollups hold,
+-- rollup_applied_id(): on a cluster an order returned since the job's last run is live there). None for "now", found at once (sales_changed_after());
 -- else the returns since (idx_order_status_changes_returns), those placed by as_of looked up by
 -- key (a month back most were placed after it: 18,300 returned since 2026-06-30 at scale 1, 731
 -- of them placed by then), and of those the ones whose first change after as_of left a live
@@ -95,6 +96,7 @@ returns table (order_id int, customer_id int, created_at timestamptz, total_amou
 language plpgsql stable as $$
 #variable_conflict use_column
 declare
+    applied_changes bigint := rollup_applied_id('order_status_changes');
     placed_by_then int[];
 begin
     if not sales_changed_after(as_of) then
@@ -105,7 +107,8 @@ begin
         from orders
         where orders.order_id = any (array(
                   select changes.order_id from order_status_changes as changes
-                  where changes.to_status in ('cancelled', 'refunded') and changes.changed_at > as_of))
+                  where changes.to_status in ('cancelled', 'refunded') and changes.changed_at > as_of
+                    and changes.change_id <= applied_changes))
           and orders.created_at <= as_of);
     return query
     select orders.order_id, orders.customer_id, orders.created_at, orders.total_amount

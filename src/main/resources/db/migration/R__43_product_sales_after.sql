@@ -11,7 +11,8 @@
 
 -- Per product, the sales of the orders placed after as_of on its day and the returns recorded
 -- after it that day, negated (to add to the day's rollup rows, in the columns of
--- product_window_rows()); nothing when as_of's day is not within first_day..last_day.
+-- product_window_rows()); nothing when as_of's day is not within first_day..last_day. Only the rows
+-- the rollups hold (rollup_applied_id(): on a cluster, those the catch-up job applied).
 create or replace function product_sales_after(as_of timestamptz, first_day date, last_day date)
 returns table (product_id int, units bigint, orders bigint, gross_sales numeric, discounts numeric,
                returned_units bigint, returns numeric)
@@ -19,12 +20,16 @@ language plpgsql stable as $$
 #variable_conflict use_column
 declare
     day_end timestamptz := (shop_day(as_of) + 1)::timestamptz;
+    applied_orders bigint := rollup_applied_id('orders');
+    applied_changes bigint := rollup_applied_id('order_status_changes');
+    applied_refunds bigint := rollup_applied_id('order_refunds');
     returned_orders int[];
 begin
     if shop_day(as_of) not between first_day and last_day or not sales_changed_after(as_of) then
         return;
     end if;
-    if exists (select 1 from orders where orders.created_at > as_of and orders.created_at < day_end) then
+    if exists (select 1 from orders
+               where orders.created_at > as_of and orders.created_at < day_end and orders.order_id <= applied_orders) then
         -- (the moments on order_line_sales' created_at, a column of its window's partition: applied
         -- before its window over each order's lines, so only the later orders are read)
         return query
@@ -32,7 +37,7 @@ begin
                -sum(lines.gross_sales), -sum(lines.line_discount + coalesce(lines.order_discount, 0)), 0::bigint,
                0::numeric
         from order_line_sales lines
-        where lines.created_at > as_of and lines.created_at < day_end
+        where lines.created_at > as_of and lines.created_at < day_end and lines.order_id <= applied_orders
         group by lines.product_id;
     end if;
     -- The returns are order_line_returns' rows of those moments, read here by its two parts: the
@@ -43,10 +48,11 @@ begin
     returned_orders := array(
         select changes.order_id from order_status_changes changes
         where changes.changed_at > as_of and changes.changed_at < day_end
-          and changes.to_status in ('cancelled', 'refunded'));
+          and changes.to_status in ('cancelled', 'refunded') and changes.change_id <= applied_changes);
     if cardinality(returned_orders) > 0
        or exists (select 1 from order_refunds refunds
-                  where refunds.refunded_at > as_of and refunds.refunded_at < day_end) then
+                  where refunds.refunded_at > as_of and refunds.refunded_at < day_end
+                    and refunds.refund_line_id <= applied_refunds) then
         return query
         select returned.product_id, 0::bigint, 0::bigint, 0::numeric, 0::numeric, -sum(returned.quantity)::bigint,
                -sum(returned.net_sales)
@@ -58,6 +64,7 @@ begin
             select refunds.product_id, refunds.quantity, refunds.net_sales
             from order_refunds refunds
             where refunds.refunded_at > as_of and refunds.refunded_at < day_end
+              and refunds.refund_line_id <= applied_refunds
         ) as returned
         group by returned.product_id;
     end if;
@@ -66,6 +73,7 @@ $$;
 
 -- Per category of the tree (its whole subtree), the orders placed after as_of on its day with a
 -- line of a product below it, negated; nothing when as_of's day is not within first_day..last_day.
+-- Only the orders the rollups hold (rollup_applied_id()).
 -- The lines are read first, then joined with the tree (category_ancestry), so on a cluster no
 -- statement joins the coordinator's table with the shards.
 create or replace function category_orders_after(as_of timestamptz, first_day date, last_day date)
@@ -74,11 +82,14 @@ language plpgsql stable as $$
 #variable_conflict use_column
 declare
     day_end timestamptz := (shop_day(as_of) + 1)::timestamptz;
+    applied_orders bigint := rollup_applied_id('orders');
     later_orders int[];
     later_categories int[];
 begin
     if shop_day(as_of) not between first_day and last_day
-       or not exists (select 1 from orders as placed where placed.created_at > as_of and placed.created_at < day_end) then
+       or not exists (select 1 from orders as placed
+                      where placed.created_at > as_of and placed.created_at < day_end
+                        and placed.order_id <= applied_orders) then
         return;
     end if;
     select array_agg(order_items.order_id), array_agg(products.category_id)
@@ -86,7 +97,7 @@ begin
     from orders as placed
     join order_items using (order_id)
     join products using (product_id)
-    where placed.created_at > as_of and placed.created_at < day_end
+    where placed.created_at > as_of and placed.created_at < day_end and placed.order_id <= applied_orders
       and products.category_id is not null;
     return query
     select ancestry.ancestor_id, -count(distinct lines.order_id)

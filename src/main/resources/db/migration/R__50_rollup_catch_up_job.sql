@@ -53,6 +53,26 @@ begin
 end
 $$;
 
+-- The last id of source_table's rows that the rollups hold: on a cluster the job's watermark (the
+-- rows after it, committed since its last run read its targets, are in the raw table and not yet
+-- in the rollups), on one node every row (the triggers keep the rollups in the writer's
+-- transaction, and a report reads both in one snapshot). A report that corrects its rollups with
+-- the raw rows after its as_of (orders placed later that day taken out, returns since added back)
+-- corrects only for the rows up to this id: without the bound, a row written between a report's
+-- catch-up and its read was taken out of the rollups without ever having been counted there.
+-- In a report's query it is written as a scalar subquery, `(select rollup_applied_id('orders'))`:
+-- on a cluster Citus computes it once on the coordinator (the watermarks are the coordinator's
+-- table) and sends the value to the shards; called bare in a filter, it would run on the workers.
+create or replace function rollup_applied_id(source_table text) returns bigint
+language plpgsql stable as $$
+begin
+    if not rollups_kept_by_job() then
+        return 9223372036854775807;
+    end if;
+    return (select w.applied_id from rollups.watermarks w where w.source = source_table);
+end
+$$;
+
 -- The last id each source table's sequence handed out (0 for none). Reading a sequence takes no
 -- lock and sees ids of transactions not committed yet, hence the lock in catch_up_rollups().
 create or replace function rollup_source_ids() returns table (source varchar, last_id bigint)

@@ -61,15 +61,18 @@ end
 $$;
 
 -- The stock moved after a moment, per warehouse row (units in, less units out): none for "now".
+-- The movements the rollups hold (rollup_applied_id()), as the stock levels it corrects.
 create or replace function stock_moved_after(as_of timestamptz)
 returns table (product_id int, warehouse text, quantity bigint)
 language plpgsql stable as $$
 #variable_conflict use_column
+declare
+    applied_movements bigint := rollup_applied_id('stock_movements');
 begin
     return query
     select m.product_id, m.warehouse::text, sum(m.quantity)::bigint
     from stock_movements m
-    where m.moved_at > as_of
+    where m.moved_at > as_of and m.movement_id <= applied_movements
     group by m.product_id, m.warehouse;
 end
 $$;
