@@ -60,9 +60,11 @@ $$;
 -- the raw rows after its as_of (orders placed later that day taken out, returns since added back)
 -- corrects only for the rows up to this id: without the bound, a row written between a report's
 -- catch-up and its read was taken out of the rollups without ever having been counted there.
--- In a report's query it is written as a scalar subquery, `(select rollup_applied_id('orders'))`:
--- on a cluster Citus computes it once on the coordinator (the watermarks are the coordinator's
--- table) and sends the value to the shards; called bare in a filter, it would run on the workers.
+-- A report file calls it where Citus computes it apart, on the coordinator (the watermarks are its
+-- table), and sends the shards its value: a scalar subquery, `(select rollup_applied_id('orders'))`
+-- (low_stock), or a CTE the report reads apart already (market_basket's bounds); called in a filter
+-- on a distributed table it would run on the workers. (Read from low_stock's moments inside its
+-- ledger, a subplan within a subplan, the shards could not find its result: no rows.)
 create or replace function rollup_applied_id(source_table text) returns bigint
 language plpgsql stable as $$
 begin
