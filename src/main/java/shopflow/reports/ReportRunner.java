@@ -152,7 +152,7 @@ public final class ReportRunner {
 
     private ReportResult runOnce(Report report, OffsetDateTime asOf, Map<String, Object> bound) {
         try (Connection connection = dataSource.getConnection()) {
-            catchUpRollups(connection);
+            catchUpRollups(connection, asOf);
             checkTempFilePrivilege(connection);
             connection.setAutoCommit(false);
             connection.setReadOnly(true);
@@ -218,8 +218,11 @@ public final class ReportRunner {
         }
     }
 
-    /** On a cluster, the rows written so far applied to the rollups, in their own transaction. */
-    private void catchUpRollups(Connection connection) throws SQLException {
+    /**
+     * On a cluster, the rows written before {@code asOf} applied to the rollups, in their own
+     * transaction (nothing to do when the job's last run covers that moment).
+     */
+    private void catchUpRollups(Connection connection, OffsetDateTime asOf) throws SQLException {
         try (Statement statement = connection.createStatement()) {
             if (catchUpFirst == null) {
                 try (ResultSet kept = statement.executeQuery("select rollups_kept_by_job()")) {
@@ -228,7 +231,7 @@ public final class ReportRunner {
                 }
             }
             if (catchUpFirst) {
-                Rollups.catchUp(connection);
+                Rollups.catchUp(connection, asOf);
             }
         }
     }

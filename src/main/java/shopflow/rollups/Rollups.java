@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -94,10 +95,20 @@ public final class Rollups {
      * be in auto-commit mode.
      */
     public static long catchUp(Connection connection) throws SQLException {
-        try (Statement statement = connection.createStatement();
-                ResultSet result = statement.executeQuery("call catch_up_rollups()")) {
-            result.next();
-            return result.getLong(1);
+        return catchUp(connection, null);
+    }
+
+    /**
+     * The same for a report as of {@code neededBy}: it needs the rows committed before that moment
+     * only, so nothing is applied (and no run waited for) when the last run's targets cover it.
+     */
+    public static long catchUp(Connection connection, OffsetDateTime neededBy) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("call catch_up_rollups(null, ?)")) {
+            statement.setObject(1, neededBy);
+            try (ResultSet result = statement.executeQuery()) {
+                result.next();
+                return result.getLong(1);
+            }
         }
     }
 

@@ -173,13 +173,18 @@ $$;
 -- inside a transaction block (it commits): `call catch_up_rollups()`.
 -- A call covered by another run (one that read its targets after this call began, while this one
 -- waited for it) applies nothing itself: every row committed before the call is in the rollups.
+-- A report passes its as_of (needed_by): it needs the rows committed before that moment only, so
+-- a report as of a moment the last run's targets cover (read at or after it) applies nothing and
+-- waits for no run: `call catch_up_rollups(null, '2026-06-30 12:00')`.
 drop function if exists catch_up_rollups();
-create or replace procedure catch_up_rollups(inout applied_rows bigint default null)
+drop procedure if exists catch_up_rollups(bigint);
+create or replace procedure catch_up_rollups(inout applied_rows bigint default null,
+                                             needed_by timestamptz default null)
 language plpgsql as $$
 declare
     target jsonb;
 begin
-    target := rollup_catch_up_targets(clock_timestamp());
+    target := rollup_catch_up_targets(least(clock_timestamp(), needed_by));
     commit;
     applied_rows := case when target is null then 0 else rollup_catch_up_apply(target) end;
 end
@@ -190,11 +195,13 @@ $$;
 -- workers (null when nothing is new: then nothing is locked). Every row up to these ids is then
 -- visible for good, and every later writer takes a higher id: the rows a run applies are exactly
 -- those between the watermarks and these targets, whoever writes meanwhile.
--- It first waits for a run applying rows (the advisory lock of rollup_catch_up_apply()), holding
+-- `arrived` is the caller's clock on entry, or an earlier moment up to which it needs the rows
+-- (a report's as_of): when the last run read its targets at or after it, null at once. Else it
+-- first waits for a run applying rows (the advisory lock of rollup_catch_up_apply()), holding
 -- no lock writers need. Callers arriving together (the dashboard's panels each catch up first, at
--- once) then find the rollups brought up to targets read after they arrived (at or after
--- `arrived`, the caller's clock on entry): null, nothing for them to apply, though writers went on
--- writing. Before, each read newer targets and ran again in turn, one run per panel.
+-- once) then find the rollups brought up to targets read after they arrived: null, nothing for
+-- them to apply, though writers went on writing. Before, each read newer targets and ran again in
+-- turn, one run per panel.
 -- The targets come with the moment they were read ("read_at"): every row committed before it is
 -- at or below them.
 drop function if exists rollup_catch_up_targets();
@@ -203,6 +210,10 @@ language plpgsql as $$
 declare
     applied jsonb;
 begin
+    -- covered already: a run read its targets at or after arrived (its rollups committed with them)
+    if (select min(targets_read_at) from rollups.watermarks) >= arrived then
+        return null;
+    end if;
     perform pg_advisory_xact_lock(hashtext('shopflow.catch_up_rollups'));
     select jsonb_object_agg(source, applied_id) into applied from rollups.watermarks;
     if applied is null then

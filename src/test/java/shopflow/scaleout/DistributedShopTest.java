@@ -762,6 +762,29 @@ class DistributedShopTest {
         assertThat(catchUp(distributed)).as("the report applied the order before it read").isZero();
     }
 
+    @Test
+    @Order(44)
+    void a_report_as_of_a_moment_the_jobs_last_run_covers_applies_nothing_and_leaves_later_rows_to_the_job()
+            throws Exception {
+        try (Connection c = distributed.connection()) {
+            placeOrder(c, 4, "before-the-covered-moment");
+        }
+        assertThat(catchUp(distributed)).isPositive();
+        // a millisecond before the run read its targets
+        OffsetDateTime covered = OffsetDateTime.ofInstant(java.time.Instant.EPOCH.plus(Long.parseLong(scalar(distributed,
+                "select (extract(epoch from min(targets_read_at)) * 1000000)::bigint - 1000 from rollups.watermarks")),
+                ChronoUnit.MICROS), LONDON);
+        try (Connection c = distributed.connection()) {
+            placeOrder(c, 8, "after-the-covered-moment");
+        }
+        ReportRunner runner = new ReportRunner(distributed.dataSource());
+        ReportResult fromRollups = runner.run(ReportCatalog.load().get("daily_revenue"), covered, Map.of());
+        ReportResult reference = runner.run(ReportCatalog.references().get("daily_revenue"), covered, Map.of());
+        assertThat(RollupVerifier.firstDifference("daily_revenue", covered, Map.of(), fromRollups, reference)
+                .map(Drift::describe)).isEmpty();
+        assertThat(catchUp(distributed)).as("the order placed since, left to the job").isPositive();
+    }
+
     /**
      * An order's rows (the order, its first status change, its lines) share one shard, so placing it
      * reaches that shard's worker alone and commits there in one phase. Before, Citus sent
