@@ -55,6 +55,8 @@
   let again = false;
   /** What the pending run reloads: undefined nothing yet, null every panel, or a Set of report names. */
   let againPanels;
+  /** The moment the pending run reads as of, when a change notice named one (see pushedAsOf). */
+  let againAsOf = null;
   let loads = 0;
   let events = null;
   let reconnectDelay = 1000;
@@ -805,6 +807,20 @@
     alerts: ['alerts'],
   };
 
+  /**
+   * The moment a `changed` event names (on a Citus cluster: the one its rollup job brought the
+   * rollups up to), or null. In live mode the panels read as of it: every row committed before it
+   * is in the rollups, so the reports answer at once, where as of now each would first apply what
+   * came since.
+   */
+  function pushedAsOf(event) {
+    try {
+      return JSON.parse(event.data).as_of || null;
+    } catch (notJson) {
+      return null;
+    }
+  }
+
   /** The panels a `changed` event affects (its data names the tables written), or null for all. */
   function affectedPanels(event) {
     let tables = null;
@@ -823,18 +839,21 @@
   }
 
   /**
-   * Runs every panel (or only those of `only`, a Set of report names); a change notice that
-   * arrives meanwhile runs what it affects once more afterwards.
+   * Runs every panel (or only those of `only`, a Set of report names), as of the picker's moment,
+   * else `pushed` (a change notice's, pushedAsOf), else now; a change notice that arrives meanwhile
+   * runs what it affects once more afterwards.
    */
-  async function loadAll(only = null) {
+  async function loadAll(only = null, pushed = null) {
     if (loading) {
       againPanels = only === null || againPanels === null ? null : new Set([...(againPanels || []), ...only]);
+      // as of now once any notice named no moment (its row may be newer than any moment named)
+      againAsOf = again && againAsOf === null ? null : pushed;
       again = true;
       return;
     }
     loading = true;
     try {
-      const asOf = $('#as-of').value || null;
+      const asOf = $('#as-of').value || pushed || null;
       const panels = only ? PANELS.filter((panel) => only.has(panel.report)) : PANELS;
       const results = await Promise.allSettled(panels.map((panel) => runPanel(panel, asOf))
         .concat(only ? [] : [loadForecast(asOf)]));
@@ -846,15 +865,18 @@
       loads += 1;
       document.body.dataset.loads = String(loads);
       $('#updated').textContent = 'updated ' + new Date().toLocaleTimeString(locale)
-        + (asOf ? ' · as of ' + asOf.replace('T', ' ') : ' · as of now');
+        + ($('#as-of').value ? ' · as of ' + asOf.replace('T', ' ')
+          : pushed ? ' · as of ' + new Date(pushed).toLocaleTimeString(locale) : ' · as of now');
     } finally {
       loading = false;
     }
     if (again) {
       const next = againPanels === undefined ? null : againPanels;
+      const nextAsOf = againAsOf;
       again = false;
       againPanels = undefined;
-      await loadAll(next);
+      againAsOf = null;
+      await loadAll(next, nextAsOf);
     }
   }
 
@@ -1009,7 +1031,7 @@
         if (wasDown) loadAll(); // changes may have been missed while disconnected
         reconnectDelay = 1000;
       });
-      events.addEventListener('changed', (event) => loadAll(affectedPanels(event)));
+      events.addEventListener('changed', (event) => loadAll(affectedPanels(event), pushedAsOf(event)));
       events.onerror = () => {
         closeEvents();
         reconnectLater();

@@ -4,12 +4,14 @@ import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ExecutionException;
@@ -100,8 +102,8 @@ public final class LiveBench {
 
     /**
      * The probes' times from commit to the re-read reports showing the order, and its two legs: commit
-     * to the notification, and the reports re-read after it (on a cluster each re-read applies the
-     * rows written since first).
+     * to the notification, and the reports re-read after it (on a cluster as of the moment the job's
+     * notification names, which its run brought the rollups up to: no catch-up of their own).
      */
     public record Freshness(int probes, Latency total, Latency notified, Latency reread, double ordersPerSecond,
             double eventsPerSecond) {
@@ -237,13 +239,14 @@ public final class LiveBench {
                 pg.getNotifications(1);
                 PlacedOrder probe = traffic.placeOrder(random);
                 long committed = System.nanoTime();
-                awaitNotification(pg);
+                OffsetDateTime pushedAsOf = awaitNotification(pg, Instant.now());
                 long notified = System.nanoTime();
-                // the panels all at once, as the dashboard reloads them (app.js, loadAll)
-                OffsetDateTime now = OffsetDateTime.now(zone);
+                // the panels all at once, as the dashboard reloads them (app.js, loadAll): as of the
+                // moment the notification names, else now
+                OffsetDateTime asOf = pushedAsOf != null ? pushedAsOf : OffsetDateTime.now(zone);
                 List<Future<ReportResult>> reread = new ArrayList<>();
                 for (String report : DASHBOARD) {
-                    reread.add(panels.submit(() -> runner.run(catalog.get(report), now, Map.of())));
+                    reread.add(panels.submit(() -> runner.run(catalog.get(report), asOf, Map.of())));
                 }
                 // today's row of revenue_summary: what its orders charged, less returns
                 BigDecimal after = (BigDecimal) reread.get(DASHBOARD.indexOf("revenue_summary")).get()
@@ -326,11 +329,24 @@ public final class LiveBench {
         }
     }
 
-    private static void awaitNotification(PGConnection pg) throws SQLException {
+    /**
+     * Waits for the notification that tells of the probe committed before {@code committed}: on one
+     * node the first (the triggers notify at the writer's commit); on a cluster that of a run of the
+     * job that read its targets after it (a run under way at the commit tells of the rows before).
+     * Returns the moment that run brought the rollups up to, as the dashboard reads it
+     * (LiveUpdates), or null for a notification naming none.
+     */
+    private static OffsetDateTime awaitNotification(PGConnection pg, Instant committed) throws SQLException {
         while (true) {
             PGNotification[] notifications = pg.getNotifications(5000);
-            if (notifications != null && notifications.length > 0) {
-                return;
+            for (PGNotification notification : notifications == null ? new PGNotification[0] : notifications) {
+                Optional<OffsetDateTime> caughtUpTo = Rollups.caughtUpTo(notification.getParameter());
+                if (caughtUpTo.isEmpty()) {
+                    return null;
+                }
+                if (!caughtUpTo.get().toInstant().isBefore(committed)) {
+                    return caughtUpTo.get();
+                }
             }
         }
     }

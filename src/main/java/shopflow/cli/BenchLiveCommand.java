@@ -20,7 +20,8 @@ import shopflow.rollups.RollupFolder;
                 + " suspended, alternately in slices of 5 s (then rebuilt);",
             "  2. freshness under load (background orders and events at the given rates): commit of a probe order"
                 + " -> the change notification the dashboard listens for -> the dashboard's reports re-read (at once, as"
-                + " the dashboard reloads them), checked to include the order.",
+                + " the dashboard reloads them: on a cluster as of the moment the job's notification names), checked"
+                + " to include the order.",
             "It places real orders and events, dated now, into a copy of the shop (a scratch database on the same server,"
                 + " dropped afterwards), never into the shop itself unless --in-place is given.",
             "On a Citus cluster (after 'shopflow distribute') maintenance is the catch-up job run every second, as the"
@@ -99,7 +100,7 @@ public final class BenchLiveCommand implements Runnable {
                 "dashboard reports", f.total().medianMillis(), f.total().p95Millis());
         out.printf("    of which commit -> notification median %.0f ms, p95 %.0f ms; reports re-read%s median %.0f ms,"
                 + " p95 %.0f ms%n", f.notified().medianMillis(), f.notified().p95Millis(),
-                bench.keptByJob() ? " (with their catch-up)" : "", f.reread().medianMillis(), f.reread().p95Millis());
+                bench.keptByJob() ? " (as of the job's moment)" : "", f.reread().medianMillis(), f.reread().p95Millis());
         out.println("  (the web server adds at most its coalescing interval, 500 ms, before the SSE event)");
         out.flush();
     }

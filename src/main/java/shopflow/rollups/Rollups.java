@@ -6,9 +6,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -27,6 +29,8 @@ public final class Rollups {
 
     private static final String EMPTY_ROLLUPS = SqlScripts.read("rollups/empty_rollups.sql");
     private static final String RESTORE_ROLLUP_INDEXES = SqlScripts.read("rollups/restore_rollup_indexes.sql");
+    /** How the job's notification begins (catch_up_rollups(), R__50_rollup_catch_up_job.sql). */
+    private static final String CAUGHT_UP = "rollups:caught_up:";
 
     private Rollups() {
     }
@@ -109,6 +113,22 @@ public final class Rollups {
                 result.next();
                 return result.getLong(1);
             }
+        }
+    }
+
+    /**
+     * The moment a run of the cluster's job brought the rollups up to, read from its notification on
+     * {@code shopflow_changes} ({@code rollups:caught_up:} and the moment it read its targets, UTC):
+     * a report as of it needs no catch-up. Empty for any other notification.
+     */
+    public static Optional<OffsetDateTime> caughtUpTo(String notification) {
+        if (notification == null || !notification.startsWith(CAUGHT_UP)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(OffsetDateTime.parse(notification.substring(CAUGHT_UP.length())));
+        } catch (DateTimeParseException notAMoment) {
+            return Optional.empty();
         }
     }
 

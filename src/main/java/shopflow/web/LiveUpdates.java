@@ -19,6 +19,7 @@ import java.util.function.Consumer;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 import shopflow.db.Database;
+import shopflow.rollups.Rollups;
 
 /**
  * Tells every open dashboard when orders change or alerts are raised. PostgreSQL sends {@code shopflow_changes}
@@ -104,6 +105,7 @@ final class LiveUpdates implements AutoCloseable {
         long lastTokenCheck = System.nanoTime();
         boolean pending = false;
         Set<String> tables = new TreeSet<>();
+        OffsetDateTime caughtUpTo = null; // the latest moment the cluster's job named since the last push
         while (running) {
             long now = System.nanoTime();
             long untilAllowed = lastPush + MIN_INTERVAL.toNanos() - now;
@@ -119,13 +121,17 @@ final class LiveUpdates implements AutoCloseable {
                     if (table.matches("[a-z_]+")) {
                         tables.add(table);
                     }
+                    OffsetDateTime moment = Rollups.caughtUpTo(notification.getParameter()).orElse(null);
+                    if (moment != null && (caughtUpTo == null || moment.isAfter(caughtUpTo))) {
+                        caughtUpTo = moment;
+                    }
                 }
             }
             now = System.nanoTime();
             if (pending && now - lastPush >= MIN_INTERVAL.toNanos()) {
-                push("changed", "{\"tables\":[" + String.join(",", tables.stream().map(t -> '"' + t + '"').toList())
-                        + "]}");
+                push("changed", changed(tables, caughtUpTo));
                 tables.clear();
+                caughtUpTo = null;
                 pending = false;
                 lastPush = now;
             }
@@ -170,6 +176,19 @@ final class LiveUpdates implements AutoCloseable {
                 client.close();
             }
         });
+    }
+
+    /**
+     * A {@code changed} event's data: the tables written, and on a cluster, when the job's runs are
+     * all it tells of, the moment they brought the rollups up to ({@code as_of}): the dashboard
+     * re-reads as of it, with no catch-up of its own. Without it (a table written on the
+     * coordinator, such as alerts, whose row may be newer) the dashboard reads as of now.
+     */
+    static String changed(Set<String> tables, OffsetDateTime caughtUpTo) {
+        String names = String.join(",", tables.stream().map(t -> '"' + t + '"').toList());
+        return caughtUpTo != null && tables.equals(Set.of("rollups"))
+                ? "{\"tables\":[" + names + "],\"as_of\":\"" + caughtUpTo + "\"}"
+                : "{\"tables\":[" + names + "]}";
     }
 
     private void push(String event, String data) {

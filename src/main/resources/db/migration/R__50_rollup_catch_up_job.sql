@@ -475,7 +475,10 @@ begin
 
     update rollups.watermarks w
     set applied_id = (target ->> w.source)::bigint, applied_at = now(), targets_read_at = read_at;
-    perform pg_notify('shopflow_changes', 'rollups:catch_up');
+    -- naming the moment its targets were read: the dashboard re-reads as of it, which every row
+    -- committed before it is applied for, so its reports need no catch-up of their own
+    perform pg_notify('shopflow_changes',
+                      'rollups:caught_up:' || to_char(read_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'));
     return cardinality(new_orders) + cardinality(changed_now) + cardinality(new_items) + cardinality(new_refunds)
            + cardinality(new_views) + cardinality(new_events) + cardinality(new_movements);
 end

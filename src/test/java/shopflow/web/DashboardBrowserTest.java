@@ -139,6 +139,22 @@ class DashboardBrowserTest {
         assertThat(requests("daily_revenue")).isEqualTo(dailyBefore);
     }
 
+    @Test
+    void a_change_notice_naming_a_moment_reloads_the_panels_as_of_it() throws Exception {
+        browser.signIn(app.url(""), app.analyst);
+        browser.wait(Duration.ofSeconds(10)).until(d -> "live".equals(
+                d.findElement(By.id("live")).getAttribute("data-state")));
+        String now = browser.kpi("today");
+        int loads = browser.loads();
+        // as a Citus cluster's rollup job tells of a run: the moment it brought the rollups up to
+        // (catch_up_rollups()); 12:00 in London, the fixture's hand-computed moment
+        app.sql("select pg_notify('shopflow_changes', 'rollups:caught_up:2026-06-30T11:00:00.000000Z')");
+        browser.waitForLoads(loads + 1);
+        assertThat(browser.kpi("today")).isEqualTo(Browser.pounds(summary("?as_of=2026-06-30T11:00:00Z").get(0)
+                .get("net_sales"))).isEqualTo("£100.00").isNotEqualTo(now);
+        assertThat(browser.driver.findElement(By.id("updated")).getText()).contains("as of").doesNotContain("now");
+    }
+
     /** GET requests for a report in the server's log so far. */
     private static long requests(String report) {
         return app.server.recentLog().stream().filter(line -> line.contains("GET /api/reports/" + report + " ")).count();
