@@ -184,7 +184,7 @@ final class LiveUpdates implements AutoCloseable {
      * re-reads as of it, with no catch-up of its own. Without it (a table written on the
      * coordinator, such as alerts, whose row may be newer) the dashboard reads as of now.
      */
-    static String changed(Set<String> tables, OffsetDateTime caughtUpTo) {
+    private static String changed(Set<String> tables, OffsetDateTime caughtUpTo) {
         String names = String.join(",", tables.stream().map(t -> '"' + t + '"').toList());
         return caughtUpTo != null && tables.equals(Set.of("rollups"))
                 ? "{\"tables\":[" + names + "],\"as_of\":\"" + caughtUpTo + "\"}"

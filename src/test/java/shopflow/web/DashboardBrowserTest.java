@@ -108,9 +108,7 @@ class DashboardBrowserTest {
 
     @Test
     void a_new_order_refreshes_the_open_dashboard_by_itself() throws Exception {
-        browser.signIn(app.url(""), app.analyst);
-        browser.wait(Duration.ofSeconds(10)).until(d -> "live".equals(
-                d.findElement(By.id("live")).getAttribute("data-state")));
+        openLive();
         String before = browser.kpi("today");
         int loads = browser.loads();
         // an order and its line in one statement: net sales come from the lines
@@ -125,9 +123,7 @@ class DashboardBrowserTest {
 
     @Test
     void a_page_view_reloads_only_the_panels_that_read_the_clickstream() throws Exception {
-        browser.signIn(app.url(""), app.analyst);
-        browser.wait(Duration.ofSeconds(10)).until(d -> "live".equals(
-                d.findElement(By.id("live")).getAttribute("data-state")));
+        openLive();
         int loads = browser.loads();
         long funnelBefore = requests("conversion_funnel");
         long dailyBefore = requests("daily_revenue");
@@ -141,9 +137,7 @@ class DashboardBrowserTest {
 
     @Test
     void a_change_notice_naming_a_moment_reloads_the_panels_as_of_it() throws Exception {
-        browser.signIn(app.url(""), app.analyst);
-        browser.wait(Duration.ofSeconds(10)).until(d -> "live".equals(
-                d.findElement(By.id("live")).getAttribute("data-state")));
+        openLive();
         String now = browser.kpi("today");
         int loads = browser.loads();
         // as a Citus cluster's rollup job tells of a run: the moment it brought the rollups up to
@@ -153,6 +147,13 @@ class DashboardBrowserTest {
         assertThat(browser.kpi("today")).isEqualTo(Browser.pounds(summary("?as_of=2026-06-30T11:00:00Z").get(0)
                 .get("net_sales"))).isEqualTo("£100.00").isNotEqualTo(now);
         assertThat(browser.driver.findElement(By.id("updated")).getText()).contains("as of").doesNotContain("now");
+    }
+
+    /** Signs the analyst in and waits until the dashboard listens for change notices. */
+    private static void openLive() {
+        browser.signIn(app.url(""), app.analyst);
+        browser.wait(Duration.ofSeconds(10)).until(d -> "live".equals(
+                d.findElement(By.id("live")).getAttribute("data-state")));
     }
 
     /** GET requests for a report in the server's log so far. */
