@@ -86,11 +86,12 @@ $$;
 -- The orders live at as_of (placed by then, neither cancelled nor refunded then) and cancelled or
 -- refunded since: what a report judging orders as they stood at as_of (fraud_review) must count
 -- although their status in its rollups says returned (so by the changes the rollups hold,
--- rollup_applied_id(): on a cluster an order returned since the job's last run is live there). None for "now", found at once (sales_changed_after());
--- else the returns since (idx_order_status_changes_returns), those placed by as_of looked up by
--- key (a month back most were placed after it: 18,300 returned since 2026-06-30 at scale 1, 731
--- of them placed by then), and of those the ones whose first change after as_of left a live
--- status (idx_order_status_changes_order_time), as orders_as_of() reads it.
+-- rollup_applied_id(): on a cluster an order returned since the job's last run is live there).
+-- None for "now", found at once (sales_changed_after()); else the returns since
+-- (idx_order_status_changes_returns), those placed by as_of looked up by key (a month back most
+-- were placed after it: 18,300 returned since 2026-06-30 at scale 1, 731 of them placed by then),
+-- and of those the ones whose first change after as_of left a live status
+-- (idx_order_status_changes_order_time), as orders_as_of() reads it.
 create or replace function orders_returned_since(as_of timestamptz)
 returns table (order_id int, customer_id int, created_at timestamptz, total_amount numeric)
 language plpgsql stable as $$
