@@ -700,6 +700,13 @@ class DistributedShopTest {
     @Test
     @Order(42)
     void rows_written_after_the_jobs_last_targets_are_neither_counted_nor_taken_out_by_a_report() throws Exception {
+        // a burst of one customer's orders (fraud_review flags the fourth), applied before as_of
+        List<Integer> burst = new ArrayList<>();
+        try (Connection c = distributed.connection()) {
+            for (int i = 0; i < 4; i++) {
+                burst.add(placeOrder(c, 30, "burst-" + i));
+            }
+        }
         catchUp(distributed);
         OffsetDateTime asOf = OffsetDateTime.now();
         Thread.sleep(5);
@@ -716,6 +723,8 @@ class DistributedShopTest {
         assertThat(catchUp(distributed)).isPositive();
         shopWrites(distributed, "after-the-targets");
         new OrderLifecycle(distributed.dataSource()).transition(counted, OrderStatus.CANCELLED);
+        // and the burst's first order cancelled: live at as_of, and in the rollups still
+        new OrderLifecycle(distributed.dataSource()).transition(burst.get(0), OrderStatus.CANCELLED);
         execute(distributed, "update rollups.watermarks set targets_read_at = now() + interval '1 hour'");
         List<String> differences = new ArrayList<>();
         try {
