@@ -55,7 +55,7 @@
   let again = false;
   /** What the pending run reloads: undefined nothing yet, null every panel, or a Set of report names. */
   let againPanels;
-  /** The moment the pending run reads as of, when a change notice named one (see pushedAsOf). */
+  /** The moment the pending run reads as of, when a change notice named one (its as_of). */
   let againAsOf = null;
   let loads = 0;
   let events = null;
@@ -807,28 +807,18 @@
     alerts: ['alerts'],
   };
 
-  /**
-   * The moment a `changed` event names (on a Citus cluster: the one its rollup job brought the
-   * rollups up to), or null. In live mode the panels read as of it: every row committed before it
-   * is in the rollups, so the reports answer at once, where as of now each would first apply what
-   * came since.
-   */
-  function pushedAsOf(event) {
+  /** A `changed` event's data: { tables, as_of }, or {} when it is not JSON. */
+  function changeNotice(event) {
     try {
-      return JSON.parse(event.data).as_of || null;
+      return JSON.parse(event.data) || {};
     } catch (notJson) {
-      return null;
+      return {};
     }
   }
 
-  /** The panels a `changed` event affects (its data names the tables written), or null for all. */
-  function affectedPanels(event) {
-    let tables = null;
-    try {
-      tables = JSON.parse(event.data).tables;
-    } catch (notJson) {
-      return null;
-    }
+  /** The panels a change notice affects (it names the tables written), or null for all. */
+  function affectedPanels(notice) {
+    const tables = notice.tables;
     if (!Array.isArray(tables) || tables.length === 0) return null;
     const panels = new Set();
     for (const table of tables) {
@@ -840,8 +830,10 @@
 
   /**
    * Runs every panel (or only those of `only`, a Set of report names), as of the picker's moment,
-   * else `pushed` (a change notice's, pushedAsOf), else now; a change notice that arrives meanwhile
-   * runs what it affects once more afterwards.
+   * else `pushed`, else now; a change notice that arrives meanwhile runs what it affects once more
+   * afterwards. `pushed` is the moment a change notice names (as_of: on a Citus cluster the one its
+   * rollup job brought the rollups up to): every row committed before it is in the rollups, so the
+   * reports answer at once, where as of now each would first apply what came since.
    */
   async function loadAll(only = null, pushed = null) {
     if (loading) {
@@ -1031,7 +1023,10 @@
         if (wasDown) loadAll(); // changes may have been missed while disconnected
         reconnectDelay = 1000;
       });
-      events.addEventListener('changed', (event) => loadAll(affectedPanels(event), pushedAsOf(event)));
+      events.addEventListener('changed', (event) => {
+        const notice = changeNotice(event);
+        loadAll(affectedPanels(notice), notice.as_of || null);
+      });
       events.onerror = () => {
         closeEvents();
         reconnectLater();

@@ -1,5 +1,6 @@
 package shopflow.web;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.sse.SseClient;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -19,6 +20,7 @@ import java.util.function.Consumer;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 import shopflow.db.Database;
+import shopflow.reports.ReportFormat;
 import shopflow.rollups.Rollups;
 
 /**
@@ -185,10 +187,12 @@ final class LiveUpdates implements AutoCloseable {
      * coordinator, such as alerts, whose row may be newer) the dashboard reads as of now.
      */
     private static String changed(Set<String> tables, OffsetDateTime caughtUpTo) {
-        String names = String.join(",", tables.stream().map(t -> '"' + t + '"').toList());
-        return caughtUpTo != null && tables.equals(Set.of("rollups"))
-                ? "{\"tables\":[" + names + "],\"as_of\":\"" + caughtUpTo + "\"}"
-                : "{\"tables\":[" + names + "]}";
+        ObjectNode data = ReportFormat.JSON_MAPPER.createObjectNode();
+        tables.forEach(data.putArray("tables")::add);
+        if (caughtUpTo != null && tables.equals(Set.of("rollups"))) {
+            data.put("as_of", caughtUpTo.toString());
+        }
+        return data.toString();
     }
 
     private void push(String event, String data) {
