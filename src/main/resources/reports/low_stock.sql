@@ -89,44 +89,21 @@ moments as (
         :limit::int                                                   as row_limit
 ),
 
--- What the ledger says beside the rollup, per warehouse row, in one read (on a Citus cluster every
--- read of the movements is a round trip to every shard, and this was four; grouped by product
--- there, on the shards): the units moved after as_of (none for "now"; none at all is what
--- by_cover_key asks), those shipped after as_of on as_of's own day (counted there whole), and the
--- shipments of the smaller half of the window's first day, by window_start
--- (params.first_day_whole): [its midnight, window_start] when window_start is before midday, else
--- (window_start, the next midnight), one index range (a microsecond is a timestamp's step). The
--- window starts a day or more before as_of, so the two never meet. The bounds are written out
--- rather than read from params: on a Citus cluster params is computed apart, and a bound read
--- from its result was a filter on each of a shard's movements, not an index range.
+-- What the ledger says beside the rollup after as_of, per warehouse row (none for "now"; none at
+-- all is what by_cover_key asks): the units moved after as_of, and those shipped after it on
+-- as_of's own day (counted there whole); grouped by product, on the shards of a Citus cluster.
 -- The movements are those the rollups hold (rollup_applied_id(): on a Citus cluster those the
 -- catch-up job applied; one written since is in neither, and is not taken out).
-ledger_besides as materialized (
+moved_after as materialized (
     select stock_movements.product_id, stock_movements.warehouse,
-           sum(stock_movements.quantity) filter (where stock_movements.moved_at > :as_of::timestamptz)
-                                                                      as moved_after_as_of,
-           sum(stock_movements.quantity) filter (where stock_movements.moved_at > :as_of::timestamptz
-                                                   and stock_movements.reason = 'ship'
+           sum(stock_movements.quantity)                                 as moved_after_as_of,
+           sum(stock_movements.quantity) filter (where stock_movements.reason = 'ship'
                                                    and stock_movements.moved_at < (select date_trunc('day', :as_of::timestamptz)
                                                                                           + interval '1 day'))
-                                                                      as shipped_after_as_of,
-           sum(stock_movements.quantity) filter (where stock_movements.moved_at <= :as_of::timestamptz)
-                                                                      as shipped_first_day_half
+                                                                      as shipped_after_as_of
     from stock_movements
     where stock_movements.movement_id <= (select rollup_applied_id('stock_movements'))
-      and (stock_movements.moved_at > :as_of::timestamptz
-           or (stock_movements.reason = 'ship'
-               and stock_movements.moved_at >=
-                   case when :as_of::timestamptz - make_interval(days => :days::int)
-                             < date_trunc('day', :as_of::timestamptz - make_interval(days => :days::int)) + interval '12 hours'
-                        then date_trunc('day', :as_of::timestamptz - make_interval(days => :days::int))
-                        else :as_of::timestamptz - make_interval(days => :days::int) + interval '1 microsecond' end
-               and stock_movements.moved_at <=
-                   case when :as_of::timestamptz - make_interval(days => :days::int)
-                             < date_trunc('day', :as_of::timestamptz - make_interval(days => :days::int)) + interval '12 hours'
-                        then :as_of::timestamptz - make_interval(days => :days::int)
-                        else date_trunc('day', :as_of::timestamptz - make_interval(days => :days::int))
-                             + interval '1 day' - interval '1 microsecond' end))
+      and stock_movements.moved_at > :as_of::timestamptz
     group by stock_movements.product_id, stock_movements.warehouse
 ),
 
@@ -145,7 +122,7 @@ params as (
                  then 1 else 0 end                                    as whole_days_after,
         -- the cover keys bound the cover over 30 days at any moment after the row's last movement
         show <> 'all' and days = 30
-          and not exists (select 1 from ledger_besides where ledger_besides.moved_after_as_of is not null)
+          and not exists (select 1 from moved_after)
                                                                       as by_cover_key,
         -- the window's day ends, ascending, window_start first and as_of last (kept_days_out)
         array(select as_of - (days - i) * interval '1 day' from generate_series(0, days) as i order by i)
@@ -171,22 +148,17 @@ first_page as (
 
 -- Per row, what the rollup row does not say, all from one join: the units moved after as_of
 -- (taken back out of the stock now to give the stock then: none for "now"), and the shipments
--- the running totals miss: the whole days' shipments not folded in yet (a second's worth) and, at
--- the window's two ends, what the whole days miss or overcount (a shipment's quantity is negative).
+-- the running totals miss on the whole days: those not folded in yet (a second's worth), less
+-- those after as_of on as_of's day (a shipment's quantity is negative). The window's first day
+-- is first_day_half's.
 besides_rollup as (
     select besides.product_id, besides.warehouse,
            sum(besides.moved_after_as_of) as moved_after_as_of,
            sum(besides.shipped)::bigint   as shipped
     from (
-        -- the ledger's (ledger_besides), and of the first day's half: when the day is counted
-        -- whole, its shipments up to window_start are not in the window; when it is left out,
-        -- those after window_start are (a shipment's quantity is negative)
-        select ledger_besides.product_id, ledger_besides.warehouse,
-               coalesce(ledger_besides.moved_after_as_of, 0) as moved_after_as_of,
-               coalesce(ledger_besides.shipped_after_as_of, 0)
-               + case when params.first_day_whole then 1 else -1 end * coalesce(ledger_besides.shipped_first_day_half, 0)
-                                                             as shipped
-        from ledger_besides, params
+        select moved_after.product_id, moved_after.warehouse, moved_after.moved_after_as_of,
+               coalesce(moved_after.shipped_after_as_of, 0) as shipped
+        from moved_after
         union all
         select rollups.stock_days_pending.product_id, rollups.stock_days_pending.warehouse, 0,
                rollups.stock_days_pending.shipped
@@ -338,7 +310,7 @@ levels as (
            shown_rows.quantity - coalesce(besides_rollup.moved_after_as_of, 0) as stock,
            shown_rows.reorder_level,
            stock_shipped_between(shown_rows.days, shown_rows.shipped_through, params.whole_days_after, params.last_day)
-               + coalesce(besides_rollup.shipped, 0) as shipped_in_window,
+               + coalesce(besides_rollup.shipped, 0) as shipped_whole_days,
            shown_rows.out_until,
            shown_rows.out_ranges,
            -- the kept stock-outs are of the ledger as the last fold saw it
@@ -350,6 +322,41 @@ levels as (
     -- the category filter: every other branch of shown_rows holds every row that can show, so the
     -- category's are among them
     where :'category' = '' or shown_rows.product_id in (select category_products.product_id from category_products)
+),
+
+-- The shipments of the smaller half of the window's first day, by window_start
+-- (params.first_day_whole): [its midnight, window_start] when window_start is before midday, else
+-- (window_start, the next midnight), one index range (a microsecond is a timestamp's step). The
+-- window starts a day or more before as_of, so this never meets moved_after. Of the shown rows'
+-- products only when by_cover_key (a page's few hundred rows, where every row shipped that half
+-- day: 9,578 rows at scale 10, which a Citus cluster's shards sent to the coordinator for 50 ms);
+-- of every row otherwise, when the rows shown are every row. The bounds are written out rather
+-- than read from params: on a Citus cluster params is computed apart, and a bound read from its
+-- result was a filter on each of a shard's movements, not an index range. The movements are those
+-- the rollups hold, as in moved_after.
+shown_products as materialized (
+    select distinct levels.product_id from levels, params where params.by_cover_key
+),
+
+first_day_half as materialized (
+    select stock_movements.product_id, stock_movements.warehouse, sum(stock_movements.quantity) as shipped
+    from stock_movements
+    where stock_movements.movement_id <= (select rollup_applied_id('stock_movements'))
+      and stock_movements.reason = 'ship'
+      and stock_movements.moved_at >=
+          case when :as_of::timestamptz - make_interval(days => :days::int)
+                    < date_trunc('day', :as_of::timestamptz - make_interval(days => :days::int)) + interval '12 hours'
+               then date_trunc('day', :as_of::timestamptz - make_interval(days => :days::int))
+               else :as_of::timestamptz - make_interval(days => :days::int) + interval '1 microsecond' end
+      and stock_movements.moved_at <=
+          case when :as_of::timestamptz - make_interval(days => :days::int)
+                    < date_trunc('day', :as_of::timestamptz - make_interval(days => :days::int)) + interval '12 hours'
+               then :as_of::timestamptz - make_interval(days => :days::int)
+               else date_trunc('day', :as_of::timestamptz - make_interval(days => :days::int))
+                    + interval '1 day' - interval '1 microsecond' end
+      and ((select not params.by_cover_key from params)
+           or stock_movements.product_id = any (array(select shown_products.product_id from shown_products)))
+    group by stock_movements.product_id, stock_movements.warehouse
 ),
 
 -- The days out of stock of the rows that may have some, from the ledger, as in the reference:
@@ -448,13 +455,18 @@ kept_days_out as (
     where not levels.reads_ledger and levels.out_until > params.window_start
 ),
 
+-- the first day's half: when the day is counted whole, its shipments up to window_start are not in
+-- the window; when it is left out, those after window_start are (a shipment's quantity is negative)
 velocity as (
     select levels.sku, levels.product_name, levels.warehouse, levels.stock, levels.reorder_level,
-           levels.shipped_in_window,
+           levels.shipped_whole_days
+               + case when params.first_day_whole then 1 else -1 end * coalesce(first_day_half.shipped, 0)::bigint
+                                                                                 as shipped_in_window,
            params.days - coalesce(out_of_stock.days_out, kept_days_out.days_out, 0)::int as days_in_stock,
            params.lead_time_days, params.safety_days, params.cover_days
     from levels
     cross join params
+    left join first_day_half using (product_id, warehouse)
     left join out_of_stock using (product_id, warehouse)
     left join kept_days_out using (product_id, warehouse)
 ),
