@@ -42,7 +42,10 @@
 --
 -- Reads rollups.stock_levels (R__39_rollup_stock.sql): one row per warehouse row with its
 -- product's sku, name and active flag, its stock and reorder level now, the running total of
--- units shipped through each shop day it shipped on, and when its last stock-out ended.
+-- units shipped through each shop day it shipped on, and when its last stock-out ended; the
+-- ledger (stock_movements) and the category's products through functions
+-- (R__65_low_stock_raw_reads.sql), so that on a Citus cluster the query names only the
+-- coordinator's rollups and PostgreSQL plans it whole.
 -- Shipments in the window are counted by whole shop days from the running totals (the total at
 -- as_of's day less the total at the day before the first whole day), plus the days not folded in
 -- yet, corrected at the two ends from the ledger by time: the first day's shipments are taken out
@@ -90,21 +93,19 @@ moments as (
 ),
 
 -- What the ledger says beside the rollup after as_of, per warehouse row (none for "now"; none at
--- all is what by_cover_key asks): the units moved after as_of, and those shipped after it on
--- as_of's own day (counted there whole); grouped by product, on the shards of a Citus cluster.
--- The movements are those the rollups hold (rollup_applied_id(): on a Citus cluster those the
--- catch-up job applied; one written since is in neither, and is not taken out).
+-- all is what by_cover_key asks): the units moved after as_of (stock_moved_after(),
+-- R__64_shop_vitals_raw_reads.sql), and those shipped after it on as_of's own day (counted there
+-- whole; none when nothing moved). The movements are those the rollups hold (on a Citus cluster
+-- those the catch-up job applied; one written since is in neither, and is not taken out).
 moved_after as materialized (
-    select stock_movements.product_id, stock_movements.warehouse,
-           sum(stock_movements.quantity)                                 as moved_after_as_of,
-           sum(stock_movements.quantity) filter (where stock_movements.reason = 'ship'
-                                                   and stock_movements.moved_at < (select date_trunc('day', :as_of::timestamptz)
-                                                                                          + interval '1 day'))
-                                                                      as shipped_after_as_of
-    from stock_movements
-    where stock_movements.movement_id <= (select rollup_applied_id('stock_movements'))
-      and stock_movements.moved_at > :as_of::timestamptz
-    group by stock_movements.product_id, stock_movements.warehouse
+    select * from stock_moved_after(:as_of::timestamptz)
+),
+
+shipped_after as materialized (
+    select *
+    from stock_shipped_in(:as_of::timestamptz,
+                          date_trunc('day', :as_of::timestamptz) + interval '1 day' - interval '1 microsecond',
+                          case when exists (select 1 from moved_after) then null else '{}'::int[] end)
 ),
 
 -- the session's time zone is the shop's: these are shop days and midnights
@@ -134,9 +135,7 @@ params as (
 
 -- the category filter: the products of the category and of every category below it (none without one)
 category_products as (
-    select products.product_id
-    from products
-    where products.category_id in (select category_filter(:'category'))
+    select category_filter_products(:'category') as product_id
 ),
 
 -- by_cover_key with a lead time of a day or more: the page may be led by the rows out of stock
@@ -149,16 +148,17 @@ first_page as (
 -- Per row, what the rollup row does not say, all from one join: the units moved after as_of
 -- (taken back out of the stock now to give the stock then: none for "now"), and the shipments
 -- the running totals miss on the whole days: those not folded in yet (a second's worth), less
--- those after as_of on as_of's day (a shipment's quantity is negative). The window's first day
--- is first_day_half's.
+-- those after as_of on as_of's day. The window's first day is first_day_half's.
 besides_rollup as (
     select besides.product_id, besides.warehouse,
            sum(besides.moved_after_as_of) as moved_after_as_of,
            sum(besides.shipped)::bigint   as shipped
     from (
-        select moved_after.product_id, moved_after.warehouse, moved_after.moved_after_as_of,
-               coalesce(moved_after.shipped_after_as_of, 0) as shipped
+        select moved_after.product_id, moved_after.warehouse, moved_after.quantity as moved_after_as_of, 0 as shipped
         from moved_after
+        union all
+        select shipped_after.product_id, shipped_after.warehouse, 0, -shipped_after.shipped
+        from shipped_after
         union all
         select rollups.stock_days_pending.product_id, rollups.stock_days_pending.warehouse, 0,
                rollups.stock_days_pending.shipped
@@ -324,39 +324,21 @@ levels as (
     where :'category' = '' or shown_rows.product_id in (select category_products.product_id from category_products)
 ),
 
--- The shipments of the smaller half of the window's first day, by window_start
+-- The units shipped in the smaller half of the window's first day, by window_start
 -- (params.first_day_whole): [its midnight, window_start] when window_start is before midday, else
 -- (window_start, the next midnight), one index range (a microsecond is a timestamp's step). The
--- window starts a day or more before as_of, so this never meets moved_after. Of the shown rows'
--- products only when by_cover_key (a page's few hundred rows, where every row shipped that half
--- day: 9,578 rows at scale 10, which a Citus cluster's shards sent to the coordinator for 50 ms);
--- of every row otherwise, when the rows shown are every row. The bounds are written out rather
--- than read from params: on a Citus cluster params is computed apart, and a bound read from its
--- result was a filter on each of a shard's movements, not an index range. The movements are those
--- the rollups hold, as in moved_after.
-shown_products as materialized (
-    select distinct levels.product_id from levels, params where params.by_cover_key
-),
-
+-- window starts a day or more before as_of, so this never meets shipped_after. Of the shown rows'
+-- products only when by_cover_key (a page's few hundred rows, where every row that shipped in that
+-- half day was 9,578 rows at scale 10); of every row otherwise, when every row shows.
 first_day_half as materialized (
-    select stock_movements.product_id, stock_movements.warehouse, sum(stock_movements.quantity) as shipped
-    from stock_movements
-    where stock_movements.movement_id <= (select rollup_applied_id('stock_movements'))
-      and stock_movements.reason = 'ship'
-      and stock_movements.moved_at >=
-          case when :as_of::timestamptz - make_interval(days => :days::int)
-                    < date_trunc('day', :as_of::timestamptz - make_interval(days => :days::int)) + interval '12 hours'
-               then date_trunc('day', :as_of::timestamptz - make_interval(days => :days::int))
-               else :as_of::timestamptz - make_interval(days => :days::int) + interval '1 microsecond' end
-      and stock_movements.moved_at <=
-          case when :as_of::timestamptz - make_interval(days => :days::int)
-                    < date_trunc('day', :as_of::timestamptz - make_interval(days => :days::int)) + interval '12 hours'
-               then :as_of::timestamptz - make_interval(days => :days::int)
-               else date_trunc('day', :as_of::timestamptz - make_interval(days => :days::int))
-                    + interval '1 day' - interval '1 microsecond' end
-      and ((select not params.by_cover_key from params)
-           or stock_movements.product_id = any (array(select shown_products.product_id from shown_products)))
-    group by stock_movements.product_id, stock_movements.warehouse
+    select half.*
+    from params
+    cross join lateral stock_shipped_in(
+        case when params.first_day_whole then date_trunc('day', params.window_start) - interval '1 microsecond'
+             else params.window_start end,
+        case when params.first_day_whole then params.window_start
+             else date_trunc('day', params.window_start) + interval '1 day' - interval '1 microsecond' end,
+        case when params.by_cover_key then array(select distinct levels.product_id from levels) end) as half
 ),
 
 -- The days out of stock of the rows that may have some, from the ledger, as in the reference:
@@ -365,18 +347,14 @@ ledger_rows as materialized (
     select product_id, warehouse, stock from levels where reads_ledger
 ),
 
--- (their products and warehouses as arrays: one index scan of the movements, not one per row nor a
--- scan of the window's)
+-- (their stock_moments(), R__65_low_stock_raw_reads.sql)
 ledger_moments as materialized (
-    select stock_movements.product_id, stock_movements.warehouse, stock_movements.moved_at,
-           sum(stock_movements.quantity) as moved
-    from ledger_rows
-    join stock_movements using (product_id, warehouse)
-    cross join params
-    where stock_movements.warehouse = any (array(select distinct ledger_rows.warehouse from ledger_rows))
-      and stock_movements.product_id = any (array(select ledger_rows.product_id from ledger_rows))
-      and stock_movements.moved_at > params.window_start and stock_movements.moved_at <= params.as_of
-    group by 1, 2, 3
+    select moments.*
+    from params
+    cross join lateral stock_moments(array(select ledger_rows.product_id from ledger_rows),
+                                     array(select distinct ledger_rows.warehouse::text from ledger_rows),
+                                     params.window_start, params.as_of) as moments
+    join ledger_rows using (product_id, warehouse)
 ),
 
 stretches as (
@@ -456,11 +434,11 @@ kept_days_out as (
 ),
 
 -- the first day's half: when the day is counted whole, its shipments up to window_start are not in
--- the window; when it is left out, those after window_start are (a shipment's quantity is negative)
+-- the window; when it is left out, those after window_start are
 velocity as (
     select levels.sku, levels.product_name, levels.warehouse, levels.stock, levels.reorder_level,
            levels.shipped_whole_days
-               + case when params.first_day_whole then 1 else -1 end * coalesce(first_day_half.shipped, 0)::bigint
+               + case when params.first_day_whole then -1 else 1 end * coalesce(first_day_half.shipped, 0)
                                                                                  as shipped_in_window,
            params.days - coalesce(out_of_stock.days_out, kept_days_out.days_out, 0)::int as days_in_stock,
            params.lead_time_days, params.safety_days, params.cover_days

@@ -21,3 +21,14 @@ begin
     select d.descendant_id from category_descendants() d where d.ancestor_id = root;
 end
 $$;
+
+-- The products of the category given and of every category below it (category_filter()); none
+-- without one. A function, so that a report's query need not name products: on a Citus cluster a
+-- reference table, read in a subplan of its own.
+create or replace function category_filter_products(category text) returns setof int
+language plpgsql stable as $$
+begin
+    return query
+    select p.product_id from products p where p.category_id in (select category_filter(category));
+end
+$$;
