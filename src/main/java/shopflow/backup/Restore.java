@@ -53,8 +53,9 @@ public final class Restore {
                 throw e;
             }
             c.setAutoCommit(true);
+            // the loaded pages marked visible to all as well (Rollups.vacuumAndAnalyze() says why)
             try (Statement s = c.createStatement()) {
-                s.execute("analyze");
+                s.execute("vacuum (analyze)");
             }
             return manifest;
         } catch (SQLException e) {

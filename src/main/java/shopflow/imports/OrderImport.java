@@ -78,7 +78,7 @@ public final class OrderImport {
                     phase("commit");
                     c.setAutoCommit(true);
                     try (Statement s = c.createStatement()) {
-                        s.execute("select analyze_rollups()");
+                        Rollups.vacuumAndAnalyze(c);
                         s.execute("analyze customers, addresses, products, orders, order_items, order_status_changes");
                     }
                     phase("analyze");

@@ -57,18 +57,17 @@ public final class Rollups {
     public static void rebuild(DataSource dataSource, Consumer<String> progress) {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
-            try (Statement statement = connection.createStatement()) {
+            try {
                 rebuildIn(connection, progress);
                 connection.commit();
-                // after the commit: statistics gathered inside the rebuild would not see its rows
-                connection.setAutoCommit(true);
-                statement.execute("select analyze_rollups()");
             } catch (SQLException e) {
                 connection.rollback();
-                throw e;
+                throw new DatabaseException("rebuilding the rollups failed (nothing changed): " + e.getMessage(), e);
             }
+            connection.setAutoCommit(true);
+            vacuumAndAnalyze(connection);
         } catch (SQLException e) {
-            throw new DatabaseException("rebuilding the rollups failed (nothing changed): " + e.getMessage(), e);
+            throw new DatabaseException("vacuuming the rebuilt rollups failed: " + e.getMessage(), e);
         }
     }
 
@@ -198,10 +197,10 @@ public final class Rollups {
         } finally {
             threads.shutdownNow();
         }
-        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
-            statement.execute("select analyze_rollups()");
+        try (Connection connection = dataSource.getConnection()) {
+            vacuumAndAnalyze(connection);
         } catch (SQLException e) {
-            throw new DatabaseException("analyzing the rebuilt rollups failed: " + e.getMessage(), e);
+            throw new DatabaseException("vacuuming the rebuilt rollups failed: " + e.getMessage(), e);
         }
         return times;
     }
@@ -248,6 +247,23 @@ public final class Rollups {
     }
 
     /**
+     * VACUUM (ANALYZE) of every rollup table, on a connection in autocommit once a rebuild has
+     * committed: statistics of the rebuilt sizes, and the pages marked visible to all, which
+     * autovacuum missed when it came during the rebuild ({@code rollup_table_list()} says why).
+     */
+    public static void vacuumAndAnalyze(Connection connection) throws SQLException {
+        String tables;
+        try (Statement statement = connection.createStatement();
+                ResultSet list = statement.executeQuery("select rollup_table_list()")) {
+            list.next();
+            tables = list.getString(1);
+        }
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("vacuum (analyze) " + tables);
+        }
+    }
+
+    /**
      * {@link #rebuildIn} for a loader that replaced the whole shop: the rollup tables are emptied
      * by one truncate and their secondary indexes dropped first ({@code rollups/empty_rollups.sql}),
      * then built again once the rows are in ({@code rollups/restore_rollup_indexes.sql}).
@@ -275,7 +291,7 @@ public final class Rollups {
      * triggers in it brings the rollups up to date before it commits, so readers see the new rows
      * and their rollups together. One family at a time, in the order of one call of the rebuild
      * function ({@code rollup_families('rebuild')}), so that a rebuild of minutes says how far it
-     * is; on a cluster after the job's watermarks are marked, once. Run {@code analyze_rollups()}
+     * is; on a cluster after the job's watermarks are marked, once. Run {@link #vacuumAndAnalyze}
      * after the commit.
      */
     private static void rebuildIn(Connection connection, Consumer<String> progress) throws SQLException {

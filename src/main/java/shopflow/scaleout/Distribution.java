@@ -11,6 +11,7 @@ import java.util.List;
 import shopflow.db.Database;
 import shopflow.db.DatabaseException;
 import shopflow.db.SqlScripts;
+import shopflow.rollups.Rollups;
 
 /**
  * Turns a migrated ShopFlow schema on a Citus coordinator into a distributed one, by running
@@ -57,6 +58,7 @@ public final class Distribution {
             for (String statement : statements(SqlScripts.read(SCRIPT))) {
                 s.execute(statement);
             }
+            Rollups.vacuumAndAnalyze(c);
             s.execute(SqlScripts.read(DEFINITIONS));
             return layout(c);
         } catch (SQLException e) {

@@ -222,7 +222,5 @@ set citus.max_intermediate_result_size = -1;
 select rebuild_rollups_marking_watermarks();
 reset citus.max_intermediate_result_size;
 
--- Their statistics, once the rebuild has committed, as after every other rebuild (Rollups.rebuild):
--- the coordinator plans the reports over the rollups, which would otherwise keep the statistics of
--- before the rebuild until autovacuum comes by.
-select analyze_rollups();
+-- (Then, the rebuild committed, Distribution vacuums and analyzes the rollups, as after every
+-- other rebuild: Rollups.vacuumAndAnalyze().)

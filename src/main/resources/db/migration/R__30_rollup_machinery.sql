@@ -147,20 +147,20 @@ begin
 end
 $$;
 
--- Fresh statistics for every rollup table, so reports plan on the rebuilt sizes. Run it after
--- the rebuild has committed: statistics gathered inside it would not see the new rows.
-create or replace function analyze_rollups() returns void
-language plpgsql as $$
-declare
-    rollup regclass;
-begin
-    for rollup in
-        select oid::regclass from pg_class
-        where relkind = 'r' and relnamespace = 'rollups'::regnamespace
-    loop
-        execute format('analyze %s', rollup);
-    end loop;
-end
+-- Every rollup table, comma-separated, for the VACUUM (ANALYZE) a loader runs once its rebuild has
+-- committed (Rollups.vacuumAndAnalyze(); a command no function can run): fresh statistics, so
+-- reports plan on the rebuilt sizes (gathered inside the rebuild they would not see the new
+-- rows), and the rebuilt pages marked visible to all, so a count over an index reads the index
+-- alone. Autovacuum could not be left to it: when it came during the rebuild, another part's
+-- transaction still open, it marked nothing and did not come back (its count of inserted rows
+-- reset): kpi_days at scale 10 on a Citus cluster, 14 counts of a day's first orders, took 80 ms
+-- median with the heap read for each row, 28-30 ms vacuumed.
+drop function if exists analyze_rollups();
+create or replace function rollup_table_list() returns text
+language sql stable as $$
+    select string_agg(oid::regclass::text, ', ' order by relname)
+    from pg_class
+    where relkind = 'r' and relnamespace = 'rollups'::regnamespace
 $$;
 
 -- For bulk loads: stops rollup maintenance until rebuild_rollups() (which the loader must call

@@ -79,6 +79,19 @@ class GeneratedRollupsTest {
     }
 
     @Test
+    @Order(0)
+    void the_generated_rollups_are_vacuumed_every_page_visible_to_all() {
+        // a count over an index reads the heap for each row on a page not marked so
+        assertThat(number(db, "select count(*) from pg_class where relnamespace = 'rollups'::regnamespace and relkind = 'r'"))
+                .as("rollup tables").isGreaterThan(30);
+        assertThat(strings(db, """
+                select coalesce(string_agg(format('%s: %s of %s pages', relname, relallvisible, relpages), ', '), 'none')
+                from pg_class
+                where relnamespace = 'rollups'::regnamespace and relkind = 'r' and relallvisible < relpages"""))
+                .as("rollup tables with pages not marked visible to all").containsExactly("none");
+    }
+
+    @Test
     @Order(1)
     void every_report_from_the_generated_rollups_equals_its_reference_sql() {
         RollupVerifier verifier = new RollupVerifier(db.dataSource());
