@@ -95,7 +95,7 @@ moments as (
 -- What the ledger says beside the rollup after as_of, per warehouse row (none for "now"; none at
 -- all is what by_cover_key asks): the units moved after as_of (stock_moved_after(),
 -- R__64_shop_vitals_raw_reads.sql), and those shipped after it on as_of's own day (counted there
--- whole; none when nothing moved). The movements are those the rollups hold (on a Citus cluster
+-- whole; none when nothing moved: stock_shipped_in(), R__65_low_stock_raw_reads.sql). The movements are those the rollups hold (on a Citus cluster
 -- those the catch-up job applied; one written since is in neither, and is not taken out).
 moved_after as materialized (
     select * from stock_moved_after(:as_of::timestamptz)
