@@ -62,12 +62,16 @@ public final class Rollups {
                 connection.commit();
             } catch (SQLException e) {
                 connection.rollback();
-                throw new DatabaseException("rebuilding the rollups failed (nothing changed): " + e.getMessage(), e);
+                throw e;
             }
             connection.setAutoCommit(true);
-            vacuumAndAnalyze(connection);
+            try {
+                vacuumAndAnalyze(connection);
+            } catch (SQLException e) {
+                throw new DatabaseException("the rollups were rebuilt, but vacuuming them failed: " + e.getMessage(), e);
+            }
         } catch (SQLException e) {
-            throw new DatabaseException("vacuuming the rebuilt rollups failed: " + e.getMessage(), e);
+            throw new DatabaseException("rebuilding the rollups failed (nothing changed): " + e.getMessage(), e);
         }
     }
 
@@ -252,13 +256,12 @@ public final class Rollups {
      * autovacuum missed when it came during the rebuild ({@code rollup_table_list()} says why).
      */
     public static void vacuumAndAnalyze(Connection connection) throws SQLException {
-        String tables;
-        try (Statement statement = connection.createStatement();
-                ResultSet list = statement.executeQuery("select rollup_table_list()")) {
-            list.next();
-            tables = list.getString(1);
-        }
         try (Statement statement = connection.createStatement()) {
+            String tables;
+            try (ResultSet list = statement.executeQuery("select rollup_table_list()")) {
+                list.next();
+                tables = list.getString(1);
+            }
             statement.execute("vacuum (analyze) " + tables);
         }
     }
