@@ -103,10 +103,11 @@ public final class LiveBench {
     /**
      * The probes' times from commit to the re-read reports showing the order, and its two legs: commit
      * to the notification, and the reports re-read after it (on a cluster as of the moment the job's
-     * notification names, which its run brought the rollups up to: no catch-up of their own).
+     * notification names, which its run brought the rollups up to: no catch-up of their own), with
+     * the folder's runs meanwhile (on a cluster, the catch-up job's runs that freshness waits for).
      */
     public record Freshness(int probes, Latency total, Latency notified, Latency reread, double ordersPerSecond,
-            double eventsPerSecond) {
+            double eventsPerSecond, RollupFolder.Runs folds) {
     }
 
     /**
@@ -226,6 +227,7 @@ public final class LiveBench {
         List<Double> rereadMillis = new ArrayList<>();
         ExecutorService panels = Executors.newFixedThreadPool(DASHBOARD.size());
         long started = System.nanoTime();
+        RollupFolder.Runs folds;
         try (RollupFolder folder = folding(); Connection listener = database.connection()) {
             try (Statement s = listener.createStatement()) {
                 s.execute("listen shopflow_changes");
@@ -264,6 +266,7 @@ public final class LiveBench {
                 rereadMillis.add((shown - notified) / 1e6);
                 sleepMillis(500);
             }
+            folds = folder.runs();
         } catch (SQLException e) {
             throw new DatabaseException("freshness probe failed: " + e.getMessage(), e);
         } catch (ExecutionException e) {
@@ -277,7 +280,7 @@ public final class LiveBench {
         }
         double elapsed = (System.nanoTime() - started) / 1e9;
         return new Freshness(millis.size(), Latency.of(millis), Latency.of(notifiedMillis), Latency.of(rereadMillis),
-                orders.get() / elapsed, events.get() / elapsed);
+                orders.get() / elapsed, events.get() / elapsed, folds);
     }
 
     /**

@@ -57,6 +57,11 @@ public final class BenchLiveCommand implements Runnable {
                     + " the only way).")
     boolean inPlace;
 
+    @Option(names = "--freshness-only",
+            description = "Measure freshness alone, without the throughput figure and the rebuild of every rollup that"
+                    + " follows it (at scale 10 on a cluster that rebuild takes many minutes).")
+    boolean freshnessOnly;
+
     @Override
     public void run() {
         if (clients < 1 || seconds < 1 || ordersPerSecond < 1 || eventsPerSecond < 0) {
@@ -74,6 +79,23 @@ public final class BenchLiveCommand implements Runnable {
 
     private void measure(Database database, PrintWriter out) {
         LiveBench bench = new LiveBench(database);
+        if (!freshnessOnly) {
+            throughput(bench, out);
+        }
+        LiveBench.Freshness f = bench.freshness(ordersPerSecond, eventsPerSecond, seconds, databaseOptions.timeZone());
+        out.printf("freshness under %.0f orders/s + %.0f events/s (asked: %d + %d), %d probes:%n", f.ordersPerSecond(),
+                f.eventsPerSecond(), ordersPerSecond, eventsPerSecond, f.probes());
+        out.printf("  commit -> notification -> %s re-read: median %.0f ms, p95 %.0f ms%n",
+                "dashboard reports", f.total().medianMillis(), f.total().p95Millis());
+        out.printf("    of which commit -> notification median %.0f ms, p95 %.0f ms; reports re-read%s median %.0f ms,"
+                + " p95 %.0f ms%n", f.notified().medianMillis(), f.notified().p95Millis(),
+                bench.keptByJob() ? " (as of the job's moment)" : "", f.reread().medianMillis(), f.reread().p95Millis());
+        printFolds(bench, f.folds(), out);
+        out.println("  (the web server adds at most its coalescing interval, 500 ms, before the SSE event)");
+        out.flush();
+    }
+
+    private void throughput(LiveBench bench, PrintWriter out) {
         out.printf("order placement, %d clients flat out, %d s each (machine: %d processors)%s%n", clients, seconds,
                 Runtime.getRuntime().availableProcessors(),
                 bench.keptByJob() ? ", on a Citus cluster: rollups kept by the catch-up job" : "");
@@ -85,24 +107,17 @@ public final class BenchLiveCommand implements Runnable {
                 t.withoutRollups(), latency(t.withoutLatency()));
         out.printf("  %-28s %7.1f %% of throughput (then rebuilt in %.1f s)%n", "cost of the rollups", t.overheadPct(),
                 t.rebuildSeconds());
-        RollupFolder.Runs folds = t.folds();
+        printFolds(bench, t.folds(), out);
+        out.flush();
+    }
+
+    private static void printFolds(LiveBench bench, RollupFolder.Runs folds, PrintWriter out) {
         if (folds.count() > 0) {
             out.printf("  %-28s %d runs, %.0f ms on average, longest %.0f ms%s%n",
                     bench.keptByJob() ? "catch-up job (folder)" : "folds (folder)", folds.count(),
                     folds.total().toNanos() / 1e6 / folds.count(), folds.longest().toNanos() / 1e6,
                     bench.keptByJob() ? " (writers wait only while each reads its watermarks)" : "");
         }
-        out.flush();
-        LiveBench.Freshness f = bench.freshness(ordersPerSecond, eventsPerSecond, seconds, databaseOptions.timeZone());
-        out.printf("freshness under %.0f orders/s + %.0f events/s (asked: %d + %d), %d probes:%n", f.ordersPerSecond(),
-                f.eventsPerSecond(), ordersPerSecond, eventsPerSecond, f.probes());
-        out.printf("  commit -> notification -> %s re-read: median %.0f ms, p95 %.0f ms%n",
-                "dashboard reports", f.total().medianMillis(), f.total().p95Millis());
-        out.printf("    of which commit -> notification median %.0f ms, p95 %.0f ms; reports re-read%s median %.0f ms,"
-                + " p95 %.0f ms%n", f.notified().medianMillis(), f.notified().p95Millis(),
-                bench.keptByJob() ? " (as of the job's moment)" : "", f.reread().medianMillis(), f.reread().p95Millis());
-        out.println("  (the web server adds at most its coalescing interval, 500 ms, before the SSE event)");
-        out.flush();
     }
 
     private static String latency(LiveBench.Latency l) {

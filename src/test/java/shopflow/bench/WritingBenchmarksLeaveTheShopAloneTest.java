@@ -49,6 +49,11 @@ class WritingBenchmarksLeaveTheShopAloneTest {
         assertThat(live).startsWith("0\n").contains("measuring on a copy of the shop", "orders/s", "freshness under",
                 "of which commit -> notification");
         assertThat(fingerprint(url)).isEqualTo(before);
+        String freshness = run("bench", "live", "--freshness-only", "--seconds", "1", "--orders-per-second", "10",
+                "--events-per-second", "20", "--jdbc-url", url, "--db-password", TestDatabases.password());
+        assertThat(freshness).startsWith("0\n").contains("freshness under", "of which commit -> notification")
+                .doesNotContain("order placement", "cost of the rollups");
+        assertThat(fingerprint(url)).isEqualTo(before);
 
         String soak = run("bench", "soak", "--minutes", "0.1", "--orders-per-second", "10", "--events-per-second", "20",
                 "--readers", "1", "--jdbc-url", url, "--db-password", TestDatabases.password());
