@@ -86,12 +86,12 @@ class RfmRollupsTest {
                 + " union all ((" + full + ") except all (" + incremental + "))) as different");
     }
 
-    /** The kept scoring (rows, segment sums, sorted keys) as text. */
+    /** The kept scoring (rows, segment sums, sorted keys with the changes since they were written) as text. */
     private static String scoring(Connection c) throws SQLException {
         return Writes.value(c, "select string_agg(s::text, ' ' order by customer_id) from rollups.rfm_scored s") + " / "
                 + Writes.value(c, "select string_agg(s::text, ' ' order by r_score, f_score, m_score) from rollups.rfm_cells s"
                         + " where customers > 0") + " / "
-                + Writes.value(c, "select q::text from rollups.rfm_quintiles q");
+                + Writes.value(c, "select k::text from rfm_keys() k");
     }
 
     private static long rescoredCustomers(Connection c, String asOf) throws SQLException {
@@ -157,9 +157,40 @@ class RfmRollupsTest {
             assertThat(Writes.value(c, "select count(*) from rollups.rfm_stale")).isEqualTo(0L);
             assertThat(rescoredCustomers(c, END)).isZero();
             assertRescoringExact(c);
+            // the keys it took out and put in are kept beside the sorted arrays, not written into them
+            assertThat((Integer) Writes.value(c, "select cardinality(recency_removed) + cardinality(recency_added)"
+                    + " from rollups.rfm_quintiles")).isPositive();
+
+            // more changes read and folded on top of those
+            order(c, 3, OffsetDateTime.parse("2026-08-02T10:00+01:00"), "delivered", new BigDecimal("80.00"));
+            order(c, 128, OffsetDateTime.parse("2026-08-03T10:00+01:00"), "delivered", new BigDecimal("30.00"));
+            assertRescoringExact(c);
+            Writes.execute(c, "select fold_rollups()");
+            assertRescoringExact(c);
             String folded = scoring(c);
+
+            // written into the arrays: the same keys
+            Writes.execute(c, "select absorb_rfm_key_changes(0)");
+            assertThat(Writes.value(c, "select cardinality(recency_removed || recency_added || frequency_removed"
+                    + " || frequency_added || monetary_removed || monetary_added) from rollups.rfm_quintiles"))
+                    .isEqualTo(0);
+            assertThat(scoring(c)).isEqualTo(folded);
+            assertRescoringExact(c);
+
             Writes.execute(c, "select rescore_rfm_rollups()");
             assertThat(folded).isEqualTo(scoring(c));
+        }
+    }
+
+    @Test
+    void the_keys_taken_out_and_put_in_since_the_arrays_were_written_add_up_and_cancel() throws SQLException {
+        try (Connection c = database.connection()) {
+            // the array holds 10, 20, 30, 40; since written: 10 and 20 out, 15 and 25 in (15 25 30 40).
+            // Now 15 and 30 out, 20 and 35 in (20 25 35 40): 20 is back in the array, so in neither list
+            assertThat(Writes.value(c, "select k::text from key_changes_after('{10,20}', '{15,25}', '{15,30}',"
+                    + " '{20,35}') as k")).isEqualTo("(\"{10,30}\",\"{25,35}\")");
+            assertThat(Writes.value(c, "select sorted_after('{10,20,30,40}', '{10,30}', '{25,35}')::text"))
+                    .isEqualTo("{20,25,35,40}");
         }
     }
 
