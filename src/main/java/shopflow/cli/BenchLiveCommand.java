@@ -24,7 +24,7 @@ import shopflow.rollups.RollupFolder;
                 + " to include the order.",
             "It places real orders and events, dated now, into a copy of the shop (a scratch database on the same server,"
                 + " dropped afterwards), never into the shop itself unless --in-place is given.",
-            "On a Citus cluster (after 'shopflow distribute') maintenance is the catch-up job run every second, as the"
+            "On a Citus cluster (after 'shopflow distribute') maintenance is the catch-up job run every 100 ms, as the"
                 + " web server runs it, and without it no job: each run locks the tables it reads while it reads their"
                 + " watermarks, and the placement times (median, p95, max) show what writers wait."},
         footer = {"", "Example:", "  shopflow bench live --orders-per-second 200 --events-per-second 2000 --seconds 30"})
@@ -101,7 +101,7 @@ public final class BenchLiveCommand implements Runnable {
                 bench.keptByJob() ? ", on a Citus cluster: rollups kept by the catch-up job" : "");
         out.flush();
         LiveBench.Throughput t = bench.throughput(clients, seconds);
-        out.printf("  %-28s %8.0f orders/s   %s%n", bench.keptByJob() ? "with the job every second" : "with rollup maintenance",
+        out.printf("  %-28s %8.0f orders/s   %s%n", bench.keptByJob() ? "with the catch-up job" : "with rollup maintenance",
                 t.withRollups(), latency(t.withLatency()));
         out.printf("  %-28s %8.0f orders/s   %s%n", bench.keptByJob() ? "without (no job)" : "without (triggers disabled)",
                 t.withoutRollups(), latency(t.withoutLatency()));

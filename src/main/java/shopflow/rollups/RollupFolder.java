@@ -25,11 +25,18 @@ import javax.sql.DataSource;
  * times as long as its last fold took, when that is longer than the interval (folding then takes
  * at most a tenth of its time), up to {@link #MAX_INTERVAL}: the busier the database, the larger
  * and fewer the folds, and readers sum at most that many seconds of pending changes. The cluster's
- * catch-up keeps its second: its notification is what the dashboard waits for.
+ * catch-up runs again {@link #CATCH_UP_INTERVAL} after each run: its notification is what the dashboard
+ * waits for (at scale 1, under 50 orders and 500 events a second: freshness p95 1.4 s with a second
+ * between runs, 0.9 s with a tenth, and the writers' throughput the same).
  */
 public final class RollupFolder implements AutoCloseable {
 
     public static final Duration INTERVAL = Duration.ofSeconds(1);
+    /**
+     * The wait after a run of a cluster's catch-up job: what freshness waits for is the run under way
+     * and the next one, and a run stops no writer (it locks the sources only between writes).
+     */
+    public static final Duration CATCH_UP_INTERVAL = Duration.ofMillis(100);
     /** The longest wait between two folds, however long folds take. */
     public static final Duration MAX_INTERVAL = Duration.ofSeconds(5);
     /** Waits this many times as long as the last fold took (when longer than {@link #INTERVAL}). */
@@ -100,7 +107,7 @@ public final class RollupFolder implements AutoCloseable {
                 runs = runs.plus(Duration.ofNanos(System.nanoTime() - started));
             }
         } finally {
-            foldAfter(catchingUp ? INTERVAL : waitAfter(Duration.ofNanos(System.nanoTime() - started)));
+            foldAfter(catchingUp ? CATCH_UP_INTERVAL : waitAfter(Duration.ofNanos(System.nanoTime() - started)));
         }
     }
 

@@ -10,7 +10,7 @@ import shopflow.db.DatabaseException;
 /**
  * Whether the database is a distributed (Citus) one. On a cluster the rollup triggers are gone
  * (Citus cannot run them on shards): a job keeps the rollups instead ({@code catch_up_rollups()},
- * run every second by the web server's folder and before every report), and the reports read them
+ * run every 100 ms by the web server's folder and before every report), and the reports read them
  * with the same SQL as on one node (every one of them: their raw rows are read by joins Citus can
  * plan, the customers' or orders' ids gathered first and joined as a set).
  */

@@ -48,6 +48,7 @@ begin
     --     Citus sends a lock on a distributed table to every worker too, which made every order a
     --     transaction on every node, committed in two phases. The job's lock is the coordinator's, so
     --     the order's lock stays there (no DDL propagation): an order commits on its own worker alone;
+    --     and the job's, taken between writes, stays there too (every writer locks there first);
     --   * a rebuild of the rollups reads every raw row through the coordinator, where the rollups
     --     live: the funnel's sessions alone are some 7 million rows at scale 10, over Citus's default
     --     cap of 1 GB on a subquery's rows pulled to the coordinator ("the intermediate result size
@@ -71,6 +72,7 @@ begin
                       'sequential'),
                      ('public.place_order(int, jsonb, text, text, text, text, text)', 'citus.enable_ddl_propagation',
                       'off'),
+                     ('public.lock_rollup_sources_between_writes(interval)', 'citus.enable_ddl_propagation', 'off'),
                      ('public.rebuild_rollups_marking_watermarks()', 'citus.max_intermediate_result_size', '-1'),
                      ('public.rebuild_rollups(text[])', 'citus.max_intermediate_result_size', '-1')
               union all

@@ -2,7 +2,7 @@
 -- (docs/scale-out.md).
 --
 -- On a cluster `shopflow distribute` drops the rollup triggers (Citus cannot run statement
--- transition tables on shards). There catch_up_rollups() applies, every second (the web
+-- transition tables on shards). There catch_up_rollups() applies, every 100 ms (the web
 -- server's RollupFolder, where one node folds) and before every report, the rows written since
 -- its last run, through the same maintenance functions the triggers call with arrays of changed
 -- rows (rollup_<table>_apply(added, removed) and friends), then folds: the rollup logic has one copy.
@@ -26,14 +26,16 @@
 -- that took a higher id, and a run reading up to the higher id would skip the lower one for
 -- ever. A run therefore locks the source tables in EXCLUSIVE mode (writers wait; readers do not)
 -- before reading the sequences: every writer holding an id has committed by then (a writer takes
--- the table's lock before its id: the insert's default does, place_order locks first),
--- and a writer after it takes a higher id; then it waits for the two-phase commits those writers
--- left prepared on the workers (wait_for_prepared_writes()). It commits there, as in Citus's blog:
--- writers wait for those milliseconds only. The rows up to the ids read (the run's targets) are
--- then applied in a second transaction, writers writing meanwhile: the maintenance functions also
--- read raw rows (an order's other lines, a customer's earlier orders, a row's stock ledger), so the
--- run reads every raw row as of its targets (rollup_catch_up_apply()). A run with nothing new
--- takes no lock.
+-- the table's lock before its id: the insert's default does, place_order locks first), and a
+-- writer after it takes a higher id; each writer's rows are all up to the ids read or all after
+-- them. It takes that lock only at a moment when no writer holds the tables
+-- (lock_rollup_sources_between_writes()) and commits at once: writers wait for the moment it
+-- reads the sequences, not for the writers in flight to finish. The rows up to the ids read (the
+-- run's targets) are applied in a second transaction, writers writing meanwhile, once the
+-- two-phase commits left prepared on the workers are done (wait_for_prepared_writes()): the
+-- maintenance functions also read raw rows (an order's other lines, a customer's earlier orders,
+-- a row's stock ledger), so the run reads every raw row as of its targets
+-- (rollup_catch_up_apply()).
 --
 -- On one node nothing calls it (the triggers keep the rollups current) and it changes nothing
 -- there: its watermarks are set only by mark_rollup_watermarks().
@@ -98,14 +100,44 @@ begin
 end
 $$;
 
--- Every writer of the source tables has committed, and new ones wait for the caller's commit.
--- Tables in the order the writers take them (orders before their lines, status changes and
+-- Every writer of the source tables has committed, and new ones wait for the caller's commit (a
+-- rebuild that marks the watermarks: mark_rollup_watermarks()). Tables in the order the writers take them (orders before their lines, status changes and
 -- stock movements; page views before cart events), so a run never deadlocks with them.
 create or replace function lock_rollup_sources() returns void
 language plpgsql as $$
 begin
     lock table orders, order_items, order_status_changes, order_refunds, stock_movements, page_views, cart_events
         in exclusive mode;
+end
+$$;
+
+-- lock_rollup_sources() at a moment when no writer holds the tables. A request that waits for the
+-- writers in flight queues every writer arriving after it behind them: under `bench live`'s load
+-- at scale 1 on a cluster each run of the job stopped the writers for 48 to 56 ms on average. Tried
+-- without waiting every millisecond or two (a failed try queues nobody; 64 ms on average under
+-- that load), and waited for as before after give_up_after of tries (writers flat out leave no
+-- gap). On a cluster the lock stays on the coordinator, where every writer takes its own
+-- (cluster-definitions.sql).
+create or replace function lock_rollup_sources_between_writes(give_up_after interval default interval '200 ms')
+returns void
+language plpgsql as $$
+declare
+    started timestamptz := clock_timestamp();
+begin
+    loop
+        begin
+            lock table orders, order_items, order_status_changes, order_refunds, stock_movements, page_views,
+                       cart_events
+                in exclusive mode nowait;
+            return;
+        exception when lock_not_available then
+            if clock_timestamp() - started > give_up_after then
+                perform lock_rollup_sources();
+                return;
+            end if;
+            perform pg_sleep(0.001);
+        end;
+    end loop;
 end
 $$;
 
@@ -191,10 +223,11 @@ end
 $$;
 
 -- The first transaction of a run: the last id each source table's sequence has handed out, read
--- when every writer that took an id has committed and its two-phase commits are done on the
--- workers (null when nothing is new: then nothing is locked). Every row up to these ids is then
--- visible for good, and every later writer takes a higher id: the rows a run applies are exactly
--- those between the watermarks and these targets, whoever writes meanwhile.
+-- when every writer that took an id has committed (null when nothing is new: then nothing is
+-- locked). Every row up to these ids is then committed (on the workers once the two-phase commits
+-- are done: rollup_catch_up_apply() waits for them), and every later writer takes a higher id: the
+-- rows a run applies are exactly those between the watermarks and these targets, whoever writes
+-- meanwhile.
 -- `arrived` is the caller's clock on entry, or an earlier moment up to which it needs the rows
 -- (a report's as_of): when the last run read its targets at or after it, null at once. Else it
 -- first waits for a run applying rows (the advisory lock of rollup_catch_up_apply()), holding
@@ -225,8 +258,7 @@ begin
     if not exists (select 1 from rollup_source_ids() s where s.last_id > (applied ->> s.source)::bigint) then
         return null;
     end if;
-    perform lock_rollup_sources();
-    perform wait_for_prepared_writes();
+    perform lock_rollup_sources_between_writes();
     return (select jsonb_object_agg(source, last_id) from rollup_source_ids())
            || jsonb_build_object('read_at', clock_timestamp());
 end
@@ -236,8 +268,9 @@ $$;
 -- rollup_catch_up_targets()) to the rollups, folds them, and moves the watermarks to target. One
 -- at a time (an advisory lock, as every rebuild of the watermarks takes): a run that finds the
 -- watermarks already at or past its targets (another run read later ones and applied them first)
--- applies nothing. Targets are read under the sources' lock, so any two runs' targets are ordered
--- source by source, and the rows one run applies are never applied again nor skipped by another.
+-- applies nothing. Targets are read one run at a time (the same advisory lock) from sequences that
+-- only grow, so any two runs' targets are ordered source by source, and the rows one run applies
+-- are never applied again nor skipped by another.
 --
 -- Writers keep writing meanwhile, so everything is read as of the targets: the rows up to their
 -- ids; orders as they were then (status: the one an order left at its first change after the
@@ -296,6 +329,9 @@ begin
         raise exception 'catch-up targets % behind the watermarks % for some sources: they were not read under the sources'' lock',
             target, applied;
     end if;
+    -- the rows up to the targets visible on the workers (a failed two-phase commit's only when
+    -- Citus has recovered it)
+    perform wait_for_prepared_writes();
 
     -- what changed, by id range (those rows never change, nor an order's customer or session)
     select coalesce(array_agg(c.order_id order by c.order_id), '{}'), coalesce(array_agg(c.first_from order by c.order_id), '{}')
@@ -535,16 +571,18 @@ begin
 end
 $$;
 
--- On a cluster a writer's transaction that touched several nodes (placing an order moves stock,
--- a reference table on every node) commits with two-phase commit: the coordinator commits, and
--- releases its locks, before the workers' prepared transactions are committed. Rows it wrote to
--- the shards stay invisible until then, so after lock_rollup_sources() a run waits here until the
--- transactions prepared on the workers before it are gone (milliseconds; none when nothing is in
--- flight). Citus's maintenance daemon finishes those a failed coordinator left behind; after 10 s
--- the run gives up (nothing applied, the next one tries again).
--- The usual answer of the first round is that nothing is prepared: then it asks no second time
--- (each round of run_command_on_workers is a new connection to every worker, about 88 ms measured
--- on a busy 2-core machine, while the run holds the source tables' lock and writers wait).
+-- On a cluster a writer's transaction that touched several nodes (an order and its idempotency key
+-- on two workers, a coupon's use count in a reference table) commits with two-phase commit: the
+-- coordinator commits, then sends COMMIT PREPARED to the workers and waits for their replies before
+-- it releases its locks, so a writer waited for (lock_rollup_sources()) has its rows committed on the workers, unless a COMMIT PREPARED failed (a worker or its
+-- connection lost): that transaction stays prepared, its rows invisible, until Citus's
+-- maintenance daemon commits it (within citus.recover_2pc_interval, a minute by default). So a
+-- run then waits here until the transactions prepared on the workers before it are gone
+-- (milliseconds; none when nothing is in flight); after 10 s it gives up (nothing applied, the next
+-- one tries again). The usual answer of the first round is that nothing is prepared: then it asks
+-- no second time (each round of run_command_on_workers is a new connection to every worker, 25 ms
+-- under `bench live`'s load at scale 1). A run asks once its targets are committed, holding no lock
+-- writers need.
 create or replace function wait_for_prepared_writes() returns void
 language plpgsql as $$
 declare

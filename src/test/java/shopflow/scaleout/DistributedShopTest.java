@@ -470,7 +470,7 @@ class DistributedShopTest {
         Output bench = shopflow("bench", "live", "--in-place", "--seconds", "4", "--clients", "2", "--orders-per-second", "20",
                 "--events-per-second", "100", "--jdbc-url", coordinatorUrl("shop"), "--db-user", "postgres");
         assertThat(bench.exitCode()).as(bench.text()).isZero();
-        assertThat(bench.text()).contains("on a Citus cluster", "with the job every second", "without (no job)",
+        assertThat(bench.text()).contains("on a Citus cluster", "with the catch-up job", "without (no job)",
                 "place_order median", "catch-up job (folder)", "writers wait only while each reads its watermarks", "freshness under",
                 "reports re-read (as of the job's moment)");
 
@@ -1076,6 +1076,47 @@ class DistributedShopTest {
                 join inventory i using (product_id, warehouse)
                 left join since using (product_id, warehouse)
                 where s.quantity <> i.quantity - coalesce(since.moved, 0)""".formatted(applied)));
+    }
+
+    @Test
+    @Order(57)
+    void a_run_locks_the_sources_between_writes_and_writers_arriving_meanwhile_do_not_wait() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try (Connection holder = distributed.connection()) {
+            // a writer in flight: its order placed, not committed
+            holder.setAutoCommit(false);
+            placeOrder(holder, 14, "between-writes-open");
+            // the run's lock, tried until it can be had at once (no fallback to a queued request here)
+            Future<?> locking = pool.submit(() -> {
+                try (Connection c = distributed.connection(); Statement s = c.createStatement()) {
+                    c.setAutoCommit(false);
+                    s.execute("select lock_rollup_sources_between_writes(interval '10 minutes')");
+                    c.commit();
+                }
+                return null;
+            });
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (scalar(distributed, "select count(*) from pg_stat_activity where state = 'active'"
+                    + " and query like '%lock_rollup_sources_between_writes%' and pid <> pg_backend_pid()").equals("0")) {
+                assertThat(System.nanoTime()).as("the run tries its lock").isLessThan(deadline);
+                Thread.sleep(20);
+            }
+            // a writer arriving now commits (a queued lock request would hold it until the first commits)
+            Future<Integer> meanwhile = pool.submit(() -> {
+                try (Connection c = distributed.connection()) {
+                    return placeOrder(c, 15, "between-writes-meanwhile");
+                }
+            });
+            assertThat(meanwhile.get(60, TimeUnit.SECONDS)).as("the order placed meanwhile").isPositive();
+            assertThat(locking.isDone()).as("the run still waits for a moment without writers").isFalse();
+            holder.commit();
+            locking.get(60, TimeUnit.SECONDS);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(catchUp(distributed)).as("both orders applied by the next run").isGreaterThan(0);
+        assertThat(scalar(distributed, "select sum(orders) from rollups.sales_days"))
+                .isEqualTo(scalar(distributed, "select count(*) from orders"));
     }
 
     @Test
