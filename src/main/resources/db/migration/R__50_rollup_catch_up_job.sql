@@ -101,8 +101,9 @@ end
 $$;
 
 -- Every writer of the source tables has committed, and new ones wait for the caller's commit (a
--- rebuild that marks the watermarks: mark_rollup_watermarks()). Tables in the order the writers take them (orders before their lines, status changes and
--- stock movements; page views before cart events), so a run never deadlocks with them.
+-- rebuild that marks the watermarks: mark_rollup_watermarks()). Tables in the order the writers
+-- take them (orders before their lines, status changes and stock movements; page views before
+-- cart events), so a run never deadlocks with them.
 create or replace function lock_rollup_sources() returns void
 language plpgsql as $$
 begin
@@ -574,12 +575,12 @@ $$;
 -- On a cluster a writer's transaction that touched several nodes (an order and its idempotency key
 -- on two workers, a coupon's use count in a reference table) commits with two-phase commit: the
 -- coordinator commits, then sends COMMIT PREPARED to the workers and waits for their replies before
--- it releases its locks, so a writer waited for (lock_rollup_sources()) has its rows committed on the workers, unless a COMMIT PREPARED failed (a worker or its
--- connection lost): that transaction stays prepared, its rows invisible, until Citus's
--- maintenance daemon commits it (within citus.recover_2pc_interval, a minute by default). So a
--- run then waits here until the transactions prepared on the workers before it are gone
--- (milliseconds; none when nothing is in flight); after 10 s it gives up (nothing applied, the next
--- one tries again). The usual answer of the first round is that nothing is prepared: then it asks
+-- it releases its locks, so a writer waited for (lock_rollup_sources()) has its rows committed on
+-- the workers, unless a COMMIT PREPARED failed (a worker or its connection lost): that
+-- transaction stays prepared, its rows invisible, until Citus's maintenance daemon commits it
+-- (within citus.recover_2pc_interval, a minute by default). So a run then waits here until the
+-- transactions prepared on the workers before it are gone (milliseconds; none when nothing is in
+-- flight); after 10 s it gives up (nothing applied, the next one tries again). The usual answer of the first round is that nothing is prepared: then it asks
 -- no second time (each round of run_command_on_workers is a new connection to every worker, 25 ms
 -- under `bench live`'s load at scale 1). A run asks once its targets are committed, holding no lock
 -- writers need.
