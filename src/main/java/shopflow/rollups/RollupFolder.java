@@ -122,8 +122,8 @@ public final class RollupFolder implements AutoCloseable {
         } catch (SQLException | RuntimeException e) {
             if (!failing) {
                 log.accept("rollups: " + (catchingUp ? "applying new rows" : "folding pending changes")
-                        + " failed, retrying every " + INTERVAL.toSeconds()
-                        + " s (reports stay exact meanwhile): " + e.getMessage());
+                        + " failed, retrying every " + (catchingUp ? CATCH_UP_INTERVAL : INTERVAL).toMillis()
+                        + " ms or more (reports stay exact meanwhile): " + e.getMessage());
                 failing = true;
             }
             return false;
