@@ -100,15 +100,19 @@ begin
 end
 $$;
 
+-- The source tables, in the order the writers take them (orders before their lines, status changes
+-- and stock movements; page views before cart events), so a run locking them never deadlocks with
+-- the writers.
+create or replace function rollup_source_tables() returns text
+language sql immutable
+return 'orders, order_items, order_status_changes, order_refunds, stock_movements, page_views, cart_events';
+
 -- Every writer of the source tables has committed, and new ones wait for the caller's commit (a
--- rebuild that marks the watermarks: mark_rollup_watermarks()). Tables in the order the writers
--- take them (orders before their lines, status changes and stock movements; page views before
--- cart events), so a run never deadlocks with them.
+-- rebuild that marks the watermarks: mark_rollup_watermarks()).
 create or replace function lock_rollup_sources() returns void
 language plpgsql as $$
 begin
-    lock table orders, order_items, order_status_changes, order_refunds, stock_movements, page_views, cart_events
-        in exclusive mode;
+    execute format('lock table %s in exclusive mode', rollup_source_tables());
 end
 $$;
 
@@ -127,9 +131,7 @@ declare
 begin
     loop
         begin
-            lock table orders, order_items, order_status_changes, order_refunds, stock_movements, page_views,
-                       cart_events
-                in exclusive mode nowait;
+            execute format('lock table %s in exclusive mode nowait', rollup_source_tables());
             return;
         exception when lock_not_available then
             if clock_timestamp() - started > give_up_after then
