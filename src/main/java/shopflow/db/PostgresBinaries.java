@@ -3,8 +3,6 @@ package shopflow.db;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.DirectoryNotEmptyException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -64,8 +62,13 @@ final class PostgresBinaries {
             unpack(archive, unpacking);
             try {
                 Files.move(unpacking, unpackedHome, StandardCopyOption.ATOMIC_MOVE);
-            } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
-                delete(unpacking); // another command unpacked the same binaries meanwhile
+            } catch (IOException e) {
+                // another command unpacked the same binaries meanwhile (a rename over a full
+                // directory fails as a plain FileSystemException, "Directory not empty")
+                if (!Files.isRegularFile(unpackedHome.resolve("bin/postgres"))) {
+                    throw e;
+                }
+                delete(unpacking);
             }
             return unpackedHome;
         } catch (IOException e) {
