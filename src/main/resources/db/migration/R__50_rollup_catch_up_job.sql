@@ -430,8 +430,11 @@ begin
     insert into rollup_job.cart_events select * from public.cart_events
     where session_id = any (touched_sessions) and event_id <= (target ->> 'cart_events')::bigint;
     insert into rollup_job.customers select * from public.customers where customer_id = any (touched_customers);
+    -- (by an array of ids: "in (select ...)" made Citus send the ids as an intermediate result and
+    -- join it with every product, 18 ms a run at scale 10, where the index finds them in 1 to 3)
     insert into rollup_job.products
-    select * from public.products where product_id in (select product_id from rollup_job.order_items);
+    select * from public.products
+    where product_id = any (array(select distinct product_id from rollup_job.order_items));
     perform rollup_job_copy_stock(new_movements, (target ->> 'stock_movements')::bigint);
     perform set_config('search_path', 'rollup_job, ' || path, true);
 
