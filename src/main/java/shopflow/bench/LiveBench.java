@@ -104,10 +104,11 @@ public final class LiveBench {
      * The probes' times from commit to the re-read reports showing the order, and its two legs: commit
      * to the notification, and the reports re-read after it (on a cluster as of the moment the job's
      * notification names, which its run brought the rollups up to: no catch-up of their own), with
-     * the folder's runs meanwhile (on a cluster, the catch-up job's runs that freshness waits for).
+     * the folder's runs meanwhile (on a cluster, the catch-up job's runs that freshness waits for,
+     * and the RFM scoring's folds beside them).
      */
     public record Freshness(int probes, Latency total, Latency notified, Latency reread, double ordersPerSecond,
-            double eventsPerSecond, RollupFolder.Runs folds) {
+            double eventsPerSecond, RollupFolder.Runs folds, RollupFolder.Runs scorings) {
     }
 
     /**
@@ -234,6 +235,7 @@ public final class LiveBench {
         ExecutorService panels = Executors.newFixedThreadPool(DASHBOARD.size());
         long started = System.nanoTime();
         RollupFolder.Runs folds;
+        RollupFolder.Runs scorings;
         try (RollupFolder folder = folding(); Connection listener = database.connection()) {
             try (Statement s = listener.createStatement()) {
                 s.execute("listen shopflow_changes");
@@ -276,6 +278,7 @@ public final class LiveBench {
                 sleepMillis(250 + random.nextInt(500));
             }
             folds = folder.runs();
+            scorings = folder.scoringRuns();
         } catch (SQLException e) {
             throw new DatabaseException("freshness probe failed: " + e.getMessage(), e);
         } catch (ExecutionException e) {
@@ -289,7 +292,7 @@ public final class LiveBench {
         }
         double elapsed = (System.nanoTime() - started) / 1e9;
         return new Freshness(millis.size(), Latency.of(millis), Latency.of(notifiedMillis), Latency.of(rereadMillis),
-                orders.get() / elapsed, events.get() / elapsed, folds);
+                orders.get() / elapsed, events.get() / elapsed, folds, scorings);
     }
 
     /**

@@ -91,6 +91,7 @@ public final class BenchLiveCommand implements Runnable {
                 + " p95 %.0f ms%n", f.notified().medianMillis(), f.notified().p95Millis(),
                 bench.keptByJob() ? " (as of the job's moment)" : "", f.reread().medianMillis(), f.reread().p95Millis());
         printFolds(bench, f.folds(), out);
+        printRuns("RFM scoring (beside)", f.scorings(), "", out);
         out.println("  (the web server adds at most its coalescing interval, 500 ms, before the SSE event)");
         out.flush();
     }
@@ -112,11 +113,14 @@ public final class BenchLiveCommand implements Runnable {
     }
 
     private static void printFolds(LiveBench bench, RollupFolder.Runs folds, PrintWriter out) {
-        if (folds.count() > 0) {
-            out.printf("  %-28s %d runs, %.0f ms on average, longest %.0f ms%s%n",
-                    bench.keptByJob() ? "catch-up job (folder)" : "folds (folder)", folds.count(),
-                    folds.total().toNanos() / 1e6 / folds.count(), folds.longest().toNanos() / 1e6,
-                    bench.keptByJob() ? " (writers wait only while each reads its watermarks)" : "");
+        printRuns(bench.keptByJob() ? "catch-up job (folder)" : "folds (folder)", folds,
+                bench.keptByJob() ? " (writers wait only while each reads its watermarks)" : "", out);
+    }
+
+    private static void printRuns(String what, RollupFolder.Runs runs, String note, PrintWriter out) {
+        if (runs.count() > 0) {
+            out.printf("  %-28s %d runs, %.0f ms on average, longest %.0f ms%s%n", what, runs.count(),
+                    runs.total().toNanos() / 1e6 / runs.count(), runs.longest().toNanos() / 1e6, note);
         }
     }
 

@@ -74,14 +74,16 @@ begin
 end
 $$;
 
--- Moves every pending change into the folded rollups, family by family (fold_<family>_rollups()).
--- One folder at a time: a second caller returns at once (the running one, or the next, folds
--- what it would have). Rows appended after the folder's snapshot stay pending for the next fold.
-create or replace function fold_rollups() returns void
+-- Moves every pending change into the folded rollups, family by family (fold_<family>_rollups()),
+-- but except_families' (a Citus cluster's catch-up runs leave the RFM scoring to a folder beside
+-- them). One folder at a time: a second caller returns at once (the running one, or the next,
+-- folds what it would have). Rows appended after the folder's snapshot stay pending for the next fold.
+drop function if exists fold_rollups();
+create or replace function fold_rollups(except_families text[] default '{}') returns void
 language plpgsql as $$
 begin
     if pg_try_advisory_xact_lock(hashtext('shopflow.fold_rollups')) then
-        perform run_rollup_families('fold');
+        perform run_rollup_families('fold', except_families);
     end if;
 end
 $$;

@@ -133,17 +133,41 @@ drop function if exists ntile_end(int, int, int);
 -- FOLD, REBUILD (fold_rfm_rollups() after fold_customer_orders_rollups(): families run in name order)
 -- ============================================================
 -- Every change to the folded customer rollup (a fold, a rebuild, a truncate of orders) marks its
--- customers as changed since the last scoring, whoever makes it.
+-- customers as changed since the last scoring, whoever makes it, with its transaction (marked:
+-- the column's default), so that a scoring folding beside it keeps a mark set again after it read
+-- the marks (forget_rfm_stale_marks()).
 create or replace function rollup_rfm_mark_stale() returns trigger
 language plpgsql as $$
 begin
-    insert into rollups.rfm_stale (customer_id)
+    insert into rollups.rfm_stale as stale (customer_id)
     select distinct customer_id from changed_rows
     order by customer_id
-    on conflict (customer_id) do nothing;
+    on conflict (customer_id) do update
+        set marked = excluded.marked
+        where stale.marked <> excluded.marked;
     return null;
 end
 $$;
+
+-- Takes out the stale marks a scoring read (ids with the transactions that set them, read in the
+-- snapshot the scoring read the customers' figures in), but a mark set again since: a catch-up run
+-- committing while the scoring ran (on a Citus cluster the RFM scoring is folded beside the runs)
+-- changed that customer after the scoring read it. Nor a mark another transaction is setting
+-- (skip locked): kept, it only has a reader rescore that customer, and the scoring never waits
+-- for a writer that may wait for it (a fold_rollups() marking customers, then waiting for the
+-- scoring's lock on rollups.rfm_quintiles to fold its own).
+create or replace function forget_rfm_stale_marks(ids int[], marks xid8[]) returns void
+language sql
+begin atomic
+    delete from rollups.rfm_stale as stale
+    where stale.customer_id in (
+        select unlocked.customer_id
+        from rollups.rfm_stale as unlocked
+        join unnest(ids, marks) as read (customer_id, marked) using (customer_id)
+        where unlocked.marked = read.marked
+        for update of unlocked skip locked
+    );
+end;
 
 create or replace trigger rollup_customer_orders_folded_rfm_stale_insert after insert on rollups.customer_orders_folded
     referencing new table as changed_rows
@@ -553,6 +577,18 @@ begin
 end
 $$;
 
+-- How many changed customers a reader rescores one by one (rfm_rescored()): 1/64 of the buyers, at
+-- least 64; past that it scores everyone.
+create or replace function rfm_rescore_everyone_above() returns int
+language sql stable
+return (select greatest(64, customers / 64) from rollups.rfm_quintiles);
+
+-- Whether the stale customers alone are more than that: the readers score every buyer until the
+-- scoring is folded (fold_rfm_rollups()).
+create or replace function rfm_rescores_everyone() returns boolean
+language sql stable
+return (select count(*) from rollups.rfm_stale) > rfm_rescore_everyone_above();
+
 -- The customers whose RFM row as of as_of differs from their scored row (rfm_moved() for the
 -- customers of rfm_changed(as_of)), recency_days as of as_of. Everyone else keeps their scored
 -- row: a report reads rollups.rfm_scored (or rollups.rfm_cells), takes these customers out and
@@ -579,8 +615,7 @@ begin
 
     if cardinality(changed_ids) = 0 then
         return;  -- everyone's scored row holds
-    elsif cardinality(changed_ids) > coalesce(full_rescore_above,
-                                               greatest(64, (select customers / 64 from rollups.rfm_quintiles))) then
+    elsif cardinality(changed_ids) > coalesce(full_rescore_above, rfm_rescore_everyone_above()) then
         return query
             select s.customer_id, -1, rfm_recency_days(as_of, s.recency_key), s.orders, s.spend,
                    s.r_score, s.f_score, s.m_score, s.segment
@@ -607,9 +642,14 @@ $$;
 -- ============================================================
 -- SCORING, FOLD
 -- ============================================================
--- Scores every buyer of the folded customer rollup again. Stale marks first: a fold committing
--- meanwhile (there is one folder, but fold_customer_orders_rollups() can be called alone) leaves
--- its marks, at worst for customers this scoring already sees as they are.
+-- Scores every buyer of the folded customer rollup again. The rollup is held in share mode first:
+-- its sorted keys and its scored rows are read from it by two statements, which must see the same
+-- rows, and with no fold changing it none marks a customer stale meanwhile, so every mark is this
+-- scoring's to take out. On a Citus cluster the catch-up runs, which fold it, wait meanwhile (the
+-- RFM scoring is folded beside them, and scoring everyone comes after a rebuild or a burst of
+-- changes only). Held before the scoring's own lock, as a rebuild that rescores holds it after
+-- rebuilding the customer rollup: taken the other way round, a rebuild and a fold of the scoring
+-- would wait for each other.
 --
 -- It runs with the search path public, so that the customers' email and name it copies come from
 -- public.customers: on a cluster the catch-up job runs the folds with the schema rollup_job first
@@ -625,6 +665,7 @@ declare
     f_thresholds bigint[];
     m_thresholds bigint[];
 begin
+    lock table rollups.customer_orders_folded in share mode;
     lock table rollups.rfm_quintiles in exclusive mode;  -- see fold_rfm_rollups()
     delete from rollups.rfm_stale;
 
@@ -689,25 +730,31 @@ declare
     changed_orders bigint[];
     changed_spend numeric[];
     changed_keys bigint[];
+    marks xid8[];
 begin
+    -- everyone, when many changed (deciding before the lock below: rescore_rfm_rollups() takes the
+    -- customer rollup's lock first)
+    if (select count(*) from rollups.rfm_stale) > (select greatest(64, customers / 16) from rollups.rfm_quintiles) then
+        perform rescore_rfm_rollups();
+        return;
+    end if;
     -- One scoring at a time (readers are not blocked): a fold adds its changes to the scoring it
     -- read, so one running beside a rebuild (`shopflow refresh` while the web server folds) would
     -- add them to the rebuilt scoring too. The statements below see what the other committed.
     lock table rollups.rfm_quintiles in exclusive mode;
     select customers into scored from rollups.rfm_quintiles;
+    -- the stale customers and their figures in one snapshot (writers may mark them again meanwhile)
     select coalesce(array_agg(stale.customer_id order by stale.customer_id), '{}'),
+           coalesce(array_agg(stale.marked order by stale.customer_id), '{}'),
            coalesce(array_agg(coalesce(folded.orders, 0) order by stale.customer_id), '{}'),
            coalesce(array_agg(coalesce(folded.spend, 0) order by stale.customer_id), '{}'),
            coalesce(array_agg(array[folded.recency_key, folded.frequency_key, folded.monetary_key]
                               order by stale.customer_id), '{}')
-    into changed_ids, changed_orders, changed_spend, changed_keys
+    into changed_ids, marks, changed_orders, changed_spend, changed_keys
     from rollups.rfm_stale as stale
     left join rollups.customer_orders_folded as folded using (customer_id);
 
     if cardinality(changed_ids) <= scored / 2048 then
-        return;
-    elsif cardinality(changed_ids) > greatest(64, scored / 16) then
-        perform rescore_rfm_rollups();
         return;
     end if;
 
@@ -780,7 +827,7 @@ begin
     -- at scale 1 (219,000 buyers) every 20 folds or so
     perform absorb_rfm_key_changes(greatest(1024, scored / 64));
 
-    delete from rollups.rfm_stale where customer_id = any (changed_ids);
+    perform forget_rfm_stale_marks(changed_ids, marks);
 end
 $$;
 

@@ -38,7 +38,9 @@ import shopflow.reports.ReportRunner;
  * other's rows while they write: a burst of orders by one customer for the same products in the
  * same sessions, status changes (cancel, refund, ship) of that customer's earlier orders, two of
  * them of the same order, the customer's signup moved next to the burst and back, and page views
- * and cart events of the same sessions; meanwhile a folder folds, as the web server does.
+ * and cart events of the same sessions; meanwhile a folder folds, as the web server does, and
+ * another folds the RFM scoring beside it, as on a Citus cluster (where the catch-up runs leave it
+ * out): a scoring must not forget a customer marked stale again while it ran.
  */
 class ConcurrentRollupExactnessTest {
 
@@ -71,18 +73,9 @@ class ConcurrentRollupExactnessTest {
         List<Throwable> unexpected = new CopyOnWriteArrayList<>();
         List<OffsetDateTime> moments = new ArrayList<>();
         AtomicBoolean writing = new AtomicBoolean(true);
-        ExecutorService pool = Executors.newFixedThreadPool(16);
-        Future<?> folder = pool.submit(() -> {
-            while (writing.get()) {
-                try (Connection c = database.connection()) {
-                    Writes.execute(c, "select fold_rollups()");
-                    Thread.sleep(30);
-                } catch (Exception e) {
-                    unexpected.add(e);
-                    return;
-                }
-            }
-        });
+        ExecutorService pool = Executors.newFixedThreadPool(18);
+        Future<?> folder = foldWhile(pool, writing, "select fold_rollups()", unexpected);
+        Future<?> scoring = foldWhile(pool, writing, "select fold_rfm_rollups()", unexpected);
         for (int round = 0; round < ROUNDS; round++) {
             // two customers take turns, so later bursts fall within the hour of earlier ones
             int customer = 1 + round % 2;
@@ -134,6 +127,7 @@ class ConcurrentRollupExactnessTest {
         }
         writing.set(false);
         folder.get(30, TimeUnit.SECONDS);
+        scoring.get(30, TimeUnit.SECONDS);
         pool.shutdown();
         assertThat(unexpected).as("errors other than refused transitions").isEmpty();
         assertThat(orders).hasSize(ROUNDS * (BURST + 1));
@@ -165,6 +159,22 @@ class ConcurrentRollupExactnessTest {
                 .run(ReportCatalog.load().get("fraud_review"), moments.get(ROUNDS - 1), Map.of());
         assertThat(review.rows().stream().filter(row ->
                 ((String) row.get(review.columns().indexOf("reasons"))).contains("burst"))).hasSizeGreaterThanOrEqualTo(ROUNDS);
+    }
+
+    /** Runs {@code fold} on a connection of its own every 30 ms while {@code writing}. */
+    private static Future<?> foldWhile(ExecutorService pool, AtomicBoolean writing, String fold,
+            List<Throwable> unexpected) {
+        return pool.submit(() -> {
+            while (writing.get()) {
+                try (Connection c = database.connection()) {
+                    Writes.execute(c, fold);
+                    Thread.sleep(30);
+                } catch (Exception e) {
+                    unexpected.add(e);
+                    return;
+                }
+            }
+        });
     }
 
     /** A case of {@link RollupExactnessTest#CASES} at a moment. */

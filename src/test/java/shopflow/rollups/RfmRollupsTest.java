@@ -9,6 +9,10 @@ import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -179,6 +183,49 @@ class RfmRollupsTest {
 
             Writes.execute(c, "select rescore_rfm_rollups()");
             assertThat(folded).isEqualTo(scoring(c));
+        }
+    }
+
+    @Test
+    void a_scoring_beside_the_customer_folds_keeps_a_customer_marked_again_while_it_ran() throws Exception {
+        ExecutorService beside = Executors.newSingleThreadExecutor();
+        try (Connection c = database.connection(); Connection holder = database.connection();
+                Connection scoring = database.connection()) {
+            // customer 3 ordered and was folded, as a Citus cluster's catch-up run does, not scored: stale
+            order(c, 3, OffsetDateTime.parse("2026-07-10T10:00+01:00"), "delivered", new BigDecimal("80.00"));
+            Writes.execute(c, "select fold_rollups(array['rfm'])");
+            assertThat(Writes.value(c, "select count(*) from rollups.rfm_stale where customer_id = 3")).isEqualTo(1L);
+
+            // a scoring beside the folds, held after it read the marks: its write of customer 3's
+            // scored row waits for the row lock taken here
+            holder.setAutoCommit(false);
+            Writes.execute(holder, "select 1 from rollups.rfm_scored where customer_id = 3 for update");
+            int scoringPid = ((Number) Writes.value(scoring, "select pg_backend_pid()")).intValue();
+            Future<?> folding = beside.submit(() -> {
+                Writes.execute(scoring, "select fold_rfm_rollups()");
+                return null;
+            });
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            while (!"Lock".equals(Writes.value(c, "select wait_event_type from pg_stat_activity where pid = " + scoringPid))) {
+                assertThat(System.nanoTime()).as("the scoring waits for the row lock").isLessThan(deadline);
+                Thread.sleep(20);
+            }
+            // meanwhile customer 3 orders again, and a fold marks it again and commits
+            order(c, 3, OffsetDateTime.parse("2026-07-11T10:00+01:00"), "delivered", new BigDecimal("90.00"));
+            Writes.execute(c, "select fold_rollups(array['rfm'])");
+            holder.commit();
+            folding.get(30, TimeUnit.SECONDS);
+
+            // the scoring scored customer 3 as it read it; the mark set since stays, so readers rescore it
+            assertThat(Writes.value(c, "select orders from rollups.rfm_scored where customer_id = 3"))
+                    .isEqualTo(Writes.value(c, "select orders - 1 from rollups.customer_orders_folded where customer_id = 3"));
+            assertThat(Writes.value(c, "select count(*) from rollups.rfm_stale where customer_id = 3")).isEqualTo(1L);
+            assertRescoringExact(c);
+            Writes.execute(c, "select fold_rollups()");
+            assertThat(Writes.value(c, "select count(*) from rollups.rfm_stale")).isEqualTo(0L);
+            assertRescoringExact(c);
+        } finally {
+            beside.shutdownNow();
         }
     }
 

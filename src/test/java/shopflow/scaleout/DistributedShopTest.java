@@ -669,6 +669,8 @@ class DistributedShopTest {
         }
         assertThat(catchUp(distributed)).as("rows applied by one run").isGreaterThan(20);
         assertThat(catchUp(distributed)).as("a second run finds nothing new").isZero();
+        // the run left the RFM scoring to the folder beside the runs: the reports below rescore its customers
+        assertThat(Long.parseLong(scalar(distributed, "select count(*) from rollups.rfm_stale"))).isPositive();
 
         ReportCatalog reports = ReportCatalog.load();
         ReportCatalog references = ReportCatalog.references();
@@ -702,6 +704,41 @@ class DistributedShopTest {
         }
         assertThat(differences).isEmpty();
         assertThat(new RollupVerifier(distributed.dataSource()).verify(now)).isEmpty();
+    }
+
+    /**
+     * The catch-up runs leave the RFM scoring to a fold beside them (the web server's folder), but
+     * fold it themselves, after committing, once its readers would score every buyer (nothing folds
+     * beside them when reports come from the command line).
+     */
+    @Test
+    @Order(41)
+    void the_runs_leave_the_rfm_scoring_to_a_fold_beside_them_unless_readers_would_score_everyone() throws Exception {
+        execute(distributed, "select fold_rfm_rollups()");
+        assertThat(scalar(distributed, "select count(*) from rollups.rfm_stale")).isEqualTo("0");
+        assertRfmReportsEqualTheirReferences();
+
+        // every buyer marked stale, as if many runs had gone by with nothing folding beside them
+        execute(distributed, "insert into rollups.rfm_stale (customer_id) select customer_id from rollups.rfm_scored"
+                + " on conflict do nothing");
+        assertThat(scalar(distributed, "select rfm_rescores_everyone()")).isEqualTo("t");
+        try (Connection c = distributed.connection()) {
+            placeOrder(c, 5, "rfm-beside");
+        }
+        assertThat(catchUp(distributed)).isPositive();
+        assertThat(scalar(distributed, "select count(*) from rollups.rfm_stale")).isEqualTo("0");
+        assertRfmReportsEqualTheirReferences();
+    }
+
+    private static void assertRfmReportsEqualTheirReferences() {
+        ReportRunner runner = new ReportRunner(distributed.dataSource());
+        OffsetDateTime now = OffsetDateTime.now();
+        for (String name : List.of("rfm_segments", "rfm_customers")) {
+            Map<String, String> parameters = name.equals("rfm_customers") ? Map.of("segment", "Champions") : Map.of();
+            assertThat(RollupVerifier.firstDifference(name, now, parameters,
+                    runner.run(ReportCatalog.load().get(name), now, parameters),
+                    runner.run(ReportCatalog.references().get(name), now, parameters)).map(Drift::describe)).isEmpty();
+        }
     }
 
     /**
