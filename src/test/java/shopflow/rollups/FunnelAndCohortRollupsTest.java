@@ -207,6 +207,64 @@ class FunnelAndCohortRollupsTest {
         }
     }
 
+    /** A session to the order stage: its first page view, a product page, an add, checkout begun, its order. */
+    private static void converts(Connection c, String session, String first, String product, String add,
+            String checkout, String ordered) throws SQLException {
+        view(c, session, null, at(first));
+        view(c, session, 1, at(product));
+        cart(c, session, "add", at(add));
+        cart(c, session, "begin_checkout", at(checkout));
+        Writes.execute(c, "insert into orders (customer_id, order_number, session_id, subtotal, total_amount, created_at)"
+                + " values (1, 'S-" + session + "', '" + session + "', 10, 10, timestamptz '" + at(ordered) + "')");
+    }
+
+    /** funnel_hour_to(the hour of moment, moment, 30 June's start): "sessions converted". */
+    private static String hourTo(Connection c, String moment) throws SQLException {
+        return (String) Writes.value(c, "select sessions || ' ' || converted from funnel_hour_to(shop_hour(timestamptz '"
+                + at(moment) + "' + interval '1 microsecond'), timestamptz '" + at(moment)
+                + "', timestamptz '" + at("2026-06-30T00:00") + "')");
+    }
+
+    @Test
+    void an_hour_s_sessions_up_to_a_moment_are_its_rollup_less_those_after_or_those_before_counted_one_by_one()
+            throws SQLException {
+        try (Connection c = database.connection()) {
+            converts(c, "a", "2026-06-30T10:10", "2026-06-30T10:12", "2026-06-30T10:15", "2026-06-30T10:20",
+                    "2026-06-30T10:50");
+            view(c, "b", null, at("2026-06-30T10:40"));
+            view(c, "c", null, at("2026-06-30T10:55"));
+            // first seen the hour before, converts in this one; first seen the day before (not counted)
+            converts(c, "d", "2026-06-30T09:50", "2026-06-30T09:51", "2026-06-30T09:52", "2026-06-30T09:53",
+                    "2026-06-30T10:05");
+            converts(c, "e", "2026-06-29T23:00", "2026-06-30T10:25", "2026-06-30T10:26", "2026-06-30T10:27",
+                    "2026-06-30T10:30");
+
+            // the second half of the hour: its rollup (a, b, c first seen; d, a converted) less those after
+            assertThat(hourTo(c, "2026-06-30T10:45")).isEqualTo("2 1");
+            assertThat(hourTo(c, "2026-06-30T10:52")).isEqualTo("2 2");
+            assertThat(hourTo(c, "2026-06-30T10:59:59")).isEqualTo("3 2");
+            // the first half, with sessions after: those before counted
+            assertThat(hourTo(c, "2026-06-30T10:20")).isEqualTo("1 1");
+            assertThat(hourTo(c, "2026-06-30T10:00")).isEqualTo("0 0");
+            assertThat(hourTo(c, "2026-06-30T09:58")).isEqualTo("1 0");
+            // every minute around the hour, by both ways, as counting the sessions one by one does
+            assertThat(Writes.value(c, """
+                    select count(*) from generate_series(timestamptz '2026-06-30 08:58+01', timestamptz '2026-06-30 11:02+01',
+                                                         interval '1 minute') as m
+                    cross join lateral funnel_hour_to(shop_hour(m + interval '1 microsecond'), m,
+                                                      timestamptz '2026-06-30 00:00+01') as h
+                    where (h.sessions, h.converted) is distinct from (
+                        (select count(*) from rollups.funnel_sessions s
+                         where s.first_seen_at >= shop_hour(m + interval '1 microsecond') and s.first_seen_at <= m
+                           and s.first_seen_at >= timestamptz '2026-06-30 00:00+01'),
+                        (select count(*) from rollups.funnel_sessions s
+                         where s.last_reached_at >= shop_hour(m + interval '1 microsecond') and s.last_reached_at <= m
+                           and s.first_seen_at >= timestamptz '2026-06-30 00:00+01' and s.order_at is not null
+                           and s.checkout_at is not null and s.add_at is not null and s.product_view_at is not null))
+                    """)).isEqualTo(0L);
+        }
+    }
+
     /** A page view from a referrer on a device, with its id given (null: the next of the sequence). */
     private static void landing(Connection c, String session, Long viewId, String referrer, String device,
             OffsetDateTime at) throws SQLException {
