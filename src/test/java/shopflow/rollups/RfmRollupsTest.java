@@ -345,6 +345,14 @@ class RfmRollupsTest {
                     .isEqualTo(0L);
             assertThat(Writes.value(c, "select count(*) from kth_answers where sorted_up_to_key <>"
                     + " (select count(*) from unnest(sorted) as old_key where old_key <= expected)")).isEqualTo(0L);
+            // the keys from one bound up to before another, by binary search: as a filter finds them
+            assertThat(Writes.value(c, "select count(*) from kth_cases, generate_series(0, 320, 15) as low,"
+                    + " generate_series(0, 330, 25) as high"
+                    + " where sorted_keys_from_to(sorted, low, high)"
+                    + " <> array(select key::bigint from unnest(sorted) as key where key >= low and key < high order by key)"))
+                    .isEqualTo(0L);
+            assertThat(Writes.value(c, "select sorted_keys_from_to('{10,20,20,30,40}', 20, 40)::text"))
+                    .isEqualTo("{20,20,30}");
             // removed keys added back happen (a customer whose value did not change)
             assertThat((Long) Writes.value(c, "select count(*) from kth_cases where removed && added")).isPositive();
         }
