@@ -455,40 +455,39 @@ begin
 end
 $$;
 
--- The keys of sorted (ascending) from low up to before high, found by binary search over its
--- elements. For the sorted arrays a PL/pgSQL variable holds (rfm_moved()), which PL/pgSQL keeps
--- expanded: width_bucket() over such an array, or a slice of it, flattens the whole array first,
--- 16 MB at scale 10, about 3 ms a call, three calls for every quintile boundary a read moved; so
--- does a query handed the array (its plan takes the value in as a constant). So elements only,
--- and called as an expression of its own, not inside a query.
+-- The first position from start on of a key of sorted (ascending) at or above key (past the end:
+-- none), by binary search over its elements; and the keys from low up to before high.
+-- For the sorted arrays a PL/pgSQL variable holds (rfm_moved()), which PL/pgSQL keeps expanded:
+-- width_bucket() over such an array, or a slice of it, flattens the whole array first, 16 MB at
+-- scale 10, about 3 ms a call, three calls for every quintile boundary a read moved; so does a
+-- query handed the array (its plan takes the value in as a constant). So elements only, and each
+-- called as an expression of its own, not inside a query.
+create or replace function first_key_at_least(sorted bigint[], key bigint, start int) returns int
+language plpgsql immutable parallel safe as $$
+declare
+    found int := start;
+    above int := cardinality(sorted) + 1;
+    middle int;
+begin
+    while found < above loop
+        middle := (found + above) / 2;
+        if sorted[middle] < key then
+            found := middle + 1;
+        else
+            above := middle;
+        end if;
+    end loop;
+    return found;
+end
+$$;
+
 create or replace function sorted_keys_from_to(sorted bigint[], low bigint, high bigint) returns bigint[]
 language plpgsql immutable parallel safe as $$
 declare
-    first_at int := 1;                       -- the first position with a key >= low
-    end_at int := cardinality(sorted) + 1;   -- the first with a key >= high (past the end: none)
-    above int;
-    middle int;
+    first_at int := first_key_at_least(sorted, low, 1);
+    end_at int := first_key_at_least(sorted, high, first_at);
     keys bigint[] := '{}';
 begin
-    above := end_at;
-    while first_at < above loop
-        middle := (first_at + above) / 2;
-        if sorted[middle] < low then
-            first_at := middle + 1;
-        else
-            above := middle;
-        end if;
-    end loop;
-    above := end_at;
-    end_at := first_at;
-    while end_at < above loop
-        middle := (end_at + above) / 2;
-        if sorted[middle] < high then
-            end_at := middle + 1;
-        else
-            above := middle;
-        end if;
-    end loop;
     for i in first_at .. end_at - 1 loop
         keys[i - first_at + 1] := sorted[i];
     end loop;
