@@ -77,6 +77,17 @@ begin
 end
 $$;
 
+-- The source tables the job applies, with their id columns, in the order the writers take them
+-- (orders before their lines, status changes and stock movements; page views before cart events),
+-- so a run locking them never deadlocks with the writers. The one list of them: the locks below
+-- name them from it, and rollup_source_ids() reads their sequences.
+create or replace function rollup_sources() returns table (source text, id_column text)
+language sql immutable as $$
+    values ('orders', 'order_id'), ('order_items', 'item_id'), ('order_status_changes', 'change_id'),
+           ('order_refunds', 'refund_line_id'), ('stock_movements', 'movement_id'), ('page_views', 'view_id'),
+           ('cart_events', 'event_id')
+$$;
+
 -- The last id each source table's sequence handed out (0 for none). Reading a sequence takes no
 -- lock and sees ids of transactions not committed yet, hence the lock in catch_up_rollups().
 create or replace function rollup_source_ids() returns table (source varchar, last_id bigint)
@@ -87,10 +98,7 @@ declare
     called boolean;
 begin
     for t in
-        select s.source, pg_get_serial_sequence(s.source, s.id_column) as seq
-        from (values ('orders', 'order_id'), ('order_items', 'item_id'), ('order_status_changes', 'change_id'),
-                     ('order_refunds', 'refund_line_id'), ('page_views', 'view_id'), ('cart_events', 'event_id'), ('stock_movements', 'movement_id'))
-             as s (source, id_column)
+        select s.source, pg_get_serial_sequence(s.source, s.id_column) as seq from rollup_sources() as s
     loop
         execute format('select last_value, is_called from %s', t.seq) into last, called;
         source := t.source;
@@ -100,12 +108,11 @@ begin
 end
 $$;
 
--- The source tables, in the order the writers take them (orders before their lines, status changes
--- and stock movements; page views before cart events), so a run locking them never deadlocks with
--- the writers.
+-- The source tables comma-separated, in that order, for a lock statement.
 create or replace function rollup_source_tables() returns text
 language sql immutable
-return 'orders, order_items, order_status_changes, order_refunds, stock_movements, page_views, cart_events';
+return (select string_agg(s.source, ', ' order by s.position)
+        from rollup_sources() with ordinality as s (source, id_column, position));
 
 -- Every writer of the source tables has committed, and new ones wait for the caller's commit (a
 -- rebuild that marks the watermarks: mark_rollup_watermarks()).
@@ -593,10 +600,10 @@ $$;
 -- transaction stays prepared, its rows invisible, until Citus's maintenance daemon commits it
 -- (within citus.recover_2pc_interval, a minute by default). So a run then waits here until the
 -- transactions prepared on the workers before it are gone (milliseconds; none when nothing is in
--- flight); after 10 s it gives up (nothing applied, the next one tries again). The usual answer of the first round is that nothing is prepared: then it asks
--- no second time (each round of run_command_on_workers is a new connection to every worker, 25 ms
--- under `bench live`'s load at scale 1). A run asks once its targets are committed, holding no lock
--- writers need.
+-- flight); after 10 s it gives up (nothing applied, the next one tries again). The usual answer
+-- of the first round is that nothing is prepared: then it asks no second time (each round of
+-- run_command_on_workers is a new connection to every worker, 25 ms under `bench live`'s load at
+-- scale 1). A run asks once its targets are committed, holding no lock writers need.
 create or replace function wait_for_prepared_writes() returns void
 language plpgsql as $$
 declare
