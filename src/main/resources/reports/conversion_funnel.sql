@@ -44,11 +44,11 @@
 -- its rows less the sessions that reached a stage after as_of (when nothing came past the hour:
 -- "now") or the sessions that reached a stage since its start one by one, from
 -- rollups.funnel_sessions (their first times): exact, and a few thousand rollup rows instead of 5
--- million page views (as of a past moment, every session active since its hour). With a filter it calls funnel_traffic_stage_sums()
--- (R__52_rollup_funnel_traffic.sql), which reads rollups.funnel_traffic_hours (the same stages per
--- hour of the sessions' first page views, keyed by channel and device) for the hours no write has
--- touched since they were computed, and the sessions of the other hours and of as_of's hour one by
--- one, with their landing. The two paths meet in `stage_counts`, which takes one of them. The
+-- million page views (as of a past moment, every session active since its hour). With a filter it
+-- calls funnel_traffic_stage_sums() (R__52_rollup_funnel_traffic.sql), which reads
+-- rollups.funnel_traffic_hours (the same stages per hour of the sessions' first page views, keyed
+-- by channel and device) for the hours no write has touched since they were computed, and the
+-- sessions of the other hours and of as_of's hour one by one, with their landing. The two paths meet in `stage_counts`, which takes one of them. The
 -- full-scan version is reference/conversion_funnel.sql, with the same filters.
 
 \if :{?as_of} \else \set as_of 'now()' \endif

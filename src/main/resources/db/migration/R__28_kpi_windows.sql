@@ -17,6 +17,7 @@
 --       stage was reached; ends_at's hour up to ends_at as its sales, funnel_hour_to())
 --   first_time_orders: orders placed in the window that were their customer's first order
 --       (rollups.customer_first_orders, R__27_rollup_first_orders.sql)
+
 -- The sessions first seen from hour_start, a shop hour's start, to to_moment in it (stage 1), and
 -- those that reached the order stage then (stage 5: every stage reached, the last of them then),
 -- of the sessions first seen at or after since, the start of a shop day: from the hour's row of
