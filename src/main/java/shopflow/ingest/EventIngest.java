@@ -1,27 +1,31 @@
 package shopflow.ingest;
 
-import java.io.IOException;
-import java.io.StringReader;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import javax.sql.DataSource;
-import org.postgresql.PGConnection;
-import org.postgresql.copy.CopyManager;
+import shopflow.db.SqlScripts;
 import shopflow.db.Transactions;
 
 /**
- * Stores a validated batch of events in page_views and cart_events with COPY, in one transaction:
- * all of it or none. Customers and products the events name are checked first, so an unknown id is
- * reported with its event's index and field rather than as a foreign-key failure of the whole COPY.
+ * Stores a validated batch of events in page_views and cart_events, in one transaction: all of it
+ * or none ({@code store_events()}: one multi-row insert per table, which on a Citus cluster goes
+ * over the connections the session keeps to the workers, where COPY opened one to every shard).
+ * Customers and products the events name are checked first, so an unknown id is reported with its
+ * event's index and field rather than as a foreign-key failure of the whole insert.
  */
 public final class EventIngest {
 
@@ -32,10 +36,13 @@ public final class EventIngest {
         }
     }
 
-    private static final String COPY_PAGE_VIEWS = "copy page_views (session_id, customer_id, page_url, product_id,"
-            + " viewed_at, time_on_page, referrer, device_type) from stdin";
-    private static final String COPY_CART_EVENTS = "copy cart_events (session_id, customer_id, product_id, action,"
-            + " quantity, event_at) from stdin";
+    private static final String STORE_EVENTS = SqlScripts.read("ingest/store_events.sql");
+    /** The events as rows of their tables: snake_case keys as the columns, moments as ISO text. */
+    private static final ObjectMapper ROWS = JsonMapper.builder()
+            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .addModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .build();
 
     private final DataSource dataSource;
 
@@ -45,33 +52,26 @@ public final class EventIngest {
 
     /** @throws EventBatchRefused naming each event whose customer or product does not exist; nothing stored */
     public Stored store(List<Event> events) {
+        List<Event.PageView> pageViews = new ArrayList<>();
+        List<Event.CartEvent> cartEvents = new ArrayList<>();
+        for (Event event : events) {
+            if (event instanceof Event.PageView view) {
+                pageViews.add(view);
+            } else if (event instanceof Event.CartEvent cartEvent) {
+                cartEvents.add(cartEvent);
+            }
+        }
         try {
             return Transactions.inTransaction(dataSource, connection -> {
                 checkReferences(connection, events);
-                StringBuilder pageViews = new StringBuilder();
-                StringBuilder cartEvents = new StringBuilder();
-                int views = 0;
-                for (Event event : events) {
-                    if (event instanceof Event.PageView v) {
-                        row(pageViews, v.sessionId(), v.customerId(), v.pageUrl(), v.productId(), v.viewedAt(),
-                                v.timeOnPage(), v.referrer(), v.deviceType());
-                        views++;
-                    } else if (event instanceof Event.CartEvent c) {
-                        row(cartEvents, c.sessionId(), c.customerId(), c.productId(), c.action(), c.quantity(), c.eventAt());
-                    }
+                try (PreparedStatement store = connection.prepareStatement(STORE_EVENTS)) {
+                    store.setString(1, ROWS.writeValueAsString(pageViews));
+                    store.setString(2, ROWS.writeValueAsString(cartEvents));
+                    store.execute();
+                } catch (JsonProcessingException e) {
+                    throw new IllegalStateException("cannot write the events as JSON: " + e.getMessage(), e);
                 }
-                CopyManager copy = connection.unwrap(PGConnection.class).getCopyAPI();
-                try {
-                    if (views > 0) {
-                        copy.copyIn(COPY_PAGE_VIEWS, new StringReader(pageViews.toString()));
-                    }
-                    if (views < events.size()) {
-                        copy.copyIn(COPY_CART_EVENTS, new StringReader(cartEvents.toString()));
-                    }
-                } catch (IOException e) {
-                    throw new SQLException("COPY failed: " + e.getMessage(), e);
-                }
-                return new Stored(views, events.size() - views);
+                return new Stored(pageViews.size(), cartEvents.size());
             });
         } catch (SQLException e) {
             throw new IllegalStateException("could not store the events: " + e.getMessage(), e);
@@ -124,7 +124,7 @@ public final class EventIngest {
             return missing;
         }
         Array array = connection.createArrayOf("int4", ids.toArray());
-        // key share: a customer or product cannot be deleted under us before the COPY checks its foreign key.
+        // key share: a customer or product cannot be deleted under us before the insert checks its foreign key.
         try (PreparedStatement statement = connection.prepareStatement(
                 "select " + key + " from " + table + " where " + key + " = any(?) for key share")) {
             statement.setArray(1, array);
@@ -135,38 +135,5 @@ public final class EventIngest {
             }
         }
         return missing;
-    }
-
-    /** One line of COPY text format: tab-separated, \N for null, backslash escapes. */
-    private static void row(StringBuilder out, Object... values) {
-        for (int i = 0; i < values.length; i++) {
-            if (i > 0) {
-                out.append('\t');
-            }
-            Object value = values[i];
-            if (value == null) {
-                out.append("\\N");
-            } else if (value instanceof String text) {
-                escape(out, text);
-            } else if (value instanceof OffsetDateTime moment) {
-                out.append(moment);
-            } else {
-                out.append(value);
-            }
-        }
-        out.append('\n');
-    }
-
-    private static void escape(StringBuilder out, String text) {
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            switch (c) {
-                case '\\' -> out.append("\\\\");
-                case '\t' -> out.append("\\t");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                default -> out.append(c);
-            }
-        }
     }
 }

@@ -867,6 +867,52 @@ class DistributedShopTest {
     }
 
     /**
+     * A batch of events goes to the shards as inserts over the connections the session keeps to
+     * the workers (a COPY opened one to every shard it wrote), its text exactly as sent: the rows
+     * are written out as SQL literals on the cluster (store_events()), quotes, tabs, backslashes
+     * and line breaks among them.
+     */
+    @Test
+    @Order(46)
+    void a_batch_of_events_is_stored_by_inserts_over_the_sessions_connections_its_text_exact() throws Exception {
+        List<String> remoteCommands = remoteCommandsOf("""
+                select store_events(
+                    '[{"session_id": "ingest-1", "page_url": "/p/3?q=a\\tb\\\\c\\nd''e", "customer_id": null,
+                       "viewed_at": "2026-06-30T11:59:00.123456+01:00", "time_on_page": 42, "device_type": "mobile"},
+                      {"session_id": "ingest-2", "page_url": "/", "viewed_at": "2026-06-30T12:00:00Z",
+                       "referrer": "https://search.example/?q=lamp"}]',
+                    jsonb_build_array(jsonb_build_object('session_id', 'ingest-1', 'product_id',
+                        (select min(product_id) from products), 'action', 'add', 'quantity', 2,
+                        'event_at', '2026-06-30T11:00:30Z')))""");
+        try {
+            assertThat(remoteCommands).anyMatch(m -> m.contains("issuing INSERT INTO public.page_views_"))
+                    .anyMatch(m -> m.contains("issuing INSERT INTO public.cart_events_"))
+                    .noneMatch(m -> m.contains("COPY"));
+            try (Connection c = distributed.connection(); Statement s = c.createStatement(); ResultSet r = s.executeQuery("""
+                    select session_id, customer_id, page_url, to_char(viewed_at at time zone 'UTC', 'HH24:MI:SS.US'),
+                           time_on_page, referrer, device_type
+                    from page_views where session_id like 'ingest-%' order by session_id""")) {
+                List<String> rows = new ArrayList<>();
+                while (r.next()) {
+                    List<String> row = new ArrayList<>();
+                    for (int i = 1; i <= 7; i++) {
+                        row.add(String.valueOf(r.getString(i)));
+                    }
+                    rows.add(String.join("|", row));
+                }
+                assertThat(rows).containsExactly("ingest-1|null|/p/3?q=a\tb\\c\nd'e|10:59:00.123456|42|null|mobile",
+                        "ingest-2|null|/|12:00:00.000000|null|https://search.example/?q=lamp|null");
+            }
+            assertThat(scalar(distributed, """
+                    select format('%s %s %s', action, quantity, event_at at time zone 'UTC')
+                    from cart_events where session_id = 'ingest-1'""")).isEqualTo("add 2 2026-06-30 11:00:30");
+        } finally {
+            execute(distributed, "delete from page_views where session_id like 'ingest-%'");
+            execute(distributed, "delete from cart_events where session_id like 'ingest-%'");
+        }
+    }
+
+    /**
      * Stock is distributed by product, colocated with its ledger: shipping a one-line order whose
      * product's stock shares the order's worker writes the order, its status change, the stock row
      * and its movement there alone, and commits in one phase. Stock as a reference table was an
