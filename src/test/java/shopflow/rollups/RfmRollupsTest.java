@@ -186,6 +186,44 @@ class RfmRollupsTest {
         }
     }
 
+    /**
+     * A fold leaves a handful of stale customers (up to 1/2048 of the buyers) to the readers, until
+     * one has waited half a minute: then it scores them, so that they do not stay stale in a quiet
+     * shop, every reader rescoring them.
+     */
+    @Test
+    void a_handful_of_stale_customers_is_left_to_the_readers_until_one_has_waited_half_a_minute()
+            throws SQLException {
+        try (Connection c = database.connection()) {
+            // 4,200 more buyers, one order each: 4,320 buyers, so a handful is up to 2
+            Writes.execute(c, "insert into customers (customer_id, email, signup_date)"
+                    + " select i, 'c' || i || '@example.com', timestamptz '2025-01-01 00:00Z'"
+                    + " from generate_series(1001, 5200) i on conflict do nothing");
+            Writes.execute(c, "insert into orders (customer_id, order_number, status, subtotal, total_amount, created_at)"
+                    + " select i, 'H-' || i, 'delivered', 10 + i % 90, 10 + i % 90,"
+                    + " timestamptz '2026-06-01 09:00+01' + i % 29 * interval '1 day' from generate_series(1001, 5200) i");
+            Writes.execute(c, "insert into order_items (order_id, product_id, quantity, unit_price, line_total)"
+                    + " select order_id, 1, 1, subtotal, subtotal from orders where order_number like 'H-%'");
+            Writes.execute(c, "select fold_rollups()");
+            assertThat(Writes.value(c, "select customers from rollups.rfm_quintiles")).isEqualTo(4320);
+            assertThat(Writes.value(c, "select count(*) from rollups.rfm_stale")).isEqualTo(0L);
+
+            order(c, 5, OffsetDateTime.parse("2026-07-01T10:00+01:00"), "delivered", new BigDecimal("70.00"));
+            order(c, 1500, OffsetDateTime.parse("2026-07-02T10:00+01:00"), "delivered", new BigDecimal("20.00"));
+            Writes.execute(c, "select fold_rollups()");
+            assertThat(Writes.value(c, "select count(*) from rollups.rfm_stale")).as("left to the readers").isEqualTo(2L);
+            assertThat(rescoredCustomers(c, END)).isPositive();
+            assertRescoringExact(c);
+
+            Writes.execute(c, "update rollups.rfm_stale set marked_at = marked_at - interval '31 seconds'"
+                    + " where customer_id = 1500");
+            Writes.execute(c, "select fold_rollups()");
+            assertThat(Writes.value(c, "select count(*) from rollups.rfm_stale")).as("scored").isEqualTo(0L);
+            assertThat(rescoredCustomers(c, END)).isZero();
+            assertRescoringExact(c);
+        }
+    }
+
     @Test
     void a_scoring_beside_the_customer_folds_keeps_a_customer_marked_again_while_it_ran() throws Exception {
         ExecutorService beside = Executors.newSingleThreadExecutor();
