@@ -72,7 +72,9 @@ class MigrationFilesTest {
             Map.entry("V48__order_risk_counted_and_customer_index.sql", "d2f97f8965c38445552b8adafaf675dc280b5acb50046a55a0c65974f64c71bc"),
             Map.entry("V49__rfm_key_changes.sql", "eedc86e4d6a5f275a4ff0c800b7317395278b579a2e7ce319a47424d1941e685"),
             Map.entry("V50__rfm_stale_marks_versioned.sql", "b15765f64c6e278b429bb7fbd6627804bd37ad280a5c7eaa6d6ce697924b079e"),
-            Map.entry("V51__rfm_stale_marks_dated.sql", "50c84f53d5a4af2945f8aaa8f3ed6a7367f6d39f2179b6c530e6092e7765479d"));
+            Map.entry("V51__rfm_stale_marks_dated.sql", "50c84f53d5a4af2945f8aaa8f3ed6a7367f6d39f2179b6c530e6092e7765479d"),
+            Map.entry("V52__rollups_vacuumed_by_their_changes.sql",
+                    "1d0cd56c03040bce1569102ecb328290654d3b5a8b7cfb5c4aabb90a84f42eba"));
 
     /**
      * Functions a versioned migration may define: those its generated columns compute, and the time

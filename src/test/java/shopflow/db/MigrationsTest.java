@@ -20,6 +20,19 @@ class MigrationsTest {
         }
     }
 
+    /** Folds update the same rows all day: each rollup table is vacuumed after 0.2 % of it changed, not 20 %. */
+    @Test
+    void every_rollup_table_is_vacuumed_once_a_small_part_of_it_changed() throws SQLException {
+        try (Database db = TestDatabases.fresh()) {
+            assertThat(count(db, "select count(*) from pg_class where relkind = 'r'"
+                    + " and relnamespace = 'rollups'::regnamespace")).isGreaterThan(50);
+            assertThat(count(db, "select count(*) from pg_class where relkind = 'r'"
+                    + " and relnamespace = 'rollups'::regnamespace and not (coalesce(reloptions, '{}') @> array["
+                    + "'autovacuum_vacuum_scale_factor=0.002', 'autovacuum_vacuum_insert_scale_factor=0.002'])"))
+                    .as("rollup tables vacuumed only after the default 20 percent changed").isZero();
+        }
+    }
+
     @Test
     void migrating_with_another_time_zone_changes_nothing() {
         try (Database db = TestDatabases.fresh()) {
