@@ -254,6 +254,10 @@ reached_since as (
     where sessions.last_reached_at >= shop_hour(:as_of::timestamptz)
       and sessions.first_seen_at >= (shop_day(:as_of::timestamptz) - :days::int)::timestamptz
       and sessions.first_seen_at < shop_day(:as_of::timestamptz)::timestamptz
+      -- (implied by the two bounds: begun before as_of's day, reached a stage on it; it lets the
+      -- planner read the few sessions across a midnight from their own index, not every session
+      -- of the hour: idx_rollup_funnel_sessions_across_midnight)
+      and shop_day(sessions.first_seen_at) < shop_day(sessions.last_reached_at)
 ),
 
 reached_stages as (

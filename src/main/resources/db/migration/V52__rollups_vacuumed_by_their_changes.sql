@@ -3,7 +3,7 @@
 -- session and customer over and over, and the largest rollups (at scale 10 some 20 million
 -- sessions, 28 million product spans) were never vacuumed during a day of writes. Their dead row
 -- versions, and rows not yet marked visible to all, were read by every report looking at the
--- day: on a scale-10 cluster after bench live's writes (60,000 orders that day), a vacuum took
+-- day: on a scale-10 cluster after bench live's writes (some 30,000 orders that day), a vacuum took
 -- kpi_days from 84 to 43 ms p95, kpi_tiles 103 to 58, fraud_review 126 to 95, shop_vitals 177 to 128.
 -- A vacuum of a large table reads only its pages not all visible, and leaves its indexes alone
 -- while few pages hold dead rows, so vacuuming often costs little. The thresholds' fixed parts

@@ -74,7 +74,9 @@ class MigrationFilesTest {
             Map.entry("V50__rfm_stale_marks_versioned.sql", "b15765f64c6e278b429bb7fbd6627804bd37ad280a5c7eaa6d6ce697924b079e"),
             Map.entry("V51__rfm_stale_marks_dated.sql", "50c84f53d5a4af2945f8aaa8f3ed6a7367f6d39f2179b6c530e6092e7765479d"),
             Map.entry("V52__rollups_vacuumed_by_their_changes.sql",
-                    "1d0cd56c03040bce1569102ecb328290654d3b5a8b7cfb5c4aabb90a84f42eba"));
+                    "10cfb27381227183eaac8198a19aa04c6d84d3a7d383c05d2fb7df2a4c77371d"),
+            Map.entry("V53__funnel_sessions_across_midnight.sql",
+                    "abeb6e334752e50d54b62a2aa28b5b7e4d192c62dc3e6097f9666121c36f93a2"));
 
     /**
      * Functions a versioned migration may define: those its generated columns compute, and the time
