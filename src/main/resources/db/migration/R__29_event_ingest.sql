@@ -7,13 +7,14 @@
 -- tables refuse (a foreign key, a check) fails the statement and the caller's transaction.
 --
 -- On one node an `insert ... select` from the JSON (`bench ingest` at scale 0.1: 33,600 to 34,400
--- events a second, COPY 35,000 to 40,000; writing the values out was 29,000 to 30,000). On a Citus cluster that, and COPY, go through the coordinator's COPY into the
--- shards, which opens a connection to every shard it writes (8 at scale 10), one per worker only
--- being kept between transactions: a batch of 50 page views took 55 to 75 ms, most of it making
--- connections, and held its table meanwhile, which the catch-up job's lock waited for (it is taken
--- at a moment no writer holds the sources). So there the rows are written out as one multi-row
--- `insert ... values` per table, which Citus splits by shard and sends over the connections the
--- session keeps: 5 to 6 ms (psql, 2026-12-07).
+-- events a second, COPY 35,000 to 40,000; the rows written out as values 29,000 to 30,000). On a
+-- Citus cluster that, and COPY, go through the coordinator's COPY into the shards, which opens a
+-- connection to every shard it writes (8 at scale 10), one per worker only being kept between
+-- transactions: a batch of 50 page views took 55 to 75 ms, most of it making connections, and
+-- held its table meanwhile, which the catch-up job's lock waited for (it is taken at a moment no
+-- writer holds the sources). So there the rows are written out as one multi-row `insert ...
+-- values` per table, which Citus splits by shard and sends over the connections the session
+-- keeps: 5 to 6 ms (psql, 2026-12-07).
 --   psql: select store_events('[{"session_id": "s1", "page_url": "/", "viewed_at": "2026-06-30T12:00:00Z"}]', '[]');
 create or replace function store_events(page_views jsonb, cart_events jsonb) returns void
 language plpgsql as $$
