@@ -21,7 +21,7 @@ language plpgsql as $$
 declare
     rows_written text;
 begin
-    if not event_tables_distributed() then
+    if not distributed_table('public.page_views') then
         if jsonb_array_length(page_views) > 0 then
             insert into public.page_views (session_id, customer_id, page_url, product_id, viewed_at, time_on_page,
                                            referrer, device_type)
@@ -54,20 +54,5 @@ begin
         execute 'insert into cart_events (session_id, customer_id, product_id, action, quantity, event_at) values '
                 || rows_written;
     end if;
-end
-$$;
-
--- True where page_views is a Citus table (a cluster after `shopflow distribute`).
-create or replace function event_tables_distributed() returns boolean
-language plpgsql stable as $$
-declare
-    distributed boolean;
-begin
-    if to_regclass('pg_catalog.pg_dist_partition') is null then
-        return false;
-    end if;
-    execute 'select exists (select 1 from pg_catalog.pg_dist_partition where logicalrelid = ''public.page_views''::regclass)'
-        into distributed;
-    return distributed;
 end
 $$;

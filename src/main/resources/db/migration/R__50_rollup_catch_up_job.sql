@@ -43,15 +43,8 @@
 -- True on a Citus cluster (orders is a distributed table): there this job keeps the rollups.
 create or replace function rollups_kept_by_job() returns boolean
 language plpgsql stable as $$
-declare
-    distributed boolean;
 begin
-    if to_regclass('pg_catalog.pg_dist_partition') is null then
-        return false;
-    end if;
-    execute 'select exists (select 1 from pg_catalog.pg_dist_partition where logicalrelid = ''public.orders''::regclass)'
-        into distributed;
-    return distributed;
+    return distributed_table('public.orders');
 end
 $$;
 
