@@ -68,10 +68,30 @@ language sql immutable strict as $$
     select date '2000-01-01' + (((day - date '2000-01-01') >> level) << level)
 $$;
 
--- The spans of rollups.product_spans_folded (2 to 1,024 days, each starting on a multiple of its
--- length counted from 2000-01-01) and the single days (span_days 1) that together make the days
--- first_day..last_day: at most two of each length, the longest that fit. A segment tree's walk:
--- at each length, an odd start or end takes its own span and the rest halves.
+-- The spans rollups.product_spans_folded keeps, as powers of two of days: 4 to 1,024 days. Spans of
+-- 2 days were about as many rows as the product days they summed and saved a window at most a few
+-- hundred rows read at each end (docs/rollups.md, "Spans of days").
+create or replace function product_span_levels() returns setof int
+language sql immutable as $$
+    select generate_series(2, 10)
+$$;
+
+-- The span of 2^level days from first_day as the product rollups keep it: a single day, a kept
+-- span, or the single days of a span not kept (2 days).
+create or replace function kept_day_span(first_day date, level int) returns table (span_days int, span_start date)
+language sql immutable strict as $$
+    select 1 << level, first_day
+    where level = 0 or level in (select product_span_levels())
+    union all
+    select 1, first_day + day
+    from generate_series(0, (1 << level) - 1) as day
+    where level > 0 and level not in (select product_span_levels())
+$$;
+
+-- The spans and single days (span_days 1) that together make the days first_day..last_day: at
+-- most two spans of each kept length, the longest that fit, and up to three single days at each
+-- end. A segment tree's walk: at each length, an odd start or end takes its own span
+-- (kept_day_span()) and the rest halves.
 create or replace function day_spans(first_day date, last_day date) returns table (span_days int, span_start date)
 language plpgsql immutable strict as $$
 declare
@@ -89,12 +109,12 @@ begin
             return;
         end if;
         if low & 1 = 1 then
-            return query select 1 << level, epoch + (low << level);
+            return query select * from kept_day_span(epoch + (low << level), level);
             low := low + 1;
         end if;
         if high & 1 = 1 then
             high := high - 1;
-            return query select 1 << level, epoch + (high << level);
+            return query select * from kept_day_span(epoch + (high << level), level);
         end if;
         low := low >> 1;
         high := high >> 1;
@@ -568,7 +588,7 @@ begin
            sum(moved.units), sum(moved.orders), sum(moved.gross_sales), sum(moved.discounts),
            sum(moved.returned_units), sum(moved.returns)
     from moved
-    cross join generate_series(1, 10) as level
+    cross join product_span_levels() as level
     group by 1, 2, 3
     order by 1, 2, 3
     on conflict (span_days, span_start, product_id) do update
@@ -644,6 +664,9 @@ set enable_nestloop = off
 -- insert (30.6 -> 22.0 s with the product windows at scale 1; docs/rollups.md, "Rebuilt by sorting").
 set enable_hashagg = off
 as $$
+declare
+    shortest constant int := (select min(level) from product_span_levels() as level);
+    level int;
 begin
     perform lock_for_rebuild('product_days', array['orders', 'order_items', 'order_status_changes', 'order_refunds']);
 
@@ -715,8 +738,8 @@ begin
     ) as days
     group by day, product_id;
 
-    -- each span length from the one half its length
-    for level in 1..10 loop
+    -- the shortest spans from the days, each longer one from the one half its length
+    for level in select product_span_levels() loop
         insert into rollups.product_spans_folded (span_days, span_start, product_id, units, orders, gross_sales,
                                                   discounts, returned_units, returns)
         select 1 << level, day_span_start(day, level), product_id,
@@ -724,11 +747,11 @@ begin
         from (
             select day, product_id, units, orders, gross_sales, discounts, returned_units, returns
             from rollups.product_days_folded
-            where level = 1
+            where level = shortest
             union all
             select span_start, product_id, units, orders, gross_sales, discounts, returned_units, returns
             from rollups.product_spans_folded
-            where level > 1 and span_days = 1 << (level - 1)
+            where level > shortest and span_days = 1 << (level - 1)
         ) as halves
         group by 1, 2, 3
         order by 1, 2, 3;

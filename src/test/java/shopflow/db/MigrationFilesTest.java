@@ -76,7 +76,9 @@ class MigrationFilesTest {
             Map.entry("V52__rollups_vacuumed_by_their_changes.sql",
                     "10cfb27381227183eaac8198a19aa04c6d84d3a7d383c05d2fb7df2a4c77371d"),
             Map.entry("V53__funnel_sessions_across_midnight.sql",
-                    "abeb6e334752e50d54b62a2aa28b5b7e4d192c62dc3e6097f9666121c36f93a2"));
+                    "abeb6e334752e50d54b62a2aa28b5b7e4d192c62dc3e6097f9666121c36f93a2"),
+            Map.entry("V54__product_spans_from_four_days.sql",
+                    "0fae986611f31142c3049b828d9f7c2d3e9b4d2b3e7c8c807a9d2e77ba9b3156"));
 
     /**
      * Functions a versioned migration may define: those its generated columns compute, and the time
