@@ -37,6 +37,8 @@ public final class EventIngest {
     }
 
     private static final String STORE_EVENTS = SqlScripts.read("ingest/store_events.sql");
+    private static final String EXISTING_CUSTOMERS = SqlScripts.read("ingest/existing_customers.sql");
+    private static final String EXISTING_PRODUCTS = SqlScripts.read("ingest/existing_products.sql");
     /** The events as rows of their tables: snake_case keys as the columns, moments as ISO text. */
     private static final ObjectMapper ROWS = JsonMapper.builder()
             .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
@@ -90,8 +92,8 @@ public final class EventIngest {
                 addIfPresent(products, c.productId());
             }
         }
-        Set<Integer> unknownCustomers = missing(connection, "customers", "customer_id", customers);
-        Set<Integer> unknownProducts = missing(connection, "products", "product_id", products);
+        Set<Integer> unknownCustomers = missing(connection, EXISTING_CUSTOMERS, customers);
+        Set<Integer> unknownProducts = missing(connection, EXISTING_PRODUCTS, products);
         if (unknownCustomers.isEmpty() && unknownProducts.isEmpty()) {
             return;
         }
@@ -116,17 +118,14 @@ public final class EventIngest {
         }
     }
 
-    /** The ids among {@code ids} that {@code table} does not have. */
-    private static Set<Integer> missing(Connection connection, String table, String key, Set<Integer> ids)
-            throws SQLException {
+    /** The ids among {@code ids} that {@code existing} (the ids it is given that exist, locked) does not return. */
+    private static Set<Integer> missing(Connection connection, String existing, Set<Integer> ids) throws SQLException {
         Set<Integer> missing = new TreeSet<>(ids);
         if (ids.isEmpty()) {
             return missing;
         }
         Array array = connection.createArrayOf("int4", ids.toArray());
-        // key share: a customer or product cannot be deleted under us before the insert checks its foreign key.
-        try (PreparedStatement statement = connection.prepareStatement(
-                "select " + key + " from " + table + " where " + key + " = any(?) for key share")) {
+        try (PreparedStatement statement = connection.prepareStatement(existing)) {
             statement.setArray(1, array);
             try (ResultSet row = statement.executeQuery()) {
                 while (row.next()) {
