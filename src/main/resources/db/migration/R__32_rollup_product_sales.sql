@@ -652,9 +652,10 @@ $$;
 -- returned orders' lines from the same view; partial refunds from order_refunds as it does), and
 -- their spans from the days. Reading the two views separately computed the lines' shares twice,
 -- the returned orders' lines through a lateral join per order.
--- No nested loops: a whole shop's rows are joined, and right after a generate's load the shop
--- tables have neither statistics nor indexes yet, so a misestimated join became a nested loop
--- scanning order_status_changes once per outer row (seen stalled for over 20 minutes at scale 1).
+-- No nested loops: a whole shop's rows are joined, and when a load's rebuild ran before the shop
+-- tables had statistics or indexes (a generate's did until December 2026), a misestimated join
+-- became a nested loop scanning order_status_changes once per outer row (seen stalled for over 20
+-- minutes at scale 1).
 create or replace function rebuild_product_days() returns void
 language plpgsql
 set work_mem = '256MB'

@@ -51,8 +51,7 @@ end
 $$;
 
 -- One pass over the counted orders' lines: each order's categories (and their ancestors), counted
--- per day. (No nested loops, as the product_sales rebuilds: right after a generate's load the shop
--- tables have no statistics yet.)
+-- per day. (No nested loops, as the product_sales rebuilds: a whole shop's rows are joined.)
 create or replace function rebuild_category_baskets_rollups() returns void
 language plpgsql
 set work_mem = '256MB'
