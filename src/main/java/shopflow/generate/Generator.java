@@ -99,8 +99,7 @@ public final class Generator {
                     .toList();
             // The shop tables' keys, indexes and statistics before the rollups' rebuild, which
             // reads those tables: its plans then scan the order lines in their order's key order and
-            // estimate the loaded sizes, where they sorted every line (at scale 1 the rebuild's phase
-            // 8 to 9 s shorter, the keys' 6 s moved before it: docs/generator.md).
+            // estimate the loaded sizes, where they sorted every line (docs/generator.md).
             SchemaObjects.restoreKeysAndIndexes(database, 2, table -> !clickstream.contains(table));
             analyze(shopTables);
             phase("shop keys, indexes, analyze");
