@@ -17,7 +17,11 @@ import shopflow.scaleout.Distribution;
                 + " coupons and status history sharded by order_id, page views and cart events by session_id, stock"
                 + " and its movements by product_id, the small tables (products, categories, coupons, customers) as"
                 + " reference tables on every node.",
-            "Migrates first; running it again changes nothing. See docs/scale-out.md."},
+            "A shop already on the coordinator (imported, or generated before) is moved into the shards, and its"
+                + " rollups rebuilt for the cluster: the way to put an imported history on a cluster, as imports run"
+                + " on one node.",
+            "Migrates first; running it again changes nothing, and finishes a run that stopped. See"
+                + " docs/scale-out.md."},
         footer = {"", "Example:",
             "  shopflow distribute --jdbc-url jdbc:postgresql://coordinator:5432/shopflow --db-user postgres",
             "  shopflow generate --scale 1 --jdbc-url ... (then every command works on the cluster)"})

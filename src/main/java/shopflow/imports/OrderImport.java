@@ -18,6 +18,7 @@ import shopflow.db.DatabaseException;
 import shopflow.db.SqlScripts;
 import shopflow.generate.GeneratedShop;
 import shopflow.rollups.Rollups;
+import shopflow.scaleout.Cluster;
 
 /**
  * Imports one file of orders in one transaction: checks each line while streaming it through COPY
@@ -94,6 +95,13 @@ public final class OrderImport {
     }
 
     private ImportSummary importInto(Connection c, String file, long started) throws SQLException {
+        if (Cluster.isDistributed(database.dataSource())) {
+            // Its set-wise SQL joins the staged lines (temporary tables) with the shop's tables in
+            // one statement, which Citus cannot plan over sharded tables (docs/import.md).
+            throw new ImportException("this database is a Citus cluster: an import runs on one node. Import into the"
+                    + " coordinator before 'shopflow distribute', which then moves the imported shop into its shards"
+                    + " (docs/import.md). Nothing was imported.");
+        }
         if (!GeneratedShop.tryLockForTransaction(c)) {
             throw new ImportException("a 'shopflow generate' or another import is running on this database; wait for"
                     + " it to finish. Nothing was imported.");

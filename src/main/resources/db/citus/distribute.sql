@@ -1,8 +1,10 @@
 -- ShopFlow on Citus: turns the migrated schema on a Citus coordinator into a distributed one.
 -- Run by `shopflow distribute --jdbc-url <coordinator>` (statement by statement, each in its own
--- transaction) after `shopflow migrate` on the same coordinator, before data is loaded (a table
--- that already holds rows is copied into its shards). docs/scale-out.md explains every choice.
--- Every step can run again: a table already distributed is left as it is.
+-- transaction) after `shopflow migrate` on the same coordinator: before data is loaded, or on a
+-- shop already there (imported or generated on the coordinator alone), whose rows are moved into
+-- their shards. docs/scale-out.md explains every choice.
+-- Every step can run again, also after one that failed: a table already distributed is left as it
+-- is, and a key already made for its shards is not made again.
 --
 --   distributed by order_id (one colocation group: their joins never leave a worker)
 --       orders, order_items, order_coupons, order_status_changes, order_refunds,
@@ -89,33 +91,34 @@ $$;
 
 -- Unique keys of a distributed table must include its distribution column. Ids still come from
 -- one sequence on the coordinator, so they stay unique; order numbers are made from the order id.
+-- Each table's primary key is made to lead with its distribution column unless it already does
+-- (a distribute stopped after this step, or inventory kept as a reference table by a cluster
+-- distributed before it was sharded by product).
+alter table orders drop constraint if exists orders_order_number_key;
+create index if not exists idx_orders_number on orders (order_number);
 do $$
+declare
+    k record;
 begin
-    if not exists (select 1 from pg_dist_partition where logicalrelid = 'orders'::regclass and partmethod = 'h') then
-        alter table orders drop constraint orders_order_number_key;
-        create index if not exists idx_orders_number on orders (order_number);
-        alter table order_items drop constraint order_items_pkey;
-        alter table order_items add primary key (order_id, item_id);
-        alter table order_status_changes drop constraint order_status_changes_pkey;
-        alter table order_status_changes add primary key (order_id, change_id);
-        alter table order_refunds drop constraint order_refunds_pkey;
-        alter table order_refunds add primary key (order_id, refund_line_id);
-    end if;
-    if not exists (select 1 from pg_dist_partition where logicalrelid = 'page_views'::regclass and partmethod = 'h') then
-        alter table page_views drop constraint page_views_pkey;
-        alter table page_views add primary key (session_id, view_id);
-        alter table cart_events drop constraint cart_events_pkey;
-        alter table cart_events add primary key (session_id, event_id);
-    end if;
-    if not exists (select 1 from pg_dist_partition where logicalrelid = 'stock_movements'::regclass and partmethod = 'h') then
-        alter table stock_movements drop constraint stock_movements_pkey;
-        alter table stock_movements add primary key (product_id, movement_id);
-    end if;
-    if not exists (select 1 from citus_tables where table_name = 'inventory'::regclass
-                   and citus_table_type in ('distributed', 'reference')) then
-        alter table inventory drop constraint if exists inventory_pkey;
-        alter table inventory add primary key (product_id, inventory_id);
-    end if;
+    for k in
+        select t.rel, t.key_columns
+        from (values ('order_items'::regclass, 'order_id, item_id'),
+                     ('order_status_changes'::regclass, 'order_id, change_id'),
+                     ('order_refunds'::regclass, 'order_id, refund_line_id'),
+                     ('page_views'::regclass, 'session_id, view_id'),
+                     ('cart_events'::regclass, 'session_id, event_id'),
+                     ('stock_movements'::regclass, 'product_id, movement_id'),
+                     ('inventory'::regclass, 'product_id, inventory_id')) as t (rel, key_columns)
+        where not exists (select 1 from citus_tables c where c.table_name = t.rel
+                          and c.citus_table_type in ('distributed', 'reference'))
+          and not exists (select 1 from pg_constraint p
+                          join pg_attribute a on a.attrelid = p.conrelid and a.attnum = p.conkey[1]
+                          where p.conrelid = t.rel and p.contype = 'p'
+                            and a.attname = split_part(t.key_columns, ',', 1))
+    loop
+        execute format('alter table %s drop constraint if exists %I', k.rel, k.rel::text || '_pkey');
+        execute format('alter table %s add primary key (%s)', k.rel, k.key_columns);
+    end loop;
 end
 $$;
 
@@ -147,6 +150,13 @@ where p.pronamespace = 'public'::regnamespace
                 and (t.typarray = any (p.proargtypes) or t.typarray = any (coalesce(p.proallargtypes, '{}'))))
   and not exists (select 1 from pg_dist_partition where logicalrelid = 'stock_movements'::regclass)
   and not exists (select 1 from rollup_job.saved_functions);
+
+-- A shop already on the coordinator has its rows copied into the shards as each table is
+-- distributed, several tables in one statement: Citus then refuses to write a reference table
+-- (products) after a parallel copy into a distributed one in the same transaction ("cannot modify
+-- table ... because there was a parallel operation on a distributed table"), unless every copy
+-- uses one connection per node. An empty schema copies nothing, so it costs nothing there.
+set citus.multi_shard_modify_mode to 'sequential';
 
 -- Reference tables first: the foreign keys of the distributed tables point at them.
 select create_reference_table(t) from unnest(array['categories', 'products', 'coupons',
@@ -194,6 +204,14 @@ begin
     end if;
 end
 $$;
+
+reset citus.multi_shard_modify_mode;
+
+-- The rows a shop had on the coordinator are in the shards now; Citus leaves their first copy on
+-- the coordinator's disk, unseen, until it is truncated (nothing to do for an empty schema).
+select truncate_local_data_after_distributing_table(table_name)
+from citus_tables
+where citus_table_type in ('distributed', 'reference');
 
 do $$
 declare

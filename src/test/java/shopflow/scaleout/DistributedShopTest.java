@@ -1269,6 +1269,57 @@ class DistributedShopTest {
         }
     }
 
+    @Test
+    @Order(70)
+    void a_shop_imported_on_the_coordinator_is_distributed_with_its_rows_and_answers_as_on_one_node()
+            throws Exception {
+        String quirks = "src/test/resources/import/online_retail_quirks.csv";
+        String later = "src/test/resources/import/online_retail_quirks_later.csv";
+        String url = coordinatorUrl("imported");
+        cluster.database("imported").close();
+        Output imported = shopflow("import", "orders", quirks, "--format", "lines", "--jdbc-url", url,
+                "--db-user", "postgres");
+        assertThat(imported.exitCode()).as(imported.text()).isZero();
+        // twice: the second run finds every table distributed and every key made, and changes nothing
+        for (int run = 1; run <= 2; run++) {
+            Output distributedRun = shopflow("distribute", "--jdbc-url", url, "--db-user", "postgres");
+            assertThat(distributedRun.exitCode()).as(distributedRun.text()).isZero();
+        }
+
+        OffsetDateTime asOf = AsOf.parse("2010-12-31T12:00", LONDON);
+        try (Database onCluster = cluster.open("imported"); Database oneNode = TestDatabases.fresh()) {
+            Output alone = shopflow("import", "orders", quirks, "--format", "lines", "--jdbc-url", oneNode.jdbcUrl(),
+                    "--db-password", TestDatabases.password());
+            assertThat(alone.exitCode()).as(alone.text()).isZero();
+            assertThat(Cluster.isDistributed(onCluster.dataSource())).isTrue();
+            String counts = "select (select count(*) from orders) || ' orders, ' || (select count(*) from order_items)"
+                    + " || ' lines, ' || (select count(*) from customers) || ' customers, '"
+                    + " || (select count(*) from order_refunds) || ' refund lines'";
+            assertThat(scalar(onCluster, counts)).isEqualTo(scalar(oneNode, counts)).startsWith("6 orders, 9 lines");
+            assertThat(scalar(onCluster, "select pg_relation_size('orders') + pg_relation_size('customers')"))
+                    .as("the coordinator's own copy of the rows, truncated once they are in the shards").isEqualTo("0");
+
+            ReportRunner nodeRunner = new ReportRunner(oneNode.dataSource());
+            ReportRunner clusterRunner = new ReportRunner(onCluster.dataSource());
+            List<String> differences = new ArrayList<>();
+            for (Report report : ReportCatalog.load().all()) {
+                Map<String, String> parameters = report.name().equals("market_basket")
+                        ? Map.of("min_pair_orders", "1") : Map.of();
+                RollupVerifier.firstDifference(report.name(), asOf, parameters,
+                        clusterRunner.run(report, asOf, parameters), nodeRunner.run(report, asOf, parameters))
+                        .map(Drift::describe).ifPresent(differences::add);
+            }
+            assertThat(differences).as("imported then distributed (first) vs imported on one node (second)").isEmpty();
+
+            Output refused = shopflow("import", "orders", later, "--format", "lines", "--jdbc-url", url,
+                    "--db-user", "postgres");
+            assertThat(refused.exitCode()).isNotZero();
+            assertThat(refused.text()).contains("is a Citus cluster: an import runs on one node",
+                    "before 'shopflow distribute'", "Nothing was imported");
+            assertThat(scalar(onCluster, counts)).startsWith("6 orders, 9 lines");
+        }
+    }
+
     /** Orders placed, moved along their lifecycle (refunds, cancellations), older orders moved too, events. */
     private static void shopWrites(Database database, String prefix) throws SQLException {
         List<Integer> placed = new ArrayList<>();
