@@ -23,6 +23,7 @@ public final class Alerts {
     /** The most alerts one listing returns. */
     public static final int MAX_LIMIT = 10_000;
     private static final String RECENT = SqlScripts.read("alerts/recent_alerts.sql");
+    private static final String KPIS = SqlScripts.read("alerts/kpis.sql");
 
     private final DataSource dataSource;
 
@@ -44,7 +45,7 @@ public final class Alerts {
     /** The KPIs alerts watch, by name. */
     public Set<String> kpis() {
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
-                ResultSet rows = s.executeQuery("select kpi from alerts.kpis")) {
+                ResultSet rows = s.executeQuery(KPIS)) {
             Set<String> kpis = new TreeSet<>();
             while (rows.next()) {
                 kpis.add(rows.getString(1));

@@ -19,7 +19,9 @@ import shopflow.db.SqlScripts;
 /** The webhooks alerts are posted to: adding one (its secret shown once), listing, removing. */
 public final class Webhooks {
 
+    private static final String ADD = SqlScripts.read("alerts/add_webhook.sql");
     private static final String LIST = SqlScripts.read("alerts/list_webhooks.sql");
+    private static final String REMOVE = SqlScripts.read("alerts/remove_webhook.sql");
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final DataSource dataSource;
@@ -47,8 +49,7 @@ public final class Webhooks {
         byte[] key = new byte[32];
         RANDOM.nextBytes(key);
         String secret = "whsec_" + Base64.getUrlEncoder().withoutPadding().encodeToString(key);
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
-                "insert into alerts.webhooks (url, secret) values (?, ?) returning webhook_id")) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(ADD)) {
             s.setString(1, checked);
             s.setString(2, secret);
             try (ResultSet r = s.executeQuery()) {
@@ -107,8 +108,7 @@ public final class Webhooks {
      * @throws IllegalArgumentException when there is no such webhook, or it was removed already
      */
     public void remove(long id) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
-                "update alerts.webhooks set removed_at = now() where webhook_id = ? and removed_at is null")) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(REMOVE)) {
             s.setLong(1, id);
             if (s.executeUpdate() == 0) {
                 throw new IllegalArgumentException("no webhook " + id + " to remove ('shopflow webhook list' shows them)");

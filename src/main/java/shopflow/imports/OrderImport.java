@@ -32,12 +32,9 @@ public final class OrderImport {
     private static final String APPLY = SqlScripts.read("import/lines_apply.sql");
     private static final String SHOPIFY_STAGING = SqlScripts.read("import/shopify_staging.sql");
     private static final String SHOPIFY_APPLY = SqlScripts.read("import/shopify_apply.sql");
-    /** The columns of shopify_staging.sql's import_shopify_rows, as {@link ShopifyChecks} gives them. */
-    private static final String SHOPIFY_COPY = """
-            copy import_shopify_rows (line_number, name, first_row, email, financial_status, paid_at, fulfillment_status,
-                fulfilled_at, currency, subtotal, shipping, taxes, total, discount_code, discount_amount, created_at,
-                cancelled_at, refunded_amount, country, city, postcode, source, shopify_id, quantity, item_name, sku,
-                price, item_discount, vendor, product_type) from stdin""";
+    private static final String LINES_COPY = SqlScripts.read("import/lines_copy.sql");
+    private static final String SHOPIFY_COPY = SqlScripts.read("import/shopify_copy.sql");
+    private static final String RECORD_SETTINGS = SqlScripts.read("import/record_settings.sql");
     private static final String REPLACE = SqlScripts.read("import/replace_shop.sql");
     /** The shop tables an import writes (import/*_apply.sql), which the rollups' rebuild reads. */
     private static final List<String> IMPORTED_TABLES = List.of("categories", "products", "customers", "addresses",
@@ -131,9 +128,7 @@ public final class OrderImport {
         phase("checks" + (settings.replace() ? ", empty the shop" : "") + (rebuild ? ", suspend the rollups' triggers" : ""));
         Staged staged = stage(c, file, started);
         phase("read, check, COPY into staging");
-        try (PreparedStatement p = c.prepareStatement("""
-                insert into import_settings (file_name, lines, rejected, currency, vat_rate, prices_include_vat)
-                values (?, ?, ?, ?, ?, ?)""")) {
+        try (PreparedStatement p = c.prepareStatement(RECORD_SETTINGS)) {
             p.setString(1, settings.file().getFileName().toString());
             p.setLong(2, staged.lines());
             p.setLong(3, staged.rejected());
@@ -196,7 +191,7 @@ public final class OrderImport {
         long lines = 0;
         try (in; CsvRecords records = new CsvRecords(file, in, settings.encoding());
                 RejectsFile rejects = settings.rejects() == null ? null : new RejectsFile(settings.rejects());
-                StagingCopy copy = shopify() ? new StagingCopy(c, SHOPIFY_COPY) : new StagingCopy(c)) {
+                StagingCopy copy = new StagingCopy(c, shopify() ? SHOPIFY_COPY : LINES_COPY)) {
             List<String> headerFields = records.next();
             if (headerFields == null) {
                 throw new ImportException(file + " is empty: no header line, no orders. Nothing was imported.");

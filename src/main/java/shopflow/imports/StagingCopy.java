@@ -18,13 +18,6 @@ final class StagingCopy implements AutoCloseable {
     private final StringBuilder buffer = new StringBuilder(FLUSH_AT + 4096);
     private long rows;
 
-    /** A COPY into the {@code lines} format's staging table import_lines. */
-    StagingCopy(Connection connection) throws SQLException {
-        this(connection, """
-                copy import_lines (line_number, invoice, stock_code, description, quantity, invoiced_at, unit_price,
-                                   customer_key, country) from stdin""");
-    }
-
     /** A COPY given as SQL ({@code copy table (columns) from stdin}). */
     StagingCopy(Connection connection, String copySql) throws SQLException {
         this.copy = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(copySql);

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
 import shopflow.db.DatabaseException;
+import shopflow.db.SqlScripts;
 
 /**
  * Whether every order's status is the last change of its history (the view orders_off_history):
@@ -17,6 +18,7 @@ import shopflow.db.DatabaseException;
 public final class StatusHistory {
 
     private static final int EXAMPLES = 5;
+    private static final String OFF_HISTORY = SqlScripts.read("orders/orders_off_history.sql");
 
     private StatusHistory() {
     }
@@ -24,8 +26,7 @@ public final class StatusHistory {
     /** What is wrong, naming a few orders, or empty when every order agrees with its history. */
     public static Optional<String> disagreements(DataSource dataSource) {
         try (Connection c = dataSource.getConnection();
-                PreparedStatement s = c.prepareStatement(
-                        "select order_id, status, history_says, count(*) over () from orders_off_history order by order_id")) {
+                PreparedStatement s = c.prepareStatement(OFF_HISTORY)) {
             s.setMaxRows(EXAMPLES);
             List<String> examples = new ArrayList<>();
             long count = 0;

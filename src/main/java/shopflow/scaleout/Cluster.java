@@ -6,6 +6,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import javax.sql.DataSource;
 import shopflow.db.DatabaseException;
+import shopflow.db.SqlScripts;
 
 /**
  * Whether the database is a distributed (Citus) one. On a cluster the rollup triggers are gone
@@ -16,20 +17,22 @@ import shopflow.db.DatabaseException;
  */
 public final class Cluster {
 
+    private static final String CITUS_INSTALLED = SqlScripts.read("scaleout/citus_installed.sql");
+    private static final String ORDERS_DISTRIBUTED = SqlScripts.read("scaleout/orders_distributed.sql");
+
     private Cluster() {
     }
 
     /** True when {@code orders} is a Citus distributed table (after {@code shopflow distribute}). */
     public static boolean isDistributed(DataSource dataSource) {
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-            try (ResultSet r = s.executeQuery("select exists (select 1 from pg_extension where extname = 'citus')")) {
+            try (ResultSet r = s.executeQuery(CITUS_INSTALLED)) {
                 r.next();
                 if (!r.getBoolean(1)) {
                     return false;
                 }
             }
-            try (ResultSet r = s.executeQuery("""
-                    select exists (select 1 from pg_dist_partition where logicalrelid = to_regclass('orders'))""")) {
+            try (ResultSet r = s.executeQuery(ORDERS_DISTRIBUTED)) {
                 r.next();
                 return r.getBoolean(1);
             }

@@ -28,6 +28,9 @@ public final class Distribution {
      * ({@code shopflow.db.CitusDefinitions}), so both leave the same definitions.
      */
     private static final String DEFINITIONS = "db/citus/cluster-definitions.sql";
+    private static final String SHARD_COUNT = SqlScripts.read("scaleout/shard_count.sql");
+    private static final String LAYOUT = SqlScripts.read("scaleout/layout.sql");
+    private static final String COORDINATOR_STATE = SqlScripts.read("scaleout/coordinator_state.sql");
 
     /** Shards per active worker when {@code distribute} is not told how many. */
     static final int SHARDS_PER_WORKER = 4;
@@ -48,9 +51,7 @@ public final class Distribution {
     public static List<Placement> apply(Database database, Integer shards) {
         try (Connection c = database.connection(); Statement s = c.createStatement()) {
             requireCitusWithSchema(c, database);
-            try (PreparedStatement shardCount = c.prepareStatement("""
-                    select set_config('citus.shard_count', coalesce(?, ? * count(*))::text, false)
-                    from citus_get_active_worker_nodes()""")) {
+            try (PreparedStatement shardCount = c.prepareStatement(SHARD_COUNT)) {
                 shardCount.setObject(1, shards, Types.INTEGER);
                 shardCount.setInt(2, SHARDS_PER_WORKER);
                 shardCount.execute();
@@ -70,9 +71,7 @@ public final class Distribution {
     /** The distributed and reference tables, as Citus lists them. */
     public static List<Placement> layout(Connection c) throws SQLException {
         List<Placement> placements = new ArrayList<>();
-        try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("""
-                select table_name::text, citus_table_type, distribution_column, colocation_id, shard_count
-                from citus_tables order by citus_table_type, colocation_id, table_name::text""")) {
+        try (Statement s = c.createStatement(); ResultSet r = s.executeQuery(LAYOUT)) {
             while (r.next()) {
                 placements.add(new Placement(r.getString(1), r.getString(2), r.getString(3), r.getInt(4), r.getInt(5)));
             }
@@ -82,9 +81,7 @@ public final class Distribution {
 
     private static void requireCitusWithSchema(Connection c, Database database) throws SQLException {
         try (Statement s = c.createStatement();
-                ResultSet r = s.executeQuery("""
-                        select exists (select 1 from pg_extension where extname = 'citus'),
-                               to_regclass('orders') is not null""")) {
+                ResultSet r = s.executeQuery(COORDINATOR_STATE)) {
             r.next();
             if (!r.getBoolean(1)) {
                 throw new DatabaseException(database.jdbcUrl() + " is not a Citus coordinator: the citus extension is"

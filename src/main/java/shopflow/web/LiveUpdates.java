@@ -20,6 +20,7 @@ import java.util.function.Consumer;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 import shopflow.db.Database;
+import shopflow.db.SqlScripts;
 import shopflow.reports.ReportFormat;
 import shopflow.rollups.Rollups;
 
@@ -40,8 +41,7 @@ final class LiveUpdates implements AutoCloseable {
      * query) after its token is revoked or expires.
      */
     static final Duration TOKEN_CHECK_INTERVAL = Duration.ofMillis(250);
-    private static final String ENDED_TOKENS = "select token_id from api.tokens where token_id = any(?)"
-            + " and (revoked_at is not null or expires_at <= ?)";
+    private static final String ENDED_TOKENS = SqlScripts.read("tokens/ended_tokens.sql");
 
     private final Database database;
     private final Consumer<String> log;

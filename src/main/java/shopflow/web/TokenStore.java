@@ -21,6 +21,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import shopflow.db.DatabaseException;
+import shopflow.db.SqlScripts;
 
 /**
  * API tokens: {@code sf_} followed by 32 random bytes in base64url. Only the SHA-256 hash is stored
@@ -31,6 +32,10 @@ public final class TokenStore {
     static final String PREFIX = "sf_";
     private static final Pattern VALIDITY = Pattern.compile("(\\d{1,6})([dhm])");
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final String CREATE = SqlScripts.read("tokens/create_token.sql");
+    private static final String LIST = SqlScripts.read("tokens/list_tokens.sql");
+    private static final String BY_HASH = SqlScripts.read("tokens/token_by_hash.sql");
+    private static final String REVOKE = SqlScripts.read("tokens/revoke_token.sql");
 
     private final DataSource dataSource;
     private final Clock clock;
@@ -93,8 +98,7 @@ public final class TokenStore {
         OffsetDateTime now = now();
         OffsetDateTime expiresAt = validFor.map(now::plus).orElse(null);
         try (Connection c = dataSource.getConnection();
-                PreparedStatement s = c.prepareStatement("insert into api.tokens (token_hash, role, label, created_at,"
-                        + " expires_at) values (?, ?, ?, ?, ?) returning token_id")) {
+                PreparedStatement s = c.prepareStatement(CREATE)) {
             s.setBytes(1, hash(token));
             s.setString(2, role.label());
             s.setString(3, label);
@@ -111,8 +115,7 @@ public final class TokenStore {
 
     public List<TokenInfo> list() {
         try (Connection c = dataSource.getConnection();
-                PreparedStatement s = c.prepareStatement("select token_id, role, label, created_at, expires_at,"
-                        + " revoked_at from api.tokens order by token_id");
+                PreparedStatement s = c.prepareStatement(LIST);
                 ResultSet rs = s.executeQuery()) {
             List<TokenInfo> tokens = new ArrayList<>();
             while (rs.next()) {
@@ -127,8 +130,7 @@ public final class TokenStore {
     /** Revokes token {@code id}; false when there is no such token or it was already revoked. */
     public boolean revoke(long id) {
         try (Connection c = dataSource.getConnection();
-                PreparedStatement s = c.prepareStatement(
-                        "update api.tokens set revoked_at = ? where token_id = ? and revoked_at is null")) {
+                PreparedStatement s = c.prepareStatement(REVOKE)) {
             s.setObject(1, now());
             s.setLong(2, id);
             boolean revoked = s.executeUpdate() == 1;
@@ -155,8 +157,7 @@ public final class TokenStore {
         }
         lookups.incrementAndGet();
         try (Connection c = dataSource.getConnection();
-                PreparedStatement s = c.prepareStatement("select token_id, role, label, created_at, expires_at,"
-                        + " revoked_at from api.tokens where token_hash = ?")) {
+                PreparedStatement s = c.prepareStatement(BY_HASH)) {
             s.setBytes(1, hash);
             try (ResultSet rs = s.executeQuery()) {
                 if (!rs.next()) {

@@ -1,0 +1,3 @@
+-- The KPIs alerts watch.
+select kpi
+from alerts.kpis
