@@ -208,10 +208,12 @@ $$;
 reset citus.multi_shard_modify_mode;
 
 -- The rows a shop had on the coordinator are in the shards now; Citus leaves their first copy on
--- the coordinator's disk, unseen, until it is truncated (nothing to do for an empty schema).
+-- the coordinator's disk, unseen, until it is truncated. Only where there is one: a truncate locks
+-- its table, which a run on a cluster in use (or an empty schema) has no reason to.
 select truncate_local_data_after_distributing_table(table_name)
 from citus_tables
-where citus_table_type in ('distributed', 'reference');
+where citus_table_type in ('distributed', 'reference')
+  and pg_relation_size(table_name) > 0;
 
 do $$
 declare
