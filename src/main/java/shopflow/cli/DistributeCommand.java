@@ -1,6 +1,7 @@
 package shopflow.cli;
 
 import java.io.PrintWriter;
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -49,8 +50,13 @@ public final class DistributeCommand implements Runnable {
         PrintWriter out = spec.commandLine().getOut();
         try (Database database = Database.open(databaseOptions)) {
             Migrations.migrate(database);
+            PrintWriter err = spec.commandLine().getErr();
+            List<Distribution.Placement> layout = Distribution.apply(database, shards, step -> {
+                err.println("distribute: " + step);
+                err.flush();
+            });
             out.printf("%-24s %-12s %-20s %10s %7s%n", "table", "kind", "distribution column", "colocation", "shards");
-            for (Distribution.Placement p : Distribution.apply(database, shards)) {
+            for (Distribution.Placement p : layout) {
                 out.printf("%-24s %-12s %-20s %10d %7d%n", p.table(), p.kind(),
                         p.distributionColumn().equals("<none>") ? "-" : p.distributionColumn(), p.colocationId(),
                         p.shards());

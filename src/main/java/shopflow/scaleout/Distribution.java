@@ -8,6 +8,7 @@ import java.sql.Statement;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import shopflow.db.Database;
 import shopflow.db.DatabaseException;
 import shopflow.db.SqlScripts;
@@ -32,11 +33,22 @@ public final class Distribution {
     private static final String LAYOUT = SqlScripts.read("scaleout/layout.sql");
     private static final String COORDINATOR_STATE = SqlScripts.read("scaleout/coordinator_state.sql");
 
+    /** The comment that gives the next statement of the script its words for the progress lines. */
+    private static final String PROGRESS = "-- progress:";
+
     /** Shards per active worker when {@code distribute} is not told how many. */
     static final int SHARDS_PER_WORKER = 4;
 
     /** One row of the layout: how a table is placed on the cluster. */
     public record Placement(String table, String kind, String distributionColumn, int colocationId, int shards) {
+    }
+
+    /**
+     * One statement of the script, with what it does in words when the script says so (a
+     * {@code -- progress: ...} line above it): the steps that can take long on a shop already
+     * there, which {@link #apply} announces.
+     */
+    record Step(String sql, String progress) {
     }
 
     private Distribution() {
@@ -47,8 +59,10 @@ public final class Distribution {
      * {@code shards} per distributed table, or, when null, {@link #SHARDS_PER_WORKER} per active
      * worker: Citus's default of 32 suits a few workers of many cores; on a small cluster every
      * query over all shards pays a task per shard for nothing (docs/scale-out.md has the figures).
+     * {@code progress} hears each step that can take long (moving a shop's rows, the rollups'
+     * rebuild) as it starts and when it is done.
      */
-    public static List<Placement> apply(Database database, Integer shards) {
+    public static List<Placement> apply(Database database, Integer shards, Consumer<String> progress) {
         try (Connection c = database.connection(); Statement s = c.createStatement()) {
             requireCitusWithSchema(c, database);
             try (PreparedStatement shardCount = c.prepareStatement(SHARD_COUNT)) {
@@ -56,10 +70,19 @@ public final class Distribution {
                 shardCount.setInt(2, SHARDS_PER_WORKER);
                 shardCount.execute();
             }
-            for (String statement : statements(SqlScripts.read(SCRIPT))) {
-                s.execute(statement);
+            for (Step step : steps(SqlScripts.read(SCRIPT))) {
+                long started = System.nanoTime();
+                if (step.progress() != null) {
+                    progress.accept(step.progress() + " ...");
+                }
+                s.execute(step.sql());
+                if (step.progress() != null) {
+                    progress.accept(String.format("%s: %.1f s", step.progress(), (System.nanoTime() - started) / 1e9));
+                }
             }
+            long vacuumed = System.nanoTime();
             Rollups.vacuumAndAnalyze(c);
+            progress.accept(String.format("the rollups vacuumed and analyzed: %.1f s", (System.nanoTime() - vacuumed) / 1e9));
             s.execute(SqlScripts.read(DEFINITIONS));
             return layout(c);
         } catch (SQLException e) {
@@ -96,27 +119,35 @@ public final class Distribution {
 
     /**
      * The script's statements: each ends with a semicolon at the end of a line, outside a
-     * dollar-quoted body ({@code do $$ ... $$;}).
+     * dollar-quoted body ({@code do $$ ... $$;}); a {@code -- progress: ...} comment line gives
+     * the next statement its words.
      */
-    static List<String> statements(String script) {
-        List<String> statements = new ArrayList<>();
+    static List<Step> steps(String script) {
+        List<Step> steps = new ArrayList<>();
         StringBuilder current = new StringBuilder();
+        String progress = null;
         boolean inBody = false;
         for (String line : script.split("\n", -1)) {
-            if (!inBody && (line.isBlank() || line.stripLeading().startsWith("--"))) {
+            String stripped = line.strip();
+            if (!inBody && stripped.startsWith(PROGRESS)) {
+                progress = stripped.substring(PROGRESS.length()).strip();
+                continue;
+            }
+            if (!inBody && (line.isBlank() || stripped.startsWith("--"))) {
                 continue;
             }
             current.append(line).append('\n');
             int dollars = line.split("\\$\\$", -1).length - 1;
             inBody ^= dollars % 2 == 1;
             if (!inBody && line.stripTrailing().endsWith(";")) {
-                statements.add(current.toString().strip());
+                steps.add(new Step(current.toString().strip(), progress));
                 current.setLength(0);
+                progress = null;
             }
         }
         if (!current.toString().isBlank()) {
-            statements.add(current.toString().strip());
+            steps.add(new Step(current.toString().strip(), progress));
         }
-        return statements;
+        return steps;
     }
 }

@@ -20,6 +20,9 @@
 --   plain tables of the coordinator
 --       api.tokens, generator.runs, generator.saved_ddl, the tables of the schema rollups (kept by
 --       a job on a cluster, catch_up_rollups(); see docs/scale-out.md)
+--
+-- A `-- progress: ...` line names the statement below it for `distribute`'s progress on stderr: the
+-- steps that move a shop's rows or rebuild its rollups, long on a shop already there.
 
 -- Days are cut in the shop's time zone on the workers too: they run the pushed-down parts of the
 -- reports (created_at::date, date_trunc) in sessions of their own.
@@ -159,21 +162,25 @@ where p.pronamespace = 'public'::regnamespace
 set citus.multi_shard_modify_mode to 'sequential';
 
 -- Reference tables first: the foreign keys of the distributed tables point at them.
+-- progress: customers, addresses, products, categories and coupons copied to every node
 select create_reference_table(t) from unnest(array['categories', 'products', 'coupons',
     'customers', 'addresses', 'order_status_transitions']) t
 where not exists (select 1 from citus_tables c where c.table_name = t::regclass and c.citus_table_type = 'reference');
 
+-- progress: orders, their lines, coupons, status history and refunds moved into their shards
 select create_distributed_table(t, 'order_id', colocate_with => case t when 'orders' then 'default' else 'orders' end)
 from unnest(array['orders', 'order_items', 'order_coupons', 'order_status_changes', 'order_refunds',
                   'generator.fraud_ground_truth']) with ordinality u(t, n)
 where not exists (select 1 from pg_dist_partition p where p.logicalrelid = t::regclass and p.partmethod = 'h')
 order by n;
 
+-- progress: page views and cart events moved into their shards
 select create_distributed_table(t, 'session_id', colocate_with => case t when 'page_views' then 'none' else 'page_views' end)
 from unnest(array['page_views', 'cart_events']) with ordinality u(t, n)
 where not exists (select 1 from pg_dist_partition p where p.logicalrelid = t::regclass and p.partmethod = 'h')
 order by n;
 
+-- progress: stock movements moved into their shards
 select create_distributed_table('stock_movements', 'product_id', colocate_with => 'none')
 where not exists (select 1 from pg_dist_partition p where p.logicalrelid = 'stock_movements'::regclass and p.partmethod = 'h');
 
@@ -182,6 +189,7 @@ where not exists (select 1 from pg_dist_partition p where p.logicalrelid = 'stoc
 -- all of them). (Until then Citus keeps it as a "local" table of its own: its foreign key to
 -- products.) A cluster distributed before keeps stock as a reference table, which the same
 -- functions also serve.
+-- progress: stock levels moved into their shards
 select create_distributed_table('inventory', 'product_id', colocate_with => 'stock_movements')
 where not exists (select 1 from citus_tables where table_name = 'inventory'::regclass
                   and citus_table_type in ('distributed', 'reference'));
@@ -190,6 +198,7 @@ select create_distributed_table('order_idempotency_keys', 'idempotency_key', col
 where not exists (select 1 from pg_dist_partition p where p.logicalrelid = 'order_idempotency_keys'::regclass and p.partmethod = 'h');
 
 -- The colocated foreign keys come back now that both sides share their shards.
+-- progress: the foreign keys between colocated shards checked
 do $$
 begin
     if not exists (select 1 from pg_constraint where conrelid = 'order_items'::regclass and confrelid = 'orders'::regclass) then
@@ -210,6 +219,7 @@ reset citus.multi_shard_modify_mode;
 -- The rows a shop had on the coordinator are in the shards now; Citus leaves their first copy on
 -- the coordinator's disk, unseen, until it is truncated. Only where there is one: a truncate locks
 -- its table, which a run on a cluster in use (or an empty schema) has no reason to.
+-- progress: the coordinator's own copy of the moved rows truncated
 select truncate_local_data_after_distributing_table(table_name)
 from citus_tables
 where citus_table_type in ('distributed', 'reference')
@@ -239,6 +249,7 @@ alter role shopflow_reader login;
 -- (It reads every raw row through the coordinator, where the rollups live: no cap on what it pulls
 -- there, as cluster-definitions.sql gives the function for its later calls, after this script.)
 set citus.max_intermediate_result_size = -1;
+-- progress: the rollups rebuilt for the catch-up job
 select rebuild_rollups_marking_watermarks();
 reset citus.max_intermediate_result_size;
 

@@ -44,21 +44,27 @@ class DistributeCommandTest {
     }
 
     @Test
-    void the_script_splits_into_statements_keeping_dollar_quoted_bodies_whole() {
-        List<String> statements = Distribution.statements("""
+    void the_script_splits_into_statements_keeping_dollar_quoted_bodies_whole_each_with_its_progress_words() {
+        List<Distribution.Step> steps = Distribution.steps("""
                 -- a comment
                 select 1;
 
                 do $$
                 begin
+                    -- progress: not a step's words, inside a body
                     perform 1;
                 end
                 $$;
+                -- the reference tables
+                -- progress: copied to every node
                 select create_reference_table(t)
                 from unnest(array['a']) t;
                 """);
-        assertThat(statements).containsExactly("select 1;", "do $$\nbegin\n    perform 1;\nend\n$$;",
-                "select create_reference_table(t)\nfrom unnest(array['a']) t;");
+        assertThat(steps).containsExactly(new Distribution.Step("select 1;", null),
+                new Distribution.Step("do $$\nbegin\n    -- progress: not a step's words, inside a body\n"
+                        + "    perform 1;\nend\n$$;", null),
+                new Distribution.Step("select create_reference_table(t)\nfrom unnest(array['a']) t;",
+                        "copied to every node"));
     }
 
     private static int triggers(Database db) throws SQLException {

@@ -96,7 +96,7 @@ class DistributedShopTest {
         cluster = CitusCluster.start();
         try (Database created = cluster.database("shop")) {
             Migrations.migrate(created);
-            Distribution.apply(created, null);
+            Distribution.apply(created, null, step -> { });
         }
         distributed = cluster.open("shop");
         single = TestDatabases.fresh();
@@ -456,7 +456,7 @@ class DistributedShopTest {
     void concurrent_orders_keep_stock_and_coupon_uses_exact_on_the_cluster() throws Exception {
         try (Database orders = cluster.database("orders_concurrency")) {
             Migrations.migrate(orders);
-            Distribution.apply(orders, null);
+            Distribution.apply(orders, null, step -> { });
             ConcurrentOrdersScenario.runAndCheck(orders.dataSource());
         }
     }
@@ -1284,6 +1284,9 @@ class DistributedShopTest {
         for (int run = 1; run <= 2; run++) {
             Output distributedRun = shopflow("distribute", "--jdbc-url", url, "--db-user", "postgres");
             assertThat(distributedRun.exitCode()).as(distributedRun.text()).isZero();
+            assertThat(distributedRun.text()).as("its progress, each long step as it starts and ends").contains(
+                    "distribute: orders, their lines, coupons, status history and refunds moved into their shards ...",
+                    "distribute: the rollups rebuilt for the catch-up job: ");
         }
 
         OffsetDateTime asOf = AsOf.parse("2010-12-31T12:00", LONDON);
