@@ -630,18 +630,8 @@ class DistributedShopTest {
         distributed.close();
         distributed = cluster.open("shop");
 
-        ReportRunner nodeRunner = new ReportRunner(single.dataSource());
-        ReportRunner clusterRunner = new ReportRunner(distributed.dataSource());
-        List<String> differences = new ArrayList<>();
-        for (Report report : ReportCatalog.load().all()) {
-            Map<String, String> parameters = report.name().equals("market_basket")
-                    ? Map.of("min_pair_orders", "2") : Map.of();
-            RollupVerifier.firstDifference(report.name(), GENERATED_AS_OF, parameters,
-                    clusterRunner.run(report, GENERATED_AS_OF, parameters),
-                    nodeRunner.run(report, GENERATED_AS_OF, parameters))
-                    .map(Drift::describe).ifPresent(differences::add);
-        }
-        assertThat(differences).as("upgraded cluster (first) vs one node (second)").isEmpty();
+        assertThat(reportDifferences(distributed, single, GENERATED_AS_OF, "2"))
+                .as("upgraded cluster (first) vs one node (second)").isEmpty();
     }
 
     @Test
@@ -1302,17 +1292,8 @@ class DistributedShopTest {
             assertThat(scalar(onCluster, "select pg_relation_size('orders') + pg_relation_size('customers')"))
                     .as("the coordinator's own copy of the rows, truncated once they are in the shards").isEqualTo("0");
 
-            ReportRunner nodeRunner = new ReportRunner(oneNode.dataSource());
-            ReportRunner clusterRunner = new ReportRunner(onCluster.dataSource());
-            List<String> differences = new ArrayList<>();
-            for (Report report : ReportCatalog.load().all()) {
-                Map<String, String> parameters = report.name().equals("market_basket")
-                        ? Map.of("min_pair_orders", "1") : Map.of();
-                RollupVerifier.firstDifference(report.name(), asOf, parameters,
-                        clusterRunner.run(report, asOf, parameters), nodeRunner.run(report, asOf, parameters))
-                        .map(Drift::describe).ifPresent(differences::add);
-            }
-            assertThat(differences).as("imported then distributed (first) vs imported on one node (second)").isEmpty();
+            assertThat(reportDifferences(onCluster, oneNode, asOf, "1"))
+                    .as("imported then distributed (first) vs imported on one node (second)").isEmpty();
 
             Output refused = shopflow("import", "orders", later, "--format", "lines", "--jdbc-url", url,
                     "--db-user", "postgres");
@@ -1429,6 +1410,25 @@ class DistributedShopTest {
         } finally {
             System.setErr(stderr);
         }
+    }
+
+    /**
+     * Every report of the catalog as of {@code asOf} on the cluster and on one node, where they
+     * differ (market_basket with {@code minPairOrders}: a small shop's pairs are few).
+     */
+    private static List<String> reportDifferences(Database onCluster, Database oneNode, OffsetDateTime asOf,
+            String minPairOrders) {
+        ReportRunner clusterRunner = new ReportRunner(onCluster.dataSource());
+        ReportRunner nodeRunner = new ReportRunner(oneNode.dataSource());
+        List<String> differences = new ArrayList<>();
+        for (Report report : ReportCatalog.load().all()) {
+            Map<String, String> parameters = report.name().equals("market_basket")
+                    ? Map.of("min_pair_orders", minPairOrders) : Map.of();
+            RollupVerifier.firstDifference(report.name(), asOf, parameters,
+                    clusterRunner.run(report, asOf, parameters), nodeRunner.run(report, asOf, parameters))
+                    .map(Drift::describe).ifPresent(differences::add);
+        }
+        return differences;
     }
 
     private static String coordinatorUrl(String database) {
