@@ -29,6 +29,12 @@ class DaySpansTest {
         database.close();
     }
 
+    /** The most pieces of {@code windows} meeting {@code where} in one group of {@code groupBy}. */
+    private static Object mostPieces(String windows, String where, String groupBy) throws SQLException {
+        return value("select coalesce(max(pieces), 0) from (select count(*) as pieces from (" + windows + ") as w,"
+                + " day_spans(w.first_day, w.last_day) as s where " + where + " group by " + groupBy + ") as groups");
+    }
+
     private static Object value(String sql) throws SQLException {
         try (Connection c = database.connection()) {
             return Writes.value(c, sql);
@@ -85,13 +91,9 @@ class DaySpansTest {
         assertThat(value("select count(*) from (" + windows + ") as w, day_spans(w.first_day, w.last_day) as s"
                 + " where (s.span_start - date '2000-01-01') % s.span_days <> 0"))
                 .as("pieces not aligned on their length").isEqualTo(0L);
-        assertThat(value("select coalesce(max(pieces), 0) from (select count(*) as pieces from (" + windows + ") as w,"
-                + " day_spans(w.first_day, w.last_day) as s where s.span_days between 4 and 512"
-                + " group by w.first_day, w.last_day, s.span_days) as per_length"))
+        assertThat(mostPieces(windows, "s.span_days between 4 and 512", "w.first_day, w.last_day, s.span_days"))
                 .as("most spans of one length from 4 to 512 days").isEqualTo(2L);
-        assertThat(value("select coalesce(max(pieces), 0) from (select count(*) as pieces from (" + windows + ") as w,"
-                + " day_spans(w.first_day, w.last_day) as s where s.span_days = 1"
-                + " group by w.first_day, w.last_day) as per_window"))
+        assertThat(mostPieces(windows, "s.span_days = 1", "w.first_day, w.last_day"))
                 .as("most single days of a window").isEqualTo(6L);
         assertThat(value("select count(*) from (" + windows + ") as w, day_spans(w.first_day, w.last_day) as s"
                 + " where s.span_days = 2"))
