@@ -22,6 +22,7 @@ import java.util.concurrent.Semaphore;
 import java.util.stream.Collectors;
 import shopflow.db.Database;
 import shopflow.db.DatabaseException;
+import shopflow.db.SqlScripts;
 import shopflow.rollups.Rollups;
 import shopflow.scaleout.Cluster;
 
@@ -39,6 +40,7 @@ public final class Generator {
     /** Chunks generated or waiting to be written, per worker: bounds memory at any scale. */
     private static final int CHUNKS_IN_FLIGHT_PER_THREAD = 3;
     static final long LOCK_KEY = 0x5347454EL; // "SGEN": one generate per database at a time
+    private static final String COUPON_USES = SqlScripts.read("generate/coupon_uses.sql");
     private final Database database;
     private final GeneratorSettings settings;
     private final PrintStream out;
@@ -351,10 +353,7 @@ public final class Generator {
             // Citus: an update of a reference table after reading its distributed referrers goes
             // over one connection per worker (a placeholder setting on a single node).
             s.execute("set citus.multi_shard_modify_mode to 'sequential'");
-            s.execute("""
-                    update coupons c set times_used = u.uses
-                    from (select coupon_id, count(*) as uses from order_coupons group by coupon_id) u
-                    where c.coupon_id = u.coupon_id""");
+            s.execute(COUPON_USES);
             s.execute("reset citus.multi_shard_modify_mode");
         }
     }

@@ -7,11 +7,14 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Predicate;
 import shopflow.db.Database;
+import shopflow.db.SqlScripts;
 
 /**
  * Keys, indexes and foreign keys of the loaded tables, out of the way during the bulk load and back
@@ -28,6 +31,13 @@ final class SchemaObjects {
 
     record Saved(String table, String name, String kind, String definition) {
     }
+
+    private static final String DEPENDENT_TABLES = SqlScripts.read("generate/dependent_tables.sql");
+    private static final String KEYS_AND_INDEXES = SqlScripts.read("generate/keys_and_indexes_of_tables.sql");
+    private static final String SAVE = SqlScripts.read("generate/save_object.sql");
+    private static final String FORGET = SqlScripts.read("generate/forget_object.sql");
+    private static final String SAVED = SqlScripts.read("generate/saved_objects.sql");
+    private static final String SAVED_COUNT = SqlScripts.read("generate/saved_object_count.sql");
 
     private SchemaObjects() {
     }
@@ -49,29 +59,8 @@ final class SchemaObjects {
             if (!dependents.isEmpty()) {
                 s.execute("truncate table " + String.join(", ", dependents));
             }
-            List<Saved> objects = new ArrayList<>();
-            objects.addAll(query(c, """
-                    select conrelid::regclass::text, conname::text, 'foreign_key', pg_get_constraintdef(oid)
-                    from pg_constraint
-                    where contype = 'f'
-                      and (conrelid = any (select to_regclass(t) from unnest(?::text[]) t)
-                           or confrelid = any (select to_regclass(t) from unnest(?::text[]) t))
-                    """, names, true));
-            objects.addAll(query(c, """
-                    select conrelid::regclass::text, conname::text, 'key', pg_get_constraintdef(oid)
-                    from pg_constraint
-                    where contype in ('p', 'u')
-                      and conrelid = any (select to_regclass(t) from unnest(?::text[]) t)
-                    """, names, false));
-            objects.addAll(query(c, """
-                    select i.indrelid::regclass::text, i.indexrelid::regclass::text, 'index', pg_get_indexdef(i.indexrelid)
-                    from pg_index i
-                    where i.indrelid = any (select to_regclass(t) from unnest(?::text[]) t)
-                      and not exists (select 1 from pg_constraint k where k.conindid = i.indexrelid)
-                    """, names, false));
-            try (PreparedStatement save = c.prepareStatement("""
-                    insert into generator.saved_ddl (table_name, object_name, kind, definition)
-                    values (?, ?, ?, ?) on conflict (object_name) do nothing""")) {
+            List<Saved> objects = keysAndIndexesOf(c, names);
+            try (PreparedStatement save = c.prepareStatement(SAVE)) {
                 for (Saved o : objects) {
                     save.setString(1, o.table());
                     save.setString(2, o.name());
@@ -99,15 +88,7 @@ final class SchemaObjects {
     /** Tables outside {@code tables} whose foreign keys lead (directly or not) into them. */
     private static List<String> dependents(Connection c, String[] tables) throws SQLException {
         List<String> found = new ArrayList<>();
-        try (PreparedStatement p = c.prepareStatement("""
-                with recursive dependent(rel) as (
-                    select conrelid from pg_constraint
-                    where contype = 'f' and confrelid = any (select to_regclass(t) from unnest(?::text[]) t)
-                    union
-                    select k.conrelid from pg_constraint k join dependent d on k.confrelid = d.rel
-                    where k.contype = 'f')
-                select distinct rel::regclass::text from dependent
-                where rel <> all (select to_regclass(t) from unnest(?::text[]) t)""")) {
+        try (PreparedStatement p = c.prepareStatement(DEPENDENT_TABLES)) {
             p.setArray(1, c.createArrayOf("text", tables));
             p.setArray(2, c.createArrayOf("text", tables));
             try (ResultSet r = p.executeQuery()) {
@@ -119,17 +100,19 @@ final class SchemaObjects {
         return found;
     }
 
-    private static List<Saved> query(Connection c, String sql, String[] tables, boolean twice) throws SQLException {
-        List<Saved> saved = new ArrayList<>();
-        try (PreparedStatement p = c.prepareStatement(sql)) {
+    /** The foreign keys on or into the tables, their keys and their other indexes: foreign keys first. */
+    private static List<Saved> keysAndIndexesOf(Connection c, String[] tables) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement(KEYS_AND_INDEXES)) {
             p.setArray(1, c.createArrayOf("text", tables));
-            if (twice) {
-                p.setArray(2, c.createArrayOf("text", tables));
-            }
-            try (ResultSet r = p.executeQuery()) {
-                while (r.next()) {
-                    saved.add(new Saved(r.getString(1), r.getString(2), r.getString(3), r.getString(4)));
-                }
+            return savedRows(p);
+        }
+    }
+
+    private static List<Saved> savedRows(PreparedStatement query) throws SQLException {
+        List<Saved> saved = new ArrayList<>();
+        try (ResultSet r = query.executeQuery()) {
+            while (r.next()) {
+                saved.add(new Saved(r.getString(1), r.getString(2), r.getString(3), r.getString(4)));
             }
         }
         return saved;
@@ -137,7 +120,7 @@ final class SchemaObjects {
 
     /** How many objects wait to be restored (left by this run or an interrupted one). */
     static int pending(Connection c) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("select count(*) from generator.saved_ddl")) {
+        try (Statement s = c.createStatement(); ResultSet r = s.executeQuery(SAVED_COUNT)) {
             r.next();
             return r.getInt(1);
         }
@@ -150,46 +133,40 @@ final class SchemaObjects {
      * each other).
      */
     static void restoreKeysAndIndexes(Database database, int parallel, Predicate<String> ofTable) throws SQLException {
-        List<Saved> objects = saved(database, "kind in ('key', 'index')").stream()
+        List<Saved> objects = saved(database, "key", "index").stream()
                 .filter(o -> ofTable.test(o.table())).toList();
         runAll(database, parallel, objects, SchemaObjects::create);
     }
 
     /** The primary and unique keys alone of the tables {@code ofTable} accepts (their other indexes stay saved). */
     static void restoreKeys(Database database, int parallel, Predicate<String> ofTable) throws SQLException {
-        List<Saved> keys = saved(database, "kind = 'key'").stream().filter(o -> ofTable.test(o.table())).toList();
+        List<Saved> keys = saved(database, "key").stream().filter(o -> ofTable.test(o.table())).toList();
         runAll(database, parallel, keys, SchemaObjects::create);
     }
 
     static void restoreForeignKeys(Database database, int parallel) throws SQLException {
-        List<Saved> foreignKeys = saved(database, "kind = 'foreign_key'");
+        List<Saved> foreignKeys = saved(database, "foreign_key");
         try (Connection c = database.connection(); Statement s = c.createStatement()) {
             for (Saved fk : foreignKeys) {
                 s.execute("alter table " + fk.table() + " add constraint " + quote(fk.name()) + " "
                         + fk.definition() + " not valid");
             }
         }
-        runAll(database, parallel, foreignKeys, (c, fk) -> {
-            c.setAutoCommit(false);
-            try (Statement s = c.createStatement()) {
-                s.execute("alter table " + fk.table() + " validate constraint " + quote(fk.name()));
-                forget(c, fk);
-                c.commit();
-            } catch (SQLException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
-        });
+        runAll(database, parallel, foreignKeys,
+                (c, fk) -> makeAndForget(c, fk, "alter table " + fk.table() + " validate constraint " + quote(fk.name())));
     }
 
     private static void create(Connection c, Saved o) throws SQLException {
+        makeAndForget(c, o, o.kind().equals("index")
+                ? o.definition()
+                : "alter table " + o.table() + " add constraint " + quote(o.name()) + " " + o.definition());
+    }
+
+    /** Runs the DDL that makes a saved object again and forgets it, in one transaction: made, or still saved. */
+    private static void makeAndForget(Connection c, Saved o, String ddl) throws SQLException {
         c.setAutoCommit(false);
         try (Statement s = c.createStatement()) {
-            s.execute(o.kind().equals("index")
-                    ? o.definition()
-                    : "alter table " + o.table() + " add constraint " + quote(o.name()) + " " + o.definition());
+            s.execute(ddl);
             forget(c, o);
             c.commit();
         } catch (SQLException e) {
@@ -201,26 +178,17 @@ final class SchemaObjects {
     }
 
     private static void forget(Connection c, Saved o) throws SQLException {
-        try (PreparedStatement p = c.prepareStatement("delete from generator.saved_ddl where object_name = ?")) {
+        try (PreparedStatement p = c.prepareStatement(FORGET)) {
             p.setString(1, o.name());
             p.executeUpdate();
         }
     }
 
-    private static List<Saved> saved(Database database, String where) throws SQLException {
-        List<Saved> saved = new ArrayList<>();
-        try (Connection c = database.connection(); Statement s = c.createStatement();
-                ResultSet r = s.executeQuery("""
-                        select d.table_name, d.object_name, d.kind, d.definition
-                        from generator.saved_ddl d
-                        where %s
-                        order by pg_total_relation_size(to_regclass(d.table_name)) desc, d.kind, d.object_name
-                        """.formatted(where))) {
-            while (r.next()) {
-                saved.add(new Saved(r.getString(1), r.getString(2), r.getString(3), r.getString(4)));
-            }
+    private static List<Saved> saved(Database database, String... kinds) throws SQLException {
+        try (Connection c = database.connection(); PreparedStatement p = c.prepareStatement(SAVED)) {
+            p.setArray(1, c.createArrayOf("text", kinds));
+            return savedRows(p);
         }
-        return saved;
     }
 
     interface Step {
@@ -230,7 +198,7 @@ final class SchemaObjects {
     private static void runAll(Database database, int parallel, List<Saved> objects, Step step) throws SQLException {
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, parallel));
         try {
-            java.util.concurrent.ConcurrentLinkedQueue<Saved> queue = new java.util.concurrent.ConcurrentLinkedQueue<>(objects);
+            ConcurrentLinkedQueue<Saved> queue = new ConcurrentLinkedQueue<>(objects);
             List<Future<?>> running = new ArrayList<>();
             for (int i = 0; i < Math.max(1, parallel); i++) {
                 running.add(pool.submit(() -> {
@@ -248,7 +216,7 @@ final class SchemaObjects {
             for (Future<?> f : running) {
                 f.get();
             }
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             if (e.getCause() instanceof SQLException sql) {
                 throw sql;
             }
