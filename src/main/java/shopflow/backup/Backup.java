@@ -21,6 +21,7 @@ import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyManager;
 import shopflow.db.Database;
 import shopflow.db.DatabaseException;
+import shopflow.db.Migrations;
 import shopflow.scaleout.Cluster;
 
 /**
@@ -48,7 +49,7 @@ public final class Backup {
             c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
             c.setReadOnly(true);
             OffsetDateTime takenAt = OffsetDateTime.now();
-            String version = ShopTables.schemaVersion(c);
+            String version = Migrations.schemaVersion(c).orElse("none");
             List<BackupManifest.Table> written = new ArrayList<>();
             CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
             createOwnerOnly(partial);

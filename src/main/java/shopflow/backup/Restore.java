@@ -19,6 +19,7 @@ import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyManager;
 import shopflow.db.Database;
 import shopflow.db.DatabaseException;
+import shopflow.db.Migrations;
 import shopflow.generate.GeneratedShop;
 import shopflow.rollups.Rollups;
 import shopflow.scaleout.Cluster;
@@ -151,7 +152,7 @@ public final class Restore {
 
     /** The backup must fit this database's schema, and the database hold no shop unless replacing it. */
     private static void check(Connection c, BackupManifest manifest, Path file, boolean replace) throws SQLException {
-        String version = ShopTables.schemaVersion(c);
+        String version = Migrations.schemaVersion(c).orElse("none");
         if (!version.equals(manifest.schemaVersion())) {
             throw new IllegalArgumentException(file + " was taken at schema version " + manifest.schemaVersion()
                     + " and this database is at version " + version + ": restore it with the ShopFlow release that"

@@ -66,10 +66,4 @@ final class ShopTables {
         }
         return definitions;
     }
-
-    static String schemaVersion(Connection c) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet r = s.executeQuery(SqlScripts.read("backup/schema_version.sql"))) {
-            return r.next() ? r.getString(1) : "none";
-        }
-    }
 }

@@ -1,9 +1,14 @@
 package shopflow.db;
 
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
@@ -18,7 +23,16 @@ import org.flywaydb.core.api.output.MigrateResult;
  */
 public final class Migrations {
 
+    private static final String SCHEMA_VERSION = SqlScripts.read("db/schema_version.sql");
+
     private Migrations() {
+    }
+
+    /** The schema's version: the last versioned migration applied (none on a database never migrated). */
+    public static Optional<String> schemaVersion(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet r = s.executeQuery(SCHEMA_VERSION)) {
+            return r.next() ? Optional.of(r.getString(1)) : Optional.empty();
+        }
     }
 
     /**

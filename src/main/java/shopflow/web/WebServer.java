@@ -37,6 +37,7 @@ import shopflow.clv.CustomerValueFits;
 import shopflow.clv.DailyRefit;
 import shopflow.alerts.WebhookSender;
 import shopflow.db.Database;
+import shopflow.db.Migrations;
 import shopflow.ingest.EventBatchRefused;
 import shopflow.ingest.EventIngest;
 import shopflow.ingest.EventParser;
@@ -371,13 +372,9 @@ public final class WebServer implements AutoCloseable {
             ctx.status(503).json(out);
             return;
         }
-        try (Connection c = healthPool.getConnection();
-                Statement s = c.createStatement();
-                // versions such as 6.1 are not integers: the latest applied one, as Flyway writes it
-                ResultSet rs = s.executeQuery("select version from flyway_schema_history where success"
-                        + " and version is not null order by installed_rank desc limit 1")) {
+        try (Connection c = healthPool.getConnection()) {
+            db.put("schema_version", Migrations.schemaVersion(c).orElse(null));
             db.put("reachable", true);
-            db.put("schema_version", rs.next() ? rs.getString(1) : null);
             out.put("status", "ok");
         } catch (SQLException e) {
             log("health: database unreachable: " + e.getMessage());
