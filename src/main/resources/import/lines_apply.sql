@@ -89,20 +89,16 @@ analyze import_new_lines;
 -- ============================================================
 -- CUSTOMERS (an external key each; guests share one customer)
 -- ============================================================
+-- (A customer already there keeps their row; a later file may reach further back.)
 insert into customers (email, external_id, signup_date)
 select 'customer-' || customer_key || '@import.invalid', customer_key, min(invoiced_at)
 from import_new_lines
 where customer_key is not null
 group by customer_key
 order by min(invoiced_at), customer_key
-on conflict do nothing;
-
--- A later file may reach further back.
-update customers c
-set signup_date = first.at
-from (select customer_key, min(invoiced_at) as at from import_new_lines
-      where customer_key is not null group by customer_key) as first
-where c.external_id = first.customer_key and first.at < c.signup_date;
+on conflict (external_id) do update
+set signup_date = excluded.signup_date
+where excluded.signup_date < customers.signup_date;
 
 insert into customers (email, first_name, signup_date)
 select 'guest@import.invalid', 'Guest', min(invoiced_at)
@@ -119,15 +115,25 @@ join customers c on c.external_id = l.customer_key
 where l.country is not null
 order by l.customer_key, l.invoiced_at desc, l.line_number desc;
 
-update addresses a
-set country = ic.country
-from import_countries ic
-where a.customer_id = ic.customer_id and a.type = 'billing' and a.is_default and a.country <> ic.country;
+-- (Through arrays: on a Citus cluster, where addresses is a reference table, an update cannot
+-- join it with this transaction's temporary tables.)
+do $$
+declare
+    customer_ids int[];
+    countries text[];
+begin
+    select array_agg(customer_id), array_agg(country) into customer_ids, countries from import_countries;
+    update addresses a
+    set country = latest.country
+    from unnest(customer_ids, countries) as latest (customer_id, country)
+    where a.customer_id = latest.customer_id and a.type = 'billing' and a.is_default and a.country <> latest.country;
+end
+$$;
 
 insert into addresses (customer_id, type, country, is_default)
 select ic.customer_id, 'billing', ic.country, true
 from import_countries ic
-where not exists (select 1 from addresses a where a.customer_id = ic.customer_id and a.type = 'billing' and a.is_default)
+where ic.customer_id not in (select a.customer_id from addresses a where a.type = 'billing' and a.is_default)
 order by ic.customer_id;
 
 -- ============================================================
@@ -246,14 +252,27 @@ join orders o on o.order_number = io.invoice
 order by o.order_id;
 
 -- ============================================================
+-- ADJUSTMENTS AND CANCELLATIONS: their lines' customers and products
+-- ============================================================
+-- Kept beside the lines, so that the statements below join only this transaction's tables. (On a
+-- Citus cluster an insert into the coordinator's own tables (imports.*) from the staged lines
+-- joined with a reference table (customers, products) read no rows at all.)
+create temp table import_line_keys on commit drop as
+select l.line_number, c.customer_id, p.product_id
+from import_new_lines l
+left join customers c on c.external_id = l.customer_key
+left join products p on p.sku = l.stock_code and l.role = 'cancellation'
+where l.role in ('adjustment', 'cancellation');
+
+-- ============================================================
 -- ADJUSTMENTS (reported, outside the product sales)
 -- ============================================================
 insert into imports.adjustments (invoice, line_number, stock_code, description, quantity, unit_price, amount,
                                  customer_id, occurred_at, run_id)
 select l.invoice, l.line_number, l.stock_code, l.description, l.quantity, l.unit_price,
-       round(l.quantity * l.unit_price, 2), c.customer_id, l.invoiced_at, s.run_id
+       round(l.quantity * l.unit_price, 2), k.customer_id, l.invoiced_at, s.run_id
 from import_new_lines l
-left join customers c on c.external_id = l.customer_key
+join import_line_keys k using (line_number)
 cross join import_settings s
 where l.role = 'adjustment'
 order by l.line_number;
@@ -261,25 +280,26 @@ order by l.line_number;
 -- ============================================================
 -- CANCELLATIONS
 -- ============================================================
+-- Each cancellation line's order: the customer's latest order before it holding the product.
+-- (A join, not a lateral lookup per line: Citus cannot run that over the sharded orders.)
+create temp table import_cancelled_orders on commit drop as
+select distinct on (l.line_number) l.line_number, o.order_id
+from import_new_lines l
+join import_line_keys k using (line_number)
+join orders o on o.customer_id = k.customer_id and o.created_at < l.invoiced_at
+join order_items i on i.order_id = o.order_id and i.product_id = k.product_id
+where l.role = 'cancellation'
+order by l.line_number, o.created_at desc, o.order_id desc;
+
 insert into imports.cancellations (invoice, line_number, product_id, quantity, unit_price, amount, customer_id,
                                    order_id, outcome, cancelled_at, run_id)
-select l.invoice, l.line_number, p.product_id, -l.quantity, l.net_price, -l.quantity * l.net_price,
-       c.customer_id, attached.order_id,
+select l.invoice, l.line_number, k.product_id, -l.quantity, l.net_price, -l.quantity * l.net_price,
+       k.customer_id, attached.order_id,
        case when attached.order_id is null then 'no_order' else 'partial' end,
        l.invoiced_at, s.run_id
 from import_new_lines l
-join products p on p.sku = l.stock_code
-left join customers c on c.external_id = l.customer_key
-left join lateral (
-    -- the customer's latest order before the cancellation holding the product
-    select o.order_id
-    from orders o
-    where o.customer_id = c.customer_id
-      and o.created_at < l.invoiced_at
-      and exists (select 1 from order_items i where i.order_id = o.order_id and i.product_id = p.product_id)
-    order by o.created_at desc, o.order_id desc
-    limit 1
-) as attached on true
+join import_line_keys k using (line_number)
+left join import_cancelled_orders as attached using (line_number)
 cross join import_settings s
 where l.role = 'cancellation'
 order by l.line_number;

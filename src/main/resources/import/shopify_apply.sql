@@ -137,19 +137,18 @@ where at is not null;
 -- ============================================================
 -- CUSTOMERS (their e-mail is their key; guests share one customer)
 -- ============================================================
+-- (A customer already there keeps their row: a later file may reach further back, and a customer
+-- the shop made itself gets their e-mail as key.)
 insert into customers (email, external_id, signup_date)
 select email, email, min(created_at)
 from import_shop_orders
 where email is not null
 group by email
 order by min(created_at), email
-on conflict do nothing;
-
-update customers c
-set signup_date = first.at,
-    external_id = coalesce(c.external_id, first.email)
-from (select email, min(created_at) as at from import_shop_orders where email is not null group by email) as first
-where c.email = first.email and (first.at < c.signup_date or c.external_id is null);
+on conflict (email) do update
+set signup_date = least(customers.signup_date, excluded.signup_date),
+    external_id = coalesce(customers.external_id, excluded.external_id)
+where excluded.signup_date < customers.signup_date or customers.external_id is null;
 
 insert into customers (email, first_name, signup_date)
 select 'guest@import.invalid', 'Guest', min(created_at)
@@ -166,16 +165,30 @@ join customers c on c.email = o.email
 where o.country is not null
 order by o.email, o.created_at desc, o.line_number desc;
 
-update addresses a
-set country = ia.country, city = ia.city, postcode = ia.postcode
-from import_addresses ia
-where a.customer_id = ia.customer_id and a.type = 'billing' and a.is_default
-  and (a.country, a.city, a.postcode) is distinct from (ia.country, ia.city, ia.postcode);
+-- (Through arrays: on a Citus cluster, where addresses is a reference table, an update cannot
+-- join it with this transaction's temporary tables; lines_apply.sql does the same.)
+do $$
+declare
+    customer_ids int[];
+    countries text[];
+    cities text[];
+    postcodes text[];
+begin
+    select array_agg(customer_id), array_agg(country), array_agg(city), array_agg(postcode)
+    into customer_ids, countries, cities, postcodes
+    from import_addresses;
+    update addresses a
+    set country = latest.country, city = latest.city, postcode = latest.postcode
+    from unnest(customer_ids, countries, cities, postcodes) as latest (customer_id, country, city, postcode)
+    where a.customer_id = latest.customer_id and a.type = 'billing' and a.is_default
+      and (a.country, a.city, a.postcode) is distinct from (latest.country, latest.city, latest.postcode);
+end
+$$;
 
 insert into addresses (customer_id, type, city, country, postcode, is_default)
 select ia.customer_id, 'billing', ia.city, ia.country, ia.postcode, true
 from import_addresses ia
-where not exists (select 1 from addresses a where a.customer_id = ia.customer_id and a.type = 'billing' and a.is_default)
+where ia.customer_id not in (select a.customer_id from addresses a where a.type = 'billing' and a.is_default)
 order by ia.customer_id;
 
 -- ============================================================
@@ -194,35 +207,43 @@ from import_shopify_rows r
 cross join import_settings s
 where exists (select 1 from import_shop_orders o where o.name = r.name);
 
+-- (The inserts below read only this transaction's tables, what they need of the shop's made into
+-- one first: on a Citus cluster an insert from the staged rows joined with a reference table
+-- cannot be planned, or read no rows.)
 insert into categories (name, slug)
 select distinct on (vendor_slug) vendor, left(vendor_slug, 100)
 from import_items
 where vendor is not null
-  and not exists (select 1 from categories c where c.slug = left(import_items.vendor_slug, 100))
+  and left(vendor_slug, 100) not in (select c.slug from categories c where c.slug is not null)
 order by vendor_slug, line_number;
 
-insert into categories (name, parent_id, slug)
-select distinct on (i.type_slug) i.product_type, v.category_id, left(i.type_slug, 100)
+create temp table import_product_types on commit drop as
+select distinct on (i.type_slug) i.product_type, v.category_id as parent_id, left(i.type_slug, 100) as slug,
+       i.type_slug, i.line_number
 from import_items i
 left join categories v on v.slug = left(i.vendor_slug, 100)
 where i.product_type is not null
-  and not exists (select 1 from categories c where c.slug = left(i.type_slug, 100))
 order by i.type_slug, i.line_number;
+
+insert into categories (name, parent_id, slug)
+select t.product_type, t.parent_id, t.slug
+from import_product_types t
+where t.slug not in (select c.slug from categories c where c.slug is not null)
+order by t.type_slug, t.line_number;
 
 -- ============================================================
 -- PRODUCTS (the SKU, else the line item's name; name, price and category from the latest row)
 -- ============================================================
-with latest as (
-    select distinct on (i.product_key) i.product_key, coalesce(i.item_name, i.sku) as name, i.net_price,
-           coalesce(t.category_id, v.category_id) as category_id, i.vendor
-    from import_items i
-    join import_shop_orders o using (name)
-    left join categories v on v.slug = left(i.vendor_slug, 100)
-    left join categories t on t.slug = left(i.type_slug, 100)
-    order by i.product_key, o.created_at desc, i.line_number desc
-),
+create temp table import_latest_products on commit drop as
+select distinct on (i.product_key) i.product_key, coalesce(i.item_name, i.sku) as name, i.net_price,
+       coalesce(t.category_id, v.category_id) as category_id, i.vendor
+from import_items i
+join import_shop_orders o using (name)
+left join categories v on v.slug = left(i.vendor_slug, 100)
+left join categories t on t.slug = left(i.type_slug, 100)
+order by i.product_key, o.created_at desc, i.line_number desc;
 
-seen as (
+with seen as (
     select i.product_key, min(o.created_at) as first_at
     from import_items i
     join import_shop_orders o using (name)
@@ -231,7 +252,7 @@ seen as (
 
 insert into products (sku, name, list_price, category_id, brand, created_at)
 select latest.product_key, latest.name, latest.net_price, latest.category_id, latest.vendor, seen.first_at
-from latest
+from import_latest_products as latest
 join seen using (product_key)
 order by seen.first_at, latest.product_key
 on conflict (sku) do update
@@ -252,10 +273,17 @@ on conflict (code) do nothing;
 -- ============================================================
 -- NEW ORDERS, THEIR LINES, THEIR HISTORY
 -- ============================================================
+create temp table import_order_customers on commit drop as
+select o.name, coalesce(c.customer_id, guest.customer_id) as customer_id
+from import_shop_orders o
+left join customers c on c.email = o.email
+left join customers guest on guest.email = 'guest@import.invalid'
+where o.existing_order_id is null;
+
 insert into orders (customer_id, order_number, status, subtotal, discount_amount, shipping_cost, tax_amount,
                     total_amount, currency, notes, created_at, updated_at)
 select
-    coalesce(c.customer_id, (select customer_id from customers where email = 'guest@import.invalid')),
+    c.customer_id,
     o.name,
     o.target_status,
     round(o.lines_total / vat.divisor, 2),
@@ -268,7 +296,7 @@ select
     o.created_at,
     coalesce(o.returned_at, o.shipped_at, o.processing_at, o.created_at)
 from import_shop_orders o
-left join customers c on c.email = o.email
+join import_order_customers c using (name)
 cross join import_settings s
 cross join lateral (select case when s.prices_include_vat then 1 + s.vat_rate / 100 else 1 end as divisor) as vat
 where o.existing_order_id is null
@@ -300,23 +328,37 @@ join coupons cp on cp.code = o.discount_code
 where o.existing_order_id is null
 order by ord.order_id;
 
-update coupons cp
-set times_used = cp.times_used + used.n
-from (select discount_code, count(*) as n from import_shop_orders
-      where discount_code is not null and existing_order_id is null group by discount_code) as used
-where cp.code = used.discount_code;
+do $$
+declare
+    codes text[];
+    uses bigint[];
+begin
+    select array_agg(discount_code), array_agg(n) into codes, uses
+    from (select discount_code, count(*) as n from import_shop_orders
+          where discount_code is not null and existing_order_id is null group by discount_code) as used;
+    update coupons cp
+    set times_used = cp.times_used + used.n
+    from unnest(codes, uses) as used (discount_code, n)
+    where cp.code = used.discount_code;
+end
+$$;
 
 -- ============================================================
 -- ORDERS IMPORTED BEFORE: MOVED FURTHER ALONG, NEVER BACK
 -- ============================================================
 -- The steps past the status the order has now, each no earlier than its last change.
+create temp table import_last_changes on commit drop as
+select c.order_id, max(c.changed_at) as at
+from order_status_changes c
+where c.order_id in (select existing_order_id from import_shop_orders where existing_order_id is not null)
+group by c.order_id;
+
 create temp table import_later_steps on commit drop as
 select o.existing_order_id as order_id, st.seq, st.from_status, st.to_status,
        greatest(st.at, last_change.at) as at
 from import_shop_orders o
 join import_steps st on st.name = o.name
-cross join lateral (select max(changed_at) as at from order_status_changes c
-                    where c.order_id = o.existing_order_id) as last_change
+left join import_last_changes as last_change on last_change.order_id = o.existing_order_id
 where o.existing_order_id is not null
   and o.existing_status in ('pending', 'processing', 'shipped')
   and st.seq > case o.existing_status when 'pending' then 1 when 'processing' then 2 else 3 end
@@ -331,12 +373,27 @@ select order_id, from_status, to_status, at
 from import_later_steps
 order by order_id, seq;
 
-update orders o set status = st.to_status, updated_at = st.at
-from import_later_steps st where st.order_id = o.order_id and st.seq = 2 and o.status = st.from_status;
-update orders o set status = st.to_status, updated_at = st.at
-from import_later_steps st where st.order_id = o.order_id and st.seq = 3 and o.status = st.from_status;
-update orders o set status = st.to_status, updated_at = st.at
-from import_later_steps st where st.order_id = o.order_id and st.seq = 4 and o.status = st.from_status;
+-- (Through arrays, as the addresses above: on a Citus cluster an update of the sharded orders
+-- cannot join this transaction's temporary tables.)
+do $$
+declare
+    step int;
+    order_ids int[];
+    from_statuses text[];
+    to_statuses text[];
+    moments timestamptz[];
+begin
+    for step in 2 .. 4 loop
+        select array_agg(order_id), array_agg(from_status), array_agg(to_status), array_agg(at)
+        into order_ids, from_statuses, to_statuses, moments
+        from import_later_steps
+        where seq = step;
+        update orders o set status = st.to_status, updated_at = st.at
+        from unnest(order_ids, from_statuses, to_statuses, moments) as st (order_id, from_status, to_status, at)
+        where st.order_id = o.order_id and o.status = st.from_status;
+    end loop;
+end
+$$;
 
 -- An order returned whole now takes back the partial refunds earlier exports recorded
 -- (R__23_order_refunds.sql): it is returned once, for what it sold.
@@ -368,17 +425,32 @@ order by r.order_id;
 -- refund_order(), which shares it over the lines). Refunded Amount is money paid back, VAT and
 -- shipping included: its net part is its share of the order's total that was net sales, never
 -- more than is left to refund.
-create temp table import_partial_refunds on commit drop as
-select (refund_order(r.order_id,
-                     amount => least(round(r.amount * os.net_sales / os.total_sales, 2), left_over.net_sales),
-                     p_at => r.refunded_at)).*
-from import_new_refunds r
-join order_sales os on os.order_id = r.order_id
-cross join lateral (select sum(l.net_sales) as net_sales from order_refundable_lines(r.order_id) l) as left_over
-where r.outcome = 'partial'
-  and os.total_sales > 0
-  and least(round(r.amount * os.net_sales / os.total_sales, 2), left_over.net_sales) > 0
-order by r.order_id;
+-- (One order at a time: on a Citus cluster a function cannot be called per row of a query over the
+-- sharded orders.)
+create temp table import_partial_refunds (  -- refund_order()'s rows
+    refund_id bigint, order_id int, order_number varchar, refunded numeric, left_to_refund numeric, message text
+) on commit drop;
+
+do $$
+declare
+    partial record;
+    net_amount numeric;
+begin
+    for partial in
+        select r.order_id, r.amount, r.refunded_at from import_new_refunds r where r.outcome = 'partial' order by r.order_id
+    loop
+        select least(round(partial.amount * os.net_sales / os.total_sales, 2),
+                     (select sum(l.net_sales) from order_refundable_lines(partial.order_id) l))
+        into net_amount
+        from order_sales os
+        where os.order_id = partial.order_id and os.total_sales > 0;
+        if net_amount > 0 then
+            insert into import_partial_refunds
+            select * from refund_order(partial.order_id, amount => net_amount, p_at => partial.refunded_at);
+        end if;
+    end loop;
+end
+$$;
 
 -- ============================================================
 -- THE ORDERS TAKEN IN
@@ -403,6 +475,15 @@ where r.run_id = s.run_id;
 -- the day it was placed, which the reports have shown since; what an edit gave back reaches the
 -- shop as the export's Refunded Amount (a partial refund, above), so taking the items out too
 -- would return it twice. Named in the summary, to be checked by hand (docs/import.md).
+create temp table import_kept_items on commit drop as
+select kept_items.order_id, string_agg(kept_items.item, ', ' order by kept_items.item) as items
+from (select oi.order_id, p.sku || ' x' || oi.quantity || ' at ' || oi.unit_price || ' = ' || oi.line_total as item
+      from order_items oi
+      join products p using (product_id)
+      where oi.order_id in (select existing_order_id from import_shop_orders where existing_order_id is not null)
+     ) as kept_items
+group by kept_items.order_id;
+
 create temp table import_edited_orders on commit drop as
 select o.name
 from import_shop_orders o
@@ -412,12 +493,7 @@ cross join lateral (
                  || (i.net_price * i.quantity - i.net_discount) as item
           from import_items i where i.name = o.name) as file_items
 ) as in_file
-cross join lateral (
-    select string_agg(item, ', ' order by item) as items
-    from (select p.sku || ' x' || oi.quantity || ' at ' || oi.unit_price || ' = ' || oi.line_total as item
-          from order_items oi join products p using (product_id)
-          where oi.order_id = o.existing_order_id) as kept_items
-) as kept
+left join import_kept_items as kept on kept.order_id = o.existing_order_id
 where o.existing_order_id is not null
   and in_file.items is distinct from kept.items;
 

@@ -18,12 +18,13 @@ import shopflow.db.DatabaseException;
 import shopflow.db.SqlScripts;
 import shopflow.generate.GeneratedShop;
 import shopflow.rollups.Rollups;
-import shopflow.scaleout.Cluster;
 
 /**
  * Imports one file of orders in one transaction: checks each line while streaming it through COPY
  * into a staging table, moves the staged lines into the shop with set-based SQL
- * ({@code import/lines_apply.sql}), and rebuilds the rollups before the commit. Any refusal rolls
+ * ({@code import/lines_apply.sql}), and rebuilds the rollups before the commit (into an empty shop;
+ * into a shop with orders their triggers keep them). On a Citus cluster, where a job keeps the
+ * rollups, they are rebuilt or caught up right after the commit instead. Any refusal rolls
  * everything back, so the database is as it was; --dry-run rolls back after the summary.
  */
 public final class OrderImport {
@@ -48,7 +49,10 @@ public final class OrderImport {
     private final PrintWriter progress;
     private final List<ImportSummary.Phase> phases = new ArrayList<>();
     private long phaseStart;
+    /** Whether the import empties or fills an empty shop: its rollups are rebuilt rather than kept. */
     private boolean rebuild;
+    /** A Citus cluster: a job keeps the rollups, after the commit. */
+    private boolean keptByJob;
 
     public OrderImport(Database database, ImportSettings settings, PrintWriter progress) {
         this.database = database;
@@ -67,7 +71,7 @@ public final class OrderImport {
                 if (settings.dryRun()) {
                     c.rollback();
                 } else {
-                    if (rebuild) {
+                    if (rebuild && !keptByJob) {
                         say("rollups: rebuilding them, family by family");
                         Rollups.rebuildEmptiedIn(c, IMPORTED_TABLES, done -> say("rollups: " + done));
                         phase("rebuild the rollups");
@@ -80,6 +84,9 @@ public final class OrderImport {
                         s.execute("analyze customers, addresses, products, orders, order_items, order_status_changes");
                     }
                     phase("analyze");
+                    if (keptByJob) {
+                        bringClusterRollupsUpToDate(c);
+                    }
                 }
                 return withTimes(summary, (System.nanoTime() - started) / 1e9);
             } catch (RuntimeException | SQLException e) {
@@ -92,12 +99,11 @@ public final class OrderImport {
     }
 
     private ImportSummary importInto(Connection c, String file, long started) throws SQLException {
-        if (Cluster.isDistributed(database.dataSource())) {
-            // Its set-wise SQL joins the staged lines (temporary tables) with the shop's tables in
-            // one statement, which Citus cannot plan over sharded tables (docs/import.md).
-            throw new ImportException("this database is a Citus cluster: an import runs on one node. Import into the"
-                    + " coordinator before 'shopflow distribute', which then moves the imported shop into its shards"
-                    + " (docs/import.md). Nothing was imported.");
+        try (Statement s = c.createStatement()) {
+            // On a Citus cluster this one transaction writes the reference tables (customers,
+            // products, ...) after reading the sharded ones, which Citus allows only over one
+            // connection per worker. (On a single node the setting is an unused placeholder.)
+            s.execute("set local citus.multi_shard_modify_mode to 'sequential'");
         }
         if (!GeneratedShop.tryLockForTransaction(c)) {
             throw new ImportException("a 'shopflow generate' or another import is running on this database; wait for"
@@ -116,7 +122,8 @@ public final class OrderImport {
             // the empty tables, deleting the old rollups row by row (10.8 s for a scale-1 shop),
             // where the rebuild below empties them at once.
             rebuild = settings.replace() || !hasOrders(s);
-            if (rebuild) {
+            keptByJob = Rollups.keptByJob(database.dataSource());
+            if (rebuild && !keptByJob) {
                 Rollups.suspend(c);
             }
             if (settings.replace()) {
@@ -125,7 +132,7 @@ public final class OrderImport {
             }
             s.execute(shopify() ? SHOPIFY_STAGING : STAGING);
         }
-        phase("checks" + (settings.replace() ? ", empty the shop" : "") + (rebuild ? ", suspend the rollups' triggers" : ""));
+        phase("checks" + (settings.replace() ? ", empty the shop" : "") + (rebuild && !keptByJob ? ", suspend the rollups' triggers" : ""));
         Staged staged = stage(c, file, started);
         phase("read, check, COPY into staging");
         try (PreparedStatement p = c.prepareStatement(RECORD_SETTINGS)) {
@@ -261,6 +268,25 @@ public final class OrderImport {
         }
         return new ImportException(message.append("\nFix them, or import the good lines with --skip-bad REJECTS.csv"
                 + " (the bad ones are written there with their line number and reason).").toString());
+    }
+
+    /**
+     * On a Citus cluster, after the commit: the rollups rebuilt for a shop the import filled or
+     * replaced (in the import's transaction, the rebuild's parallel reads of the reference tables
+     * conflict with the import's own reads of the coordinator's copy), else the catch-up job's run
+     * over the new rows. Until then reports answer from the rows the rollups hold: the shop as it
+     * was before the import.
+     */
+    private void bringClusterRollupsUpToDate(Connection c) throws SQLException {
+        if (rebuild) {
+            say("rollups: rebuilding them on the cluster");
+            Rollups.rebuild(database.dataSource(), done -> say("rollups: " + done));
+            phase("rebuild the rollups");
+        } else {
+            say("rollups: the cluster's job applying the new rows");
+            Rollups.catchUp(c);
+            phase("the cluster's rollups caught up");
+        }
     }
 
     private static boolean hasOrders(Statement s) throws SQLException {
