@@ -37,6 +37,15 @@ public final class OrderImport {
     private static final String SHOPIFY_COPY = SqlScripts.read("import/shopify_copy.sql");
     private static final String RECORD_SETTINGS = SqlScripts.read("import/record_settings.sql");
     private static final String REPLACE = SqlScripts.read("import/replace_shop.sql");
+    private static final String SHOP_ORDER_LINES = SqlScripts.read("import/shop_order_lines.sql");
+    /**
+     * A later export of at least {@link #REBUILD_LINES} lines and more than this share of the shop's
+     * order lines (1 in 50) has the rollups rebuilt once after its rows instead of kept by their
+     * triggers line by line, which per line cost some 50 times a rebuild (docs/import.md, "How it
+     * loads, and how fast"). Below that many lines the triggers take seconds at most.
+     */
+    private static final long REBUILD_SHARE = 50;
+    static final long REBUILD_LINES = 10_000;
     /** The shop tables an import writes (import/*_apply.sql), which the rollups' rebuild reads. */
     private static final List<String> IMPORTED_TABLES = List.of("categories", "products", "customers", "addresses",
             "coupons", "orders", "order_items", "order_coupons", "order_status_changes", "order_refunds");
@@ -49,7 +58,7 @@ public final class OrderImport {
     private final PrintWriter progress;
     private final List<ImportSummary.Phase> phases = new ArrayList<>();
     private long phaseStart;
-    /** Whether the import empties or fills an empty shop: its rollups are rebuilt rather than kept. */
+    /** Whether the import fills an empty shop, replaces one or is big against it: its rollups are rebuilt rather than kept. */
     private boolean rebuild;
     /** A Citus cluster: a job keeps the rollups, after the commit. */
     private boolean keptByJob;
@@ -135,6 +144,9 @@ public final class OrderImport {
         phase("checks" + (settings.replace() ? ", empty the shop" : "") + (rebuild && !keptByJob ? ", suspend the rollups' triggers" : ""));
         Staged staged = stage(c, file, started);
         phase("read, check, COPY into staging");
+        if (!rebuild) {
+            rebuildIfBigAgainstShop(c, staged.lines() - staged.rejected());
+        }
         try (PreparedStatement p = c.prepareStatement(RECORD_SETTINGS)) {
             p.setString(1, settings.file().getFileName().toString());
             p.setLong(2, staged.lines());
@@ -286,6 +298,26 @@ public final class OrderImport {
             say("rollups: the cluster's job applying the new rows");
             Rollups.catchUp(c);
             phase("the cluster's rollups caught up");
+        }
+    }
+
+    /** A later export big against the shop: the triggers suspended now, the rollups rebuilt after its rows. */
+    private void rebuildIfBigAgainstShop(Connection c, long lines) throws SQLException {
+        if (lines < REBUILD_LINES) {
+            return;
+        }
+        long shopLines;
+        try (Statement s = c.createStatement(); ResultSet r = s.executeQuery(SHOP_ORDER_LINES)) {
+            r.next();
+            shopLines = r.getLong(1);
+        }
+        if (lines * REBUILD_SHARE > shopLines) {
+            rebuild = true;
+            if (!keptByJob) {
+                Rollups.suspend(c);
+            }
+            say(String.format("%,d lines against the shop's %,d order lines: the rollups are rebuilt after them, not"
+                    + " kept line by line", lines, shopLines));
         }
     }
 

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import shopflow.bench.RetailLinesFile;
 
 /**
  * {@code import orders --format lines} on small hand-written files (src/test/resources/import/),
@@ -168,6 +169,40 @@ class ImportLinesTest {
         assertThat(shop.number("select count(*) from orders")).isEqualTo(7);
         shop.assertEveryReportEqualsItsReference(OffsetDateTime.of(2010, 12, 6, 9, 30, 0, 0, ZoneOffset.UTC),
                 OffsetDateTime.of(2011, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC));
+    }
+
+    @Test
+    void a_later_export_big_against_the_shop_has_the_rollups_rebuilt_after_its_rows() throws Exception {
+        // a synthetic history (the bench's file), split at an invoice into a first file and a later export
+        // of at least REBUILD_LINES lines, more than a fiftieth of the first's
+        Path history = dir.resolve("history.csv");
+        RetailLinesFile.write(history, 30_000, 42);
+        List<String> lines = Files.readAllLines(history, StandardCharsets.UTF_8);
+        int split = 18_000;
+        while (invoice(lines.get(split)).equals(invoice(lines.get(split - 1)))) {
+            split++;
+        }
+        Path first = dir.resolve("first.csv");
+        Path later = dir.resolve("later.csv");
+        Files.write(first, lines.subList(0, split), StandardCharsets.UTF_8);
+        List<String> laterLines = new ArrayList<>(List.of(lines.get(0)));
+        laterLines.addAll(lines.subList(split, lines.size()));
+        Files.write(later, laterLines, StandardCharsets.UTF_8);
+        assertThat(laterLines.size() - 1L).isGreaterThanOrEqualTo(OrderImport.REBUILD_LINES);
+
+        assertThat(shop.run("import", "orders", first.toString()).exitCode()).isZero();
+        ImportedShop.Run takenIn = shop.run("import", "orders", later.toString());
+        assertThat(takenIn.exitCode()).as(takenIn.err()).isZero();
+        assertThat(takenIn.err()).contains("the rollups are rebuilt after them, not kept line by line",
+                "rollups: rebuilding them, family by family");
+        assertThat(shop.number("select count(*) from pg_trigger where tgname like '%\\_rollups\\_%' and tgenabled = 'D'"))
+                .as("the rollups' triggers on again for the writes after it").isZero();
+        shop.assertEveryReportEqualsItsReference(OffsetDateTime.of(2010, 12, 8, 12, 0, 0, 0, ZoneOffset.UTC),
+                OffsetDateTime.of(2011, 2, 1, 0, 0, 0, 0, ZoneOffset.UTC));
+    }
+
+    private static String invoice(String csvLine) {
+        return csvLine.substring(0, csvLine.indexOf(','));
     }
 
     @Test
