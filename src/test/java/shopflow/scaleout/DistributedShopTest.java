@@ -1272,9 +1272,7 @@ class DistributedShopTest {
         String later = "src/test/resources/import/online_retail_quirks_later.csv";
         String url = coordinatorUrl("imported");
         cluster.database("imported").close();
-        Output imported = shopflow("import", "orders", quirks, "--format", "lines", "--jdbc-url", url,
-                "--db-user", "postgres");
-        assertThat(imported.exitCode()).as(imported.text()).isZero();
+        importOnCluster(url, quirks, "lines");
         // twice: the second run finds every table distributed and every key made, and changes nothing
         for (int run = 1; run <= 2; run++) {
             Output distributedRun = shopflow("distribute", "--jdbc-url", url, "--db-user", "postgres");
@@ -1297,10 +1295,7 @@ class DistributedShopTest {
 
             // the later export, into the distributed shop: its new order and a cancellation that refunds an
             // earlier order whole, kept by the cluster's job as the triggers keep them on one node
-            Output takenIn = shopflow("import", "orders", later, "--format", "lines", "--jdbc-url", url,
-                    "--db-user", "postgres");
-            assertThat(takenIn.exitCode()).as(takenIn.text()).isZero();
-            assertThat(takenIn.text()).contains("import: rollups: the cluster's job applying the new rows",
+            assertThat(importOnCluster(url, later, "lines").text()).contains("import: rollups: the cluster's job applying the new rows",
                     "1 orders cancelled in full, refunded: 9.10");
             importOnOneNode(oneNode, later, "lines");
             assertThat(scalar(onCluster, IMPORTED_COUNTS)).isEqualTo(scalar(oneNode, IMPORTED_COUNTS))
@@ -1326,18 +1321,14 @@ class DistributedShopTest {
         OffsetDateTime asOf = AsOf.parse("2026-11-30T12:00", LONDON);
         try (Database onCluster = cluster.open("shopify"); Database oneNode = TestDatabases.fresh()) {
             // into the empty distributed shop: its rollups rebuilt on the cluster once the rows are in
-            Output imported = shopflow("import", "orders", first, "--format", "shopify", "--jdbc-url", url,
-                    "--db-user", "postgres");
-            assertThat(imported.exitCode()).as(imported.text()).isZero();
-            assertThat(imported.text()).contains("import: rollups: rebuilding them on the cluster");
+            assertThat(importOnCluster(url, first, "shopify").text())
+                    .contains("import: rollups: rebuilding them on the cluster");
             importOnOneNode(oneNode, first, "shopify");
             assertThat(scalar(onCluster, IMPORTED_COUNTS)).isEqualTo(scalar(oneNode, IMPORTED_COUNTS));
             assertThat(reportDifferences(onCluster, oneNode, asOf, "1")).as("the first export").isEmpty();
 
             // the later export: orders moved along (shipped, refunded), partial refunds, an edited order
-            Output takenIn = shopflow("import", "orders", later, "--format", "shopify", "--jdbc-url", url,
-                    "--db-user", "postgres");
-            assertThat(takenIn.exitCode()).as(takenIn.text()).isZero();
+            importOnCluster(url, later, "shopify");
             importOnOneNode(oneNode, later, "shopify");
             String statuses = "select string_agg(order_number || ' ' || status, ', ' order by order_number) from orders";
             assertThat(scalar(onCluster, statuses)).isEqualTo(scalar(oneNode, statuses));
@@ -1346,6 +1337,13 @@ class DistributedShopTest {
             Output verified = shopflow("verify", "--jdbc-url", url, "--db-user", "postgres");
             assertThat(verified.exitCode()).as(verified.text()).isZero();
         }
+    }
+
+    private static Output importOnCluster(String url, String file, String format) {
+        Output imported = shopflow("import", "orders", file, "--format", format, "--jdbc-url", url,
+                "--db-user", "postgres");
+        assertThat(imported.exitCode()).as(imported.text()).isZero();
+        return imported;
     }
 
     private static void importOnOneNode(Database oneNode, String file, String format) {
