@@ -80,7 +80,7 @@ public final class OrderImport {
                 if (settings.dryRun()) {
                     c.rollback();
                 } else {
-                    if (rebuild && !keptByJob) {
+                    if (rebuildsInTransaction()) {
                         say("rollups: rebuilding them, family by family");
                         Rollups.rebuildEmptiedIn(c, IMPORTED_TABLES, done -> say("rollups: " + done));
                         phase("rebuild the rollups");
@@ -126,14 +126,14 @@ public final class OrderImport {
         try (Statement s = c.createStatement()) {
             // Into an empty shop, the rollups are rebuilt once, in this transaction, before it
             // commits: cheaper than their triggers over every row. Into a shop with orders (a later
-            // export), the triggers keep them, at the cost of the new rows only. Suspended before
-            // --replace empties the shop: each truncate's triggers would rebuild their families from
-            // the empty tables, deleting the old rollups row by row (10.8 s for a scale-1 shop),
-            // where the rebuild below empties them at once.
-            rebuild = settings.replace() || !hasOrders(s);
+            // export), the triggers keep them, at the cost of the new rows only, unless the export
+            // is big against the shop (rebuildIfBigAgainstShop()). Suspended before --replace
+            // empties the shop: each truncate's triggers would rebuild their families from the
+            // empty tables, deleting the old rollups row by row (10.8 s for a scale-1 shop), where
+            // the rebuild below empties them at once.
             keptByJob = Rollups.keptByJob(database.dataSource());
-            if (rebuild && !keptByJob) {
-                Rollups.suspend(c);
+            if (settings.replace() || !hasOrders(s)) {
+                rebuildRollups(c);
             }
             if (settings.replace()) {
                 say("--replace: emptying the shop");
@@ -141,11 +141,11 @@ public final class OrderImport {
             }
             s.execute(shopify() ? SHOPIFY_STAGING : STAGING);
         }
-        phase("checks" + (settings.replace() ? ", empty the shop" : "") + (rebuild && !keptByJob ? ", suspend the rollups' triggers" : ""));
+        phase("checks" + (settings.replace() ? ", empty the shop" : "") + (rebuildsInTransaction() ? ", suspend the rollups' triggers" : ""));
         Staged staged = stage(c, file, started);
         phase("read, check, COPY into staging");
         if (!rebuild) {
-            rebuildIfBigAgainstShop(c, staged.lines() - staged.rejected());
+            rebuildIfBigAgainstShop(c, staged.taken());
         }
         try (PreparedStatement p = c.prepareStatement(RECORD_SETTINGS)) {
             p.setString(1, settings.file().getFileName().toString());
@@ -156,7 +156,7 @@ public final class OrderImport {
             p.setBoolean(6, settings.pricesIncludeVat());
             p.executeUpdate();
         }
-        say("applying " + String.format("%,d", staged.lines() - staged.rejected()) + " lines to the shop");
+        say("applying " + String.format("%,d", staged.taken()) + " lines to the shop");
         try (Statement s = c.createStatement()) {
             s.execute(shopify() ? SHOPIFY_APPLY : APPLY);
             phase("apply to the shop tables (SQL)");
@@ -191,6 +191,10 @@ public final class OrderImport {
 
     /** The lines read, how many were bad, and the first bad ones (those a refusal names). */
     private record Staged(long lines, long rejected, List<Rejection> firstRejected, List<String> ignoredColumns) {
+        /** The lines that go on into the shop: those read less the bad ones left out. */
+        long taken() {
+            return lines - rejected;
+        }
     }
 
     /** Reads, checks and COPYs every line; refuses the file on a bad line unless --skip-bad. */
@@ -283,11 +287,10 @@ public final class OrderImport {
     }
 
     /**
-     * On a Citus cluster, after the commit: the rollups rebuilt for a shop the import filled or
-     * replaced (in the import's transaction, the rebuild's parallel reads of the reference tables
-     * conflict with the import's own reads of the coordinator's copy), else the catch-up job's run
-     * over the new rows. Until then reports answer from the rows the rollups hold: the shop as it
-     * was before the import.
+     * On a Citus cluster, after the commit: the rollups rebuilt for a shop the import filled,
+     * replaced or is big against (in the import's transaction, the rebuild's parallel reads of the
+     * reference tables conflict with the import's own reads of the coordinator's copy), else the
+     * catch-up job's run over the new rows.
      */
     private void bringClusterRollupsUpToDate(Connection c) throws SQLException {
         if (rebuild) {
@@ -301,6 +304,22 @@ public final class OrderImport {
         }
     }
 
+    /**
+     * The rollups rebuilt rather than kept: on one node their triggers suspended now, in this
+     * transaction, before the rows go in; on a cluster the rebuild comes after the commit.
+     */
+    private void rebuildRollups(Connection c) throws SQLException {
+        rebuild = true;
+        if (!keptByJob) {
+            Rollups.suspend(c);
+        }
+    }
+
+    /** Whether the rollups are rebuilt in the import's transaction, before its commit (one node). */
+    private boolean rebuildsInTransaction() {
+        return rebuild && !keptByJob;
+    }
+
     /** A later export big against the shop: the triggers suspended now, the rollups rebuilt after its rows. */
     private void rebuildIfBigAgainstShop(Connection c, long lines) throws SQLException {
         if (lines < REBUILD_LINES) {
@@ -312,10 +331,7 @@ public final class OrderImport {
             shopLines = r.getLong(1);
         }
         if (lines * REBUILD_SHARE > shopLines) {
-            rebuild = true;
-            if (!keptByJob) {
-                Rollups.suspend(c);
-            }
+            rebuildRollups(c);
             say(String.format("%,d lines against the shop's %,d order lines: the rollups are rebuilt after them, not"
                     + " kept line by line", lines, shopLines));
         }
